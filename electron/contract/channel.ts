@@ -1,0 +1,35 @@
+import type { z } from 'zod';
+import type { ErrorCode } from './errors.ts';
+import type { Access } from './permissions.ts';
+
+/**
+ * One channel of the API between the renderer and core.
+ * - `access`: who may call it (see permissions.ts);
+ * - `audit`: `write` records every call that reaches the handler (success and failure);
+ *   `read` records only refusals. Refusals (no session, no permission) are always recorded;
+ * - `duringPasswordChange`: callable while the person must still change a temporary password;
+ * - `errors`: the codes the handler may return besides the gate's own.
+ */
+export interface ChannelDef<I extends z.ZodType = z.ZodType, O extends z.ZodType = z.ZodType> {
+  input: I;
+  output: O;
+  access: Access;
+  audit: 'write' | 'read';
+  duringPasswordChange?: boolean;
+  errors: readonly ErrorCode[];
+}
+
+export function channel<I extends z.ZodType, O extends z.ZodType>(def: ChannelDef<I, O>): ChannelDef<I, O> {
+  return def;
+}
+
+/** The errors any channel can return, added by the gate itself. */
+export const GATE_ERRORS = [
+  'VALIDATION',
+  'UNKNOWN_CHANNEL',
+  'NOT_AUTHENTICATED',
+  'FORBIDDEN',
+  'PASSWORD_CHANGE_REQUIRED',
+  'STORAGE_FAILED',
+  'INTERNAL',
+] as const satisfies readonly ErrorCode[];

@@ -1,0 +1,51 @@
+/**
+ * Every error the gate can return. The renderer turns each code into a sentence
+ * (renderer/src/i18n); a test checks that every code has one in every language.
+ */
+export const ERROR_CODES = [
+  'VALIDATION',
+  'UNKNOWN_CHANNEL',
+  'NOT_AUTHENTICATED',
+  'FORBIDDEN',
+  'PASSWORD_CHANGE_REQUIRED',
+  'WRONG_CREDENTIALS',
+  'WRONG_PASSWORD',
+  'LOCKED_OUT',
+  'ACCOUNT_DISABLED',
+  'RECOVERY_CODE_INVALID',
+  'RECOVERY_NOT_ADMIN',
+  'RECOVERY_CONFIRMATION_MISMATCH',
+  'SETUP_NOT_STARTED',
+  'VAULT_EXISTS',
+  'VAULT_ABSENT',
+  'VAULT_INCOMPLETE',
+  'KEYRING_CORRUPT',
+  'DATABASE_CORRUPT',
+  'DATABASE_NEWER',
+  'STORAGE_FAILED',
+  'USERNAME_TAKEN',
+  'USER_NOT_FOUND',
+  'USER_INACTIVE',
+  'CANNOT_CHANGE_SELF',
+  'LAST_ADMIN',
+  'PASSWORD_UNCHANGED',
+  'INTERNAL',
+] as const;
+
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+/** A field-level problem; `message` is an i18n key under `validation.` (see schemas.ts). */
+export interface ValidationIssue {
+  path: string;
+  message: string;
+}
+
+export interface AppErrorPayload {
+  code: ErrorCode;
+  /** For LOCKED_OUT: how long until the next attempt is allowed. */
+  retryAfterSeconds?: number;
+  /** For VALIDATION: which fields were wrong, never the values. */
+  issues?: ValidationIssue[];
+}
+
+export type Result<T> = { ok: true; value: T } | { ok: false; error: AppErrorPayload };

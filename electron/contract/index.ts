@@ -1,0 +1,44 @@
+import type { z } from 'zod';
+import type { ChannelDef } from './channel.ts';
+import { auditChannels } from './audit.ts';
+import { sessionChannels } from './session.ts';
+import { settingsChannels } from './settings.ts';
+import { setupChannels } from './setup.ts';
+import { usersChannels } from './users.ts';
+
+/** The whole API between renderer and core, in one place. */
+export const contract = {
+  ...sessionChannels,
+  ...setupChannels,
+  ...usersChannels,
+  ...auditChannels,
+  ...settingsChannels,
+} as const satisfies Record<string, ChannelDef>;
+
+export type Contract = typeof contract;
+export type ChannelName = keyof Contract;
+export type ChannelInput<C extends ChannelName> = z.input<Contract[C]['input']>;
+export type ChannelOutput<C extends ChannelName> = z.output<Contract[C]['output']>;
+export type ParsedInput<C extends ChannelName> = z.output<Contract[C]['input']>;
+
+export const CHANNEL_NAMES = Object.keys(contract) as ChannelName[];
+
+export function isChannelName(name: unknown): name is ChannelName {
+  return typeof name === 'string' && Object.prototype.hasOwnProperty.call(contract, name);
+}
+
+/** What the preload exposes on `window.dongHanh`; nothing else crosses into the renderer. */
+export interface DongHanhBridge {
+  invoke(channel: string, input: unknown): Promise<unknown>;
+  onLocked(listener: () => void): () => void;
+}
+
+export * from './errors.ts';
+export * from './permissions.ts';
+export * from './schemas.ts';
+export * from './channel.ts';
+export * from './session.ts';
+export * from './setup.ts';
+export * from './users.ts';
+export * from './audit.ts';
+export * from './settings.ts';

@@ -1,0 +1,98 @@
+import { z } from 'zod';
+import { ROLES } from './permissions.ts';
+
+/*
+ * Shared field schemas. Messages are i18n keys under `validation.` so that the renderer's
+ * form (react-hook-form + zodResolver) and the gate's VALIDATION error speak the same words.
+ */
+
+export const MIN_PASSWORD_LENGTH = 10;
+export const MAX_PASSWORD_LENGTH = 128;
+
+export const usernameSchema = z
+  .string({ error: 'required' })
+  .trim()
+  .toLowerCase()
+  .regex(/^[a-z0-9][a-z0-9._-]{2,31}$/, { error: 'usernameFormat' });
+
+export const displayNameSchema = z
+  .string({ error: 'required' })
+  .trim()
+  .min(1, { error: 'required' })
+  .max(80, { error: 'tooLong' });
+
+/** A password being set. Existing passwords are only checked for presence (see `currentPasswordSchema`). */
+export const newPasswordSchema = z
+  .string({ error: 'required' })
+  .min(MIN_PASSWORD_LENGTH, { error: 'passwordTooShort' })
+  .max(MAX_PASSWORD_LENGTH, { error: 'tooLong' });
+
+export const currentPasswordSchema = z
+  .string({ error: 'required' })
+  .min(1, { error: 'required' })
+  .max(MAX_PASSWORD_LENGTH, { error: 'tooLong' });
+
+export const rolesSchema = z
+  .array(z.enum(ROLES, { error: 'invalid' }), { error: 'required' })
+  .min(1, { error: 'rolesRequired' })
+  .max(ROLES.length, { error: 'invalid' })
+  .refine((roles) => new Set(roles).size === roles.length, { error: 'invalid' });
+
+export const centreNameSchema = z
+  .string({ error: 'required' })
+  .trim()
+  .min(2, { error: 'required' })
+  .max(120, { error: 'tooLong' });
+
+export const centreCodeSchema = z
+  .string({ error: 'required' })
+  .trim()
+  .toUpperCase()
+  .regex(/^[A-Z0-9][A-Z0-9_-]{1,19}$/, { error: 'centreCodeFormat' });
+
+/** Recovery codes are read aloud and typed by hand: spaces, dashes and case are forgiven in core. */
+export const recoveryCodeSchema = z
+  .string({ error: 'required' })
+  .trim()
+  .min(16, { error: 'recoveryCodeFormat' })
+  .max(80, { error: 'recoveryCodeFormat' });
+
+export const idSchema = z.number({ error: 'invalid' }).int({ error: 'invalid' }).positive({ error: 'invalid' });
+
+/** Calendar date as the UI sends it: ISO `yyyy-MM-dd` (shown as dd/MM/yyyy). */
+export const isoDateSchema = z.iso.date({ error: 'dateFormat' });
+
+export const languageSchema = z.enum(['vi', 'en'], { error: 'invalid' });
+
+export const LOCK_TIMEOUT_MINUTES = { min: 1, max: 60, default: 5 } as const;
+
+export const lockTimeoutSchema = z
+  .number({ error: 'invalid' })
+  .int({ error: 'invalid' })
+  .min(LOCK_TIMEOUT_MINUTES.min, { error: 'lockTimeoutRange' })
+  .max(LOCK_TIMEOUT_MINUTES.max, { error: 'lockTimeoutRange' });
+
+/** A field pair for forms that ask for a new password twice. */
+export function withConfirmation<T extends z.ZodObject<{ newPassword: typeof newPasswordSchema }>>(schema: T) {
+  return schema
+    .extend({ confirmPassword: z.string({ error: 'required' }) })
+    .refine((value) => value.newPassword === value.confirmPassword, {
+      error: 'passwordsDiffer',
+      path: ['confirmPassword'],
+    });
+}
+
+/** Every validation message key used above; the i18n test checks each has a sentence. */
+export const VALIDATION_MESSAGES = [
+  'required',
+  'invalid',
+  'tooLong',
+  'usernameFormat',
+  'passwordTooShort',
+  'passwordsDiffer',
+  'rolesRequired',
+  'centreCodeFormat',
+  'recoveryCodeFormat',
+  'dateFormat',
+  'lockTimeoutRange',
+] as const;

@@ -1,0 +1,12 @@
+import type { HandlerMap } from '../gate/types.ts';
+import { listAudit, verifyAudit } from './trail.ts';
+
+export const auditHandlers: Pick<HandlerMap, 'audit.list' | 'audit.verify'> = {
+  'audit.list': async (input, { db }) => listAudit(db, input),
+
+  'audit.verify': async (_input, { db, note }) => {
+    const result = await verifyAudit(db);
+    note({ detail: { ok: result.ok, checked: result.checked, problem: result.problem } });
+    return result;
+  },
+};

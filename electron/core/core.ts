@@ -1,0 +1,200 @@
+import type { Migration } from 'kysely';
+import type { SessionUser } from '../contract/session.ts';
+import type { SetupInput } from '../contract/setup.ts';
+import { LOCK_TIMEOUT_MINUTES } from '../contract/schemas.ts';
+import { migrations as allMigrations } from '../../migrations/index.ts';
+import { appendAudit, type AuditRecord } from './audit/trail.ts';
+import { systemClock, type Clock } from './clock.ts';
+import type { UserRow } from './db/schema.ts';
+import { SerialQueue } from './serial-queue.ts';
+import { readSettings } from './settings/centre-settings.ts';
+import { toSessionUser, type Db } from './users/accounts.ts';
+import type { ScryptParams } from './vault/kdf.ts';
+import { Vault, type PreparedVault } from './vault/vault.ts';
+
+export type Session = SessionUser;
+export type LockReason = 'manual' | 'idle' | 'os' | 'quit' | 'logout';
+
+export interface CoreOptions {
+  dataDir: string;
+  clock?: Clock;
+  nativeBinding?: string | undefined;
+  calibrateKdf?: () => Promise<ScryptParams>;
+  migrations?: Readonly<Record<string, Migration>>;
+  /** Where core reports unexpected failures: codes and error names only, never data. */
+  log?: (line: string) => void;
+}
+
+export interface PendingSetup {
+  input: SetupInput;
+  prepared: PreparedVault;
+  recoveryCode: string;
+  confirmGroup: number;
+}
+
+export interface PendingRecoveryCode {
+  recoveryCode: string;
+  confirmGroup: number;
+}
+
+/**
+ * The running state of core: the vault, who is logged in, idle tracking, and the two
+ * in-memory steps (first-run setup, a new recovery code) that must be confirmed before they
+ * are written. Requests reach it only through the gate.
+ */
+export class Core {
+  readonly vault: Vault;
+  readonly clock: Clock;
+  readonly queue = new SerialQueue();
+  readonly log: (line: string) => void;
+  session: Session | null = null;
+  lockedUsername: string | null = null;
+  pendingSetup: PendingSetup | null = null;
+  pendingRecoveryCode: PendingRecoveryCode | null = null;
+  lockTimeoutMinutes: number = LOCK_TIMEOUT_MINUTES.default;
+  #lastActivityAt = 0;
+  #lockListeners = new Set<(reason: LockReason) => void>();
+
+  constructor(options: CoreOptions) {
+    this.clock = options.clock ?? systemClock;
+    this.log = options.log ?? ((line) => console.error(line));
+    this.vault = new Vault({
+      dataDir: options.dataDir,
+      clock: this.clock,
+      nativeBinding: options.nativeBinding,
+      migrations: options.migrations ?? allMigrations,
+      calibrateKdf: options.calibrateKdf,
+    });
+  }
+
+  nowIso(): string {
+    return new Date(this.clock.now()).toISOString();
+  }
+
+  /**
+   * Record an audit entry: in the trail when the database is open, otherwise (a refused or
+   * failed attempt while locked) in the unlock-state file, to be moved into the trail at the
+   * next unlock.
+   */
+  async audit(record: Omit<AuditRecord, 'at'>, db?: Db): Promise<void> {
+    const at = this.nowIso();
+    if (this.vault.isOpen) {
+      await appendAudit(db ?? this.vault.db, { ...record, at });
+    } else if (record.outcome !== 'ok' && this.vault.presence().state === 'present') {
+      this.vault.recordLockedEvent({
+        at,
+        action: record.action,
+        outcome: record.outcome,
+        errorCode: record.errorCode ?? 'INTERNAL',
+        slotRef: null,
+      });
+    }
+  }
+
+  /** Move events recorded while locked into the trail, naming the person where the slot says who. */
+  async flushLockedEvents(): Promise<void> {
+    const db = this.vault.db;
+    const { events, droppedEvents } = this.vault.takePendingEvents();
+    for (const event of events) {
+      const user = event.slotRef
+        ? await db.selectFrom('user').select('id').where('key_slot_id', '=', event.slotRef).executeTakeFirst()
+        : undefined;
+      await appendAudit(db, {
+        at: event.at,
+        actorId: null,
+        action: event.action,
+        outcome: event.outcome,
+        errorCode: event.errorCode,
+        targetType: user ? 'user' : null,
+        targetId: user?.id ?? null,
+        detail: { recordedWhileLocked: true },
+      });
+    }
+    if (droppedEvents > 0) {
+      await appendAudit(db, {
+        at: this.nowIso(),
+        actorId: null,
+        action: 'audit.eventsDropped',
+        outcome: 'failed',
+        errorCode: null,
+        detail: { count: droppedEvents },
+      });
+    }
+  }
+
+  async startSession(user: UserRow): Promise<Session> {
+    const db = this.vault.db;
+    await db.updateTable('user').set({ last_login_at: this.nowIso() }).where('id', '=', user.id).execute();
+    this.session = await toSessionUser(db, user);
+    this.lockTimeoutMinutes = (await readSettings(db)).lockTimeoutMinutes;
+    this.lockedUsername = null;
+    this.touch();
+    return this.session;
+  }
+
+  async refreshSession(db: Db): Promise<Session> {
+    const current = this.session;
+    if (!current) throw new Error('no session to refresh');
+    const row = await db.selectFrom('user').selectAll().where('id', '=', current.id).executeTakeFirstOrThrow();
+    this.session = await toSessionUser(db, row);
+    return this.session;
+  }
+
+  touch(): void {
+    this.#lastActivityAt = this.clock.now();
+  }
+
+  /**
+   * End the session and close the vault. A lock remembers who was working (the lock screen
+   * offers her name); a logout does not. Key buffers are overwritten by the vault.
+   */
+  async endSession(reason: LockReason): Promise<void> {
+    this.lockedUsername = reason === 'logout' || reason === 'quit' ? null : (this.session?.username ?? null);
+    this.session = null;
+    this.pendingRecoveryCode = null;
+    await this.vault.close();
+    for (const listener of this.#lockListeners) listener(reason);
+  }
+
+  /** Lock from outside a request (OS lock or suspend, quitting), in the queue's turn. */
+  lock(reason: Exclude<LockReason, 'logout'>): Promise<boolean> {
+    return this.queue.run(() => this.#lockNow(reason));
+  }
+
+  /** Called on a timer by main (and by the test harness with a moved clock). */
+  checkIdle(): Promise<boolean> {
+    return this.queue.run(async () => {
+      const idleMs = this.clock.now() - this.#lastActivityAt;
+      if (!this.session || idleMs < this.lockTimeoutMinutes * 60_000) return false;
+      return this.#lockNow('idle');
+    });
+  }
+
+  async #lockNow(reason: Exclude<LockReason, 'logout'>): Promise<boolean> {
+    if (!this.session) return false;
+    try {
+      await this.audit({ actorId: this.session.id, action: 'auth.lock', outcome: 'ok', detail: { reason } });
+    } catch (error) {
+      // Locking matters more than recording it: close the database even if the entry fails.
+      this.log(`[core] audit of lock failed: ${(error as Error).name}`);
+    }
+    await this.endSession(reason);
+    return true;
+  }
+
+  onLocked(listener: (reason: LockReason) => void): () => void {
+    this.#lockListeners.add(listener);
+    return () => this.#lockListeners.delete(listener);
+  }
+
+  discardPendingSetup(): void {
+    this.pendingSetup?.prepared.dataKey.fill(0);
+    this.pendingSetup = null;
+  }
+
+  async shutdown(): Promise<void> {
+    this.discardPendingSetup();
+    await this.lock('quit');
+    await this.vault.close();
+  }
+}

@@ -1,0 +1,144 @@
+import type { ZodError } from 'zod';
+import { contract, isChannelName, VALIDATION_MESSAGES, type ChannelDef, type ChannelName } from '../../contract/index.ts';
+import type { AppErrorPayload, ErrorCode, Result, ValidationIssue } from '../../contract/errors.ts';
+import { AppError, isAppError } from '../app-error.ts';
+import type { Core } from '../core.ts';
+import type { AuditNote, HandlerContext, HandlerMap } from './types.ts';
+
+/**
+ * The one door. Every request, from IPC or from a test, runs: validate the input against the
+ * contract, check the session, check the permission, run the handler, write the audit entry.
+ * Handler writes and their audit entry share one transaction: a failed call changes nothing
+ * but the entry that records its failure.
+ */
+export class Gate {
+  constructor(
+    private readonly core: Core,
+    private readonly handlers: HandlerMap,
+  ) {}
+
+  invoke(channel: unknown, input: unknown): Promise<Result<unknown>> {
+    return this.core.queue.run(() => this.#invoke(channel, input));
+  }
+
+  async #invoke(name: unknown, rawInput: unknown): Promise<Result<unknown>> {
+    if (!isChannelName(name)) return failure({ code: 'UNKNOWN_CHANNEL' });
+    const def: ChannelDef = contract[name];
+
+    const parsed = def.input.safeParse(rawInput === undefined ? {} : rawInput);
+    if (!parsed.success) return failure({ code: 'VALIDATION', issues: toIssues(parsed.error) });
+
+    const session = this.core.session;
+    const refusal = refusalFor(def, session);
+    if (refusal) {
+      await this.#auditSafely({ actorId: session?.id ?? null, action: name, outcome: 'refused', errorCode: refusal });
+      return failure({ code: refusal });
+    }
+    if (session) this.core.touch();
+
+    const core = this.core;
+    const notes: AuditNote = {};
+    const afterAudit: (() => Promise<void> | void)[] = [];
+    const context = (db: HandlerContext['db'] | null): HandlerContext => ({
+      core,
+      session,
+      get db() {
+        return db ?? core.vault.db;
+      },
+      requireSession: () => {
+        if (!core.session) throw new AppError('NOT_AUTHENTICATED');
+        return core.session;
+      },
+      note: (note) => Object.assign(notes, note),
+      afterAudit: (task) => afterAudit.push(task),
+    });
+    const handler = this.handlers[name] as (input: unknown, ctx: HandlerContext) => Promise<unknown>;
+    // Calls made within an open vault run in a transaction with their audit entry. Calls that
+    // open it (login, setup) cannot; their entry is written once it is open.
+    const transactional = this.core.vault.isOpen && def.access !== 'public';
+
+    try {
+      let output: unknown;
+      if (transactional) {
+        output = await this.core.vault.db.transaction().execute(async (trx) => {
+          const value = def.output.parse(await handler(parsed.data, context(trx)));
+          if (def.audit === 'write') await this.core.audit(this.#entry(name, 'ok', null, notes), trx);
+          return value;
+        });
+      } else {
+        output = def.output.parse(await handler(parsed.data, context(null)));
+        if (def.audit === 'write') await this.core.audit(this.#entry(name, 'ok', null, notes));
+      }
+      await runAll(afterAudit);
+      return { ok: true, value: output };
+    } catch (error) {
+      const appError = this.#asAppError(name, error);
+      // Failures of unlock attempts are recorded by the vault itself while it is locked.
+      if ((def.audit === 'write' || appError.code === 'INTERNAL') && this.core.vault.isOpen) {
+        await this.#auditSafely(this.#entry(name, 'failed', appError.code, notes));
+      }
+      await runAll(afterAudit);
+      return failure(appError.toPayload());
+    }
+  }
+
+  #entry(action: ChannelName, outcome: 'ok' | 'failed', errorCode: ErrorCode | null, notes: AuditNote) {
+    return {
+      actorId: this.core.session?.id ?? null,
+      action,
+      outcome,
+      errorCode,
+      targetType: notes.targetType ?? null,
+      targetId: notes.targetId ?? null,
+      detail: notes.detail ?? null,
+    } as const;
+  }
+
+  async #auditSafely(record: Parameters<Core['audit']>[0]): Promise<void> {
+    try {
+      await this.core.audit(record);
+    } catch (error) {
+      this.core.log(`[gate] audit write failed for ${record.action}: ${describe(error)}`);
+    }
+  }
+
+  #asAppError(channel: ChannelName, error: unknown): AppError {
+    if (isAppError(error)) return error;
+    // Unexpected: log what kind of failure, never its message (it could quote data).
+    this.core.log(`[gate] ${channel} failed unexpectedly: ${describe(error)}`);
+    return new AppError('INTERNAL');
+  }
+}
+
+function refusalFor(def: ChannelDef, session: Core['session']): ErrorCode | null {
+  if (def.access === 'public') return null;
+  if (!session) return 'NOT_AUTHENTICATED';
+  if (session.mustChangePassword && !def.duringPasswordChange) return 'PASSWORD_CHANGE_REQUIRED';
+  if (def.access !== 'session' && !session.permissions.includes(def.access)) return 'FORBIDDEN';
+  return null;
+}
+
+function failure(error: AppErrorPayload): Result<never> {
+  return { ok: false, error };
+}
+
+const KNOWN_MESSAGES = new Set<string>(VALIDATION_MESSAGES);
+
+function toIssues(error: ZodError): ValidationIssue[] {
+  return error.issues.map((issue) => ({
+    path: issue.path.map(String).join('.'),
+    message: KNOWN_MESSAGES.has(issue.message) ? issue.message : 'invalid',
+  }));
+}
+
+async function runAll(tasks: (() => Promise<void> | void)[]): Promise<void> {
+  for (const task of tasks) await task();
+}
+
+function describe(error: unknown): string {
+  if (error instanceof Error) {
+    const code = (error as { code?: unknown }).code;
+    return typeof code === 'string' ? `${error.name} ${code}` : error.name;
+  }
+  return typeof error;
+}

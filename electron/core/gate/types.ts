@@ -1,0 +1,26 @@
+import type { ChannelName, ChannelOutput, ParsedInput } from '../../contract/index.ts';
+import type { Kysely, Transaction } from 'kysely';
+import type { Database } from '../db/schema.ts';
+import type { Core, Session } from '../core.ts';
+
+export interface AuditNote {
+  targetType?: string;
+  targetId?: string | number;
+  detail?: Record<string, unknown>;
+}
+
+/** What a handler sees. `db` is the transaction the handler and its audit entry share. */
+export interface HandlerContext {
+  readonly core: Core;
+  readonly session: Session | null;
+  readonly db: Kysely<Database> | Transaction<Database>;
+  requireSession(): Session;
+  /** Say what the call acted on, for its audit entry (ids and codes only, never client data). */
+  note(note: AuditNote): void;
+  /** Run after the audit entry is written (e.g. close the database on lock or logout). */
+  afterAudit(task: () => Promise<void> | void): void;
+}
+
+export type Handler<C extends ChannelName> = (input: ParsedInput<C>, ctx: HandlerContext) => Promise<ChannelOutput<C>>;
+
+export type HandlerMap<C extends ChannelName = ChannelName> = { [K in C]: Handler<K> };

@@ -1,0 +1,24 @@
+import { auditHandlers } from './audit/handlers.ts';
+import { authHandlers } from './auth/handlers.ts';
+import { Core, type CoreOptions, type LockReason } from './core.ts';
+import { Gate } from './gate/gate.ts';
+import { combineHandlers } from './gate/registry.ts';
+import { settingsHandlers } from './settings/handlers.ts';
+import { setupHandlers } from './setup/handlers.ts';
+import { usersHandlers } from './users/handlers.ts';
+
+export type { CoreOptions, LockReason };
+export { Core, Gate };
+
+export const handlers = combineHandlers(setupHandlers, authHandlers, usersHandlers, auditHandlers, settingsHandlers);
+
+export interface CoreApp {
+  core: Core;
+  gate: Gate;
+}
+
+/** Everything the shell (Electron main, or the test harness) needs: the state and its one door. */
+export function createCore(options: CoreOptions): CoreApp {
+  const core = new Core(options);
+  return { core, gate: new Gate(core, handlers) };
+}

@@ -1,0 +1,46 @@
+import type { CentreSettings } from '../../contract/settings.ts';
+import { LOCK_TIMEOUT_MINUTES } from '../../contract/schemas.ts';
+import type { Db } from '../users/accounts.ts';
+
+/** Settings rows: one key each, values as JSON. */
+const KEYS = {
+  centreName: 'centre.name',
+  centreCode: 'centre.code',
+  lockTimeoutMinutes: 'session.lockTimeoutMinutes',
+} as const satisfies Record<keyof CentreSettings, string>;
+
+const DEFAULTS: CentreSettings = { centreName: '', centreCode: '', lockTimeoutMinutes: LOCK_TIMEOUT_MINUTES.default };
+
+export async function readSettings(db: Db): Promise<CentreSettings> {
+  const rows = await db.selectFrom('setting').select(['key', 'value']).execute();
+  const byKey = new Map(rows.map((row) => [row.key, JSON.parse(row.value) as unknown]));
+  const value = <K extends keyof CentreSettings>(name: K): CentreSettings[K] =>
+    (byKey.get(KEYS[name]) as CentreSettings[K] | undefined) ?? DEFAULTS[name];
+  return {
+    centreName: value('centreName'),
+    centreCode: value('centreCode'),
+    lockTimeoutMinutes: value('lockTimeoutMinutes'),
+  };
+}
+
+/** Write the given settings; returns the names of those whose value actually changed. */
+export async function writeSettings(
+  db: Db,
+  patch: Partial<CentreSettings>,
+  by: { userId: number | null; at: string },
+): Promise<(keyof CentreSettings)[]> {
+  const current = await readSettings(db);
+  const changed = (Object.keys(patch) as (keyof CentreSettings)[]).filter(
+    (name) => patch[name] !== undefined && patch[name] !== current[name],
+  );
+  for (const name of changed) {
+    await db
+      .insertInto('setting')
+      .values({ key: KEYS[name], value: JSON.stringify(patch[name]), updated_at: by.at, updated_by: by.userId })
+      .onConflict((oc) =>
+        oc.column('key').doUpdateSet({ value: JSON.stringify(patch[name]), updated_at: by.at, updated_by: by.userId }),
+      )
+      .execute();
+  }
+  return changed;
+}

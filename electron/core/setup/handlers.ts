@@ -1,0 +1,58 @@
+import { AppError } from '../app-error.ts';
+import type { HandlerMap } from '../gate/types.ts';
+import { writeSettings } from '../settings/centre-settings.ts';
+import { findUserByUsername, insertUser } from '../users/accounts.ts';
+import { confirmsGroup, generateRecoveryCode, pickConfirmGroup, RECOVERY_GROUP_COUNT } from '../vault/recovery-code.ts';
+
+/**
+ * First run. `setup.begin` prepares everything in memory (keys, slots, the recovery code);
+ * only when the person types back part of the code does `setup.complete` write the vault,
+ * so a code that was never written down never protects anything.
+ */
+export const setupHandlers: Pick<HandlerMap, 'setup.begin' | 'setup.complete' | 'setup.cancel'> = {
+  'setup.begin': async (input, { core }) => {
+    if (core.vault.presence().state !== 'absent') throw new AppError('VAULT_EXISTS');
+    core.discardPendingSetup();
+    const recoveryCode = generateRecoveryCode();
+    const prepared = await core.vault.prepare({ username: input.adminUsername, password: input.adminPassword }, recoveryCode);
+    const confirmGroup = pickConfirmGroup();
+    core.pendingSetup = { input, prepared, recoveryCode, confirmGroup };
+    return { recoveryCode, confirmGroup, groupCount: RECOVERY_GROUP_COUNT };
+  },
+
+  'setup.complete': async (input, { core, note }) => {
+    const pending = core.pendingSetup;
+    if (!pending) throw new AppError('SETUP_NOT_STARTED');
+    if (!confirmsGroup(pending.recoveryCode, pending.confirmGroup, input.confirmation)) {
+      throw new AppError('RECOVERY_CONFIRMATION_MISMATCH');
+    }
+    await core.vault.create(pending.prepared);
+    core.pendingSetup = null;
+    const { input: setup, prepared } = pending;
+    const at = core.nowIso();
+    const db = core.vault.db;
+    const adminId = await db.transaction().execute(async (trx) => {
+      const id = await insertUser(trx, {
+        username: setup.adminUsername,
+        displayName: setup.adminDisplayName,
+        roles: ['admin'],
+        language: setup.language,
+        mustChangePassword: false,
+        createdBy: null,
+        at,
+      });
+      await trx.updateTable('user').set({ key_slot_id: prepared.adminSlotId }).where('id', '=', id).execute();
+      await writeSettings(trx, { centreName: setup.centreName, centreCode: setup.centreCode }, { userId: id, at });
+      return id;
+    });
+    note({ targetType: 'user', targetId: adminId, detail: { centreCode: setup.centreCode } });
+    const admin = await findUserByUsername(db, setup.adminUsername);
+    if (!admin) throw new Error('first administrator missing after setup');
+    return core.startSession(admin);
+  },
+
+  'setup.cancel': async (_input, { core }) => {
+    core.discardPendingSetup();
+    return {};
+  },
+};

@@ -1,0 +1,106 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { z } from 'zod';
+import { writeFileAtomic } from '../files.ts';
+
+/*
+ * What must survive a restart while the vault is locked: the count of failed unlock attempts
+ * in a row (for the growing delay), and audit events that happened while the database was
+ * closed (failed logins), which are written into the audit trail at the next unlock.
+ * Nothing here names a person: a failed login is recorded by the keyed slot id, if any.
+ */
+
+export const FREE_ATTEMPTS = 5;
+export const FIRST_DELAY_MS = 30_000;
+export const MAX_DELAY_MS = 15 * 60_000;
+export const MAX_PENDING_EVENTS = 500;
+
+const pendingEventSchema = z
+  .object({
+    at: z.string(),
+    action: z.string().max(60),
+    outcome: z.enum(['refused', 'failed']),
+    errorCode: z.string().max(60),
+    slotRef: z.string().max(64).nullable(),
+  })
+  .strict();
+export type PendingEvent = z.infer<typeof pendingEventSchema>;
+
+const stateSchema = z
+  .object({
+    version: z.literal(1),
+    failures: z.number().int().min(0),
+    lastFailureAt: z.number().nullable(),
+    pending: z.array(pendingEventSchema).max(MAX_PENDING_EVENTS),
+    droppedEvents: z.number().int().min(0),
+  })
+  .strict();
+export type UnlockState = z.infer<typeof stateSchema>;
+
+const EMPTY: UnlockState = { version: 1, failures: 0, lastFailureAt: null, pending: [], droppedEvents: 0 };
+
+/** The delay owed after `failures` failed attempts in a row: none for the first five, then 30 s, doubling, capped. */
+export function delayAfter(failures: number): number {
+  if (failures < FREE_ATTEMPTS) return 0;
+  return Math.min(FIRST_DELAY_MS * 2 ** (failures - FREE_ATTEMPTS), MAX_DELAY_MS);
+}
+
+export class UnlockStateFile {
+  constructor(
+    private readonly path: string,
+    private readonly now: () => number,
+  ) {}
+
+  /**
+   * A missing file means no failures. A garbled one is treated as a lockout starting now, not
+   * as a clean slate. (Someone who can delete this file can also copy the vault and guess
+   * offline; against that, only the slow key derivation protects, not this delay.)
+   */
+  read(): UnlockState {
+    if (!existsSync(this.path)) return { ...EMPTY, pending: [] };
+    try {
+      return stateSchema.parse(JSON.parse(readFileSync(this.path, 'utf8')));
+    } catch {
+      return { ...EMPTY, pending: [], failures: FREE_ATTEMPTS, lastFailureAt: this.now() };
+    }
+  }
+
+  /** Milliseconds until the next attempt is allowed (0: now). */
+  retryAfterMs(): number {
+    const state = this.read();
+    const delay = delayAfter(state.failures);
+    if (delay === 0 || state.lastFailureAt === null) return 0;
+    // A clock set backwards must not stretch the delay beyond its length.
+    return Math.max(0, Math.min(delay, state.lastFailureAt + delay - this.now()));
+  }
+
+  recordFailure(event: PendingEvent): void {
+    const state = this.read();
+    this.write({
+      ...state,
+      failures: state.failures + 1,
+      lastFailureAt: this.now(),
+      ...appendPending(state, event),
+    });
+  }
+
+  recordEvent(event: PendingEvent): void {
+    const state = this.read();
+    this.write({ ...state, ...appendPending(state, event) });
+  }
+
+  /** After a successful unlock: the failure count restarts; pending events are handed over. */
+  takePendingAndReset(): { events: PendingEvent[]; droppedEvents: number } {
+    const state = this.read();
+    this.write({ ...EMPTY, pending: [] });
+    return { events: state.pending, droppedEvents: state.droppedEvents };
+  }
+
+  private write(state: UnlockState): void {
+    writeFileAtomic(this.path, JSON.stringify(state));
+  }
+}
+
+function appendPending(state: UnlockState, event: PendingEvent): Pick<UnlockState, 'pending' | 'droppedEvents'> {
+  if (state.pending.length < MAX_PENDING_EVENTS) return { pending: [...state.pending, event], droppedEvents: state.droppedEvents };
+  return { pending: state.pending, droppedEvents: state.droppedEvents + 1 };
+}

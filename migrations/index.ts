@@ -1,0 +1,10 @@
+import type { Migration } from 'kysely';
+import * as m0001 from './0001_foundation.ts';
+
+/**
+ * Every migration, listed explicitly (no folder scan at run time, so the bundle and a
+ * strict CSP both work). Names sort in the order they must run. Append only.
+ */
+export const migrations: Readonly<Record<string, Migration>> = {
+  '0001_foundation': m0001,
+};
