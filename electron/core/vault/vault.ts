@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, rmSync } from 'node:fs';
+import { existsSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Kysely, Migration } from 'kysely';
 import type { ErrorCode } from '../../contract/errors.ts';
@@ -303,11 +303,17 @@ export class Vault {
     try {
       // First a read-only look: a database from a newer version is refused before anything
       // (not even a checkpoint of its log) can write to it.
-      const probe = openEncrypted(this.paths.database, dataKey, { ...this.#openOptions(), readonly: true });
+      const sidecarsBefore = this.#sidecarsPresent();
       try {
-        assertNotNewer(probe, this.options.migrations);
-      } finally {
-        probe.close();
+        const probe = openEncrypted(this.paths.database, dataKey, { ...this.#openOptions(), readonly: true });
+        try {
+          assertNotNewer(probe, this.options.migrations);
+        } finally {
+          probe.close();
+        }
+      } catch (error) {
+        this.#removeSidecarsCreatedSince(sidecarsBefore);
+        throw error;
       }
       const sqlite = openEncrypted(this.paths.database, dataKey, this.#openOptions());
       try {
@@ -321,6 +327,22 @@ export class Vault {
     } catch (error) {
       dataKey.fill(0);
       throw error;
+    }
+  }
+
+  #sidecarsPresent(): { wal: boolean; shm: boolean } {
+    return { wal: existsSync(`${this.paths.database}-wal`), shm: existsSync(`${this.paths.database}-shm`) };
+  }
+
+  /**
+   * A read-only look at a WAL database leaves an empty log and an index file behind. When
+   * the open is refused, remove exactly those, so a refused file is left as it was found.
+   */
+  #removeSidecarsCreatedSince(before: { wal: boolean; shm: boolean }): void {
+    const wal = `${this.paths.database}-wal`;
+    if (!before.wal && existsSync(wal) && statSync(wal).size === 0) {
+      rmSync(wal, { force: true });
+      if (!before.shm) rmSync(`${this.paths.database}-shm`, { force: true });
     }
   }
 

@@ -1,0 +1,130 @@
+import { describe, expect, it } from 'vitest';
+import { ADMIN, CENTRE, copyOfTemplate, loginAs, MANAGER, openApp, tempDir, WORKER } from '../support/vault-fixture.ts';
+
+describe('first run', () => {
+  const admin = {
+    ...CENTRE,
+    adminUsername: ADMIN.username,
+    adminDisplayName: ADMIN.displayName,
+    adminPassword: ADMIN.password,
+    language: 'vi' as const,
+  };
+
+  it('writes nothing until a group of the recovery code is typed back', async () => {
+    const dir = tempDir();
+    const app = openApp(dir);
+    const begun = await app.ok('setup.begin', admin);
+    expect(begun.recoveryCode).toMatch(/^([0-9A-HJKMNP-TV-Z]{4}-){7}[0-9A-HJKMNP-TV-Z]{4}$/);
+    expect(begun.groupCount).toBe(8);
+    expect((await app.ok('session.get', {})).vault).toBe('setup-pending');
+    expect(app.core.vault.presence().state).toBe('absent');
+
+    const wrongGroup = begun.recoveryCode.split('-')[begun.confirmGroup % 8] ?? '';
+    expect(await app.call('setup.complete', { confirmation: wrongGroup })).toEqual({
+      ok: false,
+      error: { code: 'RECOVERY_CONFIRMATION_MISMATCH' },
+    });
+    expect(app.core.vault.presence().state).toBe('absent');
+
+    // Typed by hand: lower case, O for 0 and l for 1 are forgiven.
+    const group = (begun.recoveryCode.split('-')[begun.confirmGroup - 1] ?? '').toLowerCase().replaceAll('0', 'o').replaceAll('1', 'l');
+    const user = await app.ok('setup.complete', { confirmation: group });
+    expect(user).toMatchObject({ username: ADMIN.username, roles: ['admin'], mustChangePassword: false });
+    expect(app.core.vault.presence().state).toBe('present');
+    expect(await app.call('setup.begin', admin)).toEqual({ ok: false, error: { code: 'VAULT_EXISTS' } });
+  });
+
+  it('cancelling forgets the prepared keys', async () => {
+    const app = openApp(tempDir());
+    await app.ok('setup.begin', admin);
+    const dataKey = app.core.pendingSetup?.prepared.dataKey;
+    await app.ok('setup.cancel', {});
+    expect(dataKey?.every((byte) => byte === 0)).toBe(true);
+    expect(await app.call('setup.complete', { confirmation: 'AAAA' })).toEqual({ ok: false, error: { code: 'SETUP_NOT_STARTED' } });
+  });
+});
+
+describe('accounts', () => {
+  it('a new worker must change the temporary password before doing anything else', async () => {
+    const app = await copyOfTemplate();
+    await loginAs(app, ADMIN);
+    const created = await app.ok('users.create', {
+      username: 'Moi.Thu ',
+      displayName: 'Nhân Viên Mới Thử',
+      roles: ['worker', 'manager'],
+      temporaryPassword: 'tam-thoi-moi-0001',
+    });
+    expect(created).toMatchObject({ username: 'moi.thu', roles: ['worker', 'manager'], mustChangePassword: true, active: true });
+    expect(await app.call('users.create', { username: 'moi.thu', displayName: 'Trùng', roles: ['worker'], temporaryPassword: 'tam-thoi-moi-0002' }))
+      .toEqual({ ok: false, error: { code: 'USERNAME_TAKEN' } });
+    await app.ok('auth.logout', {});
+
+    const first = await app.ok('auth.login', { username: 'moi.thu', password: 'tam-thoi-moi-0001' });
+    expect(first.mustChangePassword).toBe(true);
+    expect(await app.call('audit.list', {})).toEqual({ ok: false, error: { code: 'PASSWORD_CHANGE_REQUIRED' } });
+    expect(await app.call('settings.get', {})).toEqual({ ok: false, error: { code: 'PASSWORD_CHANGE_REQUIRED' } });
+    const changed = await app.ok('auth.changePassword', { currentPassword: 'tam-thoi-moi-0001', newPassword: 'mat-khau-rieng-0001' });
+    expect(changed.mustChangePassword).toBe(false);
+    expect((await app.ok('audit.list', {})).total).toBeGreaterThan(0);
+  });
+
+  it('deactivation removes the key slot: the password opens nothing; reactivation needs a new one', async () => {
+    const app = await copyOfTemplate();
+    await loginAs(app, ADMIN);
+    const worker = await app.ok('users.deactivate', { id: app.template.ids.worker });
+    expect(worker.active).toBe(false);
+    expect(await app.call('users.deactivate', { id: app.template.ids.worker })).toEqual({ ok: false, error: { code: 'USER_INACTIVE' } });
+    expect(await app.call('users.resetPassword', { id: app.template.ids.worker, temporaryPassword: 'tam-thoi-0000001' }))
+      .toEqual({ ok: false, error: { code: 'USER_INACTIVE' } });
+    await app.ok('auth.logout', {});
+    expect(await app.call('auth.login', { username: WORKER.username, password: WORKER.password })).toEqual({
+      ok: false,
+      error: { code: 'WRONG_CREDENTIALS' },
+    });
+    await loginAs(app, ADMIN);
+    await app.ok('users.reactivate', { id: app.template.ids.worker, temporaryPassword: 'tam-thoi-lai-0001' });
+    await app.ok('auth.logout', {});
+    expect((await app.ok('auth.login', { username: WORKER.username, password: 'tam-thoi-lai-0001' })).mustChangePassword).toBe(true);
+  });
+
+  it('an admin resets someone else\'s password; her own she changes herself', async () => {
+    const app = await copyOfTemplate();
+    await loginAs(app, ADMIN);
+    expect(await app.call('users.resetPassword', { id: app.template.ids.admin, temporaryPassword: 'tam-thoi-0000001' }))
+      .toEqual({ ok: false, error: { code: 'CANNOT_CHANGE_SELF' } });
+    await app.ok('users.resetPassword', { id: app.template.ids.manager, temporaryPassword: 'tam-thoi-0000001' });
+    await app.ok('auth.logout', {});
+    expect((await app.call('auth.login', { username: MANAGER.username, password: MANAGER.password })).ok).toBe(false);
+    expect((await app.ok('auth.login', { username: MANAGER.username, password: 'tam-thoi-0000001' })).mustChangePassword).toBe(true);
+  });
+
+  it('never leaves the centre without an active administrator', async () => {
+    const app = await copyOfTemplate();
+    await loginAs(app, ADMIN);
+    expect(await app.call('users.update', { id: app.template.ids.admin, displayName: ADMIN.displayName, roles: ['manager'] }))
+      .toEqual({ ok: false, error: { code: 'LAST_ADMIN' } });
+    expect(await app.call('users.deactivate', { id: app.template.ids.admin })).toEqual({ ok: false, error: { code: 'CANNOT_CHANGE_SELF' } });
+    // With a second admin, the first may step down; her session follows at once.
+    await app.ok('users.update', { id: app.template.ids.manager, displayName: MANAGER.displayName, roles: ['manager', 'admin'] });
+    await app.ok('users.update', { id: app.template.ids.admin, displayName: ADMIN.displayName, roles: ['manager'] });
+    expect(await app.call('users.list', {})).toEqual({ ok: false, error: { code: 'FORBIDDEN' } });
+    expect((await app.ok('session.get', {})).user?.permissions).toEqual(['audit.read']);
+  });
+
+  it('unknown people are reported as such', async () => {
+    const app = await copyOfTemplate();
+    await loginAs(app, ADMIN);
+    expect(await app.call('users.update', { id: 999, displayName: 'Không Có', roles: ['worker'] })).toEqual({
+      ok: false,
+      error: { code: 'USER_NOT_FOUND' },
+    });
+  });
+
+  it('keeps each person\'s language', async () => {
+    const app = await copyOfTemplate();
+    await loginAs(app, WORKER);
+    expect((await app.ok('me.setLanguage', { language: 'en' })).language).toBe('en');
+    await app.ok('auth.logout', {});
+    expect((await loginAs(app, WORKER)).language).toBe('en');
+  });
+});

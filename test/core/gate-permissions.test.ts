@@ -1,0 +1,97 @@
+import { describe, expect, it } from 'vitest';
+import { contract, CHANNEL_NAMES, ROLE_PERMISSIONS, type ChannelInput, type ChannelName, type Role } from '../../electron/contract/index.ts';
+import { ADMIN, CENTRE, copyOfTemplate, loginAs, MANAGER, WORKER, type Template } from '../support/vault-fixture.ts';
+import { contentSnapshot, lastAuditRow } from '../support/db-snapshot.ts';
+
+/*
+ * Every channel, for every role: allowed or refused as the contract says; refused calls change
+ * nothing and are audited. A new channel without a sample here fails to compile.
+ */
+
+const PEOPLE = { admin: ADMIN, manager: MANAGER, worker: WORKER } as const;
+
+type Samples = { [C in ChannelName]: (ids: Template['ids'], role: Role) => ChannelInput<C> };
+const SAMPLES: Samples = {
+  'session.get': () => ({}),
+  'session.touch': () => ({}),
+  'auth.login': () => ({ username: WORKER.username, password: WORKER.password }),
+  'auth.recover': () => ({ recoveryCode: 'AAAA-BBBB-CCCC-DDDD-EEEE-FFFF-GGGG-HHHH', username: ADMIN.username, newPassword: 'mat-khau-moi-0001' }),
+  'auth.logout': () => ({}),
+  'auth.lock': () => ({}),
+  'auth.changePassword': (_ids, role) => ({ currentPassword: PEOPLE[role as keyof typeof PEOPLE].password, newPassword: 'mat-khau-moi-0001' }),
+  'me.setLanguage': () => ({ language: 'en' }),
+  'setup.begin': () => ({ ...CENTRE, adminUsername: 'x.admin', adminDisplayName: 'X', adminPassword: 'mat-khau-moi-0001', language: 'vi' }),
+  'setup.complete': () => ({ confirmation: 'AAAA' }),
+  'setup.cancel': () => ({}),
+  'users.list': () => ({}),
+  'users.create': () => ({ username: 'perm.test', displayName: 'Thử Quyền', roles: ['worker'], temporaryPassword: 'tam-thoi-quyen-01' }),
+  'users.update': (ids) => ({ id: ids.worker, displayName: 'Cán Bộ Đổi Tên', roles: ['worker'] }),
+  'users.deactivate': (ids) => ({ id: ids.worker }),
+  'users.reactivate': (ids) => ({ id: ids.worker, temporaryPassword: 'tam-thoi-lai-0001' }),
+  'users.resetPassword': (ids) => ({ id: ids.manager, temporaryPassword: 'tam-thoi-lai-0002' }),
+  'audit.list': () => ({}),
+  'audit.verify': () => ({}),
+  'settings.get': () => ({}),
+  'settings.update': () => ({ lockTimeoutMinutes: 9 }),
+  'recovery.begin': () => ({}),
+  'recovery.complete': () => ({ confirmation: 'AAAA' }),
+};
+
+const PUBLIC = CHANNEL_NAMES.filter((name) => contract[name].access === 'public');
+const SESSION_ENDING: ChannelName[] = ['auth.logout', 'auth.lock'];
+const guarded = CHANNEL_NAMES.filter((name) => contract[name].access !== 'public' && !SESSION_ENDING.includes(name));
+
+function allowed(channel: ChannelName, role: Role): boolean {
+  const access = contract[channel].access;
+  return access === 'public' || access === 'session' || ROLE_PERMISSIONS[role].includes(access);
+}
+
+const ROLE_LIST = ['worker', 'manager', 'admin'] as const;
+
+describe('permissions, channel by channel', () => {
+  it('has exactly the public channels that must work while locked', () => {
+    expect(PUBLIC.sort()).toEqual(['auth.login', 'auth.recover', 'session.get', 'setup.begin', 'setup.cancel', 'setup.complete']);
+  });
+
+  it.each(ROLE_LIST)('%s: refused channels change nothing and are audited; allowed ones pass the gate', async (role) => {
+    const app = await copyOfTemplate();
+    await loginAs(app, PEOPLE[role]);
+    const ids = app.template.ids;
+    const order = [...guarded].sort((a, b) => Number(allowed(a, role)) - Number(allowed(b, role)));
+    for (const channel of order) {
+      const before = contentSnapshot(app);
+      const result = await app.call(channel, SAMPLES[channel](ids, role) as never);
+      if (allowed(channel, role)) {
+        expect(result.ok || !['FORBIDDEN', 'NOT_AUTHENTICATED', 'PASSWORD_CHANGE_REQUIRED', 'VALIDATION', 'INTERNAL'].includes(result.error.code), `${channel} for ${role}`).toBe(true);
+      } else {
+        expect(result, `${channel} for ${role}`).toEqual({ ok: false, error: { code: 'FORBIDDEN' } });
+        expect(contentSnapshot(app), `${channel} changed something for ${role}`).toBe(before);
+        expect(lastAuditRow(app)).toMatchObject({ action: channel, outcome: 'refused', error_code: 'FORBIDDEN', actor_user_id: ids[role] });
+      }
+    }
+    expect(app.logged).toEqual([]);
+  });
+
+  it.each(ROLE_LIST)('%s: may lock and log out', async (role) => {
+    const app = await copyOfTemplate();
+    for (const channel of SESSION_ENDING) {
+      await loginAs(app, PEOPLE[role]);
+      await app.ok(channel, {});
+      expect(app.core.vault.isOpen).toBe(false);
+    }
+  });
+
+  it('with the vault locked, every guarded channel is refused and the refusals reach the trail', async () => {
+    const app = await copyOfTemplate();
+    for (const channel of [...guarded, ...SESSION_ENDING]) {
+      expect(await app.call(channel, SAMPLES[channel](app.template.ids, 'admin') as never), channel).toEqual({
+        ok: false,
+        error: { code: 'NOT_AUTHENTICATED' },
+      });
+    }
+    await loginAs(app, ADMIN);
+    const { rows } = await app.ok('audit.list', { limit: 200 });
+    const refused = rows.filter((row) => row.outcome === 'refused').map((row) => row.action).sort();
+    expect(refused).toEqual([...guarded, ...SESSION_ENDING].sort());
+  });
+});

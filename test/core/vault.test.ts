@@ -1,0 +1,357 @@
+import { appendFileSync, readFileSync, rmSync, truncateSync, writeFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { migrations } from '../../migrations/index.ts';
+import { createCore } from '../../electron/core/index.ts';
+import { VAULT_FILES } from '../../electron/core/vault/vault.ts';
+import { SCRYPT_FLOOR } from '../../electron/core/vault/kdf.ts';
+import { ADMIN, CENTRE, copyOfTemplate, FLOOR_KDF, loginAs, MANAGER, openApp, runSetup, tempDir, WORKER } from '../support/vault-fixture.ts';
+import { fileDigest, filesContaining, folderDigest } from '../support/files.ts';
+
+describe('creating the vault', () => {
+  it('writes an encrypted database and a keyring, and reopens them with the admin password', async () => {
+    const dir = tempDir();
+    const app = openApp(dir);
+    expect((await app.ok('session.get', {})).vault).toBe('absent');
+    await runSetup(app);
+    expect((await app.ok('session.get', {})).user?.username).toBe(ADMIN.username);
+    await app.core.shutdown();
+
+    const header = readFileSync(join(dir, VAULT_FILES.database)).subarray(0, 16);
+    expect(header.toString('latin1')).not.toBe('SQLite format 3\u0000');
+
+    const reopened = openApp(dir);
+    expect((await reopened.ok('session.get', {})).vault).toBe('locked');
+    await loginAs(reopened, ADMIN);
+    const settings = await reopened.ok('settings.get', {});
+    expect(settings).toEqual({ ...CENTRE, lockTimeoutMinutes: 5 });
+    const pragmas = reopened.core.vault.sqlite;
+    expect(pragmas.pragma('journal_mode', { simple: true })).toBe('wal');
+    expect(pragmas.pragma('synchronous', { simple: true })).toBe(2);
+    expect(pragmas.pragma('cipher', { simple: true })).toBe('sqlcipher');
+  });
+
+  it('stores key-derivation parameters per slot, never below the OWASP floor', async () => {
+    const { dir } = await copyOfTemplate();
+    const keyring = JSON.parse(readFileSync(join(dir, VAULT_FILES.keyring), 'utf8'));
+    expect(keyring.slots).toHaveLength(4); // admin, manager, worker, recovery
+    for (const slot of keyring.slots) {
+      expect(slot.kdf.N).toBeGreaterThanOrEqual(SCRYPT_FLOOR.N);
+      expect(slot.kdf.r).toBeGreaterThanOrEqual(SCRYPT_FLOOR.r);
+      expect(slot.kdf.p).toBeGreaterThanOrEqual(SCRYPT_FLOOR.p);
+    }
+  });
+
+  it('names nobody in the keyring', async () => {
+    const { dir } = await copyOfTemplate();
+    const text = readFileSync(join(dir, VAULT_FILES.keyring), 'utf8');
+    for (const person of [ADMIN, MANAGER, WORKER]) {
+      expect(text).not.toContain(person.username);
+      expect(text).not.toContain(person.displayName);
+    }
+  });
+
+  it('refuses a keyring slot whose parameters were weakened below the floor', async () => {
+    const app = await copyOfTemplate();
+    const path = join(app.dir, VAULT_FILES.keyring);
+    const keyring = JSON.parse(readFileSync(path, 'utf8'));
+    for (const slot of keyring.slots) slot.kdf.N = 2 ** 10;
+    writeFileSync(path, JSON.stringify(keyring));
+    const before = folderDigest(app.dir);
+    expect(await app.call('auth.login', { username: ADMIN.username, password: ADMIN.password })).toEqual({
+      ok: false,
+      error: { code: 'KEYRING_CORRUPT' },
+    });
+    expect(folderDigest(app.dir)).toEqual(before);
+  });
+});
+
+describe('no plaintext outside the encrypted database', () => {
+  it('finds a planted string in none of the files the vault writes, open or locked', async () => {
+    const app = await copyOfTemplate();
+    await loginAs(app, ADMIN);
+    const planted = 'PLANTED-Đặng-Thị-Thử-7731';
+    await app.ok('users.create', {
+      username: 'planted.user',
+      displayName: planted,
+      roles: ['worker'],
+      temporaryPassword: 'tam-thoi-planted-01',
+    });
+    await app.ok('settings.update', { centreName: `${planted} centre` });
+    // While open: the write-ahead log holds the new pages.
+    expect(statSync(join(app.dir, `${VAULT_FILES.database}-wal`)).size).toBeGreaterThan(0);
+    expect(filesContaining(app.dir, planted)).toEqual([]);
+    expect(filesContaining(app.dir, 'planted.user')).toEqual([]);
+    await app.ok('auth.lock', {});
+    expect(filesContaining(app.dir, planted)).toEqual([]);
+    // Proof that the search would have found it had it been there in plain text.
+    writeFileSync(join(app.dir, 'control.txt'), Buffer.from(planted, 'utf16le'));
+    expect(filesContaining(app.dir, planted)).toEqual(['control.txt']);
+  });
+});
+
+describe('unlocking', () => {
+  it('refuses a wrong password with a clear code and changes no file', async () => {
+    const app = await copyOfTemplate();
+    const dbBefore = fileDigest(join(app.dir, VAULT_FILES.database));
+    const keyringBefore = fileDigest(join(app.dir, VAULT_FILES.keyring));
+    const result = await app.call('auth.login', { username: ADMIN.username, password: 'sai-mat-khau-123' });
+    expect(result).toEqual({ ok: false, error: { code: 'WRONG_CREDENTIALS' } });
+    expect(await app.call('auth.login', { username: 'no.such.person', password: 'sai-mat-khau-123' })).toEqual({
+      ok: false,
+      error: { code: 'WRONG_CREDENTIALS' },
+    });
+    expect(fileDigest(join(app.dir, VAULT_FILES.database))).toBe(dbBefore);
+    expect(fileDigest(join(app.dir, VAULT_FILES.keyring))).toBe(keyringBefore);
+    expect(app.core.vault.isOpen).toBe(false);
+  });
+
+  it('after five failures in a row, makes people wait, longer each time, across a restart', async () => {
+    const app = await copyOfTemplate();
+    const wrong = { username: WORKER.username, password: 'sai-mat-khau-123' };
+    for (let i = 0; i < 5; i++) expect((await app.call('auth.login', wrong)).ok).toBe(false);
+
+    // Even the right password must wait: the delay is checked before any derivation.
+    const blocked = await app.call('auth.login', { username: WORKER.username, password: WORKER.password });
+    expect(blocked).toEqual({ ok: false, error: { code: 'LOCKED_OUT', retryAfterSeconds: 30 } });
+
+    // A restart (a new core on the same folder) does not forget.
+    const restarted = openApp(app.dir, app.clock);
+    app.clock.advance(10_000);
+    expect(await restarted.call('auth.login', wrong)).toEqual({ ok: false, error: { code: 'LOCKED_OUT', retryAfterSeconds: 20 } });
+
+    app.clock.advance(20_000);
+    expect(await restarted.call('auth.login', wrong)).toEqual({ ok: false, error: { code: 'WRONG_CREDENTIALS' } });
+    // Sixth failure: the delay doubles.
+    expect(await restarted.call('auth.login', wrong)).toEqual({ ok: false, error: { code: 'LOCKED_OUT', retryAfterSeconds: 60 } });
+
+    app.clock.advance(60_000);
+    await loginAs(restarted, WORKER);
+    await restarted.ok('auth.logout', {});
+    // Success resets the count.
+    expect(await restarted.call('auth.login', wrong)).toEqual({ ok: false, error: { code: 'WRONG_CREDENTIALS' } });
+  });
+
+  it('treats a garbled unlock-state file as a lockout, not as a clean slate', async () => {
+    const app = await copyOfTemplate();
+    writeFileSync(join(app.dir, VAULT_FILES.unlockState), '{garbled');
+    const result = await app.call('auth.login', { username: ADMIN.username, password: ADMIN.password });
+    expect(result).toEqual({ ok: false, error: { code: 'LOCKED_OUT', retryAfterSeconds: 30 } });
+  });
+
+  it('records failed logins made while locked in the audit trail at the next unlock', async () => {
+    const app = await copyOfTemplate();
+    await app.call('auth.login', { username: WORKER.username, password: 'sai-mat-khau-123' });
+    await app.call('auth.login', { username: 'no.such.person', password: 'sai-mat-khau-123' });
+    await loginAs(app, ADMIN);
+    const { rows } = await app.ok('audit.list', { action: 'auth.login' });
+    const failures = rows.filter((row) => row.outcome === 'failed');
+    expect(failures).toHaveLength(2);
+    expect(failures.every((row) => row.detail?.recordedWhileLocked === true && row.errorCode === 'WRONG_CREDENTIALS')).toBe(true);
+    expect(failures.map((row) => row.targetId).sort()).toEqual([String(app.template.ids.worker), null].sort());
+    expect(rows.find((row) => row.outcome === 'ok')?.actorId).toBe(app.template.ids.admin);
+  });
+});
+
+describe('broken files', () => {
+  it.each([
+    // A damaged database can only be detected by opening it; a damaged keyring is seen at start.
+    ['truncated database', (dir: string) => truncateSync(join(dir, VAULT_FILES.database), 6000), 'DATABASE_CORRUPT', 'locked'],
+    ['garbage database', (dir: string) => writeFileSync(join(dir, VAULT_FILES.database), Buffer.alloc(8192, 7)), 'DATABASE_CORRUPT', 'locked'],
+    ['truncated keyring', (dir: string) => truncateSync(join(dir, VAULT_FILES.keyring), 100), 'KEYRING_CORRUPT', 'broken'],
+    ['keyring with junk after it', (dir: string) => appendFileSync(join(dir, VAULT_FILES.keyring), 'junk'), 'KEYRING_CORRUPT', 'broken'],
+    ['missing database', (dir: string) => rmSync(join(dir, VAULT_FILES.database)), 'VAULT_INCOMPLETE', 'broken'],
+    ['missing keyring', (dir: string) => rmSync(join(dir, VAULT_FILES.keyring)), 'VAULT_INCOMPLETE', 'broken'],
+  ] as const)('%s: a clear error, nothing overwritten or deleted', async (_name, damage, code, shownAs) => {
+    const app = await copyOfTemplate();
+    damage(app.dir);
+    const before = folderDigest(app.dir);
+    expect((await app.ok('session.get', {})).vault).toBe(shownAs);
+    const result = await app.call('auth.login', { username: ADMIN.username, password: ADMIN.password });
+    expect(result).toEqual({ ok: false, error: { code } });
+    // The wizard must never offer to start over on top of what is left.
+    expect(await app.call('setup.begin', {
+      ...CENTRE, adminUsername: 'new.admin', adminDisplayName: 'Người Mới', adminPassword: 'mat-khau-moi-0001', language: 'vi',
+    })).toEqual({ ok: false, error: { code: 'VAULT_EXISTS' } });
+    expect(folderDigest(app.dir)).toEqual(before);
+    expect(app.core.vault.isOpen).toBe(false);
+  });
+
+  it('reports a broken vault in the start-up status, with the reason', async () => {
+    const app = await copyOfTemplate();
+    truncateSync(join(app.dir, VAULT_FILES.keyring), 10);
+    expect(await app.ok('session.get', {})).toMatchObject({ vault: 'broken', problem: 'KEYRING_CORRUPT' });
+  });
+});
+
+describe('migrations', () => {
+  it('refuses a database from a newer version and leaves its files untouched', async () => {
+    const app = await copyOfTemplate();
+    await loginAs(app, ADMIN);
+    app.core.vault.sqlite
+      .prepare('insert into kysely_migration (name, timestamp) values (?, ?)')
+      .run('9999_from_the_future', new Date().toISOString());
+    await app.ok('auth.logout', {});
+    const before = folderDigest(app.dir);
+
+    const older = openApp(app.dir);
+    expect(await older.call('auth.login', { username: ADMIN.username, password: ADMIN.password })).toEqual({
+      ok: false,
+      error: { code: 'DATABASE_NEWER' },
+    });
+    expect(folderDigest(app.dir)).toEqual(before);
+  });
+
+  it('applies all pending migrations in one transaction: a failing one leaves no trace', async () => {
+    const app = await copyOfTemplate();
+    const broken = {
+      ...migrations,
+      '0002_half_done': {
+        up: async (db: import('kysely').Kysely<any>) => {
+          await db.schema.createTable('half_done').addColumn('id', 'integer').execute();
+          throw new Error('this migration fails after its first step');
+        },
+      },
+    };
+    const failing = createCore({ dataDir: app.dir, clock: app.clock, calibrateKdf: FLOOR_KDF, migrations: broken, log: () => {} });
+    const result = await failing.gate.invoke('auth.login', { username: ADMIN.username, password: ADMIN.password });
+    expect(result).toEqual({ ok: false, error: { code: 'STORAGE_FAILED' } });
+    expect(failing.core.vault.isOpen).toBe(false);
+
+    await loginAs(app, ADMIN);
+    const tables = app.core.vault.sqlite.prepare(`select name from sqlite_master where name = 'half_done'`).all();
+    expect(tables).toEqual([]);
+    const applied = app.core.vault.sqlite.prepare('select name from kysely_migration').all();
+    expect(applied).toEqual([{ name: '0001_foundation' }]);
+  });
+});
+
+describe('recovery', () => {
+  it('lets an admin set a new password with the recovery code; the old one stops working', async () => {
+    const app = await copyOfTemplate();
+    const user = await app.ok('auth.recover', {
+      recoveryCode: app.template.recoveryCode.toLowerCase().replaceAll('-', ' '),
+      username: ADMIN.username,
+      newPassword: 'mat-khau-sau-khoi-phuc',
+    });
+    expect(user.username).toBe(ADMIN.username);
+    const { rows } = await app.ok('audit.list', { action: 'auth.recover' });
+    expect(rows[0]).toMatchObject({ outcome: 'ok', actorId: app.template.ids.admin });
+    await app.ok('auth.logout', {});
+    expect((await app.call('auth.login', { username: ADMIN.username, password: ADMIN.password })).ok).toBe(false);
+    await loginAs(app, { username: ADMIN.username, password: 'mat-khau-sau-khoi-phuc' });
+  });
+
+  it('refuses a wrong recovery code, and counts it towards the delay', async () => {
+    const app = await copyOfTemplate();
+    const wrongCode = 'AAAA-BBBB-CCCC-DDDD-EEEE-FFFF-GGGG-HHHH';
+    for (let i = 0; i < 5; i++) {
+      expect(await app.call('auth.recover', { recoveryCode: wrongCode, username: ADMIN.username, newPassword: 'mat-khau-moi-0001' }))
+        .toEqual({ ok: false, error: { code: 'RECOVERY_CODE_INVALID' } });
+    }
+    expect(await app.call('auth.recover', { recoveryCode: app.template.recoveryCode, username: ADMIN.username, newPassword: 'mat-khau-moi-0001' }))
+      .toMatchObject({ ok: false, error: { code: 'LOCKED_OUT' } });
+  });
+
+  it('does not let the recovery code reset a non-admin password, and closes the vault again', async () => {
+    const app = await copyOfTemplate();
+    const result = await app.call('auth.recover', {
+      recoveryCode: app.template.recoveryCode,
+      username: WORKER.username,
+      newPassword: 'mat-khau-moi-0001',
+    });
+    expect(result).toEqual({ ok: false, error: { code: 'RECOVERY_NOT_ADMIN' } });
+    expect(app.core.vault.isOpen).toBe(false);
+    expect(app.core.session).toBeNull();
+    await loginAs(app, WORKER);
+  });
+
+  it('a regenerated recovery code replaces the old one', async () => {
+    const app = await copyOfTemplate();
+    await loginAs(app, ADMIN);
+    const issued = await app.ok('recovery.begin', {});
+    expect(await app.call('recovery.complete', { confirmation: 'ZZZZ' })).toEqual({
+      ok: false,
+      error: { code: 'RECOVERY_CONFIRMATION_MISMATCH' },
+    });
+    await app.ok('recovery.complete', { confirmation: issued.recoveryCode.split('-')[issued.confirmGroup - 1] ?? '' });
+    await app.ok('auth.logout', {});
+    expect(await app.call('auth.recover', { recoveryCode: app.template.recoveryCode, username: ADMIN.username, newPassword: 'mat-khau-moi-0001' }))
+      .toEqual({ ok: false, error: { code: 'RECOVERY_CODE_INVALID' } });
+    await app.ok('auth.recover', { recoveryCode: issued.recoveryCode, username: ADMIN.username, newPassword: 'mat-khau-moi-0001' });
+  });
+});
+
+describe('changing a password', () => {
+  it('rewraps only the person\'s own slot', async () => {
+    const app = await copyOfTemplate();
+    const path = join(app.dir, VAULT_FILES.keyring);
+    const slotsBefore = JSON.parse(readFileSync(path, 'utf8')).slots as { id: string }[];
+    await loginAs(app, WORKER);
+    expect(await app.call('auth.changePassword', { currentPassword: 'not-the-password', newPassword: 'mat-khau-moi-0001' }))
+      .toEqual({ ok: false, error: { code: 'WRONG_PASSWORD' } });
+    expect(await app.call('auth.changePassword', { currentPassword: WORKER.password, newPassword: WORKER.password }))
+      .toEqual({ ok: false, error: { code: 'PASSWORD_UNCHANGED' } });
+    await app.ok('auth.changePassword', { currentPassword: WORKER.password, newPassword: 'mat-khau-moi-0001' });
+    const slotsAfter = JSON.parse(readFileSync(path, 'utf8')).slots as { id: string }[];
+    const changed = slotsAfter.filter((slot) => JSON.stringify(slot) !== JSON.stringify(slotsBefore.find((s) => s.id === slot.id)));
+    expect(changed).toHaveLength(1);
+    expect(slotsAfter.map((slot) => slot.id).sort()).toEqual(slotsBefore.map((slot) => slot.id).sort());
+    await app.ok('auth.logout', {});
+    expect((await app.call('auth.login', { username: WORKER.username, password: WORKER.password })).ok).toBe(false);
+    await loginAs(app, { username: WORKER.username, password: 'mat-khau-moi-0001' });
+  });
+});
+
+describe('locking', () => {
+  it('closes the database and overwrites the data key in memory', async () => {
+    const dir = tempDir();
+    const app = openApp(dir);
+    const begun = await app.ok('setup.begin', {
+      ...CENTRE, adminUsername: ADMIN.username, adminDisplayName: ADMIN.displayName, adminPassword: ADMIN.password, language: 'vi',
+    });
+    const dataKey = app.core.pendingSetup?.prepared.dataKey;
+    expect(dataKey?.some((byte) => byte !== 0)).toBe(true);
+    await app.ok('setup.complete', { confirmation: begun.recoveryCode.split('-')[begun.confirmGroup - 1] ?? '' });
+    const locks: string[] = [];
+    app.core.onLocked((reason) => locks.push(reason));
+    await app.ok('auth.lock', {});
+    expect(dataKey?.every((byte) => byte === 0)).toBe(true);
+    expect(app.core.vault.isOpen).toBe(false);
+    expect(locks).toEqual(['manual']);
+    expect(await app.ok('session.get', {})).toMatchObject({ vault: 'locked', user: null, lockedUsername: ADMIN.username });
+    expect(await app.call('settings.get', {})).toEqual({ ok: false, error: { code: 'NOT_AUTHENTICATED' } });
+  });
+
+  it('locks after the idle timeout, and activity postpones it', async () => {
+    const app = await copyOfTemplate();
+    await loginAs(app, WORKER);
+    app.clock.advance(4 * 60_000);
+    expect(await app.core.checkIdle()).toBe(false);
+    await app.ok('session.touch', {});
+    app.clock.advance(4 * 60_000);
+    expect(await app.core.checkIdle()).toBe(false);
+    app.clock.advance(60_000);
+    expect(await app.core.checkIdle()).toBe(true);
+    expect(app.core.vault.isOpen).toBe(false);
+    await loginAs(app, ADMIN);
+    const { rows } = await app.ok('audit.list', { action: 'auth.lock' });
+    expect(rows[0]).toMatchObject({ actorId: app.template.ids.worker, detail: { reason: 'idle' } });
+  });
+
+  it('follows the lock timeout setting', async () => {
+    const app = await copyOfTemplate();
+    await loginAs(app, ADMIN);
+    await app.ok('settings.update', { lockTimeoutMinutes: 1 });
+    app.clock.advance(61_000);
+    expect(await app.core.checkIdle()).toBe(true);
+  });
+
+  it('locks on an OS lock or suspend (main calls core.lock)', async () => {
+    const app = await copyOfTemplate();
+    await loginAs(app, MANAGER);
+    expect(await app.core.lock('os')).toBe(true);
+    expect(app.core.vault.isOpen).toBe(false);
+    expect(await app.core.lock('os')).toBe(false);
+  });
+});
