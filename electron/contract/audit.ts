@@ -14,6 +14,8 @@ export const auditEntrySchema = z.object({
   errorCode: z.string().nullable(),
   targetType: z.string().nullable(),
   targetId: z.string().nullable(),
+  /** For entries about a staff account: that person's display name. */
+  targetName: z.string().nullable(),
   detail: z.record(z.string(), z.unknown()).nullable(),
 });
 export type AuditEntry = z.infer<typeof auditEntrySchema>;

@@ -1,6 +1,7 @@
 import { appendFileSync, readFileSync, rmSync, truncateSync, writeFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import type { Kysely } from 'kysely';
 import { migrations } from '../../migrations/index.ts';
 import { createCore } from '../../electron/core/index.ts';
 import { VAULT_FILES } from '../../electron/core/vault/vault.ts';
@@ -207,7 +208,7 @@ describe('migrations', () => {
     const broken = {
       ...migrations,
       '0002_half_done': {
-        up: async (db: import('kysely').Kysely<any>) => {
+        up: async (db: Kysely<any>) => {
           await db.schema.createTable('half_done').addColumn('id', 'integer').execute();
           throw new Error('this migration fails after its first step');
         },

@@ -137,12 +137,16 @@ export async function listAudit(db: Db, query: AuditQuery) {
 
   const total = await base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
   const rows = await base
-    .leftJoin('user', 'user.id', 'audit_event.actor_user_id')
+    .leftJoin('user as actor', 'actor.id', 'audit_event.actor_user_id')
+    .leftJoin('user as target', (join) =>
+      join.on(sql<boolean>`audit_event.target_type = 'user' and audit_event.target_id = cast(target.id as text)`),
+    )
     .select([
       'audit_event.id',
       'audit_event.at',
       'audit_event.actor_user_id',
-      'user.display_name',
+      'actor.display_name as actor_name',
+      'target.display_name as target_name',
       'audit_event.action',
       'audit_event.outcome',
       'audit_event.error_code',
@@ -166,12 +170,13 @@ export async function listAudit(db: Db, query: AuditQuery) {
         id: row.id,
         at: row.at,
         actorId: row.actor_user_id,
-        actorName: row.display_name,
+        actorName: row.actor_name,
         action: row.action,
         outcome: row.outcome,
         errorCode: row.error_code,
         targetType: row.target_type,
         targetId: row.target_id,
+        targetName: row.target_name,
         detail: row.detail ? (JSON.parse(row.detail) as Record<string, unknown>) : null,
       }),
     ),

@@ -1,0 +1,125 @@
+import { app, BrowserWindow, ipcMain, Menu, powerMonitor, protocol, type IpcMainInvokeEvent } from 'electron';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { createCore } from '../core/index.ts';
+import { APP_ORIGIN, APP_SCHEME, serveAppUrl } from './app-protocol.ts';
+import { IPC } from './ipc-names.ts';
+import { hardenSession, installGlobalGuards, isAppUrl } from './security.ts';
+import { dataDirFromArgs } from './args.ts';
+
+/*
+ * The Electron shell: a thin adapter. Window, app:// protocol, IPC bound to core's gate,
+ * and the OS events that must lock the vault. Everything that matters lives in core.
+ */
+
+const WINDOW_TITLE = 'Đồng Hành';
+const IDLE_CHECK_MS = 15_000;
+
+protocol.registerSchemesAsPrivileged([
+  { scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } },
+]);
+
+if (!app.requestSingleInstanceLock()) {
+  app.quit();
+} else {
+  start();
+}
+
+function nativeBinding(): string | undefined {
+  // In development the Electron-built add-on lives beside node_modules (see
+  // scripts/electron-native.mjs), so `npm test` keeps its Node-built one. Packaged apps
+  // carry an Electron-built add-on in node_modules.
+  if (app.isPackaged) return undefined;
+  const candidate = join(app.getAppPath(), '.native', `electron-${process.versions.electron}`, 'better_sqlite3.node');
+  return existsSync(candidate) ? candidate : undefined;
+}
+
+function start(): void {
+  const dataDir = dataDirFromArgs(process.argv) ?? join(app.getPath('userData'), 'data');
+  const { core, gate } = createCore({
+    dataDir,
+    nativeBinding: nativeBinding(),
+    log: (line) => console.error(line),
+  });
+  let window: BrowserWindow | null = null;
+  let quitting = false;
+
+  installGlobalGuards();
+
+  const isTrusted = (event: IpcMainInvokeEvent): boolean =>
+    window !== null &&
+    event.sender === window.webContents &&
+    event.senderFrame !== null &&
+    event.senderFrame === event.sender.mainFrame &&
+    isAppUrl(event.senderFrame.url);
+
+  ipcMain.handle(IPC.invoke, async (event, channel: unknown, input: unknown) => {
+    if (!isTrusted(event)) return { ok: false, error: { code: 'FORBIDDEN' } };
+    return gate.invoke(channel, input);
+  });
+
+  core.onLocked(() => window?.webContents.send(IPC.locked));
+
+  app.on('second-instance', () => {
+    if (!window) return;
+    if (window.isMinimized()) window.restore();
+    window.focus();
+  });
+
+  app.on('before-quit', (event) => {
+    if (quitting) return;
+    event.preventDefault();
+    quitting = true;
+    void core.shutdown().finally(() => app.quit());
+  });
+
+  app.on('window-all-closed', () => app.quit());
+
+  void app.whenReady().then(() => {
+    Menu.setApplicationMenu(null);
+    hardenSession();
+    const rendererRoot = join(import.meta.dirname, '../renderer');
+    protocol.handle(APP_SCHEME, (request) => serveAppUrl(rendererRoot, request.url));
+
+    powerMonitor.on('lock-screen', () => void core.lock('os'));
+    powerMonitor.on('suspend', () => void core.lock('os'));
+    setInterval(() => void core.checkIdle(), IDLE_CHECK_MS).unref();
+
+    window = new BrowserWindow({
+      title: WINDOW_TITLE,
+      width: 1280,
+      height: 760,
+      minWidth: 1000,
+      minHeight: 600,
+      show: false,
+      backgroundColor: '#f2f6f5',
+      autoHideMenuBar: true,
+      icon: join(import.meta.dirname, '../../resources/icon.png'),
+      webPreferences: {
+        preload: join(import.meta.dirname, '../preload/index.cjs'),
+        contextIsolation: true,
+        sandbox: true,
+        nodeIntegration: false,
+        nodeIntegrationInWorker: false,
+        nodeIntegrationInSubFrames: false,
+        webSecurity: true,
+        allowRunningInsecureContent: false,
+        experimentalFeatures: false,
+        webviewTag: false,
+        navigateOnDragDrop: false,
+        spellcheck: false,
+        safeDialogs: true,
+        devTools: !app.isPackaged,
+        // Middle-click must not open a new window (Electronegativity AUXCLICK_JS_CHECK).
+        disableBlinkFeatures: 'Auxclick',
+      },
+    });
+    // The title stays neutral whatever the page does.
+    window.on('page-title-updated', (event) => event.preventDefault());
+    window.once('ready-to-show', () => window?.show());
+    window.on('closed', () => {
+      window = null;
+    });
+    void window.loadURL(`${APP_ORIGIN}/index.html`);
+  });
+}

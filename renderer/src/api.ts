@@ -1,0 +1,39 @@
+import type { AppErrorPayload, ChannelInput, ChannelName, ChannelOutput, DongHanhBridge, Result } from '../../electron/contract/index.ts';
+
+declare global {
+  interface Window {
+    dongHanh?: DongHanhBridge;
+  }
+}
+
+/** The renderer-side error for a call that never reached core (no bridge, IPC failure). */
+export type ClientErrorPayload = Omit<AppErrorPayload, 'code'> & { code: AppErrorPayload['code'] | 'OFFLINE' };
+export type CallResult<T> = { ok: true; value: T } | { ok: false; error: ClientErrorPayload };
+
+/**
+ * The one way the renderer talks to core: typed by the contract, so a renamed channel or a
+ * changed field breaks the build, not the app. The renderer's own checks are for convenience;
+ * core checks everything again.
+ */
+export async function call<C extends ChannelName>(channel: C, input: ChannelInput<C>): Promise<CallResult<ChannelOutput<C>>> {
+  const bridge = window.dongHanh;
+  if (!bridge) return { ok: false, error: { code: 'OFFLINE' } };
+  try {
+    return (await bridge.invoke(channel, input)) as Result<ChannelOutput<C>>;
+  } catch {
+    return { ok: false, error: { code: 'OFFLINE' } };
+  }
+}
+
+export function onLocked(listener: () => void): () => void {
+  return window.dongHanh?.onLocked(listener) ?? (() => {});
+}
+
+/**
+ * Drop every piece of renderer state (React trees, caches, form values) by reloading the page:
+ * used after a lock or logout, so nothing from the session survives in memory.
+ */
+export function dropAllState(): void {
+  window.location.hash = '';
+  window.location.reload();
+}

@@ -1,0 +1,167 @@
+import { zodResolver } from '@hookform/resolvers/zod';
+import { useEffect, useState } from 'react';
+import { useForm } from 'react-hook-form';
+import { useTranslation } from 'react-i18next';
+import { z } from 'zod';
+import { contract } from '../../../../electron/contract/index.ts';
+import { call } from '../../api.ts';
+import { ErrorText } from '../../components/ErrorText.tsx';
+import { Field } from '../../components/Field.tsx';
+import { LanguageSwitch } from '../../components/LanguageSwitch.tsx';
+import { useServerForm } from '../../components/useServerForm.ts';
+
+type Screen = 'login' | 'lock' | 'recover';
+
+/** Everything shown while the vault is locked: login, the lock screen, recovery. */
+export function AuthScreens({ lockedUsername, onDone }: { lockedUsername: string | null; onDone: () => Promise<void> }) {
+  const [screen, setScreen] = useState<Screen>(lockedUsername ? 'lock' : 'login');
+  const { t } = useTranslation();
+  return (
+    <main className="centred-page" id="main">
+      <div className="page-top">
+        <p className="brand">{t('app.name')}</p>
+        <LanguageSwitch />
+      </div>
+      {screen === 'lock' && lockedUsername ? (
+        <LoginForm fixedUsername={lockedUsername} onDone={onDone} onOtherUser={() => setScreen('login')} />
+      ) : null}
+      {screen === 'login' ? <LoginForm onDone={onDone} onRecover={() => setScreen('recover')} /> : null}
+      {screen === 'recover' ? <RecoverForm onDone={onDone} onBack={() => setScreen('login')} /> : null}
+    </main>
+  );
+}
+
+const loginSchema = contract['auth.login'].input;
+type LoginValues = z.input<typeof loginSchema>;
+
+function LoginForm({
+  fixedUsername,
+  onDone,
+  onOtherUser,
+  onRecover,
+}: {
+  fixedUsername?: string;
+  onDone: () => Promise<void>;
+  onOtherUser?: () => void;
+  onRecover?: () => void;
+}) {
+  const { t } = useTranslation();
+  const form = useForm<LoginValues>({
+    resolver: zodResolver(loginSchema),
+    defaultValues: { username: fixedUsername ?? '', password: '' },
+  });
+  const { error, submit } = useServerForm(form);
+  const { errors, isSubmitting } = form.formState;
+  useEffect(() => form.setFocus(fixedUsername ? 'password' : 'username'), [form, fixedUsername]);
+
+  return (
+    <form
+      noValidate
+      className="card"
+      onSubmit={form.handleSubmit((values) =>
+        submit(
+          () => call('auth.login', values),
+          () => onDone(),
+        ).then(() => {
+          form.resetField('password');
+          form.setFocus('password');
+        }),
+      )}
+    >
+      <h1>{fixedUsername ? t('lock.title') : t('login.title')}</h1>
+      {fixedUsername ? <p>{t('lock.intro')}</p> : null}
+      {fixedUsername ? (
+        <p className="who">{t('lock.unlockAs', { name: fixedUsername })}</p>
+      ) : (
+        <Field label={t('login.username')} registration={form.register('username')} error={errors.username} autoComplete="username" />
+      )}
+      <Field
+        label={t('login.password')}
+        type="password"
+        registration={form.register('password')}
+        error={errors.password}
+        autoComplete="current-password"
+      />
+      <ErrorText error={error} />
+      <div className="actions">
+        <button type="submit" className="primary" disabled={isSubmitting}>
+          {isSubmitting ? t('common.working') : fixedUsername ? t('lock.submit') : t('login.submit')}
+        </button>
+      </div>
+      {onOtherUser ? (
+        <p>
+          <button type="button" className="link" onClick={onOtherUser}>
+            {t('lock.otherUser')}
+          </button>
+        </p>
+      ) : null}
+      {onRecover ? (
+        <>
+          <p className="hint">{t('login.otherStaff')}</p>
+          <p>
+            <button type="button" className="link" onClick={onRecover}>
+              {t('login.useRecovery')}
+            </button>
+          </p>
+        </>
+      ) : null}
+    </form>
+  );
+}
+
+const recoverSchema = contract['auth.recover'].input
+  .extend({ confirmPassword: z.string() })
+  .refine((value) => value.newPassword === value.confirmPassword, { error: 'passwordsDiffer', path: ['confirmPassword'] });
+type RecoverValues = z.input<typeof recoverSchema>;
+
+function RecoverForm({ onDone, onBack }: { onDone: () => Promise<void>; onBack: () => void }) {
+  const { t } = useTranslation();
+  const form = useForm<RecoverValues>({ resolver: zodResolver(recoverSchema) });
+  const { error, submit } = useServerForm(form);
+  const { errors, isSubmitting } = form.formState;
+  useEffect(() => form.setFocus('recoveryCode'), [form]);
+  return (
+    <form
+      noValidate
+      className="card"
+      onSubmit={form.handleSubmit((values) =>
+        submit(
+          () => call('auth.recover', { recoveryCode: values.recoveryCode, username: values.username, newPassword: values.newPassword }),
+          () => onDone(),
+        ),
+      )}
+    >
+      <h1>{t('recover.title')}</h1>
+      <p>{t('recover.intro')}</p>
+      <Field
+        label={t('recover.code')}
+        registration={form.register('recoveryCode')}
+        error={errors.recoveryCode}
+        hint={t('recover.codeHint')}
+        autoComplete="off"
+        spellCheck={false}
+        className="code-field"
+      />
+      <Field label={t('recover.username')} registration={form.register('username')} error={errors.username} autoComplete="username" />
+      <Field
+        label={t('recover.newPassword')}
+        type="password"
+        registration={form.register('newPassword')}
+        error={errors.newPassword}
+        autoComplete="new-password"
+        hint={t('setup.passwordHint')}
+      />
+      <Field label={t('recover.confirmPassword')} type="password" registration={form.register('confirmPassword')} error={errors.confirmPassword} autoComplete="new-password" />
+      <ErrorText error={error} />
+      <div className="actions">
+        <button type="button" onClick={onBack}>
+          {t('recover.backToLogin')}
+        </button>
+        <button type="submit" className="primary" disabled={isSubmitting}>
+          {isSubmitting ? t('common.working') : t('recover.submit')}
+        </button>
+      </div>
+    </form>
+  );
+}
+

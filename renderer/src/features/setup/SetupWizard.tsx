@@ -1,0 +1,147 @@
+import { zodResolver } from '@hookform/resolvers/zod';
+import { useEffect, useRef, useState } from 'react';
+import { useForm } from 'react-hook-form';
+import { useTranslation } from 'react-i18next';
+import { z } from 'zod';
+import { setupInputSchema } from '../../../../electron/contract/index.ts';
+import { call } from '../../api.ts';
+import { ErrorText } from '../../components/ErrorText.tsx';
+import { Field } from '../../components/Field.tsx';
+import { LanguageSwitch } from '../../components/LanguageSwitch.tsx';
+import { useServerForm } from '../../components/useServerForm.ts';
+import { i18next, type Language } from '../../i18n/index.ts';
+import { RecoveryCodeSheet, RecoveryConfirmForm, type IssuedCode } from './RecoveryCode.tsx';
+
+const centreFormSchema = setupInputSchema
+  .omit({ language: true })
+  .extend({ confirmPassword: z.string() })
+  .refine((value) => value.adminPassword === value.confirmPassword, { error: 'passwordsDiffer', path: ['confirmPassword'] });
+type CentreForm = z.input<typeof centreFormSchema>;
+
+/**
+ * First run: the centre, the first administrator, then the recovery code, shown once and
+ * confirmed by typing one group back. Core writes nothing until that confirmation.
+ */
+export function SetupWizard({ interrupted, onDone }: { interrupted: boolean; onDone: () => Promise<void> }) {
+  const { t } = useTranslation();
+  const [issued, setIssued] = useState<(IssuedCode & { centreName: string; centreCode: string }) | null>(null);
+  const [step, setStep] = useState<'centre' | 'code' | 'confirm'>('centre');
+
+  if (interrupted && !issued) {
+    return (
+      <main className="centred-page" id="main">
+        <h1>{t('setup.title')}</h1>
+        <p>{t('setup.interrupted')}</p>
+        <button
+          type="button"
+          className="primary"
+          onClick={async () => {
+            await call('setup.cancel', {});
+            await onDone();
+          }}
+        >
+          {t('setup.restart')}
+        </button>
+      </main>
+    );
+  }
+
+  return (
+    <main className="centred-page wide" id="main">
+      <div className="screen-only">
+        <div className="page-top">
+          <p className="brand">{t('app.name')}</p>
+          {step === 'centre' ? <LanguageSwitch /> : null}
+        </div>
+        <h1>{t('setup.title')}</h1>
+      </div>
+      {step === 'centre' ? (
+        <CentreStep
+          onIssued={(code) => {
+            setIssued(code);
+            setStep('code');
+          }}
+        />
+      ) : null}
+      {step === 'code' && issued ? (
+        <>
+          <h2 className="screen-only">{t('setup.stepCode')}</h2>
+          <RecoveryCodeSheet issued={issued} centreName={issued.centreName} centreCode={issued.centreCode}>
+            <button type="button" className="primary" onClick={() => setStep('confirm')}>
+              {t('setup.writtenDown')}
+            </button>
+          </RecoveryCodeSheet>
+        </>
+      ) : null}
+      {step === 'confirm' && issued ? (
+        <>
+          <h2>{t('setup.stepConfirm')}</h2>
+          <RecoveryConfirmForm
+            issued={issued}
+            submitLabel={t('setup.finish')}
+            confirm={(confirmation) => call('setup.complete', { confirmation })}
+            onConfirmed={onDone}
+            onShowAgain={() => setStep('code')}
+          />
+        </>
+      ) : null}
+    </main>
+  );
+}
+
+function CentreStep({ onIssued }: { onIssued: (issued: IssuedCode & { centreName: string; centreCode: string }) => void }) {
+  const { t } = useTranslation();
+  const form = useForm<CentreForm>({ resolver: zodResolver(centreFormSchema) });
+  const { error, submit } = useServerForm(form);
+  const { errors, isSubmitting } = form.formState;
+  const first = useRef<HTMLInputElement | null>(null);
+  useEffect(() => first.current?.focus(), []);
+  const centreName = form.register('centreName');
+
+  return (
+    <form
+      noValidate
+      onSubmit={form.handleSubmit((values) =>
+        submit(
+          () =>
+            call('setup.begin', {
+              centreName: values.centreName,
+              centreCode: values.centreCode,
+              adminUsername: values.adminUsername,
+              adminDisplayName: values.adminDisplayName,
+              adminPassword: values.adminPassword,
+              language: i18next.language as Language,
+            }),
+          (issued) => onIssued({ ...issued, centreName: values.centreName, centreCode: values.centreCode }),
+        ),
+      )}
+    >
+      <h2>{t('setup.stepCentre')}</h2>
+      <p>{t('setup.intro')}</p>
+      <div className="form-grid">
+        <Field
+          label={t('setup.centreName')}
+          registration={{ ...centreName, ref: (element) => { centreName.ref(element); first.current = element; } }}
+          error={errors.centreName}
+          autoComplete="organization"
+        />
+        <Field label={t('setup.centreCode')} registration={form.register('centreCode')} error={errors.centreCode} hint={t('setup.centreCodeHint')} />
+        <Field label={t('setup.adminDisplayName')} registration={form.register('adminDisplayName')} error={errors.adminDisplayName} autoComplete="name" />
+        <Field label={t('setup.adminUsername')} registration={form.register('adminUsername')} error={errors.adminUsername} autoComplete="username" hint={t('users.usernameHint')} />
+        <Field label={t('setup.adminPassword')} type="password" registration={form.register('adminPassword')} error={errors.adminPassword} autoComplete="new-password" hint={t('setup.passwordHint')} />
+        <Field label={t('setup.confirmPassword')} type="password" registration={form.register('confirmPassword')} error={errors.confirmPassword} autoComplete="new-password" />
+      </div>
+      <ErrorText error={error} />
+      {isSubmitting ? (
+        <p role="status" className="message">
+          {t('setup.preparing')}
+        </p>
+      ) : null}
+      <div className="actions">
+        <button type="submit" className="primary" disabled={isSubmitting}>
+          {isSubmitting ? t('common.working') : t('common.next')}
+        </button>
+      </div>
+    </form>
+  );
+}

@@ -1,0 +1,41 @@
+import { useEffect } from 'react';
+import { call, dropAllState } from '../../api.ts';
+
+const TOUCH_EVERY_MS = 30_000;
+const EVENTS = ['keydown', 'pointerdown', 'pointermove', 'wheel', 'touchstart'] as const;
+
+/** Tell core someone is here (at most every 30 s), so the idle lock waits while she works. */
+export function useActivityReporting(): void {
+  useEffect(() => {
+    let last = 0;
+    const report = () => {
+      const now = Date.now();
+      if (now - last < TOUCH_EVERY_MS) return;
+      last = now;
+      void call('session.touch', {});
+    };
+    for (const name of EVENTS) window.addEventListener(name, report, { passive: true });
+    return () => {
+      for (const name of EVENTS) window.removeEventListener(name, report);
+    };
+  }, []);
+}
+
+export async function lockNow(): Promise<void> {
+  await call('auth.lock', {});
+  dropAllState();
+}
+
+/** Ctrl+L (Cmd+L on a Mac) locks at once, from anywhere in the app. */
+export function useQuickLockShortcut(): void {
+  useEffect(() => {
+    const onKey = (event: KeyboardEvent) => {
+      if ((event.ctrlKey || event.metaKey) && !event.altKey && event.key.toLowerCase() === 'l') {
+        event.preventDefault();
+        void lockNow();
+      }
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, []);
+}

@@ -1,0 +1,225 @@
+import { zodResolver } from '@hookform/resolvers/zod';
+import { useEffect, useState } from 'react';
+import { useForm, type FieldError, type UseFormRegisterReturn } from 'react-hook-form';
+import { useTranslation } from 'react-i18next';
+import type { z } from 'zod';
+import {
+  createUserInputSchema,
+  ROLES,
+  temporaryPasswordInputSchema,
+  type UserSummary,
+} from '../../../../electron/contract/index.ts';
+import { call, type ClientErrorPayload } from '../../api.ts';
+import { ErrorText } from '../../components/ErrorText.tsx';
+import { Field } from '../../components/Field.tsx';
+import { useServerForm } from '../../components/useServerForm.ts';
+
+/** A readable temporary password to hand over in person: no 0/O, 1/l/I. */
+export function generateTemporaryPassword(length = 12): string {
+  const alphabet = 'abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789';
+  const bytes = new Uint32Array(length);
+  crypto.getRandomValues(bytes);
+  return Array.from(bytes, (value) => alphabet[value % alphabet.length]).join('');
+}
+
+type UserValues = z.input<typeof createUserInputSchema>;
+
+export function UserForm({
+  editing,
+  onCancel,
+  onSaved,
+}: {
+  editing: UserSummary | null;
+  onCancel: () => void;
+  onSaved: (user: UserSummary, created: boolean) => void;
+}) {
+  const { t } = useTranslation();
+  // One schema for both: when editing, username and password are prefilled (and not sent).
+  const form = useForm<UserValues>({
+    resolver: zodResolver(createUserInputSchema),
+    defaultValues: {
+      username: editing?.username ?? '',
+      displayName: editing?.displayName ?? '',
+      roles: editing?.roles ?? ['worker'],
+      temporaryPassword: generateTemporaryPassword(),
+    },
+  });
+  const { error, submit } = useServerForm(form);
+  const { errors, isSubmitting } = form.formState;
+  useEffect(() => form.setFocus('displayName'), [form]);
+
+  return (
+    <form
+      noValidate
+      className="panel"
+      aria-labelledby="user-form-title"
+      onSubmit={form.handleSubmit((values) =>
+        editing
+          ? submit(
+              () => call('users.update', { id: editing.id, displayName: values.displayName, roles: values.roles }),
+              (saved) => onSaved(saved, false),
+            )
+          : submit(
+              () => call('users.create', values),
+              (saved) => onSaved(saved, true),
+            ),
+      )}
+    >
+      <h2 id="user-form-title">{editing ? t('users.editTitle', { name: editing.displayName }) : t('users.addTitle')}</h2>
+      <div className="form-grid">
+        <Field label={t('users.displayName')} registration={form.register('displayName')} error={errors.displayName} autoComplete="off" />
+        {editing ? null : (
+          <Field
+            label={t('users.username')}
+            registration={form.register('username')}
+            error={errors.username}
+            hint={t('users.usernameHint')}
+            autoComplete="off"
+          />
+        )}
+        <fieldset className="field roles" aria-describedby={errors.roles ? 'roles-error' : undefined}>
+          <legend>{t('users.roles')}</legend>
+          {ROLES.map((role) => (
+            <label key={role} className="check">
+              <input type="checkbox" value={role} {...form.register('roles')} />
+              {t(`roles.${role}`)}
+            </label>
+          ))}
+          {errors.roles ? (
+            <p className="field-error" id="roles-error">
+              {t(`validation.${errors.roles.message ?? 'invalid'}`)}
+            </p>
+          ) : null}
+        </fieldset>
+        {editing ? null : (
+          <TemporaryPasswordField
+            registration={form.register('temporaryPassword')}
+            error={errors.temporaryPassword}
+            onGenerate={() => form.setValue('temporaryPassword', generateTemporaryPassword(), { shouldValidate: true })}
+          />
+        )}
+      </div>
+      <ErrorText error={error} />
+      <div className="actions">
+        <button type="button" onClick={onCancel}>
+          {t('common.cancel')}
+        </button>
+        <button type="submit" className="primary" disabled={isSubmitting}>
+          {isSubmitting ? t('common.working') : t('common.save')}
+        </button>
+      </div>
+    </form>
+  );
+}
+
+function TemporaryPasswordField({
+  registration,
+  error,
+  onGenerate,
+}: {
+  registration: UseFormRegisterReturn;
+  error: FieldError | undefined;
+  onGenerate: () => void;
+}) {
+  const { t } = useTranslation();
+  return (
+    <div className="with-button">
+      <Field
+        label={t('users.temporaryPassword')}
+        registration={registration}
+        error={error}
+        hint={t('users.temporaryHint')}
+        autoComplete="off"
+        spellCheck={false}
+        className="code-field"
+      />
+      <button type="button" onClick={onGenerate}>
+        {t('users.generate')}
+      </button>
+    </div>
+  );
+}
+
+const passwordSchema = temporaryPasswordInputSchema.omit({ id: true });
+
+export function TemporaryPasswordForm({
+  user,
+  mode,
+  onCancel,
+  onSaved,
+}: {
+  user: UserSummary;
+  mode: 'reset' | 'reactivate';
+  onCancel: () => void;
+  onSaved: (user: UserSummary) => void;
+}) {
+  const { t } = useTranslation();
+  const form = useForm<z.input<typeof passwordSchema>>({
+    resolver: zodResolver(passwordSchema),
+    defaultValues: { temporaryPassword: generateTemporaryPassword() },
+  });
+  const { error, submit } = useServerForm(form);
+  const { errors, isSubmitting } = form.formState;
+  useEffect(() => form.setFocus('temporaryPassword'), [form]);
+  const channel = mode === 'reset' ? 'users.resetPassword' : 'users.reactivate';
+  return (
+    <form
+      noValidate
+      className="panel"
+      aria-labelledby="password-form-title"
+      onSubmit={form.handleSubmit((values) =>
+        submit(() => call(channel, { id: user.id, temporaryPassword: values.temporaryPassword }), onSaved),
+      )}
+    >
+      <h2 id="password-form-title">
+        {t(mode === 'reset' ? 'users.resetTitle' : 'users.reactivateTitle', { name: user.displayName })}
+      </h2>
+      <TemporaryPasswordField
+        registration={form.register('temporaryPassword')}
+        error={errors.temporaryPassword}
+        onGenerate={() => form.setValue('temporaryPassword', generateTemporaryPassword(), { shouldValidate: true })}
+      />
+      <ErrorText error={error} />
+      <div className="actions">
+        <button type="button" onClick={onCancel}>
+          {t('common.cancel')}
+        </button>
+        <button type="submit" className="primary" disabled={isSubmitting}>
+          {t(mode === 'reset' ? 'users.resetPassword' : 'users.reactivate')}
+        </button>
+      </div>
+    </form>
+  );
+}
+
+export function DeactivateConfirm({ user, onCancel, onDone }: { user: UserSummary; onCancel: () => void; onDone: (user: UserSummary) => void }) {
+  const { t } = useTranslation();
+  const [error, setError] = useState<ClientErrorPayload | null>(null);
+  const [busy, setBusy] = useState(false);
+  return (
+    <div className="panel" role="group" aria-labelledby="deactivate-title">
+      <h2 id="deactivate-title">{t('users.deactivate')}</h2>
+      <p>{t('users.deactivateConfirm', { name: user.displayName })}</p>
+      <ErrorText error={error} />
+      <div className="actions">
+        <button type="button" onClick={onCancel} autoFocus>
+          {t('common.cancel')}
+        </button>
+        <button
+          type="button"
+          className="danger"
+          disabled={busy}
+          onClick={async () => {
+            setBusy(true);
+            const result = await call('users.deactivate', { id: user.id });
+            setBusy(false);
+            if (result.ok) onDone(result.value);
+            else setError(result.error);
+          }}
+        >
+          {t('users.deactivate')}
+        </button>
+      </div>
+    </div>
+  );
+}

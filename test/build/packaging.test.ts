@@ -1,0 +1,77 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { describe, expect, it } from 'vitest';
+import { dataDirFromArgs } from '../../electron/main/args.ts';
+import { CONTENT_SECURITY_POLICY, resolveAppPath } from '../../electron/main/app-protocol.ts';
+
+const require = createRequire(import.meta.url);
+const config = require('../../electron-builder.config.cjs');
+const afterPack = require('../../scripts/after-pack.cjs');
+
+/* Installers cannot be built here (no Electron binary); their configuration is held by tests. */
+describe('packaging configuration', () => {
+  it('installs per user on Windows without admin rights, and builds AppImage and deb for Linux', () => {
+    expect(config.win.target[0].target).toBe('nsis');
+    expect(config.nsis).toMatchObject({ perMachine: false, allowElevation: false, deleteAppDataOnUninstall: false });
+    expect(config.linux.target.map((t: { target: string }) => t.target)).toEqual(['AppImage', 'deb']);
+  });
+
+  it('keeps the native database module outside the asar and flips the fuses after packing', () => {
+    expect(config.asar).toBe(true);
+    expect(config.asarUnpack).toContain('node_modules/better-sqlite3-multiple-ciphers/**');
+    expect(config.afterPack).toBe('./scripts/after-pack.cjs');
+    expect(afterPack.FUSE_SETTINGS).toMatchObject({
+      RunAsNode: false,
+      EnableNodeOptionsEnvironmentVariable: false,
+      EnableNodeCliInspectArguments: false,
+      EnableEmbeddedAsarIntegrityValidation: true,
+      OnlyLoadAppFromAsar: true,
+    });
+    const { FuseV1Options } = require('@electron/fuses');
+    for (const name of Object.keys(afterPack.FUSE_SETTINGS)) expect(FuseV1Options[name], name).toBeTypeOf('number');
+  });
+
+  it('points the fuse step at the packaged executable', () => {
+    const context = (platform: string) => ({
+      appOutDir: '/out',
+      electronPlatformName: platform,
+      packager: { appInfo: { productFilename: 'Dong Hanh' }, executableName: 'dong-hanh' },
+    });
+    expect(afterPack.executablePath(context('win32'))).toBe('/out/Dong Hanh.exe');
+    expect(afterPack.executablePath(context('linux'))).toBe('/out/dong-hanh');
+  });
+
+  it('has a 512×512 icon and neutral names', () => {
+    const png = readFileSync('resources/icon.png');
+    expect(png.subarray(1, 4).toString()).toBe('PNG');
+    expect([png.readUInt32BE(16), png.readUInt32BE(20)]).toEqual([512, 512]);
+    for (const name of [config.productName, config.executableName, config.appId, config.win.artifactName, config.linux.artifactName]) {
+      expect(name).not.toMatch(/sex|mại dâm|ban dam|mai dam|worker/i);
+    }
+    expect(existsSync('scripts/electron-native.mjs')).toBe(true);
+  });
+});
+
+describe('the app:// protocol', () => {
+  it('serves only files inside the renderer folder', () => {
+    expect(resolveAppPath('/app/renderer', '/index.html')).toBe('/app/renderer/index.html');
+    expect(resolveAppPath('/app/renderer', '/')).toBe('/app/renderer/index.html');
+    expect(resolveAppPath('/app/renderer', '/assets/a.js')).toBe('/app/renderer/assets/a.js');
+    for (const escape of ['/../main/index.js', '/%2e%2e/main/index.js', '/assets/../../x', '/a%00b', '/%E0%A4%A']) {
+      expect(resolveAppPath('/app/renderer', escape), escape).toBeNull();
+    }
+  });
+
+  it('sends a strict CSP: no inline or remote scripts, no network', () => {
+    expect(CONTENT_SECURITY_POLICY).toContain("default-src 'none'");
+    expect(CONTENT_SECURITY_POLICY).toContain("script-src 'self'");
+    expect(CONTENT_SECURITY_POLICY).toContain("connect-src 'none'");
+    expect(CONTENT_SECURITY_POLICY).not.toMatch(/unsafe-inline|unsafe-eval|https?:/);
+  });
+
+  it('reads --data-dir in both forms', () => {
+    expect(dataDirFromArgs(['electron', '.', '--data-dir', '/tmp/training'])).toBe('/tmp/training');
+    expect(dataDirFromArgs(['electron', '.', '--data-dir=/tmp/training'])).toBe('/tmp/training');
+    expect(dataDirFromArgs(['electron', '.'])).toBeNull();
+  });
+});

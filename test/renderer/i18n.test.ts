@@ -1,0 +1,66 @@
+import { describe, expect, it } from 'vitest';
+import { CHANNEL_NAMES, contract, ERROR_CODES, ROLES, VALIDATION_MESSAGES } from '../../electron/contract/index.ts';
+import { en } from '../../renderer/src/i18n/en.ts';
+import { vi } from '../../renderer/src/i18n/vi.ts';
+import { formatDate, formatDateTime, parseDisplayDate } from '../../renderer/src/i18n/format.ts';
+
+type Tree = { [key: string]: string | Tree };
+function keys(tree: Tree, prefix = ''): string[] {
+  return Object.entries(tree).flatMap(([key, value]) =>
+    typeof value === 'string' ? [`${prefix}${key}`] : keys(value, `${prefix}${key}.`),
+  );
+}
+const lookup = (tree: Tree, path: string): unknown =>
+  path.split('.').reduce<unknown>((node, key) => (node as Tree | undefined)?.[key], tree);
+
+describe('translations', () => {
+  it('English has exactly the keys Vietnamese has, and no empty sentence', () => {
+    expect(keys(en as unknown as Tree).sort()).toEqual(keys(vi as unknown as Tree).sort());
+    for (const key of keys(vi as unknown as Tree)) {
+      expect(String(lookup(vi as unknown as Tree, key)).trim(), `vi ${key}`).not.toBe('');
+      expect(String(lookup(en as unknown as Tree, key)).trim(), `en ${key}`).not.toBe('');
+    }
+  });
+
+  it('has a sentence for every error code, validation message and role', () => {
+    for (const language of [vi, en]) {
+      for (const code of ERROR_CODES) expect(language.errors[code], code).toBeTruthy();
+      for (const message of VALIDATION_MESSAGES) expect(language.validation[message], message).toBeTruthy();
+      for (const role of ROLES) expect(language.roles[role], role).toBeTruthy();
+    }
+  });
+
+  it('names every audited activity', () => {
+    const audited = CHANNEL_NAMES.filter((name) => contract[name].audit === 'write');
+    for (const language of [vi, en]) {
+      for (const action of audited) {
+        expect((language.auditActions as Record<string, string>)[action.replaceAll('.', '_')], action).toBeTruthy();
+      }
+    }
+  });
+
+  it('speaks as social workers do', () => {
+    expect(vi.nav.clients).toBe('Thân chủ');
+    expect(vi.nav.todo).toBe('Việc cần làm');
+    expect(vi.nav.reports).toBe('Báo cáo');
+    expect(vi.nav.admin).toBe('Quản trị');
+    expect(vi.app.name).toBe('Đồng Hành');
+  });
+
+  it('keeps interpolation placeholders the same in both languages', () => {
+    const placeholders = (text: string) => [...text.matchAll(/\{\{(\w+)\}\}/g)].map((m) => m[1]).sort();
+    for (const key of keys(vi as unknown as Tree)) {
+      expect(placeholders(String(lookup(en as unknown as Tree, key))), key).toEqual(placeholders(String(lookup(vi as unknown as Tree, key))));
+    }
+  });
+});
+
+describe('dates as dd/MM/yyyy', () => {
+  it('formats and parses local dates', () => {
+    expect(formatDate(new Date(2026, 0, 5))).toBe('05/01/2026');
+    expect(formatDateTime(new Date(2026, 10, 28, 9, 7))).toBe('28/11/2026 09:07');
+    expect(parseDisplayDate('5/1/2026')).toBe('2026-01-05');
+    expect(parseDisplayDate(' 28/11/2026 ')).toBe('2026-11-28');
+    for (const bad of ['31/02/2026', '2026-11-28', '28/13/2026', '', 'hôm nay']) expect(parseDisplayDate(bad), bad).toBeNull();
+  });
+});

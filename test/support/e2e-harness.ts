@@ -1,0 +1,131 @@
+import { mkdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join, resolve } from 'node:path';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { expect } from 'vitest';
+import { serveAppFile } from '../../electron/main/app-protocol.ts';
+import { openApp, TestClock, type TestApp } from './vault-fixture.ts';
+
+/*
+ * The built renderer in real Chromium, driving the real core in this process: requests for the
+ * app's files are served by the same code (and CSP) as the app:// protocol; the preload's
+ * `invoke` is bound to the real gate. The same path as IPC, minus Electron's transport.
+ * Nothing else may leave the page: every other request is aborted and recorded.
+ */
+
+const ORIGIN = 'https://dong-hanh.test';
+const RENDERER = resolve('out/renderer');
+export const SCREENSHOTS = resolve('test-results/e2e');
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+export interface Harness {
+  app: TestApp;
+  browser: Browser;
+  context: BrowserContext;
+  page: Page;
+  clock: TestClock;
+  /** Requests the page tried to make to anywhere but the app itself. */
+  blocked: string[];
+  /** Console errors from the page (none expected). */
+  consoleErrors: string[];
+  close(): Promise<void>;
+}
+
+export async function launch(dir: string, options: { clock?: TestClock } = {}): Promise<Harness> {
+  const clock = options.clock ?? new TestClock();
+  const app = openApp(dir, clock);
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--disable-dev-shm-usage',
+    ],
+  });
+  const context = await browser.newContext({
+    viewport: { width: 1366, height: 768 },
+    locale: 'vi-VN',
+    timezoneId: 'Asia/Ho_Chi_Minh',
+  });
+  const blocked: string[] = [];
+  await context.route('**/*', async (route) => {
+    const url = new URL(route.request().url());
+    if (url.origin !== ORIGIN) {
+      blocked.push(url.href);
+      return route.abort('blockedbyclient');
+    }
+    const response = await serveAppFile(RENDERER, url.pathname);
+    return route.fulfill({
+      status: response.status,
+      headers: Object.fromEntries(response.headers.entries()),
+      body: Buffer.from(await response.arrayBuffer()),
+    });
+  });
+  await context.exposeBinding('__dongHanhInvoke', (_source, channel: unknown, input: unknown) => app.gate.invoke(channel, input));
+  await context.addInitScript(() => {
+    const w = window as unknown as { __dongHanhInvoke: (c: unknown, i: unknown) => Promise<unknown>; dongHanh: unknown };
+    w.dongHanh = {
+      invoke: (channel: string, input: unknown) => w.__dongHanhInvoke(channel, input),
+      onLocked: (listener: () => void) => {
+        window.addEventListener('dong-hanh:locked', listener);
+        return () => window.removeEventListener('dong-hanh:locked', listener);
+      },
+    };
+  });
+  const page = await context.newPage();
+  const consoleErrors: string[] = [];
+  page.on('console', (message) => {
+    if (message.type() === 'error') consoleErrors.push(message.text());
+  });
+  page.on('pageerror', (error) => consoleErrors.push(error.message));
+  app.core.onLocked(() => {
+    void page.evaluate(() => window.dispatchEvent(new Event('dong-hanh:locked'))).catch(() => undefined);
+  });
+  await page.goto(`${ORIGIN}/index.html`);
+  return {
+    app,
+    browser,
+    context,
+    page,
+    clock,
+    blocked,
+    consoleErrors,
+    close: async () => {
+      await browser.close();
+      await app.core.shutdown();
+    },
+  };
+}
+
+interface AxeResult {
+  violations: { id: string; impact: string | null; help: string; nodes: { target: string[] }[] }[];
+}
+
+/**
+ * Every screen: a PNG for people to look at, axe-core with no serious or critical violation,
+ * and no sideways scrolling at 1366×768.
+ */
+export async function checkScreen(page: Page, name: string): Promise<void> {
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
+  const hasAxe = await page.evaluate(() => 'axe' in window);
+  if (!hasAxe) await page.evaluate(axeSource);
+  const result = (await page.evaluate(() =>
+    (window as unknown as { axe: { run: (context: Document, options: object) => Promise<unknown> } }).axe.run(document, {
+      resultTypes: ['violations'],
+    }),
+  )) as AxeResult;
+  const serious = result.violations
+    .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
+    .map((violation) => `${violation.id}: ${violation.help} at ${violation.nodes.map((node) => node.target.join(' ')).join(', ')}`);
+  expect(serious, `axe on ${name}`).toEqual([]);
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  expect(overflow, `horizontal scroll on ${name}`).toBeLessThanOrEqual(0);
+}
