@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { createCore } from '../core/index.ts';
 import { APP_ORIGIN, APP_SCHEME, serveAppUrl } from './app-protocol.ts';
 import { IPC } from './ipc-names.ts';
-import { hardenSession, installGlobalGuards, isAppUrl } from './security.ts';
+import { isTrustedSender } from './ipc-guard.ts';
+import { hardenSession, installGlobalGuards } from './security.ts';
 import { dataDirFromArgs } from './args.ts';
 
 /*
@@ -47,11 +48,12 @@ function start(): void {
   installGlobalGuards();
 
   const isTrusted = (event: IpcMainInvokeEvent): boolean =>
-    window !== null &&
-    event.sender === window.webContents &&
-    event.senderFrame !== null &&
-    event.senderFrame === event.sender.mainFrame &&
-    isAppUrl(event.senderFrame.url);
+    isTrustedSender({
+      sender: event.sender,
+      appContents: window?.webContents ?? null,
+      frame: event.senderFrame,
+      mainFrame: event.sender.mainFrame,
+    });
 
   ipcMain.handle(IPC.invoke, async (event, channel: unknown, input: unknown) => {
     if (!isTrusted(event)) return { ok: false, error: { code: 'FORBIDDEN' } };

@@ -1,14 +1,10 @@
 import { app, session, type WebContents } from 'electron';
-import { APP_ORIGIN } from './app-protocol.ts';
+import { isAppUrl, shouldCancelRequest } from './ipc-guard.ts';
 
 /*
  * Everything the window may not do, in one place: navigate away, open windows, attach
  * webviews, ask for permissions, or reach the network. The renderer needs none of these.
  */
-
-export function isAppUrl(url: string): boolean {
-  return url.startsWith(`${APP_ORIGIN}/`);
-}
 
 export function hardenSession(): void {
   const defaultSession = session.defaultSession;
@@ -19,8 +15,7 @@ export function hardenSession(): void {
   // Every request from the window that is not the app's own files is cancelled: no http(s),
   // no ws, no file://. (DevTools, in development only, keeps its own scheme.)
   defaultSession.webRequest.onBeforeRequest((details, callback) => {
-    const allowed = isAppUrl(details.url) || (!app.isPackaged && details.url.startsWith('devtools://'));
-    callback({ cancel: !allowed });
+    callback({ cancel: shouldCancelRequest(details.url, app.isPackaged) });
   });
 }
 

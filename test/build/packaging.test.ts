@@ -75,3 +75,27 @@ describe('the app:// protocol', () => {
     expect(dataDirFromArgs(['electron', '.'])).toBeNull();
   });
 });
+
+describe('the main process guards', async () => {
+  const { isTrustedSender, shouldCancelRequest } = await import('../../electron/main/ipc-guard.ts');
+  const contents = {};
+  const top = { url: 'app://dong-hanh/index.html' };
+
+  it('accepts gate calls only from the app window\'s own top frame', () => {
+    expect(isTrustedSender({ sender: contents, appContents: contents, frame: top, mainFrame: top })).toBe(true);
+    expect(isTrustedSender({ sender: {}, appContents: contents, frame: top, mainFrame: top })).toBe(false);
+    expect(isTrustedSender({ sender: contents, appContents: contents, frame: { url: top.url }, mainFrame: top })).toBe(false);
+    const foreign = { url: 'https://example.org/' };
+    expect(isTrustedSender({ sender: contents, appContents: contents, frame: foreign, mainFrame: foreign })).toBe(false);
+    expect(isTrustedSender({ sender: contents, appContents: null, frame: top, mainFrame: top })).toBe(false);
+    expect(isTrustedSender({ sender: contents, appContents: contents, frame: null, mainFrame: top })).toBe(false);
+  });
+
+  it('cancels every request that is not for the app\'s own files', () => {
+    expect(shouldCancelRequest('app://dong-hanh/assets/index.js', true)).toBe(false);
+    for (const url of ['https://example.org/', 'http://localhost:5173/', 'ws://x/', 'file:///etc/passwd', 'app://other/index.html', 'devtools://devtools/x']) {
+      expect(shouldCancelRequest(url, true), url).toBe(true);
+    }
+    expect(shouldCancelRequest('devtools://devtools/x', false)).toBe(false);
+  });
+});

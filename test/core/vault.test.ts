@@ -338,6 +338,19 @@ describe('locking', () => {
     await loginAs(app, ADMIN);
     const { rows } = await app.ok('audit.list', { action: 'auth.lock' });
     expect(rows[0]).toMatchObject({ actorId: app.template.ids.worker, detail: { reason: 'idle' } });
+    // Another person logging in at the lock screen is a login, not an unlock.
+    expect((await app.ok('audit.list', { action: 'auth.login', limit: 1 })).rows[0]?.detail).toBeNull();
+  });
+
+  it('records the same person returning to her locked session as an unlock', async () => {
+    const app = await copyOfTemplate();
+    await loginAs(app, WORKER);
+    await app.ok('auth.lock', {});
+    await loginAs(app, WORKER);
+    await app.ok('auth.logout', {});
+    await loginAs(app, MANAGER);
+    const logins = (await app.ok('audit.list', { action: 'auth.login', limit: 3 })).rows;
+    expect(logins.map((row) => row.detail)).toEqual([null, { unlock: true }, null]);
   });
 
   it('follows the lock timeout setting', async () => {

@@ -43,10 +43,12 @@ export const authHandlers: Pick<HandlerMap, AuthChannels> = {
   'auth.login': async (input, ctx) => {
     const { core } = ctx;
     if (core.session) await core.endSession('logout');
+    // The same person coming back to her locked session: recorded as an unlock.
+    const unlock = core.lockedUsername === input.username;
     const slotId = await core.vault.unlockWithPassword(input.username, input.password);
     await core.flushLockedEvents();
     const user = await findUserByUsername(core.vault.db, input.username);
-    ctx.note({ targetType: 'user', targetId: user?.id ?? '' });
+    ctx.note({ targetType: 'user', targetId: user?.id ?? '', ...(unlock ? { detail: { unlock: true } } : {}) });
     if (!user || user.active !== 1 || user.key_slot_id !== slotId) refuseAfterUnlock(ctx, 'ACCOUNT_DISABLED');
     return core.startSession(user);
   },

@@ -208,6 +208,7 @@ export const en: Messages = {
       checked: 'Entries checked',
       problem: 'Problem',
       count: 'Count',
+      unlock: 'Unlocking a session',
     },
   },
   auditActions: {

@@ -206,6 +206,7 @@ export const vi = {
       checked: 'Số mục đã kiểm tra',
       problem: 'Bất thường',
       count: 'Số lượng',
+      unlock: 'Mở khoá phiên',
     },
   },
   auditActions: {

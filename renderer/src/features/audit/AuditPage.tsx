@@ -211,8 +211,8 @@ function DetailText({ detail }: { detail: Record<string, unknown> | null }) {
   const parts = Object.entries(detail)
     .filter(([, value]) => value !== null && value !== undefined)
     .map(([key, value]) =>
-      key === 'recordedWhileLocked'
-        ? t('audit.whileLocked')
+      key === 'recordedWhileLocked' || key === 'unlock'
+        ? t(key === 'unlock' ? 'audit.detailKeys.unlock' : 'audit.whileLocked')
         : `${t(`audit.detailKeys.${key}`, { defaultValue: key })}: ${show(key, value)}`,
     );
   return <span className="detail">{parts.join(' · ')}</span>;

@@ -1,0 +1,127 @@
+import { cpSync, truncateSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { VAULT_FILES } from '../../electron/core/vault/vault.ts';
+import { checkScreen, launch, type Harness } from '../support/e2e-harness.ts';
+import { ADMIN, MANAGER, standardTemplate, tempDir, WORKER } from '../support/vault-fixture.ts';
+
+/* Administration and the refusals people meet, in Chromium on a copy of the standard vault. */
+
+const field = (page: Page, label: string) => page.getByLabel(label, { exact: true });
+let harness: Harness | null = null;
+afterEach(async () => {
+  await harness?.close();
+  harness = null;
+});
+
+async function onCopy(): Promise<Harness> {
+  const dir = tempDir('dh-e2e-');
+  cpSync((await standardTemplate()).dir, dir, { recursive: true });
+  harness = await launch(dir);
+  await expect.poll(() => harness?.page.getByRole('heading', { name: 'Đăng nhập' }).isVisible()).toBe(true);
+  return harness;
+}
+
+async function logIn(page: Page, person: { username: string; password: string }) {
+  await field(page, 'Tên đăng nhập').fill(person.username);
+  await field(page, 'Mật khẩu').fill(person.password);
+  await page.keyboard.press('Enter');
+  await expect.poll(() => page.getByRole('heading', { name: 'Thân chủ' }).isVisible(), { timeout: 20_000 }).toBe(true);
+}
+
+describe('administration in Chromium', () => {
+  it('an admin logs in with the keyboard alone, deactivates and reactivates a worker, and filters the log', async () => {
+    const { page, app } = await onCopy();
+
+    // Keyboard only: the username field has focus; Tab, type, Enter.
+    await page.keyboard.type(ADMIN.username);
+    await page.keyboard.press('Tab');
+    await page.keyboard.type(ADMIN.password);
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.getByRole('heading', { name: 'Thân chủ' }).isVisible(), { timeout: 20_000 }).toBe(true);
+
+    await page.getByRole('link', { name: 'Quản trị' }).click();
+    await page.getByRole('button', { name: `Ngừng sử dụng: ${WORKER.displayName}` }).click();
+    await checkScreen(page, '20-users-deactivate-confirm');
+    await page.getByRole('button', { name: 'Ngừng sử dụng', exact: true }).click();
+    await expect.poll(() => page.getByText(`Đã ngừng tài khoản ${WORKER.username}.`).isVisible()).toBe(true);
+    expect((await app.core.vault.db.selectFrom('user').select('active').where('username', '=', WORKER.username).executeTakeFirst())?.active).toBe(0);
+
+    await page.getByRole('button', { name: `Kích hoạt lại: ${WORKER.displayName}` }).click();
+    const temporary = await field(page, 'Mật khẩu tạm thời').inputValue();
+    await checkScreen(page, '21-users-reactivate');
+    await page.getByRole('button', { name: 'Kích hoạt lại', exact: true }).click();
+    await expect.poll(() => page.getByText(`Đã kích hoạt lại tài khoản ${WORKER.username}.`).isVisible()).toBe(true);
+
+    await page.getByRole('button', { name: `Sửa: ${MANAGER.displayName}` }).click();
+    await page.getByLabel('Quản trị hệ thống').check();
+    await checkScreen(page, '22-users-edit');
+    await page.getByRole('button', { name: 'Lưu' }).click();
+    await expect.poll(() => page.getByText('Đã lưu thay đổi.').isVisible()).toBe(true);
+    await expect.poll(() => page.getByRole('cell', { name: 'Quản lý, Quản trị hệ thống' }).isVisible()).toBe(true);
+
+    // The log: a wrong date is refused on the spot; filters narrow the list.
+    await page.getByRole('link', { name: 'Nhật ký hoạt động' }).click();
+    await field(page, 'Từ ngày').fill('31/02/2026');
+    await page.getByRole('button', { name: 'Lọc', exact: true }).click();
+    await expect.poll(() => page.getByText('Ngày không hợp lệ.').isVisible()).toBe(true);
+    await field(page, 'Từ ngày').fill('28/11/2026');
+    await page.getByLabel('Hoạt động', { exact: true }).selectOption({ label: 'Ngừng tài khoản' });
+    await page.getByRole('button', { name: 'Lọc', exact: true }).click();
+    await expect.poll(() => page.getByText('1 mục', { exact: true }).isVisible()).toBe(true);
+    expect(await page.getByRole('cell', { name: WORKER.displayName, exact: true }).count()).toBe(1);
+    await checkScreen(page, '23-audit-filtered');
+
+    // The reactivated worker opens with her new temporary password.
+    await page.getByRole('button', { name: 'Đăng xuất' }).click();
+    await expect.poll(() => page.getByRole('heading', { name: 'Đăng nhập' }).isVisible()).toBe(true);
+    await field(page, 'Tên đăng nhập').fill(WORKER.username);
+    await field(page, 'Mật khẩu').fill(temporary);
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.getByText('Bạn đang dùng mật khẩu tạm thời.', { exact: false }).isVisible(), { timeout: 20_000 }).toBe(true);
+    expect(harness?.blocked).toEqual([]);
+    expect(harness?.consoleErrors).toEqual([]);
+  });
+
+  it('a worker sees the centre settings read-only, no administration, and can switch to English', async () => {
+    const { page } = await onCopy();
+    await logIn(page, WORKER);
+    expect(await page.getByRole('link', { name: 'Quản trị' }).count()).toBe(0);
+    await page.getByRole('link', { name: 'Cài đặt' }).click();
+    await expect.poll(() => field(page, 'Tên trung tâm').isDisabled()).toBe(true);
+    expect(await page.getByRole('button', { name: 'Tạo mã khôi phục mới' }).count()).toBe(0);
+    await checkScreen(page, '24-settings-worker');
+    await page.getByLabel('Ngôn ngữ', { exact: true }).selectOption('en');
+    await expect.poll(() => page.getByRole('heading', { name: 'Settings' }).isVisible()).toBe(true);
+    await checkScreen(page, '25-settings-english');
+    await page.getByRole('link', { name: 'Clients' }).click();
+    await checkScreen(page, '26-clients-english');
+  });
+
+  it('after five wrong passwords, the login asks to wait, with the seconds', async () => {
+    const { page } = await onCopy();
+    for (let i = 0; i < 5; i++) {
+      await field(page, 'Tên đăng nhập').fill(WORKER.username);
+      await field(page, 'Mật khẩu').fill(`sai-mat-khau-${i}-abc`);
+      await page.keyboard.press('Enter');
+      await expect.poll(() => page.getByText('Tên đăng nhập hoặc mật khẩu không đúng.').isVisible(), { timeout: 20_000 }).toBe(true);
+    }
+    await field(page, 'Mật khẩu').fill(WORKER.password);
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.getByText('Đã nhập sai nhiều lần liên tiếp. Vui lòng chờ 30 giây rồi thử lại.').isVisible()).toBe(true);
+    await checkScreen(page, '27-login-locked-out');
+  });
+
+  it('a damaged key file shows what is wrong and offers nothing that could overwrite it', async () => {
+    const dir = tempDir('dh-e2e-');
+    cpSync((await standardTemplate()).dir, dir, { recursive: true });
+    truncateSync(join(dir, VAULT_FILES.keyring), 50);
+    harness = await launch(dir);
+    const { page } = harness;
+    await expect.poll(() => page.getByRole('heading', { name: 'Không mở được dữ liệu' }).isVisible()).toBe(true);
+    expect(await page.getByText('Tệp khoá bị hỏng hoặc đã bị sửa.', { exact: false }).isVisible()).toBe(true);
+    expect(await page.getByRole('button').count()).toBe(0);
+    await checkScreen(page, '28-broken-vault');
+  });
+});
