@@ -72,11 +72,14 @@ export const lockTimeoutSchema = z
   .min(LOCK_TIMEOUT_MINUTES.min, { error: 'lockTimeoutRange' })
   .max(LOCK_TIMEOUT_MINUTES.max, { error: 'lockTimeoutRange' });
 
-/** A field pair for forms that ask for a new password twice. */
-export function withConfirmation<T extends z.ZodObject<{ newPassword: typeof newPasswordSchema }>>(schema: T) {
+/** A form schema that also asks for `field` (a new password) a second time, as `confirmPassword`. */
+export function withRepeatedPassword<Shape extends z.ZodRawShape, Config extends z.core.$ZodObjectConfig>(
+  schema: z.ZodObject<Shape, Config>,
+  field: keyof Shape & string,
+) {
   return schema
     .extend({ confirmPassword: z.string({ error: 'required' }) })
-    .refine((value) => value.newPassword === value.confirmPassword, {
+    .refine((value) => (value as Record<string, unknown>)[field] === value.confirmPassword, {
       error: 'passwordsDiffer',
       path: ['confirmPassword'],
     });

@@ -1,14 +1,11 @@
-import { zodResolver } from '@hookform/resolvers/zod';
-import { useEffect, useState } from 'react';
-import { useForm } from 'react-hook-form';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { z } from 'zod';
-import { contract } from '../../../../electron/contract/index.ts';
+import { contract, withRepeatedPassword } from '../../../../electron/contract/index.ts';
 import { call } from '../../api.ts';
 import { ErrorText } from '../../components/ErrorText.tsx';
 import { Field } from '../../components/Field.tsx';
 import { LanguageSwitch } from '../../components/LanguageSwitch.tsx';
-import { useServerForm } from '../../components/useServerForm.ts';
+import { useContractForm } from '../../components/useContractForm.ts';
 
 type Screen = 'login' | 'lock' | 'recover';
 
@@ -31,8 +28,6 @@ export function AuthScreens({ lockedUsername, onDone }: { lockedUsername: string
   );
 }
 
-const loginSchema = contract['auth.login'].input;
-type LoginValues = z.input<typeof loginSchema>;
 
 function LoginForm({
   fixedUsername,
@@ -46,13 +41,10 @@ function LoginForm({
   onRecover?: () => void;
 }) {
   const { t } = useTranslation();
-  const form = useForm<LoginValues>({
-    resolver: zodResolver(loginSchema),
+  const { form, errors, busy, error, submit } = useContractForm(contract['auth.login'].input, {
     defaultValues: { username: fixedUsername ?? '', password: '' },
+    focus: fixedUsername ? 'password' : 'username',
   });
-  const { error, submit } = useServerForm(form);
-  const { errors, isSubmitting } = form.formState;
-  useEffect(() => form.setFocus(fixedUsername ? 'password' : 'username'), [form, fixedUsername]);
 
   return (
     <form
@@ -84,8 +76,8 @@ function LoginForm({
       />
       <ErrorText error={error} />
       <div className="actions">
-        <button type="submit" className="primary" disabled={isSubmitting}>
-          {isSubmitting ? t('common.working') : fixedUsername ? t('lock.submit') : t('login.submit')}
+        <button type="submit" className="primary" disabled={busy}>
+          {busy ? t('common.working') : fixedUsername ? t('lock.submit') : t('login.submit')}
         </button>
       </div>
       {onOtherUser ? (
@@ -109,17 +101,11 @@ function LoginForm({
   );
 }
 
-const recoverSchema = contract['auth.recover'].input
-  .extend({ confirmPassword: z.string() })
-  .refine((value) => value.newPassword === value.confirmPassword, { error: 'passwordsDiffer', path: ['confirmPassword'] });
-type RecoverValues = z.input<typeof recoverSchema>;
+const recoverSchema = withRepeatedPassword(contract['auth.recover'].input, 'newPassword');
 
 function RecoverForm({ onDone, onBack }: { onDone: () => Promise<void>; onBack: () => void }) {
   const { t } = useTranslation();
-  const form = useForm<RecoverValues>({ resolver: zodResolver(recoverSchema) });
-  const { error, submit } = useServerForm(form);
-  const { errors, isSubmitting } = form.formState;
-  useEffect(() => form.setFocus('recoveryCode'), [form]);
+  const { form, errors, busy, error, submit } = useContractForm(recoverSchema, { focus: 'recoveryCode' });
   return (
     <form
       noValidate
@@ -157,8 +143,8 @@ function RecoverForm({ onDone, onBack }: { onDone: () => Promise<void>; onBack: 
         <button type="button" onClick={onBack}>
           {t('recover.backToLogin')}
         </button>
-        <button type="submit" className="primary" disabled={isSubmitting}>
-          {isSubmitting ? t('common.working') : t('recover.submit')}
+        <button type="submit" className="primary" disabled={busy}>
+          {busy ? t('common.working') : t('recover.submit')}
         </button>
       </div>
     </form>

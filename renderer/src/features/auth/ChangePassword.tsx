@@ -1,28 +1,20 @@
-import { zodResolver } from '@hookform/resolvers/zod';
-import { useEffect, useState } from 'react';
-import { useForm } from 'react-hook-form';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { z } from 'zod';
-import { contract } from '../../../../electron/contract/index.ts';
-import { call, dropAllState } from '../../api.ts';
+import { contract, withRepeatedPassword } from '../../../../electron/contract/index.ts';
+import { call } from '../../api.ts';
 import { ErrorText, Notice } from '../../components/ErrorText.tsx';
 import { Field } from '../../components/Field.tsx';
-import { useServerForm } from '../../components/useServerForm.ts';
+import { useContractForm } from '../../components/useContractForm.ts';
 import { useSession } from '../../app/session.ts';
+import { LogoutButton } from '../shell/session-actions.tsx';
 
-const schema = contract['auth.changePassword'].input
-  .extend({ confirmPassword: z.string() })
-  .refine((value) => value.newPassword === value.confirmPassword, { error: 'passwordsDiffer', path: ['confirmPassword'] });
-type Values = z.input<typeof schema>;
+const schema = withRepeatedPassword(contract['auth.changePassword'].input, 'newPassword');
 
 export function ChangePasswordForm({ temporary }: { temporary: boolean }) {
   const { t } = useTranslation();
   const { refresh } = useSession();
   const [done, setDone] = useState(false);
-  const form = useForm<Values>({ resolver: zodResolver(schema) });
-  const { error, submit } = useServerForm(form);
-  const { errors, isSubmitting } = form.formState;
-  useEffect(() => form.setFocus('currentPassword'), [form]);
+  const { form, errors, busy, error, submit } = useContractForm(schema, { focus: 'currentPassword' });
 
   return (
     <form
@@ -60,8 +52,8 @@ export function ChangePasswordForm({ temporary }: { temporary: boolean }) {
       <ErrorText error={error} />
       <Notice text={done ? t('password.done') : null} />
       <div className="actions">
-        <button type="submit" className="primary" disabled={isSubmitting}>
-          {isSubmitting ? t('common.working') : t('password.submit')}
+        <button type="submit" className="primary" disabled={busy}>
+          {busy ? t('common.working') : t('password.submit')}
         </button>
       </div>
     </form>
@@ -75,15 +67,7 @@ export function ForcedPasswordChange() {
     <main className="centred-page" id="main">
       <div className="page-top">
         <p className="brand">{t('app.name')}</p>
-        <button
-          type="button"
-          onClick={async () => {
-            await call('auth.logout', {});
-            dropAllState();
-          }}
-        >
-          {t('nav.logout')}
-        </button>
+        <LogoutButton />
       </div>
       <ChangePasswordForm temporary />
     </main>

@@ -1,6 +1,4 @@
-import { zodResolver } from '@hookform/resolvers/zod';
 import { useEffect, useId, useState } from 'react';
-import { useForm } from 'react-hook-form';
 import { Link } from 'react-router';
 import { useTranslation } from 'react-i18next';
 import { z } from 'zod';
@@ -9,7 +7,7 @@ import { call, type ClientErrorPayload } from '../../api.ts';
 import { useCan, useSession } from '../../app/session.ts';
 import { ErrorText, Notice } from '../../components/ErrorText.tsx';
 import { Field } from '../../components/Field.tsx';
-import { useServerForm } from '../../components/useServerForm.ts';
+import { useContractForm } from '../../components/useContractForm.ts';
 import { LANGUAGES, setLanguage, type Language } from '../../i18n/index.ts';
 import { RecoveryCodeSheet, RecoveryConfirmForm, type IssuedCode } from '../setup/RecoveryCode.tsx';
 
@@ -79,7 +77,6 @@ const centreFormSchema = z.object({
   centreCode: centreCodeSchema,
   lockTimeoutMinutes: lockTimeoutSchema,
 });
-type CentreValues = z.input<typeof centreFormSchema>;
 
 function CentreSettingsForm({
   settings,
@@ -92,9 +89,7 @@ function CentreSettingsForm({
 }) {
   const { t } = useTranslation();
   const [saved, setSaved] = useState(false);
-  const form = useForm<CentreValues>({ resolver: zodResolver(centreFormSchema), defaultValues: settings });
-  const { error, submit } = useServerForm(form);
-  const { errors, isSubmitting } = form.formState;
+  const { form, errors, busy, error, submit } = useContractForm(centreFormSchema, { defaultValues: settings });
   return (
     <form
       noValidate
@@ -135,7 +130,7 @@ function CentreSettingsForm({
       <Notice text={saved ? t('common.saved') : null} />
       {canManage ? (
         <div className="actions">
-          <button type="submit" className="primary" disabled={isSubmitting}>
+          <button type="submit" className="primary" disabled={busy}>
             {t('common.save')}
           </button>
         </div>

@@ -1,22 +1,15 @@
-import { zodResolver } from '@hookform/resolvers/zod';
-import { useEffect, useRef, useState } from 'react';
-import { useForm } from 'react-hook-form';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { z } from 'zod';
-import { setupInputSchema } from '../../../../electron/contract/index.ts';
+import { setupInputSchema, withRepeatedPassword } from '../../../../electron/contract/index.ts';
 import { call } from '../../api.ts';
 import { ErrorText } from '../../components/ErrorText.tsx';
 import { Field } from '../../components/Field.tsx';
 import { LanguageSwitch } from '../../components/LanguageSwitch.tsx';
-import { useServerForm } from '../../components/useServerForm.ts';
+import { useContractForm } from '../../components/useContractForm.ts';
 import { i18next, type Language } from '../../i18n/index.ts';
 import { RecoveryCodeSheet, RecoveryConfirmForm, type IssuedCode } from './RecoveryCode.tsx';
 
-const centreFormSchema = setupInputSchema
-  .omit({ language: true })
-  .extend({ confirmPassword: z.string() })
-  .refine((value) => value.adminPassword === value.confirmPassword, { error: 'passwordsDiffer', path: ['confirmPassword'] });
-type CentreForm = z.input<typeof centreFormSchema>;
+const centreFormSchema = withRepeatedPassword(setupInputSchema.omit({ language: true }), 'adminPassword');
 
 /**
  * First run: the centre, the first administrator, then the recovery code, shown once and
@@ -91,12 +84,7 @@ export function SetupWizard({ interrupted, onDone }: { interrupted: boolean; onD
 
 function CentreStep({ onIssued }: { onIssued: (issued: IssuedCode & { centreName: string; centreCode: string }) => void }) {
   const { t } = useTranslation();
-  const form = useForm<CentreForm>({ resolver: zodResolver(centreFormSchema) });
-  const { error, submit } = useServerForm(form);
-  const { errors, isSubmitting } = form.formState;
-  const first = useRef<HTMLInputElement | null>(null);
-  useEffect(() => first.current?.focus(), []);
-  const centreName = form.register('centreName');
+  const { form, errors, busy, error, submit } = useContractForm(centreFormSchema, { focus: 'centreName' });
 
   return (
     <form
@@ -121,7 +109,7 @@ function CentreStep({ onIssued }: { onIssued: (issued: IssuedCode & { centreName
       <div className="form-grid">
         <Field
           label={t('setup.centreName')}
-          registration={{ ...centreName, ref: (element) => { centreName.ref(element); first.current = element; } }}
+          registration={form.register('centreName')}
           error={errors.centreName}
           autoComplete="organization"
         />
@@ -132,14 +120,14 @@ function CentreStep({ onIssued }: { onIssued: (issued: IssuedCode & { centreName
         <Field label={t('setup.confirmPassword')} type="password" registration={form.register('confirmPassword')} error={errors.confirmPassword} autoComplete="new-password" />
       </div>
       <ErrorText error={error} />
-      {isSubmitting ? (
+      {busy ? (
         <p role="status" className="message">
           {t('setup.preparing')}
         </p>
       ) : null}
       <div className="actions">
-        <button type="submit" className="primary" disabled={isSubmitting}>
-          {isSubmitting ? t('common.working') : t('common.next')}
+        <button type="submit" className="primary" disabled={busy}>
+          {busy ? t('common.working') : t('common.next')}
         </button>
       </div>
     </form>

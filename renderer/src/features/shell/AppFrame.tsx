@@ -1,14 +1,13 @@
 import type { ReactNode } from 'react';
 import { Navigate, NavLink, Route, Routes } from 'react-router';
 import { useTranslation } from 'react-i18next';
-import { call, dropAllState } from '../../api.ts';
 import { useCan, useSession } from '../../app/session.ts';
 import { AuditPage } from '../audit/AuditPage.tsx';
 import { ChangePasswordForm } from '../auth/ChangePassword.tsx';
 import { SettingsPage } from '../settings/SettingsPage.tsx';
 import { UsersPage } from '../users/UsersPage.tsx';
 import { ComingSoon } from './ComingSoon.tsx';
-import { lockNow, useActivityReporting, useQuickLockShortcut } from './useActivity.ts';
+import { lockNow, LogoutButton, useActivityReporting, useQuickLockShortcut } from './session-actions.tsx';
 
 /** The logged-in app: header with sections and the person's controls, then the page. */
 export function AppFrame() {
@@ -41,15 +40,7 @@ export function AppFrame() {
           <button type="button" onClick={() => void lockNow()} title={t('nav.lockHint')} aria-keyshortcuts="Control+L">
             {t('nav.lock')}
           </button>
-          <button
-            type="button"
-            onClick={async () => {
-              await call('auth.logout', {});
-              dropAllState();
-            }}
-          >
-            {t('nav.logout')}
-          </button>
+          <LogoutButton />
         </div>
       </header>
       <main id="main" tabIndex={-1} className="content">

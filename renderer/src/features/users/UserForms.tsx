@@ -1,8 +1,6 @@
-import { zodResolver } from '@hookform/resolvers/zod';
-import { useEffect, useState } from 'react';
-import { useForm, type FieldError, type UseFormRegisterReturn } from 'react-hook-form';
+import { useState } from 'react';
+import type { FieldError, UseFormRegisterReturn } from 'react-hook-form';
 import { useTranslation } from 'react-i18next';
-import type { z } from 'zod';
 import {
   createUserInputSchema,
   ROLES,
@@ -12,7 +10,7 @@ import {
 import { call, type ClientErrorPayload } from '../../api.ts';
 import { ErrorText } from '../../components/ErrorText.tsx';
 import { Field } from '../../components/Field.tsx';
-import { useServerForm } from '../../components/useServerForm.ts';
+import { useContractForm } from '../../components/useContractForm.ts';
 
 /** A readable temporary password to hand over in person: no 0/O, 1/l/I. */
 export function generateTemporaryPassword(length = 12): string {
@@ -22,7 +20,6 @@ export function generateTemporaryPassword(length = 12): string {
   return Array.from(bytes, (value) => alphabet[value % alphabet.length]).join('');
 }
 
-type UserValues = z.input<typeof createUserInputSchema>;
 
 export function UserForm({
   editing,
@@ -35,18 +32,15 @@ export function UserForm({
 }) {
   const { t } = useTranslation();
   // One schema for both: when editing, username and password are prefilled (and not sent).
-  const form = useForm<UserValues>({
-    resolver: zodResolver(createUserInputSchema),
+  const { form, errors, busy, error, submit } = useContractForm(createUserInputSchema, {
     defaultValues: {
       username: editing?.username ?? '',
       displayName: editing?.displayName ?? '',
       roles: editing?.roles ?? ['worker'],
       temporaryPassword: generateTemporaryPassword(),
     },
+    focus: 'displayName',
   });
-  const { error, submit } = useServerForm(form);
-  const { errors, isSubmitting } = form.formState;
-  useEffect(() => form.setFocus('displayName'), [form]);
 
   return (
     <form
@@ -104,8 +98,8 @@ export function UserForm({
         <button type="button" onClick={onCancel}>
           {t('common.cancel')}
         </button>
-        <button type="submit" className="primary" disabled={isSubmitting}>
-          {isSubmitting ? t('common.working') : t('common.save')}
+        <button type="submit" className="primary" disabled={busy}>
+          {busy ? t('common.working') : t('common.save')}
         </button>
       </div>
     </form>
@@ -154,13 +148,10 @@ export function TemporaryPasswordForm({
   onSaved: (user: UserSummary) => void;
 }) {
   const { t } = useTranslation();
-  const form = useForm<z.input<typeof passwordSchema>>({
-    resolver: zodResolver(passwordSchema),
+  const { form, errors, busy, error, submit } = useContractForm(passwordSchema, {
     defaultValues: { temporaryPassword: generateTemporaryPassword() },
+    focus: 'temporaryPassword',
   });
-  const { error, submit } = useServerForm(form);
-  const { errors, isSubmitting } = form.formState;
-  useEffect(() => form.setFocus('temporaryPassword'), [form]);
   const channel = mode === 'reset' ? 'users.resetPassword' : 'users.reactivate';
   return (
     <form
@@ -184,7 +175,7 @@ export function TemporaryPasswordForm({
         <button type="button" onClick={onCancel}>
           {t('common.cancel')}
         </button>
-        <button type="submit" className="primary" disabled={isSubmitting}>
+        <button type="submit" className="primary" disabled={busy}>
           {t(mode === 'reset' ? 'users.resetPassword' : 'users.reactivate')}
         </button>
       </div>

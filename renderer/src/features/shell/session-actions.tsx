@@ -1,4 +1,5 @@
 import { useEffect } from 'react';
+import { useTranslation } from 'react-i18next';
 import { call, dropAllState } from '../../api.ts';
 
 const TOUCH_EVERY_MS = 30_000;
@@ -21,9 +22,26 @@ export function useActivityReporting(): void {
   }, []);
 }
 
+/* Ending or pausing a session: core closes the vault, then the page drops all it holds. */
+
 export async function lockNow(): Promise<void> {
   await call('auth.lock', {});
   dropAllState();
+}
+
+export function LogoutButton() {
+  const { t } = useTranslation();
+  return (
+    <button
+      type="button"
+      onClick={async () => {
+        await call('auth.logout', {});
+        dropAllState();
+      }}
+    >
+      {t('nav.logout')}
+    </button>
+  );
 }
 
 /** Ctrl+L (Cmd+L on a Mac) locks at once, from anywhere in the app. */
