@@ -5,6 +5,7 @@ import { call } from '../../api.ts';
 import { ErrorText } from '../../components/ErrorText.tsx';
 import { Field } from '../../components/Field.tsx';
 import { LanguageSwitch } from '../../components/LanguageSwitch.tsx';
+import { NewPasswordFields } from '../../components/NewPasswordFields.tsx';
 import { useContractForm } from '../../components/useContractForm.ts';
 
 type Screen = 'login' | 'lock' | 'recover';
@@ -129,15 +130,10 @@ function RecoverForm({ onDone, onBack }: { onDone: () => Promise<void>; onBack: 
         className="code-field"
       />
       <Field label={t('recover.username')} registration={form.register('username')} error={errors.username} autoComplete="username" />
-      <Field
-        label={t('recover.newPassword')}
-        type="password"
-        registration={form.register('newPassword')}
-        error={errors.newPassword}
-        autoComplete="new-password"
-        hint={t('setup.passwordHint')}
+      <NewPasswordFields
+        password={{ label: t('recover.newPassword'), registration: form.register('newPassword'), error: errors.newPassword }}
+        confirm={{ label: t('recover.confirmPassword'), registration: form.register('confirmPassword'), error: errors.confirmPassword }}
       />
-      <Field label={t('recover.confirmPassword')} type="password" registration={form.register('confirmPassword')} error={errors.confirmPassword} autoComplete="new-password" />
       <ErrorText error={error} />
       <div className="actions">
         <button type="button" onClick={onBack}>

@@ -4,6 +4,7 @@ import { contract, withRepeatedPassword } from '../../../../electron/contract/in
 import { call } from '../../api.ts';
 import { ErrorText, Notice } from '../../components/ErrorText.tsx';
 import { Field } from '../../components/Field.tsx';
+import { NewPasswordFields } from '../../components/NewPasswordFields.tsx';
 import { useContractForm } from '../../components/useContractForm.ts';
 import { useSession } from '../../app/session.ts';
 import { LogoutButton } from '../shell/session-actions.tsx';
@@ -40,15 +41,10 @@ export function ChangePasswordForm({ temporary }: { temporary: boolean }) {
         error={errors.currentPassword}
         autoComplete="current-password"
       />
-      <Field
-        label={t('password.new')}
-        type="password"
-        registration={form.register('newPassword')}
-        error={errors.newPassword}
-        autoComplete="new-password"
-        hint={t('setup.passwordHint')}
+      <NewPasswordFields
+        password={{ label: t('password.new'), registration: form.register('newPassword'), error: errors.newPassword }}
+        confirm={{ label: t('password.confirm'), registration: form.register('confirmPassword'), error: errors.confirmPassword }}
       />
-      <Field label={t('password.confirm')} type="password" registration={form.register('confirmPassword')} error={errors.confirmPassword} autoComplete="new-password" />
       <ErrorText error={error} />
       <Notice text={done ? t('password.done') : null} />
       <div className="actions">

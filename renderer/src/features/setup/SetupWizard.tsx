@@ -5,6 +5,7 @@ import { call } from '../../api.ts';
 import { ErrorText } from '../../components/ErrorText.tsx';
 import { Field } from '../../components/Field.tsx';
 import { LanguageSwitch } from '../../components/LanguageSwitch.tsx';
+import { NewPasswordFields } from '../../components/NewPasswordFields.tsx';
 import { useContractForm } from '../../components/useContractForm.ts';
 import { i18next, type Language } from '../../i18n/index.ts';
 import { RecoveryCodeSheet, RecoveryConfirmForm, type IssuedCode } from './RecoveryCode.tsx';
@@ -116,8 +117,10 @@ function CentreStep({ onIssued }: { onIssued: (issued: IssuedCode & { centreName
         <Field label={t('setup.centreCode')} registration={form.register('centreCode')} error={errors.centreCode} hint={t('setup.centreCodeHint')} />
         <Field label={t('setup.adminDisplayName')} registration={form.register('adminDisplayName')} error={errors.adminDisplayName} autoComplete="name" />
         <Field label={t('setup.adminUsername')} registration={form.register('adminUsername')} error={errors.adminUsername} autoComplete="username" hint={t('users.usernameHint')} />
-        <Field label={t('setup.adminPassword')} type="password" registration={form.register('adminPassword')} error={errors.adminPassword} autoComplete="new-password" hint={t('setup.passwordHint')} />
-        <Field label={t('setup.confirmPassword')} type="password" registration={form.register('confirmPassword')} error={errors.confirmPassword} autoComplete="new-password" />
+        <NewPasswordFields
+          password={{ label: t('setup.adminPassword'), registration: form.register('adminPassword'), error: errors.adminPassword }}
+          confirm={{ label: t('setup.confirmPassword'), registration: form.register('confirmPassword'), error: errors.confirmPassword }}
+        />
       </div>
       <ErrorText error={error} />
       {busy ? (
