@@ -53,7 +53,10 @@ export const usersChannels = {
     audit: 'write',
     errors: ['USER_NOT_FOUND', 'LAST_ADMIN'],
   }),
-  /** Deactivation removes the person's key slot: the password no longer opens anything. */
+  /**
+   * Deactivation removes the person's key slot: her password no longer opens this vault's
+   * keyring. (A copy of an older keyring still would, until the data key is rotated.)
+   */
   'users.deactivate': channel({
     input: z.object({ id: idSchema }).strict(),
     output: userSummarySchema,
@@ -66,7 +69,7 @@ export const usersChannels = {
     output: userSummarySchema,
     access: 'users.manage',
     audit: 'write',
-    errors: ['USER_NOT_FOUND'],
+    errors: ['USER_NOT_FOUND', 'USER_ACTIVE', 'CANNOT_CHANGE_SELF'],
   }),
   'users.resetPassword': channel({
     input: temporaryPasswordInputSchema,

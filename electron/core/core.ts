@@ -1,5 +1,7 @@
 import type { Migration } from 'kysely';
 import type { SessionUser } from '../contract/session.ts';
+import { ERROR_CODES, type ErrorCode } from '../contract/errors.ts';
+import { isChannelName } from '../contract/index.ts';
 import type { SetupInput } from '../contract/setup.ts';
 import { LOCK_TIMEOUT_MINUTES } from '../contract/schemas.ts';
 import { migrations as allMigrations } from '../../migrations/index.ts';
@@ -8,7 +10,8 @@ import { systemClock, type Clock } from './clock.ts';
 import type { UserRow } from './db/schema.ts';
 import { SerialQueue } from './serial-queue.ts';
 import { readSettings } from './settings/centre-settings.ts';
-import { toSessionUser, type Db } from './users/accounts.ts';
+import { getUser, toSessionUser, type Db } from './users/accounts.ts';
+import type { HandlerContext } from './gate/types.ts';
 import type { ScryptParams } from './vault/kdf.ts';
 import { Vault, type PreparedVault } from './vault/vault.ts';
 
@@ -26,7 +29,8 @@ export interface CoreOptions {
 }
 
 export interface PendingSetup {
-  input: SetupInput;
+  /** What the wizard entered, without the password (it lives on only inside the sealed slot). */
+  input: Omit<SetupInput, 'adminPassword'>;
   prepared: PreparedVault;
   recoveryCode: string;
   confirmGroup: number;
@@ -80,24 +84,24 @@ export class Core {
     const at = this.nowIso();
     if (this.vault.isOpen) {
       await appendAudit(db ?? this.vault.db, { ...record, at });
-    } else if (record.outcome !== 'ok' && this.vault.presence().state === 'present') {
+    } else if (record.outcome !== 'ok' && isChannelName(record.action) && this.vault.presence().state === 'present') {
       this.vault.recordLockedEvent({
         at,
         action: record.action,
         outcome: record.outcome,
-        errorCode: record.errorCode ?? 'INTERNAL',
-        slotRef: null,
+        errorCode: isErrorCode(record.errorCode) ? record.errorCode : 'INTERNAL',
+        sealedUsername: null,
       });
     }
   }
 
-  /** Move events recorded while locked into the trail, naming the person where the slot says who. */
+  /** Move events recorded while locked into the trail, naming the account that was tried, if it exists. */
   async flushLockedEvents(): Promise<void> {
     const db = this.vault.db;
-    const { events, droppedEvents } = this.vault.takePendingEvents();
+    const { events, droppedEvents } = await this.vault.takePendingEvents();
     for (const event of events) {
-      const user = event.slotRef
-        ? await db.selectFrom('user').select('id').where('key_slot_id', '=', event.slotRef).executeTakeFirst()
+      const user = event.username
+        ? await db.selectFrom('user').select('id').where('username', '=', event.username).executeTakeFirst()
         : undefined;
       await appendAudit(db, {
         at: event.at,
@@ -132,12 +136,37 @@ export class Core {
     return this.session;
   }
 
-  async refreshSession(db: Db): Promise<Session> {
-    const current = this.session;
-    if (!current) throw new Error('no session to refresh');
-    const row = await db.selectFrom('user').selectAll().where('id', '=', current.id).executeTakeFirstOrThrow();
-    this.session = await toSessionUser(db, row);
-    return this.session;
+  /**
+   * The logged-in person as the call's transaction now sees her (after a change to her own
+   * account); the session follows once the call commits.
+   */
+  async refreshSessionOnCommit(ctx: HandlerContext): Promise<Session> {
+    const current = ctx.requireSession();
+    const session = await toSessionUser(ctx.db, await getUser(ctx.db, current.id));
+    ctx.onCommitted(() => {
+      this.session = session;
+    });
+    return session;
+  }
+
+  /** Someone logs in while another session is open: that session ends first, and is recorded. */
+  async endSessionForSwitch(): Promise<void> {
+    if (!this.session) return;
+    await this.audit({ actorId: this.session.id, action: 'auth.logout', outcome: 'ok', detail: { reason: 'switch' } });
+    await this.endSession('logout');
+  }
+
+  /**
+   * After a successful unlock, run the rest of a login; if any step fails, close the vault again
+   * once the failure is recorded, so it never stays open without a session.
+   */
+  async completeUnlock<T>(ctx: HandlerContext, steps: () => Promise<T>): Promise<T> {
+    try {
+      return await steps();
+    } catch (error) {
+      ctx.whenDone(() => this.endSession('logout'));
+      throw error;
+    }
   }
 
   touch(): void {
@@ -165,13 +194,18 @@ export class Core {
   checkIdle(): Promise<boolean> {
     return this.queue.run(async () => {
       const idleMs = this.clock.now() - this.#lastActivityAt;
-      if (!this.session || idleMs < this.lockTimeoutMinutes * 60_000) return false;
+      if (this.session && idleMs < this.lockTimeoutMinutes * 60_000) return false;
       return this.#lockNow('idle');
     });
   }
 
   async #lockNow(reason: Exclude<LockReason, 'logout'>): Promise<boolean> {
-    if (!this.session) return false;
+    if (!this.session) {
+      // Never leave the database open without someone logged in.
+      if (!this.vault.isOpen) return false;
+      await this.endSession(reason);
+      return true;
+    }
     try {
       await this.audit({ actorId: this.session.id, action: 'auth.lock', outcome: 'ok', detail: { reason } });
     } catch (error) {
@@ -197,4 +231,8 @@ export class Core {
     await this.lock('quit');
     await this.vault.close();
   }
+}
+
+function isErrorCode(code: unknown): code is ErrorCode {
+  return typeof code === 'string' && (ERROR_CODES as readonly string[]).includes(code);
 }

@@ -60,7 +60,12 @@ function start(): void {
     return gate.invoke(channel, input);
   });
 
-  core.onLocked(() => window?.webContents.send(IPC.locked));
+  // After any lock the page must drop what it holds: tell it, and reload it from here too, so
+  // this does not depend on the page doing so.
+  core.onLocked(() => {
+    window?.webContents.send(IPC.locked);
+    window?.webContents.reload();
+  });
 
   app.on('second-instance', () => {
     if (!window) return;

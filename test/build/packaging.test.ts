@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
 import { dataDirFromArgs } from '../../electron/main/args.ts';
-import { CONTENT_SECURITY_POLICY, resolveAppPath } from '../../electron/main/app-protocol.ts';
+import { CONTENT_SECURITY_POLICY, resolveAppPath, serveAppFile } from '../../electron/main/app-protocol.ts';
 
 const require = createRequire(import.meta.url);
 const config = require('../../electron-builder.config.cjs');
@@ -62,7 +62,12 @@ describe('the app:// protocol', () => {
     }
   });
 
-  it('sends a strict CSP: no inline or remote scripts, no network', () => {
+  it('sends a strict CSP with every response: no inline or remote scripts, no network', async () => {
+    for (const path of ['/index.html', '/../../etc/passwd']) {
+      const response = await serveAppFile('renderer', path);
+      expect(response.headers.get('Content-Security-Policy'), path).toBe(CONTENT_SECURITY_POLICY);
+      expect(response.headers.get('X-Content-Type-Options')).toBe('nosniff');
+    }
     expect(CONTENT_SECURITY_POLICY).toContain("default-src 'none'");
     expect(CONTENT_SECURITY_POLICY).toContain("script-src 'self'");
     expect(CONTENT_SECURITY_POLICY).toContain("connect-src 'none'");

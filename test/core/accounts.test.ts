@@ -87,6 +87,26 @@ describe('accounts', () => {
     expect((await app.ok('auth.login', { username: WORKER.username, password: 'tam-thoi-lai-0001' })).mustChangePassword).toBe(true);
   });
 
+  it('reactivates only inactive accounts, never her own', async () => {
+    const app = await copyOfTemplate();
+    await loginAs(app, ADMIN);
+    expect(await app.call('users.reactivate', { id: app.template.ids.worker, temporaryPassword: 'tam-thoi-0000001' }))
+      .toEqual({ ok: false, error: { code: 'USER_ACTIVE' } });
+    expect(await app.call('users.reactivate', { id: app.template.ids.admin, temporaryPassword: 'tam-thoi-0000001' }))
+      .toEqual({ ok: false, error: { code: 'CANNOT_CHANGE_SELF' } });
+    await app.ok('auth.logout', {});
+    await loginAs(app, WORKER);
+  });
+
+  it('logging in over an open session ends and records it first', async () => {
+    const app = await copyOfTemplate();
+    await loginAs(app, ADMIN);
+    expect((await app.call('auth.login', { username: 'no.such.person', password: 'sai-mat-khau-123' })).ok).toBe(false);
+    await loginAs(app, MANAGER);
+    const { rows } = await app.ok('audit.list', { action: 'auth.logout', limit: 1 });
+    expect(rows[0]).toMatchObject({ actorId: app.template.ids.admin, detail: { reason: 'switch' } });
+  });
+
   it('an admin resets someone else\'s password; her own she changes herself', async () => {
     const app = await copyOfTemplate();
     await loginAs(app, ADMIN);

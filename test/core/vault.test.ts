@@ -6,6 +6,7 @@ import { migrations } from '../../migrations/index.ts';
 import { createCore } from '../../electron/core/index.ts';
 import { VAULT_FILES } from '../../electron/core/vault/vault.ts';
 import { SCRYPT_FLOOR } from '../../electron/core/vault/kdf.ts';
+import { passwordSlotKeys } from '../../electron/core/vault/keyring.ts';
 import { ADMIN, CENTRE, copyOfTemplate, FLOOR_KDF, loginAs, MANAGER, openApp, runSetup, tempDir, WORKER } from '../support/vault-fixture.ts';
 import { fileDigest, filesContaining, folderDigest } from '../support/files.ts';
 
@@ -43,13 +44,25 @@ describe('creating the vault', () => {
     }
   });
 
-  it('names nobody in the keyring', async () => {
-    const { dir } = await copyOfTemplate();
-    const text = readFileSync(join(dir, VAULT_FILES.keyring), 'utf8');
+  it('names nobody in the keyring: slot ids come from the password, so a username cannot be tested alone', async () => {
+    const app = await copyOfTemplate();
+    const path = join(app.dir, VAULT_FILES.keyring);
+    const text = readFileSync(path, 'utf8');
     for (const person of [ADMIN, MANAGER, WORKER]) {
       expect(text).not.toContain(person.username);
       expect(text).not.toContain(person.displayName);
     }
+    const keyring = JSON.parse(text);
+    expect(Object.keys(keyring).sort()).toEqual(['auditKey', 'format', 'kdf', 'slots', 'vaultId', 'vaultSalt', 'version']);
+    for (const slot of keyring.slots.filter((s: { kind: string }) => s.kind === 'password')) {
+      expect(Object.keys(slot).sort()).toEqual(['id', 'iv', 'kdf', 'kind', 'tag', 'wrapped']);
+    }
+    // The same username with another password leads to no slot at all.
+    const wrong = await passwordSlotKeys(keyring, WORKER.username, 'not-her-password', keyring.kdf);
+    const right = await passwordSlotKeys(keyring, WORKER.username, WORKER.password, keyring.kdf);
+    const ids = keyring.slots.map((slot: { id: string }) => slot.id);
+    expect(ids).not.toContain(wrong.id);
+    expect(ids).toContain(right.id);
   });
 
   it('refuses a keyring slot whose parameters were weakened below the floor', async () => {
@@ -133,11 +146,39 @@ describe('unlocking', () => {
     expect(await restarted.call('auth.login', wrong)).toEqual({ ok: false, error: { code: 'WRONG_CREDENTIALS' } });
   });
 
-  it('treats a garbled unlock-state file as a lockout, not as a clean slate', async () => {
+  it('treats a garbled unlock-state file as one lockout, not as a clean slate nor for ever', async () => {
     const app = await copyOfTemplate();
     writeFileSync(join(app.dir, VAULT_FILES.unlockState), '{garbled');
     const result = await app.call('auth.login', { username: ADMIN.username, password: ADMIN.password });
     expect(result).toEqual({ ok: false, error: { code: 'LOCKED_OUT', retryAfterSeconds: 30 } });
+    app.clock.advance(31_000);
+    await loginAs(app, ADMIN);
+  });
+
+  it('does not let a forged unlock-state file put entries into the audit trail', async () => {
+    const app = await copyOfTemplate();
+    const forged = {
+      version: 1,
+      failures: 0,
+      lastFailureAt: null,
+      droppedEvents: 0,
+      pending: [{ at: '2026-01-01T00:00:00.000Z', action: 'users.create', outcome: 'failed', errorCode: 'USERNAME_TAKEN', sealedUsername: null }],
+    };
+    writeFileSync(join(app.dir, VAULT_FILES.unlockState), JSON.stringify(forged));
+    expect((await app.call('auth.login', { username: ADMIN.username, password: ADMIN.password })).ok).toBe(false);
+    app.clock.advance(31_000);
+    await loginAs(app, ADMIN);
+    const { rows } = await app.ok('audit.list', { action: 'users.create' });
+    expect(rows.some((row) => row.outcome === 'failed')).toBe(false);
+  });
+
+  it('keeps the attempted username out of the unlock-state file, yet names the account in the trail', async () => {
+    const app = await copyOfTemplate();
+    await app.call('auth.login', { username: WORKER.username, password: 'sai-mat-khau-123' });
+    expect(filesContaining(app.dir, WORKER.username)).toEqual([]);
+    await loginAs(app, MANAGER);
+    const failed = (await app.ok('audit.list', { action: 'auth.login' })).rows.find((row) => row.outcome === 'failed');
+    expect(failed).toMatchObject({ targetId: String(app.template.ids.worker), targetName: WORKER.displayName });
   });
 
   it('records failed logins made while locked in the audit trail at the next unlock', async () => {
@@ -254,6 +295,27 @@ describe('recovery', () => {
       .toMatchObject({ ok: false, error: { code: 'LOCKED_OUT' } });
   });
 
+  it('closes the vault again when a step after the unlock fails', async () => {
+    const app = await copyOfTemplate();
+    await loginAs(app, ADMIN);
+    app.core.vault.sqlite.exec(
+      `create trigger fail_login after update of last_login_at on user begin select raise(abort, 'simulated failure'); end`,
+    );
+    await app.ok('auth.logout', {});
+    const result = await app.call('auth.login', { username: WORKER.username, password: WORKER.password });
+    expect(result).toEqual({ ok: false, error: { code: 'INTERNAL' } });
+    expect(app.core.vault.isOpen).toBe(false);
+    expect(app.core.session).toBeNull();
+  });
+
+  it('closes the vault when it is somehow open without anyone logged in', async () => {
+    const app = await copyOfTemplate();
+    await loginAs(app, WORKER);
+    app.core.session = null;
+    expect(await app.core.checkIdle()).toBe(true);
+    expect(app.core.vault.isOpen).toBe(false);
+  });
+
   it('does not let the recovery code reset a non-admin password, and closes the vault again', async () => {
     const app = await copyOfTemplate();
     const result = await app.call('auth.recover', {
@@ -283,6 +345,34 @@ describe('recovery', () => {
   });
 });
 
+describe('keyring and database stay in step', () => {
+  /** Make every audit append fail: the last step inside each call's transaction. */
+  async function withFailingAudit() {
+    const app = await copyOfTemplate();
+    await loginAs(app, ADMIN);
+    app.core.vault.sqlite.exec(`create trigger fail_audit before insert on audit_event begin select raise(abort, 'simulated failure'); end`);
+    return app;
+  }
+
+  it('a password change whose transaction fails leaves the old password working', async () => {
+    const app = await withFailingAudit();
+    const keyring = readFileSync(join(app.dir, VAULT_FILES.keyring), 'utf8');
+    expect((await app.call('auth.changePassword', { currentPassword: ADMIN.password, newPassword: 'mat-khau-moi-0001' })).ok).toBe(false);
+    expect(readFileSync(join(app.dir, VAULT_FILES.keyring), 'utf8')).toBe(keyring);
+    expect(await app.core.vault.verifyPassword(ADMIN.username, ADMIN.password, app.core.vault.sqlite.prepare('select key_slot_id from user where id = ?').pluck().get(app.template.ids.admin) as string)).toBe(true);
+  });
+
+  it('a password reset whose transaction fails does not let the temporary password in', async () => {
+    const app = await withFailingAudit();
+    expect((await app.call('users.resetPassword', { id: app.template.ids.manager, temporaryPassword: 'tam-thoi-0000001' })).ok).toBe(false);
+    app.core.vault.sqlite.exec('drop trigger fail_audit');
+    await app.core.shutdown();
+    const fresh = openApp(app.dir, app.clock);
+    expect((await fresh.call('auth.login', { username: MANAGER.username, password: 'tam-thoi-0000001' })).ok).toBe(false);
+    await loginAs(fresh, MANAGER);
+  });
+});
+
 describe('changing a password', () => {
   it('rewraps only the person\'s own slot', async () => {
     const app = await copyOfTemplate();
@@ -294,10 +384,11 @@ describe('changing a password', () => {
     expect(await app.call('auth.changePassword', { currentPassword: WORKER.password, newPassword: WORKER.password }))
       .toEqual({ ok: false, error: { code: 'PASSWORD_UNCHANGED' } });
     await app.ok('auth.changePassword', { currentPassword: WORKER.password, newPassword: 'mat-khau-moi-0001' });
+    // Her slot is replaced (its id comes from the password); every other slot is byte for byte the same.
     const slotsAfter = JSON.parse(readFileSync(path, 'utf8')).slots as { id: string }[];
-    const changed = slotsAfter.filter((slot) => JSON.stringify(slot) !== JSON.stringify(slotsBefore.find((s) => s.id === slot.id)));
-    expect(changed).toHaveLength(1);
-    expect(slotsAfter.map((slot) => slot.id).sort()).toEqual(slotsBefore.map((slot) => slot.id).sort());
+    const same = (a: { id: string }[], b: { id: string }[]) => a.filter((slot) => b.some((other) => JSON.stringify(other) === JSON.stringify(slot)));
+    expect(same(slotsAfter, slotsBefore)).toHaveLength(slotsBefore.length - 1);
+    expect(slotsAfter).toHaveLength(slotsBefore.length);
     await app.ok('auth.logout', {});
     expect((await app.call('auth.login', { username: WORKER.username, password: WORKER.password })).ok).toBe(false);
     await loginAs(app, { username: WORKER.username, password: 'mat-khau-moi-0001' });

@@ -1,6 +1,6 @@
 import { AppError } from '../app-error.ts';
-import type { HandlerContext, HandlerMap } from '../gate/types.ts';
-import { findUserByUsername, rolesOf } from '../users/accounts.ts';
+import type { HandlerMap } from '../gate/types.ts';
+import { findUserByUsername, getUser, rolesOf } from '../users/accounts.ts';
 
 type AuthChannels =
   | 'session.get'
@@ -11,12 +11,6 @@ type AuthChannels =
   | 'auth.lock'
   | 'auth.changePassword'
   | 'me.setLanguage';
-
-/** Close the vault again after a refused unlock (account gone or not allowed), once audited. */
-function refuseAfterUnlock(ctx: HandlerContext, code: 'ACCOUNT_DISABLED' | 'RECOVERY_NOT_ADMIN'): never {
-  ctx.afterAudit(() => ctx.core.endSession('logout'));
-  throw new AppError(code);
-}
 
 export const authHandlers: Pick<HandlerMap, AuthChannels> = {
   'session.get': async (_input, { core }) => {
@@ -42,68 +36,79 @@ export const authHandlers: Pick<HandlerMap, AuthChannels> = {
 
   'auth.login': async (input, ctx) => {
     const { core } = ctx;
-    if (core.session) await core.endSession('logout');
+    await core.endSessionForSwitch();
     // The same person coming back to her locked session: recorded as an unlock.
     const unlock = core.lockedUsername === input.username;
     const slotId = await core.vault.unlockWithPassword(input.username, input.password);
-    await core.flushLockedEvents();
-    const user = await findUserByUsername(core.vault.db, input.username);
-    ctx.note({ targetType: 'user', targetId: user?.id ?? '', ...(unlock ? { detail: { unlock: true } } : {}) });
-    if (!user || user.active !== 1 || user.key_slot_id !== slotId) refuseAfterUnlock(ctx, 'ACCOUNT_DISABLED');
-    return core.startSession(user);
+    return core.completeUnlock(ctx, async () => {
+      await core.flushLockedEvents();
+      const user = await findUserByUsername(core.vault.db, input.username);
+      ctx.note({ targetType: 'user', targetId: user?.id ?? '', ...(unlock ? { detail: { unlock: true } } : {}) });
+      if (!user || user.active !== 1 || user.key_slot_id !== slotId) throw new AppError('ACCOUNT_DISABLED');
+      return core.startSession(user);
+    });
   },
 
   'auth.recover': async (input, ctx) => {
     const { core } = ctx;
-    if (core.session) await core.endSession('logout');
-    await core.vault.unlockWithRecoveryCode(input.recoveryCode);
-    await core.flushLockedEvents();
-    const db = core.vault.db;
-    const user = await findUserByUsername(db, input.username);
-    ctx.note({ targetType: 'user', targetId: user?.id ?? '' });
-    if (!user || user.active !== 1 || !(await rolesOf(db, user.id)).includes('admin')) {
-      refuseAfterUnlock(ctx, 'RECOVERY_NOT_ADMIN');
-    }
-    const slotId = await core.vault.setPassword(user.username, input.newPassword);
-    await db
-      .updateTable('user')
-      .set({ key_slot_id: slotId, must_change_password: 0 })
-      .where('id', '=', user.id)
-      .execute();
-    return core.startSession({ ...user, key_slot_id: slotId, must_change_password: 0 });
+    await core.endSessionForSwitch();
+    await core.vault.unlockWithRecoveryCode(input.recoveryCode, input.username);
+    return core.completeUnlock(ctx, async () => {
+      await core.flushLockedEvents();
+      const db = core.vault.db;
+      const user = await findUserByUsername(db, input.username);
+      ctx.note({ targetType: 'user', targetId: user?.id ?? '' });
+      if (!user || user.active !== 1 || !(await rolesOf(db, user.id)).includes('admin')) {
+        throw new AppError('RECOVERY_NOT_ADMIN');
+      }
+      const change = await core.vault.stagePassword(user.username, input.newPassword, user.key_slot_id);
+      await db.transaction().execute(async (trx) => {
+        await trx
+          .updateTable('user')
+          .set({ key_slot_id: change.slotId, must_change_password: 0 })
+          .where('id', '=', user.id)
+          .execute();
+        core.vault.saveKeyring(change);
+      });
+      return core.startSession(await getUser(db, user.id));
+    });
   },
 
   'auth.logout': async (_input, ctx) => {
-    ctx.afterAudit(() => ctx.core.endSession('logout'));
+    ctx.whenDone(() => ctx.core.endSession('logout'));
     return {};
   },
 
   'auth.lock': async (_input, ctx) => {
     ctx.note({ detail: { reason: 'manual' } });
-    ctx.afterAudit(() => ctx.core.endSession('manual'));
+    ctx.whenDone(() => ctx.core.endSession('manual'));
     return {};
   },
 
+  /** Rewraps only this person's slot; the old password stops working when the call commits. */
   'auth.changePassword': async (input, ctx) => {
     const session = ctx.requireSession();
+    const { vault } = ctx.core;
+    const user = await getUser(ctx.db, session.id);
     ctx.note({ targetType: 'user', targetId: session.id });
-    if (!(await ctx.core.vault.verifyPassword(session.username, input.currentPassword))) {
+    if (!(await vault.verifyPassword(session.username, input.currentPassword, user.key_slot_id))) {
       throw new AppError('WRONG_PASSWORD');
     }
     if (input.currentPassword === input.newPassword) throw new AppError('PASSWORD_UNCHANGED');
-    const slotId = await ctx.core.vault.setPassword(session.username, input.newPassword);
+    const change = await vault.stagePassword(session.username, input.newPassword, user.key_slot_id);
     await ctx.db
       .updateTable('user')
-      .set({ key_slot_id: slotId, must_change_password: 0 })
+      .set({ key_slot_id: change.slotId, must_change_password: 0 })
       .where('id', '=', session.id)
       .execute();
-    return ctx.core.refreshSession(ctx.db);
+    ctx.atCommit(() => vault.saveKeyring(change));
+    return ctx.core.refreshSessionOnCommit(ctx);
   },
 
   'me.setLanguage': async (input, ctx) => {
     const session = ctx.requireSession();
     ctx.note({ targetType: 'user', targetId: session.id, detail: { language: input.language } });
     await ctx.db.updateTable('user').set({ language: input.language }).where('id', '=', session.id).execute();
-    return ctx.core.refreshSession(ctx.db);
+    return ctx.core.refreshSessionOnCommit(ctx);
   },
 };

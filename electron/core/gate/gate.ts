@@ -38,7 +38,9 @@ export class Gate {
 
     const core = this.core;
     const notes: AuditNote = {};
-    const afterAudit: (() => Promise<void> | void)[] = [];
+    const atCommit: Task[] = [];
+    const onCommitted: Task[] = [];
+    const whenDone: Task[] = [];
     const context = (db: HandlerContext['db'] | null): HandlerContext => ({
       core,
       session,
@@ -50,7 +52,9 @@ export class Gate {
         return core.session;
       },
       note: (note) => Object.assign(notes, note),
-      afterAudit: (task) => afterAudit.push(task),
+      atCommit: (task) => atCommit.push(task),
+      onCommitted: (task) => onCommitted.push(task),
+      whenDone: (task) => whenDone.push(task),
     });
     const handler = this.handlers[name] as (input: unknown, ctx: HandlerContext) => Promise<unknown>;
     // Calls made within an open vault run in a transaction with their audit entry. Calls that
@@ -63,13 +67,16 @@ export class Gate {
         output = await this.core.vault.db.transaction().execute(async (trx) => {
           const value = def.output.parse(await handler(parsed.data, context(trx)));
           if (def.audit === 'write') await this.core.audit(this.#entry(name, 'ok', null, notes), trx);
+          await runAll(atCommit);
           return value;
         });
       } else {
         output = def.output.parse(await handler(parsed.data, context(null)));
         if (def.audit === 'write') await this.core.audit(this.#entry(name, 'ok', null, notes));
+        await runAll(atCommit);
       }
-      await runAll(afterAudit);
+      await runAll(onCommitted);
+      await runAll(whenDone);
       return { ok: true, value: output };
     } catch (error) {
       const appError = this.#asAppError(name, error);
@@ -77,7 +84,7 @@ export class Gate {
       if ((def.audit === 'write' || appError.code === 'INTERNAL') && this.core.vault.isOpen) {
         await this.#auditSafely(this.#entry(name, 'failed', appError.code, notes));
       }
-      await runAll(afterAudit);
+      await runAll(whenDone);
       return failure(appError.toPayload());
     }
   }
@@ -131,7 +138,9 @@ function toIssues(error: ZodError): ValidationIssue[] {
   }));
 }
 
-async function runAll(tasks: (() => Promise<void> | void)[]): Promise<void> {
+type Task = () => Promise<void> | void;
+
+async function runAll(tasks: Task[]): Promise<void> {
   for (const task of tasks) await task();
 }
 

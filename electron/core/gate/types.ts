@@ -17,8 +17,15 @@ export interface HandlerContext {
   requireSession(): Session;
   /** Say what the call acted on, for its audit entry (ids and codes only, never client data). */
   note(note: AuditNote): void;
-  /** Run after the audit entry is written (e.g. close the database on lock or logout). */
-  afterAudit(task: () => Promise<void> | void): void;
+  /**
+   * Run as the last step inside the transaction, after the audit entry: for writes outside the
+   * database (the keyring), so a failure rolls the database back with them.
+   */
+  atCommit(task: () => Promise<void> | void): void;
+  /** Run once the call has committed (in-memory state that must follow the database). */
+  onCommitted(task: () => Promise<void> | void): void;
+  /** Run when the call is over, whether it succeeded or failed (e.g. close the vault). */
+  whenDone(task: () => Promise<void> | void): void;
 }
 
 export type Handler<C extends ChannelName> = (input: ParsedInput<C>, ctx: HandlerContext) => Promise<ChannelOutput<C>>;

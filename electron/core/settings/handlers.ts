@@ -8,12 +8,14 @@ type SettingsChannels = 'settings.get' | 'settings.update' | 'recovery.begin' | 
 export const settingsHandlers: Pick<HandlerMap, SettingsChannels> = {
   'settings.get': async (_input, { db }) => readSettings(db),
 
-  'settings.update': async (input, { core, db, note, requireSession }) => {
-    const actor = requireSession();
-    const changed = await writeSettings(db, input, { userId: actor.id, at: core.nowIso() });
-    const settings = await readSettings(db);
-    note({ detail: Object.fromEntries(changed.map((name) => [name, settings[name]])) });
-    core.lockTimeoutMinutes = settings.lockTimeoutMinutes;
+  'settings.update': async (input, ctx) => {
+    const actor = ctx.requireSession();
+    const changed = await writeSettings(ctx.db, input, { userId: actor.id, at: ctx.core.nowIso() });
+    const settings = await readSettings(ctx.db);
+    ctx.note({ detail: Object.fromEntries(changed.map((name) => [name, settings[name]])) });
+    ctx.onCommitted(() => {
+      ctx.core.lockTimeoutMinutes = settings.lockTimeoutMinutes;
+    });
     return settings;
   },
 
@@ -24,14 +26,18 @@ export const settingsHandlers: Pick<HandlerMap, SettingsChannels> = {
     return { recoveryCode, confirmGroup: core.pendingRecoveryCode.confirmGroup, groupCount: RECOVERY_GROUP_COUNT };
   },
 
-  'recovery.complete': async (input, { core }) => {
+  'recovery.complete': async (input, ctx) => {
+    const { core } = ctx;
     const pending = core.pendingRecoveryCode;
     if (!pending) throw new AppError('SETUP_NOT_STARTED');
     if (!confirmsGroup(pending.recoveryCode, pending.confirmGroup, input.confirmation)) {
       throw new AppError('RECOVERY_CONFIRMATION_MISMATCH');
     }
-    await core.vault.replaceRecoveryCode(pending.recoveryCode);
-    core.pendingRecoveryCode = null;
+    const change = await core.vault.stageRecoveryCode(pending.recoveryCode);
+    ctx.atCommit(() => core.vault.saveKeyring(change));
+    ctx.onCommitted(() => {
+      core.pendingRecoveryCode = null;
+    });
     return {};
   },
 };

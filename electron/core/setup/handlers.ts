@@ -1,7 +1,7 @@
 import { AppError } from '../app-error.ts';
 import type { HandlerMap } from '../gate/types.ts';
 import { writeSettings } from '../settings/centre-settings.ts';
-import { findUserByUsername, insertUser } from '../users/accounts.ts';
+import { getUser, insertUser } from '../users/accounts.ts';
 import { confirmsGroup, generateRecoveryCode, pickConfirmGroup, RECOVERY_GROUP_COUNT } from '../vault/recovery-code.ts';
 
 /**
@@ -14,9 +14,10 @@ export const setupHandlers: Pick<HandlerMap, 'setup.begin' | 'setup.complete' | 
     if (core.vault.presence().state !== 'absent') throw new AppError('VAULT_EXISTS');
     core.discardPendingSetup();
     const recoveryCode = generateRecoveryCode();
-    const prepared = await core.vault.prepare({ username: input.adminUsername, password: input.adminPassword }, recoveryCode);
+    const { adminPassword, ...rest } = input;
+    const prepared = await core.vault.prepare({ username: input.adminUsername, password: adminPassword }, recoveryCode);
     const confirmGroup = pickConfirmGroup();
-    core.pendingSetup = { input, prepared, recoveryCode, confirmGroup };
+    core.pendingSetup = { input: rest, prepared, recoveryCode, confirmGroup };
     return { recoveryCode, confirmGroup, groupCount: RECOVERY_GROUP_COUNT };
   },
 
@@ -26,29 +27,29 @@ export const setupHandlers: Pick<HandlerMap, 'setup.begin' | 'setup.complete' | 
     if (!confirmsGroup(pending.recoveryCode, pending.confirmGroup, input.confirmation)) {
       throw new AppError('RECOVERY_CONFIRMATION_MISMATCH');
     }
-    await core.vault.create(pending.prepared);
-    core.pendingSetup = null;
     const { input: setup, prepared } = pending;
     const at = core.nowIso();
-    const db = core.vault.db;
-    const adminId = await db.transaction().execute(async (trx) => {
-      const id = await insertUser(trx, {
-        username: setup.adminUsername,
-        displayName: setup.adminDisplayName,
-        roles: ['admin'],
-        language: setup.language,
-        mustChangePassword: false,
-        createdBy: null,
-        at,
+    let adminId = 0;
+    // The first account and the centre's settings are written with the database, before the
+    // keyring: if anything fails, nothing of the vault is left behind.
+    await core.vault.create(prepared, async (db) => {
+      await db.transaction().execute(async (trx) => {
+        adminId = await insertUser(trx, {
+          username: setup.adminUsername,
+          displayName: setup.adminDisplayName,
+          roles: ['admin'],
+          language: setup.language,
+          mustChangePassword: false,
+          createdBy: null,
+          at,
+        });
+        await trx.updateTable('user').set({ key_slot_id: prepared.adminSlotId }).where('id', '=', adminId).execute();
+        await writeSettings(trx, { centreName: setup.centreName, centreCode: setup.centreCode }, { userId: adminId, at });
       });
-      await trx.updateTable('user').set({ key_slot_id: prepared.adminSlotId }).where('id', '=', id).execute();
-      await writeSettings(trx, { centreName: setup.centreName, centreCode: setup.centreCode }, { userId: id, at });
-      return id;
     });
+    core.pendingSetup = null;
     note({ targetType: 'user', targetId: adminId, detail: { centreCode: setup.centreCode } });
-    const admin = await findUserByUsername(db, setup.adminUsername);
-    if (!admin) throw new Error('first administrator missing after setup');
-    return core.startSession(admin);
+    return core.startSession(await getUser(core.vault.db, adminId));
   },
 
   'setup.cancel': async (_input, { core }) => {

@@ -1,82 +1,92 @@
 import { AppError } from '../app-error.ts';
-import type { HandlerMap } from '../gate/types.ts';
+import type { HandlerContext, HandlerMap } from '../gate/types.ts';
+import type { UserRow } from '../db/schema.ts';
 import { assertAnotherActiveAdmin, getUser, insertUser, listUsers, rolesOf, setRoles, toSummary } from './accounts.ts';
 
 type UserChannels = 'users.list' | 'users.create' | 'users.update' | 'users.deactivate' | 'users.reactivate' | 'users.resetPassword';
 
+/**
+ * Give someone a new temporary password: a new key slot replaces her old one, she must change
+ * it at her next login, and the keyring is written as the call commits.
+ */
+async function setTemporaryPassword(ctx: HandlerContext, user: UserRow, password: string, fields: { active?: 1 } = {}) {
+  const change = await ctx.core.vault.stagePassword(user.username, password, user.key_slot_id);
+  await ctx.db
+    .updateTable('user')
+    .set({ key_slot_id: change.slotId, must_change_password: 1, ...(fields.active ? { active: 1, deactivated_at: null } : {}) })
+    .where('id', '=', user.id)
+    .execute();
+  ctx.atCommit(() => ctx.core.vault.saveKeyring(change));
+}
+
 export const usersHandlers: Pick<HandlerMap, UserChannels> = {
   'users.list': async (_input, { db }) => listUsers(db),
 
-  'users.create': async (input, { core, db, note, requireSession }) => {
-    const admin = requireSession();
-    const id = await insertUser(db, {
+  'users.create': async (input, ctx) => {
+    const admin = ctx.requireSession();
+    const id = await insertUser(ctx.db, {
       username: input.username,
       displayName: input.displayName,
       roles: input.roles,
       mustChangePassword: true,
       createdBy: admin.id,
-      at: core.nowIso(),
+      at: ctx.core.nowIso(),
     });
-    note({ targetType: 'user', targetId: id, detail: { username: input.username, roles: input.roles } });
-    const slotId = await core.vault.setPassword(input.username, input.temporaryPassword);
-    await db.updateTable('user').set({ key_slot_id: slotId }).where('id', '=', id).execute();
-    return toSummary(db, await getUser(db, id));
+    ctx.note({ targetType: 'user', targetId: id, detail: { username: input.username, roles: input.roles } });
+    await setTemporaryPassword(ctx, await getUser(ctx.db, id), input.temporaryPassword);
+    return toSummary(ctx.db, await getUser(ctx.db, id));
   },
 
-  'users.update': async (input, { core, db, note, requireSession }) => {
-    const actor = requireSession();
+  'users.update': async (input, ctx) => {
+    const actor = ctx.requireSession();
+    const { db } = ctx;
     const user = await getUser(db, input.id);
-    note({ targetType: 'user', targetId: user.id, detail: { roles: input.roles } });
+    ctx.note({ targetType: 'user', targetId: user.id, detail: { roles: input.roles } });
     const wasAdmin = (await rolesOf(db, user.id)).includes('admin');
     if (wasAdmin && !input.roles.includes('admin') && user.active === 1) await assertAnotherActiveAdmin(db, user.id);
     await db.updateTable('user').set({ display_name: input.displayName }).where('id', '=', user.id).execute();
     await setRoles(db, user.id, input.roles);
-    if (user.id === actor.id) await core.refreshSession(db);
+    if (user.id === actor.id) await ctx.core.refreshSessionOnCommit(ctx);
     return toSummary(db, await getUser(db, user.id));
   },
 
-  /** The person's key slot is removed: her password no longer unwraps the data key. */
-  'users.deactivate': async (input, { core, db, note, requireSession }) => {
-    const actor = requireSession();
+  /** Her key slot is removed: her password no longer opens the keyring. */
+  'users.deactivate': async (input, ctx) => {
+    const actor = ctx.requireSession();
+    const { db } = ctx;
     const user = await getUser(db, input.id);
-    note({ targetType: 'user', targetId: user.id });
+    ctx.note({ targetType: 'user', targetId: user.id });
     if (user.id === actor.id) throw new AppError('CANNOT_CHANGE_SELF');
     if (user.active !== 1) throw new AppError('USER_INACTIVE');
     if ((await rolesOf(db, user.id)).includes('admin')) await assertAnotherActiveAdmin(db, user.id);
+    const change = ctx.core.vault.stageRemoval(user.key_slot_id);
     await db
       .updateTable('user')
-      .set({ active: 0, key_slot_id: null, deactivated_at: core.nowIso() })
+      .set({ active: 0, key_slot_id: null, deactivated_at: ctx.core.nowIso() })
       .where('id', '=', user.id)
       .execute();
-    core.vault.removePasswordSlot(user.username);
+    ctx.atCommit(() => ctx.core.vault.saveKeyring(change));
     return toSummary(db, await getUser(db, user.id));
   },
 
-  'users.reactivate': async (input, { core, db, note }) => {
-    const user = await getUser(db, input.id);
-    note({ targetType: 'user', targetId: user.id });
-    const slotId = await core.vault.setPassword(user.username, input.temporaryPassword);
-    await db
-      .updateTable('user')
-      .set({ active: 1, key_slot_id: slotId, must_change_password: 1, deactivated_at: null })
-      .where('id', '=', user.id)
-      .execute();
-    return toSummary(db, await getUser(db, user.id));
+  'users.reactivate': async (input, ctx) => {
+    const actor = ctx.requireSession();
+    const user = await getUser(ctx.db, input.id);
+    ctx.note({ targetType: 'user', targetId: user.id });
+    if (user.id === actor.id) throw new AppError('CANNOT_CHANGE_SELF');
+    if (user.active === 1) throw new AppError('USER_ACTIVE');
+    await setTemporaryPassword(ctx, user, input.temporaryPassword, { active: 1 });
+    return toSummary(ctx.db, await getUser(ctx.db, user.id));
   },
 
   /** A new temporary password; the old one stops working at once. Own password: change it instead. */
-  'users.resetPassword': async (input, { core, db, note, requireSession }) => {
-    const actor = requireSession();
-    const user = await getUser(db, input.id);
-    note({ targetType: 'user', targetId: user.id });
+  'users.resetPassword': async (input, ctx) => {
+    const actor = ctx.requireSession();
+    const user = await getUser(ctx.db, input.id);
+    ctx.note({ targetType: 'user', targetId: user.id });
     if (user.id === actor.id) throw new AppError('CANNOT_CHANGE_SELF');
     if (user.active !== 1) throw new AppError('USER_INACTIVE');
-    const slotId = await core.vault.setPassword(user.username, input.temporaryPassword);
-    await db
-      .updateTable('user')
-      .set({ key_slot_id: slotId, must_change_password: 1 })
-      .where('id', '=', user.id)
-      .execute();
-    return toSummary(db, await getUser(db, user.id));
+    await setTemporaryPassword(ctx, user, input.temporaryPassword);
+    return toSummary(ctx.db, await getUser(ctx.db, user.id));
   },
 };

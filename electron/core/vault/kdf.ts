@@ -30,8 +30,9 @@ export function meetsFloor(params: { N: number; r: number; p: number }): boolean
     powerOfTwo &&
     params.N >= SCRYPT_FLOOR.N &&
     params.N <= SCRYPT_MAX_N &&
-    params.r >= SCRYPT_FLOOR.r &&
-    params.r <= 32 &&
+    // r stays at the floor: calibration raises N (memory) and p (time), and N·r is what
+    // bounds memory (128·N·r bytes: 256 MiB at the cap).
+    params.r === SCRYPT_FLOOR.r &&
     params.p >= SCRYPT_FLOOR.p &&
     params.p <= SCRYPT_MAX_P
   );

@@ -1,12 +1,15 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { ERROR_CODES } from '../../contract/errors.ts';
+import { CHANNEL_NAMES } from '../../contract/index.ts';
 import { writeFileAtomic } from '../files.ts';
 
 /*
  * What must survive a restart while the vault is locked: the count of failed unlock attempts
  * in a row (for the growing delay), and audit events that happened while the database was
  * closed (failed logins), which are written into the audit trail at the next unlock.
- * Nothing here names a person: a failed login is recorded by the keyed slot id, if any.
+ * Nothing here names a person: the username of a failed login is sealed to a key whose
+ * private half is inside the encrypted database (see sealed-box.ts).
  */
 
 export const FREE_ATTEMPTS = 5;
@@ -14,15 +17,23 @@ export const FIRST_DELAY_MS = 30_000;
 export const MAX_DELAY_MS = 15 * 60_000;
 export const MAX_PENDING_EVENTS = 500;
 
+// Only what core itself records may come back from this unauthenticated file into the trail:
+// failed unlocks, and requests refused because nobody was logged in.
 const pendingEventSchema = z
   .object({
-    at: z.string(),
-    action: z.string().max(60),
+    at: z.iso.datetime(),
+    action: z.enum(CHANNEL_NAMES as [string, ...string[]]),
     outcome: z.enum(['refused', 'failed']),
-    errorCode: z.string().max(60),
-    slotRef: z.string().max(64).nullable(),
+    errorCode: z.enum(ERROR_CODES),
+    sealedUsername: z.string().max(400).nullable(),
   })
-  .strict();
+  .strict()
+  .refine((event) =>
+    event.outcome === 'failed'
+      ? (event.action === 'auth.login' && event.errorCode === 'WRONG_CREDENTIALS') ||
+        (event.action === 'auth.recover' && event.errorCode === 'RECOVERY_CODE_INVALID')
+      : event.errorCode === 'NOT_AUTHENTICATED' && event.sealedUsername === null,
+  );
 export type PendingEvent = z.infer<typeof pendingEventSchema>;
 
 const stateSchema = z
@@ -51,16 +62,19 @@ export class UnlockStateFile {
   ) {}
 
   /**
-   * A missing file means no failures. A garbled one is treated as a lockout starting now, not
-   * as a clean slate. (Someone who can delete this file can also copy the vault and guess
-   * offline; against that, only the slow key derivation protects, not this delay.)
+   * A missing file means no failures. A garbled one is replaced, once, by a lockout starting
+   * now: not a clean slate, and not a lockout that never ends. (Someone who can delete this
+   * file can also copy the vault and guess offline; against that, only the slow key
+   * derivation protects, not this delay.)
    */
   read(): UnlockState {
     if (!existsSync(this.path)) return { ...EMPTY, pending: [] };
     try {
       return stateSchema.parse(JSON.parse(readFileSync(this.path, 'utf8')));
     } catch {
-      return { ...EMPTY, pending: [], failures: FREE_ATTEMPTS, lastFailureAt: this.now() };
+      const lockout: UnlockState = { ...EMPTY, pending: [], failures: FREE_ATTEMPTS, lastFailureAt: this.now() };
+      this.write(lockout);
+      return lockout;
     }
   }
 

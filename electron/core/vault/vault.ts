@@ -7,21 +7,22 @@ import { AppError, isAppError } from '../app-error.ts';
 import type { Clock } from '../clock.ts';
 import type { Database } from '../db/schema.ts';
 import { assertNotNewer, configure, kyselyFor, migrate, openEncrypted, type OpenOptions, type SqliteHandle } from './database.ts';
-import { calibrate, deriveKey, type ScryptParams } from './kdf.ts';
+import { calibrate, type ScryptParams } from './kdf.ts';
 import {
-  findSlot,
   newKeyring,
-  openSlot,
+  openPasswordSlot,
+  openRecoverySlot,
+  passwordSlotKeys,
   readKeyring,
-  RECOVERY_SLOT_ID,
-  sealSlot,
-  slotIdForUsername,
+  sealPasswordSlot,
+  sealRecoverySlot,
   withoutSlot,
   withSlot,
   writeKeyring,
   type Keyring,
 } from './keyring.ts';
 import { normalizeRecoveryCode } from './recovery-code.ts';
+import { newSealingKeyPair, open as openSealed, seal } from './sealed-box.ts';
 import { UnlockStateFile, type PendingEvent } from './unlock-state.ts';
 
 /** Neutral file names: nothing says what the centre's clients do. */
@@ -30,6 +31,9 @@ export const VAULT_FILES = {
   keyring: 'dong-hanh.keyring',
   unlockState: 'dong-hanh.state',
 } as const;
+
+/** The setting row holding the private half of the key that seals usernames of failed logins. */
+const SEALING_KEY_SETTING = 'vault.sealingKey';
 
 export type VaultPresence = { state: 'absent' } | { state: 'present' } | { state: 'broken'; problem: ErrorCode };
 
@@ -45,6 +49,16 @@ export interface PreparedVault {
   keyring: Keyring;
   dataKey: Buffer;
   adminSlotId: string;
+  sealingPrivateKey: string;
+}
+
+/**
+ * A keyring change prepared in memory (the slow key derivation done), written by `saveKeyring`
+ * as the last step of the transaction that records it, so the database and keyring agree.
+ */
+export interface KeyringChange {
+  keyring: Keyring;
+  slotId: string | null;
 }
 
 /**
@@ -103,35 +117,41 @@ export class Vault {
     if (this.presence().state !== 'absent') throw new AppError('VAULT_EXISTS');
     const kdf = await (this.options.calibrateKdf ?? (async () => (await calibrate()).params))();
     const dataKey = randomBytes(32);
-    let keyring = newKeyring(kdf);
-    const adminSlotId = slotIdForUsername(keyring, admin.username);
-    keyring = withSlot(
-      keyring,
-      await sealSlot({ keyring, id: adminSlotId, kind: 'password', secret: Buffer.from(admin.password, 'utf8'), dataKey }),
-    );
+    const sealing = newSealingKeyPair();
+    let keyring = newKeyring(kdf, sealing.publicKey);
+    const adminSlot = await sealPasswordSlot(keyring, admin.username, admin.password, dataKey);
+    keyring = withSlot(keyring, adminSlot);
     keyring = withSlot(keyring, await this.#recoverySlot(keyring, recoveryCode, dataKey));
-    return { keyring, dataKey, adminSlotId };
+    return { keyring, dataKey, adminSlotId: adminSlot.id, sealingPrivateKey: sealing.privateKey };
   }
 
   /**
-   * Write the prepared vault: database first (so a crash leaves no keyring pointing at
-   * nothing), then the keyring. On failure, remove what this call created and nothing else.
+   * Write the prepared vault: the database with its first content (`seed`), then the keyring
+   * last, so a failure at any step leaves no keyring pointing at an unusable database. On
+   * failure, remove what this call created and nothing else. Takes ownership of the data key.
    */
-  async create(prepared: PreparedVault): Promise<void> {
+  async create(prepared: PreparedVault, seed: (db: Kysely<Database>) => Promise<void>): Promise<void> {
     if (this.presence().state !== 'absent') throw new AppError('VAULT_EXISTS');
     let sqlite: SqliteHandle | null = null;
+    let db: Kysely<Database> | null = null;
     try {
       sqlite = openEncrypted(this.paths.database, prepared.dataKey, { ...this.#openOptions(), create: true });
       configure(sqlite);
       await migrate(sqlite, this.options.migrations);
+      db = kyselyFor(sqlite);
+      await db
+        .insertInto('setting')
+        .values({ key: SEALING_KEY_SETTING, value: JSON.stringify(prepared.sealingPrivateKey), updated_at: new Date(this.options.clock.now()).toISOString(), updated_by: null })
+        .execute();
+      await seed(db);
       writeKeyring(this.paths.keyring, prepared.keyring);
     } catch (error) {
-      sqlite?.close();
+      if (db) await db.destroy();
+      else sqlite?.close();
       for (const suffix of ['', '-wal', '-shm']) rmSync(`${this.paths.database}${suffix}`, { force: true });
       throw isAppError(error) ? error : new AppError('STORAGE_FAILED', {}, { cause: error });
     }
-    // The vault now owns the data key buffer and wipes it when it locks.
-    this.#adopt(prepared.keyring, prepared.dataKey, sqlite);
+    this.#adopt(prepared.keyring, prepared.dataKey, sqlite, db);
   }
 
   // ---- Unlocking ----------------------------------------------------------------------------
@@ -140,52 +160,39 @@ export class Vault {
   async unlockWithPassword(username: string, password: string): Promise<string> {
     this.#assertNotThrottled();
     const keyring = this.#readKeyringOrThrow();
-    const slotId = slotIdForUsername(keyring, username);
-    const slot = findSlot(keyring, slotId);
-    const secret = Buffer.from(password, 'utf8');
-    let dataKey: Buffer | null = null;
-    try {
-      if (slot && slot.kind === 'password') {
-        dataKey = await openSlot(keyring, slot, secret);
-      } else {
-        // Same work for an unknown name, so timing does not tell which usernames exist.
-        await deriveKey(secret, randomBytes(16), keyring.kdf);
-      }
-    } finally {
-      secret.fill(0);
-    }
-    if (!dataKey) {
-      this.#recordUnlockFailure('auth.login', 'WRONG_CREDENTIALS', slot ? slotId : null);
+    const opened = await openPasswordSlot(keyring, username, password);
+    if (!opened) {
+      this.#recordUnlockFailure('auth.login', 'WRONG_CREDENTIALS', seal(keyring.auditKey, username));
       throw new AppError('WRONG_CREDENTIALS');
     }
-    await this.#openDatabase(keyring, dataKey);
-    return slotId;
+    await this.#openDatabase(keyring, opened.dataKey);
+    return opened.slotId;
   }
 
-  async unlockWithRecoveryCode(code: string): Promise<void> {
+  async unlockWithRecoveryCode(code: string, username: string): Promise<void> {
     this.#assertNotThrottled();
     const keyring = this.#readKeyringOrThrow();
     const canonical = normalizeRecoveryCode(code);
-    const slot = findSlot(keyring, RECOVERY_SLOT_ID);
-    let dataKey: Buffer | null = null;
-    if (canonical && slot) {
-      const secret = Buffer.from(canonical, 'utf8');
-      try {
-        dataKey = await openSlot(keyring, slot, secret);
-      } finally {
-        secret.fill(0);
-      }
-    }
+    const dataKey = canonical ? await openRecoverySlot(keyring, canonical) : null;
     if (!dataKey) {
-      this.#recordUnlockFailure('auth.recover', 'RECOVERY_CODE_INVALID', null);
+      this.#recordUnlockFailure('auth.recover', 'RECOVERY_CODE_INVALID', seal(keyring.auditKey, username));
       throw new AppError('RECOVERY_CODE_INVALID');
     }
     await this.#openDatabase(keyring, dataKey);
   }
 
-  /** Failed attempts recorded while locked, handed to the audit trail once it is open. */
-  takePendingEvents(): { events: PendingEvent[]; droppedEvents: number } {
-    return this.unlockState.takePendingAndReset();
+  /** Failed attempts recorded while locked, with the usernames unsealed, for the audit trail. */
+  async takePendingEvents(): Promise<{ events: (PendingEvent & { username: string | null })[]; droppedEvents: number }> {
+    const row = await this.db.selectFrom('setting').select('value').where('key', '=', SEALING_KEY_SETTING).executeTakeFirst();
+    const privateKey = row ? (JSON.parse(row.value) as string) : null;
+    const { events, droppedEvents } = this.unlockState.takePendingAndReset();
+    return {
+      droppedEvents,
+      events: events.map((event) => ({
+        ...event,
+        username: privateKey && event.sealedUsername ? openSealed(privateKey, event.sealedUsername) : null,
+      })),
+    };
   }
 
   recordLockedEvent(event: PendingEvent): void {
@@ -194,48 +201,39 @@ export class Vault {
 
   // ---- Slots (vault must be open) -----------------------------------------------------------
 
-  slotIdFor(username: string): string {
-    return slotIdForUsername(this.#openKeyring(), username);
-  }
-
   /** Does this password open this person's slot? (Used to confirm the current password.) */
-  async verifyPassword(username: string, password: string): Promise<boolean> {
+  async verifyPassword(username: string, password: string, slotId: string | null): Promise<boolean> {
     const keyring = this.#openKeyring();
-    const slot = findSlot(keyring, slotIdForUsername(keyring, username));
+    const slot = keyring.slots.find((s) => s.id === slotId && s.kind === 'password');
     if (!slot) return false;
-    const secret = Buffer.from(password, 'utf8');
-    try {
-      const key = await openSlot(keyring, slot, secret);
-      key?.fill(0);
-      return key !== null;
-    } finally {
-      secret.fill(0);
-    }
+    const keys = await passwordSlotKeys(keyring, username, password, slot.kdf);
+    keys.kek.fill(0);
+    return keys.id === slot.id;
   }
 
-  /** Wrap the data key under a (new) password for this person; only their slot changes. */
-  async setPassword(username: string, password: string): Promise<string> {
+  /** A slot for this person's (new) password, replacing her previous one. Nothing is written yet. */
+  async stagePassword(username: string, password: string, replacing: string | null): Promise<KeyringChange> {
     const keyring = this.#openKeyring();
-    const id = slotIdForUsername(keyring, username);
-    const secret = Buffer.from(password, 'utf8');
-    try {
-      const slot = await sealSlot({ keyring, id, kind: 'password', secret, dataKey: this.#openDataKey() });
-      this.#saveKeyring(withSlot(keyring, slot));
-    } finally {
-      secret.fill(0);
-    }
-    return id;
+    const slot = await sealPasswordSlot(keyring, username, password, this.#openDataKey());
+    const without = replacing ? withoutSlot(keyring, replacing) : keyring;
+    return { keyring: withSlot(without, slot), slotId: slot.id };
   }
 
-  removePasswordSlot(username: string): void {
+  stageRemoval(slotId: string | null): KeyringChange {
     const keyring = this.#openKeyring();
-    this.#saveKeyring(withoutSlot(keyring, slotIdForUsername(keyring, username)));
+    return { keyring: slotId ? withoutSlot(keyring, slotId) : keyring, slotId: null };
   }
 
-  /** Replace the recovery slot: the old code stops working at once. */
-  async replaceRecoveryCode(code: string): Promise<void> {
+  /** Replace the recovery slot: once saved, the old code stops working. */
+  async stageRecoveryCode(code: string): Promise<KeyringChange> {
     const keyring = this.#openKeyring();
-    this.#saveKeyring(withSlot(keyring, await this.#recoverySlot(keyring, code, this.#openDataKey())));
+    return { keyring: withSlot(keyring, await this.#recoverySlot(keyring, code, this.#openDataKey())), slotId: null };
+  }
+
+  saveKeyring(change: KeyringChange): void {
+    this.#openKeyring();
+    writeKeyring(this.paths.keyring, change.keyring);
+    this.#keyring = change.keyring;
   }
 
   // ---- Locking ------------------------------------------------------------------------------
@@ -268,12 +266,7 @@ export class Vault {
   async #recoverySlot(keyring: Keyring, code: string, dataKey: Buffer) {
     const canonical = normalizeRecoveryCode(code);
     if (!canonical) throw new Error('generated recovery code does not normalise');
-    const secret = Buffer.from(canonical, 'utf8');
-    try {
-      return await sealSlot({ keyring, id: RECOVERY_SLOT_ID, kind: 'recovery', secret, dataKey });
-    } finally {
-      secret.fill(0);
-    }
+    return sealRecoverySlot(keyring, canonical, dataKey);
   }
 
   #assertNotThrottled(): void {
@@ -281,13 +274,13 @@ export class Vault {
     if (waitMs > 0) throw new AppError('LOCKED_OUT', { retryAfterSeconds: Math.ceil(waitMs / 1000) });
   }
 
-  #recordUnlockFailure(action: string, errorCode: ErrorCode, slotRef: string | null): void {
+  #recordUnlockFailure(action: 'auth.login' | 'auth.recover', errorCode: ErrorCode, sealedUsername: string): void {
     this.unlockState.recordFailure({
       at: new Date(this.options.clock.now()).toISOString(),
       action,
       outcome: 'failed',
       errorCode,
-      slotRef,
+      sealedUsername,
     });
   }
 
@@ -323,7 +316,7 @@ export class Vault {
         sqlite.close();
         throw error;
       }
-      this.#adopt(keyring, dataKey, sqlite);
+      this.#adopt(keyring, dataKey, sqlite, kyselyFor(sqlite));
     } catch (error) {
       dataKey.fill(0);
       throw error;
@@ -346,11 +339,11 @@ export class Vault {
     }
   }
 
-  #adopt(keyring: Keyring, dataKey: Buffer, sqlite: SqliteHandle): void {
+  #adopt(keyring: Keyring, dataKey: Buffer, sqlite: SqliteHandle, db: Kysely<Database>): void {
     this.#keyring = keyring;
     this.#dataKey = dataKey;
     this.#sqlite = sqlite;
-    this.#db = kyselyFor(sqlite);
+    this.#db = db;
   }
 
   #openKeyring(): Keyring {
@@ -361,10 +354,5 @@ export class Vault {
   #openDataKey(): Buffer {
     if (!this.#dataKey) throw new AppError('NOT_AUTHENTICATED');
     return this.#dataKey;
-  }
-
-  #saveKeyring(keyring: Keyring): void {
-    writeKeyring(this.paths.keyring, keyring);
-    this.#keyring = keyring;
   }
 }

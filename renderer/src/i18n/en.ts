@@ -281,6 +281,7 @@ export const en: Messages = {
     USERNAME_TAKEN: 'This username is already taken.',
     USER_NOT_FOUND: 'This account was not found.',
     USER_INACTIVE: 'This account is deactivated.',
+    USER_ACTIVE: 'This account is active; use "Reset password" instead.',
     CANNOT_CHANGE_SELF: 'You cannot do this to your own account.',
     LAST_ADMIN: 'The centre needs at least one active administrator.',
     PASSWORD_UNCHANGED: 'The new password must differ from the current one.',

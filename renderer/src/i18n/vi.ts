@@ -279,6 +279,7 @@ export const vi = {
     USERNAME_TAKEN: 'Tên đăng nhập này đã có người dùng.',
     USER_NOT_FOUND: 'Không tìm thấy tài khoản này.',
     USER_INACTIVE: 'Tài khoản này đang ngừng sử dụng.',
+    USER_ACTIVE: 'Tài khoản này đang được sử dụng; hãy dùng "Đặt lại mật khẩu".',
     CANNOT_CHANGE_SELF: 'Không thể làm việc này với chính tài khoản của bạn.',
     LAST_ADMIN: 'Trung tâm cần ít nhất một quản trị viên đang hoạt động.',
     PASSWORD_UNCHANGED: 'Mật khẩu mới phải khác mật khẩu hiện tại.',
