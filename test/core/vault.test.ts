@@ -6,7 +6,7 @@ import { migrations } from '../../migrations/index.ts';
 import { createCore } from '../../electron/core/index.ts';
 import { VAULT_FILES } from '../../electron/core/vault/vault.ts';
 import { SCRYPT_FLOOR } from '../../electron/core/vault/kdf.ts';
-import { passwordSlotKeys } from '../../electron/core/vault/keyring.ts';
+import { passwordSlotKeys } from '../../electron/core/vault/key-slots.ts';
 import { ADMIN, CENTRE, copyOfTemplate, FLOOR_KDF, loginAs, MANAGER, openApp, runSetup, tempDir, WORKER } from '../support/vault-fixture.ts';
 import { fileDigest, filesContaining, folderDigest } from '../support/files.ts';
 

@@ -20,7 +20,7 @@ import {
   withSlot,
   writeKeyring,
   type Keyring,
-} from './keyring.ts';
+} from './key-slots.ts';
 import { normalizeRecoveryCode } from './recovery-code.ts';
 import { newSealingKeyPair, open as openSealed, seal } from './sealed-box.ts';
 import { UnlockStateFile, type PendingEvent } from './unlock-state.ts';
