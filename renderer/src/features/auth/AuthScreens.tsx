@@ -7,19 +7,18 @@ import { Field } from '../../components/Field.tsx';
 import { LanguageSwitch } from '../../components/LanguageSwitch.tsx';
 import { NewPasswordFields } from '../../components/NewPasswordFields.tsx';
 import { useContractForm } from '../../components/useContractForm.ts';
+import { PageTop } from '../../components/PageTop.tsx';
 
 type Screen = 'login' | 'lock' | 'recover';
 
 /** Everything shown while the vault is locked: login, the lock screen, recovery. */
 export function AuthScreens({ lockedUsername, onDone }: { lockedUsername: string | null; onDone: () => Promise<void> }) {
   const [screen, setScreen] = useState<Screen>(lockedUsername ? 'lock' : 'login');
-  const { t } = useTranslation();
   return (
     <main className="centred-page" id="main">
-      <div className="page-top">
-        <p className="brand">{t('app.name')}</p>
+      <PageTop>
         <LanguageSwitch />
-      </div>
+      </PageTop>
       {screen === 'lock' && lockedUsername ? (
         <LoginForm fixedUsername={lockedUsername} onDone={onDone} onOtherUser={() => setScreen('login')} />
       ) : null}

@@ -8,6 +8,7 @@ import { NewPasswordFields } from '../../components/NewPasswordFields.tsx';
 import { useContractForm } from '../../components/useContractForm.ts';
 import { useSession } from '../../app/session.ts';
 import { LogoutButton } from '../shell/session-actions.tsx';
+import { PageTop } from '../../components/PageTop.tsx';
 
 const schema = withRepeatedPassword(contract['auth.changePassword'].input, 'newPassword');
 
@@ -58,13 +59,11 @@ export function ChangePasswordForm({ temporary }: { temporary: boolean }) {
 
 /** After a first login with a temporary password, nothing else is reachable until it is changed. */
 export function ForcedPasswordChange() {
-  const { t } = useTranslation();
   return (
     <main className="centred-page" id="main">
-      <div className="page-top">
-        <p className="brand">{t('app.name')}</p>
+      <PageTop>
         <LogoutButton />
-      </div>
+      </PageTop>
       <ChangePasswordForm temporary />
     </main>
   );

@@ -9,6 +9,7 @@ import { NewPasswordFields } from '../../components/NewPasswordFields.tsx';
 import { useContractForm } from '../../components/useContractForm.ts';
 import { i18next, type Language } from '../../i18n/index.ts';
 import { RecoveryCodeSheet, RecoveryConfirmForm, type IssuedCode } from './RecoveryCode.tsx';
+import { PageTop } from '../../components/PageTop.tsx';
 
 const centreFormSchema = withRepeatedPassword(setupInputSchema.omit({ language: true }), 'adminPassword');
 
@@ -43,10 +44,7 @@ export function SetupWizard({ interrupted, onDone }: { interrupted: boolean; onD
   return (
     <main className="centred-page wide" id="main">
       <div className="screen-only">
-        <div className="page-top">
-          <p className="brand">{t('app.name')}</p>
-          {step === 'centre' ? <LanguageSwitch /> : null}
-        </div>
+        <PageTop>{step === 'centre' ? <LanguageSwitch /> : null}</PageTop>
         <h1>{t('setup.title')}</h1>
       </div>
       {step === 'centre' ? (
