@@ -30,6 +30,22 @@ export const ERROR_CODES = [
   'CANNOT_CHANGE_SELF',
   'LAST_ADMIN',
   'PASSWORD_UNCHANGED',
+  'CLIENT_NOT_FOUND',
+  'CLIENT_CODE_EXISTS',
+  'CASE_CLOSED',
+  'NOT_ASSIGNED',
+  'REASON_REQUIRED',
+  'CONSENT_REQUIRED',
+  'CONSENT_NOT_FOUND',
+  'CONSENT_TEXT_OUTDATED',
+  'CONSENT_GIVER_INVALID',
+  'AGE_UNCLEAR',
+  'DATE_IN_FUTURE',
+  'REFERRAL_NOT_FOUND',
+  'REFERRAL_STATUS_INVALID',
+  'PARTNER_NOT_FOUND',
+  'SERVICE_TYPE_NOT_FOUND',
+  'SERVICE_TYPE_INACTIVE',
   'INTERNAL',
 ] as const;
 
@@ -47,6 +63,8 @@ export interface AppErrorPayload {
   retryAfterSeconds?: number;
   /** For VALIDATION: which fields were wrong, never the values. */
   issues?: ValidationIssue[];
+  /** For CLIENT_CODE_EXISTS: the record that already has the code, to open instead. */
+  clientId?: number;
 }
 
 export type Result<T> = { ok: true; value: T } | { ok: false; error: AppErrorPayload };

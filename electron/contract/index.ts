@@ -1,6 +1,8 @@
 import type { z } from 'zod';
 import type { ChannelDef } from './channel.ts';
 import { auditChannels } from './audit.ts';
+import { careChannels } from './care.ts';
+import { clientsChannels } from './clients.ts';
 import { sessionChannels } from './session.ts';
 import { settingsChannels } from './settings.ts';
 import { setupChannels } from './setup.ts';
@@ -13,6 +15,8 @@ export const contract = {
   ...usersChannels,
   ...auditChannels,
   ...settingsChannels,
+  ...clientsChannels,
+  ...careChannels,
 } as const satisfies Record<string, ChannelDef>;
 
 export type Contract = typeof contract;
@@ -42,3 +46,9 @@ export * from './setup.ts';
 export * from './users.ts';
 export * from './audit.ts';
 export * from './settings.ts';
+export * from './clients.ts';
+export * from './care.ts';
+export * from './vocabulary.ts';
+export * from './consent-texts.ts';
+export * from './client-code.ts';
+export * from './text.ts';

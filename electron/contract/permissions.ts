@@ -5,13 +5,27 @@
 export const ROLES = ['worker', 'manager', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
 
-export const PERMISSIONS = ['users.manage', 'audit.read', 'settings.manage'] as const;
+export const PERMISSIONS = [
+  'clients.read',
+  'clients.write',
+  'partners.manage',
+  'catalogue.manage',
+  'access.review',
+  'users.manage',
+  'audit.read',
+  'settings.manage',
+] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
+/*
+ * Workers keep case records. Managers read them (not the restricted parts, unless they state a
+ * reason), keep the partner directory and review who looked at identities. Administrators run
+ * the system and the service catalogue; they see no client unless they also hold another role.
+ */
 export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
-  worker: [],
-  manager: ['audit.read'],
-  admin: ['users.manage', 'audit.read', 'settings.manage'],
+  worker: ['clients.read', 'clients.write'],
+  manager: ['clients.read', 'partners.manage', 'access.review', 'audit.read'],
+  admin: ['users.manage', 'audit.read', 'settings.manage', 'catalogue.manage', 'partners.manage'],
 };
 
 /**

@@ -98,4 +98,12 @@ export const VALIDATION_MESSAGES = [
   'recoveryCodeFormat',
   'dateFormat',
   'lockTimeoutRange',
+  'birthYearRange',
+  'reasonTooShort',
+  'witnessRequired',
+  'phoneFormat',
+  'partnerRequired',
+  'servicesRequired',
+  'followUpBeforeVisit',
+  'dueBeforeProposed',
 ] as const;

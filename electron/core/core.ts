@@ -55,6 +55,8 @@ export class Core {
   lockedUsername: string | null = null;
   pendingSetup: PendingSetup | null = null;
   pendingRecoveryCode: PendingRecoveryCode | null = null;
+  /** Clients whose restricted parts the logged-in person opened this session by stating a reason. */
+  readonly revealedClients = new Set<number>();
   lockTimeoutMinutes: number = LOCK_TIMEOUT_MINUTES.default;
   #lastActivityAt = 0;
   #lockListeners = new Set<(reason: LockReason) => void>();
@@ -181,6 +183,7 @@ export class Core {
     this.lockedUsername = reason === 'logout' || reason === 'quit' ? null : (this.session?.username ?? null);
     this.session = null;
     this.pendingRecoveryCode = null;
+    this.revealedClients.clear();
     await this.vault.close();
     for (const listener of this.#lockListeners) listener(reason);
   }

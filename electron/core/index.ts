@@ -1,4 +1,6 @@
 import { auditHandlers } from './audit/handlers.ts';
+import { careHandlers } from './care/handlers.ts';
+import { clientsHandlers } from './clients/handlers.ts';
 import { authHandlers } from './auth/handlers.ts';
 import { Core, type CoreOptions, type LockReason } from './core.ts';
 import { Gate } from './gate/gate.ts';
@@ -10,7 +12,15 @@ import { usersHandlers } from './users/handlers.ts';
 export type { CoreOptions, LockReason };
 export { Core, Gate };
 
-export const handlers = combineHandlers(setupHandlers, authHandlers, usersHandlers, auditHandlers, settingsHandlers);
+export const handlers = combineHandlers(
+  setupHandlers,
+  authHandlers,
+  usersHandlers,
+  auditHandlers,
+  settingsHandlers,
+  clientsHandlers,
+  careHandlers,
+);
 
 export interface CoreApp {
   core: Core;

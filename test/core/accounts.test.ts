@@ -1,3 +1,4 @@
+import { permissionsFor } from '../../electron/contract/index.ts';
 import { describe, expect, it } from 'vitest';
 import { ADMIN, CENTRE, copyOfTemplate, loginAs, MANAGER, openApp, tempDir, WORKER } from '../support/vault-fixture.ts';
 
@@ -128,7 +129,7 @@ describe('accounts', () => {
     await app.ok('users.update', { id: app.template.ids.manager, displayName: MANAGER.displayName, roles: ['manager', 'admin'] });
     await app.ok('users.update', { id: app.template.ids.admin, displayName: ADMIN.displayName, roles: ['manager'] });
     expect(await app.call('users.list', {})).toEqual({ ok: false, error: { code: 'FORBIDDEN' } });
-    expect((await app.ok('session.get', {})).user?.permissions).toEqual(['audit.read']);
+    expect((await app.ok('session.get', {})).user?.permissions).toEqual(permissionsFor(['manager']));
   });
 
   it('unknown people are reported as such', async () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { contract, CHANNEL_NAMES, ROLE_PERMISSIONS, type ChannelInput, type ChannelName, type Role } from '../../electron/contract/index.ts';
-import { ADMIN, CENTRE, copyOfTemplate, loginAs, MANAGER, WORKER, type Template } from '../support/vault-fixture.ts';
+import { ADMIN, CENTRE, consentNow, copyOfTemplate, loginAs, MANAGER, syntheticClient, TODAY, WORKER, type Template } from '../support/vault-fixture.ts';
 import { contentSnapshot, lastAuditRow } from '../support/db-snapshot.ts';
 
 /*
@@ -35,6 +35,29 @@ const SAMPLES: Samples = {
   'settings.update': () => ({ lockTimeoutMinutes: 9 }),
   'recovery.begin': () => ({}),
   'recovery.complete': () => ({ confirmation: 'AAAA' }),
+  'clients.checkCode': () => ({ code: 'THMA95-1' }),
+  'clients.register': () => syntheticClient({ motherName: 'Quyền', fatherName: 'Hạn', alias: 'Thử Quyền' }),
+  'clients.list': () => ({ search: 'thu' }),
+  'clients.get': (ids) => ({ clientId: ids.client }),
+  'clients.identity': (ids) => ({ clientId: ids.client, reason: 'Kiểm tra quyền truy cập thử nghiệm' }),
+  'clients.updateIdentity': (ids) => ({ clientId: ids.client, identity: { legalName: 'Tên Thử Đổi', phone: null, idNumber: null, address: null } }),
+  'clients.update': (ids) => ({ clientId: ids.client, alias: 'Chị Thử Đổi', wardCode: null, provinceCode: null, workSetting: null }),
+  'clients.close': (ids) => ({ clientId: ids.client, reason: 'moved_away', on: TODAY }),
+  'clients.reopen': (ids) => ({ clientId: ids.client, on: TODAY }),
+  'consent.record': (ids) => ({ clientId: ids.client, purpose: 'reports', consent: consentNow('reports') }),
+  'consent.renew': (ids) => ({ consentId: ids.caseConsent, consent: consentNow('case_record') }),
+  'consent.withdraw': (ids) => ({ consentId: ids.contactConsent, on: TODAY }),
+  'visits.record': (ids) => ({ clientId: ids.client, visitOn: TODAY, place: 'outreach', serviceTypeIds: [1, 2] }),
+  'referrals.create': (ids) => ({ clientId: ids.client, partnerId: ids.partner, serviceTypeId: 1, proposedOn: TODAY }),
+  'referrals.setStatus': (ids) => ({ referralId: ids.referral, status: 'sent', on: TODAY }),
+  'referrals.slip': (ids) => ({ referralId: ids.referral }),
+  'anonymous.record': () => ({ contactOn: TODAY, ageBand: '25_34', sex: 'female', place: 'outreach', serviceTypeIds: [8] }),
+  'catalogue.list': () => ({}),
+  'catalogue.save': () => ({ id: null, group: 'other', nameVi: 'Dịch vụ thử', nameEn: 'Test service' }),
+  'catalogue.setActive': () => ({ id: 16, active: false }),
+  'partners.list': () => ({}),
+  'partners.save': (ids) => ({ id: ids.partner, name: 'Phòng khám Thử nghiệm', kind: 'hiv_sti_clinic', wardCode: null, contact: null }),
+  'identityAccess.list': () => ({}),
 };
 
 const PUBLIC = CHANNEL_NAMES.filter((name) => contract[name].access === 'public');

@@ -1,5 +1,22 @@
 import { describe, expect, it } from 'vitest';
-import { CHANNEL_NAMES, contract, ERROR_CODES, ROLES, VALIDATION_MESSAGES } from '../../electron/contract/index.ts';
+import {
+  AGE_BANDS,
+  CHANNEL_NAMES,
+  CLOSE_REASONS,
+  CONSENT_GIVERS,
+  CONSENT_METHODS,
+  CONSENT_PURPOSES,
+  contract,
+  ERROR_CODES,
+  PARTNER_KINDS,
+  REFERRAL_STATUSES,
+  ROLES,
+  SERVICE_GROUPS,
+  SEXES,
+  VALIDATION_MESSAGES,
+  VISIT_PLACES,
+  WORK_SETTINGS,
+} from '../../electron/contract/index.ts';
 import { en } from '../../renderer/src/i18n/en.ts';
 import { vi } from '../../renderer/src/i18n/vi.ts';
 import { formatDate, formatDateTime, parseDisplayDate } from '../../renderer/src/i18n/format.ts';
@@ -27,6 +44,28 @@ describe('translations', () => {
       for (const code of ERROR_CODES) expect(language.errors[code], code).toBeTruthy();
       for (const message of VALIDATION_MESSAGES) expect(language.validation[message], message).toBeTruthy();
       for (const role of ROLES) expect(language.roles[role], role).toBeTruthy();
+    }
+  });
+
+  it('has words for every value of every list', () => {
+    const lists = {
+      sex: SEXES,
+      workSetting: WORK_SETTINGS,
+      ageBand: AGE_BANDS,
+      consentPurpose: CONSENT_PURPOSES,
+      consentMethod: CONSENT_METHODS,
+      consentGiver: CONSENT_GIVERS,
+      visitPlace: VISIT_PLACES,
+      referralStatus: REFERRAL_STATUSES,
+      closeReason: CLOSE_REASONS,
+      partnerKind: PARTNER_KINDS,
+      serviceGroup: SERVICE_GROUPS,
+    } as const;
+    for (const language of [vi, en]) {
+      for (const [list, values] of Object.entries(lists)) {
+        const words = language.vocabulary[list as keyof typeof lists] as Record<string, string>;
+        expect(Object.keys(words).sort(), list).toEqual([...values].sort());
+      }
     }
   });
 

@@ -5,7 +5,8 @@ import { afterAll } from 'vitest';
 import { createCore, type CoreApp } from '../../electron/core/index.ts';
 import { SCRYPT_FLOOR, type ScryptParams } from '../../electron/core/vault/kdf.ts';
 import type { Result } from '../../electron/contract/errors.ts';
-import type { ChannelInput, ChannelName, ChannelOutput } from '../../electron/contract/index.ts';
+import type { ChannelInput, ChannelName, ChannelOutput, ConsentInput, RegisterClientInput } from '../../electron/contract/index.ts';
+import { currentConsentText, type ConsentPurpose } from '../../electron/contract/index.ts';
 
 /*
  * Real parts only: a real encrypted vault in a temp folder, the real migrations, the real gate.
@@ -91,7 +92,48 @@ export async function runSetup(app: TestApp): Promise<string> {
 export interface Template {
   dir: string;
   recoveryCode: string;
-  ids: { admin: number; manager: number; worker: number };
+  ids: {
+    admin: number;
+    manager: number;
+    worker: number;
+    /** A client registered by the worker, with a visit, a referral and contact consent. */
+    client: number;
+    partner: number;
+    referral: number;
+    caseConsent: number;
+    contactConsent: number;
+  };
+}
+
+/** "Today" of the test clock, as the app's local calendar date. */
+export const TODAY = '2026-11-28';
+
+/** Consent as the worker records it: the current text for the purpose, given today. */
+export function consentNow(purpose: ConsentPurpose, audience: 'adult' | 'child' = 'adult', extra: Partial<ConsentInput> = {}): ConsentInput {
+  return {
+    method: 'written',
+    givenBy: audience === 'child' ? 'guardian' : 'client',
+    textVersion: currentConsentText(purpose, audience),
+    language: 'vi',
+    givenOn: TODAY,
+    ...extra,
+  };
+}
+
+/** An obviously synthetic adult client. */
+export function syntheticClient(overrides: Partial<RegisterClientInput> = {}): RegisterClientInput {
+  return {
+    motherName: 'Thử',
+    fatherName: 'Mẫu',
+    birthYear: 1995,
+    sex: 'female',
+    alias: 'Chị Thử Nghiệm',
+    wardCode: 26740,
+    provinceCode: 79,
+    workSetting: 'service_venue',
+    consent: consentNow('case_record'),
+    ...overrides,
+  };
 }
 
 let template: Promise<Template> | null = null;
@@ -101,7 +143,16 @@ export function standardTemplate(): Promise<Template> {
     const dir = tempDir('dh-template-');
     const app = openApp(dir);
     const recoveryCode = await runSetup(app);
-    const ids = { admin: (await app.ok('session.get', {})).user?.id ?? 0, manager: 0, worker: 0 };
+    const ids: Template['ids'] = {
+      admin: (await app.ok('session.get', {})).user?.id ?? 0,
+      manager: 0,
+      worker: 0,
+      client: 0,
+      partner: 0,
+      referral: 0,
+      caseConsent: 0,
+      contactConsent: 0,
+    };
     for (const [key, person, roles] of [
       ['manager', MANAGER, ['manager']],
       ['worker', WORKER, ['worker']],
@@ -120,6 +171,27 @@ export function standardTemplate(): Promise<Template> {
       await app.ok('auth.changePassword', { currentPassword: `tam-thoi-${person.password}`, newPassword: person.password });
       await app.ok('auth.logout', {});
     }
+    await app.ok('auth.login', { username: MANAGER.username, password: MANAGER.password });
+    ids.partner = (await app.ok('partners.save', { id: null, name: 'Phòng khám Thử nghiệm', kind: 'hiv_sti_clinic', wardCode: 26740, contact: '028 0000 0000' })).id;
+    await app.ok('auth.logout', {});
+    await app.ok('auth.login', { username: WORKER.username, password: WORKER.password });
+    const registered = await app.ok(
+      'clients.register',
+      syntheticClient({
+        identity: { legalName: 'Nguyễn Thị Mẫu Thử', phone: '0900 000 000', idNumber: null, address: null },
+        contactConsent: consentNow('contact'),
+      }),
+    );
+    ids.client = registered.clientId;
+    const hivTesting = (await app.ok('catalogue.list', {})).find((type) => type.code === 'hiv_testing')?.id ?? 0;
+    await app.ok('visits.record', { clientId: ids.client, visitOn: TODAY, place: 'centre', serviceTypeIds: [hivTesting], note: 'Ghi chú thử nghiệm' });
+    ids.referral = (
+      await app.ok('referrals.create', { clientId: ids.client, partnerId: ids.partner, serviceTypeId: hivTesting, proposedOn: TODAY, shareConsent: consentNow('share_partner') })
+    ).id;
+    const page = await app.ok('clients.get', { clientId: ids.client });
+    ids.caseConsent = page.consents.find((consent) => consent.purpose === 'case_record')?.id ?? 0;
+    ids.contactConsent = page.consents.find((consent) => consent.purpose === 'contact')?.id ?? 0;
+    await app.ok('auth.logout', {});
     await app.core.shutdown();
     return { dir, recoveryCode, ids };
   })();

@@ -6,6 +6,19 @@ export interface Database {
   user: UserTable;
   user_role: UserRoleTable;
   audit_event: AuditEventTable;
+  service_type: ServiceTypeTable;
+  partner: PartnerTable;
+  client: ClientTable;
+  client_identity: ClientIdentityTable;
+  consent: ConsentTable;
+  case_event: CaseEventTable;
+  visit: VisitTable;
+  service: ServiceTable;
+  follow_up: FollowUpTable;
+  referral: ReferralTable;
+  anonymous_contact: AnonymousContactTable;
+  anonymous_service: AnonymousServiceTable;
+  identity_access: IdentityAccessTable;
 }
 
 export interface SettingTable {
@@ -49,3 +62,163 @@ export interface AuditEventTable {
   hash: string;
 }
 export type AuditEventRow = Selectable<AuditEventTable>;
+
+/* Case records (migration 0002). Dates of events are local calendar dates `yyyy-MM-dd`. */
+
+export interface ServiceTypeTable {
+  id: Generated<number>;
+  code: string;
+  service_group: string;
+  name_vi: string;
+  name_en: string;
+  active: number;
+  sort_order: number;
+}
+
+export interface PartnerTable {
+  id: Generated<number>;
+  name: string;
+  kind: string;
+  ward_code: number | null;
+  contact: string | null;
+  active: number;
+  created_at: string;
+}
+
+export interface ClientTable {
+  id: Generated<number>;
+  code: string;
+  alias: string;
+  alias_folded: string;
+  birth_year: number;
+  sex: string;
+  ward_code: number | null;
+  province_code: number | null;
+  work_setting: string | null;
+  child_path: number;
+  status: 'open' | 'closed';
+  assigned_worker_id: number | null;
+  registered_on: string;
+  registered_by: number;
+  last_contact_on: string | null;
+  next_follow_up_on: string | null;
+  open_referrals: number;
+}
+export type ClientRow = Selectable<ClientTable>;
+
+export interface ClientIdentityTable {
+  client_id: number;
+  legal_name: string | null;
+  legal_name_folded: string | null;
+  phone: string | null;
+  id_number: string | null;
+  address: string | null;
+  updated_at: string;
+  updated_by: number;
+}
+
+export interface ConsentTable {
+  id: Generated<number>;
+  client_id: number;
+  purpose: string;
+  partner_id: number | null;
+  method: string;
+  given_by: string;
+  witness: string | null;
+  scope: string | null;
+  text_version: string;
+  text_language: string;
+  text_shown: string;
+  given_on: string;
+  expires_on: string;
+  recorded_by: number;
+  recorded_at: string;
+  withdrawn_on: string | null;
+  withdrawn_by: number | null;
+  replaces_id: number | null;
+}
+export type ConsentRow = Selectable<ConsentTable>;
+
+export interface CaseEventTable {
+  id: Generated<number>;
+  client_id: number;
+  kind: 'opened' | 'closed' | 'reopened' | 'assigned';
+  reason: string | null;
+  worker_id: number | null;
+  on_date: string;
+  by_user: number;
+  at: string;
+}
+
+export interface VisitTable {
+  id: Generated<number>;
+  client_id: number;
+  visit_on: string;
+  place: string;
+  outcome: string | null;
+  note: string | null;
+  worker_id: number;
+  recorded_at: string;
+}
+
+export interface ServiceTable {
+  id: Generated<number>;
+  visit_id: number;
+  client_id: number;
+  service_type_id: number;
+  service_on: string;
+  worker_id: number;
+}
+
+export interface FollowUpTable {
+  id: Generated<number>;
+  client_id: number;
+  due_on: string;
+  done_on: string | null;
+  visit_id: number | null;
+  created_by: number;
+}
+
+export interface ReferralTable {
+  id: Generated<number>;
+  client_id: number;
+  partner_id: number | null;
+  service_type_id: number;
+  consent_id: number | null;
+  status: string;
+  proposed_on: string;
+  sent_on: string | null;
+  received_on: string | null;
+  completed_on: string | null;
+  declined_on: string | null;
+  lost_on: string | null;
+  due_on: string | null;
+  note: string | null;
+  created_by: number;
+  created_at: string;
+}
+export type ReferralRow = Selectable<ReferralTable>;
+
+export interface AnonymousContactTable {
+  id: Generated<number>;
+  contact_on: string;
+  age_band: string;
+  sex: string;
+  place: string;
+  origin: 'walk_in' | 'deidentified';
+  worker_id: number | null;
+  recorded_at: string;
+}
+
+export interface AnonymousServiceTable {
+  contact_id: number;
+  service_type_id: number;
+}
+
+export interface IdentityAccessTable {
+  id: Generated<number>;
+  client_id: number;
+  user_id: number;
+  reason: string;
+  at: string;
+}

@@ -1,0 +1,204 @@
+import { z } from 'zod';
+import { channel } from './channel.ts';
+import { consentInputSchema, referralViewSchema, wardCodeSchema } from './clients.ts';
+import { idSchema, isoDateSchema } from './schemas.ts';
+import { AGE_BANDS, PARTNER_KINDS, REFERRAL_STATUSES, SERVICE_GROUPS, SEXES, VISIT_PLACES } from './vocabulary.ts';
+
+const serviceTypeIds = z
+  .array(idSchema, { error: 'servicesRequired' })
+  .min(1, { error: 'servicesRequired' })
+  .max(20, { error: 'tooLong' })
+  .refine((ids) => new Set(ids).size === ids.length, { error: 'invalid' });
+
+const optionalNote = z
+  .string()
+  .trim()
+  .max(2000, { error: 'tooLong' })
+  .transform((value) => (value === '' ? null : value))
+  .nullable()
+  .default(null);
+
+export const recordVisitInputSchema = z
+  .object({
+    clientId: idSchema,
+    visitOn: isoDateSchema,
+    place: z.enum(VISIT_PLACES, { error: 'required' }),
+    serviceTypeIds,
+    outcome: z
+      .string()
+      .trim()
+      .max(300, { error: 'tooLong' })
+      .transform((value) => (value === '' ? null : value))
+      .nullable()
+      .default(null),
+    /** Restricted like identity. */
+    note: optionalNote,
+    nextFollowUpOn: isoDateSchema.nullable().default(null),
+  })
+  .strict()
+  .refine((visit) => !visit.nextFollowUpOn || visit.nextFollowUpOn >= visit.visitOn, { error: 'followUpBeforeVisit', path: ['nextFollowUpOn'] });
+
+export const createReferralInputSchema = z
+  .object({
+    clientId: idSchema,
+    partnerId: idSchema,
+    serviceTypeId: idSchema,
+    proposedOn: isoDateSchema,
+    dueOn: isoDateSchema.nullable().default(null),
+    note: optionalNote,
+    /** Consent to share with this partner, recorded on the spot when there is none yet. */
+    shareConsent: consentInputSchema.nullable().default(null),
+  })
+  .strict()
+  .refine((referral) => !referral.dueOn || referral.dueOn >= referral.proposedOn, { error: 'dueBeforeProposed', path: ['dueOn'] });
+
+export const slipSchema = z.object({
+  code: z.string(),
+  alias: z.string(),
+  serviceTypeId: z.number(),
+  /** Null for a child-protection referral not yet addressed to a named service. */
+  partnerName: z.string().nullable(),
+  partnerContact: z.string().nullable(),
+  proposedOn: z.string(),
+  dueOn: z.string().nullable(),
+  /** Only when the client's consent to share with this partner allows it. */
+  legalName: z.string().nullable(),
+  phone: z.string().nullable(),
+  centreName: z.string(),
+});
+
+export const serviceTypeSchema = z.object({
+  id: z.number(),
+  code: z.string(),
+  group: z.enum(SERVICE_GROUPS),
+  nameVi: z.string(),
+  nameEn: z.string(),
+  active: z.boolean(),
+  used: z.number(),
+});
+export type ServiceType = z.infer<typeof serviceTypeSchema>;
+
+export const partnerSchema = z.object({
+  id: z.number(),
+  name: z.string(),
+  kind: z.enum(PARTNER_KINDS),
+  wardCode: z.number().nullable(),
+  contact: z.string().nullable(),
+  active: z.boolean(),
+});
+export type Partner = z.infer<typeof partnerSchema>;
+
+const nameField = z.string({ error: 'required' }).trim().min(2, { error: 'required' }).max(120, { error: 'tooLong' });
+
+export const careChannels = {
+  /** One visit, several services at once; a follow-up date makes a follow-up to do. */
+  'visits.record': channel({
+    input: recordVisitInputSchema,
+    output: z.object({ visitId: z.number() }),
+    access: 'clients.write',
+    audit: 'write',
+    errors: ['CLIENT_NOT_FOUND', 'CONSENT_REQUIRED', 'CASE_CLOSED', 'SERVICE_TYPE_NOT_FOUND', 'SERVICE_TYPE_INACTIVE', 'DATE_IN_FUTURE'],
+  }),
+  'referrals.create': channel({
+    input: createReferralInputSchema,
+    output: referralViewSchema,
+    access: 'clients.write',
+    audit: 'write',
+    errors: ['CLIENT_NOT_FOUND', 'PARTNER_NOT_FOUND', 'CONSENT_REQUIRED', 'CASE_CLOSED', 'SERVICE_TYPE_NOT_FOUND', 'SERVICE_TYPE_INACTIVE', 'CONSENT_TEXT_OUTDATED', 'CONSENT_GIVER_INVALID', 'DATE_IN_FUTURE'],
+  }),
+  /**
+   * Move a referral along (proposed → sent → received → completed / declined / lost). The app
+   * records that it was completed, never a result or a diagnosis.
+   */
+  'referrals.setStatus': channel({
+    input: z.object({ referralId: idSchema, status: z.enum(REFERRAL_STATUSES), on: isoDateSchema }).strict(),
+    output: referralViewSchema,
+    access: 'clients.write',
+    audit: 'write',
+    errors: ['REFERRAL_NOT_FOUND', 'REFERRAL_STATUS_INVALID', 'CASE_CLOSED', 'DATE_IN_FUTURE'],
+  }),
+  /** What the printable slip carries: code, alias, service, partner and date, unless consent allows more. */
+  'referrals.slip': channel({
+    input: z.object({ referralId: idSchema }).strict(),
+    output: slipSchema,
+    access: 'clients.write',
+    audit: 'write',
+    errors: ['REFERRAL_NOT_FOUND', 'CONSENT_REQUIRED'],
+  }),
+  /** Someone who will not register: counts services, not persons. */
+  'anonymous.record': channel({
+    input: z
+      .object({
+        contactOn: isoDateSchema,
+        ageBand: z.enum(AGE_BANDS, { error: 'required' }),
+        sex: z.enum(SEXES, { error: 'required' }),
+        place: z.enum(VISIT_PLACES, { error: 'required' }),
+        serviceTypeIds,
+      })
+      .strict(),
+    output: z.object({ contactId: z.number() }),
+    access: 'clients.write',
+    audit: 'write',
+    errors: ['SERVICE_TYPE_NOT_FOUND', 'SERVICE_TYPE_INACTIVE', 'DATE_IN_FUTURE'],
+  }),
+  'catalogue.list': channel({
+    input: z.object({}).strict(),
+    output: z.array(serviceTypeSchema),
+    access: 'session',
+    audit: 'read',
+    errors: [],
+  }),
+  /** Add a service type to a group, or rename one. Types are never deleted once used. */
+  'catalogue.save': channel({
+    input: z.object({ id: idSchema.nullable(), group: z.enum(SERVICE_GROUPS), nameVi: nameField, nameEn: nameField }).strict(),
+    output: serviceTypeSchema,
+    access: 'catalogue.manage',
+    audit: 'write',
+    errors: ['SERVICE_TYPE_NOT_FOUND'],
+  }),
+  'catalogue.setActive': channel({
+    input: z.object({ id: idSchema, active: z.boolean() }).strict(),
+    output: serviceTypeSchema,
+    access: 'catalogue.manage',
+    audit: 'write',
+    errors: ['SERVICE_TYPE_NOT_FOUND'],
+  }),
+  'partners.list': channel({
+    input: z.object({}).strict(),
+    output: z.array(partnerSchema),
+    access: 'session',
+    audit: 'read',
+    errors: [],
+  }),
+  'partners.save': channel({
+    input: z
+      .object({
+        id: idSchema.nullable(),
+        name: nameField,
+        kind: z.enum(PARTNER_KINDS, { error: 'required' }),
+        wardCode: wardCodeSchema.nullable(),
+        contact: z
+          .string()
+          .trim()
+          .max(200, { error: 'tooLong' })
+          .transform((value) => (value === '' ? null : value))
+          .nullable(),
+        active: z.boolean().default(true),
+      })
+      .strict(),
+    output: partnerSchema,
+    access: 'partners.manage',
+    audit: 'write',
+    errors: ['PARTNER_NOT_FOUND'],
+  }),
+  /** For managers: who looked at an identity that is not theirs, when, and why. */
+  'identityAccess.list': channel({
+    input: z.object({ from: isoDateSchema.optional(), to: isoDateSchema.optional() }).strict(),
+    output: z.array(
+      z.object({ id: z.number(), at: z.string(), userName: z.string().nullable(), clientId: z.number(), clientCode: z.string().nullable(), reason: z.string() }),
+    ),
+    access: 'access.review',
+    audit: 'read',
+    errors: [],
+  }),
+} as const;

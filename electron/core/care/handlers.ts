@@ -1,0 +1,318 @@
+import { REFERRAL_NEXT, type ReferralStatus, type ServiceGroup } from '../../contract/vocabulary.ts';
+import type { Partner, ServiceType } from '../../contract/care.ts';
+import { AppError } from '../app-error.ts';
+import { today } from '../clock.ts';
+import { localDayStart } from '../audit/trail.ts';
+import { recordConsent } from '../clients/consent.ts';
+import { referralView, referralsOf } from '../clients/page.ts';
+import { activeConsent, assertNotFuture, assertOpen, getClient, refreshClientSummary, requireConsent } from '../clients/records.ts';
+import type { HandlerContext, HandlerMap } from '../gate/types.ts';
+import { readSettings } from '../settings/centre-settings.ts';
+import type { Db } from '../users/accounts.ts';
+
+type CareChannels =
+  | 'visits.record'
+  | 'referrals.create'
+  | 'referrals.setStatus'
+  | 'referrals.slip'
+  | 'anonymous.record'
+  | 'catalogue.list'
+  | 'catalogue.save'
+  | 'catalogue.setActive'
+  | 'partners.list'
+  | 'partners.save'
+  | 'identityAccess.list';
+
+async function assertServiceTypes(db: Db, ids: readonly number[]): Promise<void> {
+  const rows = await db.selectFrom('service_type').select(['id', 'active']).where('id', 'in', ids).execute();
+  if (rows.length !== ids.length) throw new AppError('SERVICE_TYPE_NOT_FOUND');
+  if (rows.some((row) => row.active !== 1)) throw new AppError('SERVICE_TYPE_INACTIVE');
+}
+
+async function serviceType(db: Db, id: number): Promise<ServiceType> {
+  const row = await db.selectFrom('service_type').selectAll().where('id', '=', id).executeTakeFirst();
+  if (!row) throw new AppError('SERVICE_TYPE_NOT_FOUND');
+  const used = await db
+    .selectNoFrom((eb) => [
+      eb.selectFrom('service').select((s) => s.fn.countAll<number>().as('n')).where('service_type_id', '=', id).as('services'),
+      eb.selectFrom('anonymous_service').select((s) => s.fn.countAll<number>().as('n')).where('service_type_id', '=', id).as('anonymous'),
+      eb.selectFrom('referral').select((s) => s.fn.countAll<number>().as('n')).where('service_type_id', '=', id).as('referrals'),
+    ])
+    .executeTakeFirstOrThrow();
+  return {
+    id: row.id,
+    code: row.code,
+    group: row.service_group as ServiceGroup,
+    nameVi: row.name_vi,
+    nameEn: row.name_en,
+    active: row.active === 1,
+    used: Number(used.services) + Number(used.anonymous) + Number(used.referrals),
+  };
+}
+
+async function partnerView(db: Db, id: number): Promise<Partner> {
+  const row = await db.selectFrom('partner').selectAll().where('id', '=', id).executeTakeFirst();
+  if (!row) throw new AppError('PARTNER_NOT_FOUND');
+  return { id: row.id, name: row.name, kind: row.kind as Partner['kind'], wardCode: row.ward_code, contact: row.contact, active: row.active === 1 };
+}
+
+async function referralFor(ctx: HandlerContext, referralId: number) {
+  const row = await ctx.db.selectFrom('referral').selectAll().where('id', '=', referralId).executeTakeFirst();
+  if (!row) throw new AppError('REFERRAL_NOT_FOUND');
+  return row;
+}
+
+async function viewReferral(ctx: HandlerContext, clientId: number, referralId: number) {
+  const client = await getClient(ctx.db, clientId);
+  const restricted = client.assigned_worker_id === ctx.requireSession().id || ctx.core.revealedClients.has(clientId);
+  const row = (await referralsOf(ctx.db, clientId)).find((referral) => referral.id === referralId);
+  if (!row) throw new AppError('REFERRAL_NOT_FOUND');
+  return referralView(row, restricted, today(ctx.core.clock));
+}
+
+const STATUS_DATE: Record<Exclude<ReferralStatus, 'proposed'>, 'sent_on' | 'received_on' | 'completed_on' | 'declined_on' | 'lost_on'> = {
+  sent: 'sent_on',
+  received: 'received_on',
+  completed: 'completed_on',
+  declined: 'declined_on',
+  lost: 'lost_on',
+};
+
+export const careHandlers: Pick<HandlerMap, CareChannels> = {
+  /** One visit, several services; it settles the follow-ups that were due, and may set the next. */
+  'visits.record': async (input, ctx) => {
+    const session = ctx.requireSession();
+    const todayDate = today(ctx.core.clock);
+    const client = await getClient(ctx.db, input.clientId);
+    ctx.note({ targetType: 'client', targetId: client.id, detail: { services: input.serviceTypeIds.length } });
+    assertOpen(client);
+    await requireConsent(ctx.db, client.id, 'case_record', todayDate);
+    assertNotFuture(input.visitOn, todayDate);
+    await assertServiceTypes(ctx.db, input.serviceTypeIds);
+    const { id: visitId } = await ctx.db
+      .insertInto('visit')
+      .values({
+        client_id: client.id,
+        visit_on: input.visitOn,
+        place: input.place,
+        outcome: input.outcome,
+        note: input.note,
+        worker_id: session.id,
+        recorded_at: ctx.core.nowIso(),
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    await ctx.db
+      .insertInto('service')
+      .values(input.serviceTypeIds.map((typeId) => ({ visit_id: visitId, client_id: client.id, service_type_id: typeId, service_on: input.visitOn, worker_id: session.id })))
+      .execute();
+    await ctx.db
+      .updateTable('follow_up')
+      .set({ done_on: input.visitOn })
+      .where('client_id', '=', client.id)
+      .where('done_on', 'is', null)
+      .where('due_on', '<=', input.nextFollowUpOn ?? '9999-12-31')
+      .execute();
+    if (input.nextFollowUpOn) {
+      await ctx.db
+        .insertInto('follow_up')
+        .values({ client_id: client.id, due_on: input.nextFollowUpOn, done_on: null, visit_id: visitId, created_by: session.id })
+        .execute();
+    }
+    await refreshClientSummary(ctx.db, client.id);
+    return { visitId };
+  },
+
+  /** A referral needs the client's consent to share with that partner (recordable here). */
+  'referrals.create': async (input, ctx) => {
+    const session = ctx.requireSession();
+    const todayDate = today(ctx.core.clock);
+    const client = await getClient(ctx.db, input.clientId);
+    ctx.note({ targetType: 'client', targetId: client.id });
+    assertOpen(client);
+    await requireConsent(ctx.db, client.id, 'case_record', todayDate);
+    assertNotFuture(input.proposedOn, todayDate);
+    await assertServiceTypes(ctx.db, [input.serviceTypeId]);
+    const partner = await partnerView(ctx.db, input.partnerId);
+    if (!partner.active) throw new AppError('PARTNER_NOT_FOUND');
+    let consent = await activeConsent(ctx.db, client.id, 'share_partner', todayDate, partner.id);
+    if (!consent && input.shareConsent) {
+      await recordConsent(ctx.db, {
+        clientId: client.id,
+        purpose: 'share_partner',
+        partnerId: partner.id,
+        scope: [],
+        input: input.shareConsent,
+        childPath: client.child_path === 1,
+        recordedBy: session.id,
+        at: ctx.core.nowIso(),
+        today: todayDate,
+      });
+      consent = await activeConsent(ctx.db, client.id, 'share_partner', todayDate, partner.id);
+    }
+    if (!consent) throw new AppError('CONSENT_REQUIRED');
+    const { id } = await ctx.db
+      .insertInto('referral')
+      .values({
+        client_id: client.id,
+        partner_id: partner.id,
+        service_type_id: input.serviceTypeId,
+        consent_id: consent.id,
+        status: 'proposed',
+        proposed_on: input.proposedOn,
+        due_on: input.dueOn,
+        note: input.note,
+        created_by: session.id,
+        created_at: ctx.core.nowIso(),
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    ctx.note({ detail: { referralId: id } });
+    await refreshClientSummary(ctx.db, client.id);
+    return viewReferral(ctx, client.id, id);
+  },
+
+  'referrals.setStatus': async (input, ctx) => {
+    const todayDate = today(ctx.core.clock);
+    const referral = await referralFor(ctx, input.referralId);
+    const client = await getClient(ctx.db, referral.client_id);
+    ctx.note({ targetType: 'client', targetId: client.id, detail: { referralId: referral.id, status: input.status } });
+    assertOpen(client);
+    const allowed = REFERRAL_NEXT[referral.status as ReferralStatus] ?? [];
+    if (input.status === 'proposed' || !allowed.includes(input.status)) throw new AppError('REFERRAL_STATUS_INVALID');
+    assertNotFuture(input.on, todayDate);
+    if (input.on < referral.proposed_on) throw new AppError('REFERRAL_STATUS_INVALID');
+    await ctx.db
+      .updateTable('referral')
+      .set({ status: input.status, [STATUS_DATE[input.status]]: input.on })
+      .where('id', '=', referral.id)
+      .execute();
+    await refreshClientSummary(ctx.db, client.id);
+    return viewReferral(ctx, client.id, referral.id);
+  },
+
+  /** The slip carries code, alias, service, partner and date; the legal name or phone only if consent allows. */
+  'referrals.slip': async (input, ctx) => {
+    const todayDate = today(ctx.core.clock);
+    const referral = await referralFor(ctx, input.referralId);
+    const client = await getClient(ctx.db, referral.client_id);
+    ctx.note({ targetType: 'client', targetId: client.id, detail: { referralId: referral.id } });
+    const partner = referral.partner_id === null ? null : await partnerView(ctx.db, referral.partner_id);
+    // Child protection is a duty of the centre, addressed before any partner is named.
+    const consent = partner ? await activeConsent(ctx.db, client.id, 'share_partner', todayDate, partner.id) : undefined;
+    if (partner && !consent) throw new AppError('CONSENT_REQUIRED');
+    const scope = consent?.scope ? (JSON.parse(consent.scope) as string[]) : [];
+    const identity = scope.length
+      ? await ctx.db.selectFrom('client_identity').select(['legal_name', 'phone']).where('client_id', '=', client.id).executeTakeFirst()
+      : undefined;
+    const phoneAllowed = scope.includes('phone') && (await activeConsent(ctx.db, client.id, 'contact', todayDate)) !== undefined;
+    return {
+      code: client.code,
+      alias: client.alias,
+      serviceTypeId: referral.service_type_id,
+      partnerName: partner?.name ?? null,
+      partnerContact: partner?.contact ?? null,
+      proposedOn: referral.proposed_on,
+      dueOn: referral.due_on,
+      legalName: scope.includes('legal_name') ? (identity?.legal_name ?? null) : null,
+      phone: phoneAllowed ? (identity?.phone ?? null) : null,
+      centreName: (await readSettings(ctx.db)).centreName,
+    };
+  },
+
+  /** Someone who will not register is served all the same: services are counted, not the person. */
+  'anonymous.record': async (input, ctx) => {
+    const session = ctx.requireSession();
+    assertNotFuture(input.contactOn, today(ctx.core.clock));
+    await assertServiceTypes(ctx.db, input.serviceTypeIds);
+    const { id } = await ctx.db
+      .insertInto('anonymous_contact')
+      .values({
+        contact_on: input.contactOn,
+        age_band: input.ageBand,
+        sex: input.sex,
+        place: input.place,
+        origin: 'walk_in',
+        worker_id: session.id,
+        recorded_at: ctx.core.nowIso(),
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    await ctx.db
+      .insertInto('anonymous_service')
+      .values(input.serviceTypeIds.map((typeId) => ({ contact_id: id, service_type_id: typeId })))
+      .execute();
+    ctx.note({ targetType: 'anonymous_contact', targetId: id, detail: { services: input.serviceTypeIds.length } });
+    return { contactId: id };
+  },
+
+  'catalogue.list': async (_input, { db }) => {
+    const ids = await db.selectFrom('service_type').select('id').orderBy('sort_order').orderBy('id').execute();
+    return Promise.all(ids.map((row) => serviceType(db, row.id)));
+  },
+
+  'catalogue.save': async (input, ctx) => {
+    const { db } = ctx;
+    if (input.id === null) {
+      const last = await db.selectFrom('service_type').select((eb) => eb.fn.max('sort_order').as('max')).executeTakeFirst();
+      const { id } = await db
+        .insertInto('service_type')
+        .values({
+          code: `custom_${Date.now().toString(36)}_${Math.floor(Math.random() * 1e6).toString(36)}`,
+          service_group: input.group,
+          name_vi: input.nameVi,
+          name_en: input.nameEn,
+          active: 1,
+          sort_order: Number(last?.max ?? 0) + 10,
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      ctx.note({ targetType: 'service_type', targetId: id, detail: { group: input.group } });
+      return serviceType(db, id);
+    }
+    const current = await serviceType(db, input.id);
+    // A type in use keeps its group: moving it would rewrite past reports.
+    const group = current.used > 0 ? current.group : input.group;
+    await db.updateTable('service_type').set({ name_vi: input.nameVi, name_en: input.nameEn, service_group: group }).where('id', '=', input.id).execute();
+    ctx.note({ targetType: 'service_type', targetId: input.id, detail: { group } });
+    return serviceType(db, input.id);
+  },
+
+  'catalogue.setActive': async (input, ctx) => {
+    await serviceType(ctx.db, input.id);
+    await ctx.db.updateTable('service_type').set({ active: input.active ? 1 : 0 }).where('id', '=', input.id).execute();
+    ctx.note({ targetType: 'service_type', targetId: input.id, detail: { active: input.active } });
+    return serviceType(ctx.db, input.id);
+  },
+
+  'partners.list': async (_input, { db }) => {
+    const ids = await db.selectFrom('partner').select('id').orderBy('active', 'desc').orderBy('name').execute();
+    return Promise.all(ids.map((row) => partnerView(db, row.id)));
+  },
+
+  'partners.save': async (input, ctx) => {
+    const values = { name: input.name, kind: input.kind, ward_code: input.wardCode, contact: input.contact, active: input.active ? 1 : 0 };
+    let id = input.id;
+    if (id === null) {
+      ({ id } = await ctx.db.insertInto('partner').values({ ...values, created_at: ctx.core.nowIso() }).returning('id').executeTakeFirstOrThrow());
+    } else {
+      await partnerView(ctx.db, id);
+      await ctx.db.updateTable('partner').set(values).where('id', '=', id).execute();
+    }
+    ctx.note({ targetType: 'partner', targetId: id, detail: { kind: input.kind, active: input.active } });
+    return partnerView(ctx.db, id);
+  },
+
+  'identityAccess.list': async (input, { db }) => {
+    let query = db
+      .selectFrom('identity_access')
+      .leftJoin('user', 'user.id', 'identity_access.user_id')
+      .leftJoin('client', 'client.id', 'identity_access.client_id')
+      .select(['identity_access.id', 'identity_access.at', 'user.display_name', 'identity_access.client_id', 'client.code', 'identity_access.reason']);
+    if (input.from) query = query.where('identity_access.at', '>=', localDayStart(input.from));
+    if (input.to) query = query.where('identity_access.at', '<', localDayStart(input.to, 1));
+    const rows = await query.orderBy('identity_access.id', 'desc').limit(500).execute();
+    return rows.map((row) => ({ id: row.id, at: row.at, userName: row.display_name, clientId: row.client_id, clientCode: row.code, reason: row.reason }));
+  },
+};
+

@@ -1,0 +1,59 @@
+import { CONSENT_TEXTS, currentConsentText, type ConsentTextVersion } from '../../contract/consent-texts.ts';
+import type { ConsentInput } from '../../contract/clients.ts';
+import { DEFAULT_CONSENT_MONTHS, type ConsentPurpose } from '../../contract/vocabulary.ts';
+import { AppError } from '../app-error.ts';
+import { addToDate } from '../clock.ts';
+import type { Db } from '../users/accounts.ts';
+import { assertNotFuture } from './records.ts';
+
+/**
+ * Record one consent in the ledger. Core chooses the text (the current version for the purpose
+ * and for an adult or a child) and stores exactly what was shown; the screen must have shown
+ * that same version. A child's consent is given by a guardian or the child-protection officer.
+ */
+export async function recordConsent(
+  db: Db,
+  args: {
+    clientId: number;
+    purpose: ConsentPurpose;
+    partnerId: number | null;
+    scope: string[];
+    input: ConsentInput;
+    childPath: boolean;
+    recordedBy: number;
+    at: string;
+    today: string;
+    replacesId?: number | null;
+  },
+): Promise<number> {
+  const { input } = args;
+  const version: ConsentTextVersion = currentConsentText(args.purpose, args.childPath ? 'child' : 'adult');
+  if (input.textVersion !== version) throw new AppError('CONSENT_TEXT_OUTDATED');
+  const giverAllowed = args.childPath ? input.givenBy !== 'client' : input.givenBy === 'client';
+  if (!giverAllowed) throw new AppError('CONSENT_GIVER_INVALID');
+  assertNotFuture(input.givenOn, args.today);
+  const expiresOn = input.expiresOn ?? addToDate(input.givenOn, { months: DEFAULT_CONSENT_MONTHS });
+  if (expiresOn <= input.givenOn) throw new AppError('VALIDATION', { issues: [{ path: 'consent.expiresOn', message: 'invalid' }] });
+  const inserted = await db
+    .insertInto('consent')
+    .values({
+      client_id: args.clientId,
+      purpose: args.purpose,
+      partner_id: args.partnerId,
+      method: input.method,
+      given_by: input.givenBy,
+      witness: input.method === 'verbal_witnessed' ? (input.witness ?? null) : null,
+      scope: args.scope.length ? JSON.stringify(args.scope) : null,
+      text_version: version,
+      text_language: input.language,
+      text_shown: CONSENT_TEXTS[version][input.language],
+      given_on: input.givenOn,
+      expires_on: expiresOn,
+      recorded_by: args.recordedBy,
+      recorded_at: args.at,
+      replaces_id: args.replacesId ?? null,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return inserted.id;
+}

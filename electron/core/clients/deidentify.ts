@@ -1,0 +1,41 @@
+import { ageBandOf } from '../../contract/vocabulary.ts';
+import type { Db } from '../users/accounts.ts';
+
+/**
+ * De-identify a client after she withdraws case-record consent: each visit becomes an
+ * anonymous contact (date, age band, sex, place, services), and everything else about her is
+ * deleted: identity, notes, contact details, consents, referrals, follow-ups, case events.
+ * `secure_delete` overwrites the deleted content; the caller checkpoints the log after commit,
+ * so none of it stays in the database file or its WAL.
+ */
+export async function deidentifyClient(db: Db, clientId: number, at: string): Promise<{ anonymousContacts: number }> {
+  const client = await db.selectFrom('client').select(['birth_year', 'sex']).where('id', '=', clientId).executeTakeFirstOrThrow();
+  const visits = await db.selectFrom('visit').select(['id', 'visit_on', 'place']).where('client_id', '=', clientId).execute();
+  for (const visit of visits) {
+    const { id: contactId } = await db
+      .insertInto('anonymous_contact')
+      .values({
+        contact_on: visit.visit_on,
+        age_band: ageBandOf(client.birth_year, new Date(`${visit.visit_on}T12:00:00`)),
+        sex: client.sex,
+        place: visit.place,
+        origin: 'deidentified',
+        worker_id: null,
+        recorded_at: at,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    const services = await db.selectFrom('service').select('service_type_id').where('visit_id', '=', visit.id).execute();
+    if (services.length) {
+      await db
+        .insertInto('anonymous_service')
+        .values(services.map((service) => ({ contact_id: contactId, service_type_id: service.service_type_id })))
+        .execute();
+    }
+  }
+  for (const table of ['service', 'follow_up', 'referral', 'visit', 'consent', 'case_event', 'identity_access', 'client_identity'] as const) {
+    await db.deleteFrom(table).where('client_id', '=', clientId).execute();
+  }
+  await db.deleteFrom('client').where('id', '=', clientId).execute();
+  return { anonymousContacts: visits.length };
+}

@@ -1,0 +1,218 @@
+import { normalizeCode } from '../../contract/client-code.ts';
+import type { IdentityView } from '../../contract/clients.ts';
+import { foldForSearch } from '../../contract/text.ts';
+import { AppError } from '../app-error.ts';
+import { today } from '../clock.ts';
+import type { HandlerContext, HandlerMap } from '../gate/types.ts';
+import type { Db } from '../users/accounts.ts';
+import { recordConsent } from './consent.ts';
+import { deidentifyClient } from './deidentify.ts';
+import { listClients } from './list.ts';
+import { clientPage } from './page.ts';
+import { activeConsent, assertNotFuture, assertOpen, getClient, isAssignedTo, requireConsent } from './records.ts';
+import { identityRow, isEmptyIdentity, registerClient } from './register.ts';
+
+type ClientChannels =
+  | 'clients.checkCode'
+  | 'clients.register'
+  | 'clients.list'
+  | 'clients.get'
+  | 'clients.identity'
+  | 'clients.updateIdentity'
+  | 'clients.update'
+  | 'clients.close'
+  | 'clients.reopen'
+  | 'consent.record'
+  | 'consent.renew'
+  | 'consent.withdraw';
+
+async function identityView(db: Db, clientId: number, todayDate: string): Promise<IdentityView> {
+  const row = await db.selectFrom('client_identity').selectAll().where('client_id', '=', clientId).executeTakeFirst();
+  return {
+    legalName: row?.legal_name ?? null,
+    phone: row?.phone ?? null,
+    idNumber: row?.id_number ?? null,
+    address: row?.address ?? null,
+    contactConsent: (await activeConsent(db, clientId, 'contact', todayDate)) !== undefined,
+  };
+}
+
+function stamp(ctx: HandlerContext) {
+  return { userId: ctx.requireSession().id, at: ctx.core.nowIso(), today: today(ctx.core.clock) };
+}
+
+export const clientsHandlers: Pick<HandlerMap, ClientChannels> = {
+  'clients.checkCode': async (input, { db }) => {
+    const row = await db.selectFrom('client').select('id').where('code', '=', normalizeCode(input.code)).executeTakeFirst();
+    return { exists: row !== undefined, clientId: row?.id ?? null };
+  },
+
+  'clients.register': async (input, ctx) => {
+    const by = stamp(ctx);
+    const result = await registerClient(ctx.db, input, by);
+    ctx.note({ targetType: 'client', targetId: result.clientId, detail: { childPath: result.childPath } });
+    return result;
+  },
+
+  'clients.list': async (input, ctx) => listClients(ctx.db, input, ctx.requireSession().id, today(ctx.core.clock)),
+
+  'clients.get': async (input, ctx) => {
+    const session = ctx.requireSession();
+    return clientPage(ctx.db, input.clientId, { id: session.id, revealed: ctx.core.revealedClients.has(input.clientId) }, today(ctx.core.clock));
+  },
+
+  'clients.identity': async (input, ctx) => {
+    const session = ctx.requireSession();
+    const client = await getClient(ctx.db, input.clientId);
+    ctx.note({ targetType: 'client', targetId: client.id });
+    if (!isAssignedTo(client, session)) {
+      // Break the glass: someone else's client. The reason is kept (in the encrypted database,
+      // not in the audit detail) and listed for managers.
+      if (!input.reason) throw new AppError('REASON_REQUIRED');
+      await ctx.db
+        .insertInto('identity_access')
+        .values({ client_id: client.id, user_id: session.id, reason: input.reason, at: ctx.core.nowIso() })
+        .execute();
+      ctx.note({ detail: { brokeGlass: true } });
+      ctx.onCommitted(() => {
+        ctx.core.revealedClients.add(client.id);
+      });
+    }
+    return identityView(ctx.db, client.id, today(ctx.core.clock));
+  },
+
+  'clients.updateIdentity': async (input, ctx) => {
+    const by = stamp(ctx);
+    const client = await getClient(ctx.db, input.clientId);
+    ctx.note({ targetType: 'client', targetId: client.id });
+    if (!isAssignedTo(client, ctx.requireSession())) throw new AppError('NOT_ASSIGNED');
+    assertOpen(client);
+    await requireConsent(ctx.db, client.id, 'case_record', by.today);
+    if (input.identity.phone) await requireConsent(ctx.db, client.id, 'contact', by.today);
+    await ctx.db.deleteFrom('client_identity').where('client_id', '=', client.id).execute();
+    if (!isEmptyIdentity(input.identity)) {
+      await ctx.db
+        .insertInto('client_identity')
+        .values({ client_id: client.id, ...identityRow(input.identity), updated_at: by.at, updated_by: by.userId })
+        .execute();
+    }
+    return identityView(ctx.db, client.id, by.today);
+  },
+
+  'clients.update': async (input, ctx) => {
+    const by = stamp(ctx);
+    const client = await getClient(ctx.db, input.clientId);
+    ctx.note({ targetType: 'client', targetId: client.id });
+    assertOpen(client);
+    await requireConsent(ctx.db, client.id, 'case_record', by.today);
+    await ctx.db
+      .updateTable('client')
+      .set({
+        alias: input.alias,
+        alias_folded: foldForSearch(input.alias),
+        ward_code: input.wardCode,
+        province_code: input.provinceCode,
+        work_setting: input.workSetting,
+      })
+      .where('id', '=', client.id)
+      .execute();
+    return {};
+  },
+
+  'clients.close': async (input, ctx) => {
+    const by = stamp(ctx);
+    const client = await getClient(ctx.db, input.clientId);
+    ctx.note({ targetType: 'client', targetId: client.id, detail: { reason: input.reason } });
+    assertOpen(client);
+    assertNotFuture(input.on, by.today);
+    await ctx.db.updateTable('client').set({ status: 'closed' }).where('id', '=', client.id).execute();
+    await ctx.db
+      .insertInto('case_event')
+      .values({ client_id: client.id, kind: 'closed', reason: input.reason, worker_id: client.assigned_worker_id, on_date: input.on, by_user: by.userId, at: by.at })
+      .execute();
+    return {};
+  },
+
+  'clients.reopen': async (input, ctx) => {
+    const by = stamp(ctx);
+    const client = await getClient(ctx.db, input.clientId);
+    ctx.note({ targetType: 'client', targetId: client.id });
+    if (client.status === 'open') return {};
+    assertNotFuture(input.on, by.today);
+    await requireConsent(ctx.db, client.id, 'case_record', by.today);
+    await ctx.db.updateTable('client').set({ status: 'open' }).where('id', '=', client.id).execute();
+    await ctx.db
+      .insertInto('case_event')
+      .values({ client_id: client.id, kind: 'reopened', reason: null, worker_id: client.assigned_worker_id, on_date: input.on, by_user: by.userId, at: by.at })
+      .execute();
+    return {};
+  },
+
+  'consent.record': async (input, ctx) => {
+    const by = stamp(ctx);
+    const client = await getClient(ctx.db, input.clientId);
+    ctx.note({ targetType: 'client', targetId: client.id, detail: { purpose: input.purpose } });
+    if (input.purpose !== 'case_record') await requireConsent(ctx.db, client.id, 'case_record', by.today);
+    if (input.partnerId !== null) {
+      const partner = await ctx.db.selectFrom('partner').select('id').where('id', '=', input.partnerId).executeTakeFirst();
+      if (!partner) throw new AppError('PARTNER_NOT_FOUND');
+    }
+    const consentId = await recordConsent(ctx.db, {
+      clientId: client.id,
+      purpose: input.purpose,
+      partnerId: input.partnerId,
+      scope: input.purpose === 'share_partner' ? input.scope : [],
+      input: input.consent,
+      childPath: client.child_path === 1,
+      recordedBy: by.userId,
+      at: by.at,
+      today: by.today,
+    });
+    return { consentId };
+  },
+
+  'consent.renew': async (input, ctx) => {
+    const by = stamp(ctx);
+    const previous = await ctx.db.selectFrom('consent').selectAll().where('id', '=', input.consentId).executeTakeFirst();
+    if (!previous) throw new AppError('CONSENT_NOT_FOUND');
+    const client = await getClient(ctx.db, previous.client_id);
+    ctx.note({ targetType: 'client', targetId: client.id, detail: { purpose: previous.purpose } });
+    const consentId = await recordConsent(ctx.db, {
+      clientId: client.id,
+      purpose: previous.purpose as 'case_record',
+      partnerId: previous.partner_id,
+      scope: previous.scope ? (JSON.parse(previous.scope) as string[]) : [],
+      input: input.consent,
+      childPath: client.child_path === 1,
+      recordedBy: by.userId,
+      at: by.at,
+      today: by.today,
+      replacesId: previous.id,
+    });
+    return { consentId };
+  },
+
+  'consent.withdraw': async (input, ctx) => {
+    const by = stamp(ctx);
+    const consent = await ctx.db.selectFrom('consent').selectAll().where('id', '=', input.consentId).executeTakeFirst();
+    if (!consent || consent.withdrawn_on) throw new AppError('CONSENT_NOT_FOUND');
+    assertNotFuture(input.on, by.today);
+    ctx.note({ targetType: 'client', targetId: consent.client_id, detail: { purpose: consent.purpose } });
+    if (consent.purpose === 'case_record') {
+      const { anonymousContacts } = await deidentifyClient(ctx.db, consent.client_id, by.at);
+      ctx.note({ detail: { purpose: consent.purpose, deidentified: true, anonymousContacts } });
+      // Push the erased pages out of the write-ahead log once the change is committed.
+      ctx.onCommitted(() => {
+        ctx.core.vault.sqlite.pragma('wal_checkpoint(TRUNCATE)');
+        ctx.core.revealedClients.delete(consent.client_id);
+      });
+      return { deidentified: true };
+    }
+    await ctx.db.updateTable('consent').set({ withdrawn_on: input.on, withdrawn_by: by.userId }).where('client_id', '=', consent.client_id).where('purpose', '=', consent.purpose).where('withdrawn_on', 'is', null).where((eb) => (consent.partner_id === null ? eb('partner_id', 'is', null) : eb('partner_id', '=', consent.partner_id))).execute();
+    // Without consent to be contacted, the phone number goes.
+    if (consent.purpose === 'contact') {
+      await ctx.db.updateTable('client_identity').set({ phone: null }).where('client_id', '=', consent.client_id).execute();
+    }
+    return { deidentified: false };
+  },
+};

@@ -1,0 +1,159 @@
+import type { ClientPage, ConsentView, ReferralView } from '../../contract/clients.ts';
+import { ageBandOf, OPEN_REFERRAL_STATUSES, type ReferralStatus } from '../../contract/vocabulary.ts';
+import { addToDate } from '../clock.ts';
+import type { ConsentRow, ReferralRow } from '../db/schema.ts';
+import type { Db } from '../users/accounts.ts';
+import { getClient } from './records.ts';
+
+/** Consents expiring within this many days are flagged. */
+export const CONSENT_EXPIRY_WARNING_DAYS = 30;
+
+export function consentState(consent: ConsentRow, replaced: boolean, today: string): ConsentView['state'] {
+  if (consent.withdrawn_on) return 'withdrawn';
+  if (replaced) return 'replaced';
+  if (consent.expires_on < today) return 'expired';
+  if (consent.expires_on <= addToDate(today, { days: CONSENT_EXPIRY_WARNING_DAYS })) return 'expiring';
+  return 'active';
+}
+
+export function referralView(row: ReferralRow & { partner_name: string | null }, restrictedVisible: boolean, today: string): ReferralView {
+  const open = OPEN_REFERRAL_STATUSES.includes(row.status as ReferralStatus);
+  return {
+    id: row.id,
+    partnerId: row.partner_id,
+    partnerName: row.partner_name,
+    serviceTypeId: row.service_type_id,
+    status: row.status as ReferralStatus,
+    proposedOn: row.proposed_on,
+    sentOn: row.sent_on,
+    receivedOn: row.received_on,
+    completedOn: row.completed_on,
+    declinedOn: row.declined_on,
+    lostOn: row.lost_on,
+    dueOn: row.due_on,
+    overdue: open && row.due_on !== null && row.due_on < today,
+    note: restrictedVisible ? row.note : null,
+    hasNote: row.note !== null,
+  };
+}
+
+export async function referralsOf(db: Db, clientId: number) {
+  return db
+    .selectFrom('referral')
+    .leftJoin('partner', 'partner.id', 'referral.partner_id')
+    .selectAll('referral')
+    .select('partner.name as partner_name')
+    .where('referral.client_id', '=', clientId)
+    .orderBy('referral.proposed_on', 'desc')
+    .orderBy('referral.id', 'desc')
+    .execute();
+}
+
+/**
+ * Everything the client page shows, in one read. Restricted parts (notes) only for the assigned
+ * worker or someone who stated a reason this session; identity has its own channel.
+ */
+export async function clientPage(db: Db, clientId: number, viewer: { id: number; revealed: boolean }, today: string): Promise<ClientPage> {
+  const client = await getClient(db, clientId);
+  const isMine = client.assigned_worker_id === viewer.id;
+  const restrictedVisible = isMine || viewer.revealed;
+  const worker = client.assigned_worker_id
+    ? await db.selectFrom('user').select('display_name').where('id', '=', client.assigned_worker_id).executeTakeFirst()
+    : undefined;
+
+  const consentRows = await db
+    .selectFrom('consent')
+    .leftJoin('partner', 'partner.id', 'consent.partner_id')
+    .leftJoin('user', 'user.id', 'consent.recorded_by')
+    .selectAll('consent')
+    .select(['partner.name as partner_name', 'user.display_name as recorder_name'])
+    .where('consent.client_id', '=', clientId)
+    .orderBy('consent.id', 'desc')
+    .execute();
+  const replacedIds = new Set(consentRows.map((row) => row.replaces_id).filter((id): id is number => id !== null));
+  // The latest of each kind is in force; earlier ones of the same kind count as replaced.
+  const seenKinds = new Set<string>();
+  const consents: ConsentView[] = consentRows.map((row) => {
+    const kind = `${row.purpose}:${row.partner_id ?? ''}`;
+    const replaced = replacedIds.has(row.id) || seenKinds.has(kind);
+    seenKinds.add(kind);
+    return {
+      id: row.id,
+      purpose: row.purpose as ConsentView['purpose'],
+      partnerId: row.partner_id,
+      partnerName: row.partner_name,
+      method: row.method as ConsentView['method'],
+      givenBy: row.given_by as ConsentView['givenBy'],
+      witness: row.witness,
+      textVersion: row.text_version,
+      textLanguage: row.text_language,
+      textShown: row.text_shown,
+      scope: row.scope ? (JSON.parse(row.scope) as string[]) : [],
+      givenOn: row.given_on,
+      expiresOn: row.expires_on,
+      withdrawnOn: row.withdrawn_on,
+      recordedByName: row.recorder_name,
+      state: consentState(row, replaced, today),
+    };
+  });
+
+  const visitRows = await db
+    .selectFrom('visit')
+    .leftJoin('user', 'user.id', 'visit.worker_id')
+    .selectAll('visit')
+    .select('user.display_name as worker_name')
+    .where('visit.client_id', '=', clientId)
+    .orderBy('visit.visit_on', 'desc')
+    .orderBy('visit.id', 'desc')
+    .execute();
+  const services = await db.selectFrom('service').select(['visit_id', 'service_type_id']).where('client_id', '=', clientId).execute();
+  const visits = visitRows.map((row) => ({
+    id: row.id,
+    visitOn: row.visit_on,
+    place: row.place as ClientPage['visits'][number]['place'],
+    outcome: row.outcome,
+    note: restrictedVisible ? row.note : null,
+    hasNote: row.note !== null,
+    workerName: row.worker_name,
+    serviceTypeIds: services.filter((service) => service.visit_id === row.id).map((service) => service.service_type_id),
+  }));
+
+  const referrals = (await referralsOf(db, clientId)).map((row) => referralView(row, restrictedVisible, today));
+  const events = await db.selectFrom('case_event').selectAll().where('client_id', '=', clientId).execute();
+
+  const timeline: ClientPage['timeline'] = [
+    ...visits.map((visit) => ({ kind: 'visit' as const, id: visit.id, on: visit.visitOn, summary: { place: visit.place, serviceTypeIds: visit.serviceTypeIds } })),
+    ...referrals.map((referral) => ({
+      kind: 'referral' as const,
+      id: referral.id,
+      on: referral.proposedOn,
+      summary: { status: referral.status, serviceTypeId: referral.serviceTypeId, partnerName: referral.partnerName },
+    })),
+    ...consents.map((consent) => ({ kind: 'consent' as const, id: consent.id, on: consent.withdrawnOn ?? consent.givenOn, summary: { purpose: consent.purpose, state: consent.state } })),
+    ...events.map((event) => ({ kind: 'case' as const, id: event.id, on: event.on_date, summary: { event: event.kind, reason: event.reason } })),
+  ].sort((a, b) => (a.on < b.on ? 1 : a.on > b.on ? -1 : b.id - a.id));
+
+  return {
+    id: client.id,
+    code: client.code,
+    alias: client.alias,
+    birthYear: client.birth_year,
+    ageBand: ageBandOf(client.birth_year, new Date(`${today}T12:00:00`)),
+    sex: client.sex as ClientPage['sex'],
+    wardCode: client.ward_code,
+    provinceCode: client.province_code,
+    workSetting: client.work_setting as ClientPage['workSetting'],
+    childPath: client.child_path === 1,
+    status: client.status,
+    assignedWorkerId: client.assigned_worker_id,
+    assignedWorkerName: worker?.display_name ?? null,
+    registeredOn: client.registered_on,
+    isMine,
+    restrictedVisible,
+    consents,
+    visits,
+    referrals,
+    nextFollowUpOn: client.next_follow_up_on,
+    timeline,
+  };
+}

@@ -1,0 +1,70 @@
+import { sql } from 'kysely';
+import { OPEN_REFERRAL_STATUSES, type ConsentPurpose } from '../../contract/vocabulary.ts';
+import { AppError } from '../app-error.ts';
+import type { ClientRow, ConsentRow } from '../db/schema.ts';
+import type { Session } from '../core.ts';
+import type { Db } from '../users/accounts.ts';
+
+/* Reading and keeping a client's record consistent; shared by the case-record handlers. */
+
+export async function getClient(db: Db, id: number): Promise<ClientRow> {
+  const client = await db.selectFrom('client').selectAll().where('id', '=', id).executeTakeFirst();
+  if (!client) throw new AppError('CLIENT_NOT_FOUND');
+  return client;
+}
+
+export function assertOpen(client: ClientRow): void {
+  if (client.status !== 'open') throw new AppError('CASE_CLOSED');
+}
+
+export function isAssignedTo(client: ClientRow, session: Session): boolean {
+  return client.assigned_worker_id === session.id;
+}
+
+/** The consent in force for a purpose (and partner), if any: the latest, not withdrawn, not expired. */
+export async function activeConsent(
+  db: Db,
+  clientId: number,
+  purpose: ConsentPurpose,
+  today: string,
+  partnerId: number | null = null,
+): Promise<ConsentRow | undefined> {
+  let query = db.selectFrom('consent').selectAll().where('client_id', '=', clientId).where('purpose', '=', purpose);
+  query = partnerId === null ? query.where('partner_id', 'is', null) : query.where('partner_id', '=', partnerId);
+  const latest = await query.orderBy('id', 'desc').limit(1).executeTakeFirst();
+  if (!latest || latest.withdrawn_on !== null || latest.expires_on < today) return undefined;
+  return latest;
+}
+
+/** No case-record consent in force, no writing to the record. */
+export async function requireConsent(
+  db: Db,
+  clientId: number,
+  purpose: ConsentPurpose,
+  today: string,
+  partnerId: number | null = null,
+): Promise<ConsentRow> {
+  const consent = await activeConsent(db, clientId, purpose, today, partnerId);
+  if (!consent) throw new AppError('CONSENT_REQUIRED');
+  return consent;
+}
+
+export function assertNotFuture(date: string, today: string): void {
+  if (date > today) throw new AppError('DATE_IN_FUTURE');
+}
+
+/**
+ * Recompute what the client list shows for one client (last contact, next follow-up, open
+ * referrals), so the list can sort and filter 100,000 clients on indexed columns.
+ */
+export async function refreshClientSummary(db: Db, clientId: number): Promise<void> {
+  await db
+    .updateTable('client')
+    .set({
+      last_contact_on: sql<string | null>`(select max(visit_on) from visit where client_id = ${clientId})`,
+      next_follow_up_on: sql<string | null>`(select min(due_on) from follow_up where client_id = ${clientId} and done_on is null)`,
+      open_referrals: sql<number>`(select count(*) from referral where client_id = ${clientId} and status in (${sql.join(OPEN_REFERRAL_STATUSES)}))`,
+    })
+    .where('id', '=', clientId)
+    .execute();
+}

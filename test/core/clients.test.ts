@@ -1,0 +1,360 @@
+import { describe, expect, it } from 'vitest';
+import { clientCode, currentConsentText } from '../../electron/contract/index.ts';
+import { ADMIN, consentNow, copyOfTemplate, loginAs, MANAGER, syntheticClient, TODAY, WORKER, type TestApp } from '../support/vault-fixture.ts';
+import { contentSnapshot } from '../support/db-snapshot.ts';
+import { containsText, vaultPlaintext } from '../support/decrypt.ts';
+
+async function asWorker() {
+  const app = await copyOfTemplate();
+  await loginAs(app, WORKER);
+  return app;
+}
+
+async function typeId(app: TestApp, code: string): Promise<number> {
+  const type = (await app.ok('catalogue.list', {})).find((row) => row.code === code);
+  if (!type) throw new Error(code);
+  return type.id;
+}
+
+describe('registration starts with consent', () => {
+  it('registers a client with a code built from repeatable facts, assigned to the worker, the case opened', async () => {
+    const app = await asWorker();
+    const input = syntheticClient({ motherName: 'Lan', fatherName: 'Hùng', birthYear: 1998, alias: 'Đặng Thị Thử' });
+    const registered = await app.ok('clients.register', input);
+    expect(registered).toMatchObject({ code: 'LAHU98-1', childPath: false });
+    expect(registered.code).toBe(clientCode({ motherName: 'Lan', fatherName: 'Hùng', birthYear: 1998, sex: 'female' }));
+    const page = await app.ok('clients.get', { clientId: registered.clientId });
+    expect(page).toMatchObject({ alias: 'Đặng Thị Thử', ageBand: '25_34', isMine: true, assignedWorkerId: app.template.ids.worker, status: 'open' });
+    expect(page.consents).toHaveLength(1);
+    expect(page.consents[0]).toMatchObject({ purpose: 'case_record', state: 'active', textVersion: 'case_record.adult.v1', expiresOn: '2027-11-28' });
+    expect(page.consents[0]?.textShown).toContain('Trung tâm xin phép lập hồ sơ');
+    expect(page.timeline.map((item) => item.kind)).toEqual(expect.arrayContaining(['consent', 'case']));
+    // The parts of the code are never stored.
+    const content = contentSnapshot(app);
+    expect(content).not.toContain('"Lan"');
+    expect(content).not.toContain('Hùng');
+  });
+
+  it('refuses a registration without consent, with an outdated text, or a verbal consent without a witness, and writes nothing', async () => {
+    const app = await asWorker();
+    const before = contentSnapshot(app);
+    // Other parts than the template's client, so no code collision hides the refusal under test.
+    const refused = (overrides = {}) => syntheticClient({ motherName: 'Từ', fatherName: 'Chối', ...overrides });
+    const { consent: _dropped, ...noConsent } = refused();
+    expect((await app.call('clients.register', noConsent as never)).ok).toBe(false);
+    expect(await app.call('clients.register', refused({ consent: consentNow('case_record', 'adult', { textVersion: 'case_record.child.v1' }) })))
+      .toEqual({ ok: false, error: { code: 'CONSENT_TEXT_OUTDATED' } });
+    const verbal = await app.call('clients.register', refused({ consent: consentNow('case_record', 'adult', { method: 'verbal_witnessed' }) }));
+    expect(verbal).toMatchObject({ ok: false, error: { code: 'VALIDATION', issues: [{ path: 'consent.witness', message: 'witnessRequired' }] } });
+    expect(await app.call('clients.register', refused({ consent: consentNow('case_record', 'adult', { givenOn: '2026-12-01' }) })))
+      .toEqual({ ok: false, error: { code: 'DATE_IN_FUTURE' } });
+    // A phone number needs consent to be contacted.
+    expect(await app.call('clients.register', refused({ identity: { legalName: null, phone: '0911 111 111', idNumber: null, address: null } })))
+      .toEqual({ ok: false, error: { code: 'CONSENT_REQUIRED' } });
+    expect(contentSnapshot(app)).toBe(before);
+  });
+
+  it('warns about an existing code and offers that record; a different person gets a suffix', async () => {
+    const app = await asWorker();
+    const existing = await app.ok('clients.checkCode', { code: 'thma95-1' });
+    expect(existing).toEqual({ exists: true, clientId: app.template.ids.client });
+    expect(await app.call('clients.register', syntheticClient())).toEqual({ ok: false, error: { code: 'CLIENT_CODE_EXISTS', clientId: app.template.ids.client } });
+    const second = await app.ok('clients.register', syntheticClient({ distinctFromExisting: true, alias: 'Người Khác' }));
+    expect(second.code).toBe('THMA95-1.2');
+    const third = await app.ok('clients.register', syntheticClient({ distinctFromExisting: true, alias: 'Người Thứ Ba' }));
+    expect(third.code).toBe('THMA95-1.3');
+  });
+});
+
+describe('the child-protection path', () => {
+  it('takes an under-18 through guardian consent and a required child-protection referral', async () => {
+    const app = await asWorker();
+    const child = syntheticClient({ motherName: 'Em', fatherName: 'Nhỏ', birthYear: 2011, alias: 'Bé Thử', consent: consentNow('case_record', 'child') });
+    expect(await app.call('clients.register', { ...child, consent: consentNow('case_record', 'child', { givenBy: 'client' }) }))
+      .toEqual({ ok: false, error: { code: 'CONSENT_GIVER_INVALID' } });
+    expect(await app.call('clients.register', { ...child, consent: consentNow('case_record', 'adult', { givenBy: 'guardian' }) }))
+      .toEqual({ ok: false, error: { code: 'CONSENT_TEXT_OUTDATED' } });
+    const registered = await app.ok('clients.register', child);
+    expect(registered.childPath).toBe(true);
+    const page = await app.ok('clients.get', { clientId: registered.clientId });
+    expect(page.ageBand).toBe('under_18');
+    expect(page.consents[0]).toMatchObject({ givenBy: 'guardian', textVersion: currentConsentText('case_record', 'child') });
+    expect(page.referrals).toHaveLength(1);
+    expect(page.referrals[0]).toMatchObject({ status: 'proposed', partnerId: null, dueOn: '2026-12-05' });
+    expect(page.referrals[0]?.serviceTypeId).toBe(await typeId(app, 'child_protection'));
+  });
+
+  it('asks whether someone turning 18 this year has had her birthday', async () => {
+    const app = await asWorker();
+    const eighteen = syntheticClient({ motherName: 'Mười', fatherName: 'Tám', birthYear: 2008 });
+    expect(await app.call('clients.register', eighteen)).toEqual({ ok: false, error: { code: 'AGE_UNCLEAR' } });
+    expect((await app.ok('clients.register', { ...eighteen, turned18: true })).childPath).toBe(false);
+    const notYet = { ...eighteen, motherName: 'Chưa', turned18: false, consent: consentNow('case_record', 'child') };
+    expect((await app.ok('clients.register', notYet)).childPath).toBe(true);
+  });
+});
+
+describe('every write needs the consent for it', () => {
+  it('refuses visits, edits, identity and referrals once case-record consent has expired, until it is renewed', async () => {
+    const app = await asWorker();
+    const id = app.template.ids.client;
+    app.clock.advance(366 * 24 * 3600 * 1000);
+    const later = '2027-11-29';
+    const refused = { ok: false, error: { code: 'CONSENT_REQUIRED' } };
+    const before = contentSnapshot(app);
+    expect(await app.call('visits.record', { clientId: id, visitOn: later, place: 'centre', serviceTypeIds: [1] })).toEqual(refused);
+    expect(await app.call('clients.update', { clientId: id, alias: 'Đổi', wardCode: null, provinceCode: null, workSetting: null })).toEqual(refused);
+    expect(await app.call('clients.updateIdentity', { clientId: id, identity: { legalName: 'Tên Mới Thử', phone: null, idNumber: null, address: null } })).toEqual(refused);
+    expect(await app.call('referrals.create', { clientId: id, partnerId: app.template.ids.partner, serviceTypeId: 1, proposedOn: later })).toEqual(refused);
+    expect(await app.call('consent.record', { clientId: id, purpose: 'reports', consent: { ...consentNow('reports'), givenOn: later } })).toEqual(refused);
+    expect(contentSnapshot(app)).toBe(before);
+    const page = await app.ok('clients.get', { clientId: id });
+    expect(page.consents.find((consent) => consent.purpose === 'case_record')?.state).toBe('expired');
+
+    await app.ok('consent.renew', { consentId: app.template.ids.caseConsent, consent: { ...consentNow('case_record'), givenOn: later } });
+    await app.ok('visits.record', { clientId: id, visitOn: later, place: 'centre', serviceTypeIds: [1] });
+    const renewed = await app.ok('clients.get', { clientId: id });
+    expect(renewed.consents.filter((consent) => consent.purpose === 'case_record').map((consent) => consent.state)).toEqual(['active', 'replaced']);
+  });
+
+  it('flags consents expiring within 30 days', async () => {
+    const app = await asWorker();
+    app.clock.advance(340 * 24 * 3600 * 1000);
+    const page = await app.ok('clients.get', { clientId: app.template.ids.client });
+    expect(page.consents.find((consent) => consent.purpose === 'case_record')?.state).toBe('expiring');
+  });
+
+  it('needs consent to share with that partner before referring, recordable on the spot', async () => {
+    const app = await asWorker();
+    const id = app.template.ids.client;
+    const other = await loginAndMakePartner(app);
+    const legal = await typeId(app, 'legal_counselling');
+    expect(await app.call('referrals.create', { clientId: id, partnerId: other, serviceTypeId: legal, proposedOn: TODAY }))
+      .toEqual({ ok: false, error: { code: 'CONSENT_REQUIRED' } });
+    const referral = await app.ok('referrals.create', { clientId: id, partnerId: other, serviceTypeId: legal, proposedOn: TODAY, dueOn: '2026-12-10', shareConsent: consentNow('share_partner') });
+    expect(referral).toMatchObject({ status: 'proposed', partnerId: other, dueOn: '2026-12-10', overdue: false });
+  });
+});
+
+async function loginAndMakePartner(app: TestApp): Promise<number> {
+  await app.ok('auth.logout', {});
+  await loginAs(app, MANAGER);
+  const partner = await app.ok('partners.save', { id: null, name: 'Trợ giúp pháp lý Thử', kind: 'legal_aid', wardCode: null, contact: null });
+  await app.ok('auth.logout', {});
+  await loginAs(app, WORKER);
+  return partner.id;
+}
+
+describe('visits, follow-ups and referrals', () => {
+  it('records a visit with several services; the follow-up it sets is settled by the next visit', async () => {
+    const app = await asWorker();
+    const id = app.template.ids.client;
+    const services = [await typeId(app, 'psychological_counselling'), await typeId(app, 'harm_reduction_supplies')];
+    await app.ok('visits.record', { clientId: id, visitOn: TODAY, place: 'outreach', serviceTypeIds: services, outcome: 'Đã tư vấn', nextFollowUpOn: '2026-12-12' });
+    let page = await app.ok('clients.get', { clientId: id });
+    expect(page.visits[0]).toMatchObject({ place: 'outreach', outcome: 'Đã tư vấn', serviceTypeIds: services });
+    expect(page.nextFollowUpOn).toBe('2026-12-12');
+    let row = (await app.ok('clients.list', { search: 'THMA95' })).rows[0];
+    expect(row).toMatchObject({ lastContactOn: TODAY, nextFollowUpOn: '2026-12-12', openReferrals: 1 });
+
+    app.clock.advance(5 * 24 * 3600 * 1000);
+    await app.ok('visits.record', { clientId: id, visitOn: '2026-12-03', place: 'centre', serviceTypeIds: [services[0] ?? 0] });
+    page = await app.ok('clients.get', { clientId: id });
+    expect(page.nextFollowUpOn).toBeNull();
+    row = (await app.ok('clients.list', { search: 'THMA95' })).rows[0];
+    expect(row?.lastContactOn).toBe('2026-12-03');
+  });
+
+  it('refuses an inactive or unknown service type and a visit in the future', async () => {
+    const app = await asWorker();
+    const id = app.template.ids.client;
+    expect(await app.call('visits.record', { clientId: id, visitOn: '2026-11-29', place: 'centre', serviceTypeIds: [1] })).toEqual({ ok: false, error: { code: 'DATE_IN_FUTURE' } });
+    expect(await app.call('visits.record', { clientId: id, visitOn: TODAY, place: 'centre', serviceTypeIds: [999] })).toEqual({ ok: false, error: { code: 'SERVICE_TYPE_NOT_FOUND' } });
+    await app.ok('auth.logout', {});
+    await loginAs(app, ADMIN);
+    await app.ok('catalogue.setActive', { id: 1, active: false });
+    await app.ok('auth.logout', {});
+    await loginAs(app, WORKER);
+    expect(await app.call('visits.record', { clientId: id, visitOn: TODAY, place: 'centre', serviceTypeIds: [1] })).toEqual({ ok: false, error: { code: 'SERVICE_TYPE_INACTIVE' } });
+  });
+
+  it('moves a referral along its statuses, and refuses moves that skip back', async () => {
+    const app = await asWorker();
+    const referral = app.template.ids.referral;
+    app.clock.advance(3 * 24 * 3600 * 1000);
+    expect((await app.ok('referrals.setStatus', { referralId: referral, status: 'sent', on: '2026-11-29' })).sentOn).toBe('2026-11-29');
+    expect(await app.call('referrals.setStatus', { referralId: referral, status: 'proposed', on: '2026-11-30' })).toEqual({ ok: false, error: { code: 'REFERRAL_STATUS_INVALID' } });
+    expect(await app.call('referrals.setStatus', { referralId: referral, status: 'completed', on: '2026-11-01' })).toEqual({ ok: false, error: { code: 'REFERRAL_STATUS_INVALID' } });
+    await app.ok('referrals.setStatus', { referralId: referral, status: 'received', on: '2026-11-30' });
+    const done = await app.ok('referrals.setStatus', { referralId: referral, status: 'completed', on: '2026-12-01' });
+    expect(done).toMatchObject({ status: 'completed', completedOn: '2026-12-01', overdue: false });
+    expect(await app.call('referrals.setStatus', { referralId: referral, status: 'lost', on: '2026-12-01' })).toEqual({ ok: false, error: { code: 'REFERRAL_STATUS_INVALID' } });
+    expect((await app.ok('clients.list', { search: 'THMA95' })).rows[0]?.openReferrals).toBe(0);
+  });
+
+  it('prints a slip with code, alias, service, partner and date; the name only when consent allows', async () => {
+    const app = await asWorker();
+    const slip = await app.ok('referrals.slip', { referralId: app.template.ids.referral });
+    expect(slip).toMatchObject({ code: 'THMA95-1', alias: 'Chị Thử Nghiệm', partnerName: 'Phòng khám Thử nghiệm', proposedOn: TODAY, legalName: null, phone: null });
+    await app.ok('consent.record', { clientId: app.template.ids.client, purpose: 'share_partner', partnerId: app.template.ids.partner, scope: ['legal_name'], consent: consentNow('share_partner') });
+    expect((await app.ok('referrals.slip', { referralId: app.template.ids.referral })).legalName).toBe('Nguyễn Thị Mẫu Thử');
+  });
+
+  it('closes a case with a reason (no more writes) and reopens it', async () => {
+    const app = await asWorker();
+    const id = app.template.ids.client;
+    await app.ok('clients.close', { clientId: id, reason: 'reintegrated', on: TODAY });
+    expect(await app.call('visits.record', { clientId: id, visitOn: TODAY, place: 'centre', serviceTypeIds: [1] })).toEqual({ ok: false, error: { code: 'CASE_CLOSED' } });
+    expect((await app.ok('clients.list', { status: 'closed' })).rows.map((row) => row.id)).toEqual([id]);
+    await app.ok('clients.reopen', { clientId: id, on: TODAY });
+    const page = await app.ok('clients.get', { clientId: id });
+    expect(page.status).toBe('open');
+    expect(page.timeline.filter((item) => item.kind === 'case').map((item) => item.summary.event)).toEqual(expect.arrayContaining(['opened', 'closed', 'reopened']));
+  });
+
+  it('counts an anonymous contact as services, not as a person', async () => {
+    const app = await asWorker();
+    const { contactId } = await app.ok('anonymous.record', { contactOn: TODAY, ageBand: '18_24', sex: 'trans_female', place: 'outreach', serviceTypeIds: [8, 4] });
+    const services = app.core.vault.sqlite.prepare('select count(*) from anonymous_service where contact_id = ?').pluck().get(contactId);
+    expect(services).toBe(2);
+    expect((await app.ok('clients.list', { status: 'all' })).total).toBe(1);
+  });
+});
+
+describe('finding people', () => {
+  it('ignores tones and folds đ: "dang" finds "Đặng", on code and alias', async () => {
+    const app = await asWorker();
+    await app.ok('clients.register', syntheticClient({ motherName: 'Hoa', fatherName: 'Bình', alias: 'Đặng Thị Thử' }));
+    await app.ok('clients.register', syntheticClient({ motherName: 'Mai', fatherName: 'Dũng', alias: 'Dương Văn Mẫu', sex: 'male' }));
+    const names = async (search: string) => (await app.ok('clients.list', { search, sort: 'alias', direction: 'asc' })).rows.map((row) => row.alias);
+    expect(await names('dang')).toEqual(['Đặng Thị Thử']);
+    expect(await names('ĐẶNG')).toEqual(['Đặng Thị Thử']);
+    expect(await names('thi thu')).toEqual(['Đặng Thị Thử']);
+    expect(await names('hobi')).toEqual(['Đặng Thị Thử']);
+    expect(await names('mau')).toEqual(['Chị Thử Nghiệm', 'Dương Văn Mẫu'].sort());
+    expect(await names('%')).toEqual([]);
+  });
+
+  it('searches legal names only among the viewer\'s own clients', async () => {
+    const app = await asWorker();
+    const mine = await app.ok('clients.list', { search: 'nguyen thi mau' });
+    expect(mine.rows.map((row) => [row.id, row.matchedLegalName])).toEqual([[app.template.ids.client, true]]);
+    await app.ok('auth.logout', {});
+    await loginAs(app, MANAGER);
+    expect((await app.ok('clients.list', { search: 'nguyen thi mau' })).total).toBe(0);
+  });
+
+  it('filters and sorts the list', async () => {
+    const app = await asWorker();
+    await app.ok('clients.register', syntheticClient({ motherName: 'Già', fatherName: 'Hơn', birthYear: 1970, alias: 'Bà Thử' }));
+    const byAge = await app.ok('clients.list', { ageBand: '50_plus' });
+    expect(byAge.rows.map((row) => row.alias)).toEqual(['Bà Thử']);
+    const referrals = await app.ok('clients.list', { withOpenReferrals: true });
+    expect(referrals.rows.map((row) => row.id)).toEqual([app.template.ids.client]);
+    const sorted = await app.ok('clients.list', { sort: 'ageBand', direction: 'asc' });
+    expect(sorted.rows.map((row) => row.alias)).toEqual(['Bà Thử', 'Chị Thử Nghiệm']);
+  });
+});
+
+describe('the restricted identity section', () => {
+  it('shows identity and notes to the assigned worker; anyone else states a reason, which is recorded and listed', async () => {
+    const app = await asWorker();
+    const id = app.template.ids.client;
+    expect((await app.ok('clients.identity', { clientId: id })).legalName).toBe('Nguyễn Thị Mẫu Thử');
+    expect((await app.ok('clients.get', { clientId: id })).visits[0]?.note).toBe('Ghi chú thử nghiệm');
+    await app.ok('auth.logout', {});
+
+    await loginAs(app, MANAGER);
+    const page = await app.ok('clients.get', { clientId: id });
+    expect(page).toMatchObject({ isMine: false, restrictedVisible: false });
+    expect(page.visits[0]).toMatchObject({ note: null, hasNote: true });
+    expect(await app.call('clients.identity', { clientId: id })).toEqual({ ok: false, error: { code: 'REASON_REQUIRED' } });
+    expect((await app.call('clients.identity', { clientId: id, reason: 'ngắn' })).ok).toBe(false);
+    const identity = await app.ok('clients.identity', { clientId: id, reason: 'Cán bộ phụ trách nghỉ ốm, cần gọi hẹn lịch' });
+    expect(identity).toMatchObject({ legalName: 'Nguyễn Thị Mẫu Thử', phone: '0900 000 000', contactConsent: true });
+    expect((await app.ok('clients.get', { clientId: id })).visits[0]?.note).toBe('Ghi chú thử nghiệm');
+    const accesses = await app.ok('identityAccess.list', {});
+    expect(accesses[0]).toMatchObject({ userName: MANAGER.displayName, clientId: id, reason: 'Cán bộ phụ trách nghỉ ốm, cần gọi hẹn lịch' });
+    const audit = await app.ok('audit.list', { action: 'clients.identity' });
+    expect(audit.rows[0]).toMatchObject({ actorId: app.template.ids.manager, detail: { brokeGlass: true } });
+    expect(JSON.stringify(audit.rows[0])).not.toContain('ốm');
+    // A new session starts closed again.
+    await app.ok('auth.lock', {});
+    await loginAs(app, MANAGER);
+    expect((await app.ok('clients.get', { clientId: id })).restrictedVisible).toBe(false);
+  });
+
+  it('lets only the assigned worker edit identity; a phone needs consent to be contacted', async () => {
+    const app = await asWorker();
+    const other = await app.ok('clients.register', syntheticClient({ motherName: 'Khác', fatherName: 'Nữa', alias: 'Người Thử Khác' }));
+    expect(await app.call('clients.updateIdentity', { clientId: other.clientId, identity: { legalName: null, phone: '0912 345 678', idNumber: null, address: null } }))
+      .toEqual({ ok: false, error: { code: 'CONSENT_REQUIRED' } });
+    await app.ok('auth.logout', {});
+    await loginAs(app, ADMIN);
+    await app.ok('users.update', { id: app.template.ids.manager, displayName: MANAGER.displayName, roles: ['manager', 'worker'] });
+    await app.ok('auth.logout', {});
+    await loginAs(app, MANAGER);
+    expect(await app.call('clients.updateIdentity', { clientId: other.clientId, identity: { legalName: 'X Thử', phone: null, idNumber: null, address: null } }))
+      .toEqual({ ok: false, error: { code: 'NOT_ASSIGNED' } });
+  });
+
+  it('withdrawing contact consent erases the phone', async () => {
+    const app = await asWorker();
+    await app.ok('consent.withdraw', { consentId: app.template.ids.contactConsent, on: TODAY });
+    expect(await app.ok('clients.identity', { clientId: app.template.ids.client })).toMatchObject({ phone: null, contactConsent: false, legalName: 'Nguyễn Thị Mẫu Thử' });
+  });
+});
+
+describe('withdrawing case-record consent', () => {
+  it('de-identifies the client: nothing erased is left in the database file or WAL; services remain as anonymous counts', async () => {
+    const app = await asWorker();
+    const id = app.template.ids.client;
+    const planted = {
+      alias: 'Bí Danh Xóa Bỏ 4417',
+      legal: 'Họ Tên Xóa Bỏ 5528',
+      phone: '0987 654 321',
+      address: 'Địa chỉ xóa bỏ 6639',
+      note: 'Ghi chú cần xóa 7740',
+      referralNote: 'Ghi chú chuyển gửi xóa 8851',
+    };
+    await app.ok('clients.update', { clientId: id, alias: planted.alias, wardCode: null, provinceCode: null, workSetting: null });
+    await app.ok('clients.updateIdentity', { clientId: id, identity: { legalName: planted.legal, phone: planted.phone, idNumber: '079000000000', address: planted.address } });
+    await app.ok('visits.record', { clientId: id, visitOn: TODAY, place: 'centre', serviceTypeIds: [1, 2], note: planted.note });
+    await app.ok('referrals.create', { clientId: id, partnerId: app.template.ids.partner, serviceTypeId: 3, proposedOn: TODAY, note: planted.referralNote });
+
+    // Control: while the record exists, the decrypted files do contain the planted text.
+    const before = await vaultPlaintext(app.dir, WORKER);
+    for (const text of Object.values(planted)) expect(containsText(before, text), text).toBe(true);
+
+    expect(await app.ok('consent.withdraw', { consentId: app.template.ids.caseConsent, on: TODAY })).toEqual({ deidentified: true });
+    expect(await app.call('clients.get', { clientId: id })).toEqual({ ok: false, error: { code: 'CLIENT_NOT_FOUND' } });
+    const anonymous = app.core.vault.sqlite.prepare(`select count(*) from anonymous_contact where origin = 'deidentified'`).pluck().get();
+    const anonymousServices = app.core.vault.sqlite.prepare('select count(*) from anonymous_service').pluck().get();
+    expect([anonymous, anonymousServices]).toEqual([2, 3]);
+
+    const after = await vaultPlaintext(app.dir, WORKER);
+    for (const text of [...Object.values(planted), 'Nguyễn Thị Mẫu Thử', 'Ghi chú thử nghiệm', 'THMA95-1']) {
+      expect(containsText(after, text), text).toBe(false);
+    }
+    await app.ok('auth.logout', {});
+    await loginAs(app, ADMIN);
+    const audit = await app.ok('audit.list', { action: 'consent.withdraw' });
+    expect(audit.rows[0]).toMatchObject({ targetType: 'client', detail: { purpose: 'case_record', deidentified: true, anonymousContacts: 2 } });
+  });
+});
+
+describe('catalogue and partners', () => {
+  it('lets an admin add, rename and deactivate service types, never moving a used one to another group', async () => {
+    const app = await copyOfTemplate();
+    await loginAs(app, ADMIN);
+    const catalogue = await app.ok('catalogue.list', {});
+    expect(catalogue).toHaveLength(16);
+    expect(catalogue.find((type) => type.code === 'hiv_testing')).toMatchObject({ nameVi: 'Xét nghiệm HIV', used: 2 });
+    const added = await app.ok('catalogue.save', { id: null, group: 'vocational_training', nameVi: 'Học nghề may', nameEn: 'Sewing course' });
+    expect(added).toMatchObject({ group: 'vocational_training', active: true, used: 0 });
+    const hiv = catalogue.find((type) => type.code === 'hiv_testing');
+    const renamed = await app.ok('catalogue.save', { id: hiv?.id ?? 0, group: 'other', nameVi: 'Xét nghiệm HIV (nhanh)', nameEn: 'HIV testing (rapid)' });
+    expect(renamed).toMatchObject({ nameVi: 'Xét nghiệm HIV (nhanh)', group: 'hiv_testing' });
+    expect((await app.ok('catalogue.setActive', { id: added.id, active: false })).active).toBe(false);
+  });
+});
