@@ -4,6 +4,8 @@ export default defineConfig({
   test: {
     include: ['test/core/**/*.test.ts', 'test/contract/**/*.test.ts', 'test/renderer/**/*.test.ts', 'test/build/**/*.test.ts'],
     environment: 'node',
+    // The centre's time zone: "today" in tests is a date in Ho Chi Minh City, wherever CI runs.
+    env: { TZ: 'Asia/Ho_Chi_Minh' },
     pool: 'forks',
     testTimeout: 120_000,
     hookTimeout: 120_000,

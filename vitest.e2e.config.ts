@@ -4,6 +4,8 @@ export default defineConfig({
   test: {
     include: ['test/e2e/**/*.test.ts'],
     environment: 'node',
+    // The centre's time zone: "today" in tests is a date in Ho Chi Minh City, wherever CI runs.
+    env: { TZ: 'Asia/Ho_Chi_Minh' },
     pool: 'forks',
     fileParallelism: false,
     testTimeout: 300_000,

@@ -63,9 +63,11 @@ describe('first run to idle lock, in Chromium', () => {
     await confirm.fill((groups[groupNumber - 1] ?? '').toLowerCase());
     await page.keyboard.press('Enter');
 
-    // The app frame, as the first administrator.
-    await expect.poll(() => page.getByRole('heading', { name: 'Thân chủ' }).isVisible(), { timeout: 30_000 }).toBe(true);
-    await checkScreen(page, '06-app-clients-placeholder');
+    // The app frame, as the first administrator: administration, no clients.
+    await expect.poll(() => page.getByRole('heading', { name: 'Người dùng' }).isVisible(), { timeout: 30_000 }).toBe(true);
+    expect(await page.getByRole('link', { name: 'Thân chủ' }).count()).toBe(0);
+    await page.getByRole('link', { name: 'Việc cần làm' }).click();
+    await checkScreen(page, '06-app-coming-section');
 
     // Create a worker.
     await page.getByRole('link', { name: 'Quản trị' }).click();

@@ -79,6 +79,8 @@ export async function launch(dir: string, options: { clock?: TestClock } = {}): 
       },
     };
   });
+  // The page's clock shows the same moment as core's test clock, so "today" agrees on both sides.
+  await context.clock.setFixedTime(clock.now());
   const page = await context.newPage();
   const consoleErrors: string[] = [];
   page.on('console', (message) => {

@@ -2,8 +2,19 @@
 const pad = (value: number) => String(value).padStart(2, '0');
 
 export function formatDate(iso: string | Date): string {
+  // A calendar date (yyyy-MM-dd) is shown as it is, never shifted by a time zone.
+  if (typeof iso === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(iso)) {
+    const [year, month, day] = iso.split('-');
+    return `${day}/${month}/${year}`;
+  }
   const date = typeof iso === 'string' ? new Date(iso) : iso;
   return `${pad(date.getDate())}/${pad(date.getMonth() + 1)}/${date.getFullYear()}`;
+}
+
+/** Today as a calendar date (yyyy-MM-dd) on this PC. */
+export function todayIso(): string {
+  const now = new Date();
+  return `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}`;
 }
 
 export function formatDateTime(iso: string | Date): string {

@@ -7,17 +7,41 @@ import { ChangePasswordForm } from '../auth/ChangePassword.tsx';
 import { SettingsPage } from '../settings/SettingsPage.tsx';
 import { UsersPage } from '../users/UsersPage.tsx';
 import { ComingSoon } from './ComingSoon.tsx';
+import { AccessReviewPage } from '../admin/AccessReviewPage.tsx';
+import { CataloguePage } from '../admin/CataloguePage.tsx';
+import { PartnersPage } from '../admin/PartnersPage.tsx';
+import { AnonymousContactForm } from '../clients/AnonymousContactForm.tsx';
+import { ClientPage } from '../clients/ClientPage.tsx';
+import { ClientsPage } from '../clients/ClientsPage.tsx';
+import { ReferralForm } from '../clients/ReferralForm.tsx';
+import { ReferralSlip } from '../clients/ReferralSlip.tsx';
+import { RegisterClient } from '../clients/RegisterClient.tsx';
+import { VisitForm } from '../clients/VisitForm.tsx';
 import { lockNow, LogoutButton, useActivityReporting, useQuickLockShortcut } from './session-actions.tsx';
+
+/** The logged-in app: header with sections and the person's controls, then the page. */
+/** The administration pages a person may open, in the order of the sub-navigation. */
+function useAdminPages() {
+  const pages = [
+    { path: 'users', label: 'nav.users', allowed: useCan('users.manage'), element: <UsersPage /> },
+    { path: 'audit', label: 'nav.audit', allowed: useCan('audit.read'), element: <AuditPage /> },
+    { path: 'partners', label: 'nav.partners', allowed: useCan('partners.manage'), element: <PartnersPage /> },
+    { path: 'catalogue', label: 'nav.catalogue', allowed: useCan('catalogue.manage'), element: <CataloguePage /> },
+    { path: 'access', label: 'nav.access', allowed: useCan('access.review'), element: <AccessReviewPage /> },
+  ] as const;
+  return pages.filter((page) => page.allowed);
+}
 
 /** The logged-in app: header with sections and the person's controls, then the page. */
 export function AppFrame() {
   const { t } = useTranslation();
   const { user } = useSession();
-  const canUsers = useCan('users.manage');
-  const canAudit = useCan('audit.read');
+  const canClients = useCan('clients.read');
+  const canWrite = useCan('clients.write');
+  const adminPages = useAdminPages();
   useActivityReporting();
   useQuickLockShortcut();
-  const adminHome = canUsers ? '/admin/users' : '/admin/audit';
+  const home = canClients ? '/clients' : adminPages[0] ? `/admin/${adminPages[0].path}` : '/settings';
 
   return (
     <div className="frame">
@@ -27,10 +51,10 @@ export function AppFrame() {
       <header className="topbar">
         <p className="brand">{t('app.name')}</p>
         <nav aria-label={t('nav.label')} className="sections">
-          <NavLink to="/clients">{t('nav.clients')}</NavLink>
+          {canClients ? <NavLink to="/clients">{t('nav.clients')}</NavLink> : null}
           <NavLink to="/todo">{t('nav.todo')}</NavLink>
           <NavLink to="/reports">{t('nav.reports')}</NavLink>
-          {canUsers || canAudit ? <NavLink to="/admin">{t('nav.admin')}</NavLink> : null}
+          {adminPages.length > 0 ? <NavLink to="/admin">{t('nav.admin')}</NavLink> : null}
         </nav>
         <div className="person">
           <span className="who" title={user.roles.map((role) => t(`roles.${role}`)).join(', ')}>
@@ -45,33 +69,42 @@ export function AppFrame() {
       </header>
       <main id="main" tabIndex={-1} className="content">
         <Routes>
-          <Route path="/" element={<Navigate to="/clients" replace />} />
-          <Route path="/clients" element={<ComingSoon section="clients" />} />
+          <Route path="/" element={<Navigate to={home} replace />} />
+          {canClients ? <Route path="/clients" element={<ClientsPage />} /> : null}
+          {canClients ? <Route path="/clients/:clientId" element={<ClientPage />} /> : null}
+          {canWrite ? <Route path="/clients/new" element={<RegisterClient />} /> : null}
+          {canWrite ? <Route path="/clients/:clientId/visit" element={<VisitForm />} /> : null}
+          {canWrite ? <Route path="/clients/:clientId/referral" element={<ReferralForm />} /> : null}
+          {canWrite ? <Route path="/referrals/:referralId/slip" element={<ReferralSlip />} /> : null}
+          {canWrite ? <Route path="/anonymous" element={<AnonymousContactForm />} /> : null}
           <Route path="/todo" element={<ComingSoon section="todo" />} />
           <Route path="/reports" element={<ComingSoon section="reports" />} />
-          <Route path="/admin" element={<Navigate to={adminHome} replace />} />
-          {canUsers ? <Route path="/admin/users" element={<AdminArea page={<UsersPage />} />} /> : null}
-          {canAudit ? <Route path="/admin/audit" element={<AdminArea page={<AuditPage />} />} /> : null}
+          <Route path="/admin" element={<Navigate to={adminPages[0] ? `/admin/${adminPages[0].path}` : home} replace />} />
+          {adminPages.map((page) => (
+            <Route key={page.path} path={`/admin/${page.path}`} element={<AdminArea>{page.element}</AdminArea>} />
+          ))}
           <Route path="/settings" element={<SettingsPage />} />
           <Route path="/password" element={<ChangePasswordForm temporary={false} />} />
-          <Route path="*" element={<Navigate to="/clients" replace />} />
+          <Route path="*" element={<Navigate to={home} replace />} />
         </Routes>
       </main>
     </div>
   );
 }
 
-function AdminArea({ page }: { page: ReactNode }) {
+function AdminArea({ children }: { children: ReactNode }) {
   const { t } = useTranslation();
-  const canUsers = useCan('users.manage');
-  const canAudit = useCan('audit.read');
+  const pages = useAdminPages();
   return (
     <>
       <nav aria-label={t('nav.admin')} className="subnav">
-        {canUsers ? <NavLink to="/admin/users">{t('nav.users')}</NavLink> : null}
-        {canAudit ? <NavLink to="/admin/audit">{t('nav.audit')}</NavLink> : null}
+        {pages.map((page) => (
+          <NavLink key={page.path} to={`/admin/${page.path}`}>
+            {t(page.label)}
+          </NavLink>
+        ))}
       </nav>
-      {page}
+      {children}
     </>
   );
 }

@@ -1,0 +1,117 @@
+import { useCallback, useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { contract, PARTNER_KINDS, type Partner } from '../../../../electron/contract/index.ts';
+import { call, type ClientErrorPayload } from '../../api.ts';
+import { ErrorText } from '../../components/ErrorText.tsx';
+import { Field } from '../../components/Field.tsx';
+import { SelectField } from '../../components/SelectField.tsx';
+import { useContractForm } from '../../components/useContractForm.ts';
+import { WardSelect, wardName } from '../../components/WardSelect.tsx';
+
+/** The partners directory: clinics, methadone sites, the bank branch, schools, legal aid, shelters. */
+export function PartnersPage() {
+  const { t } = useTranslation();
+  const [partners, setPartners] = useState<Partner[]>([]);
+  const [editing, setEditing] = useState<Partner | 'new' | null>(null);
+  const [error, setError] = useState<ClientErrorPayload | null>(null);
+  const load = useCallback(async () => {
+    const result = await call('partners.list', {});
+    if (result.ok) setPartners(result.value);
+    else setError(result.error);
+  }, []);
+  useEffect(() => void load(), [load]);
+  return (
+    <section aria-labelledby="page-title">
+      <div className="page-heading">
+        <h1 id="page-title">{t('partners.title')}</h1>
+        <button type="button" className="primary" onClick={() => setEditing('new')}>
+          {t('partners.add')}
+        </button>
+      </div>
+      <ErrorText error={error} />
+      {editing ? (
+        <PartnerForm
+          partner={editing === 'new' ? null : editing}
+          onCancel={() => setEditing(null)}
+          onSaved={async () => {
+            setEditing(null);
+            await load();
+          }}
+        />
+      ) : null}
+      <table className="data-table">
+        <caption className="visually-hidden">{t('partners.title')}</caption>
+        <thead>
+          <tr>
+            <th scope="col">{t('partners.name')}</th>
+            <th scope="col">{t('partners.kind')}</th>
+            <th scope="col">{t('clients.ward')}</th>
+            <th scope="col">{t('partners.contact')}</th>
+            <th scope="col">{t('users.status')}</th>
+            <th scope="col">{t('users.actions')}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {partners.length === 0 ? (
+            <tr>
+              <td colSpan={6} className="empty">
+                {t('partners.none')}
+              </td>
+            </tr>
+          ) : null}
+          {partners.map((partner) => (
+            <tr key={partner.id} className={partner.active ? '' : 'inactive'}>
+              <td>{partner.name}</td>
+              <td>{t(`vocabulary.partnerKind.${partner.kind}`)}</td>
+              <td>{wardName(partner.wardCode)}</td>
+              <td>{partner.contact ?? ''}</td>
+              <td>{partner.active ? t('partners.active') : t('partners.inactive')}</td>
+              <td>
+                <button type="button" aria-label={`${t('users.edit')}: ${partner.name}`} onClick={() => setEditing(partner)}>
+                  {t('users.edit')}
+                </button>
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </section>
+  );
+}
+
+function PartnerForm({ partner, onCancel, onSaved }: { partner: Partner | null; onCancel: () => void; onSaved: () => Promise<void> }) {
+  const { t } = useTranslation();
+  const { form, errors, busy, error, submit } = useContractForm(contract['partners.save'].input, {
+    defaultValues: { id: partner?.id ?? null, name: partner?.name ?? '', kind: partner?.kind ?? 'hiv_sti_clinic', wardCode: partner?.wardCode ?? null, contact: partner?.contact ?? '', active: partner?.active ?? true },
+    focus: 'name',
+  });
+  return (
+    <form noValidate className="panel" onSubmit={form.handleSubmit((values) => submit(() => call('partners.save', values), onSaved))}>
+      <h2>{partner ? t('partners.editTitle', { name: partner.name }) : t('partners.add')}</h2>
+      <div className="form-grid">
+        <Field label={t('partners.name')} registration={form.register('name')} error={errors.name} />
+        <SelectField label={t('partners.kind')} registration={form.register('kind')} error={errors.kind}>
+          {PARTNER_KINDS.map((kind) => (
+            <option key={kind} value={kind}>
+              {t(`vocabulary.partnerKind.${kind}`)}
+            </option>
+          ))}
+        </SelectField>
+        <WardSelect control={form.control} name="wardCode" label={t('clients.ward')} />
+        <Field label={t('partners.contact')} registration={form.register('contact')} error={errors.contact} hint={t('partners.contactHint')} />
+      </div>
+      <label className="check">
+        <input type="checkbox" {...form.register('active')} /> {t('partners.active')}
+      </label>
+      <ErrorText error={error} />
+      <div className="actions">
+        <button type="button" onClick={onCancel}>
+          {t('common.cancel')}
+        </button>
+        <button type="submit" className="primary" disabled={busy}>
+          {t('common.save')}
+        </button>
+      </div>
+    </form>
+  );
+}

@@ -1,0 +1,108 @@
+import { useCallback, useEffect, useState } from 'react';
+import { Link, useParams } from 'react-router';
+import { useTranslation } from 'react-i18next';
+import type { ClientPage as Page } from '../../../../electron/contract/index.ts';
+import { call, type ClientErrorPayload } from '../../api.ts';
+import { useCan } from '../../app/session.ts';
+import { ErrorText } from '../../components/ErrorText.tsx';
+import { wardName } from '../../components/WardSelect.tsx';
+import { formatDate } from '../../i18n/format.ts';
+import { ChildBanner, ConsentBadges } from './ClientBadges.tsx';
+import { CaseStatusPanel } from './CaseStatusPanel.tsx';
+import { ConsentLedger } from './ConsentLedger.tsx';
+import { IdentityPanel } from './IdentityPanel.tsx';
+import { ReferralsPanel } from './ReferralsPanel.tsx';
+import { Timeline } from './Timeline.tsx';
+import { useCatalogue } from './useCatalogue.ts';
+
+/** One client: header (code, alias, age band, consent badges), then the record and its timeline. */
+export function ClientPage() {
+  const { t } = useTranslation();
+  const { clientId } = useParams();
+  const id = Number(clientId);
+  const canWrite = useCan('clients.write');
+  const { nameOf } = useCatalogue();
+  const [page, setPage] = useState<Page | null>(null);
+  const [error, setError] = useState<ClientErrorPayload | null>(null);
+
+  const load = useCallback(async () => {
+    const result = await call('clients.get', { clientId: id });
+    if (result.ok) {
+      setPage(result.value);
+      setError(null);
+    } else setError(result.error);
+  }, [id]);
+  useEffect(() => void load(), [load]);
+
+  if (!page) {
+    return (
+      <section aria-labelledby="page-title">
+        <h1 id="page-title">{t('clients.record')}</h1>
+        <ErrorText error={error} />
+      </section>
+    );
+  }
+  const caseConsent = page.consents.find((consent) => consent.purpose === 'case_record' && consent.state !== 'replaced');
+  const writable = canWrite && page.status === 'open' && (caseConsent?.state === 'active' || caseConsent?.state === 'expiring');
+
+  return (
+    <section aria-labelledby="page-title" className="client-page">
+      <p>
+        <Link to="/clients">{t('clients.backToList')}</Link>
+      </p>
+      <header className="client-header">
+        <div>
+          <h1 id="page-title">
+            <span className="code">{page.code}</span> · {page.alias}
+          </h1>
+          <p className="muted">
+            {page.childPath ? t('clients.child') : t(`vocabulary.ageBand.${page.ageBand}`)} · {t(`vocabulary.sex.${page.sex}`)}
+            {page.wardCode ? ` · ${wardName(page.wardCode)}` : ''} · {t('clients.assignedTo', { name: page.assignedWorkerName ?? '—' })} ·{' '}
+            {page.status === 'open' ? t('clients.statusOpen') : t('clients.statusClosed')}
+          </p>
+          <ConsentBadges consents={page.consents} />
+        </div>
+        {writable ? (
+          <div className="actions">
+            <Link className="button primary" to={`/clients/${page.id}/visit`}>
+              {t('visit.record')}
+            </Link>
+            <Link className="button" to={`/clients/${page.id}/referral`}>
+              {t('referral.create')}
+            </Link>
+          </div>
+        ) : null}
+      </header>
+      {page.childPath ? <ChildBanner /> : null}
+      <ErrorText error={error} />
+      {!writable && canWrite && page.status === 'open' ? <p className="message message-info">{t('clients.needsConsent')}</p> : null}
+
+      <div className="client-columns">
+        <div>
+          <section className="panel" aria-labelledby="visits-title">
+            <h2 id="visits-title">{t('visit.title')}</h2>
+            {page.visits.length === 0 ? <p className="muted">{t('visit.none')}</p> : null}
+            <ul className="visit-list">
+              {page.visits.map((visit) => (
+                <li key={visit.id}>
+                  <strong>{formatDate(visit.visitOn)}</strong> · {t(`vocabulary.visitPlace.${visit.place}`)} · {visit.serviceTypeIds.map(nameOf).join(', ')}
+                  {visit.outcome ? <div>{visit.outcome}</div> : null}
+                  {visit.note ? <div className="restricted-text">{visit.note}</div> : visit.hasNote ? <div className="muted">{t('clients.noteHidden')}</div> : null}
+                  <div className="muted">{visit.workerName}</div>
+                </li>
+              ))}
+            </ul>
+            {page.nextFollowUpOn ? <p>{t('visit.nextFollowUpOn', { date: formatDate(page.nextFollowUpOn) })}</p> : null}
+          </section>
+          <ReferralsPanel page={page} nameOf={nameOf} writable={canWrite && page.status === 'open'} onChanged={load} />
+          <Timeline page={page} nameOf={nameOf} />
+        </div>
+        <div>
+          <IdentityPanel page={page} onRevealed={load} />
+          <ConsentLedger page={page} canWrite={canWrite} onChanged={load} />
+          {canWrite ? <CaseStatusPanel page={page} onChanged={load} /> : null}
+        </div>
+      </div>
+    </section>
+  );
+}

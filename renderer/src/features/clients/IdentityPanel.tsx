@@ -1,0 +1,125 @@
+import { useId, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { identityInputSchema, type ClientPage, type IdentityView } from '../../../../electron/contract/index.ts';
+import { call, type ClientErrorPayload } from '../../api.ts';
+import { ErrorText } from '../../components/ErrorText.tsx';
+import { Field } from '../../components/Field.tsx';
+import { useContractForm } from '../../components/useContractForm.ts';
+
+/**
+ * The restricted identity section. Closed until asked for; the assigned worker opens it with a
+ * click, anyone else must first say why (recorded, and listed for managers).
+ */
+export function IdentityPanel({ page, onRevealed }: { page: ClientPage; onRevealed: () => Promise<void> }) {
+  const { t } = useTranslation();
+  const id = useId();
+  const [identity, setIdentity] = useState<IdentityView | null>(null);
+  const [reason, setReason] = useState('');
+  const [editing, setEditing] = useState(false);
+  const [error, setError] = useState<ClientErrorPayload | null>(null);
+  const reasonProblem = error?.code === 'VALIDATION' ? error.issues?.find((issue) => issue.path === 'reason')?.message : undefined;
+
+  const reveal = async () => {
+    const stated = reason.trim();
+    const result = await call('clients.identity', page.isMine || !stated ? { clientId: page.id } : { clientId: page.id, reason: stated });
+    if (result.ok) {
+      setIdentity(result.value);
+      setError(null);
+      if (!page.isMine) await onRevealed();
+    } else setError(result.error);
+  };
+
+  return (
+    <section className="panel restricted" aria-labelledby={`${id}-title`}>
+      <h2 id={`${id}-title`}>{t('identity.title')}</h2>
+      {!identity ? (
+        <>
+          <p className="hint">{page.isMine ? t('identity.closedMine') : t('identity.closedOther')}</p>
+          {page.isMine ? null : (
+            <div className="field">
+              <label htmlFor={`${id}-reason`}>{t('identity.reason')}</label>
+              <textarea
+                id={`${id}-reason`}
+                rows={2}
+                value={reason}
+                aria-invalid={reasonProblem ? true : undefined}
+                aria-describedby={reasonProblem ? `${id}-reason-error` : undefined}
+                onChange={(event) => setReason(event.target.value)}
+              />
+              {reasonProblem ? (
+                <p className="field-error" id={`${id}-reason-error`}>
+                  {t(`validation.${reasonProblem}`)}
+                </p>
+              ) : null}
+            </div>
+          )}
+          <button type="button" onClick={() => void reveal()}>
+            {t('identity.show')}
+          </button>
+        </>
+      ) : editing ? (
+        <IdentityForm
+          clientId={page.id}
+          identity={identity}
+          onCancel={() => setEditing(false)}
+          onSaved={(saved) => {
+            setIdentity(saved);
+            setEditing(false);
+          }}
+        />
+      ) : (
+        <>
+          <dl className="facts">
+            <dt>{t('identity.legalName')}</dt>
+            <dd>{identity.legalName ?? '—'}</dd>
+            <dt>{t('identity.phone')}</dt>
+            <dd>
+              {identity.phone ?? '—'}
+              {identity.phone && !identity.contactConsent ? <span className="muted"> ({t('identity.noContactConsent')})</span> : null}
+            </dd>
+            <dt>{t('identity.idNumber')}</dt>
+            <dd>{identity.idNumber ?? '—'}</dd>
+            <dt>{t('identity.address')}</dt>
+            <dd>{identity.address ?? '—'}</dd>
+          </dl>
+          <div className="actions">
+            <button type="button" onClick={() => setIdentity(null)}>
+              {t('identity.hide')}
+            </button>
+            {page.isMine && page.status === 'open' ? (
+              <button type="button" onClick={() => setEditing(true)}>
+                {t('identity.edit')}
+              </button>
+            ) : null}
+          </div>
+        </>
+      )}
+      <ErrorText error={reasonProblem ? null : error} />
+    </section>
+  );
+}
+
+function IdentityForm({ clientId, identity, onCancel, onSaved }: { clientId: number; identity: IdentityView; onCancel: () => void; onSaved: (identity: IdentityView) => void }) {
+  const { t } = useTranslation();
+  const { form, errors, busy, error, submit } = useContractForm(identityInputSchema, {
+    defaultValues: { legalName: identity.legalName ?? '', phone: identity.phone ?? '', idNumber: identity.idNumber ?? '', address: identity.address ?? '' },
+    focus: 'legalName',
+  });
+  return (
+    <form noValidate onSubmit={form.handleSubmit((values) => submit(() => call('clients.updateIdentity', { clientId, identity: values }), onSaved))}>
+      <Field label={t('identity.legalName')} registration={form.register('legalName')} error={errors.legalName} autoComplete="off" />
+      <Field label={t('identity.phone')} type="tel" registration={form.register('phone')} error={errors.phone} autoComplete="off" hint={identity.contactConsent ? undefined : t('identity.phoneNeedsConsent')} />
+      <Field label={t('identity.idNumber')} registration={form.register('idNumber')} error={errors.idNumber} autoComplete="off" />
+      <Field label={t('identity.address')} registration={form.register('address')} error={errors.address} autoComplete="off" />
+      <ErrorText error={error} />
+      <div className="actions">
+        <button type="button" onClick={onCancel}>
+          {t('common.cancel')}
+        </button>
+        <button type="submit" className="primary" disabled={busy}>
+          {t('common.save')}
+        </button>
+      </div>
+    </form>
+  );
+}

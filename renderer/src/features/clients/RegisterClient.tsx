@@ -1,0 +1,219 @@
+import { useEffect, useMemo, useState } from 'react';
+import { Link, useNavigate } from 'react-router';
+import { useTranslation } from 'react-i18next';
+import {
+  clientCode,
+  currentConsentText,
+  PROVINCES,
+  registerClientInputSchema,
+  SEXES,
+  WORK_SETTINGS,
+  yearsSince,
+  type ConsentInput,
+} from '../../../../electron/contract/index.ts';
+import { call } from '../../api.ts';
+import { ErrorText } from '../../components/ErrorText.tsx';
+import { Field } from '../../components/Field.tsx';
+import { SelectField } from '../../components/SelectField.tsx';
+import { useContractForm } from '../../components/useContractForm.ts';
+import { WardSelect } from '../../components/WardSelect.tsx';
+import { todayIso } from '../../i18n/format.ts';
+import { ConsentFields, ConsentTextBox } from './ConsentFields.tsx';
+import { ChildBanner } from './ClientBadges.tsx';
+
+const collator = new Intl.Collator('vi');
+const SORTED_PROVINCES = [...PROVINCES.provinces].sort((a, b) => collator.compare(a.name, b.name));
+
+/**
+ * Registration, in the order the conversation goes: the facts for her code (and whether a
+ * record with that code exists), then consent (the text to read, who gave it and how), then
+ * the record, and last the restricted identity section, all optional.
+ */
+export function RegisterClient() {
+  const { t, i18n } = useTranslation();
+  const navigate = useNavigate();
+  const today = todayIso();
+  const year = Number(today.slice(0, 4));
+  const { form, errors, busy, error, submit } = useContractForm(registerClientInputSchema, {
+    defaultValues: {
+      motherName: '',
+      fatherName: '',
+      alias: '',
+      sex: 'female',
+      turned18: null,
+      wardCode: null,
+      provinceCode: 79,
+      workSetting: null,
+      distinctFromExisting: false,
+      consent: { method: 'written', givenBy: 'client', language: i18n.language === 'en' ? 'en' : 'vi', givenOn: today, textVersion: currentConsentText('case_record', 'adult') },
+      identity: { legalName: '', phone: '', idNumber: '', address: '' },
+      contactConsent: null,
+    },
+    focus: 'motherName',
+  });
+  const values = form.watch();
+  const birthYear = Number(values.birthYear);
+  const validYear = Number.isInteger(birthYear) && birthYear >= 1930 && birthYear <= year;
+  const age = validYear ? yearsSince(birthYear, new Date()) : null;
+  const child = age !== null && (age < 18 || (age === 18 && values.turned18 === false));
+  const audience = child ? 'child' : 'adult';
+  const version = currentConsentText('case_record', audience);
+  const language = (values.consent?.language ?? 'vi') as 'vi' | 'en';
+  const code = useMemo(
+    () => (validYear && values.motherName && values.fatherName ? clientCode({ motherName: values.motherName, fatherName: values.fatherName, birthYear, sex: values.sex ?? 'female' }) : null),
+    [validYear, values.motherName, values.fatherName, birthYear, values.sex],
+  );
+  const [existing, setExisting] = useState<number | null>(null);
+  const [contactAgreed, setContactAgreed] = useState(false);
+
+  // The text, and who may give consent, follow the path (adult or child).
+  useEffect(() => {
+    form.setValue('consent.textVersion', version);
+    const givenBy = form.getValues('consent.givenBy');
+    if (child && givenBy === 'client') form.setValue('consent.givenBy', 'guardian');
+    if (!child && givenBy !== 'client') form.setValue('consent.givenBy', 'client');
+  }, [child, version, form]);
+
+  useEffect(() => {
+    setExisting(null);
+    if (!code) return;
+    const timer = setTimeout(() => {
+      void call('clients.checkCode', { code }).then((result) => result.ok && setExisting(result.value.exists ? result.value.clientId : null));
+    }, 200);
+    return () => clearTimeout(timer);
+  }, [code]);
+
+  return (
+    <section aria-labelledby="page-title" className="register">
+      <p>
+        <Link to="/clients">{t('clients.backToList')}</Link>
+      </p>
+      <h1 id="page-title">{t('clients.registerTitle')}</h1>
+      <form
+        noValidate
+        onSubmit={form.handleSubmit((input) => {
+          const phone = input.identity?.phone;
+          const contactConsent: ConsentInput | null =
+            phone && contactAgreed
+              ? { ...input.consent, textVersion: currentConsentText('contact', audience), expiresOn: input.consent.expiresOn }
+              : null;
+          return submit(
+            () => call('clients.register', { ...input, contactConsent }),
+            (registered) => navigate(`/clients/${registered.clientId}`),
+          );
+        })}
+      >
+        <fieldset className="panel">
+          <legend>{t('clients.step.code')}</legend>
+          <p className="hint">{t('clients.codeIntro')}</p>
+          <div className="form-grid">
+            <Field label={t('clients.motherName')} registration={form.register('motherName')} error={errors.motherName} autoComplete="off" />
+            <Field label={t('clients.fatherName')} registration={form.register('fatherName')} error={errors.fatherName} autoComplete="off" />
+            <Field label={t('clients.birthYear')} type="number" inputMode="numeric" registration={form.register('birthYear', { valueAsNumber: true })} error={errors.birthYear} />
+            <SelectField label={t('clients.sex')} registration={form.register('sex')} error={errors.sex}>
+              {SEXES.map((sex) => (
+                <option key={sex} value={sex}>
+                  {t(`vocabulary.sex.${sex}`)}
+                </option>
+              ))}
+            </SelectField>
+          </div>
+          {age === 18 ? (
+            <fieldset className="field">
+              <legend>{t('clients.turned18')}</legend>
+              <label className="check">
+                <input type="radio" checked={values.turned18 === true} onChange={() => form.setValue('turned18', true)} /> {t('clients.turned18Yes')}
+              </label>
+              <label className="check">
+                <input type="radio" checked={values.turned18 === false} onChange={() => form.setValue('turned18', false)} /> {t('clients.turned18No')}
+              </label>
+            </fieldset>
+          ) : null}
+          {code ? (
+            <p className="code-preview" role="status">
+              {t('clients.codeWillBe')} <strong className="code">{code}</strong>
+            </p>
+          ) : null}
+          {existing !== null ? (
+            <div className="message message-info" role="alert">
+              <p>{t('clients.codeExists', { code })}</p>
+              <div className="actions">
+                <Link className="button" to={`/clients/${existing}`}>
+                  {t('clients.openExisting')}
+                </Link>
+                <label className="check">
+                  <input type="checkbox" {...form.register('distinctFromExisting')} /> {t('clients.differentPerson')}
+                </label>
+              </div>
+            </div>
+          ) : null}
+        </fieldset>
+
+        {child ? <ChildBanner /> : null}
+
+        <fieldset className="panel">
+          <legend>{t('clients.step.consent')}</legend>
+          <SelectField label={t('consent.language')} registration={form.register('consent.language')} className="narrow">
+            <option value="vi">{t('language.vi')}</option>
+            <option value="en">{t('language.en')}</option>
+          </SelectField>
+          <ConsentTextBox version={version} language={language} />
+          <ConsentFields prefix="consent" control={form.control} register={form.register} errors={errors.consent as never} child={child} method={values.consent?.method} />
+        </fieldset>
+
+        <fieldset className="panel">
+          <legend>{t('clients.step.record')}</legend>
+          <div className="form-grid">
+            <Field label={t('clients.alias')} registration={form.register('alias')} error={errors.alias} hint={t('clients.aliasHint')} autoComplete="off" />
+            <SelectField label={t('clients.workSetting')} registration={form.register('workSetting', { setValueAs: (value) => (value === '' ? null : value) })}>
+              <option value="">{t('clients.notSaid')}</option>
+              {WORK_SETTINGS.map((setting) => (
+                <option key={setting} value={setting}>
+                  {t(`vocabulary.workSetting.${setting}`)}
+                </option>
+              ))}
+            </SelectField>
+            <WardSelect control={form.control} name="wardCode" label={t('clients.ward')} />
+            <SelectField label={t('clients.province')} registration={form.register('provinceCode', { setValueAs: (value) => (value === '' || value === null ? null : Number(value)) })}>
+              <option value="">{t('clients.notSaid')}</option>
+              {SORTED_PROVINCES.map((province) => (
+                <option key={province.code} value={province.code}>
+                  {province.name}
+                </option>
+              ))}
+            </SelectField>
+          </div>
+        </fieldset>
+
+        <fieldset className="panel restricted">
+          <legend>{t('clients.step.identity')}</legend>
+          <p className="hint">{t('clients.identityIntro')}</p>
+          <div className="form-grid">
+            <Field label={t('identity.legalName')} registration={form.register('identity.legalName')} error={errors.identity?.legalName} autoComplete="off" />
+            <Field label={t('identity.idNumber')} registration={form.register('identity.idNumber')} error={errors.identity?.idNumber} autoComplete="off" />
+            <Field label={t('identity.phone')} type="tel" registration={form.register('identity.phone')} error={errors.identity?.phone} autoComplete="off" />
+            <Field label={t('identity.address')} registration={form.register('identity.address')} error={errors.identity?.address} autoComplete="off" />
+          </div>
+          {values.identity?.phone ? (
+            <div className="consent-inline">
+              <ConsentTextBox version={currentConsentText('contact', audience)} language={language} />
+              <label className="check">
+                <input type="checkbox" checked={contactAgreed} onChange={(event) => setContactAgreed(event.target.checked)} /> {t('identity.contactAgreed')}
+              </label>
+            </div>
+          ) : null}
+        </fieldset>
+
+        <ErrorText error={error} />
+        <div className="actions">
+          <Link className="button" to="/clients">
+            {t('common.cancel')}
+          </Link>
+          <button type="submit" className="primary" disabled={busy || (existing !== null && !values.distinctFromExisting)}>
+            {busy ? t('common.working') : t('clients.registerSubmit')}
+          </button>
+        </div>
+      </form>
+    </section>
+  );
+}

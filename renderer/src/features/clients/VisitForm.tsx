@@ -1,0 +1,74 @@
+import { Link, useNavigate, useParams } from 'react-router';
+import { useTranslation } from 'react-i18next';
+import { recordVisitInputSchema, VISIT_PLACES } from '../../../../electron/contract/index.ts';
+import { call } from '../../api.ts';
+import { DateInput } from '../../components/DateInput.tsx';
+import { ErrorText } from '../../components/ErrorText.tsx';
+import { Field } from '../../components/Field.tsx';
+import { SelectField } from '../../components/SelectField.tsx';
+import { useContractForm } from '../../components/useContractForm.ts';
+import { todayIso } from '../../i18n/format.ts';
+import { ServiceChoices } from './ServiceChoices.tsx';
+import { useCatalogue } from './useCatalogue.ts';
+
+/** Record a visit: date (today by default), place, several services, outcome, a restricted note, the next follow-up. */
+export function VisitForm() {
+  const { t } = useTranslation();
+  const navigate = useNavigate();
+  const clientId = Number(useParams().clientId);
+  const { types } = useCatalogue();
+  const { form, errors, busy, error, submit } = useContractForm(recordVisitInputSchema, {
+    defaultValues: { clientId, visitOn: todayIso(), place: 'centre', serviceTypeIds: [], outcome: '', note: '', nextFollowUpOn: null },
+    focus: 'place',
+  });
+  return (
+    <section aria-labelledby="page-title">
+      <p>
+        <Link to={`/clients/${clientId}`}>{t('clients.backToRecord')}</Link>
+      </p>
+      <h1 id="page-title">{t('visit.record')}</h1>
+      <form
+        noValidate
+        className="panel"
+        onSubmit={form.handleSubmit((values) =>
+          submit(
+            () => call('visits.record', values),
+            () => navigate(`/clients/${clientId}`),
+          ),
+        )}
+      >
+        <div className="form-grid">
+          <DateInput control={form.control} name="visitOn" label={t('visit.date')} />
+          <SelectField label={t('visit.place')} registration={form.register('place')} error={errors.place}>
+            {VISIT_PLACES.map((place) => (
+              <option key={place} value={place}>
+                {t(`vocabulary.visitPlace.${place}`)}
+              </option>
+            ))}
+          </SelectField>
+        </div>
+        <ServiceChoices types={types} control={form.control} name="serviceTypeIds" />
+        <div className="form-grid">
+          <Field label={t('visit.outcome')} registration={form.register('outcome')} error={errors.outcome} autoComplete="off" />
+          <DateInput control={form.control} name="nextFollowUpOn" label={t('visit.nextFollowUp')} hint={t('visit.nextFollowUpHint')} />
+        </div>
+        <div className="field restricted">
+          <label htmlFor="visit-note">{t('visit.note')}</label>
+          <textarea id="visit-note" rows={3} {...form.register('note')} aria-describedby="visit-note-hint" />
+          <p className="hint" id="visit-note-hint">
+            {t('visit.noteHint')}
+          </p>
+        </div>
+        <ErrorText error={error} />
+        <div className="actions">
+          <Link className="button" to={`/clients/${clientId}`}>
+            {t('common.cancel')}
+          </Link>
+          <button type="submit" className="primary" disabled={busy}>
+            {t('common.save')}
+          </button>
+        </div>
+      </form>
+    </section>
+  );
+}

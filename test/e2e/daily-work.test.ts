@@ -1,0 +1,147 @@
+import { cpSync } from 'node:fs';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { checkScreen, launch, SCREENSHOTS, type Harness } from '../support/e2e-harness.ts';
+import { MANAGER, standardTemplate, tempDir, WORKER } from '../support/vault-fixture.ts';
+
+/*
+ * A social worker's day, in Chromium through the real gate: register with consent → record a
+ * visit with two services → refer to a clinic → print the slip → mark it completed → close the
+ * case; an anonymous contact; the search finds "Đặng" from "dang". Then a manager breaks the
+ * glass, and the access shows up for review.
+ */
+
+const field = (page: Page, label: string) => page.getByLabel(label, { exact: true });
+let harness: Harness | null = null;
+afterEach(async () => {
+  await harness?.close();
+  harness = null;
+});
+
+async function logIn(page: Page, person: { username: string; password: string }) {
+  await field(page, 'Tên đăng nhập').fill(person.username);
+  await field(page, 'Mật khẩu').fill(person.password);
+  await page.keyboard.press('Enter');
+}
+
+describe('the daily work in Chromium', () => {
+  it('registers, records, refers, prints, completes and closes; anonymous contact; folded search; break the glass', async () => {
+    const dir = tempDir('dh-e2e-');
+    cpSync((await standardTemplate()).dir, dir, { recursive: true });
+    harness = await launch(dir);
+    const { page, app } = harness;
+    await expect.poll(() => page.getByRole('heading', { name: 'Đăng nhập' }).isVisible()).toBe(true);
+    await logIn(page, WORKER);
+    await expect.poll(() => page.getByRole('heading', { name: 'Thân chủ', exact: true }).isVisible(), { timeout: 20_000 }).toBe(true);
+    await expect.poll(() => page.getByRole('link', { name: 'THMA95-1' }).isVisible()).toBe(true);
+    await checkScreen(page, '30-clients-list');
+
+    // Registration: code facts, consent, record.
+    await page.getByRole('link', { name: 'Đăng ký thân chủ' }).click();
+    await field(page, 'Tên mẹ (chỉ tên, không họ)').fill('Hoa');
+    await field(page, 'Tên cha (chỉ tên, không họ)').fill('Bình');
+    await field(page, 'Năm sinh').fill('1996');
+    await expect.poll(() => page.getByText('HOBI96-1', { exact: true }).isVisible()).toBe(true);
+    await expect.poll(() => page.getByText('Trung tâm xin phép lập hồ sơ', { exact: false }).isVisible()).toBe(true);
+    await field(page, 'Tên gọi').fill('Đặng Thị Thử E2E');
+    await page.getByRole('searchbox', { name: 'Lọc phường/xã' }).fill('ben thanh');
+    await field(page, 'Phường/xã hiện ở').selectOption({ label: 'Phường Bến Thành' });
+    await checkScreen(page, '31-register');
+    await page.getByRole('button', { name: 'Đăng ký', exact: true }).click();
+    await expect.poll(() => page.getByRole('heading', { name: /HOBI96-1/ }).isVisible(), { timeout: 20_000 }).toBe(true);
+    await checkScreen(page, '32-client-registered');
+    const clientId = Number(/clients\/(\d+)/.exec(page.url())?.[1]);
+
+    // A visit with two services and a follow-up.
+    await page.getByRole('link', { name: 'Ghi lần gặp' }).click();
+    await page.getByLabel('Tư vấn tâm lý').check();
+    await page.getByLabel('Xét nghiệm HIV').check();
+    await field(page, 'Kết quả').fill('Đã tư vấn, hẹn xét nghiệm');
+    await field(page, 'Hẹn theo dõi lần sau').fill('05/12/2026');
+    await checkScreen(page, '33-visit-form');
+    await page.getByRole('button', { name: 'Lưu' }).click();
+    await expect.poll(() => page.getByText('Hẹn theo dõi: 05/12/2026').isVisible(), { timeout: 20_000 }).toBe(true);
+
+    // A referral to the clinic, with consent to share recorded on the spot.
+    await page.getByRole('link', { name: 'Chuyển gửi', exact: true }).click();
+    await field(page, 'Đơn vị tiếp nhận').selectOption({ label: 'Phòng khám Thử nghiệm (Phòng khám HIV/STI)' });
+    await field(page, 'Dịch vụ').selectOption({ label: 'Xét nghiệm HIV' });
+    await expect.poll(() => page.getByText('Cần đồng ý chia sẻ thông tin với đơn vị này').isVisible()).toBe(true);
+    await checkScreen(page, '34-referral-form');
+    await page.getByRole('button', { name: 'Tạo chuyển gửi' }).click();
+    await expect.poll(() => page.getByRole('heading', { name: /HOBI96-1/ }).isVisible(), { timeout: 20_000 }).toBe(true);
+
+    // The slip, on screen and as printed: code, alias, service, partner, date, and no legal name.
+    await page.getByRole('link', { name: 'Phiếu chuyển gửi' }).click();
+    await expect.poll(() => page.getByRole('heading', { name: 'PHIẾU CHUYỂN GỬI' }).isVisible()).toBe(true);
+    const slip = await page.locator('.slip').innerText();
+    expect(slip).toContain('HOBI96-1');
+    expect(slip).toContain('Đặng Thị Thử E2E');
+    expect(slip).toContain('Phòng khám Thử nghiệm');
+    expect(slip).toContain('28/11/2026');
+    expect(slip).not.toContain('Họ tên thật');
+    await checkScreen(page, '35-referral-slip');
+    await page.emulateMedia({ media: 'print' });
+    await page.screenshot({ path: `${SCREENSHOTS}/36-referral-slip-print.png`, fullPage: true });
+    await page.emulateMedia({ media: 'screen' });
+    await page.getByRole('button', { name: 'Quay lại' }).click();
+
+    // Sent, then completed (the app records completion, never a result).
+    await page.getByRole('button', { name: 'Đã gửi' }).click();
+    await page.getByRole('button', { name: 'Hoàn thành' }).click();
+    await expect.poll(() => page.locator('.referral-list').getByText('Hoàn thành', { exact: true }).isVisible(), { timeout: 20_000 }).toBe(true);
+    await checkScreen(page, '37-client-page');
+
+    // Close the case.
+    await field(page, 'Lý do đóng hồ sơ').selectOption('reintegrated');
+    await page.getByRole('button', { name: 'Đóng hồ sơ' }).click();
+    await expect.poll(() => page.getByRole('button', { name: 'Mở lại hồ sơ' }).isVisible(), { timeout: 20_000 }).toBe(true);
+    const page_ = await app.ok('clients.get', { clientId });
+    expect(page_).toMatchObject({ status: 'closed', visits: [{ serviceTypeIds: [2, 4] }], referrals: [{ status: 'completed' }] });
+
+    // The search ignores tones: "dang" finds "Đặng".
+    await page.getByRole('link', { name: 'Danh sách thân chủ' }).click();
+    await field(page, 'Trạng thái hồ sơ').selectOption('all');
+    await page.getByRole('searchbox', { name: 'Tìm theo mã hoặc tên gọi' }).fill('dang');
+    await expect.poll(() => page.getByRole('cell', { name: 'Đặng Thị Thử E2E' }).isVisible(), { timeout: 20_000 }).toBe(true);
+    await expect.poll(() => page.getByText('1 thân chủ', { exact: true }).isVisible()).toBe(true);
+    await checkScreen(page, '38-search-dang');
+
+    // An anonymous contact.
+    await page.getByRole('link', { name: 'Ghi lượt hỗ trợ ẩn danh' }).click();
+    await field(page, 'Nhóm tuổi').selectOption('18_24');
+    await page.getByLabel('Vật dụng giảm hại (bao cao su, bơm kim tiêm…)').check();
+    await checkScreen(page, '39-anonymous');
+    await page.getByRole('button', { name: 'Lưu' }).click();
+    await expect.poll(() => page.getByText('Đã ghi lượt hỗ trợ ẩn danh.').isVisible(), { timeout: 20_000 }).toBe(true);
+
+    // A manager looks at someone else's client: she must say why; it is listed for review.
+    await page.getByRole('button', { name: 'Đăng xuất' }).click();
+    await expect.poll(() => page.getByRole('heading', { name: 'Đăng nhập' }).isVisible()).toBe(true);
+    await logIn(page, MANAGER);
+    await expect.poll(() => page.getByRole('heading', { name: 'Thân chủ', exact: true }).isVisible(), { timeout: 20_000 }).toBe(true);
+    await page.getByRole('link', { name: 'THMA95-1' }).click();
+    await expect.poll(() => page.getByText('Đây không phải thân chủ bạn phụ trách', { exact: false }).isVisible()).toBe(true);
+    expect(await page.getByText('Ghi chú thử nghiệm').count()).toBe(0);
+    await page.getByRole('button', { name: 'Xem thông tin nhận diện' }).click();
+    await expect.poll(() => page.getByRole('alert').getByText('Hãy nêu lý do cần xem', { exact: false }).isVisible()).toBe(true);
+    await field(page, 'Lý do cần xem').fill('ngắn');
+    await page.getByRole('button', { name: 'Xem thông tin nhận diện' }).click();
+    await expect.poll(() => page.getByText('Hãy nêu lý do rõ hơn (ít nhất 10 ký tự).').isVisible()).toBe(true);
+    await field(page, 'Lý do cần xem').fill('Cán bộ phụ trách vắng, cần gọi hẹn lịch khám');
+    await page.getByRole('button', { name: 'Xem thông tin nhận diện' }).click();
+    await expect.poll(() => page.getByText('Nguyễn Thị Mẫu Thử').isVisible(), { timeout: 20_000 }).toBe(true);
+    await expect.poll(() => page.getByText('Ghi chú thử nghiệm').isVisible()).toBe(true);
+    await checkScreen(page, '40-break-the-glass');
+    await page.getByRole('link', { name: 'Quản trị' }).click();
+    await page.getByRole('link', { name: 'Truy cập nhận diện' }).click();
+    await expect.poll(() => page.getByRole('cell', { name: 'Cán bộ phụ trách vắng, cần gọi hẹn lịch khám' }).isVisible()).toBe(true);
+    await checkScreen(page, '41-access-review');
+    await page.getByRole('link', { name: 'Đơn vị tiếp nhận' }).click();
+    await expect.poll(() => page.getByRole('cell', { name: 'Phòng khám Thử nghiệm', exact: true }).isVisible()).toBe(true);
+    await checkScreen(page, '42-partners');
+
+    expect(harness.blocked).toEqual([]);
+    expect(harness.consoleErrors).toEqual([]);
+  });
+});
