@@ -196,6 +196,8 @@ export type ClientListRow = z.infer<typeof clientListRowSchema>;
 
 export const CLIENT_SORTS = ['code', 'alias', 'ageBand', 'ward', 'worker', 'lastContact', 'openReferrals', 'nextFollowUp'] as const;
 export const CLIENT_PAGE_MAX = 500;
+/** The list counts matches up to this many; beyond it says "more than". */
+export const CLIENT_COUNT_CAP = 1000;
 
 export const clientListInputSchema = z
   .object({
@@ -243,7 +245,12 @@ export const clientsChannels = {
   }),
   'clients.list': channel({
     input: clientListInputSchema,
-    output: z.object({ total: z.number(), rows: z.array(clientListRowSchema) }),
+    output: z.object({
+      total: z.number(),
+      /** True when there are more matches than CLIENT_COUNT_CAP: `total` is then a lower bound. */
+      totalIsLowerBound: z.boolean(),
+      rows: z.array(clientListRowSchema),
+    }),
     access: 'clients.read',
     audit: 'read',
     errors: [],

@@ -31,6 +31,8 @@ export const sessionChannels = {
       /** Who was working when the session locked (shown on the lock screen). */
       lockedUsername: z.string().nullable(),
       lockTimeoutMinutes: z.number(),
+      /** A vault of synthetic data for training sessions: every screen says so. */
+      trainingData: z.boolean(),
     }),
     access: 'public',
     audit: 'read',

@@ -24,6 +24,8 @@ export interface CoreOptions {
   nativeBinding?: string | undefined;
   calibrateKdf?: () => Promise<ScryptParams>;
   migrations?: Readonly<Record<string, Migration>>;
+  /** New vaults are training vaults (the seed tool). */
+  training?: boolean;
   /** Where core reports unexpected failures: codes and error names only, never data. */
   log?: (line: string) => void;
 }
@@ -70,6 +72,7 @@ export class Core {
       nativeBinding: options.nativeBinding,
       migrations: options.migrations ?? allMigrations,
       calibrateKdf: options.calibrateKdf,
+      training: options.training,
     });
   }
 

@@ -3,7 +3,8 @@
  *   npm run bench             human-readable
  *   npm run bench -- --json   one JSON object
  * Foundation figures: KDF calibration on this PC, unlock (login) time with those parameters,
- * lock time, audit append and verify.
+ * lock time, audit append and verify. Case records: search, client page, visit recording and
+ * the cost of encryption on a seeded vault (`--clients <n>`, default 100,000).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -12,16 +13,15 @@ import { performance } from 'node:perf_hooks';
 import { appendAudit, verifyAudit } from '../../electron/core/audit/trail.ts';
 import { createCore } from '../../electron/core/index.ts';
 import { calibrate } from '../../electron/core/vault/kdf.ts';
+import { caseRecordFigures, percentile } from './case-records.ts';
 
 const json = process.argv.includes('--json');
+const clientsArgument = process.argv.indexOf('--clients');
+const benchClients = clientsArgument >= 0 ? Number(process.argv[clientsArgument + 1]) : 100_000;
 const log = (line: string) => {
   if (!json) console.log(line);
 };
 
-function percentile(values: number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? 0;
-}
 const round = (value: number) => Math.round(value * 10) / 10;
 
 async function main() {
@@ -85,8 +85,9 @@ async function main() {
       audit_entries: verified.checked,
       shutdown_ms: round(performance.now() - started),
     };
-    if (json) console.log(JSON.stringify(figures));
-    else log(`\n${JSON.stringify(figures, null, 2)}`);
+    const all = { ...figures, ...(await caseRecordFigures(benchClients, log)) };
+    if (json) console.log(JSON.stringify(all));
+    else log(`\n${JSON.stringify(all, null, 2)}`);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

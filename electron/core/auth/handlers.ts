@@ -29,6 +29,7 @@ export const authHandlers: Pick<HandlerMap, AuthChannels> = {
       user: core.session,
       lockedUsername: core.session ? null : core.lockedUsername,
       lockTimeoutMinutes: core.lockTimeoutMinutes,
+      trainingData: core.vault.isTraining(),
     };
   },
 

@@ -1,12 +1,14 @@
-import { sql } from 'kysely';
+import { sql, type ExpressionBuilder } from 'kysely';
+import type { Database } from '../db/schema.ts';
 import type { z } from 'zod';
-import type { ClientListRow, clientListInputSchema } from '../../contract/clients.ts';
+import { CLIENT_COUNT_CAP, type ClientListRow, type clientListInputSchema } from '../../contract/clients.ts';
 import { normalizeCode } from '../../contract/client-code.ts';
 import { foldForSearch } from '../../contract/text.ts';
 import { ageBandOf, type AgeBand } from '../../contract/vocabulary.ts';
 import type { Db } from '../users/accounts.ts';
 
 type ListInput = z.output<typeof clientListInputSchema>;
+type ListTables = Database;
 
 /** Birth years that fall in an age band this year (age as far as the birth year tells). */
 function birthYearsOf(band: AgeBand, year: number): [number, number] {
@@ -21,7 +23,36 @@ function birthYearsOf(band: AgeBand, year: number): [number, number] {
   return [year - oldest, year - youngest];
 }
 
-const like = (text: string) => text.replace(/[\\%_]/g, (char) => `\\${char}`);
+/** Everything that sorts after every string starting with `prefix` (SQLite compares UTF-8 bytes). */
+const afterPrefix = (prefix: string) => `${prefix}\u{10FFFF}`;
+
+/** A trigram MATCH for a substring: the text as one quoted phrase. */
+const substring = (text: string) => `"${text.replaceAll('"', '""')}"`;
+
+/**
+ * What a search matches: a code that starts with it; an alias that contains it (trigram index,
+ * three characters or more) or starts with it (shorter); and, only among the viewer's own
+ * clients, a legal name that contains it. Each term uses an index, so SQLite can answer the OR
+ * as a union of index lookups instead of reading 100,000 rows.
+ */
+function searchTerms(eb: ExpressionBuilder<ListTables, 'client'>, folded: string, code: string, viewerId: number) {
+  const terms = [eb.and([eb('client.code', '>=', code), eb('client.code', '<', afterPrefix(code))])];
+  if (folded.length >= 3) {
+    terms.push(eb('client.id', 'in', sql<number>`(select rowid from client_search where client_search match ${substring(folded)})`));
+    terms.push(
+      eb.and([
+        eb('client.assigned_worker_id', '=', viewerId),
+        eb('client.id', 'in', sql<number>`(select rowid from identity_search where identity_search match ${substring(folded)})`),
+      ]),
+    );
+  } else {
+    terms.push(eb.and([eb('client.alias_folded', '>=', folded), eb('client.alias_folded', '<', afterPrefix(folded))]));
+  }
+  return terms;
+}
+
+/** The sorts that an index can deliver in order (all but the worker's name, which needs a join). */
+const INDEXED_SORTS = new Set<ListInput['sort']>(['code', 'alias', 'ageBand', 'ward', 'lastContact', 'openReferrals', 'nextFollowUp']);
 
 const SORT_COLUMNS = {
   code: 'client.code',
@@ -38,13 +69,18 @@ const SORT_COLUMNS = {
  * The client list: filters, a search that ignores tones and folds đ ("dang" finds "Đặng") over
  * code and alias, and over the legal name only for the viewer's own clients; sorted on indexed
  * columns and paged for a virtualised table.
+ *
+ * Counting stops at CLIENT_COUNT_CAP. When a search matches more than that, the page is read by
+ * walking the sort column's index and testing each client against the search (a unary `+`
+ * keeps SQLite from driving the query from the search instead), which finds the first hundred
+ * in a few milliseconds; a narrow search is driven from its index lookups and then sorted.
  */
-export async function listClients(db: Db, input: ListInput, viewerId: number, today: string): Promise<{ total: number; rows: ClientListRow[] }> {
+export async function listClients(db: Db, input: ListInput, viewerId: number, today: string): Promise<{ total: number; totalIsLowerBound: boolean; rows: ClientListRow[] }> {
   const year = Number(today.slice(0, 4));
   const folded = foldForSearch(input.search);
   const code = normalizeCode(input.search);
 
-  let query = db.selectFrom('client').leftJoin('user', 'user.id', 'client.assigned_worker_id');
+  let query = db.selectFrom('client');
   if (input.status !== 'all') query = query.where('client.status', '=', input.status);
   if (input.mine) query = query.where('client.assigned_worker_id', '=', viewerId);
   if (input.wardCode !== null) query = query.where('client.ward_code', '=', input.wardCode);
@@ -54,52 +90,56 @@ export async function listClients(db: Db, input: ListInput, viewerId: number, to
   }
   if (input.withOpenReferrals) query = query.where('client.open_referrals', '>', 0);
   if (input.followUpDue) query = query.where('client.next_follow_up_on', '<=', today);
-  if (folded) {
-    query = query.where((eb) =>
-      eb.or([
-        eb('client.code', 'like', `${like(code)}%`),
-        sql<boolean>`client.alias_folded like ${`%${like(folded)}%`} escape '\\'`,
-        eb.and([
-          eb('client.assigned_worker_id', '=', viewerId),
-          eb.exists(
-            eb
-              .selectFrom('client_identity')
-              .select('client_identity.client_id')
-              .whereRef('client_identity.client_id', '=', 'client.id')
-              .where(sql<boolean>`client_identity.legal_name_folded like ${`%${like(folded)}%`} escape '\\'`),
-          ),
-        ]),
-      ]),
-    );
-  }
+  const filtered = folded ? query.where((eb) => eb.or(searchTerms(eb, folded, code, viewerId))) : query;
 
-  const total = await query.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  const counted = await db
+    .selectFrom(filtered.select(sql<number>`1`.as('one')).limit(CLIENT_COUNT_CAP + 1).as('matches'))
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow();
+  const matches = Number(counted.n);
+  const walkIndex = folded !== '' && matches > CLIENT_COUNT_CAP && INDEXED_SORTS.has(input.sort);
+  const paged = walkIndex ? query.where((eb) => sql<boolean>`+(${eb.or(searchTerms(eb, folded, code, viewerId))})`) : filtered;
   const column = SORT_COLUMNS[input.sort];
-  const rows = await query
-    .select([
-      'client.id',
-      'client.code',
-      'client.alias',
-      'client.alias_folded',
-      'client.birth_year',
-      'client.child_path',
-      'client.ward_code',
-      'client.assigned_worker_id',
-      'user.display_name as worker_name',
-      'client.last_contact_on',
-      'client.open_referrals',
-      'client.next_follow_up_on',
-      'client.status',
-    ])
-    .orderBy(sql.ref(column), (order) => (input.direction === 'asc' ? order.asc() : order.desc()).nullsLast())
-    .orderBy('client.id', 'desc')
-    .limit(input.limit)
-    .offset(input.offset)
-    .execute();
+  // First the page's ids (sorting narrow rows is cheaper), then those rows in full.
+  const ordered = input.sort === 'worker' ? paged.leftJoin('user', 'user.id', 'client.assigned_worker_id') : paged;
+  const pageIds = (
+    await ordered
+      .select('client.id')
+      .orderBy(sql.ref(column), (order) => (input.direction === 'asc' ? order.asc() : order.desc()).nullsLast())
+      .orderBy('client.id', 'desc')
+      .limit(input.limit)
+      .offset(input.offset)
+      .execute()
+  ).map((row) => row.id);
+  const fetched = pageIds.length
+    ? await db
+        .selectFrom('client')
+        .leftJoin('user', 'user.id', 'client.assigned_worker_id')
+        .select([
+          'client.id',
+          'client.code',
+          'client.alias',
+          'client.alias_folded',
+          'client.birth_year',
+          'client.child_path',
+          'client.ward_code',
+          'client.assigned_worker_id',
+          'user.display_name as worker_name',
+          'client.last_contact_on',
+          'client.open_referrals',
+          'client.next_follow_up_on',
+          'client.status',
+        ])
+        .where('client.id', 'in', pageIds)
+        .execute()
+    : [];
+  const byId = new Map(fetched.map((row) => [row.id, row]));
+  const rows = pageIds.map((id) => byId.get(id)).filter((row) => row !== undefined);
 
   const reference = new Date(`${today}T12:00:00`);
   return {
-    total: Number(total.n),
+    total: Math.min(matches, CLIENT_COUNT_CAP),
+    totalIsLowerBound: matches > CLIENT_COUNT_CAP,
     rows: rows.map((row) => ({
       id: row.id,
       code: row.code,
@@ -112,11 +152,7 @@ export async function listClients(db: Db, input: ListInput, viewerId: number, to
       openReferrals: row.open_referrals,
       nextFollowUpOn: row.next_follow_up_on,
       status: row.status,
-      matchedLegalName:
-        folded !== '' &&
-        row.assigned_worker_id === viewerId &&
-        !row.code.startsWith(code) &&
-        !row.alias_folded.includes(folded),
+      matchedLegalName: folded !== '' && row.assigned_worker_id === viewerId && !row.code.startsWith(code) && !row.alias_folded.includes(folded),
     })),
   };
 }

@@ -99,6 +99,10 @@ export function configure(db: SqliteHandle): void {
   // Deleted content is overwritten, not left in free pages; temp data never touches the disk.
   db.pragma('secure_delete = ON');
   db.pragma('temp_store = MEMORY');
+  // Every page read from disk is decrypted; a larger cache keeps the working set decrypted
+  // in memory (it is freed when the vault locks). 64 MiB holds a centre of 100,000 clients'
+  // client table and indexes.
+  db.pragma('cache_size = -65536');
 }
 
 /** Refuse a database written by a newer app version: it has migrations this version does not know. */

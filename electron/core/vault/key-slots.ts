@@ -47,13 +47,15 @@ const keyringSchema = z
     kdf: scryptParamsSchema,
     /** Public half of the key that seals usernames of failed logins (see sealed-box.ts). */
     auditKey: z.string().max(200),
+    /** A vault of synthetic data for training: the app says so on every screen. */
+    training: z.boolean().optional(),
     slots: z.array(slotSchema).max(10_000),
   })
   .strict()
   .refine((keyring) => new Set(keyring.slots.map((slot) => slot.id)).size === keyring.slots.length);
 export type Keyring = z.infer<typeof keyringSchema>;
 
-export function newKeyring(kdf: ScryptParams, auditKey: string): Keyring {
+export function newKeyring(kdf: ScryptParams, auditKey: string, training = false): Keyring {
   return {
     format: 'dong-hanh-keyring',
     version: 1,
@@ -61,6 +63,7 @@ export function newKeyring(kdf: ScryptParams, auditKey: string): Keyring {
     vaultSalt: randomBytes(16).toString('base64'),
     kdf,
     auditKey,
+    ...(training ? { training: true } : {}),
     slots: [],
   };
 }

@@ -43,6 +43,8 @@ export interface VaultOptions extends OpenOptions {
   migrations: Readonly<Record<string, Migration>>;
   /** How new vaults choose KDF parameters; tests pass the floor to skip the measurement. */
   calibrateKdf?: () => Promise<ScryptParams>;
+  /** Create vaults marked as training data (the seed tool). */
+  training?: boolean;
 }
 
 export interface PreparedVault {
@@ -95,6 +97,12 @@ export class Vault {
     return { state: 'present' };
   }
 
+  /** Is this a training vault? Readable while locked: the login screen says so too. */
+  isTraining(): boolean {
+    if (this.presence().state !== 'present') return false;
+    return readKeyring(this.paths.keyring).training === true;
+  }
+
   get isOpen(): boolean {
     return this.#db !== null;
   }
@@ -118,7 +126,7 @@ export class Vault {
     const kdf = await (this.options.calibrateKdf ?? (async () => (await calibrate()).params))();
     const dataKey = randomBytes(32);
     const sealing = newSealingKeyPair();
-    let keyring = newKeyring(kdf, sealing.publicKey);
+    let keyring = newKeyring(kdf, sealing.publicKey, this.options.training ?? false);
     const adminSlot = await sealPasswordSlot(keyring, admin.username, admin.password, dataKey);
     keyring = withSlot(keyring, adminSlot);
     keyring = withSlot(keyring, await this.#recoverySlot(keyring, recoveryCode, dataKey));

@@ -53,6 +53,19 @@ export function App() {
     );
   }
 
+  return (
+    <>
+      {status.trainingData ? (
+        <p className="training-banner" role="note">
+          {t('app.trainingBanner')}
+        </p>
+      ) : null}
+      <Screen status={status} refresh={refresh} />
+    </>
+  );
+}
+
+function Screen({ status, refresh }: { status: BootStatus; refresh: () => Promise<void> }) {
   switch (status.vault) {
     case 'absent':
     case 'setup-pending':

@@ -7,6 +7,7 @@ export const en: Messages = {
     tagline: 'Social work case records',
     skipToContent: 'Skip to main content',
     loading: 'Loading…',
+    trainingBanner: 'TRAINING DATA — synthetic data for training; do not enter real client information.',
   },
   language: {
     label: 'Language',
@@ -277,6 +278,7 @@ export const en: Messages = {
     statusOpen: 'Open',
     statusClosed: 'Closed',
     count: '{{count}} clients',
+    countMore: 'More than {{count}} clients (narrow the search)',
     empty: 'No matching clients.',
     code: 'Code',
     alias: 'Name used',

@@ -5,6 +5,7 @@ export const vi = {
     tagline: 'Hồ sơ công tác xã hội',
     skipToContent: 'Chuyển đến nội dung chính',
     loading: 'Đang tải…',
+    trainingBanner: 'DỮ LIỆU TẬP HUẤN — dữ liệu giả để tập huấn; không nhập thông tin thật của thân chủ.',
   },
   language: {
     label: 'Ngôn ngữ',
@@ -275,6 +276,7 @@ export const vi = {
     statusOpen: 'Đang mở',
     statusClosed: 'Đã đóng',
     count: '{{count}} thân chủ',
+    countMore: 'Hơn {{count}} thân chủ (hãy tìm cụ thể hơn)',
     empty: 'Không có thân chủ nào phù hợp.',
     code: 'Mã',
     alias: 'Tên gọi',

@@ -31,6 +31,8 @@ export function ClientsPage() {
   const [sort, setSort] = useState<{ by: Sort; direction: 'asc' | 'desc' }>({ by: 'lastContact', direction: 'desc' });
   const [rows, setRows] = useState<ClientListRow[]>([]);
   const [total, setTotal] = useState(0);
+  const [totalIsLowerBound, setTotalIsLowerBound] = useState(false);
+  const [hasMore, setHasMore] = useState(false);
   const [error, setError] = useState<ClientErrorPayload | null>(null);
   const loading = useRef(false);
   const generation = useRef(0);
@@ -63,18 +65,23 @@ export function ClientsPage() {
       if (result.ok) {
         setRows(result.value.rows);
         setTotal(result.value.total);
+        setTotalIsLowerBound(result.value.totalIsLowerBound);
+        setHasMore(result.value.rows.length === PAGE);
         setError(null);
       } else setError(result.error);
     });
   }, [input]);
 
   const loadMore = async () => {
-    if (loading.current || rows.length >= total) return;
+    if (loading.current || !hasMore) return;
     loading.current = true;
     const current = generation.current;
     const result = await call('clients.list', { ...input, offset: rows.length });
     loading.current = false;
-    if (current === generation.current && result.ok) setRows((previous) => [...previous, ...result.value.rows]);
+    if (current === generation.current && result.ok) {
+      setRows((previous) => [...previous, ...result.value.rows]);
+      setHasMore(result.value.rows.length === PAGE);
+    }
   };
 
   const columns = useMemo(
@@ -121,7 +128,7 @@ export function ClientsPage() {
     if (lastIndex >= rows.length - 20) void loadMore();
     // loadMore reads the latest rows itself.
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [lastIndex, rows.length, total]);
+  }, [lastIndex, rows.length, hasMore]);
   const paddingTop = items[0]?.start ?? 0;
   const paddingBottom = items.length ? virtualizer.getTotalSize() - (items.at(-1)?.end ?? 0) : 0;
 
@@ -179,10 +186,10 @@ export function ClientsPage() {
       </form>
       <ErrorText error={error} />
       <p className="muted" role="status">
-        {t('clients.count', { count: total })}
+        {totalIsLowerBound ? t('clients.countMore', { count: total }) : t('clients.count', { count: total })}
       </p>
       <div className="table-scroll" ref={scroller}>
-        <table className="data-table client-table" aria-rowcount={total + 1}>
+        <table className="data-table client-table" aria-rowcount={totalIsLowerBound ? -1 : total + 1}>
           <caption className="visually-hidden">{t('clients.title')}</caption>
           <thead>
             {table.getHeaderGroups().map((group) => (
