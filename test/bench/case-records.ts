@@ -24,7 +24,7 @@ import { seedVault } from '../support/synthetic.ts';
  */
 
 const PASSWORD = 'mat-khau-do-hieu-nang';
-const SEED_FORMAT = 2;
+const SEED_FORMAT = 3;
 const clock = { now: () => Date.parse('2026-11-28T03:00:00Z') };
 
 export function percentile(values: number[], p: number): number {
