@@ -6,6 +6,7 @@ import { ErrorText } from '../../components/ErrorText.tsx';
 import { Field } from '../../components/Field.tsx';
 import { SelectField } from '../../components/SelectField.tsx';
 import { useContractForm } from '../../components/useContractForm.ts';
+import { FormActions, VocabularyOptions } from '../../components/FormActions.tsx';
 
 /** The service catalogue: add a type to a group, rename, switch off. A used type is never deleted. */
 export function CataloguePage() {
@@ -94,25 +95,14 @@ function TypeForm({ type, onCancel, onSaved }: { type: ServiceType | null; onCan
       <h2>{type ? t('catalogue.editTitle', { name: type.nameVi }) : t('catalogue.add')}</h2>
       <div className="form-grid">
         <SelectField label={t('catalogue.group')} registration={form.register('group')} error={errors.group} disabled={(type?.used ?? 0) > 0} hint={(type?.used ?? 0) > 0 ? t('catalogue.groupLocked') : undefined}>
-          {SERVICE_GROUPS.map((group) => (
-            <option key={group} value={group}>
-              {t(`vocabulary.serviceGroup.${group}`)}
-            </option>
-          ))}
+          <VocabularyOptions list="serviceGroup" values={SERVICE_GROUPS} />
         </SelectField>
         <span />
         <Field label={t('catalogue.nameVi')} registration={form.register('nameVi')} error={errors.nameVi} />
         <Field label={t('catalogue.nameEn')} registration={form.register('nameEn')} error={errors.nameEn} />
       </div>
       <ErrorText error={error} />
-      <div className="actions">
-        <button type="button" onClick={onCancel}>
-          {t('common.cancel')}
-        </button>
-        <button type="submit" className="primary" disabled={busy}>
-          {t('common.save')}
-        </button>
-      </div>
+      <FormActions onCancel={onCancel} busy={busy} />
     </form>
   );
 }

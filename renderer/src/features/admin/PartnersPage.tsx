@@ -7,6 +7,7 @@ import { Field } from '../../components/Field.tsx';
 import { SelectField } from '../../components/SelectField.tsx';
 import { useContractForm } from '../../components/useContractForm.ts';
 import { WardSelect, wardName } from '../../components/WardSelect.tsx';
+import { FormActions, VocabularyOptions } from '../../components/FormActions.tsx';
 
 /** The partners directory: clinics, methadone sites, the bank branch, schools, legal aid, shelters. */
 export function PartnersPage() {
@@ -91,11 +92,7 @@ function PartnerForm({ partner, onCancel, onSaved }: { partner: Partner | null; 
       <div className="form-grid">
         <Field label={t('partners.name')} registration={form.register('name')} error={errors.name} />
         <SelectField label={t('partners.kind')} registration={form.register('kind')} error={errors.kind}>
-          {PARTNER_KINDS.map((kind) => (
-            <option key={kind} value={kind}>
-              {t(`vocabulary.partnerKind.${kind}`)}
-            </option>
-          ))}
+          <VocabularyOptions list="partnerKind" values={PARTNER_KINDS} />
         </SelectField>
         <WardSelect control={form.control} name="wardCode" label={t('clients.ward')} />
         <Field label={t('partners.contact')} registration={form.register('contact')} error={errors.contact} hint={t('partners.contactHint')} />
@@ -104,14 +101,7 @@ function PartnerForm({ partner, onCancel, onSaved }: { partner: Partner | null; 
         <input type="checkbox" {...form.register('active')} /> {t('partners.active')}
       </label>
       <ErrorText error={error} />
-      <div className="actions">
-        <button type="button" onClick={onCancel}>
-          {t('common.cancel')}
-        </button>
-        <button type="submit" className="primary" disabled={busy}>
-          {t('common.save')}
-        </button>
-      </div>
+      <FormActions onCancel={onCancel} busy={busy} />
     </form>
   );
 }

@@ -10,6 +10,7 @@ import { useContractForm } from '../../components/useContractForm.ts';
 import { todayIso } from '../../i18n/format.ts';
 import { ServiceChoices } from './ServiceChoices.tsx';
 import { useCatalogue } from './useCatalogue.ts';
+import { VocabularyOptions } from '../../components/FormActions.tsx';
 
 /** For someone who will not register: date, services, age band, sex, place. Counts services, not persons. */
 export function AnonymousContactForm() {
@@ -42,25 +43,13 @@ export function AnonymousContactForm() {
         <div className="form-grid four">
           <DateInput control={form.control} name="contactOn" label={t('anonymous.date')} />
           <SelectField label={t('clients.ageBand')} registration={form.register('ageBand')} error={errors.ageBand}>
-            {AGE_BANDS.map((band) => (
-              <option key={band} value={band}>
-                {t(`vocabulary.ageBand.${band}`)}
-              </option>
-            ))}
+            <VocabularyOptions list="ageBand" values={AGE_BANDS} />
           </SelectField>
           <SelectField label={t('clients.sex')} registration={form.register('sex')} error={errors.sex}>
-            {SEXES.map((sex) => (
-              <option key={sex} value={sex}>
-                {t(`vocabulary.sex.${sex}`)}
-              </option>
-            ))}
+            <VocabularyOptions list="sex" values={SEXES} />
           </SelectField>
           <SelectField label={t('visit.place')} registration={form.register('place')} error={errors.place}>
-            {VISIT_PLACES.map((place) => (
-              <option key={place} value={place}>
-                {t(`vocabulary.visitPlace.${place}`)}
-              </option>
-            ))}
+            <VocabularyOptions list="visitPlace" values={VISIT_PLACES} />
           </SelectField>
         </div>
         <ServiceChoices types={types} control={form.control} name="serviceTypeIds" />

@@ -4,6 +4,7 @@ import { CLOSE_REASONS, type ClientPage } from '../../../../electron/contract/in
 import { call, type ClientErrorPayload } from '../../api.ts';
 import { ErrorText } from '../../components/ErrorText.tsx';
 import { todayIso } from '../../i18n/format.ts';
+import { VocabularyOptions } from '../../components/FormActions.tsx';
 
 /** Close the case with a reason, or reopen it. */
 export function CaseStatusPanel({ page, onChanged }: { page: ClientPage; onChanged: () => Promise<void> }) {
@@ -31,11 +32,7 @@ export function CaseStatusPanel({ page, onChanged }: { page: ClientPage; onChang
             <label htmlFor="close-reason">{t('case.reason')}</label>
             <select id="close-reason" value={reason} onChange={(event) => setReason(event.target.value as typeof reason)}>
               <option value="">{t('case.chooseReason')}</option>
-              {CLOSE_REASONS.map((value) => (
-                <option key={value} value={value}>
-                  {t(`vocabulary.closeReason.${value}`)}
-                </option>
-              ))}
+              <VocabularyOptions list="closeReason" values={CLOSE_REASONS} />
             </select>
           </div>
           <button type="submit" disabled={!reason}>

@@ -9,6 +9,7 @@ import { useCan } from '../../app/session.ts';
 import { ErrorText } from '../../components/ErrorText.tsx';
 import { wardName } from '../../components/WardSelect.tsx';
 import { formatDate } from '../../i18n/format.ts';
+import { VocabularyOptions } from '../../components/FormActions.tsx';
 
 type Sort = NonNullable<ChannelInput<'clients.list'>['sort']>;
 type Filters = { search: string; status: 'open' | 'closed' | 'all'; mine: boolean; ageBand: string; withOpenReferrals: boolean; followUpDue: boolean };
@@ -167,11 +168,7 @@ export function ClientsPage() {
           <label htmlFor={ids.age}>{t('clients.ageBand')}</label>
           <select id={ids.age} value={filters.ageBand} onChange={(event) => setFilters({ ...filters, ageBand: event.target.value })}>
             <option value="">{t('common.all')}</option>
-            {AGE_BANDS.map((band) => (
-              <option key={band} value={band}>
-                {t(`vocabulary.ageBand.${band}`)}
-              </option>
-            ))}
+            <VocabularyOptions list="ageBand" values={AGE_BANDS} />
           </select>
         </div>
         <fieldset className="checks">

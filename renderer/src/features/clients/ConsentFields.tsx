@@ -5,6 +5,7 @@ import { CONSENT_GIVERS, CONSENT_METHODS, CONSENT_TEXTS, type ConsentTextVersion
 import { DateInput } from '../../components/DateInput.tsx';
 import { Field } from '../../components/Field.tsx';
 import { SelectField } from '../../components/SelectField.tsx';
+import { VocabularyOptions } from '../../components/FormActions.tsx';
 
 /** The consent text to read (in the language chosen for the client), shown exactly as it will be stored. */
 export function ConsentTextBox({ version, language }: { version: ConsentTextVersion; language: 'vi' | 'en' }) {
@@ -47,11 +48,7 @@ export function ConsentFields<V extends FieldValues>({
   return (
     <div className="form-grid" id={id}>
       <SelectField label={t('consent.method')} registration={register(path('method'))} error={error('method')}>
-        {CONSENT_METHODS.map((value) => (
-          <option key={value} value={value}>
-            {t(`vocabulary.consentMethod.${value}`)}
-          </option>
-        ))}
+        <VocabularyOptions list="consentMethod" values={CONSENT_METHODS} />
       </SelectField>
       <SelectField label={t('consent.givenBy')} registration={register(path('givenBy'))} error={error('givenBy')}>
         {givers.map((value) => (

@@ -16,6 +16,7 @@ import { useContractForm } from '../../components/useContractForm.ts';
 import { formatDate, todayIso } from '../../i18n/format.ts';
 import { ConsentFields, ConsentTextBox } from './ConsentFields.tsx';
 import { usePartners } from './useCatalogue.ts';
+import { FormActions } from '../../components/FormActions.tsx';
 
 type Action = { kind: 'add' } | { kind: 'renew'; consent: ConsentView } | { kind: 'withdraw'; consent: ConsentView } | null;
 
@@ -162,14 +163,7 @@ function ConsentForm({ page, renewing, onCancel, onDone }: { page: ClientPage; r
       <ConsentTextBox version={version} language={language} />
       <ConsentFields prefix="consent" control={form.control} register={form.register} errors={errors.consent as never} child={page.childPath} method={form.watch('consent.method')} />
       <ErrorText error={error} />
-      <div className="actions">
-        <button type="button" onClick={onCancel}>
-          {t('common.cancel')}
-        </button>
-        <button type="submit" className="primary" disabled={busy}>
-          {t('common.save')}
-        </button>
-      </div>
+      <FormActions onCancel={onCancel} busy={busy} />
     </form>
   );
 }

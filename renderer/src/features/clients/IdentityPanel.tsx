@@ -5,6 +5,7 @@ import { call, type ClientErrorPayload } from '../../api.ts';
 import { ErrorText } from '../../components/ErrorText.tsx';
 import { Field } from '../../components/Field.tsx';
 import { useContractForm } from '../../components/useContractForm.ts';
+import { FormActions } from '../../components/FormActions.tsx';
 
 /**
  * The restricted identity section. Closed until asked for; the assigned worker opens it with a
@@ -112,14 +113,7 @@ function IdentityForm({ clientId, identity, onCancel, onSaved }: { clientId: num
       <Field label={t('identity.idNumber')} registration={form.register('idNumber')} error={errors.idNumber} autoComplete="off" />
       <Field label={t('identity.address')} registration={form.register('address')} error={errors.address} autoComplete="off" />
       <ErrorText error={error} />
-      <div className="actions">
-        <button type="button" onClick={onCancel}>
-          {t('common.cancel')}
-        </button>
-        <button type="submit" className="primary" disabled={busy}>
-          {t('common.save')}
-        </button>
-      </div>
+      <FormActions onCancel={onCancel} busy={busy} />
     </form>
   );
 }

@@ -20,6 +20,7 @@ import { WardSelect } from '../../components/WardSelect.tsx';
 import { todayIso } from '../../i18n/format.ts';
 import { ConsentFields, ConsentTextBox } from './ConsentFields.tsx';
 import { ChildBanner } from './ClientBadges.tsx';
+import { VocabularyOptions } from '../../components/FormActions.tsx';
 
 const collator = new Intl.Collator('vi');
 const SORTED_PROVINCES = [...PROVINCES.provinces].sort((a, b) => collator.compare(a.name, b.name));
@@ -111,11 +112,7 @@ export function RegisterClient() {
             <Field label={t('clients.fatherName')} registration={form.register('fatherName')} error={errors.fatherName} autoComplete="off" />
             <Field label={t('clients.birthYear')} type="number" inputMode="numeric" registration={form.register('birthYear', { valueAsNumber: true })} error={errors.birthYear} />
             <SelectField label={t('clients.sex')} registration={form.register('sex')} error={errors.sex}>
-              {SEXES.map((sex) => (
-                <option key={sex} value={sex}>
-                  {t(`vocabulary.sex.${sex}`)}
-                </option>
-              ))}
+              <VocabularyOptions list="sex" values={SEXES} />
             </SelectField>
           </div>
           {age === 18 ? (
@@ -167,11 +164,7 @@ export function RegisterClient() {
             <Field label={t('clients.alias')} registration={form.register('alias')} error={errors.alias} hint={t('clients.aliasHint')} autoComplete="off" />
             <SelectField label={t('clients.workSetting')} registration={form.register('workSetting', { setValueAs: (value) => (value === '' ? null : value) })}>
               <option value="">{t('clients.notSaid')}</option>
-              {WORK_SETTINGS.map((setting) => (
-                <option key={setting} value={setting}>
-                  {t(`vocabulary.workSetting.${setting}`)}
-                </option>
-              ))}
+              <VocabularyOptions list="workSetting" values={WORK_SETTINGS} />
             </SelectField>
             <WardSelect control={form.control} name="wardCode" label={t('clients.ward')} />
             <SelectField label={t('clients.province')} registration={form.register('provinceCode', { setValueAs: (value) => (value === '' || value === null ? null : Number(value)) })}>

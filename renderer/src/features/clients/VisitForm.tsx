@@ -10,6 +10,7 @@ import { useContractForm } from '../../components/useContractForm.ts';
 import { todayIso } from '../../i18n/format.ts';
 import { ServiceChoices } from './ServiceChoices.tsx';
 import { useCatalogue } from './useCatalogue.ts';
+import { VocabularyOptions } from '../../components/FormActions.tsx';
 
 /** Record a visit: date (today by default), place, several services, outcome, a restricted note, the next follow-up. */
 export function VisitForm() {
@@ -40,11 +41,7 @@ export function VisitForm() {
         <div className="form-grid">
           <DateInput control={form.control} name="visitOn" label={t('visit.date')} />
           <SelectField label={t('visit.place')} registration={form.register('place')} error={errors.place}>
-            {VISIT_PLACES.map((place) => (
-              <option key={place} value={place}>
-                {t(`vocabulary.visitPlace.${place}`)}
-              </option>
-            ))}
+            <VocabularyOptions list="visitPlace" values={VISIT_PLACES} />
           </SelectField>
         </div>
         <ServiceChoices types={types} control={form.control} name="serviceTypeIds" />

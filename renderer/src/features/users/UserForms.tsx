@@ -11,6 +11,7 @@ import { call, type ClientErrorPayload } from '../../api.ts';
 import { ErrorText } from '../../components/ErrorText.tsx';
 import { Field } from '../../components/Field.tsx';
 import { useContractForm } from '../../components/useContractForm.ts';
+import { FormActions } from '../../components/FormActions.tsx';
 
 /** A readable temporary password to hand over in person: no 0/O, 1/l/I. */
 export function generateTemporaryPassword(length = 12): string {
@@ -94,14 +95,7 @@ export function UserForm({
         )}
       </div>
       <ErrorText error={error} />
-      <div className="actions">
-        <button type="button" onClick={onCancel}>
-          {t('common.cancel')}
-        </button>
-        <button type="submit" className="primary" disabled={busy}>
-          {busy ? t('common.working') : t('common.save')}
-        </button>
-      </div>
+      <FormActions onCancel={onCancel} busy={busy} />
     </form>
   );
 }

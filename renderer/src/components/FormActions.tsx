@@ -1,0 +1,32 @@
+import { useTranslation } from 'react-i18next';
+
+/** Cancel and save, in that order, at the foot of a form. */
+export function FormActions({ onCancel, busy, submitLabel }: { onCancel?: () => void; busy: boolean; submitLabel?: string }) {
+  const { t } = useTranslation();
+  return (
+    <div className="actions">
+      {onCancel ? (
+        <button type="button" onClick={onCancel}>
+          {t('common.cancel')}
+        </button>
+      ) : null}
+      <button type="submit" className="primary" disabled={busy}>
+        {busy ? t('common.working') : (submitLabel ?? t('common.save'))}
+      </button>
+    </div>
+  );
+}
+
+/** The options of a fixed list, in the reader's language (see i18n `vocabulary`). */
+export function VocabularyOptions({ list, values }: { list: string; values: readonly string[] }) {
+  const { t } = useTranslation();
+  return (
+    <>
+      {values.map((value) => (
+        <option key={value} value={value}>
+          {t(`vocabulary.${list}.${value}`)}
+        </option>
+      ))}
+    </>
+  );
+}
