@@ -1,5 +1,4 @@
-import { sql, type ExpressionBuilder } from 'kysely';
-import type { Database } from '../db/schema.ts';
+import { sql, type RawBuilder } from 'kysely';
 import type { z } from 'zod';
 import { CLIENT_COUNT_CAP, type ClientListRow, type clientListInputSchema } from '../../contract/clients.ts';
 import { normalizeCode } from '../../contract/client-code.ts';
@@ -8,7 +7,6 @@ import { ageBandOf, type AgeBand } from '../../contract/vocabulary.ts';
 import type { Db } from '../users/accounts.ts';
 
 type ListInput = z.output<typeof clientListInputSchema>;
-type ListTables = Database;
 
 /** Birth years that fall in an age band this year (age as far as the birth year tells). */
 function birthYearsOf(band: AgeBand, year: number): [number, number] {
@@ -30,25 +28,31 @@ const afterPrefix = (prefix: string) => `${prefix}\u{10FFFF}`;
 const substring = (text: string) => `"${text.replaceAll('"', '""')}"`;
 
 /**
- * What a search matches: a code that starts with it; an alias that contains it (trigram index,
- * three characters or more) or starts with it (shorter); and, only among the viewer's own
- * clients, a legal name that contains it. Each term uses an index, so SQLite can answer the OR
- * as a union of index lookups instead of reading 100,000 rows.
+ * Gather every client a search of three characters or more matches into a temporary table of
+ * ids (in memory: temp_store is MEMORY), each full-text index consulted once: a code that starts
+ * with the text, an alias that contains it, and, only among the viewer's own clients, a legal
+ * name that contains it.
  */
-function searchTerms(eb: ExpressionBuilder<ListTables, 'client'>, folded: string, code: string, viewerId: number) {
-  const terms = [eb.and([eb('client.code', '>=', code), eb('client.code', '<', afterPrefix(code))])];
+async function collectMatches(db: Db, folded: string, code: string, viewerId: number): Promise<void> {
+  await sql`create temp table if not exists search_hit (id integer primary key)`.execute(db);
+  await sql`delete from temp.search_hit`.execute(db);
+  await sql`insert or ignore into temp.search_hit (id) select id from client where code >= ${code} and code < ${afterPrefix(code)}`.execute(db);
+  await sql`insert or ignore into temp.search_hit (id) select rowid from client_search where client_search match ${substring(folded)}`.execute(db);
+  await sql`insert or ignore into temp.search_hit (id)
+    select client.id from identity_search join client on client.id = identity_search.rowid
+    where identity_search match ${substring(folded)} and client.assigned_worker_id = ${viewerId}`.execute(db);
+}
+
+/**
+ * What a search matches, as a condition: the gathered ids for three characters or more; for a
+ * shorter text (the first keystrokes), a code or an alias that starts with it, two index ranges.
+ */
+async function searchCondition(db: Db, folded: string, code: string, viewerId: number): Promise<RawBuilder<boolean>> {
   if (folded.length >= 3) {
-    terms.push(eb('client.id', 'in', sql<number>`(select rowid from client_search where client_search match ${substring(folded)})`));
-    terms.push(
-      eb.and([
-        eb('client.assigned_worker_id', '=', viewerId),
-        eb('client.id', 'in', sql<number>`(select rowid from identity_search where identity_search match ${substring(folded)})`),
-      ]),
-    );
-  } else {
-    terms.push(eb.and([eb('client.alias_folded', '>=', folded), eb('client.alias_folded', '<', afterPrefix(folded))]));
+    await collectMatches(db, folded, code, viewerId);
+    return sql<boolean>`client.id in (select id from temp.search_hit)`;
   }
-  return terms;
+  return sql<boolean>`((client.code >= ${code} and client.code < ${afterPrefix(code)}) or (client.alias_folded >= ${folded} and client.alias_folded < ${afterPrefix(folded)}))`;
 }
 
 /** The sorts that an index can deliver in order (all but the worker's name, which needs a join). */
@@ -71,9 +75,9 @@ const SORT_COLUMNS = {
  * columns and paged for a virtualised table.
  *
  * Counting stops at CLIENT_COUNT_CAP. When a search matches more than that, the page is read by
- * walking the sort column's index and testing each client against the search (a unary `+`
- * keeps SQLite from driving the query from the search instead), which finds the first hundred
- * in a few milliseconds; a narrow search is driven from its index lookups and then sorted.
+ * walking the sort column's index and testing each client against the matches (a unary `+`
+ * keeps SQLite from driving the query from the matches instead), which finds the first hundred
+ * in a few milliseconds; a narrow search is driven from its matches and then sorted.
  */
 export async function listClients(db: Db, input: ListInput, viewerId: number, today: string): Promise<{ total: number; totalIsLowerBound: boolean; rows: ClientListRow[] }> {
   const year = Number(today.slice(0, 4));
@@ -90,7 +94,8 @@ export async function listClients(db: Db, input: ListInput, viewerId: number, to
   }
   if (input.withOpenReferrals) query = query.where('client.open_referrals', '>', 0);
   if (input.followUpDue) query = query.where('client.next_follow_up_on', '<=', today);
-  const filtered = folded ? query.where((eb) => eb.or(searchTerms(eb, folded, code, viewerId))) : query;
+  const condition = folded ? await searchCondition(db, folded, code, viewerId) : null;
+  const filtered = condition ? query.where(condition) : query;
 
   const counted = await db
     .selectFrom(filtered.select(sql<number>`1`.as('one')).limit(CLIENT_COUNT_CAP + 1).as('matches'))
@@ -98,7 +103,7 @@ export async function listClients(db: Db, input: ListInput, viewerId: number, to
     .executeTakeFirstOrThrow();
   const matches = Number(counted.n);
   const walkIndex = folded !== '' && matches > CLIENT_COUNT_CAP && INDEXED_SORTS.has(input.sort);
-  const paged = walkIndex ? query.where((eb) => sql<boolean>`+(${eb.or(searchTerms(eb, folded, code, viewerId))})`) : filtered;
+  const paged = walkIndex && condition ? query.where(sql<boolean>`+${condition}`) : filtered;
   const column = SORT_COLUMNS[input.sort];
   // First the page's ids (sorting narrow rows is cheaper), then those rows in full.
   const ordered = input.sort === 'worker' ? paged.leftJoin('user', 'user.id', 'client.assigned_worker_id') : paged;
