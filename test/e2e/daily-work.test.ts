@@ -2,7 +2,8 @@ import { cpSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { checkScreen, launch, SCREENSHOTS, type Harness } from '../support/e2e-harness.ts';
-import { MANAGER, standardTemplate, tempDir, WORKER } from '../support/vault-fixture.ts';
+import { seedVault } from '../support/synthetic.ts';
+import { FLOOR_KDF, MANAGER, standardTemplate, START_TIME, tempDir, WORKER } from '../support/vault-fixture.ts';
 
 /*
  * A social worker's day, in Chromium through the real gate: register with consent → record a
@@ -143,5 +144,20 @@ describe('the daily work in Chromium', () => {
 
     expect(harness.blocked).toEqual([]);
     expect(harness.consoleErrors).toEqual([]);
+  });
+});
+
+describe('training data in Chromium', () => {
+  it('a vault made by the seed tool says "dữ liệu tập huấn" on every screen, login included', async () => {
+    const dir = tempDir('dh-e2e-training-');
+    await seedVault({ dir, clients: 40, password: 'mat-khau-tap-huan', calibrateKdf: FLOOR_KDF, today: new Date(START_TIME) });
+    harness = await launch(dir);
+    const { page } = harness;
+    const banner = page.getByRole('note').filter({ hasText: 'DỮ LIỆU TẬP HUẤN' });
+    await expect.poll(() => banner.isVisible()).toBe(true);
+    await logIn(page, { username: 'canbo01', password: 'mat-khau-tap-huan' });
+    await expect.poll(() => page.getByRole('heading', { name: 'Thân chủ', exact: true }).isVisible(), { timeout: 20_000 }).toBe(true);
+    expect(await banner.isVisible()).toBe(true);
+    await checkScreen(page, '43-training-clients');
   });
 });
