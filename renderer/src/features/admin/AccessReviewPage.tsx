@@ -1,19 +1,15 @@
-import { useEffect, useState } from 'react';
 import { Link } from 'react-router';
 import { useTranslation } from 'react-i18next';
 import type { ChannelOutput } from '../../../../electron/contract/index.ts';
-import { call, type ClientErrorPayload } from '../../api.ts';
+import { call } from '../../api.ts';
+import { useLoaded } from '../../components/useLoaded.ts';
 import { ErrorText } from '../../components/ErrorText.tsx';
 import { formatDateTime } from '../../i18n/format.ts';
 
 /** For managers: every time someone opened the identity of a client who is not theirs, and why. */
 export function AccessReviewPage() {
   const { t } = useTranslation();
-  const [rows, setRows] = useState<ChannelOutput<'identityAccess.list'>>([]);
-  const [error, setError] = useState<ClientErrorPayload | null>(null);
-  useEffect(() => {
-    void call('identityAccess.list', {}).then((result) => (result.ok ? setRows(result.value) : setError(result.error)));
-  }, []);
+  const { data: rows, error } = useLoaded(() => call('identityAccess.list', {}), [] as ChannelOutput<'identityAccess.list'>);
   return (
     <section aria-labelledby="page-title">
       <h1 id="page-title">{t('access.title')}</h1>

@@ -1,7 +1,8 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { contract, SERVICE_GROUPS, type ServiceType } from '../../../../electron/contract/index.ts';
-import { call, type ClientErrorPayload } from '../../api.ts';
+import { call } from '../../api.ts';
+import { useLoaded } from '../../components/useLoaded.ts';
 import { ErrorText } from '../../components/ErrorText.tsx';
 import { Field } from '../../components/Field.tsx';
 import { SelectField } from '../../components/SelectField.tsx';
@@ -11,15 +12,8 @@ import { FormActions, VocabularyOptions } from '../../components/FormActions.tsx
 /** The service catalogue: add a type to a group, rename, switch off. A used type is never deleted. */
 export function CataloguePage() {
   const { t } = useTranslation();
-  const [types, setTypes] = useState<ServiceType[]>([]);
+  const { data: types, error, setError, reload: load } = useLoaded(() => call('catalogue.list', {}), [] as ServiceType[]);
   const [editing, setEditing] = useState<ServiceType | 'new' | null>(null);
-  const [error, setError] = useState<ClientErrorPayload | null>(null);
-  const load = useCallback(async () => {
-    const result = await call('catalogue.list', {});
-    if (result.ok) setTypes(result.value);
-    else setError(result.error);
-  }, []);
-  useEffect(() => void load(), [load]);
   return (
     <section aria-labelledby="page-title">
       <div className="page-heading">

@@ -1,7 +1,8 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { contract, PARTNER_KINDS, type Partner } from '../../../../electron/contract/index.ts';
-import { call, type ClientErrorPayload } from '../../api.ts';
+import { call } from '../../api.ts';
+import { useLoaded } from '../../components/useLoaded.ts';
 import { ErrorText } from '../../components/ErrorText.tsx';
 import { Field } from '../../components/Field.tsx';
 import { SelectField } from '../../components/SelectField.tsx';
@@ -12,15 +13,8 @@ import { FormActions, VocabularyOptions } from '../../components/FormActions.tsx
 /** The partners directory: clinics, methadone sites, the bank branch, schools, legal aid, shelters. */
 export function PartnersPage() {
   const { t } = useTranslation();
-  const [partners, setPartners] = useState<Partner[]>([]);
+  const { data: partners, error, reload: load } = useLoaded(() => call('partners.list', {}), [] as Partner[]);
   const [editing, setEditing] = useState<Partner | 'new' | null>(null);
-  const [error, setError] = useState<ClientErrorPayload | null>(null);
-  const load = useCallback(async () => {
-    const result = await call('partners.list', {});
-    if (result.ok) setPartners(result.value);
-    else setError(result.error);
-  }, []);
-  useEffect(() => void load(), [load]);
   return (
     <section aria-labelledby="page-title">
       <div className="page-heading">

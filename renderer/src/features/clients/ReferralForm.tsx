@@ -10,6 +10,7 @@ import { useContractForm } from '../../components/useContractForm.ts';
 import { todayIso } from '../../i18n/format.ts';
 import { ConsentFields, ConsentTextBox } from './ConsentFields.tsx';
 import { useCatalogue, usePartners } from './useCatalogue.ts';
+import { FormActions } from '../../components/FormActions.tsx';
 
 /**
  * Refer to a partner. Without the client's consent to share with that partner, the consent is
@@ -85,14 +86,7 @@ export function ReferralForm() {
           <p className="message message-ok">{t('referral.consentInForce')}</p>
         ) : null}
         <ErrorText error={error} />
-        <div className="actions">
-          <Link className="button" to={`/clients/${clientId}`}>
-            {t('common.cancel')}
-          </Link>
-          <button type="submit" className="primary" disabled={busy}>
-            {t('referral.save')}
-          </button>
-        </div>
+        <FormActions cancelTo={`/clients/${clientId}`} busy={busy} submitLabel={t('referral.save')} />
       </form>
     </section>
   );

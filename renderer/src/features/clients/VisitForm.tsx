@@ -10,7 +10,7 @@ import { useContractForm } from '../../components/useContractForm.ts';
 import { todayIso } from '../../i18n/format.ts';
 import { ServiceChoices } from './ServiceChoices.tsx';
 import { useCatalogue } from './useCatalogue.ts';
-import { VocabularyOptions } from '../../components/FormActions.tsx';
+import { FormActions, VocabularyOptions } from '../../components/FormActions.tsx';
 
 /** Record a visit: date (today by default), place, several services, outcome, a restricted note, the next follow-up. */
 export function VisitForm() {
@@ -57,14 +57,7 @@ export function VisitForm() {
           </p>
         </div>
         <ErrorText error={error} />
-        <div className="actions">
-          <Link className="button" to={`/clients/${clientId}`}>
-            {t('common.cancel')}
-          </Link>
-          <button type="submit" className="primary" disabled={busy}>
-            {t('common.save')}
-          </button>
-        </div>
+        <FormActions cancelTo={`/clients/${clientId}`} busy={busy} />
       </form>
     </section>
   );

@@ -1,8 +1,9 @@
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useMemo, useState } from 'react';
 import { createColumnHelper } from '@tanstack/react-table';
 import { useTranslation } from 'react-i18next';
 import type { UserSummary } from '../../../../electron/contract/index.ts';
-import { call, type ClientErrorPayload } from '../../api.ts';
+import { call } from '../../api.ts';
+import { useLoaded } from '../../components/useLoaded.ts';
 import { useSession } from '../../app/session.ts';
 import { DataTable } from '../../components/DataTable.tsx';
 import { ErrorText, Notice } from '../../components/ErrorText.tsx';
@@ -20,17 +21,9 @@ const column = createColumnHelper<UserSummary>();
 export function UsersPage() {
   const { t } = useTranslation();
   const { user: me, refresh: refreshSession } = useSession();
-  const [users, setUsers] = useState<UserSummary[]>([]);
-  const [error, setError] = useState<ClientErrorPayload | null>(null);
+  const { data: users, error, reload: load } = useLoaded(() => call('users.list', {}), [] as UserSummary[]);
   const [notice, setNotice] = useState<string | null>(null);
   const [panel, setPanel] = useState<Panel | null>(null);
-
-  const load = useCallback(async () => {
-    const result = await call('users.list', {});
-    if (result.ok) setUsers(result.value);
-    else setError(result.error);
-  }, []);
-  useEffect(() => void load(), [load]);
 
   const finish = async (message: string, touchedSelf = false) => {
     setPanel(null);
