@@ -31,5 +31,3 @@ export function clientCode(parts: ClientCodeParts): string {
 export function normalizeCode(text: string): string {
   return text.toUpperCase().replace(/\s+/g, '');
 }
-
-export const CLIENT_CODE_PATTERN = /^[A-Z]{4}\d{2}-[1-5](\.\d{1,3})?$/;

@@ -343,6 +343,6 @@ export const clientsChannels = {
     output: z.object({ deidentified: z.boolean() }),
     access: 'clients.write',
     audit: 'write',
-    errors: ['CONSENT_NOT_FOUND', 'DATE_IN_FUTURE'],
+    errors: ['CONSENT_NOT_FOUND', 'DATE_IN_FUTURE', 'NOT_ASSIGNED'],
   }),
 } as const;

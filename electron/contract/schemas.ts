@@ -106,4 +106,5 @@ export const VALIDATION_MESSAGES = [
   'servicesRequired',
   'followUpBeforeVisit',
   'dueBeforeProposed',
+  'consentExpired',
 ] as const;

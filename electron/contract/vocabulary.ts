@@ -75,6 +75,16 @@ export function yearsSince(birthYear: number, today: Date): number {
   return today.getFullYear() - birthYear;
 }
 
+/**
+ * Is she on the child-protection path today? Under 18 by birth year; in the year she turns 18,
+ * only if she was registered as a child (her birthday may not have come). From the next year
+ * on, an adult: her own consent, the adult wording, no "child" label.
+ */
+export function isChildNow(birthYear: number, registeredAsChild: boolean, today: Date): boolean {
+  const age = yearsSince(birthYear, today);
+  return age < 18 || (age === 18 && registeredAsChild);
+}
+
 export function ageBandOf(birthYear: number, today: Date): AgeBand {
   const age = yearsSince(birthYear, today);
   if (age < 18) return 'under_18';

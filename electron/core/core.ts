@@ -222,6 +222,16 @@ export class Core {
     return true;
   }
 
+  /**
+   * After an erasure: copy every page out of the write-ahead log into the database (where
+   * secure_delete has already overwritten the erased content) and truncate the log, so no old
+   * page keeps it. A checkpoint that could not finish is logged; the next one completes it.
+   */
+  purgeErasedPages(): void {
+    const [result] = this.vault.sqlite.pragma('wal_checkpoint(TRUNCATE)') as { busy: number; log: number; checkpointed: number }[];
+    if (!result || result.busy !== 0 || result.log !== result.checkpointed) this.log('[core] checkpoint after erasure did not complete');
+  }
+
   onLocked(listener: (reason: LockReason) => void): () => void {
     this.#lockListeners.add(listener);
     return () => this.#lockListeners.delete(listener);

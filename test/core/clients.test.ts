@@ -107,6 +107,7 @@ describe('every write needs the consent for it', () => {
     expect(await app.call('clients.updateIdentity', { clientId: id, identity: { legalName: 'Tên Mới Thử', phone: null, idNumber: null, address: null } })).toEqual(refused);
     expect(await app.call('referrals.create', { clientId: id, partnerId: app.template.ids.partner, serviceTypeId: 1, proposedOn: later })).toEqual(refused);
     expect(await app.call('consent.record', { clientId: id, purpose: 'reports', consent: { ...consentNow('reports'), givenOn: later } })).toEqual(refused);
+    expect(await app.call('referrals.setStatus', { referralId: app.template.ids.referral, status: 'sent', on: later })).toEqual(refused);
     expect(contentSnapshot(app)).toBe(before);
     const page = await app.ok('clients.get', { clientId: id });
     expect(page.consents.find((consent) => consent.purpose === 'case_record')?.state).toBe('expired');
@@ -204,7 +205,18 @@ describe('visits, follow-ups and referrals', () => {
     const app = await asWorker();
     const id = app.template.ids.client;
     await app.ok('clients.close', { clientId: id, reason: 'reintegrated', on: TODAY });
-    expect(await app.call('visits.record', { clientId: id, visitOn: TODAY, place: 'centre', serviceTypeIds: [1] })).toEqual({ ok: false, error: { code: 'CASE_CLOSED' } });
+    const closed = { ok: false, error: { code: 'CASE_CLOSED' } };
+    const before = contentSnapshot(app);
+    expect(await app.call('visits.record', { clientId: id, visitOn: TODAY, place: 'centre', serviceTypeIds: [1] })).toEqual(closed);
+    expect(await app.call('referrals.setStatus', { referralId: app.template.ids.referral, status: 'sent', on: TODAY })).toEqual(closed);
+    expect(await app.call('referrals.create', { clientId: id, partnerId: app.template.ids.partner, serviceTypeId: 1, proposedOn: TODAY })).toEqual(closed);
+    expect(await app.call('clients.update', { clientId: id, alias: 'Đổi', wardCode: null, provinceCode: null, workSetting: null })).toEqual(closed);
+    expect(await app.call('clients.updateIdentity', { clientId: id, identity: { legalName: null, phone: null, idNumber: null, address: null } })).toEqual(closed);
+    expect(await app.call('consent.record', { clientId: id, purpose: 'reports', consent: consentNow('reports') })).toEqual(closed);
+    expect(await app.call('consent.renew', { consentId: app.template.ids.contactConsent, consent: consentNow('contact') })).toEqual(closed);
+    expect(contentSnapshot(app)).toBe(before);
+    // Case-record consent can still be renewed, so the case can be reopened after it lapsed.
+    await app.ok('consent.renew', { consentId: app.template.ids.caseConsent, consent: consentNow('case_record') });
     expect((await app.ok('clients.list', { status: 'closed' })).rows.map((row) => row.id)).toEqual([id]);
     await app.ok('clients.reopen', { clientId: id, on: TODAY });
     const page = await app.ok('clients.get', { clientId: id });
@@ -251,8 +263,10 @@ describe('finding people', () => {
     expect(byAge.rows.map((row) => row.alias)).toEqual(['Bà Thử']);
     const referrals = await app.ok('clients.list', { withOpenReferrals: true });
     expect(referrals.rows.map((row) => row.id)).toEqual([app.template.ids.client]);
+    // Youngest age band first.
     const sorted = await app.ok('clients.list', { sort: 'ageBand', direction: 'asc' });
-    expect(sorted.rows.map((row) => row.alias)).toEqual(['Bà Thử', 'Chị Thử Nghiệm']);
+    expect(sorted.rows.map((row) => row.alias)).toEqual(['Chị Thử Nghiệm', 'Bà Thử']);
+    expect((await app.ok('clients.list', { sort: 'ageBand', direction: 'desc' })).rows.map((row) => row.alias)).toEqual(['Bà Thử', 'Chị Thử Nghiệm']);
   });
 });
 
@@ -298,48 +312,149 @@ describe('the restricted identity section', () => {
       .toEqual({ ok: false, error: { code: 'NOT_ASSIGNED' } });
   });
 
-  it('withdrawing contact consent erases the phone', async () => {
+  it('withdrawing contact consent erases the phone, from the files too', async () => {
     const app = await asWorker();
+    expect(containsText(await vaultPlaintext(app.dir, WORKER), '0900 000 000')).toBe(true);
     await app.ok('consent.withdraw', { consentId: app.template.ids.contactConsent, on: TODAY });
     expect(await app.ok('clients.identity', { clientId: app.template.ids.client })).toMatchObject({ phone: null, contactConsent: false, legalName: 'Nguyễn Thị Mẫu Thử' });
+    expect(containsText(await vaultPlaintext(app.dir, WORKER), '0900 000 000')).toBe(false);
   });
 });
 
 describe('withdrawing case-record consent', () => {
-  it('de-identifies the client: nothing erased is left in the database file or WAL; services remain as anonymous counts', async () => {
+  it('de-identifies the client: nothing erased is left in the database file, its WAL or the search indexes', async () => {
     const app = await asWorker();
     const id = app.template.ids.client;
+    // Rare letter runs, so that their trigrams (what the search index stores) are found nowhere else.
     const planted = {
-      alias: 'Bí Danh Xóa Bỏ 4417',
-      legal: 'Họ Tên Xóa Bỏ 5528',
+      alias: 'Qxj Vwq Zkp 4417',
+      legal: 'Jkq Pxk Zxw 5528',
       phone: '0987 654 321',
       address: 'Địa chỉ xóa bỏ 6639',
       note: 'Ghi chú cần xóa 7740',
+      outcome: 'Kết quả cần xóa 9962',
       referralNote: 'Ghi chú chuyển gửi xóa 8851',
     };
+    const trigrams = ['qxj', 'vwq', 'zkp', 'jkq', 'pxk', 'zxw'];
     await app.ok('clients.update', { clientId: id, alias: planted.alias, wardCode: null, provinceCode: null, workSetting: null });
     await app.ok('clients.updateIdentity', { clientId: id, identity: { legalName: planted.legal, phone: planted.phone, idNumber: '079000000000', address: planted.address } });
-    await app.ok('visits.record', { clientId: id, visitOn: TODAY, place: 'centre', serviceTypeIds: [1, 2], note: planted.note });
+    await app.ok('visits.record', { clientId: id, visitOn: TODAY, place: 'centre', serviceTypeIds: [1, 2], note: planted.note, outcome: planted.outcome });
     await app.ok('referrals.create', { clientId: id, partnerId: app.template.ids.partner, serviceTypeId: 3, proposedOn: TODAY, note: planted.referralNote });
+    const vocabulary = () => {
+      const sqlite = app.core.vault.sqlite;
+      sqlite.exec(`create virtual table if not exists temp.alias_terms using fts5vocab(main, 'client_search', 'row');
+                   create virtual table if not exists temp.name_terms using fts5vocab(main, 'identity_search', 'row');`);
+      return sqlite.prepare('select term from temp.alias_terms union select term from temp.name_terms').pluck().all() as string[];
+    };
 
-    // Control: while the record exists, the decrypted files do contain the planted text.
+    // Control: while the record exists, the decrypted files and the indexes do hold all of it.
     const before = await vaultPlaintext(app.dir, WORKER);
-    for (const text of Object.values(planted)) expect(containsText(before, text), text).toBe(true);
+    for (const text of [...Object.values(planted), ...trigrams]) expect(containsText(before, text), text).toBe(true);
+    expect(vocabulary()).toEqual(expect.arrayContaining(trigrams));
+
+    // Someone else's worker cannot erase her record.
+    await app.ok('auth.logout', {});
+    await loginAs(app, ADMIN);
+    await app.ok('users.update', { id: app.template.ids.manager, displayName: MANAGER.displayName, roles: ['manager', 'worker'] });
+    await app.ok('auth.logout', {});
+    await loginAs(app, MANAGER);
+    expect(await app.call('consent.withdraw', { consentId: app.template.ids.caseConsent, on: TODAY })).toEqual({ ok: false, error: { code: 'NOT_ASSIGNED' } });
+    await app.ok('auth.logout', {});
+    await loginAs(app, WORKER);
 
     expect(await app.ok('consent.withdraw', { consentId: app.template.ids.caseConsent, on: TODAY })).toEqual({ deidentified: true });
     expect(await app.call('clients.get', { clientId: id })).toEqual({ ok: false, error: { code: 'CLIENT_NOT_FOUND' } });
-    const anonymous = app.core.vault.sqlite.prepare(`select count(*) from anonymous_contact where origin = 'deidentified'`).pluck().get();
-    const anonymousServices = app.core.vault.sqlite.prepare('select count(*) from anonymous_service').pluck().get();
-    expect([anonymous, anonymousServices]).toEqual([2, 3]);
+    const sqlite = app.core.vault.sqlite;
+    const anonymous = sqlite.prepare(`select contact_on, recorded_at from anonymous_contact where origin = 'deidentified'`).all() as { contact_on: string; recorded_at: string }[];
+    expect(anonymous).toHaveLength(2);
+    // Each contact carries only its own date: nothing ties them to one erasure.
+    expect(anonymous.every((row) => row.recorded_at === row.contact_on)).toBe(true);
+    expect(sqlite.prepare('select count(*) from anonymous_service').pluck().get()).toBe(3);
 
     const after = await vaultPlaintext(app.dir, WORKER);
-    for (const text of [...Object.values(planted), 'Nguyễn Thị Mẫu Thử', 'Ghi chú thử nghiệm', 'THMA95-1']) {
+    for (const text of [...Object.values(planted), 'Nguyễn Thị Mẫu Thử', 'Ghi chú thử nghiệm', 'THMA95-1', ...trigrams]) {
       expect(containsText(after, text), text).toBe(false);
     }
+    expect(vocabulary().filter((term) => trigrams.includes(term))).toEqual([]);
     await app.ok('auth.logout', {});
     await loginAs(app, ADMIN);
     const audit = await app.ok('audit.list', { action: 'consent.withdraw' });
-    expect(audit.rows[0]).toMatchObject({ targetType: 'client', detail: { purpose: 'case_record', deidentified: true, anonymousContacts: 2 } });
+    expect(audit.rows[0]).toMatchObject({ targetType: 'client', detail: { purpose: 'case_record', deidentified: true } });
+  });
+});
+
+describe('rules found in review', () => {
+  it('shows the legal name on a slip only to someone who may read restricted parts', async () => {
+    const app = await asWorker();
+    await app.ok('consent.record', { clientId: app.template.ids.client, purpose: 'share_partner', partnerId: app.template.ids.partner, scope: ['legal_name', 'phone'], consent: consentNow('share_partner') });
+    expect(await app.ok('referrals.slip', { referralId: app.template.ids.referral })).toMatchObject({ legalName: 'Nguyễn Thị Mẫu Thử', phone: '0900 000 000' });
+    await app.ok('auth.logout', {});
+    await loginAs(app, ADMIN);
+    await app.ok('users.update', { id: app.template.ids.manager, displayName: MANAGER.displayName, roles: ['manager', 'worker'] });
+    await app.ok('auth.logout', {});
+    await loginAs(app, MANAGER);
+    expect(await app.ok('referrals.slip', { referralId: app.template.ids.referral })).toMatchObject({ code: 'THMA95-1', legalName: null, phone: null });
+    await app.ok('clients.identity', { clientId: app.template.ids.client, reason: 'Cần in phiếu chuyển gửi cho khám' });
+    expect((await app.ok('referrals.slip', { referralId: app.template.ids.referral })).legalName).toBe('Nguyễn Thị Mẫu Thử');
+  });
+
+  it('does not mark a referral sent once consent to share with that partner is withdrawn', async () => {
+    const app = await asWorker();
+    const share = (await app.ok('clients.get', { clientId: app.template.ids.client })).consents.find((consent) => consent.purpose === 'share_partner');
+    await app.ok('consent.withdraw', { consentId: share?.id ?? 0, on: TODAY });
+    expect(await app.call('referrals.setStatus', { referralId: app.template.ids.referral, status: 'sent', on: TODAY })).toEqual({ ok: false, error: { code: 'CONSENT_REQUIRED' } });
+    // Declining needs no sharing.
+    await app.ok('referrals.setStatus', { referralId: app.template.ids.referral, status: 'declined', on: TODAY });
+  });
+
+  it('keeps referral steps in date order', async () => {
+    const app = await asWorker();
+    app.clock.advance(10 * 24 * 3600 * 1000);
+    await app.ok('referrals.setStatus', { referralId: app.template.ids.referral, status: 'sent', on: '2026-12-05' });
+    expect(await app.call('referrals.setStatus', { referralId: app.template.ids.referral, status: 'received', on: '2026-11-29' })).toEqual({ ok: false, error: { code: 'REFERRAL_STATUS_INVALID' } });
+    await app.ok('referrals.setStatus', { referralId: app.template.ids.referral, status: 'received', on: '2026-12-05' });
+  });
+
+  it('does not let a visit entered late settle a follow-up arranged after it', async () => {
+    const app = await asWorker();
+    const id = app.template.ids.client;
+    await app.ok('visits.record', { clientId: id, visitOn: TODAY, place: 'centre', serviceTypeIds: [1], nextFollowUpOn: '2026-12-20' });
+    await app.ok('visits.record', { clientId: id, visitOn: '2026-11-01', place: 'outreach', serviceTypeIds: [2] });
+    expect((await app.ok('clients.get', { clientId: id })).nextFollowUpOn).toBe('2026-12-20');
+  });
+
+  it('refuses a consent that would already have expired', async () => {
+    const app = await asWorker();
+    const result = await app.call('clients.register', syntheticClient({ motherName: 'Cũ', fatherName: 'Quá', consent: consentNow('case_record', 'adult', { givenOn: '2025-10-01' }) }));
+    expect(result).toEqual({ ok: false, error: { code: 'VALIDATION', issues: [{ path: 'consent.expiresOn', message: 'consentExpired' }] } });
+  });
+
+  it('moves a child to the adult path from the year after she turns 18', async () => {
+    const app = await asWorker();
+    const child = await app.ok('clients.register', syntheticClient({ motherName: 'Lớn', fatherName: 'Lên', birthYear: 2009, consent: consentNow('case_record', 'child') }));
+    expect((await app.ok('clients.get', { clientId: child.clientId })).childPath).toBe(true);
+    app.clock.advance(2 * 366 * 24 * 3600 * 1000);
+    const later = await app.ok('clients.get', { clientId: child.clientId });
+    expect(later).toMatchObject({ childPath: false, ageBand: '18_24' });
+    const caseConsent = later.consents.find((consent) => consent.purpose === 'case_record');
+    await app.ok('consent.renew', { consentId: caseConsent?.id ?? 0, consent: { ...consentNow('case_record', 'adult'), givenOn: '2028-11-28' } });
+  });
+
+  it('finds a code that only exists with a suffix, so the duplicate warning and the registration agree', async () => {
+    const app = await asWorker();
+    const second = await app.ok('clients.register', syntheticClient({ distinctFromExisting: true, alias: 'Người Khác' }));
+    await app.ok('consent.withdraw', { consentId: app.template.ids.caseConsent, on: TODAY });
+    expect(await app.ok('clients.checkCode', { code: 'THMA95-1' })).toEqual({ exists: true, clientId: second.clientId });
+    expect(await app.call('clients.register', syntheticClient())).toEqual({ ok: false, error: { code: 'CLIENT_CODE_EXISTS', clientId: second.clientId } });
+  });
+
+  it('keeps the visit outcome restricted like the note', async () => {
+    const app = await asWorker();
+    await app.ok('visits.record', { clientId: app.template.ids.client, visitOn: TODAY, place: 'centre', serviceTypeIds: [1], outcome: 'Kết quả riêng tư' });
+    await app.ok('auth.logout', {});
+    await loginAs(app, MANAGER);
+    const visit = (await app.ok('clients.get', { clientId: app.template.ids.client })).visits[0];
+    expect(visit).toMatchObject({ outcome: null, hasNote: true });
   });
 });
 

@@ -47,6 +47,7 @@ describe('the daily work in Chromium', () => {
     await field(page, 'Tên gọi').fill('Đặng Thị Thử E2E');
     await page.getByRole('searchbox', { name: 'Lọc phường/xã' }).fill('ben thanh');
     await field(page, 'Phường/xã hiện ở').selectOption({ label: 'Phường Bến Thành' });
+    await field(page, 'Họ tên thật').fill('Họ Tên Phiếu Thử');
     await checkScreen(page, '31-register');
     await page.getByRole('button', { name: 'Đăng ký', exact: true }).click();
     await expect.poll(() => page.getByRole('heading', { name: /HOBI96-1/ }).isVisible(), { timeout: 20_000 }).toBe(true);
@@ -68,6 +69,10 @@ describe('the daily work in Chromium', () => {
     await field(page, 'Đơn vị tiếp nhận').selectOption({ label: 'Phòng khám Thử nghiệm (Phòng khám HIV/STI)' });
     await field(page, 'Dịch vụ').selectOption({ label: 'Xét nghiệm HIV' });
     await expect.poll(() => page.getByText('Cần đồng ý chia sẻ thông tin với đơn vị này').isVisible()).toBe(true);
+    // Without saying that consent was given, the referral is refused.
+    await page.getByRole('button', { name: 'Tạo chuyển gửi' }).click();
+    await expect.poll(() => page.getByText('Chưa có đồng ý còn hiệu lực cho việc này', { exact: false }).isVisible(), { timeout: 20_000 }).toBe(true);
+    await page.getByLabel('Thân chủ (hoặc người giám hộ) đã nghe văn bản trên và đồng ý').check();
     await checkScreen(page, '34-referral-form');
     await page.getByRole('button', { name: 'Tạo chuyển gửi' }).click();
     await expect.poll(() => page.getByRole('heading', { name: /HOBI96-1/ }).isVisible(), { timeout: 20_000 }).toBe(true);
@@ -80,6 +85,8 @@ describe('the daily work in Chromium', () => {
     expect(slip).toContain('Đặng Thị Thử E2E');
     expect(slip).toContain('Phòng khám Thử nghiệm');
     expect(slip).toContain('28/11/2026');
+    // She gave a legal name, but did not agree to share it: the slip does not carry it.
+    expect(slip).not.toContain('Họ Tên Phiếu Thử');
     expect(slip).not.toContain('Họ tên thật');
     await checkScreen(page, '35-referral-slip');
     await page.emulateMedia({ media: 'print' });

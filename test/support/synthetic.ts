@@ -145,6 +145,7 @@ export async function seedVault(options: SeedOptions): Promise<SeedSummary> {
   const counts = { visits: 0, services: 0, referrals: 0, anonymousContacts: 0 };
   const caseText = { adult: currentConsentText('case_record', 'adult'), child: currentConsentText('case_record', 'child') };
   const shareText = currentConsentText('share_partner', 'adult');
+  const contactText = currentConsentText('contact', 'adult');
   const year = now.getFullYear();
   const batch = 2000;
 
@@ -196,7 +197,10 @@ export async function seedVault(options: SeedOptions): Promise<SeedSummary> {
         insert.consent.run(clientId, 'case_record', null, child ? 'guardian' : 'client', text, CONSENT_TEXTS[text].vi, registeredOn, expires, worker, at);
         if (random.chance(0.5)) {
           const legalName = `${random.pick(FAMILY)} Thị Mẫu ${String(n + 1).padStart(6, '0')}`;
-          insert.identity.run(clientId, legalName, foldForSearch(legalName), `0000 ${String(n % 1000).padStart(3, '0')} ${String(n % 997).padStart(3, '0')}`, at, worker);
+          // A phone only with consent to be contacted, as the app requires.
+          const phone = random.chance(0.6) ? `0000 ${String(n % 1000).padStart(3, '0')} ${String(n % 997).padStart(3, '0')}` : null;
+          if (phone) insert.consent.run(clientId, 'contact', null, child ? 'guardian' : 'client', contactText, CONSENT_TEXTS[contactText].vi, registeredOn, expires, worker, at);
+          insert.identity.run(clientId, legalName, foldForSearch(legalName), phone, at, worker);
         }
         insert.event.run(clientId, 'opened', null, worker, registeredOn, worker, at);
         if (closed) insert.event.run(clientId, 'closed', random.pick(CLOSE_REASONS), worker, lastContact ?? registeredOn, worker, at);
@@ -260,8 +264,9 @@ export async function seedVault(options: SeedOptions): Promise<SeedSummary> {
       counts.anonymousContacts++;
     }
   })();
+  // No ANALYZE / `pragma optimize`: SQLite's statistics tables keep sample index values
+  // (codes, names), which erasure would not reach.
   sqlite.pragma('wal_checkpoint(TRUNCATE)');
-  sqlite.pragma('optimize');
   await app.core.shutdown();
   return { clients: options.clients, ...counts, usernames: ['quantri', ...people.map(([username]) => username)], ms: Math.round(performance.now() - started) };
 }

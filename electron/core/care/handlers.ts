@@ -5,10 +5,12 @@ import { today } from '../clock.ts';
 import { localDayStart } from '../audit/trail.ts';
 import { recordConsent } from '../clients/consent.ts';
 import { referralView, referralsOf } from '../clients/page.ts';
-import { activeConsent, assertNotFuture, assertOpen, getClient, refreshClientSummary, requireConsent } from '../clients/records.ts';
+import { activeConsent, assertNotFuture, assertOpen, childNow, getClient, mayReadRestricted, refreshClientSummary, requireConsent } from '../clients/records.ts';
 import type { HandlerContext, HandlerMap } from '../gate/types.ts';
 import { readSettings } from '../settings/centre-settings.ts';
 import type { Db } from '../users/accounts.ts';
+import type { PartnerTable, ServiceTypeTable } from '../db/schema.ts';
+import { sql, type Selectable } from 'kysely';
 
 type CareChannels =
   | 'visits.record'
@@ -29,6 +31,14 @@ async function assertServiceTypes(db: Db, ids: readonly number[]): Promise<void>
   if (rows.some((row) => row.active !== 1)) throw new AppError('SERVICE_TYPE_INACTIVE');
 }
 
+function toServiceType(row: Selectable<ServiceTypeTable>, used: number): ServiceType {
+  return { id: row.id, code: row.code, group: row.service_group as ServiceGroup, nameVi: row.name_vi, nameEn: row.name_en, active: row.active === 1, used };
+}
+
+function toPartner(row: Selectable<PartnerTable>): Partner {
+  return { id: row.id, name: row.name, kind: row.kind as Partner['kind'], wardCode: row.ward_code, contact: row.contact, active: row.active === 1 };
+}
+
 async function serviceType(db: Db, id: number): Promise<ServiceType> {
   const row = await db.selectFrom('service_type').selectAll().where('id', '=', id).executeTakeFirst();
   if (!row) throw new AppError('SERVICE_TYPE_NOT_FOUND');
@@ -39,21 +49,13 @@ async function serviceType(db: Db, id: number): Promise<ServiceType> {
       eb.selectFrom('referral').select((s) => s.fn.countAll<number>().as('n')).where('service_type_id', '=', id).as('referrals'),
     ])
     .executeTakeFirstOrThrow();
-  return {
-    id: row.id,
-    code: row.code,
-    group: row.service_group as ServiceGroup,
-    nameVi: row.name_vi,
-    nameEn: row.name_en,
-    active: row.active === 1,
-    used: Number(used.services) + Number(used.anonymous) + Number(used.referrals),
-  };
+  return toServiceType(row, Number(used.services) + Number(used.anonymous) + Number(used.referrals));
 }
 
 async function partnerView(db: Db, id: number): Promise<Partner> {
   const row = await db.selectFrom('partner').selectAll().where('id', '=', id).executeTakeFirst();
   if (!row) throw new AppError('PARTNER_NOT_FOUND');
-  return { id: row.id, name: row.name, kind: row.kind as Partner['kind'], wardCode: row.ward_code, contact: row.contact, active: row.active === 1 };
+  return toPartner(row);
 }
 
 async function referralFor(ctx: HandlerContext, referralId: number) {
@@ -64,7 +66,7 @@ async function referralFor(ctx: HandlerContext, referralId: number) {
 
 async function viewReferral(ctx: HandlerContext, clientId: number, referralId: number) {
   const client = await getClient(ctx.db, clientId);
-  const restricted = client.assigned_worker_id === ctx.requireSession().id || ctx.core.revealedClients.has(clientId);
+  const restricted = mayReadRestricted(client, ctx.requireSession(), ctx.core.revealedClients);
   const row = (await referralsOf(ctx.db, clientId)).find((referral) => referral.id === referralId);
   if (!row) throw new AppError('REFERRAL_NOT_FOUND');
   return referralView(row, restricted, today(ctx.core.clock));
@@ -106,12 +108,19 @@ export const careHandlers: Pick<HandlerMap, CareChannels> = {
       .insertInto('service')
       .values(input.serviceTypeIds.map((typeId) => ({ visit_id: visitId, client_id: client.id, service_type_id: typeId, service_on: input.visitOn, worker_id: session.id })))
       .execute();
+    // This visit settles the follow-ups that were set before it (a visit entered late does
+    // not settle follow-ups arranged after it happened).
     await ctx.db
       .updateTable('follow_up')
       .set({ done_on: input.visitOn })
       .where('client_id', '=', client.id)
       .where('done_on', 'is', null)
-      .where('due_on', '<=', input.nextFollowUpOn ?? '9999-12-31')
+      .where((eb) =>
+        eb.or([
+          eb('follow_up.visit_id', 'is', null),
+          eb(eb.selectFrom('visit').select('visit.visit_on').whereRef('visit.id', '=', 'follow_up.visit_id'), '<=', input.visitOn),
+        ]),
+      )
       .execute();
     if (input.nextFollowUpOn) {
       await ctx.db
@@ -143,10 +152,11 @@ export const careHandlers: Pick<HandlerMap, CareChannels> = {
         partnerId: partner.id,
         scope: [],
         input: input.shareConsent,
-        childPath: client.child_path === 1,
+        childPath: childNow(client, todayDate),
         recordedBy: session.id,
         at: ctx.core.nowIso(),
         today: todayDate,
+        field: 'shareConsent',
       });
       consent = await activeConsent(ctx.db, client.id, 'share_partner', todayDate, partner.id);
     }
@@ -178,10 +188,17 @@ export const careHandlers: Pick<HandlerMap, CareChannels> = {
     const client = await getClient(ctx.db, referral.client_id);
     ctx.note({ targetType: 'client', targetId: client.id, detail: { referralId: referral.id, status: input.status } });
     assertOpen(client);
+    await requireConsent(ctx.db, client.id, 'case_record', todayDate);
     const allowed = REFERRAL_NEXT[referral.status as ReferralStatus] ?? [];
     if (input.status === 'proposed' || !allowed.includes(input.status)) throw new AppError('REFERRAL_STATUS_INVALID');
     assertNotFuture(input.on, todayDate);
-    if (input.on < referral.proposed_on) throw new AppError('REFERRAL_STATUS_INVALID');
+    // Each step is on or after the steps before it.
+    const latest = [referral.proposed_on, referral.sent_on, referral.received_on].filter((date): date is string => date !== null).sort().at(-1) ?? referral.proposed_on;
+    if (input.on < latest) throw new AppError('REFERRAL_STATUS_INVALID');
+    // Sending is when her details leave the centre: the consent to share with that partner must still hold.
+    if ((input.status === 'sent' || input.status === 'received') && referral.partner_id !== null) {
+      await requireConsent(ctx.db, client.id, 'share_partner', todayDate, referral.partner_id);
+    }
     await ctx.db
       .updateTable('referral')
       .set({ status: input.status, [STATUS_DATE[input.status]]: input.on })
@@ -191,17 +208,21 @@ export const careHandlers: Pick<HandlerMap, CareChannels> = {
     return viewReferral(ctx, client.id, referral.id);
   },
 
-  /** The slip carries code, alias, service, partner and date; the legal name or phone only if consent allows. */
+  /**
+   * The slip carries code, alias, service, partner and date; the legal name or phone only if
+   * consent allows, and only for someone who may read her restricted parts.
+   */
   'referrals.slip': async (input, ctx) => {
     const todayDate = today(ctx.core.clock);
     const referral = await referralFor(ctx, input.referralId);
     const client = await getClient(ctx.db, referral.client_id);
+    const restricted = mayReadRestricted(client, ctx.requireSession(), ctx.core.revealedClients);
     ctx.note({ targetType: 'client', targetId: client.id, detail: { referralId: referral.id } });
     const partner = referral.partner_id === null ? null : await partnerView(ctx.db, referral.partner_id);
     // Child protection is a duty of the centre, addressed before any partner is named.
     const consent = partner ? await activeConsent(ctx.db, client.id, 'share_partner', todayDate, partner.id) : undefined;
     if (partner && !consent) throw new AppError('CONSENT_REQUIRED');
-    const scope = consent?.scope ? (JSON.parse(consent.scope) as string[]) : [];
+    const scope = restricted && consent?.scope ? (JSON.parse(consent.scope) as string[]) : [];
     const identity = scope.length
       ? await ctx.db.selectFrom('client_identity').select(['legal_name', 'phone']).where('client_id', '=', client.id).executeTakeFirst()
       : undefined;
@@ -247,8 +268,18 @@ export const careHandlers: Pick<HandlerMap, CareChannels> = {
   },
 
   'catalogue.list': async (_input, { db }) => {
-    const ids = await db.selectFrom('service_type').select('id').orderBy('sort_order').orderBy('id').execute();
-    return Promise.all(ids.map((row) => serviceType(db, row.id)));
+    const rows = await db.selectFrom('service_type').selectAll().orderBy('sort_order').orderBy('id').execute();
+    const used = new Map(
+      (
+        await sql<{ id: number; n: number }>`
+          select service_type_id as id, count(*) as n from (
+            select service_type_id from service union all
+            select service_type_id from anonymous_service union all
+            select service_type_id from referral)
+          group by service_type_id`.execute(db)
+      ).rows.map((row) => [row.id, Number(row.n)]),
+    );
+    return rows.map((row) => toServiceType(row, used.get(row.id) ?? 0));
   },
 
   'catalogue.save': async (input, ctx) => {
@@ -286,8 +317,8 @@ export const careHandlers: Pick<HandlerMap, CareChannels> = {
   },
 
   'partners.list': async (_input, { db }) => {
-    const ids = await db.selectFrom('partner').select('id').orderBy('active', 'desc').orderBy('name').execute();
-    return Promise.all(ids.map((row) => partnerView(db, row.id)));
+    const rows = await db.selectFrom('partner').selectAll().orderBy('active', 'desc').orderBy('name').execute();
+    return rows.map(toPartner);
   },
 
   'partners.save': async (input, ctx) => {

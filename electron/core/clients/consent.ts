@@ -24,6 +24,8 @@ export async function recordConsent(
     at: string;
     today: string;
     replacesId?: number | null;
+    /** Where the consent sits in the request, for the field a validation message points at. */
+    field?: string;
   },
 ): Promise<number> {
   const { input } = args;
@@ -33,7 +35,10 @@ export async function recordConsent(
   if (!giverAllowed) throw new AppError('CONSENT_GIVER_INVALID');
   assertNotFuture(input.givenOn, args.today);
   const expiresOn = input.expiresOn ?? addToDate(input.givenOn, { months: DEFAULT_CONSENT_MONTHS });
-  if (expiresOn <= input.givenOn) throw new AppError('VALIDATION', { issues: [{ path: 'consent.expiresOn', message: 'invalid' }] });
+  // A consent already over when it is recorded would leave a record nobody can write to.
+  if (expiresOn <= input.givenOn || expiresOn < args.today) {
+    throw new AppError('VALIDATION', { issues: [{ path: `${args.field ?? 'consent'}.expiresOn`, message: 'consentExpired' }] });
+  }
   const inserted = await db
     .insertInto('consent')
     .values({

@@ -1,3 +1,4 @@
+import { randomInt } from 'node:crypto';
 import { ageBandOf } from '../../contract/vocabulary.ts';
 import type { Db } from '../users/accounts.ts';
 
@@ -8,9 +9,13 @@ import type { Db } from '../users/accounts.ts';
  * `secure_delete` overwrites the deleted content; the caller checkpoints the log after commit,
  * so none of it stays in the database file or its WAL.
  */
-export async function deidentifyClient(db: Db, clientId: number, at: string): Promise<{ anonymousContacts: number }> {
+export async function deidentifyClient(db: Db, clientId: number): Promise<void> {
   const client = await db.selectFrom('client').select(['birth_year', 'sex']).where('id', '=', clientId).executeTakeFirstOrThrow();
-  const visits = await db.selectFrom('visit').select(['id', 'visit_on', 'place']).where('client_id', '=', clientId).execute();
+  // In random order, each stamped with its own date, so nothing ties the contacts back together.
+  const visits = (await db.selectFrom('visit').select(['id', 'visit_on', 'place']).where('client_id', '=', clientId).execute())
+    .map((visit) => ({ visit, order: randomInt(1 << 30) }))
+    .sort((a, b) => a.order - b.order)
+    .map(({ visit }) => visit);
   for (const visit of visits) {
     const { id: contactId } = await db
       .insertInto('anonymous_contact')
@@ -21,7 +26,7 @@ export async function deidentifyClient(db: Db, clientId: number, at: string): Pr
         place: visit.place,
         origin: 'deidentified',
         worker_id: null,
-        recorded_at: at,
+        recorded_at: visit.visit_on,
       })
       .returning('id')
       .executeTakeFirstOrThrow();
@@ -37,5 +42,4 @@ export async function deidentifyClient(db: Db, clientId: number, at: string): Pr
     await db.deleteFrom(table).where('client_id', '=', clientId).execute();
   }
   await db.deleteFrom('client').where('id', '=', clientId).execute();
-  return { anonymousContacts: visits.length };
 }

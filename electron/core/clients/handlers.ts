@@ -9,8 +9,8 @@ import { recordConsent } from './consent.ts';
 import { deidentifyClient } from './deidentify.ts';
 import { listClients } from './list.ts';
 import { clientPage } from './page.ts';
-import { activeConsent, assertNotFuture, assertOpen, getClient, isAssignedTo, requireConsent } from './records.ts';
-import { identityRow, isEmptyIdentity, registerClient } from './register.ts';
+import { activeConsent, assertNotFuture, assertOpen, childNow, getClient, isAssignedTo, requireConsent } from './records.ts';
+import { holdersOfCode, identityRow, isEmptyIdentity, registerClient } from './register.ts';
 
 type ClientChannels =
   | 'clients.checkCode'
@@ -43,14 +43,14 @@ function stamp(ctx: HandlerContext) {
 
 export const clientsHandlers: Pick<HandlerMap, ClientChannels> = {
   'clients.checkCode': async (input, { db }) => {
-    const row = await db.selectFrom('client').select('id').where('code', '=', normalizeCode(input.code)).executeTakeFirst();
-    return { exists: row !== undefined, clientId: row?.id ?? null };
+    const [holder] = await holdersOfCode(db, normalizeCode(input.code));
+    return { exists: holder !== undefined, clientId: holder?.id ?? null };
   },
 
   'clients.register': async (input, ctx) => {
     const by = stamp(ctx);
     const result = await registerClient(ctx.db, input, by);
-    ctx.note({ targetType: 'client', targetId: result.clientId, detail: { childPath: result.childPath } });
+    ctx.note({ targetType: 'client', targetId: result.clientId });
     return result;
   },
 
@@ -152,7 +152,11 @@ export const clientsHandlers: Pick<HandlerMap, ClientChannels> = {
     const by = stamp(ctx);
     const client = await getClient(ctx.db, input.clientId);
     ctx.note({ targetType: 'client', targetId: client.id, detail: { purpose: input.purpose } });
-    if (input.purpose !== 'case_record') await requireConsent(ctx.db, client.id, 'case_record', by.today);
+    // Case-record consent may be given again on a closed case (to reopen it); nothing else.
+    if (input.purpose !== 'case_record') {
+      assertOpen(client);
+      await requireConsent(ctx.db, client.id, 'case_record', by.today);
+    }
     if (input.partnerId !== null) {
       const partner = await ctx.db.selectFrom('partner').select('id').where('id', '=', input.partnerId).executeTakeFirst();
       if (!partner) throw new AppError('PARTNER_NOT_FOUND');
@@ -163,7 +167,7 @@ export const clientsHandlers: Pick<HandlerMap, ClientChannels> = {
       partnerId: input.partnerId,
       scope: input.purpose === 'share_partner' ? input.scope : [],
       input: input.consent,
-      childPath: client.child_path === 1,
+      childPath: childNow(client, by.today),
       recordedBy: by.userId,
       at: by.at,
       today: by.today,
@@ -177,13 +181,17 @@ export const clientsHandlers: Pick<HandlerMap, ClientChannels> = {
     if (!previous) throw new AppError('CONSENT_NOT_FOUND');
     const client = await getClient(ctx.db, previous.client_id);
     ctx.note({ targetType: 'client', targetId: client.id, detail: { purpose: previous.purpose } });
+    if (previous.purpose !== 'case_record') {
+      assertOpen(client);
+      await requireConsent(ctx.db, client.id, 'case_record', by.today);
+    }
     const consentId = await recordConsent(ctx.db, {
       clientId: client.id,
       purpose: previous.purpose as 'case_record',
       partnerId: previous.partner_id,
       scope: previous.scope ? (JSON.parse(previous.scope) as string[]) : [],
       input: input.consent,
-      childPath: client.child_path === 1,
+      childPath: childNow(client, by.today),
       recordedBy: by.userId,
       at: by.at,
       today: by.today,
@@ -199,19 +207,22 @@ export const clientsHandlers: Pick<HandlerMap, ClientChannels> = {
     assertNotFuture(input.on, by.today);
     ctx.note({ targetType: 'client', targetId: consent.client_id, detail: { purpose: consent.purpose } });
     if (consent.purpose === 'case_record') {
-      const { anonymousContacts } = await deidentifyClient(ctx.db, consent.client_id, by.at);
-      ctx.note({ detail: { purpose: consent.purpose, deidentified: true, anonymousContacts } });
-      // Push the erased pages out of the write-ahead log once the change is committed.
+      // Erasure cannot be undone: only her own worker does it, with her.
+      const client = await getClient(ctx.db, consent.client_id);
+      if (!isAssignedTo(client, ctx.requireSession())) throw new AppError('NOT_ASSIGNED');
+      await deidentifyClient(ctx.db, consent.client_id);
+      ctx.note({ detail: { purpose: consent.purpose, deidentified: true } });
       ctx.onCommitted(() => {
-        ctx.core.vault.sqlite.pragma('wal_checkpoint(TRUNCATE)');
+        ctx.core.purgeErasedPages();
         ctx.core.revealedClients.delete(consent.client_id);
       });
       return { deidentified: true };
     }
     await ctx.db.updateTable('consent').set({ withdrawn_on: input.on, withdrawn_by: by.userId }).where('client_id', '=', consent.client_id).where('purpose', '=', consent.purpose).where('withdrawn_on', 'is', null).where((eb) => (consent.partner_id === null ? eb('partner_id', 'is', null) : eb('partner_id', '=', consent.partner_id))).execute();
-    // Without consent to be contacted, the phone number goes.
+    // Without consent to be contacted, the phone number goes, from the files too.
     if (consent.purpose === 'contact') {
       await ctx.db.updateTable('client_identity').set({ phone: null }).where('client_id', '=', consent.client_id).execute();
+      ctx.onCommitted(() => ctx.core.purgeErasedPages());
     }
     return { deidentified: false };
   },

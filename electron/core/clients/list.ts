@@ -3,7 +3,7 @@ import type { z } from 'zod';
 import { CLIENT_COUNT_CAP, type ClientListRow, type clientListInputSchema } from '../../contract/clients.ts';
 import { normalizeCode } from '../../contract/client-code.ts';
 import { foldForSearch } from '../../contract/text.ts';
-import { ageBandOf, type AgeBand } from '../../contract/vocabulary.ts';
+import { ageBandOf, isChildNow, type AgeBand } from '../../contract/vocabulary.ts';
 import type { Db } from '../users/accounts.ts';
 
 type ListInput = z.output<typeof clientListInputSchema>;
@@ -105,12 +105,14 @@ export async function listClients(db: Db, input: ListInput, viewerId: number, to
   const walkIndex = folded !== '' && matches > CLIENT_COUNT_CAP && INDEXED_SORTS.has(input.sort);
   const paged = walkIndex && condition ? query.where(sql<boolean>`+${condition}`) : filtered;
   const column = SORT_COLUMNS[input.sort];
+  // Age bands sort by age: youngest first means the latest birth year first.
+  const ascending = (input.direction === 'asc') !== (input.sort === 'ageBand');
   // First the page's ids (sorting narrow rows is cheaper), then those rows in full.
   const ordered = input.sort === 'worker' ? paged.leftJoin('user', 'user.id', 'client.assigned_worker_id') : paged;
   const pageIds = (
     await ordered
       .select('client.id')
-      .orderBy(sql.ref(column), (order) => (input.direction === 'asc' ? order.asc() : order.desc()).nullsLast())
+      .orderBy(sql.ref(column), (order) => (ascending ? order.asc() : order.desc()).nullsLast())
       .orderBy('client.id', 'desc')
       .limit(input.limit)
       .offset(input.offset)
@@ -150,7 +152,7 @@ export async function listClients(db: Db, input: ListInput, viewerId: number, to
       code: row.code,
       alias: row.alias,
       ageBand: ageBandOf(row.birth_year, reference),
-      childPath: row.child_path === 1,
+      childPath: isChildNow(row.birth_year, row.child_path === 1, reference),
       wardCode: row.ward_code,
       workerName: row.worker_name,
       lastContactOn: row.last_contact_on,

@@ -3,7 +3,7 @@ import { ageBandOf, OPEN_REFERRAL_STATUSES, type ReferralStatus } from '../../co
 import { addToDate } from '../clock.ts';
 import type { ConsentRow, ReferralRow } from '../db/schema.ts';
 import type { Db } from '../users/accounts.ts';
-import { getClient } from './records.ts';
+import { childNow, getClient } from './records.ts';
 
 /** Consents expiring within this many days are flagged. */
 export const CONSENT_EXPIRY_WARNING_DAYS = 30;
@@ -111,9 +111,10 @@ export async function clientPage(db: Db, clientId: number, viewer: { id: number;
     id: row.id,
     visitOn: row.visit_on,
     place: row.place as ClientPage['visits'][number]['place'],
-    outcome: row.outcome,
+    // Outcome is free text too: restricted like the note.
+    outcome: restrictedVisible ? row.outcome : null,
     note: restrictedVisible ? row.note : null,
-    hasNote: row.note !== null,
+    hasNote: row.note !== null || row.outcome !== null,
     workerName: row.worker_name,
     serviceTypeIds: services.filter((service) => service.visit_id === row.id).map((service) => service.service_type_id),
   }));
@@ -143,7 +144,7 @@ export async function clientPage(db: Db, clientId: number, viewer: { id: number;
     wardCode: client.ward_code,
     provinceCode: client.province_code,
     workSetting: client.work_setting as ClientPage['workSetting'],
-    childPath: client.child_path === 1,
+    childPath: childNow(client, today),
     status: client.status,
     assignedWorkerId: client.assigned_worker_id,
     assignedWorkerName: worker?.display_name ?? null,

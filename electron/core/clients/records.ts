@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import { OPEN_REFERRAL_STATUSES, type ConsentPurpose } from '../../contract/vocabulary.ts';
+import { isChildNow, OPEN_REFERRAL_STATUSES, type ConsentPurpose } from '../../contract/vocabulary.ts';
 import { AppError } from '../app-error.ts';
 import type { ClientRow, ConsentRow } from '../db/schema.ts';
 import type { Session } from '../core.ts';
@@ -19,6 +19,15 @@ export function assertOpen(client: ClientRow): void {
 
 export function isAssignedTo(client: ClientRow, session: Session): boolean {
   return client.assigned_worker_id === session.id;
+}
+
+/** Restricted parts (identity, notes) are for the assigned worker, or whoever stated a reason this session. */
+export function mayReadRestricted(client: ClientRow, session: Session, revealed: ReadonlySet<number>): boolean {
+  return isAssignedTo(client, session) || revealed.has(client.id);
+}
+
+export function childNow(client: Pick<ClientRow, 'birth_year' | 'child_path'>, today: string): boolean {
+  return isChildNow(client.birth_year, client.child_path === 1, new Date(`${today}T12:00:00`));
 }
 
 /** The consent in force for a purpose (and partner), if any: the latest, not withdrawn, not expired. */

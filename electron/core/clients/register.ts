@@ -23,17 +23,23 @@ export function childPath(birthYear: number, turned18: boolean | null, today: st
   return !turned18;
 }
 
-/** The code to store: the code of the parts, or, for a different person with the same parts, the next free suffix. */
-async function codeFor(db: Db, input: RegisterClientInput): Promise<string> {
-  const base = clientCode({ motherName: input.motherName, fatherName: input.fatherName, birthYear: input.birthYear, sex: input.sex });
+/** Clients holding a code or one of its suffixed forms (`LAHU98-1`, `LAHU98-1.2`, …), the plain one first. */
+export async function holdersOfCode(db: Db, base: string) {
   const taken = await db
     .selectFrom('client')
     .select(['id', 'code'])
     .where((eb) => eb.or([eb('code', '=', base), eb('code', 'like', `${base}.%`)]))
+    .orderBy('id')
     .execute();
+  return taken.sort((a, b) => Number(b.code === base) - Number(a.code === base));
+}
+
+/** The code to store: the code of the parts, or, for a different person with the same parts, the next free suffix. */
+async function codeFor(db: Db, input: RegisterClientInput): Promise<string> {
+  const base = clientCode({ motherName: input.motherName, fatherName: input.fatherName, birthYear: input.birthYear, sex: input.sex });
+  const taken = await holdersOfCode(db, base);
   if (taken.length === 0) return base;
-  const original = taken.find((row) => row.code === base) ?? taken[0];
-  if (!input.distinctFromExisting) throw new AppError('CLIENT_CODE_EXISTS', { clientId: original?.id });
+  if (!input.distinctFromExisting) throw new AppError('CLIENT_CODE_EXISTS', { clientId: taken[0]?.id });
   const suffixes = taken.map((row) => Number(row.code.split('.')[1] ?? 1));
   return `${base}.${Math.max(...suffixes) + 1}`;
 }

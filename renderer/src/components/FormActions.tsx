@@ -32,17 +32,3 @@ export function FormActions({
     </div>
   );
 }
-
-/** The options of a fixed list, in the reader's language (see i18n `vocabulary`). */
-export function VocabularyOptions({ list, values }: { list: string; values: readonly string[] }) {
-  const { t } = useTranslation();
-  return (
-    <>
-      {values.map((value) => (
-        <option key={value} value={value}>
-          {t(`vocabulary.${list}.${value}`)}
-        </option>
-      ))}
-    </>
-  );
-}

@@ -399,6 +399,7 @@ export const en: Messages = {
     slip: 'Referral slip',
     consentNeeded: 'Consent to share with this organisation is needed',
     consentInForce: 'She has agreed to sharing with this organisation.',
+    consentGiven: 'The client (or guardian) heard the text above and agrees',
     childProtectionOfficer: 'Child-protection officer',
     moveTo: { sent: 'Sent', received: 'Received by partner', completed: 'Completed', declined: 'Declined by client', lost: 'Lost to follow-up', proposed: 'Proposed' },
   },
@@ -561,5 +562,6 @@ export const en: Messages = {
     servicesRequired: 'Choose at least one service.',
     followUpBeforeVisit: 'The follow-up date must be after the visit.',
     dueBeforeProposed: 'The due date must be after the date proposed.',
+    consentExpired: 'This consent would already have expired; check the date given and the expiry.',
   },
 };

@@ -397,6 +397,7 @@ export const vi = {
     slip: 'Phiếu chuyển gửi',
     consentNeeded: 'Cần đồng ý chia sẻ thông tin với đơn vị này',
     consentInForce: 'Thân chủ đã đồng ý chia sẻ với đơn vị này.',
+    consentGiven: 'Thân chủ (hoặc người giám hộ) đã nghe văn bản trên và đồng ý',
     childProtectionOfficer: 'Cán bộ bảo vệ trẻ em',
     moveTo: { sent: 'Đã gửi', received: 'Đơn vị đã nhận', completed: 'Hoàn thành', declined: 'Thân chủ từ chối', lost: 'Mất liên lạc', proposed: 'Đề xuất' },
   },
@@ -559,6 +560,7 @@ export const vi = {
     servicesRequired: 'Chọn ít nhất một dịch vụ.',
     followUpBeforeVisit: 'Ngày hẹn theo dõi phải sau ngày gặp.',
     dueBeforeProposed: 'Hạn phải sau ngày đề xuất.',
+    consentExpired: 'Đồng ý này đã hết hạn ngay khi ghi; hãy kiểm tra ngày đồng ý và ngày hết hạn.',
   },
 } as const;
 

@@ -7,7 +7,8 @@ import { ErrorText } from '../../components/ErrorText.tsx';
 import { Field } from '../../components/Field.tsx';
 import { SelectField } from '../../components/SelectField.tsx';
 import { useContractForm } from '../../components/useContractForm.ts';
-import { FormActions, VocabularyOptions } from '../../components/FormActions.tsx';
+import { FormActions } from '../../components/FormActions.tsx';
+import { VocabularyOptions } from '../../components/SelectField.tsx';
 
 /** The service catalogue: add a type to a group, rename, switch off. A used type is never deleted. */
 export function CataloguePage() {

@@ -8,7 +8,8 @@ import { Field } from '../../components/Field.tsx';
 import { SelectField } from '../../components/SelectField.tsx';
 import { useContractForm } from '../../components/useContractForm.ts';
 import { WardSelect, wardName } from '../../components/WardSelect.tsx';
-import { FormActions, VocabularyOptions } from '../../components/FormActions.tsx';
+import { FormActions } from '../../components/FormActions.tsx';
+import { VocabularyOptions } from '../../components/SelectField.tsx';
 
 /** The partners directory: clinics, methadone sites, the bank branch, schools, legal aid, shelters. */
 export function PartnersPage() {

@@ -10,7 +10,7 @@ import { useContractForm } from '../../components/useContractForm.ts';
 import { todayIso } from '../../i18n/format.ts';
 import { ServiceChoices } from './ServiceChoices.tsx';
 import { useCatalogue } from './useCatalogue.ts';
-import { VocabularyOptions } from '../../components/FormActions.tsx';
+import { VocabularyOptions } from '../../components/SelectField.tsx';
 
 /** For someone who will not register: date, services, age band, sex, place. Counts services, not persons. */
 export function AnonymousContactForm() {

@@ -4,7 +4,7 @@ import { CLOSE_REASONS, type ClientPage } from '../../../../electron/contract/in
 import { call, type ClientErrorPayload } from '../../api.ts';
 import { ErrorText } from '../../components/ErrorText.tsx';
 import { todayIso } from '../../i18n/format.ts';
-import { VocabularyOptions } from '../../components/FormActions.tsx';
+import { VocabularyOptions } from '../../components/SelectField.tsx';
 
 /** Close the case with a reason, or reopen it. */
 export function CaseStatusPanel({ page, onChanged }: { page: ClientPage; onChanged: () => Promise<void> }) {

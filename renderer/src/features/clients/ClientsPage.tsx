@@ -9,7 +9,7 @@ import { useCan } from '../../app/session.ts';
 import { ErrorText } from '../../components/ErrorText.tsx';
 import { wardName } from '../../components/WardSelect.tsx';
 import { formatDate } from '../../i18n/format.ts';
-import { VocabularyOptions } from '../../components/FormActions.tsx';
+import { VocabularyOptions } from '../../components/SelectField.tsx';
 
 type Sort = NonNullable<ChannelInput<'clients.list'>['sort']>;
 type Filters = { search: string; status: 'open' | 'closed' | 'all'; mine: boolean; ageBand: string; withOpenReferrals: boolean; followUpDue: boolean };

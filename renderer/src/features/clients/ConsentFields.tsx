@@ -5,7 +5,7 @@ import { CONSENT_GIVERS, CONSENT_METHODS, CONSENT_TEXTS, type ConsentTextVersion
 import { DateInput } from '../../components/DateInput.tsx';
 import { Field } from '../../components/Field.tsx';
 import { SelectField } from '../../components/SelectField.tsx';
-import { VocabularyOptions } from '../../components/FormActions.tsx';
+import { VocabularyOptions } from '../../components/SelectField.tsx';
 
 /** The consent text to read (in the language chosen for the client), shown exactly as it will be stored. */
 export function ConsentTextBox({ version, language }: { version: ConsentTextVersion; language: 'vi' | 'en' }) {

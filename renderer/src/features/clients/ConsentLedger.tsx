@@ -51,10 +51,12 @@ export function ConsentLedger({ page, canWrite, onChanged }: { page: ClientPage;
             </details>
             {canWrite && (consent.state === 'active' || consent.state === 'expiring' || consent.state === 'expired') ? (
               <div className="row-actions">
-                <button type="button" onClick={() => setAction({ kind: 'renew', consent })}>
-                  {t('consent.renew')}
-                </button>
-                {consent.state !== 'expired' ? (
+                {page.status === 'open' || consent.purpose === 'case_record' ? (
+                  <button type="button" onClick={() => setAction({ kind: 'renew', consent })}>
+                    {t('consent.renew')}
+                  </button>
+                ) : null}
+                {consent.state !== 'expired' && (consent.purpose !== 'case_record' || page.isMine) ? (
                   <button type="button" onClick={() => setAction({ kind: 'withdraw', consent })}>
                     {t('consent.withdraw')}
                   </button>

@@ -34,14 +34,16 @@ export function ReferralForm() {
   const partnerId = form.watch('partnerId');
   const hasShareConsent = page?.consents.some((consent) => consent.purpose === 'share_partner' && consent.partnerId === Number(partnerId) && (consent.state === 'active' || consent.state === 'expiring'));
   const needsConsent = Boolean(partnerId) && !hasShareConsent;
+  // Consent to share is recorded only when the worker says it was given, not by default.
+  const [agreed, setAgreed] = useState(false);
   useEffect(() => {
     form.setValue(
       'shareConsent',
-      needsConsent
+      needsConsent && agreed
         ? { method: 'written', givenBy: page?.childPath ? 'guardian' : 'client', language: i18n.language === 'en' ? 'en' : 'vi', givenOn: todayIso(), textVersion: currentConsentText('share_partner', audience) }
         : null,
     );
-  }, [needsConsent, form, page?.childPath, audience, i18n.language]);
+  }, [needsConsent, agreed, form, page?.childPath, audience, i18n.language]);
 
   return (
     <section aria-labelledby="page-title">
@@ -80,7 +82,12 @@ export function ReferralForm() {
           <fieldset className="subpanel">
             <legend>{t('referral.consentNeeded')}</legend>
             <ConsentTextBox version={currentConsentText('share_partner', audience)} language={(form.watch('shareConsent.language') ?? 'vi') as 'vi' | 'en'} />
-            <ConsentFields prefix="shareConsent" control={form.control} register={form.register} errors={errors.shareConsent as never} child={page?.childPath ?? false} method={form.watch('shareConsent.method')} />
+            <label className="check">
+              <input type="checkbox" checked={agreed} onChange={(event) => setAgreed(event.target.checked)} /> {t('referral.consentGiven')}
+            </label>
+            {agreed ? (
+              <ConsentFields prefix="shareConsent" control={form.control} register={form.register} errors={errors.shareConsent as never} child={page?.childPath ?? false} method={form.watch('shareConsent.method')} />
+            ) : null}
           </fieldset>
         ) : partnerId ? (
           <p className="message message-ok">{t('referral.consentInForce')}</p>

@@ -20,7 +20,7 @@ import { WardSelect } from '../../components/WardSelect.tsx';
 import { todayIso } from '../../i18n/format.ts';
 import { ConsentFields, ConsentTextBox } from './ConsentFields.tsx';
 import { ChildBanner } from './ClientBadges.tsx';
-import { VocabularyOptions } from '../../components/FormActions.tsx';
+import { VocabularyOptions } from '../../components/SelectField.tsx';
 
 const collator = new Intl.Collator('vi');
 const SORTED_PROVINCES = [...PROVINCES.provinces].sort((a, b) => collator.compare(a.name, b.name));
@@ -99,7 +99,11 @@ export function RegisterClient() {
               ? { ...input.consent, textVersion: currentConsentText('contact', audience), expiresOn: input.consent.expiresOn }
               : null;
           return submit(
-            () => call('clients.register', { ...input, contactConsent }),
+            async () => {
+              const result = await call('clients.register', { ...input, contactConsent });
+              if (!result.ok && result.error.code === 'CLIENT_CODE_EXISTS' && result.error.clientId) setExisting(result.error.clientId);
+              return result;
+            },
             (registered) => navigate(`/clients/${registered.clientId}`),
           );
         })}

@@ -10,7 +10,8 @@ import { useContractForm } from '../../components/useContractForm.ts';
 import { todayIso } from '../../i18n/format.ts';
 import { ServiceChoices } from './ServiceChoices.tsx';
 import { useCatalogue } from './useCatalogue.ts';
-import { FormActions, VocabularyOptions } from '../../components/FormActions.tsx';
+import { FormActions } from '../../components/FormActions.tsx';
+import { VocabularyOptions } from '../../components/SelectField.tsx';
 
 /** Record a visit: date (today by default), place, several services, outcome, a restricted note, the next follow-up. */
 export function VisitForm() {
