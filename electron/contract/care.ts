@@ -1,7 +1,10 @@
 import { z } from 'zod';
 import { channel } from './channel.ts';
+
+/** The most break-the-glass entries one page of the review shows. */
+export const ACCESS_PAGE_SIZE_MAX = 200;
 import { consentInputSchema, referralViewSchema, wardCodeSchema } from './clients.ts';
-import { idSchema, isoDateSchema } from './schemas.ts';
+import { idSchema, isoDateSchema, optionalText } from './schemas.ts';
 import { AGE_BANDS, PARTNER_KINDS, REFERRAL_STATUSES, SERVICE_GROUPS, SEXES, VISIT_PLACES } from './vocabulary.ts';
 
 const serviceTypeIds = z
@@ -10,13 +13,7 @@ const serviceTypeIds = z
   .max(20, { error: 'tooLong' })
   .refine((ids) => new Set(ids).size === ids.length, { error: 'invalid' });
 
-const optionalNote = z
-  .string()
-  .trim()
-  .max(2000, { error: 'tooLong' })
-  .transform((value) => (value === '' ? null : value))
-  .nullable()
-  .default(null);
+const optionalNote = optionalText(2000).default(null);
 
 export const recordVisitInputSchema = z
   .object({
@@ -24,13 +21,7 @@ export const recordVisitInputSchema = z
     visitOn: isoDateSchema,
     place: z.enum(VISIT_PLACES, { error: 'required' }),
     serviceTypeIds,
-    outcome: z
-      .string()
-      .trim()
-      .max(300, { error: 'tooLong' })
-      .transform((value) => (value === '' ? null : value))
-      .nullable()
-      .default(null),
+    outcome: optionalText(300).default(null),
     /** Restricted like identity. */
     note: optionalNote,
     nextFollowUpOn: isoDateSchema.nullable().default(null),
@@ -177,12 +168,7 @@ export const careChannels = {
         name: nameField,
         kind: z.enum(PARTNER_KINDS, { error: 'required' }),
         wardCode: wardCodeSchema.nullable(),
-        contact: z
-          .string()
-          .trim()
-          .max(200, { error: 'tooLong' })
-          .transform((value) => (value === '' ? null : value))
-          .nullable(),
+        contact: optionalText(200),
         active: z.boolean().default(true),
       })
       .strict(),
@@ -193,10 +179,20 @@ export const careChannels = {
   }),
   /** For managers: who looked at an identity that is not theirs, when, and why. */
   'identityAccess.list': channel({
-    input: z.object({ from: isoDateSchema.optional(), to: isoDateSchema.optional() }).strict(),
-    output: z.array(
-      z.object({ id: z.number(), at: z.string(), userName: z.string().nullable(), clientId: z.number(), clientCode: z.string().nullable(), reason: z.string() }),
-    ),
+    input: z
+      .object({
+        from: isoDateSchema.optional(),
+        to: isoDateSchema.optional(),
+        offset: z.number().int().min(0).default(0),
+        limit: z.number().int().min(1).max(ACCESS_PAGE_SIZE_MAX).default(50),
+      })
+      .strict(),
+    output: z.object({
+      total: z.number(),
+      rows: z.array(
+        z.object({ id: z.number(), at: z.string(), userName: z.string().nullable(), clientId: z.number(), clientCode: z.string().nullable(), reason: z.string() }),
+      ),
+    }),
     access: 'access.review',
     audit: 'read',
     errors: [],

@@ -1,9 +1,10 @@
 import { z } from 'zod';
 import { channel } from './channel.ts';
 import { CONSENT_TEXT_VERSIONS } from './consent-texts.ts';
-import { idSchema, isoDateSchema, languageSchema } from './schemas.ts';
+import { idSchema, isoDateSchema, languageSchema, optionalText } from './schemas.ts';
 import {
   AGE_BANDS,
+  CONSENT_STATES,
   CLOSE_REASONS,
   CONSENT_GIVERS,
   CONSENT_METHODS,
@@ -21,13 +22,6 @@ export const PROVINCE_CODES = new Set(PROVINCES.provinces.map((province) => prov
 export { WARDS, PROVINCES };
 
 const text = (max: number) => z.string({ error: 'required' }).trim().max(max, { error: 'tooLong' });
-const optionalText = (max: number) =>
-  z
-    .string()
-    .trim()
-    .max(max, { error: 'tooLong' })
-    .transform((value) => (value === '' ? null : value))
-    .nullable();
 
 export const wardCodeSchema = z.number({ error: 'invalid' }).int().refine((code) => WARD_CODES.has(code), { error: 'invalid' });
 export const provinceCodeSchema = z.number({ error: 'invalid' }).int().refine((code) => PROVINCE_CODES.has(code), { error: 'invalid' });
@@ -106,8 +100,7 @@ const consentSchema = z.object({
   expiresOn: z.string(),
   withdrawnOn: z.string().nullable(),
   recordedByName: z.string().nullable(),
-  /** active, expiring (within 30 days), expired, withdrawn, replaced */
-  state: z.enum(['active', 'expiring', 'expired', 'withdrawn', 'replaced']),
+  state: z.enum(CONSENT_STATES),
 });
 export type ConsentView = z.infer<typeof consentSchema>;
 

@@ -108,3 +108,12 @@ export const VALIDATION_MESSAGES = [
   'dueBeforeProposed',
   'consentExpired',
 ] as const;
+
+/** Free text that may be left empty: stored as null, never as an empty string. */
+export const optionalText = (max: number) =>
+  z
+    .string()
+    .trim()
+    .max(max, { error: 'tooLong' })
+    .transform((value) => (value === '' ? null : value))
+    .nullable();

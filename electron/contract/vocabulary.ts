@@ -20,6 +20,11 @@ export const CONSENT_METHODS = ['verbal_witnessed', 'written'] as const;
 /** Who gave consent: the client herself, or for a child a guardian or the child-protection officer. */
 export const CONSENT_GIVERS = ['client', 'guardian', 'child_protection_officer'] as const;
 export const DEFAULT_CONSENT_MONTHS = 12;
+/** Expiring: within 30 days. Replaced: a renewal of the same kind came after it. */
+export const CONSENT_STATES = ['active', 'expiring', 'expired', 'withdrawn', 'replaced'] as const;
+export type ConsentState = (typeof CONSENT_STATES)[number];
+/** A consent can be renewed or withdrawn only while it is the latest of its kind and not withdrawn. */
+export const CURRENT_CONSENT_STATES: readonly ConsentState[] = ['active', 'expiring', 'expired'];
 
 export const VISIT_PLACES = ['centre', 'outreach', 'phone_online', 'partner_site'] as const;
 
@@ -70,26 +75,31 @@ export const SERVICE_GROUPS = [
 ] as const;
 export type ServiceGroup = (typeof SERVICE_GROUPS)[number];
 
-/** Age in whole years as far as a birth year tells (the birthday may not have come yet). */
-export function yearsSince(birthYear: number, today: Date): number {
-  return today.getFullYear() - birthYear;
+/** Age in whole years as far as a birth year tells (the birthday may not have come yet) on a `yyyy-MM-dd` date. */
+export function yearsSince(birthYear: number, onDate: string): number {
+  return Number(onDate.slice(0, 4)) - birthYear;
 }
 
 /**
- * Is she on the child-protection path today? Under 18 by birth year; in the year she turns 18,
- * only if she was registered as a child (her birthday may not have come). From the next year
- * on, an adult: her own consent, the adult wording, no "child" label.
+ * Is she on the child-protection path on this date? Under 18 by birth year; in the year she
+ * turns 18, only if she was registered as a child (her birthday may not have come). From the
+ * next year on, an adult: her own consent, the adult wording, no "child" label.
  */
-export function isChildNow(birthYear: number, registeredAsChild: boolean, today: Date): boolean {
-  const age = yearsSince(birthYear, today);
+export function isChildNow(birthYear: number, registeredAsChild: boolean, onDate: string): boolean {
+  const age = yearsSince(birthYear, onDate);
   return age < 18 || (age === 18 && registeredAsChild);
 }
 
-export function ageBandOf(birthYear: number, today: Date): AgeBand {
-  const age = yearsSince(birthYear, today);
-  if (age < 18) return 'under_18';
-  if (age <= 24) return '18_24';
-  if (age <= 34) return '25_34';
-  if (age <= 49) return '35_49';
-  return '50_plus';
+/** The ages (by birth year) each band holds, youngest and oldest. */
+export const AGE_BAND_AGES: Record<AgeBand, readonly [number, number]> = {
+  under_18: [0, 17],
+  '18_24': [18, 24],
+  '25_34': [25, 34],
+  '35_49': [35, 49],
+  '50_plus': [50, 200],
+};
+
+export function ageBandOf(birthYear: number, onDate: string): AgeBand {
+  const age = yearsSince(birthYear, onDate);
+  return AGE_BANDS.find((band) => age <= AGE_BAND_AGES[band][1]) ?? '50_plus';
 }

@@ -30,3 +30,9 @@ export function addToDate(date: string, amount: { days?: number; months?: number
   }
   return localDate(new Date(year, month - 1, day + (amount.days ?? 0)));
 }
+
+/** A local calendar date (yyyy-MM-dd) as the UTC instant of its first moment. */
+export function localDayStart(date: string, dayOffset = 0): string {
+  const [year, month, day] = date.split('-').map(Number);
+  return new Date(year ?? 1970, (month ?? 1) - 1, (day ?? 1) + dayOffset).toISOString();
+}

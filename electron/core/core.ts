@@ -6,7 +6,7 @@ import type { SetupInput } from '../contract/setup.ts';
 import { LOCK_TIMEOUT_MINUTES } from '../contract/schemas.ts';
 import { migrations as allMigrations } from '../../migrations/index.ts';
 import { appendAudit, type AuditRecord } from './audit/trail.ts';
-import { systemClock, type Clock } from './clock.ts';
+import { isoNow, systemClock, type Clock } from './clock.ts';
 import type { UserRow } from './db/schema.ts';
 import { SerialQueue } from './serial-queue.ts';
 import { readSettings } from './settings/centre-settings.ts';
@@ -77,7 +77,7 @@ export class Core {
   }
 
   nowIso(): string {
-    return new Date(this.clock.now()).toISOString();
+    return isoNow(this.clock);
   }
 
   /**

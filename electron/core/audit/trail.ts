@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { AuditEntry } from '../../contract/audit.ts';
 import type { Database, AuditEventRow } from '../db/schema.ts';
+import { localDayStart } from '../clock.ts';
 import { vietnameseCollator } from '../text.ts';
 
 /*
@@ -122,11 +123,6 @@ export interface AuditQuery {
   limit: number;
 }
 
-/** A local calendar date (yyyy-MM-dd) as the UTC instant of its first moment. */
-export function localDayStart(date: string, dayOffset = 0): string {
-  const [year, month, day] = date.split('-').map(Number);
-  return new Date(year ?? 1970, (month ?? 1) - 1, (day ?? 1) + dayOffset).toISOString();
-}
 
 export async function listAudit(db: Db, query: AuditQuery) {
   let base = db.selectFrom('audit_event');

@@ -1,11 +1,10 @@
 import { REFERRAL_NEXT, type ReferralStatus, type ServiceGroup } from '../../contract/vocabulary.ts';
 import type { Partner, ServiceType } from '../../contract/care.ts';
 import { AppError } from '../app-error.ts';
-import { today } from '../clock.ts';
-import { localDayStart } from '../audit/trail.ts';
+import { localDayStart, today } from '../clock.ts';
 import { recordConsent } from '../clients/consent.ts';
 import { referralView, referralsOf } from '../clients/page.ts';
-import { activeConsent, assertNotFuture, assertOpen, childNow, getClient, mayReadRestricted, refreshClientSummary, requireConsent } from '../clients/records.ts';
+import { activeConsent, assertNotFuture, childNow, clientForWriting, getClient, mayReadRestricted, refreshClientSummary, requireConsent, stamp } from '../clients/records.ts';
 import type { HandlerContext, HandlerMap } from '../gate/types.ts';
 import { readSettings } from '../settings/centre-settings.ts';
 import type { Db } from '../users/accounts.ts';
@@ -83,13 +82,9 @@ const STATUS_DATE: Record<Exclude<ReferralStatus, 'proposed'>, 'sent_on' | 'rece
 export const careHandlers: Pick<HandlerMap, CareChannels> = {
   /** One visit, several services; it settles the follow-ups that were due, and may set the next. */
   'visits.record': async (input, ctx) => {
-    const session = ctx.requireSession();
-    const todayDate = today(ctx.core.clock);
-    const client = await getClient(ctx.db, input.clientId);
-    ctx.note({ targetType: 'client', targetId: client.id, detail: { services: input.serviceTypeIds.length } });
-    assertOpen(client);
-    await requireConsent(ctx.db, client.id, 'case_record', todayDate);
-    assertNotFuture(input.visitOn, todayDate);
+    const by = stamp(ctx);
+    const client = await clientForWriting(ctx, input.clientId, by.today, { services: input.serviceTypeIds.length });
+    assertNotFuture(input.visitOn, by.today);
     await assertServiceTypes(ctx.db, input.serviceTypeIds);
     const { id: visitId } = await ctx.db
       .insertInto('visit')
@@ -99,14 +94,14 @@ export const careHandlers: Pick<HandlerMap, CareChannels> = {
         place: input.place,
         outcome: input.outcome,
         note: input.note,
-        worker_id: session.id,
-        recorded_at: ctx.core.nowIso(),
+        worker_id: by.userId,
+        recorded_at: by.at,
       })
       .returning('id')
       .executeTakeFirstOrThrow();
     await ctx.db
       .insertInto('service')
-      .values(input.serviceTypeIds.map((typeId) => ({ visit_id: visitId, client_id: client.id, service_type_id: typeId, service_on: input.visitOn, worker_id: session.id })))
+      .values(input.serviceTypeIds.map((typeId) => ({ visit_id: visitId, client_id: client.id, service_type_id: typeId, service_on: input.visitOn, worker_id: by.userId })))
       .execute();
     // This visit settles the follow-ups that were set before it (a visit entered late does
     // not settle follow-ups arranged after it happened).
@@ -125,7 +120,7 @@ export const careHandlers: Pick<HandlerMap, CareChannels> = {
     if (input.nextFollowUpOn) {
       await ctx.db
         .insertInto('follow_up')
-        .values({ client_id: client.id, due_on: input.nextFollowUpOn, done_on: null, visit_id: visitId, created_by: session.id })
+        .values({ client_id: client.id, due_on: input.nextFollowUpOn, done_on: null, visit_id: visitId, created_by: by.userId })
         .execute();
     }
     await refreshClientSummary(ctx.db, client.id);
@@ -134,12 +129,9 @@ export const careHandlers: Pick<HandlerMap, CareChannels> = {
 
   /** A referral needs the client's consent to share with that partner (recordable here). */
   'referrals.create': async (input, ctx) => {
-    const session = ctx.requireSession();
-    const todayDate = today(ctx.core.clock);
-    const client = await getClient(ctx.db, input.clientId);
-    ctx.note({ targetType: 'client', targetId: client.id });
-    assertOpen(client);
-    await requireConsent(ctx.db, client.id, 'case_record', todayDate);
+    const by = stamp(ctx);
+    const todayDate = by.today;
+    const client = await clientForWriting(ctx, input.clientId, todayDate);
     assertNotFuture(input.proposedOn, todayDate);
     await assertServiceTypes(ctx.db, [input.serviceTypeId]);
     const partner = await partnerView(ctx.db, input.partnerId);
@@ -153,8 +145,8 @@ export const careHandlers: Pick<HandlerMap, CareChannels> = {
         scope: [],
         input: input.shareConsent,
         childPath: childNow(client, todayDate),
-        recordedBy: session.id,
-        at: ctx.core.nowIso(),
+        recordedBy: by.userId,
+        at: by.at,
         today: todayDate,
         field: 'shareConsent',
       });
@@ -172,8 +164,8 @@ export const careHandlers: Pick<HandlerMap, CareChannels> = {
         proposed_on: input.proposedOn,
         due_on: input.dueOn,
         note: input.note,
-        created_by: session.id,
-        created_at: ctx.core.nowIso(),
+        created_by: by.userId,
+        created_at: by.at,
       })
       .returning('id')
       .executeTakeFirstOrThrow();
@@ -185,10 +177,7 @@ export const careHandlers: Pick<HandlerMap, CareChannels> = {
   'referrals.setStatus': async (input, ctx) => {
     const todayDate = today(ctx.core.clock);
     const referral = await referralFor(ctx, input.referralId);
-    const client = await getClient(ctx.db, referral.client_id);
-    ctx.note({ targetType: 'client', targetId: client.id, detail: { referralId: referral.id, status: input.status } });
-    assertOpen(client);
-    await requireConsent(ctx.db, client.id, 'case_record', todayDate);
+    const client = await clientForWriting(ctx, referral.client_id, todayDate, { referralId: referral.id, status: input.status });
     const allowed = REFERRAL_NEXT[referral.status as ReferralStatus] ?? [];
     if (input.status === 'proposed' || !allowed.includes(input.status)) throw new AppError('REFERRAL_STATUS_INVALID');
     assertNotFuture(input.on, todayDate);
@@ -342,8 +331,12 @@ export const careHandlers: Pick<HandlerMap, CareChannels> = {
       .select(['identity_access.id', 'identity_access.at', 'user.display_name', 'identity_access.client_id', 'client.code', 'identity_access.reason']);
     if (input.from) query = query.where('identity_access.at', '>=', localDayStart(input.from));
     if (input.to) query = query.where('identity_access.at', '<', localDayStart(input.to, 1));
-    const rows = await query.orderBy('identity_access.id', 'desc').limit(500).execute();
-    return rows.map((row) => ({ id: row.id, at: row.at, userName: row.display_name, clientId: row.client_id, clientCode: row.code, reason: row.reason }));
+    const { total } = await query.clearSelect().select((eb) => eb.fn.countAll<number>().as('total')).executeTakeFirstOrThrow();
+    const rows = await query.orderBy('identity_access.id', 'desc').limit(input.limit).offset(input.offset).execute();
+    return {
+      total: Number(total),
+      rows: rows.map((row) => ({ id: row.id, at: row.at, userName: row.display_name, clientId: row.client_id, clientCode: row.code, reason: row.reason })),
+    };
   },
 };
 

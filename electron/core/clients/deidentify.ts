@@ -21,7 +21,7 @@ export async function deidentifyClient(db: Db, clientId: number): Promise<void> 
       .insertInto('anonymous_contact')
       .values({
         contact_on: visit.visit_on,
-        age_band: ageBandOf(client.birth_year, new Date(`${visit.visit_on}T12:00:00`)),
+        age_band: ageBandOf(client.birth_year, visit.visit_on),
         sex: client.sex,
         place: visit.place,
         origin: 'deidentified',

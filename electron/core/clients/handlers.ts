@@ -3,13 +3,13 @@ import type { IdentityView } from '../../contract/clients.ts';
 import { foldForSearch } from '../../contract/text.ts';
 import { AppError } from '../app-error.ts';
 import { today } from '../clock.ts';
-import type { HandlerContext, HandlerMap } from '../gate/types.ts';
+import type { HandlerMap } from '../gate/types.ts';
 import type { Db } from '../users/accounts.ts';
 import { recordConsent } from './consent.ts';
 import { deidentifyClient } from './deidentify.ts';
 import { listClients } from './list.ts';
 import { clientPage } from './page.ts';
-import { activeConsent, assertNotFuture, assertOpen, childNow, getClient, isAssignedTo, requireConsent } from './records.ts';
+import { activeConsent, assertNotFuture, assertOpen, childNow, clientForWriting, getClient, isAssignedTo, requireConsent, stamp } from './records.ts';
 import { holdersOfCode, identityRow, isEmptyIdentity, registerClient } from './register.ts';
 
 type ClientChannels =
@@ -35,10 +35,6 @@ async function identityView(db: Db, clientId: number, todayDate: string): Promis
     address: row?.address ?? null,
     contactConsent: (await activeConsent(db, clientId, 'contact', todayDate)) !== undefined,
   };
-}
-
-function stamp(ctx: HandlerContext) {
-  return { userId: ctx.requireSession().id, at: ctx.core.nowIso(), today: today(ctx.core.clock) };
 }
 
 export const clientsHandlers: Pick<HandlerMap, ClientChannels> = {
@@ -83,11 +79,8 @@ export const clientsHandlers: Pick<HandlerMap, ClientChannels> = {
 
   'clients.updateIdentity': async (input, ctx) => {
     const by = stamp(ctx);
-    const client = await getClient(ctx.db, input.clientId);
-    ctx.note({ targetType: 'client', targetId: client.id });
+    const client = await clientForWriting(ctx, input.clientId, by.today);
     if (!isAssignedTo(client, ctx.requireSession())) throw new AppError('NOT_ASSIGNED');
-    assertOpen(client);
-    await requireConsent(ctx.db, client.id, 'case_record', by.today);
     if (input.identity.phone) await requireConsent(ctx.db, client.id, 'contact', by.today);
     await ctx.db.deleteFrom('client_identity').where('client_id', '=', client.id).execute();
     if (!isEmptyIdentity(input.identity)) {
@@ -101,10 +94,7 @@ export const clientsHandlers: Pick<HandlerMap, ClientChannels> = {
 
   'clients.update': async (input, ctx) => {
     const by = stamp(ctx);
-    const client = await getClient(ctx.db, input.clientId);
-    ctx.note({ targetType: 'client', targetId: client.id });
-    assertOpen(client);
-    await requireConsent(ctx.db, client.id, 'case_record', by.today);
+    const client = await clientForWriting(ctx, input.clientId, by.today);
     await ctx.db
       .updateTable('client')
       .set({

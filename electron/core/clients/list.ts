@@ -3,21 +3,15 @@ import type { z } from 'zod';
 import { CLIENT_COUNT_CAP, type ClientListRow, type clientListInputSchema } from '../../contract/clients.ts';
 import { normalizeCode } from '../../contract/client-code.ts';
 import { foldForSearch } from '../../contract/text.ts';
-import { ageBandOf, isChildNow, type AgeBand } from '../../contract/vocabulary.ts';
+import { AGE_BAND_AGES, ageBandOf, type AgeBand } from '../../contract/vocabulary.ts';
 import type { Db } from '../users/accounts.ts';
+import { childNow } from './records.ts';
 
 type ListInput = z.output<typeof clientListInputSchema>;
 
 /** Birth years that fall in an age band this year (age as far as the birth year tells). */
 function birthYearsOf(band: AgeBand, year: number): [number, number] {
-  const ranges: Record<AgeBand, [number, number]> = {
-    under_18: [0, 17],
-    '18_24': [18, 24],
-    '25_34': [25, 34],
-    '35_49': [35, 49],
-    '50_plus': [50, 200],
-  };
-  const [youngest, oldest] = ranges[band];
+  const [youngest, oldest] = AGE_BAND_AGES[band];
   return [year - oldest, year - youngest];
 }
 
@@ -143,7 +137,6 @@ export async function listClients(db: Db, input: ListInput, viewerId: number, to
   const byId = new Map(fetched.map((row) => [row.id, row]));
   const rows = pageIds.map((id) => byId.get(id)).filter((row) => row !== undefined);
 
-  const reference = new Date(`${today}T12:00:00`);
   return {
     total: Math.min(matches, CLIENT_COUNT_CAP),
     totalIsLowerBound: matches > CLIENT_COUNT_CAP,
@@ -151,8 +144,8 @@ export async function listClients(db: Db, input: ListInput, viewerId: number, to
       id: row.id,
       code: row.code,
       alias: row.alias,
-      ageBand: ageBandOf(row.birth_year, reference),
-      childPath: isChildNow(row.birth_year, row.child_path === 1, reference),
+      ageBand: ageBandOf(row.birth_year, today),
+      childPath: childNow(row, today),
       wardCode: row.ward_code,
       workerName: row.worker_name,
       lastContactOn: row.last_contact_on,

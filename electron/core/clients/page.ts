@@ -139,7 +139,7 @@ export async function clientPage(db: Db, clientId: number, viewer: { id: number;
     code: client.code,
     alias: client.alias,
     birthYear: client.birth_year,
-    ageBand: ageBandOf(client.birth_year, new Date(`${today}T12:00:00`)),
+    ageBand: ageBandOf(client.birth_year, today),
     sex: client.sex as ClientPage['sex'],
     wardCode: client.ward_code,
     provinceCode: client.province_code,

@@ -1,8 +1,10 @@
 import { sql } from 'kysely';
 import { isChildNow, OPEN_REFERRAL_STATUSES, type ConsentPurpose } from '../../contract/vocabulary.ts';
 import { AppError } from '../app-error.ts';
+import { today } from '../clock.ts';
 import type { ClientRow, ConsentRow } from '../db/schema.ts';
 import type { Session } from '../core.ts';
+import type { AuditNote, HandlerContext } from '../gate/types.ts';
 import type { Db } from '../users/accounts.ts';
 
 /* Reading and keeping a client's record consistent; shared by the case-record handlers. */
@@ -17,6 +19,23 @@ export function assertOpen(client: ClientRow): void {
   if (client.status !== 'open') throw new AppError('CASE_CLOSED');
 }
 
+/** Who writes, when, and the centre's calendar date: what every write to a record stamps. */
+export function stamp(ctx: HandlerContext) {
+  return { userId: ctx.requireSession().id, at: ctx.core.nowIso(), today: today(ctx.core.clock) };
+}
+
+/**
+ * The client a write is about, named in its audit entry (so a refusal is recorded against her
+ * too); refused while the case is closed or without case-record consent in force.
+ */
+export async function clientForWriting(ctx: HandlerContext, clientId: number, todayDate: string, detail?: AuditNote['detail']): Promise<ClientRow> {
+  const client = await getClient(ctx.db, clientId);
+  ctx.note({ targetType: 'client', targetId: client.id, ...(detail ? { detail } : {}) });
+  assertOpen(client);
+  await requireConsent(ctx.db, client.id, 'case_record', todayDate);
+  return client;
+}
+
 export function isAssignedTo(client: ClientRow, session: Session): boolean {
   return client.assigned_worker_id === session.id;
 }
@@ -27,7 +46,7 @@ export function mayReadRestricted(client: ClientRow, session: Session, revealed:
 }
 
 export function childNow(client: Pick<ClientRow, 'birth_year' | 'child_path'>, today: string): boolean {
-  return isChildNow(client.birth_year, client.child_path === 1, new Date(`${today}T12:00:00`));
+  return isChildNow(client.birth_year, client.child_path === 1, today);
 }
 
 /** The consent in force for a purpose (and partner), if any: the latest, not withdrawn, not expired. */

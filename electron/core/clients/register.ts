@@ -16,7 +16,7 @@ export const CHILD_REFERRAL_DUE_DAYS = 7;
  * year may still be 17: the worker must say whether her birthday has passed.
  */
 export function childPath(birthYear: number, turned18: boolean | null, today: string): boolean {
-  const age = yearsSince(birthYear, new Date(`${today}T12:00:00`));
+  const age = yearsSince(birthYear, today);
   if (age < 18) return true;
   if (age > 18) return false;
   if (turned18 === null) throw new AppError('AGE_UNCLEAR');

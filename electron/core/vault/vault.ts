@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { Kysely, Migration } from 'kysely';
 import type { ErrorCode } from '../../contract/errors.ts';
 import { AppError, isAppError } from '../app-error.ts';
-import type { Clock } from '../clock.ts';
+import { isoNow, type Clock } from '../clock.ts';
 import type { Database } from '../db/schema.ts';
 import { assertNotNewer, configure, kyselyFor, migrate, openEncrypted, type OpenOptions, type SqliteHandle } from './database.ts';
 import { calibrate, type ScryptParams } from './kdf.ts';
@@ -149,7 +149,7 @@ export class Vault {
       db = kyselyFor(sqlite);
       await db
         .insertInto('setting')
-        .values({ key: SEALING_KEY_SETTING, value: JSON.stringify(prepared.sealingPrivateKey), updated_at: new Date(this.options.clock.now()).toISOString(), updated_by: null })
+        .values({ key: SEALING_KEY_SETTING, value: JSON.stringify(prepared.sealingPrivateKey), updated_at: isoNow(this.options.clock), updated_by: null })
         .execute();
       await seed(db);
       writeKeyring(this.paths.keyring, prepared.keyring);
@@ -284,7 +284,7 @@ export class Vault {
 
   #recordUnlockFailure(action: 'auth.login' | 'auth.recover', errorCode: ErrorCode, sealedUsername: string): void {
     this.unlockState.recordFailure({
-      at: new Date(this.options.clock.now()).toISOString(),
+      at: isoNow(this.options.clock),
       action,
       outcome: 'failed',
       errorCode,

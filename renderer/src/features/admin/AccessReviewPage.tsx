@@ -1,15 +1,28 @@
+import { useEffect, useState } from 'react';
 import { Link } from 'react-router';
 import { useTranslation } from 'react-i18next';
 import type { ChannelOutput } from '../../../../electron/contract/index.ts';
-import { call } from '../../api.ts';
-import { useLoaded } from '../../components/useLoaded.ts';
+import { call, type ClientErrorPayload } from '../../api.ts';
 import { ErrorText } from '../../components/ErrorText.tsx';
+import { Pager } from '../../components/Pager.tsx';
 import { formatDateTime } from '../../i18n/format.ts';
+
+const PAGE_SIZE = 50;
 
 /** For managers: every time someone opened the identity of a client who is not theirs, and why. */
 export function AccessReviewPage() {
   const { t } = useTranslation();
-  const { data: rows, error } = useLoaded(() => call('identityAccess.list', {}), [] as ChannelOutput<'identityAccess.list'>);
+  const [page, setPage] = useState(0);
+  const [data, setData] = useState<ChannelOutput<'identityAccess.list'>>({ total: 0, rows: [] });
+  const [error, setError] = useState<ClientErrorPayload | null>(null);
+  useEffect(() => {
+    void call('identityAccess.list', { offset: page * PAGE_SIZE, limit: PAGE_SIZE }).then((result) => {
+      if (result.ok) {
+        setData(result.value);
+        setError(null);
+      } else setError(result.error);
+    });
+  }, [page]);
   return (
     <section aria-labelledby="page-title">
       <h1 id="page-title">{t('access.title')}</h1>
@@ -26,14 +39,14 @@ export function AccessReviewPage() {
           </tr>
         </thead>
         <tbody>
-          {rows.length === 0 ? (
+          {data.rows.length === 0 ? (
             <tr>
               <td colSpan={4} className="empty">
                 {t('access.none')}
               </td>
             </tr>
           ) : null}
-          {rows.map((row) => (
+          {data.rows.map((row) => (
             <tr key={row.id}>
               <td>{formatDateTime(row.at)}</td>
               <td>{row.userName}</td>
@@ -43,6 +56,7 @@ export function AccessReviewPage() {
           ))}
         </tbody>
       </table>
+      {data.total > PAGE_SIZE ? <Pager page={page} total={data.total} pageSize={PAGE_SIZE} label={t('access.title')} onPage={setPage} /> : null}
     </section>
   );
 }

@@ -5,6 +5,7 @@ import type { AuditEntry, ChannelInput, ChannelOutput } from '../../../../electr
 import { call, type ClientErrorPayload } from '../../api.ts';
 import { DataTable } from '../../components/DataTable.tsx';
 import { ErrorText } from '../../components/ErrorText.tsx';
+import { Pager } from '../../components/Pager.tsx';
 import { formatDateTime, parseDisplayDate } from '../../i18n/format.ts';
 
 const PAGE_SIZE = 50;
@@ -71,8 +72,6 @@ export function AuditPage() {
     ],
     [t, actionLabel],
   );
-
-  const pages = data ? Math.max(1, Math.ceil(data.total / PAGE_SIZE)) : 1;
 
   return (
     <section aria-labelledby="page-title">
@@ -180,15 +179,7 @@ export function AuditPage() {
         {t('audit.total', { count: data?.total ?? 0 })}
       </p>
       <DataTable rows={data?.rows ?? []} columns={columns} caption={t('audit.title')} empty={t('audit.empty')} sortable={false} getRowId={(row) => String(row.id)} />
-      <nav className="pager" aria-label={t('audit.title')}>
-        <button type="button" disabled={page === 0} onClick={() => setPage(page - 1)}>
-          {t('common.previous')}
-        </button>
-        <span>{t('common.pageOf', { page: page + 1, pages })}</span>
-        <button type="button" disabled={page + 1 >= pages} onClick={() => setPage(page + 1)}>
-          {t('common.nextPage')}
-        </button>
-      </nav>
+      <Pager page={page} total={data?.total ?? 0} pageSize={PAGE_SIZE} label={t('audit.title')} onPage={setPage} />
     </section>
   );
 }

@@ -55,7 +55,7 @@ export function RegisterClient() {
   const values = form.watch();
   const birthYear = Number(values.birthYear);
   const validYear = Number.isInteger(birthYear) && birthYear >= 1930 && birthYear <= year;
-  const age = validYear ? yearsSince(birthYear, new Date()) : null;
+  const age = validYear ? yearsSince(birthYear, today) : null;
   const child = age !== null && (age < 18 || (age === 18 && values.turned18 === false));
   const audience = child ? 'child' : 'adult';
   const version = currentConsentText('case_record', audience);
