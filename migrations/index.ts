@@ -2,6 +2,7 @@ import type { Migration } from 'kysely';
 import * as m0001 from './0001_foundation.ts';
 import * as m0002 from './0002_case_records.ts';
 import * as m0003 from './0003_search.ts';
+import * as m0004 from './0004_caseload.ts';
 
 /**
  * Every migration, listed explicitly (no folder scan at run time, so the bundle and a
@@ -11,4 +12,5 @@ export const migrations: Readonly<Record<string, Migration>> = {
   '0001_foundation': m0001,
   '0002_case_records': m0002,
   '0003_search': m0003,
+  '0004_caseload': m0004,
 };

@@ -4,6 +4,8 @@ import { CONSENT_TEXT_VERSIONS } from './consent-texts.ts';
 import { idSchema, isoDateSchema, languageSchema, optionalText } from './schemas.ts';
 import {
   AGE_BANDS,
+  ASSIGNMENT_WAYS,
+  OFFER_STATUSES,
   CONSENT_STATES,
   CLOSE_REASONS,
   CONSENT_GIVERS,
@@ -105,7 +107,7 @@ const consentSchema = z.object({
 export type ConsentView = z.infer<typeof consentSchema>;
 
 const timelineItemSchema = z.object({
-  kind: z.enum(['visit', 'referral', 'consent', 'case']),
+  kind: z.enum(['visit', 'referral', 'consent', 'case', 'assignment', 'review']),
   id: z.number(),
   on: z.string(),
   /** Short, non-restricted description parts; the renderer words them. */
@@ -167,6 +169,28 @@ export const clientPageSchema = z.object({
   referrals: z.array(referralViewSchema),
   nextFollowUpOn: z.string().nullable(),
   timeline: z.array(timelineItemSchema),
+  /** Who held the case, earliest first; the last one (no end) holds it now. */
+  assignments: z.array(
+    z.object({ workerName: z.string().nullable(), startedOn: z.string(), endedOn: z.string().nullable(), how: z.enum(ASSIGNMENT_WAYS), byName: z.string().nullable() }),
+  ),
+  /** Offers of the case to a colleague, newest first. Message and reason only for the two of them and managers. */
+  offers: z.array(
+    z.object({
+      id: z.number(),
+      fromUserId: z.number(),
+      fromName: z.string().nullable(),
+      toUserId: z.number(),
+      toName: z.string().nullable(),
+      status: z.enum(OFFER_STATUSES),
+      offeredAt: z.string(),
+      respondedAt: z.string().nullable(),
+      message: z.string().nullable(),
+      reason: z.string().nullable(),
+    }),
+  ),
+  /** Managers' reviews, newest first. The comment is restricted like notes (and shown to its author). */
+  reviews: z.array(z.object({ id: z.number(), reviewedOn: z.string(), reviewerName: z.string().nullable(), comment: z.string().nullable(), hasComment: z.boolean() })),
+  lastReviewedOn: z.string().nullable(),
 });
 export type ClientPage = z.infer<typeof clientPageSchema>;
 
@@ -192,17 +216,32 @@ export const CLIENT_PAGE_MAX = 500;
 /** The list counts matches up to this many; beyond it says "more than". */
 export const CLIENT_COUNT_CAP = 1000;
 
-export const clientListInputSchema = z
+/** The client list's filters and order: what a saved working list keeps. */
+export const clientFiltersSchema = z
   .object({
     search: z.string().max(80, { error: 'tooLong' }).default(''),
     status: z.enum(['open', 'closed', 'all']).default('open'),
     mine: z.boolean().default(false),
+    /** Whose cases (for managers); ignored with `mine`. */
+    workerId: idSchema.nullable().default(null),
     wardCode: wardCodeSchema.nullable().default(null),
     ageBand: z.enum(AGE_BANDS).nullable().default(null),
     withOpenReferrals: z.boolean().default(false),
+    /** An open referral past its due date. */
+    overdueReferrals: z.boolean().default(false),
     followUpDue: z.boolean().default(false),
+    /** No contact for the centre's warning number of days (see settings). */
+    noContact: z.boolean().default(false),
+    /** Not reviewed by a manager within the centre's review interval. */
+    notReviewed: z.boolean().default(false),
     sort: z.enum(CLIENT_SORTS).default('lastContact'),
     direction: z.enum(['asc', 'desc']).default('desc'),
+  })
+  .strict();
+export type ClientFilters = z.output<typeof clientFiltersSchema>;
+
+export const clientListInputSchema = clientFiltersSchema
+  .extend({
     offset: z.number().int().min(0).default(0),
     limit: z.number().int().min(1).max(CLIENT_PAGE_MAX).default(100),
   })

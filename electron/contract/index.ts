@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import type { ChannelDef } from './channel.ts';
 import { auditChannels } from './audit.ts';
 import { careChannels } from './care.ts';
+import { caseloadChannels } from './caseload.ts';
 import { clientsChannels } from './clients.ts';
 import { sessionChannels } from './session.ts';
 import { settingsChannels } from './settings.ts';
@@ -17,6 +18,7 @@ export const contract = {
   ...settingsChannels,
   ...clientsChannels,
   ...careChannels,
+  ...caseloadChannels,
 } as const satisfies Record<string, ChannelDef>;
 
 export type Contract = typeof contract;
@@ -48,6 +50,7 @@ export * from './audit.ts';
 export * from './settings.ts';
 export * from './clients.ts';
 export * from './care.ts';
+export * from './caseload.ts';
 export * from './vocabulary.ts';
 export * from './consent-texts.ts';
 export * from './client-code.ts';

@@ -11,6 +11,7 @@ export const PERMISSIONS = [
   'partners.manage',
   'catalogue.manage',
   'access.review',
+  'caseload.manage',
   'users.manage',
   'audit.read',
   'settings.manage',
@@ -19,12 +20,13 @@ export type Permission = (typeof PERMISSIONS)[number];
 
 /*
  * Workers keep case records. Managers read them (not the restricted parts, unless they state a
- * reason), keep the partner directory and review who looked at identities. Administrators run
+ * reason), review caseloads and move cases between workers, keep the partner directory and
+ * review who looked at identities. Administrators run
  * the system and the service catalogue; they see no client unless they also hold another role.
  */
 export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
   worker: ['clients.read', 'clients.write'],
-  manager: ['clients.read', 'partners.manage', 'access.review', 'audit.read'],
+  manager: ['clients.read', 'caseload.manage', 'partners.manage', 'access.review', 'audit.read'],
   admin: ['users.manage', 'audit.read', 'settings.manage', 'catalogue.manage', 'partners.manage'],
 };
 

@@ -107,6 +107,12 @@ export const VALIDATION_MESSAGES = [
   'followUpBeforeVisit',
   'dueBeforeProposed',
   'consentExpired',
+  'declineReasonRequired',
+  'periodOrder',
+  'periodTooLong',
+  'urgentAfterWarn',
+  'noContactRange',
+  'reviewIntervalRange',
 ] as const;
 
 /** Free text that may be left empty: stored as null, never as an empty string. */

@@ -41,6 +41,11 @@ export const REFERRAL_NEXT: Readonly<Record<ReferralStatus, readonly ReferralSta
   lost: [],
 };
 
+/** How a worker came to hold a case. */
+export const ASSIGNMENT_WAYS = ['registered', 'accepted', 'reassigned'] as const;
+/** An offer of a case to a colleague: waiting, taken, turned down, taken back, or overtaken by a reassignment or closure. */
+export const OFFER_STATUSES = ['pending', 'accepted', 'declined', 'withdrawn', 'cancelled'] as const;
+
 export const CLOSE_REASONS = ['reintegrated', 'moved_away', 'lost_contact', 'declined', 'died', 'transferred'] as const;
 
 export const PARTNER_KINDS = [

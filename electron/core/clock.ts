@@ -36,3 +36,8 @@ export function localDayStart(date: string, dayOffset = 0): string {
   const [year, month, day] = date.split('-').map(Number);
   return new Date(year ?? 1970, (month ?? 1) - 1, (day ?? 1) + dayOffset).toISOString();
 }
+
+/** Whole days from one calendar date to another (negative when `to` comes first). */
+export function daysBetween(from: string, to: string): number {
+  return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
+}

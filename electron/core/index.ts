@@ -1,5 +1,6 @@
 import { auditHandlers } from './audit/handlers.ts';
 import { careHandlers } from './care/handlers.ts';
+import { caseloadHandlers } from './caseload/handlers.ts';
 import { clientsHandlers } from './clients/handlers.ts';
 import { authHandlers } from './auth/handlers.ts';
 import { Core, type CoreOptions, type LockReason } from './core.ts';
@@ -20,6 +21,7 @@ export const handlers = combineHandlers(
   settingsHandlers,
   clientsHandlers,
   careHandlers,
+  caseloadHandlers,
 );
 
 export interface CoreApp {

@@ -14,6 +14,7 @@ import { SCRYPT_FLOOR } from '../../electron/core/vault/kdf.ts';
 import { openPasswordSlot, readKeyring } from '../../electron/core/vault/key-slots.ts';
 import { VAULT_FILES } from '../../electron/core/vault/vault.ts';
 import { clientListInputSchema } from '../../electron/contract/clients.ts';
+import { CASELOAD_DEFAULTS } from '../../electron/contract/settings.ts';
 import { seedVault } from '../support/synthetic.ts';
 
 /*
@@ -24,7 +25,7 @@ import { seedVault } from '../support/synthetic.ts';
  */
 
 const PASSWORD = 'mat-khau-do-hieu-nang';
-const SEED_FORMAT = 3;
+const SEED_FORMAT = 4;
 const clock = { now: () => Date.parse('2026-11-28T03:00:00Z') };
 
 export function percentile(values: number[], p: number): number {
@@ -76,8 +77,8 @@ async function sqlWorkload(db: Kysely<Database>, sqlite: SqliteHandle, clientIds
   const started = performance.now();
   const today = localToday(clock);
   for (let round = 0; round < rounds; round++) {
-    for (const search of SEARCHES) await listClients(db, clientListInputSchema.parse({ search }), 1, today);
-    for (const id of clientIds) await clientPage(db, id, { id: 1, revealed: false }, today);
+    for (const search of SEARCHES) await listClients(db, clientListInputSchema.parse({ search }), 1, today, CASELOAD_DEFAULTS);
+    for (const id of clientIds) await clientPage(db, id, { id: 1, revealed: false, managesCaseload: false }, today);
     for (const id of clientIds.slice(0, 20)) {
       sqlite.transaction(() => {
         const visit = sqlite.prepare(`insert into visit (client_id, visit_on, place, worker_id, recorded_at) values (?, ?, 'centre', 2, ?)`).run(id, today, today).lastInsertRowid;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ADMIN, copyOfTemplate, loginAs, MANAGER, WORKER } from '../support/vault-fixture.ts';
+import { ADMIN, copyOfTemplate, loginAs, MANAGER, WORKER, WORKER2 } from '../support/vault-fixture.ts';
 
 /** An admin session on a copy with a few entries in the trail, and the raw handle to tamper with. */
 async function trailWithEntries() {
@@ -91,6 +91,6 @@ describe('the audit trail', () => {
     expect((await app.ok('audit.list', { from: iso(tomorrow) })).total).toBe(0);
     const page = await app.ok('audit.list', { limit: 2, offset: 1 });
     expect(page.rows).toHaveLength(2);
-    expect(page.actors.map((a) => a.displayName)).toEqual([MANAGER.displayName, ADMIN.displayName, WORKER.displayName].sort(new Intl.Collator('vi').compare));
+    expect(page.actors.map((a) => a.displayName)).toEqual([MANAGER.displayName, ADMIN.displayName, WORKER.displayName, WORKER2.displayName].sort(new Intl.Collator('vi').compare));
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { clientCode, currentConsentText } from '../../electron/contract/index.ts';
-import { ADMIN, consentNow, copyOfTemplate, loginAs, MANAGER, syntheticClient, TODAY, WORKER, type TestApp } from '../support/vault-fixture.ts';
+import { ADMIN, consentNow, copyOfTemplate, loginAs, MANAGER, syntheticClient, TODAY, WORKER, WORKER2, type TestApp } from '../support/vault-fixture.ts';
 import { contentSnapshot } from '../support/db-snapshot.ts';
 import { containsText, vaultPlaintext } from '../support/decrypt.ts';
 
@@ -335,12 +335,25 @@ describe('withdrawing case-record consent', () => {
       note: 'Ghi chú cần xóa 7740',
       outcome: 'Kết quả cần xóa 9962',
       referralNote: 'Ghi chú chuyển gửi xóa 8851',
+      offerMessage: 'Lời nhắn chuyển hồ sơ xóa 1173',
+      declineReason: 'Lý do từ chối xóa 2284',
+      reviewComment: 'Nhận xét rà soát xóa 3395',
     };
     const trigrams = ['qxj', 'vwq', 'zkp', 'jkq', 'pxk', 'zxw'];
     await app.ok('clients.update', { clientId: id, alias: planted.alias, wardCode: null, provinceCode: null, workSetting: null });
     await app.ok('clients.updateIdentity', { clientId: id, identity: { legalName: planted.legal, phone: planted.phone, idNumber: '079000000000', address: planted.address } });
     await app.ok('visits.record', { clientId: id, visitOn: TODAY, place: 'centre', serviceTypeIds: [1, 2], note: planted.note, outcome: planted.outcome });
     await app.ok('referrals.create', { clientId: id, partnerId: app.template.ids.partner, serviceTypeId: 3, proposedOn: TODAY, note: planted.referralNote });
+    // Words about her between colleagues and from a manager's review go with her too.
+    const { offerId } = await app.ok('caseload.offer', { clientId: id, toUserId: app.template.ids.worker2, message: planted.offerMessage });
+    await app.ok('auth.logout', {});
+    await loginAs(app, WORKER2);
+    await app.ok('caseload.respond', { offerId, accept: false, reason: planted.declineReason });
+    await app.ok('auth.logout', {});
+    await loginAs(app, MANAGER);
+    await app.ok('reviews.record', { clientId: id, comment: planted.reviewComment });
+    await app.ok('auth.logout', {});
+    await loginAs(app, WORKER);
     const vocabulary = () => {
       const sqlite = app.core.vault.sqlite;
       sqlite.exec(`create virtual table if not exists temp.alias_terms using fts5vocab(main, 'client_search', 'row');

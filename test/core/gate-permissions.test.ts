@@ -58,6 +58,20 @@ const SAMPLES: Samples = {
   'partners.list': () => ({}),
   'partners.save': (ids) => ({ id: ids.partner, name: 'Phòng khám Thử nghiệm', kind: 'hiv_sti_clinic', wardCode: null, contact: null }),
   'identityAccess.list': () => ({}),
+  'settings.updateCaseload': () => ({ noContactWarnDays: 45, noContactUrgentDays: 90, reviewIntervalMonths: 3 }),
+  'todo.list': () => ({}),
+  'todo.count': () => ({}),
+  'caseload.workers': () => ({}),
+  'caseload.offer': (ids) => ({ clientId: ids.client, toUserId: ids.worker2 }),
+  'caseload.withdrawOffer': () => ({ offerId: 1 }),
+  'caseload.respond': () => ({ offerId: 1, accept: true }),
+  'caseload.reassign': (ids) => ({ selection: { kind: 'clients', clientIds: [ids.client] }, toUserId: ids.worker2 }),
+  'dashboard.get': () => ({ from: '2026-01-01', to: TODAY }),
+  'reviews.record': (ids) => ({ clientId: ids.client, comment: 'Rà soát thử nghiệm' }),
+  'reviews.due': () => ({}),
+  'savedFilters.list': () => ({}),
+  'savedFilters.save': () => ({ id: null, name: 'Quá hạn chuyển gửi', filters: { mine: true, overdueReferrals: true } }),
+  'savedFilters.delete': () => ({ id: 1 }),
 };
 
 const PUBLIC = CHANNEL_NAMES.filter((name) => contract[name].access === 'public');
@@ -67,8 +81,10 @@ const guarded = CHANNEL_NAMES.filter((name) => contract[name].access !== 'public
 /** What an allowed call of each sample gives when it does not simply succeed. */
 // Samples run in contract order: users.deactivate before users.reactivate (so reactivating
 // the worker succeeds), recovery.begin before recovery.complete (whose sample group is wrong).
+// caseload.offer before caseload.withdrawOffer, which leaves nothing pending to respond to.
 const EXPECTED_WHEN_ALLOWED: Partial<Record<ChannelName, string>> = {
   'recovery.complete': 'RECOVERY_CONFIRMATION_MISMATCH',
+  'caseload.respond': 'OFFER_NOT_FOUND',
 };
 
 function allowed(channel: ChannelName, role: Role): boolean {

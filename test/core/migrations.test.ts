@@ -1,10 +1,15 @@
 import { Kysely, SqliteDialect, type CompiledQuery } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { clientListInputSchema } from '../../electron/contract/clients.ts';
+import { CASELOAD_DEFAULTS } from '../../electron/contract/settings.ts';
 import { listClients } from '../../electron/core/clients/list.ts';
 import type { Database } from '../../electron/core/db/schema.ts';
 import { migrations } from '../../migrations/index.ts';
-import { copyOfTemplate, loginAs, TODAY, WORKER } from '../support/vault-fixture.ts';
+import { ADMIN, copyOfTemplate, loginAs, MANAGER, openApp, runSetup, tempDir, TestClock, TODAY, WORKER } from '../support/vault-fixture.ts';
+
+function planOf(sqlite: ReturnType<typeof openApp>['core']['vault']['sqlite'], text: string, ...parameters: unknown[]): string {
+  return (sqlite.prepare(`explain query plan ${text}`).all(...parameters) as { detail: string }[]).map((row) => row.detail).join('\n');
+}
 
 /* One test per migration: it applied, and the queries it was written for use its indexes. */
 
@@ -37,7 +42,7 @@ describe('migrations', () => {
         if (event.level === 'query') queries.push(event.query);
       },
     });
-    await listClients(db, clientListInputSchema.parse({ search: 'thu nghiem' }), app.template.ids.worker, TODAY);
+    await listClients(db, clientListInputSchema.parse({ search: 'thu nghiem' }), app.template.ids.worker, TODAY, CASELOAD_DEFAULTS);
     const plans = queries.map((query) =>
       (sqlite.prepare(`explain query plan ${query.sql}`).all(...(query.parameters as unknown[])) as { detail: string }[]).map((row) => row.detail).join('\n'),
     );
@@ -59,5 +64,43 @@ describe('migrations', () => {
     expect(await ids('mau thu')).toEqual([app.template.ids.client]);
     await app.ok('clients.updateIdentity', { clientId: app.template.ids.client, identity: { legalName: null, phone: null, idNumber: null, address: null } });
     expect(await ids('mau thu')).toEqual([]);
+  });
+
+  it('0004 gives every existing client her first holding and the due date of her open referrals', async () => {
+    // A vault made before 0004, with a client written as 0002 knew it.
+    const dir = tempDir();
+    const { '0004_caseload': _later, ...before } = migrations;
+    const old = openApp(dir, new TestClock(), { migrations: before });
+    await runSetup(old);
+    const sqlite = old.core.vault.sqlite;
+    sqlite.exec(`insert into client (code, alias, alias_folded, birth_year, sex, child_path, status, assigned_worker_id, registered_on, registered_by, open_referrals)
+                 values ('OLDC90-1', 'Thử Cũ', 'thu cu', 1990, 'female', 0, 'open', 1, '2025-03-01', 1, 2)`);
+    sqlite.exec(`insert into case_event (client_id, kind, worker_id, on_date, by_user, at) values (1, 'opened', 1, '2025-03-01', 1, '2025-03-01T02:00:00.000Z')`);
+    for (const [status, due] of [['sent', '2025-04-10'], ['proposed', '2025-04-01'], ['completed', '2025-03-15']]) {
+      sqlite.prepare(`insert into referral (client_id, service_type_id, status, proposed_on, due_on, created_by, created_at) values (1, 1, ?, '2025-03-01', ?, 1, 'x')`).run(status, due);
+    }
+    await old.core.shutdown();
+
+    const app = openApp(dir);
+    await loginAs(app, ADMIN);
+    const db = app.core.vault.sqlite;
+    expect(db.prepare('select name from kysely_migration order by name').pluck().all()).toEqual(Object.keys(migrations).sort());
+    expect(db.prepare('select client_id, worker_id, started_on, ended_on, how, by_user, at from assignment').all()).toEqual([
+      { client_id: 1, worker_id: 1, started_on: '2025-03-01', ended_on: null, how: 'registered', by_user: 1, at: '2025-03-01T02:00:00.000Z' },
+    ]);
+    expect(db.prepare('select next_referral_due_on, last_reviewed_on from client').get()).toEqual({ next_referral_due_on: '2025-04-01', last_reviewed_on: null });
+  });
+
+  it('0004: one worker\'s to-do list and the review queue read her cases through their indexes', async () => {
+    const app = await copyOfTemplate();
+    await loginAs(app, MANAGER);
+    const sqlite = app.core.vault.sqlite;
+    const workerPlan = planOf(sqlite, `select id from client where status = 'open' and assigned_worker_id = ? and next_follow_up_on <= ?`, 3, TODAY);
+    expect(workerPlan).toMatch(/SEARCH client USING (COVERING )?INDEX client_worker/);
+    const reviewPlan = planOf(sqlite, `select id from client where status = 'open' and coalesce(client.last_reviewed_on, client.registered_on) <= ? order by coalesce(client.last_reviewed_on, client.registered_on)`, TODAY);
+    expect(reviewPlan).toMatch(/SEARCH client USING (COVERING )?INDEX client_review_due/);
+    expect(reviewPlan).not.toMatch(/TEMP B-TREE/);
+    expect(planOf(sqlite, `select count(*) from referral where proposed_on between ? and ?`, '2026-01-01', TODAY)).toMatch(/USING COVERING INDEX referral_proposed/);
+    expect(planOf(sqlite, `select reason, count(*) from case_event where kind = 'closed' and on_date between ? and ? group by reason`, '2026-01-01', TODAY)).toMatch(/USING (COVERING )?INDEX case_event_kind/);
   });
 });

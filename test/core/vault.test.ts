@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Kysely } from 'kysely';
 import { migrations } from '../../migrations/index.ts';
+import { CASELOAD_DEFAULTS } from '../../electron/contract/settings.ts';
 import { createCore } from '../../electron/core/index.ts';
 import { VAULT_FILES } from '../../electron/core/vault/vault.ts';
 import { SCRYPT_FLOOR } from '../../electron/core/vault/kdf.ts';
@@ -26,7 +27,7 @@ describe('creating the vault', () => {
     expect((await reopened.ok('session.get', {})).vault).toBe('locked');
     await loginAs(reopened, ADMIN);
     const settings = await reopened.ok('settings.get', {});
-    expect(settings).toEqual({ ...CENTRE, lockTimeoutMinutes: 5 });
+    expect(settings).toEqual({ ...CENTRE, lockTimeoutMinutes: 5, ...CASELOAD_DEFAULTS });
     const pragmas = reopened.core.vault.sqlite;
     expect(pragmas.pragma('journal_mode', { simple: true })).toBe('wal');
     expect(pragmas.pragma('synchronous', { simple: true })).toBe(2);
@@ -36,7 +37,7 @@ describe('creating the vault', () => {
   it('stores key-derivation parameters per slot, never below the OWASP floor', async () => {
     const { dir } = await copyOfTemplate();
     const keyring = JSON.parse(readFileSync(join(dir, VAULT_FILES.keyring), 'utf8'));
-    expect(keyring.slots).toHaveLength(4); // admin, manager, worker, recovery
+    expect(keyring.slots).toHaveLength(5); // admin, manager, two workers, recovery
     for (const slot of keyring.slots) {
       expect(slot.kdf.N).toBeGreaterThanOrEqual(SCRYPT_FLOOR.N);
       expect(slot.kdf.r).toBeGreaterThanOrEqual(SCRYPT_FLOOR.r);

@@ -3,7 +3,7 @@ import { CONSENT_TEXTS, currentConsentText } from '../../electron/contract/conse
 import { WARDS } from '../../electron/contract/clients.ts';
 import { foldForSearch } from '../../electron/contract/text.ts';
 import { CLOSE_REASONS, SEXES, VISIT_PLACES, WORK_SETTINGS, type Sex } from '../../electron/contract/vocabulary.ts';
-import { addToDate, localDate } from '../../electron/core/clock.ts';
+import { addToDate, daysBetween, localDate } from '../../electron/core/clock.ts';
 import { createCore, type CoreApp } from '../../electron/core/index.ts';
 import type { ScryptParams } from '../../electron/core/vault/kdf.ts';
 
@@ -100,9 +100,11 @@ export async function seedVault(options: SeedOptions): Promise<SeedSummary> {
     ...Array.from({ length: 8 }, (_, i): [string, string, string[]] => [`canbo${String(i + 1).padStart(2, '0')}`, `Cán Bộ Tập Huấn ${String(i + 1).padStart(2, '0')}`, ['worker']]),
   ];
   const workerIds: number[] = [];
+  let managerId = 0;
   for (const [username, displayName, roles] of people) {
     const user = await ok<{ id: number }>(app, 'users.create', { username, displayName, roles, temporaryPassword: password });
     if (roles.includes('worker')) workerIds.push(user.id);
+    if (roles.includes('manager')) managerId = user.id;
   }
   const partnerIds: { id: number; service: string }[] = [];
   for (const [name, kind, service] of PARTNERS) {
@@ -129,6 +131,8 @@ export async function seedVault(options: SeedOptions): Promise<SeedSummary> {
        values (?, ?, ?, 'written', ?, null, null, ?, 'vi', ?, ?, ?, ?, ?)`,
     ),
     event: sqlite.prepare('insert into case_event (client_id, kind, reason, worker_id, on_date, by_user, at) values (?, ?, ?, ?, ?, ?, ?)'),
+    holding: sqlite.prepare(`insert into assignment (client_id, worker_id, started_on, ended_on, how, offer_id, by_user, at) values (?, ?, ?, null, 'registered', null, ?, ?)`),
+    review: sqlite.prepare('insert into case_review (client_id, reviewer_id, reviewed_on, comment, at) values (?, ?, ?, null, ?)'),
     visit: sqlite.prepare('insert into visit (client_id, visit_on, place, outcome, note, worker_id, recorded_at) values (?, ?, ?, null, ?, ?, ?)'),
     service: sqlite.prepare('insert into service (visit_id, client_id, service_type_id, service_on, worker_id) values (?, ?, ?, ?, ?)'),
     followUp: sqlite.prepare('insert into follow_up (client_id, due_on, done_on, visit_id, created_by) values (?, ?, null, ?, ?)'),
@@ -203,6 +207,11 @@ export async function seedVault(options: SeedOptions): Promise<SeedSummary> {
           insert.identity.run(clientId, legalName, foldForSearch(legalName), phone, at, worker);
         }
         insert.event.run(clientId, 'opened', null, worker, registeredOn, worker, at);
+        insert.holding.run(clientId, worker, registeredOn, worker, at);
+        if (!closed && random.chance(0.3)) {
+          const reviewedOn = addToDate(today, { days: -random.int(0, Math.min(365, daysBetween(registeredOn, today))) });
+          insert.review.run(clientId, managerId, reviewedOn, at);
+        }
         if (closed) insert.event.run(clientId, 'closed', random.pick(CLOSE_REASONS), worker, lastContact ?? registeredOn, worker, at);
 
         let lastVisit = 0;
@@ -255,6 +264,11 @@ export async function seedVault(options: SeedOptions): Promise<SeedSummary> {
     log(`  ${Math.min(options.clients, start + batch)} / ${options.clients} clients`);
   }
 
+  // What core keeps on each client row, computed once for all of them.
+  sqlite.exec(`update client set
+    next_referral_due_on = (select min(due_on) from referral where referral.client_id = client.id and status in ('proposed', 'sent', 'received')),
+    last_reviewed_on = (select max(reviewed_on) from case_review where case_review.client_id = client.id)`);
+
   sqlite.transaction(() => {
     for (let n = 0; n < Math.ceil(options.clients / 10); n++) {
       const contactId = Number(
@@ -269,10 +283,6 @@ export async function seedVault(options: SeedOptions): Promise<SeedSummary> {
   sqlite.pragma('wal_checkpoint(TRUNCATE)');
   await app.core.shutdown();
   return { clients: options.clients, ...counts, usernames: ['quantri', ...people.map(([username]) => username)], ms: Math.round(performance.now() - started) };
-}
-
-function daysBetween(from: string, to: string): number {
-  return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
 }
 
 function firstOf<T>(items: readonly T[]): T {

@@ -2,7 +2,7 @@ import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll } from 'vitest';
-import { createCore, type CoreApp } from '../../electron/core/index.ts';
+import { createCore, type CoreApp, type CoreOptions } from '../../electron/core/index.ts';
 import { SCRYPT_FLOOR, type ScryptParams } from '../../electron/core/vault/kdf.ts';
 import type { Result } from '../../electron/contract/errors.ts';
 import type { ChannelInput, ChannelName, ChannelOutput, ConsentInput, RegisterClientInput } from '../../electron/contract/index.ts';
@@ -48,9 +48,9 @@ export interface TestApp extends CoreApp {
   ok<C extends ChannelName>(channel: C, input: ChannelInput<C>): Promise<ChannelOutput<C>>;
 }
 
-export function openApp(dir: string, clock = new TestClock()): TestApp {
+export function openApp(dir: string, clock = new TestClock(), options: Partial<CoreOptions> = {}): TestApp {
   const logged: string[] = [];
-  const app = createCore({ dataDir: dir, clock, calibrateKdf: FLOOR_KDF, log: (line) => logged.push(line) });
+  const app = createCore({ dataDir: dir, clock, calibrateKdf: FLOOR_KDF, log: (line) => logged.push(line), ...options });
   const call = (channel: ChannelName, input: unknown) => app.gate.invoke(channel, input);
   return {
     ...app,
@@ -69,6 +69,8 @@ export function openApp(dir: string, clock = new TestClock()): TestApp {
 export const ADMIN = { username: 'admin.thu', displayName: 'Quản Trị Thử', password: 'mat-khau-admin-thu-01' };
 export const MANAGER = { username: 'quanly.thu', displayName: 'Quản Lý Thử', password: 'mat-khau-quanly-thu-02' };
 export const WORKER = { username: 'canbo.thu', displayName: 'Cán Bộ Thử', password: 'mat-khau-canbo-thu-03' };
+/** A colleague of WORKER's, to offer cases to; holds no case in the template. */
+export const WORKER2 = { username: 'canbo.hai', displayName: 'Cán Bộ Hai Thử', password: 'mat-khau-canbo-hai-04' };
 export const CENTRE = { centreName: 'Trung tâm Thử nghiệm', centreCode: 'TT-THU' };
 
 /** First run through the gate, as the wizard does it. Returns the recovery code. */
@@ -96,6 +98,7 @@ export interface Template {
     admin: number;
     manager: number;
     worker: number;
+    worker2: number;
     /** A client registered by the worker, with a visit, a referral and contact consent. */
     client: number;
     partner: number;
@@ -147,6 +150,7 @@ export function standardTemplate(): Promise<Template> {
       admin: (await app.ok('session.get', {})).user?.id ?? 0,
       manager: 0,
       worker: 0,
+      worker2: 0,
       client: 0,
       partner: 0,
       referral: 0,
@@ -156,6 +160,7 @@ export function standardTemplate(): Promise<Template> {
     for (const [key, person, roles] of [
       ['manager', MANAGER, ['manager']],
       ['worker', WORKER, ['worker']],
+      ['worker2', WORKER2, ['worker']],
     ] as const) {
       const created = await app.ok('users.create', {
         username: person.username,
@@ -166,7 +171,7 @@ export function standardTemplate(): Promise<Template> {
       ids[key] = created.id;
     }
     await app.ok('auth.logout', {});
-    for (const person of [MANAGER, WORKER]) {
+    for (const person of [MANAGER, WORKER, WORKER2]) {
       await app.ok('auth.login', { username: person.username, password: `tam-thoi-${person.password}` });
       await app.ok('auth.changePassword', { currentPassword: `tam-thoi-${person.password}`, newPassword: person.password });
       await app.ok('auth.logout', {});

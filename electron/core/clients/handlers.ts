@@ -4,7 +4,9 @@ import { foldForSearch } from '../../contract/text.ts';
 import { AppError } from '../app-error.ts';
 import { today } from '../clock.ts';
 import type { HandlerMap } from '../gate/types.ts';
+import { readSettings } from '../settings/centre-settings.ts';
 import type { Db } from '../users/accounts.ts';
+import { cancelPendingOffers } from '../caseload/transfers.ts';
 import { recordConsent } from './consent.ts';
 import { deidentifyClient } from './deidentify.ts';
 import { listClients } from './list.ts';
@@ -50,11 +52,12 @@ export const clientsHandlers: Pick<HandlerMap, ClientChannels> = {
     return result;
   },
 
-  'clients.list': async (input, ctx) => listClients(ctx.db, input, ctx.requireSession().id, today(ctx.core.clock)),
+  'clients.list': async (input, ctx) => listClients(ctx.db, input, ctx.requireSession().id, today(ctx.core.clock), await readSettings(ctx.db)),
 
   'clients.get': async (input, ctx) => {
     const session = ctx.requireSession();
-    return clientPage(ctx.db, input.clientId, { id: session.id, revealed: ctx.core.revealedClients.has(input.clientId) }, today(ctx.core.clock));
+    const viewer = { id: session.id, revealed: ctx.core.revealedClients.has(input.clientId), managesCaseload: session.permissions.includes('caseload.manage') };
+    return clientPage(ctx.db, input.clientId, viewer, today(ctx.core.clock));
   },
 
   'clients.identity': async (input, ctx) => {
@@ -116,6 +119,7 @@ export const clientsHandlers: Pick<HandlerMap, ClientChannels> = {
     assertOpen(client);
     assertNotFuture(input.on, by.today);
     await ctx.db.updateTable('client').set({ status: 'closed' }).where('id', '=', client.id).execute();
+    await cancelPendingOffers(ctx.db, { clientId: client.id }, by.at);
     await ctx.db
       .insertInto('case_event')
       .values({ client_id: client.id, kind: 'closed', reason: input.reason, worker_id: client.assigned_worker_id, on_date: input.on, by_user: by.userId, at: by.at })

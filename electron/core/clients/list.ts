@@ -4,6 +4,9 @@ import { CLIENT_COUNT_CAP, type ClientListRow, type clientListInputSchema } from
 import { normalizeCode } from '../../contract/client-code.ts';
 import { foldForSearch } from '../../contract/text.ts';
 import { AGE_BAND_AGES, ageBandOf, type AgeBand } from '../../contract/vocabulary.ts';
+import type { CentreSettings } from '../../contract/settings.ts';
+import { REVIEW_DUE, reviewCutoff } from '../caseload/review-due.ts';
+import { addToDate } from '../clock.ts';
 import type { Db } from '../users/accounts.ts';
 import { childNow } from './records.ts';
 
@@ -73,7 +76,13 @@ const SORT_COLUMNS = {
  * keeps SQLite from driving the query from the matches instead), which finds the first hundred
  * in a few milliseconds; a narrow search is driven from its matches and then sorted.
  */
-export async function listClients(db: Db, input: ListInput, viewerId: number, today: string): Promise<{ total: number; totalIsLowerBound: boolean; rows: ClientListRow[] }> {
+export async function listClients(
+  db: Db,
+  input: ListInput,
+  viewerId: number,
+  today: string,
+  settings: Pick<CentreSettings, 'noContactWarnDays' | 'reviewIntervalMonths'>,
+): Promise<{ total: number; totalIsLowerBound: boolean; rows: ClientListRow[] }> {
   const year = Number(today.slice(0, 4));
   const folded = foldForSearch(input.search);
   const code = normalizeCode(input.search);
@@ -81,6 +90,7 @@ export async function listClients(db: Db, input: ListInput, viewerId: number, to
   let query = db.selectFrom('client');
   if (input.status !== 'all') query = query.where('client.status', '=', input.status);
   if (input.mine) query = query.where('client.assigned_worker_id', '=', viewerId);
+  else if (input.workerId !== null) query = query.where('client.assigned_worker_id', '=', input.workerId);
   if (input.wardCode !== null) query = query.where('client.ward_code', '=', input.wardCode);
   if (input.ageBand !== null) {
     const [from, to] = birthYearsOf(input.ageBand, year);
@@ -88,6 +98,9 @@ export async function listClients(db: Db, input: ListInput, viewerId: number, to
   }
   if (input.withOpenReferrals) query = query.where('client.open_referrals', '>', 0);
   if (input.followUpDue) query = query.where('client.next_follow_up_on', '<=', today);
+  if (input.overdueReferrals) query = query.where('client.next_referral_due_on', '<', today);
+  if (input.noContact) query = query.where(sql<boolean>`coalesce(client.last_contact_on, client.registered_on) <= ${addToDate(today, { days: -settings.noContactWarnDays })}`);
+  if (input.notReviewed) query = query.where(REVIEW_DUE(reviewCutoff(today, settings.reviewIntervalMonths)));
   const condition = folded ? await searchCondition(db, folded, code, viewerId) : null;
   const filtered = condition ? query.where(condition) : query;
 

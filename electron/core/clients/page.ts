@@ -49,11 +49,75 @@ export async function referralsOf(db: Db, clientId: number) {
     .execute();
 }
 
+/** Who held the case, offers of it between workers, managers' reviews. */
+async function caseHistory(db: Db, clientId: number, viewer: Viewer, restrictedVisible: boolean) {
+  const holdings = await db
+    .selectFrom('assignment')
+    .leftJoin('user as worker', 'worker.id', 'assignment.worker_id')
+    .leftJoin('user as by', 'by.id', 'assignment.by_user')
+    .select(['assignment.id', 'assignment.started_on', 'assignment.ended_on', 'assignment.how', 'worker.display_name as worker_name', 'by.display_name as by_name'])
+    .where('assignment.client_id', '=', clientId)
+    .orderBy('assignment.id')
+    .execute();
+  const offerRows = await db
+    .selectFrom('case_offer')
+    .leftJoin('user as sender', 'sender.id', 'case_offer.from_user')
+    .leftJoin('user as receiver', 'receiver.id', 'case_offer.to_user')
+    .selectAll('case_offer')
+    .select(['sender.display_name as from_name', 'receiver.display_name as to_name'])
+    .where('case_offer.client_id', '=', clientId)
+    .orderBy('case_offer.id', 'desc')
+    .execute();
+  const reviewRows = await db
+    .selectFrom('case_review')
+    .leftJoin('user', 'user.id', 'case_review.reviewer_id')
+    .selectAll('case_review')
+    .select('user.display_name as reviewer_name')
+    .where('case_review.client_id', '=', clientId)
+    .orderBy('case_review.reviewed_on', 'desc')
+    .orderBy('case_review.id', 'desc')
+    .execute();
+  return {
+    assignments: holdings.map((row) => ({ id: row.id, workerName: row.worker_name, startedOn: row.started_on, endedOn: row.ended_on, how: row.how, byName: row.by_name })),
+    offers: offerRows.map((row) => {
+      // Words between colleagues: for the two of them and managers.
+      const party = row.from_user === viewer.id || row.to_user === viewer.id || viewer.managesCaseload;
+      return {
+        id: row.id,
+        fromUserId: row.from_user,
+        fromName: row.from_name,
+        toUserId: row.to_user,
+        toName: row.to_name,
+        status: row.status,
+        offeredAt: row.offered_at,
+        respondedAt: row.responded_at,
+        message: party ? row.message : null,
+        reason: party ? row.response_reason : null,
+      };
+    }),
+    reviews: reviewRows.map((row) => ({
+      id: row.id,
+      reviewedOn: row.reviewed_on,
+      reviewerName: row.reviewer_name,
+      comment: restrictedVisible || row.reviewer_id === viewer.id ? row.comment : null,
+      hasComment: row.comment !== null,
+    })),
+  };
+}
+
 /**
  * Everything the client page shows, in one read. Restricted parts (notes) only for the assigned
  * worker or someone who stated a reason this session; identity has its own channel.
  */
-export async function clientPage(db: Db, clientId: number, viewer: { id: number; revealed: boolean }, today: string): Promise<ClientPage> {
+export interface Viewer {
+  id: number;
+  /** She stated a reason for this client this session. */
+  revealed: boolean;
+  /** She reviews caseloads (sees the messages of offers between workers). */
+  managesCaseload: boolean;
+}
+
+export async function clientPage(db: Db, clientId: number, viewer: Viewer, today: string): Promise<ClientPage> {
   const client = await getClient(db, clientId);
   const isMine = client.assigned_worker_id === viewer.id;
   const restrictedVisible = isMine || viewer.revealed;
@@ -121,6 +185,7 @@ export async function clientPage(db: Db, clientId: number, viewer: { id: number;
 
   const referrals = (await referralsOf(db, clientId)).map((row) => referralView(row, restrictedVisible, today));
   const events = await db.selectFrom('case_event').selectAll().where('client_id', '=', clientId).execute();
+  const { assignments, offers, reviews } = await caseHistory(db, clientId, viewer, restrictedVisible);
 
   const timeline: ClientPage['timeline'] = [
     ...visits.map((visit) => ({ kind: 'visit' as const, id: visit.id, on: visit.visitOn, summary: { place: visit.place, serviceTypeIds: visit.serviceTypeIds } })),
@@ -132,6 +197,10 @@ export async function clientPage(db: Db, clientId: number, viewer: { id: number;
     })),
     ...consents.map((consent) => ({ kind: 'consent' as const, id: consent.id, on: consent.withdrawnOn ?? consent.givenOn, summary: { purpose: consent.purpose, state: consent.state } })),
     ...events.map((event) => ({ kind: 'case' as const, id: event.id, on: event.on_date, summary: { event: event.kind, reason: event.reason } })),
+    ...assignments
+      .filter((holding) => holding.how !== 'registered')
+      .map((holding) => ({ kind: 'assignment' as const, id: holding.id, on: holding.startedOn, summary: { how: holding.how, workerName: holding.workerName } })),
+    ...reviews.map((review) => ({ kind: 'review' as const, id: review.id, on: review.reviewedOn, summary: { reviewerName: review.reviewerName } })),
   ].sort((a, b) => (a.on < b.on ? 1 : a.on > b.on ? -1 : b.id - a.id));
 
   return {
@@ -156,5 +225,9 @@ export async function clientPage(db: Db, clientId: number, viewer: { id: number;
     referrals,
     nextFollowUpOn: client.next_follow_up_on,
     timeline,
+    assignments: assignments.map(({ id: _id, ...holding }) => holding),
+    offers,
+    reviews,
+    lastReviewedOn: client.last_reviewed_on,
   };
 }

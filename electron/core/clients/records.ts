@@ -83,7 +83,8 @@ export function assertNotFuture(date: string, today: string): void {
 
 /**
  * Recompute what the client list shows for one client (last contact, next follow-up, open
- * referrals), so the list can sort and filter 100,000 clients on indexed columns.
+ * referrals and the earliest of their due dates), so the list and the to-do list can sort and
+ * filter 100,000 clients on indexed columns.
  */
 export async function refreshClientSummary(db: Db, clientId: number): Promise<void> {
   await db
@@ -92,6 +93,7 @@ export async function refreshClientSummary(db: Db, clientId: number): Promise<vo
       last_contact_on: sql<string | null>`(select max(visit_on) from visit where client_id = ${clientId})`,
       next_follow_up_on: sql<string | null>`(select min(due_on) from follow_up where client_id = ${clientId} and done_on is null)`,
       open_referrals: sql<number>`(select count(*) from referral where client_id = ${clientId} and status in (${sql.join(OPEN_REFERRAL_STATUSES)}))`,
+      next_referral_due_on: sql<string | null>`(select min(due_on) from referral where client_id = ${clientId} and status in (${sql.join(OPEN_REFERRAL_STATUSES)}))`,
     })
     .where('id', '=', clientId)
     .execute();

@@ -6,6 +6,7 @@ import { AppError } from '../app-error.ts';
 import { addToDate } from '../clock.ts';
 import type { Db } from '../users/accounts.ts';
 import { recordConsent } from './consent.ts';
+import { recordFirstHolder } from '../caseload/transfers.ts';
 import { refreshClientSummary } from './records.ts';
 
 /** Days within which a child's required child-protection referral should be sent. */
@@ -100,6 +101,7 @@ export async function registerClient(
     .insertInto('case_event')
     .values({ client_id: clientId, kind: 'opened', reason: null, worker_id: by.userId, on_date: input.consent.givenOn, by_user: by.userId, at: by.at })
     .execute();
+  await recordFirstHolder(db, clientId, by.userId, input.consent.givenOn, by);
 
   if (child) {
     // A child's record always carries a child-protection referral, to be sent within days.

@@ -19,6 +19,10 @@ export interface Database {
   anonymous_contact: AnonymousContactTable;
   anonymous_service: AnonymousServiceTable;
   identity_access: IdentityAccessTable;
+  case_offer: CaseOfferTable;
+  assignment: AssignmentTable;
+  case_review: CaseReviewTable;
+  saved_filter: SavedFilterTable;
 }
 
 export interface SettingTable {
@@ -103,6 +107,9 @@ export interface ClientTable {
   last_contact_on: string | null;
   next_follow_up_on: string | null;
   open_referrals: number;
+  /** The earliest due date among her open referrals (migration 0004). */
+  next_referral_due_on: string | null;
+  last_reviewed_on: string | null;
 }
 export type ClientRow = Selectable<ClientTable>;
 
@@ -221,4 +228,48 @@ export interface IdentityAccessTable {
   user_id: number;
   reason: string;
   at: string;
+}
+
+/* Caseloads (migration 0004). */
+
+export interface CaseOfferTable {
+  id: Generated<number>;
+  client_id: number;
+  from_user: number;
+  to_user: number;
+  message: string | null;
+  status: 'pending' | 'accepted' | 'declined' | 'withdrawn' | 'cancelled';
+  offered_at: string;
+  responded_at: string | null;
+  response_reason: string | null;
+}
+export type CaseOfferRow = Selectable<CaseOfferTable>;
+
+export interface AssignmentTable {
+  id: Generated<number>;
+  client_id: number;
+  worker_id: number;
+  started_on: string;
+  ended_on: string | null;
+  how: 'registered' | 'accepted' | 'reassigned';
+  offer_id: number | null;
+  by_user: number;
+  at: string;
+}
+
+export interface CaseReviewTable {
+  id: Generated<number>;
+  client_id: number;
+  reviewer_id: number;
+  reviewed_on: string;
+  comment: string | null;
+  at: string;
+}
+
+export interface SavedFilterTable {
+  id: Generated<number>;
+  user_id: number;
+  name: string;
+  filters: string;
+  created_at: string;
 }

@@ -1,4 +1,4 @@
-import type { CentreSettings } from '../../contract/settings.ts';
+import { CASELOAD_DEFAULTS, type CentreSettings } from '../../contract/settings.ts';
 import { LOCK_TIMEOUT_MINUTES } from '../../contract/schemas.ts';
 import type { Db } from '../users/accounts.ts';
 
@@ -7,20 +7,19 @@ const KEYS = {
   centreName: 'centre.name',
   centreCode: 'centre.code',
   lockTimeoutMinutes: 'session.lockTimeoutMinutes',
+  noContactWarnDays: 'caseload.noContactWarnDays',
+  noContactUrgentDays: 'caseload.noContactUrgentDays',
+  reviewIntervalMonths: 'caseload.reviewIntervalMonths',
 } as const satisfies Record<keyof CentreSettings, string>;
 
-const DEFAULTS: CentreSettings = { centreName: '', centreCode: '', lockTimeoutMinutes: LOCK_TIMEOUT_MINUTES.default };
+const DEFAULTS: CentreSettings = { centreName: '', centreCode: '', lockTimeoutMinutes: LOCK_TIMEOUT_MINUTES.default, ...CASELOAD_DEFAULTS };
 
 export async function readSettings(db: Db): Promise<CentreSettings> {
   const rows = await db.selectFrom('setting').select(['key', 'value']).execute();
   const byKey = new Map(rows.map((row) => [row.key, JSON.parse(row.value) as unknown]));
   const value = <K extends keyof CentreSettings>(name: K): CentreSettings[K] =>
     (byKey.get(KEYS[name]) as CentreSettings[K] | undefined) ?? DEFAULTS[name];
-  return {
-    centreName: value('centreName'),
-    centreCode: value('centreCode'),
-    lockTimeoutMinutes: value('lockTimeoutMinutes'),
-  };
+  return Object.fromEntries((Object.keys(KEYS) as (keyof CentreSettings)[]).map((name) => [name, value(name)])) as unknown as CentreSettings;
 }
 
 /** Write the given settings; returns the names of those whose value actually changed. */

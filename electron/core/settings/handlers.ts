@@ -1,23 +1,31 @@
 import { AppError } from '../app-error.ts';
-import type { HandlerMap } from '../gate/types.ts';
+import type { CentreSettings } from '../../contract/settings.ts';
+import type { HandlerContext, HandlerMap } from '../gate/types.ts';
 import { confirmsGroup, generateRecoveryCode, pickConfirmGroup, RECOVERY_GROUP_COUNT } from '../vault/recovery-code.ts';
 import { readSettings, writeSettings } from './centre-settings.ts';
 
-type SettingsChannels = 'settings.get' | 'settings.update' | 'recovery.begin' | 'recovery.complete';
+type SettingsChannels = 'settings.get' | 'settings.update' | 'settings.updateCaseload' | 'recovery.begin' | 'recovery.complete';
+
+/** Write what changed, and name those settings (with their new values) in the audit entry. */
+async function updateSettings(ctx: HandlerContext, patch: Partial<CentreSettings>): Promise<CentreSettings> {
+  const changed = await writeSettings(ctx.db, patch, { userId: ctx.requireSession().id, at: ctx.core.nowIso() });
+  const settings = await readSettings(ctx.db);
+  ctx.note({ detail: Object.fromEntries(changed.map((name) => [name, settings[name]])) });
+  return settings;
+}
 
 export const settingsHandlers: Pick<HandlerMap, SettingsChannels> = {
   'settings.get': async (_input, { db }) => readSettings(db),
 
   'settings.update': async (input, ctx) => {
-    const actor = ctx.requireSession();
-    const changed = await writeSettings(ctx.db, input, { userId: actor.id, at: ctx.core.nowIso() });
-    const settings = await readSettings(ctx.db);
-    ctx.note({ detail: Object.fromEntries(changed.map((name) => [name, settings[name]])) });
+    const settings = await updateSettings(ctx, input);
     ctx.onCommitted(() => {
       ctx.core.lockTimeoutMinutes = settings.lockTimeoutMinutes;
     });
     return settings;
   },
+
+  'settings.updateCaseload': async (input, ctx) => updateSettings(ctx, input),
 
   /** Shown once; the old code keeps working until the new one is confirmed. */
   'recovery.begin': async (_input, { core }) => {

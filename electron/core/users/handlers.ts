@@ -1,5 +1,6 @@
 import { AppError } from '../app-error.ts';
 import type { HandlerContext, HandlerMap } from '../gate/types.ts';
+import { cancelPendingOffers } from '../caseload/transfers.ts';
 import type { UserRow } from '../db/schema.ts';
 import { assertAnotherActiveAdmin, getUser, insertUser, listUsers, rolesOf, setRoles, toSummary } from './accounts.ts';
 
@@ -65,6 +66,8 @@ export const usersHandlers: Pick<HandlerMap, UserChannels> = {
       .set({ active: 0, key_slot_id: null, deactivated_at: ctx.core.nowIso() })
       .where('id', '=', user.id)
       .execute();
+    // Her cases stay with her until a manager moves them (the dashboard lists them); offers to or from her end.
+    await cancelPendingOffers(db, { userId: user.id }, ctx.core.nowIso());
     ctx.atCommit(() => ctx.core.vault.saveKeyring(change));
     return toSummary(db, await getUser(db, user.id));
   },

@@ -16,6 +16,10 @@ export function Timeline({ page, nameOf }: { page: ClientPage; nameOf: (id: numb
         return `${t('timeline.consent')}: ${t(`vocabulary.consentPurpose.${String(s.purpose)}`)} (${t(`vocabulary.consentState.${String(s.state)}`)})`;
       case 'case':
         return `${t(`timeline.case.${String(s.event)}`)}${s.reason ? `: ${t(`vocabulary.closeReason.${String(s.reason)}`)}` : ''}`;
+      case 'assignment':
+        return t(`timeline.assignment.${String(s.how)}`, { name: String(s.workerName ?? '—') });
+      case 'review':
+        return t('timeline.review', { name: String(s.reviewerName ?? '—') });
     }
   };
   return (

@@ -1,0 +1,191 @@
+import { sql } from 'kysely';
+import { clientFiltersSchema } from '../../contract/clients.ts';
+import { foldForSearch } from '../../contract/text.ts';
+import { AppError } from '../app-error.ts';
+import { today } from '../clock.ts';
+import { assertOpen, getClient, isAssignedTo, stamp } from '../clients/records.ts';
+import type { HandlerMap } from '../gate/types.ts';
+import { readSettings } from '../settings/centre-settings.ts';
+import type { Db } from '../users/accounts.ts';
+import { dashboard } from './dashboard.ts';
+import { REVIEW_DUE, reviewCutoff } from './review-due.ts';
+import { countByKind, todoList } from './todo.ts';
+import { acceptOffer, assertActiveWorker, reassign } from './transfers.ts';
+
+type CaseloadChannels =
+  | 'todo.list'
+  | 'todo.count'
+  | 'caseload.workers'
+  | 'caseload.offer'
+  | 'caseload.withdrawOffer'
+  | 'caseload.respond'
+  | 'caseload.reassign'
+  | 'dashboard.get'
+  | 'reviews.record'
+  | 'reviews.due'
+  | 'savedFilters.list'
+  | 'savedFilters.save'
+  | 'savedFilters.delete';
+
+async function pendingOffer(db: Db, offerId: number) {
+  const offer = await db.selectFrom('case_offer').selectAll().where('id', '=', offerId).executeTakeFirst();
+  if (!offer || offer.status !== 'pending') throw new AppError('OFFER_NOT_FOUND');
+  return offer;
+}
+
+/** A saved filter as stored; one saved by an older version keeps what still makes sense. */
+function savedFilterView(row: { id: number; name: string; filters: string }) {
+  const parsed = clientFiltersSchema.safeParse(JSON.parse(row.filters));
+  return { id: row.id, name: row.name, filters: parsed.success ? parsed.data : clientFiltersSchema.parse({}) };
+}
+
+export const caseloadHandlers: Pick<HandlerMap, CaseloadChannels> = {
+  'todo.list': async (_input, ctx) => {
+    const items = await todoList(ctx.db, ctx.requireSession().id, today(ctx.core.clock), await readSettings(ctx.db));
+    return { items, counts: countByKind(items) };
+  },
+
+  'todo.count': async (_input, ctx) => ({
+    total: (await todoList(ctx.db, ctx.requireSession().id, today(ctx.core.clock), await readSettings(ctx.db))).length,
+  }),
+
+  'caseload.workers': async (_input, { db }) => {
+    const rows = await db
+      .selectFrom('user')
+      .innerJoin('user_role', 'user_role.user_id', 'user.id')
+      .select(['user.id', 'user.display_name'])
+      .select((eb) =>
+        eb.selectFrom('client').select(eb.fn.countAll<number>().as('n')).whereRef('client.assigned_worker_id', '=', 'user.id').where('client.status', '=', 'open').as('open_cases'),
+      )
+      .where('user.active', '=', 1)
+      .where('user_role.role', '=', 'worker')
+      .orderBy('user.display_name')
+      .execute();
+    return rows.map((row) => ({ id: row.id, displayName: row.display_name, openCases: Number(row.open_cases ?? 0) }));
+  },
+
+  'caseload.offer': async (input, ctx) => {
+    const by = stamp(ctx);
+    const client = await getClient(ctx.db, input.clientId);
+    ctx.note({ targetType: 'client', targetId: client.id, detail: { toUserId: input.toUserId } });
+    if (!isAssignedTo(client, ctx.requireSession())) throw new AppError('NOT_ASSIGNED');
+    assertOpen(client);
+    if (input.toUserId === by.userId) throw new AppError('OFFER_TO_SELF');
+    await assertActiveWorker(ctx.db, input.toUserId);
+    const pending = await ctx.db.selectFrom('case_offer').select('id').where('client_id', '=', client.id).where('status', '=', 'pending').executeTakeFirst();
+    if (pending) throw new AppError('OFFER_PENDING');
+    const { id } = await ctx.db
+      .insertInto('case_offer')
+      .values({ client_id: client.id, from_user: by.userId, to_user: input.toUserId, message: input.message, status: 'pending', offered_at: by.at, responded_at: null, response_reason: null })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    return { offerId: id };
+  },
+
+  'caseload.withdrawOffer': async (input, ctx) => {
+    const by = stamp(ctx);
+    const offer = await pendingOffer(ctx.db, input.offerId);
+    ctx.note({ targetType: 'client', targetId: offer.client_id, detail: { offerId: offer.id } });
+    if (offer.from_user !== by.userId) throw new AppError('OFFER_NOT_FOUND');
+    await ctx.db.updateTable('case_offer').set({ status: 'withdrawn', responded_at: by.at }).where('id', '=', offer.id).execute();
+    return {};
+  },
+
+  'caseload.respond': async (input, ctx) => {
+    const by = stamp(ctx);
+    const offer = await pendingOffer(ctx.db, input.offerId);
+    ctx.note({ targetType: 'client', targetId: offer.client_id, detail: { offerId: offer.id, accepted: input.accept } });
+    if (offer.to_user !== by.userId) throw new AppError('OFFER_NOT_FOUND');
+    if (input.accept) {
+      assertOpen(await getClient(ctx.db, offer.client_id));
+      await acceptOffer(ctx.db, offer, by);
+    } else {
+      await ctx.db.updateTable('case_offer').set({ status: 'declined', responded_at: by.at, response_reason: input.reason }).where('id', '=', offer.id).execute();
+    }
+    return { clientId: offer.client_id };
+  },
+
+  'caseload.reassign': async (input, ctx) => {
+    const by = stamp(ctx);
+    const selection = input.selection;
+    const listed = selection.kind === 'clients' ? selection.clientIds : null;
+    // Ids only; a long list is summed up by its count (each move is kept in the assignment history).
+    const detail = {
+      selection: selection.kind,
+      ...(selection.kind === 'worker' ? { fromWorkerId: selection.workerId, status: selection.status } : {}),
+      ...(listed && listed.length <= 50 ? { clientIds: listed } : {}),
+    };
+    ctx.note({ targetType: 'user', targetId: input.toUserId, detail });
+    await assertActiveWorker(ctx.db, input.toUserId);
+    const reassigned = await reassign(ctx.db, selection, input.toUserId, by);
+    ctx.note({ detail: { ...detail, reassigned } });
+    return { reassigned };
+  },
+
+  'dashboard.get': async (input, ctx) => dashboard(ctx.db, input, today(ctx.core.clock), await readSettings(ctx.db)),
+
+  'reviews.record': async (input, ctx) => {
+    const by = stamp(ctx);
+    const client = await getClient(ctx.db, input.clientId);
+    ctx.note({ targetType: 'client', targetId: client.id, detail: { comment: input.comment !== null } });
+    const { id } = await ctx.db
+      .insertInto('case_review')
+      .values({ client_id: client.id, reviewer_id: by.userId, reviewed_on: by.today, comment: input.comment, at: by.at })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    await ctx.db.updateTable('client').set({ last_reviewed_on: by.today }).where('id', '=', client.id).execute();
+    return { reviewId: id };
+  },
+
+  'reviews.due': async (input, ctx) => {
+    const todayDate = today(ctx.core.clock);
+    const months = input.months ?? (await readSettings(ctx.db)).reviewIntervalMonths;
+    const cutoff = reviewCutoff(todayDate, months);
+    let query = ctx.db.selectFrom('client').where('client.status', '=', 'open').where(REVIEW_DUE(cutoff));
+    if (input.workerId !== null) query = query.where('client.assigned_worker_id', '=', input.workerId);
+    const { total } = await query.select((eb) => eb.fn.countAll<number>().as('total')).executeTakeFirstOrThrow();
+    const rows = await query
+      .leftJoin('user', 'user.id', 'client.assigned_worker_id')
+      .select(['client.id', 'client.code', 'user.display_name', 'client.registered_on', 'client.last_reviewed_on', 'client.last_contact_on'])
+      .orderBy(sql`coalesce(client.last_reviewed_on, client.registered_on)`)
+      .orderBy('client.id')
+      .limit(input.limit)
+      .offset(input.offset)
+      .execute();
+    return {
+      total: Number(total),
+      months,
+      before: cutoff,
+      rows: rows.map((row) => ({ clientId: row.id, code: row.code, workerName: row.display_name, registeredOn: row.registered_on, lastReviewedOn: row.last_reviewed_on, lastContactOn: row.last_contact_on })),
+    };
+  },
+
+  'savedFilters.list': async (_input, ctx) => {
+    const rows = await ctx.db.selectFrom('saved_filter').select(['id', 'name', 'filters']).where('user_id', '=', ctx.requireSession().id).execute();
+    return rows.map(savedFilterView).sort((a, b) => a.name.localeCompare(b.name, 'vi'));
+  },
+
+  'savedFilters.save': async (input, ctx) => {
+    const by = stamp(ctx);
+    const mine = await ctx.db.selectFrom('saved_filter').select(['id', 'name']).where('user_id', '=', by.userId).execute();
+    if (input.id !== null && !mine.some((row) => row.id === input.id)) throw new AppError('SAVED_FILTER_NOT_FOUND');
+    // Names are told apart as people read them: "Quá hạn" and "qua han" are the same list.
+    if (mine.some((row) => row.id !== input.id && foldForSearch(row.name) === foldForSearch(input.name))) throw new AppError('SAVED_FILTER_NAME_TAKEN');
+    const filters = JSON.stringify(input.filters);
+    let id = input.id;
+    if (id === null) {
+      ({ id } = await ctx.db.insertInto('saved_filter').values({ user_id: by.userId, name: input.name, filters, created_at: by.at }).returning('id').executeTakeFirstOrThrow());
+    } else {
+      await ctx.db.updateTable('saved_filter').set({ name: input.name, filters }).where('id', '=', id).execute();
+    }
+    ctx.note({ targetType: 'saved_filter', targetId: id });
+    return savedFilterView({ id, name: input.name, filters });
+  },
+
+  'savedFilters.delete': async (input, ctx) => {
+    ctx.note({ targetType: 'saved_filter', targetId: input.id });
+    const deleted = await ctx.db.deleteFrom('saved_filter').where('id', '=', input.id).where('user_id', '=', ctx.requireSession().id).executeTakeFirst();
+    if (Number(deleted.numDeletedRows) === 0) throw new AppError('SAVED_FILTER_NOT_FOUND');
+    return {};
+  },
+};

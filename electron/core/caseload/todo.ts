@@ -1,0 +1,187 @@
+import { sql, type RawBuilder } from 'kysely';
+import { TODO_KINDS, type TodoItem, type TodoKind } from '../../contract/caseload.ts';
+import type { CentreSettings } from '../../contract/settings.ts';
+import { OPEN_REFERRAL_STATUSES, type ConsentPurpose } from '../../contract/vocabulary.ts';
+import { addToDate, daysBetween, localDate } from '../clock.ts';
+import { childNow } from '../clients/records.ts';
+import { CONSENT_EXPIRY_WARNING_DAYS } from '../clients/page.ts';
+import type { Db } from '../users/accounts.ts';
+
+/*
+ * The to-do rules, over open cases only:
+ * - follow_up: the next follow-up is due today or earlier;
+ * - referral_overdue: an open referral (proposed, sent, received) whose due date has passed;
+ * - consent_expired: the case-record consent in force has expired (nothing can be written);
+ * - consent_expiring: a consent in force expires within 30 days (case record, contact, reports;
+ *   sharing with a partner only while a referral to that partner is open);
+ * - no_contact: no visit for the warning number of days (counting from registration when
+ *   there was none); the urgent threshold is the same item at its higher level;
+ * - offer: a colleague offers her a case (in the offeree's list).
+ * Each rule is one SELECT of the same columns, so the worker's list and the manager's counts
+ * per worker are the same query, scoped or grouped.
+ */
+
+export type TodoThresholds = Pick<CentreSettings, 'noContactWarnDays' | 'noContactUrgentDays'>;
+
+interface RuleRow {
+  client_id: number;
+  worker_id: number;
+  kind: Exclude<TodoKind, 'offer'>;
+  due_on: string;
+  ref_id: number;
+  /** The consent's purpose, or the referral's service type. */
+  detail: string | number | null;
+  level: number | null;
+}
+
+const OPEN = sql.join(OPEN_REFERRAL_STATUSES);
+
+function rules(scope: RawBuilder<boolean>, today: string, thresholds: TodoThresholds): RawBuilder<RuleRow> {
+  const soon = addToDate(today, { days: CONSENT_EXPIRY_WARNING_DAYS });
+  const warnCutoff = addToDate(today, { days: -thresholds.noContactWarnDays });
+  const urgentCutoff = addToDate(today, { days: -thresholds.noContactUrgentDays });
+  const lastContact = sql`coalesce(client.last_contact_on, client.registered_on)`;
+  return sql<RuleRow>`
+    select client.id as client_id, client.assigned_worker_id as worker_id, 'follow_up' as kind,
+      client.next_follow_up_on as due_on, client.id as ref_id, null as detail, null as level
+    from client where ${scope} and client.next_follow_up_on <= ${today}
+    union all
+    select client.id, client.assigned_worker_id, 'referral_overdue', referral.due_on, referral.id, referral.service_type_id, null
+    from client join referral on referral.client_id = client.id
+    where ${scope} and client.next_referral_due_on < ${today}
+      and referral.status in (${OPEN}) and referral.due_on < ${today}
+    union all
+    select client.id, client.assigned_worker_id,
+      case when consent.expires_on < ${today} then 'consent_expired' else 'consent_expiring' end,
+      consent.expires_on, consent.id, consent.purpose, null
+    from client join consent on consent.client_id = client.id
+    where ${scope} and consent.withdrawn_on is null and consent.expires_on <= ${soon}
+      and (consent.expires_on >= ${today} or consent.purpose = 'case_record')
+      and not exists (select 1 from consent as newer where newer.client_id = consent.client_id and newer.purpose = consent.purpose
+        and newer.partner_id is consent.partner_id and newer.id > consent.id)
+      and (consent.purpose <> 'share_partner' or exists (select 1 from referral where referral.client_id = consent.client_id
+        and referral.partner_id = consent.partner_id and referral.status in (${OPEN})))
+    union all
+    select client.id, client.assigned_worker_id, 'no_contact', ${lastContact}, client.id, null,
+      case when ${lastContact} <= ${urgentCutoff} then ${thresholds.noContactUrgentDays} else ${thresholds.noContactWarnDays} end
+    from client where ${scope} and ${lastContact} <= ${warnCutoff}`;
+}
+
+const KIND_ORDER = new Map(TODO_KINDS.map((kind, index) => [kind, index]));
+
+/** One worker's list: most overdue first (an expiring consent, still ahead, comes after what is due). */
+export async function todoList(db: Db, workerId: number, today: string, thresholds: TodoThresholds): Promise<TodoItem[]> {
+  const scope = sql<boolean>`client.status = 'open' and client.assigned_worker_id = ${workerId}`;
+  const rows = (
+    await sql<RuleRow & { code: string; alias: string; birth_year: number; child_path: number }>`
+      select rule.*, client.code, client.alias, client.birth_year, client.child_path
+      from (${rules(scope, today, thresholds)}) as rule join client on client.id = rule.client_id`.execute(db)
+  ).rows;
+  const referralIds = rows.filter((row) => row.kind === 'referral_overdue').map((row) => row.ref_id);
+  const partners = new Map(
+    referralIds.length
+      ? (
+          await db
+            .selectFrom('referral')
+            .leftJoin('partner', 'partner.id', 'referral.partner_id')
+            .select(['referral.id', 'partner.name'])
+            .where('referral.id', 'in', referralIds)
+            .execute()
+        ).map((row) => [row.id, row.name])
+      : [],
+  );
+  const items: TodoItem[] = rows.map((row) => {
+    const dueOn = row.kind === 'no_contact' ? addToDate(row.due_on, { days: row.level ?? 0 }) : row.due_on;
+    return {
+      ...blankItem(),
+      key: `${row.kind}:${row.ref_id}`,
+      kind: row.kind,
+      clientId: row.client_id,
+      clientCode: row.code,
+      alias: row.alias,
+      childPath: childNow(row, today),
+      dueOn,
+      daysOverdue: daysBetween(dueOn, today),
+      referralId: row.kind === 'referral_overdue' ? row.ref_id : null,
+      serviceTypeId: row.kind === 'referral_overdue' ? Number(row.detail) : null,
+      partnerName: row.kind === 'referral_overdue' ? (partners.get(row.ref_id) ?? null) : null,
+      consentId: row.kind.startsWith('consent') ? row.ref_id : null,
+      consentPurpose: row.kind.startsWith('consent') ? (row.detail as ConsentPurpose) : null,
+      noContactDays: row.kind === 'no_contact' ? row.level : null,
+      lastContactOn: row.kind === 'no_contact' ? row.due_on : null,
+    };
+  });
+  items.push(...(await offerItems(db, workerId, today)));
+  return items.sort((a, b) => (a.dueOn < b.dueOn ? -1 : a.dueOn > b.dueOn ? 1 : (KIND_ORDER.get(a.kind) ?? 0) - (KIND_ORDER.get(b.kind) ?? 0) || a.clientCode.localeCompare(b.clientCode)));
+}
+
+function blankItem(): Omit<TodoItem, 'key' | 'kind' | 'clientId' | 'clientCode' | 'alias' | 'childPath' | 'dueOn' | 'daysOverdue'> {
+  return { referralId: null, serviceTypeId: null, partnerName: null, consentId: null, consentPurpose: null, noContactDays: null, lastContactOn: null, offerId: null, offeredBy: null };
+}
+
+async function offerItems(db: Db, workerId: number, today: string): Promise<TodoItem[]> {
+  const offers = await db
+    .selectFrom('case_offer')
+    .innerJoin('client', 'client.id', 'case_offer.client_id')
+    .leftJoin('user', 'user.id', 'case_offer.from_user')
+    .select(['case_offer.id', 'case_offer.offered_at', 'client.id as client_id', 'client.code', 'client.alias', 'client.birth_year', 'client.child_path', 'user.display_name'])
+    .where('case_offer.to_user', '=', workerId)
+    .where('case_offer.status', '=', 'pending')
+    .execute();
+  return offers.map((offer) => {
+    const dueOn = localDate(new Date(offer.offered_at));
+    return {
+      ...blankItem(),
+      key: `offer:${offer.id}`,
+      kind: 'offer' as const,
+      clientId: offer.client_id,
+      clientCode: offer.code,
+      alias: offer.alias,
+      childPath: childNow(offer, today),
+      dueOn,
+      daysOverdue: daysBetween(dueOn, today),
+      offerId: offer.id,
+      offeredBy: offer.display_name,
+    };
+  });
+}
+
+export type TodoCounts = Record<TodoKind, number>;
+
+export function noCounts(): TodoCounts {
+  return Object.fromEntries(TODO_KINDS.map((kind) => [kind, 0])) as TodoCounts;
+}
+
+export function countByKind(items: readonly TodoItem[]): TodoCounts {
+  const counts = noCounts();
+  for (const item of items) counts[item.kind]++;
+  return counts;
+}
+
+/** Every worker's counts at once, for the dashboard: the same rules, grouped. */
+export async function todoCountsByWorker(db: Db, today: string, thresholds: TodoThresholds): Promise<Map<number, TodoCounts & { noContactUrgent: number }>> {
+  const rows = (
+    await sql<{ worker_id: number; kind: TodoKind; level: number | null; n: number }>`
+      select worker_id, kind, level, count(*) as n from (${rules(sql<boolean>`client.status = 'open'`, today, thresholds)})
+      group by worker_id, kind, level`.execute(db)
+  ).rows;
+  const offers = await db
+    .selectFrom('case_offer')
+    .select(['to_user', (eb) => eb.fn.countAll<number>().as('n')])
+    .where('status', '=', 'pending')
+    .groupBy('to_user')
+    .execute();
+  const byWorker = new Map<number, TodoCounts & { noContactUrgent: number }>();
+  const entry = (workerId: number) => {
+    let counts = byWorker.get(workerId);
+    if (!counts) byWorker.set(workerId, (counts = { ...noCounts(), noContactUrgent: 0 }));
+    return counts;
+  };
+  for (const row of rows) {
+    const counts = entry(row.worker_id);
+    counts[row.kind] += Number(row.n);
+    if (row.kind === 'no_contact' && row.level === thresholds.noContactUrgentDays) counts.noContactUrgent += Number(row.n);
+  }
+  for (const offer of offers) entry(offer.to_user).offer += Number(offer.n);
+  return byWorker;
+}
