@@ -138,10 +138,13 @@ export const caseloadChannels = {
     audit: 'read',
     errors: [],
   }),
-  /** Active workers, to offer or reassign a case to, with how many open cases each holds. */
+  /**
+   * Active workers, to offer or reassign a case to, with how many open cases each holds; with
+   * `holders`, also anyone no longer active who still holds cases (to move them on).
+   */
   'caseload.workers': channel({
-    input: z.object({}).strict(),
-    output: z.array(z.object({ id: z.number(), displayName: z.string(), openCases: z.number() })),
+    input: z.object({ holders: z.boolean().default(false) }).strict(),
+    output: z.array(z.object({ id: z.number(), displayName: z.string(), active: z.boolean(), openCases: z.number(), cases: z.number() })),
     access: 'session',
     audit: 'read',
     errors: [],

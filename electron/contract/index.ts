@@ -52,6 +52,7 @@ export * from './clients.ts';
 export * from './care.ts';
 export * from './caseload.ts';
 export * from './vocabulary.ts';
+export * from './periods.ts';
 export * from './consent-texts.ts';
 export * from './client-code.ts';
 export * from './text.ts';

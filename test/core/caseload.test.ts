@@ -323,8 +323,19 @@ describe('moving cases between workers', () => {
     const app = await copyOfTemplate();
     await loginAs(app, MANAGER);
     expect(await app.ok('caseload.workers', {})).toEqual([
-      { id: app.template.ids.worker2, displayName: WORKER2.displayName, openCases: 0 },
-      { id: app.template.ids.worker, displayName: WORKER.displayName, openCases: 1 },
+      { id: app.template.ids.worker2, displayName: WORKER2.displayName, active: true, openCases: 0, cases: 0 },
+      { id: app.template.ids.worker, displayName: WORKER.displayName, active: true, openCases: 1, cases: 1 },
+    ]);
+    // Someone who left still shows among the holders, so that her cases can be moved on.
+    await app.ok('auth.logout', {});
+    await loginAs(app, ADMIN);
+    await app.ok('users.deactivate', { id: app.template.ids.worker });
+    await app.ok('auth.logout', {});
+    await loginAs(app, MANAGER);
+    expect((await app.ok('caseload.workers', {})).map((worker) => worker.id)).toEqual([app.template.ids.worker2]);
+    expect(await app.ok('caseload.workers', { holders: true })).toEqual([
+      { id: app.template.ids.worker2, displayName: WORKER2.displayName, active: true, openCases: 0, cases: 0 },
+      { id: app.template.ids.worker, displayName: WORKER.displayName, active: false, openCases: 1, cases: 1 },
     ]);
   });
 });

@@ -27,7 +27,7 @@ async function logIn(page: Page, person: { username: string; password: string })
   await field(page, 'Tên đăng nhập').fill(person.username);
   await field(page, 'Mật khẩu').fill(person.password);
   await page.keyboard.press('Enter');
-  await expect.poll(() => page.getByRole('heading', { name: 'Thân chủ' }).isVisible(), { timeout: 20_000 }).toBe(true);
+  await expect.poll(() => page.getByRole('navigation', { name: 'Các mục chính' }).isVisible(), { timeout: 20_000 }).toBe(true);
 }
 
 describe('administration in Chromium', () => {

@@ -33,6 +33,8 @@ describe('the daily work in Chromium', () => {
     const { page, app } = harness;
     await expect.poll(() => page.getByRole('heading', { name: 'Đăng nhập' }).isVisible()).toBe(true);
     await logIn(page, WORKER);
+    await expect.poll(() => page.getByRole('heading', { name: 'Việc cần làm', level: 1 }).isVisible(), { timeout: 20_000 }).toBe(true);
+    await page.getByRole('link', { name: 'Thân chủ', exact: true }).click();
     await expect.poll(() => page.getByRole('heading', { name: 'Thân chủ', exact: true }).isVisible(), { timeout: 20_000 }).toBe(true);
     await expect.poll(() => page.getByRole('link', { name: 'THMA95-1' }).isVisible()).toBe(true);
     await checkScreen(page, '30-clients-list');
@@ -127,6 +129,8 @@ describe('the daily work in Chromium', () => {
     await page.getByRole('button', { name: 'Đăng xuất' }).click();
     await expect.poll(() => page.getByRole('heading', { name: 'Đăng nhập' }).isVisible()).toBe(true);
     await logIn(page, MANAGER);
+    await expect.poll(() => page.getByRole('heading', { name: 'Tổng quan', level: 1 }).isVisible(), { timeout: 20_000 }).toBe(true);
+    await page.getByRole('link', { name: 'Thân chủ', exact: true }).click();
     await expect.poll(() => page.getByRole('heading', { name: 'Thân chủ', exact: true }).isVisible(), { timeout: 20_000 }).toBe(true);
     await page.getByRole('link', { name: 'THMA95-1' }).click();
     await expect.poll(() => page.getByText('Đây không phải thân chủ bạn phụ trách', { exact: false }).isVisible()).toBe(true);
@@ -163,6 +167,10 @@ describe('training data in Chromium', () => {
     const banner = page.getByRole('note').filter({ hasText: 'DỮ LIỆU TẬP HUẤN' });
     await expect.poll(() => banner.isVisible()).toBe(true);
     await logIn(page, { username: 'canbo01', password: 'mat-khau-tap-huan' });
+    await expect.poll(() => page.getByRole('heading', { name: 'Việc cần làm', level: 1 }).isVisible(), { timeout: 20_000 }).toBe(true);
+    expect(await banner.isVisible()).toBe(true);
+    await checkScreen(page, '44-training-todo');
+    await page.getByRole('link', { name: 'Thân chủ', exact: true }).click();
     await expect.poll(() => page.getByRole('heading', { name: 'Thân chủ', exact: true }).isVisible(), { timeout: 20_000 }).toBe(true);
     expect(await banner.isVisible()).toBe(true);
     await checkScreen(page, '43-training-clients');

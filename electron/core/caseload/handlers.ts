@@ -6,6 +6,7 @@ import { today } from '../clock.ts';
 import { assertOpen, getClient, isAssignedTo, stamp } from '../clients/records.ts';
 import type { HandlerMap } from '../gate/types.ts';
 import { readSettings } from '../settings/centre-settings.ts';
+import { vietnameseCollator } from '../text.ts';
 import type { Db } from '../users/accounts.ts';
 import { dashboard } from './dashboard.ts';
 import { REVIEW_DUE, reviewCutoff } from './review-due.ts';
@@ -49,19 +50,25 @@ export const caseloadHandlers: Pick<HandlerMap, CaseloadChannels> = {
     total: (await todoList(ctx.db, ctx.requireSession().id, today(ctx.core.clock), await readSettings(ctx.db))).length,
   }),
 
-  'caseload.workers': async (_input, { db }) => {
+  'caseload.workers': async (input, { db }) => {
     const rows = await db
       .selectFrom('user')
-      .innerJoin('user_role', 'user_role.user_id', 'user.id')
-      .select(['user.id', 'user.display_name'])
-      .select((eb) =>
+      .select(['user.id', 'user.display_name', 'user.active'])
+      .select((eb) => [
         eb.selectFrom('client').select(eb.fn.countAll<number>().as('n')).whereRef('client.assigned_worker_id', '=', 'user.id').where('client.status', '=', 'open').as('open_cases'),
-      )
-      .where('user.active', '=', 1)
-      .where('user_role.role', '=', 'worker')
-      .orderBy('user.display_name')
+        eb.selectFrom('client').select(eb.fn.countAll<number>().as('n')).whereRef('client.assigned_worker_id', '=', 'user.id').as('cases'),
+      ])
+      .where((eb) => {
+        const activeWorker = eb.and([
+          eb('user.active', '=', 1),
+          eb.exists(eb.selectFrom('user_role').select('user_role.user_id').whereRef('user_role.user_id', '=', 'user.id').where('user_role.role', '=', 'worker')),
+        ]);
+        return input.holders ? eb.or([activeWorker, eb.exists(eb.selectFrom('client').select('client.id').whereRef('client.assigned_worker_id', '=', 'user.id'))]) : activeWorker;
+      })
       .execute();
-    return rows.map((row) => ({ id: row.id, displayName: row.display_name, openCases: Number(row.open_cases ?? 0) }));
+    return rows
+      .map((row) => ({ id: row.id, displayName: row.display_name, active: row.active === 1, openCases: Number(row.open_cases ?? 0), cases: Number(row.cases ?? 0) }))
+      .sort((a, b) => vietnameseCollator.compare(a.displayName, b.displayName));
   },
 
   'caseload.offer': async (input, ctx) => {

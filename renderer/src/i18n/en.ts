@@ -1,3 +1,4 @@
+import { caseloadEn } from './caseload.ts';
 import type { Messages } from './vi.ts';
 
 /** English: complete, key for key with vi.ts (the type and a test both hold this). */
@@ -18,6 +19,10 @@ export const en: Messages = {
     label: 'Main sections',
     clients: 'Clients',
     todo: 'To do',
+    review: 'Supervision',
+    dashboard: 'Overview',
+    reviewQueue: 'Cases due for review',
+    reassign: 'Reassign cases',
     reports: 'Reports',
     admin: 'Administration',
     users: 'Users',
@@ -283,7 +288,14 @@ export const en: Messages = {
     search: 'Search by code or name used',
     searchHint: 'e.g. dang, LAHU98',
     filters: 'Filters',
-    filter: { mine: 'My clients', withOpenReferrals: 'With open referrals', followUpDue: 'Follow-up due' },
+    filter: {
+      mine: 'My clients',
+      withOpenReferrals: 'With open referrals',
+      overdueReferrals: 'Referrals overdue',
+      followUpDue: 'Follow-up due',
+      noContact: 'No contact for long',
+      notReviewed: 'Review overdue',
+    },
     status: 'Case status',
     statusOpen: 'Open',
     statusClosed: 'Closed',
@@ -506,7 +518,14 @@ export const en: Messages = {
       'Create a new recovery code when the old one may have been seen or lost, or after it was used. The old code stops working as soon as the new one is confirmed.',
     recoveryStart: 'Create a new recovery code',
     recoveryDone: 'The recovery code was replaced. The old code no longer works.',
+    caseload: 'Following up cases',
+    caseloadIntro: 'The thresholds of the to-do list, and how often managers review each case.',
+    managerOnly: 'Only managers can change these.',
+    noContactWarnDays: 'Remind after no contact for (days)',
+    noContactUrgentDays: 'Urgent after no contact for (days)',
+    reviewIntervalMonths: 'Review each case every (months)',
   },
+  ...caseloadEn,
   errors: {
     VALIDATION: 'Some details are not valid. Please check the marked fields.',
     UNKNOWN_CHANNEL: 'This request is not supported. Please update the app.',

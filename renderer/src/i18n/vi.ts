@@ -1,3 +1,5 @@
+import { caseloadVi } from './caseload.ts';
+
 /** Vietnamese: the first language of the app. English (en.ts) must have every key. */
 export const vi = {
   app: {
@@ -16,6 +18,10 @@ export const vi = {
     label: 'Các mục chính',
     clients: 'Thân chủ',
     todo: 'Việc cần làm',
+    review: 'Giám sát',
+    dashboard: 'Tổng quan',
+    reviewQueue: 'Hồ sơ cần rà soát',
+    reassign: 'Giao lại hồ sơ',
     reports: 'Báo cáo',
     admin: 'Quản trị',
     users: 'Người dùng',
@@ -281,7 +287,14 @@ export const vi = {
     search: 'Tìm theo mã hoặc tên gọi',
     searchHint: 'Ví dụ: dang, LAHU98',
     filters: 'Bộ lọc',
-    filter: { mine: 'Thân chủ tôi phụ trách', withOpenReferrals: 'Có chuyển gửi đang mở', followUpDue: 'Đến hạn theo dõi' },
+    filter: {
+      mine: 'Thân chủ tôi phụ trách',
+      withOpenReferrals: 'Có chuyển gửi đang mở',
+      overdueReferrals: 'Chuyển gửi quá hạn',
+      followUpDue: 'Đến hạn theo dõi',
+      noContact: 'Lâu chưa liên lạc',
+      notReviewed: 'Chưa rà soát đúng hạn',
+    },
     status: 'Trạng thái hồ sơ',
     statusOpen: 'Đang mở',
     statusClosed: 'Đã đóng',
@@ -504,7 +517,14 @@ export const vi = {
       'Tạo mã khôi phục mới khi mã cũ bị lộ hoặc thất lạc, hoặc sau khi đã dùng mã để khôi phục. Mã cũ hết hiệu lực ngay khi mã mới được xác nhận.',
     recoveryStart: 'Tạo mã khôi phục mới',
     recoveryDone: 'Đã thay mã khôi phục. Mã cũ không còn dùng được.',
+    caseload: 'Theo dõi hồ sơ',
+    caseloadIntro: 'Các ngưỡng dùng cho danh sách việc cần làm và việc rà soát hồ sơ của quản lý.',
+    managerOnly: 'Chỉ quản lý thay đổi được các mục này.',
+    noContactWarnDays: 'Nhắc khi chưa liên lạc (ngày)',
+    noContactUrgentDays: 'Khẩn khi chưa liên lạc (ngày)',
+    reviewIntervalMonths: 'Rà soát hồ sơ mỗi (tháng)',
   },
+  ...caseloadVi,
   errors: {
     VALIDATION: 'Một số thông tin chưa hợp lệ. Vui lòng kiểm tra các ô được đánh dấu.',
     UNKNOWN_CHANNEL: 'Yêu cầu không được hỗ trợ. Vui lòng cập nhật ứng dụng.',

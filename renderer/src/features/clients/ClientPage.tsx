@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useState } from 'react';
-import { Link, useParams } from 'react-router';
+import { Link, useParams, useSearchParams } from 'react-router';
 import { useTranslation } from 'react-i18next';
 import type { ClientPage as Page } from '../../../../electron/contract/index.ts';
 import { call, type ClientErrorPayload } from '../../api.ts';
@@ -14,6 +14,8 @@ import { IdentityPanel } from './IdentityPanel.tsx';
 import { ReferralsPanel } from './ReferralsPanel.tsx';
 import { Timeline } from './Timeline.tsx';
 import { useCatalogue } from './useCatalogue.ts';
+import { CaseHolderPanel } from '../caseload/CaseHolderPanel.tsx';
+import { ReviewPanel } from '../caseload/ReviewPanel.tsx';
 
 /** One client: header (code, alias, age band, consent badges), then the record and its timeline. */
 export function ClientPage() {
@@ -33,6 +35,15 @@ export function ClientPage() {
     } else setError(result.error);
   }, [id]);
   useEffect(() => void load(), [load]);
+  // Opened from the to-do list: bring the panel where the item is dealt with into view.
+  const focus = useSearchParams()[0].get('focus');
+  const loaded = page !== null;
+  useEffect(() => {
+    if (!loaded || !focus) return;
+    const heading = document.getElementById(`${focus}-panel`);
+    heading?.scrollIntoView({ block: 'start' });
+    heading?.focus();
+  }, [loaded, focus]);
 
   if (!page) {
     return (
@@ -98,9 +109,11 @@ export function ClientPage() {
           <Timeline page={page} nameOf={nameOf} />
         </div>
         <div>
+          <CaseHolderPanel page={page} onChanged={load} />
           <IdentityPanel page={page} onRevealed={load} />
           <ConsentLedger page={page} canWrite={canWrite} onChanged={load} />
           {canWrite ? <CaseStatusPanel page={page} onChanged={load} /> : null}
+          <ReviewPanel page={page} onChanged={load} />
         </div>
       </div>
     </section>

@@ -1,9 +1,11 @@
 import { useEffect, useId, useMemo, useRef, useState } from 'react';
-import { Link } from 'react-router';
+import { Link, useSearchParams } from 'react-router';
 import { createColumnHelper, flexRender, getCoreRowModel, useReactTable } from '@tanstack/react-table';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useTranslation } from 'react-i18next';
-import { AGE_BANDS, type ChannelInput, type ClientListRow } from '../../../../electron/contract/index.ts';
+import { AGE_BANDS, type ChannelInput, type ClientFilters, type ClientListRow } from '../../../../electron/contract/index.ts';
+import { SavedLists } from './SavedLists.tsx';
+import { useWorkers } from '../caseload/useWorkers.ts';
 import { call, type ClientErrorPayload } from '../../api.ts';
 import { useCan } from '../../app/session.ts';
 import { ErrorText } from '../../components/ErrorText.tsx';
@@ -12,7 +14,20 @@ import { formatDate } from '../../i18n/format.ts';
 import { VocabularyOptions } from '../../components/SelectField.tsx';
 
 type Sort = NonNullable<ChannelInput<'clients.list'>['sort']>;
-type Filters = { search: string; status: 'open' | 'closed' | 'all'; mine: boolean; ageBand: string; withOpenReferrals: boolean; followUpDue: boolean };
+type Filters = Omit<ClientFilters, 'sort' | 'direction' | 'wardCode'>;
+const NO_FILTERS: Filters = {
+  search: '',
+  status: 'open',
+  mine: false,
+  workerId: null,
+  ageBand: null,
+  withOpenReferrals: false,
+  overdueReferrals: false,
+  followUpDue: false,
+  noContact: false,
+  notReviewed: false,
+};
+const CHECKS = ['mine', 'withOpenReferrals', 'overdueReferrals', 'followUpDue', 'noContact'] as const;
 
 const PAGE = 100;
 const ROW_HEIGHT = 40;
@@ -26,10 +41,16 @@ const column = createColumnHelper<ClientListRow>();
 export function ClientsPage() {
   const { t } = useTranslation();
   const canWrite = useCan('clients.write');
-  const ids = { search: useId(), status: useId(), age: useId() };
-  const [filters, setFilters] = useState<Filters>({ search: '', status: 'open', mine: false, ageBand: '', withOpenReferrals: false, followUpDue: false });
+  const managesCaseload = useCan('caseload.manage');
+  const ids = { search: useId(), status: useId(), age: useId(), worker: useId() };
+  // Opened from the dashboard's row of one worker: her cases.
+  const [params] = useSearchParams();
+  const fromWorker = Number(params.get('worker')) || null;
+  const [filters, setFilters] = useState<Filters>({ ...NO_FILTERS, workerId: fromWorker });
   const [query, setQuery] = useState(filters);
   const [sort, setSort] = useState<{ by: Sort; direction: 'asc' | 'desc' }>({ by: 'lastContact', direction: 'desc' });
+  const workers = useWorkers(managesCaseload);
+  const checks = managesCaseload ? [...CHECKS, 'notReviewed' as const] : CHECKS;
   const [rows, setRows] = useState<ClientListRow[]>([]);
   const [total, setTotal] = useState(0);
   const [totalIsLowerBound, setTotalIsLowerBound] = useState(false);
@@ -44,20 +65,7 @@ export function ClientsPage() {
     return () => clearTimeout(timer);
   }, [filters, query.search]);
 
-  const input = useMemo(
-    (): ChannelInput<'clients.list'> => ({
-      search: query.search,
-      status: query.status,
-      mine: query.mine,
-      ageBand: query.ageBand ? (query.ageBand as ClientListRow['ageBand']) : null,
-      withOpenReferrals: query.withOpenReferrals,
-      followUpDue: query.followUpDue,
-      sort: sort.by,
-      direction: sort.direction,
-      limit: PAGE,
-    }),
-    [query, sort],
-  );
+  const input = useMemo((): ChannelInput<'clients.list'> => ({ ...query, sort: sort.by, direction: sort.direction, limit: PAGE }), [query, sort]);
 
   useEffect(() => {
     const current = ++generation.current;
@@ -166,14 +174,27 @@ export function ClientsPage() {
         </div>
         <div className="field">
           <label htmlFor={ids.age}>{t('clients.ageBand')}</label>
-          <select id={ids.age} value={filters.ageBand} onChange={(event) => setFilters({ ...filters, ageBand: event.target.value })}>
+          <select id={ids.age} value={filters.ageBand ?? ''} onChange={(event) => setFilters({ ...filters, ageBand: (event.target.value || null) as Filters['ageBand'] })}>
             <option value="">{t('common.all')}</option>
             <VocabularyOptions list="ageBand" values={AGE_BANDS} />
           </select>
         </div>
+        {managesCaseload ? (
+          <div className="field">
+            <label htmlFor={ids.worker}>{t('clients.worker')}</label>
+            <select id={ids.worker} value={filters.workerId ?? ''} onChange={(event) => setFilters({ ...filters, workerId: Number(event.target.value) || null })}>
+              <option value="">{t('common.all')}</option>
+              {workers.map((worker) => (
+                <option key={worker.id} value={worker.id}>
+                  {worker.displayName}
+                </option>
+              ))}
+            </select>
+          </div>
+        ) : null}
         <fieldset className="checks">
           <legend className="visually-hidden">{t('clients.filters')}</legend>
-          {(['mine', 'withOpenReferrals', 'followUpDue'] as const).map((key) => (
+          {checks.map((key) => (
             <label key={key} className="check">
               <input type="checkbox" checked={filters[key]} onChange={(event) => setFilters({ ...filters, [key]: event.target.checked })} />
               {t(`clients.filter.${key}`)}
@@ -181,6 +202,14 @@ export function ClientsPage() {
           ))}
         </fieldset>
       </form>
+      <SavedLists
+        current={{ ...filters, wardCode: null, sort: sort.by, direction: sort.direction }}
+        onApply={(saved) => {
+          const { sort: by, direction, wardCode: _ward, ...rest } = saved;
+          setFilters(rest);
+          setSort({ by, direction });
+        }}
+      />
       <ErrorText error={error} />
       <p className="muted" role="status">
         {totalIsLowerBound ? t('clients.countMore', { count: total }) : t('clients.count', { count: total })}

@@ -29,8 +29,10 @@ export function ConsentLedger({ page, canWrite, onChanged }: { page: ClientPage;
     await onChanged();
   };
   return (
-    <section className="panel" aria-labelledby="consent-title">
-      <h2 id="consent-title">{t('consent.title')}</h2>
+    <section className="panel" aria-labelledby="consents-panel">
+      <h2 id="consents-panel" tabIndex={-1}>
+        {t('consent.title')}
+      </h2>
       <ul className="consent-list">
         {page.consents.map((consent) => (
           <li key={consent.id} className={`consent-${consent.state}`}>

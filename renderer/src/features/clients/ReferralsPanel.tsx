@@ -18,8 +18,10 @@ export function ReferralsPanel({ page, nameOf, writable, onChanged }: { page: Cl
     } else setError(result.error);
   };
   return (
-    <section className="panel" aria-labelledby="referrals-title">
-      <h2 id="referrals-title">{t('referral.title')}</h2>
+    <section className="panel" aria-labelledby="referrals-panel">
+      <h2 id="referrals-panel" tabIndex={-1}>
+        {t('referral.title')}
+      </h2>
       {page.referrals.length === 0 ? <p className="muted">{t('referral.none')}</p> : null}
       <ul className="referral-list">
         {page.referrals.map((referral) => (

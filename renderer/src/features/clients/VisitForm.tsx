@@ -1,4 +1,4 @@
-import { Link, useNavigate, useParams } from 'react-router';
+import { Link, useNavigate, useParams, useSearchParams } from 'react-router';
 import { useTranslation } from 'react-i18next';
 import { recordVisitInputSchema, VISIT_PLACES } from '../../../../electron/contract/index.ts';
 import { call } from '../../api.ts';
@@ -18,6 +18,8 @@ export function VisitForm() {
   const { t } = useTranslation();
   const navigate = useNavigate();
   const clientId = Number(useParams().clientId);
+  // Opened from the to-do list: back there once the visit is saved (the follow-up is then gone from it).
+  const back = useSearchParams()[0].get('back') === 'todo' ? '/todo' : `/clients/${clientId}`;
   const { types } = useCatalogue();
   const { form, errors, busy, error, submit } = useContractForm(recordVisitInputSchema, {
     defaultValues: { clientId, visitOn: todayIso(), place: 'centre', serviceTypeIds: [], outcome: '', note: '', nextFollowUpOn: null },
@@ -35,7 +37,7 @@ export function VisitForm() {
         onSubmit={form.handleSubmit((values) =>
           submit(
             () => call('visits.record', values),
-            () => navigate(`/clients/${clientId}`),
+            () => navigate(back),
           ),
         )}
       >
@@ -58,7 +60,7 @@ export function VisitForm() {
           </p>
         </div>
         <ErrorText error={error} />
-        <FormActions cancelTo={`/clients/${clientId}`} busy={busy} />
+        <FormActions cancelTo={back} busy={busy} />
       </form>
     </section>
   );

@@ -2,7 +2,7 @@ import { useEffect, useId, useState } from 'react';
 import { Link } from 'react-router';
 import { useTranslation } from 'react-i18next';
 import { z } from 'zod';
-import { centreCodeSchema, centreNameSchema, lockTimeoutSchema, type CentreSettings } from '../../../../electron/contract/index.ts';
+import { caseloadSettingsSchema, centreCodeSchema, centreNameSchema, lockTimeoutSchema, type CentreSettings } from '../../../../electron/contract/index.ts';
 import { call, type ClientErrorPayload } from '../../api.ts';
 import { useCan, useSession } from '../../app/session.ts';
 import { ErrorText, Notice } from '../../components/ErrorText.tsx';
@@ -27,6 +27,7 @@ export function SettingsPage() {
       <ErrorText error={error} />
       <PersonalSettings />
       {settings ? <CentreSettingsForm settings={settings} canManage={canManage} onSaved={setSettings} /> : null}
+      {settings ? <CaseloadSettingsForm settings={settings} onSaved={setSettings} /> : null}
       {canManage && settings ? <RecoveryCodeSection settings={settings} /> : null}
     </section>
   );
@@ -123,6 +124,59 @@ function CentreSettingsForm({
             registration={form.register('lockTimeoutMinutes', { valueAsNumber: true })}
             error={errors.lockTimeoutMinutes}
             hint={t('settings.lockTimeoutHint')}
+          />
+        </div>
+      </fieldset>
+      <ErrorText error={error} />
+      <Notice text={saved ? t('common.saved') : null} />
+      {canManage ? (
+        <div className="actions">
+          <button type="submit" className="primary" disabled={busy}>
+            {t('common.save')}
+          </button>
+        </div>
+      ) : null}
+    </form>
+  );
+}
+
+/** The to-do list's thresholds and the review interval: set by managers, shown to everyone. */
+function CaseloadSettingsForm({ settings, onSaved }: { settings: CentreSettings; onSaved: (settings: CentreSettings) => void }) {
+  const { t } = useTranslation();
+  const canManage = useCan('caseload.manage');
+  const [saved, setSaved] = useState(false);
+  const { form, errors, busy, error, submit } = useContractForm(caseloadSettingsSchema, {
+    defaultValues: { noContactWarnDays: settings.noContactWarnDays, noContactUrgentDays: settings.noContactUrgentDays, reviewIntervalMonths: settings.reviewIntervalMonths },
+  });
+  return (
+    <form
+      noValidate
+      className="panel"
+      aria-labelledby="caseload-settings-title"
+      onSubmit={form.handleSubmit((values) =>
+        submit(
+          () => call('settings.updateCaseload', values),
+          (value) => {
+            setSaved(true);
+            onSaved(value);
+          },
+        ),
+      )}
+      onChange={() => setSaved(false)}
+    >
+      <h2 id="caseload-settings-title">{t('settings.caseload')}</h2>
+      <p className="hint">{canManage ? t('settings.caseloadIntro') : t('settings.managerOnly')}</p>
+      <fieldset disabled={!canManage} className="plain">
+        <div className="form-grid">
+          <Field label={t('settings.noContactWarnDays')} type="number" min={14} max={730} registration={form.register('noContactWarnDays', { valueAsNumber: true })} error={errors.noContactWarnDays} />
+          <Field label={t('settings.noContactUrgentDays')} type="number" min={15} max={730} registration={form.register('noContactUrgentDays', { valueAsNumber: true })} error={errors.noContactUrgentDays} />
+          <Field
+            label={t('settings.reviewIntervalMonths')}
+            type="number"
+            min={1}
+            max={24}
+            registration={form.register('reviewIntervalMonths', { valueAsNumber: true })}
+            error={errors.reviewIntervalMonths}
           />
         </div>
       </fieldset>

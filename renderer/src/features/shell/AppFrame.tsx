@@ -1,5 +1,5 @@
-import type { ReactNode } from 'react';
-import { Navigate, NavLink, Route, Routes } from 'react-router';
+import { useEffect, useState, type ReactNode } from 'react';
+import { Navigate, NavLink, Route, Routes, useLocation } from 'react-router';
 import { useTranslation } from 'react-i18next';
 import { useCan, useSession } from '../../app/session.ts';
 import { AuditPage } from '../audit/AuditPage.tsx';
@@ -18,6 +18,28 @@ import { ReferralSlip } from '../clients/ReferralSlip.tsx';
 import { RegisterClient } from '../clients/RegisterClient.tsx';
 import { VisitForm } from '../clients/VisitForm.tsx';
 import { lockNow, LogoutButton, useActivityReporting, useQuickLockShortcut } from './session-actions.tsx';
+import { call } from '../../api.ts';
+import { DashboardPage } from '../caseload/DashboardPage.tsx';
+import { ReassignPage } from '../caseload/ReassignPage.tsx';
+import { ReviewQueuePage } from '../caseload/ReviewQueuePage.tsx';
+import { TodoPage } from '../caseload/TodoPage.tsx';
+
+/** The manager's review pages, in the order of their sub-navigation. */
+const REVIEW_PAGES = [
+  { path: 'dashboard', label: 'nav.dashboard', element: <DashboardPage /> },
+  { path: 'cases', label: 'nav.reviewQueue', element: <ReviewQueuePage /> },
+  { path: 'reassign', label: 'nav.reassign', element: <ReassignPage /> },
+] as const;
+
+/** How many to-do items the worker has, asked again whenever she moves to another page. */
+function useTodoCount(enabled: boolean): number | null {
+  const location = useLocation();
+  const [count, setCount] = useState<number | null>(null);
+  useEffect(() => {
+    if (enabled) void call('todo.count', {}).then((result) => result.ok && setCount(result.value.total));
+  }, [enabled, location.pathname, location.search]);
+  return count;
+}
 
 /** The logged-in app: header with sections and the person's controls, then the page. */
 /** The administration pages a person may open, in the order of the sub-navigation. */
@@ -38,10 +60,12 @@ export function AppFrame() {
   const { user } = useSession();
   const canClients = useCan('clients.read');
   const canWrite = useCan('clients.write');
+  const canReview = useCan('caseload.manage');
   const adminPages = useAdminPages();
+  const todoCount = useTodoCount(canWrite);
   useActivityReporting();
   useQuickLockShortcut();
-  const home = canClients ? '/clients' : adminPages[0] ? `/admin/${adminPages[0].path}` : '/settings';
+  const home = canWrite ? '/todo' : canReview ? '/review/dashboard' : canClients ? '/clients' : adminPages[0] ? `/admin/${adminPages[0].path}` : '/settings';
 
   return (
     <div className="frame">
@@ -52,7 +76,18 @@ export function AppFrame() {
         <p className="brand">{t('app.name')}</p>
         <nav aria-label={t('nav.label')} className="sections">
           {canClients ? <NavLink to="/clients">{t('nav.clients')}</NavLink> : null}
-          <NavLink to="/todo">{t('nav.todo')}</NavLink>
+          {canWrite ? (
+            <NavLink to="/todo">
+              {t('nav.todo')}
+              {todoCount ? (
+                <span className="count-badge">
+                  <span className="visually-hidden">: </span>
+                  {todoCount}
+                </span>
+              ) : null}
+            </NavLink>
+          ) : null}
+          {canReview ? <NavLink to="/review">{t('nav.review')}</NavLink> : null}
           <NavLink to="/reports">{t('nav.reports')}</NavLink>
           {adminPages.length > 0 ? <NavLink to="/admin">{t('nav.admin')}</NavLink> : null}
         </nav>
@@ -77,11 +112,15 @@ export function AppFrame() {
           {canWrite ? <Route path="/clients/:clientId/referral" element={<ReferralForm />} /> : null}
           {canWrite ? <Route path="/referrals/:referralId/slip" element={<ReferralSlip />} /> : null}
           {canWrite ? <Route path="/anonymous" element={<AnonymousContactForm />} /> : null}
-          <Route path="/todo" element={<ComingSoon section="todo" />} />
+          {canWrite ? <Route path="/todo" element={<TodoPage />} /> : null}
+          {canReview ? <Route path="/review" element={<Navigate to="/review/dashboard" replace />} /> : null}
+          {canReview
+            ? REVIEW_PAGES.map((page) => <Route key={page.path} path={`/review/${page.path}`} element={<SubArea label="nav.review" base="/review" pages={REVIEW_PAGES}>{page.element}</SubArea>} />)
+            : null}
           <Route path="/reports" element={<ComingSoon section="reports" />} />
           <Route path="/admin" element={<Navigate to={adminPages[0] ? `/admin/${adminPages[0].path}` : home} replace />} />
           {adminPages.map((page) => (
-            <Route key={page.path} path={`/admin/${page.path}`} element={<AdminArea>{page.element}</AdminArea>} />
+            <Route key={page.path} path={`/admin/${page.path}`} element={<SubArea label="nav.admin" base="/admin" pages={adminPages}>{page.element}</SubArea>} />
           ))}
           <Route path="/settings" element={<SettingsPage />} />
           <Route path="/password" element={<ChangePasswordForm temporary={false} />} />
@@ -92,14 +131,14 @@ export function AppFrame() {
   );
 }
 
-function AdminArea({ children }: { children: ReactNode }) {
+/** A section with pages of its own (administration, review): its sub-navigation, then the page. */
+function SubArea({ label, base, pages, children }: { label: string; base: string; pages: readonly { path: string; label: string }[]; children: ReactNode }) {
   const { t } = useTranslation();
-  const pages = useAdminPages();
   return (
     <>
-      <nav aria-label={t('nav.admin')} className="subnav">
+      <nav aria-label={t(label)} className="subnav">
         {pages.map((page) => (
-          <NavLink key={page.path} to={`/admin/${page.path}`}>
+          <NavLink key={page.path} to={`${base}/${page.path}`}>
             {t(page.label)}
           </NavLink>
         ))}

@@ -1,0 +1,116 @@
+import { useEffect, useId, useState } from 'react';
+import { Link } from 'react-router';
+import { useTranslation } from 'react-i18next';
+import type { ChannelOutput } from '../../../../electron/contract/index.ts';
+import { call, type ClientErrorPayload } from '../../api.ts';
+import { ErrorText } from '../../components/ErrorText.tsx';
+import { Pager } from '../../components/Pager.tsx';
+import { formatDate } from '../../i18n/format.ts';
+import { useWorkers } from './useWorkers.ts';
+
+const PAGE_SIZE = 50;
+
+/** Open cases whose last review (or, never reviewed, whose opening) is N months old or more; longest waiting first. */
+export function ReviewQueuePage() {
+  const { t } = useTranslation();
+  const id = useId();
+  const workers = useWorkers();
+  const [months, setMonths] = useState<number | null>(null);
+  const [workerId, setWorkerId] = useState<number | null>(null);
+  const [page, setPage] = useState(0);
+  const [data, setData] = useState<ChannelOutput<'reviews.due'> | null>(null);
+  const [error, setError] = useState<ClientErrorPayload | null>(null);
+  useEffect(() => {
+    void call('reviews.due', { ...(months ? { months } : {}), workerId, offset: page * PAGE_SIZE, limit: PAGE_SIZE }).then((result) => {
+      if (result.ok) {
+        setData(result.value);
+        setError(null);
+      } else setError(result.error);
+    });
+  }, [months, workerId, page]);
+  const shown = months ?? data?.months ?? 6;
+  return (
+    <section aria-labelledby="page-title">
+      <h1 id="page-title">{t('reviewQueue.title')}</h1>
+      <p className="intro">{t('reviewQueue.intro')}</p>
+      <form className="filters" onSubmit={(event) => event.preventDefault()}>
+        <div className="field">
+          <label htmlFor={`${id}-months`}>{t('reviewQueue.months')}</label>
+          <select
+            id={`${id}-months`}
+            value={shown}
+            onChange={(event) => {
+              setPage(0);
+              setMonths(Number(event.target.value));
+            }}
+          >
+            {[1, 2, 3, 6, 9, 12, 18, 24].map((value) => (
+              <option key={value} value={value}>
+                {t('reviewQueue.monthsOption', { count: value })}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="field">
+          <label htmlFor={`${id}-worker`}>{t('clients.worker')}</label>
+          <select
+            id={`${id}-worker`}
+            value={workerId ?? ''}
+            onChange={(event) => {
+              setPage(0);
+              setWorkerId(Number(event.target.value) || null);
+            }}
+          >
+            <option value="">{t('common.all')}</option>
+            {workers.map((worker) => (
+              <option key={worker.id} value={worker.id}>
+                {worker.displayName}
+              </option>
+            ))}
+          </select>
+        </div>
+      </form>
+      <ErrorText error={error} />
+      {data ? (
+        <p className="muted" role="status">
+          {t('reviewQueue.count', { count: data.total, date: formatDate(data.before) })}
+        </p>
+      ) : null}
+      <table className="data-table">
+        <caption className="visually-hidden">{t('reviewQueue.title')}</caption>
+        <thead>
+          <tr>
+            <th scope="col">{t('clients.code')}</th>
+            <th scope="col">{t('clients.worker')}</th>
+            <th scope="col">{t('reviewQueue.opened')}</th>
+            <th scope="col">{t('reviewQueue.lastReviewed')}</th>
+            <th scope="col">{t('clients.lastContact')}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {data && data.rows.length === 0 ? (
+            <tr>
+              <td colSpan={5} className="empty">
+                {t('reviewQueue.none')}
+              </td>
+            </tr>
+          ) : null}
+          {data?.rows.map((row) => (
+            <tr key={row.clientId}>
+              <td>
+                <Link to={`/clients/${row.clientId}`} className="code-link">
+                  {row.code}
+                </Link>
+              </td>
+              <td>{row.workerName ?? '—'}</td>
+              <td>{formatDate(row.registeredOn)}</td>
+              <td>{row.lastReviewedOn ? formatDate(row.lastReviewedOn) : t('review.never')}</td>
+              <td>{row.lastContactOn ? formatDate(row.lastContactOn) : '—'}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {data && data.total > PAGE_SIZE ? <Pager page={page} total={data.total} pageSize={PAGE_SIZE} label={t('reviewQueue.title')} onPage={setPage} /> : null}
+    </section>
+  );
+}

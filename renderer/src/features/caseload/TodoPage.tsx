@@ -1,0 +1,130 @@
+import { useState } from 'react';
+import { Link } from 'react-router';
+import { useTranslation } from 'react-i18next';
+import { TODO_KINDS, type ChannelOutput, type TodoItem, type TodoKind } from '../../../../electron/contract/index.ts';
+import { call } from '../../api.ts';
+import { ErrorText } from '../../components/ErrorText.tsx';
+import { useLoaded } from '../../components/useLoaded.ts';
+import { formatDate } from '../../i18n/format.ts';
+import { useCatalogue } from '../clients/useCatalogue.ts';
+
+/** Where each item is dealt with; dealing with it there removes it from the list. */
+export function placeOf(item: TodoItem): string {
+  const record = `/clients/${item.clientId}`;
+  switch (item.kind) {
+    case 'follow_up':
+      return `${record}/visit?back=todo`;
+    case 'referral_overdue':
+      return `${record}?focus=referrals`;
+    case 'consent_expired':
+    case 'consent_expiring':
+      return `${record}?focus=consents`;
+    case 'offer':
+      return `${record}?focus=holder`;
+    case 'no_contact':
+      return record;
+  }
+}
+
+/**
+ * "Việc cần làm": what the worker's own cases need, most overdue first: follow-ups due,
+ * referrals past their due date, consents expiring or expired, clients not seen for a long
+ * time, and cases colleagues offer her. Each line opens the place where it is dealt with.
+ */
+export function TodoPage() {
+  const { t } = useTranslation();
+  const { nameOf } = useCatalogue();
+  const { data, error } = useLoaded(() => call('todo.list', {}), null as ChannelOutput<'todo.list'> | null);
+  const [kind, setKind] = useState<TodoKind | null>(null);
+  const items = (data?.items ?? []).filter((item) => kind === null || item.kind === kind);
+
+  const when = (item: TodoItem) =>
+    item.daysOverdue > 0 ? (
+      <span className="due due-overdue">{t('todo.overdue', { count: item.daysOverdue })}</span>
+    ) : item.daysOverdue === 0 ? (
+      <span className="due due-today">{t('todo.today')}</span>
+    ) : (
+      <span className="due">{t('todo.ahead', { count: -item.daysOverdue })}</span>
+    );
+
+  const describe = (item: TodoItem): string => {
+    switch (item.kind) {
+      case 'offer':
+        return t('todo.describe.offer', { name: item.offeredBy ?? '—' });
+      case 'follow_up':
+        return t('todo.describe.follow_up', { date: formatDate(item.dueOn) });
+      case 'referral_overdue':
+        return t('todo.describe.referral_overdue', { service: nameOf(item.serviceTypeId ?? 0), partner: item.partnerName ?? t('referral.childProtectionOfficer'), date: formatDate(item.dueOn) });
+      case 'consent_expired':
+      case 'consent_expiring':
+        return t(`todo.describe.${item.kind}`, { purpose: t(`vocabulary.consentPurpose.${item.consentPurpose ?? 'case_record'}`), date: formatDate(item.dueOn) });
+      case 'no_contact':
+        return t('todo.describe.no_contact', {
+          date: item.lastContactOn ? formatDate(item.lastContactOn) : '—',
+          days: item.daysOverdue + (item.noContactDays ?? 0),
+          threshold: item.noContactDays ?? 0,
+        });
+    }
+  };
+
+  return (
+    <section aria-labelledby="page-title">
+      <h1 id="page-title">{t('nav.todo')}</h1>
+      <p className="intro">{t('todo.intro')}</p>
+      <ErrorText error={error} />
+      {data ? (
+        <div className="chips" role="group" aria-label={t('todo.filterLabel')}>
+          <button type="button" aria-pressed={kind === null} onClick={() => setKind(null)}>
+            {t('todo.all', { count: data.items.length })}
+          </button>
+          {TODO_KINDS.filter((each) => data.counts[each] > 0).map((each) => (
+            <button key={each} type="button" aria-pressed={kind === each} onClick={() => setKind(kind === each ? null : each)}>
+              {t(`todo.kind.${each}`)} ({data.counts[each]})
+            </button>
+          ))}
+        </div>
+      ) : null}
+      <table className="data-table todo-table">
+        <caption className="visually-hidden">{t('nav.todo')}</caption>
+        <thead>
+          <tr>
+            <th scope="col">{t('todo.when')}</th>
+            <th scope="col">{t('todo.client')}</th>
+            <th scope="col">{t('todo.what')}</th>
+            <th scope="col">{t('todo.action')}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {data && items.length === 0 ? (
+            <tr>
+              <td colSpan={4} className="empty">
+                {t('todo.empty')}
+              </td>
+            </tr>
+          ) : null}
+          {items.map((item) => (
+            <tr key={item.key} className={item.daysOverdue > 0 ? 'overdue' : undefined}>
+              <td>{when(item)}</td>
+              <td>
+                <Link to={`/clients/${item.clientId}`} className="code-link">
+                  {item.clientCode}
+                </Link>{' '}
+                · {item.alias}
+                {item.childPath ? <span className="badge badge-child"> {t('clients.child')}</span> : null}
+              </td>
+              <td>
+                <strong>{t(`todo.kind.${item.kind}`)}</strong>
+                <div className="muted">{describe(item)}</div>
+              </td>
+              <td>
+                <Link className="button" to={placeOf(item)} aria-label={`${t(`todo.do.${item.kind}`)}: ${item.clientCode}`}>
+                  {t(`todo.do.${item.kind}`)}
+                </Link>
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </section>
+  );
+}

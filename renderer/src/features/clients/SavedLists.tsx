@@ -1,0 +1,102 @@
+import { useId, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { foldForSearch, type ClientFilters, type SavedFilter } from '../../../../electron/contract/index.ts';
+import { call, type ClientErrorPayload } from '../../api.ts';
+import { ErrorText } from '../../components/ErrorText.tsx';
+import { useLoaded } from '../../components/useLoaded.ts';
+
+/**
+ * Working lists (as DHIS2 calls them): the person's own named filters of the client list, e.g.
+ * "my open cases with overdue referrals". Choosing one applies it; the current filters can be
+ * saved under a name, or replace the chosen list.
+ */
+export function SavedLists({ current, onApply }: { current: ClientFilters; onApply: (filters: ClientFilters) => void }) {
+  const { t } = useTranslation();
+  const id = useId();
+  const { data: lists, error: loadError, reload } = useLoaded(() => call('savedFilters.list', {}), [] as SavedFilter[]);
+  const [chosen, setChosen] = useState<number | null>(null);
+  const [naming, setNaming] = useState(false);
+  const [name, setName] = useState('');
+  const [error, setError] = useState<ClientErrorPayload | null>(null);
+  const selected = lists.find((list) => list.id === chosen) ?? null;
+
+  const save = async () => {
+    const sameName = selected && foldForSearch(selected.name) === foldForSearch(name);
+    const result = await call('savedFilters.save', { id: sameName ? selected.id : null, name, filters: current });
+    if (!result.ok) return setError(result.error);
+    setError(null);
+    setNaming(false);
+    await reload();
+    setChosen(result.value.id);
+  };
+
+  return (
+    <div className="saved-lists">
+      <div className="field">
+        <label htmlFor={`${id}-list`}>{t('savedLists.label')}</label>
+        <select
+          id={`${id}-list`}
+          value={chosen ?? ''}
+          onChange={(event) => {
+            const list = lists.find((each) => each.id === Number(event.target.value));
+            setChosen(list?.id ?? null);
+            if (list) onApply(list.filters);
+          }}
+        >
+          <option value="">{lists.length ? t('savedLists.choose') : t('savedLists.none')}</option>
+          {lists.map((list) => (
+            <option key={list.id} value={list.id}>
+              {list.name}
+            </option>
+          ))}
+        </select>
+      </div>
+      {naming ? (
+        <form
+          className="with-button"
+          onSubmit={(event) => {
+            event.preventDefault();
+            void save();
+          }}
+        >
+          <div className="field">
+            <label htmlFor={`${id}-name`}>{t('savedLists.name')}</label>
+            <input id={`${id}-name`} value={name} maxLength={60} autoFocus onChange={(event) => setName(event.target.value)} />
+          </div>
+          <button type="button" onClick={() => setNaming(false)}>
+            {t('common.cancel')}
+          </button>
+          <button type="submit" className="primary" disabled={!name.trim()}>
+            {t('common.save')}
+          </button>
+        </form>
+      ) : (
+        <div className="actions">
+          <button
+            type="button"
+            onClick={() => {
+              setName(selected?.name ?? '');
+              setNaming(true);
+            }}
+          >
+            {t('savedLists.save')}
+          </button>
+          {selected ? (
+            <button
+              type="button"
+              onClick={async () => {
+                const result = await call('savedFilters.delete', { id: selected.id });
+                if (!result.ok) return setError(result.error);
+                setChosen(null);
+                await reload();
+              }}
+            >
+              {t('savedLists.delete', { name: selected.name })}
+            </button>
+          ) : null}
+        </div>
+      )}
+      <ErrorText error={error ?? loadError} />
+    </div>
+  );
+}

@@ -1,0 +1,163 @@
+import { cpSync } from 'node:fs';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { checkScreen, launch, type Harness } from '../support/e2e-harness.ts';
+import { consentNow, loginAs, MANAGER, openApp, standardTemplate, syntheticClient, tempDir, WORKER, WORKER2 } from '../support/vault-fixture.ts';
+
+/*
+ * Caseloads in Chromium through the real gate: a worker clears an overdue follow-up from her
+ * to-do list; a case is offered to a colleague who accepts it (and then sees identity); a
+ * manager reads the dashboard, opens a case due for review and marks it reviewed.
+ */
+
+const field = (page: Page, label: string) => page.getByLabel(label, { exact: true });
+let harness: Harness | null = null;
+afterEach(async () => {
+  await harness?.close();
+  harness = null;
+});
+
+async function logIn(page: Page, person: { username: string; password: string }) {
+  await expect.poll(() => page.getByRole('heading', { name: 'Đăng nhập' }).isVisible(), { timeout: 20_000 }).toBe(true);
+  await field(page, 'Tên đăng nhập').fill(person.username);
+  await field(page, 'Mật khẩu').fill(person.password);
+  await page.keyboard.press('Enter');
+}
+
+async function logOut(page: Page) {
+  await page.getByRole('button', { name: 'Đăng xuất' }).click();
+}
+
+/** The template vault, plus a client the worker registered on 10/11 with a follow-up set for 25/11 (now 3 days overdue). */
+async function vaultWithDueFollowUp(): Promise<{ dir: string; clientCode: string }> {
+  const dir = tempDir('dh-e2e-caseload-');
+  cpSync((await standardTemplate()).dir, dir, { recursive: true });
+  const app = openApp(dir);
+  await loginAs(app, WORKER);
+  const registered = await app.ok(
+    'clients.register',
+    syntheticClient({ motherName: 'Hằng', fatherName: 'Tín', alias: 'Thử Hẹn Quá Hạn', consent: consentNow('case_record', 'adult', { givenOn: '2026-11-10' }) }),
+  );
+  await app.ok('visits.record', { clientId: registered.clientId, visitOn: '2026-11-10', place: 'outreach', serviceTypeIds: [2], nextFollowUpOn: '2026-11-25' });
+  // A case opened in March and never reviewed: due for review.
+  await app.ok('clients.register', syntheticClient({ motherName: 'Xuân', fatherName: 'Lộc', alias: 'Thử Chờ Rà Soát', consent: consentNow('case_record', 'adult', { givenOn: '2026-03-02' }) }));
+  await app.core.shutdown();
+  return { dir, clientCode: registered.code };
+}
+
+describe('caseloads in Chromium', () => {
+  it('a worker clears an overdue follow-up from her to-do list; the badge follows', async () => {
+    const { dir, clientCode } = await vaultWithDueFollowUp();
+    harness = await launch(dir);
+    const { page } = harness;
+    await logIn(page, WORKER);
+    // Her day starts with the to-do list.
+    await expect.poll(() => page.getByRole('heading', { name: 'Việc cần làm', level: 1 }).isVisible(), { timeout: 20_000 }).toBe(true);
+    const row = page.getByRole('row').filter({ hasText: clientCode });
+    await expect.poll(() => row.getByText('Quá hạn 3 ngày').isVisible()).toBe(true);
+    expect(await row.getByText('Hẹn theo dõi ngày 25/11/2026.').isVisible()).toBe(true);
+    // Two items: this follow-up, and the March client not seen since she registered.
+    const badge = page.getByRole('navigation', { name: 'Các mục chính' }).locator('.count-badge');
+    await expect.poll(() => badge.innerText()).toMatch(/2$/);
+    expect(await page.getByRole('row').filter({ hasText: 'Thử Chờ Rà Soát' }).getByText('Lâu chưa liên lạc').isVisible()).toBe(true);
+    await checkScreen(page, '50-todo');
+
+    await row.getByRole('link', { name: `Ghi lần gặp: ${clientCode}` }).click();
+    await expect.poll(() => page.getByRole('heading', { name: 'Ghi lần gặp' }).isVisible()).toBe(true);
+    await page.getByLabel('Tư vấn tâm lý').check();
+    await page.getByRole('button', { name: 'Lưu' }).click();
+    // Back on the list, the item is gone, and the badge counts one less.
+    await expect.poll(() => page.getByRole('heading', { name: 'Việc cần làm', level: 1 }).isVisible(), { timeout: 20_000 }).toBe(true);
+    await expect.poll(() => page.getByRole('row').filter({ hasText: 'Thử Chờ Rà Soát' }).isVisible()).toBe(true);
+    expect(await row.count()).toBe(0);
+    await expect.poll(() => badge.innerText()).toMatch(/1$/);
+    await checkScreen(page, '51-todo-cleared');
+
+    // Working lists: the worker saves "overdue referrals among mine" on the client list.
+    await page.getByRole('link', { name: 'Thân chủ', exact: true }).click();
+    await page.getByLabel('Thân chủ tôi phụ trách').check();
+    await page.getByLabel('Chuyển gửi quá hạn').check();
+    await page.getByRole('button', { name: 'Lưu bộ lọc này…' }).click();
+    await field(page, 'Tên danh sách').fill('Ca của tôi quá hạn chuyển gửi');
+    await page.getByRole('button', { name: 'Lưu', exact: true }).click();
+    await expect.poll(() => field(page, 'Danh sách đã lưu').inputValue()).not.toBe('');
+    await expect.poll(() => page.getByText('0 thân chủ', { exact: true }).isVisible()).toBe(true);
+    await checkScreen(page, '52-saved-list');
+    expect(harness.blocked).toEqual([]);
+    expect(harness.consoleErrors).toEqual([]);
+  });
+
+  it('a worker offers a case; her colleague accepts it from her to-do list and gains the identity view', async () => {
+    const { dir } = await vaultWithDueFollowUp();
+    harness = await launch(dir);
+    const { page } = harness;
+    await logIn(page, WORKER);
+    await page.getByRole('link', { name: 'Thân chủ', exact: true }).click();
+    await page.getByRole('link', { name: 'THMA95-1' }).click();
+    await expect.poll(() => page.getByRole('heading', { name: 'Cán bộ phụ trách' }).isVisible(), { timeout: 20_000 }).toBe(true);
+    await field(page, 'Chuyển cho').selectOption({ label: 'Cán Bộ Hai Thử (0 hồ sơ đang mở)' });
+    await field(page, 'Lời nhắn cho đồng nghiệp (không bắt buộc)').fill('Chị ấy hay đến điểm hẹn gần chỗ em');
+    await page.getByRole('button', { name: 'Đề nghị chuyển' }).click();
+    await expect.poll(() => page.getByText('Cán Bộ Thử đề nghị chuyển hồ sơ cho Cán Bộ Hai Thử', { exact: false }).isVisible(), { timeout: 20_000 }).toBe(true);
+    await checkScreen(page, '53-case-offered');
+    await logOut(page);
+
+    await logIn(page, WORKER2);
+    await expect.poll(() => page.getByRole('heading', { name: 'Việc cần làm', level: 1 }).isVisible(), { timeout: 20_000 }).toBe(true);
+    const offer = page.getByRole('row').filter({ hasText: 'THMA95-1' });
+    await expect.poll(() => offer.getByText('Cán Bộ Thử đề nghị chuyển hồ sơ này cho bạn.').isVisible()).toBe(true);
+    await offer.getByRole('link', { name: 'Xem và trả lời: THMA95-1' }).click();
+    await expect.poll(() => page.getByText('Chị ấy hay đến điểm hẹn gần chỗ em').isVisible(), { timeout: 20_000 }).toBe(true);
+    // Before taking it, her identity is someone else's client's.
+    await expect.poll(() => page.getByText('Đây không phải thân chủ bạn phụ trách', { exact: false }).isVisible()).toBe(true);
+    await checkScreen(page, '54-offer-to-answer');
+    await page.getByRole('button', { name: 'Nhận hồ sơ' }).click();
+    await expect.poll(() => page.locator('#holder-panel + p').innerText(), { timeout: 20_000 }).toContain('Cán Bộ Hai Thử (bạn)');
+    await page.getByRole('button', { name: 'Xem thông tin nhận diện' }).click();
+    await expect.poll(() => page.getByText('Nguyễn Thị Mẫu Thử').isVisible(), { timeout: 20_000 }).toBe(true);
+    await page.getByText('Lịch sử phụ trách (2)').click();
+    await expect.poll(() => page.locator('.holder-history').innerText()).toMatch(/Cán Bộ Hai Thử: 28\/11\/2026 – nay · nhận chuyển giao/);
+    await checkScreen(page, '55-case-accepted');
+    expect(harness.blocked).toEqual([]);
+    expect(harness.consoleErrors).toEqual([]);
+  });
+
+  it('a manager reads the dashboard, opens a case due for review and marks it reviewed', async () => {
+    const { dir } = await vaultWithDueFollowUp();
+    harness = await launch(dir);
+    const { page } = harness;
+    await logIn(page, MANAGER);
+    await expect.poll(() => page.getByRole('heading', { name: 'Tổng quan', level: 1 }).isVisible(), { timeout: 20_000 }).toBe(true);
+    const workerRow = page.getByRole('row').filter({ hasText: 'Cán Bộ Thử' }).filter({ hasNotText: 'Hai' });
+    await expect.poll(() => workerRow.getByRole('cell').first().innerText(), { timeout: 20_000 }).toBe('3');
+    await checkScreen(page, '56-dashboard');
+    // Every chart has its numbers as a table.
+    const newClients = page.getByRole('figure', { name: 'Thân chủ mới theo tháng' });
+    await newClients.getByRole('button', { name: 'Bảng số liệu' }).click();
+    await expect.poll(() => newClients.getByRole('row', { name: '11/2026 2' }).isVisible()).toBe(true);
+    expect(await newClients.getByRole('row', { name: '03/2026 1' }).isVisible()).toBe(true);
+    await checkScreen(page, '57-dashboard-table');
+
+    await page.getByRole('navigation', { name: 'Giám sát' }).getByRole('link', { name: 'Hồ sơ cần rà soát' }).click();
+    await expect.poll(() => page.getByText('1 hồ sơ chưa rà soát từ ngày 28/05/2026').isVisible(), { timeout: 20_000 }).toBe(true);
+    await checkScreen(page, '58-review-queue');
+    await page.getByRole('table').getByRole('link').first().click();
+    await expect.poll(() => page.getByRole('heading', { name: 'Rà soát của quản lý' }).isVisible(), { timeout: 20_000 }).toBe(true);
+    await field(page, 'Nhận xét (không bắt buộc)').fill('Hồ sơ đầy đủ; đề nghị kết nối học nghề');
+    await page.getByRole('button', { name: 'Đánh dấu đã rà soát' }).click();
+    await expect.poll(() => page.getByText('Rà soát gần nhất: 28/11/2026').isVisible(), { timeout: 20_000 }).toBe(true);
+    expect(await page.getByText('Hồ sơ đầy đủ; đề nghị kết nối học nghề').isVisible()).toBe(true);
+    await checkScreen(page, '59-case-reviewed');
+    await page.getByRole('link', { name: 'Giám sát' }).click();
+    await page.getByRole('link', { name: 'Hồ sơ cần rà soát' }).click();
+    await expect.poll(() => page.getByText('Không có hồ sơ nào cần rà soát.').isVisible(), { timeout: 20_000 }).toBe(true);
+
+    // Reassigning: the page opens on one worker's cases.
+    await page.getByRole('link', { name: 'Tổng quan' }).click();
+    await page.getByRole('link', { name: 'Giao lại hồ sơ của Cán Bộ Thử' }).click();
+    await expect.poll(() => page.getByRole('table', { name: 'Hồ sơ của Cán Bộ Thử' }).isVisible(), { timeout: 20_000 }).toBe(true);
+    await checkScreen(page, '60-reassign');
+    expect(harness.blocked).toEqual([]);
+    expect(harness.consoleErrors).toEqual([]);
+  });
+});
