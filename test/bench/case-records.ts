@@ -24,9 +24,9 @@ import { seedVault } from '../support/synthetic.ts';
  * the cost of encryption as a ratio.
  */
 
-const PASSWORD = 'mat-khau-do-hieu-nang';
+export const PASSWORD = 'mat-khau-do-hieu-nang';
 const SEED_FORMAT = 4;
-const clock = { now: () => Date.parse('2026-11-28T03:00:00Z') };
+export const clock = { now: () => Date.parse('2026-11-28T03:00:00Z') };
 
 export function percentile(values: number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b);
@@ -34,14 +34,14 @@ export function percentile(values: number[], p: number): number {
 }
 const round = (value: number) => Math.round(value * 100) / 100;
 
-async function timed<T>(times: number[], task: () => Promise<T>): Promise<T> {
+export async function timed<T>(times: number[], task: () => Promise<T>): Promise<T> {
   const started = performance.now();
   const value = await task();
   times.push(performance.now() - started);
   return value;
 }
 
-async function benchVault(clients: number, log: (line: string) => void): Promise<{ dir: string; services: number }> {
+export async function benchVault(clients: number, log: (line: string) => void): Promise<{ dir: string; services: number }> {
   const dir = resolve('.bench', `clients-${clients}`);
   const marker = join(dir, 'seed.json');
   if (existsSync(marker)) {

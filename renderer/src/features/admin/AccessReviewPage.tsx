@@ -4,6 +4,7 @@ import { useTranslation } from 'react-i18next';
 import type { ChannelOutput } from '../../../../electron/contract/index.ts';
 import { call, type ClientErrorPayload } from '../../api.ts';
 import { ErrorText } from '../../components/ErrorText.tsx';
+import { EmptyRow, TableHead } from '../../components/TableHead.tsx';
 import { Pager } from '../../components/Pager.tsx';
 import { formatDateTime } from '../../i18n/format.ts';
 
@@ -29,23 +30,9 @@ export function AccessReviewPage() {
       <p className="intro">{t('access.intro')}</p>
       <ErrorText error={error} />
       <table className="data-table">
-        <caption className="visually-hidden">{t('access.title')}</caption>
-        <thead>
-          <tr>
-            <th scope="col">{t('audit.time')}</th>
-            <th scope="col">{t('audit.person')}</th>
-            <th scope="col">{t('clients.code')}</th>
-            <th scope="col">{t('access.reason')}</th>
-          </tr>
-        </thead>
+        <TableHead caption={t('access.title')} columns={[t('audit.time'), t('audit.person'), t('clients.code'), t('access.reason')]} />
         <tbody>
-          {data.rows.length === 0 ? (
-            <tr>
-              <td colSpan={4} className="empty">
-                {t('access.none')}
-              </td>
-            </tr>
-          ) : null}
+          {data.rows.length === 0 ? <EmptyRow columns={4} text={t('access.none')} /> : null}
           {data.rows.map((row) => (
             <tr key={row.id}>
               <td>{formatDateTime(row.at)}</td>

@@ -5,6 +5,7 @@ import { PERIOD_PRESETS, presetPeriod, SERVICE_GROUPS, type Dashboard, type Peri
 import { call, type ClientErrorPayload } from '../../api.ts';
 import { BarChart, type ChartSeries } from '../../components/BarChart.tsx';
 import { ErrorText } from '../../components/ErrorText.tsx';
+import { EmptyRow, TableHead } from '../../components/TableHead.tsx';
 import { formatDate, parseDisplayDate, todayIso } from '../../i18n/format.ts';
 
 /** How many service groups the chart draws on their own; the rest are summed as one. */
@@ -177,30 +178,22 @@ function WorkerTable({ data }: { data: Dashboard }) {
       <h2 id="workers-title">{t('dashboard.workers')}</h2>
       <p className="hint">{t('dashboard.workersHint', { months: data.reviewIntervalMonths })}</p>
       <table className="data-table worker-table">
-        <caption className="visually-hidden">{t('dashboard.workers')}</caption>
-        <thead>
-          <tr>
-            <th scope="col">{t('dashboard.worker')}</th>
-            <th scope="col">{t('dashboard.openCases')}</th>
-            <th scope="col">{t('todo.kind.follow_up')}</th>
-            <th scope="col">{t('todo.kind.referral_overdue')}</th>
-            <th scope="col">{t('dashboard.consents')}</th>
-            <th scope="col">{t('dashboard.noContact')}</th>
-            <th scope="col">{t('dashboard.notReviewed')}</th>
-            <th scope="col">{t('todo.kind.offer')}</th>
-            <th scope="col">
-              <span className="visually-hidden">{t('dashboard.actions')}</span>
-            </th>
-          </tr>
-        </thead>
+        <TableHead
+          caption={t('dashboard.workers')}
+          columns={[
+            t('dashboard.worker'),
+            t('dashboard.openCases'),
+            t('todo.kind.follow_up'),
+            t('todo.kind.referral_overdue'),
+            t('dashboard.consents'),
+            t('dashboard.noContact'),
+            t('dashboard.notReviewed'),
+            t('todo.kind.offer'),
+            { hidden: t('dashboard.actions') },
+          ]}
+        />
         <tbody>
-          {data.workers.length === 0 ? (
-            <tr>
-              <td colSpan={9} className="empty">
-                {t('dashboard.noWorkers')}
-              </td>
-            </tr>
-          ) : null}
+          {data.workers.length === 0 ? <EmptyRow columns={9} text={t('dashboard.noWorkers')} /> : null}
           {data.workers.map((worker) => (
             <tr key={worker.workerId} className={worker.active ? undefined : 'attention'}>
               <th scope="row">
@@ -219,14 +212,14 @@ function WorkerTable({ data }: { data: Dashboard }) {
               <td className="number">{worker.todo.offer}</td>
               <td className="actions-cell">
                 <div className="row-actions">
-                <Link to={`/clients?worker=${worker.workerId}`} aria-label={t('dashboard.casesOf', { name: worker.name })}>
-                  {t('dashboard.cases')}
-                </Link>
-                {worker.openCases > 0 ? (
-                  <Link to={`/review/reassign?from=${worker.workerId}`} aria-label={t('dashboard.reassignFrom', { name: worker.name })}>
-                    {t('dashboard.reassign')}
+                  <Link to={`/clients?worker=${worker.workerId}`} aria-label={t('dashboard.casesOf', { name: worker.name })}>
+                    {t('dashboard.cases')}
                   </Link>
-                ) : null}
+                  {worker.openCases > 0 ? (
+                    <Link to={`/review/reassign?from=${worker.workerId}`} aria-label={t('dashboard.reassignFrom', { name: worker.name })}>
+                      {t('dashboard.reassign')}
+                    </Link>
+                  ) : null}
                 </div>
               </td>
             </tr>
@@ -258,33 +251,25 @@ function ReferralOutcomes({ data }: { data: Dashboard }) {
   return (
     <section className="panel" aria-labelledby="referral-outcomes">
       <h2 id="referral-outcomes">{t('dashboard.referralOutcomes')}</h2>
-        <table className="data-table compact">
-          <caption className="visually-hidden">{t('dashboard.referralOutcomes')}</caption>
-          <thead>
-            <tr>
-              <th scope="col">{t('dashboard.referralGroup')}</th>
-              <th scope="col">{t('dashboard.made')}</th>
-              <th scope="col">{t('dashboard.completed')}</th>
-              <th scope="col">{t('dashboard.rate')}</th>
-              <th scope="col">{t('dashboard.medianDays')}</th>
-              <th scope="col">{t('dashboard.declinedLost')}</th>
-              <th scope="col">{t('dashboard.stillOpen')}</th>
+      <table className="data-table compact">
+        <TableHead
+          caption={t('dashboard.referralOutcomes')}
+          columns={[t('dashboard.referralGroup'), t('dashboard.made'), t('dashboard.completed'), t('dashboard.rate'), t('dashboard.medianDays'), t('dashboard.declinedLost'), t('dashboard.stillOpen')]}
+        />
+        <tbody>
+          {data.referrals.map((row) => (
+            <tr key={row.group}>
+              <th scope="row">{t(`vocabulary.serviceGroup.${row.group}`)}</th>
+              <td className="number">{row.made}</td>
+              <td className="number">{row.completed}</td>
+              <td className="number">{row.made ? `${Math.round((row.completed / row.made) * 100)}%` : '—'}</td>
+              <td className="number">{row.medianDays === null ? '—' : row.medianDays.toLocaleString('vi-VN')}</td>
+              <td className="number">{row.declined + row.lost}</td>
+              <td className="number">{row.open}</td>
             </tr>
-          </thead>
-          <tbody>
-            {data.referrals.map((row) => (
-              <tr key={row.group}>
-                <th scope="row">{t(`vocabulary.serviceGroup.${row.group}`)}</th>
-                <td className="number">{row.made}</td>
-                <td className="number">{row.completed}</td>
-                <td className="number">{row.made ? `${Math.round((row.completed / row.made) * 100)}%` : '—'}</td>
-                <td className="number">{row.medianDays === null ? '—' : row.medianDays.toLocaleString('vi-VN')}</td>
-                <td className="number">{row.declined + row.lost}</td>
-                <td className="number">{row.open}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+          ))}
+        </tbody>
+      </table>
     </section>
   );
 }

@@ -4,6 +4,7 @@ import { useTranslation } from 'react-i18next';
 import type { ClientListRow } from '../../../../electron/contract/index.ts';
 import { call, type ClientErrorPayload } from '../../api.ts';
 import { ErrorText, Notice } from '../../components/ErrorText.tsx';
+import { EmptyRow, TableHead } from '../../components/TableHead.tsx';
 import { Pager } from '../../components/Pager.tsx';
 import { formatDate } from '../../i18n/format.ts';
 import { useWorkers } from './useWorkers.ts';
@@ -138,24 +139,13 @@ export function ReassignPage() {
       {fromId ? (
         <>
           <table className="data-table">
-            <caption>{t('reassign.casesOf', { name: from?.displayName ?? '' })}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{scope === 'chosen' ? t('reassign.choose') : <span className="visually-hidden">{t('reassign.choose')}</span>}</th>
-                <th scope="col">{t('clients.code')}</th>
-                <th scope="col">{t('clients.status')}</th>
-                <th scope="col">{t('clients.lastContact')}</th>
-                <th scope="col">{t('clients.openReferrals')}</th>
-              </tr>
-            </thead>
+            <TableHead
+              caption={t('reassign.casesOf', { name: from?.displayName ?? '' })}
+              showCaption
+              columns={[scope === 'chosen' ? t('reassign.choose') : { hidden: t('reassign.choose') }, t('clients.code'), t('clients.status'), t('clients.lastContact'), t('clients.openReferrals')]}
+            />
             <tbody>
-              {rows.length === 0 ? (
-                <tr>
-                  <td colSpan={5} className="empty">
-                    {t('reassign.noCases')}
-                  </td>
-                </tr>
-              ) : null}
+              {rows.length === 0 ? <EmptyRow columns={5} text={t('reassign.noCases')} /> : null}
               {rows.map((row) => (
                 <tr key={row.id}>
                   <td>

@@ -4,6 +4,7 @@ import { useTranslation } from 'react-i18next';
 import type { ChannelOutput } from '../../../../electron/contract/index.ts';
 import { call, type ClientErrorPayload } from '../../api.ts';
 import { ErrorText } from '../../components/ErrorText.tsx';
+import { EmptyRow, TableHead } from '../../components/TableHead.tsx';
 import { Pager } from '../../components/Pager.tsx';
 import { formatDate } from '../../i18n/format.ts';
 import { useWorkers } from './useWorkers.ts';
@@ -77,24 +78,9 @@ export function ReviewQueuePage() {
         </p>
       ) : null}
       <table className="data-table">
-        <caption className="visually-hidden">{t('reviewQueue.title')}</caption>
-        <thead>
-          <tr>
-            <th scope="col">{t('clients.code')}</th>
-            <th scope="col">{t('clients.worker')}</th>
-            <th scope="col">{t('reviewQueue.opened')}</th>
-            <th scope="col">{t('reviewQueue.lastReviewed')}</th>
-            <th scope="col">{t('clients.lastContact')}</th>
-          </tr>
-        </thead>
+        <TableHead caption={t('reviewQueue.title')} columns={[t('clients.code'), t('clients.worker'), t('reviewQueue.opened'), t('reviewQueue.lastReviewed'), t('clients.lastContact')]} />
         <tbody>
-          {data && data.rows.length === 0 ? (
-            <tr>
-              <td colSpan={5} className="empty">
-                {t('reviewQueue.none')}
-              </td>
-            </tr>
-          ) : null}
+          {data && data.rows.length === 0 ? <EmptyRow columns={5} text={t('reviewQueue.none')} /> : null}
           {data?.rows.map((row) => (
             <tr key={row.clientId}>
               <td>

@@ -4,6 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { TODO_KINDS, type ChannelOutput, type TodoItem, type TodoKind } from '../../../../electron/contract/index.ts';
 import { call } from '../../api.ts';
 import { ErrorText } from '../../components/ErrorText.tsx';
+import { EmptyRow, TableHead } from '../../components/TableHead.tsx';
 import { useLoaded } from '../../components/useLoaded.ts';
 import { formatDate } from '../../i18n/format.ts';
 import { useCatalogue } from '../clients/useCatalogue.ts';
@@ -85,23 +86,9 @@ export function TodoPage() {
         </div>
       ) : null}
       <table className="data-table todo-table">
-        <caption className="visually-hidden">{t('nav.todo')}</caption>
-        <thead>
-          <tr>
-            <th scope="col">{t('todo.when')}</th>
-            <th scope="col">{t('todo.client')}</th>
-            <th scope="col">{t('todo.what')}</th>
-            <th scope="col">{t('todo.action')}</th>
-          </tr>
-        </thead>
+        <TableHead caption={t('nav.todo')} columns={[t('todo.when'), t('todo.client'), t('todo.what'), t('todo.action')]} />
         <tbody>
-          {data && items.length === 0 ? (
-            <tr>
-              <td colSpan={4} className="empty">
-                {t('todo.empty')}
-              </td>
-            </tr>
-          ) : null}
+          {data && items.length === 0 ? <EmptyRow columns={4} text={t('todo.empty')} /> : null}
           {items.map((item) => (
             <tr key={item.key} className={item.daysOverdue > 0 ? 'overdue' : undefined}>
               <td>{when(item)}</td>

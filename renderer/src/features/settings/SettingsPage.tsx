@@ -1,8 +1,8 @@
-import { useEffect, useId, useState } from 'react';
+import { useEffect, useId, useState, type FormEventHandler, type ReactNode } from 'react';
 import { Link } from 'react-router';
 import { useTranslation } from 'react-i18next';
 import { z } from 'zod';
-import { caseloadSettingsSchema, centreCodeSchema, centreNameSchema, lockTimeoutSchema, type CentreSettings } from '../../../../electron/contract/index.ts';
+import { caseloadSettingsSchema, NO_CONTACT_DAYS, REVIEW_INTERVAL_MONTHS, centreCodeSchema, centreNameSchema, lockTimeoutSchema, type CentreSettings } from '../../../../electron/contract/index.ts';
 import { call, type ClientErrorPayload } from '../../api.ts';
 import { useCan, useSession } from '../../app/session.ts';
 import { ErrorText, Notice } from '../../components/ErrorText.tsx';
@@ -79,53 +79,39 @@ const centreFormSchema = z.object({
   lockTimeoutMinutes: lockTimeoutSchema,
 });
 
-function CentreSettingsForm({
-  settings,
+/**
+ * A panel of settings saved together: read-only (with a word on who may change them) for
+ * everyone else, a save button for those who may.
+ */
+function SettingsPanel({
+  title,
+  hint,
   canManage,
-  onSaved,
+  busy,
+  error,
+  saved,
+  onSubmit,
+  onChange,
+  children,
 }: {
-  settings: CentreSettings;
+  title: ReactNode;
+  hint: string | null;
   canManage: boolean;
-  onSaved: (settings: CentreSettings) => void;
+  busy: boolean;
+  error: ClientErrorPayload | null;
+  saved: boolean;
+  onSubmit: FormEventHandler<HTMLFormElement>;
+  onChange: () => void;
+  children: ReactNode;
 }) {
   const { t } = useTranslation();
-  const [saved, setSaved] = useState(false);
-  const { form, errors, busy, error, submit } = useContractForm(centreFormSchema, { defaultValues: settings });
+  const id = useId();
   return (
-    <form
-      noValidate
-      className="panel"
-      aria-labelledby="centre-settings-title"
-      onSubmit={form.handleSubmit((values) =>
-        submit(
-          () =>
-            call('settings.update', values),
-          (value) => {
-            setSaved(true);
-            onSaved(value);
-          },
-        ),
-      )}
-      onChange={() => setSaved(false)}
-    >
-      <h2 id="centre-settings-title">
-        {t('settings.centre')} · {t('settings.security')}
-      </h2>
-      {canManage ? null : <p className="hint">{t('settings.adminOnly')}</p>}
+    <form noValidate className="panel" aria-labelledby={id} onSubmit={onSubmit} onChange={onChange}>
+      <h2 id={id}>{title}</h2>
+      {hint ? <p className="hint">{hint}</p> : null}
       <fieldset disabled={!canManage} className="plain">
-        <div className="form-grid">
-          <Field label={t('settings.centreName')} registration={form.register('centreName')} error={errors.centreName} />
-          <Field label={t('settings.centreCode')} registration={form.register('centreCode')} error={errors.centreCode} />
-          <Field
-            label={t('settings.lockTimeout')}
-            type="number"
-            min={1}
-            max={60}
-            registration={form.register('lockTimeoutMinutes', { valueAsNumber: true })}
-            error={errors.lockTimeoutMinutes}
-            hint={t('settings.lockTimeoutHint')}
-          />
-        </div>
+        <div className="form-grid">{children}</div>
       </fieldset>
       <ErrorText error={error} />
       <Notice text={saved ? t('common.saved') : null} />
@@ -140,6 +126,36 @@ function CentreSettingsForm({
   );
 }
 
+function CentreSettingsForm({ settings, canManage, onSaved }: { settings: CentreSettings; canManage: boolean; onSaved: (settings: CentreSettings) => void }) {
+  const { t } = useTranslation();
+  const [saved, setSaved] = useState(false);
+  const { form, errors, busy, error, submit } = useContractForm(centreFormSchema, { defaultValues: settings });
+  return (
+    <SettingsPanel
+      title={`${t('settings.centre')} · ${t('settings.security')}`}
+      hint={canManage ? null : t('settings.adminOnly')}
+      {...{ canManage, busy, error, saved }}
+      onSubmit={form.handleSubmit((values) => submit(() => call('settings.update', values), (value) => {
+            setSaved(true);
+            onSaved(value);
+          }))}
+      onChange={() => setSaved(false)}
+    >
+      <Field label={t('settings.centreName')} registration={form.register('centreName')} error={errors.centreName} />
+      <Field label={t('settings.centreCode')} registration={form.register('centreCode')} error={errors.centreCode} />
+      <Field
+        label={t('settings.lockTimeout')}
+        type="number"
+        min={1}
+        max={60}
+        registration={form.register('lockTimeoutMinutes', { valueAsNumber: true })}
+        error={errors.lockTimeoutMinutes}
+        hint={t('settings.lockTimeoutHint')}
+      />
+    </SettingsPanel>
+  );
+}
+
 /** The to-do list's thresholds and the review interval: set by managers, shown to everyone. */
 function CaseloadSettingsForm({ settings, onSaved }: { settings: CentreSettings; onSaved: (settings: CentreSettings) => void }) {
   const { t } = useTranslation();
@@ -148,48 +164,24 @@ function CaseloadSettingsForm({ settings, onSaved }: { settings: CentreSettings;
   const { form, errors, busy, error, submit } = useContractForm(caseloadSettingsSchema, {
     defaultValues: { noContactWarnDays: settings.noContactWarnDays, noContactUrgentDays: settings.noContactUrgentDays, reviewIntervalMonths: settings.reviewIntervalMonths },
   });
+  const number = (name: 'noContactWarnDays' | 'noContactUrgentDays' | 'reviewIntervalMonths', min: number, max: number) => (
+    <Field label={t(`settings.${name}`)} type="number" min={min} max={max} registration={form.register(name, { valueAsNumber: true })} error={errors[name]} />
+  );
   return (
-    <form
-      noValidate
-      className="panel"
-      aria-labelledby="caseload-settings-title"
-      onSubmit={form.handleSubmit((values) =>
-        submit(
-          () => call('settings.updateCaseload', values),
-          (value) => {
+    <SettingsPanel
+      title={t('settings.caseload')}
+      hint={canManage ? t('settings.caseloadIntro') : t('settings.managerOnly')}
+      {...{ canManage, busy, error, saved }}
+      onSubmit={form.handleSubmit((values) => submit(() => call('settings.updateCaseload', values), (value) => {
             setSaved(true);
             onSaved(value);
-          },
-        ),
-      )}
+          }))}
       onChange={() => setSaved(false)}
     >
-      <h2 id="caseload-settings-title">{t('settings.caseload')}</h2>
-      <p className="hint">{canManage ? t('settings.caseloadIntro') : t('settings.managerOnly')}</p>
-      <fieldset disabled={!canManage} className="plain">
-        <div className="form-grid">
-          <Field label={t('settings.noContactWarnDays')} type="number" min={14} max={730} registration={form.register('noContactWarnDays', { valueAsNumber: true })} error={errors.noContactWarnDays} />
-          <Field label={t('settings.noContactUrgentDays')} type="number" min={15} max={730} registration={form.register('noContactUrgentDays', { valueAsNumber: true })} error={errors.noContactUrgentDays} />
-          <Field
-            label={t('settings.reviewIntervalMonths')}
-            type="number"
-            min={1}
-            max={24}
-            registration={form.register('reviewIntervalMonths', { valueAsNumber: true })}
-            error={errors.reviewIntervalMonths}
-          />
-        </div>
-      </fieldset>
-      <ErrorText error={error} />
-      <Notice text={saved ? t('common.saved') : null} />
-      {canManage ? (
-        <div className="actions">
-          <button type="submit" className="primary" disabled={busy}>
-            {t('common.save')}
-          </button>
-        </div>
-      ) : null}
-    </form>
+      {number('noContactWarnDays', NO_CONTACT_DAYS.min, NO_CONTACT_DAYS.max)}
+      {number('noContactUrgentDays', NO_CONTACT_DAYS.min, NO_CONTACT_DAYS.max)}
+      {number('reviewIntervalMonths', REVIEW_INTERVAL_MONTHS.min, REVIEW_INTERVAL_MONTHS.max)}
+    </SettingsPanel>
   );
 }
 

@@ -1,0 +1,76 @@
+import { copyFileSync, mkdirSync, rmSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { presetPeriod } from '../../electron/contract/periods.ts';
+import { today as localToday } from '../../electron/core/clock.ts';
+import { createCore } from '../../electron/core/index.ts';
+import { VAULT_FILES } from '../../electron/core/vault/vault.ts';
+import { benchVault, clock, PASSWORD, percentile, timed } from './case-records.ts';
+
+/*
+ * Caseload figures on the seeded vault: one worker's to-do list when she holds 500 open cases
+ * (the other cases she held in the seed are moved to a colleague in a scratch copy), and the
+ * manager's dashboard for a year of the centre's work (about a third of its million services).
+ */
+
+const TODO_CASES = 500;
+const round = (value: number) => Math.round(value * 100) / 100;
+
+export async function caseloadFigures(clients: number, log: (line: string) => void) {
+  const { dir } = await benchVault(clients, log);
+  const work = resolve('.bench', `caseload-${clients}`);
+  rmSync(work, { recursive: true, force: true });
+  mkdirSync(work, { recursive: true });
+  for (const name of [VAULT_FILES.database, VAULT_FILES.keyring]) copyFileSync(join(dir, name), join(work, name));
+  const { core, gate } = createCore({ dataDir: work, clock, log: () => {} });
+  const call = async (channel: string, input: unknown) => {
+    const result = await gate.invoke(channel, input);
+    if (!result.ok) throw new Error(`${channel}: ${result.error.code}`);
+    return result.value;
+  };
+  try {
+    await call('auth.login', { username: 'canbo02', password: PASSWORD });
+    const sqlite = core.vault.sqlite;
+    const ids = sqlite.prepare(`select id from user where username in ('canbo02', 'canbo03') order by username`).pluck().all() as [number, number];
+    // Keep her first 500 open cases; the rest go to a colleague (this copy only).
+    sqlite
+      .prepare(`update client set assigned_worker_id = ? where assigned_worker_id = ? and status = 'open' and id not in
+        (select id from client where assigned_worker_id = ? and status = 'open' order by id limit ${TODO_CASES})`)
+      .run(ids[1], ids[0], ids[0]);
+    const held = Number(sqlite.prepare(`select count(*) from client where assigned_worker_id = ? and status = 'open'`).pluck().get(ids[0]));
+
+    log(`Timing the to-do list of a worker with ${held} open cases…`);
+    const todoTimes: number[] = [];
+    let items = 0;
+    await call('todo.list', {}); // warm-up
+    for (let i = 0; i < 40; i++) items = ((await timed(todoTimes, () => call('todo.list', {}))) as { items: unknown[] }).items.length;
+    await call('auth.logout', {});
+
+    log('Timing the dashboard for a year…');
+    await call('auth.login', { username: 'quanly', password: PASSWORD });
+    const year = presetPeriod('last12Months', localToday(clock));
+    const dashboardTimes: number[] = [];
+    let services = 0;
+    await call('dashboard.get', year); // warm-up
+    for (let i = 0; i < 7; i++) services = ((await timed(dashboardTimes, () => call('dashboard.get', year))) as { totals: { services: number } }).totals.services;
+    const quarterTimes: number[] = [];
+    const quarter = presetPeriod('lastQuarter', localToday(clock));
+    for (let i = 0; i < 7; i++) await timed(quarterTimes, () => call('dashboard.get', quarter));
+    const reviewTimes: number[] = [];
+    for (let i = 0; i < 20; i++) await timed(reviewTimes, () => call('reviews.due', {}));
+    await call('auth.logout', {});
+    return {
+      todo_cases: held,
+      todo_items: items,
+      todo_p50_ms: round(percentile(todoTimes, 50)),
+      todo_p95_ms: round(percentile(todoTimes, 95)),
+      dashboard_year_services: services,
+      dashboard_year_ms: round(percentile(dashboardTimes, 50)),
+      dashboard_year_max_ms: round(Math.max(...dashboardTimes)),
+      dashboard_quarter_ms: round(percentile(quarterTimes, 50)),
+      review_queue_p95_ms: round(percentile(reviewTimes, 95)),
+    };
+  } finally {
+    await core.shutdown();
+    rmSync(work, { recursive: true, force: true });
+  }
+}
