@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { clientListInputSchema } from '../../electron/contract/clients.ts';
 import { CASELOAD_DEFAULTS } from '../../electron/contract/settings.ts';
 import { listClients } from '../../electron/core/clients/list.ts';
+import { todoCountsByWorker, todoList } from '../../electron/core/caseload/todo.ts';
 import type { Database } from '../../electron/core/db/schema.ts';
 import { migrations } from '../../migrations/index.ts';
 import { ADMIN, copyOfTemplate, loginAs, MANAGER, openApp, runSetup, tempDir, TestClock, TODAY, WORKER } from '../support/vault-fixture.ts';
@@ -102,5 +103,27 @@ describe('migrations', () => {
     expect(reviewPlan).not.toMatch(/TEMP B-TREE/);
     expect(planOf(sqlite, `select count(*) from referral where proposed_on between ? and ?`, '2026-01-01', TODAY)).toMatch(/USING COVERING INDEX referral_proposed/);
     expect(planOf(sqlite, `select reason, count(*) from case_event where kind = 'closed' and on_date between ? and ? group by reason`, '2026-01-01', TODAY)).toMatch(/USING (COVERING )?INDEX case_event_kind/);
+  });
+
+  it('0004: the to-do rules start from one worker\'s cases, and for everyone from their date indexes', async () => {
+    const app = await copyOfTemplate();
+    await loginAs(app, MANAGER);
+    const sqlite = app.core.vault.sqlite;
+    const queries: CompiledQuery[] = [];
+    const db = new Kysely<Database>({
+      dialect: new SqliteDialect({ database: { close: () => {}, prepare: (text: string) => sqlite.prepare(text) } }),
+      log: (event) => {
+        if (event.level === 'query') queries.push(event.query);
+      },
+    });
+    const plans = () => queries.splice(0).map((query) => planOf(sqlite, query.sql, ...(query.parameters as unknown[]))).join('\n');
+    await todoList(db, app.template.ids.worker, TODAY, CASELOAD_DEFAULTS);
+    const one = plans();
+    expect(one).toMatch(/client_worker/);
+    for (const index of ['referral_due', 'consent_expiry', 'client_follow_up']) expect(one, index).not.toMatch(new RegExp(index));
+    expect(one).not.toMatch(/SCAN (referral|consent)/);
+    await todoCountsByWorker(db, TODAY, CASELOAD_DEFAULTS);
+    const everyone = plans();
+    for (const index of ['referral_due', 'consent_expiry', 'client_follow_up']) expect(everyone, index).toMatch(new RegExp(index));
   });
 });

@@ -266,7 +266,7 @@ export async function seedVault(options: SeedOptions): Promise<SeedSummary> {
 
   // What core keeps on each client row, computed once for all of them.
   sqlite.exec(`update client set
-    next_referral_due_on = (select min(due_on) from referral where referral.client_id = client.id and status in ('proposed', 'sent', 'received')),
+    next_referral_due_on = (select min(due_on) from referral where referral.client_id = client.id and +status in ('proposed', 'sent', 'received')),
     last_reviewed_on = (select max(reviewed_on) from case_review where case_review.client_id = client.id)`);
 
   sqlite.transaction(() => {

@@ -36,7 +36,18 @@ interface RuleRow {
 
 const OPEN = sql.join(OPEN_REFERRAL_STATUSES);
 
-function rules(scope: RawBuilder<boolean>, today: string, thresholds: TodoThresholds): RawBuilder<RuleRow> {
+/**
+ * The rules for one worker's open cases, or (workerId null) everyone's. SQLite has no statistics
+ * here (ANALYZE would copy sample values into the file), so the plan is steered: for one worker
+ * every rule starts from her cases (the client_worker index), the referral and consent terms
+ * kept off their own indexes with a unary `+`; for everyone, each rule starts from its own
+ * date index (due referrals, expiring consents, due follow-ups) and the case status is only
+ * checked.
+ */
+function rules(workerId: number | null, today: string, thresholds: TodoThresholds): RawBuilder<RuleRow> {
+  const one = workerId !== null;
+  const scope = one ? sql`client.status = 'open' and client.assigned_worker_id = ${workerId}` : sql`+client.status = 'open'`;
+  const steer = (term: RawBuilder<unknown>) => (one ? sql`+${term}` : term);
   const soon = addToDate(today, { days: CONSENT_EXPIRY_WARNING_DAYS });
   const warnCutoff = addToDate(today, { days: -thresholds.noContactWarnDays });
   const urgentCutoff = addToDate(today, { days: -thresholds.noContactUrgentDays });
@@ -49,13 +60,13 @@ function rules(scope: RawBuilder<boolean>, today: string, thresholds: TodoThresh
     select client.id, client.assigned_worker_id, 'referral_overdue', referral.due_on, referral.id, referral.service_type_id, null
     from client join referral on referral.client_id = client.id
     where ${scope} and client.next_referral_due_on < ${today}
-      and referral.status in (${OPEN}) and referral.due_on < ${today}
+      and ${steer(sql`referral.status`)} in (${OPEN}) and ${steer(sql`referral.due_on`)} < ${today}
     union all
     select client.id, client.assigned_worker_id,
       case when consent.expires_on < ${today} then 'consent_expired' else 'consent_expiring' end,
       consent.expires_on, consent.id, consent.purpose, null
     from client join consent on consent.client_id = client.id
-    where ${scope} and consent.withdrawn_on is null and consent.expires_on <= ${soon}
+    where ${scope} and consent.withdrawn_on is null and ${steer(sql`consent.expires_on`)} <= ${soon}
       and (consent.expires_on >= ${today} or consent.purpose = 'case_record')
       and not exists (select 1 from consent as newer where newer.client_id = consent.client_id and newer.purpose = consent.purpose
         and newer.partner_id is consent.partner_id and newer.id > consent.id)
@@ -71,11 +82,10 @@ const KIND_ORDER = new Map(TODO_KINDS.map((kind, index) => [kind, index]));
 
 /** One worker's list: most overdue first (an expiring consent, still ahead, comes after what is due). */
 export async function todoList(db: Db, workerId: number, today: string, thresholds: TodoThresholds): Promise<TodoItem[]> {
-  const scope = sql<boolean>`client.status = 'open' and client.assigned_worker_id = ${workerId}`;
   const rows = (
     await sql<RuleRow & { code: string; alias: string; birth_year: number; child_path: number }>`
       select rule.*, client.code, client.alias, client.birth_year, client.child_path
-      from (${rules(scope, today, thresholds)}) as rule join client on client.id = rule.client_id`.execute(db)
+      from (${rules(workerId, today, thresholds)}) as rule join client on client.id = rule.client_id`.execute(db)
   ).rows;
   const referralIds = rows.filter((row) => row.kind === 'referral_overdue').map((row) => row.ref_id);
   const partners = new Map(
@@ -162,7 +172,7 @@ export function countByKind(items: readonly TodoItem[]): TodoCounts {
 export async function todoCountsByWorker(db: Db, today: string, thresholds: TodoThresholds): Promise<Map<number, TodoCounts & { noContactUrgent: number }>> {
   const rows = (
     await sql<{ worker_id: number; kind: TodoKind; level: number | null; n: number }>`
-      select worker_id, kind, level, count(*) as n from (${rules(sql<boolean>`client.status = 'open'`, today, thresholds)})
+      select worker_id, kind, level, count(*) as n from (${rules(null, today, thresholds)})
       group by worker_id, kind, level`.execute(db)
   ).rows;
   const offers = await db
