@@ -22,8 +22,19 @@ export async function up(db: Kysely<any>): Promise<void> {
   // A case is due for review when its last review (or, never reviewed, its opening) is old enough.
   await sql`create index client_review_due on client (status, coalesce(last_reviewed_on, registered_on))`.execute(db);
   await db.schema.createIndex('client_registered').on('client').column('registered_on').execute();
-  await db.schema.createIndex('referral_proposed').on('referral').column('proposed_on').execute();
   await db.schema.createIndex('case_event_kind').on('case_event').columns(['kind', 'on_date']).execute();
+  // Wider forms of earlier indexes, so that the to-do counts and the dashboard read indexes
+  // only (consent rows carry the whole consent text; reading them is what costs).
+  for (const [name, table, columns] of [
+    ['client_worker', 'client', 'assigned_worker_id, status, coalesce(last_reviewed_on, registered_on)'],
+    ['referral_due', 'referral', 'status, due_on, client_id'],
+    ['consent_expiry', 'consent', 'expires_on, withdrawn_on, purpose, client_id, partner_id'],
+    ['consent_client', 'consent', 'client_id, purpose, partner_id'],
+  ] as const) {
+    await sql.raw(`drop index ${name}`).execute(db);
+    await sql.raw(`create index ${name} on ${table} (${columns})`).execute(db);
+  }
+  await db.schema.createIndex('referral_proposed').on('referral').columns(['proposed_on', 'service_type_id', 'status', 'completed_on']).execute();
 
   await db.schema
     .createTable('case_offer')

@@ -51,7 +51,7 @@ async function workerLoads(db: Db, today: string, settings: CentreSettings): Pro
   const holdings = (
     await sql<{ worker_id: number; open: number; not_reviewed: number }>`
       select assigned_worker_id as worker_id, count(*) as open, sum(${REVIEW_DUE(cutoff)}) as not_reviewed
-      from client where status = 'open' and assigned_worker_id is not null group by assigned_worker_id`.execute(db)
+      from client where assigned_worker_id is not null and +status = 'open' group by assigned_worker_id`.execute(db)
   ).rows;
   const todo = await todoCountsByWorker(db, today, settings);
   const held = new Map(holdings.map((row) => [row.worker_id, row]));
@@ -95,19 +95,20 @@ export async function dashboard(db: Db, period: { from: string; to: string }, to
       where registered_on between ${from} and ${to} group by month`.execute(db)
   ).rows;
 
-  // Grouped by type on the (date, type) index alone; types are folded into groups here.
+  // Grouped by day and type in the order of the (date, type) index, so SQLite streams it
+  // without sorting; days are folded into months and types into groups here.
   const serviceRows = (
-    await sql<{ month: string; type: number; n: number }>`
-      select substr(service_on, 1, 7) as month, service_type_id as type, count(*) as n from service
-      where service_on between ${from} and ${to} group by month, type
+    await sql<{ day: string; type: number; n: number }>`
+      select service_on as day, service_type_id as type, count(*) as n from service
+      where service_on between ${from} and ${to} group by service_on, service_type_id
       union all
-      select substr(anonymous_contact.contact_on, 1, 7), anonymous_service.service_type_id, count(*)
+      select anonymous_contact.contact_on, anonymous_service.service_type_id, count(*)
       from anonymous_contact join anonymous_service on anonymous_service.contact_id = anonymous_contact.id
       where anonymous_contact.contact_on between ${from} and ${to} group by 1, 2`.execute(db)
   ).rows;
   const services = new Map<string, number>();
   for (const row of serviceRows) {
-    const key = `${row.month}|${groupOf(row.type)}`;
+    const key = `${row.day.slice(0, 7)}|${groupOf(row.type)}`;
     services.set(key, (services.get(key) ?? 0) + Number(row.n));
   }
 
@@ -119,7 +120,7 @@ export async function dashboard(db: Db, period: { from: string; to: string }, to
   const durations = (
     await sql<{ type: number; days: number; n: number }>`
       select service_type_id as type, cast(round(julianday(completed_on) - julianday(proposed_on)) as integer) as days, count(*) as n
-      from referral where proposed_on between ${from} and ${to} and status = 'completed' group by type, days`.execute(db)
+      from referral where proposed_on between ${from} and ${to} and +status = 'completed' group by type, days`.execute(db)
   ).rows;
   const referrals = new Map<ServiceGroup, { made: number; completed: number; declined: number; lost: number; open: number; days: Map<number, number> }>();
   const referralEntry = (group: ServiceGroup) => {
