@@ -3,6 +3,7 @@ import * as m0001 from './0001_foundation.ts';
 import * as m0002 from './0002_case_records.ts';
 import * as m0003 from './0003_search.ts';
 import * as m0004 from './0004_caseload.ts';
+import * as m0005 from './0005_reports.ts';
 
 /**
  * Every migration, listed explicitly (no folder scan at run time, so the bundle and a
@@ -13,4 +14,5 @@ export const migrations: Readonly<Record<string, Migration>> = {
   '0002_case_records': m0002,
   '0003_search': m0003,
   '0004_caseload': m0004,
+  '0005_reports': m0005,
 };

@@ -82,6 +82,8 @@ export const registerClientInputSchema = z
     identity: identityInputSchema.nullable().default(null),
     /** Needed when a phone number is recorded. */
     contactConsent: consentInputSchema.nullable().default(null),
+    /** Optional: anonymous numbers about her may be used in reports (only then is she counted in them). */
+    reportsConsent: consentInputSchema.nullable().default(null),
   })
   .strict();
 export type RegisterClientInput = z.input<typeof registerClientInputSchema>;

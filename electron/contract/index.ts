@@ -3,6 +3,7 @@ import type { ChannelDef } from './channel.ts';
 import { auditChannels } from './audit.ts';
 import { careChannels } from './care.ts';
 import { caseloadChannels } from './caseload.ts';
+import { reportsChannels } from './reports.ts';
 import { clientsChannels } from './clients.ts';
 import { sessionChannels } from './session.ts';
 import { settingsChannels } from './settings.ts';
@@ -19,6 +20,7 @@ export const contract = {
   ...clientsChannels,
   ...careChannels,
   ...caseloadChannels,
+  ...reportsChannels,
 } as const satisfies Record<string, ChannelDef>;
 
 export type Contract = typeof contract;
@@ -51,6 +53,8 @@ export * from './settings.ts';
 export * from './clients.ts';
 export * from './care.ts';
 export * from './caseload.ts';
+export * from './reports.ts';
+export * from './indicators.ts';
 export * from './vocabulary.ts';
 export * from './periods.ts';
 export * from './consent-texts.ts';

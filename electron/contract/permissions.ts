@@ -12,6 +12,7 @@ export const PERMISSIONS = [
   'catalogue.manage',
   'access.review',
   'caseload.manage',
+  'reports.manage',
   'users.manage',
   'audit.read',
   'settings.manage',
@@ -26,7 +27,7 @@ export type Permission = (typeof PERMISSIONS)[number];
  */
 export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
   worker: ['clients.read', 'clients.write'],
-  manager: ['clients.read', 'caseload.manage', 'partners.manage', 'access.review', 'audit.read'],
+  manager: ['clients.read', 'caseload.manage', 'reports.manage', 'partners.manage', 'access.review', 'audit.read'],
   admin: ['users.manage', 'audit.read', 'settings.manage', 'catalogue.manage', 'partners.manage'],
 };
 

@@ -113,6 +113,8 @@ export const VALIDATION_MESSAGES = [
   'urgentAfterWarn',
   'noContactRange',
   'reviewIntervalRange',
+  'kTooSmall',
+  'codeFormat',
 ] as const;
 
 /** Free text that may be left empty: stored as null, never as an empty string. */

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { channel } from './channel.ts';
 import { recoveryCodeIssueSchema } from './setup.ts';
+import { K_MIN } from './reports.ts';
 import { centreCodeSchema, centreNameSchema, lockTimeoutSchema } from './schemas.ts';
 
 /** The to-do list's "no contact" thresholds (days) and how often a case should be reviewed (months). */
@@ -24,6 +25,60 @@ export const caseloadSettingsSchema = z
   .refine((value) => value.noContactUrgentDays > value.noContactWarnDays, { error: 'urgentAfterWarn', path: ['noContactUrgentDays'] });
 export type CaseloadSettings = z.infer<typeof caseloadSettingsSchema>;
 
+/**
+ * How reports leave the centre: the suppression threshold k, the heading of the Word report
+ * (the agency and the recipient are settings because departments are reorganised, as in
+ * 2025), and the codes a DHIS2 instance knows the figures by.
+ */
+export const REPORT_DEFAULTS = {
+  reportK: 10,
+  reportParentAgency: 'SỞ Y TẾ THÀNH PHỐ HỒ CHÍ MINH',
+  reportRecipient: 'Sở Y tế Thành phố Hồ Chí Minh',
+  reportDocumentNumber: '…/BC-TTCTXH',
+  reportPlace: 'Thành phố Hồ Chí Minh',
+  reportSignerTitle: 'GIÁM ĐỐC',
+  reportSignerName: '',
+  dhis2OrgUnit: '',
+  dhis2DataSet: '',
+  /** Overrides of the default codes, as JSON: { "indicator.row.column": { "dataElement": "…", "categoryOptionCombo": "…" } | null }. */
+  dhis2Mapping: '{}',
+} as const;
+
+const line = (max: number) => z.string({ error: 'required' }).trim().max(max, { error: 'tooLong' });
+const dhis2Code = z.string().trim().max(50, { error: 'tooLong' }).regex(/^[A-Za-z0-9_.-]*$/, { error: 'codeFormat' });
+
+/** One cell's codes in DHIS2; null leaves the cell out of DHIS2 exports. */
+export const dhis2CellCodesSchema = z
+  .object({ dataElement: dhis2Code.min(1, { error: 'codeFormat' }), categoryOptionCombo: dhis2Code.min(1, { error: 'codeFormat' }) })
+  .strict()
+  .nullable();
+export const dhis2MappingSchema = z.record(z.string().regex(/^[a-z0-9_]+\.[a-z0-9_]+\.[a-z0-9_]+$/, { error: 'codeFormat' }), dhis2CellCodesSchema);
+
+export const reportSettingsSchema = z
+  .object({
+    reportK: z.number({ error: 'kTooSmall' }).int({ error: 'kTooSmall' }).min(K_MIN, { error: 'kTooSmall' }).max(100, { error: 'invalid' }),
+    reportParentAgency: line(150),
+    reportRecipient: line(150).min(1, { error: 'required' }),
+    reportDocumentNumber: line(60),
+    reportPlace: line(80).min(1, { error: 'required' }),
+    reportSignerTitle: line(80),
+    reportSignerName: line(80),
+    dhis2OrgUnit: dhis2Code,
+    dhis2DataSet: dhis2Code,
+    dhis2Mapping: z
+      .string()
+      .max(100_000, { error: 'tooLong' })
+      .refine((text) => {
+        try {
+          return dhis2MappingSchema.safeParse(JSON.parse(text)).success;
+        } catch {
+          return false;
+        }
+      }, { error: 'codeFormat' }),
+  })
+  .strict();
+export type ReportSettings = z.infer<typeof reportSettingsSchema>;
+
 export const centreSettingsSchema = z.object({
   centreName: z.string(),
   centreCode: z.string(),
@@ -31,6 +86,16 @@ export const centreSettingsSchema = z.object({
   noContactWarnDays: z.number(),
   noContactUrgentDays: z.number(),
   reviewIntervalMonths: z.number(),
+  reportK: z.number(),
+  reportParentAgency: z.string(),
+  reportRecipient: z.string(),
+  reportDocumentNumber: z.string(),
+  reportPlace: z.string(),
+  reportSignerTitle: z.string(),
+  reportSignerName: z.string(),
+  dhis2OrgUnit: z.string(),
+  dhis2DataSet: z.string(),
+  dhis2Mapping: z.string(),
 });
 export type CentreSettings = z.infer<typeof centreSettingsSchema>;
 
@@ -62,6 +127,14 @@ export const settingsChannels = {
     input: caseloadSettingsSchema,
     output: centreSettingsSchema,
     access: 'caseload.manage',
+    audit: 'write',
+    errors: [],
+  }),
+  /** How reports leave the centre: k, the Word heading, the DHIS2 codes. The managers' call. */
+  'settings.updateReports': channel({
+    input: reportSettingsSchema,
+    output: centreSettingsSchema,
+    access: 'reports.manage',
     audit: 'write',
     errors: [],
   }),

@@ -12,6 +12,7 @@ import { SerialQueue } from './serial-queue.ts';
 import { readSettings } from './settings/centre-settings.ts';
 import { getUser, toSessionUser, type Db } from './users/accounts.ts';
 import type { HandlerContext } from './gate/types.ts';
+import type { ReportJob } from './reports/jobs.ts';
 import type { ScryptParams } from './vault/kdf.ts';
 import { Vault, type PreparedVault } from './vault/vault.ts';
 
@@ -59,6 +60,8 @@ export class Core {
   pendingRecoveryCode: PendingRecoveryCode | null = null;
   /** Clients whose restricted parts the logged-in person opened this session by stating a reason. */
   readonly revealedClients = new Set<number>();
+  /** The report being built or previewed (counts only), until saved, replaced, or the session ends. */
+  reportJob: ReportJob | null = null;
   lockTimeoutMinutes: number = LOCK_TIMEOUT_MINUTES.default;
   #lastActivityAt = 0;
   #lockListeners = new Set<(reason: LockReason) => void>();
@@ -187,6 +190,7 @@ export class Core {
     this.session = null;
     this.pendingRecoveryCode = null;
     this.revealedClients.clear();
+    this.reportJob = null;
     await this.vault.close();
     for (const listener of this.#lockListeners) listener(reason);
   }

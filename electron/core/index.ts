@@ -1,6 +1,7 @@
 import { auditHandlers } from './audit/handlers.ts';
 import { careHandlers } from './care/handlers.ts';
 import { caseloadHandlers } from './caseload/handlers.ts';
+import { reportsHandlers, savePrompt } from './reports/handlers.ts';
 import { clientsHandlers } from './clients/handlers.ts';
 import { authHandlers } from './auth/handlers.ts';
 import { Core, type CoreOptions, type LockReason } from './core.ts';
@@ -11,7 +12,7 @@ import { setupHandlers } from './setup/handlers.ts';
 import { usersHandlers } from './users/handlers.ts';
 
 export type { CoreOptions, LockReason };
-export { Core, Gate };
+export { Core, Gate, savePrompt };
 
 export const handlers = combineHandlers(
   setupHandlers,
@@ -22,6 +23,7 @@ export const handlers = combineHandlers(
   clientsHandlers,
   careHandlers,
   caseloadHandlers,
+  reportsHandlers,
 );
 
 export interface CoreApp {

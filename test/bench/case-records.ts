@@ -25,7 +25,7 @@ import { seedVault } from '../support/synthetic.ts';
  */
 
 export const PASSWORD = 'mat-khau-do-hieu-nang';
-const SEED_FORMAT = 5;
+const SEED_FORMAT = 6;
 export const clock = { now: () => Date.parse('2026-11-28T03:00:00Z') };
 
 export function percentile(values: number[], p: number): number {

@@ -72,6 +72,23 @@ const SAMPLES: Samples = {
   'savedFilters.list': () => ({}),
   'savedFilters.save': () => ({ id: null, name: 'Quá hạn chuyển gửi', filters: { mine: true, overdueReferrals: true } }),
   'savedFilters.delete': () => ({ id: 1 }),
+  'settings.updateReports': () => ({
+    reportK: 10,
+    reportParentAgency: 'SỞ Y TẾ',
+    reportRecipient: 'Sở Y tế',
+    reportDocumentNumber: '01/BC',
+    reportPlace: 'TP. Hồ Chí Minh',
+    reportSignerTitle: 'GIÁM ĐỐC',
+    reportSignerName: '',
+    dhis2OrgUnit: '',
+    dhis2DataSet: '',
+    dhis2Mapping: '{}',
+  }),
+  'reports.start': () => ({ period: { kind: 'quarter', year: 2026, quarter: 4 } }),
+  'reports.next': () => ({ jobId: '0'.repeat(32) }),
+  'reports.cancel': () => ({ jobId: '0'.repeat(32) }),
+  'reports.save': () => ({ jobId: '0'.repeat(32), format: 'csv' }),
+  'reports.log': () => ({}),
 };
 
 const PUBLIC = CHANNEL_NAMES.filter((name) => contract[name].access === 'public');
@@ -85,6 +102,8 @@ const guarded = CHANNEL_NAMES.filter((name) => contract[name].access !== 'public
 const EXPECTED_WHEN_ALLOWED: Partial<Record<ChannelName, string>> = {
   'recovery.complete': 'RECOVERY_CONFIRMATION_MISMATCH',
   'caseload.respond': 'OFFER_NOT_FOUND',
+  'reports.next': 'REPORT_NOT_FOUND',
+  'reports.save': 'REPORT_NOT_FOUND',
 };
 
 function allowed(channel: ChannelName, role: Role): boolean {

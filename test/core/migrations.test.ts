@@ -70,7 +70,7 @@ describe('migrations', () => {
   it('0004 gives every existing client her first holding and the due date of her open referrals', async () => {
     // A vault made before 0004, with a client written as 0002 knew it.
     const dir = tempDir();
-    const { '0004_caseload': _later, ...before } = migrations;
+    const before = Object.fromEntries(Object.entries(migrations).filter(([name]) => name < '0004'));
     const old = openApp(dir, new TestClock(), { migrations: before });
     await runSetup(old);
     const sqlite = old.core.vault.sqlite;
@@ -125,5 +125,17 @@ describe('migrations', () => {
     await todoCountsByWorker(db, TODAY, CASELOAD_DEFAULTS);
     const everyone = plans();
     for (const index of ['referral_due', 'consent_expiry', 'client_follow_up']) expect(everyone, index).toMatch(new RegExp(index));
+  });
+
+  it('0005: a report reads consents to reports and a period\'s services from indexes alone', async () => {
+    const app = await copyOfTemplate();
+    await loginAs(app, MANAGER);
+    const sqlite = app.core.vault.sqlite;
+    expect(planOf(sqlite, `select 1 from consent where consent.client_id = ? and consent.purpose = 'reports' and consent.given_on <= ? and consent.expires_on >= ? and consent.withdrawn_on is null`, 1, TODAY, TODAY)).toMatch(
+      /USING COVERING INDEX consent_reports/,
+    );
+    expect(planOf(sqlite, `select service_type_id, client_id from service where service_on between ? and ?`, '2026-01-01', TODAY)).toMatch(/USING COVERING INDEX service_date_type/);
+    expect(planOf(sqlite, `select service_type_id, count(*) from referral where completed_on between ? and ? group by service_type_id`, '2026-01-01', TODAY)).toMatch(/USING COVERING INDEX referral_completed/);
+    expect(sqlite.prepare(`select count(*) from export_log`).pluck().get()).toBe(0);
   });
 });

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Kysely } from 'kysely';
 import { migrations } from '../../migrations/index.ts';
-import { CASELOAD_DEFAULTS } from '../../electron/contract/settings.ts';
+import { CASELOAD_DEFAULTS, REPORT_DEFAULTS } from '../../electron/contract/settings.ts';
 import { createCore } from '../../electron/core/index.ts';
 import { VAULT_FILES } from '../../electron/core/vault/vault.ts';
 import { SCRYPT_FLOOR } from '../../electron/core/vault/kdf.ts';
@@ -27,7 +27,7 @@ describe('creating the vault', () => {
     expect((await reopened.ok('session.get', {})).vault).toBe('locked');
     await loginAs(reopened, ADMIN);
     const settings = await reopened.ok('settings.get', {});
-    expect(settings).toEqual({ ...CENTRE, lockTimeoutMinutes: 5, ...CASELOAD_DEFAULTS });
+    expect(settings).toEqual({ ...CENTRE, lockTimeoutMinutes: 5, ...CASELOAD_DEFAULTS, ...REPORT_DEFAULTS });
     const pragmas = reopened.core.vault.sqlite;
     expect(pragmas.pragma('journal_mode', { simple: true })).toBe('wal');
     expect(pragmas.pragma('synchronous', { simple: true })).toBe(2);

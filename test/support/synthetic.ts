@@ -150,6 +150,7 @@ export async function seedVault(options: SeedOptions): Promise<SeedSummary> {
   const caseText = { adult: currentConsentText('case_record', 'adult'), child: currentConsentText('case_record', 'child') };
   const shareText = currentConsentText('share_partner', 'adult');
   const contactText = currentConsentText('contact', 'adult');
+  const reportsText = currentConsentText('reports', 'adult');
   const year = now.getFullYear();
   const batch = 2000;
 
@@ -199,6 +200,8 @@ export async function seedVault(options: SeedOptions): Promise<SeedSummary> {
         const text = child ? caseText.child : caseText.adult;
         const expires = addToDate(registeredOn, { months: 12 + 12 * Math.floor(daysBetween(registeredOn, today) / 365) });
         insert.consent.run(clientId, 'case_record', null, child ? 'guardian' : 'client', text, CONSENT_TEXTS[text].vi, registeredOn, expires, worker, at);
+        // Most agree to anonymous numbers in reports.
+        if (random.chance(0.85)) insert.consent.run(clientId, 'reports', null, child ? 'guardian' : 'client', reportsText, CONSENT_TEXTS[reportsText].vi, registeredOn, expires, worker, at);
         if (random.chance(0.5)) {
           const legalName = `${random.pick(FAMILY)} Thị Mẫu ${String(n + 1).padStart(6, '0')}`;
           // A phone only with consent to be contacted, as the app requires.

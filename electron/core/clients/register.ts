@@ -61,7 +61,7 @@ export function isEmptyIdentity(identity: IdentityInput): boolean {
 
 export async function registerClient(
   db: Db,
-  input: RegisterClientInput & { turned18: boolean | null; distinctFromExisting: boolean; identity: IdentityInput | null; contactConsent: RegisterClientInput['consent'] | null },
+  input: RegisterClientInput & { turned18: boolean | null; distinctFromExisting: boolean; identity: IdentityInput | null; contactConsent: RegisterClientInput['consent'] | null; reportsConsent: RegisterClientInput['consent'] | null },
   by: { userId: number; at: string; today: string },
 ): Promise<{ clientId: number; code: string; childPath: boolean }> {
   const child = childPath(input.birthYear, input.turned18, by.today);
@@ -89,6 +89,7 @@ export async function registerClient(
 
   const consent = { clientId, partnerId: null, scope: [], childPath: child, recordedBy: by.userId, at: by.at, today: by.today };
   await recordConsent(db, { ...consent, purpose: 'case_record', input: input.consent });
+  if (input.reportsConsent) await recordConsent(db, { ...consent, purpose: 'reports', input: input.reportsConsent });
   if (input.identity && !isEmptyIdentity(input.identity)) {
     if (input.identity.phone && !input.contactConsent) throw new AppError('CONSENT_REQUIRED');
     if (input.identity.phone && input.contactConsent) await recordConsent(db, { ...consent, purpose: 'contact', input: input.contactConsent });

@@ -23,6 +23,7 @@ export interface Database {
   assignment: AssignmentTable;
   case_review: CaseReviewTable;
   saved_filter: SavedFilterTable;
+  export_log: ExportLogTable;
 }
 
 export interface SettingTable {
@@ -272,4 +273,21 @@ export interface SavedFilterTable {
   name: string;
   filters: string;
   created_at: string;
+}
+
+/* Reports (migration 0005). */
+
+export interface ExportLogTable {
+  id: Generated<number>;
+  at: string;
+  user_id: number;
+  period_from: string;
+  period_to: string;
+  period_label: string;
+  format: string;
+  k: number;
+  sha256: string;
+  file_name: string;
+  bytes: number;
+  indicators: string;
 }

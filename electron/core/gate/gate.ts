@@ -17,11 +17,12 @@ export class Gate {
     private readonly handlers: HandlerMap,
   ) {}
 
-  invoke(channel: unknown, input: unknown): Promise<Result<unknown>> {
-    return this.core.queue.run(() => this.#invoke(channel, input));
+  /** `extras` come from the shell, never from the window: the path picked in a save dialog. */
+  invoke(channel: unknown, input: unknown, extras: InvokeExtras = {}): Promise<Result<unknown>> {
+    return this.core.queue.run(() => this.#invoke(channel, input, extras));
   }
 
-  async #invoke(name: unknown, rawInput: unknown): Promise<Result<unknown>> {
+  async #invoke(name: unknown, rawInput: unknown, extras: InvokeExtras): Promise<Result<unknown>> {
     if (!isChannelName(name)) return failure({ code: 'UNKNOWN_CHANNEL' });
     const def: ChannelDef = contract[name];
 
@@ -41,9 +42,11 @@ export class Gate {
     const atCommit: Task[] = [];
     const onCommitted: Task[] = [];
     const whenDone: Task[] = [];
+    const savePath = def.needsSavePath && typeof extras.savePath === 'string' ? extras.savePath : null;
     const context = (db: HandlerContext['db'] | null): HandlerContext => ({
       core,
       session,
+      savePath,
       get db() {
         return db ?? core.vault.db;
       },
@@ -115,6 +118,10 @@ export class Gate {
     this.core.log(`[gate] ${channel} failed unexpectedly: ${describe(error)}`);
     return new AppError('INTERNAL');
   }
+}
+
+export interface InvokeExtras {
+  savePath?: string | null;
 }
 
 function refusalFor(def: ChannelDef, session: Core['session']): ErrorCode | null {

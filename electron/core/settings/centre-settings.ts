@@ -1,4 +1,4 @@
-import { CASELOAD_DEFAULTS, type CentreSettings } from '../../contract/settings.ts';
+import { CASELOAD_DEFAULTS, REPORT_DEFAULTS, type CentreSettings } from '../../contract/settings.ts';
 import { LOCK_TIMEOUT_MINUTES } from '../../contract/schemas.ts';
 import type { Db } from '../users/accounts.ts';
 
@@ -10,9 +10,19 @@ const KEYS = {
   noContactWarnDays: 'caseload.noContactWarnDays',
   noContactUrgentDays: 'caseload.noContactUrgentDays',
   reviewIntervalMonths: 'caseload.reviewIntervalMonths',
+  reportK: 'reports.k',
+  reportParentAgency: 'reports.parentAgency',
+  reportRecipient: 'reports.recipient',
+  reportDocumentNumber: 'reports.documentNumber',
+  reportPlace: 'reports.place',
+  reportSignerTitle: 'reports.signerTitle',
+  reportSignerName: 'reports.signerName',
+  dhis2OrgUnit: 'dhis2.orgUnit',
+  dhis2DataSet: 'dhis2.dataSet',
+  dhis2Mapping: 'dhis2.mapping',
 } as const satisfies Record<keyof CentreSettings, string>;
 
-const DEFAULTS: CentreSettings = { centreName: '', centreCode: '', lockTimeoutMinutes: LOCK_TIMEOUT_MINUTES.default, ...CASELOAD_DEFAULTS };
+const DEFAULTS: CentreSettings = { centreName: '', centreCode: '', lockTimeoutMinutes: LOCK_TIMEOUT_MINUTES.default, ...CASELOAD_DEFAULTS, ...REPORT_DEFAULTS };
 
 export async function readSettings(db: Db): Promise<CentreSettings> {
   const rows = await db.selectFrom('setting').select(['key', 'value']).execute();

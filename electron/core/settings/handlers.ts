@@ -4,13 +4,16 @@ import type { HandlerContext, HandlerMap } from '../gate/types.ts';
 import { confirmsGroup, generateRecoveryCode, pickConfirmGroup, RECOVERY_GROUP_COUNT } from '../vault/recovery-code.ts';
 import { readSettings, writeSettings } from './centre-settings.ts';
 
-type SettingsChannels = 'settings.get' | 'settings.update' | 'settings.updateCaseload' | 'recovery.begin' | 'recovery.complete';
+type SettingsChannels = 'settings.get' | 'settings.update' | 'settings.updateCaseload' | 'settings.updateReports' | 'recovery.begin' | 'recovery.complete';
 
-/** Write what changed, and name those settings (with their new values) in the audit entry. */
-async function updateSettings(ctx: HandlerContext, patch: Partial<CentreSettings>): Promise<CentreSettings> {
+type Describe = (changed: (keyof CentreSettings)[], settings: CentreSettings) => Record<string, unknown>;
+const withValues: Describe = (changed, settings) => Object.fromEntries(changed.map((name) => [name, settings[name]]));
+
+/** Write what changed, and say in the audit entry what did (by default: those settings with their new values). */
+async function updateSettings(ctx: HandlerContext, patch: Partial<CentreSettings>, describe: Describe = withValues): Promise<CentreSettings> {
   const changed = await writeSettings(ctx.db, patch, { userId: ctx.requireSession().id, at: ctx.core.nowIso() });
   const settings = await readSettings(ctx.db);
-  ctx.note({ detail: Object.fromEntries(changed.map((name) => [name, settings[name]])) });
+  ctx.note({ detail: describe(changed, settings) });
   return settings;
 }
 
@@ -26,6 +29,9 @@ export const settingsHandlers: Pick<HandlerMap, SettingsChannels> = {
   },
 
   'settings.updateCaseload': async (input, ctx) => updateSettings(ctx, input),
+
+  // Names, headings and code lists are long: the entry says which changed and the new k, not the texts.
+  'settings.updateReports': async (input, ctx) => updateSettings(ctx, input, (changed, settings) => ({ changed, ...(changed.includes('reportK') ? { reportK: settings.reportK } : {}) })),
 
   /** Shown once; the old code keeps working until the new one is confirmed. */
   'recovery.begin': async (_input, { core }) => {

@@ -274,6 +274,8 @@ export const vi = {
     'savedFilters_delete': 'Xoá danh sách lọc',
     'todo_list': 'Xem việc cần làm',
     'dashboard_get': 'Xem tổng quan',
+    'settings_updateReports': 'Đổi cài đặt báo cáo',
+    'reports_save': 'Xuất báo cáo',
   },
   clients: {
     title: 'Thân chủ',
@@ -349,6 +351,7 @@ export const vi = {
     idNumber: 'Số CCCD/giấy tờ',
     address: 'Địa chỉ',
     contactAgreed: 'Thân chủ đồng ý được liên lạc qua số này (theo văn bản trên)',
+    reportsAgreed: 'Thân chủ (hoặc người giám hộ) đồng ý cho dùng số liệu ẩn danh trong báo cáo (theo văn bản trên; không bắt buộc)',
     closedMine: 'Phần này được ẩn cho đến khi bạn mở.',
     closedOther: 'Đây không phải thân chủ bạn phụ trách. Nêu lý do để xem; lý do được ghi lại và quản lý sẽ thấy.',
     reason: 'Lý do cần xem',
@@ -575,6 +578,10 @@ export const vi = {
     NOT_A_WORKER: 'Người nhận phải là nhân viên CTXH đang làm việc.',
     SAVED_FILTER_NOT_FOUND: 'Không tìm thấy danh sách đã lưu này.',
     SAVED_FILTER_NAME_TAKEN: 'Bạn đã có một danh sách mang tên này. Hãy chọn tên khác.',
+    REPORT_NOT_FOUND: 'Báo cáo này không còn (đã huỷ, đã khoá máy hoặc đã lập báo cáo khác). Hãy lập lại.',
+    REPORT_AUDIT_FAILED: 'Kiểm tra bảo vệ số liệu không đạt: báo cáo có thể làm lộ người được hỗ trợ nên không được xuất. Không có tệp nào được ghi.',
+    DHIS2_PERIOD_UNSUPPORTED: 'DHIS2 chỉ nhận kỳ tháng, quý, 6 tháng hoặc năm. Hãy chọn một kỳ như vậy.',
+    DHIS2_MAPPING_INVALID: 'Chưa khai báo mã đơn vị (org unit) DHIS2 hoặc bảng mã DHIS2 chưa hợp lệ. Xem Cài đặt → Báo cáo.',
     INTERNAL: 'Đã xảy ra lỗi ngoài dự kiến. Dữ liệu không bị thay đổi. Vui lòng thử lại.',
     OFFLINE: 'Không liên lạc được với phần xử lý của ứng dụng. Hãy khởi động lại ứng dụng.',
   },
@@ -605,6 +612,8 @@ export const vi = {
     urgentAfterWarn: 'Mức khẩn phải nhiều ngày hơn mức nhắc.',
     noContactRange: 'Nhập số ngày từ 14 đến 730.',
     reviewIntervalRange: 'Nhập số tháng từ 1 đến 24.',
+    kTooSmall: 'Ngưỡng che số liệu phải từ 5 trở lên.',
+    codeFormat: 'Mã DHIS2 chỉ gồm chữ không dấu, số, dấu chấm, gạch ngang, gạch dưới; bảng mã phải đúng dạng JSON như hướng dẫn.',
   },
 } as const;
 

@@ -66,6 +66,7 @@ export function RegisterClient() {
   );
   const [existing, setExisting] = useState<number | null>(null);
   const [contactAgreed, setContactAgreed] = useState(false);
+  const [reportsAgreed, setReportsAgreed] = useState(false);
 
   // The text, and who may give consent, follow the path (adult or child).
   useEffect(() => {
@@ -98,9 +99,11 @@ export function RegisterClient() {
             phone && contactAgreed
               ? { ...input.consent, textVersion: currentConsentText('contact', audience), expiresOn: input.consent.expiresOn }
               : null;
+          // The same act of consent, read from its own text.
+          const reportsConsent: ConsentInput | null = reportsAgreed ? { ...input.consent, textVersion: currentConsentText('reports', audience) } : null;
           return submit(
             async () => {
-              const result = await call('clients.register', { ...input, contactConsent });
+              const result = await call('clients.register', { ...input, contactConsent, reportsConsent });
               if (!result.ok && result.error.code === 'CLIENT_CODE_EXISTS' && result.error.clientId) setExisting(result.error.clientId);
               return result;
             },
@@ -160,6 +163,12 @@ export function RegisterClient() {
           </SelectField>
           <ConsentTextBox version={version} language={language} />
           <ConsentFields prefix="consent" control={form.control} register={form.register} errors={errors.consent as never} child={child} method={values.consent?.method} />
+          <div className="consent-inline">
+            <ConsentTextBox version={currentConsentText('reports', audience)} language={language} />
+            <label className="check">
+              <input type="checkbox" checked={reportsAgreed} onChange={(event) => setReportsAgreed(event.target.checked)} /> {t('identity.reportsAgreed')}
+            </label>
+          </div>
         </fieldset>
 
         <fieldset className="panel">

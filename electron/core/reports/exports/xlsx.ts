@@ -1,0 +1,37 @@
+import ExcelJS from 'exceljs';
+import { cellText, facts, legend, type ExportContext, type ExportFile } from './common.ts';
+
+/** One sheet with the report's facts, then one sheet per indicator table. Suppressed cells hold the mark, never a number. */
+export async function toXlsx({ report }: ExportContext): Promise<ExportFile> {
+  const book = new ExcelJS.Workbook();
+  book.creator = report.centre.code || 'dong-hanh';
+  book.created = new Date(report.generatedAt);
+  const info = book.addWorksheet('Thong tin');
+  info.columns = [{ width: 28 }, { width: 90 }];
+  info.addRow(['BÁO CÁO SỐ LIỆU TỔNG HỢP']).font = { bold: true, size: 13 };
+  for (const [label, value] of facts(report)) info.addRow([label, value]);
+  info.addRow([]);
+  info.addRow(['Chú thích', legend(report.k)]);
+  for (const table of report.tables) {
+    const sheet = book.addWorksheet(table.indicatorId);
+    sheet.columns = [{ width: 34 }, ...table.columns.map(() => ({ width: 14 }))];
+    sheet.addRow([table.label.vi]).font = { bold: true, size: 12 };
+    sheet.addRow([table.definition.vi]).alignment = { wrapText: false };
+    sheet.addRow([`Chỉ số: ${table.indicatorId}, phiên bản ${table.version}`]);
+    sheet.addRow([]);
+    sheet.addRow(['', ...table.columns.map((column) => column.label.vi)]).font = { bold: true };
+    for (const [r, row] of table.rows.entries()) {
+      const added = sheet.addRow([row.label.vi, ...table.columns.map((_, c) => {
+        const value = table.cells[r]?.[c] ?? null;
+        return value === null ? cellText(value) : value;
+      })]);
+      if (row.total) added.font = { bold: true };
+      added.eachCell((cell, index) => {
+        if (index > 1) cell.alignment = { horizontal: 'right' };
+      });
+    }
+    sheet.addRow([]);
+    sheet.addRow([legend(report.k)]).font = { italic: true };
+  }
+  return { bytes: Buffer.from(await book.xlsx.writeBuffer()), extension: 'xlsx' };
+}

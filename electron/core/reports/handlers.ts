@@ -1,0 +1,147 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { renameSync, rmSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { contract, isChannelName } from '../../contract/index.ts';
+import type { ReportFormat, ReportPeriod } from '../../contract/reports.ts';
+import { AppError } from '../app-error.ts';
+import type { Core } from '../core.ts';
+import type { HandlerContext, HandlerMap } from '../gate/types.ts';
+import { readSettings } from '../settings/centre-settings.ts';
+import { buildExport, EXTENSIONS } from './exports/index.ts';
+import { ReportJob } from './jobs.ts';
+
+type ReportChannels = 'reports.start' | 'reports.next' | 'reports.cancel' | 'reports.save' | 'reports.log';
+
+function currentJob(ctx: HandlerContext, jobId: string): ReportJob {
+  const job = ctx.core.reportJob;
+  if (!job || job.id !== jobId) throw new AppError('REPORT_NOT_FOUND');
+  return job;
+}
+
+function periodSlug(period: ReportPeriod): string {
+  switch (period.kind) {
+    case 'quarter':
+      return `${period.year}-Q${period.quarter}`;
+    case 'half':
+      return `${period.year}-S${period.half}`;
+    case 'year':
+      return `${period.year}`;
+    case 'months':
+      return period.from === period.to ? period.from : `${period.from}_${period.to}`;
+  }
+}
+
+/** A neutral file name: what it is and when, never who. */
+export function exportFileName(job: ReportJob, format: ReportFormat): string {
+  const centre = job.centre.code.toLowerCase().replace(/[^a-z0-9-]/g, '-') || 'trung-tam';
+  return `bao-cao-${centre}-${periodSlug(job.spec)}${format === 'dhis2_json' ? '-dhis2' : format === 'adx' ? '-adx' : ''}.${EXTENSIONS[format]}`;
+}
+
+/**
+ * What the shell's save dialog should offer for a call that writes a file, or null when the call
+ * writes none (or names no finished report: the call itself then says why).
+ */
+export function savePrompt(core: Core, channel: unknown, input: unknown): { fileName: string; extension: string } | null {
+  if (!isChannelName(channel) || !('needsSavePath' in contract[channel]) || !input || typeof input !== 'object') return null;
+  const { jobId, format } = input as { jobId?: unknown; format?: unknown };
+  const job = core.reportJob;
+  if (!job?.report || job.id !== jobId || typeof format !== 'string' || !(format in EXTENSIONS)) return null;
+  return { fileName: exportFileName(job, format as ReportFormat), extension: EXTENSIONS[format as ReportFormat] };
+}
+
+/** Write beside the target and rename over it, so a failure never leaves half a file. */
+function writeWhole(path: string, bytes: Buffer): void {
+  const part = join(dirname(path), `.${basename(path)}.${randomBytes(4).toString('hex')}.part`);
+  try {
+    writeFileSync(part, bytes, { flag: 'wx' });
+    renameSync(part, path);
+  } catch {
+    rmSync(part, { force: true });
+    throw new AppError('STORAGE_FAILED');
+  }
+}
+
+export const reportsHandlers: Pick<HandlerMap, ReportChannels> = {
+  'reports.start': async (input, ctx) => {
+    const settings = await readSettings(ctx.db);
+    const job = new ReportJob(input.period, input.k ?? settings.reportK, { name: settings.centreName, code: settings.centreCode }, ctx.core.nowIso());
+    ctx.core.reportJob = job;
+    return { jobId: job.id, total: job.total };
+  },
+
+  'reports.next': async (input, ctx) => {
+    const job = currentJob(ctx, input.jobId);
+    await job.step(ctx.db);
+    return { done: job.done, total: job.total, report: job.report };
+  },
+
+  'reports.cancel': async (input, ctx) => {
+    if (ctx.core.reportJob?.id === input.jobId) ctx.core.reportJob = null;
+    return {};
+  },
+
+  'reports.save': async (input, ctx) => {
+    const job = currentJob(ctx, input.jobId);
+    const report = job.finished();
+    const detail = { format: input.format, k: report.k, from: report.period.from, to: report.period.to };
+    ctx.note({ targetType: 'report', detail });
+    // The audit runs again before anything leaves: a report that fails it is refused.
+    await job.verify();
+    const fileName = exportFileName(job, input.format);
+    if (!ctx.savePath) {
+      ctx.note({ detail: { ...detail, cancelled: true } });
+      return { saved: false, fileName, sha256: null, bytes: 0 };
+    }
+    const file = await buildExport(input.format, { report, settings: await readSettings(ctx.db) });
+    const sha256 = createHash('sha256').update(file.bytes).digest('hex');
+    const savePath = ctx.savePath;
+    await ctx.db
+      .insertInto('export_log')
+      .values({
+        at: ctx.core.nowIso(),
+        user_id: ctx.requireSession().id,
+        period_from: report.period.from,
+        period_to: report.period.to,
+        period_label: report.period.label.vi,
+        format: input.format,
+        k: report.k,
+        sha256,
+        file_name: basename(savePath),
+        bytes: file.bytes.length,
+        indicators: JSON.stringify(Object.fromEntries(report.tables.map((table) => [table.indicatorId, table.version]))),
+      })
+      .execute();
+    ctx.note({ detail: { ...detail, sha256, bytes: file.bytes.length } });
+    // Written as the call's last step: if it fails, the log entry goes with it.
+    ctx.atCommit(() => writeWhole(savePath, file.bytes));
+    return { saved: true, fileName: basename(savePath), sha256, bytes: file.bytes.length };
+  },
+
+  'reports.log': async (input, { db }) => {
+    const { total } = await db.selectFrom('export_log').select((eb) => eb.fn.countAll<number>().as('total')).executeTakeFirstOrThrow();
+    const rows = await db
+      .selectFrom('export_log')
+      .leftJoin('user', 'user.id', 'export_log.user_id')
+      .selectAll('export_log')
+      .select('user.display_name')
+      .orderBy('export_log.id', 'desc')
+      .limit(input.limit)
+      .offset(input.offset)
+      .execute();
+    return {
+      total: Number(total),
+      rows: rows.map((row) => ({
+        id: row.id,
+        at: row.at,
+        userName: row.display_name,
+        from: row.period_from,
+        to: row.period_to,
+        periodLabel: row.period_label,
+        format: row.format as ReportFormat,
+        k: row.k,
+        sha256: row.sha256,
+        fileName: row.file_name,
+      })),
+    };
+  },
+};

@@ -1,0 +1,122 @@
+import { randomBytes } from 'node:crypto';
+import { INDICATORS } from '../../contract/indicators.ts';
+import { describePeriod, type Report, type ReportPeriod, type ReportTable } from '../../contract/reports.ts';
+import { AppError } from '../app-error.ts';
+import type { Db } from '../users/accounts.ts';
+import { COUNTS, startCounting, type Counting } from './counts.ts';
+import { feasibleRanges } from './lp-audit.ts';
+import { suppress, type Mark } from './suppression.ts';
+import type { RawTable } from './tables.ts';
+
+/*
+ * Building a report, one step per call, so that the screen shows progress and the manager can
+ * cancel: the first step gathers who may be counted, then one step per indicator, then
+ * suppression with its LP audit. One job at a time; it lives in memory (counts only, no
+ * person) and is dropped at lock or logout.
+ */
+
+export class ReportJob {
+  readonly id = randomBytes(16).toString('hex');
+  readonly period: ReturnType<typeof describePeriod>;
+  readonly tables: RawTable[] = [];
+  counting: Counting | null = null;
+  report: Report | null = null;
+  marks: Mark[][][] = [];
+
+  constructor(
+    readonly spec: ReportPeriod,
+    readonly k: number,
+    readonly centre: { name: string; code: string },
+    readonly generatedAt: string,
+  ) {
+    this.period = describePeriod(spec);
+  }
+
+  /** Gathering, each indicator, then suppression. */
+  get total(): number {
+    return INDICATORS.length + 2;
+  }
+
+  get done(): number {
+    return this.report ? this.total : (this.counting ? 1 : 0) + this.tables.length;
+  }
+
+  /** Do the next step. */
+  async step(db: Db): Promise<void> {
+    if (this.report) return;
+    if (!this.counting) {
+      this.counting = await startCounting(db, this.period);
+      return;
+    }
+    const next = INDICATORS[this.tables.length];
+    if (next) {
+      this.tables.push(await COUNTS[next.id]({ ...this.counting, db }));
+      return;
+    }
+    this.report = await this.#publish();
+  }
+
+  async #publish(): Promise<Report> {
+    let suppressedCells = 0;
+    let narrowest: number | null = null;
+    let solves = 0;
+    const tables: ReportTable[] = [];
+    for (const table of this.tables) {
+      const result = await suppress(table, this.k);
+      this.marks.push(result.marks);
+      solves += result.solves;
+      for (const range of result.ranges) {
+        suppressedCells++;
+        if (Number.isFinite(range.max)) narrowest = Math.min(narrowest ?? Infinity, range.max - range.min);
+      }
+      tables.push(publish(table, result.marks));
+    }
+    return {
+      period: { from: this.period.from, to: this.period.to, label: this.period.label, dhis2: this.period.dhis2, adx: this.period.adx },
+      k: this.k,
+      generatedAt: this.generatedAt,
+      centre: this.centre,
+      tables,
+      audit: { suppressedCells, narrowestRange: narrowest, solves },
+      clientsWithoutConsent: this.counting?.withoutConsent ?? 0,
+    };
+  }
+
+  /** The finished report, or refused. */
+  finished(): Report {
+    if (!this.report) throw new AppError('REPORT_NOT_FOUND');
+    return this.report;
+  }
+
+  /**
+   * Before anything is written: check the published tables again, independently of how they
+   * were made: no count from 1 to k−1 is shown, and the LP gives every suppressed cell a
+   * range at least k wide.
+   */
+  async verify(): Promise<void> {
+    const report = this.finished();
+    for (const [index, table] of this.tables.entries()) {
+      const published = report.tables[index];
+      if (!published) throw new AppError('REPORT_AUDIT_FAILED');
+      const shown = published.cells.flat().filter((value): value is number => value !== null);
+      if (shown.some((value) => value > 0 && value < this.k)) throw new AppError('REPORT_AUDIT_FAILED');
+      const ranges = await feasibleRanges(table, (cell) => published.cells[cell.row]?.[cell.column] === null);
+      if (ranges.some((range) => range.max - range.min < this.k)) throw new AppError('REPORT_AUDIT_FAILED');
+    }
+  }
+}
+
+/** The table as it leaves the centre: suppressed cells carry no number. */
+export function publish(table: RawTable, marks: Mark[][]): ReportTable {
+  return {
+    indicatorId: table.indicator.id,
+    version: table.indicator.version,
+    unit: table.indicator.unit,
+    label: table.indicator.label,
+    definition: table.indicator.definition,
+    rows: table.rows,
+    columns: table.columns,
+    cells: table.values.map((row, r) => row.map((value, c) => (marks[r]?.[c] === 'none' ? value : null))),
+    marks,
+  };
+}

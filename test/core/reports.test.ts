@@ -1,0 +1,308 @@
+import { createHash } from 'node:crypto';
+import { cpSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import ExcelJS from 'exceljs';
+import { XMLParser } from 'fast-xml-parser';
+import JSZip from 'jszip';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { SUPPRESSED_MARK, type CentreSettings, type Report, type ReportFormat, type ReportSettings, type ReportTable } from '../../electron/contract/index.ts';
+import { ADMIN, copyOfTemplate, loginAs, MANAGER, openApp, tempDir, WORKER, type TestApp } from '../support/vault-fixture.ts';
+import { buildReportDataset, PLANTED, Q3_2026, runReport } from '../support/report-data.ts';
+import { contentSnapshot } from '../support/db-snapshot.ts';
+
+/*
+ * Reports through the real gate on a hand-counted dataset (support/report-data.ts), k = 5:
+ * the tables and their suppression, every export format read back, the log, and refusals.
+ */
+
+let dir: string;
+let codes: string[];
+beforeAll(async () => {
+  // One dataset for the file: built once, copied for each test.
+  const app = await copyOfTemplate();
+  ({ codes } = await buildReportDataset(app));
+  await app.core.shutdown();
+  dir = app.dir;
+});
+
+async function asManager(): Promise<TestApp> {
+  const copy = tempDir();
+  cpSync(dir, copy, { recursive: true });
+  const app = openApp(copy);
+  await loginAs(app, MANAGER);
+  return app;
+}
+
+const table = (report: Report, id: string): ReportTable => {
+  const found = report.tables.find((each) => each.indicatorId === id);
+  if (!found) throw new Error(id);
+  return found;
+};
+/** A table's published cells, with the mark standing for suppressed ones. */
+const shown = (t: ReportTable) => t.cells.map((row) => row.map((value) => (value === null ? SUPPRESSED_MARK : value)));
+
+describe('the report of a hand-counted quarter (k = 5)', () => {
+  it('counts distinct consenting persons, suppresses small cells and their complements, and passes the LP audit', async () => {
+    const app = await asManager();
+    const { report, steps } = await runReport(app, { period: Q3_2026, k: 5 });
+    expect(steps).toBe(13);
+    expect(report.period).toMatchObject({ from: '2026-07-01', to: '2026-09-30', dhis2: '2026Q3', adx: '2026-07-01/P3M', label: { vi: 'Quý III năm 2026' } });
+    expect(report.clientsWithoutConsent).toBe(1);
+    // Rows: female, male, trans women, trans men, other, total; columns: under 18, 18–24, 25–34, 35–49, 50+, total.
+    // Women 35–49 (2) is small; the 35–49 total (2) too. Row "women" would then give 35–49
+    // away (16 − 6 − 8), so 18–24 (6) goes with it; the total row likewise loses its 18–24 (6).
+    expect(shown(table(report, 'persons_reached'))).toEqual([
+      [0, 'x', 8, 'x', 0, 16],
+      [0, 0, 5, 0, 0, 5],
+      [0, 0, 0, 0, 0, 0],
+      [0, 0, 0, 0, 0, 0],
+      [0, 0, 0, 0, 0, 0],
+      [0, 'x', 13, 'x', 0, 21],
+    ]);
+    expect(table(report, 'persons_reached').marks[0]).toEqual(['none', 'complementary', 'none', 'primary', 'none', 'none']);
+    expect(shown(table(report, 'persons_registered'))).toEqual(shown(table(report, 'persons_reached')));
+    // Three anonymous contacts, all women 25–34: every cell that holds them is hidden, and nothing bounds them.
+    expect(shown(table(report, 'anonymous_contacts'))).toEqual([
+      [0, 0, 'x', 0, 0, 'x'],
+      [0, 0, 0, 0, 0, 0],
+      [0, 0, 0, 0, 0, 0],
+      [0, 0, 0, 0, 0, 0],
+      [0, 0, 0, 0, 0, 0],
+      [0, 0, 'x', 0, 0, 'x'],
+    ]);
+    // Services: 21 psychological (consenting clients only) and 3 harm-reduction (anonymous): the 3 and, as its complement, the 21.
+    const services = table(report, 'services_by_type');
+    const row = (key: string) => services.rows.findIndex((each) => each.key === key);
+    expect(services.cells[row('psychological_counselling')]).toEqual([null]);
+    expect(services.cells[row('harm_reduction_supplies')]).toEqual([null]);
+    expect(services.cells[row('total')]).toEqual([24]);
+    expect(services.rows.some((each) => each.key === 'child_protection')).toBe(false);
+    const groups = table(report, 'persons_by_service_group');
+    expect(groups.cells[groups.rows.findIndex((each) => each.key === 'psychological')]).toEqual([21]);
+    expect(table(report, 'referrals_by_type').cells.flat().every((value) => value === 0)).toBe(true);
+    // Audit: nothing from 1 to 4 is shown; every suppressed range is at least 5 wide.
+    for (const each of report.tables) for (const value of each.cells.flat()) expect(value === null || value === 0 || value >= 5).toBe(true);
+    expect(report.audit.suppressedCells).toBe(4 + 4 + 4 + 2);
+    expect(report.audit.narrowestRange).toBeGreaterThanOrEqual(5);
+    // Counts only: no code, alias or name of anyone.
+    const text = JSON.stringify(report);
+    for (const word of [PLANTED.alias, PLANTED.legalName, PLANTED.note, ...codes]) expect(text).not.toContain(word);
+  });
+
+  it('takes k from the managers\' setting, never below 5', async () => {
+    const app = await asManager();
+    expect(await app.call('reports.start', { period: Q3_2026, k: 4 })).toMatchObject({ ok: false, error: { code: 'VALIDATION', issues: [{ path: 'k', message: 'kTooSmall' }] } });
+    const settings = await app.ok('settings.get', {});
+    expect(await app.call('settings.updateReports', { ...reportSettings(settings), reportK: 3 })).toMatchObject({ ok: false, error: { code: 'VALIDATION' } });
+    await app.ok('settings.updateReports', { ...reportSettings(settings), reportK: 22 });
+    const { report } = await runReport(app, { period: Q3_2026 });
+    expect(report.k).toBe(22);
+    // With k = 22 every non-zero count of persons reached is small.
+    expect(table(report, 'persons_reached').cells.flat().every((value) => value === 0 || value === null)).toBe(true);
+  });
+});
+
+const REPORT_KEYS = ['reportK', 'reportParentAgency', 'reportRecipient', 'reportDocumentNumber', 'reportPlace', 'reportSignerTitle', 'reportSignerName', 'dhis2OrgUnit', 'dhis2DataSet', 'dhis2Mapping'] as const;
+function reportSettings(settings: CentreSettings): ReportSettings {
+  return Object.fromEntries(REPORT_KEYS.map((key) => [key, settings[key]])) as ReportSettings;
+}
+
+async function save(app: TestApp, jobId: string, format: ReportFormat, folder: string | null) {
+  const result = await app.gate.invoke('reports.save', { jobId, format }, { savePath: folder ? join(folder, `export.${format}`) : null });
+  if (!result.ok) throw new Error(`reports.save failed: ${JSON.stringify(result.error)}`);
+  return result.value as { saved: boolean; fileName: string; sha256: string | null; bytes: number };
+}
+
+/** Every text part of a file: zip members (XLSX, DOCX) unpacked, anything else as it is. */
+async function textsOf(bytes: Buffer): Promise<string> {
+  if (bytes.subarray(0, 2).toString('latin1') !== 'PK') return bytes.toString('utf8');
+  const zip = await JSZip.loadAsync(bytes);
+  const parts = await Promise.all(Object.values(zip.files).map((file) => file.async('string')));
+  return parts.join('\n');
+}
+
+describe('exports, read back', () => {
+  let app: TestApp;
+  let report: Report;
+  let jobId: string;
+  let folder: string;
+  beforeAll(async () => {
+    app = await asManager();
+    const settings = await app.ok('settings.get', {});
+    await app.ok('settings.updateReports', {
+      ...reportSettings(settings),
+      reportSignerName: 'Nguyễn Văn Ký Thử',
+      dhis2OrgUnit: 'OU_TEST_01',
+      dhis2DataSet: 'DS_TEST',
+      dhis2Mapping: JSON.stringify({ 'persons_reached.female.25_34': { dataElement: 'DE_REACHED', categoryOptionCombo: 'COC_F_25_34' }, 'persons_reached.male.total': null }),
+    });
+    ({ report, jobId } = await runReport(app, { period: Q3_2026, k: 5 }));
+    folder = tempDir('dh-export-');
+  });
+
+  const suppressedLabels = () => {
+    const reached = table(report, 'persons_reached');
+    return { reached, hidden: reached.cells.flatMap((row, r) => row.map((value, c) => ({ value, r, c }))).filter((cell) => cell.value === null) };
+  };
+
+  async function exported(format: ReportFormat) {
+    const result = await save(app, jobId, format, folder);
+    const bytes = readFileSync(join(folder, `export.${format}`));
+    expect(result).toMatchObject({ saved: true, fileName: `export.${format}`, bytes: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex') });
+    const text = await textsOf(bytes);
+    for (const word of [PLANTED.alias, PLANTED.legalName, PLANTED.note, PLANTED.outcome, 'Thử Nghiệm', ...codes]) expect(text, `${format} holds ${word}`).not.toContain(word);
+    return { bytes, text };
+  }
+
+  it('XLSX: an information sheet and one sheet per table, values as previewed, the mark in suppressed cells', async () => {
+    const { bytes } = await exported('xlsx');
+    const book = new ExcelJS.Workbook();
+    await book.xlsx.load(bytes as never);
+    expect(book.worksheets.map((sheet) => sheet.name)).toEqual(['Thong tin', ...report.tables.map((each) => each.indicatorId)]);
+    const info = book.getWorksheet('Thong tin');
+    const facts = Object.fromEntries((info?.getSheetValues() ?? []).filter(Boolean).map((row) => [(row as unknown[])[1], (row as unknown[])[2]]));
+    expect(facts['Ngưỡng che số liệu (k)']).toBe('5');
+    expect(String(facts['Phiên bản chỉ số'])).toContain('persons_reached v1');
+    for (const each of report.tables) {
+      const sheet = book.getWorksheet(each.indicatorId);
+      const rows = (sheet?.getSheetValues() ?? []).slice(6, 6 + each.rows.length) as unknown[][];
+      expect(rows.map((row) => row.slice(2, 2 + each.columns.length)), each.indicatorId).toEqual(shown(each));
+    }
+  });
+
+  it('CSV: UTF-8 with a byte-order mark, a row per cell, suppressed cells carry no number', async () => {
+    const { bytes, text } = await exported('csv');
+    expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    const lines = text.replace(/^\uFEFF/, '').trim().split('\r\n').map((line) => line.split(','));
+    const header = lines[0] ?? [];
+    const at = (name: string) => header.indexOf(name);
+    const { reached, hidden } = suppressedLabels();
+    const reachedRows = lines.filter((line) => line[at('indicator_id')] === 'persons_reached');
+    expect(reachedRows).toHaveLength(36);
+    for (const { r, c } of hidden) {
+      const line = reachedRows.find((each) => each[at('row_key')] === reached.rows[r]?.key && each[at('column_key')] === reached.columns[c]?.key);
+      expect(line?.[at('value')]).toBe(SUPPRESSED_MARK);
+      expect(line?.[at('suppressed')]).toBe('1');
+    }
+    expect(reachedRows.find((each) => each[at('row_key')] === 'female' && each[at('column_key')] === 'total')?.[at('value')]).toBe('16');
+    expect(lines.at(-1)?.[at('indicator_id')]).toBe('_legend');
+  });
+
+  it('DOCX: the national heading, agency, number, place and date, title, recipient, the tables and the signature block', async () => {
+    const { text } = await exported('docx');
+    const words = text.replace(/<[^>]+>/g, '');
+    for (const part of ['CỘNG HOÀ XÃ HỘI CHỦ NGHĨA VIỆT NAM', 'Độc lập - Tự do - Hạnh phúc', 'SỞ Y TẾ THÀNH PHỐ HỒ CHÍ MINH', 'TRUNG TÂM THỬ NGHIỆM', 'Số: …/BC-TTCTXH', 'Thành phố Hồ Chí Minh, ngày 28 tháng 11 năm 2026', 'BÁO CÁO', 'quý iii năm 2026', 'Kính gửi: Sở Y tế Thành phố Hồ Chí Minh.', 'Nơi nhận:', 'GIÁM ĐỐC', 'Nguyễn Văn Ký Thử', report.tables[0]?.label.vi ?? '-']) {
+      expect(words, part).toContain(part);
+    }
+    // The persons-reached table as Word holds it: row label, then its cells.
+    expect(words).toContain(`Nữ0${SUPPRESSED_MARK}8${SUPPRESSED_MARK}016`);
+    expect(words).toContain(`Tổng0${SUPPRESSED_MARK}13${SUPPRESSED_MARK}021`);
+  });
+
+  it('DHIS2 JSON and ADX: published cells only, with the default codes or the mapping, for the org unit and period', async () => {
+    const json = JSON.parse((await exported('dhis2_json')).text) as { dataSet: string; period: string; orgUnit: string; dataValues: { dataElement: string; categoryOptionCombo: string; value: string; period: string }[] };
+    expect(json).toMatchObject({ dataSet: 'DS_TEST', period: '2026Q3', orgUnit: 'OU_TEST_01' });
+    const published = report.tables.flatMap((each) => each.cells.flat()).filter((value) => value !== null).length;
+    // One cell mapped to nothing; every suppressed cell left out.
+    expect(json.dataValues).toHaveLength(published - 1);
+    expect(json.dataValues).toContainEqual({ dataElement: 'DE_REACHED', categoryOptionCombo: 'COC_F_25_34', value: '8', period: '2026Q3', orgUnit: 'OU_TEST_01' });
+    expect(json.dataValues).toContainEqual(expect.objectContaining({ dataElement: 'DH_PERSONS_REACHED', categoryOptionCombo: 'TOTAL', value: '21' }));
+    expect(json.dataValues.some((value) => value.dataElement === 'DH_PERSONS_REACHED' && value.categoryOptionCombo === 'FEMALE_35_49')).toBe(false);
+    expect(json.dataValues.some((value) => value.dataElement === 'DH_PERSONS_REACHED' && value.categoryOptionCombo === 'MALE_TOTAL')).toBe(false);
+
+    const adx = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '' }).parse((await exported('adx')).text) as {
+      adx: { xmlns: string; group: { orgUnit: string; period: string; dataSet: string; dataValue: { dataElement: string; categoryOptionCombo: string; value: string }[] } };
+    };
+    expect(adx.adx.xmlns).toBe('urn:ihe:qrph:adx:2015');
+    expect(adx.adx.group).toMatchObject({ orgUnit: 'OU_TEST_01', period: '2026-07-01/P3M', dataSet: 'DS_TEST' });
+    expect(adx.adx.group.dataValue.map((value) => `${value.dataElement}/${value.categoryOptionCombo}=${value.value}`).sort()).toEqual(
+      json.dataValues.map((value) => `${value.dataElement}/${value.categoryOptionCombo}=${value.value}`).sort(),
+    );
+  });
+
+  it('logs every export: who, when, period, format, k and the SHA-256 of the file', async () => {
+    const log = await app.ok('reports.log', {});
+    expect(log.total).toBe(5);
+    for (const row of log.rows) {
+      expect(row).toMatchObject({ userName: MANAGER.displayName, from: '2026-07-01', to: '2026-09-30', periodLabel: 'Quý III năm 2026', k: 5, fileName: `export.${row.format}` });
+      expect(row.sha256).toBe(createHash('sha256').update(readFileSync(join(folder, `export.${row.format}`))).digest('hex'));
+    }
+    await app.ok('auth.logout', {});
+    await loginAs(app, ADMIN);
+    const audit = await app.ok('audit.list', { action: 'reports.save' });
+    expect(audit.rows).toHaveLength(5);
+    const xlsx = audit.rows.find((row) => row.detail?.format === 'xlsx');
+    expect(xlsx).toMatchObject({ outcome: 'ok', targetType: 'report', detail: { k: 5, from: '2026-07-01', to: '2026-09-30', sha256: log.rows.find((row) => row.format === 'xlsx')?.sha256 } });
+    await app.ok('auth.logout', {});
+    await loginAs(app, MANAGER);
+  });
+});
+
+describe('what a report refuses', () => {
+  it('writes nothing when the save dialog is cancelled, and says so in the trail', async () => {
+    const app = await asManager();
+    const { jobId } = await runReport(app, { period: Q3_2026, k: 5 });
+    const folder = tempDir('dh-export-');
+    expect(await save(app, jobId, 'xlsx', null)).toMatchObject({ saved: false, sha256: null });
+    // A path in the input itself is not accepted: only the shell names one.
+    expect(await app.call('reports.save', { jobId, format: 'xlsx', path: join(folder, 'x.xlsx') } as never)).toMatchObject({ ok: false, error: { code: 'VALIDATION' } });
+    expect(readdirSync(folder)).toEqual([]);
+    expect((await app.ok('reports.log', {})).total).toBe(0);
+  });
+
+  it('refuses a report whose published cells fail the audit, and writes nothing', async () => {
+    const app = await asManager();
+    const { jobId } = await runReport(app, { period: Q3_2026, k: 5 });
+    // As if suppression had let a small cell through: women 35–49 (2) published.
+    const published = app.core.reportJob?.report?.tables[0];
+    if (!published?.cells[0]) throw new Error('no report');
+    published.cells[0][3] = 2;
+    const folder = tempDir('dh-export-');
+    const before = contentSnapshot(app);
+    expect(await app.gate.invoke('reports.save', { jobId, format: 'csv' }, { savePath: join(folder, 'x.csv') })).toEqual({ ok: false, error: { code: 'REPORT_AUDIT_FAILED' } });
+    expect(readdirSync(folder)).toEqual([]);
+    expect(contentSnapshot(app)).toBe(before);
+  });
+
+  it('refuses DHIS2 formats for a period DHIS2 has no name for, or without an org unit', async () => {
+    const app = await asManager();
+    const folder = tempDir('dh-export-');
+    const months = await runReport(app, { period: { kind: 'months', from: '2026-07', to: '2026-08' }, k: 5 });
+    expect(await app.gate.invoke('reports.save', { jobId: months.jobId, format: 'dhis2_json' }, { savePath: join(folder, 'x.json') })).toEqual({ ok: false, error: { code: 'DHIS2_PERIOD_UNSUPPORTED' } });
+    const quarter = await runReport(app, { period: Q3_2026, k: 5 });
+    expect(await app.gate.invoke('reports.save', { jobId: quarter.jobId, format: 'adx' }, { savePath: join(folder, 'x.xml') })).toEqual({ ok: false, error: { code: 'DHIS2_MAPPING_INVALID' } });
+    expect(readdirSync(folder)).toEqual([]);
+  });
+
+  it('a folder that cannot be written: a clear error, no file, no log entry', async () => {
+    const app = await asManager();
+    const { jobId } = await runReport(app, { period: Q3_2026, k: 5 });
+    const folder = tempDir('dh-export-');
+    const before = contentSnapshot(app);
+    expect(await app.gate.invoke('reports.save', { jobId, format: 'csv' }, { savePath: join(folder, 'khong-co', 'x.csv') })).toEqual({ ok: false, error: { code: 'STORAGE_FAILED' } });
+    expect(readdirSync(folder)).toEqual([]);
+    expect(contentSnapshot(app)).toBe(before);
+    expect((await app.ok('reports.log', {})).total).toBe(0);
+  });
+
+  it('forgets the job when cancelled or when the vault locks', async () => {
+    const app = await asManager();
+    const { jobId } = await app.ok('reports.start', { period: Q3_2026 });
+    await app.ok('reports.next', { jobId });
+    await app.ok('reports.cancel', { jobId });
+    expect(await app.call('reports.next', { jobId })).toEqual({ ok: false, error: { code: 'REPORT_NOT_FOUND' } });
+    const again = await runReport(app, { period: Q3_2026 });
+    await app.ok('auth.lock', {});
+    await loginAs(app, MANAGER);
+    expect(await app.call('reports.save', { jobId: again.jobId, format: 'csv' })).toEqual({ ok: false, error: { code: 'REPORT_NOT_FOUND' } });
+  });
+
+  it('workers and administrators cannot build reports', async () => {
+    const app = await asManager();
+    for (const person of [WORKER, ADMIN]) {
+      await app.ok('auth.logout', {});
+      await loginAs(app, person);
+      expect(await app.call('reports.start', { period: Q3_2026 })).toEqual({ ok: false, error: { code: 'FORBIDDEN' } });
+    }
+  });
+});

@@ -1,0 +1,122 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { INDICATORS } from '../../electron/contract/indicators.ts';
+import { feasibleRanges, type Grid } from '../../electron/core/reports/lp-audit.ts';
+import { suppress, type Mark } from '../../electron/core/reports/suppression.ts';
+import { listTable, sexByAge } from '../../electron/core/reports/tables.ts';
+
+/*
+ * Disclosure control on tables worked out by hand, then on random tables (fast-check): no
+ * published count from 1 to k−1, every suppressed cell's feasible range (by the LP) at least k
+ * wide, and every fully published sum still adds up.
+ */
+
+/** A 2×2 table with margins: rows F, M, total; columns A, B, total. */
+function twoByTwo(f: [number, number], m: [number, number]): Grid {
+  const rows = [[...f, f[0] + f[1]], [...m, m[0] + m[1]]];
+  const values = [...rows, [f[0] + m[0], f[1] + m[1], f[0] + f[1] + m[0] + m[1]]];
+  const cell = (row: number, column: number) => ({ row, column });
+  return {
+    values,
+    sums: [
+      ...[0, 1, 2].map((r) => ({ parts: [cell(r, 0), cell(r, 1)], total: cell(r, 2) })),
+      ...[0, 1, 2].map((c) => ({ parts: [cell(0, c), cell(1, c)], total: cell(2, c) })),
+    ],
+  };
+}
+
+const letters = (marks: Mark[][]) => marks.map((row) => row.map((mark) => (mark === 'primary' ? 'P' : mark === 'complementary' ? 'C' : '.')).join('')).join('/');
+
+describe('suppression, worked by hand', () => {
+  it('k = 5: one small cell, protected by three complements in its row and columns', async () => {
+    //        A   B  Tot           A   B  Tot
+    //   F    2   8   10      F    P   C   .
+    //   M    6   9   15  →   M    C   C   .
+    //  Tot   8  17   25     Tot   .   .   .
+    const result = await suppress(twoByTwo([2, 8], [6, 9]), 5);
+    expect(letters(result.marks)).toBe('PC./CC./...');
+    // a + b = 10, c + d = 15, a + c = 8, b + d = 17: a ∈ [0, 8], b ∈ [2, 10], c ∈ [0, 8], d ∈ [7, 15].
+    expect(result.ranges.map((range) => [range.min, range.max])).toEqual([
+      [0, 8],
+      [2, 10],
+      [0, 8],
+      [7, 15],
+    ]);
+  });
+
+  it('k = 10: the inside is all small; a total that the grand total would give away is hidden too', async () => {
+    // Primary: 2, 8, 6, 9 and the A total 8. Then A total = 25 − 17 exactly, so the B total
+    // (17) goes as well; the row totals 10 and 15 and the grand total stay.
+    const result = await suppress(twoByTwo([2, 8], [6, 9]), 10);
+    expect(letters(result.marks)).toBe('PP./PP./PC.');
+    expect(result.ranges.map((range) => [range.min, range.max])).toEqual([
+      [0, 10],
+      [0, 10],
+      [0, 15],
+      [0, 15],
+      [0, 25],
+      [0, 25],
+    ]);
+  });
+
+  it('leaves zeros and counts of k or more alone, and a table with nothing small untouched', async () => {
+    const result = await suppress(twoByTwo([0, 12], [10, 30]), 10);
+    expect(letters(result.marks)).toBe('.../.../...');
+    expect(result.solves).toBe(0);
+  });
+
+  it('protects two small cells of one row with a complement large enough for a range of k', async () => {
+    // Row F: 1 + 2 = 3 both primary; their sum 3 is primary too. The columns then need complements.
+    const result = await suppress(twoByTwo([1, 2], [20, 30]), 10);
+    for (const range of result.ranges) expect(range.max - range.min).toBeGreaterThanOrEqual(10);
+    expect(result.marks[0]).toEqual(['primary', 'primary', 'primary']);
+  });
+});
+
+/** A random sex-by-age table, or a list with a total row, with counts skewed small as at a small centre. */
+const counts = fc.array(fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 12 }), fc.integer({ min: 0, max: 60 })), { minLength: 25, maxLength: 25 });
+const sexByAgeIndicator = INDICATORS.find((indicator) => indicator.id === 'persons_reached') ?? INDICATORS[0];
+const listIndicator = INDICATORS.find((indicator) => indicator.id === 'referrals_by_type') ?? INDICATORS[0];
+
+async function checkProtected(grid: Grid, k: number) {
+  const result = await suppress(grid, k);
+  const published = (r: number, c: number) => result.marks[r]?.[c] === 'none';
+  grid.values.forEach((row, r) =>
+    row.forEach((value, c) => {
+      // Nothing from 1 to k−1 is published; every primary cell is suppressed.
+      if (published(r, c)) expect(value === 0 || value >= k, `cell ${r},${c} = ${value}`).toBe(true);
+    }),
+  );
+  // The LP, run afresh on what is published: every suppressed cell's range is at least k wide.
+  const ranges = await feasibleRanges(grid, (cell) => !published(cell.row, cell.column));
+  for (const range of ranges) expect(range.max - range.min, `range of ${range.cell.row},${range.cell.column}`).toBeGreaterThanOrEqual(k);
+  // Published sums are consistent.
+  for (const sum of grid.sums) {
+    if ([...sum.parts, sum.total].every((cell) => published(cell.row, cell.column))) {
+      const parts = sum.parts.reduce((total, cell) => total + (grid.values[cell.row]?.[cell.column] ?? 0), 0);
+      expect(parts).toBe(grid.values[sum.total.row]?.[sum.total.column]);
+    }
+  }
+}
+
+describe('suppression of random tables', () => {
+  it('sex by age band: no small cell shown, every suppressed range at least k, margins consistent', async () => {
+    await fc.assert(
+      fc.asyncProperty(counts, fc.integer({ min: 5, max: 12 }), async (values, k) => {
+        await checkProtected(sexByAge(sexByAgeIndicator, (sex, age) => values[['female', 'male', 'trans_female', 'trans_male', 'other'].indexOf(sex) * 5 + ['under_18', '18_24', '25_34', '35_49', '50_plus'].indexOf(age)] ?? 0), k);
+      }),
+      { numRuns: 60 },
+    );
+  });
+
+  it('lists with a total row (referrals made and completed)', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(fc.tuple(fc.integer({ min: 0, max: 40 }), fc.integer({ min: 0, max: 40 })), { minLength: 9, maxLength: 9 }), fc.integer({ min: 5, max: 12 }), async (rows, k) => {
+        const columns = listIndicator.shape.kind === 'list' ? listIndicator.shape.columns : [];
+        const lines = rows.map((_, index) => ({ key: `r${index}`, label: { vi: `Dòng ${index}`, en: `Row ${index}` } }));
+        await checkProtected(listTable(listIndicator, lines, columns, true, (row, column) => rows[Number(row.slice(1))]?.[column === 'made' ? 0 : 1] ?? 0), k);
+      }),
+      { numRuns: 60 },
+    );
+  });
+});
