@@ -59,6 +59,17 @@ describe('suppression, worked by hand', () => {
     ]);
   });
 
+  it('k = 10 on sex by age band: when the sums of a small cell hold only zeros, a total nearby is hidden instead', async () => {
+    // Women 18–24: 6, 25–34: 8, 35–49: 2 (16); men 25–34: 5. Hiding the small ones and the women's
+    // total (16, against the men's 5) still leaves 18–24 + 35–49 = 21 − 13 = 8 for the women:
+    // narrower than 10. The cells around them are zeros, so the 25–34 total (13) goes; only the
+    // grand total stays.
+    const counts: Record<string, number> = { 'female|18_24': 6, 'female|25_34': 8, 'female|35_49': 2, 'male|25_34': 5 };
+    const result = await suppress(sexByAge(sexByAgeIndicator, (sex, age) => counts[`${sex}|${age}`] ?? 0), 10);
+    expect(letters(result.marks)).toBe('.PPP.C/..P..P/....../....../....../.PCP..');
+    for (const range of result.ranges) expect([range.min, range.max]).toEqual([0, 21]);
+  });
+
   it('leaves zeros and counts of k or more alone, and a table with nothing small untouched', async () => {
     const result = await suppress(twoByTwo([0, 12], [10, 30]), 10);
     expect(letters(result.marks)).toBe('.../.../...');

@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { expect } from 'vitest';
+import { savePrompt } from '../../electron/core/index.ts';
 import { serveAppFile } from '../../electron/main/app-protocol.ts';
 import { openApp, TestClock, type TestApp } from './vault-fixture.ts';
 
@@ -29,6 +30,12 @@ export interface Harness {
   blocked: string[];
   /** Console errors from the page (none expected). */
   consoleErrors: string[];
+  /**
+   * Where the stand-in for the shell's save dialog saves (the file name it offers, in this
+   * folder); null: the person cancels. Paths it saved to are listed in `saved`.
+   */
+  saveFolder: string | null;
+  saved: string[];
   close(): Promise<void>;
 }
 
@@ -68,7 +75,15 @@ export async function launch(dir: string, options: { clock?: TestClock } = {}): 
       body: Buffer.from(await response.arrayBuffer()),
     });
   });
-  await context.exposeBinding('__dongHanhInvoke', (_source, channel: unknown, input: unknown) => app.gate.invoke(channel, input));
+  const saving = { folder: null as string | null, saved: [] as string[] };
+  // As main does: a call that writes a file first asks where (here: the test's folder).
+  await context.exposeBinding('__dongHanhInvoke', (_source, channel: unknown, input: unknown) => {
+    const prompt = savePrompt(app.core, channel, input);
+    if (!prompt) return app.gate.invoke(channel, input);
+    const path = saving.folder ? join(saving.folder, prompt.fileName) : null;
+    if (path) saving.saved.push(path);
+    return app.gate.invoke(channel, input, { savePath: path });
+  });
   await context.addInitScript(() => {
     const w = window as unknown as { __dongHanhInvoke: (c: unknown, i: unknown) => Promise<unknown>; dongHanh: unknown };
     w.dongHanh = {
@@ -99,6 +114,13 @@ export async function launch(dir: string, options: { clock?: TestClock } = {}): 
     clock,
     blocked,
     consoleErrors,
+    get saveFolder() {
+      return saving.folder;
+    },
+    set saveFolder(folder: string | null) {
+      saving.folder = folder;
+    },
+    saved: saving.saved,
     close: async () => {
       await browser.close();
       await app.core.shutdown();

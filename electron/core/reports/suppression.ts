@@ -7,8 +7,9 @@ import { feasibleRanges, type Cell, type Grid, type Range } from './lp-audit.ts'
  *    away), the smallest non-zero published cell of that sum is suppressed with it; cells
  *    inside the table go before totals, which readers need most;
  * 3. audit: the LP gives each suppressed cell's feasible range; while one is narrower than k,
- *    another cell of one of its sums is suppressed, and the audit runs again. Should nothing
- *    be left to suppress, the whole table is.
+ *    another non-zero cell is suppressed (of one of its sums if there is one, else of a sum
+ *    near other suppressed cells), and the audit runs again. Should nothing be left to
+ *    suppress, the whole table is.
  * The result holds only 0 and counts of k or more, and every suppressed cell's range is at
  * least k wide.
  */
@@ -32,12 +33,20 @@ export function isTotal(grid: Grid, cell: Cell): boolean {
   return grid.sums.some((sum) => key(sum.total) === key(cell));
 }
 
-/** What to suppress next among a sum's published cells: the smallest non-zero, inner cells first. */
-function pick(grid: Grid, candidates: Cell[], marked: Set<string>): Cell | null {
+/**
+ * What to suppress next: the smallest non-zero published cell, inner cells before totals, from
+ * the sums that hold the cell in need; failing that, from any sum holding a suppressed cell;
+ * failing that, anywhere. A zero never protects anything (its sums are published), so zeros
+ * are not taken.
+ */
+function pick(grid: Grid, tiers: Cell[][], marked: Set<string>): Cell | null {
   const value = (cell: Cell) => grid.values[cell.row]?.[cell.column] ?? 0;
-  const open = candidates.filter((cell) => !marked.has(key(cell)));
-  const ranked = open.sort((a, b) => Number(value(a) === 0) - Number(value(b) === 0) || Number(isTotal(grid, a)) - Number(isTotal(grid, b)) || value(a) - value(b));
-  return ranked[0] ?? null;
+  for (const candidates of tiers) {
+    const open = candidates.filter((cell) => !marked.has(key(cell)) && value(cell) > 0);
+    const best = open.sort((a, b) => Number(isTotal(grid, a)) - Number(isTotal(grid, b)) || value(a) - value(b))[0];
+    if (best) return best;
+  }
+  return null;
 }
 
 export async function suppress(grid: Grid, k: number): Promise<Suppressed> {
@@ -51,13 +60,15 @@ export async function suppress(grid: Grid, k: number): Promise<Suppressed> {
   const suppressAll = () => grid.values.forEach((row, r) => row.forEach((_, c) => mark({ row: r, column: c })));
 
   // 2. No sum may give away a single suppressed cell.
+  const everyCell = grid.values.flatMap((row, r) => row.map((_, c) => ({ row: r, column: c })));
+  const aroundSuppressed = () => grid.sums.filter((sum) => cellsOf(sum).some((cell) => marked.has(key(cell)))).flatMap(cellsOf);
   const closeSums = () => {
     for (let changed = true; changed; ) {
       changed = false;
       for (const sum of grid.sums) {
         const cells = cellsOf(sum);
         if (cells.filter((cell) => marked.has(key(cell))).length !== 1) continue;
-        const next = pick(grid, cells, marked);
+        const next = pick(grid, [cells, aroundSuppressed(), everyCell], marked);
         if (next) {
           mark(next);
           changed = true;
@@ -75,11 +86,7 @@ export async function suppress(grid: Grid, k: number): Promise<Suppressed> {
     solves += ranges.length * 2;
     const narrow = ranges.find((range) => range.max - range.min < k);
     if (!narrow) return { marks, ranges, solves };
-    const next = pick(
-      grid,
-      grid.sums.filter((sum) => cellsOf(sum).some((cell) => key(cell) === key(narrow.cell))).flatMap(cellsOf),
-      marked,
-    );
+    const next = pick(grid, [grid.sums.filter((sum) => cellsOf(sum).some((cell) => key(cell) === key(narrow.cell))).flatMap(cellsOf), aroundSuppressed(), everyCell], marked);
     if (!next || round > limit) suppressAll();
     else mark(next);
   }

@@ -1,4 +1,5 @@
 import { caseloadEn } from './caseload.ts';
+import { reportsEn } from './reports.ts';
 import type { Messages } from './vi.ts';
 
 /** English: complete, key for key with vi.ts (the type and a test both hold this). */
@@ -134,10 +135,6 @@ export const en: Messages = {
     title: 'The data cannot be opened',
     keep: 'The app has not deleted or overwritten any file. Do not delete the data folder.',
     next: 'Tell your administrator. The data can be restored from the latest backup.',
-  },
-  comingSoon: {
-    title: '{{section}}',
-    body: 'This section is being built and will arrive in a coming update.',
   },
   users: {
     title: 'Users',
@@ -527,8 +524,23 @@ export const en: Messages = {
     noContactWarnDays: 'Remind after no contact for (days)',
     noContactUrgentDays: 'Urgent after no contact for (days)',
     reviewIntervalMonths: 'Review each case every (months)',
+    reports: 'Reports',
+    reportsIntro: 'How reports leave the centre: the suppression threshold, the heading and signature of the Word report (agency names change when departments are reorganised), and the codes DHIS2 knows the figures by.',
+    reportK: 'Suppression threshold (k)',
+    reportKHint: 'Every cell of 1 to k−1 persons is suppressed. The default is 10; never below 5.',
+    reportParentAgency: 'Parent agency (top line, left)',
+    reportRecipient: 'To (the agency receiving the report)',
+    reportDocumentNumber: 'Document number',
+    reportPlace: 'Place',
+    reportSignerTitle: 'Title of the signer',
+    reportSignerName: 'Name of the signer',
+    dhis2OrgUnit: 'DHIS2 org unit code',
+    dhis2DataSet: 'DHIS2 data set code (optional)',
+    dhis2Mapping: 'DHIS2 codes of particular cells (JSON)',
+    dhis2MappingHint: 'Default: data element DH_<INDICATOR>, category option combo <SEX>_<AGE>. To change one, write e.g. {"persons_reached.female.25_34": {"dataElement": "ABC", "categoryOptionCombo": "XYZ"}}; null leaves a cell out. Leave {} for the defaults.',
   },
   ...caseloadEn,
+  ...reportsEn,
   errors: {
     VALIDATION: 'Some details are not valid. Please check the marked fields.',
     UNKNOWN_CHANNEL: 'This request is not supported. Please update the app.',

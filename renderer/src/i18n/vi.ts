@@ -1,4 +1,5 @@
 import { caseloadVi } from './caseload.ts';
+import { reportsVi } from './reports.ts';
 
 /** Vietnamese: the first language of the app. English (en.ts) must have every key. */
 export const vi = {
@@ -133,10 +134,6 @@ export const vi = {
     title: 'Không mở được dữ liệu',
     keep: 'Ứng dụng không xoá hay ghi đè tệp nào. Đừng xoá thư mục dữ liệu.',
     next: 'Hãy báo cho quản trị viên. Có thể khôi phục từ bản sao lưu gần nhất.',
-  },
-  comingSoon: {
-    title: '{{section}}',
-    body: 'Mục này đang được xây dựng và sẽ có trong bản cập nhật tới.',
   },
   users: {
     title: 'Người dùng',
@@ -526,8 +523,23 @@ export const vi = {
     noContactWarnDays: 'Nhắc khi chưa liên lạc (ngày)',
     noContactUrgentDays: 'Khẩn khi chưa liên lạc (ngày)',
     reviewIntervalMonths: 'Rà soát hồ sơ mỗi (tháng)',
+    reports: 'Báo cáo',
+    reportsIntro: 'Cách báo cáo rời trung tâm: ngưỡng che số liệu, phần đầu và chữ ký của văn bản Word (tên cơ quan có thể đổi khi sắp xếp lại bộ máy), và mã số để DHIS2 nhận số liệu.',
+    reportK: 'Ngưỡng che số liệu (k)',
+    reportKHint: 'Mọi ô có từ 1 đến k−1 người bị che. Mặc định 10, không được dưới 5.',
+    reportParentAgency: 'Cơ quan chủ quản (dòng trên cùng bên trái)',
+    reportRecipient: 'Kính gửi (cơ quan nhận báo cáo)',
+    reportDocumentNumber: 'Số, ký hiệu văn bản',
+    reportPlace: 'Địa danh',
+    reportSignerTitle: 'Chức vụ người ký',
+    reportSignerName: 'Họ tên người ký',
+    dhis2OrgUnit: 'Mã đơn vị DHIS2 (org unit)',
+    dhis2DataSet: 'Mã bộ dữ liệu DHIS2 (data set, không bắt buộc)',
+    dhis2Mapping: 'Đổi mã DHIS2 của từng ô (JSON)',
+    dhis2MappingHint: 'Mặc định: phần tử dữ liệu DH_<CHỈ_SỐ>, nhóm phân tổ <GIỚI>_<TUỔI>. Muốn đổi, ghi ví dụ {"persons_reached.female.25_34": {"dataElement": "ABC", "categoryOptionCombo": "XYZ"}}; ghi null để bỏ một ô. Để {} nếu dùng mặc định.',
   },
   ...caseloadVi,
+  ...reportsVi,
   errors: {
     VALIDATION: 'Một số thông tin chưa hợp lệ. Vui lòng kiểm tra các ô được đánh dấu.',
     UNKNOWN_CHANNEL: 'Yêu cầu không được hỗ trợ. Vui lòng cập nhật ứng dụng.',

@@ -2,7 +2,7 @@ import { useEffect, useId, useState, type FormEventHandler, type ReactNode } fro
 import { Link } from 'react-router';
 import { useTranslation } from 'react-i18next';
 import { z } from 'zod';
-import { caseloadSettingsSchema, NO_CONTACT_DAYS, REVIEW_INTERVAL_MONTHS, centreCodeSchema, centreNameSchema, lockTimeoutSchema, type CentreSettings } from '../../../../electron/contract/index.ts';
+import { caseloadSettingsSchema, K_MIN, reportSettingsSchema, NO_CONTACT_DAYS, REVIEW_INTERVAL_MONTHS, centreCodeSchema, centreNameSchema, lockTimeoutSchema, type CentreSettings } from '../../../../electron/contract/index.ts';
 import { call, type ClientErrorPayload } from '../../api.ts';
 import { useCan, useSession } from '../../app/session.ts';
 import { ErrorText, Notice } from '../../components/ErrorText.tsx';
@@ -14,6 +14,7 @@ import { RecoveryCodeSheet, RecoveryConfirmForm, type IssuedCode } from '../setu
 export function SettingsPage() {
   const { t } = useTranslation();
   const canManage = useCan('settings.manage');
+  const canReport = useCan('reports.manage');
   const [settings, setSettings] = useState<CentreSettings | null>(null);
   const [error, setError] = useState<ClientErrorPayload | null>(null);
 
@@ -28,6 +29,7 @@ export function SettingsPage() {
       <PersonalSettings />
       {settings ? <CentreSettingsForm settings={settings} canManage={canManage} onSaved={setSettings} /> : null}
       {settings ? <CaseloadSettingsForm settings={settings} onSaved={setSettings} /> : null}
+      {settings && canReport ? <ReportSettingsForm settings={settings} onSaved={setSettings} /> : null}
       {canManage && settings ? <RecoveryCodeSection settings={settings} /> : null}
     </section>
   );
@@ -181,6 +183,61 @@ function CaseloadSettingsForm({ settings, onSaved }: { settings: CentreSettings;
       {number('noContactWarnDays', NO_CONTACT_DAYS.min, NO_CONTACT_DAYS.max)}
       {number('noContactUrgentDays', NO_CONTACT_DAYS.min, NO_CONTACT_DAYS.max)}
       {number('reviewIntervalMonths', REVIEW_INTERVAL_MONTHS.min, REVIEW_INTERVAL_MONTHS.max)}
+    </SettingsPanel>
+  );
+}
+
+const REPORT_FIELDS = ['reportParentAgency', 'reportRecipient', 'reportDocumentNumber', 'reportPlace', 'reportSignerTitle', 'reportSignerName', 'dhis2OrgUnit', 'dhis2DataSet'] as const;
+
+/** How reports leave the centre (managers only): k, the Word report's heading, the DHIS2 codes. */
+function ReportSettingsForm({ settings, onSaved }: { settings: CentreSettings; onSaved: (settings: CentreSettings) => void }) {
+  const { t } = useTranslation();
+  const id = useId();
+  const [saved, setSaved] = useState(false);
+  const { form, errors, busy, error, submit } = useContractForm(reportSettingsSchema, {
+    defaultValues: Object.fromEntries([...REPORT_FIELDS, 'reportK', 'dhis2Mapping'].map((name) => [name, settings[name as keyof CentreSettings]])),
+  });
+  const mappingError = errors.dhis2Mapping?.message;
+  return (
+    <SettingsPanel
+      title={t('settings.reports')}
+      hint={t('settings.reportsIntro')}
+      canManage
+      {...{ busy, error, saved }}
+      onSubmit={form.handleSubmit((values) =>
+        submit(
+          () => call('settings.updateReports', values),
+          (value) => {
+            setSaved(true);
+            onSaved(value);
+          },
+        ),
+      )}
+      onChange={() => setSaved(false)}
+    >
+      <Field label={t('settings.reportK')} type="number" min={K_MIN} max={100} registration={form.register('reportK', { valueAsNumber: true })} error={errors.reportK} hint={t('settings.reportKHint')} />
+      {REPORT_FIELDS.map((name) => (
+        <Field key={name} label={t(`settings.${name}`)} registration={form.register(name)} error={errors[name]} />
+      ))}
+      <div className="field wide">
+        <label htmlFor={`${id}-mapping`}>{t('settings.dhis2Mapping')}</label>
+        <textarea
+          id={`${id}-mapping`}
+          rows={4}
+          spellCheck={false}
+          {...form.register('dhis2Mapping')}
+          aria-invalid={mappingError ? true : undefined}
+          aria-describedby={`${id}-mapping-hint${mappingError ? ` ${id}-mapping-error` : ''}`}
+        />
+        <p className="hint" id={`${id}-mapping-hint`}>
+          {t('settings.dhis2MappingHint')}
+        </p>
+        {mappingError ? (
+          <p className="field-error" id={`${id}-mapping-error`}>
+            {t(`validation.${mappingError}`)}
+          </p>
+        ) : null}
+      </div>
     </SettingsPanel>
   );
 }

@@ -6,7 +6,6 @@ import { AuditPage } from '../audit/AuditPage.tsx';
 import { ChangePasswordForm } from '../auth/ChangePassword.tsx';
 import { SettingsPage } from '../settings/SettingsPage.tsx';
 import { UsersPage } from '../users/UsersPage.tsx';
-import { ComingSoon } from './ComingSoon.tsx';
 import { AccessReviewPage } from '../admin/AccessReviewPage.tsx';
 import { CataloguePage } from '../admin/CataloguePage.tsx';
 import { PartnersPage } from '../admin/PartnersPage.tsx';
@@ -23,6 +22,8 @@ import { DashboardPage } from '../caseload/DashboardPage.tsx';
 import { ReassignPage } from '../caseload/ReassignPage.tsx';
 import { ReviewQueuePage } from '../caseload/ReviewQueuePage.tsx';
 import { TodoPage } from '../caseload/TodoPage.tsx';
+import { ExportLogPage } from '../reports/ExportLogPage.tsx';
+import { ReportsPage } from '../reports/ReportsPage.tsx';
 
 /** The manager's review pages, in the order of their sub-navigation. */
 const REVIEW_PAGES = [
@@ -61,6 +62,7 @@ export function AppFrame() {
   const canClients = useCan('clients.read');
   const canWrite = useCan('clients.write');
   const canReview = useCan('caseload.manage');
+  const canReport = useCan('reports.manage');
   const adminPages = useAdminPages();
   const todoCount = useTodoCount(canWrite);
   useActivityReporting();
@@ -88,7 +90,7 @@ export function AppFrame() {
             </NavLink>
           ) : null}
           {canReview ? <NavLink to="/review">{t('nav.review')}</NavLink> : null}
-          <NavLink to="/reports">{t('nav.reports')}</NavLink>
+          {canReport ? <NavLink to="/reports">{t('nav.reports')}</NavLink> : null}
           {adminPages.length > 0 ? <NavLink to="/admin">{t('nav.admin')}</NavLink> : null}
         </nav>
         <div className="person">
@@ -117,7 +119,8 @@ export function AppFrame() {
           {canReview
             ? REVIEW_PAGES.map((page) => <Route key={page.path} path={`/review/${page.path}`} element={<SubArea label="nav.review" base="/review" pages={REVIEW_PAGES}>{page.element}</SubArea>} />)
             : null}
-          <Route path="/reports" element={<ComingSoon section="reports" />} />
+          {canReport ? <Route path="/reports" element={<ReportsPage />} /> : null}
+          {canReport ? <Route path="/reports/log" element={<ExportLogPage />} /> : null}
           <Route path="/admin" element={<Navigate to={adminPages[0] ? `/admin/${adminPages[0].path}` : home} replace />} />
           {adminPages.map((page) => (
             <Route key={page.path} path={`/admin/${page.path}`} element={<SubArea label="nav.admin" base="/admin" pages={adminPages}>{page.element}</SubArea>} />

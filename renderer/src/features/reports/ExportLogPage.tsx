@@ -1,0 +1,57 @@
+import { useEffect, useState } from 'react';
+import { Link } from 'react-router';
+import { useTranslation } from 'react-i18next';
+import type { ChannelOutput } from '../../../../electron/contract/index.ts';
+import { call, type ClientErrorPayload } from '../../api.ts';
+import { ErrorText } from '../../components/ErrorText.tsx';
+import { Pager } from '../../components/Pager.tsx';
+import { EmptyRow, TableHead } from '../../components/TableHead.tsx';
+import { formatDate, formatDateTime } from '../../i18n/format.ts';
+
+const PAGE_SIZE = 50;
+
+/** Every report that left the centre: who, when, which period, format, k, and the file's SHA-256 (to check a copy against). */
+export function ExportLogPage() {
+  const { t } = useTranslation();
+  const [page, setPage] = useState(0);
+  const [data, setData] = useState<ChannelOutput<'reports.log'>>({ total: 0, rows: [] });
+  const [error, setError] = useState<ClientErrorPayload | null>(null);
+  useEffect(() => {
+    void call('reports.log', { offset: page * PAGE_SIZE, limit: PAGE_SIZE }).then((result) => (result.ok ? setData(result.value) : setError(result.error)));
+  }, [page]);
+  return (
+    <section aria-labelledby="page-title">
+      <p>
+        <Link to="/reports">{t('reports.backToReports')}</Link>
+      </p>
+      <h1 id="page-title">{t('reports.logTitle')}</h1>
+      <p className="intro">{t('reports.logIntro')}</p>
+      <ErrorText error={error} />
+      <table className="data-table export-log">
+        <TableHead caption={t('reports.logTitle')} columns={[t('audit.time'), t('audit.person'), t('reports.period'), t('reports.format'), t('reports.k'), t('reports.file')]} />
+        <tbody>
+          {data.rows.length === 0 ? <EmptyRow columns={6} text={t('reports.logEmpty')} /> : null}
+          {data.rows.map((row) => (
+            <tr key={row.id}>
+              <td>{formatDateTime(row.at)}</td>
+              <td>{row.userName ?? '—'}</td>
+              <td>
+                {row.periodLabel}
+                <div className="muted">
+                  {formatDate(row.from)} – {formatDate(row.to)}
+                </div>
+              </td>
+              <td>{t(`reports.formats.${row.format}`)}</td>
+              <td className="number">{row.k}</td>
+              <td>
+                {row.fileName}
+                <div className="muted sha">SHA-256: {row.sha256}</div>
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {data.total > PAGE_SIZE ? <Pager page={page} total={data.total} pageSize={PAGE_SIZE} label={t('reports.logTitle')} onPage={setPage} /> : null}
+    </section>
+  );
+}
