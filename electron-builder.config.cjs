@@ -11,8 +11,9 @@ module.exports = {
   directories: { output: 'release', buildResources: 'resources' },
   files: ['out/**/*', '!out/**/*.map', 'package.json', 'resources/icon.png'],
   asar: true,
-  // The native database module must live outside the archive to be loaded.
-  asarUnpack: ['node_modules/better-sqlite3-multiple-ciphers/**'],
+  // The native database module must live outside the archive to be loaded; the LP solver's
+  // WebAssembly is read from beside its module, kept outside too so no archive lookup is needed.
+  asarUnpack: ['node_modules/better-sqlite3-multiple-ciphers/**', 'node_modules/highs/**'],
   // Rebuild native modules for Electron's ABI (prebuilt binaries where published).
   npmRebuild: true,
   // Electron fuses are flipped in our own after-pack step (scripts/after-pack.cjs).

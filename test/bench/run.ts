@@ -6,6 +6,7 @@
  * lock time, audit append and verify. Case records: search, client page, visit recording and
  * the cost of encryption on a seeded vault (`--clients <n>`, default 100,000). Caseloads: one
  * worker's to-do list with 500 open cases, the manager's dashboard for a year and a quarter.
+ * Reports: a quarter and a year, suppression and LP audit included.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -16,6 +17,7 @@ import { createCore } from '../../electron/core/index.ts';
 import { calibrate } from '../../electron/core/vault/kdf.ts';
 import { caseRecordFigures, percentile } from './case-records.ts';
 import { caseloadFigures } from './caseload.ts';
+import { reportFigures } from './reports.ts';
 
 const json = process.argv.includes('--json');
 const clientsArgument = process.argv.indexOf('--clients');
@@ -87,7 +89,7 @@ async function main() {
       audit_entries: verified.checked,
       shutdown_ms: round(performance.now() - started),
     };
-    const all = { ...figures, ...(await caseRecordFigures(benchClients, log)), ...(await caseloadFigures(benchClients, log)) };
+    const all = { ...figures, ...(await caseRecordFigures(benchClients, log)), ...(await caseloadFigures(benchClients, log)), ...(await reportFigures(benchClients, log)) };
     if (json) console.log(JSON.stringify(all));
     else log(`\n${JSON.stringify(all, null, 2)}`);
   } finally {

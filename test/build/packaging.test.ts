@@ -19,6 +19,10 @@ describe('packaging configuration', () => {
   it('keeps the native database module outside the asar and flips the fuses after packing', () => {
     expect(config.asar).toBe(true);
     expect(config.asarUnpack).toContain('node_modules/better-sqlite3-multiple-ciphers/**');
+    expect(config.asarUnpack).toContain('node_modules/highs/**');
+    // What core loads at run time is installed with the app, not bundled away.
+    const manifest = JSON.parse(readFileSync('package.json', 'utf8')) as { dependencies: Record<string, string> };
+    for (const name of ['better-sqlite3-multiple-ciphers', 'kysely', 'zod', 'highs', 'exceljs', 'docx']) expect(manifest.dependencies[name], name).toBeDefined();
     expect(config.afterPack).toBe('./scripts/after-pack.cjs');
     expect(afterPack.FUSE_SETTINGS).toMatchObject({
       RunAsNode: false,

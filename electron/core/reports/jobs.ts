@@ -3,6 +3,7 @@ import { INDICATORS } from '../../contract/indicators.ts';
 import { describePeriod, type Report, type ReportPeriod, type ReportTable } from '../../contract/reports.ts';
 import { AppError } from '../app-error.ts';
 import type { Db } from '../users/accounts.ts';
+import type { SqliteHandle } from '../vault/database.ts';
 import { COUNTS, startCounting, type Counting } from './counts.ts';
 import { feasibleRanges } from './lp-audit.ts';
 import { suppress, type Mark } from './suppression.ts';
@@ -41,11 +42,11 @@ export class ReportJob {
     return this.report ? this.total : (this.counting ? 1 : 0) + this.tables.length;
   }
 
-  /** Do the next step. */
-  async step(db: Db): Promise<void> {
+  /** Do the next step, on the call's transaction (`db`) and the same connection's raw handle. */
+  async step(db: Db, sqlite: SqliteHandle): Promise<void> {
     if (this.report) return;
     if (!this.counting) {
-      this.counting = await startCounting(db, this.period);
+      this.counting = await startCounting(db, sqlite, this.period);
       return;
     }
     const next = INDICATORS[this.tables.length];

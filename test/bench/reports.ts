@@ -1,0 +1,65 @@
+import { copyFileSync, mkdirSync, rmSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { createCore } from '../../electron/core/index.ts';
+import { VAULT_FILES } from '../../electron/core/vault/vault.ts';
+import type { Report } from '../../electron/contract/reports.ts';
+import { benchVault, clock, PASSWORD, percentile } from './case-records.ts';
+
+/*
+ * Report figures on the seeded vault: a quarter and a year built through the gate exactly as
+ * the screen builds them (start, then every step), suppression and the LP audit included,
+ * then the XLSX export of the year (its build time; the file goes to a scratch folder).
+ */
+
+const round = (value: number) => Math.round(value * 10) / 10;
+
+export async function reportFigures(clients: number, log: (line: string) => void) {
+  const { dir } = await benchVault(clients, log);
+  const work = resolve('.bench', `reports-${clients}`);
+  rmSync(work, { recursive: true, force: true });
+  mkdirSync(work, { recursive: true });
+  for (const name of [VAULT_FILES.database, VAULT_FILES.keyring]) copyFileSync(join(dir, name), join(work, name));
+  const { core, gate } = createCore({ dataDir: work, clock, log: () => {} });
+  const call = async (channel: string, input: unknown, extras = {}) => {
+    const result = await gate.invoke(channel, input, extras);
+    if (!result.ok) throw new Error(`${channel}: ${result.error.code}`);
+    return result.value as never;
+  };
+  const build = async (period: unknown) => {
+    const started = performance.now();
+    const { jobId } = (await call('reports.start', { period })) as { jobId: string };
+    for (;;) {
+      const next = (await call('reports.next', { jobId })) as { report: Report | null };
+      if (next.report) return { ms: performance.now() - started, report: next.report, jobId };
+    }
+  };
+  try {
+    await call('auth.login', { username: 'quanly', password: PASSWORD });
+    log('Timing a quarter and a year of reports (suppression and LP audit included)…');
+    const quarter = { kind: 'quarter', year: 2026, quarter: 3 };
+    const year = { kind: 'year', year: 2026 };
+    await build(quarter); // warm-up (loads HiGHS)
+    const quarters: number[] = [];
+    const years: number[] = [];
+    let last: Awaited<ReturnType<typeof build>> | null = null;
+    for (let i = 0; i < 3; i++) quarters.push((await build(quarter)).ms);
+    for (let i = 0; i < 3; i++) years.push((last = await build(year)).ms);
+    const started = performance.now();
+    await call('reports.save', { jobId: last?.jobId, format: 'xlsx' }, { savePath: join(work, 'year.xlsx') });
+    const xlsxMs = performance.now() - started;
+    const reached = last?.report.tables.find((table) => table.indicatorId === 'persons_reached');
+    return {
+      report_quarter_ms: round(percentile(quarters, 50)),
+      report_year_ms: round(percentile(years, 50)),
+      report_year_max_ms: round(Math.max(...years)),
+      report_year_persons_reached: reached?.cells.at(-1)?.at(-1) ?? null,
+      report_year_suppressed_cells: last?.report.audit.suppressedCells ?? 0,
+      report_year_lp_solves: last?.report.audit.solves ?? 0,
+      report_year_xlsx_ms: round(xlsxMs),
+    };
+  } finally {
+    await core.shutdown();
+    rmSync(work, { recursive: true, force: true });
+  }
+}
