@@ -90,19 +90,27 @@ async function sqlWorkload(db: Kysely<Database>, sqlite: SqliteHandle, clientIds
   return performance.now() - started;
 }
 
-export async function caseRecordFigures(clients: number, log: (line: string) => void) {
-  const { dir, services } = await benchVault(clients, log);
-  const work = resolve('.bench', `work-${clients}`);
+/**
+ * A scratch copy of the seeded vault, opened by a fresh core, with a `call` that insists on
+ * success. `remove` deletes the copy (after the core is shut down).
+ */
+export async function benchCopy(name: string, clients: number, log: (line: string) => void) {
+  const seeded = await benchVault(clients, log);
+  const work = resolve('.bench', `${name}-${clients}`);
   rmSync(work, { recursive: true, force: true });
   mkdirSync(work, { recursive: true });
-  for (const name of [VAULT_FILES.database, VAULT_FILES.keyring]) copyFileSync(join(dir, name), join(work, name));
-
+  for (const file of [VAULT_FILES.database, VAULT_FILES.keyring]) copyFileSync(join(seeded.dir, file), join(work, file));
   const { core, gate } = createCore({ dataDir: work, clock, log: () => {} });
-  const call = async (channel: string, input: unknown) => {
-    const result = await gate.invoke(channel, input);
+  const call = async <T = unknown>(channel: string, input: unknown, extras = {}): Promise<T> => {
+    const result = await gate.invoke(channel, input, extras);
     if (!result.ok) throw new Error(`${channel}: ${result.error.code}`);
-    return result.value;
+    return result.value as T;
   };
+  return { work, core, call, services: seeded.services, remove: () => rmSync(work, { recursive: true, force: true }) };
+}
+
+export async function caseRecordFigures(clients: number, log: (line: string) => void) {
+  const { work, core, call, services } = await benchCopy('work', clients, log);
   await call('auth.login', { username: 'canbo01', password: PASSWORD });
   const sqlite = core.vault.sqlite;
   const openIds = sqlite.prepare(`select id from client where status = 'open' order by random() limit 300`).pluck().all() as number[];

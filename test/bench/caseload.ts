@@ -1,10 +1,6 @@
-import { copyFileSync, mkdirSync, rmSync } from 'node:fs';
-import { join, resolve } from 'node:path';
 import { presetPeriod } from '../../electron/contract/periods.ts';
 import { today as localToday } from '../../electron/core/clock.ts';
-import { createCore } from '../../electron/core/index.ts';
-import { VAULT_FILES } from '../../electron/core/vault/vault.ts';
-import { benchVault, clock, PASSWORD, percentile, timed } from './case-records.ts';
+import { benchCopy, clock, PASSWORD, percentile, timed } from './case-records.ts';
 
 /*
  * Caseload figures on the seeded vault: one worker's to-do list when she holds 500 open cases
@@ -16,17 +12,7 @@ const TODO_CASES = 500;
 const round = (value: number) => Math.round(value * 100) / 100;
 
 export async function caseloadFigures(clients: number, log: (line: string) => void) {
-  const { dir } = await benchVault(clients, log);
-  const work = resolve('.bench', `caseload-${clients}`);
-  rmSync(work, { recursive: true, force: true });
-  mkdirSync(work, { recursive: true });
-  for (const name of [VAULT_FILES.database, VAULT_FILES.keyring]) copyFileSync(join(dir, name), join(work, name));
-  const { core, gate } = createCore({ dataDir: work, clock, log: () => {} });
-  const call = async (channel: string, input: unknown) => {
-    const result = await gate.invoke(channel, input);
-    if (!result.ok) throw new Error(`${channel}: ${result.error.code}`);
-    return result.value;
-  };
+  const { core, call, remove } = await benchCopy('caseload', clients, log);
   try {
     await call('auth.login', { username: 'canbo02', password: PASSWORD });
     const sqlite = core.vault.sqlite;
@@ -71,6 +57,6 @@ export async function caseloadFigures(clients: number, log: (line: string) => vo
     };
   } finally {
     await core.shutdown();
-    rmSync(work, { recursive: true, force: true });
+    remove();
   }
 }

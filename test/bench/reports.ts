@@ -1,10 +1,7 @@
-import { copyFileSync, mkdirSync, rmSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { createCore } from '../../electron/core/index.ts';
-import { VAULT_FILES } from '../../electron/core/vault/vault.ts';
 import type { Report } from '../../electron/contract/reports.ts';
-import { benchVault, clock, PASSWORD, percentile } from './case-records.ts';
+import { benchCopy, PASSWORD, percentile } from './case-records.ts';
 
 /*
  * Report figures on the seeded vault: a quarter and a year built through the gate exactly as
@@ -15,22 +12,12 @@ import { benchVault, clock, PASSWORD, percentile } from './case-records.ts';
 const round = (value: number) => Math.round(value * 10) / 10;
 
 export async function reportFigures(clients: number, log: (line: string) => void) {
-  const { dir } = await benchVault(clients, log);
-  const work = resolve('.bench', `reports-${clients}`);
-  rmSync(work, { recursive: true, force: true });
-  mkdirSync(work, { recursive: true });
-  for (const name of [VAULT_FILES.database, VAULT_FILES.keyring]) copyFileSync(join(dir, name), join(work, name));
-  const { core, gate } = createCore({ dataDir: work, clock, log: () => {} });
-  const call = async (channel: string, input: unknown, extras = {}) => {
-    const result = await gate.invoke(channel, input, extras);
-    if (!result.ok) throw new Error(`${channel}: ${result.error.code}`);
-    return result.value as never;
-  };
+  const { work, core, call, remove } = await benchCopy('reports', clients, log);
   const build = async (period: unknown) => {
     const started = performance.now();
-    const { jobId } = (await call('reports.start', { period })) as { jobId: string };
+    const { jobId } = await call<{ jobId: string }>('reports.start', { period });
     for (;;) {
-      const next = (await call('reports.next', { jobId })) as { report: Report | null };
+      const next = await call<{ report: Report | null }>('reports.next', { jobId });
       if (next.report) return { ms: performance.now() - started, report: next.report, jobId };
     }
   };
@@ -60,6 +47,6 @@ export async function reportFigures(clients: number, log: (line: string) => void
     };
   } finally {
     await core.shutdown();
-    rmSync(work, { recursive: true, force: true });
+    remove();
   }
 }

@@ -1,8 +1,7 @@
-import { useEffect, useState } from 'react';
 import { Link } from 'react-router';
 import { useTranslation } from 'react-i18next';
-import type { ChannelOutput } from '../../../../electron/contract/index.ts';
-import { call, type ClientErrorPayload } from '../../api.ts';
+import { call } from '../../api.ts';
+import { usePaged } from '../../components/usePaged.ts';
 import { ErrorText } from '../../components/ErrorText.tsx';
 import { EmptyRow, TableHead } from '../../components/TableHead.tsx';
 import { Pager } from '../../components/Pager.tsx';
@@ -13,17 +12,8 @@ const PAGE_SIZE = 50;
 /** For managers: every time someone opened the identity of a client who is not theirs, and why. */
 export function AccessReviewPage() {
   const { t } = useTranslation();
-  const [page, setPage] = useState(0);
-  const [data, setData] = useState<ChannelOutput<'identityAccess.list'>>({ total: 0, rows: [] });
-  const [error, setError] = useState<ClientErrorPayload | null>(null);
-  useEffect(() => {
-    void call('identityAccess.list', { offset: page * PAGE_SIZE, limit: PAGE_SIZE }).then((result) => {
-      if (result.ok) {
-        setData(result.value);
-        setError(null);
-      } else setError(result.error);
-    });
-  }, [page]);
+  const { page, setPage, data: loaded, error } = usePaged((offset, limit) => call('identityAccess.list', { offset, limit }), PAGE_SIZE);
+  const data = loaded ?? { total: 0, rows: [] };
   return (
     <section aria-labelledby="page-title">
       <h1 id="page-title">{t('access.title')}</h1>

@@ -1,13 +1,13 @@
-import { useEffect, useId, useState } from 'react';
+import { useId, useState } from 'react';
 import { Link } from 'react-router';
 import { useTranslation } from 'react-i18next';
-import type { ChannelOutput } from '../../../../electron/contract/index.ts';
-import { call, type ClientErrorPayload } from '../../api.ts';
+import { call } from '../../api.ts';
+import { usePaged } from '../../components/usePaged.ts';
 import { ErrorText } from '../../components/ErrorText.tsx';
 import { EmptyRow, TableHead } from '../../components/TableHead.tsx';
 import { Pager } from '../../components/Pager.tsx';
 import { formatDate } from '../../i18n/format.ts';
-import { useWorkers } from './useWorkers.ts';
+import { WorkerSelect } from './WorkerSelect.tsx';
 
 const PAGE_SIZE = 50;
 
@@ -15,20 +15,9 @@ const PAGE_SIZE = 50;
 export function ReviewQueuePage() {
   const { t } = useTranslation();
   const id = useId();
-  const workers = useWorkers();
   const [months, setMonths] = useState<number | null>(null);
   const [workerId, setWorkerId] = useState<number | null>(null);
-  const [page, setPage] = useState(0);
-  const [data, setData] = useState<ChannelOutput<'reviews.due'> | null>(null);
-  const [error, setError] = useState<ClientErrorPayload | null>(null);
-  useEffect(() => {
-    void call('reviews.due', { ...(months ? { months } : {}), workerId, offset: page * PAGE_SIZE, limit: PAGE_SIZE }).then((result) => {
-      if (result.ok) {
-        setData(result.value);
-        setError(null);
-      } else setError(result.error);
-    });
-  }, [months, workerId, page]);
+  const { page, setPage, data, error } = usePaged((offset, limit) => call('reviews.due', { ...(months ? { months } : {}), workerId, offset, limit }), PAGE_SIZE, [months, workerId]);
   const shown = months ?? data?.months ?? 6;
   return (
     <section aria-labelledby="page-title">
@@ -52,24 +41,13 @@ export function ReviewQueuePage() {
             ))}
           </select>
         </div>
-        <div className="field">
-          <label htmlFor={`${id}-worker`}>{t('clients.worker')}</label>
-          <select
-            id={`${id}-worker`}
-            value={workerId ?? ''}
-            onChange={(event) => {
-              setPage(0);
-              setWorkerId(Number(event.target.value) || null);
-            }}
-          >
-            <option value="">{t('common.all')}</option>
-            {workers.map((worker) => (
-              <option key={worker.id} value={worker.id}>
-                {worker.displayName}
-              </option>
-            ))}
-          </select>
-        </div>
+        <WorkerSelect
+          value={workerId}
+          onChange={(next) => {
+            setPage(0);
+            setWorkerId(next);
+          }}
+        />
       </form>
       <ErrorText error={error} />
       {data ? (

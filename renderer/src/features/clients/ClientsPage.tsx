@@ -5,7 +5,7 @@ import { useVirtualizer } from '@tanstack/react-virtual';
 import { useTranslation } from 'react-i18next';
 import { AGE_BANDS, type ChannelInput, type ClientFilters, type ClientListRow } from '../../../../electron/contract/index.ts';
 import { SavedLists } from './SavedLists.tsx';
-import { useWorkers } from '../caseload/useWorkers.ts';
+import { WorkerSelect } from '../caseload/WorkerSelect.tsx';
 import { call, type ClientErrorPayload } from '../../api.ts';
 import { useCan } from '../../app/session.ts';
 import { ErrorText } from '../../components/ErrorText.tsx';
@@ -42,14 +42,13 @@ export function ClientsPage() {
   const { t } = useTranslation();
   const canWrite = useCan('clients.write');
   const managesCaseload = useCan('caseload.manage');
-  const ids = { search: useId(), status: useId(), age: useId(), worker: useId() };
+  const ids = { search: useId(), status: useId(), age: useId() };
   // Opened from the dashboard's row of one worker: her cases.
   const [params] = useSearchParams();
   const fromWorker = Number(params.get('worker')) || null;
   const [filters, setFilters] = useState<Filters>({ ...NO_FILTERS, workerId: fromWorker });
   const [query, setQuery] = useState(filters);
   const [sort, setSort] = useState<{ by: Sort; direction: 'asc' | 'desc' }>({ by: 'lastContact', direction: 'desc' });
-  const workers = useWorkers(managesCaseload);
   const checks = managesCaseload ? [...CHECKS, 'notReviewed' as const] : CHECKS;
   const [rows, setRows] = useState<ClientListRow[]>([]);
   const [total, setTotal] = useState(0);
@@ -179,19 +178,7 @@ export function ClientsPage() {
             <VocabularyOptions list="ageBand" values={AGE_BANDS} />
           </select>
         </div>
-        {managesCaseload ? (
-          <div className="field">
-            <label htmlFor={ids.worker}>{t('clients.worker')}</label>
-            <select id={ids.worker} value={filters.workerId ?? ''} onChange={(event) => setFilters({ ...filters, workerId: Number(event.target.value) || null })}>
-              <option value="">{t('common.all')}</option>
-              {workers.map((worker) => (
-                <option key={worker.id} value={worker.id}>
-                  {worker.displayName}
-                </option>
-              ))}
-            </select>
-          </div>
-        ) : null}
+        {managesCaseload ? <WorkerSelect value={filters.workerId} onChange={(workerId) => setFilters({ ...filters, workerId })} /> : null}
         <fieldset className="checks">
           <legend className="visually-hidden">{t('clients.filters')}</legend>
           {checks.map((key) => (

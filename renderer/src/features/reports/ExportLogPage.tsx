@@ -1,8 +1,7 @@
-import { useEffect, useState } from 'react';
 import { Link } from 'react-router';
 import { useTranslation } from 'react-i18next';
-import type { ChannelOutput } from '../../../../electron/contract/index.ts';
-import { call, type ClientErrorPayload } from '../../api.ts';
+import { call } from '../../api.ts';
+import { usePaged } from '../../components/usePaged.ts';
 import { ErrorText } from '../../components/ErrorText.tsx';
 import { Pager } from '../../components/Pager.tsx';
 import { EmptyRow, TableHead } from '../../components/TableHead.tsx';
@@ -13,12 +12,8 @@ const PAGE_SIZE = 50;
 /** Every report that left the centre: who, when, which period, format, k, and the file's SHA-256 (to check a copy against). */
 export function ExportLogPage() {
   const { t } = useTranslation();
-  const [page, setPage] = useState(0);
-  const [data, setData] = useState<ChannelOutput<'reports.log'>>({ total: 0, rows: [] });
-  const [error, setError] = useState<ClientErrorPayload | null>(null);
-  useEffect(() => {
-    void call('reports.log', { offset: page * PAGE_SIZE, limit: PAGE_SIZE }).then((result) => (result.ok ? setData(result.value) : setError(result.error)));
-  }, [page]);
+  const { page, setPage, data: loaded, error } = usePaged((offset, limit) => call('reports.log', { offset, limit }), PAGE_SIZE);
+  const data = loaded ?? { total: 0, rows: [] };
   return (
     <section aria-labelledby="page-title">
       <p>
