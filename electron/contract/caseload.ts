@@ -107,7 +107,12 @@ export const dueReviewSchema = z.object({
   lastContactOn: z.string().nullable(),
 });
 
-export const savedFilterSchema = z.object({ id: z.number(), name: z.string(), filters: clientFiltersSchema });
+/**
+ * A working list keeps filters and order, never search text: a search may be a legal name,
+ * which must not outlive the client's identity (erasure does not look here).
+ */
+export const savedFiltersSchema = clientFiltersSchema.omit({ search: true }).strict();
+export const savedFilterSchema = z.object({ id: z.number(), name: z.string(), filters: savedFiltersSchema });
 export type SavedFilter = z.infer<typeof savedFilterSchema>;
 
 const reassignSelection = z.discriminatedUnion('kind', [
@@ -220,7 +225,7 @@ export const caseloadChannels = {
   }),
   'savedFilters.save': channel({
     input: z
-      .object({ id: idSchema.nullable(), name: z.string({ error: 'required' }).trim().min(1, { error: 'required' }).max(60, { error: 'tooLong' }), filters: clientFiltersSchema })
+      .object({ id: idSchema.nullable(), name: z.string({ error: 'required' }).trim().min(1, { error: 'required' }).max(60, { error: 'tooLong' }), filters: savedFiltersSchema })
       .strict(),
     output: savedFilterSchema,
     access: 'clients.read',

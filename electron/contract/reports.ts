@@ -122,7 +122,8 @@ const jobId = z.object({ jobId: z.string().regex(/^[0-9a-f]{32}$/, { error: 'inv
 export const reportsChannels = {
   /** Start building a report; each `reports.next` does one step, so progress shows and the manager can cancel. */
   'reports.start': channel({
-    input: z.object({ period: reportPeriodSchema, k: z.number().int().min(K_MIN, { error: 'kTooSmall' }).max(100, { error: 'invalid' }).optional() }).strict(),
+    // k is the managers' setting: a report cannot lower it.
+    input: z.object({ period: reportPeriodSchema }).strict(),
     output: z.object({ jobId: z.string(), total: z.number() }),
     access: 'reports.manage',
     audit: 'read',

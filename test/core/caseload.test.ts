@@ -255,6 +255,16 @@ describe('moving cases between workers', () => {
     expect(await app.call('caseload.respond', { offerId, accept: true })).toEqual({ ok: false, error: { code: 'OFFER_NOT_FOUND' } });
   });
 
+  it('taking the worker role from someone cancels offers to or from her', async () => {
+    const app = await copyOfTemplate();
+    await loginAs(app, WORKER);
+    const { offerId } = await app.ok('caseload.offer', { clientId: app.template.ids.client, toUserId: app.template.ids.worker2 });
+    await switchTo(app, ADMIN);
+    await app.ok('users.update', { id: app.template.ids.worker2, displayName: WORKER2.displayName, roles: ['manager'] });
+    await switchTo(app, WORKER);
+    expect((await app.ok('clients.get', { clientId: app.template.ids.client })).offers[0]).toMatchObject({ id: offerId, status: 'cancelled' });
+  });
+
   it('closing a case or deactivating a worker cancels the offers it leaves hanging', async () => {
     const app = await copyOfTemplate();
     await loginAs(app, WORKER);
@@ -383,10 +393,14 @@ describe('working lists', () => {
     const overdue = await register(app, TODAY);
     await app.ok('referrals.create', { clientId: overdue, partnerId: app.template.ids.partner, serviceTypeId: 1, proposedOn: '2026-11-01', dueOn: '2026-11-15', shareConsent: consentNow('share_partner') });
     const saved = await app.ok('savedFilters.save', { id: null, name: 'Ca của tôi quá hạn chuyển gửi', filters: { mine: true, overdueReferrals: true } });
-    expect(saved.filters).toMatchObject({ mine: true, overdueReferrals: true, status: 'open', search: '', sort: 'lastContact' });
+    expect(saved.filters).toMatchObject({ mine: true, overdueReferrals: true, status: 'open', sort: 'lastContact' });
+    // Never the search text: it may be a legal name, which must not outlive her identity.
+    expect(saved.filters).not.toHaveProperty('search');
+    expect(await app.call('savedFilters.save', { id: null, name: 'Tìm tên', filters: { search: 'Nguyễn Thị Mẫu Thử' } as never })).toMatchObject({ ok: false, error: { code: 'VALIDATION' } });
     const [listed] = await app.ok('savedFilters.list', {});
     expect(listed).toEqual(saved);
     expect((await app.ok('clients.list', listed?.filters ?? {})).rows.map((row) => row.id)).toEqual([overdue]);
+    expect(JSON.stringify(app.core.vault.sqlite.prepare('select filters from saved_filter').pluck().all())).not.toContain('Mẫu');
     expect((await app.ok('clients.list', {})).rows.length).toBe(2);
 
     expect(await app.call('savedFilters.save', { id: null, name: 'ca cua toi qua han chuyen gui', filters: {} })).toEqual({ ok: false, error: { code: 'SAVED_FILTER_NAME_TAKEN' } });

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { cpSync, readdirSync, readFileSync } from 'node:fs';
+import { cpSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import ExcelJS from 'exceljs';
 import { XMLParser } from 'fast-xml-parser';
@@ -25,11 +25,13 @@ beforeAll(async () => {
   dir = app.dir;
 });
 
-async function asManager(): Promise<TestApp> {
+/** A copy of the dataset, the manager logged in, k set to 5 (the least allowed). */
+async function asManager(k = 5): Promise<TestApp> {
   const copy = tempDir();
   cpSync(dir, copy, { recursive: true });
   const app = openApp(copy);
   await loginAs(app, MANAGER);
+  await app.ok('settings.updateReports', { ...reportSettings(await app.ok('settings.get', {})), reportK: k });
   return app;
 }
 
@@ -44,7 +46,7 @@ const shown = (t: ReportTable) => t.cells.map((row) => row.map((value) => (value
 describe('the report of a hand-counted quarter (k = 5)', () => {
   it('counts distinct consenting persons, suppresses small cells and their complements, and passes the LP audit', async () => {
     const app = await asManager();
-    const { report, steps } = await runReport(app, { period: Q3_2026, k: 5 });
+    const { report, steps } = await runReport(app, { period: Q3_2026 });
     expect(steps).toBe(13);
     expect(report.period).toMatchObject({ from: '2026-07-01', to: '2026-09-30', dhis2: '2026Q3', adx: '2026-07-01/P3M', label: { vi: 'Quý III năm 2026' } });
     expect(report.clientsWithoutConsent).toBe(1);
@@ -61,43 +63,44 @@ describe('the report of a hand-counted quarter (k = 5)', () => {
     ]);
     expect(table(report, 'persons_reached').marks[0]).toEqual(['none', 'complementary', 'none', 'primary', 'none', 'none']);
     expect(shown(table(report, 'persons_registered'))).toEqual(shown(table(report, 'persons_reached')));
-    // Three anonymous contacts, all women 25–34: every cell that holds them is hidden, and nothing bounds them.
+    // Twelve anonymous contacts, all women 25–34: nothing small.
     expect(shown(table(report, 'anonymous_contacts'))).toEqual([
-      [0, 0, 'x', 0, 0, 'x'],
+      [0, 0, 12, 0, 0, 12],
       [0, 0, 0, 0, 0, 0],
       [0, 0, 0, 0, 0, 0],
       [0, 0, 0, 0, 0, 0],
       [0, 0, 0, 0, 0, 0],
-      [0, 0, 'x', 0, 0, 'x'],
+      [0, 0, 12, 0, 0, 12],
     ]);
-    // Services: 21 psychological (consenting clients only) and 3 harm-reduction (anonymous): the 3 and, as its complement, the 21.
+    // Services: 21 psychological (consenting clients only) and 12 harm-reduction (anonymous).
     const services = table(report, 'services_by_type');
     const row = (key: string) => services.rows.findIndex((each) => each.key === key);
-    expect(services.cells[row('psychological_counselling')]).toEqual([null]);
-    expect(services.cells[row('harm_reduction_supplies')]).toEqual([null]);
-    expect(services.cells[row('total')]).toEqual([24]);
+    expect(services.cells[row('psychological_counselling')]).toEqual([21]);
+    expect(services.cells[row('harm_reduction_supplies')]).toEqual([12]);
+    expect(services.cells[row('total')]).toEqual([33]);
     expect(services.rows.some((each) => each.key === 'child_protection')).toBe(false);
     const groups = table(report, 'persons_by_service_group');
     expect(groups.cells[groups.rows.findIndex((each) => each.key === 'psychological')]).toEqual([21]);
     expect(table(report, 'referrals_by_type').cells.flat().every((value) => value === 0)).toBe(true);
     // Audit: nothing from 1 to 4 is shown; every suppressed range is at least 5 wide.
     for (const each of report.tables) for (const value of each.cells.flat()) expect(value === null || value === 0 || value >= 5).toBe(true);
-    expect(report.audit.suppressedCells).toBe(4 + 4 + 4 + 2);
+    expect(report.audit.suppressedCells).toBe(4 + 4);
     expect(report.audit.narrowestRange).toBeGreaterThanOrEqual(5);
     // Counts only: no code, alias or name of anyone.
     const text = JSON.stringify(report);
     for (const word of [PLANTED.alias, PLANTED.legalName, PLANTED.note, ...codes]) expect(text).not.toContain(word);
   });
 
-  it('takes k from the managers\' setting, never below 5', async () => {
+  it('takes k from the managers\' setting only, never below 5', async () => {
     const app = await asManager();
-    expect(await app.call('reports.start', { period: Q3_2026, k: 4 })).toMatchObject({ ok: false, error: { code: 'VALIDATION', issues: [{ path: 'k', message: 'kTooSmall' }] } });
+    // A report cannot bring its own k.
+    expect(await app.call('reports.start', { period: Q3_2026, k: 4 } as never)).toMatchObject({ ok: false, error: { code: 'VALIDATION' } });
     const settings = await app.ok('settings.get', {});
-    expect(await app.call('settings.updateReports', { ...reportSettings(settings), reportK: 3 })).toMatchObject({ ok: false, error: { code: 'VALIDATION' } });
+    expect(await app.call('settings.updateReports', { ...reportSettings(settings), reportK: 4 })).toMatchObject({ ok: false, error: { code: 'VALIDATION', issues: [{ path: 'reportK', message: 'kTooSmall' }] } });
     await app.ok('settings.updateReports', { ...reportSettings(settings), reportK: 22 });
     const { report } = await runReport(app, { period: Q3_2026 });
     expect(report.k).toBe(22);
-    // With k = 22 every non-zero count of persons reached is small.
+    // With k = 22 every count of persons reached is small (the largest, the grand total, is 21).
     expect(table(report, 'persons_reached').cells.flat().every((value) => value === 0 || value === null)).toBe(true);
   });
 });
@@ -136,7 +139,7 @@ describe('exports, read back', () => {
       dhis2DataSet: 'DS_TEST',
       dhis2Mapping: JSON.stringify({ 'persons_reached.female.25_34': { dataElement: 'DE_REACHED', categoryOptionCombo: 'COC_F_25_34' }, 'persons_reached.male.total': null }),
     });
-    ({ report, jobId } = await runReport(app, { period: Q3_2026, k: 5 }));
+    ({ report, jobId } = await runReport(app, { period: Q3_2026 }));
     folder = tempDir('dh-export-');
   });
 
@@ -241,24 +244,33 @@ describe('exports, read back', () => {
 describe('what a report refuses', () => {
   it('writes nothing when the save dialog is cancelled, and says so in the trail', async () => {
     const app = await asManager();
-    const { jobId } = await runReport(app, { period: Q3_2026, k: 5 });
+    const { jobId } = await runReport(app, { period: Q3_2026 });
     const folder = tempDir('dh-export-');
     expect(await save(app, jobId, 'xlsx', null)).toMatchObject({ saved: false, sha256: null });
     // A path in the input itself is not accepted: only the shell names one.
     expect(await app.call('reports.save', { jobId, format: 'xlsx', path: join(folder, 'x.xlsx') } as never)).toMatchObject({ ok: false, error: { code: 'VALIDATION' } });
     expect(readdirSync(folder)).toEqual([]);
     expect((await app.ok('reports.log', {})).total).toBe(0);
+    await app.ok('auth.logout', {});
+    await loginAs(app, ADMIN);
+    const trail = await app.ok('audit.list', { action: 'reports.save' });
+    expect(trail.rows.map((each) => [each.outcome, each.detail?.cancelled ?? null, each.detail?.sha256 ?? null])).toEqual([['ok', true, null]]);
   });
 
   it('refuses a report whose published cells fail the audit, and writes nothing', async () => {
     const app = await asManager();
-    const { jobId } = await runReport(app, { period: Q3_2026, k: 5 });
-    // As if suppression had let a small cell through: women 35–49 (2) published.
+    const { jobId } = await runReport(app, { period: Q3_2026 });
     const published = app.core.reportJob?.report?.tables[0];
     if (!published?.cells[0]) throw new Error('no report');
-    published.cells[0][3] = 2;
     const folder = tempDir('dh-export-');
     const before = contentSnapshot(app);
+    // As if suppression had let its complement through: women 18–24 (6, not small) shown. Then
+    // women 35–49 = 16 − 6 − 8 = 2 exactly: only the LP sees it.
+    published.cells[0][1] = 6;
+    expect(await app.gate.invoke('reports.save', { jobId, format: 'csv' }, { savePath: join(folder, 'x.csv') })).toEqual({ ok: false, error: { code: 'REPORT_AUDIT_FAILED' } });
+    // As if a small cell itself had got through: women 35–49 (2) shown.
+    published.cells[0][1] = null;
+    published.cells[0][3] = 2;
     expect(await app.gate.invoke('reports.save', { jobId, format: 'csv' }, { savePath: join(folder, 'x.csv') })).toEqual({ ok: false, error: { code: 'REPORT_AUDIT_FAILED' } });
     expect(readdirSync(folder)).toEqual([]);
     expect(contentSnapshot(app)).toBe(before);
@@ -267,22 +279,41 @@ describe('what a report refuses', () => {
   it('refuses DHIS2 formats for a period DHIS2 has no name for, or without an org unit', async () => {
     const app = await asManager();
     const folder = tempDir('dh-export-');
-    const months = await runReport(app, { period: { kind: 'months', from: '2026-07', to: '2026-08' }, k: 5 });
+    const months = await runReport(app, { period: { kind: 'months', from: '2026-07', to: '2026-08' } });
     expect(await app.gate.invoke('reports.save', { jobId: months.jobId, format: 'dhis2_json' }, { savePath: join(folder, 'x.json') })).toEqual({ ok: false, error: { code: 'DHIS2_PERIOD_UNSUPPORTED' } });
-    const quarter = await runReport(app, { period: Q3_2026, k: 5 });
+    const quarter = await runReport(app, { period: Q3_2026 });
     expect(await app.gate.invoke('reports.save', { jobId: quarter.jobId, format: 'adx' }, { savePath: join(folder, 'x.xml') })).toEqual({ ok: false, error: { code: 'DHIS2_MAPPING_INVALID' } });
     expect(readdirSync(folder)).toEqual([]);
   });
 
   it('a folder that cannot be written: a clear error, no file, no log entry', async () => {
     const app = await asManager();
-    const { jobId } = await runReport(app, { period: Q3_2026, k: 5 });
+    const { jobId } = await runReport(app, { period: Q3_2026 });
     const folder = tempDir('dh-export-');
     const before = contentSnapshot(app);
     expect(await app.gate.invoke('reports.save', { jobId, format: 'csv' }, { savePath: join(folder, 'khong-co', 'x.csv') })).toEqual({ ok: false, error: { code: 'STORAGE_FAILED' } });
     expect(readdirSync(folder)).toEqual([]);
     expect(contentSnapshot(app)).toBe(before);
     expect((await app.ok('reports.log', {})).total).toBe(0);
+  });
+
+  it('a file that cannot be put in its place after the log is committed: no file, no log entry, the failure in the trail', async () => {
+    const app = await asManager();
+    const { jobId } = await runReport(app, { period: Q3_2026 });
+    const folder = tempDir('dh-export-');
+    // Something (a folder) already stands where the file should go, so the final rename fails.
+    mkdirSync(join(folder, 'x.csv', 'ben-trong'), { recursive: true });
+    expect(await app.gate.invoke('reports.save', { jobId, format: 'csv' }, { savePath: join(folder, 'x.csv') })).toEqual({ ok: false, error: { code: 'STORAGE_FAILED' } });
+    expect(readdirSync(folder)).toEqual(['x.csv']);
+    expect(readdirSync(join(folder, 'x.csv'))).toEqual(['ben-trong']);
+    expect((await app.ok('reports.log', {})).total).toBe(0);
+    await app.ok('auth.logout', {});
+    await loginAs(app, ADMIN);
+    const trail = await app.ok('audit.list', { action: 'reports.save' });
+    expect(trail.rows.map((row) => [row.outcome, row.errorCode])).toEqual([
+      ['failed', 'STORAGE_FAILED'],
+      ['ok', null],
+    ]);
   });
 
   it('forgets the job when cancelled or when the vault locks', async () => {

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { INDICATORS } from '../../electron/contract/indicators.ts';
 import { feasibleRanges, type Grid } from '../../electron/core/reports/lp-audit.ts';
 import { suppress, type Mark } from '../../electron/core/reports/suppression.ts';
+import { reportGrid, splitMarks } from '../../electron/core/reports/report-grid.ts';
 import { listTable, sexByAge } from '../../electron/core/reports/tables.ts';
 
 /*
@@ -35,27 +36,77 @@ describe('suppression, worked by hand', () => {
     //  Tot   8  17   25     Tot   .   .   .
     const result = await suppress(twoByTwo([2, 8], [6, 9]), 5);
     expect(letters(result.marks)).toBe('PC./CC./...');
-    // a + b = 10, c + d = 15, a + c = 8, b + d = 17: a ∈ [0, 8], b ∈ [2, 10], c ∈ [0, 8], d ∈ [7, 15].
+    // a + b = 10, c + d = 15, a + c = 8, b + d = 17, each hidden cell at least 1 (zeros are
+    // never hidden): a ∈ [1, 7], b ∈ [3, 9], c ∈ [1, 7], d ∈ [8, 14]; all 6 wide.
     expect(result.ranges.map((range) => [range.min, range.max])).toEqual([
-      [0, 8],
-      [2, 10],
-      [0, 8],
-      [7, 15],
+      [1, 7],
+      [3, 9],
+      [1, 7],
+      [8, 14],
     ]);
   });
 
-  it('k = 10: the inside is all small; a total that the grand total would give away is hidden too', async () => {
-    // Primary: 2, 8, 6, 9 and the A total 8. Then A total = 25 − 17 exactly, so the B total
-    // (17) goes as well; the row totals 10 and 15 and the grand total stay.
+  it('k = 10: the inside is all small; totals that would give it away are hidden too', async () => {
+    // Primary: 2, 8, 6, 9 and the A total 8. The B total (17) goes with it (the total row).
+    // Then F-A + F-B = 10 leaves F-A in [1, 9], 8 wide: the F total (10) goes, and with it,
+    // for the total column, the M total (15). Left: a + b + c + d = 25, each at least 1, so
+    // every inner cell is in [1, 22] and every total of two in [2, 23].
     const result = await suppress(twoByTwo([2, 8], [6, 9]), 10);
-    expect(letters(result.marks)).toBe('PP./PP./PC.');
+    expect(letters(result.marks)).toBe('PPC/PPC/PC.');
     expect(result.ranges.map((range) => [range.min, range.max])).toEqual([
-      [0, 10],
-      [0, 10],
-      [0, 15],
-      [0, 15],
-      [0, 25],
-      [0, 25],
+      [1, 22],
+      [1, 22],
+      [2, 23],
+      [1, 22],
+      [1, 22],
+      [2, 23],
+      [2, 23],
+      [2, 23],
+    ]);
+  });
+
+  it('k = 10: a hidden cell known to be at least 1 needs a wider complement', async () => {
+    // 1, 10, 20 (total 31). Hiding 1 and 10 leaves their sum 11: either is in [1, 10], 9 wide.
+    // The 20 goes too: [1, 29] each.
+    const lines = ['a', 'b', 'c'].map((key) => ({ key, label: { vi: key, en: key } }));
+    const counts: Record<string, number> = { a: 1, b: 10, c: 20 };
+    const result = await suppress(listTable(listIndicator, lines, [{ key: 'n', label: { vi: 'n', en: 'n' } }], true, (row) => counts[row] ?? 0), 10);
+    expect(letters(result.marks)).toBe('P/C/C/.');
+    expect(result.ranges.map((range) => [range.min, range.max])).toEqual([
+      [1, 29],
+      [1, 29],
+      [1, 29],
+    ]);
+  });
+
+  it('sets tables against each other: services of a group are at least the persons who received it', async () => {
+    // Services: psychological 21, harm reduction 3 (total 24); persons by group: psychological 21.
+    // Hiding 3 and its complement 21 alone would leave psychological services in [21, 23]
+    // (at least the 21 persons): the persons row goes too, and each is then in [1, 23].
+    const services = listTable(
+      INDICATORS.find((each) => each.id === 'services_by_type') ?? listIndicator,
+      [
+        { key: 'psychological_counselling', label: { vi: 'Tâm lý', en: 'Psychological' }, group: 'psychological' },
+        { key: 'harm_reduction_supplies', label: { vi: 'Giảm hại', en: 'Harm reduction' }, group: 'harm_reduction' },
+      ],
+      [{ key: 'services', label: { vi: 'Lượt', en: 'Services' } }],
+      true,
+      (row) => (row === 'psychological_counselling' ? 21 : 3),
+    );
+    const groups = listTable(
+      INDICATORS.find((each) => each.id === 'persons_by_service_group') ?? listIndicator,
+      [{ key: 'psychological', label: { vi: 'Tâm lý', en: 'Psychological' } }],
+      [{ key: 'persons', label: { vi: 'Người', en: 'Persons' } }],
+      false,
+      () => 21,
+    );
+    const { grid, blocks } = reportGrid([services, groups]);
+    const result = await suppress(grid, 5, blocks);
+    expect(splitMarks(result.marks, blocks).map(letters)).toEqual(['C/P/.', 'C']);
+    expect(result.ranges.map((range) => [range.min, range.max])).toEqual([
+      [1, 23],
+      [1, 23],
+      [1, 23],
     ]);
   });
 
@@ -67,7 +118,18 @@ describe('suppression, worked by hand', () => {
     const counts: Record<string, number> = { 'female|18_24': 6, 'female|25_34': 8, 'female|35_49': 2, 'male|25_34': 5 };
     const result = await suppress(sexByAge(sexByAgeIndicator, (sex, age) => counts[`${sex}|${age}`] ?? 0), 10);
     expect(letters(result.marks)).toBe('.PPP.C/..P..P/....../....../....../.PCP..');
-    for (const range of result.ranges) expect([range.min, range.max]).toEqual([0, 21]);
+    // a + b + c + d = 21 (women 18–24, 25–34, 35–49; men 25–34), each at least 1.
+    expect(result.ranges.map((range) => [range.min, range.max])).toEqual([
+      [1, 18],
+      [1, 18],
+      [1, 18],
+      [3, 20],
+      [1, 18],
+      [1, 18],
+      [1, 18],
+      [2, 19],
+      [1, 18],
+    ]);
   });
 
   it('leaves zeros and counts of k or more alone, and a table with nothing small untouched', async () => {
@@ -128,6 +190,46 @@ describe('suppression of random tables', () => {
         await checkProtected(listTable(listIndicator, lines, columns, true, (row, column) => rows[Number(row.slice(1))]?.[column === 'made' ? 0 : 1] ?? 0), k);
       }),
       { numRuns: 60 },
+    );
+  });
+
+  it('2×2 tables, checked by enumerating every integer table a reader could believe (no LP)', async () => {
+    const CAP = 32;
+    await fc.assert(
+      fc.asyncProperty(fc.tuple(fc.integer({ min: 0, max: 14 }), fc.integer({ min: 0, max: 14 }), fc.integer({ min: 0, max: 14 }), fc.integer({ min: 0, max: 14 })), fc.integer({ min: 5, max: 8 }), async ([a, b, c, d], k) => {
+        const grid = twoByTwo([a, b], [c, d]);
+        const { marks } = await suppress(grid, k);
+        const hidden = (r: number, col: number) => marks[r]?.[col] !== 'none';
+        const shownValue = (r: number, col: number) => (hidden(r, col) ? null : (grid.values[r]?.[col] ?? 0));
+        // Every inner assignment consistent with what is shown (hidden cells are 1 or more).
+        const choices = [0, 1, 2, 3].map((i) => {
+          const [r, col] = [Math.floor(i / 2), i % 2];
+          return hidden(r, col) ? Array.from({ length: CAP }, (_, n) => n + 1) : [shownValue(r, col) ?? 0];
+        });
+        const seen = new Map<string, [number, number]>();
+        const fits = (values: number[][]) => values.every((row, r) => row.every((value, col) => (hidden(r, col) ? value >= 1 : value === shownValue(r, col))));
+        for (const w of choices[0] ?? []) for (const x of choices[1] ?? []) for (const y of choices[2] ?? []) for (const z of choices[3] ?? []) {
+          // The margins first: most assignments fail on them, before any array is built.
+          if (!hidden(0, 2) && w + x !== shownValue(0, 2)) continue;
+          if (!hidden(1, 2) && y + z !== shownValue(1, 2)) continue;
+          if (!hidden(2, 0) && w + y !== shownValue(2, 0)) continue;
+          if (!hidden(2, 1) && x + z !== shownValue(2, 1)) continue;
+          const candidate = [[w, x, w + x], [y, z, y + z], [w + y, x + z, w + x + y + z]];
+          if (!fits(candidate)) continue;
+          candidate.forEach((row, r) =>
+            row.forEach((value, col) => {
+              if (!hidden(r, col)) return;
+              const range = seen.get(`${r}${col}`) ?? [Infinity, -Infinity];
+              seen.set(`${r}${col}`, [Math.min(range[0], value), Math.max(range[1], value)]);
+            }),
+          );
+        }
+        for (const [cell, [low, high]] of seen) {
+          // A range reaching the cap is bounded by nothing shown.
+          if (high < CAP) expect(high - low, `cell ${cell} of ${[a, b, c, d].join(',')} at k=${k}`).toBeGreaterThanOrEqual(k);
+        }
+      }),
+      { numRuns: 40 },
     );
   });
 });

@@ -8,7 +8,7 @@ import { consentNow, loginAs, syntheticClient, WORKER, type TestApp } from './va
  *   counselling): women 18–24 ×6, 25–34 ×8, 35–49 ×2; men 25–34 ×5;
  * - one more woman 25–34 seen in the quarter without consent to reports (left out);
  * - one woman 25–34 who agreed, registered and seen only in October (outside the quarter);
- * - three anonymous contacts on 10/08, women 25–34, harm-reduction supplies.
+ * - twelve anonymous contacts on 10/08, women 25–34, harm-reduction supplies.
  * Every client carries planted words (alias, legal name, phone, note, outcome) that must never
  * appear in any export.
  */
@@ -66,7 +66,7 @@ export async function buildReportDataset(app: TestApp): Promise<ReportDataset> {
   for (let i = 0; i < 5; i++) await add('male', 1995, q3);
   await add('female', 1995, { reports: false, on: '2026-07-15' });
   await add('female', 1995, { reports: true, on: '2026-10-05' });
-  for (let i = 0; i < 3; i++) {
+  for (let i = 0; i < 12; i++) {
     await app.ok('anonymous.record', { contactOn: '2026-08-10', ageBand: '25_34', sex: 'female', place: 'outreach', serviceTypeIds: [type('harm_reduction_supplies')] });
   }
   await app.ok('auth.logout', {});

@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import { clientFiltersSchema } from '../../contract/clients.ts';
+import { savedFiltersSchema } from '../../contract/caseload.ts';
 import { foldForSearch } from '../../contract/text.ts';
 import { AppError } from '../app-error.ts';
 import { today } from '../clock.ts';
@@ -36,8 +36,8 @@ async function pendingOffer(db: Db, offerId: number) {
 
 /** A saved filter as stored; one saved by an older version keeps what still makes sense. */
 function savedFilterView(row: { id: number; name: string; filters: string }) {
-  const parsed = clientFiltersSchema.safeParse(JSON.parse(row.filters));
-  return { id: row.id, name: row.name, filters: parsed.success ? parsed.data : clientFiltersSchema.parse({}) };
+  const parsed = savedFiltersSchema.safeParse(JSON.parse(row.filters));
+  return { id: row.id, name: row.name, filters: parsed.success ? parsed.data : savedFiltersSchema.parse({}) };
 }
 
 export const caseloadHandlers: Pick<HandlerMap, CaseloadChannels> = {

@@ -137,7 +137,7 @@ export const COUNTS: Record<IndicatorId, Count> = {
     const byType = new Map(c.services.byType);
     for (const row of anonymous) byType.set(row.type, (byType.get(row.type) ?? 0) + Number(row.n));
     const types = c.types.filter((type) => type.group !== 'child_protection' && (type.active || byType.has(type.id)));
-    return listTable(indicator('services_by_type'), types.map((type) => ({ key: type.code, label: { vi: type.nameVi, en: type.nameEn } })), columnsOf('services_by_type'), true, (row) =>
+    return listTable(indicator('services_by_type'), types.map((type) => ({ key: type.code, label: { vi: type.nameVi, en: type.nameEn }, group: type.group })), columnsOf('services_by_type'), true, (row) =>
       byType.get(types.find((type) => type.code === row)?.id ?? 0) ?? 0,
     );
   },

@@ -49,22 +49,28 @@ export function savePrompt(core: Core, channel: unknown, input: unknown): { file
   return { fileName: exportFileName(job, format as ReportFormat), extension: EXTENSIONS[format as ReportFormat] };
 }
 
-/** Write beside the target and rename over it, so a failure never leaves half a file. */
-function writeWhole(path: string, bytes: Buffer): void {
+/**
+ * A file written beside its target, to be renamed over it once the log entry is committed:
+ * a failed write rolls the entry back, and no file appears unless its entry exists.
+ */
+function stage(path: string, bytes: Buffer): { publish: () => void; discard: () => void } {
   const part = join(dirname(path), `.${basename(path)}.${randomBytes(4).toString('hex')}.part`);
   try {
     writeFileSync(part, bytes, { flag: 'wx' });
-    renameSync(part, path);
   } catch {
     rmSync(part, { force: true });
     throw new AppError('STORAGE_FAILED');
   }
+  return {
+    publish: () => renameSync(part, path),
+    discard: () => rmSync(part, { force: true }),
+  };
 }
 
 export const reportsHandlers: Pick<HandlerMap, ReportChannels> = {
   'reports.start': async (input, ctx) => {
     const settings = await readSettings(ctx.db);
-    const job = new ReportJob(input.period, input.k ?? settings.reportK, { name: settings.centreName, code: settings.centreCode }, ctx.core.nowIso());
+    const job = new ReportJob(input.period, settings.reportK, { name: settings.centreName, code: settings.centreCode }, ctx.core.nowIso());
     ctx.core.reportJob = job;
     return { jobId: job.id, total: job.total };
   },
@@ -95,7 +101,7 @@ export const reportsHandlers: Pick<HandlerMap, ReportChannels> = {
     const file = await buildExport(input.format, { report, settings: await readSettings(ctx.db) });
     const sha256 = createHash('sha256').update(file.bytes).digest('hex');
     const savePath = ctx.savePath;
-    await ctx.db
+    const { id: logId } = await ctx.db
       .insertInto('export_log')
       .values({
         at: ctx.core.nowIso(),
@@ -110,10 +116,26 @@ export const reportsHandlers: Pick<HandlerMap, ReportChannels> = {
         bytes: file.bytes.length,
         indicators: JSON.stringify(Object.fromEntries(report.tables.map((table) => [table.indicatorId, table.version]))),
       })
-      .execute();
+      .returning('id')
+      .executeTakeFirstOrThrow();
     ctx.note({ detail: { ...detail, sha256, bytes: file.bytes.length } });
-    // Written as the call's last step: if it fails, the log entry goes with it.
-    ctx.atCommit(() => writeWhole(savePath, file.bytes));
+    // Written (beside its place) as the call's last step inside the transaction, put in its
+    // place once committed. Should that last rename fail, the entry says so and no file stays.
+    let staged: ReturnType<typeof stage> | null = null;
+    ctx.atCommit(() => {
+      staged = stage(savePath, file.bytes);
+    });
+    ctx.onCommitted(async () => {
+      try {
+        staged?.publish();
+      } catch (error) {
+        // The log must not list a file that is not there; the gate records the failure.
+        staged?.discard();
+        await ctx.core.vault.db.deleteFrom('export_log').where('id', '=', logId).execute();
+        throw new AppError('STORAGE_FAILED', {}, { cause: error });
+      }
+    });
+    ctx.whenDone(() => staged?.discard());
     return { saved: true, fileName: basename(savePath), sha256, bytes: file.bytes.length };
   },
 

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { sql } from 'kysely';
 import { INDICATORS } from '../../contract/indicators.ts';
 import { describePeriod, type Report, type ReportPeriod, type ReportTable } from '../../contract/reports.ts';
 import { AppError } from '../app-error.ts';
@@ -6,6 +7,7 @@ import type { Db } from '../users/accounts.ts';
 import type { SqliteHandle } from '../vault/database.ts';
 import { COUNTS, startCounting, type Counting } from './counts.ts';
 import { feasibleRanges } from './lp-audit.ts';
+import { reportGrid, splitMarks } from './report-grid.ts';
 import { suppress, type Mark } from './suppression.ts';
 import type { RawTable } from './tables.ts';
 
@@ -22,7 +24,6 @@ export class ReportJob {
   readonly tables: RawTable[] = [];
   counting: Counting | null = null;
   report: Report | null = null;
-  marks: Mark[][][] = [];
 
   constructor(
     readonly spec: ReportPeriod,
@@ -55,31 +56,26 @@ export class ReportJob {
       return;
     }
     this.report = await this.#publish();
+    await sql`drop table if exists temp.report_client`.execute(db);
   }
 
   async #publish(): Promise<Report> {
-    let suppressedCells = 0;
-    let narrowest: number | null = null;
-    let solves = 0;
-    const tables: ReportTable[] = [];
-    for (const table of this.tables) {
-      const result = await suppress(table, this.k);
-      this.marks.push(result.marks);
-      solves += result.solves;
-      for (const range of result.ranges) {
-        suppressedCells++;
-        if (Number.isFinite(range.max)) narrowest = Math.min(narrowest ?? Infinity, range.max - range.min);
-      }
-      tables.push(publish(table, result.marks));
-    }
+    // All tables at once: a reader can set one against another.
+    const { grid, blocks } = reportGrid(this.tables);
+    const result = await suppress(grid, this.k, blocks);
+    const marks = splitMarks(result.marks, blocks);
+    const bounded = result.ranges.filter((range) => Number.isFinite(range.max)).map((range) => range.max - range.min);
+    const withoutConsent = this.counting?.withoutConsent ?? 0;
+    // Who was counted (ids, sex, birth years) is no longer needed: only the counts stay.
+    this.counting = null;
     return {
       period: { from: this.period.from, to: this.period.to, label: this.period.label, dhis2: this.period.dhis2, adx: this.period.adx },
       k: this.k,
       generatedAt: this.generatedAt,
       centre: this.centre,
-      tables,
-      audit: { suppressedCells, narrowestRange: narrowest, solves },
-      clientsWithoutConsent: this.counting?.withoutConsent ?? 0,
+      tables: this.tables.map((table, index) => publish(table, marks[index] ?? [])),
+      audit: { suppressedCells: result.ranges.length, narrowestRange: bounded.length ? Math.min(...bounded) : null, solves: result.solves },
+      clientsWithoutConsent: withoutConsent,
     };
   }
 
@@ -96,14 +92,18 @@ export class ReportJob {
    */
   async verify(): Promise<void> {
     const report = this.finished();
-    for (const [index, table] of this.tables.entries()) {
-      const published = report.tables[index];
-      if (!published) throw new AppError('REPORT_AUDIT_FAILED');
-      const shown = published.cells.flat().filter((value): value is number => value !== null);
-      if (shown.some((value) => value > 0 && value < this.k)) throw new AppError('REPORT_AUDIT_FAILED');
-      const ranges = await feasibleRanges(table, (cell) => published.cells[cell.row]?.[cell.column] === null);
-      if (ranges.some((range) => range.max - range.min < this.k)) throw new AppError('REPORT_AUDIT_FAILED');
-    }
+    if (report.tables.length !== this.tables.length) throw new AppError('REPORT_AUDIT_FAILED');
+    const shown = report.tables.flatMap((table) => table.cells.flat()).filter((value): value is number => value !== null);
+    if (shown.some((value) => value > 0 && value < this.k)) throw new AppError('REPORT_AUDIT_FAILED');
+    const { grid, blocks } = reportGrid(this.tables);
+    const published = (cell: { row: number; column: number }) => {
+      const index = blocks.findIndex((block) => cell.row >= block.from && cell.row < block.to);
+      return report.tables[index]?.cells[cell.row - (blocks[index]?.from ?? 0)]?.[cell.column] ?? null;
+    };
+    // A hidden zero would break the audit's assumption that every hidden cell is at least 1.
+    if (grid.values.some((row, r) => row.some((value, c) => value === 0 && published({ row: r, column: c }) === null))) throw new AppError('REPORT_AUDIT_FAILED');
+    const ranges = await feasibleRanges(grid, (cell) => published(cell) === null);
+    if (ranges.some((range) => range.max - range.min < this.k)) throw new AppError('REPORT_AUDIT_FAILED');
   }
 }
 

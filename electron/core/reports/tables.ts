@@ -1,4 +1,5 @@
 import { AGE_BANDS, AGE_WORDS, SEX_WORDS, SEXES, TOTAL_WORDS, type Indicator, type Words } from '../../contract/indicators.ts';
+import type { ServiceGroup } from '../../contract/vocabulary.ts';
 import type { Cell, Grid, Sum } from './lp-audit.ts';
 
 /* The shape of each indicator's table: its rows and columns, totals, and the sums that hold. */
@@ -7,6 +8,8 @@ export interface Line {
   key: string;
   label: Words;
   total: boolean;
+  /** For a row of service types: its group (what relates it to other tables). */
+  group?: ServiceGroup;
 }
 
 export interface RawTable extends Grid {
@@ -37,7 +40,7 @@ export function sexByAge(indicator: Indicator, count: (sex: string, age: string)
 /** Rows from a list, a few count columns; with a total row, each column adds up to it. */
 export function listTable(
   indicator: Indicator,
-  lines: { key: string; label: Words }[],
+  lines: { key: string; label: Words; group?: ServiceGroup }[],
   columns: readonly { key: string; label: Words }[],
   totalRow: boolean,
   count: (row: string, column: string) => number,

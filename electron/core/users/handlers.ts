@@ -47,6 +47,8 @@ export const usersHandlers: Pick<HandlerMap, UserChannels> = {
     if (wasAdmin && !input.roles.includes('admin') && user.active === 1) await assertAnotherActiveAdmin(db, user.id);
     await db.updateTable('user').set({ display_name: input.displayName }).where('id', '=', user.id).execute();
     await setRoles(db, user.id, input.roles);
+    // No longer a worker: offers to or from her cannot be taken up.
+    if (!input.roles.includes('worker')) await cancelPendingOffers(db, { userId: user.id }, ctx.core.nowIso());
     if (user.id === actor.id) await ctx.core.refreshSessionOnCommit(ctx);
     return toSummary(db, await getUser(db, user.id));
   },

@@ -193,7 +193,7 @@ export function ClientsPage() {
         current={{ ...filters, wardCode: null, sort: sort.by, direction: sort.direction }}
         onApply={(saved) => {
           const { sort: by, direction, wardCode: _ward, ...rest } = saved;
-          setFilters(rest);
+          setFilters({ ...rest, search: '' });
           setSort({ by, direction });
         }}
       />

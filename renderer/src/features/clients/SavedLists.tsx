@@ -10,7 +10,7 @@ import { useLoaded } from '../../components/useLoaded.ts';
  * "my open cases with overdue referrals". Choosing one applies it; the current filters can be
  * saved under a name, or replace the chosen list.
  */
-export function SavedLists({ current, onApply }: { current: ClientFilters; onApply: (filters: ClientFilters) => void }) {
+export function SavedLists({ current, onApply }: { current: ClientFilters; onApply: (filters: SavedFilter['filters']) => void }) {
   const { t } = useTranslation();
   const id = useId();
   const { data: lists, error: loadError, reload } = useLoaded(() => call('savedFilters.list', {}), [] as SavedFilter[]);
@@ -22,7 +22,9 @@ export function SavedLists({ current, onApply }: { current: ClientFilters; onApp
 
   const save = async () => {
     const sameName = selected && foldForSearch(selected.name) === foldForSearch(name);
-    const result = await call('savedFilters.save', { id: sameName ? selected.id : null, name, filters: current });
+    // The search text is not kept (it may be a name).
+    const { search: _search, ...filters } = current;
+    const result = await call('savedFilters.save', { id: sameName ? selected.id : null, name, filters });
     if (!result.ok) return setError(result.error);
     setError(null);
     setNaming(false);
