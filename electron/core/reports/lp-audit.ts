@@ -77,17 +77,24 @@ export function relationsOf(grid: Grid, cell: Cell): Cell[][] {
   ];
 }
 
-/** The feasible range of every suppressed cell. */
-export async function feasibleRanges(grid: Grid, isSuppressed: (cell: Cell) => boolean): Promise<Range[]> {
+/**
+ * The feasible range of every suppressed cell, in reading order. With `narrowerThan`, stop at
+ * the first range narrower than that (the caller will change the table and ask again).
+ */
+export async function feasibleRanges(grid: Grid, isSuppressed: (cell: Cell) => boolean, narrowerThan?: number): Promise<Range[]> {
   const cells: Cell[] = [];
   grid.values.forEach((values, r) => values.forEach((_, c) => isSuppressed({ row: r, column: c }) && cells.push({ row: r, column: c })));
   if (cells.length === 0) return [];
   const rows = constraints(grid, isSuppressed);
   const solve = await highs();
   const bounds = cells.map((cell) => ` ${name(cell)} >= ${SUPPRESSED_MIN}`).join('\n');
-  return cells.map((cell) => {
+  const ranges: Range[] = [];
+  for (const cell of cells) {
     // A cell in no relation is bounded by nothing but its least value.
-    if (relationsOf(grid, cell).length === 0 || rows.length === 0) return { cell, min: SUPPRESSED_MIN, max: Infinity };
+    if (relationsOf(grid, cell).length === 0 || rows.length === 0) {
+      ranges.push({ cell, min: SUPPRESSED_MIN, max: Infinity });
+      continue;
+    }
     const extreme = (sense: 'Minimize' | 'Maximize'): number => {
       const model = `${sense}\n obj: ${name(cell)}\nSubject To\n${rows.join('\n')}\nBounds\n${bounds}\nEnd`;
       const result = solve.solve(model, { output_flag: false });
@@ -96,6 +103,9 @@ export async function feasibleRanges(grid: Grid, isSuppressed: (cell: Cell) => b
       if (sense === 'Maximize' && (result.Status === 'Unbounded' || result.Status === 'Primal infeasible or unbounded')) return Infinity;
       throw new Error(`LP audit: ${result.Status}`);
     };
-    return { cell, min: extreme('Minimize'), max: extreme('Maximize') };
-  });
+    const range = { cell, min: extreme('Minimize'), max: extreme('Maximize') };
+    ranges.push(range);
+    if (narrowerThan !== undefined && range.max - range.min < narrowerThan) break;
+  }
+  return ranges;
 }

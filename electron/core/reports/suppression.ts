@@ -87,7 +87,7 @@ export async function suppress(grid: Grid, k: number, blocks: Block[] = [{ from:
   const limit = grid.values.reduce((n, row) => n + row.length, 0);
   for (let round = 0; ; round++) {
     closeSums();
-    const ranges = await feasibleRanges(grid, (cell) => marked.has(key(cell)));
+    const ranges = await feasibleRanges(grid, (cell) => marked.has(key(cell)), k);
     solves += ranges.length * 2;
     const narrow = ranges.find((range) => range.max - range.min < k);
     if (!narrow) return { marks, ranges, solves };
