@@ -8,7 +8,7 @@ import type { Access } from './permissions.ts';
  * - `audit`: `write` records every call that reaches the handler (success and failure);
  *   `read` records only refusals. Refusals (no session, no permission) are always recorded;
  * - `duringPasswordChange`: callable while the person must still change a temporary password;
- * - `needsSavePath`: writes a file to the path chosen in a save dialog (see below);
+ * - `pathFrom`: works on a path the person picks in the shell's dialog (see below);
  * - `errors`: the codes the handler may return besides the gate's own.
  */
 export interface ChannelDef<I extends z.ZodType = z.ZodType, O extends z.ZodType = z.ZodType> {
@@ -18,10 +18,11 @@ export interface ChannelDef<I extends z.ZodType = z.ZodType, O extends z.ZodType
   audit: 'write' | 'read';
   duringPasswordChange?: boolean;
   /**
-   * The call writes a file where the person chose in the shell's save dialog: the shell asks
-   * first and passes the path beside the input (never inside it: the window cannot name a path).
+   * The call works on a path the person picks in the shell's dialog: a file to save
+   * (`saveFile`) or a folder (`chooseFolder`). The shell asks first and passes the path beside
+   * the input, never inside it: the window cannot name a path.
    */
-  needsSavePath?: boolean;
+  pathFrom?: 'saveFile' | 'chooseFolder';
   errors: readonly ErrorCode[];
 }
 

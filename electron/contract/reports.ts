@@ -153,7 +153,7 @@ export const reportsChannels = {
     output: z.object({ saved: z.boolean(), fileName: z.string(), sha256: z.string().nullable(), bytes: z.number() }),
     access: 'reports.manage',
     audit: 'write',
-    needsSavePath: true,
+    pathFrom: 'saveFile',
     errors: ['REPORT_NOT_FOUND', 'REPORT_AUDIT_FAILED', 'DHIS2_PERIOD_UNSUPPORTED', 'STORAGE_FAILED'],
   }),
   'reports.log': channel({

@@ -1,7 +1,8 @@
 import { auditHandlers } from './audit/handlers.ts';
 import { careHandlers } from './care/handlers.ts';
 import { caseloadHandlers } from './caseload/handlers.ts';
-import { reportsHandlers, savePrompt } from './reports/handlers.ts';
+import { reportsHandlers } from './reports/handlers.ts';
+import { pathPrompt, type PathPrompt } from './path-prompts.ts';
 import { clientsHandlers } from './clients/handlers.ts';
 import { authHandlers } from './auth/handlers.ts';
 import { Core, type CoreOptions, type LockReason } from './core.ts';
@@ -12,7 +13,7 @@ import { setupHandlers } from './setup/handlers.ts';
 import { usersHandlers } from './users/handlers.ts';
 
 export type { CoreOptions, LockReason };
-export { Core, Gate, savePrompt };
+export { Core, Gate, pathPrompt, type PathPrompt };
 
 export const handlers = combineHandlers(
   setupHandlers,

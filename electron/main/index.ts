@@ -1,7 +1,7 @@
 import { app, BrowserWindow, dialog, ipcMain, Menu, powerMonitor, protocol, type IpcMainInvokeEvent } from 'electron';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { createCore, savePrompt } from '../core/index.ts';
+import { createCore, pathPrompt } from '../core/index.ts';
 import { APP_ORIGIN, APP_SCHEME, serveAppUrl } from './app-protocol.ts';
 import { IPC } from './ipc-names.ts';
 import { isTrustedSender } from './ipc-guard.ts';
@@ -57,16 +57,20 @@ function start(): void {
 
   ipcMain.handle(IPC.invoke, async (event, channel: unknown, input: unknown) => {
     if (!isTrusted(event)) return { ok: false, error: { code: 'FORBIDDEN' } };
-    // A call that writes a file: the person picks where in the system's dialog first; the
-    // window never names a path. Cancelling is passed on (and recorded) as no path.
-    const prompt = savePrompt(core, channel, input);
+    // A call that works on a file or folder: the person picks it in the system's dialog first;
+    // the window never names a path. Cancelling is passed on (and recorded) as no path.
+    const prompt = pathPrompt(core, channel, input);
     if (prompt && window) {
-      const choice = await dialog.showSaveDialog(window, {
-        defaultPath: join(app.getPath('documents'), prompt.fileName),
-        filters: [{ name: prompt.extension.toUpperCase(), extensions: [prompt.extension] }],
-        properties: ['showOverwriteConfirmation', 'createDirectory'],
-      });
-      return gate.invoke(channel, input, { savePath: choice.canceled || !choice.filePath ? null : choice.filePath });
+      if (prompt.kind === 'saveFile') {
+        const choice = await dialog.showSaveDialog(window, {
+          defaultPath: join(app.getPath('documents'), prompt.fileName),
+          filters: [{ name: prompt.extension.toUpperCase(), extensions: [prompt.extension] }],
+          properties: ['showOverwriteConfirmation', 'createDirectory'],
+        });
+        return gate.invoke(channel, input, { path: choice.canceled || !choice.filePath ? null : choice.filePath });
+      }
+      const choice = await dialog.showOpenDialog(window, { defaultPath: app.getPath('documents'), properties: ['openDirectory', 'createDirectory'] });
+      return gate.invoke(channel, input, { path: choice.canceled ? null : (choice.filePaths[0] ?? null) });
     }
     return gate.invoke(channel, input);
   });

@@ -33,7 +33,7 @@ export async function reportFigures(clients: number, log: (line: string) => void
     for (let i = 0; i < 3; i++) quarters.push((await build(quarter)).ms);
     for (let i = 0; i < 3; i++) years.push((last = await build(year)).ms);
     const started = performance.now();
-    await call('reports.save', { jobId: last?.jobId, format: 'xlsx' }, { savePath: join(work, 'year.xlsx') });
+    await call('reports.save', { jobId: last?.jobId, format: 'xlsx' }, { path: join(work, 'year.xlsx') });
     const xlsxMs = performance.now() - started;
     const reached = last?.report.tables.find((table) => table.indicatorId === 'persons_reached');
     return {

@@ -111,7 +111,7 @@ function reportSettings(settings: CentreSettings): ReportSettings {
 }
 
 async function save(app: TestApp, jobId: string, format: ReportFormat, folder: string | null) {
-  const result = await app.gate.invoke('reports.save', { jobId, format }, { savePath: folder ? join(folder, `export.${format}`) : null });
+  const result = await app.gate.invoke('reports.save', { jobId, format }, { path: folder ? join(folder, `export.${format}`) : null });
   if (!result.ok) throw new Error(`reports.save failed: ${JSON.stringify(result.error)}`);
   return result.value as { saved: boolean; fileName: string; sha256: string | null; bytes: number };
 }
@@ -267,11 +267,11 @@ describe('what a report refuses', () => {
     // As if suppression had let its complement through: women 18–24 (6, not small) shown. Then
     // women 35–49 = 16 − 6 − 8 = 2 exactly: only the LP sees it.
     published.cells[0][1] = 6;
-    expect(await app.gate.invoke('reports.save', { jobId, format: 'csv' }, { savePath: join(folder, 'x.csv') })).toEqual({ ok: false, error: { code: 'REPORT_AUDIT_FAILED' } });
+    expect(await app.gate.invoke('reports.save', { jobId, format: 'csv' }, { path: join(folder, 'x.csv') })).toEqual({ ok: false, error: { code: 'REPORT_AUDIT_FAILED' } });
     // As if a small cell itself had got through: women 35–49 (2) shown.
     published.cells[0][1] = null;
     published.cells[0][3] = 2;
-    expect(await app.gate.invoke('reports.save', { jobId, format: 'csv' }, { savePath: join(folder, 'x.csv') })).toEqual({ ok: false, error: { code: 'REPORT_AUDIT_FAILED' } });
+    expect(await app.gate.invoke('reports.save', { jobId, format: 'csv' }, { path: join(folder, 'x.csv') })).toEqual({ ok: false, error: { code: 'REPORT_AUDIT_FAILED' } });
     expect(readdirSync(folder)).toEqual([]);
     expect(contentSnapshot(app)).toBe(before);
   });
@@ -280,9 +280,9 @@ describe('what a report refuses', () => {
     const app = await asManager();
     const folder = tempDir('dh-export-');
     const months = await runReport(app, { period: { kind: 'months', from: '2026-07', to: '2026-08' } });
-    expect(await app.gate.invoke('reports.save', { jobId: months.jobId, format: 'dhis2_json' }, { savePath: join(folder, 'x.json') })).toEqual({ ok: false, error: { code: 'DHIS2_PERIOD_UNSUPPORTED' } });
+    expect(await app.gate.invoke('reports.save', { jobId: months.jobId, format: 'dhis2_json' }, { path: join(folder, 'x.json') })).toEqual({ ok: false, error: { code: 'DHIS2_PERIOD_UNSUPPORTED' } });
     const quarter = await runReport(app, { period: Q3_2026 });
-    expect(await app.gate.invoke('reports.save', { jobId: quarter.jobId, format: 'adx' }, { savePath: join(folder, 'x.xml') })).toEqual({ ok: false, error: { code: 'DHIS2_MAPPING_INVALID' } });
+    expect(await app.gate.invoke('reports.save', { jobId: quarter.jobId, format: 'adx' }, { path: join(folder, 'x.xml') })).toEqual({ ok: false, error: { code: 'DHIS2_MAPPING_INVALID' } });
     expect(readdirSync(folder)).toEqual([]);
   });
 
@@ -291,7 +291,7 @@ describe('what a report refuses', () => {
     const { jobId } = await runReport(app, { period: Q3_2026 });
     const folder = tempDir('dh-export-');
     const before = contentSnapshot(app);
-    expect(await app.gate.invoke('reports.save', { jobId, format: 'csv' }, { savePath: join(folder, 'khong-co', 'x.csv') })).toEqual({ ok: false, error: { code: 'STORAGE_FAILED' } });
+    expect(await app.gate.invoke('reports.save', { jobId, format: 'csv' }, { path: join(folder, 'khong-co', 'x.csv') })).toEqual({ ok: false, error: { code: 'STORAGE_FAILED' } });
     expect(readdirSync(folder)).toEqual([]);
     expect(contentSnapshot(app)).toBe(before);
     expect((await app.ok('reports.log', {})).total).toBe(0);
@@ -303,7 +303,7 @@ describe('what a report refuses', () => {
     const folder = tempDir('dh-export-');
     // Something (a folder) already stands where the file should go, so the final rename fails.
     mkdirSync(join(folder, 'x.csv', 'ben-trong'), { recursive: true });
-    expect(await app.gate.invoke('reports.save', { jobId, format: 'csv' }, { savePath: join(folder, 'x.csv') })).toEqual({ ok: false, error: { code: 'STORAGE_FAILED' } });
+    expect(await app.gate.invoke('reports.save', { jobId, format: 'csv' }, { path: join(folder, 'x.csv') })).toEqual({ ok: false, error: { code: 'STORAGE_FAILED' } });
     expect(readdirSync(folder)).toEqual(['x.csv']);
     expect(readdirSync(join(folder, 'x.csv'))).toEqual(['ben-trong']);
     expect((await app.ok('reports.log', {})).total).toBe(0);

@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { expect } from 'vitest';
-import { savePrompt } from '../../electron/core/index.ts';
+import { pathPrompt } from '../../electron/core/index.ts';
 import { serveAppFile } from '../../electron/main/app-protocol.ts';
 import { openApp, TestClock, type TestApp } from './vault-fixture.ts';
 
@@ -31,10 +31,12 @@ export interface Harness {
   /** Console errors from the page (none expected). */
   consoleErrors: string[];
   /**
-   * Where the stand-in for the shell's save dialog saves (the file name it offers, in this
-   * folder); null: the person cancels. Paths it saved to are listed in `saved`.
+   * The stand-in for the shell's dialogs: a file to save goes into `saveFolder` under the name
+   * offered; a folder to choose is `chosenFolder`. Null: the person cancels. Files saved are
+   * listed in `saved`.
    */
   saveFolder: string | null;
+  chosenFolder: string | null;
   saved: string[];
   close(): Promise<void>;
 }
@@ -75,14 +77,15 @@ export async function launch(dir: string, options: { clock?: TestClock } = {}): 
       body: Buffer.from(await response.arrayBuffer()),
     });
   });
-  const saving = { folder: null as string | null, saved: [] as string[] };
-  // As main does: a call that writes a file first asks where (here: the test's folder).
+  const saving = { folder: null as string | null, chosen: null as string | null, saved: [] as string[] };
+  // As main does: a call that works on a path first asks for it (here: the test's folders).
   await context.exposeBinding('__dongHanhInvoke', (_source, channel: unknown, input: unknown) => {
-    const prompt = savePrompt(app.core, channel, input);
+    const prompt = pathPrompt(app.core, channel, input);
     if (!prompt) return app.gate.invoke(channel, input);
+    if (prompt.kind === 'chooseFolder') return app.gate.invoke(channel, input, { path: saving.chosen });
     const path = saving.folder ? join(saving.folder, prompt.fileName) : null;
     if (path) saving.saved.push(path);
-    return app.gate.invoke(channel, input, { savePath: path });
+    return app.gate.invoke(channel, input, { path });
   });
   await context.addInitScript(() => {
     const w = window as unknown as { __dongHanhInvoke: (c: unknown, i: unknown) => Promise<unknown>; dongHanh: unknown };
@@ -119,6 +122,12 @@ export async function launch(dir: string, options: { clock?: TestClock } = {}): 
     },
     set saveFolder(folder: string | null) {
       saving.folder = folder;
+    },
+    get chosenFolder() {
+      return saving.chosen;
+    },
+    set chosenFolder(folder: string | null) {
+      saving.chosen = folder;
     },
     saved: saving.saved,
     close: async () => {

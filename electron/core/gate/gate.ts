@@ -17,7 +17,7 @@ export class Gate {
     private readonly handlers: HandlerMap,
   ) {}
 
-  /** `extras` come from the shell, never from the window: the path picked in a save dialog. */
+  /** `extras` come from the shell, never from the window: the path picked in its dialog. */
   invoke(channel: unknown, input: unknown, extras: InvokeExtras = {}): Promise<Result<unknown>> {
     return this.core.queue.run(() => this.#invoke(channel, input, extras));
   }
@@ -42,11 +42,11 @@ export class Gate {
     const atCommit: Task[] = [];
     const onCommitted: Task[] = [];
     const whenDone: Task[] = [];
-    const savePath = def.needsSavePath && typeof extras.savePath === 'string' ? extras.savePath : null;
+    const chosenPath = def.pathFrom && typeof extras.path === 'string' ? extras.path : null;
     const context = (db: HandlerContext['db'] | null): HandlerContext => ({
       core,
       session,
-      savePath,
+      chosenPath,
       get db() {
         return db ?? core.vault.db;
       },
@@ -121,7 +121,8 @@ export class Gate {
 }
 
 export interface InvokeExtras {
-  savePath?: string | null;
+  /** The path picked in the shell's dialog (null: she cancelled). */
+  path?: string | null;
 }
 
 function refusalFor(def: ChannelDef, session: Core['session']): ErrorCode | null {

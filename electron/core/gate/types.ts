@@ -14,8 +14,8 @@ export interface HandlerContext {
   readonly core: Core;
   readonly session: Session | null;
   readonly db: Kysely<Database> | Transaction<Database>;
-  /** For a channel that `needsSavePath`: where the person chose to save, or null if she cancelled. */
-  readonly savePath: string | null;
+  /** For a channel with `pathFrom`: the path picked in the shell's dialog, or null if she cancelled. */
+  readonly chosenPath: string | null;
   requireSession(): Session;
   /** Say what the call acted on, for its audit entry (ids and codes only, never client data). */
   note(note: AuditNote): void;

@@ -1,7 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { contract, isChannelName } from '../../contract/index.ts';
 import type { ReportFormat, ReportPeriod } from '../../contract/reports.ts';
 import { AppError } from '../app-error.ts';
 import type { Core } from '../core.ts';
@@ -37,12 +36,9 @@ export function exportFileName(job: ReportJob, format: ReportFormat): string {
   return `bao-cao-${centre}-${periodSlug(job.spec)}${format === 'dhis2_json' ? '-dhis2' : format === 'adx' ? '-adx' : ''}.${EXTENSIONS[format]}`;
 }
 
-/**
- * What the shell's save dialog should offer for a call that writes a file, or null when the call
- * writes none (or names no finished report: the call itself then says why).
- */
-export function savePrompt(core: Core, channel: unknown, input: unknown): { fileName: string; extension: string } | null {
-  if (!isChannelName(channel) || !('needsSavePath' in contract[channel]) || !input || typeof input !== 'object') return null;
+/** What the save dialog offers for a report: its neutral name (null when no finished report is named: the call then says why). */
+export function reportSavePrompt(core: Core, input: unknown): { fileName: string; extension: string } | null {
+  if (!input || typeof input !== 'object') return null;
   const { jobId, format } = input as { jobId?: unknown; format?: unknown };
   const job = core.reportJob;
   if (!job?.report || job.id !== jobId || typeof format !== 'string' || !(format in EXTENSIONS)) return null;
@@ -94,13 +90,13 @@ export const reportsHandlers: Pick<HandlerMap, ReportChannels> = {
     // The audit runs again before anything leaves: a report that fails it is refused.
     await job.verify();
     const fileName = exportFileName(job, input.format);
-    if (!ctx.savePath) {
+    if (!ctx.chosenPath) {
       ctx.note({ detail: { ...detail, cancelled: true } });
       return { saved: false, fileName, sha256: null, bytes: 0 };
     }
     const file = await buildExport(input.format, { report, settings: await readSettings(ctx.db) });
     const sha256 = createHash('sha256').update(file.bytes).digest('hex');
-    const savePath = ctx.savePath;
+    const savePath = ctx.chosenPath;
     const { id: logId } = await ctx.db
       .insertInto('export_log')
       .values({
