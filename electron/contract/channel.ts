@@ -23,6 +23,11 @@ export interface ChannelDef<I extends z.ZodType = z.ZodType, O extends z.ZodType
    * the input, never inside it: the window cannot name a path.
    */
   pathFrom?: 'saveFile' | 'chooseFolder';
+  /**
+   * The handler runs outside a transaction (SQLite's VACUUM cannot run inside one); its audit
+   * entry is written after it.
+   */
+  outsideTransaction?: boolean;
   errors: readonly ErrorCode[];
 }
 

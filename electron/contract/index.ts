@@ -4,6 +4,7 @@ import { auditChannels } from './audit.ts';
 import { careChannels } from './care.ts';
 import { caseloadChannels } from './caseload.ts';
 import { reportsChannels } from './reports.ts';
+import { backupChannels } from './backup.ts';
 import { clientsChannels } from './clients.ts';
 import { sessionChannels } from './session.ts';
 import { settingsChannels } from './settings.ts';
@@ -21,6 +22,7 @@ export const contract = {
   ...careChannels,
   ...caseloadChannels,
   ...reportsChannels,
+  ...backupChannels,
 } as const satisfies Record<string, ChannelDef>;
 
 export type Contract = typeof contract;
@@ -54,6 +56,7 @@ export * from './clients.ts';
 export * from './care.ts';
 export * from './caseload.ts';
 export * from './reports.ts';
+export * from './backup.ts';
 export * from './indicators.ts';
 export * from './vocabulary.ts';
 export * from './periods.ts';

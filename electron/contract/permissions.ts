@@ -16,6 +16,7 @@ export const PERMISSIONS = [
   'users.manage',
   'audit.read',
   'settings.manage',
+  'backup.manage',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -28,7 +29,7 @@ export type Permission = (typeof PERMISSIONS)[number];
 export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
   worker: ['clients.read', 'clients.write'],
   manager: ['clients.read', 'caseload.manage', 'reports.manage', 'partners.manage', 'access.review', 'audit.read'],
-  admin: ['users.manage', 'audit.read', 'settings.manage', 'catalogue.manage', 'partners.manage'],
+  admin: ['users.manage', 'audit.read', 'settings.manage', 'backup.manage', 'catalogue.manage', 'partners.manage'],
 };
 
 /**

@@ -33,6 +33,8 @@ export const sessionChannels = {
       lockTimeoutMinutes: z.number(),
       /** A vault of synthetic data for training sessions: every screen says so. */
       trainingData: z.boolean(),
+      /** Just after a restore: when the restored backup was made (the login screen says so). */
+      restoredFrom: z.string().nullable(),
     }),
     access: 'public',
     audit: 'read',

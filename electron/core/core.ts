@@ -13,6 +13,7 @@ import { readSettings } from './settings/centre-settings.ts';
 import { getUser, toSessionUser, type Db } from './users/accounts.ts';
 import type { HandlerContext } from './gate/types.ts';
 import type { ReportJob } from './reports/jobs.ts';
+import { automaticBackup } from './backup/handlers.ts';
 import type { ScryptParams } from './vault/kdf.ts';
 import { Vault, type PreparedVault } from './vault/vault.ts';
 
@@ -62,6 +63,8 @@ export class Core {
   readonly revealedClients = new Set<number>();
   /** The report being built or previewed (counts only), until saved, replaced, or the session ends. */
   reportJob: ReportJob | null = null;
+  /** After a restore, until someone logs in: when the restored backup was made. */
+  restoredFrom: string | null = null;
   lockTimeoutMinutes: number = LOCK_TIMEOUT_MINUTES.default;
   #lastActivityAt = 0;
   #lockListeners = new Set<(reason: LockReason) => void>();
@@ -136,6 +139,7 @@ export class Core {
 
   async startSession(user: UserRow): Promise<Session> {
     const db = this.vault.db;
+    this.restoredFrom = null;
     await db.updateTable('user').set({ last_login_at: this.nowIso() }).where('id', '=', user.id).execute();
     this.session = await toSessionUser(db, user);
     this.lockTimeoutMinutes = (await readSettings(db)).lockTimeoutMinutes;
@@ -246,7 +250,14 @@ export class Core {
     this.pendingSetup = null;
   }
 
+  /** A scheduled backup, when one is due (main calls this on a timer). */
+  scheduledBackup(): Promise<boolean> {
+    return this.queue.run(() => automaticBackup(this, 'scheduled'));
+  }
+
   async shutdown(): Promise<void> {
+    // The last backup of the day, while the vault is still open.
+    await this.queue.run(() => automaticBackup(this, 'exit'));
     this.discardPendingSetup();
     await this.lock('quit');
     await this.vault.close();

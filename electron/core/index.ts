@@ -2,6 +2,7 @@ import { auditHandlers } from './audit/handlers.ts';
 import { careHandlers } from './care/handlers.ts';
 import { caseloadHandlers } from './caseload/handlers.ts';
 import { reportsHandlers } from './reports/handlers.ts';
+import { backupHandlers } from './backup/handlers.ts';
 import { pathPrompt, type PathPrompt } from './path-prompts.ts';
 import { clientsHandlers } from './clients/handlers.ts';
 import { authHandlers } from './auth/handlers.ts';
@@ -25,6 +26,7 @@ export const handlers = combineHandlers(
   careHandlers,
   caseloadHandlers,
   reportsHandlers,
+  backupHandlers,
 );
 
 export interface CoreApp {

@@ -15,6 +15,8 @@ import { dataDirFromArgs } from './args.ts';
 
 const WINDOW_TITLE = 'Đồng Hành';
 const IDLE_CHECK_MS = 15_000;
+/** How often to see whether an automatic backup is due. */
+const BACKUP_CHECK_MS = 10 * 60_000;
 
 protocol.registerSchemesAsPrivileged([
   { scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } },
@@ -106,6 +108,7 @@ function start(): void {
     powerMonitor.on('lock-screen', () => void core.lock('os'));
     powerMonitor.on('suspend', () => void core.lock('os'));
     setInterval(() => void core.checkIdle(), IDLE_CHECK_MS).unref();
+    setInterval(() => void core.scheduledBackup(), BACKUP_CHECK_MS).unref();
 
     window = new BrowserWindow({
       title: WINDOW_TITLE,

@@ -89,6 +89,12 @@ const SAMPLES: Samples = {
   'reports.cancel': () => ({ jobId: '0'.repeat(32) }),
   'reports.save': () => ({ jobId: '0'.repeat(32), format: 'csv' }),
   'reports.log': () => ({}),
+  'backup.create': () => ({}),
+  'backup.verify': () => ({ credentials: { username: ADMIN.username, password: ADMIN.password } }),
+  'backup.restore': () => ({ credentials: { username: ADMIN.username, password: ADMIN.password }, confirm: true }),
+  'backup.setFolder': () => ({}),
+  'backup.status': () => ({}),
+  'backup.updateSettings': () => ({ backupEveryHours: 24, backupKeep: 5, backupAtExit: true }),
 };
 
 const PUBLIC = CHANNEL_NAMES.filter((name) => contract[name].access === 'public');

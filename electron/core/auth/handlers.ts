@@ -30,6 +30,7 @@ export const authHandlers: Pick<HandlerMap, AuthChannels> = {
       lockedUsername: core.session ? null : core.lockedUsername,
       lockTimeoutMinutes: core.lockTimeoutMinutes,
       trainingData: core.vault.isTraining(),
+      restoredFrom: core.session ? null : core.restoredFrom,
     };
   },
 

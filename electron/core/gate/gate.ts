@@ -62,7 +62,7 @@ export class Gate {
     const handler = this.handlers[name] as (input: unknown, ctx: HandlerContext) => Promise<unknown>;
     // Calls made within an open vault run in a transaction with their audit entry. Calls that
     // open it (login, setup) cannot; their entry is written once it is open.
-    const transactional = this.core.vault.isOpen && def.access !== 'public';
+    const transactional = this.core.vault.isOpen && def.access !== 'public' && !def.outsideTransaction;
 
     try {
       let output: unknown;

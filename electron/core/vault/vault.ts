@@ -1,9 +1,12 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, rmSync, statSync } from 'node:fs';
+import { copyFileSync, existsSync, renameSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Kysely, Migration } from 'kysely';
 import type { ErrorCode } from '../../contract/errors.ts';
+import type { BackupManifest, BackupSummary } from '../../contract/backup.ts';
 import { AppError, isAppError } from '../app-error.ts';
+import { sha256Of, writeBackup, type CheckedBackup } from '../backup/backup-files.ts';
+import { writeFileAtomic } from '../files.ts';
 import { isoNow, type Clock } from '../clock.ts';
 import type { Database } from '../db/schema.ts';
 import { assertNotNewer, configure, kyselyFor, migrate, openEncrypted, type OpenOptions, type SqliteHandle } from './database.ts';
@@ -25,12 +28,8 @@ import { normalizeRecoveryCode } from './recovery-code.ts';
 import { newSealingKeyPair, open as openSealed, seal } from './sealed-box.ts';
 import { UnlockStateFile, type PendingEvent } from './unlock-state.ts';
 
-/** Neutral file names: nothing says what the centre's clients do. */
-export const VAULT_FILES = {
-  database: 'dong-hanh.db',
-  keyring: 'dong-hanh.keyring',
-  unlockState: 'dong-hanh.state',
-} as const;
+export { SWITCH_FILES, VAULT_FILES } from './vault-files.ts';
+import { SWITCH_FILES, VAULT_FILES } from './vault-files.ts';
 
 /** The setting row holding the private half of the key that seals usernames of failed logins. */
 const SEALING_KEY_SETTING = 'vault.sealingKey';
@@ -82,6 +81,7 @@ export class Vault {
       unlockState: join(options.dataDir, VAULT_FILES.unlockState),
     };
     this.unlockState = new UnlockStateFile(this.paths.unlockState, () => options.clock.now());
+    this.#finishInterruptedSwitch();
   }
 
   presence(): VaultPresence {
@@ -263,6 +263,125 @@ export class Vault {
       }
     }
     await db?.destroy();
+  }
+
+  // ---- Backups ------------------------------------------------------------------------------
+
+  /** A backup of the open vault into a folder of its own inside `parent`. */
+  backup(parent: string, at: Date, trigger: BackupManifest['trigger']): BackupSummary {
+    return writeBackup({ parent, at, trigger, sqlite: this.sqlite, keyringPath: this.paths.keyring, keyring: this.#openKeyring(), dataKey: this.#openDataKey(), open: this.#openOptions() });
+  }
+
+  get vaultId(): string {
+    return this.#openKeyring().vaultId;
+  }
+
+  /** What a backup is checked against: this version's migrations, this runtime's native module. */
+  get migrations(): Readonly<Record<string, Migration>> {
+    return this.options.migrations;
+  }
+
+  get openOptions(): OpenOptions {
+    return this.#openOptions();
+  }
+
+  /**
+   * Copy a checked backup beside the live files, bring it to this version (migrations), check
+   * it again, and let `prepare` write into it (the restore's own audit entry). The live files
+   * are not touched. The copy is left self-contained (no write-ahead log).
+   */
+  async stageRestore(folder: string, checked: CheckedBackup, prepare: (db: Kysely<Database>) => Promise<void>): Promise<void> {
+    const staged = this.#stagedPaths();
+    this.#removeStaged();
+    try {
+      copyFileSync(join(folder, VAULT_FILES.database), staged.database);
+      copyFileSync(join(folder, VAULT_FILES.keyring), staged.keyring);
+      if (sha256Of(staged.database) !== checked.manifest.files.database.sha256 || sha256Of(staged.keyring) !== checked.manifest.files.keyring.sha256) throw new AppError('BACKUP_CORRUPT');
+      const key = Buffer.from(checked.dataKey);
+      const sqlite = openEncrypted(staged.database, key, this.#openOptions());
+      key.fill(0);
+      const db = kyselyFor(sqlite);
+      try {
+        configure(sqlite);
+        await migrate(sqlite, this.options.migrations);
+        if (sqlite.pragma('integrity_check', { simple: true }) !== 'ok') throw new AppError('BACKUP_CORRUPT');
+        await prepare(db);
+        sqlite.pragma('journal_mode = DELETE');
+      } finally {
+        await db.destroy();
+      }
+    } catch (error) {
+      this.#removeStaged();
+      throw isAppError(error) ? error : new AppError('STORAGE_FAILED', {}, { cause: error });
+    }
+  }
+
+  /**
+   * Put the staged copy in the place of the live files (kept aside). The vault must be closed.
+   * On failure the live files are put back, and nothing is lost.
+   */
+  switchToRestored(): void {
+    if (this.isOpen) throw new Error('close the vault before switching');
+    const marker = join(this.options.dataDir, SWITCH_FILES.marker);
+    writeFileAtomic(marker, JSON.stringify({ at: isoNow(this.options.clock) }));
+    try {
+      this.#completeSwitch();
+    } catch (error) {
+      this.#undoSwitch();
+      rmSync(marker, { force: true });
+      throw new AppError('STORAGE_FAILED', {}, { cause: error });
+    }
+    rmSync(marker, { force: true });
+  }
+
+  #stagedPaths() {
+    return { database: `${this.paths.database}${SWITCH_FILES.staged}`, keyring: `${this.paths.keyring}${SWITCH_FILES.staged}` };
+  }
+
+  #asidePaths() {
+    return { database: `${this.paths.database}${SWITCH_FILES.aside}`, keyring: `${this.paths.keyring}${SWITCH_FILES.aside}` };
+  }
+
+  #removeStaged(): void {
+    const staged = this.#stagedPaths();
+    for (const path of [staged.database, `${staged.database}-wal`, `${staged.database}-shm`, staged.keyring]) rmSync(path, { force: true });
+  }
+
+  /** Live files aside (an older copy aside is replaced), the staged ones in their place. */
+  #completeSwitch(): void {
+    const staged = this.#stagedPaths();
+    const aside = this.#asidePaths();
+    for (const name of ['database', 'keyring'] as const) {
+      if (existsSync(this.paths[name]) && existsSync(staged[name])) {
+        rmSync(aside[name], { force: true });
+        renameSync(this.paths[name], aside[name]);
+      }
+    }
+    for (const suffix of ['-wal', '-shm']) rmSync(`${this.paths.database}${suffix}`, { force: true });
+    for (const name of ['database', 'keyring'] as const) if (existsSync(staged[name])) renameSync(staged[name], this.paths[name]);
+  }
+
+  #undoSwitch(): void {
+    const aside = this.#asidePaths();
+    for (const name of ['database', 'keyring'] as const) {
+      if (!existsSync(this.paths[name]) && existsSync(aside[name])) renameSync(aside[name], this.paths[name]);
+    }
+  }
+
+  /**
+   * At start: a switch cut short is finished when the staged copy is still whole (it was
+   * checked before the marker was written), else undone; a copy staged without a switch is
+   * removed.
+   */
+  #finishInterruptedSwitch(): void {
+    const marker = join(this.options.dataDir, SWITCH_FILES.marker);
+    const staged = this.#stagedPaths();
+    if (existsSync(marker)) {
+      if (existsSync(staged.database) && existsSync(staged.keyring)) this.#completeSwitch();
+      else this.#undoSwitch();
+      rmSync(marker, { force: true });
+    }
+    this.#removeStaged();
   }
 
   // ---- Internals ----------------------------------------------------------------------------

@@ -1,0 +1,129 @@
+import { z } from 'zod';
+import { channel } from './channel.ts';
+import { currentPasswordSchema, recoveryCodeSchema, usernameSchema } from './schemas.ts';
+
+/*
+ * Backups: an encrypted copy of the database with its keyring and a manifest, in a folder of
+ * its own (on a USB drive, say). It opens only with a password that was valid when it was
+ * made, or with the recovery code of that time.
+ */
+
+export const BACKUP_FORMAT = 'dong-hanh-backup';
+export const BACKUP_TRIGGERS = ['manual', 'scheduled', 'exit'] as const;
+
+/** What a backup holds, by table (counts only: they prove a restore complete). */
+export const BACKUP_COUNTED_TABLES = ['user', 'client', 'consent', 'visit', 'service', 'referral', 'anonymous_contact', 'audit_event'] as const;
+
+const fileFacts = z.object({ bytes: z.number().int().nonnegative(), sha256: z.string().regex(/^[0-9a-f]{64}$/) }).strict();
+
+export const backupManifestSchema = z
+  .object({
+    format: z.literal(BACKUP_FORMAT),
+    version: z.literal(1),
+    app: z.string().max(40),
+    /** The last migration the database has. */
+    schema: z.string().max(80),
+    createdAt: z.iso.datetime(),
+    trigger: z.enum(BACKUP_TRIGGERS),
+    vaultId: z.uuid(),
+    counts: z.object(Object.fromEntries(BACKUP_COUNTED_TABLES.map((table) => [table, z.number().int().nonnegative()])) as Record<(typeof BACKUP_COUNTED_TABLES)[number], z.ZodNumber>).strict(),
+    files: z.object({ database: fileFacts, keyring: fileFacts }).strict(),
+  })
+  .strict();
+export type BackupManifest = z.infer<typeof backupManifestSchema>;
+
+/** Who opens the backup: a password valid when it was made, or the recovery code of then. */
+export const backupCredentialsSchema = z.union([
+  z.object({ username: usernameSchema, password: currentPasswordSchema }).strict(),
+  z.object({ recoveryCode: recoveryCodeSchema }).strict(),
+]);
+
+const backupSummary = z.object({
+  folderName: z.string(),
+  createdAt: z.string(),
+  trigger: z.enum(BACKUP_TRIGGERS),
+  schema: z.string(),
+  app: z.string(),
+  counts: z.record(z.string(), z.number()),
+  bytes: z.number(),
+});
+export type BackupSummary = z.infer<typeof backupSummary>;
+
+export const BACKUP_EVERY_HOURS = { min: 0, max: 168 } as const;
+export const BACKUP_KEEP = { min: 1, max: 100 } as const;
+
+export const backupSettingsSchema = z
+  .object({
+    /** 0: no automatic backups. */
+    backupEveryHours: z.number({ error: 'invalid' }).int({ error: 'invalid' }).min(BACKUP_EVERY_HOURS.min, { error: 'invalid' }).max(BACKUP_EVERY_HOURS.max, { error: 'invalid' }),
+    backupKeep: z.number({ error: 'invalid' }).int({ error: 'invalid' }).min(BACKUP_KEEP.min, { error: 'invalid' }).max(BACKUP_KEEP.max, { error: 'invalid' }),
+    backupAtExit: z.boolean(),
+  })
+  .strict();
+
+export const backupChannels = {
+  /** A backup into a folder the administrator picks (it gets a folder of its own, named by the time). */
+  'backup.create': channel({
+    input: z.object({}).strict(),
+    output: z.object({ saved: z.boolean(), backup: backupSummary.nullable() }),
+    access: 'backup.manage',
+    audit: 'write',
+    pathFrom: 'chooseFolder',
+    outsideTransaction: true,
+    errors: ['STORAGE_FAILED'],
+  }),
+  /** Check a backup (picked in a folder dialog): its files whole, its key, its database sound, its counts. */
+  'backup.verify': channel({
+    input: z.object({ credentials: backupCredentialsSchema }).strict(),
+    output: z.object({ checked: z.boolean(), backup: backupSummary.nullable() }),
+    access: 'backup.manage',
+    audit: 'write',
+    pathFrom: 'chooseFolder',
+    errors: ['BACKUP_INVALID', 'BACKUP_CORRUPT', 'BACKUP_NEWER', 'WRONG_CREDENTIALS', 'RECOVERY_CODE_INVALID'],
+  }),
+  /**
+   * Replace the database with a checked backup. The current database stays as it is until the
+   * restored copy has opened and passed its checks; then the two are swapped, the session ends,
+   * and people log in with the passwords of the backup's time.
+   */
+  'backup.restore': channel({
+    input: z.object({ credentials: backupCredentialsSchema, confirm: z.literal(true, { error: 'required' }) }).strict(),
+    output: z.object({ restored: z.boolean(), backup: backupSummary.nullable() }),
+    access: 'backup.manage',
+    audit: 'write',
+    pathFrom: 'chooseFolder',
+    outsideTransaction: true,
+    errors: ['BACKUP_INVALID', 'BACKUP_CORRUPT', 'BACKUP_NEWER', 'WRONG_CREDENTIALS', 'RECOVERY_CODE_INVALID', 'STORAGE_FAILED'],
+  }),
+  /** Where automatic backups go (picked in a folder dialog). */
+  'backup.setFolder': channel({
+    input: z.object({}).strict(),
+    output: z.object({ folder: z.string().nullable() }),
+    access: 'backup.manage',
+    audit: 'write',
+    pathFrom: 'chooseFolder',
+    errors: ['STORAGE_FAILED'],
+  }),
+  /** The automatic backups' settings, and the backups of this vault found in their folder, newest first. */
+  'backup.status': channel({
+    input: z.object({}).strict(),
+    output: z.object({
+      folder: z.string().nullable(),
+      everyHours: z.number(),
+      keep: z.number(),
+      atExit: z.boolean(),
+      lastBackupAt: z.string().nullable(),
+      backups: z.array(backupSummary),
+    }),
+    access: 'backup.manage',
+    audit: 'read',
+    errors: [],
+  }),
+  'backup.updateSettings': channel({
+    input: backupSettingsSchema,
+    output: z.object({}).strict(),
+    access: 'backup.manage',
+    audit: 'write',
+    errors: [],
+  }),
+} as const;

@@ -1,0 +1,164 @@
+import { existsSync, statSync } from 'node:fs';
+import { basename } from 'node:path';
+import { appendAudit } from '../audit/trail.ts';
+import { AppError } from '../app-error.ts';
+import type { Core } from '../core.ts';
+import type { HandlerContext, HandlerMap } from '../gate/types.ts';
+import type { Db } from '../users/accounts.ts';
+import { checkBackup, listBackups, pruneBackups, summaryOf } from './backup-files.ts';
+
+type BackupChannels = 'backup.create' | 'backup.verify' | 'backup.restore' | 'backup.setFolder' | 'backup.status' | 'backup.updateSettings';
+
+/* Backup settings live in the database (a restore brings back those of its time). */
+const KEYS = { folder: 'backup.folder', everyHours: 'backup.everyHours', keep: 'backup.keep', atExit: 'backup.atExit', lastAt: 'backup.lastAt' } as const;
+const DEFAULTS = { folder: null as string | null, everyHours: 24, keep: 10, atExit: true, lastAt: null as string | null };
+export type BackupSettings = typeof DEFAULTS;
+
+export async function readBackupSettings(db: Db): Promise<BackupSettings> {
+  const rows = await db.selectFrom('setting').select(['key', 'value']).where('key', 'like', 'backup.%').execute();
+  const value = (key: string) => rows.find((row) => row.key === key)?.value;
+  const parsed = <T>(key: string, fallback: T): T => {
+    const text = value(key);
+    return text === undefined ? fallback : (JSON.parse(text) as T);
+  };
+  return {
+    folder: parsed(KEYS.folder, DEFAULTS.folder),
+    everyHours: parsed(KEYS.everyHours, DEFAULTS.everyHours),
+    keep: parsed(KEYS.keep, DEFAULTS.keep),
+    atExit: parsed(KEYS.atExit, DEFAULTS.atExit),
+    lastAt: parsed(KEYS.lastAt, DEFAULTS.lastAt),
+  };
+}
+
+async function writeBackupSetting(db: Db, name: keyof typeof KEYS, value: unknown, by: { userId: number | null; at: string }): Promise<void> {
+  const text = JSON.stringify(value);
+  await db
+    .insertInto('setting')
+    .values({ key: KEYS[name], value: text, updated_at: by.at, updated_by: by.userId })
+    .onConflict((oc) => oc.column('key').doUpdateSet({ value: text, updated_at: by.at, updated_by: by.userId }))
+    .execute();
+}
+
+function folderChosen(ctx: HandlerContext): string | null {
+  const folder = ctx.chosenPath;
+  if (folder && !(existsSync(folder) && statSync(folder).isDirectory())) throw new AppError('STORAGE_FAILED');
+  return folder;
+}
+
+/** The facts of a backup for its audit entry: when it was made and its folder's name, never the path. */
+const backupDetail = (summary: { folderName: string; createdAt: string; trigger: string }) => ({ backup: summary.folderName, createdAt: summary.createdAt, trigger: summary.trigger });
+
+/**
+ * A backup now (scheduled or at exit) into the settings' folder, when one is set, the vault is
+ * open and (for the schedule) one is due; old automatic backups beyond `keep` are removed.
+ * Runs in the request queue, so no request writes meanwhile. Failures are logged (codes only)
+ * and recorded in the trail; they never stop the app.
+ */
+export async function automaticBackup(core: Core, trigger: 'scheduled' | 'exit'): Promise<boolean> {
+  if (!core.vault.isOpen || !core.session) return false;
+  const db = core.vault.db;
+  const settings = await readBackupSettings(db);
+  if (!settings.folder) return false;
+  if (trigger === 'exit' && !settings.atExit) return false;
+  if (trigger === 'scheduled') {
+    if (settings.everyHours === 0) return false;
+    const last = settings.lastAt ? Date.parse(settings.lastAt) : 0;
+    if (core.clock.now() - last < settings.everyHours * 3_600_000) return false;
+  }
+  const at = core.nowIso();
+  try {
+    await writeBackupSetting(db, 'lastAt', at, { userId: null, at });
+    const summary = core.vault.backup(settings.folder, new Date(core.clock.now()), trigger);
+    const removed = pruneBackups(settings.folder, core.vault.vaultId, settings.keep);
+    await appendAudit(db, { at, actorId: core.session.id, action: 'backup.create', outcome: 'ok', errorCode: null, targetType: 'backup', detail: { ...backupDetail(summary), removed: removed.length } });
+    return true;
+  } catch (error) {
+    // Not done: the schedule tries again at its next check.
+    await writeBackupSetting(db, 'lastAt', settings.lastAt, { userId: null, at });
+    core.log(`[backup] ${trigger} backup failed: ${error instanceof AppError ? error.code : 'error'}`);
+    await appendAudit(db, { at, actorId: core.session.id, action: 'backup.create', outcome: 'failed', errorCode: 'STORAGE_FAILED', targetType: 'backup', detail: { trigger } });
+    return false;
+  }
+}
+
+export const backupHandlers: Pick<HandlerMap, BackupChannels> = {
+  'backup.create': async (_input, ctx) => {
+    const folder = folderChosen(ctx);
+    if (!folder) {
+      ctx.note({ detail: { cancelled: true } });
+      return { saved: false, backup: null };
+    }
+    // Noted before the copy, so the backup holds the same settings as the database it copies.
+    await writeBackupSetting(ctx.db, 'lastAt', ctx.core.nowIso(), { userId: ctx.requireSession().id, at: ctx.core.nowIso() });
+    const summary = ctx.core.vault.backup(folder, new Date(ctx.core.clock.now()), 'manual');
+    ctx.note({ targetType: 'backup', detail: backupDetail(summary) });
+    return { saved: true, backup: summary };
+  },
+
+  'backup.verify': async (input, ctx) => {
+    const folder = folderChosen(ctx);
+    if (!folder) return { checked: false, backup: null };
+    ctx.note({ targetType: 'backup', detail: { backup: basename(folder), with: 'recoveryCode' in input.credentials ? 'recoveryCode' : 'password' } });
+    const checked = await checkBackup(folder, input.credentials, ctx.core.vault.migrations, ctx.core.vault.openOptions);
+    checked.dataKey.fill(0);
+    const summary = summaryOf(basename(folder), checked.manifest);
+    ctx.note({ detail: { ...backupDetail(summary), with: 'recoveryCode' in input.credentials ? 'recoveryCode' : 'password' } });
+    return { checked: true, backup: summary };
+  },
+
+  'backup.restore': async (input, ctx) => {
+    const { core } = ctx;
+    const folder = folderChosen(ctx);
+    if (!folder) return { restored: false, backup: null };
+    ctx.note({ targetType: 'backup', detail: { backup: basename(folder) } });
+    const actor = ctx.requireSession();
+    const checked = await checkBackup(folder, input.credentials, core.vault.migrations, core.vault.openOptions);
+    const summary = summaryOf(basename(folder), checked.manifest);
+    ctx.note({ detail: backupDetail(summary) });
+    try {
+      // The restored trail says it was restored, when, by whom (if she existed then) and from what.
+      await core.vault.stageRestore(folder, checked, async (db) => {
+        const existed = await db.selectFrom('user').select('id').where('id', '=', actor.id).executeTakeFirst();
+        await appendAudit(db, { at: core.nowIso(), actorId: existed ? actor.id : null, action: 'backup.restore', outcome: 'ok', errorCode: null, targetType: 'backup', detail: backupDetail(summary) });
+      });
+    } finally {
+      checked.dataKey.fill(0);
+    }
+    // The live trail records it too (it is kept aside), then the session ends and the files swap.
+    await appendAudit(core.vault.db, { at: core.nowIso(), actorId: actor.id, action: 'backup.restore', outcome: 'ok', errorCode: null, targetType: 'backup', detail: backupDetail(summary) });
+    await core.endSession('logout');
+    core.vault.switchToRestored();
+    core.restoredFrom = summary.createdAt;
+    return { restored: true, backup: summary };
+  },
+
+  'backup.setFolder': async (_input, ctx) => {
+    const folder = folderChosen(ctx);
+    if (!folder) return { folder: (await readBackupSettings(ctx.db)).folder };
+    // The folder's path is kept in the encrypted database only; the trail says that it changed.
+    await writeBackupSetting(ctx.db, 'folder', folder, { userId: ctx.requireSession().id, at: ctx.core.nowIso() });
+    ctx.note({ detail: { folderChanged: true } });
+    return { folder };
+  },
+
+  'backup.status': async (_input, ctx) => {
+    const settings = await readBackupSettings(ctx.db);
+    return {
+      folder: settings.folder,
+      everyHours: settings.everyHours,
+      keep: settings.keep,
+      atExit: settings.atExit,
+      lastBackupAt: settings.lastAt,
+      backups: settings.folder ? listBackups(settings.folder, ctx.core.vault.vaultId) : [],
+    };
+  },
+
+  'backup.updateSettings': async (input, ctx) => {
+    const by = { userId: ctx.requireSession().id, at: ctx.core.nowIso() };
+    await writeBackupSetting(ctx.db, 'everyHours', input.backupEveryHours, by);
+    await writeBackupSetting(ctx.db, 'keep', input.backupKeep, by);
+    await writeBackupSetting(ctx.db, 'atExit', input.backupAtExit, by);
+    ctx.note({ detail: input });
+    return {};
+  },
+};

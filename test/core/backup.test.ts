@@ -1,0 +1,238 @@
+import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { BackupSummary } from '../../electron/contract/index.ts';
+import { MANIFEST } from '../../electron/core/backup/backup-files.ts';
+import { SWITCH_FILES, VAULT_FILES } from '../../electron/core/vault/vault.ts';
+import { ADMIN, copyOfTemplate, loginAs, openApp, runSetup, syntheticClient, tempDir, TestClock, WORKER, type TestApp } from '../support/vault-fixture.ts';
+import { folderDigest } from '../support/files.ts';
+
+/*
+ * Backups on real encrypted files: made, checked and restored through the gate (the folder
+ * picked in the shell's dialog is passed as it would be); damaged, cut-short or foreign
+ * backups refused; a failed restore leaves the current database working; an interrupted swap
+ * finished or undone at the next start; automatic backups on a schedule and at exit.
+ */
+
+const HOUR = 3_600_000;
+const admin = { username: ADMIN.username, password: ADMIN.password };
+
+async function invoke<T>(app: TestApp, channel: string, input: unknown, path: string | null) {
+  const result = await app.gate.invoke(channel, input, { path });
+  if (!result.ok) return { error: result.error.code } as { error: string };
+  return result.value as T;
+}
+
+async function backupOf(app: TestApp, folder: string): Promise<BackupSummary> {
+  const made = await invoke<{ saved: boolean; backup: BackupSummary }>(app, 'backup.create', {}, folder);
+  if (!('saved' in made) || !made.saved) throw new Error(`backup failed: ${JSON.stringify(made)}`);
+  return made.backup;
+}
+
+/** What a restore must bring back: every table but the trail, and people's last logins. */
+function content(app: TestApp): string {
+  const sqlite = app.core.vault.sqlite;
+  const tables = (sqlite.prepare(`select name from sqlite_master where type = 'table' and name not in ('audit_event', 'sqlite_sequence') and name not like '%_search%' order by name`).pluck().all() as string[]);
+  return JSON.stringify(Object.fromEntries(tables.map((name) => [name, sqlite.prepare(`select * from "${name}" order by rowid`).all().map((row) => (name === 'user' ? { ...(row as object), last_login_at: null } : row))])));
+}
+
+async function withWork(app: TestApp) {
+  await app.ok('auth.logout', {});
+  await loginAs(app, WORKER);
+  await app.ok('clients.register', syntheticClient({ motherName: 'Sau', fatherName: 'Luu', alias: 'Thử Sau Sao Lưu' }));
+  await app.ok('auth.logout', {});
+  await loginAs(app, ADMIN);
+}
+
+describe('a backup', () => {
+  it('holds an encrypted copy, the keyring and a manifest; checks out; restores to the same content', async () => {
+    const app = await copyOfTemplate();
+    await loginAs(app, ADMIN);
+    const parent = tempDir('dh-usb-');
+    const backup = await backupOf(app, parent);
+    const atBackup = content(app);
+    expect(backup.folderName).toMatch(/^dong-hanh-sao-luu-\d{8}-\d{6}$/);
+    expect(readdirSync(parent)).toEqual([backup.folderName]);
+    const folder = join(parent, backup.folderName);
+    expect(readdirSync(folder).sort()).toEqual([VAULT_FILES.database, VAULT_FILES.keyring, MANIFEST].sort());
+    expect(readFileSync(join(folder, VAULT_FILES.database)).subarray(0, 16).toString('latin1')).not.toBe('SQLite format 3\u0000');
+    const manifest = JSON.parse(readFileSync(join(folder, MANIFEST), 'utf8'));
+    expect(manifest).toMatchObject({ format: 'dong-hanh-backup', trigger: 'manual', schema: '0005_reports', counts: { client: 1, user: 4, visit: 1, referral: 1 } });
+    expect(JSON.stringify(manifest)).not.toMatch(/Thử|Mẫu|THMA/);
+
+    expect(await invoke(app, 'backup.verify', { credentials: admin }, folder)).toMatchObject({ checked: true, backup: { createdAt: backup.createdAt, counts: { client: 1 } } });
+    expect(await invoke(app, 'backup.verify', { credentials: { recoveryCode: app.template.recoveryCode } }, folder)).toMatchObject({ checked: true });
+
+    // Work after the backup, then restore: it is gone, and everything else is as it was.
+    await withWork(app);
+    expect(content(app)).not.toBe(atBackup);
+    expect(await invoke(app, 'backup.restore', { credentials: admin, confirm: true }, folder)).toMatchObject({ restored: true, backup: { folderName: backup.folderName } });
+    expect(app.core.vault.isOpen).toBe(false);
+    expect((await app.ok('session.get', {})).restoredFrom).toBe(backup.createdAt);
+    // The database of before is kept aside.
+    expect(existsSync(join(app.dir, `${VAULT_FILES.database}${SWITCH_FILES.aside}`))).toBe(true);
+    expect(existsSync(join(app.dir, `${VAULT_FILES.keyring}${SWITCH_FILES.aside}`))).toBe(true);
+    expect(existsSync(join(app.dir, SWITCH_FILES.marker))).toBe(false);
+    await loginAs(app, ADMIN);
+    expect(content(app)).toBe(atBackup);
+    const trail = await app.ok('audit.list', { action: 'backup.restore' });
+    expect(trail.rows[0]).toMatchObject({ outcome: 'ok', actorId: app.template.ids.admin, detail: { backup: backup.folderName, createdAt: backup.createdAt } });
+    expect((await app.ok('audit.verify', {})).ok).toBe(true);
+
+  });
+
+  it('opens with a password valid when it was made, not with one set later', async () => {
+    const app = await copyOfTemplate();
+    await loginAs(app, ADMIN);
+    const parent = tempDir('dh-usb-');
+    const folder = join(parent, (await backupOf(app, parent)).folderName);
+    await app.ok('auth.changePassword', { currentPassword: ADMIN.password, newPassword: 'mat-khau-admin-moi-09' });
+    expect(await invoke(app, 'backup.verify', { credentials: { username: ADMIN.username, password: 'mat-khau-admin-moi-09' } }, folder)).toEqual({ error: 'WRONG_CREDENTIALS' });
+    expect(await invoke(app, 'backup.verify', { credentials: admin }, folder)).toMatchObject({ checked: true });
+    expect(await invoke(app, 'backup.verify', { credentials: { recoveryCode: 'AAAA-BBBB-CCCC-DDDD-EEEE-FFFF-GGGG-HHHH' } }, folder)).toEqual({ error: 'RECOVERY_CODE_INVALID' });
+  });
+
+  it('refuses a damaged, cut-short, unwhole or foreign backup, and a restore of one leaves everything as it was', async () => {
+    const app = await copyOfTemplate();
+    await loginAs(app, ADMIN);
+    const parent = tempDir('dh-usb-');
+    const name = (await backupOf(app, parent)).folderName;
+    const pristine = join(parent, name);
+    const variant = (label: string, damage: (folder: string) => void) => {
+      const folder = join(parent, `${label}`);
+      mkdirSync(folder);
+      for (const file of readdirSync(pristine)) writeFileSync(join(folder, file), readFileSync(join(pristine, file)));
+      damage(folder);
+      return folder;
+    };
+    const flipped = variant('flipped', (folder) => {
+      const path = join(folder, VAULT_FILES.database);
+      const bytes = readFileSync(path);
+      bytes[5000] = (bytes[5000] ?? 0) ^ 0xff;
+      writeFileSync(path, bytes);
+    });
+    const cut = variant('cut', (folder) => truncateSync(join(folder, VAULT_FILES.database), 8192));
+    const noManifest = variant('no-manifest', (folder) => rmSync(join(folder, MANIFEST)));
+    const badManifest = variant('bad-manifest', (folder) => appendFileSync(join(folder, MANIFEST), '{'));
+    const noKeyring = variant('no-keyring', (folder) => rmSync(join(folder, VAULT_FILES.keyring)));
+    expect(await invoke(app, 'backup.verify', { credentials: admin }, flipped)).toEqual({ error: 'BACKUP_CORRUPT' });
+    expect(await invoke(app, 'backup.verify', { credentials: admin }, cut)).toEqual({ error: 'BACKUP_CORRUPT' });
+    expect(await invoke(app, 'backup.verify', { credentials: admin }, noManifest)).toEqual({ error: 'BACKUP_INVALID' });
+    expect(await invoke(app, 'backup.verify', { credentials: admin }, badManifest)).toEqual({ error: 'BACKUP_INVALID' });
+    expect(await invoke(app, 'backup.verify', { credentials: admin }, noKeyring)).toEqual({ error: 'BACKUP_CORRUPT' });
+    expect(await invoke(app, 'backup.verify', { credentials: admin }, tempDir())).toEqual({ error: 'BACKUP_INVALID' });
+
+    const before = folderDigest(app.dir);
+    const snapshot = content(app);
+    for (const folder of [flipped, cut, noManifest]) {
+      expect(await invoke(app, 'backup.restore', { credentials: admin, confirm: true }, folder)).toMatchObject({ error: expect.stringMatching(/^BACKUP_/) });
+    }
+    expect(await invoke(app, 'backup.restore', { credentials: { username: ADMIN.username, password: 'sai-mat-khau-0000' }, confirm: true }, pristine)).toEqual({ error: 'WRONG_CREDENTIALS' });
+    // Still open, still the same, nothing staged beside it.
+    expect(app.core.vault.isOpen).toBe(true);
+    expect(content(app)).toBe(snapshot);
+    const after = folderDigest(app.dir);
+    expect(Object.keys(after).filter((file) => file.includes(SWITCH_FILES.staged))).toEqual([]);
+    expect(after[VAULT_FILES.keyring]).toBe(before[VAULT_FILES.keyring]);
+  });
+
+  it('refuses a backup made by a newer version', async () => {
+    const app = await copyOfTemplate();
+    await loginAs(app, ADMIN);
+    const parent = tempDir('dh-usb-');
+    const folder = join(parent, (await backupOf(app, parent)).folderName);
+    const untouched = folderDigest(folder);
+    // An app one version older (it knows one migration less), with its own vault and the same administrator.
+    const { migrations } = await import('../../migrations/index.ts');
+    const older = openApp(tempDir(), new TestClock(), { migrations: Object.fromEntries(Object.entries(migrations).filter(([name]) => name < '0005')) });
+    await runSetup(older);
+    expect(await invoke(older, 'backup.verify', { credentials: admin }, folder)).toEqual({ error: 'BACKUP_NEWER' });
+    expect(await invoke(older, 'backup.restore', { credentials: admin, confirm: true }, folder)).toEqual({ error: 'BACKUP_NEWER' });
+    expect(older.core.vault.isOpen).toBe(true);
+    // Checking and refusing changed nothing in the backup.
+    expect(folderDigest(folder)).toEqual(untouched);
+  });
+});
+
+describe('an interrupted restore', () => {
+  it('is finished at the next start when the checked copy was staged, and undone when it was not', async () => {
+    const app = await copyOfTemplate();
+    const dir = app.dir;
+    const live = folderDigest(dir);
+    // As if the app stopped just after moving the live files aside, the staged copy whole.
+    for (const name of [VAULT_FILES.database, VAULT_FILES.keyring]) {
+      writeFileSync(join(dir, `${name}${SWITCH_FILES.staged}`), readFileSync(join(dir, name)));
+      writeFileSync(join(dir, `${name}${SWITCH_FILES.aside}`), readFileSync(join(dir, name)));
+      rmSync(join(dir, name));
+    }
+    writeFileSync(join(dir, SWITCH_FILES.marker), '{}');
+    const finished = openApp(dir);
+    expect(folderDigest(dir)[VAULT_FILES.database]).toBe(live[VAULT_FILES.database]);
+    expect(existsSync(join(dir, SWITCH_FILES.marker))).toBe(false);
+    await loginAs(finished, ADMIN);
+    await finished.core.shutdown();
+
+    // As if it stopped after moving the live files aside but the staged copy was lost: undone.
+    for (const name of [VAULT_FILES.database, VAULT_FILES.keyring]) {
+      writeFileSync(join(dir, `${name}${SWITCH_FILES.aside}`), readFileSync(join(dir, name)));
+      rmSync(join(dir, name));
+    }
+    writeFileSync(join(dir, SWITCH_FILES.marker), '{}');
+    const undone = openApp(dir);
+    expect(undone.core.vault.presence().state).toBe('present');
+    await loginAs(undone, ADMIN);
+    // A copy staged without a swap (a restore that stopped while checking) is removed.
+    await undone.core.shutdown();
+    writeFileSync(join(dir, `${VAULT_FILES.database}${SWITCH_FILES.staged}`), 'half');
+    openApp(dir);
+    expect(existsSync(join(dir, `${VAULT_FILES.database}${SWITCH_FILES.staged}`))).toBe(false);
+  });
+});
+
+describe('automatic backups', () => {
+  it('run on their schedule and at exit into the chosen folder, keeping the newest N; manual ones stay', async () => {
+    const app = await copyOfTemplate();
+    await loginAs(app, ADMIN);
+    const parent = tempDir('dh-usb-');
+    expect(await app.core.scheduledBackup()).toBe(false); // no folder yet
+    expect(await invoke(app, 'backup.setFolder', {}, parent)).toEqual({ folder: parent });
+    await app.ok('backup.updateSettings', { backupEveryHours: 6, backupKeep: 2, backupAtExit: true });
+    const manual = await backupOf(app, parent);
+    app.clock.advance(1000);
+    expect(await app.core.scheduledBackup()).toBe(false); // a backup was just made
+    for (let i = 0; i < 3; i++) {
+      app.clock.advance(6 * HOUR);
+      expect(await app.core.scheduledBackup()).toBe(true);
+    }
+    const status = await app.ok('backup.status', {});
+    expect(status.backups.map((backup) => backup.trigger)).toEqual(['scheduled', 'scheduled', 'manual']);
+    expect(status.backups.at(-1)?.folderName).toBe(manual.folderName);
+    app.clock.advance(1000);
+    await app.core.shutdown();
+    const names = readdirSync(parent).sort();
+    expect(names).toHaveLength(3);
+    expect(names).toContain(manual.folderName);
+    const reopened = openApp(app.dir, app.clock);
+    await loginAs(reopened, ADMIN);
+    expect((await reopened.ok('backup.status', {})).backups.map((backup) => backup.trigger)).toEqual(['exit', 'scheduled', 'manual']);
+    const trail = await reopened.ok('audit.list', { action: 'backup.create' });
+    expect(trail.rows.filter((row) => row.detail?.trigger === 'scheduled')).toHaveLength(3);
+    // Nothing in the trail names the folder's path.
+    expect(JSON.stringify(trail.rows)).not.toContain(parent);
+  });
+
+  it('a folder that cannot be written: the backup fails, is recorded, and the app goes on', async () => {
+    const app = await copyOfTemplate();
+    await loginAs(app, ADMIN);
+    const parent = tempDir('dh-usb-');
+    await invoke(app, 'backup.setFolder', {}, parent);
+    rmSync(parent, { recursive: true });
+    app.clock.advance(48 * HOUR);
+    expect(await app.core.scheduledBackup()).toBe(false);
+    expect(app.logged).toEqual(['[backup] scheduled backup failed: STORAGE_FAILED']);
+    expect((await app.ok('audit.list', { action: 'backup.create' })).rows[0]).toMatchObject({ outcome: 'failed', errorCode: 'STORAGE_FAILED' });
+    expect(await invoke(app, 'backup.create', {}, join(parent, 'khong-co'))).toEqual({ error: 'STORAGE_FAILED' });
+    expect(app.core.vault.isOpen).toBe(true);
+  });
+});
+
