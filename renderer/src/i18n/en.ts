@@ -1,5 +1,6 @@
 import { caseloadEn } from './caseload.ts';
 import { reportsEn } from './reports.ts';
+import { backupEn } from './backup.ts';
 import type { Messages } from './vi.ts';
 
 /** English: complete, key for key with vi.ts (the type and a test both hold this). */
@@ -31,6 +32,7 @@ export const en: Messages = {
     catalogue: 'Service catalogue',
     access: 'Identity access',
     audit: 'Activity log',
+    backup: 'Backups',
     settings: 'Settings',
     changePassword: 'Change password',
     lock: 'Lock',
@@ -546,6 +548,7 @@ export const en: Messages = {
   },
   ...caseloadEn,
   ...reportsEn,
+  ...backupEn,
   errors: {
     VALIDATION: 'Some details are not valid. Please check the marked fields.',
     UNKNOWN_CHANNEL: 'This request is not supported. Please update the app.',

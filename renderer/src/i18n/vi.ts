@@ -1,5 +1,6 @@
 import { caseloadVi } from './caseload.ts';
 import { reportsVi } from './reports.ts';
+import { backupVi } from './backup.ts';
 
 /** Vietnamese: the first language of the app. English (en.ts) must have every key. */
 export const vi = {
@@ -30,6 +31,7 @@ export const vi = {
     catalogue: 'Danh mục dịch vụ',
     access: 'Truy cập nhận diện',
     audit: 'Nhật ký hoạt động',
+    backup: 'Sao lưu',
     settings: 'Cài đặt',
     changePassword: 'Đổi mật khẩu',
     lock: 'Khoá',
@@ -545,6 +547,7 @@ export const vi = {
   },
   ...caseloadVi,
   ...reportsVi,
+  ...backupVi,
   errors: {
     VALIDATION: 'Một số thông tin chưa hợp lệ. Vui lòng kiểm tra các ô được đánh dấu.',
     UNKNOWN_CHANNEL: 'Yêu cầu không được hỗ trợ. Vui lòng cập nhật ứng dụng.',

@@ -8,17 +8,24 @@ import { LanguageSwitch } from '../../components/LanguageSwitch.tsx';
 import { NewPasswordFields } from '../../components/NewPasswordFields.tsx';
 import { useContractForm } from '../../components/useContractForm.ts';
 import { PageTop } from '../../components/PageTop.tsx';
+import { formatDateTime } from '../../i18n/format.ts';
 
 type Screen = 'login' | 'lock' | 'recover';
 
 /** Everything shown while the vault is locked: login, the lock screen, recovery. */
-export function AuthScreens({ lockedUsername, onDone }: { lockedUsername: string | null; onDone: () => Promise<void> }) {
+export function AuthScreens({ lockedUsername, restoredFrom = null, onDone }: { lockedUsername: string | null; restoredFrom?: string | null; onDone: () => Promise<void> }) {
+  const { t } = useTranslation();
   const [screen, setScreen] = useState<Screen>(lockedUsername ? 'lock' : 'login');
   return (
     <main className="centred-page" id="main">
       <PageTop>
         <LanguageSwitch />
       </PageTop>
+      {restoredFrom ? (
+        <p className="message message-info" role="status">
+          {t('backup.restoredNotice', { date: formatDateTime(restoredFrom) })}
+        </p>
+      ) : null}
       {screen === 'lock' && lockedUsername ? (
         <LoginForm fixedUsername={lockedUsername} onDone={onDone} onOtherUser={() => setScreen('login')} />
       ) : null}

@@ -7,6 +7,7 @@ import { ChangePasswordForm } from '../auth/ChangePassword.tsx';
 import { SettingsPage } from '../settings/SettingsPage.tsx';
 import { UsersPage } from '../users/UsersPage.tsx';
 import { AccessReviewPage } from '../admin/AccessReviewPage.tsx';
+import { BackupPage } from '../admin/BackupPage.tsx';
 import { CataloguePage } from '../admin/CataloguePage.tsx';
 import { PartnersPage } from '../admin/PartnersPage.tsx';
 import { AnonymousContactForm } from '../clients/AnonymousContactForm.tsx';
@@ -51,6 +52,7 @@ function useAdminPages() {
     { path: 'partners', label: 'nav.partners', allowed: useCan('partners.manage'), element: <PartnersPage /> },
     { path: 'catalogue', label: 'nav.catalogue', allowed: useCan('catalogue.manage'), element: <CataloguePage /> },
     { path: 'access', label: 'nav.access', allowed: useCan('access.review'), element: <AccessReviewPage /> },
+    { path: 'backup', label: 'nav.backup', allowed: useCan('backup.manage'), element: <BackupPage /> },
   ] as const;
   return pages.filter((page) => page.allowed);
 }

@@ -1,0 +1,248 @@
+import { useId, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { BackupSummary, ChannelInput, ChannelOutput } from '../../../../electron/contract/index.ts';
+import { call, type ClientErrorPayload } from '../../api.ts';
+import { useSession } from '../../app/session.ts';
+import { ErrorText, Notice } from '../../components/ErrorText.tsx';
+import { TableHead, EmptyRow } from '../../components/TableHead.tsx';
+import { useLoaded } from '../../components/useLoaded.ts';
+import { formatDateTime } from '../../i18n/format.ts';
+
+type Credentials = ChannelInput<'backup.verify'>['credentials'];
+const megabytes = (bytes: number) => `${(bytes / 1_048_576).toLocaleString('vi-VN', { maximumFractionDigits: 1 })} MB`;
+
+/**
+ * Backups (administrators): make one now into a folder (a USB drive), check one, restore one;
+ * automatic backups on a schedule and when the app closes, keeping the newest few.
+ */
+export function BackupPage() {
+  const { t } = useTranslation();
+  const { data: status, reload } = useLoaded(() => call('backup.status', {}), null as ChannelOutput<'backup.status'> | null);
+  return (
+    <section aria-labelledby="page-title">
+      <h1 id="page-title">{t('backup.title')}</h1>
+      <p className="intro">{t('backup.intro')}</p>
+      <BackupNow onDone={reload} />
+      <CheckOrRestore />
+      {status ? <Automatic status={status} onChanged={reload} /> : null}
+    </section>
+  );
+}
+
+function Working({ text }: { text: string }) {
+  return (
+    <div className="report-progress" role="status">
+      <span>{text}</span>
+      <progress aria-label={text} />
+    </div>
+  );
+}
+
+function BackupLine({ backup }: { backup: BackupSummary }) {
+  const { t } = useTranslation();
+  return (
+    <dl className="facts">
+      <dt>{t('backup.folder')}</dt>
+      <dd>{backup.folderName}</dd>
+      <dt>{t('backup.madeAt')}</dt>
+      <dd>{formatDateTime(backup.createdAt)}</dd>
+      <dt>{t('backup.holds')}</dt>
+      <dd>{t('backup.counts', { clients: backup.counts.client ?? 0, visits: backup.counts.visit ?? 0, users: backup.counts.user ?? 0, size: megabytes(backup.bytes) })}</dd>
+      <dt>{t('backup.version')}</dt>
+      <dd>
+        {backup.app} · {backup.schema}
+      </dd>
+    </dl>
+  );
+}
+
+function BackupNow({ onDone }: { onDone: () => Promise<void> }) {
+  const { t } = useTranslation();
+  const [busy, setBusy] = useState(false);
+  const [made, setMade] = useState<BackupSummary | null>(null);
+  const [cancelled, setCancelled] = useState(false);
+  const [error, setError] = useState<ClientErrorPayload | null>(null);
+  return (
+    <section className="panel" aria-labelledby="backup-now">
+      <h2 id="backup-now">{t('backup.nowTitle')}</h2>
+      <p className="hint">{t('backup.nowHint')}</p>
+      <button
+        type="button"
+        className="primary"
+        disabled={busy}
+        onClick={async () => {
+          setBusy(true);
+          setError(null);
+          setMade(null);
+          const result = await call('backup.create', {});
+          setBusy(false);
+          if (!result.ok) return setError(result.error);
+          setCancelled(!result.value.saved);
+          setMade(result.value.backup);
+          await onDone();
+        }}
+      >
+        {t('backup.now')}
+      </button>
+      {busy ? <Working text={t('backup.working')} /> : null}
+      <ErrorText error={error} />
+      <Notice text={made ? t('backup.made') : cancelled ? t('backup.cancelled') : null} />
+      {made ? <BackupLine backup={made} /> : null}
+    </section>
+  );
+}
+
+function CheckOrRestore() {
+  const { t } = useTranslation();
+  const { user } = useSession();
+  const id = useId();
+  const [withCode, setWithCode] = useState(false);
+  const [username, setUsername] = useState(user.username);
+  const [password, setPassword] = useState('');
+  const [code, setCode] = useState('');
+  const [understood, setUnderstood] = useState(false);
+  const [busy, setBusy] = useState<'verify' | 'restore' | null>(null);
+  const [checked, setChecked] = useState<BackupSummary | null>(null);
+  const [error, setError] = useState<ClientErrorPayload | null>(null);
+  const credentials = (): Credentials => (withCode ? { recoveryCode: code } : { username, password });
+  const run = async (action: 'verify' | 'restore') => {
+    setBusy(action);
+    setError(null);
+    setChecked(null);
+    const result = action === 'verify' ? await call('backup.verify', { credentials: credentials() }) : await call('backup.restore', { credentials: credentials(), confirm: true });
+    setBusy(null);
+    if (!result.ok) return setError(result.error);
+    // After a restore the session ends and the app returns to the login screen by itself.
+    if ('checked' in result.value) setChecked(result.value.backup);
+  };
+  return (
+    <section className="panel" aria-labelledby="backup-check">
+      <h2 id="backup-check">{t('backup.checkTitle')}</h2>
+      <p className="hint">{t('backup.checkHint')}</p>
+      <fieldset className="plain">
+        <legend>{t('backup.openWith')}</legend>
+        <label className="check">
+          <input type="radio" name={`${id}-with`} checked={!withCode} onChange={() => setWithCode(false)} /> {t('backup.withPassword')}
+        </label>
+        <label className="check">
+          <input type="radio" name={`${id}-with`} checked={withCode} onChange={() => setWithCode(true)} /> {t('backup.withCode')}
+        </label>
+      </fieldset>
+      <div className="form-grid">
+        {withCode ? (
+          <div className="field">
+            <label htmlFor={`${id}-code`}>{t('recover.code')}</label>
+            <input id={`${id}-code`} value={code} autoComplete="off" spellCheck={false} onChange={(event) => setCode(event.target.value)} />
+          </div>
+        ) : (
+          <>
+            <div className="field">
+              <label htmlFor={`${id}-user`}>{t('login.username')}</label>
+              <input id={`${id}-user`} value={username} autoComplete="off" onChange={(event) => setUsername(event.target.value)} />
+            </div>
+            <div className="field">
+              <label htmlFor={`${id}-password`}>{t('backup.passwordThen')}</label>
+              <input id={`${id}-password`} type="password" value={password} autoComplete="off" onChange={(event) => setPassword(event.target.value)} />
+            </div>
+          </>
+        )}
+      </div>
+      <div className="actions">
+        <button type="button" disabled={busy !== null} onClick={() => void run('verify')}>
+          {t('backup.verify')}
+        </button>
+      </div>
+      <div className="danger-zone">
+        <label className="check">
+          <input type="checkbox" checked={understood} onChange={(event) => setUnderstood(event.target.checked)} /> {t('backup.understand')}
+        </label>
+        <button type="button" className="danger" disabled={!understood || busy !== null} onClick={() => void run('restore')}>
+          {t('backup.restore')}
+        </button>
+      </div>
+      {busy ? <Working text={t(busy === 'verify' ? 'backup.checking' : 'backup.restoring')} /> : null}
+      <ErrorText error={error} />
+      <Notice text={checked ? t('backup.checked') : null} />
+      {checked ? <BackupLine backup={checked} /> : null}
+    </section>
+  );
+}
+
+function Automatic({ status, onChanged }: { status: ChannelOutput<'backup.status'>; onChanged: () => Promise<void> }) {
+  const { t } = useTranslation();
+  const id = useId();
+  const [everyHours, setEveryHours] = useState(status.everyHours);
+  const [keep, setKeep] = useState(status.keep);
+  const [atExit, setAtExit] = useState(status.atExit);
+  const [saved, setSaved] = useState(false);
+  const [error, setError] = useState<ClientErrorPayload | null>(null);
+  return (
+    <section className="panel" aria-labelledby="backup-auto">
+      <h2 id="backup-auto">{t('backup.autoTitle')}</h2>
+      <p className="hint">{t('backup.autoHint')}</p>
+      <p>
+        {t('backup.autoFolder')}: <strong>{status.folder ?? t('backup.noFolder')}</strong>{' '}
+        <button
+          type="button"
+          onClick={async () => {
+            const result = await call('backup.setFolder', {});
+            if (!result.ok) return setError(result.error);
+            await onChanged();
+          }}
+        >
+          {t('backup.chooseFolder')}
+        </button>
+      </p>
+      <form
+        onSubmit={async (event) => {
+          event.preventDefault();
+          const result = await call('backup.updateSettings', { backupEveryHours: everyHours, backupKeep: keep, backupAtExit: atExit });
+          if (!result.ok) return setError(result.error);
+          setError(null);
+          setSaved(true);
+          await onChanged();
+        }}
+        onChange={() => setSaved(false)}
+      >
+        <div className="form-grid">
+          <div className="field">
+            <label htmlFor={`${id}-every`}>{t('backup.everyHours')}</label>
+            <input id={`${id}-every`} type="number" min={0} max={168} value={everyHours} aria-describedby={`${id}-every-hint`} onChange={(event) => setEveryHours(Number(event.target.value))} />
+            <p className="hint" id={`${id}-every-hint`}>
+              {t('backup.everyHoursHint')}
+            </p>
+          </div>
+          <div className="field">
+            <label htmlFor={`${id}-keep`}>{t('backup.keep')}</label>
+            <input id={`${id}-keep`} type="number" min={1} max={100} value={keep} onChange={(event) => setKeep(Number(event.target.value))} />
+          </div>
+        </div>
+        <label className="check">
+          <input type="checkbox" checked={atExit} onChange={(event) => setAtExit(event.target.checked)} /> {t('backup.atExit')}
+        </label>
+        <div className="actions">
+          <button type="submit" className="primary">
+            {t('common.save')}
+          </button>
+        </div>
+      </form>
+      <ErrorText error={error} />
+      <Notice text={saved ? t('common.saved') : null} />
+      <p className="muted">{status.lastBackupAt ? t('backup.lastAt', { date: formatDateTime(status.lastBackupAt) }) : t('backup.never')}</p>
+      <table className="data-table compact">
+        <TableHead caption={t('backup.found')} showCaption columns={[t('backup.madeAt'), t('backup.kind'), t('backup.holds'), t('backup.folder')]} />
+        <tbody>
+          {status.backups.length === 0 ? <EmptyRow columns={4} text={t('backup.noneFound')} /> : null}
+          {status.backups.map((backup) => (
+            <tr key={backup.folderName}>
+              <td>{formatDateTime(backup.createdAt)}</td>
+              <td>{t(`backup.triggers.${backup.trigger}`)}</td>
+              <td>{t('backup.counts', { clients: backup.counts.client ?? 0, visits: backup.counts.visit ?? 0, users: backup.counts.user ?? 0, size: megabytes(backup.bytes) })}</td>
+              <td className="sha">{backup.folderName}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </section>
+  );
+}

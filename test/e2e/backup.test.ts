@@ -1,0 +1,74 @@
+import { cpSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { checkScreen, launch, type Harness } from '../support/e2e-harness.ts';
+import { ADMIN, standardTemplate, tempDir } from '../support/vault-fixture.ts';
+
+/*
+ * An administrator backs up to a folder (a USB drive), checks the backup, and restores it:
+ * what was added after the backup is gone, and the app asks for the passwords of that time.
+ */
+
+const field = (page: Page, label: string) => page.getByLabel(label, { exact: true });
+let harness: Harness | null = null;
+afterEach(async () => {
+  await harness?.close();
+  harness = null;
+});
+
+async function logIn(page: Page) {
+  await expect.poll(() => page.getByRole('heading', { name: 'Đăng nhập' }).isVisible(), { timeout: 20_000 }).toBe(true);
+  await field(page, 'Tên đăng nhập').fill(ADMIN.username);
+  await field(page, 'Mật khẩu').fill(ADMIN.password);
+  await page.keyboard.press('Enter');
+  await expect.poll(() => page.getByRole('navigation', { name: 'Các mục chính' }).isVisible(), { timeout: 20_000 }).toBe(true);
+}
+
+describe('backups in Chromium', () => {
+  it('an administrator makes a backup, checks it and restores it', async () => {
+    const dir = tempDir('dh-e2e-backup-');
+    cpSync((await standardTemplate()).dir, dir, { recursive: true });
+    harness = await launch(dir);
+    const { page, app } = harness;
+    await logIn(page);
+    await page.getByRole('navigation', { name: 'Quản trị' }).getByRole('link', { name: 'Sao lưu' }).click();
+    await expect.poll(() => page.getByRole('heading', { name: 'Sao lưu và khôi phục' }).isVisible(), { timeout: 20_000 }).toBe(true);
+    await checkScreen(page, '80-backup-page');
+
+    const usb = tempDir('dh-e2e-usb-');
+    harness.chosenFolder = usb;
+    await page.getByRole('button', { name: 'Sao lưu vào thư mục…' }).click();
+    await expect.poll(() => page.getByText('Đã sao lưu và kiểm tra bản sao.').isVisible(), { timeout: 30_000 }).toBe(true);
+    const [folderName] = readdirSync(usb);
+    expect(folderName).toMatch(/^dong-hanh-sao-luu-/);
+    expect(await page.getByText('1 thân chủ, 1 lần gặp, 4 tài khoản', { exact: false }).first().isVisible()).toBe(true);
+    await checkScreen(page, '81-backup-made');
+
+    // Something done after the backup: a new service type.
+    await app.ok('catalogue.save', { id: null, group: 'other', nameVi: 'Dịch vụ thêm sau sao lưu', nameEn: 'Added after the backup' });
+
+    harness.chosenFolder = join(usb, folderName ?? '');
+    await field(page, 'Mật khẩu lúc sao lưu').fill(ADMIN.password);
+    await page.getByRole('button', { name: 'Kiểm tra bản sao lưu…' }).click();
+    await expect.poll(() => page.getByText('Bản sao lưu toàn vẹn', { exact: false }).isVisible(), { timeout: 30_000 }).toBe(true);
+    await checkScreen(page, '82-backup-checked');
+
+    // A wrong password is refused, and said so.
+    await field(page, 'Mật khẩu lúc sao lưu').fill('khong-phai-mat-khau');
+    await page.getByRole('button', { name: 'Kiểm tra bản sao lưu…' }).click();
+    await expect.poll(() => page.getByRole('alert').isVisible(), { timeout: 20_000 }).toBe(true);
+
+    await field(page, 'Mật khẩu lúc sao lưu').fill(ADMIN.password);
+    expect(await page.getByRole('button', { name: 'Khôi phục từ bản sao lưu…' }).isDisabled()).toBe(true);
+    await page.getByLabel('Tôi hiểu: mọi thay đổi sau lúc sao lưu sẽ không còn', { exact: false }).check();
+    await page.getByRole('button', { name: 'Khôi phục từ bản sao lưu…' }).click();
+    await expect.poll(() => page.getByText('Đã khôi phục dữ liệu từ bản sao lưu lúc', { exact: false }).isVisible(), { timeout: 30_000 }).toBe(true);
+    await checkScreen(page, '83-restored-login');
+
+    await logIn(page);
+    expect((await app.ok('catalogue.list', {})).some((type) => type.nameVi === 'Dịch vụ thêm sau sao lưu')).toBe(false);
+    expect(harness.blocked).toEqual([]);
+    expect(harness.consoleErrors).toEqual([]);
+  });
+});
