@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { channel } from './channel.ts';
 import { currentPasswordSchema, recoveryCodeSchema, usernameSchema } from './schemas.ts';
+import { recoveryCodeIssueSchema } from './setup.ts';
 
 /*
  * Backups: an encrypted copy of the database with its keyring and a manifest, in a folder of
@@ -118,6 +119,32 @@ export const backupChannels = {
     access: 'backup.manage',
     audit: 'read',
     errors: [],
+  }),
+  /**
+   * Rotating the data key, step 1: a new recovery code (shown once, held in memory) and the
+   * accounts whose slots cannot be carried over (they will need a new password).
+   */
+  'vault.rotateBegin': channel({
+    input: z.object({}).strict(),
+    output: recoveryCodeIssueSchema.extend({ needNewPassword: z.array(z.object({ id: z.number(), displayName: z.string() })) }),
+    access: 'backup.manage',
+    audit: 'write',
+    errors: [],
+  }),
+  /**
+   * Step 2: the administrator's password and one group of the new code typed back. Everything
+   * is re-encrypted under a new key in a copy, which then takes the place of the database; the
+   * session ends. Colleagues log in with their own passwords; the old key, old recovery code
+   * and any copy of the old keyring no longer open the database (backups made before still
+   * open with the passwords and code of their time).
+   */
+  'vault.rotateKey': channel({
+    input: z.object({ password: currentPasswordSchema, confirmation: z.string().max(40, { error: 'tooLong' }), confirm: z.literal(true, { error: 'required' }) }).strict(),
+    output: z.object({ rotated: z.boolean(), carried: z.number(), needNewPassword: z.number() }),
+    access: 'backup.manage',
+    audit: 'write',
+    outsideTransaction: true,
+    errors: ['SETUP_NOT_STARTED', 'RECOVERY_CONFIRMATION_MISMATCH', 'WRONG_CREDENTIALS', 'STORAGE_FAILED'],
   }),
   'backup.updateSettings': channel({
     input: backupSettingsSchema,

@@ -35,6 +35,8 @@ export const sessionChannels = {
       trainingData: z.boolean(),
       /** Just after a restore: when the restored backup was made (the login screen says so). */
       restoredFrom: z.string().nullable(),
+      /** Just after the data key was rotated (the login screen says so). */
+      keyRotated: z.boolean(),
     }),
     access: 'public',
     audit: 'read',

@@ -59,12 +59,16 @@ export class Core {
   lockedUsername: string | null = null;
   pendingSetup: PendingSetup | null = null;
   pendingRecoveryCode: PendingRecoveryCode | null = null;
+  /** A key rotation's new recovery code, shown once, until the rotation is confirmed. */
+  pendingRotation: PendingRecoveryCode | null = null;
   /** Clients whose restricted parts the logged-in person opened this session by stating a reason. */
   readonly revealedClients = new Set<number>();
   /** The report being built or previewed (counts only), until saved, replaced, or the session ends. */
   reportJob: ReportJob | null = null;
   /** After a restore, until someone logs in: when the restored backup was made. */
   restoredFrom: string | null = null;
+  /** After a key rotation, until someone logs in (the login screen says so). */
+  keyRotated = false;
   lockTimeoutMinutes: number = LOCK_TIMEOUT_MINUTES.default;
   #lastActivityAt = 0;
   #lockListeners = new Set<(reason: LockReason) => void>();
@@ -140,6 +144,7 @@ export class Core {
   async startSession(user: UserRow): Promise<Session> {
     const db = this.vault.db;
     this.restoredFrom = null;
+    this.keyRotated = false;
     await db.updateTable('user').set({ last_login_at: this.nowIso() }).where('id', '=', user.id).execute();
     this.session = await toSessionUser(db, user);
     this.lockTimeoutMinutes = (await readSettings(db)).lockTimeoutMinutes;
@@ -193,6 +198,7 @@ export class Core {
     this.lockedUsername = reason === 'logout' || reason === 'quit' ? null : (this.session?.username ?? null);
     this.session = null;
     this.pendingRecoveryCode = null;
+    this.pendingRotation = null;
     this.revealedClients.clear();
     this.reportJob = null;
     await this.vault.close();

@@ -95,6 +95,8 @@ const SAMPLES: Samples = {
   'backup.setFolder': () => ({}),
   'backup.status': () => ({}),
   'backup.updateSettings': () => ({ backupEveryHours: 24, backupKeep: 5, backupAtExit: true }),
+  'vault.rotateBegin': () => ({}),
+  'vault.rotateKey': () => ({ password: ADMIN.password, confirmation: 'AAAA', confirm: true }),
 };
 
 const PUBLIC = CHANNEL_NAMES.filter((name) => contract[name].access === 'public');
@@ -103,10 +105,11 @@ const guarded = CHANNEL_NAMES.filter((name) => contract[name].access !== 'public
 
 /** What an allowed call of each sample gives when it does not simply succeed. */
 // Samples run in contract order: users.deactivate before users.reactivate (so reactivating
-// the worker succeeds), recovery.begin before recovery.complete (whose sample group is wrong).
+// the worker succeeds), recovery.begin before recovery.complete (whose sample group is wrong), the same for vault.rotateBegin.
 // caseload.offer before caseload.withdrawOffer, which leaves nothing pending to respond to.
 const EXPECTED_WHEN_ALLOWED: Partial<Record<ChannelName, string>> = {
   'recovery.complete': 'RECOVERY_CONFIRMATION_MISMATCH',
+  'vault.rotateKey': 'RECOVERY_CONFIRMATION_MISMATCH',
   'caseload.respond': 'OFFER_NOT_FOUND',
   'reports.next': 'REPORT_NOT_FOUND',
   'reports.save': 'REPORT_NOT_FOUND',

@@ -56,7 +56,9 @@ describe('creating the vault', () => {
     const keyring = JSON.parse(text);
     expect(Object.keys(keyring).sort()).toEqual(['auditKey', 'format', 'kdf', 'slots', 'vaultId', 'vaultSalt', 'version']);
     for (const slot of keyring.slots.filter((s: { kind: string }) => s.kind === 'password')) {
-      expect(Object.keys(slot).sort()).toEqual(['id', 'iv', 'kdf', 'kind', 'tag', 'wrapped']);
+      expect(Object.keys(slot).sort()).toEqual(['box', 'id', 'iv', 'kdf', 'kind', 'tag', 'wrapped']);
+      // The key pair for rotations: a random public key, its private half wrapped.
+      expect(Object.keys(slot.box).sort()).toEqual(['iv', 'publicKey', 'tag', 'wrapped']);
     }
     // The same username with another password leads to no slot at all.
     const wrong = await passwordSlotKeys(keyring, WORKER.username, 'not-her-password', keyring.kdf);

@@ -8,6 +8,7 @@ import { ADMIN, standardTemplate, tempDir } from '../support/vault-fixture.ts';
 /*
  * An administrator backs up to a folder (a USB drive), checks the backup, and restores it:
  * what was added after the backup is gone, and the app asks for the passwords of that time.
+ * Then she changes the data key, and logs in again with her own password.
  */
 
 const field = (page: Page, label: string) => page.getByLabel(label, { exact: true });
@@ -68,6 +69,25 @@ describe('backups in Chromium', () => {
 
     await logIn(page);
     expect((await app.ok('catalogue.list', {})).some((type) => type.nameVi === 'Dịch vụ thêm sau sao lưu')).toBe(false);
+
+    // Someone has left: the administrator changes the data key; colleagues keep their passwords.
+    await page.getByRole('navigation', { name: 'Quản trị' }).getByRole('link', { name: 'Sao lưu' }).click();
+    await page.getByRole('button', { name: 'Bắt đầu thay khoá…' }).click();
+    await expect.poll(() => page.getByTestId('recovery-code').isVisible(), { timeout: 20_000 }).toBe(true);
+    const groups = await page.locator('[data-group]').evaluateAll((nodes) => nodes.map((node) => node.getAttribute('data-group') ?? ''));
+    await checkScreen(page, '84-rotate-code');
+    await page.getByRole('button', { name: 'Tôi đã ghi lại mã' }).click();
+    await field(page, 'Mật khẩu của bạn').fill(ADMIN.password);
+    const groupField = page.getByLabel(/^Nhóm thứ \d+$/);
+    const groupNumber = Number((await page.locator('label', { hasText: /^Nhóm thứ \d+$/ }).innerText()).replace(/\D/g, ''));
+    await groupField.fill(groups[groupNumber - 1] ?? '');
+    expect(await page.getByRole('button', { name: 'Thay khoá', exact: true }).isDisabled()).toBe(true);
+    await page.getByLabel('Tôi hiểu: mọi người sẽ phải đăng nhập lại', { exact: false }).check();
+    await checkScreen(page, '85-rotate-confirm');
+    await page.getByRole('button', { name: 'Thay khoá', exact: true }).click();
+    await expect.poll(() => page.getByText('Đã thay khoá mã hoá dữ liệu.', { exact: false }).isVisible(), { timeout: 30_000 }).toBe(true);
+    await checkScreen(page, '86-rotated-login');
+    await logIn(page);
     expect(harness.blocked).toEqual([]);
     expect(harness.consoleErrors).toEqual([]);
   });

@@ -31,6 +31,7 @@ export const authHandlers: Pick<HandlerMap, AuthChannels> = {
       lockTimeoutMinutes: core.lockTimeoutMinutes,
       trainingData: core.vault.isTraining(),
       restoredFrom: core.session ? null : core.restoredFrom,
+      keyRotated: core.session ? false : core.keyRotated,
     };
   },
 

@@ -5,9 +5,20 @@ import { AppError } from '../app-error.ts';
 import type { Core } from '../core.ts';
 import type { HandlerContext, HandlerMap } from '../gate/types.ts';
 import type { Db } from '../users/accounts.ts';
+import { confirmsGroup, generateRecoveryCode, pickConfirmGroup, RECOVERY_GROUP_COUNT } from '../vault/recovery-code.ts';
 import { checkBackup, listBackups, pruneBackups, summaryOf } from './backup-files.ts';
 
-type BackupChannels = 'backup.create' | 'backup.verify' | 'backup.restore' | 'backup.setFolder' | 'backup.status' | 'backup.updateSettings';
+type BackupChannels = 'backup.create' | 'backup.verify' | 'backup.restore' | 'backup.setFolder' | 'backup.status' | 'backup.updateSettings' | 'vault.rotateBegin' | 'vault.rotateKey';
+
+/** Active accounts whose key slot has no key pair yet: a rotation cannot carry them over. */
+async function accountsWithoutKeyPair(ctx: HandlerContext): Promise<{ id: number; displayName: string; slotId: string }[]> {
+  const carried = new Set(ctx.core.vault.rotatableSlotIds());
+  const actor = ctx.requireSession();
+  const rows = await ctx.db.selectFrom('user').select(['id', 'display_name', 'key_slot_id']).where('active', '=', 1).where('key_slot_id', 'is not', null).orderBy('display_name').execute();
+  return rows
+    .filter((row) => row.id !== actor.id && row.key_slot_id !== null && !carried.has(row.key_slot_id))
+    .map((row) => ({ id: row.id, displayName: row.display_name, slotId: row.key_slot_id ?? '' }));
+}
 
 /* Backup settings live in the database (a restore brings back those of its time). */
 const KEYS = { folder: 'backup.folder', everyHours: 'backup.everyHours', keep: 'backup.keep', atExit: 'backup.atExit', lastAt: 'backup.lastAt' } as const;
@@ -127,7 +138,7 @@ export const backupHandlers: Pick<HandlerMap, BackupChannels> = {
     // The live trail records it too (it is kept aside), then the session ends and the files swap.
     await appendAudit(core.vault.db, { at: core.nowIso(), actorId: actor.id, action: 'backup.restore', outcome: 'ok', errorCode: null, targetType: 'backup', detail: backupDetail(summary) });
     await core.endSession('logout');
-    core.vault.switchToRestored();
+    core.vault.switchTo('restore');
     core.restoredFrom = summary.createdAt;
     return { restored: true, backup: summary };
   },
@@ -151,6 +162,41 @@ export const backupHandlers: Pick<HandlerMap, BackupChannels> = {
       lastBackupAt: settings.lastAt,
       backups: settings.folder ? listBackups(settings.folder, ctx.core.vault.vaultId) : [],
     };
+  },
+
+  'vault.rotateBegin': async (_input, ctx) => {
+    const { core } = ctx;
+    const recoveryCode = generateRecoveryCode();
+    core.pendingRotation = { recoveryCode, confirmGroup: pickConfirmGroup() };
+    const needNewPassword = (await accountsWithoutKeyPair(ctx)).map(({ id, displayName }) => ({ id, displayName }));
+    return { recoveryCode, confirmGroup: core.pendingRotation.confirmGroup, groupCount: RECOVERY_GROUP_COUNT, needNewPassword };
+  },
+
+  'vault.rotateKey': async (input, ctx) => {
+    const { core } = ctx;
+    const actor = ctx.requireSession();
+    const pending = core.pendingRotation;
+    if (!pending) throw new AppError('SETUP_NOT_STARTED');
+    if (!confirmsGroup(pending.recoveryCode, pending.confirmGroup, input.confirmation)) throw new AppError('RECOVERY_CONFIRMATION_MISMATCH');
+    const user = await ctx.db.selectFrom('user').select(['username', 'key_slot_id']).where('id', '=', actor.id).executeTakeFirstOrThrow();
+    if (!(await core.vault.verifyPassword(user.username, input.password, user.key_slot_id))) throw new AppError('WRONG_CREDENTIALS');
+    const at = core.nowIso();
+    const plan = await core.vault.stageRotation({ username: user.username, password: input.password, slotId: user.key_slot_id }, pending.recoveryCode, async (db, plan) => {
+      // Accounts left without a slot need a new password from an administrator, as after a reset.
+      let needNewPassword: number[] = [];
+      if (plan.droppedSlotIds.length) {
+        const dropped = await db.selectFrom('user').select('id').where('key_slot_id', 'in', plan.droppedSlotIds).execute();
+        needNewPassword = dropped.map((row) => row.id);
+        await db.updateTable('user').set({ key_slot_id: null, must_change_password: 1 }).where('key_slot_id', 'in', plan.droppedSlotIds).execute();
+      }
+      await appendAudit(db, { at, actorId: actor.id, action: 'vault.rotateKey', outcome: 'ok', errorCode: null, targetType: null, detail: { carried: plan.carriedSlotIds.length, needNewPassword } });
+    });
+    ctx.note({ detail: { carried: plan.carriedSlotIds.length, needNewPassword: plan.droppedSlotIds.length } });
+    // The live database (and its trail) is removed once the copy is in place: the entry lives in the copy.
+    await core.endSession('logout');
+    core.vault.switchTo('rotate');
+    core.keyRotated = true;
+    return { rotated: true, carried: plan.carriedSlotIds.length, needNewPassword: plan.droppedSlotIds.length };
   },
 
   'backup.updateSettings': async (input, ctx) => {

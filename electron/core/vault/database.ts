@@ -65,6 +65,19 @@ export function openEncrypted(
   }
 }
 
+/**
+ * Re-encrypt every page under a new key (SQLite3MultipleCiphers' rekey). Not possible in WAL
+ * mode: the caller switches the file to a rollback journal first.
+ */
+export function rekey(db: SqliteHandle, newKey: Buffer): void {
+  const keyText = rawKeyText(newKey);
+  try {
+    db.rekey(keyText);
+  } finally {
+    keyText.fill(0);
+  }
+}
+
 function rawKeyText(dataKey: Buffer): Buffer {
   const hex = '0123456789abcdef';
   const text = Buffer.alloc(3 + dataKey.length * 2);

@@ -6,8 +6,9 @@ export const VAULT_FILES = {
 } as const;
 
 /**
- * A restore swaps files: the checked copy (`.restoring`) takes the place of the live files,
- * which are kept aside (`.before-restore`). The marker exists only while they are swapped,
- * so that an interruption is finished (or undone) at the next start.
+ * A restore or a key rotation swaps files: the checked copy (`.restoring`) takes the place of
+ * the live files, which are kept aside (`.before-restore`; after a rotation they are removed,
+ * since they open with the old key). The marker exists only while they are swapped, so that
+ * an interruption is finished (or undone) at the next start.
  */
 export const SWITCH_FILES = { staged: '.restoring', aside: '.before-restore', marker: 'dong-hanh.switch' } as const;

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { copyFileSync, existsSync, renameSync, rmSync, statSync } from 'node:fs';
+import { copyFileSync, existsSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Kysely, Migration } from 'kysely';
 import type { ErrorCode } from '../../contract/errors.ts';
@@ -9,7 +9,7 @@ import { sha256Of, writeBackup, type CheckedBackup } from '../backup/backup-file
 import { writeFileAtomic } from '../files.ts';
 import { isoNow, type Clock } from '../clock.ts';
 import type { Database } from '../db/schema.ts';
-import { assertNotNewer, configure, kyselyFor, migrate, openEncrypted, type OpenOptions, type SqliteHandle } from './database.ts';
+import { assertNotNewer, configure, kyselyFor, migrate, openEncrypted, rekey, type OpenOptions, type SqliteHandle } from './database.ts';
 import { calibrate, type ScryptParams } from './kdf.ts';
 import {
   newKeyring,
@@ -17,12 +17,14 @@ import {
   openRecoverySlot,
   passwordSlotKeys,
   readKeyring,
+  sealedSlotFor,
   sealPasswordSlot,
   sealRecoverySlot,
   withoutSlot,
   withSlot,
   writeKeyring,
   type Keyring,
+  type KeySlot,
 } from './key-slots.ts';
 import { normalizeRecoveryCode } from './recovery-code.ts';
 import { newSealingKeyPair, open as openSealed, seal } from './sealed-box.ts';
@@ -61,6 +63,14 @@ export interface KeyringChange {
   keyring: Keyring;
   slotId: string | null;
 }
+
+/** What a key rotation carried over, and whose slots it could not (they need a new password). */
+export interface RotationPlan {
+  carriedSlotIds: string[];
+  droppedSlotIds: string[];
+}
+
+export type SwitchKind = 'restore' | 'rotate';
 
 /**
  * The encrypted store and its keys. Knows files, keys and slots; knows nothing of accounts,
@@ -174,7 +184,20 @@ export class Vault {
       throw new AppError('WRONG_CREDENTIALS');
     }
     await this.#openDatabase(keyring, opened.dataKey);
+    if (opened.renewed) this.#renewSlot(opened.renewed);
     return opened.slotId;
+  }
+
+  /**
+   * Put an ordinary slot in place of one sealed at a rotation (or one without a key pair). The
+   * old slot opens the same key, so a failure here loses nothing: it is tried at the next login.
+   */
+  #renewSlot(slot: KeySlot): void {
+    try {
+      this.saveKeyring({ keyring: withSlot(this.#openKeyring(), slot), slotId: slot.id });
+    } catch {
+      // Left as it was: still opens.
+    }
   }
 
   async unlockWithRecoveryCode(code: string, username: string): Promise<void> {
@@ -212,10 +235,11 @@ export class Vault {
   /** Does this password open this person's slot? (Used to confirm the current password.) */
   async verifyPassword(username: string, password: string, slotId: string | null): Promise<boolean> {
     const keyring = this.#openKeyring();
-    const slot = keyring.slots.find((s) => s.id === slotId && s.kind === 'password');
+    const slot = keyring.slots.find((s) => s.id === slotId && (s.kind === 'password' || s.kind === 'sealed'));
     if (!slot) return false;
     const keys = await passwordSlotKeys(keyring, username, password, slot.kdf);
     keys.kek.fill(0);
+    keys.boxKey.fill(0);
     return keys.id === slot.id;
   }
 
@@ -316,14 +340,81 @@ export class Vault {
     }
   }
 
+  // ---- Rotating the data key ---------------------------------------------------------------
+
+  /** Slots a rotation can carry over: those holding a key pair. */
+  rotatableSlotIds(): string[] {
+    return this.#openKeyring().slots.flatMap((slot) => ((slot.kind === 'password' || slot.kind === 'sealed') && slot.box ? [slot.id] : []));
+  }
+
   /**
-   * Put the staged copy in the place of the live files (kept aside). The vault must be closed.
-   * On failure the live files are put back, and nothing is lost.
+   * Stage a copy of the database re-encrypted under a new data key, with a new keyring: the
+   * administrator's slot, every other person's slot carried over sealed to her key pair (those
+   * without one are dropped: they need a new password), and a new recovery code. `prepare`
+   * writes into the copy (the rotation's audit entry, accounts whose slots were dropped) before
+   * it is re-keyed. The live files are not touched; `switchTo('rotate')` puts the copy in place.
    */
-  switchToRestored(): void {
+  async stageRotation(admin: { username: string; password: string; slotId: string | null }, recoveryCode: string, prepare: (db: Kysely<Database>, plan: RotationPlan) => Promise<void>): Promise<RotationPlan> {
+    const keyring = this.#openKeyring();
+    const staged = this.#stagedPaths();
+    const newKey = randomBytes(32);
+    const base: Keyring = { ...keyring, slots: [] };
+    try {
+      const adminSlot = await sealPasswordSlot(base, admin.username, admin.password, newKey);
+      if (adminSlot.id !== admin.slotId) throw new AppError('WRONG_CREDENTIALS');
+      const plan: RotationPlan = { carriedSlotIds: [], droppedSlotIds: [] };
+      const slots: KeySlot[] = [adminSlot];
+      for (const slot of keyring.slots) {
+        if (slot.kind === 'recovery' || slot.id === adminSlot.id) continue;
+        const sealed = sealedSlotFor(base, slot, newKey);
+        if (sealed) {
+          slots.push(sealed);
+          plan.carriedSlotIds.push(slot.id);
+        } else plan.droppedSlotIds.push(slot.id);
+      }
+      slots.push(await this.#recoverySlot(base, recoveryCode, newKey));
+      const rotated: Keyring = { ...base, slots };
+
+      this.#removeStaged();
+      this.sqlite.prepare('vacuum into ?').run(staged.database);
+      const oldKey = Buffer.from(this.#openDataKey());
+      const copy = openEncrypted(staged.database, oldKey, this.#openOptions());
+      oldKey.fill(0);
+      const db = kyselyFor(copy);
+      try {
+        copy.pragma('journal_mode = DELETE');
+        copy.pragma('foreign_keys = ON');
+        await prepare(db, plan);
+        rekey(copy, newKey);
+      } finally {
+        await db.destroy();
+      }
+      // Reopened with the new key only: proves the copy is whole under it.
+      const check = openEncrypted(staged.database, Buffer.from(newKey), { ...this.#openOptions(), readonly: true });
+      try {
+        if (check.pragma('integrity_check', { simple: true }) !== 'ok') throw new AppError('STORAGE_FAILED');
+      } finally {
+        check.close();
+      }
+      writeKeyring(staged.keyring, rotated);
+      return plan;
+    } catch (error) {
+      this.#removeStaged();
+      throw isAppError(error) ? error : new AppError('STORAGE_FAILED', {}, { cause: error });
+    } finally {
+      newKey.fill(0);
+    }
+  }
+
+  /**
+   * Put the staged copy in the place of the live files (kept aside after a restore, removed
+   * after a rotation). The vault must be closed. On failure the live files are put back, and
+   * nothing is lost.
+   */
+  switchTo(kind: SwitchKind): void {
     if (this.isOpen) throw new Error('close the vault before switching');
     const marker = join(this.options.dataDir, SWITCH_FILES.marker);
-    writeFileAtomic(marker, JSON.stringify({ at: isoNow(this.options.clock) }));
+    writeFileAtomic(marker, JSON.stringify({ at: isoNow(this.options.clock), kind }));
     try {
       this.#completeSwitch();
     } catch (error) {
@@ -331,6 +422,7 @@ export class Vault {
       rmSync(marker, { force: true });
       throw new AppError('STORAGE_FAILED', {}, { cause: error });
     }
+    if (kind === 'rotate') this.#removeAside();
     rmSync(marker, { force: true });
   }
 
@@ -340,6 +432,11 @@ export class Vault {
 
   #asidePaths() {
     return { database: `${this.paths.database}${SWITCH_FILES.aside}`, keyring: `${this.paths.keyring}${SWITCH_FILES.aside}` };
+  }
+
+  #removeAside(): void {
+    const aside = this.#asidePaths();
+    for (const path of [aside.database, aside.keyring]) rmSync(path, { force: true });
   }
 
   #removeStaged(): void {
@@ -369,16 +466,19 @@ export class Vault {
   }
 
   /**
-   * At start: a switch cut short is finished when the staged copy is still whole (it was
-   * checked before the marker was written), else undone; a copy staged without a switch is
-   * removed.
+   * At start: a switch cut short is finished (the staged copy was checked before the marker
+   * was written), or undone when nothing staged is left and a live file is missing; a copy
+   * staged without a switch is removed.
    */
   #finishInterruptedSwitch(): void {
     const marker = join(this.options.dataDir, SWITCH_FILES.marker);
     const staged = this.#stagedPaths();
     if (existsSync(marker)) {
-      if (existsSync(staged.database) && existsSync(staged.keyring)) this.#completeSwitch();
+      // Staged files are whole before the marker is written: any of them left means the swap
+      // was under way (perhaps half done), and is carried on from where it stopped.
+      if (existsSync(staged.database) || existsSync(staged.keyring)) this.#completeSwitch();
       else this.#undoSwitch();
+      if (switchKindOf(marker) === 'rotate' && existsSync(this.paths.database) && existsSync(this.paths.keyring)) this.#removeAside();
       rmSync(marker, { force: true });
     }
     this.#removeStaged();
@@ -481,5 +581,14 @@ export class Vault {
   #openDataKey(): Buffer {
     if (!this.#dataKey) throw new AppError('NOT_AUTHENTICATED');
     return this.#dataKey;
+  }
+}
+
+/** What an interrupted switch was doing; a marker from before rotations existed means a restore. */
+function switchKindOf(marker: string): SwitchKind {
+  try {
+    return (JSON.parse(readFileSync(marker, 'utf8')) as { kind?: SwitchKind }).kind === 'rotate' ? 'rotate' : 'restore';
+  } catch {
+    return 'restore';
   }
 }

@@ -44,6 +44,17 @@ export const backupVi = {
     kind: 'Loại',
     noneFound: 'Chưa có bản sao lưu nào trong thư mục này.',
     triggers: { manual: 'làm tay', scheduled: 'định kỳ', exit: 'khi đóng ứng dụng' },
+    rotateTitle: 'Thay khoá mã hoá dữ liệu',
+    rotateHint:
+      'Khi một người đã nghỉ việc (hoặc nghi lộ mật khẩu, mất máy), hãy thay khoá: toàn bộ dữ liệu được mã hoá lại bằng khoá mới, nên khoá cũ, tệp khoá cũ và mã khôi phục cũ không mở được dữ liệu nữa. Đồng nghiệp vẫn đăng nhập bằng mật khẩu của mình. Bạn sẽ nhận một mã khôi phục mới. Bản sao lưu cũ vẫn mở bằng mật khẩu và mã khôi phục của lúc sao lưu: hãy cất giữ hoặc huỷ chúng cho cẩn thận.',
+    rotateStart: 'Bắt đầu thay khoá…',
+    rotateNeedPassword: 'Các tài khoản sau chưa đăng nhập từ khi cập nhật phiên bản, nên không chuyển được sang khoá mới; sau khi thay khoá, hãy đặt lại mật khẩu cho họ:',
+    rotateCodeIntro: 'Đây là mã khôi phục mới, dùng được ngay khi thay khoá xong. In hoặc chép lại, rồi cất ở nơi an toàn.',
+    rotatePassword: 'Mật khẩu của bạn',
+    rotateUnderstand: 'Tôi hiểu: mọi người sẽ phải đăng nhập lại, và mã khôi phục cũ hết hiệu lực.',
+    rotate: 'Thay khoá',
+    rotating: 'Đang mã hoá lại toàn bộ dữ liệu… Ứng dụng sẽ quay về màn hình đăng nhập.',
+    rotatedNotice: 'Đã thay khoá mã hoá dữ liệu. Hãy đăng nhập lại bằng mật khẩu của bạn.',
   },
 } as const;
 
@@ -93,5 +104,16 @@ export const backupEn: Widen<typeof backupVi> = {
     kind: 'Kind',
     noneFound: 'No backup in this folder yet.',
     triggers: { manual: 'by hand', scheduled: 'scheduled', exit: 'when the app closed' },
+    rotateTitle: 'Change the data encryption key',
+    rotateHint:
+      'When someone has left (or a password may have leaked, or a PC was lost), change the key: all the data is encrypted again under a new key, so the old key, old key files and the old recovery code no longer open it. Colleagues keep logging in with their own passwords. You get a new recovery code. Older backups still open with the passwords and recovery code of their time: keep or destroy them with care.',
+    rotateStart: 'Start changing the key…',
+    rotateNeedPassword: 'These accounts have not logged in since the app was updated, so they cannot be carried over to the new key; after the change, reset their passwords:',
+    rotateCodeIntro: 'This is the new recovery code; it works as soon as the key has changed. Print it or write it down, and keep it somewhere safe.',
+    rotatePassword: 'Your password',
+    rotateUnderstand: 'I understand: everyone will have to log in again, and the old recovery code stops working.',
+    rotate: 'Change the key',
+    rotating: 'Encrypting all the data again… The app will return to the login screen.',
+    rotatedNotice: 'The data encryption key was changed. Log in again with your password.',
   },
 };

@@ -281,6 +281,8 @@ export const en: Messages = {
     'backup_restore': 'Restored from a backup',
     'backup_setFolder': 'Automatic backup folder changed',
     'backup_updateSettings': 'Backup settings changed',
+    'vault_rotateBegin': 'Key change started',
+    'vault_rotateKey': 'Data encryption key changed',
   },
   clients: {
     title: 'Clients',

@@ -280,6 +280,8 @@ export const vi = {
     'backup_restore': 'Khôi phục từ bản sao lưu',
     'backup_setFolder': 'Đổi thư mục sao lưu tự động',
     'backup_updateSettings': 'Đổi cài đặt sao lưu',
+    'vault_rotateBegin': 'Bắt đầu thay khoá mã hoá',
+    'vault_rotateKey': 'Thay khoá mã hoá dữ liệu',
   },
   clients: {
     title: 'Thân chủ',

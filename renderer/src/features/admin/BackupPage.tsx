@@ -7,6 +7,7 @@ import { ErrorText, Notice } from '../../components/ErrorText.tsx';
 import { TableHead, EmptyRow } from '../../components/TableHead.tsx';
 import { useLoaded } from '../../components/useLoaded.ts';
 import { formatDateTime } from '../../i18n/format.ts';
+import { RecoveryCodeSheet, type IssuedCode } from '../setup/RecoveryCode.tsx';
 
 type Credentials = ChannelInput<'backup.verify'>['credentials'];
 const megabytes = (bytes: number) => `${(bytes / 1_048_576).toLocaleString('vi-VN', { maximumFractionDigits: 1 })} MB`;
@@ -25,6 +26,7 @@ export function BackupPage() {
       <BackupNow onDone={reload} />
       <CheckOrRestore />
       {status ? <Automatic status={status} onChanged={reload} /> : null}
+      <RotateKey />
     </section>
   );
 }
@@ -243,6 +245,105 @@ function Automatic({ status, onChanged }: { status: ChannelOutput<'backup.status
           ))}
         </tbody>
       </table>
+    </section>
+  );
+}
+
+type Rotation = IssuedCode & { needNewPassword: { id: number; displayName: string }[] };
+
+/**
+ * Rotating the data key after someone leaves: a new recovery code is shown (printed, written
+ * down), then the administrator's password and one group of the code confirm it. Colleagues
+ * keep their passwords; the session ends and everyone logs in again.
+ */
+function RotateKey() {
+  const { t } = useTranslation();
+  const id = useId();
+  const { data: settings } = useLoaded(() => call('settings.get', {}), null as ChannelOutput<'settings.get'> | null);
+  const [rotation, setRotation] = useState<Rotation | null>(null);
+  const [step, setStep] = useState<'code' | 'confirm'>('code');
+  const [password, setPassword] = useState('');
+  const [group, setGroup] = useState('');
+  const [understood, setUnderstood] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<ClientErrorPayload | null>(null);
+  return (
+    <section className="panel" aria-labelledby="rotate-title">
+      <h2 id="rotate-title">{t('backup.rotateTitle')}</h2>
+      <p className="hint">{t('backup.rotateHint')}</p>
+      <ErrorText error={error} />
+      {!rotation ? (
+        <button
+          type="button"
+          onClick={async () => {
+            setError(null);
+            const result = await call('vault.rotateBegin', {});
+            if (!result.ok) return setError(result.error);
+            setRotation(result.value);
+            setStep('code');
+          }}
+        >
+          {t('backup.rotateStart')}
+        </button>
+      ) : step === 'code' ? (
+        <>
+          {rotation.needNewPassword.length ? (
+            <div className="notice warning" role="note">
+              <p>{t('backup.rotateNeedPassword')}</p>
+              <ul>
+                {rotation.needNewPassword.map((person) => (
+                  <li key={person.id}>{person.displayName}</li>
+                ))}
+              </ul>
+            </div>
+          ) : null}
+          <p>{t('backup.rotateCodeIntro')}</p>
+          <RecoveryCodeSheet issued={rotation} centreName={settings?.centreName ?? ''} centreCode={settings?.centreCode ?? ''}>
+            <button type="button" onClick={() => setRotation(null)}>
+              {t('common.cancel')}
+            </button>
+            <button type="button" className="primary" onClick={() => setStep('confirm')}>
+              {t('setup.writtenDown')}
+            </button>
+          </RecoveryCodeSheet>
+        </>
+      ) : (
+        <form
+          noValidate
+          onSubmit={async (event) => {
+            event.preventDefault();
+            setBusy(true);
+            setError(null);
+            const result = await call('vault.rotateKey', { password, confirmation: group, confirm: true });
+            setBusy(false);
+            // On success the session ends and the app returns to the login screen by itself.
+            if (!result.ok) setError(result.error);
+          }}
+        >
+          <div className="form-grid">
+            <div className="field">
+              <label htmlFor={`${id}-password`}>{t('backup.rotatePassword')}</label>
+              <input id={`${id}-password`} type="password" value={password} autoComplete="off" onChange={(event) => setPassword(event.target.value)} />
+            </div>
+            <div className="field">
+              <label htmlFor={`${id}-group`}>{t('setup.confirmLabel', { group: rotation.confirmGroup })}</label>
+              <input id={`${id}-group`} className="code-input" value={group} maxLength={9} autoComplete="off" spellCheck={false} onChange={(event) => setGroup(event.target.value)} />
+            </div>
+          </div>
+          <div className="danger-zone">
+            <label className="check">
+              <input type="checkbox" checked={understood} onChange={(event) => setUnderstood(event.target.checked)} /> {t('backup.rotateUnderstand')}
+            </label>
+            <button type="button" onClick={() => setStep('code')}>
+              {t('setup.showCodeAgain')}
+            </button>
+            <button type="submit" className="danger" disabled={!understood || busy || !password || !group.trim()}>
+              {t('backup.rotate')}
+            </button>
+          </div>
+          {busy ? <Working text={t('backup.rotating')} /> : null}
+        </form>
+      )}
     </section>
   );
 }

@@ -13,7 +13,17 @@ import { formatDateTime } from '../../i18n/format.ts';
 type Screen = 'login' | 'lock' | 'recover';
 
 /** Everything shown while the vault is locked: login, the lock screen, recovery. */
-export function AuthScreens({ lockedUsername, restoredFrom = null, onDone }: { lockedUsername: string | null; restoredFrom?: string | null; onDone: () => Promise<void> }) {
+export function AuthScreens({
+  lockedUsername,
+  restoredFrom = null,
+  keyRotated = false,
+  onDone,
+}: {
+  lockedUsername: string | null;
+  restoredFrom?: string | null;
+  keyRotated?: boolean;
+  onDone: () => Promise<void>;
+}) {
   const { t } = useTranslation();
   const [screen, setScreen] = useState<Screen>(lockedUsername ? 'lock' : 'login');
   return (
@@ -24,6 +34,11 @@ export function AuthScreens({ lockedUsername, restoredFrom = null, onDone }: { l
       {restoredFrom ? (
         <p className="message message-info" role="status">
           {t('backup.restoredNotice', { date: formatDateTime(restoredFrom) })}
+        </p>
+      ) : null}
+      {keyRotated ? (
+        <p className="message message-info" role="status">
+          {t('backup.rotatedNotice')}
         </p>
       ) : null}
       {screen === 'lock' && lockedUsername ? (
