@@ -71,7 +71,7 @@ export const backupChannels = {
     audit: 'write',
     pathFrom: 'chooseFolder',
     outsideTransaction: true,
-    errors: ['STORAGE_FAILED'],
+    errors: ['STORAGE_FAILED', 'DISK_FULL', 'STORAGE_READ_ONLY'],
   }),
   /** Check a backup (picked in a folder dialog): its files whole, its key, its database sound, its counts. */
   'backup.verify': channel({
@@ -94,7 +94,7 @@ export const backupChannels = {
     audit: 'write',
     pathFrom: 'chooseFolder',
     outsideTransaction: true,
-    errors: ['BACKUP_INVALID', 'BACKUP_CORRUPT', 'BACKUP_NEWER', 'WRONG_CREDENTIALS', 'RECOVERY_CODE_INVALID', 'STORAGE_FAILED'],
+    errors: ['BACKUP_INVALID', 'BACKUP_CORRUPT', 'BACKUP_NEWER', 'WRONG_CREDENTIALS', 'RECOVERY_CODE_INVALID', 'STORAGE_FAILED', 'DISK_FULL', 'STORAGE_READ_ONLY'],
   }),
   /** Where automatic backups go (picked in a folder dialog). */
   'backup.setFolder': channel({
@@ -103,7 +103,7 @@ export const backupChannels = {
     access: 'backup.manage',
     audit: 'write',
     pathFrom: 'chooseFolder',
-    errors: ['STORAGE_FAILED'],
+    errors: ['STORAGE_FAILED', 'DISK_FULL', 'STORAGE_READ_ONLY'],
   }),
   /** The automatic backups' settings, and the backups of this vault found in their folder, newest first. */
   'backup.status': channel({
@@ -144,7 +144,7 @@ export const backupChannels = {
     access: 'backup.manage',
     audit: 'write',
     outsideTransaction: true,
-    errors: ['SETUP_NOT_STARTED', 'RECOVERY_CONFIRMATION_MISMATCH', 'WRONG_CREDENTIALS', 'STORAGE_FAILED'],
+    errors: ['SETUP_NOT_STARTED', 'RECOVERY_CONFIRMATION_MISMATCH', 'WRONG_CREDENTIALS', 'STORAGE_FAILED', 'DISK_FULL', 'STORAGE_READ_ONLY'],
   }),
   'backup.updateSettings': channel({
     input: backupSettingsSchema,

@@ -154,7 +154,7 @@ export const reportsChannels = {
     access: 'reports.manage',
     audit: 'write',
     pathFrom: 'saveFile',
-    errors: ['REPORT_NOT_FOUND', 'REPORT_AUDIT_FAILED', 'DHIS2_PERIOD_UNSUPPORTED', 'STORAGE_FAILED'],
+    errors: ['REPORT_NOT_FOUND', 'REPORT_AUDIT_FAILED', 'DHIS2_PERIOD_UNSUPPORTED', 'STORAGE_FAILED', 'DISK_FULL', 'STORAGE_READ_ONLY'],
   }),
   'reports.log': channel({
     input: z.object({ offset: z.number().int().min(0).default(0), limit: z.number().int().min(1).max(200).default(50) }).strict(),

@@ -65,14 +65,22 @@ export const authHandlers: Pick<HandlerMap, AuthChannels> = {
         throw new AppError('RECOVERY_NOT_ADMIN');
       }
       const change = await core.vault.stagePassword(user.username, input.newPassword, user.key_slot_id);
-      await db.transaction().execute(async (trx) => {
-        await trx
-          .updateTable('user')
-          .set({ key_slot_id: change.slotId, must_change_password: 0 })
-          .where('id', '=', user.id)
-          .execute();
-        core.vault.saveKeyring(change);
-      });
+      let saved: ReturnType<typeof core.vault.saveKeyring> | null = null;
+      try {
+        await db.transaction().execute(async (trx) => {
+          await trx
+            .updateTable('user')
+            .set({ key_slot_id: change.slotId, must_change_password: 0 })
+            .where('id', '=', user.id)
+            .execute();
+          saved = core.vault.saveKeyring(change);
+        });
+      } catch (error) {
+        // The commit failed after the keyring was written: the old one goes back.
+        (saved as ReturnType<typeof core.vault.saveKeyring> | null)?.undo();
+        throw error;
+      }
+      (saved as ReturnType<typeof core.vault.saveKeyring> | null)?.done();
       return core.startSession(await getUser(db, user.id));
     });
   },

@@ -3,7 +3,7 @@ import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameS
 import { join } from 'node:path';
 import type { Migration } from 'kysely';
 import { BACKUP_COUNTED_TABLES, BACKUP_FORMAT, backupManifestSchema, type BackupManifest, type BackupSummary } from '../../contract/backup.ts';
-import { AppError, isAppError } from '../app-error.ts';
+import { AppError, isAppError, storageFailure } from '../app-error.ts';
 import { writeFileAtomic } from '../files.ts';
 import { assertNotNewer, openEncrypted, type OpenOptions, type SqliteHandle } from '../vault/database.ts';
 import { openPasswordSlot, openRecoverySlot, readKeyring, type Keyring } from '../vault/key-slots.ts';
@@ -104,7 +104,7 @@ export function writeBackup(options: {
     return summaryOf(name, manifest);
   } catch (error) {
     rmSync(staging, { recursive: true, force: true });
-    throw isAppError(error) ? error : new AppError('STORAGE_FAILED', {}, { cause: error });
+    throw storageFailure(error);
   }
 }
 
@@ -131,18 +131,10 @@ export interface CheckedBackup {
  * the manifest promised. Nothing in the folder is changed.
  */
 export async function checkBackup(folder: string, credentials: BackupCredentials, migrations: Readonly<Record<string, Migration>>, open: OpenOptions): Promise<CheckedBackup> {
-  const manifest = readManifest(folder);
-  const database = join(folder, VAULT_FILES.database);
-  const keyringPath = join(folder, VAULT_FILES.keyring);
-  for (const [path, facts] of [
-    [database, manifest.files.database],
-    [keyringPath, manifest.files.keyring],
-  ] as const) {
-    if (!existsSync(path) || statSync(path).size !== facts.bytes || sha256Of(path) !== facts.sha256) throw new AppError('BACKUP_CORRUPT');
-  }
+  const manifest = checkBackupFiles(folder);
   let keyring: Keyring;
   try {
-    keyring = readKeyring(keyringPath);
+    keyring = readKeyring(join(folder, VAULT_FILES.keyring));
   } catch {
     throw new AppError('BACKUP_CORRUPT');
   }
@@ -156,8 +148,31 @@ export async function checkBackup(folder: string, credentials: BackupCredentials
     if (!dataKey) throw new AppError('WRONG_CREDENTIALS');
   }
   try {
+    checkBackupDatabase(folder, manifest, dataKey, migrations, open);
+  } catch (error) {
+    dataKey.fill(0);
+    throw error;
+  }
+  return { manifest, keyring, dataKey };
+}
+
+/** The manifest, and both files as it describes them (size and SHA-256). */
+export function checkBackupFiles(folder: string): BackupManifest {
+  const manifest = readManifest(folder);
+  for (const [path, facts] of [
+    [join(folder, VAULT_FILES.database), manifest.files.database],
+    [join(folder, VAULT_FILES.keyring), manifest.files.keyring],
+  ] as const) {
+    if (!existsSync(path) || statSync(path).size !== facts.bytes || sha256Of(path) !== facts.sha256) throw new AppError('BACKUP_CORRUPT');
+  }
+  return manifest;
+}
+
+/** The backup's database under its key: a version this app knows, sound, with the counts promised. */
+export function checkBackupDatabase(folder: string, manifest: BackupManifest, dataKey: Buffer, migrations: Readonly<Record<string, Migration>>, open: OpenOptions): void {
+  try {
     const key = Buffer.from(dataKey);
-    const db = openEncrypted(database, key, { ...open, readonly: true });
+    const db = openEncrypted(join(folder, VAULT_FILES.database), key, { ...open, readonly: true });
     key.fill(0);
     try {
       try {
@@ -172,11 +187,9 @@ export async function checkBackup(folder: string, credentials: BackupCredentials
       db.close();
     }
   } catch (error) {
-    dataKey.fill(0);
     if (isAppError(error) && error.code === 'BACKUP_NEWER') throw error;
     throw isAppError(error) && error.code !== 'DATABASE_CORRUPT' && error.code !== 'STORAGE_FAILED' ? error : new AppError('BACKUP_CORRUPT');
   }
-  return { manifest, keyring, dataKey };
 }
 
 /** The backups of this vault in a folder, newest first (a folder that is not a whole backup is skipped). */

@@ -1,9 +1,11 @@
 import type { ZodError } from 'zod';
 import { contract, isChannelName, VALIDATION_MESSAGES, type ChannelDef, type ChannelName } from '../../contract/index.ts';
 import type { AppErrorPayload, ErrorCode, Result, ValidationIssue } from '../../contract/errors.ts';
-import { AppError, isAppError } from '../app-error.ts';
+import { AppError, isAppError, isStorageError, storageFailure } from '../app-error.ts';
 import type { Core } from '../core.ts';
-import type { AuditNote, HandlerContext, HandlerMap } from './types.ts';
+import type { Transaction } from 'kysely';
+import type { Database } from '../db/schema.ts';
+import type { AuditNote, HandlerContext, HandlerMap, Undo } from './types.ts';
 
 /**
  * The one door. Every request, from IPC or from a test, runs: validate the input against the
@@ -39,7 +41,7 @@ export class Gate {
 
     const core = this.core;
     const notes: AuditNote = {};
-    const atCommit: Task[] = [];
+    const atCommit: CommitTask[] = [];
     const onCommitted: Task[] = [];
     const whenDone: Task[] = [];
     const chosenPath = def.pathFrom && typeof extras.path === 'string' ? extras.path : null;
@@ -67,10 +69,13 @@ export class Gate {
     try {
       let output: unknown;
       if (transactional) {
-        output = await this.core.vault.db.transaction().execute(async (trx) => {
+        output = await this.#inTransaction(async (trx, undos) => {
           const value = def.output.parse(await handler(parsed.data, context(trx)));
           if (def.audit === 'write') await this.core.audit(this.#entry(name, 'ok', null, notes), trx);
-          await runAll(atCommit);
+          for (const task of atCommit) {
+            const undo = await task();
+            if (undo) undos.push(undo);
+          }
           return value;
         });
       } else {
@@ -90,6 +95,38 @@ export class Gate {
       await runAll(whenDone);
       return failure(appError.toPayload());
     }
+  }
+
+  /**
+   * Run `body` in a transaction and commit it. If the body or the COMMIT fails, what the
+   * body's commit tasks wrote outside the database is undone and the transaction rolled back.
+   * When the disk fills, SQLite may already have rolled back by itself; the ROLLBACK that then
+   * fails must not hide the error that says what happened.
+   */
+  async #inTransaction<T>(body: (trx: Transaction<Database>, undos: Undo[]) => Promise<T>): Promise<T> {
+    const trx = await this.core.vault.db.startTransaction().execute();
+    const undos: Undo[] = [];
+    let value: T;
+    try {
+      value = await body(trx, undos);
+      await trx.commit().execute();
+    } catch (error) {
+      for (const step of undos.reverse()) {
+        try {
+          step.undo();
+        } catch (undoError) {
+          this.core.log(`[gate] undo after a failed commit failed: ${describe(undoError)}`);
+        }
+      }
+      try {
+        await trx.rollback().execute();
+      } catch {
+        // Already rolled back by SQLite.
+      }
+      throw error;
+    }
+    for (const step of undos) step.done();
+    return value;
   }
 
   #entry(action: ChannelName, outcome: 'ok' | 'failed', errorCode: ErrorCode | null, notes: AuditNote) {
@@ -114,8 +151,10 @@ export class Gate {
 
   #asAppError(channel: ChannelName, error: unknown): AppError {
     if (isAppError(error)) return error;
-    // Unexpected: log what kind of failure, never its message (it could quote data).
-    this.core.log(`[gate] ${channel} failed unexpectedly: ${describe(error)}`);
+    // Log what kind of failure, never its message (it could quote data).
+    this.core.log(`[gate] ${channel} failed${isStorageError(error) ? '' : ' unexpectedly'}: ${describe(error)}`);
+    // The disk full or not writable: a sentence the person can act on, and nothing was saved.
+    if (isStorageError(error)) return storageFailure(error);
     return new AppError('INTERNAL');
   }
 }
@@ -147,8 +186,9 @@ function toIssues(error: ZodError): ValidationIssue[] {
 }
 
 type Task = () => Promise<void> | void;
+type CommitTask = () => Promise<Undo | void> | Undo | void;
 
-async function runAll(tasks: Task[]): Promise<void> {
+async function runAll(tasks: (Task | CommitTask)[]): Promise<void> {
   for (const task of tasks) await task();
 }
 

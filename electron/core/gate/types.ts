@@ -21,9 +21,10 @@ export interface HandlerContext {
   note(note: AuditNote): void;
   /**
    * Run as the last step inside the transaction, after the audit entry: for writes outside the
-   * database (the keyring), so a failure rolls the database back with them.
+   * database (the keyring), so a failure rolls the database back with them. A task may return
+   * how to undo it if the commit itself then fails (a full disk), and what to tidy once it held.
    */
-  atCommit(task: () => Promise<void> | void): void;
+  atCommit(task: () => Promise<Undo | void> | Undo | void): void;
   /** Run once the call has committed (in-memory state that must follow the database). */
   onCommitted(task: () => Promise<void> | void): void;
   /** Run when the call is over, whether it succeeded or failed (e.g. close the vault). */
@@ -33,3 +34,9 @@ export interface HandlerContext {
 export type Handler<C extends ChannelName> = (input: ParsedInput<C>, ctx: HandlerContext) => Promise<ChannelOutput<C>>;
 
 export type HandlerMap<C extends ChannelName = ChannelName> = { [K in C]: Handler<K> };
+
+/** For what an atCommit task wrote: put it back when the commit failed, or tidy up once it held. */
+export interface Undo {
+  undo(): void;
+  done(): void;
+}

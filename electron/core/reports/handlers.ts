@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import type { ReportFormat, ReportPeriod } from '../../contract/reports.ts';
-import { AppError } from '../app-error.ts';
+import { AppError, storageFailure } from '../app-error.ts';
 import type { Core } from '../core.ts';
 import type { HandlerContext, HandlerMap } from '../gate/types.ts';
 import { readSettings } from '../settings/centre-settings.ts';
@@ -128,7 +128,7 @@ export const reportsHandlers: Pick<HandlerMap, ReportChannels> = {
         // The log must not list a file that is not there; the gate records the failure.
         staged?.discard();
         await ctx.core.vault.db.deleteFrom('export_log').where('id', '=', logId).execute();
-        throw new AppError('STORAGE_FAILED', {}, { cause: error });
+        throw storageFailure(error);
       }
     });
     ctx.whenDone(() => staged?.discard());

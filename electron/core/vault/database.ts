@@ -1,5 +1,6 @@
 import BetterSqlite3 from 'better-sqlite3-multiple-ciphers';
-import { existsSync, statSync } from 'node:fs';
+import { accessSync, constants, existsSync, statSync } from 'node:fs';
+import { dirname } from 'node:path';
 import {
   Kysely,
   Migrator,
@@ -9,7 +10,7 @@ import {
   type Migration,
   type MigrationProvider,
 } from 'kysely';
-import { AppError } from '../app-error.ts';
+import { AppError, storageFailure } from '../app-error.ts';
 import type { Database } from '../db/schema.ts';
 
 export type SqliteHandle = BetterSqlite3.Database;
@@ -45,7 +46,7 @@ export function openEncrypted(
       nativeBinding: options.nativeBinding,
     });
   } catch (error) {
-    throw new AppError(isCorruption(error) ? 'DATABASE_CORRUPT' : 'STORAGE_FAILED', {}, { cause: error });
+    throw openFailure(error, path);
   }
   const keyText = rawKeyText(dataKey);
   try {
@@ -59,7 +60,7 @@ export function openEncrypted(
   } catch (error) {
     db.close();
     if (error instanceof AppError) throw error;
-    throw new AppError(isCorruption(error) ? 'DATABASE_CORRUPT' : 'STORAGE_FAILED', {}, { cause: error });
+    throw openFailure(error, path);
   } finally {
     keyText.fill(0);
   }
@@ -75,6 +76,25 @@ export function rekey(db: SqliteHandle, newKey: Buffer): void {
     db.rekey(keyText);
   } finally {
     keyText.fill(0);
+  }
+}
+
+/**
+ * Why a database would not open: damaged, or the disk. SQLite says only "cannot open" when
+ * the folder is read-only (it cannot make its WAL index there); the folder is asked directly.
+ */
+function openFailure(error: unknown, path: string): AppError {
+  if (isCorruption(error)) return new AppError('DATABASE_CORRUPT', {}, { cause: error });
+  if ((error as { code?: unknown } | null)?.code === 'SQLITE_CANTOPEN' && !writable(dirname(path))) return new AppError('STORAGE_READ_ONLY', {}, { cause: error });
+  return storageFailure(error);
+}
+
+function writable(folder: string): boolean {
+  try {
+    accessSync(folder, constants.W_OK);
+    return true;
+  } catch {
+    return false;
   }
 }
 
@@ -152,7 +172,7 @@ export async function migrate(db: SqliteHandle, migrations: Readonly<Record<stri
   });
   try {
     const { error } = await new Migrator({ db: kysely, provider }).migrateToLatest();
-    if (error) throw new AppError('STORAGE_FAILED', {}, { cause: error });
+    if (error) throw storageFailure(error);
   } finally {
     await kysely.destroy();
   }

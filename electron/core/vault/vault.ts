@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import { copyFileSync, existsSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
+import { copyFileSync, existsSync, linkSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Kysely, Migration } from 'kysely';
 import type { ErrorCode } from '../../contract/errors.ts';
 import type { BackupManifest, BackupSummary } from '../../contract/backup.ts';
-import { AppError, isAppError } from '../app-error.ts';
+import { AppError, isAppError, storageFailure } from '../app-error.ts';
 import { sha256Of, writeBackup, type CheckedBackup } from '../backup/backup-files.ts';
 import { writeFileAtomic } from '../files.ts';
 import { isoNow, type Clock } from '../clock.ts';
@@ -32,6 +32,9 @@ import { UnlockStateFile, type PendingEvent } from './unlock-state.ts';
 
 export { SWITCH_FILES, VAULT_FILES } from './vault-files.ts';
 import { SWITCH_FILES, VAULT_FILES } from './vault-files.ts';
+
+/** The keyring being replaced, kept until the change has committed. */
+const KEPT_KEYRING = '.previous';
 
 /** The setting row holding the private half of the key that seals usernames of failed logins. */
 const SEALING_KEY_SETTING = 'vault.sealingKey';
@@ -92,6 +95,8 @@ export class Vault {
     };
     this.unlockState = new UnlockStateFile(this.paths.unlockState, () => options.clock.now());
     this.#finishInterruptedSwitch();
+    // Left by a stop between a keyring write and its commit: an older keyring, not to be kept.
+    rmSync(`${this.paths.keyring}${KEPT_KEYRING}`, { force: true });
   }
 
   presence(): VaultPresence {
@@ -167,7 +172,7 @@ export class Vault {
       if (db) await db.destroy();
       else sqlite?.close();
       for (const suffix of ['', '-wal', '-shm']) rmSync(`${this.paths.database}${suffix}`, { force: true });
-      throw isAppError(error) ? error : new AppError('STORAGE_FAILED', {}, { cause: error });
+      throw storageFailure(error);
     }
     this.#adopt(prepared.keyring, prepared.dataKey, sqlite, db);
   }
@@ -194,7 +199,7 @@ export class Vault {
    */
   #renewSlot(slot: KeySlot): void {
     try {
-      this.saveKeyring({ keyring: withSlot(this.#openKeyring(), slot), slotId: slot.id });
+      this.saveKeyring({ keyring: withSlot(this.#openKeyring(), slot), slotId: slot.id }).done();
     } catch {
       // Left as it was: still opens.
     }
@@ -262,10 +267,31 @@ export class Vault {
     return { keyring: withSlot(keyring, await this.#recoverySlot(keyring, code, this.#openDataKey())), slotId: null };
   }
 
-  saveKeyring(change: KeyringChange): void {
-    this.#openKeyring();
-    writeKeyring(this.paths.keyring, change.keyring);
+  /**
+   * Write the keyring. The file it replaces is kept under a second name (a hard link: no space
+   * needed) until the commit has held, so that a commit that fails on a full disk can put it
+   * back by a rename, which needs no space either; once the commit holds it is removed (it may
+   * hold the slot of someone just removed).
+   */
+  saveKeyring(change: KeyringChange): { undo(): void; done(): void } {
+    const previous = this.#openKeyring();
+    const kept = `${this.paths.keyring}${KEPT_KEYRING}`;
+    rmSync(kept, { force: true });
+    linkSync(this.paths.keyring, kept);
+    try {
+      writeKeyring(this.paths.keyring, change.keyring);
+    } catch (error) {
+      rmSync(kept, { force: true });
+      throw error;
+    }
     this.#keyring = change.keyring;
+    return {
+      undo: () => {
+        renameSync(kept, this.paths.keyring);
+        this.#keyring = previous;
+      },
+      done: () => rmSync(kept, { force: true }),
+    };
   }
 
   // ---- Locking ------------------------------------------------------------------------------
@@ -336,7 +362,7 @@ export class Vault {
       }
     } catch (error) {
       this.#removeStaged();
-      throw isAppError(error) ? error : new AppError('STORAGE_FAILED', {}, { cause: error });
+      throw storageFailure(error);
     }
   }
 
@@ -400,7 +426,7 @@ export class Vault {
       return plan;
     } catch (error) {
       this.#removeStaged();
-      throw isAppError(error) ? error : new AppError('STORAGE_FAILED', {}, { cause: error });
+      throw storageFailure(error);
     } finally {
       newKey.fill(0);
     }
@@ -420,7 +446,7 @@ export class Vault {
     } catch (error) {
       this.#undoSwitch();
       rmSync(marker, { force: true });
-      throw new AppError('STORAGE_FAILED', {}, { cause: error });
+      throw storageFailure(error);
     }
     if (kind === 'rotate') this.#removeAside();
     rmSync(marker, { force: true });

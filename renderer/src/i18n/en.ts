@@ -572,6 +572,8 @@ export const en: Messages = {
     DATABASE_CORRUPT: 'The data file is damaged or does not match the key file. Nothing was overwritten; contact an administrator.',
     DATABASE_NEWER: 'This data was created by a newer version of the app. Install the latest version; the data was not changed.',
     STORAGE_FAILED: 'Could not write to the disk (full, or no permission). The change was not saved.',
+    DISK_FULL: 'The disk is full: the change was not saved, and the data already there is intact. Free some space (or choose another drive) and try again.',
+    STORAGE_READ_ONLY: 'This folder is read-only or you may not write to it: nothing was saved. Choose another folder, or ask an administrator for access.',
     USERNAME_TAKEN: 'This username is already taken.',
     USER_NOT_FOUND: 'This account was not found.',
     USER_INACTIVE: 'This account is deactivated.',

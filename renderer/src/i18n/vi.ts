@@ -571,6 +571,8 @@ export const vi = {
     DATABASE_CORRUPT: 'Tệp dữ liệu bị hỏng hoặc không khớp với tệp khoá. Không tệp nào bị ghi đè; hãy liên hệ quản trị viên.',
     DATABASE_NEWER: 'Dữ liệu này được tạo bởi một phiên bản mới hơn của ứng dụng. Hãy cài phiên bản mới nhất; dữ liệu không bị thay đổi.',
     STORAGE_FAILED: 'Không ghi được vào ổ đĩa (ổ đầy hoặc không có quyền ghi). Thay đổi chưa được lưu.',
+    DISK_FULL: 'Ổ đĩa đã đầy: thay đổi chưa được lưu, dữ liệu đã có vẫn nguyên vẹn. Hãy giải phóng chỗ trống (hoặc chọn ổ khác) rồi thử lại.',
+    STORAGE_READ_ONLY: 'Thư mục này chỉ đọc hoặc bạn không có quyền ghi: chưa có gì được lưu. Hãy chọn thư mục khác hoặc nhờ quản trị viên cấp quyền.',
     USERNAME_TAKEN: 'Tên đăng nhập này đã có người dùng.',
     USER_NOT_FOUND: 'Không tìm thấy tài khoản này.',
     USER_INACTIVE: 'Tài khoản này đang ngừng sử dụng.',

@@ -1,0 +1,61 @@
+import { writeSync } from 'node:fs';
+import { createCore } from '../../electron/core/index.ts';
+import { systemClock } from '../../electron/core/clock.ts';
+import { SCRYPT_FLOOR } from '../../electron/core/vault/kdf.ts';
+
+/*
+ * The process the crash harness kills. It opens the vault as a worker would (login through
+ * the gate) and writes without pause through the real gate: visits, new clients, now and then
+ * a backup. After each write the gate acknowledged, it prints one line saying what was
+ * acknowledged; the harness holds the database to every line it read.
+ *
+ * Plan (argv[2], JSON): { dir, backupDir, run, username, password, clientId, serviceTypeId, visitOn, register }
+ */
+
+interface Plan {
+  dir: string;
+  backupDir: string;
+  run: number;
+  username: string;
+  password: string;
+  clientId: number;
+  serviceTypeId: number;
+  visitOn: string;
+  /** A registration input; the writer varies its names so that each one is a new person. */
+  register: Record<string, unknown>;
+}
+
+const letters = (index: number) => String.fromCharCode(65 + Math.floor(index / 26) % 26, 97 + (index % 26));
+const plan = JSON.parse(process.argv[2] ?? '{}') as Plan;
+const say = (line: string) => writeSync(1, `${line}\n`);
+const app = createCore({ dataDir: plan.dir, clock: systemClock, calibrateKdf: async () => ({ alg: 'scrypt', ...SCRYPT_FLOOR }), log: () => {} });
+
+async function main(): Promise<void> {
+  const login = await app.gate.invoke('auth.login', { username: plan.username, password: plan.password });
+  if (!login.ok) throw new Error(`login: ${login.error.code}`);
+  say('ready');
+  for (let n = 0; ; n++) {
+    if (n % 20 === 10) {
+      const made = await app.gate.invoke('backup.create', {}, { path: plan.backupDir });
+      const backup = made.ok ? (made.value as { backup: { folderName: string } | null }).backup : null;
+      if (backup) say(`backup ${backup.folderName}`);
+      else if (!made.ok && made.error.code !== 'STORAGE_FAILED') throw new Error(`backup: ${made.error.code}`);
+    } else if (n % 5 === 4) {
+      // The client code comes from the parents' initials: two letters each, counted through.
+      const k = plan.run * 100 + Math.floor(n / 5);
+      const result = await app.gate.invoke('clients.register', { ...plan.register, alias: `Thử Sập Nguồn ${plan.run}x${n}`, motherName: `${letters(k % 676)}a`, fatherName: `${letters(Math.floor(k / 676))}a` });
+      if (!result.ok) throw new Error(`register: ${result.error.code}`);
+      say(`client ${(result.value as { clientId: number }).clientId}`);
+    } else {
+      const note = `crash-${plan.run}-${n}`;
+      const result = await app.gate.invoke('visits.record', { clientId: plan.clientId, visitOn: plan.visitOn, place: 'centre', serviceTypeIds: [plan.serviceTypeId], note });
+      if (!result.ok) throw new Error(`visit: ${result.error.code}`);
+      say(`visit ${note}`);
+    }
+  }
+}
+
+main().catch((error: unknown) => {
+  say(`error ${error instanceof Error ? error.message : 'unknown'}`);
+  process.exit(1);
+});
