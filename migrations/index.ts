@@ -4,6 +4,7 @@ import * as m0002 from './0002_case_records.ts';
 import * as m0003 from './0003_search.ts';
 import * as m0004 from './0004_caseload.ts';
 import * as m0005 from './0005_reports.ts';
+import * as m0006 from './0006_client_rights.ts';
 
 /**
  * Every migration, listed explicitly (no folder scan at run time, so the bundle and a
@@ -15,4 +16,5 @@ export const migrations: Readonly<Record<string, Migration>> = {
   '0003_search': m0003,
   '0004_caseload': m0004,
   '0005_reports': m0005,
+  '0006_client_rights': m0006,
 };

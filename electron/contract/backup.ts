@@ -39,7 +39,7 @@ export const backupCredentialsSchema = z.union([
   z.object({ recoveryCode: recoveryCodeSchema }).strict(),
 ]);
 
-const backupSummary = z.object({
+export const backupSummary = z.object({
   folderName: z.string(),
   createdAt: z.string(),
   trigger: z.enum(BACKUP_TRIGGERS),
@@ -95,6 +95,18 @@ export const backupChannels = {
     pathFrom: 'chooseFolder',
     outsideTransaction: true,
     errors: ['BACKUP_INVALID', 'BACKUP_CORRUPT', 'BACKUP_NEWER', 'WRONG_CREDENTIALS', 'RECOVERY_CODE_INVALID', 'STORAGE_FAILED', 'DISK_FULL', 'STORAGE_READ_ONLY'],
+  }),
+  /**
+   * On a new PC (no data yet: the old one died or was stolen): set the app up from a backup,
+   * checked first with a password or recovery code of its time. Then people log in as then.
+   */
+  'setup.restore': channel({
+    input: z.object({ credentials: backupCredentialsSchema, confirm: z.literal(true, { error: 'required' }) }).strict(),
+    output: z.object({ restored: z.boolean(), backup: backupSummary.nullable() }),
+    access: 'public',
+    audit: 'write',
+    pathFrom: 'chooseFolder',
+    errors: ['VAULT_EXISTS', 'BACKUP_INVALID', 'BACKUP_CORRUPT', 'BACKUP_NEWER', 'WRONG_CREDENTIALS', 'RECOVERY_CODE_INVALID', 'STORAGE_FAILED', 'DISK_FULL', 'STORAGE_READ_ONLY'],
   }),
   /** Where automatic backups go (picked in a folder dialog). */
   'backup.setFolder': channel({

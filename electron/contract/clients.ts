@@ -193,6 +193,8 @@ export const clientPageSchema = z.object({
   /** Managers' reviews, newest first. The comment is restricted like notes (and shown to its author). */
   reviews: z.array(z.object({ id: z.number(), reviewedOn: z.string(), reviewerName: z.string().nullable(), comment: z.string().nullable(), hasComment: z.boolean() })),
   lastReviewedOn: z.string().nullable(),
+  /** Frozen while a request is handled: no changes, no referrals. */
+  restriction: z.object({ reason: z.string(), since: z.string(), byName: z.string().nullable() }).nullable(),
 });
 export type ClientPage = z.infer<typeof clientPageSchema>;
 

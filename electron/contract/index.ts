@@ -5,6 +5,7 @@ import { careChannels } from './care.ts';
 import { caseloadChannels } from './caseload.ts';
 import { reportsChannels } from './reports.ts';
 import { backupChannels } from './backup.ts';
+import { rightsChannels } from './rights.ts';
 import { clientsChannels } from './clients.ts';
 import { sessionChannels } from './session.ts';
 import { settingsChannels } from './settings.ts';
@@ -23,6 +24,7 @@ export const contract = {
   ...caseloadChannels,
   ...reportsChannels,
   ...backupChannels,
+  ...rightsChannels,
 } as const satisfies Record<string, ChannelDef>;
 
 export type Contract = typeof contract;
@@ -57,6 +59,7 @@ export * from './care.ts';
 export * from './caseload.ts';
 export * from './reports.ts';
 export * from './backup.ts';
+export * from './rights.ts';
 export * from './indicators.ts';
 export * from './vocabulary.ts';
 export * from './periods.ts';

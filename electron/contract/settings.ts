@@ -79,6 +79,9 @@ export const reportSettingsSchema = z
   .strict();
 export type ReportSettings = z.infer<typeof reportSettingsSchema>;
 
+/** 0: no retention limit. Otherwise whole years after a case was closed. */
+export const RETENTION_YEARS = { min: 0, max: 50, default: 0 } as const;
+
 export const centreSettingsSchema = z.object({
   centreName: z.string(),
   centreCode: z.string(),
@@ -96,6 +99,8 @@ export const centreSettingsSchema = z.object({
   dhis2OrgUnit: z.string(),
   dhis2DataSet: z.string(),
   dhis2Mapping: z.string(),
+  /** De-identify cases closed more than this many years ago (0: never, by itself). */
+  retentionYears: z.number(),
 });
 export type CentreSettings = z.infer<typeof centreSettingsSchema>;
 
@@ -104,6 +109,7 @@ export const settingsUpdateSchema = z
     centreName: centreNameSchema.optional(),
     centreCode: centreCodeSchema.optional(),
     lockTimeoutMinutes: lockTimeoutSchema.optional(),
+    retentionYears: z.number({ error: 'invalid' }).int({ error: 'invalid' }).min(RETENTION_YEARS.min, { error: 'invalid' }).max(RETENTION_YEARS.max, { error: 'invalid' }).optional(),
   })
   .strict();
 

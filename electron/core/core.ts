@@ -9,6 +9,7 @@ import { appendAudit, type AuditRecord } from './audit/trail.ts';
 import { isoNow, systemClock, type Clock } from './clock.ts';
 import type { UserRow } from './db/schema.ts';
 import { SerialQueue } from './serial-queue.ts';
+import { reconcileErasures } from './rights/erasure.ts';
 import { readSettings } from './settings/centre-settings.ts';
 import { getUser, toSessionUser, type Db } from './users/accounts.ts';
 import type { HandlerContext } from './gate/types.ts';
@@ -52,6 +53,7 @@ export interface PendingRecoveryCode {
  */
 export class Core {
   readonly vault: Vault;
+  readonly dataDir: string;
   readonly clock: Clock;
   readonly queue = new SerialQueue();
   readonly log: (line: string) => void;
@@ -74,6 +76,7 @@ export class Core {
   #lockListeners = new Set<(reason: LockReason) => void>();
 
   constructor(options: CoreOptions) {
+    this.dataDir = options.dataDir;
     this.clock = options.clock ?? systemClock;
     this.log = options.log ?? ((line) => console.error(line));
     this.vault = new Vault({
@@ -149,6 +152,8 @@ export class Core {
     this.session = await toSessionUser(db, user);
     this.lockTimeoutMinutes = (await readSettings(db)).lockTimeoutMinutes;
     this.lockedUsername = null;
+    // A restored backup may hold records erased since it was made: they go again.
+    await reconcileErasures(this, user.id);
     this.touch();
     return this.session;
   }

@@ -3,6 +3,7 @@ import { careHandlers } from './care/handlers.ts';
 import { caseloadHandlers } from './caseload/handlers.ts';
 import { reportsHandlers } from './reports/handlers.ts';
 import { backupHandlers } from './backup/handlers.ts';
+import { rightsHandlers } from './rights/handlers.ts';
 import { pathPrompt, type PathPrompt } from './path-prompts.ts';
 import { clientsHandlers } from './clients/handlers.ts';
 import { authHandlers } from './auth/handlers.ts';
@@ -27,6 +28,7 @@ export const handlers = combineHandlers(
   caseloadHandlers,
   reportsHandlers,
   backupHandlers,
+  rightsHandlers,
 );
 
 export interface CoreApp {

@@ -6,7 +6,8 @@
  * lock time, audit append and verify. Case records: search, client page, visit recording and
  * the cost of encryption on a seeded vault (`--clients <n>`, default 100,000). Caseloads: one
  * worker's to-do list with 500 open cases, the manager's dashboard for a year and a quarter.
- * Reports: a quarter and a year, suppression and LP audit included.
+ * Reports: a quarter and a year, suppression and LP audit included. Backups: a backup, its check,
+ * a change of the data key and a restore, on the same seeded vault.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -18,6 +19,7 @@ import { calibrate } from '../../electron/core/vault/kdf.ts';
 import { caseRecordFigures, percentile } from './case-records.ts';
 import { caseloadFigures } from './caseload.ts';
 import { reportFigures } from './reports.ts';
+import { backupFigures } from './backup.ts';
 
 const json = process.argv.includes('--json');
 const clientsArgument = process.argv.indexOf('--clients');
@@ -89,7 +91,7 @@ async function main() {
       audit_entries: verified.checked,
       shutdown_ms: round(performance.now() - started),
     };
-    const all = { ...figures, ...(await caseRecordFigures(benchClients, log)), ...(await caseloadFigures(benchClients, log)), ...(await reportFigures(benchClients, log)) };
+    const all = { ...figures, ...(await caseRecordFigures(benchClients, log)), ...(await caseloadFigures(benchClients, log)), ...(await reportFigures(benchClients, log)), ...(await backupFigures(benchClients, log)) };
     if (json) console.log(JSON.stringify(all));
     else log(`\n${JSON.stringify(all, null, 2)}`);
   } finally {

@@ -57,7 +57,7 @@ describe('a backup', () => {
     expect(readdirSync(folder).sort()).toEqual([VAULT_FILES.database, VAULT_FILES.keyring, MANIFEST].sort());
     expect(readFileSync(join(folder, VAULT_FILES.database)).subarray(0, 16).toString('latin1')).not.toBe('SQLite format 3\u0000');
     const manifest = JSON.parse(readFileSync(join(folder, MANIFEST), 'utf8'));
-    expect(manifest).toMatchObject({ format: 'dong-hanh-backup', trigger: 'manual', schema: '0005_reports', counts: { client: 1, user: 4, visit: 1, referral: 1 } });
+    expect(manifest).toMatchObject({ format: 'dong-hanh-backup', trigger: 'manual', schema: '0006_client_rights', counts: { client: 1, user: 4, visit: 1, referral: 1 } });
     expect(JSON.stringify(manifest)).not.toMatch(/Thử|Mẫu|THMA/);
 
     expect(await invoke(app, 'backup.verify', { credentials: admin }, folder)).toMatchObject({ checked: true, backup: { createdAt: backup.createdAt, counts: { client: 1 } } });
@@ -151,6 +151,33 @@ describe('a backup', () => {
     expect(older.core.vault.isOpen).toBe(true);
     // Checking and refusing changed nothing in the backup.
     expect(folderDigest(folder)).toEqual(untouched);
+  });
+});
+
+describe('a new computer', () => {
+  it('is set up from a backup (checked first); refused when data already exists or the password is wrong', async () => {
+    const app = await copyOfTemplate();
+    await loginAs(app, ADMIN);
+    const parent = tempDir('dh-usb-');
+    const backup = await backupOf(app, parent);
+    const atBackup = content(app);
+    const folder = join(parent, backup.folderName);
+    // Where data already exists, this door is shut.
+    await app.ok('auth.logout', {});
+    expect(await invoke(app, 'setup.restore', { credentials: admin, confirm: true }, folder)).toEqual({ error: 'VAULT_EXISTS' });
+
+    const fresh = openApp(join(tempDir('dh-new-pc-'), 'data'));
+    expect((await fresh.ok('session.get', {})).vault).toBe('absent');
+    expect(await invoke(fresh, 'setup.restore', { credentials: { username: ADMIN.username, password: 'khong-dung-mat-khau' }, confirm: true }, folder)).toEqual({ error: 'WRONG_CREDENTIALS' });
+    expect(fresh.core.vault.presence().state).toBe('absent');
+    expect(await invoke(fresh, 'setup.restore', { credentials: admin, confirm: true }, null)).toEqual({ restored: false, backup: null });
+    const restored = await invoke<{ restored: boolean; backup: BackupSummary }>(fresh, 'setup.restore', { credentials: { recoveryCode: app.template.recoveryCode }, confirm: true }, folder);
+    expect(restored).toMatchObject({ restored: true, backup: { folderName: backup.folderName } });
+    expect(await fresh.ok('session.get', {})).toMatchObject({ vault: 'locked', restoredFrom: backup.createdAt });
+    await loginAs(fresh, ADMIN);
+    expect(content(fresh)).toBe(atBackup);
+    const [entry] = (await fresh.ok('audit.list', { action: 'backup.restore' })).rows;
+    expect(entry).toMatchObject({ actorId: null, detail: { backup: backup.folderName, newComputer: true } });
   });
 });
 

@@ -93,8 +93,17 @@ const SAMPLES: Samples = {
   'backup.verify': () => ({ credentials: { username: ADMIN.username, password: ADMIN.password } }),
   'backup.restore': () => ({ credentials: { username: ADMIN.username, password: ADMIN.password }, confirm: true }),
   'backup.setFolder': () => ({}),
+  'setup.restore': () => ({ credentials: { username: ADMIN.username, password: ADMIN.password }, confirm: true }),
   'backup.status': () => ({}),
   'backup.updateSettings': () => ({ backupEveryHours: 24, backupKeep: 5, backupAtExit: true }),
+  'clients.history': (ids) => ({ clientId: ids.client }),
+  'clients.accessSummary': (ids) => ({ clientId: ids.client, includeNotes: false }),
+  'clients.restrict': (ids) => ({ clientId: ids.client, reason: 'client_request' }),
+  'clients.unrestrict': (ids) => ({ clientId: ids.client }),
+  'clients.erase': (ids) => ({ clientId: ids.client, reason: 'client_request', confirmCode: 'KHONG-PHAI' }),
+  'retention.preview': () => ({}),
+  'retention.apply': () => ({ clientIds: [], confirm: true }),
+  'register.get': () => ({}),
   'vault.rotateBegin': () => ({}),
   'vault.rotateKey': () => ({ password: ADMIN.password, confirmation: 'AAAA', confirm: true }),
 };
@@ -105,9 +114,11 @@ const guarded = CHANNEL_NAMES.filter((name) => contract[name].access !== 'public
 
 /** What an allowed call of each sample gives when it does not simply succeed. */
 // Samples run in contract order: users.deactivate before users.reactivate (so reactivating
-// the worker succeeds), recovery.begin before recovery.complete (whose sample group is wrong), the same for vault.rotateBegin.
+// the worker succeeds), recovery.begin before recovery.complete (whose sample group is wrong), the same for vault.rotateBegin;
+// clients.identity (with a reason) before clients.accessSummary, which needs it for a manager.
 // caseload.offer before caseload.withdrawOffer, which leaves nothing pending to respond to.
 const EXPECTED_WHEN_ALLOWED: Partial<Record<ChannelName, string>> = {
+  'clients.erase': 'ERASE_CONFIRMATION_MISMATCH',
   'recovery.complete': 'RECOVERY_CONFIRMATION_MISMATCH',
   'vault.rotateKey': 'RECOVERY_CONFIRMATION_MISMATCH',
   'caseload.respond': 'OFFER_NOT_FOUND',
@@ -124,7 +135,7 @@ const ROLE_LIST = ['worker', 'manager', 'admin'] as const;
 
 describe('permissions, channel by channel', () => {
   it('has exactly the public channels that must work while locked', () => {
-    expect(PUBLIC.sort()).toEqual(['auth.login', 'auth.recover', 'session.get', 'setup.begin', 'setup.cancel', 'setup.complete']);
+    expect(PUBLIC.sort()).toEqual(['auth.login', 'auth.recover', 'session.get', 'setup.begin', 'setup.cancel', 'setup.complete', 'setup.restore']);
   });
 
   it.each(ROLE_LIST)('%s: refused channels change nothing and are audited; allowed ones pass the gate', async (role) => {

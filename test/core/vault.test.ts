@@ -27,7 +27,7 @@ describe('creating the vault', () => {
     expect((await reopened.ok('session.get', {})).vault).toBe('locked');
     await loginAs(reopened, ADMIN);
     const settings = await reopened.ok('settings.get', {});
-    expect(settings).toEqual({ ...CENTRE, lockTimeoutMinutes: 5, ...CASELOAD_DEFAULTS, ...REPORT_DEFAULTS });
+    expect(settings).toEqual({ ...CENTRE, lockTimeoutMinutes: 5, ...CASELOAD_DEFAULTS, ...REPORT_DEFAULTS, retentionYears: 0 });
     const pragmas = reopened.core.vault.sqlite;
     expect(pragmas.pragma('journal_mode', { simple: true })).toBe('wal');
     expect(pragmas.pragma('synchronous', { simple: true })).toBe(2);

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { checkScreen, launch, type Harness } from '../support/e2e-harness.ts';
-import { ADMIN, standardTemplate, tempDir } from '../support/vault-fixture.ts';
+import { ADMIN, loginAs, openApp, standardTemplate, tempDir } from '../support/vault-fixture.ts';
 
 /*
  * An administrator backs up to a folder (a USB drive), checks the backup, and restores it:
@@ -87,6 +87,35 @@ describe('backups in Chromium', () => {
     await page.getByRole('button', { name: 'Thay khoá', exact: true }).click();
     await expect.poll(() => page.getByText('Đã thay khoá mã hoá dữ liệu.', { exact: false }).isVisible(), { timeout: 30_000 }).toBe(true);
     await checkScreen(page, '86-rotated-login');
+    await logIn(page);
+    expect(harness.blocked).toEqual([]);
+    expect(harness.consoleErrors).toEqual([]);
+  });
+
+  it('a new computer is set up from a backup on the first screen', async () => {
+    // The old computer's backup, on a USB drive.
+    const old = tempDir('dh-e2e-old-pc-');
+    cpSync((await standardTemplate()).dir, old, { recursive: true });
+    const oldApp = openApp(old);
+    await loginAs(oldApp, ADMIN);
+    const usb = tempDir('dh-e2e-usb-');
+    const made = await oldApp.gate.invoke('backup.create', {}, { path: usb });
+    if (!made.ok) throw new Error('backup failed');
+    await oldApp.core.shutdown();
+
+    harness = await launch(tempDir('dh-e2e-new-pc-'));
+    const { page } = harness;
+    await expect.poll(() => page.getByRole('heading', { name: 'Hoặc: khôi phục từ bản sao lưu (máy mới)' }).isVisible(), { timeout: 20_000 }).toBe(true);
+    await checkScreen(page, '87-new-pc-restore');
+    harness.chosenFolder = join(usb, readdirSync(usb)[0] ?? '');
+    const restore = page.getByRole('region', { name: 'Hoặc: khôi phục từ bản sao lưu (máy mới)' });
+    await restore.getByLabel('Tên đăng nhập', { exact: true }).fill(ADMIN.username);
+    await restore.getByLabel('Mật khẩu lúc sao lưu', { exact: true }).fill('khong-phai-mat-khau');
+    await page.getByRole('button', { name: 'Chọn bản sao lưu và khôi phục…' }).click();
+    await expect.poll(() => restore.getByRole('alert').isVisible(), { timeout: 20_000 }).toBe(true);
+    await restore.getByLabel('Mật khẩu lúc sao lưu', { exact: true }).fill(ADMIN.password);
+    await page.getByRole('button', { name: 'Chọn bản sao lưu và khôi phục…' }).click();
+    await expect.poll(() => page.getByText('Đã khôi phục dữ liệu từ bản sao lưu lúc', { exact: false }).isVisible(), { timeout: 30_000 }).toBe(true);
     await logIn(page);
     expect(harness.blocked).toEqual([]);
     expect(harness.consoleErrors).toEqual([]);

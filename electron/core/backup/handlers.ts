@@ -8,7 +8,7 @@ import type { Db } from '../users/accounts.ts';
 import { confirmsGroup, generateRecoveryCode, pickConfirmGroup, RECOVERY_GROUP_COUNT } from '../vault/recovery-code.ts';
 import { checkBackup, listBackups, pruneBackups, summaryOf } from './backup-files.ts';
 
-type BackupChannels = 'backup.create' | 'backup.verify' | 'backup.restore' | 'backup.setFolder' | 'backup.status' | 'backup.updateSettings' | 'vault.rotateBegin' | 'vault.rotateKey';
+type BackupChannels = 'backup.create' | 'backup.verify' | 'backup.restore' | 'setup.restore' | 'backup.setFolder' | 'backup.status' | 'backup.updateSettings' | 'vault.rotateBegin' | 'vault.rotateKey';
 
 /** Active accounts whose key slot has no key pair yet: a rotation cannot carry them over. */
 async function accountsWithoutKeyPair(ctx: HandlerContext): Promise<{ id: number; displayName: string; slotId: string }[]> {
@@ -138,6 +138,27 @@ export const backupHandlers: Pick<HandlerMap, BackupChannels> = {
     // The live trail records it too (it is kept aside), then the session ends and the files swap.
     await appendAudit(core.vault.db, { at: core.nowIso(), actorId: actor.id, action: 'backup.restore', outcome: 'ok', errorCode: null, targetType: 'backup', detail: backupDetail(summary) });
     await core.endSession('logout');
+    core.vault.switchTo('restore');
+    core.restoredFrom = summary.createdAt;
+    return { restored: true, backup: summary };
+  },
+
+  'setup.restore': async (input, ctx) => {
+    const { core } = ctx;
+    if (core.vault.presence().state !== 'absent') throw new AppError('VAULT_EXISTS');
+    const folder = folderChosen(ctx);
+    if (!folder) return { restored: false, backup: null };
+    core.discardPendingSetup();
+    const checked = await checkBackup(folder, input.credentials, core.vault.migrations, core.vault.openOptions);
+    const summary = summaryOf(basename(folder), checked.manifest);
+    try {
+      // The restored trail says it was set up from this backup on a new computer.
+      await core.vault.stageRestore(folder, checked, async (db) => {
+        await appendAudit(db, { at: core.nowIso(), actorId: null, action: 'backup.restore', outcome: 'ok', errorCode: null, targetType: 'backup', detail: { ...backupDetail(summary), newComputer: true } });
+      });
+    } finally {
+      checked.dataKey.fill(0);
+    }
     core.vault.switchTo('restore');
     core.restoredFrom = summary.createdAt;
     return { restored: true, backup: summary };

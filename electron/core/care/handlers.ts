@@ -4,7 +4,7 @@ import { AppError } from '../app-error.ts';
 import { localDayStart, today } from '../clock.ts';
 import { recordConsent } from '../clients/consent.ts';
 import { referralView, referralsOf } from '../clients/page.ts';
-import { activeConsent, assertNotFuture, childNow, clientForWriting, getClient, mayReadRestricted, refreshClientSummary, requireConsent, stamp } from '../clients/records.ts';
+import { activeConsent, assertNotFuture, assertNotRestricted, childNow, clientForWriting, getClient, mayReadRestricted, refreshClientSummary, requireConsent, stamp } from '../clients/records.ts';
 import type { HandlerContext, HandlerMap } from '../gate/types.ts';
 import { readSettings } from '../settings/centre-settings.ts';
 import type { Db } from '../users/accounts.ts';
@@ -207,6 +207,7 @@ export const careHandlers: Pick<HandlerMap, CareChannels> = {
     const client = await getClient(ctx.db, referral.client_id);
     const restricted = mayReadRestricted(client, ctx.requireSession(), ctx.core.revealedClients);
     ctx.note({ targetType: 'client', targetId: client.id, detail: { referralId: referral.id } });
+    await assertNotRestricted(ctx.db, client.id);
     const partner = referral.partner_id === null ? null : await partnerView(ctx.db, referral.partner_id);
     // Child protection is a duty of the centre, addressed before any partner is named.
     const consent = partner ? await activeConsent(ctx.db, client.id, 'share_partner', todayDate, partner.id) : undefined;

@@ -3,7 +3,7 @@ import { savedFiltersSchema } from '../../contract/caseload.ts';
 import { foldForSearch } from '../../contract/text.ts';
 import { AppError } from '../app-error.ts';
 import { today } from '../clock.ts';
-import { assertOpen, getClient, isAssignedTo, stamp } from '../clients/records.ts';
+import { assertNotRestricted, assertOpen, getClient, isAssignedTo, stamp } from '../clients/records.ts';
 import type { HandlerMap } from '../gate/types.ts';
 import { readSettings } from '../settings/centre-settings.ts';
 import { vietnameseCollator } from '../text.ts';
@@ -77,6 +77,7 @@ export const caseloadHandlers: Pick<HandlerMap, CaseloadChannels> = {
     ctx.note({ targetType: 'client', targetId: client.id, detail: { toUserId: input.toUserId } });
     if (!isAssignedTo(client, ctx.requireSession())) throw new AppError('NOT_ASSIGNED');
     assertOpen(client);
+    await assertNotRestricted(ctx.db, client.id);
     if (input.toUserId === by.userId) throw new AppError('OFFER_TO_SELF');
     await assertActiveWorker(ctx.db, input.toUserId);
     const pending = await ctx.db.selectFrom('case_offer').select('id').where('client_id', '=', client.id).where('status', '=', 'pending').executeTakeFirst();
@@ -135,6 +136,7 @@ export const caseloadHandlers: Pick<HandlerMap, CaseloadChannels> = {
     const by = stamp(ctx);
     const client = await getClient(ctx.db, input.clientId);
     ctx.note({ targetType: 'client', targetId: client.id, detail: { comment: input.comment !== null } });
+    await assertNotRestricted(ctx.db, client.id);
     const { id } = await ctx.db
       .insertInto('case_review')
       .values({ client_id: client.id, reviewer_id: by.userId, reviewed_on: by.today, comment: input.comment, at: by.at })

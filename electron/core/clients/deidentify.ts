@@ -6,7 +6,7 @@ import type { Db } from '../users/accounts.ts';
  * De-identify a client after she withdraws case-record consent: each visit becomes an
  * anonymous contact (date, age band, sex, place, services), and everything else about her is
  * deleted: identity, notes, contact details, consents, referrals, follow-ups, case events, who
- * held her case, offers of it and managers' reviews.
+ * held her case, offers of it, managers' reviews, the history of corrections and restrictions.
  * `secure_delete` overwrites the deleted content; the caller checkpoints the log after commit,
  * so none of it stays in the database file or its WAL.
  */
@@ -39,7 +39,7 @@ export async function deidentifyClient(db: Db, clientId: number): Promise<void> 
         .execute();
     }
   }
-  const tables = ['service', 'follow_up', 'referral', 'visit', 'consent', 'case_event', 'identity_access', 'client_identity', 'assignment', 'case_offer', 'case_review'] as const;
+  const tables = ['service', 'follow_up', 'referral', 'visit', 'consent', 'case_event', 'identity_access', 'client_identity', 'assignment', 'case_offer', 'case_review', 'change_history', 'restriction'] as const;
   for (const table of tables) {
     await db.deleteFrom(table).where('client_id', '=', clientId).execute();
   }

@@ -1,17 +1,16 @@
 import { normalizeCode } from '../../contract/client-code.ts';
-import type { IdentityView } from '../../contract/clients.ts';
 import { foldForSearch } from '../../contract/text.ts';
 import { AppError } from '../app-error.ts';
 import { today } from '../clock.ts';
 import type { HandlerMap } from '../gate/types.ts';
 import { readSettings } from '../settings/centre-settings.ts';
-import type { Db } from '../users/accounts.ts';
 import { cancelPendingOffers } from '../caseload/transfers.ts';
 import { recordConsent } from './consent.ts';
-import { deidentifyClient } from './deidentify.ts';
+import { eraseClient } from '../rights/erasure.ts';
+import { recordChanges } from '../rights/history.ts';
 import { listClients } from './list.ts';
-import { clientPage } from './page.ts';
-import { activeConsent, assertNotFuture, assertOpen, childNow, clientForWriting, getClient, isAssignedTo, requireConsent, stamp } from './records.ts';
+import { clientPage, identityView } from './page.ts';
+import { assertNotFuture, assertNotRestricted, assertOpen, childNow, clientForWriting, getClient, isAssignedTo, requireConsent, stamp } from './records.ts';
 import { holdersOfCode, identityRow, isEmptyIdentity, registerClient } from './register.ts';
 
 type ClientChannels =
@@ -27,17 +26,6 @@ type ClientChannels =
   | 'consent.record'
   | 'consent.renew'
   | 'consent.withdraw';
-
-async function identityView(db: Db, clientId: number, todayDate: string): Promise<IdentityView> {
-  const row = await db.selectFrom('client_identity').selectAll().where('client_id', '=', clientId).executeTakeFirst();
-  return {
-    legalName: row?.legal_name ?? null,
-    phone: row?.phone ?? null,
-    idNumber: row?.id_number ?? null,
-    address: row?.address ?? null,
-    contactConsent: (await activeConsent(db, clientId, 'contact', todayDate)) !== undefined,
-  };
-}
 
 export const clientsHandlers: Pick<HandlerMap, ClientChannels> = {
   'clients.checkCode': async (input, { db }) => {
@@ -85,6 +73,17 @@ export const clientsHandlers: Pick<HandlerMap, ClientChannels> = {
     const client = await clientForWriting(ctx, input.clientId, by.today);
     if (!isAssignedTo(client, ctx.requireSession())) throw new AppError('NOT_ASSIGNED');
     if (input.identity.phone) await requireConsent(ctx.db, client.id, 'contact', by.today);
+    const before = await ctx.db.selectFrom('client_identity').selectAll().where('client_id', '=', client.id).executeTakeFirst();
+    const changed = await recordChanges(ctx.db, {
+      clientId: client.id,
+      entity: 'identity',
+      entityId: client.id,
+      before: { legalName: before?.legal_name ?? null, phone: before?.phone ?? null, idNumber: before?.id_number ?? null, address: before?.address ?? null },
+      after: { legalName: input.identity.legalName, phone: input.identity.phone, idNumber: input.identity.idNumber, address: input.identity.address },
+      restricted: true,
+      by,
+    });
+    ctx.note({ detail: { changedFields: changed } });
     await ctx.db.deleteFrom('client_identity').where('client_id', '=', client.id).execute();
     if (!isEmptyIdentity(input.identity)) {
       await ctx.db
@@ -98,6 +97,16 @@ export const clientsHandlers: Pick<HandlerMap, ClientChannels> = {
   'clients.update': async (input, ctx) => {
     const by = stamp(ctx);
     const client = await clientForWriting(ctx, input.clientId, by.today);
+    const changed = await recordChanges(ctx.db, {
+      clientId: client.id,
+      entity: 'client',
+      entityId: client.id,
+      before: { alias: client.alias, wardCode: client.ward_code, provinceCode: client.province_code, workSetting: client.work_setting },
+      after: { alias: input.alias, wardCode: input.wardCode, provinceCode: input.provinceCode, workSetting: input.workSetting },
+      restricted: false,
+      by,
+    });
+    ctx.note({ detail: { changedFields: changed } });
     await ctx.db
       .updateTable('client')
       .set({
@@ -117,6 +126,7 @@ export const clientsHandlers: Pick<HandlerMap, ClientChannels> = {
     const client = await getClient(ctx.db, input.clientId);
     ctx.note({ targetType: 'client', targetId: client.id, detail: { reason: input.reason } });
     assertOpen(client);
+    await assertNotRestricted(ctx.db, client.id);
     assertNotFuture(input.on, by.today);
     await ctx.db.updateTable('client').set({ status: 'closed' }).where('id', '=', client.id).execute();
     await cancelPendingOffers(ctx.db, { clientId: client.id }, by.at);
@@ -132,6 +142,7 @@ export const clientsHandlers: Pick<HandlerMap, ClientChannels> = {
     const client = await getClient(ctx.db, input.clientId);
     ctx.note({ targetType: 'client', targetId: client.id });
     if (client.status === 'open') return {};
+    await assertNotRestricted(ctx.db, client.id);
     assertNotFuture(input.on, by.today);
     await requireConsent(ctx.db, client.id, 'case_record', by.today);
     await ctx.db.updateTable('client').set({ status: 'open' }).where('id', '=', client.id).execute();
@@ -146,6 +157,7 @@ export const clientsHandlers: Pick<HandlerMap, ClientChannels> = {
     const by = stamp(ctx);
     const client = await getClient(ctx.db, input.clientId);
     ctx.note({ targetType: 'client', targetId: client.id, detail: { purpose: input.purpose } });
+    await assertNotRestricted(ctx.db, client.id);
     // Case-record consent may be given again on a closed case (to reopen it); nothing else.
     if (input.purpose !== 'case_record') {
       assertOpen(client);
@@ -175,6 +187,7 @@ export const clientsHandlers: Pick<HandlerMap, ClientChannels> = {
     if (!previous) throw new AppError('CONSENT_NOT_FOUND');
     const client = await getClient(ctx.db, previous.client_id);
     ctx.note({ targetType: 'client', targetId: client.id, detail: { purpose: previous.purpose } });
+    await assertNotRestricted(ctx.db, client.id);
     if (previous.purpose !== 'case_record') {
       assertOpen(client);
       await requireConsent(ctx.db, client.id, 'case_record', by.today);
@@ -204,18 +217,16 @@ export const clientsHandlers: Pick<HandlerMap, ClientChannels> = {
       // Erasure cannot be undone: only her own worker does it, with her.
       const client = await getClient(ctx.db, consent.client_id);
       if (!isAssignedTo(client, ctx.requireSession())) throw new AppError('NOT_ASSIGNED');
-      await deidentifyClient(ctx.db, consent.client_id);
+      await eraseClient(ctx, consent.client_id, 'consent_withdrawn');
       ctx.note({ detail: { purpose: consent.purpose, deidentified: true } });
-      ctx.onCommitted(() => {
-        ctx.core.purgeErasedPages();
-        ctx.core.revealedClients.delete(consent.client_id);
-      });
       return { deidentified: true };
     }
     await ctx.db.updateTable('consent').set({ withdrawn_on: input.on, withdrawn_by: by.userId }).where('client_id', '=', consent.client_id).where('purpose', '=', consent.purpose).where('withdrawn_on', 'is', null).where((eb) => (consent.partner_id === null ? eb('partner_id', 'is', null) : eb('partner_id', '=', consent.partner_id))).execute();
     // Without consent to be contacted, the phone number goes, from the files too.
     if (consent.purpose === 'contact') {
       await ctx.db.updateTable('client_identity').set({ phone: null }).where('client_id', '=', consent.client_id).execute();
+      // Earlier numbers in the history of corrections go too.
+      await ctx.db.deleteFrom('change_history').where('client_id', '=', consent.client_id).where('field', '=', 'phone').execute();
       ctx.onCommitted(() => ctx.core.purgeErasedPages());
     }
     return { deidentified: false };

@@ -1,9 +1,10 @@
-import type { ClientPage, ConsentView, ReferralView } from '../../contract/clients.ts';
+import type { RestrictionReason } from '../../contract/rights.ts';
+import type { ClientPage, ConsentView, IdentityView, ReferralView } from '../../contract/clients.ts';
 import { ageBandOf, OPEN_REFERRAL_STATUSES, type ReferralStatus } from '../../contract/vocabulary.ts';
 import { addToDate } from '../clock.ts';
 import type { ConsentRow, ReferralRow } from '../db/schema.ts';
 import type { Db } from '../users/accounts.ts';
-import { childNow, getClient } from './records.ts';
+import { activeConsent, childNow, getClient } from './records.ts';
 
 /** Consents expiring within this many days are flagged. */
 export const CONSENT_EXPIRY_WARNING_DAYS = 30;
@@ -184,6 +185,7 @@ export async function clientPage(db: Db, clientId: number, viewer: Viewer, today
   }));
 
   const referrals = (await referralsOf(db, clientId)).map((row) => referralView(row, restrictedVisible, today));
+  const restriction = await activeRestriction(db, clientId);
   const events = await db.selectFrom('case_event').selectAll().where('client_id', '=', clientId).execute();
   const { assignments, offers, reviews } = await caseHistory(db, clientId, viewer, restrictedVisible);
 
@@ -229,5 +231,30 @@ export async function clientPage(db: Db, clientId: number, viewer: Viewer, today
     offers,
     reviews,
     lastReviewedOn: client.last_reviewed_on,
+    restriction,
+  };
+}
+
+/** Her record's restriction in force, if any. */
+export async function activeRestriction(db: Db, clientId: number): Promise<{ reason: RestrictionReason; since: string; byName: string | null } | null> {
+  const row = await db
+    .selectFrom('restriction')
+    .leftJoin('user', 'user.id', 'restriction.started_by')
+    .select(['restriction.reason', 'restriction.started_at', 'user.display_name'])
+    .where('restriction.client_id', '=', clientId)
+    .where('restriction.ended_at', 'is', null)
+    .executeTakeFirst();
+  return row ? { reason: row.reason as RestrictionReason, since: row.started_at, byName: row.display_name } : null;
+}
+
+/** Her identity, for whoever may read restricted parts (the caller checks). */
+export async function identityView(db: Db, clientId: number, todayDate: string): Promise<IdentityView> {
+  const row = await db.selectFrom('client_identity').selectAll().where('client_id', '=', clientId).executeTakeFirst();
+  return {
+    legalName: row?.legal_name ?? null,
+    phone: row?.phone ?? null,
+    idNumber: row?.id_number ?? null,
+    address: row?.address ?? null,
+    contactConsent: (await activeConsent(db, clientId, 'contact', todayDate)) !== undefined,
   };
 }

@@ -19,6 +19,12 @@ export function assertOpen(client: ClientRow): void {
   if (client.status !== 'open') throw new AppError('CASE_CLOSED');
 }
 
+/** Frozen while a request of hers is handled: nothing about her changes, no referral goes out. */
+export async function assertNotRestricted(db: Db, clientId: number): Promise<void> {
+  const active = await db.selectFrom('restriction').select('id').where('client_id', '=', clientId).where('ended_at', 'is', null).executeTakeFirst();
+  if (active) throw new AppError('CLIENT_RESTRICTED');
+}
+
 /** Who writes, when, and the centre's calendar date: what every write to a record stamps. */
 export function stamp(ctx: HandlerContext) {
   return { userId: ctx.requireSession().id, at: ctx.core.nowIso(), today: today(ctx.core.clock) };
@@ -26,12 +32,13 @@ export function stamp(ctx: HandlerContext) {
 
 /**
  * The client a write is about, named in its audit entry (so a refusal is recorded against her
- * too); refused while the case is closed or without case-record consent in force.
+ * too); refused while the case is closed, restricted, or without case-record consent in force.
  */
 export async function clientForWriting(ctx: HandlerContext, clientId: number, todayDate: string, detail?: AuditNote['detail']): Promise<ClientRow> {
   const client = await getClient(ctx.db, clientId);
   ctx.note({ targetType: 'client', targetId: client.id, ...(detail ? { detail } : {}) });
   assertOpen(client);
+  await assertNotRestricted(ctx.db, client.id);
   await requireConsent(ctx.db, client.id, 'case_record', todayDate);
   return client;
 }

@@ -24,6 +24,9 @@ export interface Database {
   case_review: CaseReviewTable;
   saved_filter: SavedFilterTable;
   export_log: ExportLogTable;
+  change_history: ChangeHistoryTable;
+  restriction: RestrictionTable;
+  erasure: ErasureTable;
 }
 
 export interface SettingTable {
@@ -290,4 +293,33 @@ export interface ExportLogTable {
   file_name: string;
   bytes: number;
   indicators: string;
+}
+
+export interface ChangeHistoryTable {
+  id: Generated<number>;
+  client_id: number;
+  entity: 'client' | 'identity' | 'visit';
+  entity_id: number;
+  field: string;
+  old_value: string | null;
+  new_value: string | null;
+  restricted: number;
+  changed_by: number;
+  changed_at: string;
+}
+
+export interface RestrictionTable {
+  id: Generated<number>;
+  client_id: number;
+  reason: string;
+  started_by: number;
+  started_at: string;
+  ended_by: number | null;
+  ended_at: string | null;
+}
+
+export interface ErasureTable {
+  fingerprint: string;
+  erased_at: string;
+  reason: string;
 }

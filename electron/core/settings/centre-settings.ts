@@ -1,4 +1,4 @@
-import { CASELOAD_DEFAULTS, REPORT_DEFAULTS, type CentreSettings } from '../../contract/settings.ts';
+import { CASELOAD_DEFAULTS, REPORT_DEFAULTS, RETENTION_YEARS, type CentreSettings } from '../../contract/settings.ts';
 import { LOCK_TIMEOUT_MINUTES } from '../../contract/schemas.ts';
 import type { Db } from '../users/accounts.ts';
 
@@ -20,9 +20,10 @@ const KEYS = {
   dhis2OrgUnit: 'dhis2.orgUnit',
   dhis2DataSet: 'dhis2.dataSet',
   dhis2Mapping: 'dhis2.mapping',
+  retentionYears: 'retention.years',
 } as const satisfies Record<keyof CentreSettings, string>;
 
-const DEFAULTS: CentreSettings = { centreName: '', centreCode: '', lockTimeoutMinutes: LOCK_TIMEOUT_MINUTES.default, ...CASELOAD_DEFAULTS, ...REPORT_DEFAULTS };
+const DEFAULTS: CentreSettings = { centreName: '', centreCode: '', lockTimeoutMinutes: LOCK_TIMEOUT_MINUTES.default, ...CASELOAD_DEFAULTS, ...REPORT_DEFAULTS, retentionYears: RETENTION_YEARS.default };
 
 export async function readSettings(db: Db): Promise<CentreSettings> {
   const rows = await db.selectFrom('setting').select(['key', 'value']).execute();

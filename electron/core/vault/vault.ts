@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { copyFileSync, existsSync, linkSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
+import { copyFileSync, existsSync, linkSync, mkdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Kysely, Migration } from 'kysely';
 import type { ErrorCode } from '../../contract/errors.ts';
@@ -326,6 +326,12 @@ export class Vault {
     return this.#openKeyring().vaultId;
   }
 
+  /** The key-derivation parameters new slots get (for the processing register). */
+  get kdf(): { N: number; r: number; p: number } {
+    const { N, r, p } = this.#openKeyring().kdf;
+    return { N, r, p };
+  }
+
   /** What a backup is checked against: this version's migrations, this runtime's native module. */
   get migrations(): Readonly<Record<string, Migration>> {
     return this.options.migrations;
@@ -344,6 +350,8 @@ export class Vault {
     const staged = this.#stagedPaths();
     this.#removeStaged();
     try {
+      // On a new PC the data folder may not exist yet.
+      mkdirSync(this.options.dataDir, { recursive: true });
       copyFileSync(join(folder, VAULT_FILES.database), staged.database);
       copyFileSync(join(folder, VAULT_FILES.keyring), staged.keyring);
       if (sha256Of(staged.database) !== checked.manifest.files.database.sha256 || sha256Of(staged.keyring) !== checked.manifest.files.keyring.sha256) throw new AppError('BACKUP_CORRUPT');

@@ -44,6 +44,9 @@ export const backupVi = {
     kind: 'Loại',
     noneFound: 'Chưa có bản sao lưu nào trong thư mục này.',
     triggers: { manual: 'làm tay', scheduled: 'định kỳ', exit: 'khi đóng ứng dụng' },
+    newPcTitle: 'Hoặc: khôi phục từ bản sao lưu (máy mới)',
+    newPcHint: 'Nếu máy cũ hỏng hoặc bị mất và trung tâm có bản sao lưu (ví dụ trên USB), hãy dùng bản sao lưu thay vì thiết lập mới. Bản sao lưu được kiểm tra trước; sau đó mọi người đăng nhập bằng mật khẩu của lúc sao lưu.',
+    newPcRestore: 'Chọn bản sao lưu và khôi phục…',
     rotateTitle: 'Thay khoá mã hoá dữ liệu',
     rotateHint:
       'Khi một người đã nghỉ việc (hoặc nghi lộ mật khẩu, mất máy), hãy thay khoá: toàn bộ dữ liệu được mã hoá lại bằng khoá mới, nên khoá cũ, tệp khoá cũ và mã khôi phục cũ không mở được dữ liệu nữa. Đồng nghiệp vẫn đăng nhập bằng mật khẩu của mình. Bạn sẽ nhận một mã khôi phục mới. Bản sao lưu cũ vẫn mở bằng mật khẩu và mã khôi phục của lúc sao lưu: hãy cất giữ hoặc huỷ chúng cho cẩn thận.',
@@ -104,6 +107,9 @@ export const backupEn: Widen<typeof backupVi> = {
     kind: 'Kind',
     noneFound: 'No backup in this folder yet.',
     triggers: { manual: 'by hand', scheduled: 'scheduled', exit: 'when the app closed' },
+    newPcTitle: 'Or: restore from a backup (a new computer)',
+    newPcHint: 'If the old computer broke or was lost and the centre has a backup (on a USB drive, say), use it instead of a new setup. The backup is checked first; then everyone logs in with the passwords of its time.',
+    newPcRestore: 'Choose a backup and restore…',
     rotateTitle: 'Change the data encryption key',
     rotateHint:
       'When someone has left (or a password may have leaked, or a PC was lost), change the key: all the data is encrypted again under a new key, so the old key, old key files and the old recovery code no longer open it. Colleagues keep logging in with their own passwords. You get a new recovery code. Older backups still open with the passwords and recovery code of their time: keep or destroy them with care.',

@@ -1,6 +1,7 @@
 import { caseloadEn } from './caseload.ts';
 import { reportsEn } from './reports.ts';
 import { backupEn } from './backup.ts';
+import { rightsEn } from './rights.ts';
 import type { Messages } from './vi.ts';
 
 /** English: complete, key for key with vi.ts (the type and a test both hold this). */
@@ -33,6 +34,8 @@ export const en: Messages = {
     access: 'Identity access',
     audit: 'Activity log',
     backup: 'Backups',
+    retention: 'Retention',
+    register: 'Processing register',
     settings: 'Settings',
     changePassword: 'Change password',
     lock: 'Lock',
@@ -279,10 +282,19 @@ export const en: Messages = {
     'backup_create': 'Backup made',
     'backup_verify': 'Backup checked',
     'backup_restore': 'Restored from a backup',
+    'setup_restore': 'Set up a new computer from a backup',
     'backup_setFolder': 'Automatic backup folder changed',
     'backup_updateSettings': 'Backup settings changed',
     'vault_rotateBegin': 'Key change started',
     'vault_rotateKey': 'Data encryption key changed',
+    'clients_history': 'History of corrections viewed',
+    'clients_accessSummary': 'Record summary printed for the client',
+    'clients_restrict': 'Record frozen (processing restricted)',
+    'clients_unrestrict': 'Record unfrozen',
+    'clients_erase': 'Record erased on request',
+    'retention_preview': 'Records due for retention viewed',
+    'retention_apply': 'Records past retention de-identified',
+    'register_get': 'Processing register viewed',
   },
   clients: {
     title: 'Clients',
@@ -551,6 +563,7 @@ export const en: Messages = {
   ...caseloadEn,
   ...reportsEn,
   ...backupEn,
+  ...rightsEn,
   errors: {
     VALIDATION: 'Some details are not valid. Please check the marked fields.',
     UNKNOWN_CHANNEL: 'This request is not supported. Please update the app.',
@@ -583,6 +596,9 @@ export const en: Messages = {
     PASSWORD_UNCHANGED: 'The new password must differ from the current one.',
     CLIENT_NOT_FOUND: 'This client record was not found (it may have been erased on request).',
     CLIENT_CODE_EXISTS: 'A record with this code already exists. Open it, or confirm this is a different person.',
+    CLIENT_RESTRICTED: 'This record is frozen (processing restricted) while a request of the client is handled: no changes, no new entries, no referrals. Her worker or a manager can lift it when done.',
+    ERASE_CONFIRMATION_MISMATCH: 'The client code typed does not match. The record was not erased.',
+    RETENTION_CHANGED: 'The list of records due has changed since you looked. Look at it again and confirm once more; nothing was erased.',
     CASE_CLOSED: 'The case is closed. Reopen it before recording more.',
     NOT_ASSIGNED: 'Only the assigned worker can edit the identity section.',
     REASON_REQUIRED: 'This is not your client. State why you need to see this (it will be recorded).',

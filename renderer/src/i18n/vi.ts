@@ -1,6 +1,7 @@
 import { caseloadVi } from './caseload.ts';
 import { reportsVi } from './reports.ts';
 import { backupVi } from './backup.ts';
+import { rightsVi } from './rights.ts';
 
 /** Vietnamese: the first language of the app. English (en.ts) must have every key. */
 export const vi = {
@@ -32,6 +33,8 @@ export const vi = {
     access: 'Truy cập nhận diện',
     audit: 'Nhật ký hoạt động',
     backup: 'Sao lưu',
+    retention: 'Lưu trữ',
+    register: 'Sổ xử lý dữ liệu',
     settings: 'Cài đặt',
     changePassword: 'Đổi mật khẩu',
     lock: 'Khoá',
@@ -278,10 +281,19 @@ export const vi = {
     'backup_create': 'Sao lưu',
     'backup_verify': 'Kiểm tra bản sao lưu',
     'backup_restore': 'Khôi phục từ bản sao lưu',
+    'setup_restore': 'Khôi phục sang máy mới từ bản sao lưu',
     'backup_setFolder': 'Đổi thư mục sao lưu tự động',
     'backup_updateSettings': 'Đổi cài đặt sao lưu',
     'vault_rotateBegin': 'Bắt đầu thay khoá mã hoá',
     'vault_rotateKey': 'Thay khoá mã hoá dữ liệu',
+    'clients_history': 'Xem lịch sử chỉnh sửa',
+    'clients_accessSummary': 'In bản tóm tắt hồ sơ cho thân chủ',
+    'clients_restrict': 'Tạm khoá hồ sơ (hạn chế xử lý)',
+    'clients_unrestrict': 'Mở khoá hồ sơ',
+    'clients_erase': 'Xoá hồ sơ theo yêu cầu',
+    'retention_preview': 'Xem hồ sơ đến hạn lưu trữ',
+    'retention_apply': 'Khử nhận dạng hồ sơ hết hạn lưu trữ',
+    'register_get': 'Xem sổ đăng ký xử lý dữ liệu',
   },
   clients: {
     title: 'Thân chủ',
@@ -550,6 +562,7 @@ export const vi = {
   ...caseloadVi,
   ...reportsVi,
   ...backupVi,
+  ...rightsVi,
   errors: {
     VALIDATION: 'Một số thông tin chưa hợp lệ. Vui lòng kiểm tra các ô được đánh dấu.',
     UNKNOWN_CHANNEL: 'Yêu cầu không được hỗ trợ. Vui lòng cập nhật ứng dụng.',
@@ -582,6 +595,9 @@ export const vi = {
     PASSWORD_UNCHANGED: 'Mật khẩu mới phải khác mật khẩu hiện tại.',
     CLIENT_NOT_FOUND: 'Không tìm thấy hồ sơ thân chủ này (có thể đã được xoá theo yêu cầu).',
     CLIENT_CODE_EXISTS: 'Đã có hồ sơ mang mã này. Hãy mở hồ sơ đó, hoặc xác nhận đây là một người khác.',
+    CLIENT_RESTRICTED: 'Hồ sơ này đang tạm khoá (hạn chế xử lý) trong khi xử lý yêu cầu của thân chủ: không sửa, không ghi thêm, không chuyển gửi. Người phụ trách hoặc quản lý có thể mở khoá khi xong.',
+    ERASE_CONFIRMATION_MISMATCH: 'Mã thân chủ gõ lại không khớp. Hồ sơ chưa bị xoá.',
+    RETENTION_CHANGED: 'Danh sách hồ sơ đến hạn đã thay đổi từ lúc xem. Hãy xem lại danh sách rồi xác nhận lần nữa; chưa có gì bị xoá.',
     CASE_CLOSED: 'Hồ sơ đã đóng. Hãy mở lại hồ sơ trước khi ghi thêm.',
     NOT_ASSIGNED: 'Chỉ cán bộ phụ trách mới sửa được phần thông tin nhận diện.',
     REASON_REQUIRED: 'Đây không phải thân chủ bạn phụ trách. Hãy nêu lý do cần xem (sẽ được ghi lại).',

@@ -1,6 +1,6 @@
 import { useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { BackupSummary, ChannelInput, ChannelOutput } from '../../../../electron/contract/index.ts';
+import type { BackupSummary, ChannelOutput } from '../../../../electron/contract/index.ts';
 import { call, type ClientErrorPayload } from '../../api.ts';
 import { useSession } from '../../app/session.ts';
 import { ErrorText, Notice } from '../../components/ErrorText.tsx';
@@ -8,8 +8,8 @@ import { TableHead, EmptyRow } from '../../components/TableHead.tsx';
 import { useLoaded } from '../../components/useLoaded.ts';
 import { formatDateTime } from '../../i18n/format.ts';
 import { RecoveryCodeSheet, type IssuedCode } from '../setup/RecoveryCode.tsx';
+import { useBackupCredentials } from './BackupCredentials.tsx';
 
-type Credentials = ChannelInput<'backup.verify'>['credentials'];
 const megabytes = (bytes: number) => `${(bytes / 1_048_576).toLocaleString('vi-VN', { maximumFractionDigits: 1 })} MB`;
 
 /**
@@ -97,16 +97,11 @@ function BackupNow({ onDone }: { onDone: () => Promise<void> }) {
 function CheckOrRestore() {
   const { t } = useTranslation();
   const { user } = useSession();
-  const id = useId();
-  const [withCode, setWithCode] = useState(false);
-  const [username, setUsername] = useState(user.username);
-  const [password, setPassword] = useState('');
-  const [code, setCode] = useState('');
+  const { credentials, fields } = useBackupCredentials(user.username);
   const [understood, setUnderstood] = useState(false);
   const [busy, setBusy] = useState<'verify' | 'restore' | null>(null);
   const [checked, setChecked] = useState<BackupSummary | null>(null);
   const [error, setError] = useState<ClientErrorPayload | null>(null);
-  const credentials = (): Credentials => (withCode ? { recoveryCode: code } : { username, password });
   const run = async (action: 'verify' | 'restore') => {
     setBusy(action);
     setError(null);
@@ -121,34 +116,7 @@ function CheckOrRestore() {
     <section className="panel" aria-labelledby="backup-check">
       <h2 id="backup-check">{t('backup.checkTitle')}</h2>
       <p className="hint">{t('backup.checkHint')}</p>
-      <fieldset className="plain">
-        <legend>{t('backup.openWith')}</legend>
-        <label className="check">
-          <input type="radio" name={`${id}-with`} checked={!withCode} onChange={() => setWithCode(false)} /> {t('backup.withPassword')}
-        </label>
-        <label className="check">
-          <input type="radio" name={`${id}-with`} checked={withCode} onChange={() => setWithCode(true)} /> {t('backup.withCode')}
-        </label>
-      </fieldset>
-      <div className="form-grid">
-        {withCode ? (
-          <div className="field">
-            <label htmlFor={`${id}-code`}>{t('recover.code')}</label>
-            <input id={`${id}-code`} value={code} autoComplete="off" spellCheck={false} onChange={(event) => setCode(event.target.value)} />
-          </div>
-        ) : (
-          <>
-            <div className="field">
-              <label htmlFor={`${id}-user`}>{t('login.username')}</label>
-              <input id={`${id}-user`} value={username} autoComplete="off" onChange={(event) => setUsername(event.target.value)} />
-            </div>
-            <div className="field">
-              <label htmlFor={`${id}-password`}>{t('backup.passwordThen')}</label>
-              <input id={`${id}-password`} type="password" value={password} autoComplete="off" onChange={(event) => setPassword(event.target.value)} />
-            </div>
-          </>
-        )}
-      </div>
+      {fields}
       <div className="actions">
         <button type="button" disabled={busy !== null} onClick={() => void run('verify')}>
           {t('backup.verify')}

@@ -53,7 +53,7 @@ export function CaseHolderPanel({ page, onChanged }: { page: ClientPage; onChang
       ) : null}
       {pending ? (
         <PendingOffer offer={pending} viewerId={user.id} onWithdraw={() => act(call('caseload.withdrawOffer', { offerId: pending.id }))} onAnswered={onChanged} setError={setError} />
-      ) : canWrite && page.isMine && page.status === 'open' ? (
+      ) : canWrite && page.isMine && page.status === 'open' && !page.restriction ? (
         <OfferForm viewerId={user.id} submit={(input) => act(call('caseload.offer', { clientId: page.id, ...input }))} />
       ) : null}
       {answered.length ? (

@@ -16,6 +16,8 @@ import { Timeline } from './Timeline.tsx';
 import { useCatalogue } from './useCatalogue.ts';
 import { CaseHolderPanel } from '../caseload/CaseHolderPanel.tsx';
 import { ReviewPanel } from '../caseload/ReviewPanel.tsx';
+import { HistoryPanel, RestrictionBanner, RightsPanel } from '../rights/RightsPanel.tsx';
+import { RecordDetailsForm } from '../rights/RecordDetailsForm.tsx';
 
 /** One client: header (code, alias, age band, consent badges), then the record and its timeline. */
 export function ClientPage() {
@@ -54,7 +56,8 @@ export function ClientPage() {
     );
   }
   const caseConsent = page.consents.find((consent) => consent.purpose === 'case_record' && consent.state !== 'replaced');
-  const writable = canWrite && page.status === 'open' && (caseConsent?.state === 'active' || caseConsent?.state === 'expiring');
+  // Frozen while a request of hers is handled: nothing is added or changed.
+  const writable = canWrite && page.status === 'open' && !page.restriction && (caseConsent?.state === 'active' || caseConsent?.state === 'expiring');
 
   return (
     <section aria-labelledby="page-title" className="client-page">
@@ -85,8 +88,9 @@ export function ClientPage() {
         ) : null}
       </header>
       {page.childPath ? <ChildBanner /> : null}
+      <RestrictionBanner page={page} />
       <ErrorText error={error} />
-      {!writable && canWrite && page.status === 'open' ? <p className="message message-info">{t('clients.needsConsent')}</p> : null}
+      {!writable && canWrite && page.status === 'open' && !page.restriction ? <p className="message message-info">{t('clients.needsConsent')}</p> : null}
 
       <div className="client-columns">
         <div>
@@ -105,15 +109,18 @@ export function ClientPage() {
             </ul>
             {page.nextFollowUpOn ? <p>{t('visit.nextFollowUpOn', { date: formatDate(page.nextFollowUpOn) })}</p> : null}
           </section>
-          <ReferralsPanel page={page} nameOf={nameOf} writable={canWrite && page.status === 'open'} onChanged={load} />
+          <ReferralsPanel page={page} nameOf={nameOf} writable={canWrite && page.status === 'open' && !page.restriction} onChanged={load} />
           <Timeline page={page} nameOf={nameOf} />
+          {writable && page.isMine ? <RecordDetailsForm key={JSON.stringify([page.alias, page.wardCode, page.provinceCode, page.workSetting])} page={page} onChanged={load} /> : null}
+          <HistoryPanel clientId={page.id} version={page} />
         </div>
         <div>
           <CaseHolderPanel page={page} onChanged={load} />
           <IdentityPanel page={page} onRevealed={load} />
           <ConsentLedger page={page} canWrite={canWrite} onChanged={load} />
-          {canWrite ? <CaseStatusPanel page={page} onChanged={load} /> : null}
+          {canWrite && !page.restriction ? <CaseStatusPanel page={page} onChanged={load} /> : null}
           <ReviewPanel page={page} onChanged={load} />
+          <RightsPanel page={page} onChanged={load} />
         </div>
       </div>
     </section>

@@ -1,5 +1,5 @@
 import { useEffect, useId, useMemo, useRef, useState } from 'react';
-import { Link, useSearchParams } from 'react-router';
+import { Link, useLocation, useSearchParams } from 'react-router';
 import { createColumnHelper, flexRender, getCoreRowModel, useReactTable } from '@tanstack/react-table';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useTranslation } from 'react-i18next';
@@ -8,7 +8,7 @@ import { SavedLists } from './SavedLists.tsx';
 import { WorkerSelect } from '../caseload/WorkerSelect.tsx';
 import { call, type ClientErrorPayload } from '../../api.ts';
 import { useCan } from '../../app/session.ts';
-import { ErrorText } from '../../components/ErrorText.tsx';
+import { ErrorText, Notice } from '../../components/ErrorText.tsx';
 import { wardName } from '../../components/WardSelect.tsx';
 import { formatDate } from '../../i18n/format.ts';
 import { VocabularyOptions } from '../../components/SelectField.tsx';
@@ -143,6 +143,8 @@ export function ClientsPage() {
   const toggleSort = (by: Sort) =>
     setSort((current) => ({ by, direction: current.by === by && current.direction === 'asc' ? 'desc' : current.by === by ? 'asc' : by === 'lastContact' ? 'desc' : 'asc' }));
 
+  // Arriving from an erased record: say it was done.
+  const notice = (useLocation().state as { notice?: string } | null)?.notice ?? null;
   return (
     <section aria-labelledby="page-title" className="clients-page">
       <div className="page-heading">
@@ -158,6 +160,7 @@ export function ClientsPage() {
           </div>
         ) : null}
       </div>
+      <Notice text={notice ? t(notice) : null} />
       <form className="filters client-filters" role="search" onSubmit={(event) => event.preventDefault()}>
         <div className="field">
           <label htmlFor={ids.search}>{t('clients.search')}</label>

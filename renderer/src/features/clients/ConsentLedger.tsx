@@ -53,7 +53,7 @@ export function ConsentLedger({ page, canWrite, onChanged }: { page: ClientPage;
             </details>
             {canWrite && (consent.state === 'active' || consent.state === 'expiring' || consent.state === 'expired') ? (
               <div className="row-actions">
-                {page.status === 'open' || consent.purpose === 'case_record' ? (
+                {!page.restriction && (page.status === 'open' || consent.purpose === 'case_record') ? (
                   <button type="button" onClick={() => setAction({ kind: 'renew', consent })}>
                     {t('consent.renew')}
                   </button>
@@ -68,7 +68,7 @@ export function ConsentLedger({ page, canWrite, onChanged }: { page: ClientPage;
           </li>
         ))}
       </ul>
-      {canWrite && page.status === 'open' && !action ? (
+      {canWrite && page.status === 'open' && !page.restriction && !action ? (
         <button type="button" onClick={() => setAction({ kind: 'add' })}>
           {t('consent.add')}
         </button>

@@ -42,9 +42,11 @@ export function ReferralsPanel({ page, nameOf, writable, onChanged }: { page: Cl
                     </button>
                   ))
                 : null}
-              <Link className="button" to={`/referrals/${referral.id}/slip`}>
-                {t('referral.slip')}
-              </Link>
+              {page.restriction ? null : (
+                <Link className="button" to={`/referrals/${referral.id}/slip`}>
+                  {t('referral.slip')}
+                </Link>
+              )}
             </div>
           </li>
         ))}

@@ -1,7 +1,8 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { setupInputSchema, withRepeatedPassword } from '../../../../electron/contract/index.ts';
-import { call } from '../../api.ts';
+import { call, type ClientErrorPayload } from '../../api.ts';
+import { useBackupCredentials } from '../admin/BackupCredentials.tsx';
 import { ErrorText } from '../../components/ErrorText.tsx';
 import { Field } from '../../components/Field.tsx';
 import { LanguageSwitch } from '../../components/LanguageSwitch.tsx';
@@ -48,12 +49,15 @@ export function SetupWizard({ interrupted, onDone }: { interrupted: boolean; onD
         <h1>{t('setup.title')}</h1>
       </div>
       {step === 'centre' ? (
-        <CentreStep
-          onIssued={(code) => {
-            setIssued(code);
-            setStep('code');
-          }}
-        />
+        <>
+          <CentreStep
+            onIssued={(code) => {
+              setIssued(code);
+              setStep('code');
+            }}
+          />
+          <RestoreStep onDone={onDone} />
+        </>
       ) : null}
       {step === 'code' && issued ? (
         <>
@@ -132,5 +136,45 @@ function CentreStep({ onIssued }: { onIssued: (issued: IssuedCode & { centreName
         </button>
       </div>
     </form>
+  );
+}
+
+/**
+ * A new PC for a centre that has a backup (the old one died or was stolen): set up from the
+ * backup instead, opened with a password or the recovery code of its time.
+ */
+function RestoreStep({ onDone }: { onDone: () => Promise<void> }) {
+  const { t } = useTranslation();
+  const { credentials, fields } = useBackupCredentials('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<ClientErrorPayload | null>(null);
+  return (
+    <section className="panel" aria-labelledby="restore-title">
+      <h2 id="restore-title">{t('backup.newPcTitle')}</h2>
+      <p className="hint">{t('backup.newPcHint')}</p>
+      {fields}
+      <ErrorText error={error} />
+      {busy ? (
+        <p role="status" className="message">
+          {t('backup.restoring')}
+        </p>
+      ) : null}
+      <div className="actions">
+        <button
+          type="button"
+          disabled={busy}
+          onClick={async () => {
+            setBusy(true);
+            setError(null);
+            const result = await call('setup.restore', { credentials: credentials(), confirm: true });
+            setBusy(false);
+            if (!result.ok) return setError(result.error);
+            if (result.value.restored) await onDone();
+          }}
+        >
+          {t('backup.newPcRestore')}
+        </button>
+      </div>
+    </section>
   );
 }

@@ -25,6 +25,9 @@ import { ReviewQueuePage } from '../caseload/ReviewQueuePage.tsx';
 import { TodoPage } from '../caseload/TodoPage.tsx';
 import { ExportLogPage } from '../reports/ExportLogPage.tsx';
 import { ReportsPage } from '../reports/ReportsPage.tsx';
+import { AccessSummary } from '../rights/AccessSummary.tsx';
+import { RegisterPage } from '../rights/RegisterPage.tsx';
+import { RetentionPage } from '../rights/RetentionPage.tsx';
 
 /** The manager's review pages, in the order of their sub-navigation. */
 const REVIEW_PAGES = [
@@ -43,7 +46,6 @@ function useTodoCount(enabled: boolean): number | null {
   return count;
 }
 
-/** The logged-in app: header with sections and the person's controls, then the page. */
 /** The administration pages a person may open, in the order of the sub-navigation. */
 function useAdminPages() {
   const pages = [
@@ -53,6 +55,8 @@ function useAdminPages() {
     { path: 'catalogue', label: 'nav.catalogue', allowed: useCan('catalogue.manage'), element: <CataloguePage /> },
     { path: 'access', label: 'nav.access', allowed: useCan('access.review'), element: <AccessReviewPage /> },
     { path: 'backup', label: 'nav.backup', allowed: useCan('backup.manage'), element: <BackupPage /> },
+    { path: 'retention', label: 'nav.retention', allowed: useCan('settings.manage'), element: <RetentionPage /> },
+    { path: 'register', label: 'nav.register', allowed: useCan('audit.read'), element: <RegisterPage /> },
   ] as const;
   return pages.filter((page) => page.allowed);
 }
@@ -111,6 +115,7 @@ export function AppFrame() {
           <Route path="/" element={<Navigate to={home} replace />} />
           {canClients ? <Route path="/clients" element={<ClientsPage />} /> : null}
           {canClients ? <Route path="/clients/:clientId" element={<ClientPage />} /> : null}
+          {canClients ? <Route path="/clients/:clientId/summary" element={<AccessSummary />} /> : null}
           {canWrite ? <Route path="/clients/new" element={<RegisterClient />} /> : null}
           {canWrite ? <Route path="/clients/:clientId/visit" element={<VisitForm />} /> : null}
           {canWrite ? <Route path="/clients/:clientId/referral" element={<ReferralForm />} /> : null}

@@ -1,0 +1,61 @@
+import type { HistoryRow } from '../../contract/rights.ts';
+import type { ChangeHistoryTable } from '../db/schema.ts';
+import type { Db } from '../users/accounts.ts';
+
+/*
+ * Corrections keep their history: one row per field that changed, with what it was and what
+ * it became, who changed it and when. Values of restricted fields (identity) are restricted
+ * in the history too, and go with the record when it is erased (or, for a phone number, when
+ * consent to be contacted is withdrawn).
+ */
+
+type Value = string | number | null;
+
+export async function recordChanges(
+  db: Db,
+  change: { clientId: number; entity: ChangeHistoryTable['entity']; entityId: number; before: Record<string, Value>; after: Record<string, Value>; restricted: boolean; by: { userId: number; at: string } },
+): Promise<number> {
+  const rows = Object.keys(change.after)
+    .filter((field) => (change.before[field] ?? null) !== (change.after[field] ?? null))
+    .map((field) => ({
+      client_id: change.clientId,
+      entity: change.entity,
+      entity_id: change.entityId,
+      field,
+      old_value: textOf(change.before[field] ?? null),
+      new_value: textOf(change.after[field] ?? null),
+      restricted: change.restricted ? 1 : 0,
+      changed_by: change.by.userId,
+      changed_at: change.by.at,
+    }));
+  if (rows.length) await db.insertInto('change_history').values(rows).execute();
+  return rows.length;
+}
+
+const textOf = (value: Value) => (value === null ? null : String(value));
+
+/** Newest first. Restricted values are shown only to whoever may read her restricted parts. */
+export async function historyOf(db: Db, clientId: number, restrictedVisible: boolean): Promise<HistoryRow[]> {
+  const rows = await db
+    .selectFrom('change_history')
+    .leftJoin('user', 'user.id', 'change_history.changed_by')
+    .selectAll('change_history')
+    .select('user.display_name as changer')
+    .where('change_history.client_id', '=', clientId)
+    .orderBy('change_history.changed_at', 'desc')
+    .orderBy('change_history.id', 'desc')
+    .execute();
+  return rows.map((row) => {
+    const hidden = row.restricted === 1 && !restrictedVisible;
+    return {
+      id: row.id,
+      entity: row.entity,
+      field: row.field,
+      oldValue: hidden ? null : row.old_value,
+      newValue: hidden ? null : row.new_value,
+      restricted: row.restricted === 1,
+      changedByName: row.changer,
+      changedAt: row.changed_at,
+    };
+  });
+}

@@ -1,0 +1,59 @@
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import type { BackupSummary } from '../../electron/contract/index.ts';
+import { VAULT_FILES } from '../../electron/core/vault/vault.ts';
+import { benchCopy, PASSWORD } from './case-records.ts';
+
+/*
+ * Backup figures on the seeded vault: a backup (copy, checksum, reopen and check), checking it
+ * (key derivation, checksums, integrity_check, counts), changing the data key (copy, re-key,
+ * check, swap), and restoring the backup made before (check, copy, migrate, check, swap).
+ */
+
+const round = (value: number) => Math.round(value * 10) / 10;
+
+async function timedMs<T>(work: () => Promise<T>): Promise<{ value: T; ms: number }> {
+  const started = performance.now();
+  const value = await work();
+  return { value, ms: performance.now() - started };
+}
+
+export async function backupFigures(clients: number, log: (line: string) => void) {
+  const { work, core, call, remove } = await benchCopy('backup', clients, log);
+  const usb = mkdtempSync(join(tmpdir(), 'dh-bench-usb-'));
+  try {
+    const admin = { username: 'quantri', password: PASSWORD };
+    await call('auth.login', admin);
+    const databaseMb = statSync(join(work, VAULT_FILES.database)).size / 1_048_576;
+
+    log(`Timing a backup of ${round(databaseMb)} MB…`);
+    const made = await timedMs(() => call<{ backup: BackupSummary }>('backup.create', {}, { path: usb }));
+    const folder = join(usb, made.value.backup.folderName);
+
+    log('Timing a check of that backup…');
+    const checked = await timedMs(() => call('backup.verify', { credentials: admin }, { path: folder }));
+
+    log('Timing a change of the data key…');
+    const begun = await call<{ recoveryCode: string; confirmGroup: number }>('vault.rotateBegin', {});
+    const rotated = await timedMs(() => call('vault.rotateKey', { password: PASSWORD, confirmation: begun.recoveryCode.split('-')[begun.confirmGroup - 1], confirm: true }));
+
+    log('Timing a restore of the backup made before…');
+    await call('auth.login', admin);
+    const restored = await timedMs(() => call('backup.restore', { credentials: admin, confirm: true }, { path: folder }));
+    await core.shutdown();
+
+    return {
+      backup_database_mb: round(databaseMb),
+      backup_ms: round(made.ms),
+      backup_mb_per_s: round(databaseMb / (made.ms / 1000)),
+      backup_verify_ms: round(checked.ms),
+      key_rotation_ms: round(rotated.ms),
+      restore_ms: round(restored.ms),
+    };
+  } finally {
+    rmSync(usb, { recursive: true, force: true });
+    remove();
+  }
+}

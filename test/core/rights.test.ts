@@ -1,0 +1,233 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { BackupSummary } from '../../electron/contract/index.ts';
+import { LEDGER_FILE } from '../../electron/core/rights/erasure.ts';
+import { contentSnapshot } from '../support/db-snapshot.ts';
+import { containsText, vaultPlaintext } from '../support/decrypt.ts';
+import { ADMIN, consentNow, copyOfTemplate, loginAs, MANAGER, syntheticClient, tempDir, TestClock, TODAY, WORKER, WORKER2, type TestApp } from '../support/vault-fixture.ts';
+
+/*
+ * Clients' rights on real encrypted files through the gate: corrections keep their history,
+ * a record can be frozen while a request is handled, erased on request (and stays erased when
+ * an older backup is restored), summarised for her; retention de-identifies exactly the cases
+ * due; the processing register says what the settings say.
+ */
+
+const DAY = 86_400_000;
+
+async function as(app: TestApp, person: { username: string; password: string }) {
+  if (app.core.session) await app.ok('auth.logout', {});
+  await loginAs(app, person);
+}
+
+describe('corrections', () => {
+  it('keep a history of what changed, by whom and when; identity values only for who may read them', async () => {
+    const app = await copyOfTemplate();
+    const id = app.template.ids.client;
+    await as(app, WORKER);
+    await app.ok('clients.update', { clientId: id, alias: 'Chị Thử Đã Sửa', wardCode: 26740, provinceCode: 79, workSetting: 'public_place' });
+    app.clock.advance(60_000);
+    await app.ok('clients.updateIdentity', { clientId: id, identity: { legalName: 'Nguyễn Thị Mẫu Sửa', phone: '0900 000 000', idNumber: null, address: null } });
+    // Saving without a change records nothing.
+    await app.ok('clients.update', { clientId: id, alias: 'Chị Thử Đã Sửa', wardCode: 26740, provinceCode: 79, workSetting: 'public_place' });
+
+    const history = await app.ok('clients.history', { clientId: id });
+    expect(history.map((row) => [row.field, row.oldValue, row.newValue, row.changedByName])).toEqual([
+      ['legalName', 'Nguyễn Thị Mẫu Thử', 'Nguyễn Thị Mẫu Sửa', WORKER.displayName],
+      ['workSetting', 'service_venue', 'public_place', WORKER.displayName],
+      ['alias', 'Chị Thử Nghiệm', 'Chị Thử Đã Sửa', WORKER.displayName],
+    ]);
+    expect(history[0]).toMatchObject({ entity: 'identity', restricted: true, changedAt: new Date(app.clock.now()).toISOString() });
+    // A manager sees that the legal name changed, not what it was or became, until she states a reason.
+    await as(app, MANAGER);
+    const trail = await app.ok('audit.list', { action: 'clients.update' });
+    expect(trail.rows.map((row) => row.detail?.changedFields)).toEqual([0, 2]);
+    expect((await app.ok('clients.history', { clientId: id }))[0]).toMatchObject({ field: 'legalName', oldValue: null, newValue: null, restricted: true });
+    await app.ok('clients.identity', { clientId: id, reason: 'Cần đối chiếu giấy tờ khi thân chủ yêu cầu sửa' });
+    expect((await app.ok('clients.history', { clientId: id }))[0]).toMatchObject({ oldValue: 'Nguyễn Thị Mẫu Thử', newValue: 'Nguyễn Thị Mẫu Sửa' });
+  });
+
+  it('an old phone number in the history goes when consent to be contacted is withdrawn', async () => {
+    const app = await copyOfTemplate();
+    const id = app.template.ids.client;
+    await as(app, WORKER);
+    await app.ok('clients.updateIdentity', { clientId: id, identity: { legalName: 'Nguyễn Thị Mẫu Thử', phone: '0911 222 333', idNumber: null, address: null } });
+    expect((await app.ok('clients.history', { clientId: id })).map((row) => row.oldValue)).toEqual(['0900 000 000']);
+    await app.ok('consent.withdraw', { consentId: app.template.ids.contactConsent, on: TODAY });
+    expect(await app.ok('clients.history', { clientId: id })).toEqual([]);
+    const plain = await vaultPlaintext(app.dir, WORKER);
+    expect(containsText(plain, '0900 000 000')).toBe(false);
+    expect(containsText(plain, '0911 222 333')).toBe(false);
+  });
+});
+
+describe('restriction', () => {
+  it('freezes a record: no change, no referral, no slip, no offer, no review; lifting it lets work go on', async () => {
+    const app = await copyOfTemplate();
+    const { client: id, partner, referral, worker2 } = app.template.ids;
+    // Only her worker or a manager of caseloads handles her requests.
+    await as(app, WORKER2);
+    expect(await app.call('clients.restrict', { clientId: id, reason: 'client_request' })).toEqual({ ok: false, error: { code: 'NOT_ASSIGNED' } });
+    await as(app, WORKER);
+    await app.ok('clients.restrict', { clientId: id, reason: 'accuracy_disputed' });
+    expect((await app.ok('clients.get', { clientId: id })).restriction).toMatchObject({ reason: 'accuracy_disputed', byName: WORKER.displayName });
+    expect(await app.call('clients.restrict', { clientId: id, reason: 'client_request' })).toEqual({ ok: false, error: { code: 'CLIENT_RESTRICTED' } });
+
+    const before = contentSnapshot(app);
+    const refused = { ok: false, error: { code: 'CLIENT_RESTRICTED' } };
+    const attempts = [
+      app.call('visits.record', { clientId: id, visitOn: TODAY, place: 'centre', serviceTypeIds: [1] }),
+      app.call('referrals.create', { clientId: id, partnerId: partner, serviceTypeId: 1, proposedOn: TODAY }),
+      app.call('referrals.setStatus', { referralId: referral, status: 'sent', on: TODAY }),
+      app.call('referrals.slip', { referralId: referral }),
+      app.call('clients.update', { clientId: id, alias: 'Không được đổi', wardCode: null, provinceCode: null, workSetting: null }),
+      app.call('clients.updateIdentity', { clientId: id, identity: { legalName: 'Không Được Đổi', phone: null, idNumber: null, address: null } }),
+      app.call('consent.record', { clientId: id, purpose: 'reports', partnerId: null, scope: [], consent: consentNow('reports') }),
+      app.call('clients.close', { clientId: id, reason: 'moved_away', on: TODAY }),
+      app.call('caseload.offer', { clientId: id, toUserId: worker2 }),
+      app.call('consent.renew', { consentId: app.template.ids.contactConsent, consent: consentNow('contact') }),
+    ];
+    for (const attempt of attempts) expect(await attempt).toEqual(refused);
+    await as(app, MANAGER);
+    expect(await app.call('reviews.record', { clientId: id, comment: null })).toEqual(refused);
+    expect(contentSnapshot(app)).toBe(before);
+    // Withdrawing a consent is her right at any time, frozen or not.
+    await as(app, WORKER);
+    await app.ok('consent.withdraw', { consentId: app.template.ids.contactConsent, on: TODAY });
+    await as(app, MANAGER);
+    // Her own summary can still be made, and a manager may lift it.
+    await app.ok('clients.unrestrict', { clientId: id });
+    await as(app, WORKER);
+    expect((await app.ok('clients.get', { clientId: id })).restriction).toBeNull();
+    await app.ok('visits.record', { clientId: id, visitOn: TODAY, place: 'centre', serviceTypeIds: [1] });
+    await as(app, MANAGER);
+    const trail = await app.ok('audit.list', { action: 'clients.restrict' });
+    expect(trail.rows.find((row) => row.outcome === 'ok')).toMatchObject({ actorId: app.template.ids.worker, targetId: String(id), detail: { reason: 'accuracy_disputed' } });
+  });
+});
+
+describe('erasure on request', () => {
+  it('asks for her code, then erases identity, notes and contact details from the file and log, keeping anonymous counts', async () => {
+    const app = await copyOfTemplate();
+    const id = app.template.ids.client;
+    await as(app, WORKER);
+    const planted = { legal: 'Qxv Jkw Zpq 6612', note: 'Ghi chú cần xóa theo yêu cầu 7723', phone: '0987 111 222' };
+    await app.ok('clients.updateIdentity', { clientId: id, identity: { legalName: planted.legal, phone: planted.phone, idNumber: null, address: null } });
+    await app.ok('visits.record', { clientId: id, visitOn: TODAY, place: 'outreach', serviceTypeIds: [1, 2], note: planted.note });
+    const page = await app.ok('clients.get', { clientId: id });
+    expect(containsText(await vaultPlaintext(app.dir, WORKER), planted.note)).toBe(true);
+
+    const before = contentSnapshot(app);
+    expect(await app.call('clients.erase', { clientId: id, reason: 'client_request', confirmCode: 'ABCD95-1' })).toEqual({ ok: false, error: { code: 'ERASE_CONFIRMATION_MISMATCH' } });
+    expect(contentSnapshot(app)).toBe(before);
+    const anonymousBefore = Number(app.core.vault.sqlite.prepare('select count(*) from anonymous_contact').pluck().get());
+
+    expect(await app.ok('clients.erase', { clientId: id, reason: 'client_request', confirmCode: page.code.toLowerCase() })).toEqual({ erased: true });
+    expect(await app.call('clients.get', { clientId: id })).toEqual({ ok: false, error: { code: 'CLIENT_NOT_FOUND' } });
+    const plain = await vaultPlaintext(app.dir, WORKER);
+    for (const text of [...Object.values(planted), 'Nguyễn Thị Mẫu Thử', 'Chị Thử Nghiệm']) expect(containsText(plain, text), text).toBe(false);
+    // Her two visits remain as anonymous contacts, with their services.
+    expect(Number(app.core.vault.sqlite.prepare('select count(*) from anonymous_contact').pluck().get())).toBe(anonymousBefore + page.visits.length);
+    expect(page.visits).toHaveLength(2);
+    await as(app, MANAGER);
+    const [entry] = (await app.ok('audit.list', { action: 'clients.erase' })).rows;
+    expect(entry).toMatchObject({ outcome: 'ok', actorId: app.template.ids.worker, detail: { reason: 'client_request' } });
+    // The ledger beside the database holds a fingerprint, nothing readable.
+    const ledger = readFileSync(join(app.dir, LEDGER_FILE), 'utf8');
+    expect(JSON.parse(ledger).fingerprints).toHaveLength(1);
+    expect(ledger).not.toContain(page.code);
+  });
+
+  it('stays erased when a backup made before is restored', async () => {
+    const app = await copyOfTemplate();
+    const id = app.template.ids.client;
+    await as(app, ADMIN);
+    const usb = tempDir('dh-usb-');
+    const made = await app.gate.invoke('backup.create', {}, { path: usb });
+    if (!made.ok) throw new Error('backup failed');
+    const folder = join(usb, (made.value as { backup: BackupSummary }).backup.folderName);
+    await as(app, WORKER);
+    const { code } = await app.ok('clients.get', { clientId: id });
+    await app.ok('clients.erase', { clientId: id, reason: 'client_request', confirmCode: code });
+
+    await as(app, ADMIN);
+    expect(await app.gate.invoke('backup.restore', { credentials: { username: ADMIN.username, password: ADMIN.password }, confirm: true }, { path: folder })).toMatchObject({ ok: true });
+    await loginAs(app, ADMIN);
+    // Erased again at the first login after the restore, and recorded.
+    expect(Number(app.core.vault.sqlite.prepare('select count(*) from client where id = ?').pluck().get(id))).toBe(0);
+    const trail = await app.ok('audit.list', { action: 'clients.erase' });
+    expect(trail.rows[0]).toMatchObject({ outcome: 'ok', detail: { reason: 'erased_before_restore', count: 1 } });
+    expect(containsText(await vaultPlaintext(app.dir, ADMIN), 'Nguyễn Thị Mẫu Thử')).toBe(false);
+    expect(existsSync(join(app.dir, LEDGER_FILE))).toBe(true);
+  });
+});
+
+describe('the access summary', () => {
+  it('gives her own record to her worker, with or without notes, and records that it was made', async () => {
+    const app = await copyOfTemplate();
+    const id = app.template.ids.client;
+    await as(app, WORKER);
+    const without = await app.ok('clients.accessSummary', { clientId: id, includeNotes: false });
+    expect(without).toMatchObject({ includeNotes: false, identity: { legalName: 'Nguyễn Thị Mẫu Thử', phone: '0900 000 000' }, client: { id, alias: 'Chị Thử Nghiệm' } });
+    expect(without.client.visits[0]).toMatchObject({ note: null });
+    expect(without.client.referrals).toHaveLength(1);
+    expect(without.client.consents.map((consent) => consent.purpose).sort()).toEqual(['case_record', 'contact', 'share_partner']);
+    const withNotes = await app.ok('clients.accessSummary', { clientId: id, includeNotes: true });
+    expect(withNotes.client.visits[0]?.note).toBe('Ghi chú thử nghiệm');
+    // Anyone else states a reason first.
+    await as(app, MANAGER);
+    const trail = await app.ok('audit.list', { action: 'clients.accessSummary' });
+    expect(trail.rows.map((row) => row.detail)).toEqual([{ includeNotes: true }, { includeNotes: false }]);
+    expect(await app.call('clients.accessSummary', { clientId: id, includeNotes: false })).toEqual({ ok: false, error: { code: 'REASON_REQUIRED' } });
+  });
+});
+
+describe('retention', () => {
+  it('de-identifies exactly the cases closed N years ago or more, after the administrator confirms what was shown', async () => {
+    const clock = new TestClock();
+    const app = await copyOfTemplate(clock);
+    await as(app, WORKER);
+    const parents = [['An', 'Em'], ['Bình', 'Giang'], ['Cúc', 'Hải'], ['Dung', 'Khánh']] as const;
+    const register = async (n: number) => (await app.ok('clients.register', syntheticClient({ motherName: parents[n - 1]?.[0] ?? '', fatherName: parents[n - 1]?.[1] ?? '', alias: `Thử Lưu Trữ ${n}` }))).clientId;
+    const closedDay0 = await register(1);
+    const reopened = await register(2);
+    const stillOpen = await register(3);
+    for (const id of [closedDay0, reopened]) await app.ok('clients.close', { clientId: id, reason: 'reintegrated', on: TODAY });
+    clock.advance(DAY);
+    const closedDay1 = await register(4);
+    await app.ok('clients.close', { clientId: closedDay1, reason: 'reintegrated', on: '2026-11-29' });
+    await app.ok('clients.reopen', { clientId: reopened, on: '2026-11-29' });
+
+    await as(app, ADMIN);
+    expect(await app.ok('retention.preview', {})).toEqual({ years: 0, closedBefore: null, due: [] });
+    await app.ok('settings.update', { retentionYears: 3 });
+    // Three years after the first closings, to the day: those are due, the next day's not yet.
+    clock.advance(1095 * DAY);
+    const preview = await app.ok('retention.preview', {});
+    expect(preview).toEqual({ years: 3, closedBefore: '2026-11-28', due: [{ clientId: closedDay0, closedOn: '2026-11-28', visits: 0, referrals: 0 }] });
+
+    const before = contentSnapshot(app);
+    expect(await app.call('retention.apply', { clientIds: [closedDay0, closedDay1], confirm: true })).toEqual({ ok: false, error: { code: 'RETENTION_CHANGED' } });
+    expect(contentSnapshot(app)).toBe(before);
+    expect(await app.ok('retention.apply', { clientIds: [closedDay0], confirm: true })).toEqual({ deidentified: 1 });
+    const remaining = app.core.vault.sqlite.prepare('select id from client order by id').pluck().all();
+    expect(remaining).toEqual([app.template.ids.client, reopened, stillOpen, closedDay1]);
+    expect((await app.ok('audit.list', { action: 'retention.apply' })).rows[0]).toMatchObject({ outcome: 'ok', detail: { years: 3, deidentified: 1, clientIds: [closedDay0] } });
+    clock.advance(DAY);
+    expect((await app.ok('retention.preview', {})).due.map((row) => row.clientId)).toEqual([closedDay1]);
+  });
+});
+
+describe('the processing register', () => {
+  it('is built from the app’s own settings', async () => {
+    const app = await copyOfTemplate();
+    await as(app, ADMIN);
+    await app.ok('settings.update', { retentionYears: 5 });
+    await as(app, MANAGER);
+    const register = await app.ok('register.get', {});
+    expect(register).toMatchObject({ retentionYears: 5, reportK: 10, lockTimeoutMinutes: 5, backupFolderSet: false, partners: 1, counts: { clients: 1, openCases: 1, restricted: 0, erased: 0 } });
+    expect(register.roles.find((role) => role.role === 'worker')).toMatchObject({ people: 2, permissions: ['clients.read', 'clients.write'] });
+    expect(register.kdf.N).toBeGreaterThanOrEqual(2 ** 17);
+  });
+});

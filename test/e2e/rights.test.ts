@@ -1,0 +1,120 @@
+import { cpSync } from 'node:fs';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { checkScreen, launch, type Harness } from '../support/e2e-harness.ts';
+import { ADMIN, MANAGER, standardTemplate, tempDir, WORKER } from '../support/vault-fixture.ts';
+
+/*
+ * Clients' rights in Chromium: her worker corrects a detail (the history shows it), freezes
+ * the record while a request is handled, prints her a summary of what the centre holds, and
+ * erases the record at her request; an administrator sets retention; a manager prints the
+ * processing register.
+ */
+
+const field = (page: Page, label: string) => page.getByLabel(label, { exact: true });
+const CODE = 'THMA95-1';
+let harness: Harness | null = null;
+afterEach(async () => {
+  await harness?.close();
+  harness = null;
+});
+
+async function logIn(page: Page, person: { username: string; password: string }) {
+  await expect.poll(() => page.getByRole('heading', { name: 'Đăng nhập' }).isVisible(), { timeout: 20_000 }).toBe(true);
+  await field(page, 'Tên đăng nhập').fill(person.username);
+  await field(page, 'Mật khẩu').fill(person.password);
+  await page.keyboard.press('Enter');
+  await expect.poll(() => page.getByRole('navigation', { name: 'Các mục chính' }).isVisible(), { timeout: 20_000 }).toBe(true);
+}
+
+async function vault(): Promise<string> {
+  const dir = tempDir('dh-e2e-rights-');
+  cpSync((await standardTemplate()).dir, dir, { recursive: true });
+  return dir;
+}
+
+describe('clients’ rights in Chromium', () => {
+  it('her worker corrects, freezes, prints her summary, and erases the record on request', async () => {
+    harness = await launch(await vault());
+    const { page } = harness;
+    await logIn(page, WORKER);
+    await page.getByRole('link', { name: 'Thân chủ', exact: true }).click();
+    await page.getByRole('link', { name: CODE }).click();
+    await expect.poll(() => page.getByRole('heading', { name: 'Quyền của thân chủ đối với dữ liệu' }).isVisible(), { timeout: 20_000 }).toBe(true);
+
+    // A correction, and its history.
+    await page.getByRole('button', { name: 'Sửa thông tin hồ sơ…' }).click();
+    await field(page, 'Tên gọi').fill('Chị Thử Đã Sửa');
+    await page.getByRole('button', { name: 'Lưu', exact: true }).click();
+    const history = page.getByRole('table', { name: 'Lịch sử chỉnh sửa' });
+    await expect.poll(() => history.getByRole('row').filter({ hasText: 'Chị Thử Nghiệm' }).filter({ hasText: 'Chị Thử Đã Sửa' }).isVisible(), { timeout: 20_000 }).toBe(true);
+    expect(await history.getByText('Cán Bộ Thử').isVisible()).toBe(true);
+    await checkScreen(page, '90-client-rights');
+
+    // Frozen while her request is handled: nothing can be added.
+    await field(page, 'Lý do tạm khoá').selectOption({ label: 'Thân chủ cho rằng thông tin chưa đúng' });
+    await page.getByRole('button', { name: 'Tạm khoá hồ sơ' }).click();
+    await expect.poll(() => page.getByText('Hồ sơ đang tạm khoá (hạn chế xử lý)', { exact: false }).isVisible(), { timeout: 20_000 }).toBe(true);
+    expect(await page.getByRole('link', { name: 'Ghi lần gặp' }).count()).toBe(0);
+    expect(await page.getByRole('button', { name: 'Sửa thông tin hồ sơ…' }).count()).toBe(0);
+    expect(await page.getByRole('link', { name: 'Phiếu chuyển gửi' }).count()).toBe(0);
+    expect(await page.getByRole('button', { name: 'Gia hạn' }).count()).toBe(0);
+    // Withdrawing a consent stays possible: it is her right at any time.
+    expect(await page.getByRole('button', { name: 'Rút đồng ý' }).count()).toBeGreaterThan(0);
+    await checkScreen(page, '91-client-frozen');
+    await page.getByRole('button', { name: 'Mở khoá hồ sơ' }).click();
+    await expect.poll(() => page.getByRole('link', { name: 'Ghi lần gặp' }).isVisible(), { timeout: 20_000 }).toBe(true);
+
+    // Her summary, in Vietnamese, with her identity.
+    await page.getByRole('link', { name: 'Bản tóm tắt hồ sơ cho thân chủ…' }).click();
+    await expect.poll(() => page.getByRole('heading', { name: 'Thông tin trung tâm đang lưu về chị/anh' }).isVisible(), { timeout: 20_000 }).toBe(true);
+    expect(await page.getByText('Nguyễn Thị Mẫu Thử').isVisible()).toBe(true);
+    expect(await page.getByText('Ghi chú thử nghiệm', { exact: false }).count()).toBe(0);
+    await page.getByLabel('Kèm kết quả và ghi chú của cán bộ').check();
+    await expect.poll(() => page.getByText('Ghi chú thử nghiệm', { exact: false }).isVisible(), { timeout: 20_000 }).toBe(true);
+    await checkScreen(page, '92-access-summary');
+    await page.getByRole('button', { name: 'Quay lại' }).click();
+
+    // Erasure at her request: her code typed back, then gone.
+    await expect.poll(() => page.getByRole('heading', { name: 'Quyền của thân chủ đối với dữ liệu' }).isVisible(), { timeout: 20_000 }).toBe(true);
+    await page.getByText('Xoá hồ sơ theo yêu cầu…').click();
+    await field(page, 'Lý do xoá').selectOption({ label: 'Thân chủ yêu cầu xoá' });
+    await field(page, `Gõ lại mã thân chủ (${CODE}) để xác nhận`).fill('SAI-MA');
+    await page.getByLabel('Tôi hiểu: việc xoá không thể hoàn tác.').check();
+    await checkScreen(page, '93-erase-confirm');
+    await page.getByRole('button', { name: 'Xoá hẳn hồ sơ' }).click();
+    await expect.poll(() => page.getByText('Mã thân chủ gõ lại không khớp.', { exact: false }).isVisible(), { timeout: 20_000 }).toBe(true);
+    await field(page, `Gõ lại mã thân chủ (${CODE}) để xác nhận`).fill(CODE);
+    await page.getByRole('button', { name: 'Xoá hẳn hồ sơ' }).click();
+    await expect.poll(() => page.getByText('Đã xoá hồ sơ.', { exact: false }).isVisible(), { timeout: 20_000 }).toBe(true);
+    expect(await page.getByRole('link', { name: CODE }).count()).toBe(0);
+    await checkScreen(page, '94-erased');
+    expect(harness.blocked).toEqual([]);
+    expect(harness.consoleErrors).toEqual([]);
+  });
+
+  it('an administrator sets retention; a manager prints the processing register', async () => {
+    harness = await launch(await vault());
+    const { page } = harness;
+    await logIn(page, ADMIN);
+    await page.getByRole('link', { name: 'Quản trị' }).click();
+    await page.getByRole('navigation', { name: 'Quản trị' }).getByRole('link', { name: 'Lưu trữ' }).click();
+    await expect.poll(() => page.getByRole('heading', { name: 'Thời hạn lưu trữ', level: 1 }).isVisible(), { timeout: 20_000 }).toBe(true);
+    expect(await page.getByText('Chưa đặt thời hạn lưu trữ.').isVisible()).toBe(true);
+    await field(page, 'Khử nhận dạng hồ sơ đã đóng quá (năm)').fill('5');
+    await page.getByRole('button', { name: 'Lưu', exact: true }).click();
+    await expect.poll(() => page.getByText('Không có hồ sơ nào đến hạn.').isVisible(), { timeout: 20_000 }).toBe(true);
+    await checkScreen(page, '95-retention');
+    await page.getByRole('button', { name: 'Đăng xuất' }).click();
+
+    await logIn(page, MANAGER);
+    await page.getByRole('link', { name: 'Quản trị' }).click();
+    await page.getByRole('navigation', { name: 'Quản trị' }).getByRole('link', { name: 'Sổ xử lý dữ liệu' }).click();
+    await expect.poll(() => page.getByRole('heading', { name: 'Sổ đăng ký hoạt động xử lý dữ liệu cá nhân' }).isVisible(), { timeout: 20_000 }).toBe(true);
+    expect(await page.getByText('Hồ sơ đã đóng quá 5 năm được khử nhận dạng', { exact: false }).isVisible()).toBe(true);
+    expect(await page.getByText('Nhân viên CTXH: 2 người', { exact: false }).isVisible()).toBe(true);
+    await checkScreen(page, '96-register');
+    expect(harness.blocked).toEqual([]);
+    expect(harness.consoleErrors).toEqual([]);
+  });
+});
