@@ -50,6 +50,11 @@ export const backupSummary = z.object({
 });
 export type BackupSummary = z.infer<typeof backupSummary>;
 
+/** The stages of making a backup, in order (the screen names the one under way). */
+export const BACKUP_STAGES = ['copy', 'check', 'checksum', 'finish'] as const;
+
+const backupJobId = z.object({ jobId: z.string().regex(/^[0-9a-f]{32}$/, { error: 'invalid' }) }).strict();
+
 export const BACKUP_EVERY_HOURS = { min: 0, max: 168 } as const;
 export const BACKUP_KEEP = { min: 1, max: 100 } as const;
 
@@ -63,15 +68,36 @@ export const backupSettingsSchema = z
   .strict();
 
 export const backupChannels = {
-  /** A backup into a folder the administrator picks (it gets a folder of its own, named by the time). */
-  'backup.create': channel({
+  /**
+   * A backup into a folder the administrator picks (it gets a folder of its own, named by the
+   * time). `backup.start` prepares it; each `backup.next` does one step (the copy, its check
+   * table by table, its checksum a chunk at a time, the manifest), so progress shows and the
+   * app answers meanwhile; the last step records it in the trail as `backup.create`.
+   */
+  'backup.start': channel({
     input: z.object({}).strict(),
-    output: z.object({ saved: z.boolean(), backup: backupSummary.nullable() }),
+    output: z.object({ jobId: z.string().nullable(), done: z.number(), total: z.number() }),
     access: 'backup.manage',
-    audit: 'write',
+    audit: 'read',
     pathFrom: 'chooseFolder',
+    errors: ['STORAGE_FAILED'],
+  }),
+  'backup.next': channel({
+    input: backupJobId,
+    output: z.object({ done: z.number(), total: z.number(), stage: z.enum(BACKUP_STAGES), backup: backupSummary.nullable() }),
+    access: 'backup.manage',
+    audit: 'read',
     outsideTransaction: true,
-    errors: ['STORAGE_FAILED', 'DISK_FULL', 'STORAGE_READ_ONLY'],
+    errors: ['BACKUP_NOT_RUNNING', 'STORAGE_FAILED', 'DISK_FULL', 'STORAGE_READ_ONLY'],
+  }),
+  /** Stop a backup being made: its hidden, unfinished folder is removed. */
+  'backup.cancel': channel({
+    input: backupJobId,
+    output: z.object({}).strict(),
+    access: 'backup.manage',
+    audit: 'read',
+    outsideTransaction: true,
+    errors: [],
   }),
   /** Check a backup (picked in a folder dialog): its files whole, its key, its database sound, its counts. */
   'backup.verify': channel({

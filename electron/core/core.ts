@@ -1,3 +1,4 @@
+import type { BackupJob } from './backup/backup-files.ts';
 import type { Migration } from 'kysely';
 import type { SessionUser } from '../contract/session.ts';
 import { ERROR_CODES, type ErrorCode } from '../contract/errors.ts';
@@ -67,6 +68,8 @@ export class Core {
   readonly revealedClients = new Set<number>();
   /** The report being built or previewed (counts only), until saved, replaced, or the session ends. */
   reportJob: ReportJob | null = null;
+  /** A backup being made step by step (one at a time; its unfinished folder goes at lock or logout). */
+  backupJob: BackupJob | null = null;
   /** After a restore, until someone logs in: when the restored backup was made. */
   restoredFrom: string | null = null;
   /** After a key rotation, until someone logs in (the login screen says so). */
@@ -206,6 +209,8 @@ export class Core {
     this.pendingRotation = null;
     this.revealedClients.clear();
     this.reportJob = null;
+    this.backupJob?.discard();
+    this.backupJob = null;
     await this.vault.close();
     for (const listener of this.#lockListeners) listener(reason);
   }

@@ -6,6 +6,7 @@ import { MANIFEST } from '../../electron/core/backup/backup-files.ts';
 import { SWITCH_FILES, VAULT_FILES } from '../../electron/core/vault/vault.ts';
 import { ADMIN, copyOfTemplate, loginAs, openApp, runSetup, syntheticClient, tempDir, TestClock, WORKER, type TestApp } from '../support/vault-fixture.ts';
 import { folderDigest } from '../support/files.ts';
+import { makeBackup } from '../support/backups.ts';
 
 /*
  * Backups on real encrypted files: made, checked and restored through the gate (the folder
@@ -23,10 +24,17 @@ async function invoke<T>(app: TestApp, channel: string, input: unknown, path: st
   return result.value as T;
 }
 
+/** Start a backup into `folder` and give its job. */
+async function startIn(app: TestApp, folder: string): Promise<{ jobId: string; done: number; total: number }> {
+  const started = await invoke<{ jobId: string | null; done: number; total: number }>(app, 'backup.start', {}, folder);
+  if ('error' in started || !started.jobId) throw new Error(`backup not started: ${JSON.stringify(started)}`);
+  return { ...started, jobId: started.jobId };
+}
+
 async function backupOf(app: TestApp, folder: string): Promise<BackupSummary> {
-  const made = await invoke<{ saved: boolean; backup: BackupSummary }>(app, 'backup.create', {}, folder);
-  if (!('saved' in made) || !made.saved) throw new Error(`backup failed: ${JSON.stringify(made)}`);
-  return made.backup;
+  const made = await makeBackup(app.gate, folder);
+  if (!made.ok || !made.value.backup) throw new Error(`backup failed: ${JSON.stringify(made)}`);
+  return made.value.backup;
 }
 
 /** What a restore must bring back: every table but the trail, and people's last logins. */
@@ -154,6 +162,66 @@ describe('a backup', () => {
   });
 });
 
+describe('a backup made step by step', () => {
+  it('shows its progress to the end, lets others work between steps, and copies the moment it was taken', async () => {
+    const app = await copyOfTemplate();
+    await loginAs(app, ADMIN);
+    const parent = tempDir('dh-usb-');
+    const started = await startIn(app, parent);
+    expect(started).toMatchObject({ done: 0, total: 1000 });
+    const jobId = started.jobId;
+    const seen: { done: number; stage: string }[] = [];
+    let backup: BackupSummary | null = null;
+    while (!backup) {
+      const next = await app.ok('backup.next', { jobId });
+      seen.push({ done: next.done, stage: next.stage });
+      backup = next.backup;
+      if (seen.length === 1) {
+        // The copy is taken, in a hidden folder that does not look like a backup; the app answers and writes meanwhile.
+        expect(readdirSync(parent)).toHaveLength(1);
+        expect(readdirSync(parent)[0]).toMatch(/^\.dong-hanh-sao-luu-.*\.part$/);
+        await app.ok('users.create', { username: 'giua.sao.luu', displayName: 'Thử Giữa Sao Lưu', roles: ['worker'], temporaryPassword: 'tam-thoi-giua-01' });
+      }
+    }
+    // Every table checked on its own, the checksum, the manifest: many steps, the bar only rising.
+    expect(seen.length).toBeGreaterThan(20);
+    expect(seen.map((step) => step.done)).toEqual([...seen.map((step) => step.done)].sort((a, b) => a - b));
+    expect(seen.at(-1)?.done).toBe(1000);
+    const stages = seen.map((step) => step.stage).filter((stage, index, all) => stage !== all[index - 1]);
+    expect(stages).toEqual(['check', 'checksum', 'finish']);
+    expect(backup.counts.user).toBe(4);
+    expect(readdirSync(parent)).toEqual([backup.folderName]);
+    expect(await invoke(app, 'backup.verify', { credentials: admin }, join(parent, backup.folderName))).toMatchObject({ checked: true, backup: { counts: { user: 4 } } });
+    // One entry in the trail for the backup, none for its steps.
+    const trail = await app.ok('audit.list', { action: 'backup.create' });
+    expect(trail.rows.map((row) => [row.outcome, row.detail?.backup])).toEqual([['ok', backup.folderName]]);
+    expect(await app.call('backup.next', { jobId })).toEqual({ ok: false, error: { code: 'BACKUP_NOT_RUNNING' } });
+  });
+
+  it('cancelled, or left when the app locks: its unfinished folder is removed and it cannot go on', async () => {
+    const app = await copyOfTemplate();
+    await loginAs(app, ADMIN);
+    const parent = tempDir('dh-usb-');
+    const first = await startIn(app, parent);
+    await app.ok('backup.next', { jobId: first.jobId });
+    expect(readdirSync(parent)).toHaveLength(1);
+    await app.ok('backup.cancel', { jobId: first.jobId });
+    expect(readdirSync(parent)).toEqual([]);
+    expect(await app.call('backup.next', { jobId: first.jobId })).toEqual({ ok: false, error: { code: 'BACKUP_NOT_RUNNING' } });
+
+    app.clock.advance(1000);
+    const second = await startIn(app, parent);
+    await app.ok('backup.next', { jobId: second.jobId });
+    await app.ok('auth.lock', {});
+    expect(readdirSync(parent)).toEqual([]);
+    await loginAs(app, ADMIN);
+    expect(await app.call('backup.next', { jobId: second.jobId })).toEqual({ ok: false, error: { code: 'BACKUP_NOT_RUNNING' } });
+    // No folder picked: nothing starts.
+    expect(await invoke(app, 'backup.start', {}, null)).toEqual({ jobId: null, done: 0, total: 0 });
+    expect((await app.ok('audit.list', { action: 'backup.create' })).rows).toEqual([]);
+  });
+});
+
 describe('a new computer', () => {
   it('is set up from a backup (checked first); refused when data already exists or the password is wrong', async () => {
     const app = await copyOfTemplate();
@@ -258,7 +326,7 @@ describe('automatic backups', () => {
     expect(await app.core.scheduledBackup()).toBe(false);
     expect(app.logged).toEqual(['[backup] scheduled backup failed: STORAGE_FAILED']);
     expect((await app.ok('audit.list', { action: 'backup.create' })).rows[0]).toMatchObject({ outcome: 'failed', errorCode: 'STORAGE_FAILED' });
-    expect(await invoke(app, 'backup.create', {}, join(parent, 'khong-co'))).toEqual({ error: 'STORAGE_FAILED' });
+    expect(await makeBackup(app.gate, join(parent, 'khong-co'))).toEqual({ ok: false, error: { code: 'STORAGE_FAILED' } });
     expect(app.core.vault.isOpen).toBe(true);
   });
 });

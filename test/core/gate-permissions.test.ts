@@ -89,7 +89,9 @@ const SAMPLES: Samples = {
   'reports.cancel': () => ({ jobId: '0'.repeat(32) }),
   'reports.save': () => ({ jobId: '0'.repeat(32), format: 'csv' }),
   'reports.log': () => ({}),
-  'backup.create': () => ({}),
+  'backup.start': () => ({}),
+  'backup.next': () => ({ jobId: '0'.repeat(32) }),
+  'backup.cancel': () => ({ jobId: '0'.repeat(32) }),
   'backup.verify': () => ({ credentials: { username: ADMIN.username, password: ADMIN.password } }),
   'backup.restore': () => ({ credentials: { username: ADMIN.username, password: ADMIN.password }, confirm: true }),
   'backup.setFolder': () => ({}),
@@ -124,6 +126,7 @@ const EXPECTED_WHEN_ALLOWED: Partial<Record<ChannelName, string>> = {
   'caseload.respond': 'OFFER_NOT_FOUND',
   'reports.next': 'REPORT_NOT_FOUND',
   'reports.save': 'REPORT_NOT_FOUND',
+  'backup.next': 'BACKUP_NOT_RUNNING',
 };
 
 function allowed(channel: ChannelName, role: Role): boolean {

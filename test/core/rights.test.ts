@@ -6,6 +6,7 @@ import { LEDGER_FILE } from '../../electron/core/rights/erasure.ts';
 import { contentSnapshot } from '../support/db-snapshot.ts';
 import { containsText, vaultPlaintext } from '../support/decrypt.ts';
 import { ADMIN, consentNow, copyOfTemplate, loginAs, MANAGER, syntheticClient, tempDir, TestClock, TODAY, WORKER, WORKER2, type TestApp } from '../support/vault-fixture.ts';
+import { makeBackup } from '../support/backups.ts';
 
 /*
  * Clients' rights on real encrypted files through the gate: corrections keep their history,
@@ -144,7 +145,7 @@ describe('erasure on request', () => {
     const id = app.template.ids.client;
     await as(app, ADMIN);
     const usb = tempDir('dh-usb-');
-    const made = await app.gate.invoke('backup.create', {}, { path: usb });
+    const made = await makeBackup(app.gate, usb);
     if (!made.ok) throw new Error('backup failed');
     const folder = join(usb, (made.value as { backup: BackupSummary }).backup.folderName);
     await as(app, WORKER);

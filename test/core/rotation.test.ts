@@ -1,12 +1,12 @@
 import { cpSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { BackupSummary } from '../../electron/contract/index.ts';
 import { openEncrypted } from '../../electron/core/vault/database.ts';
 import { openPasswordSlot, openRecoverySlot, readKeyring } from '../../electron/core/vault/key-slots.ts';
 import { normalizeRecoveryCode } from '../../electron/core/vault/recovery-code.ts';
 import { SWITCH_FILES, VAULT_FILES } from '../../electron/core/vault/vault.ts';
 import { ADMIN, copyOfTemplate, loginAs, MANAGER, openApp, tempDir, WORKER, WORKER2, type TestApp } from '../support/vault-fixture.ts';
+import { makeBackup } from '../support/backups.ts';
 
 /*
  * Rotating the data key after someone leaves: everything re-encrypted under a new key, the
@@ -63,8 +63,8 @@ describe('rotating the data key', () => {
     await loginAs(app, ADMIN);
     await app.ok('users.deactivate', { id: app.template.ids.worker2 });
     const usb = tempDir('dh-usb-');
-    const made = await invoke<{ backup: BackupSummary }>(app, 'backup.create', {}, usb);
-    if ('error' in made) throw new Error(made.error);
+    const made = await makeBackup(app.gate, usb);
+    if (!made.ok) throw new Error(made.error.code);
     const before = content(app);
 
     const begun = await app.ok('vault.rotateBegin', {});
@@ -108,7 +108,7 @@ describe('rotating the data key', () => {
     expect(entry).toMatchObject({ actorId: app.template.ids.admin, detail: { carried: 2, needNewPassword: [] } });
 
     // The backup made before opens with the passwords of its time, and restores.
-    const folder = join(usb, made.backup.folderName);
+    const folder = join(usb, made.value.backup?.folderName ?? '');
     expect(await invoke(app, 'backup.verify', { credentials: { username: ADMIN.username, password: ADMIN.password } }, folder)).toMatchObject({ checked: true });
     expect(await invoke(app, 'backup.restore', { credentials: { recoveryCode: app.template.recoveryCode }, confirm: true }, folder)).toMatchObject({ restored: true });
     await loginAs(app, ADMIN);

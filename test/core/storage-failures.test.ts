@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { VAULT_FILES } from '../../electron/core/vault/vault.ts';
 import { folderDigest } from '../support/files.ts';
 import { ADMIN, copyOfTemplate, loginAs, openApp, tempDir, TODAY, WORKER, type TestApp } from '../support/vault-fixture.ts';
+import { makeBackup } from '../support/backups.ts';
 
 /*
  * A full disk and a folder that cannot be written: a clear error, nothing half-written, the
@@ -144,7 +145,7 @@ describe('a full disk', () => {
     const app = await copyOfTemplate();
     await loginAs(app, ADMIN);
     const usb = smallDisk(64);
-    const made = await app.gate.invoke('backup.create', {}, { path: usb });
+    const made = await makeBackup(app.gate, usb);
     expect(made).toEqual({ ok: false, error: { code: 'DISK_FULL' } });
     expect(readdirSync(usb)).toEqual([]);
     expect((await app.ok('audit.list', { action: 'backup.create' })).rows[0]).toMatchObject({ outcome: 'failed', errorCode: 'DISK_FULL' });
@@ -156,7 +157,7 @@ describe('a folder that cannot be written', () => {
     const app = await copyOfTemplate();
     await loginAs(app, ADMIN);
     const usb = smallDisk(1024, true);
-    expect(await app.gate.invoke('backup.create', {}, { path: usb })).toEqual({ ok: false, error: { code: 'STORAGE_READ_ONLY' } });
+    expect(await makeBackup(app.gate, usb)).toEqual({ ok: false, error: { code: 'STORAGE_READ_ONLY' } });
     expect(readdirSync(usb)).toEqual([]);
     expect(app.core.vault.isOpen).toBe(true);
   });

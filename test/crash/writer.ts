@@ -2,6 +2,7 @@ import { writeSync } from 'node:fs';
 import { createCore } from '../../electron/core/index.ts';
 import { systemClock } from '../../electron/core/clock.ts';
 import { SCRYPT_FLOOR } from '../../electron/core/vault/kdf.ts';
+import { makeBackup } from '../support/backups.ts';
 
 /*
  * The process the crash harness kills. It opens the vault as a worker would (login through
@@ -36,8 +37,8 @@ async function main(): Promise<void> {
   say('ready');
   for (let n = 0; ; n++) {
     if (n % 20 === 10) {
-      const made = await app.gate.invoke('backup.create', {}, { path: plan.backupDir });
-      const backup = made.ok ? (made.value as { backup: { folderName: string } | null }).backup : null;
+      const made = await makeBackup(app.gate, plan.backupDir);
+      const backup = made.ok ? made.value.backup : null;
       if (backup) say(`backup ${backup.folderName}`);
       else if (!made.ok && made.error.code !== 'STORAGE_FAILED') throw new Error(`backup: ${made.error.code}`);
     } else if (n % 5 === 4) {

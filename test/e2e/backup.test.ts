@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { checkScreen, launch, type Harness } from '../support/e2e-harness.ts';
 import { ADMIN, loginAs, openApp, standardTemplate, tempDir } from '../support/vault-fixture.ts';
+import { makeBackup } from '../support/backups.ts';
 
 /*
  * An administrator backs up to a folder (a USB drive), checks the backup, and restores it:
@@ -39,6 +40,18 @@ describe('backups in Chromium', () => {
 
     const usb = tempDir('dh-e2e-usb-');
     harness.chosenFolder = usb;
+    // Mid-way, the screen says what it is doing and how far; stopping leaves nothing behind.
+    harness.pause('backup.next');
+    await page.getByRole('button', { name: 'Sao lưu vào thư mục…' }).click();
+    await expect.poll(() => page.getByRole('status').filter({ hasText: 'Đang sao chép dữ liệu… 0%' }).isVisible(), { timeout: 20_000 }).toBe(true);
+    expect(await page.getByRole('progressbar', { name: 'Đang sao chép dữ liệu…' }).getAttribute('max')).toBe('1000');
+    expect(readdirSync(usb)).toEqual([]);
+    await checkScreen(page, '80b-backup-progress');
+    await page.getByRole('button', { name: 'Dừng sao lưu' }).click();
+    harness.resume('backup.next');
+    await expect.poll(() => page.getByText('Đã dừng: bản sao lưu dở dang đã được xoá.').isVisible(), { timeout: 20_000 }).toBe(true);
+    expect(readdirSync(usb)).toEqual([]);
+
     await page.getByRole('button', { name: 'Sao lưu vào thư mục…' }).click();
     await expect.poll(() => page.getByText('Đã sao lưu và kiểm tra bản sao.').isVisible(), { timeout: 30_000 }).toBe(true);
     const [folderName] = readdirSync(usb);
@@ -99,7 +112,7 @@ describe('backups in Chromium', () => {
     const oldApp = openApp(old);
     await loginAs(oldApp, ADMIN);
     const usb = tempDir('dh-e2e-usb-');
-    const made = await oldApp.gate.invoke('backup.create', {}, { path: usb });
+    const made = await makeBackup(oldApp.gate, usb);
     if (!made.ok) throw new Error('backup failed');
     await oldApp.core.shutdown();
 

@@ -38,6 +38,9 @@ export interface Harness {
   saveFolder: string | null;
   chosenFolder: string | null;
   saved: string[];
+  /** Hold calls on a channel until `resume`: to look at a screen while work is under way. */
+  pause(channel: string): void;
+  resume(channel: string): void;
   close(): Promise<void>;
 }
 
@@ -79,7 +82,10 @@ export async function launch(dir: string, options: { clock?: TestClock } = {}): 
   });
   const saving = { folder: null as string | null, chosen: null as string | null, saved: [] as string[] };
   // As main does: a call that works on a path first asks for it (here: the test's folders).
-  await context.exposeBinding('__dongHanhInvoke', (_source, channel: unknown, input: unknown) => {
+  // Calls on a paused channel wait until it is resumed: a test can look at a screen mid-way.
+  const paused = new Map<string, { until: Promise<void>; resume: () => void }>();
+  await context.exposeBinding('__dongHanhInvoke', async (_source, channel: unknown, input: unknown) => {
+    await paused.get(String(channel))?.until;
     const prompt = pathPrompt(app.core, channel, input);
     if (!prompt) return app.gate.invoke(channel, input);
     if (prompt.kind === 'chooseFolder') return app.gate.invoke(channel, input, { path: saving.chosen });
@@ -130,6 +136,15 @@ export async function launch(dir: string, options: { clock?: TestClock } = {}): 
       saving.chosen = folder;
     },
     saved: saving.saved,
+    pause(channel: string) {
+      let resume = () => {};
+      const until = new Promise<void>((resolve) => (resume = resolve));
+      paused.set(channel, { until, resume });
+    },
+    resume(channel: string) {
+      paused.get(channel)?.resume();
+      paused.delete(channel);
+    },
     close: async () => {
       await browser.close();
       await app.core.shutdown();

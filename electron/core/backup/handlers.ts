@@ -1,14 +1,14 @@
 import { existsSync, statSync } from 'node:fs';
 import { basename } from 'node:path';
 import { appendAudit } from '../audit/trail.ts';
-import { AppError } from '../app-error.ts';
+import { AppError, storageFailure } from '../app-error.ts';
 import type { Core } from '../core.ts';
 import type { HandlerContext, HandlerMap } from '../gate/types.ts';
 import type { Db } from '../users/accounts.ts';
 import { confirmsGroup, generateRecoveryCode, pickConfirmGroup, RECOVERY_GROUP_COUNT } from '../vault/recovery-code.ts';
 import { checkBackup, listBackups, pruneBackups, summaryOf } from './backup-files.ts';
 
-type BackupChannels = 'backup.create' | 'backup.verify' | 'backup.restore' | 'setup.restore' | 'backup.setFolder' | 'backup.status' | 'backup.updateSettings' | 'vault.rotateBegin' | 'vault.rotateKey';
+type BackupChannels = 'backup.start' | 'backup.next' | 'backup.cancel' | 'backup.verify' | 'backup.restore' | 'setup.restore' | 'backup.setFolder' | 'backup.status' | 'backup.updateSettings' | 'vault.rotateBegin' | 'vault.rotateKey';
 
 /** Active accounts whose key slot has no key pair yet: a rotation cannot carry them over. */
 async function accountsWithoutKeyPair(ctx: HandlerContext): Promise<{ id: number; displayName: string; slotId: string }[]> {
@@ -93,17 +93,46 @@ export async function automaticBackup(core: Core, trigger: 'scheduled' | 'exit')
 }
 
 export const backupHandlers: Pick<HandlerMap, BackupChannels> = {
-  'backup.create': async (_input, ctx) => {
+  'backup.start': async (_input, ctx) => {
+    const { core } = ctx;
     const folder = folderChosen(ctx);
-    if (!folder) {
-      ctx.note({ detail: { cancelled: true } });
-      return { saved: false, backup: null };
-    }
+    core.backupJob?.discard();
+    core.backupJob = null;
+    if (!folder) return { jobId: null, done: 0, total: 0 };
+    const job = core.vault.startBackup(folder, new Date(core.clock.now()), 'manual');
     // Noted before the copy, so the backup holds the same settings as the database it copies.
-    await writeBackupSetting(ctx.db, 'lastAt', ctx.core.nowIso(), { userId: ctx.requireSession().id, at: ctx.core.nowIso() });
-    const summary = ctx.core.vault.backup(folder, new Date(ctx.core.clock.now()), 'manual');
-    ctx.note({ targetType: 'backup', detail: backupDetail(summary) });
-    return { saved: true, backup: summary };
+    await writeBackupSetting(ctx.db, 'lastAt', core.nowIso(), { userId: ctx.requireSession().id, at: core.nowIso() });
+    core.backupJob = job;
+    return { jobId: job.id, done: 0, total: job.progress.total };
+  },
+
+  'backup.next': async (input, ctx) => {
+    const { core } = ctx;
+    const job = core.backupJob;
+    if (!job || job.id !== input.jobId) throw new AppError('BACKUP_NOT_RUNNING');
+    const actorId = ctx.requireSession().id;
+    try {
+      job.step();
+    } catch (error) {
+      core.backupJob = null;
+      const failure = storageFailure(error);
+      await appendAudit(core.vault.db, { at: core.nowIso(), actorId, action: 'backup.create', outcome: 'failed', errorCode: failure.code, targetType: 'backup', detail: { backup: job.name, trigger: job.trigger } });
+      throw failure;
+    }
+    const progress = job.progress;
+    if (progress.backup) {
+      core.backupJob = null;
+      await appendAudit(core.vault.db, { at: core.nowIso(), actorId, action: 'backup.create', outcome: 'ok', errorCode: null, targetType: 'backup', detail: backupDetail(progress.backup) });
+    }
+    return progress;
+  },
+
+  'backup.cancel': async (input, ctx) => {
+    if (ctx.core.backupJob?.id === input.jobId) {
+      ctx.core.backupJob.discard();
+      ctx.core.backupJob = null;
+    }
+    return {};
   },
 
   'backup.verify': async (input, ctx) => {

@@ -5,7 +5,7 @@ import type { Kysely, Migration } from 'kysely';
 import type { ErrorCode } from '../../contract/errors.ts';
 import type { BackupManifest, BackupSummary } from '../../contract/backup.ts';
 import { AppError, isAppError, storageFailure } from '../app-error.ts';
-import { sha256Of, writeBackup, type CheckedBackup } from '../backup/backup-files.ts';
+import { BackupJob, sha256Of, type CheckedBackup } from '../backup/backup-files.ts';
 import { writeFileAtomic } from '../files.ts';
 import { isoNow, type Clock } from '../clock.ts';
 import type { Database } from '../db/schema.ts';
@@ -318,8 +318,13 @@ export class Vault {
   // ---- Backups ------------------------------------------------------------------------------
 
   /** A backup of the open vault into a folder of its own inside `parent`. */
+  /** A backup into `parent`, step by step (see BackupJob); it needs the vault open. */
+  startBackup(parent: string, at: Date, trigger: BackupManifest['trigger']): BackupJob {
+    return new BackupJob(parent, at, trigger, () => ({ sqlite: this.sqlite, keyringPath: this.paths.keyring, dataKey: this.#openDataKey(), open: this.#openOptions() }));
+  }
+
   backup(parent: string, at: Date, trigger: BackupManifest['trigger']): BackupSummary {
-    return writeBackup({ parent, at, trigger, sqlite: this.sqlite, keyringPath: this.paths.keyring, keyring: this.#openKeyring(), dataKey: this.#openDataKey(), open: this.#openOptions() });
+    return this.startBackup(parent, at, trigger).runToEnd();
   }
 
   get vaultId(): string {

@@ -620,6 +620,7 @@ export const en: Messages = {
     SAVED_FILTER_NOT_FOUND: 'This saved list was not found.',
     SAVED_FILTER_NAME_TAKEN: 'You already have a list with this name. Choose another.',
     REPORT_NOT_FOUND: 'This report is no longer there (cancelled, the app locked, or another report was started). Build it again.',
+    BACKUP_NOT_RUNNING: 'This backup is no longer being made (cancelled, the app locked, or another was started). Make it again.',
     REPORT_AUDIT_FAILED: 'The disclosure check failed: the report could point to someone, so it was not exported. No file was written.',
     DHIS2_PERIOD_UNSUPPORTED: 'DHIS2 takes a month, quarter, half-year or year. Choose such a period.',
     DHIS2_MAPPING_INVALID: 'The DHIS2 org unit is not set, or the DHIS2 code list is not valid. See Settings → Reports.',

@@ -619,6 +619,7 @@ export const vi = {
     SAVED_FILTER_NOT_FOUND: 'Không tìm thấy danh sách đã lưu này.',
     SAVED_FILTER_NAME_TAKEN: 'Bạn đã có một danh sách mang tên này. Hãy chọn tên khác.',
     REPORT_NOT_FOUND: 'Báo cáo này không còn (đã huỷ, đã khoá máy hoặc đã lập báo cáo khác). Hãy lập lại.',
+    BACKUP_NOT_RUNNING: 'Bản sao lưu này không còn đang làm (đã huỷ, đã khoá máy hoặc đã bắt đầu bản khác). Hãy sao lưu lại.',
     REPORT_AUDIT_FAILED: 'Kiểm tra bảo vệ số liệu không đạt: báo cáo có thể làm lộ người được hỗ trợ nên không được xuất. Không có tệp nào được ghi.',
     DHIS2_PERIOD_UNSUPPORTED: 'DHIS2 chỉ nhận kỳ tháng, quý, 6 tháng hoặc năm. Hãy chọn một kỳ như vậy.',
     DHIS2_MAPPING_INVALID: 'Chưa khai báo mã đơn vị (org unit) DHIS2 hoặc bảng mã DHIS2 chưa hợp lệ. Xem Cài đặt → Báo cáo.',

@@ -1,4 +1,4 @@
-import { useId, useState } from 'react';
+import { useId, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { BackupSummary, ChannelOutput } from '../../../../electron/contract/index.ts';
 import { call, type ClientErrorPayload } from '../../api.ts';
@@ -58,37 +58,81 @@ function BackupLine({ backup }: { backup: BackupSummary }) {
   );
 }
 
+type BackupProgress = { done: number; total: number; stage: ChannelOutput<'backup.next'>['stage'] };
+
+/** A backup now: started in the chosen folder, then step by step with its progress, stoppable. */
 function BackupNow({ onDone }: { onDone: () => Promise<void> }) {
   const { t } = useTranslation();
-  const [busy, setBusy] = useState(false);
+  const [progress, setProgress] = useState<BackupProgress | null>(null);
   const [made, setMade] = useState<BackupSummary | null>(null);
-  const [cancelled, setCancelled] = useState(false);
+  const [outcome, setOutcome] = useState<'cancelled' | 'stopped' | null>(null);
   const [error, setError] = useState<ClientErrorPayload | null>(null);
+  const job = useRef<string | null>(null);
+  const stopped = useRef(false);
+
+  const start = async () => {
+    setError(null);
+    setMade(null);
+    setOutcome(null);
+    stopped.current = false;
+    const started = await call('backup.start', {});
+    if (!started.ok) return setError(started.error);
+    if (!started.value.jobId) return setOutcome('cancelled');
+    const jobId = started.value.jobId;
+    job.current = jobId;
+    setProgress({ done: 0, total: started.value.total, stage: 'copy' });
+    for (;;) {
+      if (stopped.current) return;
+      const next = await call('backup.next', { jobId });
+      if (stopped.current) return;
+      if (!next.ok) {
+        job.current = null;
+        setProgress(null);
+        return setError(next.error);
+      }
+      setProgress(next.value);
+      if (next.value.backup) {
+        job.current = null;
+        setProgress(null);
+        setMade(next.value.backup);
+        return onDone();
+      }
+    }
+  };
+
+  const stop = async () => {
+    stopped.current = true;
+    setProgress(null);
+    setOutcome('stopped');
+    if (job.current) await call('backup.cancel', { jobId: job.current });
+    job.current = null;
+  };
+
+  const label = progress ? t(`backup.stage.${progress.stage}`) : '';
   return (
     <section className="panel" aria-labelledby="backup-now">
       <h2 id="backup-now">{t('backup.nowTitle')}</h2>
       <p className="hint">{t('backup.nowHint')}</p>
-      <button
-        type="button"
-        className="primary"
-        disabled={busy}
-        onClick={async () => {
-          setBusy(true);
-          setError(null);
-          setMade(null);
-          const result = await call('backup.create', {});
-          setBusy(false);
-          if (!result.ok) return setError(result.error);
-          setCancelled(!result.value.saved);
-          setMade(result.value.backup);
-          await onDone();
-        }}
-      >
-        {t('backup.now')}
-      </button>
-      {busy ? <Working text={t('backup.working')} /> : null}
+      <div className="actions">
+        <button type="button" className="primary" disabled={progress !== null} onClick={() => void start()}>
+          {t('backup.now')}
+        </button>
+        {progress ? (
+          <button type="button" onClick={() => void stop()}>
+            {t('backup.stop')}
+          </button>
+        ) : null}
+      </div>
+      {progress ? (
+        <div className="report-progress" role="status">
+          <span>
+            {label} {t('backup.percent', { percent: Math.floor((100 * progress.done) / Math.max(1, progress.total)) })}
+          </span>
+          <progress aria-label={label} max={progress.total} value={progress.done} />
+        </div>
+      ) : null}
       <ErrorText error={error} />
-      <Notice text={made ? t('backup.made') : cancelled ? t('backup.cancelled') : null} />
+      <Notice text={made ? t('backup.made') : outcome ? t(`backup.${outcome}`) : null} />
       {made ? <BackupLine backup={made} /> : null}
     </section>
   );
