@@ -29,6 +29,21 @@ export const recordVisitInputSchema = z
   .strict()
   .refine((visit) => !visit.nextFollowUpOn || visit.nextFollowUpOn >= visit.visitOn, { error: 'followUpBeforeVisit', path: ['nextFollowUpOn'] });
 
+/**
+ * Correct a visit recorded wrongly: its date, place, services, outcome and note, as they should
+ * have been. Each change is kept in the history of corrections (the note's restricted there too).
+ */
+export const correctVisitInputSchema = z
+  .object({
+    visitId: idSchema,
+    visitOn: isoDateSchema,
+    place: z.enum(VISIT_PLACES, { error: 'required' }),
+    serviceTypeIds,
+    outcome: optionalText(300).default(null),
+    note: optionalNote,
+  })
+  .strict();
+
 export const createReferralInputSchema = z
   .object({
     clientId: idSchema,
@@ -88,14 +103,21 @@ export const careChannels = {
     output: z.object({ visitId: z.number() }),
     access: 'clients.write',
     audit: 'write',
-    errors: ['CLIENT_NOT_FOUND', 'CONSENT_REQUIRED', 'CASE_CLOSED', 'SERVICE_TYPE_NOT_FOUND', 'SERVICE_TYPE_INACTIVE', 'DATE_IN_FUTURE'],
+    errors: ['CLIENT_NOT_FOUND', 'CONSENT_REQUIRED', 'CASE_CLOSED', 'SERVICE_TYPE_NOT_FOUND', 'SERVICE_TYPE_INACTIVE', 'DATE_IN_FUTURE', 'CLIENT_RESTRICTED'],
+  }),
+  'visits.correct': channel({
+    input: correctVisitInputSchema,
+    output: z.object({ visitId: z.number(), changedFields: z.number() }),
+    access: 'clients.write',
+    audit: 'write',
+    errors: ['VISIT_NOT_FOUND', 'CORRECTION_NOT_ALLOWED', 'CLIENT_NOT_FOUND', 'CLIENT_RESTRICTED', 'CONSENT_REQUIRED', 'CASE_CLOSED', 'SERVICE_TYPE_NOT_FOUND', 'SERVICE_TYPE_INACTIVE', 'DATE_IN_FUTURE'],
   }),
   'referrals.create': channel({
     input: createReferralInputSchema,
     output: referralViewSchema,
     access: 'clients.write',
     audit: 'write',
-    errors: ['CLIENT_NOT_FOUND', 'PARTNER_NOT_FOUND', 'CONSENT_REQUIRED', 'CASE_CLOSED', 'SERVICE_TYPE_NOT_FOUND', 'SERVICE_TYPE_INACTIVE', 'CONSENT_TEXT_OUTDATED', 'CONSENT_GIVER_INVALID', 'DATE_IN_FUTURE'],
+    errors: ['CLIENT_NOT_FOUND', 'PARTNER_NOT_FOUND', 'CONSENT_REQUIRED', 'CASE_CLOSED', 'SERVICE_TYPE_NOT_FOUND', 'SERVICE_TYPE_INACTIVE', 'CONSENT_TEXT_OUTDATED', 'CONSENT_GIVER_INVALID', 'DATE_IN_FUTURE', 'CLIENT_RESTRICTED'],
   }),
   /**
    * Move a referral along (proposed → sent → received → completed / declined / lost). The app
@@ -106,7 +128,7 @@ export const careChannels = {
     output: referralViewSchema,
     access: 'clients.write',
     audit: 'write',
-    errors: ['REFERRAL_NOT_FOUND', 'REFERRAL_STATUS_INVALID', 'CASE_CLOSED', 'DATE_IN_FUTURE'],
+    errors: ['REFERRAL_NOT_FOUND', 'REFERRAL_STATUS_INVALID', 'CASE_CLOSED', 'DATE_IN_FUTURE', 'CLIENT_RESTRICTED'],
   }),
   /** What the printable slip carries: code, alias, service, partner and date, unless consent allows more. */
   'referrals.slip': channel({
@@ -114,7 +136,7 @@ export const careChannels = {
     output: slipSchema,
     access: 'clients.write',
     audit: 'write',
-    errors: ['REFERRAL_NOT_FOUND', 'CONSENT_REQUIRED'],
+    errors: ['REFERRAL_NOT_FOUND', 'CONSENT_REQUIRED', 'CLIENT_RESTRICTED'],
   }),
   /** Someone who will not register: counts services, not persons. */
   'anonymous.record': channel({

@@ -160,7 +160,7 @@ export const caseloadChannels = {
     output: z.object({ offerId: z.number() }),
     access: 'clients.write',
     audit: 'write',
-    errors: ['CLIENT_NOT_FOUND', 'NOT_ASSIGNED', 'CASE_CLOSED', 'OFFER_TO_SELF', 'NOT_A_WORKER', 'OFFER_PENDING'],
+    errors: ['CLIENT_NOT_FOUND', 'NOT_ASSIGNED', 'CASE_CLOSED', 'OFFER_TO_SELF', 'NOT_A_WORKER', 'OFFER_PENDING', 'CLIENT_RESTRICTED'],
   }),
   'caseload.withdrawOffer': channel({
     input: z.object({ offerId: idSchema }).strict(),
@@ -198,7 +198,7 @@ export const caseloadChannels = {
     output: z.object({ reviewId: z.number() }),
     access: 'caseload.manage',
     audit: 'write',
-    errors: ['CLIENT_NOT_FOUND'],
+    errors: ['CLIENT_NOT_FOUND', 'CLIENT_RESTRICTED'],
   }),
   /** Open cases not reviewed for `months` months (default: the centre's review interval). */
   'reviews.due': channel({

@@ -127,6 +127,7 @@ export const visitViewSchema = z.object({
   workerName: z.string().nullable(),
   serviceTypeIds: z.array(z.number()),
 });
+export type VisitView = z.infer<typeof visitViewSchema>;
 
 export const referralViewSchema = z.object({
   id: z.number(),
@@ -314,7 +315,7 @@ export const clientsChannels = {
     output: identityViewSchema,
     access: 'clients.write',
     audit: 'write',
-    errors: ['CLIENT_NOT_FOUND', 'NOT_ASSIGNED', 'CONSENT_REQUIRED', 'CASE_CLOSED'],
+    errors: ['CLIENT_NOT_FOUND', 'NOT_ASSIGNED', 'CONSENT_REQUIRED', 'CASE_CLOSED', 'CLIENT_RESTRICTED'],
   }),
   'clients.update': channel({
     input: z
@@ -329,21 +330,21 @@ export const clientsChannels = {
     output: z.object({}).strict(),
     access: 'clients.write',
     audit: 'write',
-    errors: ['CLIENT_NOT_FOUND', 'CONSENT_REQUIRED', 'CASE_CLOSED'],
+    errors: ['CLIENT_NOT_FOUND', 'CONSENT_REQUIRED', 'CASE_CLOSED', 'CLIENT_RESTRICTED'],
   }),
   'clients.close': channel({
     input: z.object({ clientId: idSchema, reason: z.enum(CLOSE_REASONS, { error: 'required' }), on: isoDateSchema }).strict(),
     output: z.object({}).strict(),
     access: 'clients.write',
     audit: 'write',
-    errors: ['CLIENT_NOT_FOUND', 'CASE_CLOSED', 'DATE_IN_FUTURE'],
+    errors: ['CLIENT_NOT_FOUND', 'CASE_CLOSED', 'DATE_IN_FUTURE', 'CLIENT_RESTRICTED'],
   }),
   'clients.reopen': channel({
     input: z.object({ clientId: idSchema, on: isoDateSchema }).strict(),
     output: z.object({}).strict(),
     access: 'clients.write',
     audit: 'write',
-    errors: ['CLIENT_NOT_FOUND', 'CONSENT_REQUIRED', 'DATE_IN_FUTURE'],
+    errors: ['CLIENT_NOT_FOUND', 'CONSENT_REQUIRED', 'DATE_IN_FUTURE', 'CLIENT_RESTRICTED'],
   }),
   'consent.record': channel({
     input: z
@@ -360,7 +361,7 @@ export const clientsChannels = {
     output: z.object({ consentId: z.number() }),
     access: 'clients.write',
     audit: 'write',
-    errors: ['CLIENT_NOT_FOUND', 'PARTNER_NOT_FOUND', 'CONSENT_TEXT_OUTDATED', 'CONSENT_GIVER_INVALID', 'CONSENT_REQUIRED', 'CASE_CLOSED', 'DATE_IN_FUTURE'],
+    errors: ['CLIENT_NOT_FOUND', 'PARTNER_NOT_FOUND', 'CONSENT_TEXT_OUTDATED', 'CONSENT_GIVER_INVALID', 'CONSENT_REQUIRED', 'CASE_CLOSED', 'DATE_IN_FUTURE', 'CLIENT_RESTRICTED'],
   }),
   /** A new consent of the same kind replaces the old one, which stays in the ledger. */
   'consent.renew': channel({
@@ -368,7 +369,7 @@ export const clientsChannels = {
     output: z.object({ consentId: z.number() }),
     access: 'clients.write',
     audit: 'write',
-    errors: ['CONSENT_NOT_FOUND', 'CONSENT_TEXT_OUTDATED', 'CONSENT_GIVER_INVALID', 'CASE_CLOSED', 'DATE_IN_FUTURE'],
+    errors: ['CONSENT_NOT_FOUND', 'CONSENT_TEXT_OUTDATED', 'CONSENT_GIVER_INVALID', 'CASE_CLOSED', 'DATE_IN_FUTURE', 'CLIENT_RESTRICTED'],
   }),
   /**
    * Withdrawing case-record consent de-identifies the client: identity, notes and contact

@@ -48,6 +48,7 @@ const SAMPLES: Samples = {
   'consent.renew': (ids) => ({ consentId: ids.caseConsent, consent: consentNow('case_record') }),
   'consent.withdraw': (ids) => ({ consentId: ids.contactConsent, on: TODAY }),
   'visits.record': (ids) => ({ clientId: ids.client, visitOn: TODAY, place: 'outreach', serviceTypeIds: [1, 2] }),
+  'visits.correct': (ids) => ({ visitId: ids.visit, visitOn: TODAY, place: 'outreach', serviceTypeIds: [1], note: 'Ghi chú thử nghiệm' }),
   'referrals.create': (ids) => ({ clientId: ids.client, partnerId: ids.partner, serviceTypeId: 1, proposedOn: TODAY }),
   'referrals.setStatus': (ids) => ({ referralId: ids.referral, status: 'sent', on: TODAY }),
   'referrals.slip': (ids) => ({ referralId: ids.referral }),

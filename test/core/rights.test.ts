@@ -49,6 +49,79 @@ describe('corrections', () => {
     expect((await app.ok('clients.history', { clientId: id }))[0]).toMatchObject({ oldValue: 'Nguyễn Thị Mẫu Thử', newValue: 'Nguyễn Thị Mẫu Sửa' });
   });
 
+  it('of a visit: date, place, services, outcome and note put right, each change kept; the services move with it', async () => {
+    const app = await copyOfTemplate();
+    const { client: id, visit } = app.template.ids;
+    await as(app, WORKER);
+    const types = await app.ok('catalogue.list', {});
+    const typeId = (code: string) => types.find((type) => type.code === code)?.id ?? 0;
+    const [hiv, legal] = [typeId('hiv_testing'), typeId('legal_counselling')];
+    expect(legal).toBeGreaterThan(0);
+    const corrected = { visitId: visit, visitOn: '2026-11-20', place: 'outreach' as const, serviceTypeIds: [legal, hiv], outcome: 'Đã hẹn lần sau', note: 'Ghi chú đã sửa' };
+    const lastContact = () => app.core.vault.sqlite.prepare('select last_contact_on from client where id = ?').pluck().get(id);
+    expect(lastContact()).toBe(TODAY);
+    expect(await app.ok('visits.correct', corrected)).toEqual({ visitId: visit, changedFields: 5 });
+    // Saving again as it is records nothing.
+    expect(await app.ok('visits.correct', corrected)).toEqual({ visitId: visit, changedFields: 0 });
+
+    const page = await app.ok('clients.get', { clientId: id });
+    expect(page.visits[0]).toMatchObject({ id: visit, visitOn: '2026-11-20', place: 'outreach', outcome: 'Đã hẹn lần sau', note: 'Ghi chú đã sửa', serviceTypeIds: [hiv, legal].sort((a, b) => a - b) });
+    expect(lastContact()).toBe('2026-11-20');
+    // What reports count follows the visit: its services on its corrected date.
+    expect(app.core.vault.sqlite.prepare('select service_type_id, service_on, worker_id from service where visit_id = ? order by service_type_id').all(visit)).toEqual(
+      [hiv, legal].sort((a, b) => a - b).map((typeId) => ({ service_type_id: typeId, service_on: '2026-11-20', worker_id: app.template.ids.worker })),
+    );
+    const history = await app.ok('clients.history', { clientId: id });
+    expect(history.map((row) => [row.entity, row.field, row.oldValue, row.newValue, row.restricted, row.visitOn])).toEqual([
+      ['visit', 'note', 'Ghi chú thử nghiệm', 'Ghi chú đã sửa', true, '2026-11-20'],
+      ['visit', 'outcome', null, 'Đã hẹn lần sau', true, '2026-11-20'],
+      ['visit', 'services', String(hiv), [hiv, legal].sort((a, b) => a - b).join(','), false, '2026-11-20'],
+      ['visit', 'place', 'centre', 'outreach', false, '2026-11-20'],
+      ['visit', 'visitOn', TODAY, '2026-11-20', false, '2026-11-20'],
+    ]);
+    // Her summary without notes leaves out the notes' corrections too.
+    const summary = await app.ok('clients.accessSummary', { clientId: id, includeNotes: false });
+    expect(summary.history.map((row) => row.field)).toEqual(['services', 'place', 'visitOn']);
+    // A manager (or a colleague) sees that the note and outcome changed, not what they said.
+    await as(app, MANAGER);
+    const seen = await app.ok('clients.history', { clientId: id });
+    expect(seen.filter((row) => row.restricted).map((row) => [row.field, row.oldValue, row.newValue])).toEqual([
+      ['note', null, null],
+      ['outcome', null, null],
+    ]);
+    expect(seen.filter((row) => !row.restricted).map((row) => row.field)).toEqual(['services', 'place', 'visitOn']);
+    const trail = await app.ok('audit.list', { action: 'visits.correct' });
+    expect(trail.rows.map((row) => [row.targetId, row.detail?.changedFields])).toEqual([
+      [String(id), 0],
+      [String(id), 5],
+    ]);
+  });
+
+  it('of a visit: refused for someone else’s client, a future date, an unknown visit or a retired service; an old retired one may stay', async () => {
+    const app = await copyOfTemplate();
+    const { visit } = app.template.ids;
+    await as(app, MANAGER);
+    const types = await app.ok('catalogue.list', {});
+    const typeId = (code: string) => types.find((type) => type.code === code)?.id ?? 0;
+    const [hiv, legal] = [typeId('hiv_testing'), typeId('legal_counselling')];
+    const valid = { visitId: visit, visitOn: TODAY, place: 'centre' as const, serviceTypeIds: [hiv], outcome: null, note: 'Ghi chú thử nghiệm' };
+    await as(app, ADMIN);
+    await app.ok('catalogue.setActive', { id: hiv, active: false });
+    await app.ok('catalogue.setActive', { id: legal, active: false });
+    const before = contentSnapshot(app);
+    const refused = (code: string) => ({ ok: false, error: { code } });
+    await as(app, WORKER2);
+    expect(await app.call('visits.correct', { ...valid, note: 'Không phải của tôi' })).toEqual(refused('CORRECTION_NOT_ALLOWED'));
+    await as(app, WORKER);
+    expect(await app.call('visits.correct', { ...valid, visitOn: '2026-12-25' })).toEqual(refused('DATE_IN_FUTURE'));
+    expect(await app.call('visits.correct', { ...valid, visitId: 999_999 })).toEqual(refused('VISIT_NOT_FOUND'));
+    expect(await app.call('visits.correct', { ...valid, serviceTypeIds: [hiv, legal] })).toEqual(refused('SERVICE_TYPE_INACTIVE'));
+    expect(await app.call('visits.correct', { ...valid, serviceTypeIds: [] })).toMatchObject({ ok: false, error: { code: 'VALIDATION' } });
+    expect(contentSnapshot(app)).toBe(before);
+    // HIV testing, retired since, was given at this visit: correcting the place keeps it.
+    expect(await app.ok('visits.correct', { ...valid, place: 'outreach' })).toEqual({ visitId: visit, changedFields: 1 });
+  });
+
   it('an old phone number in the history goes when consent to be contacted is withdrawn', async () => {
     const app = await copyOfTemplate();
     const id = app.template.ids.client;
@@ -88,6 +161,7 @@ describe('restriction', () => {
       app.call('clients.close', { clientId: id, reason: 'moved_away', on: TODAY }),
       app.call('caseload.offer', { clientId: id, toUserId: worker2 }),
       app.call('consent.renew', { consentId: app.template.ids.contactConsent, consent: consentNow('contact') }),
+      app.call('visits.correct', { visitId: app.template.ids.visit, visitOn: TODAY, place: 'outreach', serviceTypeIds: [1], note: null }),
     ];
     for (const attempt of attempts) expect(await attempt).toEqual(refused);
     await as(app, MANAGER);
@@ -113,9 +187,11 @@ describe('erasure on request', () => {
     const app = await copyOfTemplate();
     const id = app.template.ids.client;
     await as(app, WORKER);
-    const planted = { legal: 'Qxv Jkw Zpq 6612', note: 'Ghi chú cần xóa theo yêu cầu 7723', phone: '0987 111 222' };
+    const planted = { legal: 'Qxv Jkw Zpq 6612', note: 'Ghi chú cần xóa theo yêu cầu 7723', phone: '0987 111 222', corrected: 'Ghi chú đã sửa cần xóa 8834' };
     await app.ok('clients.updateIdentity', { clientId: id, identity: { legalName: planted.legal, phone: planted.phone, idNumber: null, address: null } });
     await app.ok('visits.record', { clientId: id, visitOn: TODAY, place: 'outreach', serviceTypeIds: [1, 2], note: planted.note });
+    // A corrected note: the old text lives on in the history of corrections, until erasure.
+    await app.ok('visits.correct', { visitId: app.template.ids.visit, visitOn: TODAY, place: 'centre', serviceTypeIds: [1], note: planted.corrected });
     const page = await app.ok('clients.get', { clientId: id });
     expect(containsText(await vaultPlaintext(app.dir, WORKER), planted.note)).toBe(true);
 

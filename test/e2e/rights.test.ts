@@ -51,6 +51,24 @@ describe('clients’ rights in Chromium', () => {
     expect(await history.getByText('Cán Bộ Thử').isVisible()).toBe(true);
     await checkScreen(page, '90-client-rights');
 
+    // A visit recorded wrongly: corrected, and the history says what it was.
+    await page.getByRole('link', { name: 'Sửa lần gặp ngày 28/11/2026' }).click();
+    await expect.poll(() => page.getByRole('heading', { name: 'Sửa lần gặp ngày 28/11/2026' }).isVisible(), { timeout: 20_000 }).toBe(true);
+    expect(await field(page, 'Ghi chú (hạn chế)').inputValue()).toBe('Ghi chú thử nghiệm');
+    await field(page, 'Nơi gặp').selectOption({ label: 'Tiếp cận cộng đồng' });
+    await page.getByRole('checkbox', { name: 'Tư vấn pháp lý' }).check();
+    await field(page, 'Ghi chú (hạn chế)').fill('Ghi chú đã sửa lại');
+    await checkScreen(page, '90b-visit-correct');
+    await page.getByRole('button', { name: 'Lưu', exact: true }).click();
+    await expect.poll(() => page.getByText('Đã sửa lần gặp.').isVisible(), { timeout: 20_000 }).toBe(true);
+    const corrected = history.getByRole('row').filter({ hasText: 'Lần gặp 28/11/2026: Nơi gặp' });
+    await expect.poll(() => corrected.isVisible(), { timeout: 20_000 }).toBe(true);
+    expect(await corrected.textContent()).toContain('Tại trung tâm');
+    expect(await history.getByRole('row').filter({ hasText: 'Lần gặp 28/11/2026: Dịch vụ' }).textContent()).toContain('Tư vấn pháp lý');
+    expect(await history.getByRole('row').filter({ hasText: 'Lần gặp 28/11/2026: Ghi chú của cán bộ' }).textContent()).toContain('Ghi chú đã sửa lại');
+    expect(await page.getByText('Ghi chú đã sửa lại', { exact: true }).count()).toBeGreaterThan(0);
+    await checkScreen(page, '90c-visit-corrected');
+
     // Frozen while her request is handled: nothing can be added.
     await field(page, 'Lý do tạm khoá').selectOption({ label: 'Thân chủ cho rằng thông tin chưa đúng' });
     await page.getByRole('button', { name: 'Tạm khoá hồ sơ' }).click();

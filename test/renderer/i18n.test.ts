@@ -8,6 +8,7 @@ import {
   CONSENT_PURPOSES,
   contract,
   ERROR_CODES,
+  HISTORY_FIELDS,
   PARTNER_KINDS,
   REFERRAL_STATUSES,
   ROLES,
@@ -66,6 +67,13 @@ describe('translations', () => {
         const words = language.vocabulary[list as keyof typeof lists] as Record<string, string>;
         expect(Object.keys(words).sort(), list).toEqual([...values].sort());
       }
+    }
+  });
+
+  it('names every field the history of corrections can hold', () => {
+    for (const language of [vi, en]) {
+      const fields = language.rights.fields as Record<string, string>;
+      expect(Object.keys(fields).sort()).toEqual([...HISTORY_FIELDS].sort());
     }
   });
 

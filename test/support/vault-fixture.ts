@@ -101,6 +101,8 @@ export interface Template {
     worker2: number;
     /** A client registered by the worker, with a visit, a referral and contact consent. */
     client: number;
+    /** Her visit: centre, HIV testing, a note. */
+    visit: number;
     partner: number;
     referral: number;
     caseConsent: number;
@@ -152,6 +154,7 @@ export function standardTemplate(): Promise<Template> {
       worker: 0,
       worker2: 0,
       client: 0,
+      visit: 0,
       partner: 0,
       referral: 0,
       caseConsent: 0,
@@ -189,7 +192,7 @@ export function standardTemplate(): Promise<Template> {
     );
     ids.client = registered.clientId;
     const hivTesting = (await app.ok('catalogue.list', {})).find((type) => type.code === 'hiv_testing')?.id ?? 0;
-    await app.ok('visits.record', { clientId: ids.client, visitOn: TODAY, place: 'centre', serviceTypeIds: [hivTesting], note: 'Ghi chú thử nghiệm' });
+    ids.visit = (await app.ok('visits.record', { clientId: ids.client, visitOn: TODAY, place: 'centre', serviceTypeIds: [hivTesting], note: 'Ghi chú thử nghiệm' })).visitId;
     ids.referral = (
       await app.ok('referrals.create', { clientId: ids.client, partnerId: ids.partner, serviceTypeId: hivTesting, proposedOn: TODAY, shareConsent: consentNow('share_partner') })
     ).id;

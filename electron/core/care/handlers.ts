@@ -1,3 +1,4 @@
+import { recordChanges } from '../rights/history.ts';
 import { REFERRAL_NEXT, type ReferralStatus, type ServiceGroup } from '../../contract/vocabulary.ts';
 import type { Partner, ServiceType } from '../../contract/care.ts';
 import { AppError } from '../app-error.ts';
@@ -13,6 +14,7 @@ import { sql, type Selectable } from 'kysely';
 
 type CareChannels =
   | 'visits.record'
+  | 'visits.correct'
   | 'referrals.create'
   | 'referrals.setStatus'
   | 'referrals.slip'
@@ -25,6 +27,7 @@ type CareChannels =
   | 'identityAccess.list';
 
 async function assertServiceTypes(db: Db, ids: readonly number[]): Promise<void> {
+  if (ids.length === 0) return;
   const rows = await db.selectFrom('service_type').select(['id', 'active']).where('id', 'in', ids).execute();
   if (rows.length !== ids.length) throw new AppError('SERVICE_TYPE_NOT_FOUND');
   if (rows.some((row) => row.active !== 1)) throw new AppError('SERVICE_TYPE_INACTIVE');
@@ -125,6 +128,49 @@ export const careHandlers: Pick<HandlerMap, CareChannels> = {
     }
     await refreshClientSummary(ctx.db, client.id);
     return { visitId };
+  },
+
+  /**
+   * Correct a visit: her worker (or whoever stated a reason to see the note) puts right what
+   * was recorded wrongly. Each changed field goes into the history of corrections, the old and
+   * new outcome and note restricted there as they are on her page. The services move with the visit's date;
+   * follow-ups already settled by it stay as they are.
+   */
+  'visits.correct': async (input, ctx) => {
+    const by = stamp(ctx);
+    const visit = await ctx.db.selectFrom('visit').selectAll().where('id', '=', input.visitId).executeTakeFirst();
+    if (!visit) throw new AppError('VISIT_NOT_FOUND');
+    const client = await getClient(ctx.db, visit.client_id);
+    ctx.note({ targetType: 'client', targetId: client.id });
+    if (!mayReadRestricted(client, ctx.requireSession(), ctx.core.revealedClients)) throw new AppError('CORRECTION_NOT_ALLOWED');
+    await clientForWriting(ctx, client.id, by.today);
+    assertNotFuture(input.visitOn, by.today);
+    const services = await ctx.db.selectFrom('service').select('service_type_id').where('visit_id', '=', visit.id).orderBy('service_type_id').execute();
+    const before = services.map((row) => row.service_type_id);
+    const after = [...input.serviceTypeIds].sort((a, b) => a - b);
+    // A service type retired since may stay on the visit it was given at; a new one must be active.
+    await assertServiceTypes(ctx.db, after.filter((id) => !before.includes(id)));
+    const history = { clientId: client.id, entity: 'visit' as const, entityId: visit.id, by };
+    const changed =
+      (await recordChanges(ctx.db, {
+        ...history,
+        before: { visitOn: visit.visit_on, place: visit.place, services: before.join(',') },
+        after: { visitOn: input.visitOn, place: input.place, services: after.join(',') },
+        restricted: false,
+      })) +
+      // The outcome and the note are free text, restricted like the note on her page.
+      (await recordChanges(ctx.db, { ...history, before: { outcome: visit.outcome, note: visit.note }, after: { outcome: input.outcome, note: input.note }, restricted: true }));
+    ctx.note({ detail: { visitId: visit.id, changedFields: changed } });
+    if (changed === 0) return { visitId: visit.id, changedFields: 0 };
+    await ctx.db.updateTable('visit').set({ visit_on: input.visitOn, place: input.place, outcome: input.outcome, note: input.note }).where('id', '=', visit.id).execute();
+    // The services given at this visit, as corrected; each keeps who gave it.
+    await ctx.db.deleteFrom('service').where('visit_id', '=', visit.id).execute();
+    await ctx.db
+      .insertInto('service')
+      .values(after.map((typeId) => ({ visit_id: visit.id, client_id: client.id, service_type_id: typeId, service_on: input.visitOn, worker_id: visit.worker_id })))
+      .execute();
+    await refreshClientSummary(ctx.db, client.id);
+    return { visitId: visit.id, changedFields: changed };
   },
 
   /** A referral needs the client's consent to share with that partner (recordable here). */

@@ -63,7 +63,8 @@ export const rightsHandlers: Pick<HandlerMap, RightsChannels> = {
       includeNotes: input.includeNotes,
       client: withoutNotes,
       identity: await identityView(ctx.db, client.id, todayDate),
-      history: await historyOf(ctx.db, client.id, true),
+      // Without the notes, their corrections are left out too (outcome and note of a visit).
+      history: (await historyOf(ctx.db, client.id, true)).filter((row) => input.includeNotes || !(row.entity === 'visit' && (row.field === 'note' || row.field === 'outcome'))),
       restriction: page.restriction ? { ...page.restriction, reason: page.restriction.reason as never } : null,
     };
   },

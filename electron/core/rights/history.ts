@@ -39,8 +39,9 @@ export async function historyOf(db: Db, clientId: number, restrictedVisible: boo
   const rows = await db
     .selectFrom('change_history')
     .leftJoin('user', 'user.id', 'change_history.changed_by')
+    .leftJoin('visit', (join) => join.onRef('visit.id', '=', 'change_history.entity_id').on('change_history.entity', '=', 'visit'))
     .selectAll('change_history')
-    .select('user.display_name as changer')
+    .select(['user.display_name as changer', 'visit.visit_on as visit_on'])
     .where('change_history.client_id', '=', clientId)
     .orderBy('change_history.changed_at', 'desc')
     .orderBy('change_history.id', 'desc')
@@ -56,6 +57,7 @@ export async function historyOf(db: Db, clientId: number, restrictedVisible: boo
       restricted: row.restricted === 1,
       changedByName: row.changer,
       changedAt: row.changed_at,
+      visitOn: row.visit_on,
     };
   });
 }

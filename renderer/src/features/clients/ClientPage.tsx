@@ -1,10 +1,10 @@
 import { useCallback, useEffect, useState } from 'react';
-import { Link, useParams, useSearchParams } from 'react-router';
+import { Link, useLocation, useParams, useSearchParams } from 'react-router';
 import { useTranslation } from 'react-i18next';
 import type { ClientPage as Page } from '../../../../electron/contract/index.ts';
 import { call, type ClientErrorPayload } from '../../api.ts';
 import { useCan } from '../../app/session.ts';
-import { ErrorText } from '../../components/ErrorText.tsx';
+import { ErrorText, Notice } from '../../components/ErrorText.tsx';
 import { wardName } from '../../components/WardSelect.tsx';
 import { formatDate } from '../../i18n/format.ts';
 import { ChildBanner, ConsentBadges } from './ClientBadges.tsx';
@@ -28,6 +28,8 @@ export function ClientPage() {
   const { nameOf } = useCatalogue();
   const [page, setPage] = useState<Page | null>(null);
   const [error, setError] = useState<ClientErrorPayload | null>(null);
+  // Back from correcting a visit: what happened.
+  const notice = (useLocation().state as { notice?: string } | null)?.notice ?? null;
 
   const load = useCallback(async () => {
     const result = await call('clients.get', { clientId: id });
@@ -89,6 +91,7 @@ export function ClientPage() {
       </header>
       {page.childPath ? <ChildBanner /> : null}
       <RestrictionBanner page={page} />
+      <Notice text={notice} />
       <ErrorText error={error} />
       {!writable && canWrite && page.status === 'open' && !page.restriction ? <p className="message message-info">{t('clients.needsConsent')}</p> : null}
 
@@ -104,6 +107,13 @@ export function ClientPage() {
                   {visit.outcome ? <div>{visit.outcome}</div> : null}
                   {visit.note ? <div className="restricted-text">{visit.note}</div> : visit.hasNote ? <div className="muted">{t('clients.noteHidden')}</div> : null}
                   <div className="muted">{visit.workerName}</div>
+                  {writable && page.isMine ? (
+                    <div className="row-actions">
+                      <Link className="button" to={`/clients/${page.id}/visits/${visit.id}/correct`} aria-label={t('visit.correctLabel', { date: formatDate(visit.visitOn) })}>
+                        {t('visit.correct')}
+                      </Link>
+                    </div>
+                  ) : null}
                 </li>
               ))}
             </ul>

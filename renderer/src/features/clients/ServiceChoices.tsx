@@ -6,11 +6,11 @@ import { SERVICE_GROUPS, type ServiceType } from '../../../../electron/contract/
  * Several services at once, grouped as in the catalogue; checkboxes, so the keyboard alone
  * will do. The form holds the chosen type ids as numbers.
  */
-export function ServiceChoices<V extends FieldValues>({ types, control, name }: { types: ServiceType[]; control: Control<V>; name: Path<V> }) {
+export function ServiceChoices<V extends FieldValues>({ types, control, name, keep = [] }: { types: ServiceType[]; control: Control<V>; name: Path<V>; /** Retired types still offered (already on the visit being corrected). */ keep?: readonly number[] }) {
   const { t, i18n } = useTranslation();
   const { field, fieldState } = useController({ control, name });
   const chosen: number[] = Array.isArray(field.value) ? field.value : [];
-  const active = types.filter((type) => type.active);
+  const active = types.filter((type) => type.active || keep.includes(type.id));
   return (
     <fieldset className="field services" aria-describedby={fieldState.error ? `${name}-error` : undefined}>
       <legend>{t('visit.services')}</legend>

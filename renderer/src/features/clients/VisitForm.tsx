@@ -1,13 +1,14 @@
 import { Link, useNavigate, useParams, useSearchParams } from 'react-router';
 import { useTranslation } from 'react-i18next';
-import { recordVisitInputSchema, VISIT_PLACES } from '../../../../electron/contract/index.ts';
+import { correctVisitInputSchema, recordVisitInputSchema, VISIT_PLACES, type ClientPage, type VisitView } from '../../../../electron/contract/index.ts';
 import { call } from '../../api.ts';
 import { DateInput } from '../../components/DateInput.tsx';
 import { ErrorText } from '../../components/ErrorText.tsx';
 import { Field } from '../../components/Field.tsx';
 import { SelectField } from '../../components/SelectField.tsx';
 import { useContractForm } from '../../components/useContractForm.ts';
-import { todayIso } from '../../i18n/format.ts';
+import { formatDate, todayIso } from '../../i18n/format.ts';
+import { useLoaded } from '../../components/useLoaded.ts';
 import { ServiceChoices } from './ServiceChoices.tsx';
 import { useCatalogue } from './useCatalogue.ts';
 import { FormActions } from '../../components/FormActions.tsx';
@@ -52,6 +53,67 @@ export function VisitForm() {
           <Field label={t('visit.outcome')} registration={form.register('outcome')} error={errors.outcome} autoComplete="off" />
           <DateInput control={form.control} name="nextFollowUpOn" label={t('visit.nextFollowUp')} hint={t('visit.nextFollowUpHint')} />
         </div>
+        <div className="field restricted">
+          <label htmlFor="visit-note">{t('visit.note')}</label>
+          <textarea id="visit-note" rows={3} {...form.register('note')} aria-describedby="visit-note-hint" />
+          <p className="hint" id="visit-note-hint">
+            {t('visit.noteHint')}
+          </p>
+        </div>
+        <ErrorText error={error} />
+        <FormActions cancelTo={back} busy={busy} />
+      </form>
+    </section>
+  );
+}
+
+/**
+ * Correct a visit recorded wrongly (her worker): the same fields, filled with what was recorded.
+ * Each change goes into the history of corrections shown on her page.
+ */
+export function VisitCorrection() {
+  const clientId = Number(useParams().clientId);
+  const visitId = Number(useParams().visitId);
+  const { data: page, error } = useLoaded(() => call('clients.get', { clientId }), null as ClientPage | null);
+  const visit = page?.visits.find((row) => row.id === visitId) ?? null;
+  if (error) return <ErrorText error={error} />;
+  return visit ? <CorrectVisitForm clientId={clientId} visit={visit} /> : null;
+}
+
+function CorrectVisitForm({ clientId, visit }: { clientId: number; visit: VisitView }) {
+  const { t } = useTranslation();
+  const navigate = useNavigate();
+  const back = `/clients/${clientId}`;
+  const { types } = useCatalogue();
+  const { form, errors, busy, error, submit } = useContractForm(correctVisitInputSchema, {
+    defaultValues: { visitId: visit.id, visitOn: visit.visitOn, place: visit.place, serviceTypeIds: visit.serviceTypeIds, outcome: visit.outcome ?? '', note: visit.note ?? '' },
+    focus: 'place',
+  });
+  return (
+    <section aria-labelledby="page-title">
+      <p>
+        <Link to={back}>{t('clients.backToRecord')}</Link>
+      </p>
+      <h1 id="page-title">{t('visit.correctTitle', { date: formatDate(visit.visitOn) })}</h1>
+      <p className="intro">{t('visit.correctHint')}</p>
+      <form
+        noValidate
+        className="panel"
+        onSubmit={form.handleSubmit((values) =>
+          submit(
+            () => call('visits.correct', values),
+            (result) => navigate(back, { state: { notice: t(result.changedFields ? 'visit.corrected' : 'visit.unchanged') } }),
+          ),
+        )}
+      >
+        <div className="form-grid">
+          <DateInput control={form.control} name="visitOn" label={t('visit.date')} />
+          <SelectField label={t('visit.place')} registration={form.register('place')} error={errors.place}>
+            <VocabularyOptions list="visitPlace" values={VISIT_PLACES} />
+          </SelectField>
+        </div>
+        <ServiceChoices types={types} control={form.control} name="serviceTypeIds" keep={visit.serviceTypeIds} />
+        <Field label={t('visit.outcome')} registration={form.register('outcome')} error={errors.outcome} autoComplete="off" />
         <div className="field restricted">
           <label htmlFor="visit-note">{t('visit.note')}</label>
           <textarea id="visit-note" rows={3} {...form.register('note')} aria-describedby="visit-note-hint" />

@@ -9,15 +9,25 @@ import { ErrorText } from '../../components/ErrorText.tsx';
 import { EmptyRow, TableHead } from '../../components/TableHead.tsx';
 import { wardName } from '../../components/WardSelect.tsx';
 import { formatDate, formatDateTime } from '../../i18n/format.ts';
+import { useCatalogue } from '../clients/useCatalogue.ts';
 
 /** A value of the history as a person reads it: names for codes, words for vocabulary. */
-export function historyValue(t: TFunction, row: HistoryRow, value: string | null): string {
+export function historyValue(t: TFunction, row: HistoryRow, value: string | null, serviceName: (id: number) => string = String): string {
   if (row.restricted && row.oldValue === null && row.newValue === null) return t('rights.hiddenValue');
   if (value === null || value === '') return t('rights.emptyValue');
   if (row.field === 'wardCode') return wardName(Number(value));
   if (row.field === 'provinceCode') return PROVINCES.provinces.find((province) => province.code === Number(value))?.name ?? value;
   if (row.field === 'workSetting') return t(`vocabulary.workSetting.${value}`);
+  if (row.entity === 'visit' && row.field === 'place') return t(`vocabulary.visitPlace.${value}`);
+  if (row.entity === 'visit' && row.field === 'visitOn') return formatDate(value);
+  if (row.entity === 'visit' && row.field === 'services') return value.split(',').map((id) => serviceName(Number(id)) || id).join(', ');
   return value;
+}
+
+/** What changed: the field, and for a visit which one (by its date). */
+export function historyField(t: TFunction, row: HistoryRow): string {
+  const field = t(`rights.fields.${row.field}`, { defaultValue: row.field });
+  return row.entity === 'visit' && row.visitOn ? t('rights.visitField', { date: formatDate(row.visitOn), field }) : field;
 }
 
 /** When the record is frozen: said at the top of her page. */
@@ -155,6 +165,7 @@ export function HistoryPanel({ clientId, version }: { clientId: number; version:
 export function HistoryTable({ rows, t: fixed }: { rows: HistoryRow[]; t?: TFunction }) {
   const { t: current } = useTranslation();
   const t = fixed ?? current;
+  const { nameOf } = useCatalogue();
   return (
     <table className="data-table compact">
       <TableHead caption={t('rights.history')} columns={[t('rights.historyWhen'), t('rights.historyField'), t('rights.historyBefore'), t('rights.historyAfter'), t('rights.historyWho')]} />
@@ -163,9 +174,9 @@ export function HistoryTable({ rows, t: fixed }: { rows: HistoryRow[]; t?: TFunc
         {rows.map((row) => (
           <tr key={row.id}>
             <td>{formatDateTime(row.changedAt)}</td>
-            <td>{t(`rights.fields.${row.field}`, { defaultValue: row.field })}</td>
-            <td className={row.restricted ? 'restricted-text' : undefined}>{historyValue(t, row, row.oldValue)}</td>
-            <td className={row.restricted ? 'restricted-text' : undefined}>{historyValue(t, row, row.newValue)}</td>
+            <td>{historyField(t, row)}</td>
+            <td className={row.restricted ? 'restricted-text' : undefined}>{historyValue(t, row, row.oldValue, nameOf)}</td>
+            <td className={row.restricted ? 'restricted-text' : undefined}>{historyValue(t, row, row.newValue, nameOf)}</td>
             <td>{row.changedByName ?? '—'}</td>
           </tr>
         ))}

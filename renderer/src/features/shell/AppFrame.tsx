@@ -16,7 +16,7 @@ import { ClientsPage } from '../clients/ClientsPage.tsx';
 import { ReferralForm } from '../clients/ReferralForm.tsx';
 import { ReferralSlip } from '../clients/ReferralSlip.tsx';
 import { RegisterClient } from '../clients/RegisterClient.tsx';
-import { VisitForm } from '../clients/VisitForm.tsx';
+import { VisitCorrection, VisitForm } from '../clients/VisitForm.tsx';
 import { lockNow, LogoutButton, useActivityReporting, useQuickLockShortcut } from './session-actions.tsx';
 import { call } from '../../api.ts';
 import { DashboardPage } from '../caseload/DashboardPage.tsx';
@@ -118,6 +118,7 @@ export function AppFrame() {
           {canClients ? <Route path="/clients/:clientId/summary" element={<AccessSummary />} /> : null}
           {canWrite ? <Route path="/clients/new" element={<RegisterClient />} /> : null}
           {canWrite ? <Route path="/clients/:clientId/visit" element={<VisitForm />} /> : null}
+          {canWrite ? <Route path="/clients/:clientId/visits/:visitId/correct" element={<VisitCorrection />} /> : null}
           {canWrite ? <Route path="/clients/:clientId/referral" element={<ReferralForm />} /> : null}
           {canWrite ? <Route path="/referrals/:referralId/slip" element={<ReferralSlip />} /> : null}
           {canWrite ? <Route path="/anonymous" element={<AnonymousContactForm />} /> : null}
