@@ -10,7 +10,8 @@ import { recoveryCodeIssueSchema } from './setup.ts';
  */
 
 export const BACKUP_FORMAT = 'dong-hanh-backup';
-export const BACKUP_TRIGGERS = ['manual', 'scheduled', 'exit'] as const;
+/** How a backup came to be made; `before_restore`: of the data a restore was about to replace. */
+export const BACKUP_TRIGGERS = ['manual', 'scheduled', 'exit', 'before_restore'] as const;
 
 /** What a backup holds, by table (counts only: they prove a restore complete). */
 export const BACKUP_COUNTED_TABLES = ['user', 'client', 'consent', 'visit', 'service', 'referral', 'anonymous_contact', 'audit_event'] as const;
@@ -109,18 +110,19 @@ export const backupChannels = {
     errors: ['BACKUP_INVALID', 'BACKUP_CORRUPT', 'BACKUP_NEWER', 'WRONG_CREDENTIALS', 'RECOVERY_CODE_INVALID'],
   }),
   /**
-   * Replace the database with a checked backup. The current database stays as it is until the
-   * restored copy has opened and passed its checks; then the two are swapped, the session ends,
-   * and people log in with the passwords of the backup's time.
+   * Replace the database with a checked backup of this vault. When an automatic backup folder
+   * is set, the current data is backed up there first (`dataBefore`). The current database
+   * stays as it is until the restored copy has opened and passed its checks; then the two are
+   * swapped, the session ends, and people log in with the passwords of the backup's time.
    */
   'backup.restore': channel({
     input: z.object({ credentials: backupCredentialsSchema, confirm: z.literal(true, { error: 'required' }) }).strict(),
-    output: z.object({ restored: z.boolean(), backup: backupSummary.nullable() }),
+    output: z.object({ restored: z.boolean(), backup: backupSummary.nullable(), dataBefore: backupSummary.nullable() }),
     access: 'backup.manage',
     audit: 'write',
     pathFrom: 'chooseFolder',
     outsideTransaction: true,
-    errors: ['BACKUP_INVALID', 'BACKUP_CORRUPT', 'BACKUP_NEWER', 'WRONG_CREDENTIALS', 'RECOVERY_CODE_INVALID', 'STORAGE_FAILED', 'DISK_FULL', 'STORAGE_READ_ONLY'],
+    errors: ['BACKUP_INVALID', 'BACKUP_CORRUPT', 'BACKUP_NEWER', 'WRONG_CREDENTIALS', 'RECOVERY_CODE_INVALID', 'STORAGE_FAILED', 'DISK_FULL', 'STORAGE_READ_ONLY', 'BACKUP_FOREIGN'],
   }),
   /**
    * On a new PC (no data yet: the old one died or was stolen): set the app up from a backup,

@@ -175,7 +175,7 @@ export const caseloadChannels = {
     output: z.object({ clientId: z.number() }),
     access: 'clients.write',
     audit: 'write',
-    errors: ['OFFER_NOT_FOUND', 'CASE_CLOSED'],
+    errors: ['OFFER_NOT_FOUND', 'CASE_CLOSED', 'CLIENT_RESTRICTED'],
   }),
   /** A manager moves one case or many (e.g. everything a worker who leaves holds) to another worker. */
   'caseload.reassign': channel({

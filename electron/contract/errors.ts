@@ -67,6 +67,7 @@ export const ERROR_CODES = [
   'BACKUP_INVALID',
   'BACKUP_CORRUPT',
   'BACKUP_NEWER',
+  'BACKUP_FOREIGN',
   'INTERNAL',
 ] as const;
 

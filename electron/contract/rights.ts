@@ -104,6 +104,8 @@ export const rightsChannels = {
       /** Cases closed on or before this date are due; null when the rule is off. */
       closedBefore: z.string().nullable(),
       due: z.array(z.object({ clientId: z.number(), closedOn: z.string(), visits: z.number(), referrals: z.number() })),
+      /** Cases otherwise due but frozen while a request of hers is handled: kept until lifted. */
+      heldFrozen: z.number(),
     }),
     access: 'settings.manage',
     audit: 'read',

@@ -157,6 +157,12 @@ export class Core {
     this.lockedUsername = null;
     // A restored backup may hold records erased since it was made: they go again.
     await reconcileErasures(this, user.id);
+    // After a restore, the restored data has now opened: the copy of before is not kept.
+    try {
+      this.vault.removeDataOfBeforeRestore();
+    } catch (error) {
+      this.log(`[restore] the data of before the restore could not be removed: ${(error as { code?: string } | null)?.code ?? 'error'}`);
+    }
     this.touch();
     return this.session;
   }
@@ -209,8 +215,14 @@ export class Core {
     this.pendingRotation = null;
     this.revealedClients.clear();
     this.reportJob = null;
-    this.backupJob?.discard();
+    // An unfinished backup's folder goes; a drive pulled out or a busy file must not stop the lock.
+    const job = this.backupJob;
     this.backupJob = null;
+    try {
+      job?.discard();
+    } catch (error) {
+      this.log(`[backup] an unfinished backup could not be removed: ${(error as { code?: string } | null)?.code ?? 'error'}`);
+    }
     await this.vault.close();
     for (const listener of this.#lockListeners) listener(reason);
   }
@@ -272,11 +284,15 @@ export class Core {
   }
 
   async shutdown(): Promise<void> {
-    // The last backup of the day, while the vault is still open.
-    await this.queue.run(() => automaticBackup(this, 'exit'));
-    this.discardPendingSetup();
-    await this.lock('quit');
-    await this.vault.close();
+    // The last backup of the day, while the vault is still open; whatever happens to it, the
+    // app locks and closes the database.
+    try {
+      await this.queue.run(() => automaticBackup(this, 'exit'));
+    } finally {
+      this.discardPendingSetup();
+      await this.lock('quit');
+      await this.vault.close();
+    }
   }
 }
 

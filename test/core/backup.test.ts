@@ -6,6 +6,7 @@ import { MANIFEST } from '../../electron/core/backup/backup-files.ts';
 import { SWITCH_FILES, VAULT_FILES } from '../../electron/core/vault/vault.ts';
 import { ADMIN, copyOfTemplate, loginAs, openApp, runSetup, syntheticClient, tempDir, TestClock, WORKER, type TestApp } from '../support/vault-fixture.ts';
 import { folderDigest } from '../support/files.ts';
+import { restorableContent } from '../support/db-snapshot.ts';
 import { makeBackup } from '../support/backups.ts';
 
 /*
@@ -37,12 +38,7 @@ async function backupOf(app: TestApp, folder: string): Promise<BackupSummary> {
   return made.value.backup;
 }
 
-/** What a restore must bring back: every table but the trail, and people's last logins. */
-function content(app: TestApp): string {
-  const sqlite = app.core.vault.sqlite;
-  const tables = (sqlite.prepare(`select name from sqlite_master where type = 'table' and name not in ('audit_event', 'sqlite_sequence') and name not like '%_search%' order by name`).pluck().all() as string[]);
-  return JSON.stringify(Object.fromEntries(tables.map((name) => [name, sqlite.prepare(`select * from "${name}" order by rowid`).all().map((row) => (name === 'user' ? { ...(row as object), last_login_at: null } : row))])));
-}
+const content = (app: TestApp) => restorableContent(app);
 
 async function withWork(app: TestApp) {
   await app.ok('auth.logout', {});
@@ -83,10 +79,35 @@ describe('a backup', () => {
     expect(existsSync(join(app.dir, SWITCH_FILES.marker))).toBe(false);
     await loginAs(app, ADMIN);
     expect(content(app)).toBe(atBackup);
+    // Once the restored data has opened, the copy of before goes (no unmanaged copy outlives erasures).
+    expect(readdirSync(app.dir).filter((file) => file.includes(SWITCH_FILES.aside))).toEqual([]);
     const trail = await app.ok('audit.list', { action: 'backup.restore' });
     expect(trail.rows[0]).toMatchObject({ outcome: 'ok', actorId: app.template.ids.admin, detail: { backup: backup.folderName, createdAt: backup.createdAt } });
     expect((await app.ok('audit.verify', {})).ok).toBe(true);
 
+  });
+
+  it('first backs up the data it replaces where automatic backups go, and that backup brings it back', async () => {
+    const app = await copyOfTemplate();
+    await loginAs(app, ADMIN);
+    const usb = tempDir('dh-usb-');
+    const automatic = tempDir('dh-auto-');
+    await invoke(app, 'backup.setFolder', {}, automatic);
+    const backup = await backupOf(app, usb);
+    await withWork(app);
+    const withTheWork = content(app);
+    app.clock.advance(60_000);
+    const restored = await invoke<{ dataBefore: BackupSummary }>(app, 'backup.restore', { credentials: admin, confirm: true }, join(usb, backup.folderName));
+    if ('error' in restored) throw new Error(restored.error);
+    expect(restored.dataBefore).toMatchObject({ trigger: 'before_restore', counts: { client: 2 } });
+    expect(readdirSync(automatic)).toEqual([restored.dataBefore.folderName]);
+    await loginAs(app, ADMIN);
+    expect((await app.ok('backup.status', {})).backups.map((row) => row.trigger)).toEqual(['before_restore']);
+    // The restore was a mistake: the backup made before it brings the work back.
+    app.clock.advance(60_000);
+    expect(await invoke(app, 'backup.restore', { credentials: admin, confirm: true }, join(automatic, restored.dataBefore.folderName))).toMatchObject({ restored: true });
+    await loginAs(app, ADMIN);
+    expect(content(app)).toBe(withTheWork);
   });
 
   it('opens with a password valid when it was made, not with one set later', async () => {
@@ -136,6 +157,15 @@ describe('a backup', () => {
       expect(await invoke(app, 'backup.restore', { credentials: admin, confirm: true }, folder)).toMatchObject({ error: expect.stringMatching(/^BACKUP_/) });
     }
     expect(await invoke(app, 'backup.restore', { credentials: { username: ADMIN.username, password: 'sai-mat-khau-0000' }, confirm: true }, pristine)).toEqual({ error: 'WRONG_CREDENTIALS' });
+    // Another install's backup, whole and opening with the same administrator's password, is not this data's.
+    const other = openApp(tempDir('dh-other-'));
+    await runSetup(other);
+    const otherParent = tempDir('dh-usb-other-');
+    const foreign = await makeBackup(other.gate, otherParent);
+    if (!foreign.ok || !foreign.value.backup) throw new Error('backup failed');
+    await other.core.shutdown();
+    expect(await invoke(app, 'backup.verify', { credentials: admin }, join(otherParent, foreign.value.backup.folderName))).toMatchObject({ checked: true });
+    expect(await invoke(app, 'backup.restore', { credentials: admin, confirm: true }, join(otherParent, foreign.value.backup.folderName))).toEqual({ error: 'BACKUP_FOREIGN' });
     // Still open, still the same, nothing staged beside it.
     expect(app.core.vault.isOpen).toBe(true);
     expect(content(app)).toBe(snapshot);
@@ -190,6 +220,7 @@ describe('a backup made step by step', () => {
     const stages = seen.map((step) => step.stage).filter((stage, index, all) => stage !== all[index - 1]);
     expect(stages).toEqual(['check', 'checksum', 'finish']);
     expect(backup.counts.user).toBe(4);
+    expect((await app.ok('backup.status', {})).lastBackupAt).toBe(backup.createdAt);
     expect(readdirSync(parent)).toEqual([backup.folderName]);
     expect(await invoke(app, 'backup.verify', { credentials: admin }, join(parent, backup.folderName))).toMatchObject({ checked: true, backup: { counts: { user: 4 } } });
     // One entry in the trail for the backup, none for its steps.
@@ -207,6 +238,8 @@ describe('a backup made step by step', () => {
     expect(readdirSync(parent)).toHaveLength(1);
     await app.ok('backup.cancel', { jobId: first.jobId });
     expect(readdirSync(parent)).toEqual([]);
+    // A backup stopped is not the last backup made.
+    expect((await app.ok('backup.status', {})).lastBackupAt).toBeNull();
     expect(await app.call('backup.next', { jobId: first.jobId })).toEqual({ ok: false, error: { code: 'BACKUP_NOT_RUNNING' } });
 
     app.clock.advance(1000);
@@ -214,9 +247,17 @@ describe('a backup made step by step', () => {
     await app.ok('backup.next', { jobId: second.jobId });
     await app.ok('auth.lock', {});
     expect(readdirSync(parent)).toEqual([]);
+    // One cut short by a crash (its hidden folder left behind) goes at the next backup there;
+    // folders that are not this app's stay.
+    mkdirSync(join(parent, '.dong-hanh-sao-luu-20261101-090000.part'));
+    writeFileSync(join(parent, '.dong-hanh-sao-luu-20261101-090000.part', VAULT_FILES.database), 'not a database');
+    mkdirSync(join(parent, 'ho-so-khac'));
     await loginAs(app, ADMIN);
     expect(await app.call('backup.next', { jobId: second.jobId })).toEqual({ ok: false, error: { code: 'BACKUP_NOT_RUNNING' } });
-    // No folder picked: nothing starts.
+    app.clock.advance(1000);
+    await startIn(app, parent);
+    expect(readdirSync(parent)).toEqual(['ho-so-khac']);
+    // No folder picked: nothing starts (and the one under way is dropped).
     expect(await invoke(app, 'backup.start', {}, null)).toEqual({ jobId: null, done: 0, total: 0 });
     expect((await app.ok('audit.list', { action: 'backup.create' })).rows).toEqual([]);
   });

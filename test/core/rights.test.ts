@@ -1,7 +1,9 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { BackupSummary } from '../../electron/contract/index.ts';
+import { foldForSearch } from '../../electron/contract/text.ts';
 import { LEDGER_FILE } from '../../electron/core/rights/erasure.ts';
 import { contentSnapshot } from '../support/db-snapshot.ts';
 import { containsText, vaultPlaintext } from '../support/decrypt.ts';
@@ -144,6 +146,8 @@ describe('restriction', () => {
     await as(app, WORKER2);
     expect(await app.call('clients.restrict', { clientId: id, reason: 'client_request' })).toEqual({ ok: false, error: { code: 'NOT_ASSIGNED' } });
     await as(app, WORKER);
+    // An offer made before the freeze cannot be accepted during it.
+    const { offerId } = await app.ok('caseload.offer', { clientId: id, toUserId: worker2 });
     await app.ok('clients.restrict', { clientId: id, reason: 'accuracy_disputed' });
     expect((await app.ok('clients.get', { clientId: id })).restriction).toMatchObject({ reason: 'accuracy_disputed', byName: WORKER.displayName });
     expect(await app.call('clients.restrict', { clientId: id, reason: 'client_request' })).toEqual({ ok: false, error: { code: 'CLIENT_RESTRICTED' } });
@@ -164,6 +168,8 @@ describe('restriction', () => {
       app.call('visits.correct', { visitId: app.template.ids.visit, visitOn: TODAY, place: 'outreach', serviceTypeIds: [1], note: null }),
     ];
     for (const attempt of attempts) expect(await attempt).toEqual(refused);
+    await as(app, WORKER2);
+    expect(await app.call('caseload.respond', { offerId, accept: true })).toEqual(refused);
     await as(app, MANAGER);
     expect(await app.call('reviews.record', { clientId: id, comment: null })).toEqual(refused);
     expect(contentSnapshot(app)).toBe(before);
@@ -194,6 +200,7 @@ describe('erasure on request', () => {
     await app.ok('visits.correct', { visitId: app.template.ids.visit, visitOn: TODAY, place: 'centre', serviceTypeIds: [1], note: planted.corrected });
     const page = await app.ok('clients.get', { clientId: id });
     expect(containsText(await vaultPlaintext(app.dir, WORKER), planted.note)).toBe(true);
+    expect((await app.ok('clients.list', { search: 'Thử Nghiệm', status: 'all' })).total).toBe(1);
 
     const before = contentSnapshot(app);
     expect(await app.call('clients.erase', { clientId: id, reason: 'client_request', confirmCode: 'ABCD95-1' })).toEqual({ ok: false, error: { code: 'ERASE_CONFIRMATION_MISMATCH' } });
@@ -203,7 +210,10 @@ describe('erasure on request', () => {
     expect(await app.ok('clients.erase', { clientId: id, reason: 'client_request', confirmCode: page.code.toLowerCase() })).toEqual({ erased: true });
     expect(await app.call('clients.get', { clientId: id })).toEqual({ ok: false, error: { code: 'CLIENT_NOT_FOUND' } });
     const plain = await vaultPlaintext(app.dir, WORKER);
-    for (const text of [...Object.values(planted), 'Nguyễn Thị Mẫu Thử', 'Chị Thử Nghiệm']) expect(containsText(plain, text), text).toBe(false);
+    const names = [planted.legal, 'Nguyễn Thị Mẫu Thử', 'Chị Thử Nghiệm'];
+    // Nor their folded forms (kept for search) in the tables or the search indexes.
+    for (const text of [...Object.values(planted), ...names, ...names.map(foldForSearch)]) expect(containsText(plain, text), text).toBe(false);
+    expect((await app.ok('clients.list', { search: 'Thử Nghiệm', status: 'all' })).total).toBe(0);
     // Her two visits remain as anonymous contacts, with their services.
     expect(Number(app.core.vault.sqlite.prepare('select count(*) from anonymous_contact').pluck().get())).toBe(anonymousBefore + page.visits.length);
     expect(page.visits).toHaveLength(2);
@@ -214,6 +224,10 @@ describe('erasure on request', () => {
     const ledger = readFileSync(join(app.dir, LEDGER_FILE), 'utf8');
     expect(JSON.parse(ledger).fingerprints).toHaveLength(1);
     expect(ledger).not.toContain(page.code);
+    // Keyed by a secret of the vault: facts a person could give do not produce it.
+    const registeredOn = TODAY;
+    const guess = createHash('sha256').update(`dong-hanh/erased|${app.core.vault.vaultId}|${id}|${page.code}|${registeredOn}`).digest('hex');
+    expect(JSON.parse(ledger).fingerprints).not.toContain(guess);
   });
 
   it('stays erased when a backup made before is restored', async () => {
@@ -227,6 +241,8 @@ describe('erasure on request', () => {
     await as(app, WORKER);
     const { code } = await app.ok('clients.get', { clientId: id });
     await app.ok('clients.erase', { clientId: id, reason: 'client_request', confirmCode: code });
+    // Even if the ledger file could not be written at the erasure, the restore writes it first.
+    rmSync(join(app.dir, LEDGER_FILE));
 
     await as(app, ADMIN);
     expect(await app.gate.invoke('backup.restore', { credentials: { username: ADMIN.username, password: ADMIN.password }, confirm: true }, { path: folder })).toMatchObject({ ok: true });
@@ -265,31 +281,35 @@ describe('retention', () => {
     const clock = new TestClock();
     const app = await copyOfTemplate(clock);
     await as(app, WORKER);
-    const parents = [['An', 'Em'], ['Bình', 'Giang'], ['Cúc', 'Hải'], ['Dung', 'Khánh']] as const;
+    const parents = [['An', 'Em'], ['Bình', 'Giang'], ['Cúc', 'Hải'], ['Dung', 'Khánh'], ['Lan', 'Minh']] as const;
     const register = async (n: number) => (await app.ok('clients.register', syntheticClient({ motherName: parents[n - 1]?.[0] ?? '', fatherName: parents[n - 1]?.[1] ?? '', alias: `Thử Lưu Trữ ${n}` }))).clientId;
     const closedDay0 = await register(1);
     const reopened = await register(2);
     const stillOpen = await register(3);
-    for (const id of [closedDay0, reopened]) await app.ok('clients.close', { clientId: id, reason: 'reintegrated', on: TODAY });
+    const frozen = await register(5);
+    for (const id of [closedDay0, reopened, frozen]) await app.ok('clients.close', { clientId: id, reason: 'reintegrated', on: TODAY });
+    // A complaint of hers is being handled: her record is frozen, and retention must wait.
+    await app.ok('clients.restrict', { clientId: frozen, reason: 'complaint' });
     clock.advance(DAY);
     const closedDay1 = await register(4);
     await app.ok('clients.close', { clientId: closedDay1, reason: 'reintegrated', on: '2026-11-29' });
     await app.ok('clients.reopen', { clientId: reopened, on: '2026-11-29' });
 
     await as(app, ADMIN);
-    expect(await app.ok('retention.preview', {})).toEqual({ years: 0, closedBefore: null, due: [] });
+    expect(await app.ok('retention.preview', {})).toEqual({ years: 0, closedBefore: null, due: [], heldFrozen: 0 });
     await app.ok('settings.update', { retentionYears: 3 });
     // Three years after the first closings, to the day: those are due, the next day's not yet.
     clock.advance(1095 * DAY);
     const preview = await app.ok('retention.preview', {});
-    expect(preview).toEqual({ years: 3, closedBefore: '2026-11-28', due: [{ clientId: closedDay0, closedOn: '2026-11-28', visits: 0, referrals: 0 }] });
+    expect(preview).toEqual({ years: 3, closedBefore: '2026-11-28', due: [{ clientId: closedDay0, closedOn: '2026-11-28', visits: 0, referrals: 0 }], heldFrozen: 1 });
 
     const before = contentSnapshot(app);
     expect(await app.call('retention.apply', { clientIds: [closedDay0, closedDay1], confirm: true })).toEqual({ ok: false, error: { code: 'RETENTION_CHANGED' } });
+    expect(await app.call('retention.apply', { clientIds: [closedDay0, frozen], confirm: true })).toEqual({ ok: false, error: { code: 'RETENTION_CHANGED' } });
     expect(contentSnapshot(app)).toBe(before);
     expect(await app.ok('retention.apply', { clientIds: [closedDay0], confirm: true })).toEqual({ deidentified: 1 });
     const remaining = app.core.vault.sqlite.prepare('select id from client order by id').pluck().all();
-    expect(remaining).toEqual([app.template.ids.client, reopened, stillOpen, closedDay1]);
+    expect(remaining).toEqual([app.template.ids.client, reopened, stillOpen, frozen, closedDay1]);
     expect((await app.ok('audit.list', { action: 'retention.apply' })).rows[0]).toMatchObject({ outcome: 'ok', detail: { years: 3, deidentified: 1, clientIds: [closedDay0] } });
     clock.advance(DAY);
     expect((await app.ok('retention.preview', {})).due.map((row) => row.clientId)).toEqual([closedDay1]);

@@ -7,6 +7,7 @@ import { normalizeRecoveryCode } from '../../electron/core/vault/recovery-code.t
 import { SWITCH_FILES, VAULT_FILES } from '../../electron/core/vault/vault.ts';
 import { ADMIN, copyOfTemplate, loginAs, MANAGER, openApp, tempDir, WORKER, WORKER2, type TestApp } from '../support/vault-fixture.ts';
 import { makeBackup } from '../support/backups.ts';
+import { restorableContent } from '../support/db-snapshot.ts';
 
 /*
  * Rotating the data key after someone leaves: everything re-encrypted under a new key, the
@@ -23,13 +24,7 @@ async function invoke<T>(app: TestApp, channel: string, input: unknown, path: st
 }
 
 /** What a rotation must keep: every table but the trail, people's logins and key slots. */
-function content(app: TestApp): string {
-  const sqlite = app.core.vault.sqlite;
-  const tables = sqlite.prepare(`select name from sqlite_master where type = 'table' and name not in ('audit_event', 'sqlite_sequence') and name not like '%_search%' order by name`).pluck().all() as string[];
-  return JSON.stringify(
-    Object.fromEntries(tables.map((name) => [name, sqlite.prepare(`select * from "${name}" order by rowid`).all().map((row) => (name === 'user' ? { ...(row as object), last_login_at: null, key_slot_id: null } : row))])),
-  );
-}
+const content = (app: TestApp) => restorableContent(app, { slots: false });
 
 function opensWith(app: TestApp, key: Buffer): boolean {
   try {

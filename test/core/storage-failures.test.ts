@@ -177,3 +177,45 @@ describe('a folder that cannot be written', () => {
     expect(folderDigest(dir)).toEqual(before);
   });
 });
+
+describe('a stop between a keyring write and its commit', () => {
+  const NEW_PASSWORD = 'mat-khau-moi-sap-nguon-07';
+  const kept = (dir: string) => join(dir, `${VAULT_FILES.keyring}.previous`);
+
+  it('before the commit: the keyring the database agrees with is kept, and the old password opens', async () => {
+    const app = await copyOfTemplate();
+    await loginAs(app, WORKER);
+    const before = readFileSync(join(app.dir, VAULT_FILES.keyring), 'utf8');
+    const slotId = app.core.vault.sqlite.prepare('select key_slot_id from user where id = ?').pluck().get(app.template.ids.worker) as string;
+    // What auth.changePassword writes just before its commit (the commit then never comes).
+    app.core.vault.saveKeyring(await app.core.vault.stagePassword(WORKER.username, NEW_PASSWORD, slotId));
+    expect(readFileSync(kept(app.dir), 'utf8')).toBe(before);
+    await app.core.shutdown();
+
+    const reopened = openApp(app.dir);
+    expect(await reopened.call('auth.login', { username: WORKER.username, password: NEW_PASSWORD })).toEqual({ ok: false, error: { code: 'WRONG_CREDENTIALS' } });
+    // The refused attempt settled it already: the keyring of before is back, the other gone.
+    expect(readFileSync(join(app.dir, VAULT_FILES.keyring), 'utf8')).toBe(before);
+    expect(readdirSync(app.dir).filter((name) => name.endsWith('.previous'))).toEqual([]);
+    await loginAs(reopened, WORKER);
+    await reopened.core.shutdown();
+  });
+
+  it('after the commit: the new keyring is kept, the new password opens and the old one no longer does', async () => {
+    const app = await copyOfTemplate();
+    await loginAs(app, WORKER);
+    const before = readFileSync(join(app.dir, VAULT_FILES.keyring), 'utf8');
+    await app.ok('auth.changePassword', { currentPassword: WORKER.password, newPassword: NEW_PASSWORD });
+    const after = readFileSync(join(app.dir, VAULT_FILES.keyring), 'utf8');
+    await app.core.shutdown();
+    // As if the stop came after the commit, before the kept keyring was removed.
+    writeFileSync(kept(app.dir), before);
+
+    const reopened = openApp(app.dir);
+    expect(await reopened.call('auth.login', { username: WORKER.username, password: WORKER.password })).toEqual({ ok: false, error: { code: 'WRONG_CREDENTIALS' } });
+    await loginAs(reopened, { username: WORKER.username, password: NEW_PASSWORD });
+    expect(readFileSync(join(app.dir, VAULT_FILES.keyring), 'utf8')).toBe(after);
+    expect(readdirSync(app.dir).filter((name) => name.endsWith('.previous'))).toEqual([]);
+    await reopened.core.shutdown();
+  });
+});

@@ -21,6 +21,23 @@ export function contentSnapshot(app: TestApp): string {
   return JSON.stringify({ content, keyring: readFileSync(join(app.dir, VAULT_FILES.keyring), 'utf8') });
 }
 
+/**
+ * What a restore must bring back (or a key rotation keep): every table but the trail, people's
+ * last logins, and when the last backup was made (noted once a backup is finished, so not in
+ * it). With `slots: false`, which key slot each person has is left out too (a rotation moves it).
+ */
+export function restorableContent(app: TestApp, options: { slots: boolean } = { slots: true }): string {
+  const sqlite = app.core.vault.sqlite;
+  const tables = sqlite.prepare(`select name from sqlite_master where type = 'table' and name not in ('audit_event', 'sqlite_sequence') and name not like '%_search%' order by name`).pluck().all() as string[];
+  const rowsOf = (name: string) =>
+    sqlite
+      .prepare(`select * from "${name}" order by rowid`)
+      .all()
+      .filter((row) => !(name === 'setting' && (row as { key: string }).key === 'backup.lastAt'))
+      .map((row) => (name === 'user' ? { ...(row as object), last_login_at: null, ...(options.slots ? {} : { key_slot_id: null }) } : row));
+  return JSON.stringify(Object.fromEntries(tables.map((name) => [name, rowsOf(name)])));
+}
+
 export function lastAuditRow(app: TestApp) {
   return app.core.vault.sqlite.prepare('select * from audit_event order by id desc limit 1').get() as {
     action: string;

@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash, randomBytes, type Hash } from 'node:crypto';
 import { closeSync, copyFileSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Migration } from 'kysely';
@@ -23,8 +23,30 @@ export const MANIFEST = 'manifest.json';
 export const BACKUP_PREFIX = 'dong-hanh-sao-luu-';
 export const APP_VERSION: string = packageJson.version;
 
+/** Feed `length` bytes of a file from `start` (or up to its end) into a hash, a chunk at a time. */
+function hashRange(fd: number, hash: Hash, start: number, length: number): void {
+  const buffer = Buffer.allocUnsafe(HASH_BUFFER);
+  let offset = start;
+  const end = start + length;
+  while (offset < end) {
+    // A read may return less than asked (a USB or network drive): go on until the end or EOF.
+    const read = readSync(fd, buffer, 0, Math.min(HASH_BUFFER, end - offset), offset);
+    if (read === 0) break;
+    hash.update(buffer.subarray(0, read));
+    offset += read;
+  }
+}
+
+/** SHA-256 of a file, read in pieces (a database may be hundreds of MB). */
 export function sha256Of(path: string): string {
-  return createHash('sha256').update(readFileSync(path)).digest('hex');
+  const hash = createHash('sha256');
+  const fd = openSync(path, 'r');
+  try {
+    hashRange(fd, hash, 0, Number.POSITIVE_INFINITY);
+  } finally {
+    closeSync(fd);
+  }
+  return hash.digest('hex');
 }
 
 export function countsOf(db: SqliteHandle): BackupManifest['counts'] {
@@ -52,6 +74,23 @@ export function summaryOf(folderName: string, manifest: BackupManifest): BackupS
   };
 }
 
+/** A backup of this app cut short (the app was killed, the drive pulled out): a hidden folder. */
+const CUT_SHORT = new RegExp(`^\\.${BACKUP_PREFIX}\\d{8}-\\d{6}\\.part$`);
+
+/**
+ * Remove backups cut short in `parent`: each holds a copy of the database (encrypted, but not
+ * kept under the settings' rule, and not erased from when a client is). Best effort.
+ */
+function removeCutShort(parent: string): void {
+  try {
+    for (const name of readdirSync(parent)) {
+      if (CUT_SHORT.test(name)) rmSync(join(parent, name), { recursive: true, force: true });
+    }
+  } catch {
+    // The backup itself says what is wrong with the folder, if anything.
+  }
+}
+
 export interface BackupSource {
   sqlite: SqliteHandle;
   keyringPath: string;
@@ -63,6 +102,8 @@ type BackupStage = (typeof BACKUP_STAGES)[number];
 
 /** Bytes of the copy hashed per step: a step stays well under a second on an office PC. */
 const HASH_CHUNK = 64 * 1_048_576;
+/** What is read at once while hashing. */
+const HASH_BUFFER = 4 * 1_048_576;
 /*
  * How long each stage takes for its share of the data, measured on the 100,000-client bench
  * vault (494 MB: VACUUM INTO 5.0 s, integrity_check 7.9 s, SHA-256 1.6 s), so that the bar
@@ -109,6 +150,7 @@ export class BackupJob {
     this.#staging = join(parent, `.${this.name}.part`);
     this.#final = join(parent, this.name);
     if (existsSync(this.#final)) throw new AppError('STORAGE_FAILED');
+    removeCutShort(parent);
     const { sqlite } = source();
     // Rows by table, to share the check's weight; the database's size, for the checksum's.
     const tables = sqlite.prepare("select name from sqlite_schema where type = 'table' and name not like 'sqlite_%' order by name").pluck().all() as string[];
@@ -167,9 +209,7 @@ export class BackupJob {
     // Taken in the same step as the copy: no request can write in between.
     this.#counts = countsOf(source.sqlite);
     this.#schema = schemaOf(source.sqlite);
-    const key = Buffer.from(source.dataKey);
-    this.#copy = openEncrypted(database, key, { ...source.open, readonly: true });
-    key.fill(0);
+    this.#copy = openEncrypted(database, source.dataKey, { ...source.open, readonly: true });
   }
 
   #openCopy(): SqliteHandle {
@@ -191,15 +231,8 @@ export class BackupJob {
   #hashChunk(chunk: number, last: boolean): void {
     const fd = openSync(join(this.#staging, VAULT_FILES.database), 'r');
     try {
-      const buffer = Buffer.allocUnsafe(HASH_CHUNK);
-      let offset = chunk * HASH_CHUNK;
       // The last step also takes whatever lies beyond the size measured when the job began.
-      for (;;) {
-        const read = readSync(fd, buffer, 0, HASH_CHUNK, offset);
-        if (read > 0) this.#hash.update(buffer.subarray(0, read));
-        offset += read;
-        if (!last || read === 0) break;
-      }
+      hashRange(fd, this.#hash, chunk * HASH_CHUNK, last ? Number.POSITIVE_INFINITY : HASH_CHUNK);
     } finally {
       closeSync(fd);
     }
@@ -292,9 +325,7 @@ export function checkBackupFiles(folder: string): BackupManifest {
 /** The backup's database under its key: a version this app knows, sound, with the counts promised. */
 export function checkBackupDatabase(folder: string, manifest: BackupManifest, dataKey: Buffer, migrations: Readonly<Record<string, Migration>>, open: OpenOptions): void {
   try {
-    const key = Buffer.from(dataKey);
-    const db = openEncrypted(join(folder, VAULT_FILES.database), key, { ...open, readonly: true });
-    key.fill(0);
+    const db = openEncrypted(join(folder, VAULT_FILES.database), dataKey, { ...open, readonly: true });
     try {
       try {
         assertNotNewer(db, migrations);

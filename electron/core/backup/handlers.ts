@@ -7,6 +7,8 @@ import type { HandlerContext, HandlerMap } from '../gate/types.ts';
 import type { Db } from '../users/accounts.ts';
 import { confirmsGroup, generateRecoveryCode, pickConfirmGroup, RECOVERY_GROUP_COUNT } from '../vault/recovery-code.ts';
 import { checkBackup, listBackups, pruneBackups, summaryOf } from './backup-files.ts';
+import { saveErasureLedger } from '../rights/erasure.ts';
+import type { BackupSummary } from '../../contract/index.ts';
 
 type BackupChannels = 'backup.start' | 'backup.next' | 'backup.cancel' | 'backup.verify' | 'backup.restore' | 'setup.restore' | 'backup.setFolder' | 'backup.status' | 'backup.updateSettings' | 'vault.rotateBegin' | 'vault.rotateKey';
 
@@ -77,17 +79,24 @@ export async function automaticBackup(core: Core, trigger: 'scheduled' | 'exit')
     if (core.clock.now() - last < settings.everyHours * 3_600_000) return false;
   }
   const at = core.nowIso();
+  const actorId = core.session.id;
   try {
     await writeBackupSetting(db, 'lastAt', at, { userId: null, at });
     const summary = core.vault.backup(settings.folder, new Date(core.clock.now()), trigger);
     const removed = pruneBackups(settings.folder, core.vault.vaultId, settings.keep);
-    await appendAudit(db, { at, actorId: core.session.id, action: 'backup.create', outcome: 'ok', errorCode: null, targetType: 'backup', detail: { ...backupDetail(summary), removed: removed.length } });
+    await appendAudit(db, { at, actorId, action: 'backup.create', outcome: 'ok', errorCode: null, targetType: 'backup', detail: { ...backupDetail(summary), removed: removed.length } });
     return true;
   } catch (error) {
-    // Not done: the schedule tries again at its next check.
-    await writeBackupSetting(db, 'lastAt', settings.lastAt, { userId: null, at });
-    core.log(`[backup] ${trigger} backup failed: ${error instanceof AppError ? error.code : 'error'}`);
-    await appendAudit(db, { at, actorId: core.session.id, action: 'backup.create', outcome: 'failed', errorCode: 'STORAGE_FAILED', targetType: 'backup', detail: { trigger } });
+    const failure = storageFailure(error);
+    core.log(`[backup] ${trigger} backup failed: ${failure.code}`);
+    // Not done: the schedule tries again at its next check. On a full disk these writes may
+    // fail too; the log line above is then all there is, and the app goes on.
+    try {
+      await writeBackupSetting(db, 'lastAt', settings.lastAt, { userId: null, at });
+      await appendAudit(db, { at, actorId, action: 'backup.create', outcome: 'failed', errorCode: failure.code, targetType: 'backup', detail: { trigger } });
+    } catch (again) {
+      core.log(`[backup] the failure could not be recorded: ${storageFailure(again).code}`);
+    }
     return false;
   }
 }
@@ -100,8 +109,6 @@ export const backupHandlers: Pick<HandlerMap, BackupChannels> = {
     core.backupJob = null;
     if (!folder) return { jobId: null, done: 0, total: 0 };
     const job = core.vault.startBackup(folder, new Date(core.clock.now()), 'manual');
-    // Noted before the copy, so the backup holds the same settings as the database it copies.
-    await writeBackupSetting(ctx.db, 'lastAt', core.nowIso(), { userId: ctx.requireSession().id, at: core.nowIso() });
     core.backupJob = job;
     return { jobId: job.id, done: 0, total: job.progress.total };
   },
@@ -122,6 +129,8 @@ export const backupHandlers: Pick<HandlerMap, BackupChannels> = {
     const progress = job.progress;
     if (progress.backup) {
       core.backupJob = null;
+      // Only a backup made counts as the last one (one stopped or failed does not).
+      await writeBackupSetting(core.vault.db, 'lastAt', job.at.toISOString(), { userId: actorId, at: core.nowIso() });
       await appendAudit(core.vault.db, { at: core.nowIso(), actorId, action: 'backup.create', outcome: 'ok', errorCode: null, targetType: 'backup', detail: backupDetail(progress.backup) });
     }
     return progress;
@@ -149,13 +158,26 @@ export const backupHandlers: Pick<HandlerMap, BackupChannels> = {
   'backup.restore': async (input, ctx) => {
     const { core } = ctx;
     const folder = folderChosen(ctx);
-    if (!folder) return { restored: false, backup: null };
+    if (!folder) return { restored: false, backup: null, dataBefore: null };
     ctx.note({ targetType: 'backup', detail: { backup: basename(folder) } });
     const actor = ctx.requireSession();
     const checked = await checkBackup(folder, input.credentials, core.vault.migrations, core.vault.openOptions);
     const summary = summaryOf(basename(folder), checked.manifest);
     ctx.note({ detail: backupDetail(summary) });
+    let dataBefore: BackupSummary | null = null;
     try {
+      // Another centre's (or another install's) data does not replace this one's.
+      if (checked.manifest.vaultId !== core.vault.vaultId) throw new AppError('BACKUP_FOREIGN');
+      // The erasures made here must outlive the swap: the ledger beside the database is written
+      // now, and the restore does not go ahead without it.
+      await saveErasureLedger(core);
+      // What the restore replaces, backed up first where automatic backups go.
+      const { folder: automaticFolder } = await readBackupSettings(ctx.db);
+      if (automaticFolder) {
+        dataBefore = core.vault.backup(automaticFolder, new Date(core.clock.now()), 'before_restore');
+        await appendAudit(ctx.db, { at: core.nowIso(), actorId: actor.id, action: 'backup.create', outcome: 'ok', errorCode: null, targetType: 'backup', detail: backupDetail(dataBefore) });
+        ctx.note({ detail: { ...backupDetail(summary), dataBefore: dataBefore.folderName } });
+      }
       // The restored trail says it was restored, when, by whom (if she existed then) and from what.
       await core.vault.stageRestore(folder, checked, async (db) => {
         const existed = await db.selectFrom('user').select('id').where('id', '=', actor.id).executeTakeFirst();
@@ -164,12 +186,11 @@ export const backupHandlers: Pick<HandlerMap, BackupChannels> = {
     } finally {
       checked.dataKey.fill(0);
     }
-    // The live trail records it too (it is kept aside), then the session ends and the files swap.
-    await appendAudit(core.vault.db, { at: core.nowIso(), actorId: actor.id, action: 'backup.restore', outcome: 'ok', errorCode: null, targetType: 'backup', detail: backupDetail(summary) });
+    // The session ends and the files swap (the data of before goes at the first login after).
     await core.endSession('logout');
     core.vault.switchTo('restore');
     core.restoredFrom = summary.createdAt;
-    return { restored: true, backup: summary };
+    return { restored: true, backup: summary, dataBefore };
   },
 
   'setup.restore': async (input, ctx) => {

@@ -106,6 +106,8 @@ export const caseloadHandlers: Pick<HandlerMap, CaseloadChannels> = {
     if (offer.to_user !== by.userId) throw new AppError('OFFER_NOT_FOUND');
     if (input.accept) {
       assertOpen(await getClient(ctx.db, offer.client_id));
+      // An offer made before her record was frozen waits (declining it stays possible).
+      await assertNotRestricted(ctx.db, offer.client_id);
       await acceptOffer(ctx.db, offer, by);
     } else {
       await ctx.db.updateTable('case_offer').set({ status: 'declined', responded_at: by.at, response_reason: input.reason }).where('id', '=', offer.id).execute();

@@ -12,7 +12,7 @@ import { getClient, isAssignedTo, mayReadRestricted, stamp } from '../clients/re
 import { readSettings } from '../settings/centre-settings.ts';
 import { eraseClient } from './erasure.ts';
 import { historyOf } from './history.ts';
-import { closedOnOrBefore, dueCases } from './retention.ts';
+import { closedOnOrBefore, dueCases, heldCases } from './retention.ts';
 
 type RightsChannels =
   | 'clients.history'
@@ -99,7 +99,12 @@ export const rightsHandlers: Pick<HandlerMap, RightsChannels> = {
   'retention.preview': async (_input, ctx) => {
     const { retentionYears } = await readSettings(ctx.db);
     const todayDate = today(ctx.core.clock);
-    return { years: retentionYears, closedBefore: closedOnOrBefore(retentionYears, todayDate), due: await dueCases(ctx.db, retentionYears, todayDate) };
+    return {
+      years: retentionYears,
+      closedBefore: closedOnOrBefore(retentionYears, todayDate),
+      due: await dueCases(ctx.db, retentionYears, todayDate),
+      heldFrozen: await heldCases(ctx.db, retentionYears, todayDate),
+    };
   },
 
   'retention.apply': async (input, ctx) => {

@@ -4,7 +4,8 @@ import type { Db } from '../users/accounts.ts';
 
 /*
  * The retention rule: a case closed more than N whole years ago is de-identified. "Closed" is
- * the date of its latest closing (a case reopened since is open and not due). Nothing happens
+ * the date of its latest closing (a case reopened since is open and not due). A case frozen
+ * while a request of hers is handled is held back until the freeze is lifted. Nothing happens
  * by itself: an administrator sees the list and confirms it.
  */
 
@@ -21,10 +22,20 @@ export function closedOnOrBefore(years: number, today: string): string | null {
 }
 
 export async function dueCases(db: Db, years: number, today: string): Promise<DueCase[]> {
+  return (await closedLongAgo(db, years, today)).filter((row) => !row.frozen);
+}
+
+/** Cases the rule would take but a freeze holds back. */
+export async function heldCases(db: Db, years: number, today: string): Promise<number> {
+  return (await closedLongAgo(db, years, today)).filter((row) => row.frozen).length;
+}
+
+async function closedLongAgo(db: Db, years: number, today: string): Promise<(DueCase & { frozen: boolean })[]> {
   const limit = closedOnOrBefore(years, today);
   if (!limit) return [];
-  const rows = await sql<{ client_id: number; closed_on: string; visits: number; referrals: number }>`
+  const rows = await sql<{ client_id: number; closed_on: string; visits: number; referrals: number; frozen: number }>`
     select client.id as client_id, closing.closed_on,
+           exists (select 1 from restriction where restriction.client_id = client.id and restriction.ended_at is null) as frozen,
            (select count(*) from visit where visit.client_id = client.id) as visits,
            (select count(*) from referral where referral.client_id = client.id) as referrals
     from client
@@ -32,5 +43,5 @@ export async function dueCases(db: Db, years: number, today: string): Promise<Du
       on closing.client_id = client.id
     where client.status = 'closed' and closing.closed_on <= ${limit}
     order by closing.closed_on, client.id`.execute(db);
-  return rows.rows.map((row) => ({ clientId: row.client_id, closedOn: row.closed_on, visits: Number(row.visits), referrals: Number(row.referrals) }));
+  return rows.rows.map((row) => ({ clientId: row.client_id, closedOn: row.closed_on, visits: Number(row.visits), referrals: Number(row.referrals), frozen: Number(row.frozen) === 1 }));
 }

@@ -30,7 +30,8 @@ export function isCorruption(error: unknown): boolean {
 /**
  * Open the database file with the raw 256-bit data key (SQLCipher 4 format through
  * SQLite3MultipleCiphers; the key is given as `x'…'`, so no passphrase KDF runs). The key text
- * is built in a Buffer and wiped afterwards rather than kept in an immutable JS string.
+ * is built in a Buffer and wiped afterwards rather than kept in an immutable JS string;
+ * `dataKey` itself is only read, never kept or changed, so callers need no copy of it.
  */
 export function openEncrypted(
   path: string,

@@ -37,7 +37,7 @@ import { SWITCH_FILES, VAULT_FILES } from './vault-files.ts';
 const KEPT_KEYRING = '.previous';
 
 /** The setting row holding the private half of the key that seals usernames of failed logins. */
-const SEALING_KEY_SETTING = 'vault.sealingKey';
+export const SEALING_KEY_SETTING = 'vault.sealingKey';
 
 export type VaultPresence = { state: 'absent' } | { state: 'present' } | { state: 'broken'; problem: ErrorCode };
 
@@ -95,8 +95,9 @@ export class Vault {
     };
     this.unlockState = new UnlockStateFile(this.paths.unlockState, () => options.clock.now());
     this.#finishInterruptedSwitch();
-    // Left by a stop between a keyring write and its commit: an older keyring, not to be kept.
-    rmSync(`${this.paths.keyring}${KEPT_KEYRING}`, { force: true });
+    // A keyring kept beside the live one (`.previous`) means the app stopped between a keyring
+    // write and its commit: which of the two the database agrees with is settled at the first
+    // unlock (see #settleKeptKeyring), since only then can the database be read.
   }
 
   presence(): VaultPresence {
@@ -182,15 +183,55 @@ export class Vault {
   /** Open with a person's password. Returns the slot id, which the accounts table links to. */
   async unlockWithPassword(username: string, password: string): Promise<string> {
     this.#assertNotThrottled();
-    const keyring = this.#readKeyringOrThrow();
-    const opened = await openPasswordSlot(keyring, username, password);
-    if (!opened) {
-      this.#recordUnlockFailure('auth.login', 'WRONG_CREDENTIALS', seal(keyring.auditKey, username));
-      throw new AppError('WRONG_CREDENTIALS');
+    const current = this.#readKeyringOrThrow();
+    for (const keyring of [current, ...this.#keptKeyring()]) {
+      const opened = await openPasswordSlot(keyring, username, password);
+      if (!opened) continue;
+      await this.#openDatabase(keyring, opened.dataKey);
+      if (!this.#settleKeptKeyring(opened.slotId)) {
+        await this.close();
+        break;
+      }
+      if (opened.renewed) this.#renewSlot(opened.renewed);
+      return opened.slotId;
     }
-    await this.#openDatabase(keyring, opened.dataKey);
-    if (opened.renewed) this.#renewSlot(opened.renewed);
-    return opened.slotId;
+    this.#recordUnlockFailure('auth.login', 'WRONG_CREDENTIALS', seal(current.auditKey, username));
+    throw new AppError('WRONG_CREDENTIALS');
+  }
+
+  /** The keyring kept beside the live one by a write whose commit did not follow, if any. */
+  #keptKeyring(): Keyring[] {
+    const kept = `${this.paths.keyring}${KEPT_KEYRING}`;
+    if (!existsSync(kept)) return [];
+    try {
+      return [readKeyring(kept)];
+    } catch {
+      return [];
+    }
+  }
+
+  /**
+   * After a stop between a keyring write and its commit, two keyrings: the one written, and the
+   * one it replaced. The database says which holds: every active account's slot must be in it,
+   * and of two that hold, the one with no password slot the database does not know (a person
+   * added or a password changed whose commit never came). The other goes. Returns whether the
+   * slot that unlocked is in the keyring kept (if not, the caller closes the vault again).
+   */
+  #settleKeptKeyring(unlockedSlot: string | null): boolean {
+    const keptPath = `${this.paths.keyring}${KEPT_KEYRING}`;
+    if (!existsSync(keptPath)) return true;
+    const [kept] = this.#keptKeyring();
+    const live = readKeyring(this.paths.keyring);
+    const referenced = new Set(this.sqlite.prepare('select key_slot_id from user where active = 1 and key_slot_id is not null').pluck().all() as string[]);
+    const people = (keyring: Keyring) => keyring.slots.filter((slot) => slot.kind === 'password' || slot.kind === 'sealed');
+    const fits = (keyring: Keyring) => [...referenced].every((id) => keyring.slots.some((slot) => slot.id === id));
+    const unknown = (keyring: Keyring) => people(keyring).filter((slot) => !referenced.has(slot.id)).length;
+    const keepOld = kept !== undefined && fits(kept) && (!fits(live) || unknown(kept) < unknown(live));
+    if (keepOld) renameSync(keptPath, this.paths.keyring);
+    else rmSync(keptPath, { force: true });
+    const chosen = keepOld && kept ? kept : live;
+    this.#keyring = chosen;
+    return unlockedSlot === null || chosen.slots.some((slot) => slot.id === unlockedSlot);
   }
 
   /**
@@ -207,14 +248,17 @@ export class Vault {
 
   async unlockWithRecoveryCode(code: string, username: string): Promise<void> {
     this.#assertNotThrottled();
-    const keyring = this.#readKeyringOrThrow();
+    const current = this.#readKeyringOrThrow();
     const canonical = normalizeRecoveryCode(code);
-    const dataKey = canonical ? await openRecoverySlot(keyring, canonical) : null;
-    if (!dataKey) {
-      this.#recordUnlockFailure('auth.recover', 'RECOVERY_CODE_INVALID', seal(keyring.auditKey, username));
-      throw new AppError('RECOVERY_CODE_INVALID');
+    for (const keyring of canonical ? [current, ...this.#keptKeyring()] : []) {
+      const dataKey = await openRecoverySlot(keyring, canonical ?? '');
+      if (!dataKey) continue;
+      await this.#openDatabase(keyring, dataKey);
+      this.#settleKeptKeyring(null);
+      return;
     }
-    await this.#openDatabase(keyring, dataKey);
+    this.#recordUnlockFailure('auth.recover', 'RECOVERY_CODE_INVALID', seal(current.auditKey, username));
+    throw new AppError('RECOVERY_CODE_INVALID');
   }
 
   /** Failed attempts recorded while locked, with the usernames unsealed, for the audit trail. */
@@ -360,9 +404,7 @@ export class Vault {
       copyFileSync(join(folder, VAULT_FILES.database), staged.database);
       copyFileSync(join(folder, VAULT_FILES.keyring), staged.keyring);
       if (sha256Of(staged.database) !== checked.manifest.files.database.sha256 || sha256Of(staged.keyring) !== checked.manifest.files.keyring.sha256) throw new AppError('BACKUP_CORRUPT');
-      const key = Buffer.from(checked.dataKey);
-      const sqlite = openEncrypted(staged.database, key, this.#openOptions());
-      key.fill(0);
+      const sqlite = openEncrypted(staged.database, checked.dataKey, this.#openOptions());
       const db = kyselyFor(sqlite);
       try {
         configure(sqlite);
@@ -416,9 +458,7 @@ export class Vault {
 
       this.#removeStaged();
       this.sqlite.prepare('vacuum into ?').run(staged.database);
-      const oldKey = Buffer.from(this.#openDataKey());
-      const copy = openEncrypted(staged.database, oldKey, this.#openOptions());
-      oldKey.fill(0);
+      const copy = openEncrypted(staged.database, this.#openDataKey(), this.#openOptions());
       const db = kyselyFor(copy);
       try {
         copy.pragma('journal_mode = DELETE');
@@ -429,7 +469,7 @@ export class Vault {
         await db.destroy();
       }
       // Reopened with the new key only: proves the copy is whole under it.
-      const check = openEncrypted(staged.database, Buffer.from(newKey), { ...this.#openOptions(), readonly: true });
+      const check = openEncrypted(staged.database, newKey, { ...this.#openOptions(), readonly: true });
       try {
         if (check.pragma('integrity_check', { simple: true }) !== 'ok') throw new AppError('STORAGE_FAILED');
       } finally {
@@ -454,15 +494,35 @@ export class Vault {
     if (this.isOpen) throw new Error('close the vault before switching');
     const marker = join(this.options.dataDir, SWITCH_FILES.marker);
     writeFileAtomic(marker, JSON.stringify({ at: isoNow(this.options.clock), kind }));
+    // Each move is noted, so a failure part-way puts back exactly what was moved, in reverse.
+    const moved: [from: string, to: string][] = [];
     try {
-      this.#completeSwitch();
+      this.#completeSwitch((from, to) => {
+        renameSync(from, to);
+        moved.push([from, to]);
+      });
     } catch (error) {
-      this.#undoSwitch();
-      rmSync(marker, { force: true });
+      try {
+        for (const [from, to] of moved.reverse()) renameSync(to, from);
+        rmSync(marker, { force: true });
+      } catch {
+        // The marker stays: the next start carries the switch through (the staged copy was checked).
+      }
       throw storageFailure(error);
     }
     if (kind === 'rotate') this.#removeAside();
     rmSync(marker, { force: true });
+  }
+
+  /**
+   * After a restore, once the restored data has opened at a login: the copy of before goes, so
+   * no unmanaged copy of the database outlives erasures and the retention rule. (The screen
+   * warned that changes since the backup would be gone; when an automatic backup folder is
+   * set, a backup of them was made there first.)
+   */
+  removeDataOfBeforeRestore(): void {
+    if (existsSync(join(this.options.dataDir, SWITCH_FILES.marker))) return;
+    this.#removeAside();
   }
 
   #stagedPaths() {
@@ -475,7 +535,7 @@ export class Vault {
 
   #removeAside(): void {
     const aside = this.#asidePaths();
-    for (const path of [aside.database, aside.keyring]) rmSync(path, { force: true });
+    for (const path of [aside.database, `${aside.database}-wal`, `${aside.database}-shm`, aside.keyring]) rmSync(path, { force: true });
   }
 
   #removeStaged(): void {
@@ -483,18 +543,32 @@ export class Vault {
     for (const path of [staged.database, `${staged.database}-wal`, `${staged.database}-shm`, staged.keyring]) rmSync(path, { force: true });
   }
 
-  /** Live files aside (an older copy aside is replaced), the staged ones in their place. */
-  #completeSwitch(): void {
+  /**
+   * Live files aside (an older copy aside is replaced), the staged ones in their place. The
+   * live database's log goes aside with it: if its last checkpoint failed, the writes it holds
+   * belong to that copy.
+   */
+  #completeSwitch(move: (from: string, to: string) => void = renameSync): void {
     const staged = this.#stagedPaths();
     const aside = this.#asidePaths();
-    for (const name of ['database', 'keyring'] as const) {
-      if (existsSync(this.paths[name]) && existsSync(staged[name])) {
-        rmSync(aside[name], { force: true });
-        renameSync(this.paths[name], aside[name]);
-      }
+    const liveLog = `${this.paths.database}-wal`;
+    if (existsSync(this.paths.database) && existsSync(staged.database)) {
+      for (const suffix of ['', '-wal', '-shm']) rmSync(`${aside.database}${suffix}`, { force: true });
+      move(this.paths.database, aside.database);
     }
-    for (const suffix of ['-wal', '-shm']) rmSync(`${this.paths.database}${suffix}`, { force: true });
-    for (const name of ['database', 'keyring'] as const) if (existsSync(staged[name])) renameSync(staged[name], this.paths[name]);
+    // Its log follows it (also when a crash came between the two moves): a log left beside the
+    // new file would be read into it.
+    if (!existsSync(this.paths.database) && existsSync(liveLog)) {
+      if (existsSync(aside.database)) move(liveLog, `${aside.database}-wal`);
+      else rmSync(liveLog, { force: true });
+    }
+    if (existsSync(this.paths.keyring) && existsSync(staged.keyring)) {
+      rmSync(aside.keyring, { force: true });
+      move(this.paths.keyring, aside.keyring);
+    }
+    // The shared-memory index is rebuilt from the log; a stale one must not meet the new file.
+    rmSync(`${this.paths.database}-shm`, { force: true });
+    for (const name of ['database', 'keyring'] as const) if (existsSync(staged[name])) move(staged[name], this.paths[name]);
   }
 
   #undoSwitch(): void {

@@ -635,6 +635,7 @@ export const en: Messages = {
     DHIS2_MAPPING_INVALID: 'The DHIS2 org unit is not set, or the DHIS2 code list is not valid. See Settings → Reports.',
     BACKUP_INVALID: 'This folder is not a backup of this app (no valid manifest).',
     BACKUP_CORRUPT: 'The backup is damaged or incomplete (a file changed or cut short, or the database is not sound). It cannot be used.',
+    BACKUP_FOREIGN: 'This backup belongs to other data, not to this computer’s, so it is not restored over the current data. If the old computer died, restore it on a computer with no data yet (first screen: set up from a backup).',
     BACKUP_NEWER: 'The backup was made by a newer version of the app. Update the app first.',
     INTERNAL: 'Something unexpected went wrong. No data was changed. Please try again.',
     OFFLINE: 'The app’s back end cannot be reached. Please restart the app.',

@@ -634,6 +634,7 @@ export const vi = {
     DHIS2_MAPPING_INVALID: 'Chưa khai báo mã đơn vị (org unit) DHIS2 hoặc bảng mã DHIS2 chưa hợp lệ. Xem Cài đặt → Báo cáo.',
     BACKUP_INVALID: 'Thư mục này không phải là một bản sao lưu của ứng dụng (không có tệp mô tả hợp lệ).',
     BACKUP_CORRUPT: 'Bản sao lưu bị hỏng hoặc không đầy đủ (tệp bị thay đổi, bị cắt hoặc cơ sở dữ liệu không toàn vẹn). Không dùng được bản này.',
+    BACKUP_FOREIGN: 'Bản sao lưu này thuộc một bộ dữ liệu khác, không phải của máy này, nên không khôi phục đè lên dữ liệu hiện tại. Nếu máy cũ đã hỏng, hãy khôi phục trên một máy chưa có dữ liệu (màn hình đầu tiên: khôi phục sang máy mới).',
     BACKUP_NEWER: 'Bản sao lưu được làm bằng phiên bản mới hơn của ứng dụng. Hãy cập nhật ứng dụng trước.',
     INTERNAL: 'Đã xảy ra lỗi ngoài dự kiến. Dữ liệu không bị thay đổi. Vui lòng thử lại.',
     OFFLINE: 'Không liên lạc được với phần xử lý của ứng dụng. Hãy khởi động lại ứng dụng.',

@@ -84,6 +84,7 @@ export function RetentionPage() {
                   ))}
                 </tbody>
               </table>
+              {preview.heldFrozen ? <p className="message message-info">{t('retention.heldFrozen', { count: preview.heldFrozen })}</p> : null}
               {preview.due.length ? (
                 <div className="danger-zone">
                   <label className="check">
