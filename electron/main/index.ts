@@ -108,7 +108,8 @@ function start(): void {
     powerMonitor.on('lock-screen', () => void core.lock('os'));
     powerMonitor.on('suspend', () => void core.lock('os'));
     setInterval(() => void core.checkIdle(), IDLE_CHECK_MS).unref();
-    setInterval(() => void core.scheduledBackup(), BACKUP_CHECK_MS).unref();
+    // A backup that fails is logged and audited by core; nothing it throws may escape the timer.
+    setInterval(() => void core.scheduledBackup().catch(() => core.log('[backup] scheduled check failed')), BACKUP_CHECK_MS).unref();
 
     window = new BrowserWindow({
       title: WINDOW_TITLE,

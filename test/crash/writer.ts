@@ -7,10 +7,12 @@ import { makeBackup } from '../support/backups.ts';
 /*
  * The process the crash harness kills. It opens the vault as a worker would (login through
  * the gate) and writes without pause through the real gate: visits, new clients, now and then
- * a backup. After each write the gate acknowledged, it prints one line saying what was
- * acknowledged; the harness holds the database to every line it read.
+ * a backup or a new temporary password for a colleague (a keyring write beside the commit).
+ * After each write the gate acknowledged, it prints one line saying what was acknowledged
+ * (and before a password reset, the password it is about to set); the harness holds the
+ * database and the keyring to every line it read.
  *
- * Plan (argv[2], JSON): { dir, backupDir, run, username, password, clientId, serviceTypeId, visitOn, register }
+ * Plan (argv[2], JSON): { dir, backupDir, run, username, password, colleagueId, clientId, serviceTypeId, visitOn, register }
  */
 
 interface Plan {
@@ -19,6 +21,8 @@ interface Plan {
   run: number;
   username: string;
   password: string;
+  /** Whose password is reset now and then (not the writer's own: it logs in with its own each run). */
+  colleagueId: number;
   clientId: number;
   serviceTypeId: number;
   visitOn: string;
@@ -36,7 +40,14 @@ async function main(): Promise<void> {
   if (!login.ok) throw new Error(`login: ${login.error.code}`);
   say('ready');
   for (let n = 0; ; n++) {
-    if (n % 20 === 10) {
+    // Early in every other run, so that kills fall before, during and after its commit.
+    if (n === 2 && plan.run % 2 === 0) {
+      const password = `tam-thoi-sap-nguon-${plan.run}-${n}`;
+      say(`resetting ${password}`);
+      const reset = await app.gate.invoke('users.resetPassword', { id: plan.colleagueId, temporaryPassword: password });
+      if (!reset.ok) throw new Error(`reset: ${reset.error.code}`);
+      say(`password ${password}`);
+    } else if (n % 20 === 10) {
       const made = await makeBackup(app.gate, plan.backupDir);
       const backup = made.ok ? made.value.backup : null;
       if (backup) say(`backup ${backup.folderName}`);

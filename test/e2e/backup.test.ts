@@ -1,8 +1,7 @@
 import { cpSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Page } from 'playwright-core';
-import { checkScreen, launch, type Harness } from '../support/e2e-harness.ts';
+import { checkScreen, field, launch, logIn, type Harness } from '../support/e2e-harness.ts';
 import { ADMIN, loginAs, openApp, standardTemplate, tempDir } from '../support/vault-fixture.ts';
 import { makeBackup } from '../support/backups.ts';
 
@@ -12,20 +11,12 @@ import { makeBackup } from '../support/backups.ts';
  * Then she changes the data key, and logs in again with her own password.
  */
 
-const field = (page: Page, label: string) => page.getByLabel(label, { exact: true });
 let harness: Harness | null = null;
 afterEach(async () => {
   await harness?.close();
   harness = null;
 });
 
-async function logIn(page: Page) {
-  await expect.poll(() => page.getByRole('heading', { name: 'Đăng nhập' }).isVisible(), { timeout: 20_000 }).toBe(true);
-  await field(page, 'Tên đăng nhập').fill(ADMIN.username);
-  await field(page, 'Mật khẩu').fill(ADMIN.password);
-  await page.keyboard.press('Enter');
-  await expect.poll(() => page.getByRole('navigation', { name: 'Các mục chính' }).isVisible(), { timeout: 20_000 }).toBe(true);
-}
 
 describe('backups in Chromium', () => {
   it('an administrator makes a backup, checks it and restores it', async () => {
@@ -33,7 +24,7 @@ describe('backups in Chromium', () => {
     cpSync((await standardTemplate()).dir, dir, { recursive: true });
     harness = await launch(dir);
     const { page, app } = harness;
-    await logIn(page);
+    await logIn(page, ADMIN);
     await page.getByRole('navigation', { name: 'Quản trị' }).getByRole('link', { name: 'Sao lưu' }).click();
     await expect.poll(() => page.getByRole('heading', { name: 'Sao lưu và khôi phục' }).isVisible(), { timeout: 20_000 }).toBe(true);
     await checkScreen(page, '80-backup-page');
@@ -80,7 +71,7 @@ describe('backups in Chromium', () => {
     await expect.poll(() => page.getByText('Đã khôi phục dữ liệu từ bản sao lưu lúc', { exact: false }).isVisible(), { timeout: 30_000 }).toBe(true);
     await checkScreen(page, '83-restored-login');
 
-    await logIn(page);
+    await logIn(page, ADMIN);
     expect((await app.ok('catalogue.list', {})).some((type) => type.nameVi === 'Dịch vụ thêm sau sao lưu')).toBe(false);
 
     // Someone has left: the administrator changes the data key; colleagues keep their passwords.
@@ -100,7 +91,7 @@ describe('backups in Chromium', () => {
     await page.getByRole('button', { name: 'Thay khoá', exact: true }).click();
     await expect.poll(() => page.getByText('Đã thay khoá mã hoá dữ liệu.', { exact: false }).isVisible(), { timeout: 30_000 }).toBe(true);
     await checkScreen(page, '86-rotated-login');
-    await logIn(page);
+    await logIn(page, ADMIN);
     expect(harness.blocked).toEqual([]);
     expect(harness.consoleErrors).toEqual([]);
   });
@@ -129,7 +120,7 @@ describe('backups in Chromium', () => {
     await restore.getByLabel('Mật khẩu lúc sao lưu', { exact: true }).fill(ADMIN.password);
     await page.getByRole('button', { name: 'Chọn bản sao lưu và khôi phục…' }).click();
     await expect.poll(() => page.getByText('Đã khôi phục dữ liệu từ bản sao lưu lúc', { exact: false }).isVisible(), { timeout: 30_000 }).toBe(true);
-    await logIn(page);
+    await logIn(page, ADMIN);
     expect(harness.blocked).toEqual([]);
     expect(harness.consoleErrors).toEqual([]);
   });

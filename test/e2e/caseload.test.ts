@@ -1,7 +1,7 @@
 import { cpSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { checkScreen, launch, type Harness } from '../support/e2e-harness.ts';
+import { checkScreen, field, launch, logIn, type Harness } from '../support/e2e-harness.ts';
 import { consentNow, loginAs, MANAGER, openApp, standardTemplate, syntheticClient, tempDir, WORKER, WORKER2 } from '../support/vault-fixture.ts';
 
 /*
@@ -10,19 +10,12 @@ import { consentNow, loginAs, MANAGER, openApp, standardTemplate, syntheticClien
  * manager reads the dashboard, opens a case due for review and marks it reviewed.
  */
 
-const field = (page: Page, label: string) => page.getByLabel(label, { exact: true });
 let harness: Harness | null = null;
 afterEach(async () => {
   await harness?.close();
   harness = null;
 });
 
-async function logIn(page: Page, person: { username: string; password: string }) {
-  await expect.poll(() => page.getByRole('heading', { name: 'Đăng nhập' }).isVisible(), { timeout: 20_000 }).toBe(true);
-  await field(page, 'Tên đăng nhập').fill(person.username);
-  await field(page, 'Mật khẩu').fill(person.password);
-  await page.keyboard.press('Enter');
-}
 
 async function logOut(page: Page) {
   await page.getByRole('button', { name: 'Đăng xuất' }).click();

@@ -1,7 +1,6 @@
 import { cpSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Page } from 'playwright-core';
-import { checkScreen, launch, type Harness } from '../support/e2e-harness.ts';
+import { checkScreen, field, launch, logIn, type Harness } from '../support/e2e-harness.ts';
 import { ADMIN, MANAGER, standardTemplate, tempDir, WORKER } from '../support/vault-fixture.ts';
 
 /*
@@ -11,7 +10,6 @@ import { ADMIN, MANAGER, standardTemplate, tempDir, WORKER } from '../support/va
  * processing register.
  */
 
-const field = (page: Page, label: string) => page.getByLabel(label, { exact: true });
 const CODE = 'THMA95-1';
 let harness: Harness | null = null;
 afterEach(async () => {
@@ -19,13 +17,6 @@ afterEach(async () => {
   harness = null;
 });
 
-async function logIn(page: Page, person: { username: string; password: string }) {
-  await expect.poll(() => page.getByRole('heading', { name: 'Đăng nhập' }).isVisible(), { timeout: 20_000 }).toBe(true);
-  await field(page, 'Tên đăng nhập').fill(person.username);
-  await field(page, 'Mật khẩu').fill(person.password);
-  await page.keyboard.press('Enter');
-  await expect.poll(() => page.getByRole('navigation', { name: 'Các mục chính' }).isVisible(), { timeout: 20_000 }).toBe(true);
-}
 
 async function vault(): Promise<string> {
   const dir = tempDir('dh-e2e-rights-');

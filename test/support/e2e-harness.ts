@@ -177,3 +177,15 @@ export async function checkScreen(page: Page, name: string): Promise<void> {
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
   expect(overflow, `horizontal scroll on ${name}`).toBeLessThanOrEqual(0);
 }
+
+/** A form field by its label, as a person finds it. */
+export const field = (page: Page, label: string) => page.getByLabel(label, { exact: true });
+
+/** Log in from the login screen, by the keyboard, and wait for the main navigation. */
+export async function logIn(page: Page, person: { username: string; password: string }): Promise<void> {
+  await expect.poll(() => page.getByRole('heading', { name: 'Đăng nhập' }).isVisible(), { timeout: 20_000 }).toBe(true);
+  await field(page, 'Tên đăng nhập').fill(person.username);
+  await field(page, 'Mật khẩu').fill(person.password);
+  await page.keyboard.press('Enter');
+  await expect.poll(() => page.getByRole('navigation', { name: 'Các mục chính' }).isVisible(), { timeout: 20_000 }).toBe(true);
+}

@@ -329,8 +329,8 @@ export function checkBackupDatabase(folder: string, manifest: BackupManifest, da
     try {
       try {
         assertNotNewer(db, migrations);
-      } catch {
-        throw new AppError('BACKUP_NEWER');
+      } catch (error) {
+        throw isAppError(error) && error.code === 'DATABASE_NEWER' ? new AppError('BACKUP_NEWER') : error;
       }
       if (db.pragma('integrity_check', { simple: true }) !== 'ok') throw new AppError('BACKUP_CORRUPT');
       const counts = countsOf(db);

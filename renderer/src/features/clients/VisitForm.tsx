@@ -1,6 +1,8 @@
 import { Link, useNavigate, useParams, useSearchParams } from 'react-router';
 import { useTranslation } from 'react-i18next';
-import { correctVisitInputSchema, recordVisitInputSchema, VISIT_PLACES, type ClientPage, type VisitView } from '../../../../electron/contract/index.ts';
+import type { ReactNode } from 'react';
+import type { Control, FieldErrors, FieldValues, Path, UseFormRegister } from 'react-hook-form';
+import { correctVisitInputSchema, recordVisitInputSchema, VISIT_PLACES, type ClientPage, type ServiceType, type VisitView } from '../../../../electron/contract/index.ts';
 import { call } from '../../api.ts';
 import { DateInput } from '../../components/DateInput.tsx';
 import { ErrorText } from '../../components/ErrorText.tsx';
@@ -42,24 +44,7 @@ export function VisitForm() {
           ),
         )}
       >
-        <div className="form-grid">
-          <DateInput control={form.control} name="visitOn" label={t('visit.date')} />
-          <SelectField label={t('visit.place')} registration={form.register('place')} error={errors.place}>
-            <VocabularyOptions list="visitPlace" values={VISIT_PLACES} />
-          </SelectField>
-        </div>
-        <ServiceChoices types={types} control={form.control} name="serviceTypeIds" />
-        <div className="form-grid">
-          <Field label={t('visit.outcome')} registration={form.register('outcome')} error={errors.outcome} autoComplete="off" />
-          <DateInput control={form.control} name="nextFollowUpOn" label={t('visit.nextFollowUp')} hint={t('visit.nextFollowUpHint')} />
-        </div>
-        <div className="field restricted">
-          <label htmlFor="visit-note">{t('visit.note')}</label>
-          <textarea id="visit-note" rows={3} {...form.register('note')} aria-describedby="visit-note-hint" />
-          <p className="hint" id="visit-note-hint">
-            {t('visit.noteHint')}
-          </p>
-        </div>
+        <VisitFields control={form.control} register={form.register} errors={errors} types={types} followUp={<DateInput control={form.control} name="nextFollowUpOn" label={t('visit.nextFollowUp')} hint={t('visit.nextFollowUpHint')} />} />
         <ErrorText error={error} />
         <FormActions cancelTo={back} busy={busy} />
       </form>
@@ -106,24 +91,56 @@ function CorrectVisitForm({ clientId, visit }: { clientId: number; visit: VisitV
           ),
         )}
       >
-        <div className="form-grid">
-          <DateInput control={form.control} name="visitOn" label={t('visit.date')} />
-          <SelectField label={t('visit.place')} registration={form.register('place')} error={errors.place}>
-            <VocabularyOptions list="visitPlace" values={VISIT_PLACES} />
-          </SelectField>
-        </div>
-        <ServiceChoices types={types} control={form.control} name="serviceTypeIds" keep={visit.serviceTypeIds} />
-        <Field label={t('visit.outcome')} registration={form.register('outcome')} error={errors.outcome} autoComplete="off" />
-        <div className="field restricted">
-          <label htmlFor="visit-note">{t('visit.note')}</label>
-          <textarea id="visit-note" rows={3} {...form.register('note')} aria-describedby="visit-note-hint" />
-          <p className="hint" id="visit-note-hint">
-            {t('visit.noteHint')}
-          </p>
-        </div>
+        <VisitFields control={form.control} register={form.register} errors={errors} types={types} keep={visit.serviceTypeIds} />
         <ErrorText error={error} />
         <FormActions cancelTo={back} busy={busy} />
       </form>
     </section>
   );
 }
+
+/** What a visit is, as both forms ask it: date, place, services, outcome (and a follow-up beside it), a restricted note. */
+function VisitFields<V extends FieldValues>({
+  control,
+  register,
+  errors: formErrors,
+  types,
+  keep,
+  followUp,
+}: {
+  control: Control<V>;
+  register: UseFormRegister<V>;
+  errors: FieldErrors<V>;
+  types: ServiceType[];
+  keep?: readonly number[];
+  followUp?: ReactNode;
+}) {
+  const { t } = useTranslation();
+  const name = (field: keyof VisitValues) => field as Path<V>;
+  const errors = formErrors as FieldErrors<VisitValues>;
+  return (
+    <>
+      <div className="form-grid">
+        <DateInput control={control} name={name('visitOn')} label={t('visit.date')} />
+        <SelectField label={t('visit.place')} registration={register(name('place'))} error={errors.place}>
+          <VocabularyOptions list="visitPlace" values={VISIT_PLACES} />
+        </SelectField>
+      </div>
+      <ServiceChoices types={types} control={control} name={name('serviceTypeIds')} keep={keep} />
+      <div className={followUp ? 'form-grid' : undefined}>
+        <Field label={t('visit.outcome')} registration={register(name('outcome'))} error={errors.outcome} autoComplete="off" />
+        {followUp}
+      </div>
+      <div className="field restricted">
+        <label htmlFor="visit-note">{t('visit.note')}</label>
+        <textarea id="visit-note" rows={3} {...register(name('note'))} aria-describedby="visit-note-hint" />
+        <p className="hint" id="visit-note-hint">
+          {t('visit.noteHint')}
+        </p>
+      </div>
+    </>
+  );
+}
+
+/** The fields both visit forms share (their names in either schema). */
+type VisitValues = { visitOn: string; place: string; serviceTypeIds: number[]; outcome: string | null; note: string | null };
