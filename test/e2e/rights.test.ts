@@ -55,7 +55,8 @@ describe('clients’ rights in Chromium', () => {
     const corrected = history.getByRole('row').filter({ hasText: 'Lần gặp 28/11/2026: Nơi gặp' });
     await expect.poll(() => corrected.isVisible(), { timeout: 20_000 }).toBe(true);
     expect(await corrected.textContent()).toContain('Tại trung tâm');
-    expect(await history.getByRole('row').filter({ hasText: 'Lần gặp 28/11/2026: Dịch vụ' }).textContent()).toContain('Tư vấn pháp lý');
+    // Service names come with the catalogue, which may arrive just after the history.
+    await expect.poll(() => history.getByRole('row').filter({ hasText: 'Lần gặp 28/11/2026: Dịch vụ' }).textContent(), { timeout: 20_000 }).toContain('Tư vấn pháp lý');
     expect(await history.getByRole('row').filter({ hasText: 'Lần gặp 28/11/2026: Ghi chú của cán bộ' }).textContent()).toContain('Ghi chú đã sửa lại');
     expect(await page.getByText('Ghi chú đã sửa lại', { exact: true }).count()).toBeGreaterThan(0);
     await checkScreen(page, '90c-visit-corrected');
@@ -77,10 +78,13 @@ describe('clients’ rights in Chromium', () => {
     // Her summary, in Vietnamese, with her identity.
     await page.getByRole('link', { name: 'Bản tóm tắt hồ sơ cho thân chủ…' }).click();
     await expect.poll(() => page.getByRole('heading', { name: 'Thông tin trung tâm đang lưu về chị/anh' }).isVisible(), { timeout: 20_000 }).toBe(true);
-    expect(await page.getByText('Nguyễn Thị Mẫu Thử').isVisible()).toBe(true);
-    expect(await page.getByText('Ghi chú thử nghiệm', { exact: false }).count()).toBe(0);
+    await expect.poll(() => page.getByText('Nguyễn Thị Mẫu Thử').isVisible(), { timeout: 20_000 }).toBe(true);
+    // Without the worker's notes unless asked: neither the note nor its corrections.
+    for (const note of ['Ghi chú thử nghiệm', 'Ghi chú đã sửa lại']) expect(await page.getByText(note, { exact: false }).count()).toBe(0);
     await page.getByLabel('Kèm kết quả và ghi chú của cán bộ').check();
-    await expect.poll(() => page.getByText('Ghi chú thử nghiệm', { exact: false }).isVisible(), { timeout: 20_000 }).toBe(true);
+    // With them: the note as it is now, and in the corrections what it said before.
+    await expect.poll(() => page.getByText('Ghi chú đã sửa lại', { exact: false }).first().isVisible(), { timeout: 20_000 }).toBe(true);
+    expect(await page.getByText('Ghi chú thử nghiệm', { exact: false }).isVisible()).toBe(true);
     await checkScreen(page, '92-access-summary');
     await page.getByRole('button', { name: 'Quay lại' }).click();
 
@@ -109,7 +113,8 @@ describe('clients’ rights in Chromium', () => {
     await page.getByRole('link', { name: 'Quản trị' }).click();
     await page.getByRole('navigation', { name: 'Quản trị' }).getByRole('link', { name: 'Lưu trữ' }).click();
     await expect.poll(() => page.getByRole('heading', { name: 'Thời hạn lưu trữ', level: 1 }).isVisible(), { timeout: 20_000 }).toBe(true);
-    expect(await page.getByText('Chưa đặt thời hạn lưu trữ.').isVisible()).toBe(true);
+    // The preview arrives after the page's heading.
+    await expect.poll(() => page.getByText('Chưa đặt thời hạn lưu trữ.').isVisible(), { timeout: 20_000 }).toBe(true);
     await field(page, 'Khử nhận dạng hồ sơ đã đóng quá (năm)').fill('5');
     await page.getByRole('button', { name: 'Lưu', exact: true }).click();
     await expect.poll(() => page.getByText('Không có hồ sơ nào đến hạn.').isVisible(), { timeout: 20_000 }).toBe(true);

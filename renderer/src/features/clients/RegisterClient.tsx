@@ -4,10 +4,8 @@ import { useTranslation } from 'react-i18next';
 import {
   clientCode,
   currentConsentText,
-  PROVINCES,
   registerClientInputSchema,
   SEXES,
-  WORK_SETTINGS,
   yearsSince,
   type ConsentInput,
 } from '../../../../electron/contract/index.ts';
@@ -16,14 +14,12 @@ import { ErrorText } from '../../components/ErrorText.tsx';
 import { Field } from '../../components/Field.tsx';
 import { SelectField } from '../../components/SelectField.tsx';
 import { useContractForm } from '../../components/useContractForm.ts';
-import { WardSelect } from '../../components/WardSelect.tsx';
 import { todayIso } from '../../i18n/format.ts';
 import { ConsentFields, ConsentTextBox } from './ConsentFields.tsx';
 import { ChildBanner } from './ClientBadges.tsx';
+import { RecordDetailsFields } from './RecordDetailsFields.tsx';
 import { VocabularyOptions } from '../../components/SelectField.tsx';
 
-const collator = new Intl.Collator('vi');
-const SORTED_PROVINCES = [...PROVINCES.provinces].sort((a, b) => collator.compare(a.name, b.name));
 
 /**
  * Registration, in the order the conversation goes: the facts for her code (and whether a
@@ -173,22 +169,7 @@ export function RegisterClient() {
 
         <fieldset className="panel">
           <legend>{t('clients.step.record')}</legend>
-          <div className="form-grid">
-            <Field label={t('clients.alias')} registration={form.register('alias')} error={errors.alias} hint={t('clients.aliasHint')} autoComplete="off" />
-            <SelectField label={t('clients.workSetting')} registration={form.register('workSetting', { setValueAs: (value) => (value === '' ? null : value) })}>
-              <option value="">{t('clients.notSaid')}</option>
-              <VocabularyOptions list="workSetting" values={WORK_SETTINGS} />
-            </SelectField>
-            <WardSelect control={form.control} name="wardCode" label={t('clients.ward')} />
-            <SelectField label={t('clients.province')} registration={form.register('provinceCode', { setValueAs: (value) => (value === '' || value === null ? null : Number(value)) })}>
-              <option value="">{t('clients.notSaid')}</option>
-              {SORTED_PROVINCES.map((province) => (
-                <option key={province.code} value={province.code}>
-                  {province.name}
-                </option>
-              ))}
-            </SelectField>
-          </div>
+          <RecordDetailsFields control={form.control} register={form.register} errors={errors} aliasHint={t('clients.aliasHint')} />
         </fieldset>
 
         <fieldset className="panel restricted">

@@ -1,15 +1,10 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { contract, PROVINCES, WORK_SETTINGS, type ClientPage } from '../../../../electron/contract/index.ts';
+import { contract, type ClientPage } from '../../../../electron/contract/index.ts';
 import { call } from '../../api.ts';
 import { ErrorText } from '../../components/ErrorText.tsx';
-import { Field } from '../../components/Field.tsx';
-import { SelectField, VocabularyOptions } from '../../components/SelectField.tsx';
 import { useContractForm } from '../../components/useContractForm.ts';
-import { WardSelect } from '../../components/WardSelect.tsx';
-
-const collator = new Intl.Collator('vi');
-const SORTED_PROVINCES = [...PROVINCES.provinces].sort((a, b) => collator.compare(a.name, b.name));
+import { RecordDetailsFields } from '../clients/RecordDetailsFields.tsx';
 
 /**
  * Correct the record's details (name used, ward, province, work setting): for her worker,
@@ -44,22 +39,7 @@ export function RecordDetailsForm({ page, onChanged }: { page: ClientPage; onCha
       )}
     >
       <h2 id="correct-title">{t('rights.correctTitle')}</h2>
-      <div className="form-grid">
-        <Field label={t('clients.alias')} registration={form.register('alias')} error={errors.alias} autoComplete="off" />
-        <SelectField label={t('clients.workSetting')} registration={form.register('workSetting', { setValueAs: (value) => (value === '' ? null : value) })}>
-          <option value="">{t('clients.notSaid')}</option>
-          <VocabularyOptions list="workSetting" values={WORK_SETTINGS} />
-        </SelectField>
-        <WardSelect control={form.control} name="wardCode" label={t('clients.ward')} />
-        <SelectField label={t('clients.province')} registration={form.register('provinceCode', { setValueAs: (value) => (value === '' || value === null ? null : Number(value)) })}>
-          <option value="">{t('clients.notSaid')}</option>
-          {SORTED_PROVINCES.map((province) => (
-            <option key={province.code} value={province.code}>
-              {province.name}
-            </option>
-          ))}
-        </SelectField>
-      </div>
+      <RecordDetailsFields control={form.control} register={form.register} errors={errors} />
       <ErrorText error={error} />
       <div className="actions">
         <button type="button" onClick={() => setOpen(false)}>
