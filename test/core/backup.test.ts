@@ -166,6 +166,10 @@ describe('a backup', () => {
     await other.core.shutdown();
     expect(await invoke(app, 'backup.verify', { credentials: admin }, join(otherParent, foreign.value.backup.folderName))).toMatchObject({ checked: true });
     expect(await invoke(app, 'backup.restore', { credentials: admin, confirm: true }, join(otherParent, foreign.value.backup.folderName))).toEqual({ error: 'BACKUP_FOREIGN' });
+    // A folder the person named is not named in the trail (it could be called anything).
+    const refusals = (await app.ok('audit.list', { action: 'backup.restore' })).rows;
+    expect(refusals.map((row) => row.detail?.backup)).toContain('renamed');
+    expect(JSON.stringify(refusals)).not.toMatch(/flipped|no-manifest|"cut"/);
     // Still open, still the same, nothing staged beside it.
     expect(app.core.vault.isOpen).toBe(true);
     expect(content(app)).toBe(snapshot);
@@ -255,10 +259,11 @@ describe('a backup made step by step', () => {
     await loginAs(app, ADMIN);
     expect(await app.call('backup.next', { jobId: second.jobId })).toEqual({ ok: false, error: { code: 'BACKUP_NOT_RUNNING' } });
     app.clock.advance(1000);
-    await startIn(app, parent);
+    const third = await startIn(app, parent);
     expect(readdirSync(parent)).toEqual(['ho-so-khac']);
     // No folder picked: nothing starts (and the one under way is dropped).
     expect(await invoke(app, 'backup.start', {}, null)).toEqual({ jobId: null, done: 0, total: 0 });
+    expect(await app.call('backup.next', { jobId: third.jobId })).toEqual({ ok: false, error: { code: 'BACKUP_NOT_RUNNING' } });
     expect((await app.ok('audit.list', { action: 'backup.create' })).rows).toEqual([]);
   });
 });

@@ -203,6 +203,9 @@ describe('the crash harness', () => {
     expect(problems).toEqual([]);
     expect(kills).toBe(KILLS);
     expect(lost).toBe(0);
+    // The hard cases were met, not only the easy ones: kills while starting, during a backup
+    // and during a password reset.
+    expect([earlyKills > 0, cutShort > 0, resetsCutShort > 0, acks.passwords > 0]).toEqual([true, true, true, true]);
     expect(written).toBeGreaterThan(KILLS);
     // An acknowledged backup was there, whole.
     expect([...acks.backups].filter((name) => !checkedBackups.has(name))).toEqual([]);

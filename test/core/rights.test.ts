@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -130,6 +130,9 @@ describe('corrections', () => {
     await as(app, WORKER);
     await app.ok('clients.updateIdentity', { clientId: id, identity: { legalName: 'Nguyễn Thị Mẫu Thử', phone: '0911 222 333', idNumber: null, address: null } });
     expect((await app.ok('clients.history', { clientId: id })).map((row) => row.oldValue)).toEqual(['0900 000 000']);
+    // Both numbers are in the file until then (so their absence after means something).
+    const before = await vaultPlaintext(app.dir, WORKER);
+    expect([containsText(before, '0900 000 000'), containsText(before, '0911 222 333')]).toEqual([true, true]);
     await app.ok('consent.withdraw', { consentId: app.template.ids.contactConsent, on: TODAY });
     expect(await app.ok('clients.history', { clientId: id })).toEqual([]);
     const plain = await vaultPlaintext(app.dir, WORKER);
@@ -224,10 +227,15 @@ describe('erasure on request', () => {
     const ledger = readFileSync(join(app.dir, LEDGER_FILE), 'utf8');
     expect(JSON.parse(ledger).fingerprints).toHaveLength(1);
     expect(ledger).not.toContain(page.code);
-    // Keyed by a secret of the vault: facts a person could give do not produce it.
-    const registeredOn = TODAY;
-    const guess = createHash('sha256').update(`dong-hanh/erased|${app.core.vault.vaultId}|${id}|${page.code}|${registeredOn}`).digest('hex');
-    expect(JSON.parse(ledger).fingerprints).not.toContain(guess);
+    // Keyed by a secret of the vault: facts a person could give (with the vault id, which is
+    // readable in the keyring) do not produce it, hashed or keyed by the id alone.
+    const facts = `dong-hanh/erased|${id}|${page.code}|${TODAY}`;
+    const guesses = [
+      createHash('sha256').update(facts).digest('hex'),
+      createHash('sha256').update(`dong-hanh/erased|${app.core.vault.vaultId}|${id}|${page.code}|${TODAY}`).digest('hex'),
+      createHmac('sha256', app.core.vault.vaultId).update(facts).digest('hex'),
+    ];
+    for (const guess of guesses) expect(JSON.parse(ledger).fingerprints).not.toContain(guess);
   });
 
   it('stays erased when a backup made before is restored', async () => {

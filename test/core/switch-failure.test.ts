@@ -14,11 +14,12 @@ import { ADMIN, copyOfTemplate, loginAs, openApp, tempDir } from '../support/vau
  * the real vault on real files.
  */
 
-const fault = vi.hoisted(() => ({ failRenameOnto: null as string | null }));
+const fault = vi.hoisted(() => ({ failRenameOnto: null as string | null, fired: 0 }));
 vi.mock('node:fs', async (importOriginal) => {
   const fs = await importOriginal<typeof NodeFs>();
   const renameSync: typeof fs.renameSync = (from, to) => {
     if (fault.failRenameOnto !== null && String(to) === fault.failRenameOnto && String(from).endsWith(SWITCH_FILES_STAGED)) {
+      fault.fired++;
       throw Object.assign(new Error('EIO: i/o error, rename'), { code: 'EIO' });
     }
     fs.renameSync(from, to);
@@ -49,6 +50,7 @@ describe('a switch of the files that fails part-way', () => {
     const folder = join(usb, made.value.backup.folderName);
     const restored = await app.gate.invoke('backup.restore', { credentials: { username: ADMIN.username, password: ADMIN.password }, confirm: true }, { path: folder });
     expect(restored).toEqual({ ok: false, error: { code: 'STORAGE_FAILED' } });
+    expect(fault.fired).toBe(1);
     fault.failRenameOnto = null;
     expect(existsSync(join(app.dir, SWITCH_FILES.marker))).toBe(false);
     expect(existsSync(join(app.dir, `${VAULT_FILES.database}${SWITCH_FILES.aside}`))).toBe(false);

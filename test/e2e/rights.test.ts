@@ -62,10 +62,13 @@ describe('clients’ rights in Chromium', () => {
     await checkScreen(page, '90c-visit-corrected');
 
     // Frozen while her request is handled: nothing can be added.
+    expect([await page.getByRole('link', { name: 'Phiếu chuyển gửi' }).count(), await page.getByRole('button', { name: 'Gia hạn' }).count()]).toEqual([1, 3]);
     await field(page, 'Lý do tạm khoá').selectOption({ label: 'Thân chủ cho rằng thông tin chưa đúng' });
     await page.getByRole('button', { name: 'Tạm khoá hồ sơ' }).click();
     await expect.poll(() => page.getByText('Hồ sơ đang tạm khoá (hạn chế xử lý)', { exact: false }).isVisible(), { timeout: 20_000 }).toBe(true);
     expect(await page.getByRole('link', { name: 'Ghi lần gặp' }).count()).toBe(0);
+    // The word about the corrected visit was for then; it goes with the next change.
+    expect(await page.getByText('Đã sửa lần gặp.').count()).toBe(0);
     expect(await page.getByRole('button', { name: 'Sửa thông tin hồ sơ…' }).count()).toBe(0);
     expect(await page.getByRole('link', { name: 'Phiếu chuyển gửi' }).count()).toBe(0);
     expect(await page.getByRole('button', { name: 'Gia hạn' }).count()).toBe(0);

@@ -20,8 +20,8 @@ import packageJson from '../../../package.json' with { type: 'json' };
  */
 
 export const MANIFEST = 'manifest.json';
-export const BACKUP_PREFIX = 'dong-hanh-sao-luu-';
-export const APP_VERSION: string = packageJson.version;
+const BACKUP_PREFIX = 'dong-hanh-sao-luu-';
+const APP_VERSION: string = packageJson.version;
 
 /** Feed `length` bytes of a file from `start` (or up to its end) into a hash, a chunk at a time. */
 function hashRange(fd: number, hash: Hash, start: number, length: number): void {
@@ -49,17 +49,22 @@ export function sha256Of(path: string): string {
   return hash.digest('hex');
 }
 
-export function countsOf(db: SqliteHandle): BackupManifest['counts'] {
+function countsOf(db: SqliteHandle): BackupManifest['counts'] {
   return Object.fromEntries(BACKUP_COUNTED_TABLES.map((table) => [table, Number(db.prepare(`select count(*) from "${table}"`).pluck().get())])) as BackupManifest['counts'];
 }
 
-export function schemaOf(db: SqliteHandle): string {
+function schemaOf(db: SqliteHandle): string {
   return String(db.prepare('select max(name) from kysely_migration').pluck().get() ?? '');
 }
 
 const pad = (value: number) => String(value).padStart(2, '0');
-export function folderNameFor(at: Date): string {
+function folderNameFor(at: Date): string {
   return `${BACKUP_PREFIX}${at.getFullYear()}${pad(at.getMonth() + 1)}${pad(at.getDate())}-${pad(at.getHours())}${pad(at.getMinutes())}${pad(at.getSeconds())}`;
+}
+
+/** Is this the name the app gives a backup folder (a time, nothing else)? */
+export function isBackupFolderName(name: string): boolean {
+  return new RegExp(`^${BACKUP_PREFIX}\\d{8}-\\d{6}$`).test(name);
 }
 
 export function summaryOf(folderName: string, manifest: BackupManifest): BackupSummary {

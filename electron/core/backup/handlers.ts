@@ -6,7 +6,7 @@ import type { Core } from '../core.ts';
 import type { HandlerContext, HandlerMap } from '../gate/types.ts';
 import type { Db } from '../users/accounts.ts';
 import { confirmsGroup, generateRecoveryCode, pickConfirmGroup, RECOVERY_GROUP_COUNT } from '../vault/recovery-code.ts';
-import { checkBackup, listBackups, pruneBackups, summaryOf } from './backup-files.ts';
+import { checkBackup, isBackupFolderName, listBackups, pruneBackups, summaryOf } from './backup-files.ts';
 import { saveErasureLedger } from '../rights/erasure.ts';
 import type { BackupSummary } from '../../contract/index.ts';
 
@@ -25,7 +25,7 @@ async function accountsWithoutKeyPair(ctx: HandlerContext): Promise<{ id: number
 /* Backup settings live in the database (a restore brings back those of its time). */
 const KEYS = { folder: 'backup.folder', everyHours: 'backup.everyHours', keep: 'backup.keep', atExit: 'backup.atExit', lastAt: 'backup.lastAt' } as const;
 const DEFAULTS = { folder: null as string | null, everyHours: 24, keep: 10, atExit: true, lastAt: null as string | null };
-export type BackupSettings = typeof DEFAULTS;
+type BackupSettings = typeof DEFAULTS;
 
 export async function readBackupSettings(db: Db): Promise<BackupSettings> {
   const rows = await db.selectFrom('setting').select(['key', 'value']).where('key', 'like', 'backup.%').execute();
@@ -58,8 +58,14 @@ function folderChosen(ctx: HandlerContext): string | null {
   return folder;
 }
 
-/** The facts of a backup for its audit entry: when it was made and its folder's name, never the path. */
-const backupDetail = (summary: { folderName: string; createdAt: string; trigger: string }) => ({ backup: summary.folderName, createdAt: summary.createdAt, trigger: summary.trigger });
+/**
+ * A backup folder's name for the trail: the app's own names (a time) only. A folder the person
+ * picked or renamed could be called anything, a client's name included; the path never goes in.
+ */
+const folderForTrail = (folder: string) => (isBackupFolderName(basename(folder)) ? basename(folder) : 'renamed');
+
+/** The facts of a backup for its audit entry: when it was made and its folder's name. */
+const backupDetail = (summary: { folderName: string; createdAt: string; trigger: string }) => ({ backup: folderForTrail(summary.folderName), createdAt: summary.createdAt, trigger: summary.trigger });
 
 /**
  * A backup now (scheduled or at exit) into the settings' folder, when one is set, the vault is
@@ -147,7 +153,7 @@ export const backupHandlers: Pick<HandlerMap, BackupChannels> = {
   'backup.verify': async (input, ctx) => {
     const folder = folderChosen(ctx);
     if (!folder) return { checked: false, backup: null };
-    ctx.note({ targetType: 'backup', detail: { backup: basename(folder), with: 'recoveryCode' in input.credentials ? 'recoveryCode' : 'password' } });
+    ctx.note({ targetType: 'backup', detail: { backup: folderForTrail(folder), with: 'recoveryCode' in input.credentials ? 'recoveryCode' : 'password' } });
     const checked = await checkBackup(folder, input.credentials, ctx.core.vault.migrations, ctx.core.vault.openOptions);
     checked.dataKey.fill(0);
     const summary = summaryOf(basename(folder), checked.manifest);
@@ -159,7 +165,7 @@ export const backupHandlers: Pick<HandlerMap, BackupChannels> = {
     const { core } = ctx;
     const folder = folderChosen(ctx);
     if (!folder) return { restored: false, backup: null, dataBefore: null };
-    ctx.note({ targetType: 'backup', detail: { backup: basename(folder) } });
+    ctx.note({ targetType: 'backup', detail: { backup: folderForTrail(folder) } });
     const actor = ctx.requireSession();
     const checked = await checkBackup(folder, input.credentials, core.vault.migrations, core.vault.openOptions);
     const summary = summaryOf(basename(folder), checked.manifest);

@@ -34,7 +34,7 @@ async function fingerprintKey(db: Db, vaultId: string): Promise<Buffer> {
   return createHash('sha256').update(`dong-hanh/erasure-key|${vaultId}|${JSON.parse(row.value) as string}`).digest();
 }
 
-export function fingerprintOf(key: Buffer, client: { id: number; code: string; registered_on: string }): string {
+function fingerprintOf(key: Buffer, client: { id: number; code: string; registered_on: string }): string {
   return createHmac('sha256', key).update(`dong-hanh/erased|${client.id}|${client.code}|${client.registered_on}`).digest('hex');
 }
 

@@ -9,7 +9,7 @@ import type { Db } from '../users/accounts.ts';
  * by itself: an administrator sees the list and confirms it.
  */
 
-export interface DueCase {
+interface DueCase {
   clientId: number;
   closedOn: string;
   visits: number;

@@ -50,9 +50,10 @@ const recoverySlotSchema = z
 const slotSchema = z.discriminatedUnion('kind', [passwordSlotSchema, sealedSlotSchema, recoverySlotSchema]);
 export type KeySlot = z.infer<typeof slotSchema>;
 export type PasswordSlot = z.infer<typeof passwordSlotSchema>;
-export type SealedSlot = z.infer<typeof sealedSlotSchema>;
+type SealedSlot = z.infer<typeof sealedSlotSchema>;
 type PersonSlot = PasswordSlot | SealedSlot;
-const isPersonSlot = (slot: KeySlot): slot is PersonSlot => slot.kind === 'password' || slot.kind === 'sealed';
+/** A slot that belongs to a person (her password, or sealed to her at a rotation). */
+export const isPersonSlot = (slot: KeySlot): slot is PersonSlot => slot.kind === 'password' || slot.kind === 'sealed';
 
 const keyringSchema = z
   .object({
@@ -245,7 +246,7 @@ export async function sealRecoverySlot(keyring: Keyring, code: string, dataKey: 
   }
 }
 
-export interface OpenedSlot {
+interface OpenedSlot {
   slotId: string;
   dataKey: Buffer;
   /**

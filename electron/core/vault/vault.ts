@@ -12,6 +12,7 @@ import type { Database } from '../db/schema.ts';
 import { assertNotNewer, configure, kyselyFor, migrate, openEncrypted, rekey, type OpenOptions, type SqliteHandle } from './database.ts';
 import { calibrate, type ScryptParams } from './kdf.ts';
 import {
+  isPersonSlot,
   newKeyring,
   openPasswordSlot,
   openRecoverySlot,
@@ -68,12 +69,12 @@ export interface KeyringChange {
 }
 
 /** What a key rotation carried over, and whose slots it could not (they need a new password). */
-export interface RotationPlan {
+interface RotationPlan {
   carriedSlotIds: string[];
   droppedSlotIds: string[];
 }
 
-export type SwitchKind = 'restore' | 'rotate';
+type SwitchKind = 'restore' | 'rotate';
 
 /**
  * The encrypted store and its keys. Knows files, keys and slots; knows nothing of accounts,
@@ -223,7 +224,7 @@ export class Vault {
     const [kept] = this.#keptKeyring();
     const live = readKeyring(this.paths.keyring);
     const referenced = new Set(this.sqlite.prepare('select key_slot_id from user where active = 1 and key_slot_id is not null').pluck().all() as string[]);
-    const people = (keyring: Keyring) => keyring.slots.filter((slot) => slot.kind === 'password' || slot.kind === 'sealed');
+    const people = (keyring: Keyring) => keyring.slots.filter(isPersonSlot);
     const fits = (keyring: Keyring) => [...referenced].every((id) => keyring.slots.some((slot) => slot.id === id));
     const unknown = (keyring: Keyring) => people(keyring).filter((slot) => !referenced.has(slot.id)).length;
     const keepOld = kept !== undefined && fits(kept) && (!fits(live) || unknown(kept) < unknown(live));
@@ -284,7 +285,7 @@ export class Vault {
   /** Does this password open this person's slot? (Used to confirm the current password.) */
   async verifyPassword(username: string, password: string, slotId: string | null): Promise<boolean> {
     const keyring = this.#openKeyring();
-    const slot = keyring.slots.find((s) => s.id === slotId && (s.kind === 'password' || s.kind === 'sealed'));
+    const slot = keyring.slots.find((s) => s.id === slotId && isPersonSlot(s));
     if (!slot) return false;
     const keys = await passwordSlotKeys(keyring, username, password, slot.kdf);
     keys.kek.fill(0);
@@ -361,7 +362,6 @@ export class Vault {
 
   // ---- Backups ------------------------------------------------------------------------------
 
-  /** A backup of the open vault into a folder of its own inside `parent`. */
   /** A backup into `parent`, step by step (see BackupJob); it needs the vault open. */
   startBackup(parent: string, at: Date, trigger: BackupManifest['trigger']): BackupJob {
     return new BackupJob(parent, at, trigger, () => ({ sqlite: this.sqlite, keyringPath: this.paths.keyring, dataKey: this.#openDataKey(), open: this.#openOptions() }));
@@ -425,7 +425,7 @@ export class Vault {
 
   /** Slots a rotation can carry over: those holding a key pair. */
   rotatableSlotIds(): string[] {
-    return this.#openKeyring().slots.flatMap((slot) => ((slot.kind === 'password' || slot.kind === 'sealed') && slot.box ? [slot.id] : []));
+    return this.#openKeyring().slots.flatMap((slot) => (isPersonSlot(slot) && slot.box ? [slot.id] : []));
   }
 
   /**

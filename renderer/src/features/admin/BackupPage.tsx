@@ -7,7 +7,7 @@ import { ErrorText, Notice } from '../../components/ErrorText.tsx';
 import { TableHead, EmptyRow } from '../../components/TableHead.tsx';
 import { useLoaded } from '../../components/useLoaded.ts';
 import { formatDateTime } from '../../i18n/format.ts';
-import { RecoveryCodeSheet, type IssuedCode } from '../setup/RecoveryCode.tsx';
+import { RecoveryCodeStep, type IssuedCode } from '../setup/RecoveryCode.tsx';
 import { useBackupCredentials } from './BackupCredentials.tsx';
 
 const megabytes = (bytes: number) => `${(bytes / 1_048_576).toLocaleString('vi-VN', { maximumFractionDigits: 1 })} MB`;
@@ -310,14 +310,7 @@ function RotateKey() {
             </div>
           ) : null}
           <p>{t('backup.rotateCodeIntro')}</p>
-          <RecoveryCodeSheet issued={rotation} centreName={settings?.centreName ?? ''} centreCode={settings?.centreCode ?? ''}>
-            <button type="button" onClick={() => setRotation(null)}>
-              {t('common.cancel')}
-            </button>
-            <button type="button" className="primary" onClick={() => setStep('confirm')}>
-              {t('setup.writtenDown')}
-            </button>
-          </RecoveryCodeSheet>
+          <RecoveryCodeStep issued={rotation} centreName={settings?.centreName ?? ''} centreCode={settings?.centreCode ?? ''} onCancel={() => setRotation(null)} onWritten={() => setStep('confirm')} />
         </>
       ) : (
         <form

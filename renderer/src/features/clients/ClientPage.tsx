@@ -28,8 +28,8 @@ export function ClientPage() {
   const { nameOf } = useCatalogue();
   const [page, setPage] = useState<Page | null>(null);
   const [error, setError] = useState<ClientErrorPayload | null>(null);
-  // Back from correcting a visit: what happened.
-  const notice = (useLocation().state as { notice?: string } | null)?.notice ?? null;
+  // Back from correcting a visit: what happened, said until the next change on the page.
+  const [notice, setNotice] = useState((useLocation().state as { notice?: string } | null)?.notice ?? null);
 
   const load = useCallback(async () => {
     const result = await call('clients.get', { clientId: id });
@@ -39,6 +39,10 @@ export function ClientPage() {
     } else setError(result.error);
   }, [id]);
   useEffect(() => void load(), [load]);
+  const changed = useCallback(async () => {
+    setNotice(null);
+    await load();
+  }, [load]);
   // Opened from the to-do list: bring the panel where the item is dealt with into view.
   const focus = useSearchParams()[0].get('focus');
   const loaded = page !== null;
@@ -119,18 +123,18 @@ export function ClientPage() {
             </ul>
             {page.nextFollowUpOn ? <p>{t('visit.nextFollowUpOn', { date: formatDate(page.nextFollowUpOn) })}</p> : null}
           </section>
-          <ReferralsPanel page={page} nameOf={nameOf} writable={canWrite && page.status === 'open' && !page.restriction} onChanged={load} />
+          <ReferralsPanel page={page} nameOf={nameOf} writable={canWrite && page.status === 'open' && !page.restriction} onChanged={changed} />
           <Timeline page={page} nameOf={nameOf} />
-          {writable && page.isMine ? <RecordDetailsForm key={JSON.stringify([page.alias, page.wardCode, page.provinceCode, page.workSetting])} page={page} onChanged={load} /> : null}
+          {writable && page.isMine ? <RecordDetailsForm key={JSON.stringify([page.alias, page.wardCode, page.provinceCode, page.workSetting])} page={page} onChanged={changed} /> : null}
           <HistoryPanel clientId={page.id} version={page} />
         </div>
         <div>
-          <CaseHolderPanel page={page} onChanged={load} />
+          <CaseHolderPanel page={page} onChanged={changed} />
           <IdentityPanel page={page} onRevealed={load} />
-          <ConsentLedger page={page} canWrite={canWrite} onChanged={load} />
-          {canWrite && !page.restriction ? <CaseStatusPanel page={page} onChanged={load} /> : null}
-          <ReviewPanel page={page} onChanged={load} />
-          <RightsPanel page={page} onChanged={load} />
+          <ConsentLedger page={page} canWrite={canWrite} onChanged={changed} />
+          {canWrite && !page.restriction ? <CaseStatusPanel page={page} onChanged={changed} /> : null}
+          <ReviewPanel page={page} onChanged={changed} />
+          <RightsPanel page={page} onChanged={changed} />
         </div>
       </div>
     </section>

@@ -9,7 +9,7 @@ import { ErrorText, Notice } from '../../components/ErrorText.tsx';
 import { Field } from '../../components/Field.tsx';
 import { useContractForm } from '../../components/useContractForm.ts';
 import { LANGUAGES, setLanguage, type Language } from '../../i18n/index.ts';
-import { RecoveryCodeSheet, RecoveryConfirmForm, type IssuedCode } from '../setup/RecoveryCode.tsx';
+import { RecoveryCodeStep, RecoveryConfirmForm, type IssuedCode } from '../setup/RecoveryCode.tsx';
 
 export function SettingsPage() {
   const { t } = useTranslation();
@@ -269,16 +269,7 @@ function RecoveryCodeSection({ settings }: { settings: CentreSettings }) {
           {t('settings.recoveryStart')}
         </button>
       ) : step === 'code' ? (
-        <>
-          <RecoveryCodeSheet issued={issued} centreName={settings.centreName} centreCode={settings.centreCode}>
-            <button type="button" onClick={() => setIssued(null)}>
-              {t('common.cancel')}
-            </button>
-            <button type="button" className="primary" onClick={() => setStep('confirm')}>
-              {t('setup.writtenDown')}
-            </button>
-          </RecoveryCodeSheet>
-        </>
+        <RecoveryCodeStep issued={issued} centreName={settings.centreName} centreCode={settings.centreCode} onCancel={() => setIssued(null)} onWritten={() => setStep('confirm')} />
       ) : (
         <RecoveryConfirmForm
           issued={issued}

@@ -62,6 +62,33 @@ export function RecoveryCodeSheet({
   );
 }
 
+/** The new code shown, to print or write down, with "cancel" and "I have written it down". */
+export function RecoveryCodeStep({
+  issued,
+  centreName,
+  centreCode,
+  onCancel,
+  onWritten,
+}: {
+  issued: IssuedCode;
+  centreName: string;
+  centreCode: string;
+  onCancel: () => void;
+  onWritten: () => void;
+}) {
+  const { t } = useTranslation();
+  return (
+    <RecoveryCodeSheet issued={issued} centreName={centreName} centreCode={centreCode}>
+      <button type="button" onClick={onCancel}>
+        {t('common.cancel')}
+      </button>
+      <button type="button" className="primary" onClick={onWritten}>
+        {t('setup.writtenDown')}
+      </button>
+    </RecoveryCodeSheet>
+  );
+}
+
 /** Type back one group of the code: proof it was written down before it is put to use. */
 export function RecoveryConfirmForm({
   issued,
