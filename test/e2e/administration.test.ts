@@ -34,7 +34,9 @@ describe('administration in Chromium', () => {
   it('an admin logs in with the keyboard alone, deactivates and reactivates a worker, and filters the log', async () => {
     const { page, app } = await onCopy();
 
-    // Keyboard only: the username field has focus; Tab, type, Enter.
+    // Keyboard only: the username field has focus; Tab, type, Enter. (Typing starts once the
+    // login screen has given it focus; on a busy machine that can take a moment.)
+    await expect.poll(() => field(page, 'Tên đăng nhập').evaluate((element) => element === document.activeElement), { timeout: 20_000 }).toBe(true);
     await page.keyboard.type(ADMIN.username);
     await page.keyboard.press('Tab');
     await page.keyboard.type(ADMIN.password);
