@@ -1,21 +1,39 @@
 /**
  * Installers. Built with `npm run package` on a machine that can download Electron
- * (Windows for the NSIS installer; Linux for AppImage and deb).
+ * (Windows for the NSIS installer; Linux for the deb). Nothing is compiled: the database
+ * module ships one prebuilt Node-API file per platform, which Electron loads as it is.
+ *
+ * Signing: electron-builder signs the Windows installer and executable when a certificate is
+ * configured (CSC_LINK / WIN_CSC_LINK and CSC_KEY_PASSWORD in the environment); with one
+ * configured, a build that cannot sign fails instead of shipping unsigned.
  * @type {import('electron-builder').Configuration}
  */
+const signingConfigured = Boolean(process.env.CSC_LINK || process.env.WIN_CSC_LINK);
+
 module.exports = {
   appId: 'vn.dong-hanh.desktop',
   productName: 'Dong Hanh',
   executableName: 'dong-hanh',
   copyright: 'Đồng Hành',
   directories: { output: 'release', buildResources: 'resources' },
-  files: ['out/**/*', '!out/**/*.map', 'package.json', 'resources/icon.png'],
+  files: [
+    'out/**/*',
+    '!out/**/*.map',
+    'package.json',
+    'resources/icon.png',
+    // The database module's C sources and the prebuilt files of platforms we do not ship.
+    '!node_modules/better-sqlite3-multiple-ciphers/{deps,src}/**',
+    '!node_modules/better-sqlite3-multiple-ciphers/binding.gyp',
+    '!node_modules/better-sqlite3-multiple-ciphers/prebuilds/{darwin-*,linuxmusl-*,*-arm64}.node',
+  ],
   asar: true,
-  // The native database module must live outside the archive to be loaded; the LP solver's
-  // WebAssembly is read from beside its module, kept outside too so no archive lookup is needed.
-  asarUnpack: ['node_modules/better-sqlite3-multiple-ciphers/**', 'node_modules/highs/**'],
-  // Rebuild native modules for Electron's ABI (prebuilt binaries where published).
-  npmRebuild: true,
+  // Only a native add-on must live outside the archive to be loaded. (The LP solver reads its
+  // WebAssembly through a URL, which the archive layer serves.)
+  asarUnpack: ['node_modules/better-sqlite3-multiple-ciphers/prebuilds/**'],
+  // Nothing to rebuild: the add-on is Node-API, prebuilt for Node and Electron alike.
+  npmRebuild: false,
+  buildDependenciesFromSource: false,
+  forceCodeSigning: signingConfigured,
   // Electron fuses are flipped in our own after-pack step (scripts/after-pack.cjs).
   afterPack: './scripts/after-pack.cjs',
   win: {
@@ -37,10 +55,11 @@ module.exports = {
     deleteAppDataOnUninstall: false,
   },
   linux: {
-    target: [
-      { target: 'AppImage', arch: ['x64'] },
-      { target: 'deb', arch: ['x64'] },
-    ],
+    // The deb only: its post-install script sets up Chromium's sandbox (the setuid helper
+    // where user namespaces are off) and, on Ubuntu 24.04 and later, an AppArmor profile that
+    // allows them. An AppImage cannot: its launcher falls back to --no-sandbox, and it needs
+    // libfuse2, which Ubuntu 22.04 and later no longer install.
+    target: [{ target: 'deb', arch: ['x64'] }],
     icon: 'resources/icon.png',
     category: 'Office',
     maintainer: 'Đồng Hành engineers',

@@ -14,7 +14,7 @@ import globals from 'globals';
 const noElectron = { name: 'electron', message: 'electron/core runs in plain Node: take what Electron provides as arguments.' };
 
 export default tseslint.config(
-  { ignores: ['out/**', 'dist/**', 'release/**', 'node_modules/**', 'test-results/**', '.native/**', '.bench/**'] },
+  { ignores: ['out/**', 'dist/**', 'release/**', 'node_modules/**', 'test-results/**', '.bench/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

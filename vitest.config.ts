@@ -7,6 +7,9 @@ export default defineConfig({
     // The centre's time zone: "today" in tests is a date in Ho Chi Minh City, wherever CI runs.
     env: { TZ: 'Asia/Ho_Chi_Minh' },
     pool: 'forks',
+    // Both cores (Vitest's default leaves one idle): most of the time goes to key derivations
+    // and SQLite, each file in its own process and temp folders, so files do not disturb each other.
+    maxWorkers: 2,
     testTimeout: 120_000,
     hookTimeout: 120_000,
   },

@@ -43,9 +43,12 @@ export function isChannelName(name: unknown): name is ChannelName {
 export interface DongHanhBridge {
   invoke(channel: string, input: unknown): Promise<unknown>;
   onLocked(listener: () => void): () => void;
+  /** Notices from the shell: those waiting are delivered at once, later ones as they come. */
+  onNotice(listener: (notice: unknown) => void): () => void;
 }
 
 export * from './errors.ts';
+export * from './shell.ts';
 export * from './permissions.ts';
 export * from './schemas.ts';
 export * from './channel.ts';

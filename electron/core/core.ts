@@ -20,12 +20,15 @@ import type { ScryptParams } from './vault/kdf.ts';
 import { Vault, type PreparedVault } from './vault/vault.ts';
 
 export type Session = SessionUser;
-export type LockReason = 'manual' | 'idle' | 'os' | 'quit' | 'logout';
+/**
+ * Why a session ended: the lock button, inactivity, the computer locked or asleep, the app
+ * closed, the system session ended (shutdown, restart, logoff), the window's page died, logout.
+ */
+export type LockReason = 'manual' | 'idle' | 'os' | 'quit' | 'shutdown' | 'window' | 'logout';
 
 export interface CoreOptions {
   dataDir: string;
   clock?: Clock;
-  nativeBinding?: string | undefined;
   calibrateKdf?: () => Promise<ScryptParams>;
   migrations?: Readonly<Record<string, Migration>>;
   /** New vaults are training vaults (the seed tool). */
@@ -85,7 +88,6 @@ export class Core {
     this.vault = new Vault({
       dataDir: options.dataDir,
       clock: this.clock,
-      nativeBinding: options.nativeBinding,
       migrations: options.migrations ?? allMigrations,
       calibrateKdf: options.calibrateKdf,
       training: options.training,
@@ -209,7 +211,7 @@ export class Core {
    * offers her name); a logout does not. Key buffers are overwritten by the vault.
    */
   async endSession(reason: LockReason): Promise<void> {
-    this.lockedUsername = reason === 'logout' || reason === 'quit' ? null : (this.session?.username ?? null);
+    this.lockedUsername = reason === 'logout' || reason === 'quit' || reason === 'shutdown' ? null : (this.session?.username ?? null);
     this.session = null;
     this.pendingRecoveryCode = null;
     this.pendingRotation = null;
@@ -283,14 +285,14 @@ export class Core {
     return this.queue.run(() => automaticBackup(this, 'scheduled'));
   }
 
-  async shutdown(): Promise<void> {
+  async shutdown(reason: Extract<LockReason, 'quit' | 'shutdown'> = 'quit'): Promise<void> {
     // The last backup of the day, while the vault is still open; whatever happens to it, the
     // app locks and closes the database.
     try {
       await this.queue.run(() => automaticBackup(this, 'exit'));
     } finally {
       this.discardPendingSetup();
-      await this.lock('quit');
+      await this.lock(reason);
       await this.vault.close();
     }
   }

@@ -24,7 +24,18 @@ export function writeFileAtomic(path: string, data: string | Buffer): void {
   syncFolder(dirname(path));
 }
 
-function syncFolder(folder: string): void {
+/** Flush a file's contents to the disk. */
+export function flushFile(path: string): void {
+  const fd = openSync(path, 'r+');
+  try {
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Make a folder's entries (a rename, a new file) durable. */
+export function syncFolder(folder: string): void {
   // Windows cannot open a folder for fsync; the rename is already durable enough there.
   if (process.platform === 'win32') return;
   const fd = openSync(folder, 'r');

@@ -1,10 +1,12 @@
 import { app, BrowserWindow, dialog, ipcMain, Menu, powerMonitor, protocol, type IpcMainInvokeEvent } from 'electron';
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { createCore, pathPrompt } from '../core/index.ts';
 import { APP_ORIGIN, APP_SCHEME, serveAppUrl } from './app-protocol.ts';
+import { chooseDataFolder, moveDataFolderOnce } from './data-folder.ts';
 import { IPC } from './ipc-names.ts';
 import { isTrustedSender } from './ipc-guard.ts';
+import { bindSessionEnd, createRendererRecovery, createShutdown, onBeforeQuit } from './lifecycle.ts';
+import { NoticeBox, noticeForSecondStart } from './notices.ts';
 import { hardenSession, installGlobalGuards } from './security.ts';
 import { dataDirFromArgs } from './args.ts';
 
@@ -14,6 +16,22 @@ import { dataDirFromArgs } from './args.ts';
  */
 
 const WINDOW_TITLE = 'Đồng Hành';
+/**
+ * Shown by the shell itself when the window's page keeps failing (the page, which speaks the
+ * person's language, cannot): in both languages.
+ */
+const NO_DATA_FOLDER = {
+  title: 'Đồng Hành',
+  message:
+    'Không mở được thư mục dữ liệu: thư mục dữ liệu cũ (trong hồ sơ người dùng chuyển vùng của Windows) hiện không truy cập được, hoặc việc chuyển nó sang thư mục cục bộ chưa xong. Ứng dụng chưa mở gì để không tạo dữ liệu trống. Hãy kiểm tra kết nối mạng rồi mở lại; nếu vẫn lỗi, báo cho quản trị viên.\n\n' +
+    'The data folder could not be opened: the earlier data folder (in the Windows roaming profile) cannot be reached now, or moving it to the local folder has not finished. The app opened nothing, so as not to start with empty data. Check the network connection and open the app again; if it keeps failing, tell your administrator.',
+};
+const GAVE_UP = {
+  title: 'Đồng Hành',
+  message:
+    'Cửa sổ ứng dụng gặp sự cố nhiều lần liên tiếp nên ứng dụng sẽ đóng lại. Dữ liệu đã được khoá an toàn; hãy mở lại ứng dụng. Nếu vẫn lỗi, báo cho quản trị viên.\n\n' +
+    'The app window failed several times in a row, so the app will close. The data was locked safely; open the app again. If it keeps failing, tell your administrator.',
+};
 const IDLE_CHECK_MS = 15_000;
 /** How often to see whether an automatic backup is due. */
 const BACKUP_CHECK_MS = 10 * 60_000;
@@ -22,30 +40,42 @@ protocol.registerSchemesAsPrivileged([
   { scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } },
 ]);
 
-if (!app.requestSingleInstanceLock()) {
+const log = (line: string) => console.error(line);
+/** The vault folder this start asks for: `--data-dir`, or the default (see data-folder.ts). */
+const explicitDataDir = dataDirFromArgs(process.argv);
+const defaultDataFolder = chooseDataFolder({
+  platform: process.platform,
+  env: process.env,
+  home: app.getPath('home'),
+  userData: app.getPath('userData'),
+  productName: app.getName(),
+});
+const requestedDataDir = explicitDataDir ?? defaultDataFolder.folder;
+
+// One app at a time: a second start hands its folder to this one (which says so if it differs) and ends.
+if (!app.requestSingleInstanceLock({ dataDir: requestedDataDir })) {
   app.quit();
 } else {
   start();
 }
 
-function nativeBinding(): string | undefined {
-  // In development the Electron-built add-on lives beside node_modules (see
-  // scripts/electron-native.mjs), so `npm test` keeps its Node-built one. Packaged apps
-  // carry an Electron-built add-on in node_modules.
-  if (app.isPackaged) return undefined;
-  const candidate = join(app.getAppPath(), '.native', `electron-${process.versions.electron}`, 'better_sqlite3.node');
-  return existsSync(candidate) ? candidate : undefined;
-}
-
 function start(): void {
-  const dataDir = dataDirFromArgs(process.argv) ?? join(app.getPath('userData'), 'data');
-  const { core, gate } = createCore({
-    dataDir,
-    nativeBinding: nativeBinding(),
-    log: (line) => console.error(line),
-  });
+  const dataDir = explicitDataDir ?? moveDataFolderOnce(defaultDataFolder.earlier, defaultDataFolder.folder, log).folder;
+  if (!dataDir) {
+    // The vault may be in a folder that cannot be reached now: never offer to set up a new one.
+    void app.whenReady().then(() => {
+      dialog.showErrorBox(NO_DATA_FOLDER.title, NO_DATA_FOLDER.message);
+      app.quit();
+    });
+    return;
+  }
+  const { core, gate } = createCore({ dataDir, log });
   let window: BrowserWindow | null = null;
-  let quitting = false;
+  const shutdown = createShutdown(core, () => app.quit(), log, () => app.exit(0));
+  const notices = new NoticeBox(() => window?.webContents.send(IPC.noticeWaiting));
+  /** A promise main starts and does not wait for: a failure is logged (its code), never thrown. */
+  const quietly = (what: string, promise: Promise<unknown>) =>
+    void promise.catch((error: unknown) => log(`[${what}] ${(error as { code?: string } | null)?.code ?? 'error'}`));
 
   installGlobalGuards();
 
@@ -76,6 +106,7 @@ function start(): void {
     }
     return gate.invoke(channel, input);
   });
+  ipcMain.handle(IPC.takeNotices, (event) => (isTrusted(event) ? notices.take() : []));
 
   // After any lock the page must drop what it holds: tell it, and reload it from here too, so
   // this does not depend on the page doing so.
@@ -84,18 +115,15 @@ function start(): void {
     window?.webContents.reload();
   });
 
-  app.on('second-instance', () => {
+  app.on('second-instance', (_event, _argv, _workingDirectory, additionalData) => {
+    const notice = noticeForSecondStart(requestedDataDir, additionalData);
+    if (notice) notices.post(notice);
     if (!window) return;
     if (window.isMinimized()) window.restore();
     window.focus();
   });
 
-  app.on('before-quit', (event) => {
-    if (quitting) return;
-    event.preventDefault();
-    quitting = true;
-    void core.shutdown().finally(() => app.quit());
-  });
+  app.on('before-quit', onBeforeQuit(shutdown));
 
   app.on('window-all-closed', () => app.quit());
 
@@ -105,11 +133,11 @@ function start(): void {
     const rendererRoot = join(import.meta.dirname, '../renderer');
     protocol.handle(APP_SCHEME, (request) => serveAppUrl(rendererRoot, request.url));
 
-    powerMonitor.on('lock-screen', () => void core.lock('os'));
-    powerMonitor.on('suspend', () => void core.lock('os'));
-    setInterval(() => void core.checkIdle(), IDLE_CHECK_MS).unref();
+    powerMonitor.on('lock-screen', () => quietly('lock', core.lock('os')));
+    powerMonitor.on('suspend', () => quietly('lock', core.lock('os')));
+    setInterval(() => quietly('idle', core.checkIdle()), IDLE_CHECK_MS).unref();
     // A backup that fails is logged and audited by core; nothing it throws may escape the timer.
-    setInterval(() => void core.scheduledBackup().catch(() => core.log('[backup] scheduled check failed')), BACKUP_CHECK_MS).unref();
+    setInterval(() => quietly('backup', core.scheduledBackup()), BACKUP_CHECK_MS).unref();
 
     window = new BrowserWindow({
       title: WINDOW_TITLE,
@@ -146,6 +174,20 @@ function start(): void {
     window.on('closed', () => {
       window = null;
     });
+    bindSessionEnd({ platform: process.platform, window, powerMonitor, shutdown });
+    const recover = createRendererRecovery({
+      core,
+      stopping: () => shutdown.started,
+      reload: () => window?.webContents.reload(),
+      notify: () => notices.post({ kind: 'windowRestarted' }),
+      giveUp: () => {
+        dialog.showErrorBox(GAVE_UP.title, GAVE_UP.message);
+        void shutdown.run('quit');
+      },
+      now: Date.now,
+      log,
+    });
+    window.webContents.on('render-process-gone', (_event, details) => quietly('window', recover(details)));
     void window.loadURL(`${APP_ORIGIN}/index.html`);
   });
 }

@@ -2,4 +2,7 @@
 export const IPC = {
   invoke: 'dong-hanh:invoke',
   locked: 'dong-hanh:locked',
+  /** A shell notice waits (see notices.ts); the page asks for it with `takeNotices`. */
+  noticeWaiting: 'dong-hanh:notice-waiting',
+  takeNotices: 'dong-hanh:take-notices',
 } as const;

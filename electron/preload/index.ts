@@ -4,7 +4,7 @@ import { IPC } from '../main/ipc-names.ts';
 
 /*
  * The only things the page can reach: `invoke` (one channel, checked again in main and in
- * core) and lock notifications. `ipcRenderer` itself never crosses the bridge.
+ * core), lock notifications and the shell's notices. `ipcRenderer` itself never crosses the bridge.
  */
 const bridge: DongHanhBridge = {
   invoke: (channel, input) => ipcRenderer.invoke(IPC.invoke, channel, input),
@@ -12,6 +12,19 @@ const bridge: DongHanhBridge = {
     const handler = () => listener();
     ipcRenderer.on(IPC.locked, handler);
     return () => ipcRenderer.removeListener(IPC.locked, handler);
+  },
+  onNotice: (listener) => {
+    // What waits is taken now (a page just loaded may have missed the message) and again at each message.
+    const take = () =>
+      void ipcRenderer
+        .invoke(IPC.takeNotices)
+        .then((notices: unknown) => {
+          if (Array.isArray(notices)) for (const notice of notices) listener(notice);
+        })
+        .catch(() => undefined);
+    ipcRenderer.on(IPC.noticeWaiting, take);
+    take();
+    return () => ipcRenderer.removeListener(IPC.noticeWaiting, take);
   },
 };
 

@@ -1,4 +1,4 @@
-import type { AppErrorPayload, ChannelInput, ChannelName, ChannelOutput, DongHanhBridge, Result } from '../../electron/contract/index.ts';
+import { shellNoticeSchema, type AppErrorPayload, type ChannelInput, type ChannelName, type ChannelOutput, type DongHanhBridge, type Result, type ShellNotice } from '../../electron/contract/index.ts';
 
 declare global {
   interface Window {
@@ -27,6 +27,16 @@ export async function call<C extends ChannelName>(channel: C, input: ChannelInpu
 
 export function onLocked(listener: () => void): () => void {
   return window.dongHanh?.onLocked(listener) ?? (() => {});
+}
+
+/** Notices from the shell (see electron/contract/shell.ts); anything malformed is dropped. */
+export function onShellNotice(listener: (notice: ShellNotice) => void): () => void {
+  return (
+    window.dongHanh?.onNotice((raw) => {
+      const parsed = shellNoticeSchema.safeParse(raw);
+      if (parsed.success) listener(parsed.data);
+    }) ?? (() => {})
+  );
 }
 
 /**

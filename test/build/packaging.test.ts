@@ -10,16 +10,56 @@ const afterPack = require('../../scripts/after-pack.cjs');
 
 /* Installers cannot be built here (no Electron binary); their configuration is held by tests. */
 describe('packaging configuration', () => {
-  it('installs per user on Windows without admin rights, and builds AppImage and deb for Linux', () => {
-    expect(config.win.target[0].target).toBe('nsis');
-    expect(config.nsis).toMatchObject({ perMachine: false, allowElevation: false, deleteAppDataOnUninstall: false });
-    expect(config.linux.target.map((t: { target: string }) => t.target)).toEqual(['AppImage', 'deb']);
+  it('is valid for electron-builder (its own schema check)', async () => {
+    const { validateConfiguration } = require('app-builder-lib/out/util/config/config');
+    const { DebugLogger } = require('builder-util');
+    await expect(validateConfiguration(config, new DebugLogger(false))).resolves.toBeUndefined();
   });
 
-  it('keeps the native database module outside the asar and flips the fuses after packing', () => {
+  it('installs per user on Windows without admin rights, and builds only the deb for Linux, never without the sandbox', () => {
+    expect(config.win.target[0].target).toBe('nsis');
+    expect(config.nsis).toMatchObject({ perMachine: false, allowElevation: false, deleteAppDataOnUninstall: false });
+    // An AppImage runs without Chromium's sandbox where user namespaces are refused, and needs libfuse2.
+    expect(config.linux.target.map((t: { target: string }) => t.target)).toEqual(['deb']);
+    expect(JSON.stringify(config)).not.toContain('no-sandbox');
+  });
+
+  it('compiles nothing: no rebuild of native modules, in packaging or after it', () => {
+    expect(config.npmRebuild).toBe(false);
+    expect(config.buildDependenciesFromSource).toBe(false);
+    const manifest = JSON.parse(readFileSync('package.json', 'utf8')) as { scripts: Record<string, string>; devDependencies: Record<string, string>; allowScripts: Record<string, boolean> };
+    for (const script of Object.values(manifest.scripts)) expect(script).not.toMatch(/rebuild|node-gyp|electron-native/);
+    expect(manifest.devDependencies['node-gyp']).toBeUndefined();
+    // The database module's inferred `node-gyp rebuild` is never approved; Node 22's own install step is.
+    expect(manifest.allowScripts).toMatchObject({ 'better-sqlite3-multiple-ciphers': false, node: true });
+    expect(manifest.devDependencies.node).toMatch(/^22\./);
+    expect(existsSync('scripts/electron-native.mjs')).toBe(false);
+  });
+
+  it('signs when a certificate is configured, and then never ships unsigned', () => {
+    const load = (env: Record<string, string | undefined>) => {
+      const saved = { CSC_LINK: process.env.CSC_LINK, WIN_CSC_LINK: process.env.WIN_CSC_LINK };
+      Object.assign(process.env, env);
+      for (const [key, value] of Object.entries(env)) if (value === undefined) delete process.env[key];
+      const path = require.resolve('../../electron-builder.config.cjs');
+      delete require.cache[path];
+      try {
+        return require(path);
+      } finally {
+        for (const [key, value] of Object.entries(saved)) {
+          if (value === undefined) delete process.env[key];
+          else process.env[key] = value;
+        }
+        delete require.cache[path];
+      }
+    };
+    expect(load({ CSC_LINK: undefined, WIN_CSC_LINK: undefined }).forceCodeSigning).toBe(false);
+    expect(load({ CSC_LINK: '/secure/centre-code-signing.pfx' }).forceCodeSigning).toBe(true);
+  });
+
+  it('unpacks only the native add-on from the asar and flips the fuses after packing', () => {
     expect(config.asar).toBe(true);
-    expect(config.asarUnpack).toContain('node_modules/better-sqlite3-multiple-ciphers/**');
-    expect(config.asarUnpack).toContain('node_modules/highs/**');
+    expect(config.asarUnpack).toEqual(['node_modules/better-sqlite3-multiple-ciphers/prebuilds/**']);
     // What core loads at run time is installed with the app, not bundled away.
     const manifest = JSON.parse(readFileSync('package.json', 'utf8')) as { dependencies: Record<string, string> };
     for (const name of ['better-sqlite3-multiple-ciphers', 'kysely', 'zod', 'highs', 'exceljs', 'docx']) expect(manifest.dependencies[name], name).toBeDefined();
@@ -52,7 +92,6 @@ describe('packaging configuration', () => {
     for (const name of [config.productName, config.executableName, config.appId, config.win.artifactName, config.linux.artifactName]) {
       expect(name).not.toMatch(/sex|mại dâm|ban dam|mai dam|worker/i);
     }
-    expect(existsSync('scripts/electron-native.mjs')).toBe(true);
   });
 });
 

@@ -13,8 +13,12 @@ import { ADMIN, copyOfTemplate, loginAs, openApp, syntheticClient, tempDir, Test
 
 /*
  * The crash harness: a real process writes through the real gate into a real encrypted vault
- * and is killed (SIGKILL: no handler, no exit backup, no checkpoint) at random moments, most
- * while it writes, some while it starts, opens the vault and logs in. After each kill the
+ * and is killed (SIGKILL: no handler, no exit backup, no checkpoint) at random moments. Where
+ * the kills fall is decided by construction, not left to the machine's speed: each run is
+ * planned to be killed while it starts, while it writes, while a colleague's password is being
+ * reset, just after a reset was acknowledged, or while a backup is being made, and its kill
+ * timer starts from the line the writer prints as that work begins (a random fraction of how
+ * long that work took in earlier runs). After each kill the
  * database opens, passes `integrity_check` and `foreign_key_check`, and holds every write the
  * gate acknowledged, and the keyring agrees with it (a colleague's password, reset now and then,
  * still opens). Backups cut short never look like backups. At the end the audit chain
@@ -22,7 +26,7 @@ import { ADMIN, copyOfTemplate, loginAs, openApp, syntheticClient, tempDir, Test
  * itself keeps after a power cut is up to `synchronous=FULL` and the disk's honesty.
  */
 
-const KILLS = 200;
+const KILLS = 150;
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 /** Bundled once (inside the project, so its packages resolve): a process that starts in a third of a second. */
 const WRITER = join(ROOT, 'node_modules', '.cache', 'dh-crash', 'writer.mjs');
@@ -51,6 +55,28 @@ function random(seed: number): () => number {
   };
 }
 
+/** Where a run's kill is aimed, the line its timer starts from, and how often (of 100 runs). */
+const KILL_PLANS = {
+  starting: { after: 'spawn', share: 10 },
+  writing: { after: 'ready', share: 45 },
+  resetting: { after: 'resetting', share: 15 },
+  afterReset: { after: 'password', share: 10 },
+  backingUp: { after: 'backing-up', share: 20 },
+} as const;
+type KillPlan = keyof typeof KILL_PLANS;
+
+function pickPlan(roll: number): KillPlan {
+  let edge = 0;
+  for (const [plan, { share }] of Object.entries(KILL_PLANS) as [KillPlan, { share: number }][]) {
+    edge += share / 100;
+    if (roll < edge) return plan;
+  }
+  return 'writing';
+}
+
+/** A line the planned kill waits for that never comes (the writer failed first) ends the run here. */
+const WAIT_LIMIT_MS = 30_000;
+
 interface Acks {
   visits: Set<string>;
   clients: Set<number>;
@@ -61,44 +87,69 @@ interface Acks {
   passwords: number;
 }
 
-/** Run the writer once and kill it: `early` kills fall while it starts; the others while it writes. */
-function runAndKill(plan: object, early: boolean, delayMs: number, acks: Acks): Promise<{ sawReady: boolean; error: string | null; ms: number }> {
+/**
+ * Run the writer once and kill it `delayMs` after it prints the line the plan names (or after it
+ * was spawned). Reports how long its reset and backup took, for later runs' timing.
+ */
+function runAndKill(
+  writerPlan: object,
+  after: string,
+  delayMs: number,
+  acks: Acks,
+): Promise<{ sawReady: boolean; reached: boolean; backupCutShort: boolean; error: string | null; ms: number; resetMs: number | null; backupMs: number | null }> {
   return new Promise((resolve, reject) => {
     const started = Date.now();
-    const child = spawn(process.execPath, [WRITER, JSON.stringify(plan)], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [WRITER, JSON.stringify(writerPlan)], { stdio: ['ignore', 'pipe', 'pipe'] });
     let buffered = '';
     let sawReady = false;
+    let reached = false;
     let error: string | null = null;
     let timer: NodeJS.Timeout | null = null;
+    const began = new Map<string, number>();
+    const took = { resetMs: null as number | null, backupMs: null as number | null };
     const kill = () => child.kill('SIGKILL');
-    if (early) timer = setTimeout(kill, delayMs);
+    const arm = (line: string) => {
+      if (line !== after || reached) return;
+      reached = true;
+      if (timer) clearTimeout(timer);
+      timer = setTimeout(kill, delayMs);
+    };
+    // Until the line comes, a limit: a writer that failed or hangs is still ended.
+    timer = setTimeout(kill, WAIT_LIMIT_MS);
+    arm('spawn');
     child.stdout.setEncoding('utf8');
     child.stdout.on('data', (chunk: string) => {
       buffered += chunk;
       const lines = buffered.split('\n');
       buffered = lines.pop() ?? '';
       for (const line of lines) {
-        const [kind, value = ''] = line.split(' ');
-        if (kind === 'ready') {
-          sawReady = true;
-          if (!early) timer = setTimeout(kill, delayMs);
-        } else if (kind === 'visit') acks.visits.add(value);
+        const [kind = '', value = ''] = line.split(' ');
+        if (kind === 'ready') sawReady = true;
+        else if (kind === 'visit') acks.visits.add(value);
         else if (kind === 'client') acks.clients.add(Number(value));
-        else if (kind === 'backup') acks.backups.add(value);
-        else if (kind === 'resetting') acks.pendingPassword = value;
-        else if (kind === 'password') {
+        else if (kind === 'backing-up') began.set('backup', Date.now());
+        else if (kind === 'backup') {
+          acks.backups.add(value);
+          began.delete('backup');
+          took.backupMs = Date.now() - (began.get('backup') ?? Date.now());
+        } else if (kind === 'resetting') {
+          acks.pendingPassword = value;
+          began.set('reset', Date.now());
+        } else if (kind === 'password') {
           acks.password = value;
           acks.pendingPassword = null;
           acks.passwords++;
-        }
-        else if (kind === 'error') error = line;
+          took.resetMs = Date.now() - (began.get('reset') ?? Date.now());
+        } else if (kind === 'error') error = line;
+        arm(kind);
       }
     });
     child.stderr.resume();
     child.on('error', reject);
-    child.on('exit', () => {
+    // 'close', not 'exit': every line the writer printed before it died has been read.
+    child.on('close', () => {
       if (timer) clearTimeout(timer);
-      resolve({ sawReady, error, ms: Date.now() - started });
+      resolve({ sawReady, reached, backupCutShort: began.has('backup'), error, ms: Date.now() - started, ...took });
     });
   });
 }
@@ -119,7 +170,12 @@ describe('the crash harness', () => {
     let kills = 0;
     let earlyKills = 0;
     let lost = 0;
+    // How long each kind of work took in earlier runs (first guesses until one is seen).
     let startupMs = 1500;
+    let resetMs = 300;
+    let backupMs = 200;
+    let backupsKilled = 0;
+    const planned = new Map<KillPlan, number>();
     let childMs = 0;
     let backupsChecked = 0;
     const cutShortNames = new Set<string>();
@@ -130,16 +186,39 @@ describe('the crash harness', () => {
     const problems: string[] = [];
 
     for (let run = 0; run < KILLS; run++) {
-      const early = next() < 0.1;
-      const plan = { dir, backupDir, run, username: WORKER.username, password: WORKER.password, colleagueId: app.template.ids.worker2, clientId: app.template.ids.client, serviceTypeId: 1, visitOn: TODAY, register };
-      // Runs that reset a password (a key derivation of about 0.3 s) are given longer to live.
-      const outcome = await runAndKill(plan, early, early ? next() * startupMs : next() * (run % 2 === 0 ? 700 : 250), acks);
+      const aim = pickPlan(next());
+      planned.set(aim, (planned.get(aim) ?? 0) + 1);
+      const early = aim === 'starting';
+      const resets = aim === 'resetting' || aim === 'afterReset';
+      const plan = {
+        dir,
+        backupDir,
+        run,
+        username: WORKER.username,
+        password: WORKER.password,
+        colleagueId: app.template.ids.worker2,
+        clientId: app.template.ids.client,
+        serviceTypeId: 1,
+        visitOn: TODAY,
+        register,
+        resetAt: resets ? 1 + Math.floor(next() * 3) : null,
+        backupAt: aim === 'backingUp' ? 1 + Math.floor(next() * 3) : null,
+      };
+      const delay = { starting: startupMs, writing: 250, resetting: resetMs, afterReset: 100, backingUp: backupMs }[aim] * next();
+      const passwordsBefore = acks.passwords;
+      const outcome = await runAndKill(plan, KILL_PLANS[aim].after, delay, acks);
       kills++;
       childMs += outcome.ms;
-      if (early) earlyKills++;
-      else startupMs = Math.min(startupMs, outcome.ms);
+      // Counted by what happened, not by what was aimed at.
+      if (!outcome.sawReady) earlyKills++;
+      if (outcome.backupCutShort) backupsKilled++;
+      if (!early) startupMs = Math.min(startupMs, outcome.ms);
+      // The longest seen, so kills can reach the end of the work (a backup's last rename) too.
+      if (outcome.resetMs !== null) resetMs = Math.max(resetMs, outcome.resetMs);
+      if (outcome.backupMs !== null) backupMs = Math.max(backupMs, outcome.backupMs);
       if (outcome.error) problems.push(`run ${run}: ${outcome.error}`);
       if (!early && !outcome.sawReady) problems.push(`run ${run}: never became ready`);
+      if (!outcome.reached) problems.push(`run ${run}: never reached '${KILL_PLANS[aim].after}'`);
 
       // What the app would find at its next start.
       const db = openEncrypted(join(dir, VAULT_FILES.database), Buffer.from(key), {});
@@ -158,22 +237,25 @@ describe('the crash harness', () => {
       }
       // The keyring agrees with the database: the colleague logs in with the password last
       // acknowledged, or with the one being set when the kill came (either may have held).
-      const restarted = openApp(dir, wallClock());
-      let opened: string | null = null;
-      for (const password of [acks.pendingPassword, acks.password]) {
-        if (password && (await restarted.call('auth.login', { username: WORKER2.username, password })).ok) {
-          opened = password;
-          break;
+      // Only a reset writes her slot; other runs are checked now and then (a key derivation each).
+      if (acks.pendingPassword || acks.passwords !== passwordsBefore || run % 10 === 0) {
+        const restarted = openApp(dir, wallClock());
+        let opened: string | null = null;
+        for (const password of [acks.pendingPassword, acks.password]) {
+          if (password && (await restarted.call('auth.login', { username: WORKER2.username, password })).ok) {
+            opened = password;
+            break;
+          }
         }
+        await restarted.core.shutdown();
+        if (acks.pendingPassword) {
+          resetsCutShort++;
+          if (opened === acks.pendingPassword) resetsHeld++;
+        }
+        if (opened) acks.password = opened;
+        else problems.push(`run ${run}: the colleague's password no longer opens`);
+        acks.pendingPassword = null;
       }
-      await restarted.core.shutdown();
-      if (acks.pendingPassword) {
-        resetsCutShort++;
-        if (opened === acks.pendingPassword) resetsHeld++;
-      }
-      if (opened) acks.password = opened;
-      else problems.push(`run ${run}: the colleague's password no longer opens`);
-      acks.pendingPassword = null;
       // Every folder that looks like a backup is one (checked under the key, as a restore
       // would, then removed to keep the disk small); a backup cut short stays hidden as `.part`
       // until the next backup into the folder removes it.
@@ -183,7 +265,7 @@ describe('the crash harness', () => {
           continue;
         }
         try {
-          checkBackupDatabase(join(backupDir, name), checkBackupFiles(join(backupDir, name)), key, migrations, {});
+          checkBackupDatabase(join(backupDir, name), checkBackupFiles(join(backupDir, name)), key, migrations);
           backupsChecked++;
           checkedBackups.add(name);
         } catch (error) {
@@ -199,13 +281,20 @@ describe('the crash harness', () => {
     await loginAs(reopened, ADMIN);
     const chain = await reopened.ok('audit.verify', {});
     const written = acks.visits.size + acks.clients.size + acks.backups.size + acks.passwords;
-    console.log(`[crash] kills ${kills} (${earlyKills} while starting), acknowledged writes ${written} (${acks.visits.size} visits, ${acks.clients.size} clients, ${acks.backups.size} backups, ${acks.passwords} password resets; ${resetsCutShort} more killed while under way, of which ${resetsHeld} had held), lost ${lost}, backups checked ${backupsChecked}, cut short (hidden) ${cutShort}; ${Math.round(childMs / kills)} ms per run in the writer, ${Math.round((Date.now() - began) / kills)} ms per run in all`);
+    console.log(`[crash] kills ${kills} (aimed: ${[...planned].map(([aim, count]) => `${count} ${aim}`).join(', ')}; ${earlyKills} before the writer was ready, ${backupsKilled} during a backup), acknowledged writes ${written} (${acks.visits.size} visits, ${acks.clients.size} clients, ${acks.backups.size} backups, ${acks.passwords} password resets; ${resetsCutShort} more killed while under way, of which ${resetsHeld} had held), lost ${lost}, backups checked ${backupsChecked}, cut short (hidden) ${cutShort}; ${Math.round(childMs / kills)} ms per run in the writer, ${Math.round((Date.now() - began) / kills)} ms per run in all`);
     expect(problems).toEqual([]);
     expect(kills).toBe(KILLS);
     expect(lost).toBe(0);
-    // The hard cases were met, not only the easy ones: kills while starting, during a backup
-    // and during a password reset.
-    expect([earlyKills > 0, cutShort > 0, resetsCutShort > 0, acks.passwords > 0]).toEqual([true, true, true, true]);
+    // The hard cases were met by construction, not by luck: every kind of kill was aimed at,
+    // and kills fell while starting, during a backup and during a password reset, and after one.
+    expect(Object.keys(KILL_PLANS).filter((aim) => !planned.get(aim as KillPlan))).toEqual([]);
+    expect({ earlyKills: earlyKills > 0, backupsKilled: backupsKilled > 0, cutShort: cutShort > 0, resetsCutShort: resetsCutShort > 0, resets: acks.passwords > 0 }).toEqual({
+      earlyKills: true,
+      backupsKilled: true,
+      cutShort: true,
+      resetsCutShort: true,
+      resets: true,
+    });
     expect(written).toBeGreaterThan(KILLS);
     // An acknowledged backup was there, whole.
     expect([...acks.backups].filter((name) => !checkedBackups.has(name))).toEqual([]);

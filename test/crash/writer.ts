@@ -9,10 +9,10 @@ import { makeBackup } from '../support/backups.ts';
  * the gate) and writes without pause through the real gate: visits, new clients, now and then
  * a backup or a new temporary password for a colleague (a keyring write beside the commit).
  * After each write the gate acknowledged, it prints one line saying what was acknowledged
- * (and before a password reset, the password it is about to set); the harness holds the
- * database and the keyring to every line it read.
+ * (and before a password reset or a backup, a line saying it begins); the harness holds the
+ * database and the keyring to every line it read, and times its kills from those lines.
  *
- * Plan (argv[2], JSON): { dir, backupDir, run, username, password, colleagueId, clientId, serviceTypeId, visitOn, register }
+ * Plan (argv[2], JSON): { dir, backupDir, run, username, password, colleagueId, clientId, serviceTypeId, visitOn, register, resetAt, backupAt }
  */
 
 interface Plan {
@@ -28,6 +28,10 @@ interface Plan {
   visitOn: string;
   /** A registration input; the writer varies its names so that each one is a new person. */
   register: Record<string, unknown>;
+  /** The write (counted from 0) that resets the colleague's password, if any. */
+  resetAt: number | null;
+  /** The write that makes a backup, if any (besides one every 20 writes). */
+  backupAt: number | null;
 }
 
 const letters = (index: number) => String.fromCharCode(65 + Math.floor(index / 26) % 26, 97 + (index % 26));
@@ -40,14 +44,14 @@ async function main(): Promise<void> {
   if (!login.ok) throw new Error(`login: ${login.error.code}`);
   say('ready');
   for (let n = 0; ; n++) {
-    // Early in every other run, so that kills fall before, during and after its commit.
-    if (n === 2 && plan.run % 2 === 0) {
+    if (n === plan.resetAt) {
       const password = `tam-thoi-sap-nguon-${plan.run}-${n}`;
       say(`resetting ${password}`);
       const reset = await app.gate.invoke('users.resetPassword', { id: plan.colleagueId, temporaryPassword: password });
       if (!reset.ok) throw new Error(`reset: ${reset.error.code}`);
       say(`password ${password}`);
-    } else if (n % 20 === 10) {
+    } else if (n === plan.backupAt || n % 20 === 10) {
+      say('backing-up');
       const made = await makeBackup(app.gate, plan.backupDir);
       const backup = made.ok ? made.value.backup : null;
       if (backup) say(`backup ${backup.folderName}`);

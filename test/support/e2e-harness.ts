@@ -5,6 +5,7 @@ import { chromium, type Browser, type BrowserContext, type Page } from 'playwrig
 import { expect } from 'vitest';
 import { pathPrompt } from '../../electron/core/index.ts';
 import { serveAppFile } from '../../electron/main/app-protocol.ts';
+import { NoticeBox } from '../../electron/main/notices.ts';
 import { openApp, TestClock, type TestApp } from './vault-fixture.ts';
 
 /*
@@ -38,6 +39,8 @@ export interface Harness {
   saveFolder: string | null;
   chosenFolder: string | null;
   saved: string[];
+  /** The shell's notices to the window, as main posts them. */
+  notices: NoticeBox;
   /** Hold calls on a channel until `resume`: to look at a screen while work is under way. */
   pause(channel: string): void;
   resume(channel: string): void;
@@ -93,19 +96,33 @@ export async function launch(dir: string, options: { clock?: TestClock } = {}): 
     if (path) saving.saved.push(path);
     return app.gate.invoke(channel, input, { path });
   });
+  // As main does: notices wait in the box until the page takes them (the preload's onNotice).
+  let page: Page | null = null;
+  const notices = new NoticeBox(() => void page?.evaluate(() => window.dispatchEvent(new Event('dong-hanh:notice-waiting'))).catch(() => undefined));
+  await context.exposeBinding('__dongHanhTakeNotices', () => notices.take());
   await context.addInitScript(() => {
-    const w = window as unknown as { __dongHanhInvoke: (c: unknown, i: unknown) => Promise<unknown>; dongHanh: unknown };
+    const w = window as unknown as {
+      __dongHanhInvoke: (c: unknown, i: unknown) => Promise<unknown>;
+      __dongHanhTakeNotices: () => Promise<unknown[]>;
+      dongHanh: unknown;
+    };
     w.dongHanh = {
       invoke: (channel: string, input: unknown) => w.__dongHanhInvoke(channel, input),
       onLocked: (listener: () => void) => {
         window.addEventListener('dong-hanh:locked', listener);
         return () => window.removeEventListener('dong-hanh:locked', listener);
       },
+      onNotice: (listener: (notice: unknown) => void) => {
+        const take = () => void w.__dongHanhTakeNotices().then((list) => list.forEach(listener));
+        window.addEventListener('dong-hanh:notice-waiting', take);
+        take();
+        return () => window.removeEventListener('dong-hanh:notice-waiting', take);
+      },
     };
   });
   // The page's clock shows the same moment as core's test clock, so "today" agrees on both sides.
   await context.clock.setFixedTime(clock.now());
-  const page = await context.newPage();
+  page = await context.newPage();
   const consoleErrors: string[] = [];
   page.on('console', (message) => {
     if (message.type() === 'error') consoleErrors.push(message.text());
@@ -123,6 +140,7 @@ export async function launch(dir: string, options: { clock?: TestClock } = {}): 
     clock,
     blocked,
     consoleErrors,
+    notices,
     get saveFolder() {
       return saving.folder;
     },

@@ -6,7 +6,7 @@ import type { BACKUP_STAGES} from '../../contract/backup.ts';
 import { BACKUP_COUNTED_TABLES, BACKUP_FORMAT, backupManifestSchema, type BackupManifest, type BackupSummary } from '../../contract/backup.ts';
 import { AppError, isAppError, storageFailure } from '../app-error.ts';
 import { writeFileAtomic } from '../files.ts';
-import { assertNotNewer, openEncrypted, type OpenOptions, type SqliteHandle } from '../vault/database.ts';
+import { assertNotNewer, openEncrypted, type SqliteHandle } from '../vault/database.ts';
 import { openPasswordSlot, openRecoverySlot, readKeyring, type Keyring } from '../vault/key-slots.ts';
 import { normalizeRecoveryCode } from '../vault/recovery-code.ts';
 import { VAULT_FILES } from '../vault/vault-files.ts';
@@ -100,7 +100,6 @@ export interface BackupSource {
   sqlite: SqliteHandle;
   keyringPath: string;
   dataKey: Buffer;
-  open: OpenOptions;
 }
 
 type BackupStage = (typeof BACKUP_STAGES)[number];
@@ -214,7 +213,7 @@ export class BackupJob {
     // Taken in the same step as the copy: no request can write in between.
     this.#counts = countsOf(source.sqlite);
     this.#schema = schemaOf(source.sqlite);
-    this.#copy = openEncrypted(database, source.dataKey, { ...source.open, readonly: true });
+    this.#copy = openEncrypted(database, source.dataKey, { readonly: true });
   }
 
   #openCopy(): SqliteHandle {
@@ -289,7 +288,7 @@ export interface CheckedBackup {
  * credentials, a sound database (integrity_check) of a version this app knows, and the counts
  * the manifest promised. Nothing in the folder is changed.
  */
-export async function checkBackup(folder: string, credentials: BackupCredentials, migrations: Readonly<Record<string, Migration>>, open: OpenOptions): Promise<CheckedBackup> {
+export async function checkBackup(folder: string, credentials: BackupCredentials, migrations: Readonly<Record<string, Migration>>): Promise<CheckedBackup> {
   const manifest = checkBackupFiles(folder);
   let keyring: Keyring;
   try {
@@ -307,7 +306,7 @@ export async function checkBackup(folder: string, credentials: BackupCredentials
     if (!dataKey) throw new AppError('WRONG_CREDENTIALS');
   }
   try {
-    checkBackupDatabase(folder, manifest, dataKey, migrations, open);
+    checkBackupDatabase(folder, manifest, dataKey, migrations);
   } catch (error) {
     dataKey.fill(0);
     throw error;
@@ -328,9 +327,9 @@ export function checkBackupFiles(folder: string): BackupManifest {
 }
 
 /** The backup's database under its key: a version this app knows, sound, with the counts promised. */
-export function checkBackupDatabase(folder: string, manifest: BackupManifest, dataKey: Buffer, migrations: Readonly<Record<string, Migration>>, open: OpenOptions): void {
+export function checkBackupDatabase(folder: string, manifest: BackupManifest, dataKey: Buffer, migrations: Readonly<Record<string, Migration>>): void {
   try {
-    const db = openEncrypted(join(folder, VAULT_FILES.database), dataKey, { ...open, readonly: true });
+    const db = openEncrypted(join(folder, VAULT_FILES.database), dataKey, { readonly: true });
     try {
       try {
         assertNotNewer(db, migrations);

@@ -154,7 +154,7 @@ export const backupHandlers: Pick<HandlerMap, BackupChannels> = {
     const folder = folderChosen(ctx);
     if (!folder) return { checked: false, backup: null };
     ctx.note({ targetType: 'backup', detail: { backup: folderForTrail(folder), with: 'recoveryCode' in input.credentials ? 'recoveryCode' : 'password' } });
-    const checked = await checkBackup(folder, input.credentials, ctx.core.vault.migrations, ctx.core.vault.openOptions);
+    const checked = await checkBackup(folder, input.credentials, ctx.core.vault.migrations);
     checked.dataKey.fill(0);
     const summary = summaryOf(basename(folder), checked.manifest);
     ctx.note({ detail: { ...backupDetail(summary), with: 'recoveryCode' in input.credentials ? 'recoveryCode' : 'password' } });
@@ -167,7 +167,7 @@ export const backupHandlers: Pick<HandlerMap, BackupChannels> = {
     if (!folder) return { restored: false, backup: null, dataBefore: null };
     ctx.note({ targetType: 'backup', detail: { backup: folderForTrail(folder) } });
     const actor = ctx.requireSession();
-    const checked = await checkBackup(folder, input.credentials, core.vault.migrations, core.vault.openOptions);
+    const checked = await checkBackup(folder, input.credentials, core.vault.migrations);
     const summary = summaryOf(basename(folder), checked.manifest);
     ctx.note({ detail: backupDetail(summary) });
     let dataBefore: BackupSummary | null = null;
@@ -205,7 +205,7 @@ export const backupHandlers: Pick<HandlerMap, BackupChannels> = {
     const folder = folderChosen(ctx);
     if (!folder) return { restored: false, backup: null };
     core.discardPendingSetup();
-    const checked = await checkBackup(folder, input.credentials, core.vault.migrations, core.vault.openOptions);
+    const checked = await checkBackup(folder, input.credentials, core.vault.migrations);
     const summary = summaryOf(basename(folder), checked.manifest);
     try {
       // The restored trail says it was set up from this backup on a new computer.

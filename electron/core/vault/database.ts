@@ -15,11 +15,6 @@ import type { Database } from '../db/schema.ts';
 
 export type SqliteHandle = BetterSqlite3.Database;
 
-export interface OpenOptions {
-  /** Path to an Electron-built `better_sqlite3.node`; tests and the packaged app use the default. */
-  nativeBinding?: string | undefined;
-}
-
 const CORRUPTION_CODES = new Set(['SQLITE_NOTADB', 'SQLITE_CORRUPT', 'SQLITE_CORRUPT_VTAB', 'SQLITE_IOERR_SHORT_READ']);
 
 export function isCorruption(error: unknown): boolean {
@@ -36,7 +31,7 @@ export function isCorruption(error: unknown): boolean {
 export function openEncrypted(
   path: string,
   dataKey: Buffer,
-  options: OpenOptions & { create?: boolean; readonly?: boolean },
+  options: { create?: boolean; readonly?: boolean } = {},
 ): SqliteHandle {
   if (!options.create && !existsSync(path)) throw new AppError('VAULT_INCOMPLETE');
   let db: SqliteHandle;
@@ -44,7 +39,6 @@ export function openEncrypted(
     db = new BetterSqlite3(path, {
       fileMustExist: !options.create,
       readonly: options.readonly ?? false,
-      nativeBinding: options.nativeBinding,
     });
   } catch (error) {
     throw openFailure(error, path);

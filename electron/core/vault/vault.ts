@@ -9,7 +9,7 @@ import { BackupJob, sha256Of, type CheckedBackup } from '../backup/backup-files.
 import { writeFileAtomic } from '../files.ts';
 import { isoNow, type Clock } from '../clock.ts';
 import type { Database } from '../db/schema.ts';
-import { assertNotNewer, configure, kyselyFor, migrate, openEncrypted, rekey, type OpenOptions, type SqliteHandle } from './database.ts';
+import { assertNotNewer, configure, kyselyFor, migrate, openEncrypted, rekey, type SqliteHandle } from './database.ts';
 import { calibrate, type ScryptParams } from './kdf.ts';
 import {
   isPersonSlot,
@@ -42,7 +42,7 @@ export const SEALING_KEY_SETTING = 'vault.sealingKey';
 
 export type VaultPresence = { state: 'absent' } | { state: 'present' } | { state: 'broken'; problem: ErrorCode };
 
-export interface VaultOptions extends OpenOptions {
+export interface VaultOptions {
   dataDir: string;
   clock: Clock;
   migrations: Readonly<Record<string, Migration>>;
@@ -160,7 +160,7 @@ export class Vault {
     let sqlite: SqliteHandle | null = null;
     let db: Kysely<Database> | null = null;
     try {
-      sqlite = openEncrypted(this.paths.database, prepared.dataKey, { ...this.#openOptions(), create: true });
+      sqlite = openEncrypted(this.paths.database, prepared.dataKey, { create: true });
       configure(sqlite);
       await migrate(sqlite, this.options.migrations);
       db = kyselyFor(sqlite);
@@ -364,7 +364,7 @@ export class Vault {
 
   /** A backup into `parent`, step by step (see BackupJob); it needs the vault open. */
   startBackup(parent: string, at: Date, trigger: BackupManifest['trigger']): BackupJob {
-    return new BackupJob(parent, at, trigger, () => ({ sqlite: this.sqlite, keyringPath: this.paths.keyring, dataKey: this.#openDataKey(), open: this.#openOptions() }));
+    return new BackupJob(parent, at, trigger, () => ({ sqlite: this.sqlite, keyringPath: this.paths.keyring, dataKey: this.#openDataKey()}));
   }
 
   backup(parent: string, at: Date, trigger: BackupManifest['trigger']): BackupSummary {
@@ -386,10 +386,6 @@ export class Vault {
     return this.options.migrations;
   }
 
-  get openOptions(): OpenOptions {
-    return this.#openOptions();
-  }
-
   /**
    * Copy a checked backup beside the live files, bring it to this version (migrations), check
    * it again, and let `prepare` write into it (the restore's own audit entry). The live files
@@ -404,7 +400,7 @@ export class Vault {
       copyFileSync(join(folder, VAULT_FILES.database), staged.database);
       copyFileSync(join(folder, VAULT_FILES.keyring), staged.keyring);
       if (sha256Of(staged.database) !== checked.manifest.files.database.sha256 || sha256Of(staged.keyring) !== checked.manifest.files.keyring.sha256) throw new AppError('BACKUP_CORRUPT');
-      const sqlite = openEncrypted(staged.database, checked.dataKey, this.#openOptions());
+      const sqlite = openEncrypted(staged.database, checked.dataKey);
       const db = kyselyFor(sqlite);
       try {
         configure(sqlite);
@@ -458,7 +454,7 @@ export class Vault {
 
       this.#removeStaged();
       this.sqlite.prepare('vacuum into ?').run(staged.database);
-      const copy = openEncrypted(staged.database, this.#openDataKey(), this.#openOptions());
+      const copy = openEncrypted(staged.database, this.#openDataKey());
       const db = kyselyFor(copy);
       try {
         copy.pragma('journal_mode = DELETE');
@@ -469,7 +465,7 @@ export class Vault {
         await db.destroy();
       }
       // Reopened with the new key only: proves the copy is whole under it.
-      const check = openEncrypted(staged.database, newKey, { ...this.#openOptions(), readonly: true });
+      const check = openEncrypted(staged.database, newKey, { readonly: true });
       try {
         if (check.pragma('integrity_check', { simple: true }) !== 'ok') throw new AppError('STORAGE_FAILED');
       } finally {
@@ -599,10 +595,6 @@ export class Vault {
 
   // ---- Internals ----------------------------------------------------------------------------
 
-  #openOptions(): OpenOptions {
-    return { nativeBinding: this.options.nativeBinding };
-  }
-
   async #recoverySlot(keyring: Keyring, code: string, dataKey: Buffer) {
     const canonical = normalizeRecoveryCode(code);
     if (!canonical) throw new Error('generated recovery code does not normalise');
@@ -638,7 +630,7 @@ export class Vault {
       // (not even a checkpoint of its log) can write to it.
       const sidecarsBefore = this.#sidecarsPresent();
       try {
-        const probe = openEncrypted(this.paths.database, dataKey, { ...this.#openOptions(), readonly: true });
+        const probe = openEncrypted(this.paths.database, dataKey, { readonly: true });
         try {
           assertNotNewer(probe, this.options.migrations);
         } finally {
@@ -648,7 +640,7 @@ export class Vault {
         this.#removeSidecarsCreatedSince(sidecarsBefore);
         throw error;
       }
-      const sqlite = openEncrypted(this.paths.database, dataKey, this.#openOptions());
+      const sqlite = openEncrypted(this.paths.database, dataKey);
       try {
         configure(sqlite);
         await migrate(sqlite, this.options.migrations);

@@ -10,6 +10,7 @@ import { AuthScreens } from '../features/auth/AuthScreens.tsx';
 import { ForcedPasswordChange } from '../features/auth/ChangePassword.tsx';
 import { BrokenVault } from '../features/shell/BrokenVault.tsx';
 import { AppFrame } from '../features/shell/AppFrame.tsx';
+import { ShellNotices } from '../features/shell/ShellNotices.tsx';
 import { SessionContext } from './session.ts';
 
 export type BootStatus = ChannelOutput<'session.get'>;
@@ -61,6 +62,7 @@ export function App() {
         </p>
       ) : null}
       <Screen status={status} refresh={refresh} />
+      <ShellNotices />
     </>
   );
 }

@@ -13,6 +13,15 @@ export const en: Messages = {
     loading: 'Loading…',
     trainingBanner: 'TRAINING DATA — synthetic data for training; do not enter real client information.',
   },
+  shellNotice: {
+    ok: 'OK',
+    otherDataFolderTitle: 'A second data folder could not be opened',
+    otherDataFolder:
+      'The app was started again with the data folder {{folder}}. Only one data folder can be open at a time, so that start was cancelled; you are still working in the folder that is open. To use the other folder, close the app and open it again with that folder.',
+    windowRestartedTitle: 'The window was reopened',
+    windowRestarted:
+      'The app window failed and was reopened. To protect the data, the session was locked; please log in again. Everything saved before is still there; anything being typed and not yet saved may need to be entered again.',
+  },
   language: {
     label: 'Language',
     vi: 'Tiếng Việt',
@@ -529,6 +538,8 @@ export const en: Messages = {
     idle: 'inactivity',
     os: 'computer locked or asleep',
     quit: 'app closed',
+    shutdown: 'computer shut down, restarted or signed out',
+    window: 'the app window failed and was reopened',
   },
   settings: {
     title: 'Settings',

@@ -12,6 +12,15 @@ export const vi = {
     loading: 'Đang tải…',
     trainingBanner: 'DỮ LIỆU TẬP HUẤN — dữ liệu giả để tập huấn; không nhập thông tin thật của thân chủ.',
   },
+  shellNotice: {
+    ok: 'Đã hiểu',
+    otherDataFolderTitle: 'Không mở được thư mục dữ liệu thứ hai',
+    otherDataFolder:
+      'Ứng dụng vừa được mở thêm một lần với thư mục dữ liệu {{folder}}. Mỗi lúc chỉ mở được một thư mục dữ liệu, nên lần mở đó đã bị huỷ; bạn vẫn đang làm việc với thư mục đang mở. Muốn dùng thư mục kia, hãy đóng ứng dụng rồi mở lại với thư mục đó.',
+    windowRestartedTitle: 'Cửa sổ đã được mở lại',
+    windowRestarted:
+      'Cửa sổ ứng dụng gặp sự cố và đã được mở lại. Để bảo vệ dữ liệu, phiên làm việc đã được khoá; hãy đăng nhập lại. Những gì đã lưu trước đó vẫn còn; nội dung đang nhập dở chưa lưu có thể phải nhập lại.',
+  },
   language: {
     label: 'Ngôn ngữ',
     vi: 'Tiếng Việt',
@@ -528,6 +537,8 @@ export const vi = {
     idle: 'không hoạt động',
     os: 'máy tính bị khoá hoặc ngủ',
     quit: 'đóng ứng dụng',
+    shutdown: 'tắt máy, khởi động lại hoặc đăng xuất khỏi máy',
+    window: 'cửa sổ ứng dụng gặp sự cố và được mở lại',
   },
   settings: {
     title: 'Cài đặt',

@@ -1,8 +1,10 @@
-import ExcelJS from 'exceljs';
+import type ExcelJSModule from 'exceljs';
 import { cellText, facts, legend, type ExportContext, type ExportFile } from './common.ts';
 
 /** One sheet with the report's facts, then one sheet per indicator table. Suppressed cells hold the mark, never a number. */
 export async function toXlsx({ report }: ExportContext): Promise<ExportFile> {
+  // Loaded when a workbook is made, not when core starts (it takes about 0.3 s to load).
+  const { default: ExcelJS } = (await import('exceljs')) as { default: typeof ExcelJSModule };
   const book = new ExcelJS.Workbook();
   book.creator = report.centre.code || 'dong-hanh';
   book.created = new Date(report.generatedAt);
