@@ -103,21 +103,21 @@ export const careChannels = {
     output: z.object({ visitId: z.number() }),
     access: 'clients.write',
     audit: 'write',
-    errors: ['CLIENT_NOT_FOUND', 'CONSENT_REQUIRED', 'CASE_CLOSED', 'SERVICE_TYPE_NOT_FOUND', 'SERVICE_TYPE_INACTIVE', 'DATE_IN_FUTURE', 'CLIENT_RESTRICTED'],
+    errors: ['CLIENT_NOT_FOUND', 'CONSENT_REQUIRED', 'CASE_CLOSED', 'SERVICE_TYPE_NOT_FOUND', 'SERVICE_TYPE_INACTIVE', 'DATE_IN_FUTURE', 'CLIENT_RESTRICTED', 'NOT_ASSIGNED'],
   }),
   'visits.correct': channel({
     input: correctVisitInputSchema,
     output: z.object({ visitId: z.number(), changedFields: z.number() }),
     access: 'clients.write',
     audit: 'write',
-    errors: ['VISIT_NOT_FOUND', 'CORRECTION_NOT_ALLOWED', 'CLIENT_NOT_FOUND', 'CLIENT_RESTRICTED', 'CONSENT_REQUIRED', 'CASE_CLOSED', 'SERVICE_TYPE_NOT_FOUND', 'SERVICE_TYPE_INACTIVE', 'DATE_IN_FUTURE'],
+    errors: ['VISIT_NOT_FOUND', 'CORRECTION_NOT_ALLOWED', 'CLIENT_NOT_FOUND', 'CLIENT_RESTRICTED', 'CONSENT_REQUIRED', 'CASE_CLOSED', 'SERVICE_TYPE_NOT_FOUND', 'SERVICE_TYPE_INACTIVE', 'DATE_IN_FUTURE', 'NOT_ASSIGNED'],
   }),
   'referrals.create': channel({
     input: createReferralInputSchema,
     output: referralViewSchema,
     access: 'clients.write',
     audit: 'write',
-    errors: ['CLIENT_NOT_FOUND', 'PARTNER_NOT_FOUND', 'CONSENT_REQUIRED', 'CASE_CLOSED', 'SERVICE_TYPE_NOT_FOUND', 'SERVICE_TYPE_INACTIVE', 'CONSENT_TEXT_OUTDATED', 'CONSENT_GIVER_INVALID', 'DATE_IN_FUTURE', 'CLIENT_RESTRICTED'],
+    errors: ['CLIENT_NOT_FOUND', 'PARTNER_NOT_FOUND', 'CONSENT_REQUIRED', 'CASE_CLOSED', 'SERVICE_TYPE_NOT_FOUND', 'SERVICE_TYPE_INACTIVE', 'CONSENT_TEXT_OUTDATED', 'CONSENT_GIVER_INVALID', 'DATE_IN_FUTURE', 'CLIENT_RESTRICTED', 'NOT_ASSIGNED'],
   }),
   /**
    * Move a referral along (proposed → sent → received → completed / declined / lost). The app
@@ -128,7 +128,7 @@ export const careChannels = {
     output: referralViewSchema,
     access: 'clients.write',
     audit: 'write',
-    errors: ['REFERRAL_NOT_FOUND', 'REFERRAL_STATUS_INVALID', 'CASE_CLOSED', 'DATE_IN_FUTURE', 'CLIENT_RESTRICTED'],
+    errors: ['REFERRAL_NOT_FOUND', 'REFERRAL_STATUS_INVALID', 'CASE_CLOSED', 'DATE_IN_FUTURE', 'CLIENT_RESTRICTED', 'NOT_ASSIGNED'],
   }),
   /** What the printable slip carries: code, alias, service, partner and date, unless consent allows more. */
   'referrals.slip': channel({

@@ -330,21 +330,21 @@ export const clientsChannels = {
     output: z.object({}).strict(),
     access: 'clients.write',
     audit: 'write',
-    errors: ['CLIENT_NOT_FOUND', 'CONSENT_REQUIRED', 'CASE_CLOSED', 'CLIENT_RESTRICTED'],
+    errors: ['CLIENT_NOT_FOUND', 'CONSENT_REQUIRED', 'CASE_CLOSED', 'CLIENT_RESTRICTED', 'NOT_ASSIGNED'],
   }),
   'clients.close': channel({
     input: z.object({ clientId: idSchema, reason: z.enum(CLOSE_REASONS, { error: 'required' }), on: isoDateSchema }).strict(),
     output: z.object({}).strict(),
     access: 'clients.write',
     audit: 'write',
-    errors: ['CLIENT_NOT_FOUND', 'CASE_CLOSED', 'DATE_IN_FUTURE', 'CLIENT_RESTRICTED'],
+    errors: ['CLIENT_NOT_FOUND', 'CASE_CLOSED', 'DATE_IN_FUTURE', 'CLIENT_RESTRICTED', 'NOT_ASSIGNED'],
   }),
   'clients.reopen': channel({
     input: z.object({ clientId: idSchema, on: isoDateSchema }).strict(),
     output: z.object({}).strict(),
     access: 'clients.write',
     audit: 'write',
-    errors: ['CLIENT_NOT_FOUND', 'CONSENT_REQUIRED', 'DATE_IN_FUTURE', 'CLIENT_RESTRICTED'],
+    errors: ['CLIENT_NOT_FOUND', 'CONSENT_REQUIRED', 'DATE_IN_FUTURE', 'CLIENT_RESTRICTED', 'NOT_ASSIGNED'],
   }),
   'consent.record': channel({
     input: z
@@ -361,7 +361,7 @@ export const clientsChannels = {
     output: z.object({ consentId: z.number() }),
     access: 'clients.write',
     audit: 'write',
-    errors: ['CLIENT_NOT_FOUND', 'PARTNER_NOT_FOUND', 'CONSENT_TEXT_OUTDATED', 'CONSENT_GIVER_INVALID', 'CONSENT_REQUIRED', 'CASE_CLOSED', 'DATE_IN_FUTURE', 'CLIENT_RESTRICTED'],
+    errors: ['CLIENT_NOT_FOUND', 'PARTNER_NOT_FOUND', 'CONSENT_TEXT_OUTDATED', 'CONSENT_GIVER_INVALID', 'CONSENT_REQUIRED', 'CASE_CLOSED', 'DATE_IN_FUTURE', 'CLIENT_RESTRICTED', 'NOT_ASSIGNED'],
   }),
   /** A new consent of the same kind replaces the old one, which stays in the ledger. */
   'consent.renew': channel({
@@ -369,7 +369,7 @@ export const clientsChannels = {
     output: z.object({ consentId: z.number() }),
     access: 'clients.write',
     audit: 'write',
-    errors: ['CONSENT_NOT_FOUND', 'CONSENT_TEXT_OUTDATED', 'CONSENT_GIVER_INVALID', 'CASE_CLOSED', 'DATE_IN_FUTURE', 'CLIENT_RESTRICTED'],
+    errors: ['CONSENT_NOT_FOUND', 'CONSENT_TEXT_OUTDATED', 'CONSENT_GIVER_INVALID', 'CASE_CLOSED', 'DATE_IN_FUTURE', 'CLIENT_RESTRICTED', 'NOT_ASSIGNED'],
   }),
   /**
    * Withdrawing case-record consent de-identifies the client: identity, notes and contact

@@ -20,6 +20,8 @@ export const CONSENT_METHODS = ['verbal_witnessed', 'written'] as const;
 /** Who gave consent: the client herself, or for a child a guardian or the child-protection officer. */
 export const CONSENT_GIVERS = ['client', 'guardian', 'child_protection_officer'] as const;
 export const DEFAULT_CONSENT_MONTHS = 12;
+/** The longest a consent may run before it is asked again. */
+export const MAX_CONSENT_MONTHS = 60;
 /** Expiring: within 30 days. Replaced: a renewal of the same kind came after it. */
 export const CONSENT_STATES = ['active', 'expiring', 'expired', 'withdrawn', 'replaced'] as const;
 export type ConsentState = (typeof CONSENT_STATES)[number];

@@ -78,6 +78,8 @@ export class Core {
   /** After a key rotation, until someone logs in (the login screen says so). */
   keyRotated = false;
   lockTimeoutMinutes: number = LOCK_TIMEOUT_MINUTES.default;
+  /** Changes whenever a session starts or ends: a call prepared in one session never runs in another. */
+  sessionSerial = 0;
   #lastActivityAt = 0;
   #lockListeners = new Set<(reason: LockReason) => void>();
 
@@ -155,6 +157,7 @@ export class Core {
     this.keyRotated = false;
     await db.updateTable('user').set({ last_login_at: this.nowIso() }).where('id', '=', user.id).execute();
     this.session = await toSessionUser(db, user);
+    this.sessionSerial++;
     this.lockTimeoutMinutes = (await readSettings(db)).lockTimeoutMinutes;
     this.lockedUsername = null;
     // A restored backup may hold records erased since it was made: they go again.
@@ -213,6 +216,7 @@ export class Core {
   async endSession(reason: LockReason): Promise<void> {
     this.lockedUsername = reason === 'logout' || reason === 'quit' || reason === 'shutdown' ? null : (this.session?.username ?? null);
     this.session = null;
+    this.sessionSerial++;
     this.pendingRecoveryCode = null;
     this.pendingRotation = null;
     this.revealedClients.clear();

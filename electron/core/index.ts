@@ -4,7 +4,7 @@ import { caseloadHandlers } from './caseload/handlers.ts';
 import { reportsHandlers } from './reports/handlers.ts';
 import { backupHandlers } from './backup/handlers.ts';
 import { rightsHandlers } from './rights/handlers.ts';
-import { pathPrompt, type PathPrompt } from './path-prompts.ts';
+import { invokeWithPrompt, pathPrompt, type PathPrompt } from './path-prompts.ts';
 import { clientsHandlers } from './clients/handlers.ts';
 import { authHandlers } from './auth/handlers.ts';
 import { Core, type CoreOptions, type LockReason } from './core.ts';
@@ -15,7 +15,7 @@ import { setupHandlers } from './setup/handlers.ts';
 import { usersHandlers } from './users/handlers.ts';
 
 export type { CoreOptions, LockReason };
-export { Core, Gate, pathPrompt, type PathPrompt };
+export { Core, Gate, invokeWithPrompt, pathPrompt, type PathPrompt };
 
 export const handlers = combineHandlers(
   setupHandlers,

@@ -1,5 +1,6 @@
-import { contract, isChannelName } from '../contract/index.ts';
+import { contract, isChannelName, type Result } from '../contract/index.ts';
 import type { Core } from './core.ts';
+import type { Gate } from './gate/gate.ts';
 import { reportSavePrompt } from './reports/handlers.ts';
 
 /*
@@ -17,4 +18,26 @@ export function pathPrompt(core: Core, channel: unknown, input: unknown): PathPr
   if (def.pathFrom === 'chooseFolder') return { kind: 'chooseFolder' };
   const file = channel === 'reports.save' ? reportSavePrompt(core, input) : null;
   return file ? { kind: 'saveFile', ...file } : null;
+}
+
+/**
+ * A call as the shell makes it: when it works on a path, the gate's checks first (nobody is
+ * asked for a file she may not use), then the dialog (`ask`; null: cancelled), then the call,
+ * which runs only if the session is still the one that asked. Main and the end-to-end harness
+ * both call this, with their own dialogs.
+ */
+export async function invokeWithPrompt(
+  core: Core,
+  gate: Gate,
+  channel: unknown,
+  input: unknown,
+  ask: (prompt: PathPrompt) => Promise<string | null>,
+): Promise<Result<unknown>> {
+  const prompt = pathPrompt(core, channel, input);
+  if (!prompt) return gate.invoke(channel, input);
+  const refused = await gate.precheck(channel, input);
+  if (refused) return refused;
+  const sessionSerial = core.sessionSerial;
+  const path = await ask(prompt);
+  return gate.invoke(channel, input, { path, sessionSerial });
 }

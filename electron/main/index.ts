@@ -1,6 +1,6 @@
 import { app, BrowserWindow, dialog, ipcMain, Menu, powerMonitor, protocol, type IpcMainInvokeEvent } from 'electron';
 import { join } from 'node:path';
-import { createCore, pathPrompt } from '../core/index.ts';
+import { createCore, invokeWithPrompt } from '../core/index.ts';
 import { APP_ORIGIN, APP_SCHEME, serveAppUrl } from './app-protocol.ts';
 import { chooseDataFolder, moveDataFolderOnce } from './data-folder.ts';
 import { IPC } from './ipc-names.ts';
@@ -89,22 +89,22 @@ function start(): void {
 
   ipcMain.handle(IPC.invoke, async (event, channel: unknown, input: unknown) => {
     if (!isTrusted(event)) return { ok: false, error: { code: 'FORBIDDEN' } };
-    // A call that works on a file or folder: the person picks it in the system's dialog first;
-    // the window never names a path. Cancelling is passed on (and recorded) as no path.
-    const prompt = pathPrompt(core, channel, input);
-    if (prompt && window) {
+    // A call that works on a file or folder: the person picks it in the system's dialog (once
+    // the gate has checked she may make the call); the window never names a path. Cancelling is
+    // passed on (and recorded) as no path.
+    return invokeWithPrompt(core, gate, channel, input, async (prompt) => {
+      if (!window) return null;
       if (prompt.kind === 'saveFile') {
         const choice = await dialog.showSaveDialog(window, {
           defaultPath: join(app.getPath('documents'), prompt.fileName),
           filters: [{ name: prompt.extension.toUpperCase(), extensions: [prompt.extension] }],
           properties: ['showOverwriteConfirmation', 'createDirectory'],
         });
-        return gate.invoke(channel, input, { path: choice.canceled || !choice.filePath ? null : choice.filePath });
+        return choice.canceled || !choice.filePath ? null : choice.filePath;
       }
       const choice = await dialog.showOpenDialog(window, { defaultPath: app.getPath('documents'), properties: ['openDirectory', 'createDirectory'] });
-      return gate.invoke(channel, input, { path: choice.canceled ? null : (choice.filePaths[0] ?? null) });
-    }
-    return gate.invoke(channel, input);
+      return choice.canceled ? null : (choice.filePaths[0] ?? null);
+    });
   });
   ipcMain.handle(IPC.takeNotices, (event) => (isTrusted(event) ? notices.take() : []));
 

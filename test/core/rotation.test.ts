@@ -2,7 +2,7 @@ import { cpSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } 
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openEncrypted } from '../../electron/core/vault/database.ts';
-import { openPasswordSlot, openRecoverySlot, readKeyring } from '../../electron/core/vault/key-slots.ts';
+import { openPasswordSlot, openRecoverySlot, readKeyring, writeKeyring } from '../../electron/core/vault/key-slots.ts';
 import { normalizeRecoveryCode } from '../../electron/core/vault/recovery-code.ts';
 import { SWITCH_FILES, VAULT_FILES } from '../../electron/core/vault/vault.ts';
 import { ADMIN, copyOfTemplate, loginAs, MANAGER, openApp, tempDir, WORKER, WORKER2, type TestApp } from '../support/vault-fixture.ts';
@@ -115,9 +115,13 @@ describe('rotating the data key', () => {
     const keyringPath = join(app.dir, VAULT_FILES.keyring);
     // As a slot made before key pairs existed, whose owner has not logged in since.
     const workerSlotId = (await openPasswordSlot(readKeyring(keyringPath), WORKER.username, WORKER.password))?.slotId;
-    const keyring = JSON.parse(readFileSync(keyringPath, 'utf8'));
-    for (const slot of keyring.slots) if (slot.id === workerSlotId) delete slot.box;
-    writeFileSync(keyringPath, JSON.stringify(keyring));
+    const keyring = readKeyring(keyringPath);
+    for (const slot of keyring.slots) if (slot.id === workerSlotId && slot.kind === 'password') delete slot.box;
+    // Written as the app of that time wrote it: with the data key (so its proof holds).
+    const key = await keyOf(keyringPath, ADMIN);
+    if (!key) throw new Error('no key');
+    writeKeyring(keyringPath, keyring, key);
+    key.fill(0);
 
     await loginAs(app, ADMIN);
     const { begun, result } = await rotate(app);

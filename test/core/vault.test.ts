@@ -54,7 +54,7 @@ describe('creating the vault', () => {
       expect(text).not.toContain(person.displayName);
     }
     const keyring = JSON.parse(text);
-    expect(Object.keys(keyring).sort()).toEqual(['auditKey', 'format', 'kdf', 'slots', 'vaultId', 'vaultSalt', 'version']);
+    expect(Object.keys(keyring).sort()).toEqual(['auditKey', 'format', 'kdf', 'proof', 'slots', 'vaultId', 'vaultSalt', 'version']);
     for (const slot of keyring.slots.filter((s: { kind: string }) => s.kind === 'password')) {
       expect(Object.keys(slot).sort()).toEqual(['box', 'id', 'iv', 'kdf', 'kind', 'tag', 'wrapped']);
       // The key pair for rotations: a random public key, its private half wrapped.

@@ -101,10 +101,15 @@ describe('caseloads in Chromium', () => {
     await expect.poll(() => offer.getByText('Cán Bộ Thử đề nghị chuyển hồ sơ này cho bạn.').isVisible()).toBe(true);
     await offer.getByRole('link', { name: 'Xem và trả lời: THMA95-1' }).click();
     await expect.poll(() => page.getByText('Chị ấy hay đến điểm hẹn gần chỗ em').isVisible(), { timeout: 20_000 }).toBe(true);
-    // Before taking it, her identity is someone else's client's.
+    // Before taking it, her identity is someone else's client's, and so is the record: the page
+    // says how to stand in (a reason), and offers nothing core would refuse.
     await expect.poll(() => page.getByText('Đây không phải thân chủ bạn phụ trách', { exact: false }).isVisible()).toBe(true);
+    expect(await page.getByText('Bạn không phụ trách hồ sơ này. Để ghi nhận hay thay đổi', { exact: false }).isVisible()).toBe(true);
+    expect(await page.getByRole('link', { name: 'Ghi lần gặp' }).count()).toBe(0);
     await checkScreen(page, '54-offer-to-answer');
     await page.getByRole('button', { name: 'Nhận hồ sơ' }).click();
+    // Hers now: she may record.
+    await expect.poll(() => page.getByRole('link', { name: 'Ghi lần gặp' }).isVisible(), { timeout: 20_000 }).toBe(true);
     await expect.poll(() => page.locator('#holder-panel + p').innerText(), { timeout: 20_000 }).toContain('Cán Bộ Hai Thử (bạn)');
     await page.getByRole('button', { name: 'Xem thông tin nhận diện' }).click();
     await expect.poll(() => page.getByText('Nguyễn Thị Mẫu Thử').isVisible(), { timeout: 20_000 }).toBe(true);

@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { expect } from 'vitest';
-import { pathPrompt } from '../../electron/core/index.ts';
+import { invokeWithPrompt } from '../../electron/core/index.ts';
 import { serveAppFile } from '../../electron/main/app-protocol.ts';
 import { NoticeBox } from '../../electron/main/notices.ts';
 import { openApp, TestClock, type TestApp } from './vault-fixture.ts';
@@ -89,12 +89,12 @@ export async function launch(dir: string, options: { clock?: TestClock } = {}): 
   const paused = new Map<string, { until: Promise<void>; resume: () => void }>();
   await context.exposeBinding('__dongHanhInvoke', async (_source, channel: unknown, input: unknown) => {
     await paused.get(String(channel))?.until;
-    const prompt = pathPrompt(app.core, channel, input);
-    if (!prompt) return app.gate.invoke(channel, input);
-    if (prompt.kind === 'chooseFolder') return app.gate.invoke(channel, input, { path: saving.chosen });
-    const path = saving.folder ? join(saving.folder, prompt.fileName) : null;
-    if (path) saving.saved.push(path);
-    return app.gate.invoke(channel, input, { path });
+    return invokeWithPrompt(app.core, app.gate, channel, input, async (prompt) => {
+      if (prompt.kind === 'chooseFolder') return saving.chosen;
+      const path = saving.folder ? join(saving.folder, prompt.fileName) : null;
+      if (path) saving.saved.push(path);
+      return path;
+    });
   });
   // As main does: notices wait in the box until the page takes them (the preload's onNotice).
   let page: Page | null = null;

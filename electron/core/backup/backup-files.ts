@@ -7,7 +7,7 @@ import { BACKUP_COUNTED_TABLES, BACKUP_FORMAT, backupManifestSchema, type Backup
 import { AppError, isAppError, storageFailure } from '../app-error.ts';
 import { writeFileAtomic } from '../files.ts';
 import { assertNotNewer, openEncrypted, type SqliteHandle } from '../vault/database.ts';
-import { openPasswordSlot, openRecoverySlot, readKeyring, type Keyring } from '../vault/key-slots.ts';
+import { checkProof, openPasswordSlot, openRecoverySlot, readKeyring, type Keyring } from '../vault/key-slots.ts';
 import { normalizeRecoveryCode } from '../vault/recovery-code.ts';
 import { VAULT_FILES } from '../vault/vault-files.ts';
 import packageJson from '../../../package.json' with { type: 'json' };
@@ -306,6 +306,8 @@ export async function checkBackup(folder: string, credentials: BackupCredentials
     if (!dataKey) throw new AppError('WRONG_CREDENTIALS');
   }
   try {
+    // The backup's keyring is proven like the live one: one changed after the backup was made is refused.
+    if (checkProof(keyring, dataKey) === 'false') throw new AppError('BACKUP_CORRUPT');
     checkBackupDatabase(folder, manifest, dataKey, migrations);
   } catch (error) {
     dataKey.fill(0);

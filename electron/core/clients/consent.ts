@@ -1,6 +1,6 @@
 import { CONSENT_TEXTS, currentConsentText, type ConsentTextVersion } from '../../contract/consent-texts.ts';
 import type { ConsentInput } from '../../contract/clients.ts';
-import { DEFAULT_CONSENT_MONTHS, type ConsentPurpose } from '../../contract/vocabulary.ts';
+import { DEFAULT_CONSENT_MONTHS, MAX_CONSENT_MONTHS, type ConsentPurpose } from '../../contract/vocabulary.ts';
 import { AppError } from '../app-error.ts';
 import { addToDate } from '../clock.ts';
 import type { Db } from '../users/accounts.ts';
@@ -26,6 +26,8 @@ export async function recordConsent(
     replacesId?: number | null;
     /** Where the consent sits in the request, for the field a validation message points at. */
     field?: string;
+    /** The client's registration date: no consent of hers is given before it. */
+    registeredOn?: string;
   },
 ): Promise<number> {
   const { input } = args;
@@ -36,8 +38,15 @@ export async function recordConsent(
   assertNotFuture(input.givenOn, args.today);
   const expiresOn = input.expiresOn ?? addToDate(input.givenOn, { months: DEFAULT_CONSENT_MONTHS });
   // A consent already over when it is recorded would leave a record nobody can write to.
+  const field = args.field ?? 'consent';
   if (expiresOn <= input.givenOn || expiresOn < args.today) {
-    throw new AppError('VALIDATION', { issues: [{ path: `${args.field ?? 'consent'}.expiresOn`, message: 'consentExpired' }] });
+    throw new AppError('VALIDATION', { issues: [{ path: `${field}.expiresOn`, message: 'consentExpired' }] });
+  }
+  if (expiresOn > addToDate(input.givenOn, { months: MAX_CONSENT_MONTHS })) {
+    throw new AppError('VALIDATION', { issues: [{ path: `${field}.expiresOn`, message: 'consentTooLong' }] });
+  }
+  if (args.registeredOn && input.givenOn < args.registeredOn) {
+    throw new AppError('VALIDATION', { issues: [{ path: `${field}.givenOn`, message: 'consentBeforeRegistration' }] });
   }
   const inserted = await db
     .insertInto('consent')

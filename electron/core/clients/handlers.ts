@@ -10,7 +10,7 @@ import { eraseClient } from '../rights/erasure.ts';
 import { recordChanges } from '../rights/history.ts';
 import { listClients } from './list.ts';
 import { clientPage, identityView } from './page.ts';
-import { assertNotFuture, assertNotRestricted, assertOpen, childNow, clientForWriting, getClient, isAssignedTo, requireConsent, stamp } from './records.ts';
+import { assertMayChange, assertNotFuture, assertNotRestricted, assertOpen, childNow, clientForWriting, getClient, isAssignedTo, lastEventOn, requireConsent, stamp } from './records.ts';
 import { holdersOfCode, identityRow, isEmptyIdentity, registerClient } from './register.ts';
 
 type ClientChannels =
@@ -125,9 +125,12 @@ export const clientsHandlers: Pick<HandlerMap, ClientChannels> = {
     const by = stamp(ctx);
     const client = await getClient(ctx.db, input.clientId);
     ctx.note({ targetType: 'client', targetId: client.id, detail: { reason: input.reason } });
+    assertMayChange(ctx, client);
     assertOpen(client);
     await assertNotRestricted(ctx.db, client.id);
     assertNotFuture(input.on, by.today);
+    // Not before what already happened in the case: an early date would send it to retention at once.
+    if (input.on < (await lastEventOn(ctx.db, client))) throw new AppError('VALIDATION', { issues: [{ path: 'on', message: 'closeBeforeLastEvent' }] });
     await ctx.db.updateTable('client').set({ status: 'closed' }).where('id', '=', client.id).execute();
     await cancelPendingOffers(ctx.db, { clientId: client.id }, by.at);
     await ctx.db
@@ -141,9 +144,11 @@ export const clientsHandlers: Pick<HandlerMap, ClientChannels> = {
     const by = stamp(ctx);
     const client = await getClient(ctx.db, input.clientId);
     ctx.note({ targetType: 'client', targetId: client.id });
+    assertMayChange(ctx, client);
     if (client.status === 'open') return {};
     await assertNotRestricted(ctx.db, client.id);
     assertNotFuture(input.on, by.today);
+    if (input.on < (await lastEventOn(ctx.db, client))) throw new AppError('VALIDATION', { issues: [{ path: 'on', message: 'reopenBeforeClose' }] });
     await requireConsent(ctx.db, client.id, 'case_record', by.today);
     await ctx.db.updateTable('client').set({ status: 'open' }).where('id', '=', client.id).execute();
     await ctx.db
@@ -157,6 +162,7 @@ export const clientsHandlers: Pick<HandlerMap, ClientChannels> = {
     const by = stamp(ctx);
     const client = await getClient(ctx.db, input.clientId);
     ctx.note({ targetType: 'client', targetId: client.id, detail: { purpose: input.purpose } });
+    assertMayChange(ctx, client);
     await assertNotRestricted(ctx.db, client.id);
     // Case-record consent may be given again on a closed case (to reopen it); nothing else.
     if (input.purpose !== 'case_record') {
@@ -177,6 +183,7 @@ export const clientsHandlers: Pick<HandlerMap, ClientChannels> = {
       recordedBy: by.userId,
       at: by.at,
       today: by.today,
+      registeredOn: client.registered_on,
     });
     return { consentId };
   },
@@ -187,6 +194,7 @@ export const clientsHandlers: Pick<HandlerMap, ClientChannels> = {
     if (!previous) throw new AppError('CONSENT_NOT_FOUND');
     const client = await getClient(ctx.db, previous.client_id);
     ctx.note({ targetType: 'client', targetId: client.id, detail: { purpose: previous.purpose } });
+    assertMayChange(ctx, client);
     await assertNotRestricted(ctx.db, client.id);
     if (previous.purpose !== 'case_record') {
       assertOpen(client);
@@ -203,6 +211,7 @@ export const clientsHandlers: Pick<HandlerMap, ClientChannels> = {
       at: by.at,
       today: by.today,
       replacesId: previous.id,
+      registeredOn: client.registered_on,
     });
     return { consentId };
   },
@@ -213,14 +222,15 @@ export const clientsHandlers: Pick<HandlerMap, ClientChannels> = {
     if (!consent || consent.withdrawn_on) throw new AppError('CONSENT_NOT_FOUND');
     assertNotFuture(input.on, by.today);
     ctx.note({ targetType: 'client', targetId: consent.client_id, detail: { purpose: consent.purpose } });
+    const client = await getClient(ctx.db, consent.client_id);
     if (consent.purpose === 'case_record') {
       // Erasure cannot be undone: only her own worker does it, with her.
-      const client = await getClient(ctx.db, consent.client_id);
       if (!isAssignedTo(client, ctx.requireSession())) throw new AppError('NOT_ASSIGNED');
       await eraseClient(ctx, consent.client_id, 'consent_withdrawn');
       ctx.note({ detail: { purpose: consent.purpose, deidentified: true } });
       return { deidentified: true };
     }
+    assertMayChange(ctx, client);
     await ctx.db.updateTable('consent').set({ withdrawn_on: input.on, withdrawn_by: by.userId }).where('client_id', '=', consent.client_id).where('purpose', '=', consent.purpose).where('withdrawn_on', 'is', null).where((eb) => (consent.partner_id === null ? eb('partner_id', 'is', null) : eb('partner_id', '=', consent.partner_id))).execute();
     // Without consent to be contacted, the phone number goes, from the files too.
     if (consent.purpose === 'contact') {

@@ -37,6 +37,7 @@ export function stamp(ctx: HandlerContext) {
 export async function clientForWriting(ctx: HandlerContext, clientId: number, todayDate: string, detail?: AuditNote['detail']): Promise<ClientRow> {
   const client = await getClient(ctx.db, clientId);
   ctx.note({ targetType: 'client', targetId: client.id, ...(detail ? { detail } : {}) });
+  assertMayChange(ctx, client);
   assertOpen(client);
   await assertNotRestricted(ctx.db, client.id);
   await requireConsent(ctx.db, client.id, 'case_record', todayDate);
@@ -47,9 +48,30 @@ export function isAssignedTo(client: ClientRow, session: Session): boolean {
   return client.assigned_worker_id === session.id;
 }
 
+/**
+ * Who may change a client's record, checked here in core for every channel that writes to it
+ * (the window's checks are for convenience): the worker who holds the case, or someone who
+ * stated a reason for it this session (recorded, and listed for managers). The same rule as for
+ * reading her restricted parts.
+ */
+export function assertMayChange(ctx: HandlerContext, client: ClientRow): void {
+  if (!mayReadRestricted(client, ctx.requireSession(), ctx.core.revealedClients)) throw new AppError('NOT_ASSIGNED');
+}
+
 /** Restricted parts (identity, notes) are for the assigned worker, or whoever stated a reason this session. */
 export function mayReadRestricted(client: ClientRow, session: Session, revealed: ReadonlySet<number>): boolean {
   return isAssignedTo(client, session) || revealed.has(client.id);
+}
+
+/** The latest date anything happened in a case: registration, a visit, a referral, a case event. */
+export async function lastEventOn(db: Db, client: ClientRow): Promise<string> {
+  const row = await db
+    .selectNoFrom((eb) => [
+      eb.selectFrom('case_event').select((s) => s.fn.max('on_date').as('d')).where('client_id', '=', client.id).as('events'),
+      eb.selectFrom('referral').select((s) => s.fn.max('proposed_on').as('d')).where('client_id', '=', client.id).as('referrals'),
+    ])
+    .executeTakeFirstOrThrow();
+  return [client.registered_on, client.last_contact_on, row.events, row.referrals].reduce<string>((latest, date) => (date && date > latest ? date : latest), client.registered_on);
 }
 
 export function childNow(client: Pick<ClientRow, 'birth_year' | 'child_path'>, today: string): boolean {

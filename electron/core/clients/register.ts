@@ -87,7 +87,7 @@ export async function registerClient(
     .returning('id')
     .executeTakeFirstOrThrow();
 
-  const consent = { clientId, partnerId: null, scope: [], childPath: child, recordedBy: by.userId, at: by.at, today: by.today };
+  const consent = { clientId, partnerId: null, scope: [], childPath: child, recordedBy: by.userId, at: by.at, today: by.today, registeredOn: input.consent.givenOn };
   await recordConsent(db, { ...consent, purpose: 'case_record', input: input.consent });
   if (input.reportsConsent) await recordConsent(db, { ...consent, purpose: 'reports', input: input.reportsConsent });
   if (input.identity && !isEmptyIdentity(input.identity)) {

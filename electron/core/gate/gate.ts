@@ -24,6 +24,25 @@ export class Gate {
     return this.core.queue.run(() => this.#invoke(channel, input, extras));
   }
 
+  /**
+   * Before the shell opens a dialog for a call: the same validation, session and permission
+   * checks the call will meet, so nobody is asked for a file or folder she may not use. A
+   * refusal is recorded as the call's would be. Null: the dialog may open.
+   */
+  precheck(channel: unknown, input: unknown): Promise<Result<never> | null> {
+    return this.core.queue.run(async () => {
+      if (!isChannelName(channel)) return failure({ code: 'UNKNOWN_CHANNEL' });
+      const def: ChannelDef = contract[channel];
+      const parsed = def.input.safeParse(input === undefined ? {} : input);
+      if (!parsed.success) return failure({ code: 'VALIDATION', issues: toIssues(parsed.error) });
+      const session = this.core.session;
+      const refusal = refusalFor(def, session);
+      if (!refusal) return null;
+      await this.#auditSafely({ actorId: session?.id ?? null, action: channel, outcome: 'refused', errorCode: refusal });
+      return failure({ code: refusal });
+    });
+  }
+
   async #invoke(name: unknown, rawInput: unknown, extras: InvokeExtras): Promise<Result<unknown>> {
     if (!isChannelName(name)) return failure({ code: 'UNKNOWN_CHANNEL' });
     const def: ChannelDef = contract[name];
@@ -32,7 +51,10 @@ export class Gate {
     if (!parsed.success) return failure({ code: 'VALIDATION', issues: toIssues(parsed.error) });
 
     const session = this.core.session;
-    const refusal = refusalFor(def, session);
+    // A dialog was open for this call and the session changed meanwhile (locked, logged out,
+    // someone else logged in): the call is refused, whoever is logged in now.
+    const sessionChanged = extras.sessionSerial !== undefined && extras.sessionSerial !== this.core.sessionSerial;
+    const refusal = sessionChanged ? 'NOT_AUTHENTICATED' : refusalFor(def, session);
     if (refusal) {
       await this.#auditSafely({ actorId: session?.id ?? null, action: name, outcome: 'refused', errorCode: refusal });
       return failure({ code: refusal });
@@ -162,6 +184,8 @@ export class Gate {
 export interface InvokeExtras {
   /** The path picked in the shell's dialog (null: she cancelled). */
   path?: string | null;
+  /** `core.sessionSerial` when the dialog opened: the call runs only in that same session. */
+  sessionSerial?: number;
 }
 
 function refusalFor(def: ChannelDef, session: Core['session']): ErrorCode | null {

@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, createHash, hkdfSync, randomBytes, randomUUID } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHash, createHmac, hkdfSync, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { AppError } from '../app-error.ts';
@@ -22,6 +22,12 @@ import { newSealingKeyPair, open as openSealed, seal } from './sealed-box.ts';
  * (a `sealed` slot): only her password opens it, and at her next login it becomes an ordinary
  * slot again. Nobody has to be given a new password, and whoever knew the old data key learns
  * nothing of the new one.
+ *
+ * The file itself is not trusted until it is proven (`proof`): an HMAC over all of it under a
+ * key derived from the data key, checked right after a slot opens and before anything else in
+ * the file is used. Someone who can write the file but holds no password cannot add a slot,
+ * swap a public key or the audit key, or mark a vault as training without the next unlock
+ * refusing the file.
  */
 
 const base64 = (bytes: number) =>
@@ -69,6 +75,8 @@ const keyringSchema = z
     /** A vault of synthetic data for training: the app says so on every screen. */
     training: z.boolean().optional(),
     slots: z.array(slotSchema).max(10_000),
+    /** HMAC-SHA256 of everything else, under a key derived from the data key (absent: written by release 0.1.0). */
+    proof: base64(32).optional(),
   })
   .strict()
   .refine((keyring) => new Set(keyring.slots.map((slot) => slot.id)).size === keyring.slots.length);
@@ -100,8 +108,46 @@ export function readKeyring(path: string): Keyring {
   return result.data;
 }
 
-export function writeKeyring(path: string, keyring: Keyring): void {
-  writeFileAtomic(path, `${JSON.stringify(keyring, null, 2)}\n`);
+/** Written only with its proof, made with the data key its slots open. */
+export function writeKeyring(path: string, keyring: Keyring, dataKey: Buffer): void {
+  writeFileAtomic(path, `${JSON.stringify(proven(keyring, dataKey), null, 2)}\n`);
+}
+
+/** The same content always gives the same text: object keys sorted, slots in id order. */
+function canonical(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
+  if (value && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined);
+    return `{${entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+function proofOf(keyring: Keyring, dataKey: Buffer): Buffer {
+  const { proof: _ignored, ...content } = keyring;
+  const ordered = { ...content, slots: [...content.slots].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)) };
+  const key = Buffer.from(hkdfSync('sha256', dataKey, Buffer.alloc(0), 'dong-hanh/keyring/proof', 32));
+  try {
+    return createHmac('sha256', key).update(`dong-hanh-keyring/proof/v1|${canonical(ordered)}`).digest();
+  } finally {
+    key.fill(0);
+  }
+}
+
+export function proven(keyring: Keyring, dataKey: Buffer): Keyring {
+  return { ...keyring, proof: proofOf(keyring, dataKey).toString('base64') };
+}
+
+/**
+ * Does the keyring carry a proof made with this data key over exactly what it holds? A
+ * keyring from release 0.1.0 has none: 'absent' (see Vault: it is taken over once, keeping
+ * only what the database vouches for).
+ */
+export function checkProof(keyring: Keyring, dataKey: Buffer): 'proven' | 'absent' | 'false' {
+  if (!keyring.proof) return 'absent';
+  const expected = proofOf(keyring, dataKey);
+  const given = Buffer.from(keyring.proof, 'base64');
+  return given.length === expected.length && timingSafeEqual(given, expected) ? 'proven' : 'false';
 }
 
 /**

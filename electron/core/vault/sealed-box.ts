@@ -18,6 +18,12 @@ export function newSealingKeyPair(): { publicKey: string; privateKey: string } {
   };
 }
 
+/** The public half of a private key (both as the app stores them, base64 DER). */
+export function publicKeyOf(privateKey: string): string {
+  const key = createPrivateKey({ key: Buffer.from(privateKey, 'base64'), format: 'der', type: 'pkcs8' });
+  return createPublicKey(key).export({ type: 'spki', format: 'der' }).toString('base64');
+}
+
 function boxKey(shared: Buffer, ephemeral: Buffer): Buffer {
   return Buffer.from(hkdfSync('sha256', shared, ephemeral, INFO, 32));
 }

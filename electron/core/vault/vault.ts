@@ -12,6 +12,7 @@ import type { Database } from '../db/schema.ts';
 import { assertNotNewer, configure, kyselyFor, migrate, openEncrypted, rekey, type SqliteHandle } from './database.ts';
 import { calibrate, type ScryptParams } from './kdf.ts';
 import {
+  checkProof,
   isPersonSlot,
   newKeyring,
   openPasswordSlot,
@@ -28,7 +29,7 @@ import {
   type KeySlot,
 } from './key-slots.ts';
 import { normalizeRecoveryCode } from './recovery-code.ts';
-import { newSealingKeyPair, open as openSealed, seal } from './sealed-box.ts';
+import { newSealingKeyPair, open as openSealed, publicKeyOf, seal } from './sealed-box.ts';
 import { UnlockStateFile, type PendingEvent } from './unlock-state.ts';
 
 export { SWITCH_FILES, VAULT_FILES } from './vault-files.ts';
@@ -169,7 +170,7 @@ export class Vault {
         .values({ key: SEALING_KEY_SETTING, value: JSON.stringify(prepared.sealingPrivateKey), updated_at: isoNow(this.options.clock), updated_by: null })
         .execute();
       await seed(db);
-      writeKeyring(this.paths.keyring, prepared.keyring);
+      writeKeyring(this.paths.keyring, prepared.keyring, prepared.dataKey);
     } catch (error) {
       if (db) await db.destroy();
       else sqlite?.close();
@@ -185,17 +186,29 @@ export class Vault {
   async unlockWithPassword(username: string, password: string): Promise<string> {
     this.#assertNotThrottled();
     const current = this.#readKeyringOrThrow();
+    let unproven = false;
     for (const keyring of [current, ...this.#keptKeyring()]) {
       const opened = await openPasswordSlot(keyring, username, password);
       if (!opened) continue;
+      // Nothing else in the file is used before it is proven.
+      if (checkProof(keyring, opened.dataKey) === 'false') {
+        opened.dataKey.fill(0);
+        unproven = true;
+        continue;
+      }
       await this.#openDatabase(keyring, opened.dataKey);
-      if (!this.#settleKeptKeyring(opened.slotId)) {
+      const settled = this.#settleKeptKeyring(opened.slotId);
+      if (settled !== 'settled') {
         await this.close();
+        if (settled === 'unproven') throw new AppError('KEYRING_UNPROVEN');
         break;
       }
+      await this.#takeOverUnprovenKeyring();
       if (opened.renewed) this.#renewSlot(opened.renewed);
       return opened.slotId;
     }
+    // A keyring changed outside the app is refused as such, and counts as no failed password.
+    if (unproven) throw new AppError('KEYRING_UNPROVEN');
     this.#recordUnlockFailure('auth.login', 'WRONG_CREDENTIALS', seal(current.auditKey, username));
     throw new AppError('WRONG_CREDENTIALS');
   }
@@ -215,24 +228,29 @@ export class Vault {
    * After a stop between a keyring write and its commit, two keyrings: the one written, and the
    * one it replaced. The database says which holds: every active account's slot must be in it,
    * and of two that hold, the one with no password slot the database does not know (a person
-   * added or a password changed whose commit never came). The other goes. Returns whether the
-   * slot that unlocked is in the keyring kept (if not, the caller closes the vault again).
+   * added or a password changed whose commit never came). The other goes. A keyring whose
+   * proof fails is never kept. Says whether the slot that unlocked is in the keyring kept (if
+   * not, or if neither holds, the caller closes the vault again).
    */
-  #settleKeptKeyring(unlockedSlot: string | null): boolean {
+  #settleKeptKeyring(unlockedSlot: string | null): 'settled' | 'slot-gone' | 'unproven' {
     const keptPath = `${this.paths.keyring}${KEPT_KEYRING}`;
-    if (!existsSync(keptPath)) return true;
+    if (!existsSync(keptPath)) return 'settled';
     const [kept] = this.#keptKeyring();
     const live = readKeyring(this.paths.keyring);
-    const referenced = new Set(this.sqlite.prepare('select key_slot_id from user where active = 1 and key_slot_id is not null').pluck().all() as string[]);
+    const referenced = this.#activeSlotIds();
     const people = (keyring: Keyring) => keyring.slots.filter(isPersonSlot);
-    const fits = (keyring: Keyring) => [...referenced].every((id) => keyring.slots.some((slot) => slot.id === id));
+    // Only a keyring whose proof holds (or one from before proofs) may be kept.
+    const fits = (keyring: Keyring) =>
+      checkProof(keyring, this.#openDataKey()) !== 'false' && [...referenced].every((id) => keyring.slots.some((slot) => slot.id === id));
     const unknown = (keyring: Keyring) => people(keyring).filter((slot) => !referenced.has(slot.id)).length;
     const keepOld = kept !== undefined && fits(kept) && (!fits(live) || unknown(kept) < unknown(live));
+    // The live keyring was changed outside the app, and the kept one does not hold: nothing changes.
+    if (!keepOld && checkProof(live, this.#openDataKey()) === 'false') return 'unproven';
     if (keepOld) renameSync(keptPath, this.paths.keyring);
     else rmSync(keptPath, { force: true });
     const chosen = keepOld && kept ? kept : live;
     this.#keyring = chosen;
-    return unlockedSlot === null || chosen.slots.some((slot) => slot.id === unlockedSlot);
+    return unlockedSlot === null || chosen.slots.some((slot) => slot.id === unlockedSlot) ? 'settled' : 'slot-gone';
   }
 
   /**
@@ -251,13 +269,24 @@ export class Vault {
     this.#assertNotThrottled();
     const current = this.#readKeyringOrThrow();
     const canonical = normalizeRecoveryCode(code);
+    let unproven = false;
     for (const keyring of canonical ? [current, ...this.#keptKeyring()] : []) {
       const dataKey = await openRecoverySlot(keyring, canonical ?? '');
       if (!dataKey) continue;
+      if (checkProof(keyring, dataKey) === 'false') {
+        dataKey.fill(0);
+        unproven = true;
+        continue;
+      }
       await this.#openDatabase(keyring, dataKey);
-      this.#settleKeptKeyring(null);
+      if (this.#settleKeptKeyring(null) === 'unproven') {
+        await this.close();
+        throw new AppError('KEYRING_UNPROVEN');
+      }
+      await this.#takeOverUnprovenKeyring();
       return;
     }
+    if (unproven) throw new AppError('KEYRING_UNPROVEN');
     this.#recordUnlockFailure('auth.recover', 'RECOVERY_CODE_INVALID', seal(current.auditKey, username));
     throw new AppError('RECOVERY_CODE_INVALID');
   }
@@ -324,7 +353,7 @@ export class Vault {
     rmSync(kept, { force: true });
     linkSync(this.paths.keyring, kept);
     try {
-      writeKeyring(this.paths.keyring, change.keyring);
+      writeKeyring(this.paths.keyring, change.keyring, this.#openDataKey());
     } catch (error) {
       rmSync(kept, { force: true });
       throw error;
@@ -419,9 +448,41 @@ export class Vault {
 
   // ---- Rotating the data key ---------------------------------------------------------------
 
-  /** Slots a rotation can carry over: those holding a key pair. */
+  /** Slots a rotation can carry over: those of active accounts (as the database says), holding a key pair. */
   rotatableSlotIds(): string[] {
-    return this.#openKeyring().slots.flatMap((slot) => (isPersonSlot(slot) && slot.box ? [slot.id] : []));
+    const active = this.#activeSlotIds();
+    return this.#openKeyring().slots.flatMap((slot) => (isPersonSlot(slot) && slot.box && active.has(slot.id) ? [slot.id] : []));
+  }
+
+  /** The key slots the database links to active accounts: the only person slots it vouches for. */
+  #activeSlotIds(): Set<string> {
+    return new Set(this.sqlite.prepare('select key_slot_id from user where active = 1 and key_slot_id is not null').pluck().all() as string[]);
+  }
+
+  /**
+   * A keyring from release 0.1.0 carries no proof. Once its slot has opened the database, it is
+   * taken over keeping only what the database vouches for: the recovery slot and the slots of
+   * active accounts; their key pairs are dropped (a public key cannot be proven without its
+   * owner's password; each person gets a new pair at her next login, as slots made before key
+   * pairs do), and the audit key is put back from its private half in the database. Then it is
+   * written with its proof.
+   */
+  async #takeOverUnprovenKeyring(): Promise<void> {
+    const keyring = this.#openKeyring();
+    if (checkProof(keyring, this.#openDataKey()) !== 'absent') return;
+    const active = this.#activeSlotIds();
+    const sealing = this.sqlite.prepare('select value from setting where key = ?').pluck().get(SEALING_KEY_SETTING) as string | undefined;
+    const slots = keyring.slots.flatMap((slot): KeySlot[] => {
+      if (slot.kind === 'recovery') return [slot];
+      if (!active.has(slot.id)) return [];
+      if (slot.kind === 'password') {
+        const { box: _unproven, ...withoutBox } = slot;
+        return [withoutBox];
+      }
+      return [slot];
+    });
+    const auditKey = sealing ? publicKeyOf(JSON.parse(sealing) as string) : keyring.auditKey;
+    this.saveKeyring({ keyring: { ...keyring, auditKey, slots }, slotId: null }).done();
   }
 
   /**
@@ -441,8 +502,11 @@ export class Vault {
       if (adminSlot.id !== admin.slotId) throw new AppError('WRONG_CREDENTIALS');
       const plan: RotationPlan = { carriedSlotIds: [], droppedSlotIds: [] };
       const slots: KeySlot[] = [adminSlot];
+      // Only the slots of accounts the database says are active: a keyring put back from before
+      // someone left still holds hers, and she must not receive the new key.
+      const active = this.#activeSlotIds();
       for (const slot of keyring.slots) {
-        if (slot.kind === 'recovery' || slot.id === adminSlot.id) continue;
+        if (slot.kind === 'recovery' || slot.id === adminSlot.id || !active.has(slot.id)) continue;
         const sealed = sealedSlotFor(base, slot, newKey);
         if (sealed) {
           slots.push(sealed);
@@ -471,7 +535,7 @@ export class Vault {
       } finally {
         check.close();
       }
-      writeKeyring(staged.keyring, rotated);
+      writeKeyring(staged.keyring, rotated, newKey);
       return plan;
     } catch (error) {
       this.#removeStaged();

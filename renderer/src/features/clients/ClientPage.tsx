@@ -62,8 +62,10 @@ export function ClientPage() {
     );
   }
   const caseConsent = page.consents.find((consent) => consent.purpose === 'case_record' && consent.state !== 'replaced');
+  // Only the worker who holds the case, or someone who stated a reason for it (core decides the same).
+  const mayChange = canWrite && page.restrictedVisible;
   // Frozen while a request of hers is handled: nothing is added or changed.
-  const writable = canWrite && page.status === 'open' && !page.restriction && (caseConsent?.state === 'active' || caseConsent?.state === 'expiring');
+  const writable = mayChange && page.status === 'open' && !page.restriction && (caseConsent?.state === 'active' || caseConsent?.state === 'expiring');
 
   return (
     <section aria-labelledby="page-title" className="client-page">
@@ -97,7 +99,8 @@ export function ClientPage() {
       <RestrictionBanner page={page} />
       <Notice text={notice} />
       <ErrorText error={error} />
-      {!writable && canWrite && page.status === 'open' && !page.restriction ? <p className="message message-info">{t('clients.needsConsent')}</p> : null}
+      {canWrite && !page.restrictedVisible ? <p className="message message-info">{t('clients.notYourCase')}</p> : null}
+      {!writable && mayChange && page.status === 'open' && !page.restriction ? <p className="message message-info">{t('clients.needsConsent')}</p> : null}
 
       <div className="client-columns">
         <div>
@@ -123,7 +126,7 @@ export function ClientPage() {
             </ul>
             {page.nextFollowUpOn ? <p>{t('visit.nextFollowUpOn', { date: formatDate(page.nextFollowUpOn) })}</p> : null}
           </section>
-          <ReferralsPanel page={page} nameOf={nameOf} writable={canWrite && page.status === 'open' && !page.restriction} onChanged={changed} />
+          <ReferralsPanel page={page} nameOf={nameOf} writable={mayChange && page.status === 'open' && !page.restriction} onChanged={changed} />
           <Timeline page={page} nameOf={nameOf} />
           {writable && page.isMine ? <RecordDetailsForm key={JSON.stringify([page.alias, page.wardCode, page.provinceCode, page.workSetting])} page={page} onChanged={changed} /> : null}
           <HistoryPanel clientId={page.id} version={page} />
@@ -131,8 +134,8 @@ export function ClientPage() {
         <div>
           <CaseHolderPanel page={page} onChanged={changed} />
           <IdentityPanel page={page} onRevealed={load} />
-          <ConsentLedger page={page} canWrite={canWrite} onChanged={changed} />
-          {canWrite && !page.restriction ? <CaseStatusPanel page={page} onChanged={changed} /> : null}
+          <ConsentLedger page={page} canWrite={mayChange} onChanged={changed} />
+          {mayChange && !page.restriction ? <CaseStatusPanel page={page} onChanged={changed} /> : null}
           <ReviewPanel page={page} onChanged={changed} />
           <RightsPanel page={page} onChanged={changed} />
         </div>
