@@ -9,6 +9,9 @@ export default defineConfig({
     pool: 'forks',
     fileParallelism: false,
     testTimeout: 300_000,
+    // A screen waits for the real core (key derivations of half a second or more when the machine
+    // is busy): a poll gives it this long unless it says otherwise.
+    expect: { poll: { timeout: 15_000 } },
     hookTimeout: 120_000,
   },
 });

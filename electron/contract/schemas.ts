@@ -111,6 +111,7 @@ export const VALIDATION_MESSAGES = [
   'consentBeforeRegistration',
   'closeBeforeLastEvent',
   'reopenBeforeClose',
+  'withdrawBeforeGiven',
   'declineReasonRequired',
   'periodOrder',
   'periodTooLong',

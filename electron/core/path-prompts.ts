@@ -35,9 +35,8 @@ export async function invokeWithPrompt(
 ): Promise<Result<unknown>> {
   const prompt = pathPrompt(core, channel, input);
   if (!prompt) return gate.invoke(channel, input);
-  const refused = await gate.precheck(channel, input);
-  if (refused) return refused;
-  const sessionSerial = core.sessionSerial;
+  const checked = await gate.precheck(channel, input);
+  if ('refused' in checked) return checked.refused;
   const path = await ask(prompt);
-  return gate.invoke(channel, input, { path, sessionSerial });
+  return gate.invoke(channel, input, { path, sessionSerial: checked.sessionSerial });
 }

@@ -1,9 +1,13 @@
-import { cpSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { checkProof, openPasswordSlot, readKeyring, sealPasswordSlot, withSlot, type Keyring } from '../../electron/core/vault/key-slots.ts';
+import { sha256Of } from '../../electron/core/backup/backup-files.ts';
+import { openEncrypted } from '../../electron/core/vault/database.ts';
+import { checkProof, openPasswordSlot, readKeyring, sealedSlotFor, sealPasswordSlot, withSlot, type Keyring } from '../../electron/core/vault/key-slots.ts';
 import { newSealingKeyPair } from '../../electron/core/vault/sealed-box.ts';
 import { VAULT_FILES } from '../../electron/core/vault/vault.ts';
+import { KEYRING_PROOF_SETTING } from '../../electron/core/vault/vault-files.ts';
+import { makeBackup } from '../support/backups.ts';
 import { dataKeyOf } from '../support/decrypt.ts';
 import { ADMIN, copyOfTemplate, loginAs, openApp, tempDir, WORKER, WORKER2, type TestApp } from '../support/vault-fixture.ts';
 
@@ -24,6 +28,15 @@ function keyringText(app: TestApp): string {
 
 function writeRaw(app: TestApp, keyring: Keyring): void {
   writeFileSync(join(app.dir, VAULT_FILES.keyring), `${JSON.stringify(keyring, null, 2)}\n`);
+}
+
+/** The database as release 0.1.0 wrote it: it has never known keyring proofs. */
+async function forgetProofs(app: TestApp): Promise<void> {
+  const key = await dataKeyOf(app.dir, ADMIN);
+  const db = openEncrypted(join(app.dir, VAULT_FILES.database), key);
+  db.prepare('delete from setting where key = ?').run(KEYRING_PROOF_SETTING);
+  db.close();
+  key.fill(0);
 }
 
 async function rotate(app: TestApp) {
@@ -120,6 +133,7 @@ describe('a keyring changed outside the app', () => {
     // What release 0.1.0 could hold besides: a slot of someone the database does not know.
     const stranger = await sealPasswordSlot(unproven as Keyring, INTRUDER.username, INTRUDER.password, Buffer.alloc(32, 3));
     writeRaw(app, withSlot(unproven as Keyring, stranger));
+    await forgetProofs(app);
     await loginAs(app, WORKER);
     const taken = readKeyring(path);
     const key = await dataKeyOf(app.dir, WORKER);
@@ -136,5 +150,72 @@ describe('a keyring changed outside the app', () => {
     expect(readKeyring(path).slots.filter((slot) => slot.kind === 'password' && slot.box)).toHaveLength(2);
     key.fill(0);
     await app.core.shutdown();
+  });
+
+  it('(d) a proof stripped from the file does not lead back to the take-over: once the database requires proofs, none is a failing one', async () => {
+    const app = await copyOfTemplate();
+    const { proof: _stripped, ...bare } = readKeyring(join(app.dir, VAULT_FILES.keyring));
+    writeRaw(app, bare as Keyring);
+    const tampered = keyringText(app);
+    expect(await app.call('auth.login', { username: WORKER.username, password: WORKER.password })).toEqual({ ok: false, error: { code: 'KEYRING_UNPROVEN' } });
+    expect(app.core.vault.isOpen).toBe(false);
+    expect(keyringText(app)).toBe(tampered);
+    await app.core.shutdown();
+  });
+
+  it('(e) a keyring planted as the one kept beside a broken live one is not taken, and nothing is renamed', async () => {
+    const app = await copyOfTemplate();
+    const live = readKeyring(join(app.dir, VAULT_FILES.keyring));
+    const { proof: _stripped, ...bare } = live;
+    writeFileSync(join(app.dir, `${VAULT_FILES.keyring}.previous`), JSON.stringify(bare));
+    writeRaw(app, { ...live, training: true });
+    const before = [keyringText(app), readFileSync(join(app.dir, `${VAULT_FILES.keyring}.previous`), 'utf8')];
+    expect(await app.call('auth.login', { username: ADMIN.username, password: ADMIN.password })).toEqual({ ok: false, error: { code: 'KEYRING_UNPROVEN' } });
+    expect([keyringText(app), readFileSync(join(app.dir, `${VAULT_FILES.keyring}.previous`), 'utf8')]).toEqual(before);
+    await app.core.shutdown();
+  });
+
+  it('(f) a backup whose keyring lost its proof is refused at its check', async () => {
+    const app = await copyOfTemplate();
+    await loginAs(app, ADMIN);
+    const usb = tempDir('dh-usb-');
+    const made = await makeBackup(app.gate, usb);
+    if (!made.ok || !made.value.backup) throw new Error('backup');
+    const folder = join(usb, made.value.backup.folderName);
+    const keyringPath = join(folder, VAULT_FILES.keyring);
+    const { proof: _stripped, ...bare } = readKeyring(keyringPath);
+    writeFileSync(keyringPath, JSON.stringify(bare));
+    // The manifest made to agree, as someone with the files could.
+    const manifest = JSON.parse(readFileSync(join(folder, 'manifest.json'), 'utf8'));
+    manifest.files.keyring = { ...manifest.files.keyring, bytes: statSync(keyringPath).size, sha256: sha256Of(keyringPath) };
+    writeFileSync(join(folder, 'manifest.json'), JSON.stringify(manifest));
+    expect(await app.gate.invoke('backup.verify', { credentials: { username: ADMIN.username, password: ADMIN.password } }, { path: folder })).toEqual({ ok: false, error: { code: 'BACKUP_CORRUPT' } });
+    await app.core.shutdown();
+  });
+
+  it('(g) a sealed slot planted in a release-0.1.0 keyring is kept at the take-over but never carried by a rotation', async () => {
+    const app = await copyOfTemplate();
+    const path = join(app.dir, VAULT_FILES.keyring);
+    const keyring = readKeyring(path);
+    const colleague = await openPasswordSlot(keyring, WORKER2.username, WORKER2.password);
+    if (!colleague) throw new Error('colleague slot');
+    colleague.dataKey.fill(0);
+    const intruder = newSealingKeyPair();
+    const slots = keyring.slots.map((slot) => {
+      if (slot.id !== colleague.slotId || slot.kind !== 'password' || !slot.box) return slot;
+      return sealedSlotFor(keyring, { ...slot, box: { ...slot.box, publicKey: intruder.publicKey } }, Buffer.alloc(32, 5)) ?? slot;
+    });
+    const { proof: _stripped, ...bare } = { ...keyring, slots };
+    writeRaw(app, bare as Keyring);
+    await forgetProofs(app);
+    await loginAs(app, ADMIN);
+    const begun = await app.ok('vault.rotateBegin', {});
+    // Listed among those who will need a new password (with those whose key pairs were dropped at the take-over and who have not logged in since).
+    expect(begun.needNewPassword).toContainEqual({ id: app.template.ids.worker2, displayName: WORKER2.displayName });
+    expect(await app.call('vault.rotateKey', { password: ADMIN.password, confirmation: groupOf(begun.recoveryCode, begun.confirmGroup), confirm: true })).toMatchObject({
+      ok: true,
+      value: { rotated: true },
+    });
+    expect(readKeyring(path).slots.some((slot) => slot.id === colleague.slotId)).toBe(false);
   });
 });

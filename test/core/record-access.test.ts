@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ChannelName } from '../../electron/contract/index.ts';
 import { contentSnapshot } from '../support/db-snapshot.ts';
-import { ADMIN, consentNow, copyOfTemplate, loginAs, TODAY, WORKER2, type Template, type TestApp } from '../support/vault-fixture.ts';
+import { ADMIN, consentNow, copyOfTemplate, loginAs, TODAY, WORKER, WORKER2, type Template, type TestApp } from '../support/vault-fixture.ts';
 
 /*
  * Who may change a client's record is decided in core, for every channel that writes to it, not
@@ -65,6 +65,22 @@ describe('changing a client\'s record, decided in core', () => {
       ok: false,
       error: { code: 'NOT_ASSIGNED' },
     });
+    await app.core.shutdown();
+  });
+
+  it('names a consent\'s witness only to those who may read her restricted parts', async () => {
+    const app = await copyOfTemplate();
+    await loginAs(app, WORKER);
+    const clientId = app.template.ids.client;
+    const witnessed = consentNow('reports', 'adult', { method: 'verbal_witnessed', witness: 'Người Làm Chứng Thử' });
+    await app.ok('consent.record', { clientId, purpose: 'reports', partnerId: null, scope: [], consent: witnessed });
+    const witnesses = async () => (await app.ok('clients.get', { clientId })).consents.map((consent) => consent.witness).filter((name) => name !== null);
+    expect(await witnesses()).toEqual(['Người Làm Chứng Thử']);
+    await app.ok('auth.logout', {});
+    await loginAs(app, WORKER2);
+    expect(await witnesses()).toEqual([]);
+    await app.ok('clients.identity', { clientId, reason: 'Tiếp thân chủ thay cán bộ phụ trách đang nghỉ phép' });
+    expect(await witnesses()).toEqual(['Người Làm Chứng Thử']);
     await app.core.shutdown();
   });
 });

@@ -227,7 +227,8 @@ describe('exports, read back', () => {
     const log = await app.ok('reports.log', {});
     expect(log.total).toBe(5);
     for (const row of log.rows) {
-      expect(row).toMatchObject({ userName: MANAGER.displayName, from: '2026-07-01', to: '2026-09-30', periodLabel: 'Quý III năm 2026', k: 5, fileName: `export.${row.format}` });
+      // These were saved under names typed in the dialog ("export.…"): not recorded, since a typed name could name a person.
+      expect(row).toMatchObject({ userName: MANAGER.displayName, from: '2026-07-01', to: '2026-09-30', periodLabel: 'Quý III năm 2026', k: 5, fileName: '' });
       expect(row.sha256).toBe(createHash('sha256').update(readFileSync(join(folder, `export.${row.format}`))).digest('hex'));
     }
     await app.ok('auth.logout', {});
@@ -255,6 +256,18 @@ describe('what a report refuses', () => {
     await loginAs(app, ADMIN);
     const trail = await app.ok('audit.list', { action: 'reports.save' });
     expect(trail.rows.map((each) => [each.outcome, each.detail?.cancelled ?? null, each.detail?.sha256 ?? null])).toEqual([['ok', true, null]]);
+  });
+
+  it('records the name of a saved file only when it is the name the app offered', async () => {
+    const app = await asManager();
+    const { jobId } = await runReport(app, { period: Q3_2026 });
+    const folder = tempDir('dh-export-');
+    // What the dialog offers (neutral: the centre, the period, the format).
+    const offered = (await save(app, jobId, 'csv', null)).fileName;
+    const result = await app.gate.invoke('reports.save', { jobId, format: 'csv' }, { path: join(folder, offered) });
+    expect(result).toMatchObject({ ok: true, value: { saved: true, fileName: offered } });
+    await app.gate.invoke('reports.save', { jobId, format: 'csv' }, { path: join(folder, 'bao-cao-cho-chi-Lan.csv') });
+    expect((await app.ok('reports.log', {})).rows.map((row) => row.fileName).sort()).toEqual(['', offered].sort());
   });
 
   it('refuses a report whose published cells fail the audit, and writes nothing', async () => {

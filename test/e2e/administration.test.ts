@@ -102,8 +102,8 @@ describe('administration in Chromium', () => {
     await checkScreen(page, '26-clients-english');
   });
 
-  it('after five wrong passwords, the login asks to wait, with the seconds', async () => {
-    const { page } = await onCopy();
+  it('after five wrong passwords, the login asks to wait, with the seconds; the log lists the attempts as unproven', async () => {
+    const { page, clock } = await onCopy();
     for (let i = 0; i < 5; i++) {
       await field(page, 'Tên đăng nhập').fill(WORKER.username);
       await field(page, 'Mật khẩu').fill(`sai-mat-khau-${i}-abc`);
@@ -114,6 +114,13 @@ describe('administration in Chromium', () => {
     await page.keyboard.press('Enter');
     await expect.poll(() => page.getByText('Đã nhập sai nhiều lần liên tiếp. Vui lòng chờ 30 giây rồi thử lại.').isVisible()).toBe(true);
     await checkScreen(page, '27-login-locked-out');
+    // Once the wait is over: the failed attempts were kept in the state file while locked, which
+    // nothing can prove, and the log says so.
+    clock.advance(31_000);
+    await logIn(page, ADMIN);
+    await page.getByRole('link', { name: 'Nhật ký hoạt động' }).click();
+    await expect.poll(() => page.getByText('chưa kiểm chứng', { exact: false }).count(), { timeout: 20_000 }).toBeGreaterThan(0);
+    await checkScreen(page, '27b-audit-unproven-attempts');
   });
 
   it('a damaged key file shows what is wrong and offers nothing that could overwrite it', async () => {

@@ -71,11 +71,21 @@ describe('caseloads in Chromium', () => {
     await page.getByLabel('Thân chủ tôi phụ trách').check();
     await page.getByLabel('Chuyển gửi quá hạn').check();
     await page.getByRole('button', { name: 'Lưu bộ lọc này…' }).click();
+    // The form says what does not belong in a list's name.
+    expect(await page.getByText('Không ghi tên thân chủ vào đây.', { exact: false }).isVisible()).toBe(true);
     await field(page, 'Tên danh sách').fill('Ca của tôi quá hạn chuyển gửi');
     await page.getByRole('button', { name: 'Lưu', exact: true }).click();
     await expect.poll(() => field(page, 'Danh sách đã lưu').inputValue()).not.toBe('');
     await expect.poll(() => page.getByText('0 thân chủ', { exact: true }).isVisible()).toBe(true);
     await checkScreen(page, '52-saved-list');
+    // Renamed, then deleted.
+    await page.getByRole('button', { name: 'Đổi tên “Ca của tôi quá hạn chuyển gửi”…' }).click();
+    await field(page, 'Tên danh sách').fill('Chuyển gửi quá hạn');
+    await page.getByRole('button', { name: 'Lưu', exact: true }).click();
+    const listNames = () => field(page, 'Danh sách đã lưu').locator('option').allTextContents();
+    await expect.poll(listNames).toEqual(['— Chọn danh sách —', 'Chuyển gửi quá hạn']);
+    await page.getByRole('button', { name: 'Xoá “Chuyển gửi quá hạn”' }).click();
+    await expect.poll(listNames).toEqual(['Chưa có danh sách nào']);
     expect(harness.blocked).toEqual([]);
     expect(harness.consoleErrors).toEqual([]);
   });

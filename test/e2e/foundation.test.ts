@@ -79,7 +79,8 @@ describe('first run to idle lock, in Chromium', () => {
     expect(temporary.length).toBeGreaterThanOrEqual(10);
     await checkScreen(page, '07-users-add');
     await page.getByRole('button', { name: 'Lưu' }).click();
-    await expect.poll(() => page.getByText(`Đã tạo tài khoản ${WORKER.username}.`).isVisible()).toBe(true);
+    // Creating an account derives a key (slow on a busy machine): wait as long as other key derivations.
+    await expect.poll(() => page.getByText(`Đã tạo tài khoản ${WORKER.username}.`).isVisible(), { timeout: 20_000 }).toBe(true);
     await expect.poll(() => page.getByRole('cell', { name: WORKER.name, exact: true }).isVisible()).toBe(true);
     await checkScreen(page, '08-users-list');
 

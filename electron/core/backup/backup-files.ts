@@ -9,7 +9,7 @@ import { writeFileAtomic } from '../files.ts';
 import { assertNotNewer, openEncrypted, type SqliteHandle } from '../vault/database.ts';
 import { checkProof, openPasswordSlot, openRecoverySlot, readKeyring, type Keyring } from '../vault/key-slots.ts';
 import { normalizeRecoveryCode } from '../vault/recovery-code.ts';
-import { VAULT_FILES } from '../vault/vault-files.ts';
+import { KEYRING_PROOF_SETTING, VAULT_FILES } from '../vault/vault-files.ts';
 import packageJson from '../../../package.json' with { type: 'json' };
 
 /*
@@ -306,9 +306,11 @@ export async function checkBackup(folder: string, credentials: BackupCredentials
     if (!dataKey) throw new AppError('WRONG_CREDENTIALS');
   }
   try {
-    // The backup's keyring is proven like the live one: one changed after the backup was made is refused.
-    if (checkProof(keyring, dataKey) === 'false') throw new AppError('BACKUP_CORRUPT');
-    checkBackupDatabase(folder, manifest, dataKey, migrations);
+    // The backup's keyring is proven like the live one: one changed after the backup was made is
+    // refused, and so is one without a proof when the backup's database requires proofs.
+    const proof = checkProof(keyring, dataKey);
+    if (proof === 'false') throw new AppError('BACKUP_CORRUPT');
+    checkBackupDatabase(folder, manifest, dataKey, migrations, proof === 'absent');
   } catch (error) {
     dataKey.fill(0);
     throw error;
@@ -329,7 +331,7 @@ export function checkBackupFiles(folder: string): BackupManifest {
 }
 
 /** The backup's database under its key: a version this app knows, sound, with the counts promised. */
-export function checkBackupDatabase(folder: string, manifest: BackupManifest, dataKey: Buffer, migrations: Readonly<Record<string, Migration>>): void {
+export function checkBackupDatabase(folder: string, manifest: BackupManifest, dataKey: Buffer, migrations: Readonly<Record<string, Migration>>, keyringUnproven = false): void {
   try {
     const db = openEncrypted(join(folder, VAULT_FILES.database), dataKey, { readonly: true });
     try {
@@ -339,6 +341,7 @@ export function checkBackupDatabase(folder: string, manifest: BackupManifest, da
         throw isAppError(error) && error.code === 'DATABASE_NEWER' ? new AppError('BACKUP_NEWER') : error;
       }
       if (db.pragma('integrity_check', { simple: true }) !== 'ok') throw new AppError('BACKUP_CORRUPT');
+      if (keyringUnproven && db.prepare('select 1 from setting where key = ?').get(KEYRING_PROOF_SETTING)) throw new AppError('BACKUP_CORRUPT');
       const counts = countsOf(db);
       if (BACKUP_COUNTED_TABLES.some((table) => counts[table] !== manifest.counts[table])) throw new AppError('BACKUP_CORRUPT');
     } finally {

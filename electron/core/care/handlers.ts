@@ -195,6 +195,7 @@ export const careHandlers: Pick<HandlerMap, CareChannels> = {
         at: by.at,
         today: todayDate,
         field: 'shareConsent',
+        registeredOn: client.registered_on,
       });
       consent = await activeConsent(ctx.db, client.id, 'share_partner', todayDate, partner.id);
     }

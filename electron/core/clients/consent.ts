@@ -27,7 +27,7 @@ export async function recordConsent(
     /** Where the consent sits in the request, for the field a validation message points at. */
     field?: string;
     /** The client's registration date: no consent of hers is given before it. */
-    registeredOn?: string;
+    registeredOn: string;
   },
 ): Promise<number> {
   const { input } = args;

@@ -221,6 +221,7 @@ export const clientsHandlers: Pick<HandlerMap, ClientChannels> = {
     const consent = await ctx.db.selectFrom('consent').selectAll().where('id', '=', input.consentId).executeTakeFirst();
     if (!consent || consent.withdrawn_on) throw new AppError('CONSENT_NOT_FOUND');
     assertNotFuture(input.on, by.today);
+    if (input.on < consent.given_on) throw new AppError('VALIDATION', { issues: [{ path: 'on', message: 'withdrawBeforeGiven' }] });
     ctx.note({ targetType: 'client', targetId: consent.client_id, detail: { purpose: consent.purpose } });
     const client = await getClient(ctx.db, consent.client_id);
     if (consent.purpose === 'case_record') {

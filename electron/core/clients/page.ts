@@ -149,7 +149,8 @@ export async function clientPage(db: Db, clientId: number, viewer: Viewer, today
       partnerName: row.partner_name,
       method: row.method as ConsentView['method'],
       givenBy: row.given_by as ConsentView['givenBy'],
-      witness: row.witness,
+      // A witness is a person named in free text: restricted like identity.
+      witness: restrictedVisible ? row.witness : null,
       textVersion: row.text_version,
       textLanguage: row.text_language,
       textShown: row.text_shown,

@@ -29,17 +29,18 @@ export class Gate {
    * checks the call will meet, so nobody is asked for a file or folder she may not use. A
    * refusal is recorded as the call's would be. Null: the dialog may open.
    */
-  precheck(channel: unknown, input: unknown): Promise<Result<never> | null> {
+  precheck(channel: unknown, input: unknown): Promise<{ refused: Result<never> } | { sessionSerial: number }> {
     return this.core.queue.run(async () => {
-      if (!isChannelName(channel)) return failure({ code: 'UNKNOWN_CHANNEL' });
+      if (!isChannelName(channel)) return { refused: failure({ code: 'UNKNOWN_CHANNEL' }) };
       const def: ChannelDef = contract[channel];
       const parsed = def.input.safeParse(input === undefined ? {} : input);
-      if (!parsed.success) return failure({ code: 'VALIDATION', issues: toIssues(parsed.error) });
+      if (!parsed.success) return { refused: failure({ code: 'VALIDATION', issues: toIssues(parsed.error) }) };
       const session = this.core.session;
       const refusal = refusalFor(def, session);
-      if (!refusal) return null;
+      // The session the call may run in, read in the same turn as the checks.
+      if (!refusal) return { sessionSerial: this.core.sessionSerial };
       await this.#auditSafely({ actorId: session?.id ?? null, action: channel, outcome: 'refused', errorCode: refusal });
-      return failure({ code: refusal });
+      return { refused: failure({ code: refusal }) };
     });
   }
 
@@ -56,7 +57,8 @@ export class Gate {
     const sessionChanged = extras.sessionSerial !== undefined && extras.sessionSerial !== this.core.sessionSerial;
     const refusal = sessionChanged ? 'NOT_AUTHENTICATED' : refusalFor(def, session);
     if (refusal) {
-      await this.#auditSafely({ actorId: session?.id ?? null, action: name, outcome: 'refused', errorCode: refusal });
+      // Refused because the session changed: the call was not the new person's.
+      await this.#auditSafely({ actorId: sessionChanged ? null : (session?.id ?? null), action: name, outcome: 'refused', errorCode: refusal });
       return failure({ code: refusal });
     }
     if (session) this.core.touch();

@@ -108,7 +108,8 @@ export const reportsHandlers: Pick<HandlerMap, ReportChannels> = {
         format: input.format,
         k: report.k,
         sha256,
-        file_name: basename(savePath),
+        // Only the app's own name is kept: a name typed in the dialog could name a person.
+        file_name: basename(savePath) === fileName ? fileName : '',
         bytes: file.bytes.length,
         indicators: JSON.stringify(Object.fromEntries(report.tables.map((table) => [table.indicatorId, table.version]))),
       })

@@ -12,3 +12,10 @@ export const VAULT_FILES = {
  * an interruption is finished (or undone) at the next start.
  */
 export const SWITCH_FILES = { staged: '.restoring', aside: '.before-restore', marker: 'dong-hanh.switch' } as const;
+
+/**
+ * The setting, in the database, set once the keyring carries proofs (at setup, or when a 0.1.0
+ * keyring is taken over): from then on a keyring without a proof is refused like one whose
+ * proof fails, so stripping the proof from the file does not lead back to the take-over.
+ */
+export const KEYRING_PROOF_SETTING = 'vault.keyringProof';

@@ -33,13 +33,15 @@ import { newSealingKeyPair, open as openSealed, publicKeyOf, seal } from './seal
 import { UnlockStateFile, type PendingEvent } from './unlock-state.ts';
 
 export { SWITCH_FILES, VAULT_FILES } from './vault-files.ts';
-import { SWITCH_FILES, VAULT_FILES } from './vault-files.ts';
+import { KEYRING_PROOF_SETTING, SWITCH_FILES, VAULT_FILES } from './vault-files.ts';
 
 /** The keyring being replaced, kept until the change has committed. */
 const KEPT_KEYRING = '.previous';
 
 /** The setting row holding the private half of the key that seals usernames of failed logins. */
 export const SEALING_KEY_SETTING = 'vault.sealingKey';
+/** Sealed slots kept at a take-over: their public keys are unproven, so no rotation carries them. */
+const UNPROVEN_SLOTS_SETTING = 'vault.unprovenSealedSlots';
 
 export type VaultPresence = { state: 'absent' } | { state: 'present' } | { state: 'broken'; problem: ErrorCode };
 
@@ -117,6 +119,8 @@ export class Vault {
 
   /** Is this a training vault? Readable while locked: the login screen says so too. */
   isTraining(): boolean {
+    // While open, the proven keyring held in memory says.
+    if (this.#keyring) return this.#keyring.training === true;
     if (this.presence().state !== 'present') return false;
     return readKeyring(this.paths.keyring).training === true;
   }
@@ -167,7 +171,10 @@ export class Vault {
       db = kyselyFor(sqlite);
       await db
         .insertInto('setting')
-        .values({ key: SEALING_KEY_SETTING, value: JSON.stringify(prepared.sealingPrivateKey), updated_at: isoNow(this.options.clock), updated_by: null })
+        .values([
+          { key: SEALING_KEY_SETTING, value: JSON.stringify(prepared.sealingPrivateKey), updated_at: isoNow(this.options.clock), updated_by: null },
+          { key: KEYRING_PROOF_SETTING, value: JSON.stringify('required'), updated_at: isoNow(this.options.clock), updated_by: null },
+        ])
         .execute();
       await seed(db);
       writeKeyring(this.paths.keyring, prepared.keyring, prepared.dataKey);
@@ -197,6 +204,11 @@ export class Vault {
         continue;
       }
       await this.#openDatabase(keyring, opened.dataKey);
+      if (!this.#proofHolds(keyring)) {
+        await this.close();
+        unproven = true;
+        continue;
+      }
       const settled = this.#settleKeptKeyring(opened.slotId);
       if (settled !== 'settled') {
         await this.close();
@@ -239,13 +251,12 @@ export class Vault {
     const live = readKeyring(this.paths.keyring);
     const referenced = this.#activeSlotIds();
     const people = (keyring: Keyring) => keyring.slots.filter(isPersonSlot);
-    // Only a keyring whose proof holds (or one from before proofs) may be kept.
-    const fits = (keyring: Keyring) =>
-      checkProof(keyring, this.#openDataKey()) !== 'false' && [...referenced].every((id) => keyring.slots.some((slot) => slot.id === id));
+    // Only a keyring whose proof holds (or one from before proofs, while the database has known none) may be kept.
+    const fits = (keyring: Keyring) => this.#proofHolds(keyring) && [...referenced].every((id) => keyring.slots.some((slot) => slot.id === id));
     const unknown = (keyring: Keyring) => people(keyring).filter((slot) => !referenced.has(slot.id)).length;
     const keepOld = kept !== undefined && fits(kept) && (!fits(live) || unknown(kept) < unknown(live));
     // The live keyring was changed outside the app, and the kept one does not hold: nothing changes.
-    if (!keepOld && checkProof(live, this.#openDataKey()) === 'false') return 'unproven';
+    if (!keepOld && !this.#proofHolds(live)) return 'unproven';
     if (keepOld) renameSync(keptPath, this.paths.keyring);
     else rmSync(keptPath, { force: true });
     const chosen = keepOld && kept ? kept : live;
@@ -260,6 +271,9 @@ export class Vault {
   #renewSlot(slot: KeySlot): void {
     try {
       this.saveKeyring({ keyring: withSlot(this.#openKeyring(), slot), slotId: slot.id }).done();
+      // Her own password made this slot's key pair: a rotation may carry it again.
+      const unproven = this.#unprovenSlotIds();
+      if (unproven.delete(slot.id)) this.#writeSetting(UNPROVEN_SLOTS_SETTING, [...unproven]);
     } catch {
       // Left as it was: still opens.
     }
@@ -279,6 +293,11 @@ export class Vault {
         continue;
       }
       await this.#openDatabase(keyring, dataKey);
+      if (!this.#proofHolds(keyring)) {
+        await this.close();
+        unproven = true;
+        continue;
+      }
       if (this.#settleKeptKeyring(null) === 'unproven') {
         await this.close();
         throw new AppError('KEYRING_UNPROVEN');
@@ -451,7 +470,32 @@ export class Vault {
   /** Slots a rotation can carry over: those of active accounts (as the database says), holding a key pair. */
   rotatableSlotIds(): string[] {
     const active = this.#activeSlotIds();
-    return this.#openKeyring().slots.flatMap((slot) => (isPersonSlot(slot) && slot.box && active.has(slot.id) ? [slot.id] : []));
+    const unproven = this.#unprovenSlotIds();
+    return this.#openKeyring().slots.flatMap((slot) => (isPersonSlot(slot) && slot.box && active.has(slot.id) && !unproven.has(slot.id) ? [slot.id] : []));
+  }
+
+  /** Does this keyring's proof hold under the open data key (no proof: only while the database has never required one)? */
+  #proofHolds(keyring: Keyring): boolean {
+    const proof = checkProof(keyring, this.#openDataKey());
+    if (proof === 'absent') return this.#setting(KEYRING_PROOF_SETTING) === undefined;
+    return proof === 'proven';
+  }
+
+  #setting(key: string): unknown {
+    const value = this.sqlite.prepare('select value from setting where key = ?').pluck().get(key) as string | undefined;
+    return value === undefined ? undefined : (JSON.parse(value) as unknown);
+  }
+
+  #writeSetting(key: string, value: unknown): void {
+    this.sqlite
+      .prepare('insert into setting (key, value, updated_at, updated_by) values (?, ?, ?, null) on conflict (key) do update set value = excluded.value, updated_at = excluded.updated_at')
+      .run(key, JSON.stringify(value), isoNow(this.options.clock));
+  }
+
+  /** Sealed slots kept at a take-over, whose owners have not logged in since (see #takeOverUnprovenKeyring). */
+  #unprovenSlotIds(): Set<string> {
+    const ids = this.#setting(UNPROVEN_SLOTS_SETTING);
+    return new Set(Array.isArray(ids) ? (ids as string[]) : []);
   }
 
   /** The key slots the database links to active accounts: the only person slots it vouches for. */
@@ -464,12 +508,15 @@ export class Vault {
    * taken over keeping only what the database vouches for: the recovery slot and the slots of
    * active accounts; their key pairs are dropped (a public key cannot be proven without its
    * owner's password; each person gets a new pair at her next login, as slots made before key
-   * pairs do), and the audit key is put back from its private half in the database. Then it is
-   * written with its proof.
+   * pairs do), and the audit key is put back from its private half in the database. A slot sealed
+   * at a rotation keeps its key pair (its owner could not log in otherwise), but is listed as
+   * unproven: no rotation carries it until her next login replaces it. Then the keyring is written
+   * with its proof, and the database notes that proofs are required from now on.
    */
   async #takeOverUnprovenKeyring(): Promise<void> {
     const keyring = this.#openKeyring();
     if (checkProof(keyring, this.#openDataKey()) !== 'absent') return;
+    const sealedKept: string[] = [];
     const active = this.#activeSlotIds();
     const sealing = this.sqlite.prepare('select value from setting where key = ?').pluck().get(SEALING_KEY_SETTING) as string | undefined;
     const slots = keyring.slots.flatMap((slot): KeySlot[] => {
@@ -479,9 +526,12 @@ export class Vault {
         const { box: _unproven, ...withoutBox } = slot;
         return [withoutBox];
       }
+      sealedKept.push(slot.id);
       return [slot];
     });
     const auditKey = sealing ? publicKeyOf(JSON.parse(sealing) as string) : keyring.auditKey;
+    this.#writeSetting(UNPROVEN_SLOTS_SETTING, sealedKept);
+    this.#writeSetting(KEYRING_PROOF_SETTING, 'required');
     this.saveKeyring({ keyring: { ...keyring, auditKey, slots }, slotId: null }).done();
   }
 
@@ -505,8 +555,13 @@ export class Vault {
       // Only the slots of accounts the database says are active: a keyring put back from before
       // someone left still holds hers, and she must not receive the new key.
       const active = this.#activeSlotIds();
+      const unproven = this.#unprovenSlotIds();
       for (const slot of keyring.slots) {
         if (slot.kind === 'recovery' || slot.id === adminSlot.id || !active.has(slot.id)) continue;
+        if (unproven.has(slot.id)) {
+          plan.droppedSlotIds.push(slot.id);
+          continue;
+        }
         const sealed = sealedSlotFor(base, slot, newKey);
         if (sealed) {
           slots.push(sealed);

@@ -80,6 +80,8 @@ export const caseloadVi = {
     name: 'Tên danh sách',
     save: 'Lưu bộ lọc này…',
     delete: 'Xoá “{{name}}”',
+    rename: 'Đổi tên “{{name}}”…',
+    nameHint: 'Đặt tên theo việc cần làm (ví dụ "Chuyển gửi quá hạn"). Không ghi tên thân chủ vào đây.',
   },
   dashboard: {
     title: 'Tổng quan',
@@ -254,6 +256,8 @@ export const caseloadEn: Widen<typeof caseloadVi> = {
     name: 'Name of the list',
     save: 'Save these filters…',
     delete: 'Delete “{{name}}”',
+    rename: 'Rename “{{name}}”…',
+    nameHint: 'Name it for the work (e.g. "Overdue referrals"). Do not put a client\'s name here.',
   },
   dashboard: {
     title: 'Overview',

@@ -214,7 +214,7 @@ export const en: Messages = {
       failed: 'Failed',
     },
     targetUser: 'Account #{{id}}',
-    whileLocked: 'recorded while the app was locked',
+    whileLocked: 'recorded while the app was locked, taken from the state file and so unproven (someone able to edit the files could have added or removed entries)',
     empty: 'No matching entries.',
     detailKeys: {
       centreName: 'Centre name',
@@ -678,6 +678,7 @@ export const en: Messages = {
     consentBeforeRegistration: 'A consent cannot be dated before the client was registered.',
     closeBeforeLastEvent: 'A case cannot be closed before its latest visit, referral or event.',
     reopenBeforeClose: 'A case cannot be reopened before it was closed or before its latest event.',
+    withdrawBeforeGiven: 'A consent cannot be withdrawn before the date it was given.',
     declineReasonRequired: 'Say why you decline.',
     periodOrder: 'The end must come after the start.',
     periodTooLong: 'Choose a period of at most 36 months.',

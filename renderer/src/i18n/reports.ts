@@ -45,6 +45,7 @@ export const reportsVi = {
     logIntro: 'Mọi lần xuất báo cáo: ai, lúc nào, kỳ nào, định dạng, ngưỡng k và mã SHA-256 của tệp (để đối chiếu với bản đã gửi).',
     format: 'Định dạng',
     file: 'Tệp',
+    fileNameOwn: '(tên do người lưu đặt, không ghi lại)',
     logEmpty: 'Chưa xuất báo cáo nào.',
   },
 } as const;
@@ -96,6 +97,7 @@ export const reportsEn: Widen<typeof reportsVi> = {
     logIntro: 'Every report exported: who, when, which period, format, threshold k and the SHA-256 of the file (to check a copy against).',
     format: 'Format',
     file: 'File',
+    fileNameOwn: '(a name typed when saving, not recorded)',
     logEmpty: 'No report exported yet.',
   },
 };

@@ -213,7 +213,7 @@ export const vi = {
       failed: 'Không thành công',
     },
     targetUser: 'Tài khoản #{{id}}',
-    whileLocked: 'ghi khi ứng dụng đang khoá',
+    whileLocked: 'ghi khi ứng dụng đang khoá, lấy từ tệp trạng thái nên chưa kiểm chứng (người sửa được tệp có thể đã thêm hoặc bớt)',
     empty: 'Không có mục nào phù hợp.',
     detailKeys: {
       centreName: 'Tên trung tâm',
@@ -677,6 +677,7 @@ export const vi = {
     consentBeforeRegistration: 'Ngày đồng ý không thể trước ngày lập hồ sơ của thân chủ.',
     closeBeforeLastEvent: 'Ngày đóng hồ sơ không thể trước lần gặp, chuyển gửi hay sự kiện gần nhất của hồ sơ.',
     reopenBeforeClose: 'Ngày mở lại không thể trước ngày đóng hồ sơ hay sự kiện gần nhất của hồ sơ.',
+    withdrawBeforeGiven: 'Ngày rút đồng ý không thể trước ngày đồng ý.',
     declineReasonRequired: 'Hãy cho biết lý do từ chối.',
     periodOrder: 'Ngày kết thúc phải sau ngày bắt đầu.',
     periodTooLong: 'Chọn khoảng thời gian không quá 36 tháng.',

@@ -8,14 +8,16 @@ import { useLoaded } from '../../components/useLoaded.ts';
 /**
  * Working lists (as DHIS2 calls them): the person's own named filters of the client list, e.g.
  * "my open cases with overdue referrals". Choosing one applies it; the current filters can be
- * saved under a name, or replace the chosen list.
+ * saved under a name, or replace the chosen list; a list can be renamed or deleted. Its name is
+ * free text that outlives an erasure, so the form says that clients' names do not belong in it.
  */
 export function SavedLists({ current, onApply }: { current: ClientFilters; onApply: (filters: SavedFilter['filters']) => void }) {
   const { t } = useTranslation();
   const id = useId();
   const { data: lists, error: loadError, reload } = useLoaded(() => call('savedFilters.list', {}), [] as SavedFilter[]);
   const [chosen, setChosen] = useState<number | null>(null);
-  const [naming, setNaming] = useState(false);
+  /** Saving the current filters, or renaming the chosen list (its filters stay). */
+  const [naming, setNaming] = useState<'save' | 'rename' | null>(null);
   const [name, setName] = useState('');
   const [error, setError] = useState<ClientErrorPayload | null>(null);
   const selected = lists.find((list) => list.id === chosen) ?? null;
@@ -24,10 +26,13 @@ export function SavedLists({ current, onApply }: { current: ClientFilters; onApp
     const sameName = selected && foldForSearch(selected.name) === foldForSearch(name);
     // The search text is not kept (it may be a name).
     const { search: _search, ...filters } = current;
-    const result = await call('savedFilters.save', { id: sameName ? selected.id : null, name, filters });
+    const result =
+      naming === 'rename' && selected
+        ? await call('savedFilters.save', { id: selected.id, name, filters: selected.filters })
+        : await call('savedFilters.save', { id: sameName ? selected.id : null, name, filters });
     if (!result.ok) return setError(result.error);
     setError(null);
-    setNaming(false);
+    setNaming(null);
     await reload();
     setChosen(result.value.id);
   };
@@ -63,9 +68,12 @@ export function SavedLists({ current, onApply }: { current: ClientFilters; onApp
         >
           <div className="field">
             <label htmlFor={`${id}-name`}>{t('savedLists.name')}</label>
-            <input id={`${id}-name`} value={name} maxLength={60} autoFocus onChange={(event) => setName(event.target.value)} />
+            <input id={`${id}-name`} value={name} maxLength={60} autoFocus aria-describedby={`${id}-name-hint`} onChange={(event) => setName(event.target.value)} />
+            <p className="hint" id={`${id}-name-hint`}>
+              {t('savedLists.nameHint')}
+            </p>
           </div>
-          <button type="button" onClick={() => setNaming(false)}>
+          <button type="button" onClick={() => setNaming(null)}>
             {t('common.cancel')}
           </button>
           <button type="submit" className="primary" disabled={!name.trim()}>
@@ -78,11 +86,22 @@ export function SavedLists({ current, onApply }: { current: ClientFilters; onApp
             type="button"
             onClick={() => {
               setName(selected?.name ?? '');
-              setNaming(true);
+              setNaming('save');
             }}
           >
             {t('savedLists.save')}
           </button>
+          {selected ? (
+            <button
+              type="button"
+              onClick={() => {
+                setName(selected.name);
+                setNaming('rename');
+              }}
+            >
+              {t('savedLists.rename', { name: selected.name })}
+            </button>
+          ) : null}
           {selected ? (
             <button
               type="button"

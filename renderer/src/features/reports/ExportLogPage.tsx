@@ -39,7 +39,7 @@ export function ExportLogPage() {
               <td>{t(`reports.formats.${row.format}`)}</td>
               <td className="number">{row.k}</td>
               <td>
-                {row.fileName}
+                {row.fileName || <span className="muted">{t('reports.fileNameOwn')}</span>}
                 <div className="muted sha">SHA-256: {row.sha256}</div>
               </td>
             </tr>
