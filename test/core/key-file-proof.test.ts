@@ -39,6 +39,14 @@ async function forgetProofs(app: TestApp): Promise<void> {
   key.fill(0);
 }
 
+/** The next unlock refuses the changed file as unproven, the vault stays closed, and the file is as it was left. */
+async function expectRefusedUnchanged(app: TestApp, person: { username: string; password: string }): Promise<void> {
+  const tampered = keyringText(app);
+  expect(await app.call('auth.login', { username: person.username, password: person.password })).toEqual({ ok: false, error: { code: 'KEYRING_UNPROVEN' } });
+  expect(app.core.vault.isOpen).toBe(false);
+  expect(keyringText(app)).toBe(tampered);
+}
+
 async function rotate(app: TestApp) {
   const begun = await app.ok('vault.rotateBegin', {});
   return app.call('vault.rotateKey', { password: ADMIN.password, confirmation: groupOf(begun.recoveryCode, begun.confirmGroup), confirm: true });
@@ -73,11 +81,10 @@ describe('a keyring changed outside the app', () => {
     // She cannot wrap the real data key; her slot wraps a key of her own, with a key pair of hers.
     const added = withSlot(keyring, await sealPasswordSlot(keyring, INTRUDER.username, INTRUDER.password, Buffer.alloc(32, 9)));
     writeRaw(app, added);
-    const tampered = keyringText(app);
-    expect(await app.call('auth.login', { username: ADMIN.username, password: ADMIN.password })).toEqual({ ok: false, error: { code: 'KEYRING_UNPROVEN' } });
+    await expectRefusedUnchanged(app, ADMIN);
+    // Her own password opens nothing either (her slot wraps a key that is not the vault's).
     expect(await app.call('auth.login', { username: INTRUDER.username, password: INTRUDER.password })).toMatchObject({ ok: false });
     expect(app.core.vault.isOpen).toBe(false);
-    expect(keyringText(app)).toBe(tampered);
     await app.core.shutdown();
   });
 
@@ -94,7 +101,7 @@ describe('a keyring changed outside the app', () => {
     };
     writeRaw(app, swapped);
     const tampered = keyringText(app);
-    expect(await app.call('auth.login', { username: ADMIN.username, password: ADMIN.password })).toEqual({ ok: false, error: { code: 'KEYRING_UNPROVEN' } });
+    await expectRefusedUnchanged(app, ADMIN);
     expect(await app.call('auth.recover', { recoveryCode: app.template.recoveryCode, username: ADMIN.username, newPassword: 'mat-khau-moi-khong-duoc-01' })).toEqual({
       ok: false,
       error: { code: 'KEYRING_UNPROVEN' },
@@ -156,10 +163,7 @@ describe('a keyring changed outside the app', () => {
     const app = await copyOfTemplate();
     const { proof: _stripped, ...bare } = readKeyring(join(app.dir, VAULT_FILES.keyring));
     writeRaw(app, bare as Keyring);
-    const tampered = keyringText(app);
-    expect(await app.call('auth.login', { username: WORKER.username, password: WORKER.password })).toEqual({ ok: false, error: { code: 'KEYRING_UNPROVEN' } });
-    expect(app.core.vault.isOpen).toBe(false);
-    expect(keyringText(app)).toBe(tampered);
+    await expectRefusedUnchanged(app, WORKER);
     await app.core.shutdown();
   });
 
