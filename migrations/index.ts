@@ -5,6 +5,8 @@ import * as m0003 from './0003_search.ts';
 import * as m0004 from './0004_caseload.ts';
 import * as m0005 from './0005_reports.ts';
 import * as m0006 from './0006_client_rights.ts';
+import * as m0007 from './0007_stated_reasons.ts';
+import * as m0008 from './0008_unlinkable_contacts.ts';
 
 /**
  * Every migration, listed explicitly (no folder scan at run time, so the bundle and a
@@ -17,4 +19,6 @@ export const migrations: Readonly<Record<string, Migration>> = {
   '0004_caseload': m0004,
   '0005_reports': m0005,
   '0006_client_rights': m0006,
+  '0007_stated_reasons': m0007,
+  '0008_unlinkable_contacts': m0008,
 };

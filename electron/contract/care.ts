@@ -5,7 +5,8 @@ import { channel } from './channel.ts';
 export const ACCESS_PAGE_SIZE_MAX = 200;
 import { consentInputSchema, referralViewSchema, wardCodeSchema } from './clients.ts';
 import { idSchema, isoDateSchema, optionalText } from './schemas.ts';
-import { AGE_BANDS, PARTNER_KINDS, REFERRAL_STATUSES, SERVICE_GROUPS, SEXES, VISIT_PLACES } from './vocabulary.ts';
+import { ROLES } from './permissions.ts';
+import { AGE_BANDS, PARTNER_KINDS, REFERRAL_STATUSES, SERVICE_GROUPS, SEXES, STATED_REASON_KINDS, VISIT_PLACES } from './vocabulary.ts';
 
 const serviceTypeIds = z
   .array(idSchema, { error: 'servicesRequired' })
@@ -199,7 +200,10 @@ export const careChannels = {
     audit: 'write',
     errors: ['PARTNER_NOT_FOUND'],
   }),
-  /** For managers: who looked at an identity that is not theirs, when, and why. */
+  /**
+   * For managers: every stated reason, newest first: who opened an identity that is not hers,
+   * who gave a case to herself, who changed her own roles; when, and why.
+   */
   'identityAccess.list': channel({
     input: z
       .object({
@@ -212,7 +216,17 @@ export const careChannels = {
     output: z.object({
       total: z.number(),
       rows: z.array(
-        z.object({ id: z.number(), at: z.string(), userName: z.string().nullable(), clientId: z.number(), clientCode: z.string().nullable(), reason: z.string() }),
+        z.object({
+          id: z.number(),
+          kind: z.enum(STATED_REASON_KINDS),
+          at: z.string(),
+          userName: z.string().nullable(),
+          clientId: z.number().nullable(),
+          clientCode: z.string().nullable(),
+          reason: z.string(),
+          /** For a change of one's own roles: the roles before and after. */
+          roles: z.object({ before: z.array(z.enum(ROLES)), after: z.array(z.enum(ROLES)) }).nullable(),
+        }),
       ),
     }),
     access: 'access.review',

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { channel } from './channel.ts';
 import { clientFiltersSchema } from './clients.ts';
-import { idSchema, isoDateSchema, optionalText } from './schemas.ts';
+import { idSchema, isoDateSchema, optionalText, reasonSchema } from './schemas.ts';
 import { CLOSE_REASONS, CONSENT_PURPOSES, SERVICE_GROUPS } from './vocabulary.ts';
 
 /*
@@ -177,13 +177,17 @@ export const caseloadChannels = {
     audit: 'write',
     errors: ['OFFER_NOT_FOUND', 'CASE_CLOSED', 'CLIENT_RESTRICTED'],
   }),
-  /** A manager moves one case or many (e.g. everything a worker who leaves holds) to another worker. */
+  /**
+   * A manager moves one case or many (e.g. everything a worker who leaves holds) to another
+   * worker. A manager who is also a worker and gives cases to herself states why: the reason
+   * is kept with each case she took and listed in the access review.
+   */
   'caseload.reassign': channel({
-    input: z.object({ selection: reassignSelection, toUserId: idSchema }).strict(),
+    input: z.object({ selection: reassignSelection, toUserId: idSchema, reason: reasonSchema.optional() }).strict(),
     output: z.object({ reassigned: z.number() }),
     access: 'caseload.manage',
     audit: 'write',
-    errors: ['CLIENT_NOT_FOUND', 'NOT_A_WORKER', 'USER_NOT_FOUND'],
+    errors: ['CLIENT_NOT_FOUND', 'NOT_A_WORKER', 'USER_NOT_FOUND', 'REASON_REQUIRED'],
   }),
   'dashboard.get': channel({
     input: periodSchema,

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { channel } from './channel.ts';
 import { CONSENT_TEXT_VERSIONS } from './consent-texts.ts';
-import { idSchema, isoDateSchema, languageSchema, optionalText } from './schemas.ts';
+import { idSchema, isoDateSchema, languageSchema, optionalText, reasonSchema } from './schemas.ts';
 import {
   AGE_BANDS,
   ASSIGNMENT_WAYS,
@@ -28,7 +28,6 @@ const text = (max: number) => z.string({ error: 'required' }).trim().max(max, { 
 export const wardCodeSchema = z.number({ error: 'invalid' }).int().refine((code) => WARD_CODES.has(code), { error: 'invalid' });
 export const provinceCodeSchema = z.number({ error: 'invalid' }).int().refine((code) => PROVINCE_CODES.has(code), { error: 'invalid' });
 export const birthYearSchema = z.number({ error: 'birthYearRange' }).int({ error: 'birthYearRange' }).min(1930, { error: 'birthYearRange' }).max(2026, { error: 'birthYearRange' });
-export const reasonSchema = z.string({ error: 'required' }).trim().min(10, { error: 'reasonTooShort' }).max(500, { error: 'tooLong' });
 
 /** What the worker records when consent is given (the text itself is chosen by core and stored). */
 export const consentInputSchema = z

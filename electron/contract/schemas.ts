@@ -123,6 +123,9 @@ export const VALIDATION_MESSAGES = [
 ] as const;
 
 /** Free text that may be left empty: stored as null, never as an empty string. */
+/** Why someone sees or takes what is not hers (break the glass, a case given to oneself, one's own roles): kept and listed for managers. */
+export const reasonSchema = z.string({ error: 'required' }).trim().min(10, { error: 'reasonTooShort' }).max(500, { error: 'tooLong' });
+
 export const optionalText = (max: number) =>
   z
     .string()

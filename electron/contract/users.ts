@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { channel } from './channel.ts';
 import { ROLES } from './permissions.ts';
-import { displayNameSchema, idSchema, newPasswordSchema, rolesSchema, usernameSchema } from './schemas.ts';
+import { displayNameSchema, idSchema, newPasswordSchema, reasonSchema, rolesSchema, usernameSchema } from './schemas.ts';
 
 export const userSummarySchema = z.object({
   id: z.number(),
@@ -24,8 +24,9 @@ export const createUserInputSchema = z
   })
   .strict();
 
+/** A change of one's own roles needs a reason (kept and listed for managers in the access review). */
 export const updateUserInputSchema = z
-  .object({ id: idSchema, displayName: displayNameSchema, roles: rolesSchema })
+  .object({ id: idSchema, displayName: displayNameSchema, roles: rolesSchema, reason: reasonSchema.optional() })
   .strict();
 
 export const temporaryPasswordInputSchema = z.object({ id: idSchema, temporaryPassword: newPasswordSchema }).strict();
@@ -51,7 +52,7 @@ export const usersChannels = {
     output: userSummarySchema,
     access: 'users.manage',
     audit: 'write',
-    errors: ['USER_NOT_FOUND', 'LAST_ADMIN'],
+    errors: ['USER_NOT_FOUND', 'LAST_ADMIN', 'REASON_REQUIRED'],
   }),
   /**
    * Deactivation removes the person's key slot: her password no longer opens this vault's

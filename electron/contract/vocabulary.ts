@@ -45,6 +45,9 @@ export const REFERRAL_NEXT: Readonly<Record<ReferralStatus, readonly ReferralSta
 
 /** How a worker came to hold a case. */
 export const ASSIGNMENT_WAYS = ['registered', 'accepted', 'reassigned'] as const;
+/** What a reason was stated for: opening an identity that is not hers, giving a case to herself, changing her own roles. */
+export const STATED_REASON_KINDS = ['identity', 'self_assignment', 'own_roles'] as const;
+export type StatedReasonKind = (typeof STATED_REASON_KINDS)[number];
 /** An offer of a case to a colleague: waiting, taken, turned down, taken back, or overtaken by a reassignment or closure. */
 export const OFFER_STATUSES = ['pending', 'accepted', 'declined', 'withdrawn', 'cancelled'] as const;
 

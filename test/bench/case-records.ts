@@ -25,7 +25,7 @@ import { seedVault } from '../support/synthetic.ts';
  */
 
 export const PASSWORD = 'mat-khau-do-hieu-nang';
-const SEED_FORMAT = 6;
+const SEED_FORMAT = 7;
 export const clock = { now: () => Date.parse('2026-11-28T03:00:00Z') };
 
 export function percentile(values: number[], p: number): number {
@@ -113,7 +113,12 @@ export async function caseRecordFigures(clients: number, log: (line: string) => 
   const { work, core, call, services } = await benchCopy('work', clients, log);
   await call('auth.login', { username: 'canbo01', password: PASSWORD });
   const sqlite = core.vault.sqlite;
-  const openIds = sqlite.prepare(`select id from client where status = 'open' order by random() limit 300`).pluck().all() as number[];
+  // Her own open cases: a visit to someone else's client is refused in core (she holds the case or states a reason).
+  const openIds = sqlite
+    .prepare(`select id from client where status = 'open' and assigned_worker_id = (select id from user where username = 'canbo01') order by random() limit 300`)
+    .pluck()
+    .all() as number[];
+  if (openIds.length < 300) throw new Error(`bench vault: canbo01 holds ${openIds.length} open cases, 300 needed`);
 
   log('Timing search, client page and visit recording through the gate…');
   const searchTimes: number[] = [];

@@ -127,7 +127,9 @@ describe('accounts', () => {
     expect(await app.call('users.deactivate', { id: app.template.ids.admin })).toEqual({ ok: false, error: { code: 'CANNOT_CHANGE_SELF' } });
     // With a second admin, the first may step down; her session follows at once.
     await app.ok('users.update', { id: app.template.ids.manager, displayName: MANAGER.displayName, roles: ['manager', 'admin'] });
-    await app.ok('users.update', { id: app.template.ids.admin, displayName: ADMIN.displayName, roles: ['manager'] });
+    // Her own roles: with a reason (listed for managers).
+    expect(await app.call('users.update', { id: app.template.ids.admin, displayName: ADMIN.displayName, roles: ['manager'] })).toEqual({ ok: false, error: { code: 'REASON_REQUIRED' } });
+    await app.ok('users.update', { id: app.template.ids.admin, displayName: ADMIN.displayName, roles: ['manager'], reason: 'Bàn giao quản trị cho chị Quản Lý' });
     expect(await app.call('users.list', {})).toEqual({ ok: false, error: { code: 'FORBIDDEN' } });
     expect((await app.ok('session.get', {})).user?.permissions).toEqual(permissionsFor(['manager']));
   });

@@ -323,7 +323,8 @@ describe('moving cases between workers', () => {
       { selection: 'worker', fromWorkerId: ids.worker, status: 'all', reassigned: 1 },
       { selection: 'worker', fromWorkerId: ids.worker, status: 'open', reassigned: 2 },
       { selection: 'clients', clientIds: [a, a], reassigned: 1 },
-      { selection: 'clients', clientIds: [a], },
+      // To herself (refused: she is not a worker); the trail says whom it was for.
+      { selection: 'clients', clientIds: [a], selfAssignment: true },
       { selection: 'clients', clientIds: [a, 999] },
     ]);
     expect(audit.rows.map((row) => row.outcome)).toEqual(['ok', 'ok', 'ok', 'failed', 'failed']);

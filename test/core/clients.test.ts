@@ -379,10 +379,14 @@ describe('withdrawing case-record consent', () => {
     expect(await app.ok('consent.withdraw', { consentId: app.template.ids.caseConsent, on: TODAY })).toEqual({ deidentified: true });
     expect(await app.call('clients.get', { clientId: id })).toEqual({ ok: false, error: { code: 'CLIENT_NOT_FOUND' } });
     const sqlite = app.core.vault.sqlite;
-    const anonymous = sqlite.prepare(`select contact_on, recorded_at from anonymous_contact where origin = 'deidentified'`).all() as { contact_on: string; recorded_at: string }[];
+    const anonymous = sqlite.prepare(`select * from anonymous_contact`).all() as { id: number; contact_on: string }[];
     expect(anonymous).toHaveLength(2);
-    // Each contact carries only its own date: nothing ties them to one erasure.
-    expect(anonymous.every((row) => row.recorded_at === row.contact_on)).toBe(true);
+    // Nothing ties the contacts to one erasure or to her number: only the month, random ids
+    // (not a run), and no column saying where a contact came from, who recorded it or when.
+    expect(Object.keys(anonymous[0] ?? {}).sort()).toEqual(['age_band', 'contact_on', 'id', 'place', 'sex']);
+    expect(anonymous.every((row) => /^\d{4}-\d{2}-01$/.test(row.contact_on))).toBe(true);
+    expect(Math.abs((anonymous[0]?.id ?? 0) - (anonymous[1]?.id ?? 0))).toBeGreaterThan(1_000);
+    expect(anonymous.map((row) => row.id)).not.toContain(id);
     expect(sqlite.prepare('select count(*) from anonymous_service').pluck().get()).toBe(3);
 
     const after = await vaultPlaintext(app.dir, WORKER);

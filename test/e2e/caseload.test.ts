@@ -2,12 +2,14 @@ import { cpSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { checkScreen, field, launch, logIn, type Harness } from '../support/e2e-harness.ts';
-import { consentNow, loginAs, MANAGER, openApp, standardTemplate, syntheticClient, tempDir, WORKER, WORKER2 } from '../support/vault-fixture.ts';
+import { ADMIN, consentNow, loginAs, MANAGER, openApp, standardTemplate, syntheticClient, tempDir, WORKER, WORKER2 } from '../support/vault-fixture.ts';
 
 /*
  * Caseloads in Chromium through the real gate: a worker clears an overdue follow-up from her
  * to-do list; a case is offered to a colleague who accepts it (and then sees identity); a
- * manager reads the dashboard, opens a case due for review and marks it reviewed.
+ * manager reads the dashboard, opens a case due for review and marks it reviewed; a manager who
+ * is also a worker gives herself a case and an administrator changes her own roles, each with a
+ * reason that the access review then lists.
  */
 
 let harness: Harness | null = null;
@@ -165,6 +167,67 @@ describe('caseloads in Chromium', () => {
     await page.getByRole('link', { name: 'Giao lại hồ sơ của Cán Bộ Thử' }).click();
     await expect.poll(() => page.getByRole('table', { name: 'Hồ sơ của Cán Bộ Thử' }).isVisible(), { timeout: 20_000 }).toBe(true);
     await checkScreen(page, '60-reassign');
+    expect(harness.blocked).toEqual([]);
+    expect(harness.consoleErrors).toEqual([]);
+  });
+
+  it('a manager gives herself a case and an administrator changes her own roles: each states why, and the access review lists both', async () => {
+    const dir = tempDir('dh-e2e-caseload-');
+    cpSync((await standardTemplate()).dir, dir, { recursive: true });
+    const setup = openApp(dir);
+    await loginAs(setup, ADMIN);
+    const managerId = (await setup.ok('users.list', {})).find((user) => user.username === MANAGER.username)?.id ?? 0;
+    await setup.ok('users.update', { id: managerId, displayName: MANAGER.displayName, roles: ['manager', 'worker'] });
+    await setup.core.shutdown();
+    harness = await launch(dir);
+    const { page } = harness;
+
+    await logIn(page, MANAGER);
+    // Also a worker now, she starts on her to-do list; the dashboard is under Giám sát.
+    await page.getByRole('link', { name: 'Giám sát' }).click();
+    await expect.poll(() => page.getByRole('heading', { name: 'Tổng quan', level: 1 }).isVisible(), { timeout: 20_000 }).toBe(true);
+    await page.getByRole('link', { name: 'Giao lại hồ sơ của Cán Bộ Thử' }).click();
+    await expect.poll(() => page.getByRole('table', { name: 'Hồ sơ của Cán Bộ Thử' }).isVisible(), { timeout: 20_000 }).toBe(true);
+    // Giving the cases to herself: the choice says it is her, and a reason box appears.
+    await field(page, 'Giao cho').selectOption({ label: 'Quản Lý Thử (chính bạn, 0 hồ sơ đang mở)' });
+    await expect.poll(() => field(page, 'Lý do tự nhận các hồ sơ này').isVisible()).toBe(true);
+    await page.getByRole('button', { name: 'Giao lại 1 hồ sơ…' }).click();
+    await page.getByRole('button', { name: 'Giao lại', exact: true }).click();
+    await expect.poll(() => page.getByRole('alert').getByText('Cần nêu lý do trước', { exact: false }).isVisible(), { timeout: 20_000 }).toBe(true);
+    await field(page, 'Lý do tự nhận các hồ sơ này').fill('Cán bộ phụ trách nghỉ sinh, tôi nhận tạm hồ sơ này');
+    await checkScreen(page, '61-reassign-to-self');
+    await page.getByRole('button', { name: 'Giao lại 1 hồ sơ…' }).click();
+    await page.getByRole('button', { name: 'Giao lại', exact: true }).click();
+    await expect.poll(() => page.getByText('Đã giao 1 hồ sơ cho Quản Lý Thử.').isVisible(), { timeout: 20_000 }).toBe(true);
+    await logOut(page);
+
+    await logIn(page, ADMIN);
+    await expect.poll(() => page.getByRole('heading', { name: 'Người dùng' }).isVisible(), { timeout: 20_000 }).toBe(true);
+    await page.getByRole('button', { name: `Sửa: ${ADMIN.displayName}` }).click();
+    await page.getByLabel('Quản lý', { exact: true }).check();
+    await expect.poll(() => field(page, 'Lý do đổi vai trò của chính bạn').isVisible()).toBe(true);
+    await page.getByRole('button', { name: 'Lưu' }).click();
+    await expect.poll(() => page.getByRole('alert').getByText('Cần nêu lý do trước', { exact: false }).isVisible(), { timeout: 20_000 }).toBe(true);
+    await field(page, 'Lý do đổi vai trò của chính bạn').fill('Quản lý trung tâm nghỉ phép, tôi rà soát thay hai tuần');
+    await checkScreen(page, '62-own-roles-reason');
+    await page.getByRole('button', { name: 'Lưu' }).click();
+    await expect.poll(() => page.getByText('Đã lưu thay đổi.').isVisible(), { timeout: 20_000 }).toBe(true);
+
+    // Now a manager herself, she sees both in the access review, in words.
+    await page.getByRole('link', { name: 'Truy cập nhận diện' }).click();
+    const table = page.getByRole('table', { name: 'Truy cập thông tin nhận diện' });
+    await expect.poll(() => table.getByRole('row').count(), { timeout: 20_000 }).toBe(3);
+    await expect.poll(() => table.getByRole('row').nth(1).innerText()).toMatch(/Quản Trị Thử\s+Tự đổi vai trò: Quản trị hệ thống → Quản lý, Quản trị hệ thống\s+—\s+Quản lý trung tâm nghỉ phép/);
+    expect(await table.getByRole('row').nth(2).innerText()).toMatch(/Quản Lý Thử\s+Tự giao hồ sơ cho chính mình\s+THMA95-1\s+Cán bộ phụ trách nghỉ sinh/);
+    await checkScreen(page, '63-access-review-stated-reasons');
+    // The trail says that a reason was given, not what it was.
+    await page.getByRole('link', { name: 'Nhật ký hoạt động' }).click();
+    await page.getByLabel('Hoạt động', { exact: true }).selectOption({ label: 'Sửa tài khoản' });
+    await page.getByRole('button', { name: 'Lọc', exact: true }).click();
+    await expect.poll(() => page.getByText('Tự đổi vai trò của mình: Có', { exact: false }).first().isVisible(), { timeout: 20_000 }).toBe(true);
+    expect(await page.getByText('Vai trò trước đó: Quản trị hệ thống', { exact: false }).count()).toBeGreaterThan(0);
+    expect(await page.getByText('Quản lý trung tâm nghỉ phép', { exact: false }).count()).toBe(0);
+    await checkScreen(page, '64-audit-own-roles');
     expect(harness.blocked).toEqual([]);
     expect(harness.consoleErrors).toEqual([]);
   });

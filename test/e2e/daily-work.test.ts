@@ -136,7 +136,7 @@ describe('the daily work in Chromium', () => {
     await expect.poll(() => page.getByText('Đây không phải thân chủ bạn phụ trách', { exact: false }).isVisible()).toBe(true);
     expect(await page.getByText('Ghi chú thử nghiệm').count()).toBe(0);
     await page.getByRole('button', { name: 'Xem thông tin nhận diện' }).click();
-    await expect.poll(() => page.getByRole('alert').getByText('Hãy nêu lý do cần xem', { exact: false }).isVisible()).toBe(true);
+    await expect.poll(() => page.getByRole('alert').getByText('Cần nêu lý do trước', { exact: false }).isVisible()).toBe(true);
     await field(page, 'Lý do cần xem').fill('ngắn');
     await page.getByRole('button', { name: 'Xem thông tin nhận diện' }).click();
     await expect.poll(() => page.getByText('Hãy nêu lý do rõ hơn (ít nhất 10 ký tự).').isVisible()).toBe(true);

@@ -3,6 +3,13 @@ import { join } from 'node:path';
 import type { TestApp } from './vault-fixture.ts';
 import { VAULT_FILES } from '../../electron/core/vault/vault.ts';
 
+/** A table's rows in a stable order: by row number, or by key for a table without one (anonymous services). */
+function rowsInOrder(sqlite: TestApp['core']['vault']['sqlite'], name: string): unknown[] {
+  const definition = String(sqlite.prepare(`select sql from sqlite_master where type = 'table' and name = ?`).pluck().get(name));
+  const order = /without rowid\s*$/i.test(definition) ? '1, 2' : 'rowid';
+  return sqlite.prepare(`select * from "${name}" order by ${order}`).all();
+}
+
 /**
  * Everything a refused call must not change: every table but the audit trail (which must grow
  * by exactly the refusal) and the keyring file.
@@ -15,9 +22,7 @@ export function contentSnapshot(app: TestApp): string {
   // Full-text indexes (and their shadow tables) only mirror the tables they index.
   const indexed = (name: string) => /_search($|_)/.test(name);
   const content: Record<string, unknown[]> = {};
-  for (const { name } of tables.filter((table) => !indexed(table.name))) {
-    content[name] = sqlite.prepare(`select * from "${name}" order by rowid`).all();
-  }
+  for (const { name } of tables.filter((table) => !indexed(table.name))) content[name] = rowsInOrder(sqlite, name);
   return JSON.stringify({ content, keyring: readFileSync(join(app.dir, VAULT_FILES.keyring), 'utf8') });
 }
 
@@ -30,9 +35,7 @@ export function restorableContent(app: TestApp, options: { slots: boolean } = { 
   const sqlite = app.core.vault.sqlite;
   const tables = sqlite.prepare(`select name from sqlite_master where type = 'table' and name not in ('audit_event', 'sqlite_sequence') and name not like '%_search%' order by name`).pluck().all() as string[];
   const rowsOf = (name: string) =>
-    sqlite
-      .prepare(`select * from "${name}" order by rowid`)
-      .all()
+    rowsInOrder(sqlite, name)
       .filter((row) => !(name === 'setting' && (row as { key: string }).key === 'backup.lastAt'))
       .map((row) => (name === 'user' ? { ...(row as object), last_login_at: null, ...(options.slots ? {} : { key_slot_id: null }) } : row));
   return JSON.stringify(Object.fromEntries(tables.map((name) => [name, rowsOf(name)])));

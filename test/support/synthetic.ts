@@ -140,7 +140,8 @@ export async function seedVault(options: SeedOptions): Promise<SeedSummary> {
       `insert into referral (client_id, partner_id, service_type_id, consent_id, status, proposed_on, sent_on, received_on, completed_on, declined_on, lost_on, due_on, note, created_by, created_at)
        values (@client, @partner, @type, @consent, @status, @proposed, @sent, @received, @completed, @declined, @lost, @due, null, @worker, @at)`,
     ),
-    anonymous: sqlite.prepare(`insert into anonymous_contact (contact_on, age_band, sex, place, origin, worker_id, recorded_at) values (?, ?, ?, ?, 'walk_in', ?, ?)`),
+    // As core keeps them (db/anonymous-contacts.ts): a random id and the first day of the month.
+    anonymous: sqlite.prepare(`insert or ignore into anonymous_contact (id, contact_on, age_band, sex, place) values (?, substr(?, 1, 7) || '-01', ?, ?, ?)`),
     anonymousService: sqlite.prepare('insert into anonymous_service (contact_id, service_type_id) values (?, ?)'),
   };
 
@@ -274,9 +275,9 @@ export async function seedVault(options: SeedOptions): Promise<SeedSummary> {
 
   sqlite.transaction(() => {
     for (let n = 0; n < Math.ceil(options.clients / 10); n++) {
-      const contactId = Number(
-        insert.anonymous.run(addToDate(today, { days: -random.int(0, 365) }), random.pick(['18_24', '25_34', '35_49', '50_plus'] as const), random.pick(SEXES), random.pick(VISIT_PLACES), random.pick(workerIds), at).lastInsertRowid,
-      );
+      const contactId = random.int(1, 2 ** 47 - 1);
+      const stored = insert.anonymous.run(contactId, addToDate(today, { days: -random.int(0, 365) }), random.pick(['18_24', '25_34', '35_49', '50_plus'] as const), random.pick(SEXES), random.pick(VISIT_PLACES));
+      if (stored.changes === 0) continue;
       insert.anonymousService.run(contactId, random.pick(serviceTypeIds));
       counts.anonymousContacts++;
     }

@@ -2,13 +2,15 @@ import { recordChanges } from '../rights/history.ts';
 import { REFERRAL_NEXT, type ReferralStatus, type ServiceGroup } from '../../contract/vocabulary.ts';
 import type { Partner, ServiceType } from '../../contract/care.ts';
 import { AppError } from '../app-error.ts';
-import { localDayStart, today } from '../clock.ts';
+import { today } from '../clock.ts';
 import { recordConsent } from '../clients/consent.ts';
 import { referralView, referralsOf } from '../clients/page.ts';
 import { activeConsent, assertNotFuture, assertNotRestricted, childNow, clientForWriting, getClient, mayReadRestricted, refreshClientSummary, requireConsent, stamp } from '../clients/records.ts';
 import type { HandlerContext, HandlerMap } from '../gate/types.ts';
 import { readSettings } from '../settings/centre-settings.ts';
 import type { Db } from '../users/accounts.ts';
+import { listStatedReasons } from '../audit/stated-reasons.ts';
+import { insertAnonymousContact } from '../db/anonymous-contacts.ts';
 import type { PartnerTable, ServiceTypeTable } from '../db/schema.ts';
 import { sql, type Selectable } from 'kysely';
 
@@ -280,26 +282,15 @@ export const careHandlers: Pick<HandlerMap, CareChannels> = {
 
   /** Someone who will not register is served all the same: services are counted, not the person. */
   'anonymous.record': async (input, ctx) => {
-    const session = ctx.requireSession();
     assertNotFuture(input.contactOn, today(ctx.core.clock));
     await assertServiceTypes(ctx.db, input.serviceTypeIds);
-    const { id } = await ctx.db
-      .insertInto('anonymous_contact')
-      .values({
-        contact_on: input.contactOn,
-        age_band: input.ageBand,
-        sex: input.sex,
-        place: input.place,
-        origin: 'walk_in',
-        worker_id: session.id,
-        recorded_at: ctx.core.nowIso(),
-      })
-      .returning('id')
-      .executeTakeFirstOrThrow();
-    await ctx.db
-      .insertInto('anonymous_service')
-      .values(input.serviceTypeIds.map((typeId) => ({ contact_id: id, service_type_id: typeId })))
-      .execute();
+    const id = await insertAnonymousContact(ctx.db, {
+      on: input.contactOn,
+      ageBand: input.ageBand,
+      sex: input.sex,
+      place: input.place,
+      serviceTypeIds: input.serviceTypeIds,
+    });
     ctx.note({ targetType: 'anonymous_contact', targetId: id, detail: { services: input.serviceTypeIds.length } });
     return { contactId: id };
   },
@@ -371,20 +362,6 @@ export const careHandlers: Pick<HandlerMap, CareChannels> = {
     return partnerView(ctx.db, id);
   },
 
-  'identityAccess.list': async (input, { db }) => {
-    let query = db
-      .selectFrom('identity_access')
-      .leftJoin('user', 'user.id', 'identity_access.user_id')
-      .leftJoin('client', 'client.id', 'identity_access.client_id')
-      .select(['identity_access.id', 'identity_access.at', 'user.display_name', 'identity_access.client_id', 'client.code', 'identity_access.reason']);
-    if (input.from) query = query.where('identity_access.at', '>=', localDayStart(input.from));
-    if (input.to) query = query.where('identity_access.at', '<', localDayStart(input.to, 1));
-    const { total } = await query.clearSelect().select((eb) => eb.fn.countAll<number>().as('total')).executeTakeFirstOrThrow();
-    const rows = await query.orderBy('identity_access.id', 'desc').limit(input.limit).offset(input.offset).execute();
-    return {
-      total: Number(total),
-      rows: rows.map((row) => ({ id: row.id, at: row.at, userName: row.display_name, clientId: row.client_id, clientCode: row.code, reason: row.reason })),
-    };
-  },
+  'identityAccess.list': async (input, { db }) => listStatedReasons(db, input),
 };
 

@@ -3,6 +3,7 @@ import type { Dashboard, WorkerLoad } from '../../contract/caseload.ts';
 import type { CentreSettings } from '../../contract/settings.ts';
 import { CLOSE_REASONS, SERVICE_GROUPS, type ServiceGroup } from '../../contract/vocabulary.ts';
 import { addToDate } from '../clock.ts';
+import { contactMonth } from '../db/anonymous-contacts.ts';
 import { vietnameseCollator } from '../text.ts';
 import type { Db } from '../users/accounts.ts';
 import { REVIEW_DUE, reviewCutoff } from './review-due.ts';
@@ -96,7 +97,8 @@ export async function dashboard(db: Db, period: { from: string; to: string }, to
   ).rows;
 
   // Grouped by day and type in the order of the (date, type) index, so SQLite streams it
-  // without sorting; days are folded into months and types into groups here.
+  // without sorting; days are folded into months and types into groups here. Anonymous
+  // contacts are kept by month: a period that starts in a month counts that month's.
   const serviceRows = (
     await sql<{ day: string; type: number; n: number }>`
       select service_on as day, service_type_id as type, count(*) as n from service
@@ -104,7 +106,7 @@ export async function dashboard(db: Db, period: { from: string; to: string }, to
       union all
       select anonymous_contact.contact_on, anonymous_service.service_type_id, count(*)
       from anonymous_contact join anonymous_service on anonymous_service.contact_id = anonymous_contact.id
-      where anonymous_contact.contact_on between ${from} and ${to} group by 1, 2`.execute(db)
+      where anonymous_contact.contact_on between ${contactMonth(from)} and ${to} group by 1, 2`.execute(db)
   ).rows;
   const services = new Map<string, number>();
   for (const row of serviceRows) {

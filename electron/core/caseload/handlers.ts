@@ -124,10 +124,11 @@ export const caseloadHandlers: Pick<HandlerMap, CaseloadChannels> = {
       selection: selection.kind,
       ...(selection.kind === 'worker' ? { fromWorkerId: selection.workerId, status: selection.status } : {}),
       ...(listed && listed.length <= 50 ? { clientIds: listed } : {}),
+      ...(input.toUserId === by.userId ? { selfAssignment: true } : {}),
     };
     ctx.note({ targetType: 'user', targetId: input.toUserId, detail });
     await assertActiveWorker(ctx.db, input.toUserId);
-    const reassigned = await reassign(ctx.db, selection, input.toUserId, by);
+    const reassigned = await reassign(ctx.db, selection, input.toUserId, by, input.reason);
     ctx.note({ detail: { ...detail, reassigned } });
     return { reassigned };
   },

@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import { AppError } from '../app-error.ts';
+import { stateReasonForCases } from '../audit/stated-reasons.ts';
 import type { CaseOfferRow } from '../db/schema.ts';
 import type { Db } from '../users/accounts.ts';
 
@@ -67,8 +68,12 @@ export type Selection = { kind: 'clients'; clientIds: number[] } | { kind: 'work
 /**
  * A manager's reassignment: the listed clients (every one must exist), or every case a worker
  * holds. Cases the new worker already holds are left as they are. Returns how many moved.
+ * Cases a manager gives herself need a reason, kept with each of them for the access review:
+ * otherwise a manager who is also a worker could take any case and read its identity unseen.
  */
-export async function reassign(db: Db, selection: Selection, toWorkerId: number, by: Stamp): Promise<number> {
+export async function reassign(db: Db, selection: Selection, toWorkerId: number, by: Stamp, reason: string | undefined): Promise<number> {
+  const toSelf = toWorkerId === by.userId;
+  if (toSelf && !reason) throw new AppError('REASON_REQUIRED');
   await clearSelection(db);
   if (selection.kind === 'worker') {
     const holder = await db.selectFrom('user').select('id').where('id', '=', selection.workerId).executeTakeFirst();
@@ -85,6 +90,10 @@ export async function reassign(db: Db, selection: Selection, toWorkerId: number,
   await sql`delete from temp.moving_case where id in (select id from client where assigned_worker_id = ${toWorkerId})`.execute(db);
   const moving = await selectionSize(db);
   if (moving > 0) await moveSelected(db, toWorkerId, 'reassigned', by, null);
+  if (moving > 0 && toSelf && reason) {
+    const moved = (await sql<{ id: number }>`select id from temp.moving_case order by id`.execute(db)).rows.map((row) => row.id);
+    await stateReasonForCases(db, moved, { userId: by.userId, reason, at: by.at });
+  }
   return moving;
 }
 

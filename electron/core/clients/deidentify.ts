@@ -1,5 +1,6 @@
 import { randomInt } from 'node:crypto';
 import { ageBandOf } from '../../contract/vocabulary.ts';
+import { insertAnonymousContact } from '../db/anonymous-contacts.ts';
 import type { Db } from '../users/accounts.ts';
 
 /**
@@ -12,32 +13,21 @@ import type { Db } from '../users/accounts.ts';
  */
 export async function deidentifyClient(db: Db, clientId: number): Promise<void> {
   const client = await db.selectFrom('client').select(['birth_year', 'sex']).where('id', '=', clientId).executeTakeFirstOrThrow();
-  // In random order, each stamped with its own date, so nothing ties the contacts back together.
+  // In random order, with random ids and only their months (see db/anonymous-contacts.ts),
+  // so nothing ties the contacts back together or to her.
   const visits = (await db.selectFrom('visit').select(['id', 'visit_on', 'place']).where('client_id', '=', clientId).execute())
     .map((visit) => ({ visit, order: randomInt(1 << 30) }))
     .sort((a, b) => a.order - b.order)
     .map(({ visit }) => visit);
   for (const visit of visits) {
-    const { id: contactId } = await db
-      .insertInto('anonymous_contact')
-      .values({
-        contact_on: visit.visit_on,
-        age_band: ageBandOf(client.birth_year, visit.visit_on),
-        sex: client.sex,
-        place: visit.place,
-        origin: 'deidentified',
-        worker_id: null,
-        recorded_at: visit.visit_on,
-      })
-      .returning('id')
-      .executeTakeFirstOrThrow();
     const services = await db.selectFrom('service').select('service_type_id').where('visit_id', '=', visit.id).execute();
-    if (services.length) {
-      await db
-        .insertInto('anonymous_service')
-        .values(services.map((service) => ({ contact_id: contactId, service_type_id: service.service_type_id })))
-        .execute();
-    }
+    await insertAnonymousContact(db, {
+      on: visit.visit_on,
+      ageBand: ageBandOf(client.birth_year, visit.visit_on),
+      sex: client.sex,
+      place: visit.place,
+      serviceTypeIds: services.map((service) => service.service_type_id),
+    });
   }
   const tables = ['service', 'follow_up', 'referral', 'visit', 'consent', 'case_event', 'identity_access', 'client_identity', 'assignment', 'case_offer', 'case_review', 'change_history', 'restriction'] as const;
   for (const table of tables) {

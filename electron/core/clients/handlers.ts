@@ -12,6 +12,7 @@ import { listClients } from './list.ts';
 import { clientPage, identityView } from './page.ts';
 import { assertMayChange, assertNotFuture, assertNotRestricted, assertOpen, childNow, clientForWriting, getClient, isAssignedTo, lastEventOn, requireConsent, stamp } from './records.ts';
 import { holdersOfCode, identityRow, isEmptyIdentity, registerClient } from './register.ts';
+import { stateReason } from '../audit/stated-reasons.ts';
 
 type ClientChannels =
   | 'clients.checkCode'
@@ -56,10 +57,7 @@ export const clientsHandlers: Pick<HandlerMap, ClientChannels> = {
       // Break the glass: someone else's client. The reason is kept (in the encrypted database,
       // not in the audit detail) and listed for managers.
       if (!input.reason) throw new AppError('REASON_REQUIRED');
-      await ctx.db
-        .insertInto('identity_access')
-        .values({ client_id: client.id, user_id: session.id, reason: input.reason, at: ctx.core.nowIso() })
-        .execute();
+      await stateReason(ctx.db, { kind: 'identity', clientId: client.id, userId: session.id, reason: input.reason, at: ctx.core.nowIso() });
       ctx.note({ detail: { brokeGlass: true } });
       ctx.onCommitted(() => {
         ctx.core.revealedClients.add(client.id);

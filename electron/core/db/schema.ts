@@ -1,4 +1,5 @@
 import type { Generated, Selectable } from 'kysely';
+import type { StatedReasonKind } from '../../contract/vocabulary.ts';
 
 /** The database as Kysely sees it. Timestamps are ISO-8601 UTC strings; booleans are 0/1. */
 export interface Database {
@@ -210,15 +211,16 @@ export interface ReferralTable {
 }
 export type ReferralRow = Selectable<ReferralTable>;
 
+/**
+ * Since migration 0008: a random id, the first day of the contact's month, and nothing about
+ * where the contact came from (a walk-in or a de-identified visit) or who recorded it.
+ */
 export interface AnonymousContactTable {
-  id: Generated<number>;
+  id: number;
   contact_on: string;
   age_band: string;
   sex: string;
   place: string;
-  origin: 'walk_in' | 'deidentified';
-  worker_id: number | null;
-  recorded_at: string;
 }
 
 export interface AnonymousServiceTable {
@@ -226,11 +228,15 @@ export interface AnonymousServiceTable {
   service_type_id: number;
 }
 
+/** A stated reason (migration 0007): an identity opened, a case given to oneself, one's own roles changed. */
 export interface IdentityAccessTable {
   id: Generated<number>;
-  client_id: number;
+  kind: StatedReasonKind;
+  client_id: number | null;
   user_id: number;
   reason: string;
+  /** For 'own_roles': `{"before": [...], "after": [...]}`. */
+  detail: string | null;
   at: string;
 }
 

@@ -1,4 +1,6 @@
+import type { Role } from '../../contract/permissions.ts';
 import { AppError } from '../app-error.ts';
+import { stateReason } from '../audit/stated-reasons.ts';
 import type { HandlerContext, HandlerMap } from '../gate/types.ts';
 import { cancelPendingOffers } from '../caseload/transfers.ts';
 import type { UserRow } from '../db/schema.ts';
@@ -19,6 +21,8 @@ async function setTemporaryPassword(ctx: HandlerContext, user: UserRow, password
     .execute();
   ctx.atCommit(() => ctx.core.vault.saveKeyring(change));
 }
+
+const sameRoles = (a: readonly Role[], b: readonly Role[]) => a.length === new Set(b).size && b.every((role) => a.includes(role));
 
 export const usersHandlers: Pick<HandlerMap, UserChannels> = {
   'users.list': async (_input, { db }) => listUsers(db),
@@ -42,9 +46,16 @@ export const usersHandlers: Pick<HandlerMap, UserChannels> = {
     const actor = ctx.requireSession();
     const { db } = ctx;
     const user = await getUser(db, input.id);
-    ctx.note({ targetType: 'user', targetId: user.id, detail: { roles: input.roles } });
-    const wasAdmin = (await rolesOf(db, user.id)).includes('admin');
-    if (wasAdmin && !input.roles.includes('admin') && user.active === 1) await assertAnotherActiveAdmin(db, user.id);
+    const before = await rolesOf(db, user.id);
+    const own = user.id === actor.id && !sameRoles(before, input.roles);
+    ctx.note({ targetType: 'user', targetId: user.id, detail: { roles: input.roles, ...(own ? { ownRoles: true, rolesBefore: before } : {}) } });
+    if (before.includes('admin') && !input.roles.includes('admin') && user.active === 1) await assertAnotherActiveAdmin(db, user.id);
+    // Her own roles: she says why, and managers see it (an administrator could otherwise make
+    // herself a manager and a worker, give herself cases and read them unseen).
+    if (own) {
+      if (!input.reason) throw new AppError('REASON_REQUIRED');
+      await stateReason(db, { kind: 'own_roles', clientId: null, userId: actor.id, reason: input.reason, at: ctx.core.nowIso(), roles: { before, after: input.roles } });
+    }
     await db.updateTable('user').set({ display_name: input.displayName }).where('id', '=', user.id).execute();
     await setRoles(db, user.id, input.roles);
     // No longer a worker: offers to or from her cannot be taken up.

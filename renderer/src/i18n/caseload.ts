@@ -171,6 +171,9 @@ export const caseloadVi = {
     choose: 'Chọn',
     chooseOne: 'Chọn hồ sơ {{code}}',
     noCases: 'Không có hồ sơ nào.',
+    toSelf: '{{name}} (chính bạn, {{count}} hồ sơ đang mở)',
+    selfReason: 'Lý do tự nhận các hồ sơ này',
+    selfReasonHint: 'Bạn đang giao hồ sơ cho chính mình: bạn sẽ xem được thông tin nhận diện. Lý do được ghi lại với từng hồ sơ và hiện trong mục Truy cập nhận diện cho quản lý.',
   },
 } as const;
 
@@ -347,5 +350,8 @@ export const caseloadEn: Widen<typeof caseloadVi> = {
     choose: 'Choose',
     chooseOne: 'Choose case {{code}}',
     noCases: 'No cases.',
+    toSelf: '{{name}} (you, {{count}} open cases)',
+    selfReason: 'Why you are taking these cases',
+    selfReasonHint: 'You are giving these cases to yourself, so you will see their identity. The reason is kept with each case and shown to managers under Identity access.',
   },
 };

@@ -191,7 +191,7 @@ function DetailText({ detail }: { detail: Record<string, unknown> | null }) {
   const show = (key: string, value: unknown): string => {
     if (typeof value === 'boolean') return value ? t('common.yes') : t('common.no');
     if (key === 'reason') return t(`lockReasons.${String(value)}`, { defaultValue: String(value) });
-    if (key === 'roles' && Array.isArray(value)) return value.map((role) => t(`roles.${String(role)}`)).join(', ');
+    if ((key === 'roles' || key === 'rolesBefore') && Array.isArray(value)) return value.map((role) => t(`roles.${String(role)}`)).join(', ');
     if (key === 'language') return t(`language.${String(value)}`, { defaultValue: String(value) });
     if (key === 'problem' && value && typeof value === 'object') {
       const problem = value as { kind?: string; id?: number };

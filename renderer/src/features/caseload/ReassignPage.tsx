@@ -6,6 +6,8 @@ import { call, type ClientErrorPayload } from '../../api.ts';
 import { ErrorText, Notice } from '../../components/ErrorText.tsx';
 import { EmptyRow, TableHead } from '../../components/TableHead.tsx';
 import { Pager } from '../../components/Pager.tsx';
+import { ReasonField, reasonProblem, statedReason } from '../../components/ReasonField.tsx';
+import { useSession } from '../../app/session.ts';
 import { formatDate } from '../../i18n/format.ts';
 import { useWorkers } from './useWorkers.ts';
 
@@ -32,6 +34,9 @@ export function ReassignPage() {
   const [confirming, setConfirming] = useState(false);
   const [done, setDone] = useState<string | null>(null);
   const [error, setError] = useState<ClientErrorPayload | null>(null);
+  const [reason, setReason] = useState('');
+  const { user: me } = useSession();
+  const toSelf = toId !== null && toId === me.id;
   const from = holders.find((holder) => holder.id === fromId) ?? null;
   const to = holders.find((holder) => holder.id === toId) ?? null;
 
@@ -48,10 +53,12 @@ export function ReassignPage() {
   const submit = async () => {
     if (!fromId || !toId) return;
     const selection = scope === 'chosen' ? { kind: 'clients' as const, clientIds: [...chosen] } : { kind: 'worker' as const, workerId: fromId, status: scope };
-    const result = await call('caseload.reassign', { selection, toUserId: toId });
+    const stated = toSelf ? statedReason(reason) : undefined;
+    const result = await call('caseload.reassign', stated ? { selection, toUserId: toId, reason: stated } : { selection, toUserId: toId });
     setConfirming(false);
     if (!result.ok) return setError(result.error);
     setError(null);
+    setReason('');
     setChosen(new Set());
     setDone(t('reassign.done', { count: result.value.reassigned, to: to?.displayName ?? '' }));
     setRefresh((value) => value + 1);
@@ -91,7 +98,7 @@ export function ReassignPage() {
                 .filter((holder) => holder.active && holder.id !== fromId)
                 .map((holder) => (
                   <option key={holder.id} value={holder.id}>
-                    {t('holder.workerOption', { name: holder.displayName, count: holder.openCases })}
+                    {t(holder.id === me.id ? 'reassign.toSelf' : 'holder.workerOption', { name: holder.displayName, count: holder.openCases })}
                   </option>
                 ))}
             </select>
@@ -114,6 +121,18 @@ export function ReassignPage() {
             </label>
           ))}
         </fieldset>
+        {toSelf ? (
+          <ReasonField
+            label={t('reassign.selfReason')}
+            hint={t('reassign.selfReasonHint')}
+            value={reason}
+            onChange={(value) => {
+              setReason(value);
+              if (error?.code === 'REASON_REQUIRED') setError(null);
+            }}
+            error={error}
+          />
+        ) : null}
         {confirming ? (
           <div className="message message-info" role="alertdialog" aria-labelledby={`${id}-confirm`}>
             <p id={`${id}-confirm`}>{t('reassign.confirm', { count, from: from?.displayName ?? '', to: to?.displayName ?? '' })}</p>
@@ -133,7 +152,7 @@ export function ReassignPage() {
             </button>
           </div>
         )}
-        <ErrorText error={error} />
+        <ErrorText error={reasonProblem(error) ? null : error} />
         <Notice text={done} />
       </div>
       {fromId ? (

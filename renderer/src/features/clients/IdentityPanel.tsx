@@ -6,6 +6,7 @@ import { ErrorText } from '../../components/ErrorText.tsx';
 import { Field } from '../../components/Field.tsx';
 import { useContractForm } from '../../components/useContractForm.ts';
 import { FormActions } from '../../components/FormActions.tsx';
+import { ReasonField, reasonProblem, statedReason } from '../../components/ReasonField.tsx';
 
 /**
  * The restricted identity section. Closed until asked for; the assigned worker opens it with a
@@ -18,11 +19,10 @@ export function IdentityPanel({ page, onRevealed }: { page: ClientPage; onReveal
   const [reason, setReason] = useState('');
   const [editing, setEditing] = useState(false);
   const [error, setError] = useState<ClientErrorPayload | null>(null);
-  const reasonProblem = error?.code === 'VALIDATION' ? error.issues?.find((issue) => issue.path === 'reason')?.message : undefined;
 
   const reveal = async () => {
-    const stated = reason.trim();
-    const result = await call('clients.identity', page.isMine || !stated ? { clientId: page.id } : { clientId: page.id, reason: stated });
+    const stated = page.isMine ? undefined : statedReason(reason);
+    const result = await call('clients.identity', stated ? { clientId: page.id, reason: stated } : { clientId: page.id });
     if (result.ok) {
       setIdentity(result.value);
       setError(null);
@@ -37,22 +37,7 @@ export function IdentityPanel({ page, onRevealed }: { page: ClientPage; onReveal
         <>
           <p className="hint">{page.isMine ? t('identity.closedMine') : t('identity.closedOther')}</p>
           {page.isMine ? null : (
-            <div className="field">
-              <label htmlFor={`${id}-reason`}>{t('identity.reason')}</label>
-              <textarea
-                id={`${id}-reason`}
-                rows={2}
-                value={reason}
-                aria-invalid={reasonProblem ? true : undefined}
-                aria-describedby={reasonProblem ? `${id}-reason-error` : undefined}
-                onChange={(event) => setReason(event.target.value)}
-              />
-              {reasonProblem ? (
-                <p className="field-error" id={`${id}-reason-error`}>
-                  {t(`validation.${reasonProblem}`)}
-                </p>
-              ) : null}
-            </div>
+            <ReasonField label={t('identity.reason')} value={reason} onChange={setReason} error={error} />
           )}
           <button type="button" onClick={() => void reveal()}>
             {t('identity.show')}
@@ -95,7 +80,7 @@ export function IdentityPanel({ page, onRevealed }: { page: ClientPage; onReveal
           </div>
         </>
       )}
-      <ErrorText error={reasonProblem ? null : error} />
+      <ErrorText error={reasonProblem(error) ? null : error} />
     </section>
   );
 }

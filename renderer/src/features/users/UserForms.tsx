@@ -12,6 +12,8 @@ import { ErrorText } from '../../components/ErrorText.tsx';
 import { Field } from '../../components/Field.tsx';
 import { useContractForm } from '../../components/useContractForm.ts';
 import { FormActions } from '../../components/FormActions.tsx';
+import { ReasonField, reasonProblem, statedReason } from '../../components/ReasonField.tsx';
+import { useSession } from '../../app/session.ts';
 
 /** A readable temporary password to hand over in person: no 0/O, 1/l/I. */
 export function generateTemporaryPassword(length = 12): string {
@@ -42,6 +44,12 @@ export function UserForm({
     },
     focus: 'displayName',
   });
+  const { user: me } = useSession();
+  const [reason, setReason] = useState('');
+  const roles = form.watch('roles');
+  // Her own roles: she says why, and managers see it under Identity access.
+  const ownRolesChanged =
+    editing !== null && editing.id === me.id && (roles.length !== editing.roles.length || roles.some((role) => !editing.roles.includes(role)));
 
   return (
     <form
@@ -51,7 +59,11 @@ export function UserForm({
       onSubmit={form.handleSubmit((values) =>
         editing
           ? submit(
-              () => call('users.update', { id: editing.id, displayName: values.displayName, roles: values.roles }),
+              () => {
+                const stated = ownRolesChanged ? statedReason(reason) : undefined;
+                const update = { id: editing.id, displayName: values.displayName, roles: values.roles };
+                return call('users.update', stated ? { ...update, reason: stated } : update);
+              },
               (saved) => onSaved(saved, false),
             )
           : submit(
@@ -93,8 +105,9 @@ export function UserForm({
             onGenerate={() => form.setValue('temporaryPassword', generateTemporaryPassword(), { shouldValidate: true })}
           />
         )}
+        {ownRolesChanged ? <ReasonField label={t('users.ownRolesReason')} hint={t('users.ownRolesHint')} value={reason} onChange={setReason} error={error} /> : null}
       </div>
-      <ErrorText error={error} />
+      <ErrorText error={reasonProblem(error) ? null : error} />
       <FormActions onCancel={onCancel} busy={busy} />
     </form>
   );

@@ -1,0 +1,77 @@
+import type { Role } from '../../contract/permissions.ts';
+import type { StatedReasonKind } from '../../contract/vocabulary.ts';
+import { localDayStart } from '../clock.ts';
+import type { Db } from '../users/accounts.ts';
+
+/*
+ * Stated reasons: whenever someone comes to see or hold what no one else gave her, she says
+ * why, and managers see it in the access review. Breaking the glass on a client who is not
+ * hers, giving herself cases, changing her own roles. The reason stays in the encrypted
+ * database (it may name a person); the audit trail says only that one was given.
+ */
+
+export interface StatedReason {
+  kind: StatedReasonKind;
+  clientId: number | null;
+  userId: number;
+  reason: string;
+  at: string;
+  roles?: { before: readonly Role[]; after: readonly Role[] };
+}
+
+export async function stateReason(db: Db, entry: StatedReason): Promise<void> {
+  await db
+    .insertInto('identity_access')
+    .values({
+      kind: entry.kind,
+      client_id: entry.clientId,
+      user_id: entry.userId,
+      reason: entry.reason,
+      detail: entry.roles ? JSON.stringify(entry.roles) : null,
+      at: entry.at,
+    })
+    .execute();
+}
+
+/** One row per case she gave herself, so that each client's page and the review name it. */
+export async function stateReasonForCases(db: Db, clientIds: readonly number[], entry: Omit<StatedReason, 'clientId' | 'kind' | 'roles'>): Promise<void> {
+  for (let start = 0; start < clientIds.length; start += 300) {
+    await db
+      .insertInto('identity_access')
+      .values(clientIds.slice(start, start + 300).map((clientId) => ({ kind: 'self_assignment' as const, client_id: clientId, user_id: entry.userId, reason: entry.reason, detail: null, at: entry.at })))
+      .execute();
+  }
+}
+
+export interface StatedReasonQuery {
+  from?: string | undefined;
+  to?: string | undefined;
+  offset: number;
+  limit: number;
+}
+
+/** The access review, newest first: one page and the number of all. */
+export async function listStatedReasons(db: Db, input: StatedReasonQuery) {
+  let query = db
+    .selectFrom('identity_access')
+    .leftJoin('user', 'user.id', 'identity_access.user_id')
+    .leftJoin('client', 'client.id', 'identity_access.client_id')
+    .select(['identity_access.id', 'identity_access.kind', 'identity_access.at', 'user.display_name', 'identity_access.client_id', 'client.code', 'identity_access.reason', 'identity_access.detail']);
+  if (input.from) query = query.where('identity_access.at', '>=', localDayStart(input.from));
+  if (input.to) query = query.where('identity_access.at', '<', localDayStart(input.to, 1));
+  const { total } = await query.clearSelect().select((eb) => eb.fn.countAll<number>().as('total')).executeTakeFirstOrThrow();
+  const rows = await query.orderBy('identity_access.id', 'desc').limit(input.limit).offset(input.offset).execute();
+  return {
+    total: Number(total),
+    rows: rows.map((row) => ({
+      id: row.id,
+      kind: row.kind,
+      at: row.at,
+      userName: row.display_name,
+      clientId: row.client_id,
+      clientCode: row.code,
+      reason: row.reason,
+      roles: row.kind === 'own_roles' && row.detail ? (JSON.parse(row.detail) as { before: Role[]; after: Role[] }) : null,
+    })),
+  };
+}
