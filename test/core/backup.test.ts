@@ -3,6 +3,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { BackupSummary } from '../../electron/contract/index.ts';
 import { MANIFEST } from '../../electron/core/backup/backup-files.ts';
+import { LEDGER_FILE } from '../../electron/core/rights/erasure.ts';
+import { migrations } from '../../migrations/index.ts';
 import { SWITCH_FILES, VAULT_FILES } from '../../electron/core/vault/vault.ts';
 import { ADMIN, copyOfTemplate, loginAs, openApp, runSetup, syntheticClient, tempDir, TestClock, WORKER, type TestApp } from '../support/vault-fixture.ts';
 import { folderDigest } from '../support/files.ts';
@@ -39,6 +41,8 @@ async function backupOf(app: TestApp, folder: string): Promise<BackupSummary> {
 }
 
 const content = (app: TestApp) => restorableContent(app);
+/** What a folder of backups holds besides the erasure ledger kept there. */
+const backupsIn = (parent: string) => readdirSync(parent).filter((name) => name !== LEDGER_FILE);
 
 async function withWork(app: TestApp) {
   await app.ok('auth.logout', {});
@@ -56,12 +60,14 @@ describe('a backup', () => {
     const backup = await backupOf(app, parent);
     const atBackup = content(app);
     expect(backup.folderName).toMatch(/^dong-hanh-sao-luu-\d{8}-\d{6}$/);
-    expect(readdirSync(parent)).toEqual([backup.folderName]);
+    // Beside it, the erasure ledger (empty so far): it goes where the backups go.
+    expect(readdirSync(parent).sort()).toEqual([backup.folderName, LEDGER_FILE].sort());
+    expect(JSON.parse(readFileSync(join(parent, LEDGER_FILE), 'utf8'))).toEqual({ format: 'dong-hanh-erased', fingerprints: [] });
     const folder = join(parent, backup.folderName);
     expect(readdirSync(folder).sort()).toEqual([VAULT_FILES.database, VAULT_FILES.keyring, MANIFEST].sort());
     expect(readFileSync(join(folder, VAULT_FILES.database)).subarray(0, 16).toString('latin1')).not.toBe('SQLite format 3\u0000');
     const manifest = JSON.parse(readFileSync(join(folder, MANIFEST), 'utf8'));
-    expect(manifest).toMatchObject({ format: 'dong-hanh-backup', trigger: 'manual', schema: '0006_client_rights', counts: { client: 1, user: 4, visit: 1, referral: 1 } });
+    expect(manifest).toMatchObject({ format: 'dong-hanh-backup', trigger: 'manual', schema: Object.keys(migrations).sort().at(-1), counts: { client: 1, user: 4, visit: 1, referral: 1 } });
     expect(JSON.stringify(manifest)).not.toMatch(/Thử|Mẫu|THMA/);
 
     expect(await invoke(app, 'backup.verify', { credentials: admin }, folder)).toMatchObject({ checked: true, backup: { createdAt: backup.createdAt, counts: { client: 1 } } });
@@ -100,7 +106,7 @@ describe('a backup', () => {
     const restored = await invoke<{ dataBefore: BackupSummary }>(app, 'backup.restore', { credentials: admin, confirm: true }, join(usb, backup.folderName));
     if ('error' in restored) throw new Error(restored.error);
     expect(restored.dataBefore).toMatchObject({ trigger: 'before_restore', counts: { client: 2 } });
-    expect(readdirSync(automatic)).toEqual([restored.dataBefore.folderName]);
+    expect(backupsIn(automatic)).toEqual([restored.dataBefore.folderName]);
     await loginAs(app, ADMIN);
     expect((await app.ok('backup.status', {})).backups.map((row) => row.trigger)).toEqual(['before_restore']);
     // The restore was a mistake: the backup made before it brings the work back.
@@ -225,7 +231,7 @@ describe('a backup made step by step', () => {
     expect(stages).toEqual(['check', 'checksum', 'finish']);
     expect(backup.counts.user).toBe(4);
     expect((await app.ok('backup.status', {})).lastBackupAt).toBe(backup.createdAt);
-    expect(readdirSync(parent)).toEqual([backup.folderName]);
+    expect(backupsIn(parent)).toEqual([backup.folderName]);
     expect(await invoke(app, 'backup.verify', { credentials: admin }, join(parent, backup.folderName))).toMatchObject({ checked: true, backup: { counts: { user: 4 } } });
     // One entry in the trail for the backup, none for its steps.
     const trail = await app.ok('audit.list', { action: 'backup.create' });
@@ -350,7 +356,7 @@ describe('automatic backups', () => {
     expect(status.backups.at(-1)?.folderName).toBe(manual.folderName);
     app.clock.advance(1000);
     await app.core.shutdown();
-    const names = readdirSync(parent).sort();
+    const names = backupsIn(parent).sort();
     expect(names).toHaveLength(3);
     expect(names).toContain(manual.folderName);
     const reopened = openApp(app.dir, app.clock);

@@ -10,6 +10,7 @@ import { openEncrypted } from '../../electron/core/vault/database.ts';
 import { VAULT_FILES } from '../../electron/core/vault/vault.ts';
 import { dataKeyOf } from '../support/decrypt.ts';
 import { ADMIN, copyOfTemplate, loginAs, openApp, syntheticClient, tempDir, TestClock, TODAY, WORKER, WORKER2 } from '../support/vault-fixture.ts';
+import { LEDGER_FILE } from '../../electron/core/rights/erasure.ts';
 
 /*
  * The crash harness: a real process writes through the real gate into a real encrypted vault
@@ -260,6 +261,7 @@ describe('the crash harness', () => {
       // would, then removed to keep the disk small); a backup cut short stays hidden as `.part`
       // until the next backup into the folder removes it.
       for (const name of readdirSync(backupDir)) {
+        if (name === LEDGER_FILE) continue; // the erasure ledger kept beside the backups
         if (name.startsWith('.')) {
           cutShortNames.add(name);
           continue;

@@ -1,5 +1,5 @@
 import { createHash, createHmac } from 'node:crypto';
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { BackupSummary } from '../../electron/contract/index.ts';
@@ -7,7 +7,7 @@ import { foldForSearch } from '../../electron/contract/text.ts';
 import { LEDGER_FILE } from '../../electron/core/rights/erasure.ts';
 import { contentSnapshot } from '../support/db-snapshot.ts';
 import { containsText, vaultPlaintext } from '../support/decrypt.ts';
-import { ADMIN, consentNow, copyOfTemplate, loginAs, MANAGER, syntheticClient, tempDir, TestClock, TODAY, WORKER, WORKER2, type TestApp } from '../support/vault-fixture.ts';
+import { ADMIN, consentNow, copyOfTemplate, loginAs, MANAGER, openApp, syntheticClient, tempDir, TestClock, TODAY, WORKER, WORKER2, type TestApp } from '../support/vault-fixture.ts';
 import { makeBackup } from '../support/backups.ts';
 
 /*
@@ -261,6 +261,59 @@ describe('erasure on request', () => {
     expect(trail.rows[0]).toMatchObject({ outcome: 'ok', detail: { reason: 'erased_before_restore', count: 1 } });
     expect(containsText(await vaultPlaintext(app.dir, ADMIN), 'Nguyễn Thị Mẫu Thử')).toBe(false);
     expect(existsSync(join(app.dir, LEDGER_FILE))).toBe(true);
+  });
+});
+
+describe('the erasure ledger beside the backups', () => {
+  it('goes with the backups, so a restore on a new PC erases again whoever was erased after that backup', async () => {
+    const app = await copyOfTemplate();
+    const id = app.template.ids.client;
+    await as(app, ADMIN);
+    const usb = tempDir('dh-usb-');
+    // Another vault's backups share the drive: its fingerprints stay in the ledger there.
+    const foreign = 'f'.repeat(64);
+    writeFileSync(join(usb, LEDGER_FILE), JSON.stringify({ format: 'dong-hanh-erased', fingerprints: [foreign] }));
+    const made = await makeBackup(app.gate, usb);
+    if (!made.ok || !made.value.backup) throw new Error('backup failed');
+    const folder = join(usb, made.value.backup.folderName);
+    const besideBackups = () => JSON.parse(readFileSync(join(usb, LEDGER_FILE), 'utf8')) as { fingerprints: string[] };
+    expect(besideBackups().fingerprints).toEqual([foreign]);
+
+    await as(app, WORKER);
+    const { code } = await app.ok('clients.get', { clientId: id });
+    await app.ok('clients.erase', { clientId: id, reason: 'client_request', confirmCode: code });
+    // The erasure reached the drive the backup went to: the same fingerprint as beside the database.
+    const [fingerprint] = JSON.parse(readFileSync(join(app.dir, LEDGER_FILE), 'utf8')).fingerprints as string[];
+    expect(besideBackups().fingerprints.sort()).toEqual([fingerprint, foreign].sort());
+    expect(readFileSync(join(usb, LEDGER_FILE), 'utf8')).not.toContain(code);
+    await app.ok('auth.logout', {});
+    await app.core.shutdown();
+
+    // The old PC is gone; a new one is set up from the backup made before the erasure.
+    const fresh = openApp(join(tempDir('dh-new-pc-'), 'data'));
+    expect(await fresh.gate.invoke('setup.restore', { credentials: { recoveryCode: app.template.recoveryCode }, confirm: true }, { path: folder })).toMatchObject({ ok: true, value: { restored: true } });
+    await loginAs(fresh, ADMIN);
+    expect(Number(fresh.core.vault.sqlite.prepare('select count(*) from client where id = ?').pluck().get(id))).toBe(0);
+    const [entry] = (await fresh.ok('audit.list', { action: 'clients.erase' })).rows;
+    expect(entry).toMatchObject({ outcome: 'ok', detail: { reason: 'erased_before_restore', count: 1 } });
+    expect(containsText(await vaultPlaintext(fresh.dir, ADMIN), 'Nguyễn Thị Mẫu Thử')).toBe(false);
+    await fresh.core.shutdown();
+  });
+
+  it('a ledger beside the backup that cannot be read does not stop a restore on a new PC', async () => {
+    const app = await copyOfTemplate();
+    await as(app, ADMIN);
+    const usb = tempDir('dh-usb-');
+    const made = await makeBackup(app.gate, usb);
+    if (!made.ok || !made.value.backup) throw new Error('backup failed');
+    writeFileSync(join(usb, LEDGER_FILE), '{"format": "dong-hanh-erased", "fingerprints": [');
+    const fresh = openApp(join(tempDir('dh-new-pc-'), 'data'));
+    const folder = join(usb, made.value.backup.folderName);
+    expect(await fresh.gate.invoke('setup.restore', { credentials: { recoveryCode: app.template.recoveryCode }, confirm: true }, { path: folder })).toMatchObject({ ok: true, value: { restored: true } });
+    expect(fresh.logged).toContain('[erasure] the ledger beside the backup could not be read; the database copy is used');
+    await loginAs(fresh, ADMIN);
+    expect(Number(fresh.core.vault.sqlite.prepare('select count(*) from client').pluck().get())).toBe(1);
+    await fresh.core.shutdown();
   });
 });
 

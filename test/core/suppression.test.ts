@@ -110,6 +110,56 @@ describe('suppression, worked by hand', () => {
     ]);
   });
 
+  it('sets the child-protection referrals against the children registered, which they are tied to', async () => {
+    // Every registered child gets a child-protection referral the day she is registered: a
+    // reader knows that referrals made are at least the children registered. Two girls were
+    // registered (suppressed), and five referrals made: published as they were before, they
+    // held the hidden under-18 figures to at most 5, a range of 1 to 5, narrower than k.
+    const registered = sexByAge(INDICATORS.find((each) => each.id === 'persons_registered') ?? sexByAgeIndicator, (sex, age) =>
+      sex === 'female' ? ({ under_18: 2, '18_24': 9, '25_34': 14, '35_49': 6 } as Record<string, number>)[age] ?? 0 : sex === 'male' && age === '25_34' ? 7 : 0,
+    );
+    const childProtection = listTable(
+      INDICATORS.find((each) => each.id === 'child_protection_referrals') ?? listIndicator,
+      [{ key: 'children', label: { vi: 'Trẻ em dưới 18 tuổi', en: 'Children under 18' } }],
+      [
+        { key: 'made', label: { vi: 'Đã đề xuất', en: 'Made' } },
+        { key: 'completed', label: { vi: 'Hoàn thành', en: 'Completed' } },
+      ],
+      false,
+      (_row, column) => (column === 'made' ? 5 : 0),
+    );
+    const k = 5;
+    const { grid, blocks } = reportGrid([registered, childProtection]);
+    const result = await suppress(grid, k, blocks);
+    const published = (r: number, c: number) => result.marks[r]?.[c] === 'none';
+    // A reader's own audit of what is published, with the relation written out here.
+    const under18Total = { row: blocks[0]!.from + registered.rows.findIndex((line) => line.key === 'total'), column: registered.columns.findIndex((line) => line.key === 'under_18') };
+    const made = { row: blocks[1]!.from, column: 0 };
+    const reader: Grid = { values: grid.values, sums: grid.sums, atLeast: [{ larger: [made], smaller: [under18Total] }] };
+    const ranges = await feasibleRanges(reader, (cell) => !published(cell.row, cell.column));
+    expect(ranges.length).toBeGreaterThan(0);
+    for (const range of ranges) expect(range.max - range.min, `range of ${range.cell.row},${range.cell.column}`).toBeGreaterThanOrEqual(k);
+  });
+
+  it('leaves out a relation that this report\'s numbers do not bear out, so the audit never contradicts itself', async () => {
+    // A registration typed a year late: the child is registered, but no referral counted.
+    const registered = sexByAge(INDICATORS.find((each) => each.id === 'persons_registered') ?? sexByAgeIndicator, (sex, age) => (sex === 'female' && age === 'under_18' ? 1 : sex === 'female' && age === '25_34' ? 12 : 0));
+    const childProtection = listTable(
+      INDICATORS.find((each) => each.id === 'child_protection_referrals') ?? listIndicator,
+      [{ key: 'children', label: { vi: 'Trẻ em dưới 18 tuổi', en: 'Children under 18' } }],
+      [
+        { key: 'made', label: { vi: 'Đã đề xuất', en: 'Made' } },
+        { key: 'completed', label: { vi: 'Hoàn thành', en: 'Completed' } },
+      ],
+      false,
+      () => 0,
+    );
+    const { grid, blocks } = reportGrid([registered, childProtection]);
+    expect(grid.atLeast).toEqual([]);
+    const result = await suppress(grid, 5, blocks);
+    for (const range of result.ranges) expect(range.max - range.min).toBeGreaterThanOrEqual(5);
+  });
+
   it('k = 10 on sex by age band: when the sums of a small cell hold only zeros, a total nearby is hidden instead', async () => {
     // Women 18–24: 6, 25–34: 8, 35–49: 2 (16); men 25–34: 5. Hiding the small ones and the women's
     // total (16, against the men's 5) still leaves 18–24 + 35–49 = 21 − 13 = 8 for the women:

@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { checkScreen, field, launch, logIn, type Harness } from '../support/e2e-harness.ts';
 import { ADMIN, loginAs, openApp, standardTemplate, tempDir } from '../support/vault-fixture.ts';
 import { makeBackup } from '../support/backups.ts';
+import { LEDGER_FILE } from '../../electron/core/rights/erasure.ts';
 
 /*
  * An administrator backs up to a folder (a USB drive), checks the backup, and restores it:
@@ -46,7 +47,9 @@ describe('backups in Chromium', () => {
 
     await page.getByRole('button', { name: 'Sao lưu vào thư mục…' }).click();
     await expect.poll(() => page.getByText('Đã sao lưu và kiểm tra bản sao.').isVisible(), { timeout: 30_000 }).toBe(true);
-    const [folderName] = readdirSync(usb);
+    // The backup, and beside it the erasure ledger kept where backups go.
+    const [folderName] = readdirSync(usb).filter((name) => name !== LEDGER_FILE);
+    expect(readdirSync(usb)).toContain(LEDGER_FILE);
     expect(folderName).toMatch(/^dong-hanh-sao-luu-/);
     expect(await page.getByText('1 thân chủ, 1 lần gặp, 4 tài khoản', { exact: false }).first().isVisible()).toBe(true);
     await checkScreen(page, '81-backup-made');
@@ -112,7 +115,7 @@ describe('backups in Chromium', () => {
     const { page } = harness;
     await expect.poll(() => page.getByRole('heading', { name: 'Hoặc: khôi phục từ bản sao lưu (máy mới)' }).isVisible(), { timeout: 20_000 }).toBe(true);
     await checkScreen(page, '87-new-pc-restore');
-    harness.chosenFolder = join(usb, readdirSync(usb)[0] ?? '');
+    harness.chosenFolder = join(usb, readdirSync(usb).find((name) => name !== LEDGER_FILE) ?? '');
     const restore = page.getByRole('region', { name: 'Hoặc: khôi phục từ bản sao lưu (máy mới)' });
     await restore.getByLabel('Tên đăng nhập', { exact: true }).fill(ADMIN.username);
     await restore.getByLabel('Mật khẩu lúc sao lưu', { exact: true }).fill('khong-phai-mat-khau');

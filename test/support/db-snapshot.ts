@@ -28,15 +28,15 @@ export function contentSnapshot(app: TestApp): string {
 
 /**
  * What a restore must bring back (or a key rotation keep): every table but the trail, people's
- * last logins, and when the last backup was made (noted once a backup is finished, so not in
- * it). With `slots: false`, which key slot each person has is left out too (a rotation moves it).
+ * last logins, and when the last backup was made and where (noted once a backup is finished,
+ * so not in it). With `slots: false`, which key slot each person has is left out too (a rotation moves it).
  */
 export function restorableContent(app: TestApp, options: { slots: boolean } = { slots: true }): string {
   const sqlite = app.core.vault.sqlite;
   const tables = sqlite.prepare(`select name from sqlite_master where type = 'table' and name not in ('audit_event', 'sqlite_sequence') and name not like '%_search%' order by name`).pluck().all() as string[];
   const rowsOf = (name: string) =>
     rowsInOrder(sqlite, name)
-      .filter((row) => !(name === 'setting' && (row as { key: string }).key === 'backup.lastAt'))
+      .filter((row) => !(name === 'setting' && ['backup.lastAt', 'erasure.ledgerFolders'].includes((row as { key: string }).key)))
       .map((row) => (name === 'user' ? { ...(row as object), last_login_at: null, ...(options.slots ? {} : { key_slot_id: null }) } : row));
   return JSON.stringify(Object.fromEntries(tables.map((name) => [name, rowsOf(name)])));
 }

@@ -174,7 +174,9 @@ export class BackupJob {
 
   /** Progress out of 1,000, the stage the next step is in, and the backup once made. */
   get progress(): { done: number; total: number; stage: BackupStage; backup: BackupSummary | null } {
-    return { done: Math.floor((1000 * this.#done) / this.#total), total: 1000, stage: this.#steps[this.#next]?.stage ?? 'finish', backup: this.#summary };
+    // Weights are fractions: their running sum can fall a hair short of the total, so the end is 1,000 by definition.
+    const done = this.#next >= this.#steps.length ? 1000 : Math.min(999, Math.floor((1000 * this.#done) / this.#total));
+    return { done, total: 1000, stage: this.#steps[this.#next]?.stage ?? 'finish', backup: this.#summary };
   }
 
   /** Do the next step; a failure removes what was written and is thrown as a storage error. */

@@ -7,7 +7,7 @@ import type { HandlerContext, HandlerMap } from '../gate/types.ts';
 import type { Db } from '../users/accounts.ts';
 import { confirmsGroup, generateRecoveryCode, pickConfirmGroup, RECOVERY_GROUP_COUNT } from '../vault/recovery-code.ts';
 import { checkBackup, isBackupFolderName, listBackups, pruneBackups, summaryOf } from './backup-files.ts';
-import { saveErasureLedger } from '../rights/erasure.ts';
+import { adoptLedgerBesideBackup, keepLedgerBesideBackups, saveErasureLedger } from '../rights/erasure.ts';
 import type { BackupSummary } from '../../contract/index.ts';
 
 type BackupChannels = 'backup.start' | 'backup.next' | 'backup.cancel' | 'backup.verify' | 'backup.restore' | 'setup.restore' | 'backup.setFolder' | 'backup.status' | 'backup.updateSettings' | 'vault.rotateBegin' | 'vault.rotateKey';
@@ -89,6 +89,7 @@ export async function automaticBackup(core: Core, trigger: 'scheduled' | 'exit')
   try {
     await writeBackupSetting(db, 'lastAt', at, { userId: null, at });
     const summary = core.vault.backup(settings.folder, new Date(core.clock.now()), trigger);
+    await keepLedgerBesideBackups(core, db, settings.folder, at);
     const removed = pruneBackups(settings.folder, core.vault.vaultId, settings.keep);
     await appendAudit(db, { at, actorId, action: 'backup.create', outcome: 'ok', errorCode: null, targetType: 'backup', detail: { ...backupDetail(summary), removed: removed.length } });
     return true;
@@ -137,6 +138,7 @@ export const backupHandlers: Pick<HandlerMap, BackupChannels> = {
       core.backupJob = null;
       // Only a backup made counts as the last one (one stopped or failed does not).
       await writeBackupSetting(core.vault.db, 'lastAt', job.at.toISOString(), { userId: actorId, at: core.nowIso() });
+      await keepLedgerBesideBackups(core, core.vault.db, job.parent, core.nowIso());
       await appendAudit(core.vault.db, { at: core.nowIso(), actorId, action: 'backup.create', outcome: 'ok', errorCode: null, targetType: 'backup', detail: backupDetail(progress.backup) });
     }
     return progress;
@@ -175,12 +177,14 @@ export const backupHandlers: Pick<HandlerMap, BackupChannels> = {
       // Another centre's (or another install's) data does not replace this one's.
       if (checked.manifest.vaultId !== core.vault.vaultId) throw new AppError('BACKUP_FOREIGN');
       // The erasures made here must outlive the swap: the ledger beside the database is written
-      // now, and the restore does not go ahead without it.
+      // now, and the restore does not go ahead without it; so are those beside the backup.
       await saveErasureLedger(core);
+      adoptLedgerBesideBackup(core, folder);
       // What the restore replaces, backed up first where automatic backups go.
       const { folder: automaticFolder } = await readBackupSettings(ctx.db);
       if (automaticFolder) {
         dataBefore = core.vault.backup(automaticFolder, new Date(core.clock.now()), 'before_restore');
+        await keepLedgerBesideBackups(core, ctx.db, automaticFolder, core.nowIso());
         await appendAudit(ctx.db, { at: core.nowIso(), actorId: actor.id, action: 'backup.create', outcome: 'ok', errorCode: null, targetType: 'backup', detail: backupDetail(dataBefore) });
         ctx.note({ detail: { ...backupDetail(summary), dataBefore: dataBefore.folderName } });
       }
@@ -208,6 +212,10 @@ export const backupHandlers: Pick<HandlerMap, BackupChannels> = {
     const checked = await checkBackup(folder, input.credentials, core.vault.migrations);
     const summary = summaryOf(basename(folder), checked.manifest);
     try {
+      // Whoever was erased after this backup was made, on the PC before this one, is erased
+      // again at the first login: the ledger kept beside the backups comes along (before
+      // anything is staged, so a failure to write it leaves nothing behind).
+      adoptLedgerBesideBackup(core, folder);
       // The restored trail says it was set up from this backup on a new computer.
       await core.vault.stageRestore(folder, checked, async (db) => {
         await appendAudit(db, { at: core.nowIso(), actorId: null, action: 'backup.restore', outcome: 'ok', errorCode: null, targetType: 'backup', detail: { ...backupDetail(summary), newComputer: true } });

@@ -1,6 +1,6 @@
 import { createHash, createHmac } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { z } from 'zod';
 import { appendAudit } from '../audit/trail.ts';
 import { AppError, storageFailure } from '../app-error.ts';
@@ -20,6 +20,12 @@ import type { Db } from '../users/accounts.ts';
  * (so later backups carry it) and in a ledger file beside it (so a restore of an earlier backup
  * finds it). At each login the two are merged, and any record in the database whose
  * fingerprint is in the ledger is erased again.
+ *
+ * The ledger beside the database goes when the PC goes. So a copy is also kept beside the
+ * backups: in the folder that holds the backup folders, written at every backup and updated
+ * at every erasure (each folder backups went to is remembered in the encrypted database; one
+ * not reachable then, a USB drive not plugged in, gets it at its next backup). A restore on a
+ * new PC takes the ledger it finds beside the backup it restores.
  */
 
 export const LEDGER_FILE = 'dong-hanh.erased';
@@ -38,28 +44,62 @@ function fingerprintOf(key: Buffer, client: { id: number; code: string; register
   return createHmac('sha256', key).update(`dong-hanh/erased|${client.id}|${client.code}|${client.registered_on}`).digest('hex');
 }
 
+/** The folders that hold backup folders, each with a copy of the ledger (paths, in the encrypted database only). */
+const LEDGER_FOLDERS_SETTING = 'erasure.ledgerFolders';
+/** The most folders remembered: the newest ones. */
+const MAX_LEDGER_FOLDERS = 20;
+
 function ledgerPath(core: Core): string {
   return join(core.dataDir, LEDGER_FILE);
 }
 
-/** The ledger's fingerprints; a missing or unreadable ledger counts as empty (the database holds its own). */
-function readLedger(core: Core): Set<string> {
-  const path = ledgerPath(core);
+/** The fingerprints of a ledger file; a missing or unreadable one counts as empty (the database holds its own). */
+function readLedgerAt(core: Core, path: string, which: string): Set<string> {
   if (!existsSync(path)) return new Set();
   try {
     return new Set(ledgerSchema.parse(JSON.parse(readFileSync(path, 'utf8'))).fingerprints);
   } catch {
-    core.log('[erasure] the ledger file could not be read; the database copy is used');
+    core.log(`[erasure] the ledger ${which} could not be read; the database copy is used`);
     return new Set();
   }
 }
 
-function writeLedger(core: Core, fingerprints: Set<string>): void {
-  writeFileAtomic(ledgerPath(core), `${JSON.stringify({ format: 'dong-hanh-erased', fingerprints: [...fingerprints].sort() })}\n`);
+const readLedger = (core: Core) => readLedgerAt(core, ledgerPath(core), 'file');
+
+function writeLedgerAt(path: string, fingerprints: Set<string>): void {
+  writeFileAtomic(path, `${JSON.stringify({ format: 'dong-hanh-erased', fingerprints: [...fingerprints].sort() })}\n`);
 }
 
-/** Add fingerprints to the ledger file; a failure is logged (the database copy is whole, and the next login writes the file again). */
-function addToLedger(core: Core, fingerprints: string[]): void {
+const writeLedger = (core: Core, fingerprints: Set<string>) => writeLedgerAt(ledgerPath(core), fingerprints);
+
+/**
+ * Merge fingerprints into the ledger in a folder that holds backups. The file there may list
+ * more (another vault's backups in the same folder, or erasures this PC never saw): nothing is
+ * removed. A folder not reachable now is left for the next time.
+ */
+function mergeLedgerBeside(core: Core, folder: string, fingerprints: Iterable<string>): boolean {
+  try {
+    if (!existsSync(folder) || !statSync(folder).isDirectory()) return false;
+    const path = join(folder, LEDGER_FILE);
+    const ledger = readLedgerAt(core, path, 'beside the backups');
+    const size = ledger.size;
+    for (const fingerprint of fingerprints) ledger.add(fingerprint);
+    if (ledger.size !== size || !existsSync(path)) writeLedgerAt(path, ledger);
+    return true;
+  } catch {
+    core.log('[erasure] the ledger beside the backups could not be written; it is written at the next backup there');
+    return false;
+  }
+}
+
+async function ledgerFolders(db: Db): Promise<string[]> {
+  const row = await db.selectFrom('setting').select('value').where('key', '=', LEDGER_FOLDERS_SETTING).executeTakeFirst();
+  const parsed = z.array(z.string()).safeParse(row ? JSON.parse(row.value) : []);
+  return parsed.success ? parsed.data : [];
+}
+
+/** Add fingerprints to the ledger file and the copies beside the backups; a failure is logged (the database copy is whole, and the next login writes the file again). */
+function addToLedger(core: Core, fingerprints: string[], besideBackups: readonly string[]): void {
   try {
     const ledger = readLedger(core);
     for (const fingerprint of fingerprints) ledger.add(fingerprint);
@@ -67,6 +107,48 @@ function addToLedger(core: Core, fingerprints: string[]): void {
   } catch {
     core.log('[erasure] the ledger file could not be written');
   }
+  for (const folder of besideBackups) mergeLedgerBeside(core, folder, fingerprints);
+}
+
+/**
+ * After a backup into `folder` (the folder that holds backup folders): every erasure known here
+ * (the database's and the file's) goes into the ledger there, and the folder is remembered so
+ * later erasures reach it too.
+ */
+export async function keepLedgerBesideBackups(core: Core, db: Db, folder: string, at: string): Promise<void> {
+  const known = new Set([...readLedger(core), ...(await db.selectFrom('erasure').select('fingerprint').execute()).map((row) => row.fingerprint)]);
+  mergeLedgerBeside(core, folder, known);
+  const folders = [folder, ...(await ledgerFolders(db)).filter((each) => each !== folder)].slice(0, MAX_LEDGER_FOLDERS);
+  const value = JSON.stringify(folders);
+  await db
+    .insertInto('setting')
+    .values({ key: LEDGER_FOLDERS_SETTING, value, updated_at: at, updated_by: null })
+    .onConflict((oc) => oc.column('key').doUpdateSet({ value, updated_at: at }))
+    .execute();
+}
+
+/**
+ * Before a restore takes its place: the ledger found beside the backup (in the folder that
+ * holds it) is merged into the one beside the database, so the first login after the restore
+ * erases again whoever was erased after that backup was made, on this PC or the one before it.
+ * A ledger that cannot be read there is logged and left: the restore goes on with what the
+ * database and this PC know.
+ */
+export function adoptLedgerBesideBackup(core: Core, backupFolder: string): number {
+  const beside = readLedgerAt(core, join(dirname(backupFolder), LEDGER_FILE), 'beside the backup');
+  if (beside.size === 0) return 0;
+  const ledger = readLedger(core);
+  const size = ledger.size;
+  for (const fingerprint of beside) ledger.add(fingerprint);
+  try {
+    if (ledger.size !== size) {
+      mkdirSync(core.dataDir, { recursive: true }); // a new PC's data folder may not exist yet
+      writeLedger(core, ledger);
+    }
+  } catch (error) {
+    throw storageFailure(error);
+  }
+  return ledger.size - size;
 }
 
 /**
@@ -95,11 +177,12 @@ export async function eraseClient(ctx: HandlerContext, clientId: number, cause: 
   const key = await fingerprintKey(ctx.db, ctx.core.vault.vaultId);
   const fingerprint = await eraseInDatabase(ctx.db, key, clientId, cause, ctx.core.nowIso());
   key.fill(0);
+  const besideBackups = await ledgerFolders(ctx.db);
   // Committed: the ledger first (what makes it last), then the log's old pages. A failure of
   // either is logged; it does not undo or misreport an erasure that is done.
   ctx.onCommitted(() => {
     ctx.core.revealedClients.delete(clientId);
-    addToLedger(ctx.core, [fingerprint]);
+    addToLedger(ctx.core, [fingerprint], besideBackups);
     try {
       ctx.core.purgeErasedPages();
     } catch {

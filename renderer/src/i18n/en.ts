@@ -491,7 +491,7 @@ export const en: Messages = {
   },
   anonymous: {
     title: 'Anonymous contact',
-    intro: 'For someone who will not register: only the date, services, age band, sex and place. It counts as services, not as a person.',
+    intro: 'For someone who will not register: only the date, services, age band, sex and place. It counts as services, not as a person. Only the month of the date is kept, which is all the reports need, so that no one can be traced from it.',
     date: 'Date',
     saved: 'Anonymous contact recorded.',
   },

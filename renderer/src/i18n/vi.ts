@@ -490,7 +490,7 @@ export const vi = {
   },
   anonymous: {
     title: 'Lượt hỗ trợ ẩn danh',
-    intro: 'Cho người không muốn đăng ký: chỉ ghi ngày, dịch vụ, nhóm tuổi, giới tính và nơi gặp. Được tính là lượt dịch vụ, không tính là người.',
+    intro: 'Cho người không muốn đăng ký: chỉ ghi ngày, dịch vụ, nhóm tuổi, giới tính và nơi gặp. Được tính là lượt dịch vụ, không tính là người. Chỉ tháng của ngày được lưu lại, đủ cho báo cáo, để không ai lần ra người đã đến.',
     date: 'Ngày',
     saved: 'Đã ghi lượt hỗ trợ ẩn danh.',
   },
