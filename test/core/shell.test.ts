@@ -4,7 +4,7 @@ import { cpSync, existsSync, mkdirSync, readdirSync, renameSync, rmSync, symlink
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { sha256Of } from '../../electron/core/backup/backup-files.ts';
+import { isBackupFolderName, sha256Of } from '../../electron/core/backup/backup-files.ts';
 import { VAULT_FILES } from '../../electron/core/vault/vault.ts';
 import { chooseDataFolder, moveDataFolderOnce, type MoveStep } from '../../electron/main/data-folder.ts';
 import { bindSessionEnd, createRendererRecovery, createShutdown, onBeforeQuit, RENDERER_RESTARTS } from '../../electron/main/lifecycle.ts';
@@ -206,7 +206,7 @@ describe('the end of the system session', () => {
     await quit;
     expect(quits).toBe(1);
     expect(app.core.vault.isOpen).toBe(false);
-    expect(readdirSync(backups).filter((name) => !name.startsWith('.'))).toHaveLength(1);
+    expect(readdirSync(backups).filter(isBackupFolderName)).toHaveLength(1);
     expect(await lockEntries(app.dir)).toContainEqual({ reason: 'shutdown' });
   });
 
@@ -243,7 +243,7 @@ describe('the end of the system session', () => {
     const second = heldEvent();
     beforeQuit(second);
     expect([second.held, quits, app.core.vault.isOpen]).toEqual([false, 1, false]);
-    expect(readdirSync(backups).filter((name) => !name.startsWith('.'))).toHaveLength(1);
+    expect(readdirSync(backups).filter(isBackupFolderName)).toHaveLength(1);
     expect(await lockEntries(app.dir)).toContainEqual({ reason: 'quit' });
   });
 
