@@ -184,6 +184,24 @@ export const careChannels = {
     audit: 'read',
     errors: [],
   }),
+  /**
+   * A worker adds a partner she refers to (a clinic, a vocational school) from the referral
+   * form: partners are organisations, not client data. Managers edit or retire them.
+   */
+  'partners.add': channel({
+    input: z
+      .object({
+        name: nameField,
+        kind: z.enum(PARTNER_KINDS, { error: 'required' }),
+        wardCode: wardCodeSchema.nullable().default(null),
+        contact: optionalText(200),
+      })
+      .strict(),
+    output: partnerSchema,
+    access: 'clients.write',
+    audit: 'write',
+    errors: [],
+  }),
   'partners.save': channel({
     input: z
       .object({

@@ -25,6 +25,8 @@ export const todoItemSchema = z.object({
   dueOn: z.string(),
   /** Days since it fell due; negative while it is still ahead. */
   daysOverdue: z.number(),
+  /** Not due yet: shown because it falls due within the coming days (not in the count). */
+  upcoming: z.boolean(),
   referralId: z.number().nullable(),
   serviceTypeId: z.number().nullable(),
   partnerName: z.string().nullable(),
@@ -130,7 +132,8 @@ export const caseloadChannels = {
   /** The logged-in worker's to-do list, most overdue first. */
   'todo.list': channel({
     input: z.object({}).strict(),
-    output: z.object({ items: z.array(todoItemSchema), counts: countsByKind }),
+    /** `aheadDays`: how far ahead the list looks (a setting). */
+    output: z.object({ items: z.array(todoItemSchema), counts: countsByKind, aheadDays: z.number() }),
     access: 'clients.write',
     audit: 'read',
     errors: [],

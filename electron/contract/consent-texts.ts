@@ -59,3 +59,9 @@ export function currentConsentText(purpose: ConsentPurpose, audience: 'adult' | 
   if (!latest) throw new Error(`no consent text for ${purpose}`);
   return latest;
 }
+
+/** A version in words' parts: its number and for whom it is worded (`case_record.adult.v1` → 1, adult). */
+export function consentTextEdition(version: string): { number: number; audience: 'adult' | 'child' } {
+  const known = (CONSENT_TEXTS as Record<string, ConsentText>)[version];
+  return { number: Number(/\.v(\d+)$/.exec(version)?.[1] ?? 1), audience: known?.audience ?? 'adult' };
+}

@@ -118,6 +118,7 @@ export const VALIDATION_MESSAGES = [
   'urgentAfterWarn',
   'noContactRange',
   'reviewIntervalRange',
+  'todoAheadRange',
   'kTooSmall',
   'codeFormat',
 ] as const;

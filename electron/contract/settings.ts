@@ -4,9 +4,13 @@ import { recoveryCodeIssueSchema } from './setup.ts';
 import { K_MIN } from './reports.ts';
 import { centreCodeSchema, centreNameSchema, lockTimeoutSchema } from './schemas.ts';
 
-/** The to-do list's "no contact" thresholds (days) and how often a case should be reviewed (months). */
-export const CASELOAD_DEFAULTS = { noContactWarnDays: 60, noContactUrgentDays: 90, reviewIntervalMonths: 6 } as const;
+/**
+ * The to-do list's "no contact" thresholds (days), how often a case should be reviewed
+ * (months), and how many days ahead the list shows what is coming up.
+ */
+export const CASELOAD_DEFAULTS = { noContactWarnDays: 60, noContactUrgentDays: 90, reviewIntervalMonths: 6, todoAheadDays: 7 } as const;
 export const NO_CONTACT_DAYS = { min: 14, max: 730 } as const;
+export const TODO_AHEAD_DAYS = { min: 0, max: 30 } as const;
 export const REVIEW_INTERVAL_MONTHS = { min: 1, max: 24 } as const;
 
 const days = z.number({ error: 'noContactRange' }).int({ error: 'noContactRange' }).min(NO_CONTACT_DAYS.min, { error: 'noContactRange' }).max(NO_CONTACT_DAYS.max, { error: 'noContactRange' });
@@ -20,6 +24,12 @@ export const caseloadSettingsSchema = z
       .int({ error: 'reviewIntervalRange' })
       .min(REVIEW_INTERVAL_MONTHS.min, { error: 'reviewIntervalRange' })
       .max(REVIEW_INTERVAL_MONTHS.max, { error: 'reviewIntervalRange' }),
+    todoAheadDays: z
+      .number({ error: 'todoAheadRange' })
+      .int({ error: 'todoAheadRange' })
+      .min(TODO_AHEAD_DAYS.min, { error: 'todoAheadRange' })
+      .max(TODO_AHEAD_DAYS.max, { error: 'todoAheadRange' })
+      .optional(),
   })
   .strict()
   .refine((value) => value.noContactUrgentDays > value.noContactWarnDays, { error: 'urgentAfterWarn', path: ['noContactUrgentDays'] });
@@ -89,6 +99,7 @@ export const centreSettingsSchema = z.object({
   noContactWarnDays: z.number(),
   noContactUrgentDays: z.number(),
   reviewIntervalMonths: z.number(),
+  todoAheadDays: z.number(),
   reportK: z.number(),
   reportParentAgency: z.string(),
   reportRecipient: z.string(),

@@ -63,6 +63,7 @@ export const PARTNER_KINDS = [
   'child_protection',
   'other',
 ] as const;
+export type PartnerKind = (typeof PARTNER_KINDS)[number];
 
 /** Service groups of the catalogue (seeded by migration 0002; types within a group can be added). */
 export const SERVICE_GROUPS = [

@@ -35,7 +35,8 @@ const kinds = (items: TodoItem[], clientId: number) => items.filter((item) => it
 
 async function todo(app: TestApp) {
   const list = await app.ok('todo.list', {});
-  expect((await app.ok('todo.count', {})).total).toBe(list.items.length);
+  // The badge counts what is due now; what is only coming up is listed, not counted.
+  expect((await app.ok('todo.count', {})).total).toBe(list.items.filter((item) => !item.upcoming).length);
   return list.items;
 }
 
@@ -51,12 +52,12 @@ describe('the to-do list', () => {
     expect(await app.ok('todo.list', {})).toMatchObject({ items: [], counts: { follow_up: 0, referral_overdue: 0, no_contact: 0 } });
   });
 
-  it('shows a follow-up from the day it is due, overdue after; a visit clears it', async () => {
+  it('shows a follow-up coming up within the week, then due on its day, overdue after; a visit clears it', async () => {
     const app = await copyOfTemplate();
     await loginAs(app, WORKER);
     const id = await register(app, TODAY);
     await app.ok('visits.record', { clientId: id, visitOn: TODAY, place: 'centre', serviceTypeIds: [1], nextFollowUpOn: '2026-11-29' });
-    expect(kinds(await todo(app), id)).toEqual([]);
+    expect((await todo(app)).find((item) => item.clientId === id)).toMatchObject({ kind: 'follow_up', daysOverdue: -1, upcoming: true });
     app.clock.advance(DAY);
     expect(kinds(await todo(app), id)).toEqual(['follow_up@0']);
     app.clock.advance(DAY);
@@ -66,7 +67,7 @@ describe('the to-do list', () => {
     expect(kinds(await todo(app), id)).toEqual([]);
   });
 
-  it('shows a referral the day after its due date while it has no outcome; an outcome clears it', async () => {
+  it('shows a referral from a week before its due date while it has no outcome; an outcome clears it', async () => {
     const app = await copyOfTemplate();
     await loginAs(app, WORKER);
     const id = await register(app, TODAY);
@@ -79,7 +80,8 @@ describe('the to-do list', () => {
       shareConsent: consentNow('share_partner'),
     });
     app.clock.advance(DAY);
-    expect(kinds(await todo(app), id)).toEqual([]);
+    // Due today: on the list (it was already there as coming up), not yet late.
+    expect(kinds(await todo(app), id)).toEqual(['referral_overdue@0']);
     app.clock.advance(DAY);
     expect((await todo(app)).find((item) => item.clientId === id)).toMatchObject({
       kind: 'referral_overdue',
@@ -130,6 +132,36 @@ describe('the to-do list', () => {
     const consentId = page.consents.find((consent) => consent.purpose === 'case_record')?.id ?? 0;
     await app.ok('consent.renew', { consentId, consent: consentNow('case_record', 'adult', { givenOn: '2026-12-29' }) });
     expect(kinds(await todo(app), in30)).toEqual([]);
+  });
+
+  it('lists what is coming up within the setting\'s days after what is due, a child\'s items first; managers count only what is due', async () => {
+    const app = await copyOfTemplate();
+    await loginAs(app, WORKER);
+    const adult = await register(app, TODAY);
+    await app.ok('visits.record', { clientId: adult, visitOn: TODAY, place: 'centre', serviceTypeIds: [1], nextFollowUpOn: '2026-12-02' });
+    const late = await register(app, '2026-11-20');
+    await app.ok('visits.record', { clientId: late, visitOn: '2026-11-20', place: 'centre', serviceTypeIds: [1], nextFollowUpOn: '2026-11-27' });
+    // A child: her child-protection referral is due within 7 days of registration.
+    const year = Number(TODAY.slice(0, 4));
+    const child = await register(app, TODAY, { birthYear: year - 15, consent: consentNow('case_record', 'child') });
+    const items = await todo(app);
+    expect(items.map((item) => [item.clientId, item.kind, item.daysOverdue, item.upcoming])).toEqual([
+      [late, 'follow_up', 1, false],
+      [child, 'referral_overdue', -7, true],
+      [adult, 'follow_up', -4, true],
+    ]);
+    expect((await app.ok('todo.count', {})).total).toBe(1);
+    expect((await app.ok('todo.list', {})).aheadDays).toBe(7);
+
+    // The manager's counts per worker are what is due, as before.
+    await switchTo(app, MANAGER);
+    const dashboard = await app.ok('dashboard.get', { from: '2026-11-01', to: TODAY });
+    expect(dashboard.workers.find((row) => row.workerId === app.template.ids.worker)?.todo).toMatchObject({ follow_up: 1, referral_overdue: 0 });
+    // With the window at 0 days, the list holds only what is due.
+    await app.ok('settings.updateCaseload', { noContactWarnDays: 60, noContactUrgentDays: 90, reviewIntervalMonths: 6, todoAheadDays: 0 });
+    await switchTo(app, WORKER);
+    expect((await todo(app)).map((item) => item.clientId)).toEqual([late]);
+    expect(await app.call('settings.updateCaseload', { noContactWarnDays: 60, noContactUrgentDays: 90, reviewIntervalMonths: 6, todoAheadDays: 31 })).toMatchObject({ ok: false });
   });
 
   it('flags no contact at the warning and the urgent thresholds, which the manager can change', async () => {

@@ -57,6 +57,7 @@ const SAMPLES: Samples = {
   'catalogue.save': () => ({ id: null, group: 'other', nameVi: 'Dịch vụ thử', nameEn: 'Test service' }),
   'catalogue.setActive': () => ({ id: 16, active: false }),
   'partners.list': () => ({}),
+  'partners.add': () => ({ name: 'Trường nghề Thử nghiệm', kind: 'vocational_school', wardCode: null, contact: null }),
   'partners.save': (ids) => ({ id: ids.partner, name: 'Phòng khám Thử nghiệm', kind: 'hiv_sti_clinic', wardCode: null, contact: null }),
   'identityAccess.list': () => ({}),
   'settings.updateCaseload': () => ({ noContactWarnDays: 45, noContactUrgentDays: 90, reviewIntervalMonths: 3 }),

@@ -33,6 +33,8 @@ async function logIn(page: Page, person: { username: string; password: string })
 describe('administration in Chromium', () => {
   it('an admin logs in with the keyboard alone, deactivates and reactivates a worker, and filters the log', async () => {
     const { page, app } = await onCopy();
+    // The window asking for a list a moment after someone logged out: refused, and kept in the trail.
+    expect(await app.gate.invoke('clients.list', {})).toEqual({ ok: false, error: { code: 'NOT_AUTHENTICATED' } });
 
     // Keyboard only: the username field has focus; Tab, type, Enter. (Typing starts once the
     // login screen has given it focus; on a busy machine that can take a moment.)
@@ -75,6 +77,17 @@ describe('administration in Chromium', () => {
     await expect.poll(() => page.getByText('1 mục', { exact: true }).isVisible()).toBe(true);
     expect(await page.getByRole('cell', { name: WORKER.displayName, exact: true }).count()).toBe(1);
     await checkScreen(page, '23-audit-filtered');
+    // Every activity is named in words: no code name (`todo.count`) among the choices.
+    const activities = await page.getByLabel('Hoạt động', { exact: true }).locator('option').allInnerTexts();
+    expect(activities.length).toBeGreaterThan(5);
+    expect(activities.filter((label) => /^[a-z]+[._][a-zA-Z_.]+$/.test(label))).toEqual([]);
+    // A read refused with nobody logged in is not shown as a refusal; times in details are local.
+    await page.getByRole('button', { name: 'Xoá bộ lọc' }).click();
+    await page.getByLabel('Hoạt động', { exact: true }).selectOption({ label: 'Xem danh sách thân chủ' });
+    await page.getByRole('button', { name: 'Lọc', exact: true }).click();
+    await expect.poll(() => page.getByText('Không thực hiện: màn hình hỏi khi chưa đăng nhập', { exact: false }).isVisible(), { timeout: 20_000 }).toBe(true);
+    expect(await page.getByText('Bị từ chối', { exact: false }).count()).toBe(0);
+    await checkScreen(page, '23b-audit-stale-read');
 
     // The reactivated worker opens with her new temporary password.
     await page.getByRole('button', { name: 'Đăng xuất' }).click();

@@ -52,6 +52,9 @@ describe('backups in Chromium', () => {
     expect(readdirSync(usb)).toContain(LEDGER_FILE);
     expect(folderName).toMatch(/^dong-hanh-sao-luu-/);
     expect(await page.getByText('1 thân chủ, 1 lần gặp, 4 tài khoản', { exact: false }).first().isVisible()).toBe(true);
+    // The version in words, not the name of a migration.
+    expect(await page.getByText(/^ứng dụng \d+\.\d+\.\d+, dữ liệu kiểu số \d+$/).first().isVisible()).toBe(true);
+    expect(await page.getByText(/\d{4}_[a-z_]+/).count()).toBe(0);
     await checkScreen(page, '81-backup-made');
 
     // Something done after the backup: a new service type.

@@ -55,6 +55,12 @@ describe('caseloads in Chromium', () => {
     const badge = page.getByRole('navigation', { name: 'Các mục chính' }).locator('.count-badge');
     await expect.poll(() => badge.innerText()).toMatch(/2$/);
     expect(await page.getByRole('row').filter({ hasText: 'Thử Chờ Rà Soát' }).getByText('Lâu chưa liên lạc').isVisible()).toBe(true);
+    // Two parts: what is due now, and what is coming up within the setting's 7 days.
+    expect(await page.getByRole('heading', { name: 'Hôm nay và quá hạn (2)' }).isVisible()).toBe(true);
+    expect(await page.getByRole('heading', { name: 'Sắp tới (trong 7 ngày tới) (0)' }).isVisible()).toBe(true);
+    expect(await page.getByText('Không có việc nào sắp đến hạn.').isVisible()).toBe(true);
+    // The alias is part of the link to her record, not only the code.
+    expect(await row.getByRole('link', { name: `${clientCode} · Thử Hẹn Quá Hạn` }).isVisible()).toBe(true);
     await checkScreen(page, '50-todo');
 
     await row.getByRole('link', { name: `Ghi lần gặp: ${clientCode}` }).click();

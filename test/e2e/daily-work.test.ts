@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { checkScreen, launch, SCREENSHOTS, type Harness } from '../support/e2e-harness.ts';
 import { seedVault } from '../support/synthetic.ts';
-import { FLOOR_KDF, MANAGER, standardTemplate, START_TIME, tempDir, WORKER } from '../support/vault-fixture.ts';
+import { FLOOR_KDF, loginAs, MANAGER, openApp, standardTemplate, START_TIME, tempDir, WORKER } from '../support/vault-fixture.ts';
 
 /*
  * A social worker's day, in Chromium through the real gate: register with consent → record a
@@ -55,6 +55,9 @@ describe('the daily work in Chromium', () => {
     await expect.poll(() => page.getByRole('heading', { name: /HOBI96-1/ }).isVisible(), { timeout: 20_000 }).toBe(true);
     await checkScreen(page, '32-client-registered');
     const clientId = Number(/clients\/(\d+)/.exec(page.url())?.[1]);
+    // The consent text read is named in words, not by its code.
+    expect(await page.getByText('Văn bản đã đọc (bản số 1, dành cho người lớn)').first().isVisible()).toBe(true);
+    expect(await page.getByText('case_record.adult.v1', { exact: false }).count()).toBe(0);
 
     // A visit with two services and a follow-up.
     await page.getByRole('link', { name: 'Ghi lần gặp' }).click();
@@ -65,16 +68,23 @@ describe('the daily work in Chromium', () => {
     await checkScreen(page, '33-visit-form');
     await page.getByRole('button', { name: 'Lưu' }).click();
     await expect.poll(() => page.getByText('Hẹn theo dõi: 05/12/2026').isVisible(), { timeout: 20_000 }).toBe(true);
+    // Her own visit with an outcome and no note: the outcome, and no "restricted note" marker.
+    expect(await page.getByText('Đã tư vấn, hẹn xét nghiệm').isVisible()).toBe(true);
+    expect(await page.getByText('(Có ghi chú hạn chế)').count()).toBe(0);
 
     // A referral to the clinic, with consent to share recorded on the spot.
     await page.getByRole('link', { name: 'Chuyển gửi', exact: true }).click();
     await field(page, 'Đơn vị tiếp nhận').selectOption({ label: 'Phòng khám Thử nghiệm (Phòng khám HIV/STI)' });
     await field(page, 'Dịch vụ').selectOption({ label: 'Xét nghiệm HIV' });
     await expect.poll(() => page.getByText('Cần đồng ý chia sẻ thông tin với đơn vị này').isVisible()).toBe(true);
-    // Without saying that consent was given, the referral is refused.
+    // Without saying that consent was given, nothing is sent: the box itself says what is missing,
+    // and the words go once it is ticked.
     await page.getByRole('button', { name: 'Tạo chuyển gửi' }).click();
-    await expect.poll(() => page.getByText('Chưa có đồng ý còn hiệu lực cho việc này', { exact: false }).isVisible(), { timeout: 20_000 }).toBe(true);
+    const tick = 'Đánh dấu ô trên khi thân chủ (hoặc người giám hộ) đã nghe văn bản và đồng ý';
+    await expect.poll(() => page.getByText(tick, { exact: false }).isVisible(), { timeout: 20_000 }).toBe(true);
+    expect(await page.getByText('Hãy ghi nhận hoặc gia hạn đồng ý trước', { exact: false }).count()).toBe(0);
     await page.getByLabel('Thân chủ (hoặc người giám hộ) đã nghe văn bản trên và đồng ý').check();
+    expect(await page.getByText(tick, { exact: false }).count()).toBe(0);
     await checkScreen(page, '34-referral-form');
     await page.getByRole('button', { name: 'Tạo chuyển gửi' }).click();
     await expect.poll(() => page.getByRole('heading', { name: /HOBI96-1/ }).isVisible(), { timeout: 20_000 }).toBe(true);
@@ -159,6 +169,52 @@ describe('the daily work in Chromium', () => {
 });
 
 describe('training data in Chromium', () => {
+  it('refers when no partner exists yet: the worker adds one from the referral form', async () => {
+    const dir = tempDir('dh-e2e-');
+    cpSync((await standardTemplate()).dir, dir, { recursive: true });
+    const setup = openApp(dir);
+    await loginAs(setup, MANAGER);
+    // The centre's only partner retired: the list is empty.
+    const [only] = await setup.ok('partners.list', {});
+    if (!only) throw new Error('template partner');
+    await setup.ok('partners.save', { id: only.id, name: only.name, kind: only.kind, wardCode: only.wardCode, contact: only.contact, active: false });
+    await setup.core.shutdown();
+    harness = await launch(dir);
+    const { page, app } = harness;
+    await expect.poll(() => page.getByRole('heading', { name: 'Đăng nhập' }).isVisible()).toBe(true);
+    await logIn(page, WORKER);
+    await expect.poll(() => page.getByRole('heading', { name: 'Việc cần làm', level: 1 }).isVisible(), { timeout: 20_000 }).toBe(true);
+    await page.getByRole('link', { name: 'Thân chủ', exact: true }).click();
+    await page.getByRole('link', { name: 'THMA95-1' }).click();
+    await page.getByRole('link', { name: 'Chuyển gửi', exact: true }).click();
+    await expect.poll(() => page.getByText('Chưa có đơn vị tiếp nhận nào.', { exact: false }).isVisible(), { timeout: 20_000 }).toBe(true);
+    const adding = page.getByRole('group', { name: 'Thêm đơn vị tiếp nhận mới' });
+    // Incomplete: said field by field, nothing added.
+    await adding.getByRole('button', { name: 'Thêm đơn vị này' }).click();
+    await expect.poll(() => adding.locator('.field-error').count()).toBeGreaterThan(0);
+    expect(await app.core.vault.db.selectFrom('partner').select('id').where('active', '=', 1).execute()).toEqual([]);
+    await adding.getByLabel('Tên đơn vị', { exact: true }).fill('Trường Nghề Thử Nghiệm Quận Tư');
+    await adding.getByLabel('Loại', { exact: true }).selectOption({ label: 'Cơ sở đào tạo nghề' });
+    await adding.getByLabel('Liên hệ', { exact: true }).fill('028 0000 1111');
+    // What was missing is put right: its words are gone.
+    expect(await adding.locator('.field-error').count()).toBe(0);
+    await checkScreen(page, '34b-referral-add-partner');
+    await adding.getByRole('button', { name: 'Thêm đơn vị này' }).click();
+    await expect.poll(() => page.getByText('Đã thêm “Trường Nghề Thử Nghiệm Quận Tư” và chọn cho lần chuyển gửi này.').isVisible(), { timeout: 20_000 }).toBe(true);
+    await expect.poll(() => field(page, 'Đơn vị tiếp nhận').locator('option:checked').innerText()).toBe('Trường Nghề Thử Nghiệm Quận Tư (Cơ sở đào tạo nghề)');
+    // Chosen, so the consent to share with it is asked for at once.
+    await expect.poll(() => page.getByText('Cần đồng ý chia sẻ thông tin với đơn vị này').isVisible()).toBe(true);
+    await field(page, 'Dịch vụ').selectOption({ label: 'Đào tạo nghề' });
+    await page.getByLabel('Thân chủ (hoặc người giám hộ) đã nghe văn bản trên và đồng ý').check();
+    await page.getByRole('button', { name: 'Tạo chuyển gửi' }).click();
+    await expect.poll(() => page.getByRole('heading', { name: /THMA95-1/ }).isVisible(), { timeout: 20_000 }).toBe(true);
+    await expect.poll(() => page.getByText('Trường Nghề Thử Nghiệm Quận Tư', { exact: false }).first().isVisible()).toBe(true);
+    const partners = await app.core.vault.db.selectFrom('partner').select(['name', 'kind', 'active']).orderBy('id').execute();
+    expect(partners.at(-1)).toEqual({ name: 'Trường Nghề Thử Nghiệm Quận Tư', kind: 'vocational_school', active: 1 });
+    expect(harness.blocked).toEqual([]);
+    expect(harness.consoleErrors).toEqual([]);
+  });
+
   it('a vault made by the seed tool says "dữ liệu tập huấn" on every screen, login included', async () => {
     const dir = tempDir('dh-e2e-training-');
     await seedVault({ dir, clients: 40, password: 'mat-khau-tap-huan', calibrateKdf: FLOOR_KDF, today: new Date(START_TIME) });

@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { checkScreen, launch, type Harness } from '../support/e2e-harness.ts';
+import { checkScreen, launch, SCREENSHOTS, type Harness } from '../support/e2e-harness.ts';
 import { tempDir } from '../support/vault-fixture.ts';
 
 /*
@@ -81,6 +81,20 @@ describe('first run to idle lock, in Chromium', () => {
     await page.getByRole('button', { name: 'Lưu' }).click();
     // Creating an account derives a key (slow on a busy machine): wait as long as other key derivations.
     await expect.poll(() => page.getByText(`Đã tạo tài khoản ${WORKER.username}.`).isVisible(), { timeout: 20_000 }).toBe(true);
+    // The temporary password stays on screen once saved, to hand over or print, with the reminder.
+    const handOver = page.getByRole('region', { name: `Mật khẩu tạm thời cho ${WORKER.name}` });
+    await expect.poll(() => handOver.getByText(temporary, { exact: true }).isVisible()).toBe(true);
+    expect(await handOver.getByText('phải đổi mật khẩu ngay khi đăng nhập lần đầu', { exact: false }).isVisible()).toBe(true);
+    expect(await handOver.getByRole('button', { name: 'In để trao tay' }).isVisible()).toBe(true);
+    await checkScreen(page, '07b-users-hand-over');
+    // Printed: the sheet alone, with its date.
+    await page.emulateMedia({ media: 'print' });
+    await page.screenshot({ path: `${SCREENSHOTS}/07c-users-hand-over-print.png`, fullPage: true });
+    expect(await page.getByRole('table').isVisible()).toBe(false);
+    expect(await handOver.getByText(temporary, { exact: true }).isVisible()).toBe(true);
+    await page.emulateMedia({ media: 'screen' });
+    await handOver.getByRole('button', { name: 'Xong, đã trao' }).click();
+    await expect.poll(() => page.getByText(temporary, { exact: true }).count()).toBe(0);
     await expect.poll(() => page.getByRole('cell', { name: WORKER.name, exact: true }).isVisible()).toBe(true);
     await checkScreen(page, '08-users-list');
 

@@ -1,12 +1,14 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
   AGE_BANDS,
   CHANNEL_NAMES,
+  centreSettingsSchema,
   CLOSE_REASONS,
   CONSENT_GIVERS,
   CONSENT_METHODS,
   CONSENT_PURPOSES,
-  contract,
   ERROR_CODES,
   HISTORY_FIELDS,
   PARTNER_KINDS,
@@ -77,12 +79,39 @@ describe('translations', () => {
     }
   });
 
-  it('names every audited activity', () => {
-    const audited = CHANNEL_NAMES.filter((name) => contract[name].audit === 'write');
+  it('names every audited activity, reads included (the activity log lists them and filters by them)', () => {
+    const audited = CHANNEL_NAMES;
     for (const language of [vi, en]) {
       for (const action of audited) {
         expect((language.auditActions as Record<string, string>)[action.replaceAll('.', '_')], action).toBeTruthy();
       }
+    }
+  });
+
+  it('names every detail the trail can hold, in words (read from what core writes)', () => {
+    // Every `detail: { … }` (and `const detail = { … }`) in core, and every centre setting (a
+    // settings change names what it changed): an unnamed one would show as a code on screen.
+    const root = new URL('../../electron/core/', import.meta.url).pathname;
+    const files = readdirSync(root, { recursive: true, encoding: 'utf8' }).filter((name) => name.endsWith('.ts'));
+    const keys = new Set<string>(Object.keys(centreSettingsSchema.shape));
+    for (const file of files) {
+      const text = readFileSync(join(root, file), 'utf8');
+      for (const match of text.matchAll(/(?:detail:|const detail =)\s*\{/g)) {
+        let depth = 1;
+        let end = (match.index ?? 0) + match[0].length;
+        const start = end;
+        while (depth > 0 && end < text.length) {
+          if (text[end] === '{') depth++;
+          else if (text[end] === '}') depth--;
+          end++;
+        }
+        for (const key of text.slice(start, end - 1).matchAll(/(?:^|[,{(\s])([a-zA-Z]+)\s*(?=[:,}]|$)/g)) if (key[1] !== 'true' && key[1] !== 'null') keys.add(key[1] ?? '');
+      }
+    }
+    expect(keys.size).toBeGreaterThan(40);
+    for (const language of [vi, en]) {
+      const named = language.audit.detailKeys as Record<string, string>;
+      expect([...keys].filter((key) => !named[key]).sort(), 'unnamed detail keys').toEqual([]);
     }
   });
 

@@ -26,6 +26,7 @@ type CareChannels =
   | 'catalogue.setActive'
   | 'partners.list'
   | 'partners.save'
+  | 'partners.add'
   | 'identityAccess.list';
 
 async function assertServiceTypes(db: Db, ids: readonly number[]): Promise<void> {
@@ -347,6 +348,16 @@ export const careHandlers: Pick<HandlerMap, CareChannels> = {
   'partners.list': async (_input, { db }) => {
     const rows = await db.selectFrom('partner').selectAll().orderBy('active', 'desc').orderBy('name').execute();
     return rows.map(toPartner);
+  },
+
+  'partners.add': async (input, ctx) => {
+    const { id } = await ctx.db
+      .insertInto('partner')
+      .values({ name: input.name, kind: input.kind, ward_code: input.wardCode, contact: input.contact, active: 1, created_at: ctx.core.nowIso() })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    ctx.note({ targetType: 'partner', targetId: id, detail: { kind: input.kind } });
+    return partnerView(ctx.db, id);
   },
 
   'partners.save': async (input, ctx) => {

@@ -42,12 +42,14 @@ function savedFilterView(row: { id: number; name: string; filters: string }) {
 
 export const caseloadHandlers: Pick<HandlerMap, CaseloadChannels> = {
   'todo.list': async (_input, ctx) => {
-    const items = await todoList(ctx.db, ctx.requireSession().id, today(ctx.core.clock), await readSettings(ctx.db));
-    return { items, counts: countByKind(items) };
+    const settings = await readSettings(ctx.db);
+    const items = await todoList(ctx.db, ctx.requireSession().id, today(ctx.core.clock), settings);
+    return { items, counts: countByKind(items), aheadDays: settings.todoAheadDays };
   },
 
+  // The badge counts what needs doing now; what is only coming up is on the list, not in the count.
   'todo.count': async (_input, ctx) => ({
-    total: (await todoList(ctx.db, ctx.requireSession().id, today(ctx.core.clock), await readSettings(ctx.db))).length,
+    total: (await todoList(ctx.db, ctx.requireSession().id, today(ctx.core.clock), await readSettings(ctx.db))).filter((item) => !item.upcoming).length,
   }),
 
   'caseload.workers': async (input, { db }) => {

@@ -9,8 +9,10 @@ import type { Db } from '../users/accounts.ts';
 
 /*
  * The to-do rules, over open cases only:
- * - follow_up: the next follow-up is due today or earlier;
- * - referral_overdue: an open referral (proposed, sent, received) whose due date has passed;
+ * - follow_up: the next follow-up is due today or earlier (in a worker's own list: or within
+ *   the coming days, the setting `todoAheadDays`);
+ * - referral_overdue: an open referral (proposed, sent, received) whose due date has passed
+ *   (in a worker's own list: or falls within the coming days);
  * - consent_expired: the case-record consent in force has expired (nothing can be written);
  * - consent_expiring: a consent in force expires within 30 days (case record, contact, reports;
  *   sharing with a partner only while a referral to that partner is open);
@@ -21,7 +23,7 @@ import type { Db } from '../users/accounts.ts';
  * per worker are the same query, scoped or grouped.
  */
 
-export type TodoThresholds = Pick<CentreSettings, 'noContactWarnDays' | 'noContactUrgentDays'>;
+export type TodoThresholds = Pick<CentreSettings, 'noContactWarnDays' | 'noContactUrgentDays'> & Partial<Pick<CentreSettings, 'todoAheadDays'>>;
 
 interface RuleRow {
   client_id: number;
@@ -44,8 +46,11 @@ const OPEN = sql.join(OPEN_REFERRAL_STATUSES);
  * date index (due referrals, expiring consents, due follow-ups) and the case status is only
  * checked.
  */
-function rules(workerId: number | null, today: string, thresholds: TodoThresholds): RawBuilder<RuleRow> {
+function rules(workerId: number | null, today: string, thresholds: TodoThresholds, aheadUntil: string | null = null): RawBuilder<RuleRow> {
   const one = workerId !== null;
+  // Due now (the managers' counts), or also what falls due by `aheadUntil` (a worker's own list).
+  const followUpBy = aheadUntil ?? today;
+  const referralDue = (column: RawBuilder<unknown>) => (aheadUntil ? sql`${column} <= ${aheadUntil}` : sql`${column} < ${today}`);
   const scope = one ? sql`client.status = 'open' and client.assigned_worker_id = ${workerId}` : sql`+client.status = 'open'`;
   const steer = (term: RawBuilder<unknown>) => (one ? sql`+${term}` : term);
   const soon = addToDate(today, { days: CONSENT_EXPIRY_WARNING_DAYS });
@@ -55,12 +60,12 @@ function rules(workerId: number | null, today: string, thresholds: TodoThreshold
   return sql<RuleRow>`
     select client.id as client_id, client.assigned_worker_id as worker_id, 'follow_up' as kind,
       client.next_follow_up_on as due_on, client.id as ref_id, null as detail, null as level
-    from client where ${scope} and client.next_follow_up_on <= ${today}
+    from client where ${scope} and client.next_follow_up_on <= ${followUpBy}
     union all
     select client.id, client.assigned_worker_id, 'referral_overdue', referral.due_on, referral.id, referral.service_type_id, null
     from client join referral on referral.client_id = client.id
-    where ${scope} and client.next_referral_due_on < ${today}
-      and ${steer(sql`referral.status`)} in (${OPEN}) and ${steer(sql`referral.due_on`)} < ${today}
+    where ${scope} and ${referralDue(sql`client.next_referral_due_on`)}
+      and ${steer(sql`referral.status`)} in (${OPEN}) and ${referralDue(steer(sql`referral.due_on`))}
     union all
     select client.id, client.assigned_worker_id,
       case when consent.expires_on < ${today} then 'consent_expired' else 'consent_expiring' end,
@@ -80,12 +85,17 @@ function rules(workerId: number | null, today: string, thresholds: TodoThreshold
 
 const KIND_ORDER = new Map(TODO_KINDS.map((kind, index) => [kind, index]));
 
-/** One worker's list: most overdue first (an expiring consent, still ahead, comes after what is due). */
+/**
+ * One worker's list: what is due today or overdue, then what is coming up within the setting's
+ * days (an expiring consent, still ahead, among those); a child's items first in each, then
+ * the most overdue (or soonest).
+ */
 export async function todoList(db: Db, workerId: number, today: string, thresholds: TodoThresholds): Promise<TodoItem[]> {
+  const aheadUntil = addToDate(today, { days: thresholds.todoAheadDays ?? 0 });
   const rows = (
     await sql<RuleRow & { code: string; alias: string; birth_year: number; child_path: number }>`
       select rule.*, client.code, client.alias, client.birth_year, client.child_path
-      from (${rules(workerId, today, thresholds)}) as rule join client on client.id = rule.client_id`.execute(db)
+      from (${rules(workerId, today, thresholds, aheadUntil)}) as rule join client on client.id = rule.client_id`.execute(db)
   ).rows;
   const referralIds = rows.filter((row) => row.kind === 'referral_overdue').map((row) => row.ref_id);
   const partners = new Map(
@@ -112,6 +122,7 @@ export async function todoList(db: Db, workerId: number, today: string, threshol
       childPath: childNow(row, today),
       dueOn,
       daysOverdue: daysBetween(dueOn, today),
+      upcoming: (row.kind === 'follow_up' || row.kind === 'referral_overdue') && dueOn > today,
       referralId: row.kind === 'referral_overdue' ? row.ref_id : null,
       serviceTypeId: row.kind === 'referral_overdue' ? Number(row.detail) : null,
       partnerName: row.kind === 'referral_overdue' ? (partners.get(row.ref_id) ?? null) : null,
@@ -122,11 +133,19 @@ export async function todoList(db: Db, workerId: number, today: string, threshol
     };
   });
   items.push(...(await offerItems(db, workerId, today)));
-  return items.sort((a, b) => (a.dueOn < b.dueOn ? -1 : a.dueOn > b.dueOn ? 1 : (KIND_ORDER.get(a.kind) ?? 0) - (KIND_ORDER.get(b.kind) ?? 0) || a.clientCode.localeCompare(b.clientCode)));
+  const ahead = (item: TodoItem) => (item.daysOverdue < 0 ? 1 : 0);
+  return items.sort(
+    (a, b) =>
+      ahead(a) - ahead(b) ||
+      Number(b.childPath) - Number(a.childPath) ||
+      (a.dueOn < b.dueOn ? -1 : a.dueOn > b.dueOn ? 1 : 0) ||
+      (KIND_ORDER.get(a.kind) ?? 0) - (KIND_ORDER.get(b.kind) ?? 0) ||
+      a.clientCode.localeCompare(b.clientCode),
+  );
 }
 
 function blankItem(): Omit<TodoItem, 'key' | 'kind' | 'clientId' | 'clientCode' | 'alias' | 'childPath' | 'dueOn' | 'daysOverdue'> {
-  return { referralId: null, serviceTypeId: null, partnerName: null, consentId: null, consentPurpose: null, noContactDays: null, lastContactOn: null, offerId: null, offeredBy: null };
+  return { upcoming: false, referralId: null, serviceTypeId: null, partnerName: null, consentId: null, consentPurpose: null, noContactDays: null, lastContactOn: null, offerId: null, offeredBy: null };
 }
 
 async function offerItems(db: Db, workerId: number, today: string): Promise<TodoItem[]> {

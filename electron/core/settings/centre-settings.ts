@@ -10,6 +10,7 @@ const KEYS = {
   noContactWarnDays: 'caseload.noContactWarnDays',
   noContactUrgentDays: 'caseload.noContactUrgentDays',
   reviewIntervalMonths: 'caseload.reviewIntervalMonths',
+  todoAheadDays: 'caseload.todoAheadDays',
   reportK: 'reports.k',
   reportParentAgency: 'reports.parentAgency',
   reportRecipient: 'reports.recipient',

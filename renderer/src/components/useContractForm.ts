@@ -36,5 +36,7 @@ export function useContractForm<S extends z.ZodType<FieldValues, FieldValues>>(
     setError(result.error);
   }
 
-  return { form, errors: form.formState.errors, busy: form.formState.isSubmitting, error, submit };
+  /** The form's error sentence goes once what it was about is put right. */
+  const clearError = () => setError(null);
+  return { form, errors: form.formState.errors, busy: form.formState.isSubmitting, error, submit, clearError };
 }

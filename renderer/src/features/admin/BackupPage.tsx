@@ -51,9 +51,8 @@ function BackupLine({ backup }: { backup: BackupSummary }) {
       <dt>{t('backup.holds')}</dt>
       <dd>{t('backup.counts', { clients: backup.counts.client ?? 0, visits: backup.counts.visit ?? 0, users: backup.counts.user ?? 0, size: megabytes(backup.bytes) })}</dd>
       <dt>{t('backup.version')}</dt>
-      <dd>
-        {backup.app} · {backup.schema}
-      </dd>
+      {/* The data's layout by its number (migrations are numbered): `0008_unlinkable_contacts` → 8. */}
+      <dd>{t('backup.versionValue', { app: backup.app, data: Number.parseInt(backup.schema, 10) || 0 })}</dd>
     </dl>
   );
 }

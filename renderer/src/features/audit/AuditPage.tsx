@@ -1,12 +1,12 @@
 import { useCallback, useEffect, useId, useMemo, useState } from 'react';
 import { createColumnHelper } from '@tanstack/react-table';
 import { useTranslation } from 'react-i18next';
-import type { AuditEntry, ChannelInput, ChannelOutput } from '../../../../electron/contract/index.ts';
+import { contract, isChannelName, type AuditEntry, type ChannelInput, type ChannelOutput } from '../../../../electron/contract/index.ts';
 import { call, type ClientErrorPayload } from '../../api.ts';
 import { DataTable } from '../../components/DataTable.tsx';
 import { ErrorText } from '../../components/ErrorText.tsx';
 import { Pager } from '../../components/Pager.tsx';
-import { formatDateTime, parseDisplayDate } from '../../i18n/format.ts';
+import { formatDate, formatDateTime, parseDisplayDate } from '../../i18n/format.ts';
 
 const PAGE_SIZE = 50;
 const column = createColumnHelper<AuditEntry>();
@@ -53,12 +53,17 @@ export function AuditPage() {
       column.accessor('action', { header: () => t('audit.action'), cell: (info) => actionLabel(info.getValue()) }),
       column.accessor('outcome', {
         header: () => t('audit.outcome'),
-        cell: (info) => (
-          <span className={`outcome outcome-${info.getValue()}`}>
-            {t(`audit.outcomes.${info.getValue()}`)}
-            {info.row.original.errorCode ? ` · ${t(`errors.${info.row.original.errorCode}`, { seconds: '…', defaultValue: info.row.original.errorCode })}` : ''}
-          </span>
-        ),
+        cell: (info) =>
+          staleRead(info.row.original) ? (
+            // The window asking for something a moment after a logout or a lock: nothing was
+            // read and nobody tried anything, so it is not shown as a refusal.
+            <span className="outcome muted">{t('audit.outcomes.notLoggedIn')}</span>
+          ) : (
+            <span className={`outcome outcome-${info.getValue()}`}>
+              {t(`audit.outcomes.${info.getValue()}`)}
+              {info.row.original.errorCode ? ` · ${t(`errors.${info.row.original.errorCode}`, { seconds: '…', defaultValue: info.row.original.errorCode })}` : ''}
+            </span>
+          ),
       }),
       column.accessor('targetId', {
         header: () => t('audit.target'),
@@ -184,6 +189,12 @@ export function AuditPage() {
   );
 }
 
+/** A read refused because nobody was logged in (the window catching up after a logout or a lock). */
+function staleRead(entry: AuditEntry): boolean {
+  const def = isChannelName(entry.action) ? contract[entry.action] : null;
+  return entry.outcome === 'refused' && entry.errorCode === 'NOT_AUTHENTICATED' && entry.actorId === null && def?.audit === 'read';
+}
+
 /** Details are ids, codes and settings: shown as short "name: value" pairs. */
 function DetailText({ detail }: { detail: Record<string, unknown> | null }) {
   const { t } = useTranslation();
@@ -193,10 +204,16 @@ function DetailText({ detail }: { detail: Record<string, unknown> | null }) {
     if (key === 'reason') return t(`lockReasons.${String(value)}`, { defaultValue: String(value) });
     if ((key === 'roles' || key === 'rolesBefore') && Array.isArray(value)) return value.map((role) => t(`roles.${String(role)}`)).join(', ');
     if (key === 'language') return t(`language.${String(value)}`, { defaultValue: String(value) });
+    if (key === 'trigger') return t(`backup.triggers.${String(value)}`, { defaultValue: String(value) });
+    if (key === 'purpose') return t(`vocabulary.consentPurpose.${String(value)}`, { defaultValue: String(value) });
+    if (key === 'with' || key === 'selection') return t(`audit.detailValues.${String(value)}`, { defaultValue: String(value) });
     if (key === 'problem' && value && typeof value === 'object') {
       const problem = value as { kind?: string; id?: number };
       return `${t(`audit.kinds.${problem.kind ?? 'changed'}`)} (#${problem.id ?? '?'})`;
     }
+    // Times are kept in UTC: shown in the PC's time, as everywhere else.
+    if (typeof value === 'string' && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/.test(value)) return formatDateTime(value);
+    if (typeof value === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(value)) return formatDate(value);
     return typeof value === 'object' ? JSON.stringify(value) : String(value);
   };
   const parts = Object.entries(detail)

@@ -28,9 +28,9 @@ export function placeOf(item: TodoItem): string {
 }
 
 /**
- * "Việc cần làm": what the worker's own cases need, most overdue first: follow-ups due,
- * referrals past their due date, consents expiring or expired, clients not seen for a long
- * time, and cases colleagues offer her. Each line opens the place where it is dealt with.
+ * "Việc cần làm": what the worker's own cases need, in two parts: today and overdue, then
+ * coming up within the setting's days (follow-ups and referrals falling due, consents about to
+ * expire); a child's items first in each. Each line opens the place where it is dealt with.
  */
 export function TodoPage() {
   const { t } = useTranslation();
@@ -85,33 +85,45 @@ export function TodoPage() {
           ))}
         </div>
       ) : null}
-      <table className="data-table todo-table">
-        <TableHead caption={t('nav.todo')} columns={[t('todo.when'), t('todo.client'), t('todo.what'), t('todo.action')]} />
-        <tbody>
-          {data && items.length === 0 ? <EmptyRow columns={4} text={t('todo.empty')} /> : null}
-          {items.map((item) => (
-            <tr key={item.key} className={item.daysOverdue > 0 ? 'overdue' : undefined}>
-              <td>{when(item)}</td>
-              <td>
-                <Link to={`/clients/${item.clientId}`} className="code-link">
-                  {item.clientCode}
-                </Link>{' '}
-                · {item.alias}
-                {item.childPath ? <span className="badge badge-child"> {t('clients.child')}</span> : null}
-              </td>
-              <td>
-                <strong>{t(`todo.kind.${item.kind}`)}</strong>
-                <div className="muted">{describe(item)}</div>
-              </td>
-              <td>
-                <Link className="button" to={placeOf(item)} aria-label={`${t(`todo.do.${item.kind}`)}: ${item.clientCode}`}>
-                  {t(`todo.do.${item.kind}`)}
-                </Link>
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      {data && data.items.length === 0 ? <p className="message message-ok">{t('todo.empty')}</p> : null}
+      {data && data.items.length > 0
+        ? [
+            { id: 'todo-now', title: t('todo.now'), rows: items.filter((item) => item.daysOverdue >= 0), empty: t('todo.nothingNow') },
+            { id: 'todo-soon', title: t('todo.soon', { count: data.aheadDays }), rows: items.filter((item) => item.daysOverdue < 0), empty: t('todo.nothingSoon') },
+          ].map((group) => (
+            <section key={group.id} aria-labelledby={group.id} className="todo-group">
+              <h2 id={group.id}>
+                {group.title} ({group.rows.length})
+              </h2>
+              <table className="data-table todo-table">
+                <TableHead caption={group.title} columns={[t('todo.when'), t('todo.client'), t('todo.what'), t('todo.action')]} />
+                <tbody>
+                  {group.rows.length === 0 ? <EmptyRow columns={4} text={group.empty} /> : null}
+                  {group.rows.map((item) => (
+                    <tr key={item.key} className={item.daysOverdue > 0 ? 'overdue' : undefined}>
+                      <td>{when(item)}</td>
+                      <td>
+                        <Link to={`/clients/${item.clientId}`} className="client-link">
+                          <span className="code-link">{item.clientCode}</span> · {item.alias}
+                        </Link>
+                        {item.childPath ? <span className="badge badge-child"> {t('clients.child')}</span> : null}
+                      </td>
+                      <td>
+                        <strong>{t(`todo.kind.${item.kind}`)}</strong>
+                        <div className="muted">{describe(item)}</div>
+                      </td>
+                      <td>
+                        <Link className="button" to={placeOf(item)} aria-label={`${t(`todo.do.${item.kind}`)}: ${item.clientCode}`}>
+                          {t(`todo.do.${item.kind}`)}
+                        </Link>
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </section>
+          ))
+        : null}
     </section>
   );
 }

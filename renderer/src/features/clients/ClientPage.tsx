@@ -112,7 +112,9 @@ export function ClientPage() {
                 <li key={visit.id}>
                   <strong>{formatDate(visit.visitOn)}</strong> · {t(`vocabulary.visitPlace.${visit.place}`)} · {visit.serviceTypeIds.map(nameOf).join(', ')}
                   {visit.outcome ? <div>{visit.outcome}</div> : null}
-                  {visit.note ? <div className="restricted-text">{visit.note}</div> : visit.hasNote ? <div className="muted">{t('clients.noteHidden')}</div> : null}
+                  {visit.note ? <div className="restricted-text">{visit.note}</div> : null}
+                  {/* Only to someone who may not read them: there is a note or outcome, hidden. */}
+                  {visit.hasNote && !page.restrictedVisible ? <div className="muted">{t('clients.noteHidden')}</div> : null}
                   <div className="muted">{visit.workerName}</div>
                   {writable && page.isMine ? (
                     <div className="row-actions">

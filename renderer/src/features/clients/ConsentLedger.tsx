@@ -5,6 +5,7 @@ import { z } from 'zod';
 import {
   consentInputSchema,
   CONSENT_PURPOSES,
+  consentTextEdition,
   currentConsentText,
   type ClientPage,
   type ConsentPurpose,
@@ -48,7 +49,7 @@ export function ConsentLedger({ page, canWrite, onChanged }: { page: ClientPage;
               {consent.withdrawnOn ? ` · ${t('consent.withdrawnOn', { date: formatDate(consent.withdrawnOn) })}` : ''}
             </div>
             <details>
-              <summary>{t('consent.showText', { version: consent.textVersion })}</summary>
+              <summary>{t('consent.showText', { number: consentTextEdition(consent.textVersion).number, audience: t(`consent.textFor.${consentTextEdition(consent.textVersion).audience}`) })}</summary>
               <blockquote lang={consent.textLanguage}>{consent.textShown}</blockquote>
             </details>
             {canWrite && (consent.state === 'active' || consent.state === 'expiring' || consent.state === 'expired') ? (

@@ -4,12 +4,13 @@ import { useTranslation } from 'react-i18next';
 import { createReferralInputSchema, currentConsentText, type ClientPage } from '../../../../electron/contract/index.ts';
 import { call } from '../../api.ts';
 import { DateInput } from '../../components/DateInput.tsx';
-import { ErrorText } from '../../components/ErrorText.tsx';
+import { ErrorText, Notice } from '../../components/ErrorText.tsx';
 import { SelectField } from '../../components/SelectField.tsx';
 import { useContractForm } from '../../components/useContractForm.ts';
 import { todayIso } from '../../i18n/format.ts';
 import { ConsentFields, ConsentTextBox } from './ConsentFields.tsx';
-import { useCatalogue, usePartners } from './useCatalogue.ts';
+import { useCatalogue, usePartnerList } from './useCatalogue.ts';
+import { AddPartner } from './AddPartner.tsx';
 import { FormActions } from '../../components/FormActions.tsx';
 
 /**
@@ -21,21 +22,33 @@ export function ReferralForm() {
   const navigate = useNavigate();
   const clientId = Number(useParams().clientId);
   const { types, nameOf } = useCatalogue();
-  const partners = usePartners().filter((partner) => partner.active);
+  const partnerList = usePartnerList();
+  const partners = partnerList.partners.filter((partner) => partner.active);
+  const [addingPartner, setAddingPartner] = useState(false);
+  const [added, setAdded] = useState<string | null>(null);
+  // A partner just added is chosen once the list holds it (the select cannot take a value it has no option for).
+  const [chosenPartner, setChosenPartner] = useState<number | null>(null);
   const [page, setPage] = useState<ClientPage | null>(null);
   useEffect(() => {
     void call('clients.get', { clientId }).then((result) => result.ok && setPage(result.value));
   }, [clientId]);
   const audience = page?.childPath ? 'child' : 'adult';
-  const { form, errors, busy, error, submit } = useContractForm(createReferralInputSchema, {
+  const { form, errors, busy, error, submit, clearError } = useContractForm(createReferralInputSchema, {
     defaultValues: { clientId, proposedOn: todayIso(), dueOn: null, note: '', shareConsent: null },
     focus: 'partnerId',
   });
+  useEffect(() => {
+    if (chosenPartner === null || !partnerList.partners.some((partner) => partner.id === chosenPartner)) return;
+    form.setValue('partnerId', chosenPartner, { shouldValidate: true, shouldDirty: true });
+    setChosenPartner(null);
+  }, [chosenPartner, partnerList.partners, form]);
   const partnerId = form.watch('partnerId');
   const hasShareConsent = page?.consents.some((consent) => consent.purpose === 'share_partner' && consent.partnerId === Number(partnerId) && (consent.state === 'active' || consent.state === 'expiring'));
   const needsConsent = Boolean(partnerId) && !hasShareConsent;
   // Consent to share is recorded only when the worker says it was given, not by default.
   const [agreed, setAgreed] = useState(false);
+  // Asked for before anything is sent: the box is right there, with the partner chosen.
+  const [consentMissing, setConsentMissing] = useState(false);
   useEffect(() => {
     form.setValue(
       'shareConsent',
@@ -51,9 +64,27 @@ export function ReferralForm() {
         <Link to={`/clients/${clientId}`}>{t('clients.backToRecord')}</Link>
       </p>
       <h1 id="page-title">{t('referral.create')}</h1>
-      <form noValidate className="panel" onSubmit={form.handleSubmit((values) => submit(() => call('referrals.create', values), () => navigate(`/clients/${clientId}`)))}>
+      <form
+        noValidate
+        className="panel"
+        onSubmit={form.handleSubmit((values) => {
+          if (needsConsent && !agreed) return setConsentMissing(true);
+          return submit(() => call('referrals.create', values), () => navigate(`/clients/${clientId}`));
+        })}
+      >
+        {partnerList.loaded && partners.length === 0 ? <p className="message message-info">{t('partnerAdd.none')}</p> : null}
         <div className="form-grid">
-          <SelectField label={t('referral.partner')} registration={form.register('partnerId', { setValueAs: (value) => (value === '' ? undefined : Number(value)) })} error={errors.partnerId}>
+          <SelectField
+            label={t('referral.partner')}
+            registration={form.register('partnerId', {
+              setValueAs: (value) => (value === '' ? undefined : Number(value)),
+              onChange: () => {
+                setConsentMissing(false);
+                clearError();
+              },
+            })}
+            error={errors.partnerId}
+          >
             <option value="">{t('referral.choosePartner')}</option>
             {partners.map((partner) => (
               <option key={partner.id} value={partner.id}>
@@ -74,6 +105,24 @@ export function ReferralForm() {
           <DateInput control={form.control} name="proposedOn" label={t('referral.proposedOn')} />
           <DateInput control={form.control} name="dueOn" label={t('referral.dueOn')} hint={t('referral.dueHint')} />
         </div>
+        {addingPartner || (partnerList.loaded && partners.length === 0) ? (
+          <AddPartner
+            onCancel={partners.length ? () => setAddingPartner(false) : null}
+            onAdded={(partner) => {
+              setChosenPartner(partner.id);
+              setAddingPartner(false);
+              setAdded(t('partnerAdd.added', { name: partner.name }));
+              void partnerList.reload();
+            }}
+          />
+        ) : (
+          <p>
+            <button type="button" onClick={() => setAddingPartner(true)}>
+              {t('partnerAdd.open')}
+            </button>
+          </p>
+        )}
+        <Notice text={added} />
         <div className="field restricted">
           <label htmlFor="referral-note">{t('visit.note')}</label>
           <textarea id="referral-note" rows={2} {...form.register('note')} />
@@ -83,8 +132,24 @@ export function ReferralForm() {
             <legend>{t('referral.consentNeeded')}</legend>
             <ConsentTextBox version={currentConsentText('share_partner', audience)} language={(form.watch('shareConsent.language') ?? 'vi') as 'vi' | 'en'} />
             <label className="check">
-              <input type="checkbox" checked={agreed} onChange={(event) => setAgreed(event.target.checked)} /> {t('referral.consentGiven')}
+              <input
+                type="checkbox"
+                checked={agreed}
+                aria-invalid={consentMissing ? true : undefined}
+                aria-describedby={consentMissing ? 'referral-consent-missing' : undefined}
+                onChange={(event) => {
+                  setAgreed(event.target.checked);
+                  setConsentMissing(false);
+                  clearError();
+                }}
+              />{' '}
+              {t('referral.consentGiven')}
             </label>
+            {consentMissing ? (
+              <p className="field-error" id="referral-consent-missing">
+                {t('referral.consentTick')}
+              </p>
+            ) : null}
             {agreed ? (
               <ConsentFields prefix="shareConsent" control={form.control} register={form.register} errors={errors.shareConsent as never} child={page?.childPath ?? false} method={form.watch('shareConsent.method')} />
             ) : null}

@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Partner, ServiceType } from '../../../../electron/contract/index.ts';
 import { call } from '../../api.ts';
@@ -19,9 +19,20 @@ export function useCatalogue() {
 }
 
 export function usePartners() {
+  return usePartnerList().partners;
+}
+
+/** The partners, and a way to read them again (after one is added from a form). */
+export function usePartnerList() {
   const [partners, setPartners] = useState<Partner[]>([]);
-  useEffect(() => {
-    void call('partners.list', {}).then((result) => result.ok && setPartners(result.value));
+  const [loaded, setLoaded] = useState(false);
+  const reload = useCallback(async () => {
+    const result = await call('partners.list', {});
+    if (result.ok) setPartners(result.value);
+    setLoaded(true);
   }, []);
-  return partners;
+  useEffect(() => {
+    void reload();
+  }, [reload]);
+  return { partners, loaded, reload };
 }

@@ -2,7 +2,8 @@ import { useEffect, useId, useState, type FormEventHandler, type ReactNode } fro
 import { Link } from 'react-router';
 import { useTranslation } from 'react-i18next';
 import { z } from 'zod';
-import { caseloadSettingsSchema, K_MIN, reportSettingsSchema, NO_CONTACT_DAYS, REVIEW_INTERVAL_MONTHS, centreCodeSchema, centreNameSchema, lockTimeoutSchema, type CentreSettings } from '../../../../electron/contract/index.ts';
+import { caseloadSettingsSchema, K_MIN, reportSettingsSchema, NO_CONTACT_DAYS, REVIEW_INTERVAL_MONTHS, TODO_AHEAD_DAYS,
+  centreCodeSchema, centreNameSchema, lockTimeoutSchema, type CentreSettings } from '../../../../electron/contract/index.ts';
 import { call, type ClientErrorPayload } from '../../api.ts';
 import { useCan, useSession } from '../../app/session.ts';
 import { ErrorText, Notice } from '../../components/ErrorText.tsx';
@@ -164,9 +165,9 @@ function CaseloadSettingsForm({ settings, onSaved }: { settings: CentreSettings;
   const canManage = useCan('caseload.manage');
   const [saved, setSaved] = useState(false);
   const { form, errors, busy, error, submit } = useContractForm(caseloadSettingsSchema, {
-    defaultValues: { noContactWarnDays: settings.noContactWarnDays, noContactUrgentDays: settings.noContactUrgentDays, reviewIntervalMonths: settings.reviewIntervalMonths },
+    defaultValues: { noContactWarnDays: settings.noContactWarnDays, noContactUrgentDays: settings.noContactUrgentDays, reviewIntervalMonths: settings.reviewIntervalMonths, todoAheadDays: settings.todoAheadDays },
   });
-  const number = (name: 'noContactWarnDays' | 'noContactUrgentDays' | 'reviewIntervalMonths', min: number, max: number) => (
+  const number = (name: 'noContactWarnDays' | 'noContactUrgentDays' | 'reviewIntervalMonths' | 'todoAheadDays', min: number, max: number) => (
     <Field label={t(`settings.${name}`)} type="number" min={min} max={max} registration={form.register(name, { valueAsNumber: true })} error={errors[name]} />
   );
   return (
@@ -183,6 +184,7 @@ function CaseloadSettingsForm({ settings, onSaved }: { settings: CentreSettings;
       {number('noContactWarnDays', NO_CONTACT_DAYS.min, NO_CONTACT_DAYS.max)}
       {number('noContactUrgentDays', NO_CONTACT_DAYS.min, NO_CONTACT_DAYS.max)}
       {number('reviewIntervalMonths', REVIEW_INTERVAL_MONTHS.min, REVIEW_INTERVAL_MONTHS.max)}
+      {number('todoAheadDays', TODO_AHEAD_DAYS.min, TODO_AHEAD_DAYS.max)}
     </SettingsPanel>
   );
 }

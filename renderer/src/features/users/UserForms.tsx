@@ -12,6 +12,7 @@ import { ErrorText } from '../../components/ErrorText.tsx';
 import { Field } from '../../components/Field.tsx';
 import { useContractForm } from '../../components/useContractForm.ts';
 import { FormActions } from '../../components/FormActions.tsx';
+import { formatDate } from '../../i18n/format.ts';
 import { ReasonField, reasonProblem, statedReason } from '../../components/ReasonField.tsx';
 import { useSession } from '../../app/session.ts';
 
@@ -31,7 +32,8 @@ export function UserForm({
 }: {
   editing: UserSummary | null;
   onCancel: () => void;
-  onSaved: (user: UserSummary, created: boolean) => void;
+  /** After a creation, the temporary password to hand over. */
+  onSaved: (user: UserSummary, temporaryPassword: string | null) => void;
 }) {
   const { t } = useTranslation();
   // One schema for both: when editing, username and password are prefilled (and not sent).
@@ -47,6 +49,7 @@ export function UserForm({
   const { user: me } = useSession();
   const [reason, setReason] = useState('');
   const roles = form.watch('roles');
+  const username = form.watch('username') ?? '';
   // Her own roles: she says why, and managers see it under Identity access.
   const ownRolesChanged =
     editing !== null && editing.id === me.id && (roles.length !== editing.roles.length || roles.some((role) => !editing.roles.includes(role)));
@@ -64,11 +67,11 @@ export function UserForm({
                 const update = { id: editing.id, displayName: values.displayName, roles: values.roles };
                 return call('users.update', stated ? { ...update, reason: stated } : update);
               },
-              (saved) => onSaved(saved, false),
+              (saved) => onSaved(saved, null),
             )
           : submit(
               () => call('users.create', values),
-              (saved) => onSaved(saved, true),
+              (saved) => onSaved(saved, values.temporaryPassword),
             ),
       )}
     >
@@ -80,7 +83,7 @@ export function UserForm({
             label={t('users.username')}
             registration={form.register('username')}
             error={errors.username}
-            hint={t('users.usernameHint')}
+            hint={username.trim() && username.trim() !== username.trim().toLowerCase() ? t('users.usernameSavedAs', { username: username.trim().toLowerCase() }) : t('users.usernameHint')}
             autoComplete="off"
           />
         )}
@@ -152,7 +155,7 @@ export function TemporaryPasswordForm({
   user: UserSummary;
   mode: 'reset' | 'reactivate';
   onCancel: () => void;
-  onSaved: (user: UserSummary) => void;
+  onSaved: (user: UserSummary, temporaryPassword: string) => void;
 }) {
   const { t } = useTranslation();
   const { form, errors, busy, error, submit } = useContractForm(passwordSchema, {
@@ -166,7 +169,10 @@ export function TemporaryPasswordForm({
       className="panel"
       aria-labelledby="password-form-title"
       onSubmit={form.handleSubmit((values) =>
-        submit(() => call(channel, { id: user.id, temporaryPassword: values.temporaryPassword }), onSaved),
+        submit(
+          () => call(channel, { id: user.id, temporaryPassword: values.temporaryPassword }),
+          (saved) => onSaved(saved, values.temporaryPassword),
+        ),
       )}
     >
       <h2 id="password-form-title">
@@ -219,5 +225,47 @@ export function DeactivateConfirm({ user, onCancel, onDone }: { user: UserSummar
         </button>
       </div>
     </div>
+  );
+}
+
+export interface HandOver {
+  user: UserSummary;
+  password: string;
+  mode: 'created' | 'reset' | 'reactivated';
+}
+
+/**
+ * The temporary password after it is saved, once: to hand over in person or print (with the
+ * centre's name and the date), never kept by the app in readable form. No copy button: a
+ * password on the clipboard stays in Windows' clipboard history and may be synced.
+ */
+export function PasswordHandOver({ handOver, onDone }: { handOver: HandOver; onDone: () => void }) {
+  const { t } = useTranslation();
+  const { user } = handOver;
+  return (
+    <section className="panel handover" aria-labelledby="handover-title">
+      <h2 id="handover-title">{t('users.handOverTitle', { name: user.displayName })}</h2>
+      <p className="screen-only" role="status">
+        {t(`users.${handOver.mode === 'created' ? 'created' : handOver.mode === 'reset' ? 'passwordReset' : 'reactivated'}`, { username: user.username })}
+      </p>
+      <p className="print-only">{t('users.handOverPrinted', { date: formatDate(new Date()) })}</p>
+      <dl className="handover-details">
+        <dt>{t('users.displayName')}</dt>
+        <dd>{user.displayName}</dd>
+        <dt>{t('users.username')}</dt>
+        <dd className="code">{user.username}</dd>
+        <dt>{t('users.temporaryPassword')}</dt>
+        <dd className="code handover-password">{handOver.password}</dd>
+      </dl>
+      <p>{t('users.handOverHint')}</p>
+      <div className="actions">
+        <button type="button" onClick={() => window.print()}>
+          {t('users.handOverPrint')}
+        </button>
+        <button type="button" className="primary" autoFocus onClick={onDone}>
+          {t('users.handOverDone')}
+        </button>
+      </div>
+    </section>
   );
 }

@@ -8,13 +8,14 @@ import { useSession } from '../../app/session.ts';
 import { DataTable } from '../../components/DataTable.tsx';
 import { ErrorText, Notice } from '../../components/ErrorText.tsx';
 import { formatDateTime } from '../../i18n/format.ts';
-import { DeactivateConfirm, TemporaryPasswordForm, UserForm } from './UserForms.tsx';
+import { DeactivateConfirm, PasswordHandOver, TemporaryPasswordForm, UserForm, type HandOver } from './UserForms.tsx';
 
 export type Panel =
   | { kind: 'create' }
   | { kind: 'edit'; user: UserSummary }
   | { kind: 'reset' | 'reactivate'; user: UserSummary }
-  | { kind: 'deactivate'; user: UserSummary };
+  | { kind: 'deactivate'; user: UserSummary }
+  | { kind: 'handOver'; handOver: HandOver };
 
 const column = createColumnHelper<UserSummary>();
 
@@ -30,6 +31,13 @@ export function UsersPage() {
     setNotice(message);
     await load();
     if (touchedSelf) await refreshSession();
+  };
+
+  // The password is shown once, in its own panel, until "Xong"; the list behind is refreshed.
+  const handOver = async (next: HandOver) => {
+    setNotice(null);
+    setPanel({ kind: 'handOver', handOver: next });
+    await load();
   };
 
   const columns = useMemo(
@@ -80,8 +88,10 @@ export function UsersPage() {
         <UserForm
           editing={panel.kind === 'edit' ? panel.user : null}
           onCancel={() => setPanel(null)}
-          onSaved={(saved, created) =>
-            finish(created ? t('users.created', { username: saved.username }) : t('users.updated'), saved.id === me.id)
+          onSaved={(saved, temporaryPassword) =>
+            temporaryPassword
+              ? void handOver({ user: saved, password: temporaryPassword, mode: 'created' })
+              : finish(t('users.updated'), saved.id === me.id)
           }
         />
       ) : null}
@@ -90,9 +100,16 @@ export function UsersPage() {
           user={panel.user}
           mode={panel.kind}
           onCancel={() => setPanel(null)}
-          onSaved={(saved) =>
-            finish(t(panel.kind === 'reset' ? 'users.passwordReset' : 'users.reactivated', { username: saved.username }))
-          }
+          onSaved={(saved, password) => void handOver({ user: saved, password, mode: panel.kind === 'reset' ? 'reset' : 'reactivated' })}
+        />
+      ) : null}
+      {panel?.kind === 'handOver' ? (
+        <PasswordHandOver
+          handOver={panel.handOver}
+          onDone={() => {
+            setPanel(null);
+            setNotice(null);
+          }}
         />
       ) : null}
       {panel?.kind === 'deactivate' ? (
