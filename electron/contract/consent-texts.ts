@@ -45,16 +45,25 @@ export const CONSENT_TEXTS = {
     vi: 'Các con số ẩn danh (không có tên, mã hay chi tiết nào nhận ra chị/anh) có thể được đưa vào báo cáo tổng hợp gửi Sở; các ô có quá ít người sẽ bị che.',
     en: 'Anonymous numbers (no name, code or detail that could point to you) may be included in aggregate reports to the department; cells with too few people are suppressed.',
   },
+  'reports.child.v1': {
+    purpose: 'reports',
+    audience: 'child',
+    vi: 'Các con số ẩn danh về em (không có tên, mã hay chi tiết nào nhận ra em) có thể được đưa vào báo cáo tổng hợp gửi Sở; các ô có quá ít người sẽ bị ẩn. Người giám hộ hoặc cán bộ bảo vệ trẻ em đồng ý thay em; em được nghe giải thích và có thể nói không.',
+    en: 'Anonymous numbers about you (no name, code or detail that could point to you) may be included in aggregate reports to the department; cells with too few people are suppressed. A guardian or the child-protection officer agrees for you; you are told what this means and may say no.',
+  },
 } as const satisfies Record<string, ConsentText>;
 
 export type ConsentTextVersion = keyof typeof CONSENT_TEXTS;
 export const CONSENT_TEXT_VERSIONS = Object.keys(CONSENT_TEXTS) as ConsentTextVersion[];
 
-/** The wording to use now for a purpose and audience. */
+/**
+ * The wording to use now for a purpose and audience: the one worded for a child and her
+ * guardian where there is one (case record, reports), else the only one there is.
+ */
 export function currentConsentText(purpose: ConsentPurpose, audience: 'adult' | 'child'): ConsentTextVersion {
-  const matches = CONSENT_TEXT_VERSIONS.filter(
-    (version) => CONSENT_TEXTS[version].purpose === purpose && (purpose !== 'case_record' || CONSENT_TEXTS[version].audience === audience),
-  );
+  const forPurpose = CONSENT_TEXT_VERSIONS.filter((version) => CONSENT_TEXTS[version].purpose === purpose);
+  const forAudience = forPurpose.filter((version) => CONSENT_TEXTS[version].audience === audience);
+  const matches = forAudience.length ? forAudience : forPurpose.filter((version) => CONSENT_TEXTS[version].audience === 'adult');
   const latest = matches.sort().at(-1);
   if (!latest) throw new Error(`no consent text for ${purpose}`);
   return latest;

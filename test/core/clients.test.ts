@@ -84,6 +84,18 @@ describe('the child-protection path', () => {
     expect(page.referrals[0]?.serviceTypeId).toBe(await typeId(app, 'child_protection'));
   });
 
+  it('words a child\'s consent to reports for her and her guardian, never as to an adult', async () => {
+    const app = await asWorker();
+    const child = syntheticClient({ motherName: 'Em', fatherName: 'Báo', birthYear: 2011, alias: 'Bé Thử Báo Cáo', consent: consentNow('case_record', 'child') });
+    // The adult wording is refused for a child.
+    expect(await app.call('clients.register', { ...child, reportsConsent: consentNow('reports', 'adult', { givenBy: 'guardian' }) })).toEqual({ ok: false, error: { code: 'CONSENT_TEXT_OUTDATED' } });
+    const { clientId } = await app.ok('clients.register', { ...child, reportsConsent: consentNow('reports', 'child') });
+    const reports = (await app.ok('clients.get', { clientId })).consents.find((consent) => consent.purpose === 'reports');
+    expect(reports).toMatchObject({ textVersion: 'reports.child.v1', givenBy: 'guardian' });
+    expect(reports?.textShown).toContain('về em');
+    expect(currentConsentText('reports', 'adult')).toBe('reports.v1');
+  });
+
   it('asks whether someone turning 18 this year has had her birthday', async () => {
     const app = await asWorker();
     const eighteen = syntheticClient({ motherName: 'Mười', fatherName: 'Tám', birthYear: 2008 });
@@ -191,6 +203,16 @@ describe('visits, follow-ups and referrals', () => {
     expect(done).toMatchObject({ status: 'completed', completedOn: '2026-12-01', overdue: false });
     expect(await app.call('referrals.setStatus', { referralId: referral, status: 'lost', on: '2026-12-01' })).toEqual({ ok: false, error: { code: 'REFERRAL_STATUS_INVALID' } });
     expect((await app.ok('clients.list', { search: 'THMA95' })).rows[0]?.openReferrals).toBe(0);
+    // The case history holds each step on its own day, not the referral's first status alone.
+    const steps = (await app.ok('clients.get', { clientId: app.template.ids.client })).timeline
+      .filter((item) => item.kind === 'referral')
+      .map((item) => [item.on, item.summary.status]);
+    expect(steps).toEqual([
+      ['2026-12-01', 'completed'],
+      ['2026-11-30', 'received'],
+      ['2026-11-29', 'sent'],
+      [TODAY, 'proposed'],
+    ]);
   });
 
   it('prints a slip with code, alias, service, partner and date; the name only when consent allows', async () => {

@@ -37,6 +37,8 @@ describe('the daily work in Chromium', () => {
     await page.getByRole('link', { name: 'Thân chủ', exact: true }).click();
     await expect.poll(() => page.getByRole('heading', { name: 'Thân chủ', exact: true }).isVisible(), { timeout: 20_000 }).toBe(true);
     await expect.poll(() => page.getByRole('link', { name: 'THMA95-1' }).isVisible()).toBe(true);
+    // The alias opens the record too.
+    expect(await page.getByRole('link', { name: 'Chị Thử Nghiệm', exact: true }).getAttribute('href')).toMatch(/\/clients\/\d+$/);
     await checkScreen(page, '30-clients-list');
 
     // Registration: code facts, consent, record.
@@ -44,6 +46,11 @@ describe('the daily work in Chromium', () => {
     await field(page, 'Tên mẹ (chỉ tên, không họ)').fill('Hoa');
     await field(page, 'Tên cha (chỉ tên, không họ)').fill('Bình');
     await field(page, 'Năm sinh').fill('1996');
+    // Arrow keys do not change a birth year.
+    await field(page, 'Năm sinh').press('ArrowUp');
+    await field(page, 'Năm sinh').press('ArrowDown');
+    await field(page, 'Năm sinh').press('ArrowDown');
+    expect(await field(page, 'Năm sinh').inputValue()).toBe('1996');
     await expect.poll(() => page.getByText('HOBI96-1', { exact: true }).isVisible()).toBe(true);
     await expect.poll(() => page.getByText('Trung tâm xin phép lập hồ sơ', { exact: false }).isVisible()).toBe(true);
     await field(page, 'Tên gọi').fill('Đặng Thị Thử E2E');
@@ -64,7 +71,10 @@ describe('the daily work in Chromium', () => {
     await page.getByLabel('Tư vấn tâm lý').check();
     await page.getByLabel('Xét nghiệm HIV').check();
     await field(page, 'Kết quả').fill('Đã tư vấn, hẹn xét nghiệm');
-    await field(page, 'Hẹn theo dõi lần sau').fill('05/12/2026');
+    // A day of this year typed short is written out in full on leaving the field.
+    await field(page, 'Hẹn theo dõi lần sau').fill('5/12');
+    await field(page, 'Hẹn theo dõi lần sau').press('Tab');
+    expect(await field(page, 'Hẹn theo dõi lần sau').inputValue()).toBe('05/12/2026');
     await checkScreen(page, '33-visit-form');
     await page.getByRole('button', { name: 'Lưu' }).click();
     await expect.poll(() => page.getByText('Hẹn theo dõi: 05/12/2026').isVisible(), { timeout: 20_000 }).toBe(true);
@@ -107,8 +117,18 @@ describe('the daily work in Chromium', () => {
     await page.getByRole('button', { name: 'Quay lại' }).click();
 
     // Sent, then completed (the app records completion, never a result).
-    await page.getByRole('button', { name: 'Đã gửi' }).click();
-    await page.getByRole('button', { name: 'Hoàn thành' }).click();
+    // Each step is asked for, with its date, before it is recorded; a step asked for can be let go.
+    await page.getByRole('button', { name: 'Thân chủ từ chối', exact: true }).click();
+    await expect.poll(() => page.getByText('ghi nhận “Thân chủ từ chối”? Bước này không hoàn tác được.', { exact: false }).isVisible()).toBe(true);
+    await page.locator('.confirm-step').getByRole('button', { name: 'Huỷ' }).click();
+    expect((await app.ok('clients.get', { clientId })).referrals[0]?.status).toBe('proposed');
+    await page.getByRole('button', { name: 'Đã gửi', exact: true }).click();
+    expect(await page.locator('.confirm-step').getByLabel('Ngày', { exact: true }).inputValue()).toMatch(/^\d{2}\/\d{2}\/\d{4}$/);
+    await checkScreen(page, '36b-referral-step-confirm');
+    await page.getByRole('button', { name: 'Ghi nhận “Đã gửi”' }).click();
+    await expect.poll(() => page.locator('.referral-list .badge').getByText('Đã gửi', { exact: true }).isVisible(), { timeout: 20_000 }).toBe(true);
+    await page.getByRole('button', { name: 'Hoàn thành', exact: true }).click();
+    await page.getByRole('button', { name: 'Ghi nhận “Hoàn thành”' }).click();
     await expect.poll(() => page.locator('.referral-list').getByText('Hoàn thành', { exact: true }).isVisible(), { timeout: 20_000 }).toBe(true);
     await checkScreen(page, '37-client-page');
 

@@ -137,6 +137,19 @@ describe('dates as dd/MM/yyyy', () => {
     expect(formatDateTime(new Date(2026, 10, 28, 9, 7))).toBe('28/11/2026 09:07');
     expect(parseDisplayDate('5/1/2026')).toBe('2026-01-05');
     expect(parseDisplayDate(' 28/11/2026 ')).toBe('2026-11-28');
-    for (const bad of ['31/02/2026', '2026-11-28', '28/13/2026', '', 'hôm nay']) expect(parseDisplayDate(bad), bad).toBeNull();
+    for (const bad of ['31/02/2026', '2026-11-28', '28/13/2026', '', '1/12/226', '12', 'mai']) expect(parseDisplayDate(bad), bad).toBeNull();
+  });
+
+  it('takes a day and month of this year, a two-digit year, and today\'s shortcuts', () => {
+    const today = '2026-11-28';
+    expect(parseDisplayDate('1/12', today)).toBe('2026-12-01');
+    expect(parseDisplayDate('1.12', today)).toBe('2026-12-01');
+    expect(parseDisplayDate('29/2', today)).toBeNull();
+    expect(parseDisplayDate('5/1/26', today)).toBe('2026-01-05');
+    expect(parseDisplayDate('05-01-2026', today)).toBe('2026-01-05');
+    for (const word of ['hn', 'Hôm nay', 'hom nay', 'today']) expect(parseDisplayDate(word, today), word).toBe(today);
+    for (const word of ['hq', 'Hôm qua', 'yesterday']) expect(parseDisplayDate(word, today), word).toBe('2026-11-27');
+    expect(parseDisplayDate('+7', today)).toBe('2026-12-05');
+    expect(parseDisplayDate('-30', today)).toBe('2026-10-29');
   });
 });

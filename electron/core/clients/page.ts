@@ -192,12 +192,26 @@ export async function clientPage(db: Db, clientId: number, viewer: Viewer, today
 
   const timeline: ClientPage['timeline'] = [
     ...visits.map((visit) => ({ kind: 'visit' as const, id: visit.id, on: visit.visitOn, summary: { place: visit.place, serviceTypeIds: visit.serviceTypeIds } })),
-    ...referrals.map((referral) => ({
-      kind: 'referral' as const,
-      id: referral.id,
-      on: referral.proposedOn,
-      summary: { status: referral.status, serviceTypeId: referral.serviceTypeId, partnerName: referral.partnerName },
-    })),
+    // Each step of a referral on its own day: proposed, sent, received, then how it ended.
+    ...referrals.flatMap((referral) =>
+      (
+        [
+          ['proposed', referral.proposedOn],
+          ['sent', referral.sentOn],
+          ['received', referral.receivedOn],
+          ['completed', referral.completedOn],
+          ['declined', referral.declinedOn],
+          ['lost', referral.lostOn],
+        ] as const
+      )
+        .filter(([, on]) => on !== null)
+        .map(([status, on]) => ({
+          kind: 'referral' as const,
+          id: referral.id,
+          on: on as string,
+          summary: { status, serviceTypeId: referral.serviceTypeId, partnerName: referral.partnerName },
+        })),
+    ),
     ...consents.map((consent) => ({ kind: 'consent' as const, id: consent.id, on: consent.withdrawnOn ?? consent.givenOn, summary: { purpose: consent.purpose, state: consent.state } })),
     ...events.map((event) => ({ kind: 'case' as const, id: event.id, on: event.on_date, summary: { event: event.kind, reason: event.reason } })),
     ...assignments

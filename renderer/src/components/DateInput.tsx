@@ -5,6 +5,7 @@ import { formatDate, parseDisplayDate } from '../i18n/format.ts';
 
 /**
  * A date typed as dd/MM/yyyy (how Vietnamese offices write dates, whatever the PC's locale),
+ * or short (1/12 for this year, hn for today, hq for yesterday), written out in full on leaving,
  * held in the form as ISO yyyy-MM-dd for the contract. Text that is not a date stays as typed,
  * so the schema reports it.
  */
@@ -44,7 +45,13 @@ export function DateInput<V extends FieldValues>({
         autoComplete="off"
         aria-invalid={fieldState.error ? true : undefined}
         aria-describedby={describedBy}
-        onBlur={field.onBlur}
+        title={t('dateInput.shortcuts')}
+        onBlur={() => {
+          // What was typed short (1/12, hn) is written out in full once she moves on.
+          const parsed = parseDisplayDate(text);
+          if (parsed) setText(formatDate(parsed));
+          field.onBlur();
+        }}
         onChange={(event) => {
           setText(event.target.value);
           const trimmed = event.target.value.trim();

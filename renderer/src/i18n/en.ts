@@ -549,6 +549,9 @@ export const en: Messages = {
     slip: 'Referral slip',
     consentNeeded: 'Consent to share with this organisation is needed',
     consentInForce: 'She has agreed to sharing with this organisation.',
+    confirmStep: '{{service}} → {{partner}}: record “{{status}}”? This step cannot be undone.',
+    stepDate: 'Date',
+    confirmStepButton: 'Record “{{status}}”',
     consentTick: 'Tick the box above once the client (or guardian) has heard the text and agreed. Without it, no referral to this partner can be made.',
     consentGiven: 'The client (or guardian) heard the text above and agrees',
     childProtectionOfficer: 'Child-protection officer',
@@ -593,6 +596,7 @@ export const en: Messages = {
     activate: 'Use again',
     deactivate: 'Stop using',
   },
+  dateInput: { shortcuts: 'Type day/month/year, or 1/12 (this year), hn or today, hq or yesterday, +7 (in 7 days).' },
   partnerAdd: {
     title: 'Add a new partner',
     hint: 'The organisation (clinic, vocational school, bank…) the client is referred to. This is about the organisation, not the client; a manager can edit or retire it later.',

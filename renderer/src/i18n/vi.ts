@@ -548,6 +548,9 @@ export const vi = {
     slip: 'Phiếu chuyển gửi',
     consentNeeded: 'Cần đồng ý chia sẻ thông tin với đơn vị này',
     consentInForce: 'Thân chủ đã đồng ý chia sẻ với đơn vị này.',
+    confirmStep: '{{service}} → {{partner}}: ghi nhận “{{status}}”? Bước này không hoàn tác được.',
+    stepDate: 'Ngày',
+    confirmStepButton: 'Ghi nhận “{{status}}”',
     consentTick: 'Đánh dấu ô trên khi thân chủ (hoặc người giám hộ) đã nghe văn bản và đồng ý. Nếu không đồng ý, không chuyển gửi đến đơn vị này được.',
     consentGiven: 'Thân chủ (hoặc người giám hộ) đã nghe văn bản trên và đồng ý',
     childProtectionOfficer: 'Cán bộ bảo vệ trẻ em',
@@ -592,6 +595,7 @@ export const vi = {
     activate: 'Dùng lại',
     deactivate: 'Ngừng dùng',
   },
+  dateInput: { shortcuts: 'Gõ ngày/tháng/năm, hoặc 1/12 (năm nay), hn (hôm nay), hq (hôm qua), +7 (7 ngày nữa).' },
   partnerAdd: {
     title: 'Thêm đơn vị tiếp nhận mới',
     hint: 'Đơn vị (phòng khám, trường nghề, ngân hàng…) nơi thân chủ được chuyển đến. Đây là thông tin về tổ chức, không phải về thân chủ; quản lý có thể sửa hoặc ngừng hợp tác sau.',

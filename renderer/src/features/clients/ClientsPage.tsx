@@ -108,7 +108,10 @@ export function ClientsPage() {
         header: () => t('clients.alias'),
         cell: (info) => (
           <>
-            {info.getValue()}
+            {/* People click the name they know; the keyboard reaches the record by the code's link (one Tab stop per row). */}
+            <Link to={`/clients/${info.row.original.id}`} className="alias-link" tabIndex={-1}>
+              {info.getValue()}
+            </Link>
             {info.row.original.matchedLegalName ? <span className="muted"> · {t('clients.matchedLegalName')}</span> : null}
           </>
         ),

@@ -113,7 +113,15 @@ export function RegisterClient() {
           <div className="form-grid">
             <Field label={t('clients.motherName')} registration={form.register('motherName')} error={errors.motherName} autoComplete="off" />
             <Field label={t('clients.fatherName')} registration={form.register('fatherName')} error={errors.fatherName} autoComplete="off" />
-            <Field label={t('clients.birthYear')} type="number" inputMode="numeric" registration={form.register('birthYear', { valueAsNumber: true })} error={errors.birthYear} />
+            {/* Text, not a number field: arrow keys and the mouse wheel must not change a birth year unseen. */}
+            <Field
+              label={t('clients.birthYear')}
+              inputMode="numeric"
+              maxLength={4}
+              autoComplete="off"
+              registration={form.register('birthYear', { setValueAs: (value: unknown) => (String(value ?? '').trim() === '' ? undefined : Number(String(value).trim())) })}
+              error={errors.birthYear}
+            />
             <SelectField label={t('clients.sex')} registration={form.register('sex')} error={errors.sex}>
               <VocabularyOptions list="sex" values={SEXES} />
             </SelectField>

@@ -27,7 +27,7 @@ export function Timeline({ page, nameOf }: { page: ClientPage; nameOf: (id: numb
       <h2 id="timeline-title">{t('timeline.title')}</h2>
       <ol className="timeline">
         {page.timeline.map((item) => (
-          <li key={`${item.kind}-${item.id}`}>
+          <li key={`${item.kind}-${item.id}-${String((item.summary as Record<string, unknown>).status ?? '')}-${item.on}`}>
             <time dateTime={item.on}>{formatDate(item.on)}</time> {describe(item)}
           </li>
         ))}
