@@ -118,16 +118,7 @@ describe('suppression, worked by hand', () => {
     const registered = sexByAge(INDICATORS.find((each) => each.id === 'persons_registered') ?? sexByAgeIndicator, (sex, age) =>
       sex === 'female' ? ({ under_18: 2, '18_24': 9, '25_34': 14, '35_49': 6 } as Record<string, number>)[age] ?? 0 : sex === 'male' && age === '25_34' ? 7 : 0,
     );
-    const childProtection = listTable(
-      INDICATORS.find((each) => each.id === 'child_protection_referrals') ?? listIndicator,
-      [{ key: 'children', label: { vi: 'Trẻ em dưới 18 tuổi', en: 'Children under 18' } }],
-      [
-        { key: 'made', label: { vi: 'Đã đề xuất', en: 'Made' } },
-        { key: 'completed', label: { vi: 'Hoàn thành', en: 'Completed' } },
-      ],
-      false,
-      (_row, column) => (column === 'made' ? 5 : 0),
-    );
+    const childProtection = childProtectionTable(5);
     const k = 5;
     const { grid, blocks } = reportGrid([registered, childProtection]);
     const result = await suppress(grid, k, blocks);
@@ -144,16 +135,7 @@ describe('suppression, worked by hand', () => {
   it('leaves out a relation that this report\'s numbers do not bear out, so the audit never contradicts itself', async () => {
     // A registration typed a year late: the child is registered, but no referral counted.
     const registered = sexByAge(INDICATORS.find((each) => each.id === 'persons_registered') ?? sexByAgeIndicator, (sex, age) => (sex === 'female' && age === 'under_18' ? 1 : sex === 'female' && age === '25_34' ? 12 : 0));
-    const childProtection = listTable(
-      INDICATORS.find((each) => each.id === 'child_protection_referrals') ?? listIndicator,
-      [{ key: 'children', label: { vi: 'Trẻ em dưới 18 tuổi', en: 'Children under 18' } }],
-      [
-        { key: 'made', label: { vi: 'Đã đề xuất', en: 'Made' } },
-        { key: 'completed', label: { vi: 'Hoàn thành', en: 'Completed' } },
-      ],
-      false,
-      () => 0,
-    );
+    const childProtection = childProtectionTable(0);
     const { grid, blocks } = reportGrid([registered, childProtection]);
     expect(grid.atLeast).toEqual([]);
     const result = await suppress(grid, 5, blocks);
@@ -195,6 +177,20 @@ describe('suppression, worked by hand', () => {
     expect(result.marks[0]).toEqual(['primary', 'primary', 'primary']);
   });
 });
+
+/** The child-protection referrals table: `made` referrals made, none completed. */
+function childProtectionTable(made: number) {
+  return listTable(
+    INDICATORS.find((each) => each.id === 'child_protection_referrals') ?? listIndicator,
+    [{ key: 'children', label: { vi: 'Trẻ em dưới 18 tuổi', en: 'Children under 18' } }],
+    [
+      { key: 'made', label: { vi: 'Đã đề xuất', en: 'Made' } },
+      { key: 'completed', label: { vi: 'Hoàn thành', en: 'Completed' } },
+    ],
+    false,
+    (_row, column) => (column === 'made' ? made : 0),
+  );
+}
 
 /** A random sex-by-age table, or a list with a total row, with counts skewed small as at a small centre. */
 const counts = fc.array(fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 12 }), fc.integer({ min: 0, max: 60 })), { minLength: 25, maxLength: 25 });

@@ -25,16 +25,21 @@ async function logIn(page: Page, person: { username: string; password: string })
   await page.keyboard.press('Enter');
 }
 
+/** From the login screen to the client list, as the worker (her day starts on the to-do list). */
+async function toClientsAsWorker(page: Page) {
+  await expect.poll(() => page.getByRole('heading', { name: 'Đăng nhập' }).isVisible()).toBe(true);
+  await logIn(page, WORKER);
+  await expect.poll(() => page.getByRole('heading', { name: 'Việc cần làm', level: 1 }).isVisible(), { timeout: 20_000 }).toBe(true);
+  await page.getByRole('link', { name: 'Thân chủ', exact: true }).click();
+}
+
 describe('the daily work in Chromium', () => {
   it('registers, records, refers, prints, completes and closes; anonymous contact; folded search; break the glass', async () => {
     const dir = tempDir('dh-e2e-');
     cpSync((await standardTemplate()).dir, dir, { recursive: true });
     harness = await launch(dir);
     const { page, app } = harness;
-    await expect.poll(() => page.getByRole('heading', { name: 'Đăng nhập' }).isVisible()).toBe(true);
-    await logIn(page, WORKER);
-    await expect.poll(() => page.getByRole('heading', { name: 'Việc cần làm', level: 1 }).isVisible(), { timeout: 20_000 }).toBe(true);
-    await page.getByRole('link', { name: 'Thân chủ', exact: true }).click();
+    await toClientsAsWorker(page);
     await expect.poll(() => page.getByRole('heading', { name: 'Thân chủ', exact: true }).isVisible(), { timeout: 20_000 }).toBe(true);
     await expect.poll(() => page.getByRole('link', { name: 'THMA95-1' }).isVisible()).toBe(true);
     // The alias opens the record too.
@@ -201,10 +206,7 @@ describe('training data in Chromium', () => {
     await setup.core.shutdown();
     harness = await launch(dir);
     const { page, app } = harness;
-    await expect.poll(() => page.getByRole('heading', { name: 'Đăng nhập' }).isVisible()).toBe(true);
-    await logIn(page, WORKER);
-    await expect.poll(() => page.getByRole('heading', { name: 'Việc cần làm', level: 1 }).isVisible(), { timeout: 20_000 }).toBe(true);
-    await page.getByRole('link', { name: 'Thân chủ', exact: true }).click();
+    await toClientsAsWorker(page);
     await page.getByRole('link', { name: 'THMA95-1' }).click();
     await page.getByRole('link', { name: 'Chuyển gửi', exact: true }).click();
     await expect.poll(() => page.getByText('Chưa có đơn vị tiếp nhận nào.', { exact: false }).isVisible(), { timeout: 20_000 }).toBe(true);
