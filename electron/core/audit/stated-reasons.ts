@@ -19,27 +19,25 @@ export interface StatedReason {
   roles?: { before: readonly Role[]; after: readonly Role[] };
 }
 
+/** The row for one stated reason (the roles, for a change of one's own, as JSON). */
+const rowOf = (entry: StatedReason) => ({
+  kind: entry.kind,
+  client_id: entry.clientId,
+  user_id: entry.userId,
+  reason: entry.reason,
+  detail: entry.roles ? JSON.stringify(entry.roles) : null,
+  at: entry.at,
+});
+
 export async function stateReason(db: Db, entry: StatedReason): Promise<void> {
-  await db
-    .insertInto('identity_access')
-    .values({
-      kind: entry.kind,
-      client_id: entry.clientId,
-      user_id: entry.userId,
-      reason: entry.reason,
-      detail: entry.roles ? JSON.stringify(entry.roles) : null,
-      at: entry.at,
-    })
-    .execute();
+  await db.insertInto('identity_access').values(rowOf(entry)).execute();
 }
 
 /** One row per case she gave herself, so that each client's page and the review name it. */
 export async function stateReasonForCases(db: Db, clientIds: readonly number[], entry: Omit<StatedReason, 'clientId' | 'kind' | 'roles'>): Promise<void> {
   for (let start = 0; start < clientIds.length; start += 300) {
-    await db
-      .insertInto('identity_access')
-      .values(clientIds.slice(start, start + 300).map((clientId) => ({ kind: 'self_assignment' as const, client_id: clientId, user_id: entry.userId, reason: entry.reason, detail: null, at: entry.at })))
-      .execute();
+    const rows = clientIds.slice(start, start + 300).map((clientId) => rowOf({ ...entry, kind: 'self_assignment', clientId }));
+    await db.insertInto('identity_access').values(rows).execute();
   }
 }
 

@@ -1,17 +1,23 @@
 import { Link } from 'react-router';
 import { useTranslation } from 'react-i18next';
 
-/** Cancel and save, in that order, at the foot of a form. Cancel either calls back or goes to a page. */
+/**
+ * Cancel and save, in that order, at the foot of a form. Cancel either calls back or goes to a
+ * page. With `onSubmit`, save is a plain button that calls back: for a part that sits inside
+ * another form (a form cannot hold a form).
+ */
 export function FormActions({
   onCancel,
   cancelTo,
   busy,
   submitLabel,
+  onSubmit,
 }: {
-  onCancel?: () => void;
+  onCancel?: (() => void) | null;
   cancelTo?: string;
   busy: boolean;
   submitLabel?: string;
+  onSubmit?: () => void;
 }) {
   const { t } = useTranslation();
   return (
@@ -26,7 +32,7 @@ export function FormActions({
           {t('common.cancel')}
         </Link>
       ) : null}
-      <button type="submit" className="primary" disabled={busy}>
+      <button type={onSubmit ? 'button' : 'submit'} className="primary" disabled={busy} onClick={onSubmit}>
         {busy ? t('common.working') : (submitLabel ?? t('common.save'))}
       </button>
     </div>

@@ -1,8 +1,9 @@
-import { useId, useState } from 'react';
+import { useId, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { PARTNER_KINDS, type Partner, type PartnerKind } from '../../../../electron/contract/index.ts';
 import { call, type ClientErrorPayload } from '../../api.ts';
 import { ErrorText } from '../../components/ErrorText.tsx';
+import { FormActions } from '../../components/FormActions.tsx';
 
 /**
  * A partner added where the worker needs it: inside the referral form (so not a form of its
@@ -18,15 +19,28 @@ export function AddPartner({ onAdded, onCancel }: { onAdded: (partner: Partner) 
   const [error, setError] = useState<ClientErrorPayload | null>(null);
   const [busy, setBusy] = useState(false);
   const problem = (path: string) => (error?.code === 'VALIDATION' ? error.issues?.find((issue) => issue.path === path)?.message : undefined);
-  const fieldError = (path: string) =>
-    problem(path) ? (
-      <p className="field-error" id={`${id}-${path}-error`}>
-        {t(`validation.${problem(path)}`, { defaultValue: t('validation.invalid') })}
-      </p>
-    ) : null;
-  const described = (path: string) => (problem(path) ? `${id}-${path}-error` : undefined);
+  // Each field: its label, its control (wired to its words), and its words when refused.
+  const controlProps = (path: string) => ({
+    id: `${id}-${path}`,
+    'aria-invalid': problem(path) ? true : undefined,
+    'aria-describedby': problem(path) ? `${id}-${path}-error` : undefined,
+  });
+  const labelled = (path: string, label: string, control: ReactNode) => (
+    <div className="field">
+      <label htmlFor={`${id}-${path}`}>{label}</label>
+      {control}
+      {problem(path) ? (
+        <p className="field-error" id={`${id}-${path}-error`}>
+          {t(`validation.${problem(path)}`, { defaultValue: t('validation.invalid') })}
+        </p>
+      ) : null}
+    </div>
+  );
   // A field's words go as soon as it is changed.
-  const changed = (path: string) => setError((current) => (current?.code === 'VALIDATION' ? { ...current, issues: (current.issues ?? []).filter((issue) => issue.path !== path) } : current));
+  const edit = <T,>(path: string, set: (value: T) => void, value: T) => {
+    set(value);
+    setError((current) => (current?.code === 'VALIDATION' ? { ...current, issues: (current.issues ?? []).filter((issue) => issue.path !== path) } : current));
+  };
 
   const add = async () => {
     setBusy(true);
@@ -42,49 +56,23 @@ export function AddPartner({ onAdded, onCancel }: { onAdded: (partner: Partner) 
       <legend>{t('partnerAdd.title')}</legend>
       <p className="hint">{t('partnerAdd.hint')}</p>
       <div className="form-grid">
-        <div className="field">
-          <label htmlFor={`${id}-name`}>{t('partners.name')}</label>
-          <input id={`${id}-name`} value={name} onChange={(event) => {
-              setName(event.target.value);
-              changed('name');
-            }} autoComplete="off" aria-invalid={problem('name') ? true : undefined} aria-describedby={described('name')} />
-          {fieldError('name')}
-        </div>
-        <div className="field">
-          <label htmlFor={`${id}-kind`}>{t('partners.kind')}</label>
-          <select id={`${id}-kind`} value={kind} onChange={(event) => {
-              setKind(event.target.value as PartnerKind | '');
-              changed('kind');
-            }} aria-invalid={problem('kind') ? true : undefined} aria-describedby={described('kind')}>
+        {labelled('name', t('partners.name'), <input value={name} onChange={(event) => edit('name', setName, event.target.value)} autoComplete="off" {...controlProps('name')} />)}
+        {labelled(
+          'kind',
+          t('partners.kind'),
+          <select value={kind} onChange={(event) => edit('kind', setKind, event.target.value as PartnerKind | '')} {...controlProps('kind')}>
             <option value="">{t('partnerAdd.chooseKind')}</option>
             {PARTNER_KINDS.map((each) => (
               <option key={each} value={each}>
                 {t(`vocabulary.partnerKind.${each}`)}
               </option>
             ))}
-          </select>
-          {fieldError('kind')}
-        </div>
-        <div className="field">
-          <label htmlFor={`${id}-contact`}>{t('partners.contact')}</label>
-          <input id={`${id}-contact`} value={contact} onChange={(event) => {
-              setContact(event.target.value);
-              changed('contact');
-            }} autoComplete="off" aria-invalid={problem('contact') ? true : undefined} aria-describedby={described('contact')} />
-          {fieldError('contact')}
-        </div>
+          </select>,
+        )}
+        {labelled('contact', t('partners.contact'), <input value={contact} onChange={(event) => edit('contact', setContact, event.target.value)} autoComplete="off" {...controlProps('contact')} />)}
       </div>
       <ErrorText error={error?.code === 'VALIDATION' ? null : error} />
-      <div className="actions">
-        {onCancel ? (
-          <button type="button" onClick={onCancel}>
-            {t('common.cancel')}
-          </button>
-        ) : null}
-        <button type="button" className="primary" disabled={busy} onClick={() => void add()}>
-          {t('partnerAdd.add')}
-        </button>
-      </div>
+      <FormActions onCancel={onCancel} busy={busy} submitLabel={t('partnerAdd.add')} onSubmit={() => void add()} />
     </fieldset>
   );
 }
