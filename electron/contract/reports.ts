@@ -150,7 +150,7 @@ export const reportsChannels = {
    */
   'reports.save': channel({
     input: z.object({ jobId: jobId.shape.jobId, format: z.enum(REPORT_FORMATS) }).strict(),
-    output: z.object({ saved: z.boolean(), fileName: z.string(), sha256: z.string().nullable(), bytes: z.number() }),
+    output: z.object({ saved: z.boolean(), fileName: z.string(), folder: z.string(), sha256: z.string().nullable(), bytes: z.number() }),
     access: 'reports.manage',
     audit: 'write',
     pathFrom: 'saveFile',

@@ -151,7 +151,7 @@ describe('exports, read back', () => {
   async function exported(format: ReportFormat) {
     const result = await save(app, jobId, format, folder);
     const bytes = readFileSync(join(folder, `export.${format}`));
-    expect(result).toMatchObject({ saved: true, fileName: `export.${format}`, bytes: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex') });
+    expect(result).toMatchObject({ saved: true, fileName: `export.${format}`, folder, bytes: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex') });
     const text = await textsOf(bytes);
     for (const word of [PLANTED.alias, PLANTED.legalName, PLANTED.note, PLANTED.outcome, 'Thử Nghiệm', ...codes]) expect(text, `${format} holds ${word}`).not.toContain(word);
     return { bytes, text };
@@ -161,13 +161,26 @@ describe('exports, read back', () => {
     const { bytes } = await exported('xlsx');
     const book = new ExcelJS.Workbook();
     await book.xlsx.load(bytes as never);
-    expect(book.worksheets.map((sheet) => sheet.name)).toEqual(['Thong tin', ...report.tables.map((each) => each.indicatorId)]);
-    const info = book.getWorksheet('Thong tin');
+    const names = book.worksheets.map((sheet) => sheet.name);
+    // Sheets named in Vietnamese words, unique, within Excel's 31 characters; no code names anywhere.
+    expect(names.slice(0, 3)).toEqual(['Thông tin', '1. Người được tiếp cận dịch vụ', '2. Người mới đăng ký']);
+    expect(names).toHaveLength(report.tables.length + 1);
+    expect(new Set(names).size).toBe(names.length);
+    for (const name of names) expect(name.length, name).toBeLessThanOrEqual(31);
+    const info = book.getWorksheet('Thông tin');
     const facts = Object.fromEntries((info?.getSheetValues() ?? []).filter(Boolean).map((row) => [(row as unknown[])[1], (row as unknown[])[2]]));
     expect(facts['Ngưỡng che số liệu (k)']).toBe('5');
-    expect(String(facts['Phiên bản chỉ số'])).toContain('persons_reached v1');
-    for (const each of report.tables) {
-      const sheet = book.getWorksheet(each.indicatorId);
+    expect(facts['Phiên bản định nghĩa chỉ số']).toBe('phiên bản 1 (mọi chỉ số)');
+    // The creation time is a date-time cell holding the PC's local wall-clock time, shown dd/mm/yyyy hh:mm.
+    const made = new Date(report.generatedAt);
+    const created = info?.getRow(7).getCell(2);
+    expect(created?.numFmt).toBe('dd/mm/yyyy hh:mm');
+    expect((created?.value as Date).toISOString().slice(0, 16)).toBe(
+      `${made.getFullYear()}-${String(made.getMonth() + 1).padStart(2, '0')}-${String(made.getDate()).padStart(2, '0')}T${String(made.getHours()).padStart(2, '0')}:${String(made.getMinutes()).padStart(2, '0')}`,
+    );
+    for (const [index, each] of report.tables.entries()) {
+      const sheet = book.worksheets[index + 1];
+      expect(JSON.stringify(sheet?.getSheetValues())).not.toContain(each.indicatorId);
       const rows = (sheet?.getSheetValues() ?? []).slice(6, 6 + each.rows.length) as unknown[][];
       expect(rows.map((row) => row.slice(2, 2 + each.columns.length)), each.indicatorId).toEqual(shown(each));
     }

@@ -36,14 +36,24 @@ describe('reports in Chromium', () => {
     await page.keyboard.press('Enter');
     await page.getByRole('link', { name: 'Báo cáo', exact: true }).click();
     await expect.poll(() => page.getByRole('heading', { name: 'Báo cáo', level: 1 }).isVisible(), { timeout: 20_000 }).toBe(true);
-    // The last full quarter is offered first: the third of 2026.
-    expect(await field(page, 'Quý').inputValue()).toBe('3');
+    // The quarter under way is offered first, with the warning that it is not over yet.
+    expect(await field(page, 'Quý').inputValue()).toBe('4');
     expect(await field(page, 'Năm').inputValue()).toBe('2026');
+    const unfinished = page.getByText('Kỳ này chưa kết thúc (đến hết 31/12/2026): số liệu chỉ tính đến hôm nay, 28/11/2026.', { exact: false });
+    expect(await unfinished.isVisible()).toBe(true);
+    // The threshold in words, with its number.
+    expect(await page.getByText('mọi ô chỉ có từ 1 đến 9 người hoặc lượt được che bằng dấu x (ngưỡng che k = 10)', { exact: false }).isVisible()).toBe(true);
     await checkScreen(page, '70-reports-period');
+    await field(page, 'Quý').selectOption('3');
+    expect(await unfinished.count()).toBe(0);
     await page.getByRole('button', { name: 'Xem trước báo cáo' }).click();
     await expect.poll(() => page.getByRole('heading', { name: 'Xem trước: Quý III năm 2026' }).isVisible(), { timeout: 30_000 }).toBe(true);
     // What will leave: the k of the settings (10), and small cells hidden.
     expect(await page.getByText('1 thân chủ có dịch vụ trong kỳ không được tính', { exact: false }).isVisible()).toBe(true);
+    const facts = await page.locator('.report-preview .facts').innerText();
+    expect(facts).toContain('che các ô có từ 1 đến 9 người hoặc lượt (k = 10)');
+    expect(facts).toMatch(/Đạt: \d+ ô bị che\. Từ các số được công bố không ai tính ngược ra được ô nào: mỗi ô bị che vẫn có thể là bất kỳ số nào trong ít nhất \d+ giá trị \(yêu cầu tối thiểu 10\)\./);
+    for (const jargon of ['Ngưỡng k', 'khoảng giá trị hẹp nhất', 'persons_reached', ' v1)']) expect(await page.locator('.report-preview').innerText(), jargon).not.toContain(jargon);
     const reached = page.getByRole('table', { name: 'Số người được tiếp cận dịch vụ hỗ trợ' });
     // With k = 10 almost every count of this small quarter is hidden: 6, 8 and 2 women, 5 men.
     await expect.poll(() => reached.getByRole('row', { name: /^Nữ/ }).innerText()).toContain('bị che (số nhỏ)');
@@ -55,7 +65,7 @@ describe('reports in Chromium', () => {
     const folder = tempDir('dh-e2e-export-');
     harness.saveFolder = folder;
     await page.getByRole('button', { name: 'Excel (XLSX)' }).click();
-    await expect.poll(() => page.getByText('Đã lưu tệp bao-cao-tt-thu-2026-Q3.xlsx', { exact: false }).isVisible(), { timeout: 20_000 }).toBe(true);
+    await expect.poll(() => page.getByText(`Đã lưu tệp bao-cao-tt-thu-2026-Q3.xlsx vào thư mục ${folder}.`, { exact: false }).isVisible(), { timeout: 20_000 }).toBe(true);
     await page.getByRole('button', { name: 'Văn bản Word (DOCX)' }).click();
     await expect.poll(() => page.getByText('Đã lưu tệp bao-cao-tt-thu-2026-Q3.docx', { exact: false }).isVisible(), { timeout: 20_000 }).toBe(true);
     await checkScreen(page, '72-report-exported');

@@ -92,7 +92,7 @@ export const reportsHandlers: Pick<HandlerMap, ReportChannels> = {
     const fileName = exportFileName(job, input.format);
     if (!ctx.chosenPath) {
       ctx.note({ detail: { ...detail, cancelled: true } });
-      return { saved: false, fileName, sha256: null, bytes: 0 };
+      return { saved: false, fileName, folder: '', sha256: null, bytes: 0 };
     }
     const file = await buildExport(input.format, { report, settings: await readSettings(ctx.db) });
     const sha256 = createHash('sha256').update(file.bytes).digest('hex');
@@ -133,7 +133,7 @@ export const reportsHandlers: Pick<HandlerMap, ReportChannels> = {
       }
     });
     ctx.whenDone(() => staged?.discard());
-    return { saved: true, fileName: basename(savePath), sha256, bytes: file.bytes.length };
+    return { saved: true, fileName: basename(savePath), folder: dirname(savePath), sha256, bytes: file.bytes.length };
   },
 
   'reports.log': async (input, { db }) => {

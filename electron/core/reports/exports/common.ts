@@ -41,9 +41,47 @@ export function facts(report: Report): [string, string][] {
     ['Mã đơn vị', report.centre.code],
     ['Kỳ báo cáo', `${report.period.label.vi} (${dmy(report.period.from)} – ${dmy(report.period.to)})`],
     ['Ngưỡng che số liệu (k)', String(report.k)],
-    ['Phiên bản chỉ số', report.tables.map((table) => `${table.indicatorId} v${table.version}`).join(', ')],
-    ['Thời điểm lập', report.generatedAt],
+    ['Phiên bản định nghĩa chỉ số', indicatorVersions(report)],
+    ['Thời điểm lập', localDateTime(report.generatedAt)],
   ];
+}
+
+/** The definitions' versions in words: one phrase when they agree, else each table's name with its own. */
+export function indicatorVersions(report: Report): string {
+  const versions = new Set(report.tables.map((table) => table.version));
+  if (versions.size === 1) return `phiên bản ${[...versions][0]} (mọi chỉ số)`;
+  return report.tables.map((table) => `${table.label.vi}: phiên bản ${table.version}`).join('; ');
+}
+
+const pad = (value: number) => String(value).padStart(2, '0');
+
+/** An instant as the centre reads it: dd/mm/yyyy hh:mm in the PC's local time, never UTC. */
+export function localDateTime(iso: string): string {
+  const when = new Date(iso);
+  return `${pad(when.getDate())}/${pad(when.getMonth() + 1)}/${when.getFullYear()} ${pad(when.getHours())}:${pad(when.getMinutes())}`;
+}
+
+/** The same instant as a spreadsheet date-time whose fields are the local ones (a workbook has no time zone). */
+export function localWallClock(iso: string): Date {
+  const when = new Date(iso);
+  return new Date(Date.UTC(when.getFullYear(), when.getMonth(), when.getDate(), when.getHours(), when.getMinutes(), when.getSeconds()));
+}
+
+/**
+ * A worksheet name for each table: its Vietnamese name without the leading "Số", numbered so
+ * names stay unique, cut at a word to Excel's 31 characters, without the characters Excel refuses.
+ */
+export function sheetNames(tables: readonly ReportTable[]): string[] {
+  return tables.map((table, index) => {
+    const words = table.label.vi.replace(/^Số\s+/u, '').replace(/[\\/?*[\]:]/g, ' ').split(/\s+/u);
+    const first = words.shift() ?? '';
+    let name = `${index + 1}. ${first.charAt(0).toLocaleUpperCase('vi')}${first.slice(1)}`;
+    for (const word of words) {
+      if (`${name} ${word}`.length > 31) break;
+      name = `${name} ${word}`;
+    }
+    return name.replace(/[\s(]+$/u, '');
+  });
 }
 
 export function dmy(date: string): string {

@@ -1,7 +1,7 @@
 import { useEffect, useId, useRef, useState } from 'react';
 import { Link } from 'react-router';
 import { useTranslation } from 'react-i18next';
-import { INDICATORS, REPORT_FORMATS, SUPPRESSED_MARK, type Report, type ReportFormat, type ReportPeriod, type ReportTable } from '../../../../electron/contract/index.ts';
+import { describePeriod, INDICATORS, REPORT_FORMATS, SUPPRESSED_MARK, type Report, type ReportFormat, type ReportPeriod, type ReportTable } from '../../../../electron/contract/index.ts';
 import { call, type ClientErrorPayload } from '../../api.ts';
 import { ErrorText, Notice } from '../../components/ErrorText.tsx';
 import { formatDate, formatDateTime, todayIso } from '../../i18n/format.ts';
@@ -14,7 +14,7 @@ type Kind = ReportPeriod['kind'];
  */
 export function ReportsPage() {
   const { t, i18n } = useTranslation();
-  const [period, setPeriod] = useState<ReportPeriod>(() => lastQuarter());
+  const [period, setPeriod] = useState<ReportPeriod>(() => currentQuarter());
   const [k, setK] = useState<number | null>(null);
   const [progress, setProgress] = useState<{ done: number; total: number } | null>(null);
   const [report, setReport] = useState<{ jobId: string; report: Report } | null>(null);
@@ -67,8 +67,9 @@ export function ReportsPage() {
       </div>
       <p className="intro">{t('reports.intro')}</p>
       <PeriodChooser period={period} onChange={setPeriod} disabled={progress !== null} />
+      <Unfinished {...describePeriod(period)} />
       <p className="hint">
-        {t('reports.kIs', { k: k ?? '…' })} <Link to="/settings">{t('reports.kWhere')}</Link>
+        {k === null ? null : t('reports.kIs', { k, below: k - 1 })} <Link to="/settings">{t('reports.kWhere')}</Link>
       </p>
       <div className="actions">
         {progress ? (
@@ -93,11 +94,19 @@ export function ReportsPage() {
   );
 }
 
-function lastQuarter(): ReportPeriod {
+/** The quarter under way: what a manager looks at first (a finished one is a choice away). */
+function currentQuarter(): ReportPeriod {
   const today = todayIso();
-  const year = Number(today.slice(0, 4));
-  const quarter = Math.floor((Number(today.slice(5, 7)) - 1) / 3) + 1;
-  return quarter === 1 ? { kind: 'quarter', year: year - 1, quarter: 4 } : { kind: 'quarter', year, quarter: (quarter - 1) as 1 | 2 | 3 };
+  return { kind: 'quarter', year: Number(today.slice(0, 4)), quarter: (Math.floor((Number(today.slice(5, 7)) - 1) / 3) + 1) as 1 | 2 | 3 | 4 };
+}
+
+/** Said before a report is built and above its preview: a period not over yet counts only up to today. */
+function Unfinished({ from, to }: { from: string; to: string }) {
+  const { t } = useTranslation();
+  const today = todayIso();
+  if (to < today) return null;
+  const text = from > today ? t('reports.notStarted', { from: formatDate(from) }) : t('reports.unfinished', { to: formatDate(to), today: formatDate(today) });
+  return <p className="message message-warning">{text}</p>;
 }
 
 function PeriodChooser({ period, onChange, disabled }: { period: ReportPeriod; onChange: (period: ReportPeriod) => void; disabled: boolean }) {
@@ -179,7 +188,7 @@ function Preview({ jobId, report, language }: { jobId: string; report: Report; l
     const result = await call('reports.save', { jobId, format });
     if (!result.ok) return setError(result.error);
     setError(null);
-    setSaved(result.value.saved ? t('reports.saved', { file: result.value.fileName, sha: result.value.sha256 ?? '' }) : t('reports.notSaved'));
+    setSaved(result.value.saved ? t('reports.saved', { file: result.value.fileName, folder: result.value.folder, sha: result.value.sha256 ?? '' }) : t('reports.notSaved'));
   };
   const dhis2 = report.period.dhis2 !== null;
   return (
@@ -193,14 +202,19 @@ function Preview({ jobId, report, language }: { jobId: string; report: Report; l
           {formatDate(report.period.from)} – {formatDate(report.period.to)}
         </dd>
         <dt>{t('reports.k')}</dt>
-        <dd>{report.k}</dd>
+        <dd>{t('reports.kValue', { k: report.k, below: report.k - 1 })}</dd>
         <dt>{t('reports.generatedAt')}</dt>
         <dd>{formatDateTime(report.generatedAt)}</dd>
         <dt>{t('reports.audit')}</dt>
         <dd>
-          {t('reports.auditResult', { cells: report.audit.suppressedCells, range: report.audit.narrowestRange ?? '—', k: report.k })}
+          {report.audit.suppressedCells === 0
+            ? t('reports.auditNone')
+            : report.audit.narrowestRange === null
+              ? t('reports.auditNothingHidden', { count: report.audit.suppressedCells })
+              : t('reports.auditResult', { count: report.audit.suppressedCells, range: report.audit.narrowestRange, k: report.k })}
         </dd>
       </dl>
+      <Unfinished {...report.period} />
       {report.clientsWithoutConsent ? <p className="message message-info">{t('reports.withoutConsent', { count: report.clientsWithoutConsent })}</p> : null}
       <p className="legend">
         <span className="suppressed-cell">{SUPPRESSED_MARK}</span> {t('reports.legend', { k: report.k, below: report.k - 1 })}
@@ -239,7 +253,7 @@ function PreviewTable({ table, language }: { table: ReportTable; language: 'vi' 
     <section className="panel report-table" aria-labelledby={`${id}-title`}>
       <h3 id={`${id}-title`}>{table.label[language]}</h3>
       <p className="hint">
-        {table.definition[language]} <span className="muted">({table.indicatorId} v{table.version})</span>
+        {table.definition[language]} <span className="muted">({t('reports.indicatorVersion', { version: table.version })})</span>
       </p>
       <table className="data-table compact">
         <caption className="visually-hidden">{table.label[language]}</caption>
