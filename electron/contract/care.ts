@@ -162,6 +162,14 @@ export const careChannels = {
     audit: 'read',
     errors: [],
   }),
+  /** The services the signed-in worker recorded most in the last 90 days, most used first (her visit form lists them first). */
+  'catalogue.frequent': channel({
+    input: z.object({}).strict(),
+    output: z.object({ serviceTypeIds: z.array(z.number()) }),
+    access: 'clients.write',
+    audit: 'read',
+    errors: [],
+  }),
   /** Add a service type to a group, or rename one. Types are never deleted once used. */
   'catalogue.save': channel({
     input: z.object({ id: idSchema.nullable(), group: z.enum(SERVICE_GROUPS), nameVi: nameField, nameEn: nameField }).strict(),

@@ -178,6 +178,28 @@ describe('visits, follow-ups and referrals', () => {
     expect(row?.lastContactOn).toBe('2026-12-03');
   });
 
+  it('lists the worker\'s own frequent services of the last 90 days, most used first', async () => {
+    const app = await asWorker();
+    const id = app.template.ids.client;
+    const [psych, legal, other, methadone] = [await typeId(app, 'psychological_counselling'), await typeId(app, 'legal_counselling'), await typeId(app, 'other'), await typeId(app, 'methadone')];
+    for (const serviceTypeIds of [[psych, legal], [psych], [legal, psych]]) await app.ok('visits.record', { clientId: id, visitOn: TODAY, place: 'centre', serviceTypeIds });
+    // Long ago: not among what she does now, however often.
+    for (let i = 0; i < 4; i++) await app.ok('visits.record', { clientId: id, visitOn: '2026-08-01', place: 'centre', serviceTypeIds: [other] });
+    // Another worker's visits are his, not hers.
+    await app.ok('auth.logout', {});
+    await loginAs(app, WORKER2);
+    const his = await app.ok('clients.register', syntheticClient({ motherName: 'Khác', fatherName: 'Người', alias: 'Người Khác Thử' }));
+    for (let i = 0; i < 5; i++) await app.ok('visits.record', { clientId: his.clientId, visitOn: TODAY, place: 'centre', serviceTypeIds: [methadone] });
+    expect((await app.ok('catalogue.frequent', {})).serviceTypeIds[0]).toBe(methadone);
+    await app.ok('auth.logout', {});
+    await loginAs(app, WORKER);
+    const frequent = (await app.ok('catalogue.frequent', {})).serviceTypeIds;
+    expect(frequent.slice(0, 2)).toEqual([psych, legal]);
+    expect(frequent).not.toContain(other);
+    expect(frequent).not.toContain(methadone);
+    expect(frequent.length).toBeLessThanOrEqual(5);
+  });
+
   it('refuses an inactive or unknown service type and a visit in the future', async () => {
     const app = await asWorker();
     const id = app.template.ids.client;

@@ -54,6 +54,7 @@ const SAMPLES: Samples = {
   'referrals.slip': (ids) => ({ referralId: ids.referral }),
   'anonymous.record': () => ({ contactOn: TODAY, ageBand: '25_34', sex: 'female', place: 'outreach', serviceTypeIds: [8] }),
   'catalogue.list': () => ({}),
+  'catalogue.frequent': () => ({}),
   'catalogue.save': () => ({ id: null, group: 'other', nameVi: 'Dịch vụ thử', nameEn: 'Test service' }),
   'catalogue.setActive': () => ({ id: 16, active: false }),
   'partners.list': () => ({}),

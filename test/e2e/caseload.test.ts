@@ -65,7 +65,7 @@ describe('caseloads in Chromium', () => {
 
     await row.getByRole('link', { name: `Ghi lần gặp: ${clientCode}` }).click();
     await expect.poll(() => page.getByRole('heading', { name: 'Ghi lần gặp' }).isVisible()).toBe(true);
-    await page.getByLabel('Tư vấn tâm lý').check();
+    await page.getByRole('option', { name: 'Tư vấn tâm lý' }).click();
     await page.getByRole('button', { name: 'Lưu' }).click();
     // Back on the list, the item is gone, and the badge counts one less.
     await expect.poll(() => page.getByRole('heading', { name: 'Việc cần làm', level: 1 }).isVisible(), { timeout: 20_000 }).toBe(true);

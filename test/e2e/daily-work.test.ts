@@ -59,8 +59,13 @@ describe('the daily work in Chromium', () => {
     await expect.poll(() => page.getByText('HOBI96-1', { exact: true }).isVisible()).toBe(true);
     await expect.poll(() => page.getByText('Trung tâm xin phép lập hồ sơ', { exact: false }).isVisible()).toBe(true);
     await field(page, 'Tên gọi').fill('Đặng Thị Thử E2E');
+    // The save bar is in sight from the start, at the foot of the window.
+    const registerButton = await page.getByRole('button', { name: 'Đăng ký', exact: true }).boundingBox();
+    expect((registerButton?.y ?? 1e9) + (registerButton?.height ?? 0)).toBeLessThanOrEqual(768);
+    // A filter that leaves one ward chooses it.
     await page.getByRole('searchbox', { name: 'Lọc phường/xã' }).fill('ben thanh');
-    await field(page, 'Phường/xã hiện ở').selectOption({ label: 'Phường Bến Thành' });
+    expect(await page.getByText('Chỉ một nơi khớp: đã chọn Phường Bến Thành.').isVisible()).toBe(true);
+    expect(await field(page, 'Phường/xã hiện ở').locator('option:checked').innerText()).toBe('Phường Bến Thành');
     await field(page, 'Họ tên thật').fill('Họ Tên Phiếu Thử');
     await checkScreen(page, '31-register');
     await page.getByRole('button', { name: 'Đăng ký', exact: true }).click();
@@ -71,18 +76,51 @@ describe('the daily work in Chromium', () => {
     expect(await page.getByText('Văn bản đã đọc (bản số 1, dành cho người lớn)').first().isVisible()).toBe(true);
     expect(await page.getByText('case_record.adult.v1', { exact: false }).count()).toBe(0);
 
-    // A visit with two services and a follow-up.
-    await page.getByRole('link', { name: 'Ghi lần gặp' }).click();
-    await page.getByLabel('Tư vấn tâm lý').check();
-    await page.getByLabel('Xét nghiệm HIV').check();
-    await field(page, 'Kết quả').fill('Đã tư vấn, hẹn xét nghiệm');
-    // A day of this year typed short is written out in full on leaving the field.
-    await field(page, 'Hẹn theo dõi lần sau').fill('5/12');
-    await field(page, 'Hẹn theo dõi lần sau').press('Tab');
+    // A visit with two services, a follow-up and an outcome, from her page, by keyboard alone:
+    // every key pressed beyond the text typed is counted.
+    let keys = 0;
+    const press = async (key: string) => {
+      keys += 1;
+      await page.keyboard.press(key);
+    };
+    const focused = () => page.evaluate(() => ({ id: document.activeElement?.id ?? '', role: document.activeElement?.getAttribute('role') ?? '', text: document.activeElement?.textContent ?? '' }));
+    // Her page's heading holds the focus once it is open: the next Tab is "record a visit".
+    await expect.poll(async () => (await focused()).id).toBe('page-title');
+    await press('Tab');
+    expect((await focused()).text).toBe('Ghi lần gặp');
+    await press('Enter');
+    await expect.poll(() => page.getByRole('heading', { name: 'Ghi lần gặp' }).isVisible()).toBe(true);
+    // The services are one stop: typing filters them (without tones), Enter ticks and clears.
+    await expect.poll(async () => (await focused()).role).toBe('combobox');
+    const services = page.getByRole('listbox', { name: 'Dịch vụ đã cung cấp' });
+    await page.keyboard.type('tam');
+    expect(await services.getByRole('option').allInnerTexts()).toEqual(['Tư vấn tâm lý', 'Hỗ trợ khẩn cấp / nơi tạm lánh']);
+    await press('Escape');
+    await page.keyboard.type('tâm');
+    expect(await services.getByRole('option').allInnerTexts()).toEqual(['Tư vấn tâm lý']);
+    await press('Enter');
+    await page.keyboard.type('hiv');
+    await press('Enter');
+    expect((await services.getByRole('option', { selected: true }).allInnerTexts()).map((text) => text.replace('✓', '').trim()).sort()).toEqual(['Tư vấn tâm lý', 'Xét nghiệm HIV']);
+    expect(await page.getByText('Đã chọn: Tư vấn tâm lý, Xét nghiệm HIV.').isVisible()).toBe(true);
+    // The follow-up next: a day of this year typed short is written out in full on leaving it.
+    await press('Tab');
+    await page.keyboard.type('5/12');
+    await press('Tab');
     expect(await field(page, 'Hẹn theo dõi lần sau').inputValue()).toBe('05/12/2026');
+    await page.keyboard.type('Đã tư vấn, hẹn xét nghiệm');
+    // The save bar stays in sight at the foot of the window, and says how to save from here.
+    const bar = await page.locator('.actions.sticky').boundingBox();
+    expect((bar?.y ?? 1e9) + (bar?.height ?? 0)).toBeLessThanOrEqual(768);
+    expect(await page.getByText('Ctrl+Enter để lưu từ bất kỳ ô nào').isVisible()).toBe(true);
     await checkScreen(page, '33-visit-form');
-    await page.getByRole('button', { name: 'Lưu' }).click();
-    await expect.poll(() => page.getByText('Hẹn theo dõi: 05/12/2026').isVisible(), { timeout: 20_000 }).toBe(true);
+    await press('Control+Enter');
+    // Back on her page, told what was saved, with the focus on its heading again.
+    await expect.poll(() => page.getByText('Đã ghi lần gặp ngày 28/11/2026: Tư vấn tâm lý, Xét nghiệm HIV. Hẹn theo dõi ngày 05/12/2026.').isVisible(), { timeout: 20_000 }).toBe(true);
+    await expect.poll(async () => (await focused()).id).toBe('page-title');
+    expect(await page.getByText('Hẹn theo dõi: 05/12/2026').isVisible()).toBe(true);
+    // Open the form, a filter cleared, two services, the follow-up, the outcome, save: 8 keys beyond the text (the goal is at most 12).
+    expect(keys).toBe(8);
     // Her own visit with an outcome and no note: the outcome, and no "restricted note" marker.
     expect(await page.getByText('Đã tư vấn, hẹn xét nghiệm').isVisible()).toBe(true);
     expect(await page.getByText('(Có ghi chú hạn chế)').count()).toBe(0);
@@ -155,7 +193,7 @@ describe('the daily work in Chromium', () => {
     // An anonymous contact.
     await page.getByRole('link', { name: 'Ghi lượt hỗ trợ ẩn danh' }).click();
     await field(page, 'Nhóm tuổi').selectOption('18_24');
-    await page.getByLabel('Vật dụng giảm hại (bao cao su, bơm kim tiêm…)').check();
+    await page.getByRole('option', { name: 'Vật dụng giảm hại (bao cao su, bơm kim tiêm…)' }).click();
     await checkScreen(page, '39-anonymous');
     await page.getByRole('button', { name: 'Lưu' }).click();
     await expect.poll(() => page.getByText('Đã ghi lượt hỗ trợ ẩn danh.').isVisible(), { timeout: 20_000 }).toBe(true);

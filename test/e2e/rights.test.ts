@@ -47,7 +47,7 @@ describe('clients’ rights in Chromium', () => {
     await expect.poll(() => page.getByRole('heading', { name: 'Sửa lần gặp ngày 28/11/2026' }).isVisible(), { timeout: 20_000 }).toBe(true);
     expect(await field(page, 'Ghi chú (hạn chế)').inputValue()).toBe('Ghi chú thử nghiệm');
     await field(page, 'Nơi gặp').selectOption({ label: 'Tiếp cận cộng đồng' });
-    await page.getByRole('checkbox', { name: 'Tư vấn pháp lý' }).check();
+    await page.getByRole('option', { name: 'Tư vấn pháp lý' }).click();
     await field(page, 'Ghi chú (hạn chế)').fill('Ghi chú đã sửa lại');
     await checkScreen(page, '90b-visit-correct');
     await page.getByRole('button', { name: 'Lưu', exact: true }).click();

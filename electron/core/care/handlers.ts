@@ -2,7 +2,7 @@ import { recordChanges } from '../rights/history.ts';
 import { REFERRAL_NEXT, type ReferralStatus, type ServiceGroup } from '../../contract/vocabulary.ts';
 import type { Partner, ServiceType } from '../../contract/care.ts';
 import { AppError } from '../app-error.ts';
-import { today } from '../clock.ts';
+import { addToDate, today } from '../clock.ts';
 import { recordConsent } from '../clients/consent.ts';
 import { referralView, referralsOf } from '../clients/page.ts';
 import { activeConsent, assertNotFuture, assertNotRestricted, childNow, clientForWriting, getClient, mayReadRestricted, refreshClientSummary, requireConsent, stamp } from '../clients/records.ts';
@@ -22,12 +22,17 @@ type CareChannels =
   | 'referrals.slip'
   | 'anonymous.record'
   | 'catalogue.list'
+  | 'catalogue.frequent'
   | 'catalogue.save'
   | 'catalogue.setActive'
   | 'partners.list'
   | 'partners.save'
   | 'partners.add'
   | 'identityAccess.list';
+
+/** How far back, and how many, a worker's frequent services are looked for. */
+const FREQUENT_DAYS = 90;
+const FREQUENT_COUNT = 5;
 
 async function assertServiceTypes(db: Db, ids: readonly number[]): Promise<void> {
   if (ids.length === 0) return;
@@ -294,6 +299,24 @@ export const careHandlers: Pick<HandlerMap, CareChannels> = {
     });
     ctx.note({ targetType: 'anonymous_contact', targetId: id, detail: { services: input.serviceTypeIds.length } });
     return { contactId: id };
+  },
+
+  'catalogue.frequent': async (_input, ctx) => {
+    const since = addToDate(today(ctx.core.clock), { days: -FREQUENT_DAYS });
+    const rows = await ctx.db
+      .selectFrom('service')
+      .innerJoin('visit', 'visit.id', 'service.visit_id')
+      .innerJoin('service_type', 'service_type.id', 'service.service_type_id')
+      .select(['service.service_type_id as id', (eb) => eb.fn.countAll<number>().as('n')])
+      .where('visit.worker_id', '=', ctx.requireSession().id)
+      .where('service.service_on', '>=', since)
+      .where('service_type.active', '=', 1)
+      .groupBy('service.service_type_id')
+      .orderBy('n', 'desc')
+      .orderBy('service.service_type_id')
+      .limit(FREQUENT_COUNT)
+      .execute();
+    return { serviceTypeIds: rows.map((row) => row.id) };
   },
 
   'catalogue.list': async (_input, { db }) => {

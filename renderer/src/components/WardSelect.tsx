@@ -6,6 +6,12 @@ import { foldForSearch, WARDS } from '../../../electron/contract/index.ts';
 const collator = new Intl.Collator('vi');
 const SORTED_WARDS = [...WARDS.wards].sort((a, b) => collator.compare(a.name, b.name));
 
+/** The wards whose name holds the text (tones and đ ignored); all of them for no text. */
+function wardsMatching(text: string) {
+  const folded = foldForSearch(text);
+  return folded ? SORTED_WARDS.filter((ward) => foldForSearch(ward.name).includes(folded)) : SORTED_WARDS;
+}
+
 /**
  * The 168 wards, communes and special zone of Ho Chi Minh City (2025): a filter box (tones and
  * đ ignored) above a select, because every name starts with "Phường" or "Xã" and the select's
@@ -16,10 +22,7 @@ export function WardSelect<V extends FieldValues>({ control, name, label }: { co
   const id = useId();
   const [filter, setFilter] = useState('');
   const { field } = useController({ control, name });
-  const options = useMemo(() => {
-    const folded = foldForSearch(filter);
-    return folded ? SORTED_WARDS.filter((ward) => foldForSearch(ward.name).includes(folded)) : SORTED_WARDS;
-  }, [filter]);
+  const options = useMemo(() => wardsMatching(filter), [filter]);
   const selected = SORTED_WARDS.find((ward) => ward.code === field.value);
   return (
     <div className="field ward-select">
@@ -30,7 +33,13 @@ export function WardSelect<V extends FieldValues>({ control, name, label }: { co
           aria-label={t('clients.wardFilter')}
           placeholder={t('clients.wardFilter')}
           value={filter}
-          onChange={(event) => setFilter(event.target.value)}
+          aria-describedby={filter ? `${id}-found` : undefined}
+          onChange={(event) => {
+            setFilter(event.target.value);
+            // One ward left: it is the one she means, chosen at once (and said so).
+            const left = wardsMatching(event.target.value);
+            if (left.length === 1) field.onChange(left[0]?.code);
+          }}
         />
         <select
           id={`${id}-select`}
@@ -48,6 +57,11 @@ export function WardSelect<V extends FieldValues>({ control, name, label }: { co
           ))}
         </select>
       </div>
+      {filter ? (
+        <p className="hint" id={`${id}-found`} role="status">
+          {options.length === 1 && selected?.code === options[0]?.code ? t('clients.wardChosen', { name: selected?.name }) : t('clients.wardMatches', { count: options.length })}
+        </p>
+      ) : null}
     </div>
   );
 }

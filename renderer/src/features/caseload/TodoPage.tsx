@@ -1,9 +1,9 @@
 import { useState } from 'react';
-import { Link } from 'react-router';
+import { Link, useLocation } from 'react-router';
 import { useTranslation } from 'react-i18next';
 import { TODO_KINDS, type ChannelOutput, type TodoItem, type TodoKind } from '../../../../electron/contract/index.ts';
 import { call } from '../../api.ts';
-import { ErrorText } from '../../components/ErrorText.tsx';
+import { ErrorText, Notice } from '../../components/ErrorText.tsx';
 import { EmptyRow, TableHead } from '../../components/TableHead.tsx';
 import { useLoaded } from '../../components/useLoaded.ts';
 import { formatDate } from '../../i18n/format.ts';
@@ -37,6 +37,8 @@ export function TodoPage() {
   const { nameOf } = useCatalogue();
   const { data, error } = useLoaded(() => call('todo.list', {}), null as ChannelOutput<'todo.list'> | null);
   const [kind, setKind] = useState<TodoKind | null>(null);
+  // Back from a visit opened here: what was saved.
+  const notice = (useLocation().state as { notice?: string } | null)?.notice ?? null;
   const items = (data?.items ?? []).filter((item) => kind === null || item.kind === kind);
 
   const when = (item: TodoItem) =>
@@ -72,6 +74,7 @@ export function TodoPage() {
     <section aria-labelledby="page-title">
       <h1 id="page-title">{t('nav.todo')}</h1>
       <p className="intro">{t('todo.intro')}</p>
+      <Notice text={notice} />
       <ErrorText error={error} />
       {data ? (
         <div className="chips" role="group" aria-label={t('todo.filterLabel')}>

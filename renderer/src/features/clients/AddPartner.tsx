@@ -52,7 +52,7 @@ export function AddPartner({ onAdded, onCancel }: { onAdded: (partner: Partner) 
   };
 
   return (
-    <fieldset className="subpanel add-partner">
+    <fieldset className="subpanel add-partner" data-form-part>
       <legend>{t('partnerAdd.title')}</legend>
       <p className="hint">{t('partnerAdd.hint')}</p>
       <div className="form-grid">

@@ -28,7 +28,7 @@ export function ClientPage() {
   const { nameOf } = useCatalogue();
   const [page, setPage] = useState<Page | null>(null);
   const [error, setError] = useState<ClientErrorPayload | null>(null);
-  // Back from correcting a visit: what happened, said until the next change on the page.
+  // Back from recording or correcting a visit: what happened, said until the next change on the page.
   const [notice, setNotice] = useState((useLocation().state as { notice?: string } | null)?.notice ?? null);
 
   const load = useCallback(async () => {
@@ -46,11 +46,12 @@ export function ClientPage() {
   // Opened from the to-do list: bring the panel where the item is dealt with into view.
   const focus = useSearchParams()[0].get('focus');
   const loaded = page !== null;
+  // Otherwise the page's heading takes the focus once she is there: the next Tab is "record a visit".
   useEffect(() => {
-    if (!loaded || !focus) return;
-    const heading = document.getElementById(`${focus}-panel`);
-    heading?.scrollIntoView({ block: 'start' });
-    heading?.focus();
+    if (!loaded) return;
+    const heading = document.getElementById(focus ? `${focus}-panel` : 'page-title');
+    if (focus) heading?.scrollIntoView({ block: 'start' });
+    heading?.focus({ preventScroll: !focus });
   }, [loaded, focus]);
 
   if (!page) {
@@ -74,7 +75,7 @@ export function ClientPage() {
       </p>
       <header className="client-header">
         <div>
-          <h1 id="page-title">
+          <h1 id="page-title" tabIndex={-1}>
             <span className="code">{page.code}</span> · {page.alias}
           </h1>
           <p className="muted">

@@ -12,6 +12,7 @@ import {
 import { call } from '../../api.ts';
 import { ErrorText } from '../../components/ErrorText.tsx';
 import { Field } from '../../components/Field.tsx';
+import { FormActions } from '../../components/FormActions.tsx';
 import { SelectField } from '../../components/SelectField.tsx';
 import { useContractForm } from '../../components/useContractForm.ts';
 import { todayIso } from '../../i18n/format.ts';
@@ -200,14 +201,7 @@ export function RegisterClient() {
         </fieldset>
 
         <ErrorText error={error} />
-        <div className="actions">
-          <Link className="button" to="/clients">
-            {t('common.cancel')}
-          </Link>
-          <button type="submit" className="primary" disabled={busy || (existing !== null && !values.distinctFromExisting)}>
-            {busy ? t('common.working') : t('clients.registerSubmit')}
-          </button>
-        </div>
+        <FormActions cancelTo="/clients" busy={busy} disabled={existing !== null && !values.distinctFromExisting} submitLabel={t('clients.registerSubmit')} sticky />
       </form>
     </section>
   );

@@ -23,10 +23,12 @@ export function VisitForm() {
   const clientId = Number(useParams().clientId);
   // Opened from the to-do list: back there once the visit is saved (the follow-up is then gone from it).
   const back = useSearchParams()[0].get('back') === 'todo' ? '/todo' : `/clients/${clientId}`;
-  const { types } = useCatalogue();
+  const { types, nameOf } = useCatalogue();
+  const { data: frequent } = useLoaded(() => call('catalogue.frequent', {}), { serviceTypeIds: [] as number[] });
+  // Today at the centre is the usual visit: the services come first.
   const { form, errors, busy, error, submit } = useContractForm(recordVisitInputSchema, {
     defaultValues: { clientId, visitOn: todayIso(), place: 'centre', serviceTypeIds: [], outcome: '', note: '', nextFollowUpOn: null },
-    focus: 'place',
+    focus: 'serviceTypeIds',
   });
   return (
     <section aria-labelledby="page-title">
@@ -40,13 +42,29 @@ export function VisitForm() {
         onSubmit={form.handleSubmit((values) =>
           submit(
             () => call('visits.record', values),
-            () => navigate(back),
+            // Back where she came from, told what was saved.
+            () =>
+              navigate(back, {
+                state: {
+                  notice: [
+                    t('visit.saved', { date: formatDate(values.visitOn), services: values.serviceTypeIds.map(nameOf).join(', ') }),
+                    values.nextFollowUpOn ? t('visit.savedFollowUp', { date: formatDate(values.nextFollowUpOn) }) : '',
+                  ].join(' ').trim(),
+                },
+              }),
           ),
         )}
       >
-        <VisitFields control={form.control} register={form.register} errors={errors} types={types} followUp={<DateInput control={form.control} name="nextFollowUpOn" label={t('visit.nextFollowUp')} hint={t('visit.nextFollowUpHint')} />} />
+        <VisitFields
+          control={form.control}
+          register={form.register}
+          errors={errors}
+          types={types}
+          frequent={frequent.serviceTypeIds}
+          followUp={<DateInput control={form.control} name="nextFollowUpOn" label={t('visit.nextFollowUp')} hint={t('visit.nextFollowUpHint')} />}
+        />
         <ErrorText error={error} />
-        <FormActions cancelTo={back} busy={busy} />
+        <FormActions cancelTo={back} busy={busy} sticky />
       </form>
     </section>
   );
@@ -93,19 +111,20 @@ function CorrectVisitForm({ clientId, visit }: { clientId: number; visit: VisitV
       >
         <VisitFields control={form.control} register={form.register} errors={errors} types={types} keep={visit.serviceTypeIds} />
         <ErrorText error={error} />
-        <FormActions cancelTo={back} busy={busy} />
+        <FormActions cancelTo={back} busy={busy} sticky />
       </form>
     </section>
   );
 }
 
-/** What a visit is, as both forms ask it: date, place, services, outcome (and a follow-up beside it), a restricted note. */
+/** What a visit is, as both forms ask it: date, place, services, (the next follow-up and) the outcome, a restricted note. */
 function VisitFields<V extends FieldValues>({
   control,
   register,
   errors: formErrors,
   types,
   keep,
+  frequent,
   followUp,
 }: {
   control: Control<V>;
@@ -113,6 +132,7 @@ function VisitFields<V extends FieldValues>({
   errors: FieldErrors<V>;
   types: ServiceType[];
   keep?: readonly number[];
+  frequent?: readonly number[];
   followUp?: ReactNode;
 }) {
   const { t } = useTranslation();
@@ -126,10 +146,10 @@ function VisitFields<V extends FieldValues>({
           <VocabularyOptions list="visitPlace" values={VISIT_PLACES} />
         </SelectField>
       </div>
-      <ServiceChoices types={types} control={control} name={name('serviceTypeIds')} keep={keep} />
+      <ServiceChoices types={types} control={control} name={name('serviceTypeIds')} keep={keep} frequent={frequent} />
       <div className={followUp ? 'form-grid' : undefined}>
-        <Field label={t('visit.outcome')} registration={register(name('outcome'))} error={errors.outcome} autoComplete="off" />
         {followUp}
+        <Field label={t('visit.outcome')} registration={register(name('outcome'))} error={errors.outcome} autoComplete="off" />
       </div>
       <div className="field restricted">
         <label htmlFor="visit-note">{t('visit.note')}</label>

@@ -17,7 +17,7 @@ import { ReferralForm } from '../clients/ReferralForm.tsx';
 import { ReferralSlip } from '../clients/ReferralSlip.tsx';
 import { RegisterClient } from '../clients/RegisterClient.tsx';
 import { VisitCorrection, VisitForm } from '../clients/VisitForm.tsx';
-import { lockNow, LogoutButton, useActivityReporting, useQuickLockShortcut } from './session-actions.tsx';
+import { lockNow, LogoutButton, useActivityReporting, useQuickLockShortcut, useSubmitShortcut } from './session-actions.tsx';
 import { call } from '../../api.ts';
 import { DashboardPage } from '../caseload/DashboardPage.tsx';
 import { ReassignPage } from '../caseload/ReassignPage.tsx';
@@ -73,6 +73,7 @@ export function AppFrame() {
   const todoCount = useTodoCount(canWrite);
   useActivityReporting();
   useQuickLockShortcut();
+  useSubmitShortcut();
   const home = canWrite ? '/todo' : canReview ? '/review/dashboard' : canClients ? '/clients' : adminPages[0] ? `/admin/${adminPages[0].path}` : '/settings';
 
   return (

@@ -57,3 +57,27 @@ export function useQuickLockShortcut(): void {
     return () => window.removeEventListener('keydown', onKey);
   }, []);
 }
+
+/**
+ * Ctrl+Enter (Cmd+Enter on a Mac) sends the form the focus is in, from any of its fields, as
+ * its save button would (the form's own checks run first).
+ */
+export function useSubmitShortcut(): void {
+  useEffect(() => {
+    const onKey = (event: KeyboardEvent) => {
+      if (!(event.ctrlKey || event.metaKey) || event.altKey || event.key !== 'Enter') return;
+      const target = event.target instanceof Element ? event.target : null;
+      // A part with its own save inside a form (a partner added from a referral) saves that part.
+      const part = target?.closest('[data-form-part]');
+      const form = target?.closest('form');
+      const button = (part ?? form)?.querySelector<HTMLButtonElement>(part ? 'button.primary' : 'button[type="submit"]');
+      if (!form && !part) return;
+      event.preventDefault();
+      if (button?.disabled) return;
+      if (part) button?.click();
+      else form?.requestSubmit(button ?? undefined);
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, []);
+}
