@@ -291,6 +291,28 @@ describe('finding people', () => {
     expect(await names('%')).toEqual([]);
   });
 
+  it('finds the start of any word from one letter on: "ut" finds "Huỳnh Thị Út", and own clients by a word of the legal name', async () => {
+    const app = await asWorker();
+    for (const [motherName, alias] of [['Một', 'Huỳnh Thị Út'], ['Sáu', 'Trần Vy'], ['Ba', 'Lê Thu Hà'], ['Bốn', 'Tú Hutu']]) {
+      await app.ok('clients.register', syntheticClient({ motherName, fatherName: 'Ngắn', alias }));
+    }
+    const names = async (search: string) => (await app.ok('clients.list', { search, sort: 'alias', direction: 'asc' })).rows.map((row) => row.alias);
+    expect(await names('ut')).toEqual(['Huỳnh Thị Út']);
+    expect(await names('Út')).toEqual(['Huỳnh Thị Út']);
+    expect(await names('vy')).toEqual(['Trần Vy']);
+    expect(await names('ha')).toEqual(['Lê Thu Hà']);
+    // Every typed word starts a word: "t u" finds "Thị Út" and "Tú Hutu" (whose "ut" is inside a word, not at its start).
+    expect(await names('t u')).toEqual(['Huỳnh Thị Út']);
+    expect(await names('h')).toEqual(['Huỳnh Thị Út', 'Lê Thu Hà', 'Tú Hutu']);
+    // The template's client: her legal name (Nguyễn Thị Mẫu) is found by a word's start, only by her own worker.
+    const byName = await app.ok('clients.list', { search: 'ma' });
+    expect(byName.rows.map((row) => [row.id, row.matchedLegalName])).toEqual([[app.template.ids.client, true]]);
+    await app.ok('auth.logout', {});
+    await loginAs(app, MANAGER);
+    expect((await app.ok('clients.list', { search: 'ma' })).total).toBe(0);
+    expect((await app.ok('clients.list', { search: 'ut' })).rows.map((row) => row.alias)).toEqual(['Huỳnh Thị Út']);
+  });
+
   it('searches legal names only among the viewer\'s own clients', async () => {
     const app = await asWorker();
     const mine = await app.ok('clients.list', { search: 'nguyen thi mau' });
@@ -400,15 +422,18 @@ describe('withdrawing case-record consent', () => {
     await loginAs(app, WORKER);
     const vocabulary = () => {
       const sqlite = app.core.vault.sqlite;
-      sqlite.exec(`create virtual table if not exists temp.alias_terms using fts5vocab(main, 'client_search', 'row');
-                   create virtual table if not exists temp.name_terms using fts5vocab(main, 'identity_search', 'row');`);
-      return sqlite.prepare('select term from temp.alias_terms union select term from temp.name_terms').pluck().all() as string[];
+      // The trigram indexes and the word indexes (the planted words are three letters long, so both hold them).
+      const indexes = ['client_search', 'identity_search', 'client_words', 'identity_words'];
+      for (const index of indexes) sqlite.exec(`create virtual table if not exists temp.${index}_terms using fts5vocab(main, '${index}', 'row')`);
+      return sqlite.prepare(indexes.map((index) => `select term from temp.${index}_terms`).join(' union all ')).pluck().all() as string[];
     };
 
     // Control: while the record exists, the decrypted files and the indexes do hold all of it.
     const before = await vaultPlaintext(app.dir, WORKER);
     for (const text of [...Object.values(planted), ...trigrams]) expect(containsText(before, text), text).toBe(true);
     expect(vocabulary()).toEqual(expect.arrayContaining(trigrams));
+    // Each planted word is in both kinds of index: twice.
+    expect(vocabulary().filter((term) => trigrams.includes(term))).toHaveLength(2 * trigrams.length);
 
     // Someone else's worker cannot erase her record.
     await app.ok('auth.logout', {});

@@ -189,6 +189,10 @@ describe('the daily work in Chromium', () => {
     await expect.poll(() => page.getByRole('cell', { name: 'Đặng Thị Thử E2E' }).isVisible(), { timeout: 20_000 }).toBe(true);
     await expect.poll(() => page.getByText('1 thân chủ', { exact: true }).isVisible()).toBe(true);
     await checkScreen(page, '38-search-dang');
+    // Two letters find the start of any word of the alias, not only its first.
+    await page.getByRole('searchbox', { name: 'Tìm theo mã hoặc tên gọi' }).fill('e2');
+    await expect.poll(() => page.getByText('1 thân chủ', { exact: true }).isVisible(), { timeout: 20_000 }).toBe(true);
+    expect(await page.getByRole('cell', { name: 'Đặng Thị Thử E2E' }).isVisible()).toBe(true);
 
     // An anonymous contact.
     await page.getByRole('link', { name: 'Ghi lượt hỗ trợ ẩn danh' }).click();

@@ -40,16 +40,72 @@ async function collectMatches(db: Db, folded: string, code: string, viewerId: nu
     where identity_search match ${substring(folded)} and client.assigned_worker_id = ${viewerId}`.execute(db);
 }
 
+/** The words typed (letters and digits; what the word indexes hold as words). */
+const wordsOf = (folded: string) => folded.match(/[\p{L}\p{N}]+/gu) ?? [];
+
+/** Too short for the trigram indexes: a word of one or two letters ("ut", "thi u"), or no word at all. */
+const isShort = (folded: string) => {
+  const words = wordsOf(folded);
+  return words.length === 0 || words.some((word) => word.length < 3);
+};
+
+/** Each typed word as the start of a word (FTS5 prefix terms, all of them required). */
+const wordStarts = (words: readonly string[]) => words.map((word) => `"${word}"*`).join(' ');
+
+/** The same test row by row: each typed word starts a word of the folded column (tested with a space before it). */
+function startsWords(column: string, words: readonly string[]): RawBuilder<boolean> {
+  return sql<boolean>`(${sql.join(
+    words.map((word) => sql`(' ' || ${sql.ref(column)}) like ${`% ${word}%`}`),
+    sql` and `,
+  )})`;
+}
+
 /**
- * What a search matches, as a condition: the gathered ids for three characters or more; for a
- * shorter text (the first keystrokes), a code or an alias that starts with it, two index ranges.
+ * A search with a word of one or two letters (the first keystrokes, and the many two-letter
+ * names: Út, Hà, Vy, An): a code that starts with it, or a word of the alias, or of the legal name of one
+ * of the viewer's own clients, that starts with it. Each source is gathered up to the count cap
+ * from its index (the word indexes keep prefixes of one and two letters). When none overflows,
+ * the ids are the condition; when one does (a letter most names hold), the same test is made row
+ * by row instead, which the list applies while walking its sort index until a page is full.
+ */
+async function shortSearch(db: Db, folded: string, code: string, viewerId: number): Promise<RawBuilder<boolean>> {
+  const cap = CLIENT_COUNT_CAP + 1;
+  const words = wordsOf(folded);
+  const codes = sql<boolean>`(client.code >= ${code} and client.code < ${afterPrefix(code)})`;
+  if (words.length === 0) return codes;
+  await sql`create temp table if not exists search_hit (id integer primary key)`.execute(db);
+  await sql`delete from temp.search_hit`.execute(db);
+  const gathered = [
+    await sql`insert or ignore into temp.search_hit (id) select id from client where code >= ${code} and code < ${afterPrefix(code)} limit ${cap}`.execute(db),
+    await sql`insert or ignore into temp.search_hit (id) select rowid from client_words where client_words match ${wordStarts(words)} limit ${cap}`.execute(db),
+    await sql`insert or ignore into temp.search_hit (id)
+      select client.id from identity_words join client on client.id = identity_words.rowid
+      where identity_words match ${wordStarts(words)} and client.assigned_worker_id = ${viewerId} limit ${cap}`.execute(db),
+  ];
+  if (gathered.every((result) => Number(result.numAffectedRows ?? 0) < cap)) return sql<boolean>`client.id in (select id from temp.search_hit)`;
+  return sql<boolean>`(${codes} or ${startsWords('client.alias_folded', words)}
+    or (client.assigned_worker_id = ${viewerId} and exists (select 1 from client_identity
+      where client_identity.client_id = client.id and ${startsWords('client_identity.legal_name_folded', words)})))`;
+}
+
+/** Did the alias itself match (as the search tested it), so the legal name need not be why? */
+function aliasMatches(aliasFolded: string, folded: string): boolean {
+  if (!isShort(folded)) return aliasFolded.includes(folded);
+  const words = wordsOf(folded);
+  return words.length > 0 && words.every((word) => ` ${aliasFolded}`.includes(` ${word}`));
+}
+
+/**
+ * What a search matches, as a condition: for words of three letters or more, the gathered ids (a
+ * code that starts with the text, an alias or own client's legal name that contains it); for a
+ * shorter word, see `shortSearch`.
  */
 async function searchCondition(db: Db, folded: string, code: string, viewerId: number): Promise<RawBuilder<boolean>> {
-  if (folded.length >= 3) {
+  if (!isShort(folded)) {
     await collectMatches(db, folded, code, viewerId);
     return sql<boolean>`client.id in (select id from temp.search_hit)`;
   }
-  return sql<boolean>`((client.code >= ${code} and client.code < ${afterPrefix(code)}) or (client.alias_folded >= ${folded} and client.alias_folded < ${afterPrefix(folded)}))`;
+  return shortSearch(db, folded, code, viewerId);
 }
 
 /** The sorts that an index can deliver in order (all but the worker's name, which needs a join). */
@@ -165,7 +221,7 @@ export async function listClients(
       openReferrals: row.open_referrals,
       nextFollowUpOn: row.next_follow_up_on,
       status: row.status,
-      matchedLegalName: folded !== '' && row.assigned_worker_id === viewerId && !row.code.startsWith(code) && !row.alias_folded.includes(folded),
+      matchedLegalName: folded !== '' && row.assigned_worker_id === viewerId && !row.code.startsWith(code) && !aliasMatches(row.alias_folded, folded),
     })),
   };
 }

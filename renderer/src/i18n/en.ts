@@ -407,7 +407,7 @@ export const en: Messages = {
     backToList: '← Client list',
     backToRecord: '← Client record',
     search: 'Search by code or name used',
-    searchHint: 'e.g. dang, LAHU98',
+    searchHint: 'e.g. dang, út, LAHU98',
     filters: 'Filters',
     filter: {
       mine: 'My clients',

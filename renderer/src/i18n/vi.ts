@@ -406,7 +406,7 @@ export const vi = {
     backToList: '← Danh sách thân chủ',
     backToRecord: '← Hồ sơ thân chủ',
     search: 'Tìm theo mã hoặc tên gọi',
-    searchHint: 'Ví dụ: dang, LAHU98',
+    searchHint: 'Ví dụ: dang, út, LAHU98',
     filters: 'Bộ lọc',
     filter: {
       mine: 'Thân chủ tôi phụ trách',
