@@ -8,6 +8,7 @@ import * as m0006 from './0006_client_rights.ts';
 import * as m0007 from './0007_stated_reasons.ts';
 import * as m0008 from './0008_unlinkable_contacts.ts';
 import * as m0009 from './0009_word_search.ts';
+import * as m0010 from './0010_paper_consent.ts';
 
 /**
  * Every migration, listed explicitly (no folder scan at run time, so the bundle and a
@@ -23,4 +24,5 @@ export const migrations: Readonly<Record<string, Migration>> = {
   '0007_stated_reasons': m0007,
   '0008_unlinkable_contacts': m0008,
   '0009_word_search': m0009,
+  '0010_paper_consent': m0010,
 };

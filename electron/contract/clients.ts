@@ -36,6 +36,8 @@ export const consentInputSchema = z
     givenBy: z.enum(CONSENT_GIVERS, { error: 'required' }),
     /** For verbal consent: who witnessed it. */
     witness: optionalText(120).optional(),
+    /** For written consent: where the signed paper form is kept. */
+    paperKeptAt: optionalText(120).optional(),
     /** The version of the text that was read, as shown on screen; core checks it is current. */
     textVersion: z.enum(CONSENT_TEXT_VERSIONS as [string, ...string[]], { error: 'invalid' }),
     language: languageSchema,
@@ -95,6 +97,7 @@ const consentSchema = z.object({
   method: z.enum(CONSENT_METHODS),
   givenBy: z.enum(CONSENT_GIVERS),
   witness: z.string().nullable(),
+  paperKeptAt: z.string().nullable(),
   textVersion: z.string(),
   textLanguage: z.string(),
   textShown: z.string(),
@@ -369,6 +372,14 @@ export const clientsChannels = {
     access: 'clients.write',
     audit: 'write',
     errors: ['CONSENT_NOT_FOUND', 'CONSENT_TEXT_OUTDATED', 'CONSENT_GIVER_INVALID', 'CASE_CLOSED', 'DATE_IN_FUTURE', 'CLIENT_RESTRICTED', 'NOT_ASSIGNED'],
+  }),
+  /** Where the signed paper form of a written consent is kept, said (or corrected) after it was recorded. */
+  'consent.setPaperPlace': channel({
+    input: z.object({ consentId: idSchema, keptAt: z.string({ error: 'required' }).trim().min(1, { error: 'required' }).max(120, { error: 'tooLong' }) }).strict(),
+    output: z.object({}).strict(),
+    access: 'clients.write',
+    audit: 'write',
+    errors: ['CONSENT_NOT_FOUND', 'CONSENT_NOT_WRITTEN', 'CLIENT_RESTRICTED', 'NOT_ASSIGNED'],
   }),
   /**
    * Withdrawing case-record consent de-identifies the client: identity, notes and contact

@@ -158,6 +158,43 @@ async function loginAndMakePartner(app: TestApp): Promise<number> {
   return partner.id;
 }
 
+describe('consent on paper', () => {
+  it('keeps where a signed form is kept: given with the consent or said later, only for written consent, only by her worker', async () => {
+    const app = await asWorker();
+    const registered = await app.ok('clients.register', syntheticClient({ motherName: 'Giấy', fatherName: 'Phiếu', consent: consentNow('case_record', 'adult', { paperKeptAt: 'Tủ hồ sơ thử, ngăn 1' }) }));
+    let page = await app.ok('clients.get', { clientId: registered.clientId });
+    expect(page.consents[0]).toMatchObject({ method: 'written', paperKeptAt: 'Tủ hồ sơ thử, ngăn 1' });
+    // Verbal consent has no paper: a place given with it is not kept, and none can be said later.
+    const verbal = await app.ok('consent.record', {
+      clientId: registered.clientId,
+      purpose: 'reports',
+      consent: consentNow('reports', 'adult', { method: 'verbal_witnessed', witness: 'Người Chứng Thử', paperKeptAt: 'Không có phiếu' }),
+    });
+    page = await app.ok('clients.get', { clientId: registered.clientId });
+    expect(page.consents.find((consent) => consent.id === verbal.consentId)?.paperKeptAt).toBeNull();
+    expect(await app.call('consent.setPaperPlace', { consentId: verbal.consentId, keptAt: 'Tủ hồ sơ thử' })).toEqual({ ok: false, error: { code: 'CONSENT_NOT_WRITTEN' } });
+    expect(await app.call('consent.setPaperPlace', { consentId: app.template.ids.caseConsent, keptAt: '   ' })).toMatchObject({ ok: false, error: { code: 'VALIDATION' } });
+    // The template's written consent was recorded without a place: said afterwards, and in the trail.
+    await app.ok('consent.setPaperPlace', { consentId: app.template.ids.caseConsent, keptAt: 'Tủ hồ sơ thử, ngăn 2' });
+    page = await app.ok('clients.get', { clientId: app.template.ids.client });
+    expect(page.consents.find((consent) => consent.id === app.template.ids.caseConsent)?.paperKeptAt).toBe('Tủ hồ sơ thử, ngăn 2');
+    // Someone else's client: refused, nothing changed.
+    await app.ok('auth.logout', {});
+    await loginAs(app, WORKER2);
+    expect(await app.call('consent.setPaperPlace', { consentId: app.template.ids.caseConsent, keptAt: 'Chỗ khác' })).toEqual({ ok: false, error: { code: 'NOT_ASSIGNED' } });
+    await app.ok('auth.logout', {});
+    await loginAs(app, WORKER);
+    page = await app.ok('clients.get', { clientId: app.template.ids.client });
+    expect(page.consents.find((consent) => consent.id === app.template.ids.caseConsent)?.paperKeptAt).toBe('Tủ hồ sơ thử, ngăn 2');
+    // The trail: who said it for which client, and the call refused to another worker; never the words typed.
+    await app.ok('auth.logout', {});
+    await loginAs(app, ADMIN);
+    const trail = (await app.ok('audit.list', { action: 'consent.setPaperPlace' })).rows;
+    expect(trail.map((row) => [row.outcome, row.targetId])).toEqual(expect.arrayContaining([['ok', String(app.template.ids.client)], ['failed', String(app.template.ids.client)]]));
+    expect(JSON.stringify(trail)).not.toContain('ngăn');
+  });
+});
+
 describe('visits, follow-ups and referrals', () => {
   it('records a visit with several services; the follow-up it sets is settled by the next visit', async () => {
     const app = await asWorker();

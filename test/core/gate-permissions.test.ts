@@ -46,6 +46,7 @@ const SAMPLES: Samples = {
   'clients.reopen': (ids) => ({ clientId: ids.client, on: TODAY }),
   'consent.record': (ids) => ({ clientId: ids.client, purpose: 'reports', consent: consentNow('reports') }),
   'consent.renew': (ids) => ({ consentId: ids.caseConsent, consent: consentNow('case_record') }),
+  'consent.setPaperPlace': (ids) => ({ consentId: ids.caseConsent, keptAt: 'Tủ hồ sơ thử, ngăn 1' }),
   'consent.withdraw': (ids) => ({ consentId: ids.contactConsent, on: TODAY }),
   'visits.record': (ids) => ({ clientId: ids.client, visitOn: TODAY, place: 'outreach', serviceTypeIds: [1, 2] }),
   'visits.correct': (ids) => ({ visitId: ids.visit, visitOn: TODAY, place: 'outreach', serviceTypeIds: [1], note: 'Ghi chú thử nghiệm' }),

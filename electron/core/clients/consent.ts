@@ -57,6 +57,7 @@ export async function recordConsent(
       method: input.method,
       given_by: input.givenBy,
       witness: input.method === 'verbal_witnessed' ? (input.witness ?? null) : null,
+      paper_kept_at: input.method === 'written' ? (input.paperKeptAt ?? null) : null,
       scope: args.scope.length ? JSON.stringify(args.scope) : null,
       text_version: version,
       text_language: input.language,

@@ -26,6 +26,7 @@ type ClientChannels =
   | 'clients.reopen'
   | 'consent.record'
   | 'consent.renew'
+  | 'consent.setPaperPlace'
   | 'consent.withdraw';
 
 export const clientsHandlers: Pick<HandlerMap, ClientChannels> = {
@@ -212,6 +213,18 @@ export const clientsHandlers: Pick<HandlerMap, ClientChannels> = {
       registeredOn: client.registered_on,
     });
     return { consentId };
+  },
+
+  'consent.setPaperPlace': async (input, ctx) => {
+    const consent = await ctx.db.selectFrom('consent').selectAll().where('id', '=', input.consentId).executeTakeFirst();
+    if (!consent || consent.withdrawn_on) throw new AppError('CONSENT_NOT_FOUND');
+    if (consent.method !== 'written') throw new AppError('CONSENT_NOT_WRITTEN');
+    ctx.note({ targetType: 'client', targetId: consent.client_id, detail: { purpose: consent.purpose } });
+    const client = await getClient(ctx.db, consent.client_id);
+    await assertNotRestricted(ctx.db, client.id);
+    assertMayChange(ctx, client);
+    await ctx.db.updateTable('consent').set({ paper_kept_at: input.keptAt }).where('id', '=', consent.id).execute();
+    return {};
   },
 
   'consent.withdraw': async (input, ctx) => {

@@ -151,6 +151,7 @@ export async function clientPage(db: Db, clientId: number, viewer: Viewer, today
       givenBy: row.given_by as ConsentView['givenBy'],
       // A witness is a person named in free text: restricted like identity.
       witness: restrictedVisible ? row.witness : null,
+      paperKeptAt: row.paper_kept_at,
       textVersion: row.text_version,
       textLanguage: row.text_language,
       textShown: row.text_shown,

@@ -148,6 +148,8 @@ export interface ConsentTable {
   withdrawn_on: string | null;
   withdrawn_by: number | null;
   replaces_id: number | null;
+  /** Where the signed paper form is kept (written consent only). */
+  paper_kept_at: string | null;
 }
 export type ConsentRow = Selectable<ConsentTable>;
 

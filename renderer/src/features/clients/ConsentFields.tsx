@@ -1,7 +1,7 @@
 import { useId } from 'react';
 import type { Control, FieldErrors, FieldValues, Path, UseFormRegister } from 'react-hook-form';
 import { useTranslation } from 'react-i18next';
-import { CONSENT_GIVERS, CONSENT_METHODS, CONSENT_TEXTS, type ConsentTextVersion } from '../../../../electron/contract/index.ts';
+import { CONSENT_GIVERS, CONSENT_METHODS, CONSENT_TEXTS, consentTextEdition, type ConsentTextVersion } from '../../../../electron/contract/index.ts';
 import { DateInput } from '../../components/DateInput.tsx';
 import { Field } from '../../components/Field.tsx';
 import { SelectField } from '../../components/SelectField.tsx';
@@ -10,10 +10,11 @@ import { VocabularyOptions } from '../../components/SelectField.tsx';
 /** The consent text to read (in the language chosen for the client), shown exactly as it will be stored. */
 export function ConsentTextBox({ version, language }: { version: ConsentTextVersion; language: 'vi' | 'en' }) {
   const { t } = useTranslation();
+  const edition = consentTextEdition(version);
   return (
     <figure className="consent-text">
       <figcaption>
-        {t('consent.textToRead')} <span className="muted">({version})</span>
+        {t('consent.textToRead')} <span className="muted">({t('consent.edition', { number: edition.number, audience: t(`consent.textFor.${edition.audience}`) })})</span>
       </figcaption>
       <blockquote lang={language}>{CONSENT_TEXTS[version][language]}</blockquote>
     </figure>
@@ -22,7 +23,8 @@ export function ConsentTextBox({ version, language }: { version: ConsentTextVers
 
 /**
  * How consent was given: method, who gave it (client; for a child a guardian or the
- * child-protection officer), witness for verbal consent, date and expiry. `prefix` is the
+ * child-protection officer), witness for verbal consent or, for written consent, where the
+ * signed form is kept, date and expiry. `prefix` is the
  * path of the consent object in the form (e.g. "consent").
  */
 export function ConsentFields<V extends FieldValues>({
@@ -59,7 +61,9 @@ export function ConsentFields<V extends FieldValues>({
       </SelectField>
       {method === 'verbal_witnessed' ? (
         <Field label={t('consent.witness')} registration={register(path('witness'))} error={error('witness')} autoComplete="off" />
-      ) : null}
+      ) : (
+        <Field label={t('consent.paperKeptAt')} hint={t('consent.paperKeptAtHint')} registration={register(path('paperKeptAt'))} error={error('paperKeptAt')} autoComplete="off" />
+      )}
       <DateInput control={control} name={path('givenOn')} label={t('consent.givenOn')} />
       <DateInput control={control} name={path('expiresOn')} label={t('consent.expiresOn')} hint={t('consent.expiresHint')} />
     </div>

@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useId, useState } from 'react';
 import { useNavigate } from 'react-router';
 import { useTranslation } from 'react-i18next';
 import { z } from 'zod';
@@ -16,6 +16,7 @@ import { ErrorText } from '../../components/ErrorText.tsx';
 import { useContractForm } from '../../components/useContractForm.ts';
 import { formatDate, todayIso } from '../../i18n/format.ts';
 import { ConsentFields, ConsentTextBox } from './ConsentFields.tsx';
+import { ConsentPaperButton } from './ConsentPaper.tsx';
 import { usePartners } from './useCatalogue.ts';
 import { FormActions } from '../../components/FormActions.tsx';
 
@@ -48,6 +49,7 @@ export function ConsentLedger({ page, canWrite, onChanged }: { page: ClientPage;
               })}
               {consent.withdrawnOn ? ` · ${t('consent.withdrawnOn', { date: formatDate(consent.withdrawnOn) })}` : ''}
             </div>
+            {consent.method === 'written' ? <PaperPlace consent={consent} canWrite={canWrite && !page.restriction} onChanged={onChanged} /> : null}
             <details>
               <summary>{t('consent.showText', { number: consentTextEdition(consent.textVersion).number, audience: t(`consent.textFor.${consentTextEdition(consent.textVersion).audience}`) })}</summary>
               <blockquote lang={consent.textLanguage}>{consent.textShown}</blockquote>
@@ -166,10 +168,57 @@ function ConsentForm({ page, renewing, onCancel, onDone }: { page: ClientPage; r
         </fieldset>
       ) : null}
       <ConsentTextBox version={version} language={language} />
+      <ConsentPaperButton
+        versions={[version]}
+        language={language}
+        client={{ code: page.code, alias: page.alias }}
+        partnerName={partners.find((partner) => partner.id === form.watch('partnerId'))?.name ?? null}
+        child={page.childPath}
+      />
       <ConsentFields prefix="consent" control={form.control} register={form.register} errors={errors.consent as never} child={page.childPath} method={form.watch('consent.method')} />
       <ErrorText error={error} />
       <FormActions onCancel={onCancel} busy={busy} />
     </form>
+  );
+}
+
+/** Where a written consent's signed form is kept, and a way to say it when it was not. */
+function PaperPlace({ consent, canWrite, onChanged }: { consent: ConsentView; canWrite: boolean; onChanged: () => Promise<void> }) {
+  const { t } = useTranslation();
+  const id = useId();
+  const [editing, setEditing] = useState(false);
+  const [place, setPlace] = useState(consent.paperKeptAt ?? '');
+  const [error, setError] = useState<ClientErrorPayload | null>(null);
+  if (!editing) {
+    return (
+      <div className="muted">
+        {consent.paperKeptAt ? t('consent.paperAt', { place: consent.paperKeptAt }) : t('consent.paperMissing')}{' '}
+        {canWrite && consent.state !== 'withdrawn' && consent.state !== 'replaced' ? (
+          <button type="button" onClick={() => setEditing(true)}>
+            {t('consent.paperRecord')}
+          </button>
+        ) : null}
+      </div>
+    );
+  }
+  const save = async () => {
+    const result = await call('consent.setPaperPlace', { consentId: consent.id, keptAt: place });
+    if (!result.ok) return setError(result.error);
+    setEditing(false);
+    await onChanged();
+  };
+  return (
+    <div className="subpanel" data-form-part>
+      <div className="field">
+        <label htmlFor={`${id}-place`}>{t('consent.paperKeptAt')}</label>
+        <input id={`${id}-place`} value={place} autoComplete="off" aria-describedby={`${id}-hint`} onChange={(event) => setPlace(event.target.value)} />
+        <p className="hint" id={`${id}-hint`}>
+          {t('consent.paperKeptAtHint')}
+        </p>
+      </div>
+      <ErrorText error={error} />
+      <FormActions onCancel={() => setEditing(false)} busy={false} onSubmit={() => void save()} />
+    </div>
   );
 }
 

@@ -9,6 +9,7 @@ import { SelectField } from '../../components/SelectField.tsx';
 import { useContractForm } from '../../components/useContractForm.ts';
 import { todayIso } from '../../i18n/format.ts';
 import { ConsentFields, ConsentTextBox } from './ConsentFields.tsx';
+import { ConsentPaperButton } from './ConsentPaper.tsx';
 import { useCatalogue, usePartnerList } from './useCatalogue.ts';
 import { AddPartner } from './AddPartner.tsx';
 import { FormActions } from '../../components/FormActions.tsx';
@@ -131,6 +132,13 @@ export function ReferralForm() {
           <fieldset className="subpanel">
             <legend>{t('referral.consentNeeded')}</legend>
             <ConsentTextBox version={currentConsentText('share_partner', audience)} language={(form.watch('shareConsent.language') ?? 'vi') as 'vi' | 'en'} />
+            <ConsentPaperButton
+              versions={[currentConsentText('share_partner', audience)]}
+              language={(form.watch('shareConsent.language') ?? (i18n.language === 'en' ? 'en' : 'vi')) as 'vi' | 'en'}
+              client={page ? { code: page.code, alias: page.alias } : null}
+              partnerName={partners.find((partner) => partner.id === Number(partnerId))?.name ?? null}
+              child={page?.childPath ?? false}
+            />
             <label className="check">
               <input
                 type="checkbox"

@@ -17,6 +17,7 @@ import { SelectField } from '../../components/SelectField.tsx';
 import { useContractForm } from '../../components/useContractForm.ts';
 import { todayIso } from '../../i18n/format.ts';
 import { ConsentFields, ConsentTextBox } from './ConsentFields.tsx';
+import { ConsentPaperButton } from './ConsentPaper.tsx';
 import { ChildBanner } from './ClientBadges.tsx';
 import { RecordDetailsFields } from './RecordDetailsFields.tsx';
 import { VocabularyOptions } from '../../components/SelectField.tsx';
@@ -167,6 +168,11 @@ export function RegisterClient() {
             <option value="en">{t('language.en')}</option>
           </SelectField>
           <ConsentTextBox version={version} language={language} />
+          <ConsentPaperButton
+            versions={[version, currentConsentText('reports', audience), ...(values.identity?.phone ? [currentConsentText('contact', audience)] : [])]}
+            language={language}
+            child={child}
+          />
           <ConsentFields prefix="consent" control={form.control} register={form.register} errors={errors.consent as never} child={child} method={values.consent?.method} />
           <div className="consent-inline">
             <ConsentTextBox version={currentConsentText('reports', audience)} language={language} />
