@@ -9,6 +9,7 @@ import * as m0007 from './0007_stated_reasons.ts';
 import * as m0008 from './0008_unlinkable_contacts.ts';
 import * as m0009 from './0009_word_search.ts';
 import * as m0010 from './0010_paper_consent.ts';
+import * as m0011 from './0011_group_sessions.ts';
 
 /**
  * Every migration, listed explicitly (no folder scan at run time, so the bundle and a
@@ -25,4 +26,5 @@ export const migrations: Readonly<Record<string, Migration>> = {
   '0008_unlinkable_contacts': m0008,
   '0009_word_search': m0009,
   '0010_paper_consent': m0010,
+  '0011_group_sessions': m0011,
 };

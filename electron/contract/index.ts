@@ -7,6 +7,7 @@ import { reportsChannels } from './reports.ts';
 import { backupChannels } from './backup.ts';
 import { rightsChannels } from './rights.ts';
 import { clientsChannels } from './clients.ts';
+import { groupsChannels } from './groups.ts';
 import { sessionChannels } from './session.ts';
 import { settingsChannels } from './settings.ts';
 import { setupChannels } from './setup.ts';
@@ -21,6 +22,7 @@ export const contract = {
   ...settingsChannels,
   ...clientsChannels,
   ...careChannels,
+  ...groupsChannels,
   ...caseloadChannels,
   ...reportsChannels,
   ...backupChannels,
@@ -59,6 +61,7 @@ export * from './audit.ts';
 export * from './settings.ts';
 export * from './clients.ts';
 export * from './care.ts';
+export * from './groups.ts';
 export * from './caseload.ts';
 export * from './reports.ts';
 export * from './backup.ts';

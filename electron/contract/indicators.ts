@@ -1,3 +1,4 @@
+import type { GroupKind } from './groups.ts';
 import { AGE_BANDS, SEXES, type AgeBand, type ServiceGroup, type Sex } from './vocabulary.ts';
 
 /*
@@ -15,7 +16,7 @@ import { AGE_BANDS, SEXES, type AgeBand, type ServiceGroup, type Sex } from './v
 export type Words = { vi: string; en: string };
 
 /** What one cell counts. Every kind is protected by suppression. */
-export type Unit = 'persons' | 'contacts' | 'services' | 'referrals';
+export type Unit = 'persons' | 'contacts' | 'services' | 'referrals' | 'sessions' | 'attendances';
 
 /** Rows: sex; columns: age band; both with a total. Additive both ways. */
 export interface SexByAgeShape {
@@ -24,10 +25,12 @@ export interface SexByAgeShape {
 /** Rows given by a list (service types or groups), one or more count columns. */
 export interface ListShape {
   kind: 'list';
-  rows: 'serviceTypes' | 'serviceGroups' | 'referralTypes' | 'single';
+  rows: 'serviceTypes' | 'serviceGroups' | 'referralTypes' | 'groupKinds' | 'single';
   columns: readonly { key: string; label: Words }[];
   /** A total row that is the sum of the rows (false when one person can be in several rows). */
   totalRow: boolean;
+  /** A total column that is the sum of the columns. */
+  totalColumn?: boolean;
 }
 export type Shape = SexByAgeShape | ListShape;
 
@@ -190,7 +193,45 @@ export const INDICATORS = [
     },
     shape: { kind: 'list', rows: 'single', columns: MADE_COMPLETED, totalRow: false },
   },
+  {
+    id: 'group_sessions',
+    version: 1,
+    unit: 'sessions',
+    label: { vi: 'Số buổi sinh hoạt nhóm theo loại', en: 'Group sessions held by kind' },
+    definition: {
+      vi: 'Buổi sinh hoạt nhóm đồng đẳng, câu lạc bộ tự lực, buổi truyền thông và lớp học được tổ chức trong kỳ, theo loại buổi.',
+      en: 'Peer-group meetings, self-help club meetings, awareness sessions and classes held in the period, by kind.',
+    },
+    shape: { kind: 'list', rows: 'groupKinds', columns: [{ key: 'sessions', label: { vi: 'Số buổi', en: 'Sessions' } }], totalRow: true },
+  },
+  {
+    id: 'group_attendances',
+    version: 1,
+    unit: 'attendances',
+    label: { vi: 'Số lượt tham dự sinh hoạt nhóm theo loại', en: 'Group session attendances by kind' },
+    definition: {
+      vi: 'Lượt tham dự các buổi sinh hoạt nhóm trong kỳ, theo loại buổi: thân chủ đã đăng ký (chỉ người đã đồng ý cho dùng số liệu ẩn danh trong báo cáo) và người tham dự khác (chỉ đếm số). Một người dự hai buổi tính hai lượt.',
+      en: 'Attendances at group sessions in the period, by kind: registered clients (only those who agreed to anonymous numbers in reports) and others who attended (counted only). Someone at two sessions counts twice.',
+    },
+    shape: {
+      kind: 'list',
+      rows: 'groupKinds',
+      columns: [
+        { key: 'registered', label: { vi: 'Thân chủ đã đăng ký', en: 'Registered clients' } },
+        { key: 'others', label: { vi: 'Người tham dự khác', en: 'Others' } },
+      ],
+      totalRow: true,
+      totalColumn: true,
+    },
+  },
 ] as const satisfies readonly Indicator[];
+
+export const GROUP_KIND_WORDS: Record<GroupKind, Words> = {
+  peer_group: { vi: 'Sinh hoạt nhóm đồng đẳng', en: 'Peer-group meeting' },
+  self_help_club: { vi: 'Câu lạc bộ tự lực', en: 'Self-help club' },
+  awareness: { vi: 'Truyền thông nâng cao nhận thức', en: 'Awareness session' },
+  class: { vi: 'Lớp học', en: 'Class' },
+};
 
 export type IndicatorId = (typeof INDICATORS)[number]['id'];
 export const INDICATOR_IDS = INDICATORS.map((indicator) => indicator.id) as IndicatorId[];

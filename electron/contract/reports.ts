@@ -75,7 +75,7 @@ const words = z.object({ vi: z.string(), en: z.string() });
 export const reportTableSchema = z.object({
   indicatorId: z.enum(INDICATOR_IDS as [string, ...string[]]),
   version: z.number(),
-  unit: z.enum(['persons', 'contacts', 'services', 'referrals']),
+  unit: z.enum(['persons', 'contacts', 'services', 'referrals', 'sessions', 'attendances']),
   label: words,
   definition: words,
   rows: z.array(z.object({ key: z.string(), label: words, total: z.boolean() })),

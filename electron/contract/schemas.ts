@@ -121,6 +121,8 @@ export const VALIDATION_MESSAGES = [
   'todoAheadRange',
   'kTooSmall',
   'codeFormat',
+  'groupEmpty',
+  'groupCellTwice',
 ] as const;
 
 /** Free text that may be left empty: stored as null, never as an empty string. */

@@ -1,5 +1,6 @@
 import { auditHandlers } from './audit/handlers.ts';
 import { careHandlers } from './care/handlers.ts';
+import { groupsHandlers } from './groups/handlers.ts';
 import { caseloadHandlers } from './caseload/handlers.ts';
 import { reportsHandlers } from './reports/handlers.ts';
 import { backupHandlers } from './backup/handlers.ts';
@@ -25,6 +26,7 @@ export const handlers = combineHandlers(
   settingsHandlers,
   clientsHandlers,
   careHandlers,
+  groupsHandlers,
   caseloadHandlers,
   reportsHandlers,
   backupHandlers,

@@ -5,7 +5,7 @@ import ExcelJS from 'exceljs';
 import { XMLParser } from 'fast-xml-parser';
 import JSZip from 'jszip';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { SUPPRESSED_MARK, type CentreSettings, type Report, type ReportFormat, type ReportSettings, type ReportTable } from '../../electron/contract/index.ts';
+import { INDICATORS, SUPPRESSED_MARK, type CentreSettings, type Report, type ReportFormat, type ReportSettings, type ReportTable } from '../../electron/contract/index.ts';
 import { ADMIN, copyOfTemplate, loginAs, MANAGER, openApp, tempDir, WORKER, type TestApp } from '../support/vault-fixture.ts';
 import { buildReportDataset, PLANTED, Q3_2026, runReport } from '../support/report-data.ts';
 import { contentSnapshot } from '../support/db-snapshot.ts';
@@ -47,7 +47,7 @@ describe('the report of a hand-counted quarter (k = 5)', () => {
   it('counts distinct consenting persons, suppresses small cells and their complements, and passes the LP audit', async () => {
     const app = await asManager();
     const { report, steps } = await runReport(app, { period: Q3_2026 });
-    expect(steps).toBe(13);
+    expect(steps).toBe(INDICATORS.length + 2);
     expect(report.period).toMatchObject({ from: '2026-07-01', to: '2026-09-30', dhis2: '2026Q3', adx: '2026-07-01/P3M', label: { vi: 'Quý III năm 2026' } });
     expect(report.clientsWithoutConsent).toBe(1);
     // Rows: female, male, trans women, trans men, other, total; columns: under 18, 18–24, 25–34, 35–49, 50+, total.

@@ -11,6 +11,7 @@ import { readSettings } from '../settings/centre-settings.ts';
 import type { Db } from '../users/accounts.ts';
 import { listStatedReasons } from '../audit/stated-reasons.ts';
 import { insertAnonymousContact } from '../db/anonymous-contacts.ts';
+import { insertVisit } from './visits.ts';
 import type { PartnerTable, ServiceTypeTable } from '../db/schema.ts';
 import { sql, type Selectable } from 'kysely';
 
@@ -97,37 +98,16 @@ export const careHandlers: Pick<HandlerMap, CareChannels> = {
     const client = await clientForWriting(ctx, input.clientId, by.today, { services: input.serviceTypeIds.length });
     assertNotFuture(input.visitOn, by.today);
     await assertServiceTypes(ctx.db, input.serviceTypeIds);
-    const { id: visitId } = await ctx.db
-      .insertInto('visit')
-      .values({
-        client_id: client.id,
-        visit_on: input.visitOn,
-        place: input.place,
-        outcome: input.outcome,
-        note: input.note,
-        worker_id: by.userId,
-        recorded_at: by.at,
-      })
-      .returning('id')
-      .executeTakeFirstOrThrow();
-    await ctx.db
-      .insertInto('service')
-      .values(input.serviceTypeIds.map((typeId) => ({ visit_id: visitId, client_id: client.id, service_type_id: typeId, service_on: input.visitOn, worker_id: by.userId })))
-      .execute();
-    // This visit settles the follow-ups that were set before it (a visit entered late does
-    // not settle follow-ups arranged after it happened).
-    await ctx.db
-      .updateTable('follow_up')
-      .set({ done_on: input.visitOn })
-      .where('client_id', '=', client.id)
-      .where('done_on', 'is', null)
-      .where((eb) =>
-        eb.or([
-          eb('follow_up.visit_id', 'is', null),
-          eb(eb.selectFrom('visit').select('visit.visit_on').whereRef('visit.id', '=', 'follow_up.visit_id'), '<=', input.visitOn),
-        ]),
-      )
-      .execute();
+    const visitId = await insertVisit(ctx.db, {
+      clientId: client.id,
+      visitOn: input.visitOn,
+      place: input.place,
+      outcome: input.outcome,
+      note: input.note,
+      workerId: by.userId,
+      at: by.at,
+      serviceTypeIds: input.serviceTypeIds,
+    });
     if (input.nextFollowUpOn) {
       await ctx.db
         .insertInto('follow_up')

@@ -29,6 +29,21 @@ export async function deidentifyClient(db: Db, clientId: number): Promise<void> 
       serviceTypeIds: services.map((service) => service.service_type_id),
     });
   }
+  // Her attendance at group sessions stays in their counts, among the others (sex and age band only).
+  const attended = await db
+    .selectFrom('group_attendance')
+    .innerJoin('group_session', 'group_session.id', 'group_attendance.session_id')
+    .select(['group_session.id', 'group_session.held_on'])
+    .where('group_attendance.client_id', '=', clientId)
+    .execute();
+  for (const session of attended) {
+    await db
+      .insertInto('group_others')
+      .values({ session_id: session.id, sex: client.sex, age_band: ageBandOf(client.birth_year, session.held_on), count: 1 })
+      .onConflict((conflict) => conflict.columns(['session_id', 'sex', 'age_band']).doUpdateSet((eb) => ({ count: eb('group_others.count', '+', 1) })))
+      .execute();
+  }
+  await db.deleteFrom('group_attendance').where('client_id', '=', clientId).execute();
   const tables = ['service', 'follow_up', 'referral', 'visit', 'consent', 'case_event', 'identity_access', 'client_identity', 'assignment', 'case_offer', 'case_review', 'change_history', 'restriction'] as const;
   for (const table of tables) {
     await db.deleteFrom(table).where('client_id', '=', clientId).execute();

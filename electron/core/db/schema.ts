@@ -14,6 +14,9 @@ export interface Database {
   consent: ConsentTable;
   case_event: CaseEventTable;
   visit: VisitTable;
+  group_session: GroupSessionTable;
+  group_attendance: GroupAttendanceTable;
+  group_others: GroupOthersTable;
   service: ServiceTable;
   follow_up: FollowUpTable;
   referral: ReferralTable;
@@ -162,6 +165,33 @@ export interface CaseEventTable {
   on_date: string;
   by_user: number;
   at: string;
+}
+
+export interface GroupSessionTable {
+  id: Generated<number>;
+  held_on: string;
+  kind: string;
+  place: string;
+  topic: string;
+  led_by: string | null;
+  service_type_id: number;
+  recorded_by: number;
+  recorded_at: string;
+}
+
+/** A registered client at a session, and the visit that gave her its service. */
+export interface GroupAttendanceTable {
+  session_id: number;
+  client_id: number;
+  visit_id: number;
+}
+
+/** Others at a session, counted by sex and age band only. */
+export interface GroupOthersTable {
+  session_id: number;
+  sex: string;
+  age_band: string;
+  count: number;
 }
 
 export interface VisitTable {

@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
-import { INDICATORS, REFERRAL_TYPES, REFERRAL_TYPE_WORDS, SERVICE_GROUP_WORDS, type IndicatorId, type ReferralType, type Shape } from '../../contract/indicators.ts';
+import { GROUP_KINDS } from '../../contract/groups.ts';
+import { GROUP_KIND_WORDS, INDICATORS, REFERRAL_TYPES, REFERRAL_TYPE_WORDS, SERVICE_GROUP_WORDS, type IndicatorId, type ReferralType, type Shape } from '../../contract/indicators.ts';
 import type { Period } from '../../contract/periods.ts';
 import { ageBandOf, SERVICE_GROUPS, SEXES, type ServiceGroup } from '../../contract/vocabulary.ts';
 import type { Db } from '../users/accounts.ts';
@@ -24,6 +25,7 @@ function columnsOf(id: IndicatorId) {
   if (shape.kind !== 'list') throw new Error(`${id} is not a list`);
   return shape.columns;
 }
+const groupKindLines = GROUP_KINDS.map((kind) => ({ key: kind, label: GROUP_KIND_WORDS[kind] }));
 const OUTCOME_GROUPS = { persons_vocational_training: 'vocational_training', persons_job_placement: 'job_placement', persons_loan: 'loan' } as const;
 const REPORTED_GROUPS = SERVICE_GROUPS.filter((group) => group !== 'child_protection');
 const referralTypeOf = (group: ServiceGroup): ReferralType | null =>
@@ -172,6 +174,35 @@ export const COUNTS: Record<IndicatorId, Count> = {
 
   cases_reintegrated: async (c) =>
     personTable('cases_reintegrated', c, await clientIds(c, sql`select distinct client_id as id from case_event where kind = 'closed' and ${inPeriod(c, sql`on_date`)} and reason = 'reintegrated'`)),
+
+  group_sessions: async (c) => {
+    const rows = (await sql<{ kind: string; n: number }>`select kind, count(*) as n from group_session where ${inPeriod(c, sql`held_on`)} group by kind`.execute(c.db)).rows;
+    return listTable(indicator('group_sessions'), groupKindLines, columnsOf('group_sessions'), true, (row) => Number(rows.find((each) => each.kind === row)?.n ?? 0));
+  },
+
+  // Registered attendees only with consent to reports (as in every table); others always, as counts.
+  group_attendances: async (c) => {
+    const rows = (
+      await sql<{ kind: string; column: string; n: number }>`
+        select group_session.kind as kind, 'registered' as "column", count(*) as n
+          from group_session join group_attendance on group_attendance.session_id = group_session.id
+          where ${inPeriod(c, sql`group_session.held_on`)} and group_attendance.client_id in (select id from temp.report_client)
+          group by group_session.kind
+        union all
+        select group_session.kind, 'others', sum(group_others.count)
+          from group_session join group_others on group_others.session_id = group_session.id
+          where ${inPeriod(c, sql`group_session.held_on`)}
+          group by group_session.kind`.execute(c.db)
+    ).rows;
+    return listTable(
+      indicator('group_attendances'),
+      groupKindLines,
+      columnsOf('group_attendances'),
+      true,
+      (row, column) => Number(rows.find((each) => each.kind === row && each.column === column)?.n ?? 0),
+      true,
+    );
+  },
 
   child_protection_referrals: async (c) => {
     const types = c.types.filter((type) => type.group === 'child_protection').map((type) => type.id);

@@ -37,21 +37,29 @@ export function sexByAge(indicator: Indicator, count: (sex: string, age: string)
   return { indicator, rows, columns, values, sums };
 }
 
-/** Rows from a list, a few count columns; with a total row, each column adds up to it. */
+/**
+ * Rows from a list, a few count columns; with a total row, each column adds up to it; with a
+ * total column, each row adds up to it (the sums are what the disclosure audit knows).
+ */
 export function listTable(
   indicator: Indicator,
   lines: { key: string; label: Words; group?: ServiceGroup }[],
-  columns: readonly { key: string; label: Words }[],
+  countColumns: readonly { key: string; label: Words }[],
   totalRow: boolean,
   count: (row: string, column: string) => number,
+  totalColumn = false,
 ): RawTable {
   const rows: Line[] = lines.map((line) => ({ ...line, total: false }));
-  const values = rows.map((row) => columns.map((column) => count(row.key, column.key)));
-  const sums: Sum[] = [];
+  const columns = totalColumn ? [...countColumns, TOTAL] : countColumns;
+  const values = rows.map((row) => {
+    const counts = countColumns.map((column) => count(row.key, column.key));
+    return totalColumn ? [...counts, counts.reduce((a, b) => a + b, 0)] : counts;
+  });
+  const sums: Sum[] = totalColumn ? range(rows.length + (totalRow ? 1 : 0)).map((r) => ({ parts: range(countColumns.length).map((c) => cell(r, c)), total: cell(r, countColumns.length) })) : [];
   if (totalRow) {
     values.push(columns.map((_, c) => values.reduce((sum, row) => sum + (row[c] ?? 0), 0)));
     for (const c of range(columns.length)) sums.push({ parts: range(rows.length).map((r) => cell(r, c)), total: cell(rows.length, c) });
     rows.push(TOTAL);
   }
-  return { indicator, rows, columns: columns.map((column) => ({ ...column, total: false })), values, sums };
+  return { indicator, rows, columns: columns.map((column) => ({ ...column, total: column === TOTAL })), values, sums };
 }

@@ -1,4 +1,5 @@
 import { useEffect, useState, type ReactNode } from 'react';
+import { GroupForm, GroupSessionPage, GroupsPage } from '../groups/GroupsPage.tsx';
 import { Navigate, NavLink, Route, Routes, useLocation } from 'react-router';
 import { useTranslation } from 'react-i18next';
 import { useCan, useSession } from '../../app/session.ts';
@@ -96,6 +97,7 @@ export function AppFrame() {
               ) : null}
             </NavLink>
           ) : null}
+          {canClients ? <NavLink to="/groups">{t('nav.groups')}</NavLink> : null}
           {canReview ? <NavLink to="/review">{t('nav.review')}</NavLink> : null}
           {canReport ? <NavLink to="/reports">{t('nav.reports')}</NavLink> : null}
           {adminPages.length > 0 ? <NavLink to="/admin">{t('nav.admin')}</NavLink> : null}
@@ -124,6 +126,9 @@ export function AppFrame() {
           {canWrite ? <Route path="/referrals/:referralId/slip" element={<ReferralSlip />} /> : null}
           {canWrite ? <Route path="/anonymous" element={<AnonymousContactForm />} /> : null}
           {canWrite ? <Route path="/todo" element={<TodoPage />} /> : null}
+          {canClients ? <Route path="/groups" element={<GroupsPage />} /> : null}
+          {canWrite ? <Route path="/groups/new" element={<GroupForm />} /> : null}
+          {canClients ? <Route path="/groups/:sessionId" element={<GroupSessionPage />} /> : null}
           {canReview ? <Route path="/review" element={<Navigate to="/review/dashboard" replace />} /> : null}
           {canReview
             ? REVIEW_PAGES.map((page) => <Route key={page.path} path={`/review/${page.path}`} element={<SubArea label="nav.review" base="/review" pages={REVIEW_PAGES}>{page.element}</SubArea>} />)
