@@ -109,10 +109,10 @@ export const groupsHandlers: Pick<HandlerMap, GroupChannels> = {
     if (!session) throw new AppError('GROUP_NOT_FOUND');
     const type = await ctx.db.selectFrom('service_type').select('active').where('id', '=', session.service_type_id).executeTakeFirstOrThrow();
     if (type.active !== 1) throw new AppError('SERVICE_TYPE_INACTIVE');
-    let added = 0;
-    for (const clientId of input.clientIds) if (await attend(ctx, session, clientId, by)) added += 1;
-    ctx.note({ targetType: 'group_session', targetId: session.id, detail: { registered: added } });
-    return { added };
+    let registered = 0;
+    for (const clientId of input.clientIds) if (await attend(ctx, session, clientId, by)) registered += 1;
+    ctx.note({ targetType: 'group_session', targetId: session.id, detail: { registered } });
+    return { added: registered };
   },
 
   'groups.list': async (input, { db }) => {
