@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import ExcelJS from 'exceljs';
 import { XMLParser } from 'fast-xml-parser';
 import JSZip from 'jszip';
+import { validateXML } from 'xmllint-wasm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { INDICATORS, SUPPRESSED_MARK, type CentreSettings, type Report, type ReportFormat, type ReportSettings, type ReportTable } from '../../electron/contract/index.ts';
 import { ADMIN, copyOfTemplate, loginAs, MANAGER, openApp, tempDir, WORKER, type TestApp } from '../support/vault-fixture.ts';
@@ -217,16 +218,37 @@ describe('exports, read back', () => {
 
   it('DHIS2 JSON and ADX: published cells only, with the default codes or the mapping, for the org unit and period', async () => {
     const json = JSON.parse((await exported('dhis2_json')).text) as { dataSet: string; period: string; orgUnit: string; dataValues: { dataElement: string; categoryOptionCombo: string; value: string; period: string }[] };
-    expect(json).toMatchObject({ dataSet: 'DS_TEST', period: '2026Q3', orgUnit: 'OU_TEST_01' });
+    // The payload names its identifier scheme: DHIS2 reads the codes without import parameters.
+    expect(json).toMatchObject({ idScheme: 'CODE', dataSetIdScheme: 'CODE', dataElementIdScheme: 'CODE', orgUnitIdScheme: 'CODE', dataSet: 'DS_TEST', period: '2026Q3', orgUnit: 'OU_TEST_01' });
     const published = report.tables.flatMap((each) => each.cells.flat()).filter((value) => value !== null).length;
     // One cell mapped to nothing; every suppressed cell left out.
     expect(json.dataValues).toHaveLength(published - 1);
     expect(json.dataValues).toContainEqual({ dataElement: 'DE_REACHED', categoryOptionCombo: 'COC_F_25_34', value: '8', period: '2026Q3', orgUnit: 'OU_TEST_01' });
-    expect(json.dataValues).toContainEqual(expect.objectContaining({ dataElement: 'DH_PERSONS_REACHED', categoryOptionCombo: 'TOTAL', value: '21' }));
+    // Totals go under data elements of their own; DHIS2 adds a data element's combos, so no total
+    // may sit beside its parts.
+    expect(json.dataValues).toContainEqual(expect.objectContaining({ dataElement: 'DH_PERSONS_REACHED_TOTAL', categoryOptionCombo: 'default', value: '21' }));
+    expect(json.dataValues).toContainEqual(expect.objectContaining({ dataElement: 'DH_PERSONS_REACHED_BY_SEX', categoryOptionCombo: 'FEMALE', value: '16' }));
+    for (const value of json.dataValues) expect(value.categoryOptionCombo, value.dataElement).not.toMatch(/(^|_)TOTAL$/);
+    const combosOf = new Map<string, Set<string>>();
+    for (const value of json.dataValues) combosOf.set(value.dataElement, (combosOf.get(value.dataElement) ?? new Set()).add(value.categoryOptionCombo));
+    for (const [element, combos] of combosOf) if (combos.has('default')) expect([...combos], element).toEqual(['default']);
     expect(json.dataValues.some((value) => value.dataElement === 'DH_PERSONS_REACHED' && value.categoryOptionCombo === 'FEMALE_35_49')).toBe(false);
-    expect(json.dataValues.some((value) => value.dataElement === 'DH_PERSONS_REACHED' && value.categoryOptionCombo === 'MALE_TOTAL')).toBe(false);
+    expect(json.dataValues.some((value) => value.dataElement === 'DH_PERSONS_REACHED_BY_SEX' && value.categoryOptionCombo === 'MALE')).toBe(false);
 
-    const adx = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '' }).parse((await exported('adx')).text) as {
+    const adxText = (await exported('adx')).text;
+    // Valid against the ADX schema as published (test/fixtures/adx), read by a real xmllint.
+    const schemaFile = (name: string) => ({ fileName: name, contents: readFileSync(new URL(`../fixtures/adx/${name}`, import.meta.url), 'utf8') });
+    const validation = await validateXML({
+      xml: { fileName: 'export.xml', contents: adxText },
+      schema: schemaFile('adx_loose.xsd'),
+      preload: ['sdmx/SDMXCommon.xsd', 'sdmx/SDMXCommonReferences.xsd', 'sdmx/xml.xsd'].map(schemaFile),
+    });
+    expect(validation.errors).toEqual([]);
+    expect(validation.valid).toBe(true);
+    // The schema is really read: a document without its required attributes fails it.
+    const broken = await validateXML({ xml: { fileName: 'broken.xml', contents: adxText.replace(/ exported="[^"]*"/, '') }, schema: schemaFile('adx_loose.xsd'), preload: ['sdmx/SDMXCommon.xsd', 'sdmx/SDMXCommonReferences.xsd', 'sdmx/xml.xsd'].map(schemaFile) });
+    expect(broken.valid).toBe(false);
+    const adx = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '' }).parse(adxText) as {
       adx: { xmlns: string; group: { orgUnit: string; period: string; dataSet: string; dataValue: { dataElement: string; categoryOptionCombo: string; value: string }[] } };
     };
     expect(adx.adx.xmlns).toBe('urn:ihe:qrph:adx:2015');
@@ -302,13 +324,16 @@ describe('what a report refuses', () => {
     expect(contentSnapshot(app)).toBe(before);
   });
 
-  it('refuses DHIS2 formats for a period DHIS2 has no name for, or without an org unit', async () => {
+  it('refuses DHIS2 formats for a period DHIS2 has no name for, or without an org unit and a data set', async () => {
     const app = await asManager();
     const folder = tempDir('dh-export-');
     const months = await runReport(app, { period: { kind: 'months', from: '2026-07', to: '2026-08' } });
     expect(await app.gate.invoke('reports.save', { jobId: months.jobId, format: 'dhis2_json' }, { path: join(folder, 'x.json') })).toEqual({ ok: false, error: { code: 'DHIS2_PERIOD_UNSUPPORTED' } });
     const quarter = await runReport(app, { period: Q3_2026 });
     expect(await app.gate.invoke('reports.save', { jobId: quarter.jobId, format: 'adx' }, { path: join(folder, 'x.xml') })).toEqual({ ok: false, error: { code: 'DHIS2_MAPPING_INVALID' } });
+    // The org unit alone is not enough: without the data set nothing is sent either.
+    await app.ok('settings.updateReports', { ...reportSettings(await app.ok('settings.get', {})), dhis2OrgUnit: 'OU_TEST_01' });
+    expect(await app.gate.invoke('reports.save', { jobId: quarter.jobId, format: 'dhis2_json' }, { path: join(folder, 'x.json') })).toEqual({ ok: false, error: { code: 'DHIS2_MAPPING_INVALID' } });
     expect(readdirSync(folder)).toEqual([]);
   });
 

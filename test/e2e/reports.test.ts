@@ -60,6 +60,8 @@ describe('reports in Chromium', () => {
     expect(await reached.getByRole('row', { name: /^Nữ/ }).innerText()).not.toMatch(/\b(6|8|2)\b/);
     const text = await page.locator('.report-preview').innerText();
     for (const word of [PLANTED.alias, PLANTED.legalName, ...codes]) expect(text).not.toContain(word);
+    // Next to the DHIS2 buttons: how to import the files.
+    expect(await page.getByText('Tệp JSON đã ghi sẵn rằng nó dùng mã (idScheme = CODE)', { exact: false }).isVisible()).toBe(true);
     await checkScreen(page, '71-report-preview');
 
     const folder = tempDir('dh-e2e-export-');

@@ -235,7 +235,7 @@ function Preview({ jobId, report, language }: { jobId: string; report: Report; l
             </button>
           ))}
         </div>
-        {!dhis2 ? <p className="hint">{t('reports.noDhis2Period')}</p> : null}
+        <p className="hint">{dhis2 ? t('reports.dhis2Import') : t('reports.noDhis2Period')}</p>
         <ErrorText error={error} />
         <Notice text={saved} />
       </div>
