@@ -251,6 +251,15 @@ export const AGE_WORDS: Record<AgeBand, Words> = {
   '50_plus': { vi: '50 trở lên', en: '50+' },
 };
 export const TOTAL_WORDS: Words = { vi: 'Tổng', en: 'Total' };
+/** What a table's cells count, as a reader of the report says it. */
+export const UNIT_WORDS: Record<Unit, Words> = {
+  persons: { vi: 'người', en: 'persons' },
+  contacts: { vi: 'lượt', en: 'contacts' },
+  services: { vi: 'lượt dịch vụ', en: 'services' },
+  referrals: { vi: 'lượt chuyển gửi', en: 'referrals' },
+  sessions: { vi: 'buổi', en: 'sessions' },
+  attendances: { vi: 'lượt tham dự', en: 'attendances' },
+};
 /** Service groups as they are named in reports (the app's screens use the same words). */
 export const SERVICE_GROUP_WORDS: Record<ServiceGroup, Words> = {
   legal: { vi: 'Pháp lý', en: 'Legal' },

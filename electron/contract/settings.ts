@@ -52,7 +52,12 @@ export const REPORT_DEFAULTS = {
   dhis2DataSet: '',
   /** Overrides of the default codes, as JSON: { "indicator.row.column": { "dataElement": "…", "categoryOptionCombo": "…" } | null }. */
   dhis2Mapping: '{}',
-} as const;
+  /** The list separator of the managers' Excel: ";" on Vietnamese Windows, "," on English. */
+  reportCsvSeparator: ';' as CsvSeparator,
+};
+
+export const CSV_SEPARATORS = [';', ','] as const;
+export type CsvSeparator = (typeof CSV_SEPARATORS)[number];
 
 const line = (max: number) => z.string({ error: 'required' }).trim().max(max, { error: 'tooLong' });
 const dhis2Code = z.string().trim().max(50, { error: 'tooLong' }).regex(/^[A-Za-z0-9_.-]*$/, { error: 'codeFormat' });
@@ -85,6 +90,7 @@ export const reportSettingsSchema = z
           return false;
         }
       }, { error: 'codeFormat' }),
+    reportCsvSeparator: z.enum(CSV_SEPARATORS, { error: 'invalid' }).optional(),
   })
   .strict();
 export type ReportSettings = z.infer<typeof reportSettingsSchema>;
@@ -110,6 +116,7 @@ export const centreSettingsSchema = z.object({
   dhis2OrgUnit: z.string(),
   dhis2DataSet: z.string(),
   dhis2Mapping: z.string(),
+  reportCsvSeparator: z.enum(CSV_SEPARATORS),
   /** De-identify cases closed more than this many years ago (0: never, by itself). */
   retentionYears: z.number(),
 });

@@ -42,6 +42,34 @@ const table = (report: Report, id: string): ReportTable => {
   return found;
 };
 /** A table's published cells, with the mark standing for suppressed ones. */
+/** A CSV as a spreadsheet reads it with the given list separator (quotes respected). */
+function parseCsv(text: string, separator: string): string[][] {
+  const lines: string[][] = [];
+  let field = '';
+  let line: string[] = [];
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const char = text[i];
+    if (quoted) {
+      if (char === '"' && text[i + 1] === '"') {
+        field += '"';
+        i++;
+      } else if (char === '"') quoted = false;
+      else field += char;
+    } else if (char === '"') quoted = true;
+    else if (char === separator) {
+      line.push(field);
+      field = '';
+    } else if (char === '\r' && text[i + 1] === '\n') {
+      line.push(field);
+      lines.push(line);
+      field = '';
+      line = [];
+      i++;
+    } else field += char;
+  }
+  return lines;
+}
 const shown = (t: ReportTable) => t.cells.map((row) => row.map((value) => (value === null ? SUPPRESSED_MARK : value)));
 
 describe('the report of a hand-counted quarter (k = 5)', () => {
@@ -187,22 +215,43 @@ describe('exports, read back', () => {
     }
   });
 
-  it('CSV: UTF-8 with a byte-order mark, a row per cell, suppressed cells carry no number', async () => {
+  it('CSV: UTF-8 with a byte-order mark, ";" by default or "," as set, headers in words then codes, a row per cell, suppressed cells carry no number', async () => {
+    const { reached, hidden } = suppressedLabels();
+    const check = (text: string, separator: ';' | ',') => {
+      // Read as a spreadsheet set to that list separator reads it: every line splits into the same columns.
+      const lines = parseCsv(text.replace(/^\uFEFF/, ''), separator);
+      const [words, header] = [lines[0] ?? [], lines[1] ?? []];
+      for (const line of lines) expect(line, line.join('|')).toHaveLength(14);
+      expect(words.slice(0, 4)).toEqual(['Mã đơn vị', 'Từ ngày', 'Đến ngày', 'Ngưỡng che (k)']);
+      expect(header).toEqual(['centre_code', 'period_from', 'period_to', 'k', 'indicator_id', 'indicator_version', 'indicator', 'unit', 'row_key', 'row', 'column_key', 'column', 'value', 'suppressed']);
+      // Read with the other separator, a line is one column: the setting matters.
+      expect(parseCsv(text.replace(/^\uFEFF/, ''), separator === ';' ? ',' : ';')[2]).toHaveLength(1);
+      const at = (name: string) => header.indexOf(name);
+      const rows = lines.slice(2);
+      const reachedRows = rows.filter((line) => line[at('indicator_id')] === 'persons_reached');
+      expect(reachedRows).toHaveLength(36);
+      expect(reachedRows[0]?.[at('unit')]).toBe('người');
+      for (const { r, c } of hidden) {
+        const line = reachedRows.find((each) => each[at('row_key')] === reached.rows[r]?.key && each[at('column_key')] === reached.columns[c]?.key);
+        expect(line?.[at('value')]).toBe(SUPPRESSED_MARK);
+        expect(line?.[at('suppressed')]).toBe('1');
+      }
+      expect(reachedRows.find((each) => each[at('row_key')] === 'female' && each[at('column_key')] === 'total')?.[at('value')]).toBe('16');
+      // Every line is a cell: no legend disguised as data.
+      expect(rows).toHaveLength(report.tables.reduce((sum, each) => sum + each.rows.length * each.columns.length, 0));
+    };
     const { bytes, text } = await exported('csv');
     expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
-    const lines = text.replace(/^\uFEFF/, '').trim().split('\r\n').map((line) => line.split(','));
-    const header = lines[0] ?? [];
-    const at = (name: string) => header.indexOf(name);
-    const { reached, hidden } = suppressedLabels();
-    const reachedRows = lines.filter((line) => line[at('indicator_id')] === 'persons_reached');
-    expect(reachedRows).toHaveLength(36);
-    for (const { r, c } of hidden) {
-      const line = reachedRows.find((each) => each[at('row_key')] === reached.rows[r]?.key && each[at('column_key')] === reached.columns[c]?.key);
-      expect(line?.[at('value')]).toBe(SUPPRESSED_MARK);
-      expect(line?.[at('suppressed')]).toBe('1');
-    }
-    expect(reachedRows.find((each) => each[at('row_key')] === 'female' && each[at('column_key')] === 'total')?.[at('value')]).toBe('16');
-    expect(lines.at(-1)?.[at('indicator_id')]).toBe('_legend');
+    check(text, ';');
+    // A centre whose Excel is English sets ",".
+    const english = await asManager();
+    await english.ok('settings.updateReports', { ...reportSettings(await english.ok('settings.get', {})), reportCsvSeparator: ',' });
+    const run = await runReport(english, { period: Q3_2026 });
+    const otherFolder = tempDir('dh-export-');
+    await save(english, run.jobId, 'csv', otherFolder);
+    const comma = readFileSync(join(otherFolder, 'export.csv'));
+    expect([...comma.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    check(comma.toString('utf8'), ',');
   });
 
   it('DOCX: the national heading, agency, number, place and date, title, recipient, the tables and the signature block', async () => {

@@ -86,6 +86,8 @@ describe('reports in Chromium', () => {
 
     await page.getByRole('link', { name: 'Cài đặt' }).click();
     await expect.poll(() => field(page, 'Ngưỡng che số liệu (k)').inputValue()).toBe('10');
+    // The CSV separator of Vietnamese Excel by default.
+    expect(await field(page, 'Dấu phân cách trong tệp CSV').locator('option:checked').innerText()).toBe('Dấu chấm phẩy (;) – Excel tiếng Việt');
     await checkScreen(page, '74-report-settings');
     expect(harness.blocked).toEqual([]);
     expect(harness.consoleErrors).toEqual([]);

@@ -21,6 +21,7 @@ const KEYS = {
   dhis2OrgUnit: 'dhis2.orgUnit',
   dhis2DataSet: 'dhis2.dataSet',
   dhis2Mapping: 'dhis2.mapping',
+  reportCsvSeparator: 'reports.csvSeparator',
   retentionYears: 'retention.years',
 } as const satisfies Record<keyof CentreSettings, string>;
 

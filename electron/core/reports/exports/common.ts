@@ -1,4 +1,5 @@
 import { SUPPRESSED_MARK, type Report, type ReportFormat, type ReportTable } from '../../../contract/reports.ts';
+import type { CsvSeparator } from '../../../contract/settings.ts';
 
 /* What every export format shares: the legend, the metadata, how a cell is written. */
 
@@ -15,6 +16,7 @@ export interface ExportContext {
     dhis2OrgUnit: string;
     dhis2DataSet: string;
     dhis2Mapping: string;
+    reportCsvSeparator: CsvSeparator;
   };
 }
 

@@ -1,28 +1,61 @@
+import { UNIT_WORDS } from '../../../contract/indicators.ts';
 import { SUPPRESSED_MARK } from '../../../contract/reports.ts';
-import { cellsOf, legend, type ExportContext, type ExportFile } from './common.ts';
+import { cellsOf, type ExportContext, type ExportFile } from './common.ts';
 
-const quote = (value: string | number) => {
-  const text = String(value);
-  return /[",\r\n;]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
-};
+/** The columns: their words for people (first header row), their codes for machines (second). */
+const COLUMNS = [
+  ['Mã đơn vị', 'centre_code'],
+  ['Từ ngày', 'period_from'],
+  ['Đến ngày', 'period_to'],
+  ['Ngưỡng che (k)', 'k'],
+  ['Mã chỉ số', 'indicator_id'],
+  ['Phiên bản chỉ số', 'indicator_version'],
+  ['Chỉ số', 'indicator'],
+  ['Đơn vị đếm', 'unit'],
+  ['Mã dòng', 'row_key'],
+  ['Dòng', 'row'],
+  ['Mã cột', 'column_key'],
+  ['Cột', 'column'],
+  [`Giá trị (${SUPPRESSED_MARK}: bị che)`, 'value'],
+  ['Bị che (1: có)', 'suppressed'],
+] as const;
 
 /**
- * One row per cell of every table (long form, for machines), UTF-8 with a byte-order mark so
- * Excel reads the Vietnamese right. A suppressed cell has the mark as its value and 1 in
- * `suppressed`; the last row is the legend.
+ * One row per cell of every table (long form), UTF-8 with a byte-order mark so Excel reads the
+ * Vietnamese right, separated as the managers' Excel expects (";" on Vietnamese Windows, a
+ * setting). Two header rows: the columns in words, then their codes. A suppressed cell has the
+ * mark as its value and 1 in `suppressed`; what the mark means is in the value column's header,
+ * never in a row of its own.
  */
-export async function toCsv({ report }: ExportContext): Promise<ExportFile> {
-  const header = ['centre_code', 'period_from', 'period_to', 'k', 'indicator_id', 'indicator_version', 'indicator', 'row_key', 'row', 'column_key', 'column', 'value', 'suppressed'];
-  const lines = [header.join(',')];
+export async function toCsv({ report, settings }: ExportContext): Promise<ExportFile> {
+  const separator = settings.reportCsvSeparator;
+  const quote = (value: string | number) => {
+    const text = String(value);
+    return /[",;\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+  };
+  const line = (values: readonly (string | number)[]) => values.map(quote).join(separator);
+  const lines = [line(COLUMNS.map(([words]) => words)), line(COLUMNS.map(([, code]) => code))];
   for (const table of report.tables) {
     for (const { row, column, value } of cellsOf(table)) {
       lines.push(
-        [report.centre.code, report.period.from, report.period.to, report.k, table.indicatorId, table.version, table.label.vi, row.key, row.label.vi, column.key, column.label.vi, value ?? SUPPRESSED_MARK, value === null ? 1 : 0]
-          .map(quote)
-          .join(','),
+        line([
+          report.centre.code,
+          report.period.from,
+          report.period.to,
+          report.k,
+          table.indicatorId,
+          table.version,
+          table.label.vi,
+          UNIT_WORDS[table.unit].vi,
+          row.key,
+          row.label.vi,
+          column.key,
+          column.label.vi,
+          value ?? SUPPRESSED_MARK,
+          value === null ? 1 : 0,
+        ]),
       );
     }
   }
-  lines.push(['', '', '', report.k, '_legend', '', legend(report.k), '', '', '', '', SUPPRESSED_MARK, ''].map(quote).join(','));
   return { bytes: Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(`${lines.join('\r\n')}\r\n`, 'utf8')]), extension: 'csv' };
 }

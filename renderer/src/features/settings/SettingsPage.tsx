@@ -2,12 +2,14 @@ import { useEffect, useId, useState, type FormEventHandler, type ReactNode } fro
 import { Link } from 'react-router';
 import { useTranslation } from 'react-i18next';
 import { z } from 'zod';
-import { caseloadSettingsSchema, K_MIN, reportSettingsSchema, NO_CONTACT_DAYS, REVIEW_INTERVAL_MONTHS, TODO_AHEAD_DAYS,
+import {
+  CSV_SEPARATORS, caseloadSettingsSchema, K_MIN, reportSettingsSchema, NO_CONTACT_DAYS, REVIEW_INTERVAL_MONTHS, TODO_AHEAD_DAYS,
   centreCodeSchema, centreNameSchema, lockTimeoutSchema, type CentreSettings } from '../../../../electron/contract/index.ts';
 import { call, type ClientErrorPayload } from '../../api.ts';
 import { useCan, useSession } from '../../app/session.ts';
 import { ErrorText, Notice } from '../../components/ErrorText.tsx';
 import { Field } from '../../components/Field.tsx';
+import { SelectField } from '../../components/SelectField.tsx';
 import { useContractForm } from '../../components/useContractForm.ts';
 import { LANGUAGES, setLanguage, type Language } from '../../i18n/index.ts';
 import { RecoveryCodeStep, RecoveryConfirmForm, type IssuedCode } from '../setup/RecoveryCode.tsx';
@@ -197,7 +199,7 @@ function ReportSettingsForm({ settings, onSaved }: { settings: CentreSettings; o
   const id = useId();
   const [saved, setSaved] = useState(false);
   const { form, errors, busy, error, submit } = useContractForm(reportSettingsSchema, {
-    defaultValues: Object.fromEntries([...REPORT_FIELDS, 'reportK', 'dhis2Mapping'].map((name) => [name, settings[name as keyof CentreSettings]])),
+    defaultValues: Object.fromEntries([...REPORT_FIELDS, 'reportK', 'dhis2Mapping', 'reportCsvSeparator'].map((name) => [name, settings[name as keyof CentreSettings]])),
   });
   const mappingError = errors.dhis2Mapping?.message;
   return (
@@ -221,6 +223,13 @@ function ReportSettingsForm({ settings, onSaved }: { settings: CentreSettings; o
       {REPORT_FIELDS.map((name) => (
         <Field key={name} label={t(`settings.${name}`)} registration={form.register(name)} error={errors[name]} />
       ))}
+      <SelectField label={t('settings.reportCsvSeparator')} hint={t('settings.reportCsvSeparatorHint')} registration={form.register('reportCsvSeparator')} error={errors.reportCsvSeparator}>
+        {CSV_SEPARATORS.map((separator) => (
+          <option key={separator} value={separator}>
+            {t(`settings.csvSeparator.${separator === ';' ? 'semicolon' : 'comma'}`)}
+          </option>
+        ))}
+      </SelectField>
       <div className="field wide">
         <label htmlFor={`${id}-mapping`}>{t('settings.dhis2Mapping')}</label>
         <textarea
