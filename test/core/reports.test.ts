@@ -198,7 +198,7 @@ describe('exports, read back', () => {
     for (const name of names) expect(name.length, name).toBeLessThanOrEqual(31);
     const info = book.getWorksheet('Thông tin');
     const facts = Object.fromEntries((info?.getSheetValues() ?? []).filter(Boolean).map((row) => [(row as unknown[])[1], (row as unknown[])[2]]));
-    expect(facts['Ngưỡng che số liệu (k)']).toBe('5');
+    expect(facts['Ngưỡng che số liệu (k)']).toBe('5: mọi ô chỉ có từ 1 đến 4 người hoặc lượt đều bị che');
     expect(facts['Phiên bản định nghĩa chỉ số']).toBe('phiên bản 1 (mọi chỉ số)');
     // The creation time is a date-time cell holding the PC's local wall-clock time, shown dd/mm/yyyy hh:mm.
     const made = new Date(report.generatedAt);
@@ -210,9 +210,18 @@ describe('exports, read back', () => {
     for (const [index, each] of report.tables.entries()) {
       const sheet = book.worksheets[index + 1];
       expect(JSON.stringify(sheet?.getSheetValues())).not.toContain(each.indicatorId);
-      const rows = (sheet?.getSheetValues() ?? []).slice(6, 6 + each.rows.length) as unknown[][];
+      const rows = (sheet?.getSheetValues() ?? []).slice(8, 8 + each.rows.length) as unknown[][];
       expect(rows.map((row) => row.slice(2, 2 + each.columns.length)), each.indicatorId).toEqual(shown(each));
+      // Readable on its own: the centre, the period, the unit and the legend are on the sheet.
+      const words = JSON.stringify(sheet?.getSheetValues());
+      for (const part of ['Đơn vị báo cáo: Trung tâm Thử nghiệm', 'Kỳ báo cáo: Quý III năm 2026 (01/07/2026 – 30/09/2026)', 'Đơn vị tính: ', 'số liệu được che']) expect(words, `${each.indicatorId}: ${part}`).toContain(part);
+      // No label cut off: the first column is as wide as its longest label ("Chuyển giới nữ" and the like).
+      expect(sheet?.getColumn(1).width ?? 0).toBeGreaterThanOrEqual(Math.min(48, Math.max(...each.rows.map((row) => row.label.vi.length)) + 2));
+      // A4, one page wide, the heads repeated on every page; every cell in Times New Roman.
+      expect(sheet?.pageSetup).toMatchObject({ paperSize: 9, fitToPage: true, fitToWidth: 1, fitToHeight: 0, printTitlesRow: '1:7' });
+      sheet?.eachRow((row) => row.eachCell((cell) => expect(cell.font?.name, `${each.indicatorId} ${cell.address}`).toBe('Times New Roman')));
     }
+    expect(book.worksheets[1]?.getCell('A7').value).toBe('Giới tính / Nhóm tuổi');
   });
 
   it('CSV: UTF-8 with a byte-order mark, ";" by default or "," as set, headers in words then codes, a row per cell, suppressed cells carry no number', async () => {

@@ -1,5 +1,6 @@
 import { SUPPRESSED_MARK, type Report, type ReportFormat, type ReportTable } from '../../../contract/reports.ts';
 import type { CsvSeparator } from '../../../contract/settings.ts';
+import { INDICATORS } from '../../../contract/indicators.ts';
 
 /* What every export format shares: the legend, the metadata, how a cell is written. */
 
@@ -31,6 +32,9 @@ export function legend(k: number): string {
   return `${SUPPRESSED_MARK}: số liệu được che để không nhận ra được ai (ô có từ 1 đến ${k - 1} người hoặc lượt, và các ô che thêm để không tính ngược ra được ô đã che).`;
 }
 
+/** Is the table one of persons by sex and age band (both with totals)? */
+export const isSexByAge = (table: ReportTable) => INDICATORS.find((indicator) => indicator.id === table.indicatorId)?.shape.kind === 'sexByAge';
+
 /** A cell as text: its count, or the mark. */
 export function cellText(value: number | null): string {
   return value === null ? SUPPRESSED_MARK : String(value);
@@ -42,7 +46,7 @@ export function facts(report: Report): [string, string][] {
     ['Đơn vị báo cáo', report.centre.name],
     ['Mã đơn vị', report.centre.code],
     ['Kỳ báo cáo', `${report.period.label.vi} (${dmy(report.period.from)} – ${dmy(report.period.to)})`],
-    ['Ngưỡng che số liệu (k)', String(report.k)],
+    ['Ngưỡng che số liệu (k)', `${report.k}: mọi ô chỉ có từ 1 đến ${report.k - 1} người hoặc lượt đều bị che`],
     ['Phiên bản định nghĩa chỉ số', indicatorVersions(report)],
     ['Thời điểm lập', localDateTime(report.generatedAt)],
   ];

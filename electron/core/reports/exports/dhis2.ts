@@ -1,8 +1,7 @@
 import { dhis2MappingSchema } from '../../../contract/settings.ts';
-import { INDICATORS } from '../../../contract/indicators.ts';
 import type { ReportTable } from '../../../contract/reports.ts';
 import { AppError } from '../../app-error.ts';
-import { cellsOf, type ExportContext, type ExportFile } from './common.ts';
+import { cellsOf, isSexByAge, type ExportContext, type ExportFile } from './common.ts';
 
 /*
  * DHIS2: a dataValueSets JSON document and an ADX (ISO/IHE aggregate data exchange) document
@@ -18,7 +17,6 @@ import { cellsOf, type ExportContext, type ExportFile } from './common.ts';
  */
 
 const code = (key: string) => key.toUpperCase().replace(/[^A-Z0-9]/g, '_');
-const isSexByAge = (table: ReportTable) => INDICATORS.find((indicator) => indicator.id === table.indicatorId)?.shape.kind === 'sexByAge';
 
 export interface CellCodes {
   dataElement: string;
