@@ -266,12 +266,17 @@ describe('exports, read back', () => {
   it('DOCX: the national heading, agency, number, place and date, title, recipient, the tables and the signature block', async () => {
     const { text } = await exported('docx');
     const words = text.replace(/<[^>]+>/g, '');
-    for (const part of ['CỘNG HOÀ XÃ HỘI CHỦ NGHĨA VIỆT NAM', 'Độc lập - Tự do - Hạnh phúc', 'SỞ Y TẾ THÀNH PHỐ HỒ CHÍ MINH', 'TRUNG TÂM THỬ NGHIỆM', 'Số: …/BC-TTCTXH', 'Thành phố Hồ Chí Minh, ngày 28 tháng 11 năm 2026', 'BÁO CÁO', 'quý iii năm 2026', 'Kính gửi: Sở Y tế Thành phố Hồ Chí Minh.', 'Nơi nhận:', 'GIÁM ĐỐC', 'Nguyễn Văn Ký Thử', report.tables[0]?.label.vi ?? '-']) {
+    for (const part of ['CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM', 'Độc lập - Tự do - Hạnh phúc', 'SỞ Y TẾ', 'THÀNH\u00a0PHỐ\u00a0HỒ\u00a0CHÍ\u00a0MINH', 'TRUNG TÂM THỬ NGHIỆM', 'Số: …/BC-TTCTXH', 'Thành phố Hồ Chí Minh, ngày 28 tháng 11 năm 2026', 'BÁO CÁO', 'quý III năm 2026', 'Giới tính / Nhóm tuổi', 'Đơn vị tính: người', 'Định nghĩa các chỉ số: phiên bản 1 (mọi chỉ số).', 'Kính gửi: Sở Y tế Thành phố Hồ Chí Minh.', 'Nơi nhận:', 'GIÁM ĐỐC', 'Nguyễn Văn Ký Thử', report.tables[0]?.label.vi ?? '-']) {
       expect(words, part).toContain(part);
     }
     // The persons-reached table as Word holds it: row label, then its cells.
     expect(words).toContain(`Nữ0${SUPPRESSED_MARK}8${SUPPRESSED_MARK}016`);
     expect(words).toContain(`Tổng0${SUPPRESSED_MARK}13${SUPPRESSED_MARK}021`);
+    // No code names, no instruction that is not part of the format; the text is tagged Vietnamese.
+    for (const each of report.tables) expect(words, each.indicatorId).not.toContain(each.indicatorId);
+    expect(words).not.toContain('(Ký, ghi rõ họ tên, đóng dấu)');
+    expect(words).not.toMatch(/quý iii/);
+    expect(text).toMatch(/<w:lang w:val="vi-VN"\/>/);
   });
 
   it('DHIS2 JSON and ADX: published cells only, with the default codes or the mapping, for the org unit and period', async () => {
