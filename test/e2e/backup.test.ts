@@ -124,8 +124,11 @@ describe('backups in Chromium', () => {
     await restore.getByLabel('Mật khẩu lúc sao lưu', { exact: true }).fill('khong-phai-mat-khau');
     await page.getByRole('button', { name: 'Chọn bản sao lưu và khôi phục…' }).click();
     await expect.poll(() => restore.getByRole('alert').isVisible(), { timeout: 20_000 }).toBe(true);
+    // The refused attempt is over once the button can be pressed again (slow on a loaded CI machine).
+    const again = page.getByRole('button', { name: 'Chọn bản sao lưu và khôi phục…' });
+    await expect.poll(() => again.isEnabled(), { timeout: 60_000 }).toBe(true);
     await restore.getByLabel('Mật khẩu lúc sao lưu', { exact: true }).fill(ADMIN.password);
-    await page.getByRole('button', { name: 'Chọn bản sao lưu và khôi phục…' }).click();
+    await again.click();
     await expect.poll(() => page.getByText('Đã khôi phục dữ liệu từ bản sao lưu lúc', { exact: false }).isVisible(), { timeout: 30_000 }).toBe(true);
     await logIn(page, ADMIN);
     expect(harness.blocked).toEqual([]);
