@@ -32,6 +32,16 @@ async function registerThree(app: TestApp): Promise<number[]> {
   return ids;
 }
 
+/** The worker logged in, with a client her colleague holds (registered by him). */
+async function withColleaguesClient(): Promise<{ app: Awaited<ReturnType<typeof copyOfTemplate>>; his: { clientId: number } }> {
+  const app = await copyOfTemplate();
+  await loginAs(app, WORKER2);
+  const his = await app.ok('clients.register', syntheticClient({ motherName: 'Khác', fatherName: 'Người', alias: 'Người Khác Thử' }));
+  await app.ok('auth.logout', {});
+  await loginAs(app, WORKER);
+  return { app, his };
+}
+
 const tableOf = (report: Report, id: string): ReportTable => {
   const found = report.tables.find((table) => table.indicatorId === id);
   if (!found) throw new Error(id);
@@ -68,17 +78,15 @@ describe('group sessions', () => {
   });
 
   it('refuses the whole session, writing nothing, when one attendee is not hers, has no consent in force, or the session is empty or in the future', async () => {
-    const app = await copyOfTemplate();
-    await loginAs(app, WORKER2);
-    const his = await app.ok('clients.register', syntheticClient({ motherName: 'Khác', fatherName: 'Người', alias: 'Người Khác Thử' }));
-    await app.ok('auth.logout', {});
-    await loginAs(app, WORKER);
+    const { app, his } = await withColleaguesClient();
     const peer = await typeId(app, 'peer_group');
     const [a] = await registerThree(app);
     const session = { heldOn: TODAY, kind: 'peer_group' as const, place: 'centre' as const, topic: 'Chủ đề thử', serviceTypeId: peer, others: [] };
     const before = contentSnapshot(app);
     // A colleague's client: he records her attendance himself.
     expect(await app.call('groups.record', { ...session, clientIds: [a ?? 0, his.clientId] })).toEqual({ ok: false, error: { code: 'NOT_ASSIGNED' } });
+    // Her own client's visit, written before the refusal, is rolled back with the session.
+    expect(contentSnapshot(app)).toBe(before);
     // Her case closed: no service can be recorded for her.
     await app.ok('clients.close', { clientId: app.template.ids.client, reason: 'moved_away', on: TODAY });
     const closed = contentSnapshot(app);
@@ -95,11 +103,7 @@ describe('group sessions', () => {
   });
 
   it('shows each worker only her own clients among the attendees; a manager sees them after stating a reason', async () => {
-    const app = await copyOfTemplate();
-    await loginAs(app, WORKER2);
-    const his = await app.ok('clients.register', syntheticClient({ motherName: 'Khác', fatherName: 'Người', alias: 'Người Khác Thử' }));
-    await app.ok('auth.logout', {});
-    await loginAs(app, WORKER);
+    const { app, his } = await withColleaguesClient();
     const peer = await typeId(app, 'peer_group');
     const [a] = await registerThree(app);
     const { sessionId } = await app.ok('groups.record', { heldOn: TODAY, kind: 'self_help_club', place: 'outreach', topic: 'Câu lạc bộ thử', serviceTypeId: peer, clientIds: [a ?? 0], others: [] });
