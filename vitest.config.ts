@@ -2,7 +2,7 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['test/core/**/*.test.ts', 'test/contract/**/*.test.ts', 'test/renderer/**/*.test.ts', 'test/build/**/*.test.ts'],
+    include: ['test/core/**/*.test.ts', 'test/contract/**/*.test.ts', 'test/renderer/**/*.test.ts', 'test/build/**/*.test.ts', 'test/render/**/*.test.ts'],
     environment: 'node',
     // The centre's time zone: "today" in tests is a date in Ho Chi Minh City, wherever CI runs.
     env: { TZ: 'Asia/Ho_Chi_Minh' },

@@ -12,7 +12,10 @@ export const K_MIN = 5;
 export const K_DEFAULT = 10;
 /** What stands in a suppressed cell, in every format. */
 export const SUPPRESSED_MARK = 'x';
-export const REPORT_FORMATS = ['xlsx', 'csv', 'docx', 'dhis2_json', 'adx'] as const;
+/** adx: ADX as DHIS2 reads it (category option combos); adx_sdmx: standard ADX (SEX, AGE attributes) and adx_dsd its data structure. */
+export const REPORT_FORMATS = ['xlsx', 'csv', 'docx', 'dhis2_json', 'adx', 'adx_sdmx', 'adx_dsd'] as const;
+/** The formats that need a period DHIS2 and ADX can name, and the org unit and data set codes. */
+export const DHIS2_FORMATS: readonly ReportFormat[] = ['dhis2_json', 'adx', 'adx_sdmx', 'adx_dsd'];
 export type ReportFormat = (typeof REPORT_FORMATS)[number];
 export const REPORT_MAX_MONTHS = 36;
 

@@ -44,7 +44,8 @@ export const REPORT_DEFAULTS = {
   reportK: 10,
   reportParentAgency: 'SỞ Y TẾ THÀNH PHỐ HỒ CHÍ MINH',
   reportRecipient: 'Sở Y tế Thành phố Hồ Chí Minh',
-  reportDocumentNumber: '…/BC-TTCTXH',
+  /** Empty: "…/BC-" and the centre's abbreviation (documentSymbol). */
+  reportDocumentNumber: '',
   reportPlace: 'Thành phố Hồ Chí Minh',
   reportSignerTitle: 'GIÁM ĐỐC',
   reportSignerName: '',
@@ -55,6 +56,23 @@ export const REPORT_DEFAULTS = {
   /** The list separator of the managers' Excel: ";" on Vietnamese Windows, "," on English. */
   reportCsvSeparator: ';' as CsvSeparator,
 };
+
+/**
+ * The report's number and symbol (Decree 30/2020: number / type-issuer): the setting when the
+ * centre has one, else "…/BC-" and the initials of the centre's name ("Trung tâm Công tác xã
+ * hội Ánh Dương": "…/BC-TTCTXHAD"), the number left for the clerk to write in.
+ */
+export function documentSymbol(setting: string, centreName: string): string {
+  if (setting.trim()) return setting.trim();
+  const initials = centreName
+    .trim()
+    .split(/[\s-]+/u)
+    .map((word) => word.charAt(0).toLocaleUpperCase('vi'))
+    .map((letter) => (letter === 'Đ' ? letter : letter.normalize('NFD').replace(/\p{M}/gu, '')))
+    .filter((letter) => /^[A-ZĐ0-9]$/u.test(letter))
+    .join('');
+  return initials ? `…/BC-${initials}` : '…/BC';
+}
 
 export const CSV_SEPARATORS = [';', ','] as const;
 export type CsvSeparator = (typeof CSV_SEPARATORS)[number];

@@ -10,6 +10,7 @@ import { INDICATORS, SUPPRESSED_MARK, type CentreSettings, type Report, type Rep
 import { ADMIN, copyOfTemplate, loginAs, MANAGER, openApp, tempDir, WORKER, type TestApp } from '../support/vault-fixture.ts';
 import { buildReportDataset, PLANTED, Q3_2026, runReport } from '../support/report-data.ts';
 import { contentSnapshot } from '../support/db-snapshot.ts';
+import { style, textWidth, unmeasured } from '../../electron/core/reports/exports/text-width.ts';
 
 /*
  * Reports through the real gate on a hand-counted dataset (support/report-data.ts), k = 5:
@@ -145,6 +146,32 @@ async function save(app: TestApp, jobId: string, format: ReportFormat, folder: s
   return result.value as { saved: boolean; fileName: string; sha256: string | null; bytes: number };
 }
 
+/** A schema file from test/fixtures/adx, as the validator takes it. */
+const adxSchema = (name: string) => ({ fileName: name, contents: readFileSync(new URL(`../fixtures/adx/${name}`, import.meta.url), 'utf8') });
+
+/** The top-level tables of a Word document's body (they do not nest here). */
+const docxTables = (xml: string) => [...xml.matchAll(/<w:tbl>(.*?)<\/w:tbl>/gs)].map((match) => match[1] ?? '');
+const unescapeXml = (text: string) => text.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&apos;/g, "'").replace(/&amp;/g, '&');
+
+/** Each paragraph's text, its first run's size (pt), weight and slant, its indents (twips), and whether it is a bare rule. */
+function docxParagraphs(xml: string) {
+  return [...xml.matchAll(/<w:p>(.*?)<\/w:p>|<w:p\/>/gs)].map((match) => {
+    const body = match[1] ?? '';
+    const properties = /<w:pPr>(.*?)<\/w:pPr>/s.exec(body)?.[1] ?? '';
+    const firstRun = /<w:rPr>(.*?)<\/w:rPr>/s.exec(body.replace(properties, ''))?.[1] ?? '';
+    const text = unescapeXml([...body.matchAll(/<w:t(?: [^>]*)?>([^<]*)<\/w:t>/g)].map((each) => each[1]).join(''));
+    return {
+      text,
+      size: Number(/<w:sz w:val="(\d+)"\/>/.exec(firstRun)?.[1] ?? 26) / 2,
+      bold: /<w:b\/>/.test(firstRun),
+      italics: /<w:i\/>/.test(firstRun),
+      indentLeft: Number(/<w:ind [^>]*w:left="(\d+)"/.exec(properties)?.[1] ?? 0),
+      indentRight: Number(/<w:ind [^>]*w:right="(\d+)"/.exec(properties)?.[1] ?? 0),
+      rule: /<w:pBdr>\s*<w:bottom w:val="single"/.test(properties) && !text.trim(),
+    };
+  });
+}
+
 /** Every text part of a file: zip members (XLSX, DOCX) unpacked, anything else as it is. */
 async function textsOf(bytes: Buffer): Promise<string> {
   if (bytes.subarray(0, 2).toString('latin1') !== 'PK') return bytes.toString('utf8');
@@ -264,9 +291,9 @@ describe('exports, read back', () => {
   });
 
   it('DOCX: the national heading, agency, number, place and date, title, recipient, the tables and the signature block', async () => {
-    const { text } = await exported('docx');
-    const words = text.replace(/<[^>]+>/g, '');
-    for (const part of ['CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM', 'Độc lập - Tự do - Hạnh phúc', 'SỞ Y TẾ', 'THÀNH\u00a0PHỐ\u00a0HỒ\u00a0CHÍ\u00a0MINH', 'TRUNG TÂM THỬ NGHIỆM', 'Số: …/BC-TTCTXH', 'Thành phố Hồ Chí Minh, ngày 28 tháng 11 năm 2026', 'BÁO CÁO', 'quý III năm 2026', 'Giới tính / Nhóm tuổi', 'Đơn vị tính: người', 'Định nghĩa các chỉ số: phiên bản 1 (mọi chỉ số).', 'Kính gửi: Sở Y tế Thành phố Hồ Chí Minh.', 'Nơi nhận:', 'GIÁM ĐỐC', 'Nguyễn Văn Ký Thử', report.tables[0]?.label.vi ?? '-']) {
+    const { bytes, text } = await exported('docx');
+    const words = unescapeXml(text.replace(/<[^>]+>/g, ''));
+    for (const part of ['CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM', 'Độc lập - Tự do - Hạnh phúc', 'SỞ Y TẾ', 'THÀNH PHỐ HỒ CHÍ MINH', 'TRUNG TÂM THỬ NGHIỆM', 'Số: …/BC-TTTN', 'Thành phố Hồ Chí Minh, ngày 28 tháng 11 năm 2026', 'BÁO CÁO', 'quý III năm 2026', 'Giới tính / Nhóm tuổi', 'Đơn vị tính: người', 'Kính gửi: Sở Y tế Thành phố Hồ Chí Minh.', 'Nơi nhận:', 'GIÁM ĐỐC', 'Nguyễn Văn Ký Thử', report.tables[0]?.label.vi ?? '-']) {
       expect(words, part).toContain(part);
     }
     // The persons-reached table as Word holds it: row label, then its cells.
@@ -277,6 +304,73 @@ describe('exports, read back', () => {
     expect(words).not.toContain('(Ký, ghi rõ họ tên, đóng dấu)');
     expect(words).not.toMatch(/quý iii/);
     expect(text).toMatch(/<w:lang w:val="vi-VN"\/>/);
+
+    const zip = await JSZip.loadAsync(bytes);
+    const documentXml = (await zip.file('word/document.xml')?.async('string')) ?? '';
+    // The heading: no line wider than its cell at its size, measured with the font's metrics;
+    // the national heading and the date at 13 pt, the agency and the unit at 12 pt.
+    const heading = docxTables(documentXml)[0] ?? '';
+    const grid = [...heading.matchAll(/<w:gridCol w:w="(\d+)"\/>/g)].map((match) => Number(match[1]));
+    const margin = (side: string) => Number(new RegExp(`<w:tblCellMar>.*?<w:${side} w:type="dxa" w:w="(\\d+)"/>`).exec(heading)?.[1] ?? 108);
+    expect(grid.reduce((sum, width) => sum + width, 0)).toBe(Math.floor(165 * 56.7));
+    const cells = [...heading.matchAll(/<w:tc>(.*?)<\/w:tc>/g)].map((match) => docxParagraphs(match[1] ?? ''));
+    const seen: string[] = [];
+    for (const [index, paragraphs] of cells.entries()) {
+      for (const each of paragraphs) {
+        if (!each.text) continue;
+        seen.push(each.text);
+        const room = ((grid[index] ?? 0) - margin('left') - margin('right') - each.indentLeft - each.indentRight) / 20;
+        expect(textWidth(each.text, each.size, style(each.bold, each.italics)), `"${each.text}" at ${each.size} pt in ${room} pt`).toBeLessThanOrEqual(room);
+        expect(unmeasured(each.text), each.text).toEqual([]);
+      }
+    }
+    const sizeOf = (line: string) => cells.flat().find((each) => each.text === line)?.size;
+    expect(seen).toEqual(['SỞ Y TẾ', 'THÀNH PHỐ HỒ CHÍ MINH', 'TRUNG TÂM THỬ NGHIỆM', 'Số: …/BC-TTTN', 'CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM', 'Độc lập - Tự do - Hạnh phúc', 'Thành phố Hồ Chí Minh, ngày 28 tháng 11 năm 2026']);
+    expect([sizeOf('SỞ Y TẾ'), sizeOf('TRUNG TÂM THỬ NGHIỆM'), sizeOf('CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM'), sizeOf('Thành phố Hồ Chí Minh, ngày 28 tháng 11 năm 2026')]).toEqual([12, 12, 13, 13]);
+    // The short rules, under the unit's name and under the title's summary: 1/3 to 1/2 of the
+    // text above them, centred.
+    const ruleUnder = (paragraphs: ReturnType<typeof docxParagraphs>, space: number) => {
+      const at = paragraphs.findIndex((each) => each.rule);
+      const above = paragraphs[at - 1];
+      const ruleAt = paragraphs[at];
+      if (!above || !ruleAt) throw new Error('no rule');
+      const length = (space - ruleAt.indentLeft - ruleAt.indentRight) / 20;
+      const share = length / textWidth(above.text, above.size, style(above.bold, above.italics));
+      expect(share, above.text).toBeGreaterThanOrEqual(1 / 3);
+      expect(share, above.text).toBeLessThanOrEqual(1 / 2);
+      expect(Math.abs(ruleAt.indentLeft - ruleAt.indentRight)).toBeLessThanOrEqual(1);
+      return above.text;
+    };
+    expect(ruleUnder(cells[0] ?? [], (grid[0] ?? 0) - margin('left') - margin('right'))).toBe('TRUNG TÂM THỬ NGHIỆM');
+    const bodyParagraphs = docxParagraphs(documentXml.replace(/<w:tbl>.*?<\/w:tbl>/gs, ''));
+    expect(ruleUnder(bodyParagraphs, Math.floor(165 * 56.7))).toBe('Số liệu tổng hợp hoạt động hỗ trợ quý III năm 2026');
+    // Pages from the second on are numbered at the top, centred, 13 pt; the first page has no number.
+    expect(documentXml).toContain('<w:titlePg/>');
+    const relations = (await zip.file('word/_rels/document.xml.rels')?.async('string')) ?? '';
+    const headerOf = async (type: string) => {
+      const id = new RegExp(`<w:headerReference w:type="${type}" r:id="([^"]+)"/>`).exec(documentXml)?.[1];
+      const target = new RegExp(`Id="${id}"[^>]*Target="([^"]+)"`).exec(relations)?.[1] ?? new RegExp(`Target="([^"]+)"[^>]*Id="${id}"`).exec(relations)?.[1];
+      return (await zip.file(`word/${target}`)?.async('string')) ?? '';
+    };
+    const numbered = await headerOf('default');
+    expect(numbered).toMatch(/<w:instrText[^>]*>PAGE<\/w:instrText>/);
+    expect(numbered).toContain('<w:jc w:val="center"/>');
+    expect(numbered).toContain('<w:sz w:val="26"/>');
+    const first = await headerOf('first');
+    expect(first).toContain('<w:hdr');
+    expect(first).not.toContain('PAGE');
+    // The signer from the settings, with four empty lines for the signature and the seal.
+    const signature = docxTables(documentXml).find((each) => each.includes('Nơi nhận:')) ?? '';
+    expect(docxParagraphs(signature).map((each) => each.text).slice(-6)).toEqual(['GIÁM ĐỐC', '', '', '', '', 'Nguyễn Văn Ký Thử']);
+    expect(signature).toContain('<w:cantSplit/>');
+    // The annex: each indicator in words with its definition, unit and version, and the trail's
+    // last entry before this export, to which the export's own entry chains.
+    const annex = words.slice(words.indexOf('PHỤ LỤC'));
+    for (const each of report.tables) for (const part of [each.label.vi, each.definition.vi]) expect(annex, part).toContain(part);
+    const trail = await app.core.vault.db.selectFrom('audit_event').select(['id', 'prev_hash', 'detail']).where('action', '=', 'reports.save').orderBy('id', 'desc').limit(1).executeTakeFirstOrThrow();
+    expect(JSON.parse(trail.detail ?? '{}')).toMatchObject({ format: 'docx' });
+    expect(annex).toContain(`mục số ${trail.id - 1} có mã SHA-256`);
+    expect(annex).toContain(trail.prev_hash);
   });
 
   it('DHIS2 JSON and ADX: published cells only, with the default codes or the mapping, for the org unit and period', async () => {
@@ -321,9 +415,59 @@ describe('exports, read back', () => {
     );
   });
 
+  it('standard ADX: SEX and AGE attributes declared in an SDMX 2.1 data structure saved beside it, no total beside its parts', async () => {
+    const adxText = (await exported('adx_sdmx')).text;
+    const loose = await validateXML({ xml: { fileName: 'standard.xml', contents: adxText }, schema: adxSchema('adx_loose.xsd'), preload: ['sdmx/SDMXCommon.xsd', 'sdmx/SDMXCommonReferences.xsd', 'sdmx/xml.xsd'].map(adxSchema) });
+    expect(loose.errors).toEqual([]);
+    const dsdText = (await exported('adx_dsd')).text;
+    // The structure is a valid SDMX 2.1 structure message, read against the SDMX schemas themselves.
+    const sdmx = readdirSync(new URL('../fixtures/adx/sdmx/', import.meta.url)).filter((name) => name !== 'SDMXMessage.xsd').map((name) => adxSchema(`sdmx/${name}`));
+    const structure = await validateXML({ xml: { fileName: 'structure.xml', contents: dsdText }, schema: adxSchema('sdmx/SDMXMessage.xsd'), preload: sdmx });
+    expect(structure.errors).toEqual([]);
+    expect(structure.valid).toBe(true);
+    // The SDMX schemas are really read: a code list without its name fails them.
+    const unnamed = await validateXML({ xml: { fileName: 'structure.xml', contents: dsdText.replace(/(<str:Codelist id="CL_SEX"[^>]*>)\s*<com:Name xml:lang="vi">[^<]*<\/com:Name>\s*<com:Name xml:lang="en">[^<]*<\/com:Name>/, '$1') }, schema: adxSchema('sdmx/SDMXMessage.xsd'), preload: sdmx });
+    expect(unnamed.valid).toBe(false);
+    const parser = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '', isArray: (name) => ['dataValue', 'str:Codelist', 'str:Code', 'str:Dimension'].includes(name) });
+    const dsd = parser.parse(dsdText) as {
+      'mes:Structure': { 'mes:Structures': { 'str:Codelists': { 'str:Codelist': { id: string; 'str:Code': { id: string }[] }[] }; 'str:DataStructures': { 'str:DataStructure': { 'str:DataStructureComponents': { 'str:DimensionList': { 'str:Dimension': { id: string }[] } } } } } };
+    };
+    const structures = dsd['mes:Structure']['mes:Structures'];
+    const codes = new Map(structures['str:Codelists']['str:Codelist'].map((list) => [list.id, new Set(list['str:Code'].map((each) => each.id))]));
+    const dimensions = structures['str:DataStructures']['str:DataStructure']['str:DataStructureComponents']['str:DimensionList']['str:Dimension'].map((each) => each.id);
+    expect(dimensions).toEqual(['dataElement', 'orgUnit', 'SEX', 'AGE']);
+    expect([...(codes.get('CL_SEX') ?? [])]).toEqual(['F', 'M', 'TGW', 'TGM', 'O']);
+    expect([...(codes.get('CL_AGE') ?? [])]).toEqual(['Y_LT18', 'Y18T24', 'Y25T34', 'Y35T49', 'Y_GE50']);
+    expect([...(codes.get('CL_ORG_UNIT') ?? [])]).toEqual(['OU_TEST_01']);
+    // Every cell's element is declared, suppressed or not: the structure does not tell which were hidden.
+    expect(codes.get('CL_DATA_ELEMENT')?.has('DH_PERSONS_REACHED')).toBe(true);
+    const adx = parser.parse(adxText) as { adx: { group: { orgUnit: string; period: string; dataSet: string; dataValue: Record<string, string>[] } } };
+    expect(adx.adx.group).toMatchObject({ orgUnit: 'OU_TEST_01', period: '2026-07-01/P3M', dataSet: 'DS_TEST' });
+    const values = adx.adx.group.dataValue;
+    const published = report.tables.flatMap((each) => each.cells.flat()).filter((value) => value !== null).length;
+    expect(values).toHaveLength(published);
+    const breakdownsOf = new Map<string, Set<string>>();
+    for (const value of values) {
+      // Only declared dimensions, with values from their code lists; no DHIS2 combo.
+      expect(Object.keys(value).filter((name) => !['dataElement', 'SEX', 'AGE', 'value'].includes(name)), JSON.stringify(value)).toEqual([]);
+      expect(codes.get('CL_DATA_ELEMENT')?.has(value.dataElement ?? ''), value.dataElement).toBe(true);
+      if (value.SEX) expect(codes.get('CL_SEX')?.has(value.SEX)).toBe(true);
+      if (value.AGE) expect(codes.get('CL_AGE')?.has(value.AGE)).toBe(true);
+      const element = value.dataElement ?? '';
+      breakdownsOf.set(element, (breakdownsOf.get(element) ?? new Set()).add(`${value.SEX ? 'SEX' : ''}/${value.AGE ? 'AGE' : ''}`));
+    }
+    // Each data element has one breakdown: a total never sits beside its parts.
+    for (const [element, kinds] of breakdownsOf) expect([...kinds], element).toHaveLength(1);
+    expect(values).toContainEqual({ dataElement: 'DH_PERSONS_REACHED', SEX: 'F', AGE: 'Y25T34', value: '8' });
+    expect(values).toContainEqual({ dataElement: 'DH_PERSONS_REACHED_BY_SEX', SEX: 'F', value: '16' });
+    expect(values).toContainEqual({ dataElement: 'DH_PERSONS_REACHED_TOTAL', value: '21' });
+    // Suppressed: women 35–49 and 18–24 are not sent.
+    expect(values.some((value) => value.dataElement === 'DH_PERSONS_REACHED' && value.SEX === 'F' && (value.AGE === 'Y35T49' || value.AGE === 'Y18T24'))).toBe(false);
+  });
+
   it('logs every export: who, when, period, format, k and the SHA-256 of the file', async () => {
     const log = await app.ok('reports.log', {});
-    expect(log.total).toBe(5);
+    expect(log.total).toBe(7);
     for (const row of log.rows) {
       // These were saved under names typed in the dialog ("export.…"): not recorded, since a typed name could name a person.
       expect(row).toMatchObject({ userName: MANAGER.displayName, from: '2026-07-01', to: '2026-09-30', periodLabel: 'Quý III năm 2026', k: 5, fileName: '' });
@@ -332,7 +476,7 @@ describe('exports, read back', () => {
     await app.ok('auth.logout', {});
     await loginAs(app, ADMIN);
     const audit = await app.ok('audit.list', { action: 'reports.save' });
-    expect(audit.rows).toHaveLength(5);
+    expect(audit.rows).toHaveLength(7);
     const xlsx = audit.rows.find((row) => row.detail?.format === 'xlsx');
     expect(xlsx).toMatchObject({ outcome: 'ok', targetType: 'report', detail: { k: 5, from: '2026-07-01', to: '2026-09-30', sha256: log.rows.find((row) => row.format === 'xlsx')?.sha256 } });
     await app.ok('auth.logout', {});

@@ -46,6 +46,12 @@ function entryHash(row: Omit<AuditEventRow, 'hash'>): string {
     .digest('hex');
 }
 
+/** The trail's last entry: its number and hash (0 and the genesis hash when it is empty). */
+export async function latestAuditEntry(db: Db): Promise<{ entry: number; hash: string }> {
+  const last = await db.selectFrom('audit_event').select(['id', 'hash']).orderBy('id', 'desc').limit(1).executeTakeFirst();
+  return { entry: last?.id ?? 0, hash: last?.hash ?? GENESIS_HASH };
+}
+
 export async function appendAudit(db: Db, record: AuditRecord): Promise<void> {
   const last = await db
     .selectFrom('audit_event')

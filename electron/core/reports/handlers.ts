@@ -5,6 +5,7 @@ import type { ReportFormat, ReportPeriod } from '../../contract/reports.ts';
 import { AppError, storageFailure } from '../app-error.ts';
 import type { Core } from '../core.ts';
 import type { HandlerContext, HandlerMap } from '../gate/types.ts';
+import { latestAuditEntry } from '../audit/trail.ts';
 import { readSettings } from '../settings/centre-settings.ts';
 import { buildExport, EXTENSIONS } from './exports/index.ts';
 import { ReportJob } from './jobs.ts';
@@ -30,10 +31,12 @@ function periodSlug(period: ReportPeriod): string {
   }
 }
 
+const FILE_SUFFIX: Record<ReportFormat, string> = { xlsx: '', csv: '', docx: '', dhis2_json: '-dhis2', adx: '-adx', adx_sdmx: '-adx-chuan', adx_dsd: '-adx-cau-truc' };
+
 /** A neutral file name: what it is and when, never who. */
 export function exportFileName(job: ReportJob, format: ReportFormat): string {
   const centre = job.centre.code.toLowerCase().replace(/[^a-z0-9-]/g, '-') || 'trung-tam';
-  return `bao-cao-${centre}-${periodSlug(job.spec)}${format === 'dhis2_json' ? '-dhis2' : format === 'adx' ? '-adx' : ''}.${EXTENSIONS[format]}`;
+  return `bao-cao-${centre}-${periodSlug(job.spec)}${FILE_SUFFIX[format]}.${EXTENSIONS[format]}`;
 }
 
 /** What the save dialog offers for a report: its neutral name (null when no finished report is named: the call then says why). */
@@ -94,7 +97,8 @@ export const reportsHandlers: Pick<HandlerMap, ReportChannels> = {
       ctx.note({ detail: { ...detail, cancelled: true } });
       return { saved: false, fileName, folder: '', sha256: null, bytes: 0 };
     }
-    const file = await buildExport(input.format, { report, settings: await readSettings(ctx.db) });
+    // The trail's last entry goes into the file; this export's own entry will chain to it.
+    const file = await buildExport(input.format, { report, settings: await readSettings(ctx.db), trail: await latestAuditEntry(ctx.db) });
     const sha256 = createHash('sha256').update(file.bytes).digest('hex');
     const savePath = ctx.chosenPath;
     const { id: logId } = await ctx.db

@@ -793,6 +793,7 @@ export const en: Messages = {
     reportParentAgency: 'Parent agency (top line, left)',
     reportRecipient: 'To (the agency receiving the report)',
     reportDocumentNumber: 'Document number',
+    reportDocumentNumberHint: 'Leave empty to use {{symbol}} (BC and the centre\'s initials); the clerk writes the number when the report is issued.',
     reportPlace: 'Place',
     reportSignerTitle: 'Title of the signer',
     reportSignerName: 'Name of the signer',

@@ -792,6 +792,7 @@ export const vi = {
     reportParentAgency: 'Cơ quan chủ quản (dòng trên cùng bên trái)',
     reportRecipient: 'Kính gửi (cơ quan nhận báo cáo)',
     reportDocumentNumber: 'Số, ký hiệu văn bản',
+    reportDocumentNumberHint: 'Để trống thì dùng {{symbol}} (BC và chữ viết tắt tên trung tâm); văn thư ghi số khi phát hành.',
     reportPlace: 'Địa danh',
     reportSignerTitle: 'Chức vụ người ký',
     reportSignerName: 'Họ tên người ký',

@@ -19,6 +19,8 @@ export interface ExportContext {
     dhis2Mapping: string;
     reportCsvSeparator: CsvSeparator;
   };
+  /** The audit trail's last entry when the file was made: the export's own entry chains to it. */
+  trail: { entry: number; hash: string };
 }
 
 export interface ExportFile {
@@ -26,7 +28,7 @@ export interface ExportFile {
   extension: string;
 }
 
-export const EXTENSIONS: Record<ReportFormat, string> = { xlsx: 'xlsx', csv: 'csv', docx: 'docx', dhis2_json: 'json', adx: 'xml' };
+export const EXTENSIONS: Record<ReportFormat, string> = { xlsx: 'xlsx', csv: 'csv', docx: 'docx', dhis2_json: 'json', adx: 'xml', adx_sdmx: 'xml', adx_dsd: 'xml' };
 
 export function legend(k: number): string {
   return `${SUPPRESSED_MARK}: số liệu được che để không nhận ra được ai (ô có từ 1 đến ${k - 1} người hoặc lượt, và các ô che thêm để không tính ngược ra được ô đã che).`;
@@ -41,7 +43,7 @@ export function cellText(value: number | null): string {
 }
 
 /** The report's facts, as label and value pairs (the XLSX information sheet, the CSV head, the Word intro). */
-export function facts(report: Report): [string, string][] {
+export function facts(report: Report, trail: ExportContext['trail']): [string, string][] {
   return [
     ['Đơn vị báo cáo', report.centre.name],
     ['Mã đơn vị', report.centre.code],
@@ -49,7 +51,14 @@ export function facts(report: Report): [string, string][] {
     ['Ngưỡng che số liệu (k)', `${report.k}: mọi ô chỉ có từ 1 đến ${report.k - 1} người hoặc lượt đều bị che`],
     ['Phiên bản định nghĩa chỉ số', indicatorVersions(report)],
     ['Thời điểm lập', localDateTime(report.generatedAt)],
+    ['Căn cứ đối chiếu', trailWords(trail)],
+    ['Mã SHA-256 của mục nhật ký', trail.hash],
   ];
+}
+
+/** How the file is tied to the centre's records: the audit trail's last entry before it, in words. */
+export function trailWords(trail: ExportContext['trail']): string {
+  return `Khi lập tệp này, nhật ký hệ thống của phần mềm có ${trail.entry} mục; mục số ${trail.entry} có mã SHA-256 ghi dưới đây. Mục ghi lần xuất tệp này là mục số ${trail.entry + 1}, nối vào mã đó và ghi mã SHA-256 của chính tệp. Khi cần chứng minh số liệu lấy từ hồ sơ của đơn vị, người quản trị kiểm tra tính toàn vẹn của nhật ký trong phần mềm và đối chiếu hai mã này.`;
 }
 
 /** The definitions' versions in words: one phrase when they agree, else each table's name with its own. */

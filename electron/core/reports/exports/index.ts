@@ -1,7 +1,7 @@
 import type { ReportFormat } from '../../../contract/reports.ts';
 import type { ExportContext, ExportFile } from './common.ts';
 import { toCsv } from './csv.ts';
-import { toAdx, toDhis2Json } from './dhis2.ts';
+import { toAdx, toAdxStandard, toAdxStructure, toDhis2Json } from './dhis2.ts';
 import { toDocx } from './docx.ts';
 import { toXlsx } from './xlsx.ts';
 
@@ -13,6 +13,8 @@ const WRITERS: Record<ReportFormat, (context: ExportContext) => Promise<ExportFi
   docx: toDocx,
   dhis2_json: toDhis2Json,
   adx: toAdx,
+  adx_sdmx: toAdxStandard,
+  adx_dsd: toAdxStructure,
 };
 
 /** The report as a file of the chosen format, in memory (it is written only where the manager chose). */

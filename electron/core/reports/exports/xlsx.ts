@@ -5,6 +5,9 @@ import { cellText, dmy, facts, isSexByAge, legend, localWallClock, sheetNames, t
 
 /** The Word report's face, named outright so no stacked Vietnamese accent is lost to a substitute. */
 const FONT = 'Times New Roman';
+/** The information sheet's value column, in characters, and about how many fit on one of its lines. */
+const INFO_WIDTH = 80;
+const INFO_LINE = Math.floor(INFO_WIDTH * 0.95);
 /** Rows above each table: title, definition, centre, period, unit, blank; then the column heads. */
 const HEAD_ROWS = 7;
 
@@ -41,19 +44,23 @@ function printOnA4(sheet: Worksheet, columns: number, titleRows: string | null):
  * A4 fitted to the page width with the heads repeated. Suppressed cells hold the mark, never a
  * number.
  */
-export async function toXlsx({ report }: ExportContext): Promise<ExportFile> {
+export async function toXlsx({ report, trail }: ExportContext): Promise<ExportFile> {
   // Loaded when a workbook is made, not when core starts (it takes about 0.3 s to load).
   const { default: ExcelJS } = (await import('exceljs')) as { default: typeof ExcelJSModule };
   const book = new ExcelJS.Workbook();
   book.creator = report.centre.code || 'dong-hanh';
   book.created = new Date(report.generatedAt);
   const info = book.addWorksheet('Thông tin');
-  const rows = facts(report);
-  info.columns = [{ width: widthFor(rows.map(([label]) => label), 20, 40) }, { width: 80 }];
+  const rows = facts(report, trail);
+  info.columns = [{ width: widthFor(rows.map(([label]) => label), 20, 40) }, { width: INFO_WIDTH }];
   info.addRow(['BÁO CÁO SỐ LIỆU TỔNG HỢP']).font = { bold: true, size: 14 };
   for (const [label, value] of rows) {
     if (label !== 'Thời điểm lập') {
-      info.addRow([label, value]).getCell(2).alignment = { wrapText: true, vertical: 'top' };
+      const row = info.addRow([label, value]);
+      row.getCell(1).alignment = { vertical: 'top' };
+      row.getCell(2).alignment = { wrapText: true, vertical: 'top' };
+      // Rows do not always grow by themselves when opened: a height for the lines the text takes.
+      row.height = Math.max(1, Math.ceil(value.length / INFO_LINE)) * 16 + 2;
       continue;
     }
     // A real date-time cell, in the centre's time, shown as Vietnamese offices write it.
@@ -62,7 +69,10 @@ export async function toXlsx({ report }: ExportContext): Promise<ExportFile> {
     cell.alignment = { horizontal: 'left' };
   }
   info.addRow([]);
-  info.addRow(['Chú thích', legend(report.k)]).getCell(2).alignment = { wrapText: true, vertical: 'top' };
+  const legendRow = info.addRow(['Chú thích', legend(report.k)]);
+  legendRow.getCell(1).alignment = { vertical: 'top' };
+  legendRow.getCell(2).alignment = { wrapText: true, vertical: 'top' };
+  legendRow.height = Math.ceil(legend(report.k).length / INFO_LINE) * 16 + 2;
   useFont(info);
   printOnA4(info, 2, null);
 

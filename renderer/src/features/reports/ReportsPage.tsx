@@ -1,7 +1,7 @@
 import { useEffect, useId, useRef, useState } from 'react';
 import { Link } from 'react-router';
 import { useTranslation } from 'react-i18next';
-import { describePeriod, INDICATORS, REPORT_FORMATS, SUPPRESSED_MARK, type Report, type ReportFormat, type ReportPeriod, type ReportTable } from '../../../../electron/contract/index.ts';
+import { describePeriod, DHIS2_FORMATS, INDICATORS, REPORT_FORMATS, SUPPRESSED_MARK, type Report, type ReportFormat, type ReportPeriod, type ReportTable } from '../../../../electron/contract/index.ts';
 import { call, type ClientErrorPayload } from '../../api.ts';
 import { ErrorText, Notice } from '../../components/ErrorText.tsx';
 import { formatDate, formatDateTime, todayIso } from '../../i18n/format.ts';
@@ -228,7 +228,7 @@ function Preview({ jobId, report, language }: { jobId: string; report: Report; l
               key={format}
               type="button"
               className={format === 'xlsx' ? 'primary' : undefined}
-              disabled={!dhis2 && (format === 'dhis2_json' || format === 'adx')}
+              disabled={!dhis2 && DHIS2_FORMATS.includes(format)}
               onClick={() => void exportAs(format)}
             >
               {t(`reports.formats.${format}`)}
@@ -236,6 +236,7 @@ function Preview({ jobId, report, language }: { jobId: string; report: Report; l
           ))}
         </div>
         <p className="hint">{dhis2 ? t('reports.dhis2Import') : t('reports.noDhis2Period')}</p>
+        {dhis2 ? <p className="hint">{t('reports.adxStandard')}</p> : null}
         <ErrorText error={error} />
         <Notice text={saved} />
       </div>

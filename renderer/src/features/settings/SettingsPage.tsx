@@ -3,7 +3,7 @@ import { Link } from 'react-router';
 import { useTranslation } from 'react-i18next';
 import { z } from 'zod';
 import {
-  CSV_SEPARATORS, caseloadSettingsSchema, K_MIN, reportSettingsSchema, NO_CONTACT_DAYS, REVIEW_INTERVAL_MONTHS, TODO_AHEAD_DAYS,
+  CSV_SEPARATORS, caseloadSettingsSchema, documentSymbol, K_MIN, reportSettingsSchema, NO_CONTACT_DAYS, REVIEW_INTERVAL_MONTHS, TODO_AHEAD_DAYS,
   centreCodeSchema, centreNameSchema, lockTimeoutSchema, type CentreSettings } from '../../../../electron/contract/index.ts';
 import { call, type ClientErrorPayload } from '../../api.ts';
 import { useCan, useSession } from '../../app/session.ts';
@@ -221,7 +221,13 @@ function ReportSettingsForm({ settings, onSaved }: { settings: CentreSettings; o
     >
       <Field label={t('settings.reportK')} type="number" min={K_MIN} max={100} registration={form.register('reportK', { valueAsNumber: true })} error={errors.reportK} hint={t('settings.reportKHint')} />
       {REPORT_FIELDS.map((name) => (
-        <Field key={name} label={t(`settings.${name}`)} registration={form.register(name)} error={errors[name]} />
+        <Field
+          key={name}
+          label={t(`settings.${name}`)}
+          registration={form.register(name)}
+          error={errors[name]}
+          hint={name === 'reportDocumentNumber' ? t('settings.reportDocumentNumberHint', { symbol: documentSymbol('', settings.centreName) }) : undefined}
+        />
       ))}
       <SelectField label={t('settings.reportCsvSeparator')} hint={t('settings.reportCsvSeparatorHint')} registration={form.register('reportCsvSeparator')} error={errors.reportCsvSeparator}>
         {CSV_SEPARATORS.map((separator) => (
