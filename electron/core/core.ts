@@ -10,12 +10,10 @@ import { appendAudit, type AuditRecord } from './audit/trail.ts';
 import { isoNow, systemClock, type Clock } from './clock.ts';
 import type { UserRow } from './db/schema.ts';
 import { SerialQueue } from './serial-queue.ts';
-import { reconcileErasures } from './rights/erasure.ts';
 import { readSettings } from './settings/centre-settings.ts';
-import { getUser, toSessionUser, type Db } from './users/accounts.ts';
-import type { HandlerContext } from './gate/types.ts';
+import { getUser, toSessionUser } from './users/accounts.ts';
+import type { Db } from './db/schema.ts';
 import type { ReportJob } from './reports/jobs.ts';
-import { automaticBackup } from './backup/handlers.ts';
 import type { ScryptParams } from './vault/kdf.ts';
 import { Vault, type PreparedVault } from './vault/vault.ts';
 
@@ -26,8 +24,31 @@ export type Session = SessionUser;
  */
 export type LockReason = 'manual' | 'idle' | 'os' | 'quit' | 'shutdown' | 'window' | 'logout';
 
+/**
+ * What a feature asks of the kernel at moments only the kernel sees. The kernel names no
+ * feature: the composition root (index.ts) hands it each feature's hooks.
+ */
+export interface FeatureHooks {
+  /** After someone has logged in, before the session is used (a restored backup's erasures go again). */
+  afterLogin?: (core: Core, userId: number) => Promise<unknown>;
+  /** On the shell's timer, in the queue; says whether it did anything. */
+  onTimer?: (core: Core) => Promise<boolean>;
+  /** At shutdown, in the queue, while the vault is still open (the exit backup). */
+  beforeShutdown?: (core: Core) => Promise<unknown>;
+}
+
+/** What the kernel's own steps need from a call (the gate's HandlerContext has these and more). */
+export interface CallSteps {
+  db: Db;
+  requireSession(): Session;
+  onCommitted(step: () => void | Promise<void>): void;
+  whenDone(step: () => void | Promise<void>): void;
+}
+
 export interface CoreOptions {
   dataDir: string;
+  /** The features' hooks (createCore passes them all). */
+  hooks?: readonly FeatureHooks[];
   clock?: Clock;
   calibrateKdf?: () => Promise<ScryptParams>;
   migrations?: Readonly<Record<string, Migration>>;
@@ -58,6 +79,7 @@ export interface PendingRecoveryCode {
 export class Core {
   readonly vault: Vault;
   readonly dataDir: string;
+  readonly hooks: readonly FeatureHooks[];
   readonly clock: Clock;
   readonly queue = new SerialQueue();
   readonly log: (line: string) => void;
@@ -85,6 +107,7 @@ export class Core {
 
   constructor(options: CoreOptions) {
     this.dataDir = options.dataDir;
+    this.hooks = options.hooks ?? [];
     this.clock = options.clock ?? systemClock;
     this.log = options.log ?? ((line) => console.error(line));
     this.vault = new Vault({
@@ -160,8 +183,8 @@ export class Core {
     this.sessionSerial++;
     this.lockTimeoutMinutes = (await readSettings(db)).lockTimeoutMinutes;
     this.lockedUsername = null;
-    // A restored backup may hold records erased since it was made: they go again.
-    await reconcileErasures(this, user.id);
+    // The features' own steps after a login (a restored backup's erasures go again).
+    for (const hook of this.hooks) await hook.afterLogin?.(this, user.id);
     // After a restore, the restored data has now opened: the copy of before is not kept.
     try {
       this.vault.removeDataOfBeforeRestore();
@@ -176,7 +199,7 @@ export class Core {
    * The logged-in person as the call's transaction now sees her (after a change to her own
    * account); the session follows once the call commits.
    */
-  async refreshSessionOnCommit(ctx: HandlerContext): Promise<Session> {
+  async refreshSessionOnCommit(ctx: Pick<CallSteps, 'db' | 'requireSession' | 'onCommitted'>): Promise<Session> {
     const current = ctx.requireSession();
     const session = await toSessionUser(ctx.db, await getUser(ctx.db, current.id));
     ctx.onCommitted(() => {
@@ -196,7 +219,7 @@ export class Core {
    * After a successful unlock, run the rest of a login; if any step fails, close the vault again
    * once the failure is recorded, so it never stays open without a session.
    */
-  async completeUnlock<T>(ctx: HandlerContext, steps: () => Promise<T>): Promise<T> {
+  async completeUnlock<T>(ctx: Pick<CallSteps, 'whenDone'>, steps: () => Promise<T>): Promise<T> {
     try {
       return await steps();
     } catch (error) {
@@ -284,16 +307,22 @@ export class Core {
     this.pendingSetup = null;
   }
 
-  /** A scheduled backup, when one is due (main calls this on a timer). */
+  /** The features' timed work, such as a scheduled backup when one is due (main calls this on a timer). */
   scheduledBackup(): Promise<boolean> {
-    return this.queue.run(() => automaticBackup(this, 'scheduled'));
+    return this.queue.run(async () => {
+      let did = false;
+      for (const hook of this.hooks) did = (await hook.onTimer?.(this)) === true || did;
+      return did;
+    });
   }
 
   async shutdown(reason: Extract<LockReason, 'quit' | 'shutdown'> = 'quit'): Promise<void> {
     // The last backup of the day, while the vault is still open; whatever happens to it, the
     // app locks and closes the database.
     try {
-      await this.queue.run(() => automaticBackup(this, 'exit'));
+      await this.queue.run(async () => {
+        for (const hook of this.hooks) await hook.beforeShutdown?.(this);
+      });
     } finally {
       this.discardPendingSetup();
       await this.lock(reason);

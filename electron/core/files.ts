@@ -1,5 +1,5 @@
-import { randomBytes } from 'node:crypto';
-import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { createHash, randomBytes, type Hash } from 'node:crypto';
+import { closeSync, fsyncSync, openSync, readSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 
 /**
@@ -44,4 +44,33 @@ export function syncFolder(folder: string): void {
   } finally {
     closeSync(fd);
   }
+}
+
+/** How much of a file is read at a time when hashing it. */
+const HASH_BUFFER = 4 * 1_048_576;
+
+/** Feed `length` bytes of a file from `start` (or up to its end) into a hash, a chunk at a time. */
+export function hashRange(fd: number, hash: Hash, start: number, length: number): void {
+  const buffer = Buffer.allocUnsafe(HASH_BUFFER);
+  let offset = start;
+  const end = start + length;
+  while (offset < end) {
+    // A read may return less than asked (a USB or network drive): go on until the end or EOF.
+    const read = readSync(fd, buffer, 0, Math.min(HASH_BUFFER, end - offset), offset);
+    if (read === 0) break;
+    hash.update(buffer.subarray(0, read));
+    offset += read;
+  }
+}
+
+/** SHA-256 of a file, read in pieces (a database may be hundreds of MB). */
+export function sha256Of(path: string): string {
+  const hash = createHash('sha256');
+  const fd = openSync(path, 'r');
+  try {
+    hashRange(fd, hash, 0, Number.POSITIVE_INFINITY);
+  } finally {
+    closeSync(fd);
+  }
+  return hash.digest('hex');
 }

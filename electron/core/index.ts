@@ -3,7 +3,8 @@ import { careHandlers } from './care/handlers.ts';
 import { groupsHandlers } from './groups/handlers.ts';
 import { caseloadHandlers } from './caseload/handlers.ts';
 import { reportsHandlers } from './reports/handlers.ts';
-import { backupHandlers } from './backup/handlers.ts';
+import { backupHandlers, backupHooks } from './backup/handlers.ts';
+import { erasureHooks } from './erasure/erasure.ts';
 import { rightsHandlers } from './rights/handlers.ts';
 import { invokeWithPrompt, pathPrompt, type PathPrompt } from './path-prompts.ts';
 import { clientsHandlers } from './clients/handlers.ts';
@@ -40,6 +41,6 @@ export interface CoreApp {
 
 /** Everything the shell (Electron main, or the test harness) needs: the state and its one door. */
 export function createCore(options: CoreOptions): CoreApp {
-  const core = new Core(options);
+  const core = new Core({ ...options, hooks: [erasureHooks, backupHooks, ...(options.hooks ?? [])] });
   return { core, gate: new Gate(core, handlers) };
 }

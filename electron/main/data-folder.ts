@@ -1,6 +1,6 @@
 import { copyFileSync, existsSync, mkdirSync, readdirSync, renameSync, rmdirSync, rmSync, statSync } from 'node:fs';
 import { dirname, join, parse } from 'node:path';
-import { sha256Of } from '../core/backup/backup-files.ts';
+import { sha256Of } from '../core/files.ts';
 import { flushFile, syncFolder, writeFileAtomic } from '../core/files.ts';
 
 /*

@@ -5,7 +5,7 @@ import { performance } from 'node:perf_hooks';
 import { Kysely, SqliteDialect } from 'kysely';
 import { listClients } from '../../electron/core/clients/list.ts';
 import { clientPage } from '../../electron/core/clients/page.ts';
-import { refreshClientSummary } from '../../electron/core/clients/records.ts';
+import { refreshClientSummary } from '../../electron/core/records/access.ts';
 import { today as localToday } from '../../electron/core/clock.ts';
 import type { Database } from '../../electron/core/db/schema.ts';
 import { createCore } from '../../electron/core/index.ts';

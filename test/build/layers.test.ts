@@ -1,5 +1,9 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { ESLint } from 'eslint';
 import { describe, expect, it } from 'vitest';
+import { folderLoops, importCircles, importGraph } from '../support/import-graph.ts';
+import { tempDir } from '../support/vault-fixture.ts';
 
 /** The lint rule that holds the layers must catch each kind of crossing. */
 describe('layer boundaries', () => {
@@ -24,5 +28,37 @@ describe('layer boundaries', () => {
 
   it('allows the renderer to import the contract', async () => {
     expect(await problems('renderer/src/x.ts', "import { contract } from '../../electron/contract/index.ts';\nexport { contract };")).toBe(0);
+  });
+});
+
+describe('core\'s import graph', () => {
+  const graph = importGraph('electron/core');
+
+  it('reads the real code (a sanity check on the reader itself)', () => {
+    expect(graph.size).toBeGreaterThan(60);
+    expect(graph.get('index.ts')?.has('core.ts')).toBe(true);
+    // A multi-line import is read too.
+    expect(graph.get('backup/handlers.ts')?.has('backup/backup-files.ts')).toBe(true);
+  });
+
+  it('has no import circle', () => {
+    expect(importCircles(graph)).toEqual([]);
+  });
+
+  it('has no two folders importing each other: what several need is a module of its own', () => {
+    expect(folderLoops(graph)).toEqual([]);
+  });
+
+  it('finds a planted circle and a planted pair of folders', () => {
+    const root = tempDir('dh-graph-');
+    for (const folder of ['x', 'y']) mkdirSync(join(root, folder));
+    writeFileSync(join(root, 'a.ts'), "import { b } from './b.ts';\nexport const a = b;\n");
+    writeFileSync(join(root, 'b.ts'), "import type {\n  A,\n} from './c.ts';\nexport const b = 1 as unknown as A;\n");
+    writeFileSync(join(root, 'c.ts'), "export { a as A } from './a.ts';\n");
+    writeFileSync(join(root, 'x', 'one.ts'), "export const one = async () => (await import('../y/two.ts')).two;\n");
+    writeFileSync(join(root, 'y', 'two.ts'), "import { one } from '../x/one.ts';\nexport const two = one;\n");
+    const planted = importGraph(root);
+    expect(importCircles(planted)).toEqual([['a.ts', 'b.ts', 'c.ts'], ['x/one.ts', 'y/two.ts']]);
+    expect(folderLoops(planted).map((loop) => loop.folders)).toEqual([['x', 'y']]);
   });
 });

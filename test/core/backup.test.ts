@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { BackupSummary } from '../../electron/contract/index.ts';
 import { MANIFEST } from '../../electron/core/backup/backup-files.ts';
-import { LEDGER_FILE } from '../../electron/core/rights/erasure.ts';
+import { LEDGER_FILE } from '../../electron/core/erasure/erasure.ts';
 import { migrations } from '../../migrations/index.ts';
 import { SWITCH_FILES, VAULT_FILES } from '../../electron/core/vault/vault.ts';
 import { ADMIN, copyOfTemplate, loginAs, openApp, runSetup, syntheticClient, tempDir, TestClock, WORKER, type TestApp } from '../support/vault-fixture.ts';

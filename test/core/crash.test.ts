@@ -10,7 +10,7 @@ import { openEncrypted } from '../../electron/core/vault/database.ts';
 import { VAULT_FILES } from '../../electron/core/vault/vault.ts';
 import { dataKeyOf } from '../support/decrypt.ts';
 import { ADMIN, copyOfTemplate, loginAs, openApp, syntheticClient, tempDir, TestClock, TODAY, WORKER, WORKER2 } from '../support/vault-fixture.ts';
-import { LEDGER_FILE } from '../../electron/core/rights/erasure.ts';
+import { LEDGER_FILE } from '../../electron/core/erasure/erasure.ts';
 
 /*
  * The crash harness: a real process writes through the real gate into a real encrypted vault

@@ -1,7 +1,7 @@
 import { cpSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { sha256Of } from '../../electron/core/backup/backup-files.ts';
+import { sha256Of } from '../../electron/core/files.ts';
 import { openEncrypted } from '../../electron/core/vault/database.ts';
 import { checkProof, openPasswordSlot, readKeyring, sealedSlotFor, sealPasswordSlot, withSlot, type Keyring } from '../../electron/core/vault/key-slots.ts';
 import { newSealingKeyPair } from '../../electron/core/vault/sealed-box.ts';

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { BackupSummary } from '../../electron/contract/index.ts';
 import { foldForSearch } from '../../electron/contract/text.ts';
-import { LEDGER_FILE } from '../../electron/core/rights/erasure.ts';
+import { LEDGER_FILE } from '../../electron/core/erasure/erasure.ts';
 import { contentSnapshot } from '../support/db-snapshot.ts';
 import { containsText, vaultPlaintext } from '../support/decrypt.ts';
 import { ADMIN, consentNow, copyOfTemplate, loginAs, MANAGER, openApp, syntheticClient, tempDir, TestClock, TODAY, WORKER, WORKER2, type TestApp } from '../support/vault-fixture.ts';

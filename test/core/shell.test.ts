@@ -4,7 +4,8 @@ import { cpSync, existsSync, mkdirSync, readdirSync, renameSync, rmSync, symlink
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { isBackupFolderName, sha256Of } from '../../electron/core/backup/backup-files.ts';
+import { isBackupFolderName } from '../../electron/core/backup/backup-files.ts';
+import { sha256Of } from '../../electron/core/files.ts';
 import { VAULT_FILES } from '../../electron/core/vault/vault.ts';
 import { chooseDataFolder, moveDataFolderOnce, type MoveStep } from '../../electron/main/data-folder.ts';
 import { bindSessionEnd, createRendererRecovery, createShutdown, onBeforeQuit, RENDERER_RESTARTS } from '../../electron/main/lifecycle.ts';

@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { checkScreen, field, launch, logIn, type Harness } from '../support/e2e-harness.ts';
 import { ADMIN, loginAs, openApp, standardTemplate, tempDir } from '../support/vault-fixture.ts';
 import { makeBackup } from '../support/backups.ts';
-import { LEDGER_FILE } from '../../electron/core/rights/erasure.ts';
+import { LEDGER_FILE } from '../../electron/core/erasure/erasure.ts';
 
 /*
  * An administrator backs up to a folder (a USB drive), checks the backup, and restores it:

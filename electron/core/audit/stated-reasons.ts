@@ -1,7 +1,7 @@
 import type { Role } from '../../contract/permissions.ts';
 import type { StatedReasonKind } from '../../contract/vocabulary.ts';
 import { localDayStart } from '../clock.ts';
-import type { Db } from '../users/accounts.ts';
+import type { Db } from '../db/schema.ts';
 
 /*
  * Stated reasons: whenever someone comes to see or hold what no one else gave her, she says

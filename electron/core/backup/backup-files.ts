@@ -1,15 +1,16 @@
-import { createHash, randomBytes, type Hash } from 'node:crypto';
-import { closeSync, copyFileSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, rmSync, statSync } from 'node:fs';
+import { createHash, randomBytes } from 'node:crypto';
+import { closeSync, copyFileSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Migration } from 'kysely';
 import type { BACKUP_STAGES} from '../../contract/backup.ts';
 import { BACKUP_COUNTED_TABLES, BACKUP_FORMAT, backupManifestSchema, type BackupManifest, type BackupSummary } from '../../contract/backup.ts';
 import { AppError, isAppError, storageFailure } from '../app-error.ts';
-import { writeFileAtomic } from '../files.ts';
+import { hashRange, sha256Of, writeFileAtomic } from '../files.ts';
 import { assertNotNewer, openEncrypted, type SqliteHandle } from '../vault/database.ts';
 import { checkProof, openPasswordSlot, openRecoverySlot, readKeyring, type Keyring } from '../vault/key-slots.ts';
 import { normalizeRecoveryCode } from '../vault/recovery-code.ts';
 import { KEYRING_PROOF_SETTING, VAULT_FILES } from '../vault/vault-files.ts';
+import type { BackupSource } from '../vault/vault.ts';
 import packageJson from '../../../package.json' with { type: 'json' };
 
 /*
@@ -22,32 +23,6 @@ import packageJson from '../../../package.json' with { type: 'json' };
 export const MANIFEST = 'manifest.json';
 const BACKUP_PREFIX = 'dong-hanh-sao-luu-';
 const APP_VERSION: string = packageJson.version;
-
-/** Feed `length` bytes of a file from `start` (or up to its end) into a hash, a chunk at a time. */
-function hashRange(fd: number, hash: Hash, start: number, length: number): void {
-  const buffer = Buffer.allocUnsafe(HASH_BUFFER);
-  let offset = start;
-  const end = start + length;
-  while (offset < end) {
-    // A read may return less than asked (a USB or network drive): go on until the end or EOF.
-    const read = readSync(fd, buffer, 0, Math.min(HASH_BUFFER, end - offset), offset);
-    if (read === 0) break;
-    hash.update(buffer.subarray(0, read));
-    offset += read;
-  }
-}
-
-/** SHA-256 of a file, read in pieces (a database may be hundreds of MB). */
-export function sha256Of(path: string): string {
-  const hash = createHash('sha256');
-  const fd = openSync(path, 'r');
-  try {
-    hashRange(fd, hash, 0, Number.POSITIVE_INFINITY);
-  } finally {
-    closeSync(fd);
-  }
-  return hash.digest('hex');
-}
 
 function countsOf(db: SqliteHandle): BackupManifest['counts'] {
   return Object.fromEntries(BACKUP_COUNTED_TABLES.map((table) => [table, Number(db.prepare(`select count(*) from "${table}"`).pluck().get())])) as BackupManifest['counts'];
@@ -96,18 +71,12 @@ function removeCutShort(parent: string): void {
   }
 }
 
-export interface BackupSource {
-  sqlite: SqliteHandle;
-  keyringPath: string;
-  dataKey: Buffer;
-}
 
 type BackupStage = (typeof BACKUP_STAGES)[number];
 
 /** Bytes of the copy hashed per step: a step stays well under a second on an office PC. */
 const HASH_CHUNK = 64 * 1_048_576;
 /** What is read at once while hashing. */
-const HASH_BUFFER = 4 * 1_048_576;
 /*
  * How long each stage takes for its share of the data, measured on the 100,000-client bench
  * vault (494 MB: VACUUM INTO 5.0 s, integrity_check 7.9 s, SHA-256 1.6 s), so that the bar

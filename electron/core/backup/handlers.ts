@@ -2,12 +2,12 @@ import { existsSync, statSync } from 'node:fs';
 import { basename } from 'node:path';
 import { appendAudit } from '../audit/trail.ts';
 import { AppError, storageFailure } from '../app-error.ts';
-import type { Core } from '../core.ts';
+import type { Core, FeatureHooks } from '../core.ts';
 import type { HandlerContext, HandlerMap } from '../gate/types.ts';
-import type { Db } from '../users/accounts.ts';
+import type { Db } from '../db/schema.ts';
 import { confirmsGroup, generateRecoveryCode, pickConfirmGroup, RECOVERY_GROUP_COUNT } from '../vault/recovery-code.ts';
-import { checkBackup, isBackupFolderName, listBackups, pruneBackups, summaryOf } from './backup-files.ts';
-import { adoptLedgerBesideBackup, keepLedgerBesideBackups, saveErasureLedger } from '../rights/erasure.ts';
+import { BackupJob, checkBackup, isBackupFolderName, listBackups, pruneBackups, summaryOf } from './backup-files.ts';
+import { adoptLedgerBesideBackup, keepLedgerBesideBackups, saveErasureLedger } from '../erasure/erasure.ts';
 import type { BackupSummary } from '../../contract/index.ts';
 
 type BackupChannels = 'backup.start' | 'backup.next' | 'backup.cancel' | 'backup.verify' | 'backup.restore' | 'setup.restore' | 'backup.setFolder' | 'backup.status' | 'backup.updateSettings' | 'vault.rotateBegin' | 'vault.rotateKey';
@@ -73,6 +73,12 @@ const backupDetail = (summary: { folderName: string; createdAt: string; trigger:
  * Runs in the request queue, so no request writes meanwhile. Failures are logged (codes only)
  * and recorded in the trail; they never stop the app.
  */
+/** The backup feature's part in the kernel's day: a scheduled backup on the timer, the last one at exit. */
+export const backupHooks: FeatureHooks = {
+  onTimer: (core) => automaticBackup(core, 'scheduled'),
+  beforeShutdown: (core) => automaticBackup(core, 'exit'),
+};
+
 export async function automaticBackup(core: Core, trigger: 'scheduled' | 'exit'): Promise<boolean> {
   if (!core.vault.isOpen || !core.session) return false;
   const db = core.vault.db;
@@ -88,7 +94,7 @@ export async function automaticBackup(core: Core, trigger: 'scheduled' | 'exit')
   const actorId = core.session.id;
   try {
     await writeBackupSetting(db, 'lastAt', at, { userId: null, at });
-    const summary = core.vault.backup(settings.folder, new Date(core.clock.now()), trigger);
+    const summary = new BackupJob(settings.folder, new Date(core.clock.now()), trigger, () => core.vault.backupSource()).runToEnd();
     await keepLedgerBesideBackups(core, db, settings.folder, at);
     const removed = pruneBackups(settings.folder, core.vault.vaultId, settings.keep);
     await appendAudit(db, { at, actorId, action: 'backup.create', outcome: 'ok', errorCode: null, targetType: 'backup', detail: { ...backupDetail(summary), removed: removed.length } });
@@ -115,7 +121,7 @@ export const backupHandlers: Pick<HandlerMap, BackupChannels> = {
     core.backupJob?.discard();
     core.backupJob = null;
     if (!folder) return { jobId: null, done: 0, total: 0 };
-    const job = core.vault.startBackup(folder, new Date(core.clock.now()), 'manual');
+    const job = new BackupJob(folder, new Date(core.clock.now()), 'manual', () => core.vault.backupSource());
     core.backupJob = job;
     return { jobId: job.id, done: 0, total: job.progress.total };
   },
@@ -183,7 +189,7 @@ export const backupHandlers: Pick<HandlerMap, BackupChannels> = {
       // What the restore replaces, backed up first where automatic backups go.
       const { folder: automaticFolder } = await readBackupSettings(ctx.db);
       if (automaticFolder) {
-        dataBefore = core.vault.backup(automaticFolder, new Date(core.clock.now()), 'before_restore');
+        dataBefore = new BackupJob(automaticFolder, new Date(core.clock.now()), 'before_restore', () => core.vault.backupSource()).runToEnd();
         await keepLedgerBesideBackups(core, ctx.db, automaticFolder, core.nowIso());
         await appendAudit(ctx.db, { at: core.nowIso(), actorId: actor.id, action: 'backup.create', outcome: 'ok', errorCode: null, targetType: 'backup', detail: backupDetail(dataBefore) });
         ctx.note({ detail: { ...backupDetail(summary), dataBefore: dataBefore.folderName } });

@@ -1,14 +1,14 @@
-import { recordChanges } from '../rights/history.ts';
+import { recordChanges } from '../records/history.ts';
 import { REFERRAL_NEXT, type ReferralStatus, type ServiceGroup } from '../../contract/vocabulary.ts';
 import type { Partner, ServiceType } from '../../contract/care.ts';
 import { AppError } from '../app-error.ts';
 import { addToDate, today } from '../clock.ts';
 import { recordConsent } from '../clients/consent.ts';
 import { referralView, referralsOf } from '../clients/page.ts';
-import { activeConsent, assertNotFuture, assertNotRestricted, childNow, clientForWriting, getClient, mayReadRestricted, refreshClientSummary, requireConsent, stamp } from '../clients/records.ts';
+import { activeConsent, assertNotFuture, assertNotRestricted, childNow, clientForWriting, getClient, mayReadRestricted, refreshClientSummary, requireConsent, stamp } from '../records/access.ts';
 import type { HandlerContext, HandlerMap } from '../gate/types.ts';
 import { readSettings } from '../settings/centre-settings.ts';
-import type { Db } from '../users/accounts.ts';
+import type { Db } from '../db/schema.ts';
 import { listStatedReasons } from '../audit/stated-reasons.ts';
 import { insertAnonymousContact } from '../db/anonymous-contacts.ts';
 import { insertVisit } from './visits.ts';

@@ -1,4 +1,4 @@
-import type { Db } from '../users/accounts.ts';
+import type { Db } from '../db/schema.ts';
 
 /**
  * A visit with its services, as every way of recording one writes it (a visit on her page, her

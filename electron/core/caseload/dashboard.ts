@@ -5,8 +5,8 @@ import { CLOSE_REASONS, SERVICE_GROUPS, type ServiceGroup } from '../../contract
 import { addToDate } from '../clock.ts';
 import { contactMonth } from '../db/anonymous-contacts.ts';
 import { vietnameseCollator } from '../text.ts';
-import type { Db } from '../users/accounts.ts';
-import { REVIEW_DUE, reviewCutoff } from './review-due.ts';
+import type { Db } from '../db/schema.ts';
+import { REVIEW_DUE, reviewCutoff } from '../records/review-due.ts';
 import { noCounts, todoCountsByWorker } from './todo.ts';
 
 /*

@@ -3,15 +3,15 @@ import { savedFiltersSchema } from '../../contract/caseload.ts';
 import { foldForSearch } from '../../contract/text.ts';
 import { AppError } from '../app-error.ts';
 import { today } from '../clock.ts';
-import { assertNotRestricted, assertOpen, getClient, isAssignedTo, stamp } from '../clients/records.ts';
+import { assertNotRestricted, assertOpen, getClient, isAssignedTo, stamp } from '../records/access.ts';
 import type { HandlerMap } from '../gate/types.ts';
 import { readSettings } from '../settings/centre-settings.ts';
 import { vietnameseCollator } from '../text.ts';
-import type { Db } from '../users/accounts.ts';
+import type { Db } from '../db/schema.ts';
 import { dashboard } from './dashboard.ts';
-import { REVIEW_DUE, reviewCutoff } from './review-due.ts';
+import { REVIEW_DUE, reviewCutoff } from '../records/review-due.ts';
 import { countByKind, todoList } from './todo.ts';
-import { acceptOffer, assertActiveWorker, reassign } from './transfers.ts';
+import { acceptOffer, assertActiveWorker, reassign } from '../records/holding.ts';
 
 type CaseloadChannels =
   | 'todo.list'

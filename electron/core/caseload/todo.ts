@@ -3,9 +3,9 @@ import { TODO_KINDS, type TodoItem, type TodoKind } from '../../contract/caseloa
 import type { CentreSettings } from '../../contract/settings.ts';
 import { OPEN_REFERRAL_STATUSES, type ConsentPurpose } from '../../contract/vocabulary.ts';
 import { addToDate, daysBetween, localDate } from '../clock.ts';
-import { childNow } from '../clients/records.ts';
+import { childNow } from '../records/access.ts';
 import { CONSENT_EXPIRY_WARNING_DAYS } from '../clients/page.ts';
-import type { Db } from '../users/accounts.ts';
+import type { Db } from '../db/schema.ts';
 
 /*
  * The to-do rules, over open cases only:

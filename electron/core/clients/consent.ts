@@ -3,8 +3,8 @@ import type { ConsentInput } from '../../contract/clients.ts';
 import { DEFAULT_CONSENT_MONTHS, MAX_CONSENT_MONTHS, type ConsentPurpose } from '../../contract/vocabulary.ts';
 import { AppError } from '../app-error.ts';
 import { addToDate } from '../clock.ts';
-import type { Db } from '../users/accounts.ts';
-import { assertNotFuture } from './records.ts';
+import type { Db } from '../db/schema.ts';
+import { assertNotFuture } from '../records/access.ts';
 
 /**
  * Record one consent in the ledger. Core chooses the text (the current version for the purpose

@@ -4,13 +4,13 @@ import { AppError } from '../app-error.ts';
 import { today } from '../clock.ts';
 import type { HandlerMap } from '../gate/types.ts';
 import { readSettings } from '../settings/centre-settings.ts';
-import { cancelPendingOffers } from '../caseload/transfers.ts';
+import { cancelPendingOffers } from '../records/holding.ts';
 import { recordConsent } from './consent.ts';
-import { eraseClient } from '../rights/erasure.ts';
-import { recordChanges } from '../rights/history.ts';
+import { eraseClient } from '../erasure/erasure.ts';
+import { recordChanges } from '../records/history.ts';
 import { listClients } from './list.ts';
 import { clientPage, identityView } from './page.ts';
-import { assertMayChange, assertNotFuture, assertNotRestricted, assertOpen, childNow, clientForWriting, getClient, isAssignedTo, lastEventOn, requireConsent, stamp } from './records.ts';
+import { assertMayChange, assertNotFuture, assertNotRestricted, assertOpen, childNow, clientForWriting, getClient, isAssignedTo, lastEventOn, requireConsent, stamp } from '../records/access.ts';
 import { holdersOfCode, identityRow, isEmptyIdentity, registerClient } from './register.ts';
 import { stateReason } from '../audit/stated-reasons.ts';
 

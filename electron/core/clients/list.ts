@@ -5,10 +5,10 @@ import { normalizeCode } from '../../contract/client-code.ts';
 import { foldForSearch } from '../../contract/text.ts';
 import { AGE_BAND_AGES, ageBandOf, type AgeBand } from '../../contract/vocabulary.ts';
 import type { CentreSettings } from '../../contract/settings.ts';
-import { REVIEW_DUE, reviewCutoff } from '../caseload/review-due.ts';
+import { REVIEW_DUE, reviewCutoff } from '../records/review-due.ts';
 import { addToDate } from '../clock.ts';
-import type { Db } from '../users/accounts.ts';
-import { childNow } from './records.ts';
+import type { Db } from '../db/schema.ts';
+import { childNow } from '../records/access.ts';
 
 type ListInput = z.output<typeof clientListInputSchema>;
 

@@ -3,8 +3,8 @@ import type { ClientPage, ConsentView, IdentityView, ReferralView } from '../../
 import { ageBandOf, OPEN_REFERRAL_STATUSES, type ReferralStatus } from '../../contract/vocabulary.ts';
 import { addToDate } from '../clock.ts';
 import type { ConsentRow, ReferralRow } from '../db/schema.ts';
-import type { Db } from '../users/accounts.ts';
-import { activeConsent, childNow, getClient } from './records.ts';
+import type { Db } from '../db/schema.ts';
+import { activeConsent, childNow, getClient } from '../records/access.ts';
 
 /** Consents expiring within this many days are flagged. */
 export const CONSENT_EXPIRY_WARNING_DAYS = 30;

@@ -4,10 +4,10 @@ import { foldForSearch } from '../../contract/text.ts';
 import { yearsSince } from '../../contract/vocabulary.ts';
 import { AppError } from '../app-error.ts';
 import { addToDate } from '../clock.ts';
-import type { Db } from '../users/accounts.ts';
+import type { Db } from '../db/schema.ts';
 import { recordConsent } from './consent.ts';
-import { recordFirstHolder } from '../caseload/transfers.ts';
-import { refreshClientSummary } from './records.ts';
+import { recordFirstHolder } from '../records/holding.ts';
+import { refreshClientSummary } from '../records/access.ts';
 
 /** Days within which a child's required child-protection referral should be sent. */
 export const CHILD_REFERRAL_DUE_DAYS = 7;

@@ -1,5 +1,5 @@
 import { randomInt } from 'node:crypto';
-import type { Db } from '../users/accounts.ts';
+import type { Db } from './schema.ts';
 
 /*
  * How an anonymous contact is stored, whether a walk-in who will not register or a visit of a

@@ -1,5 +1,8 @@
-import type { Generated, Selectable } from 'kysely';
+import type { Generated, Kysely, Selectable, Transaction } from 'kysely';
 import type { StatedReasonKind } from '../../contract/vocabulary.ts';
+
+/** A connection or a transaction: what every query function takes. */
+export type Db = Kysely<Database> | Transaction<Database>;
 
 /** The database as Kysely sees it. Timestamps are ISO-8601 UTC strings; booleans are 0/1. */
 export interface Database {

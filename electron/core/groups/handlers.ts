@@ -3,9 +3,9 @@ import type { GroupKind, GroupSessionView } from '../../contract/groups.ts';
 import type { AgeBand, Sex } from '../../contract/vocabulary.ts';
 import { AppError } from '../app-error.ts';
 import { insertVisit } from '../care/visits.ts';
-import { assertNotFuture, clientForWriting, mayReadRestricted, refreshClientSummary, stamp } from '../clients/records.ts';
+import { assertNotFuture, clientForWriting, mayReadRestricted, refreshClientSummary, stamp } from '../records/access.ts';
 import type { HandlerContext, HandlerMap } from '../gate/types.ts';
-import type { Db } from '../users/accounts.ts';
+import type { Db } from '../db/schema.ts';
 
 type GroupChannels = 'groups.record' | 'groups.attend' | 'groups.list' | 'groups.get';
 

@@ -3,7 +3,7 @@ import { GROUP_KINDS } from '../../contract/groups.ts';
 import { GROUP_KIND_WORDS, INDICATORS, REFERRAL_TYPES, REFERRAL_TYPE_WORDS, SERVICE_GROUP_WORDS, type IndicatorId, type ReferralType, type Shape } from '../../contract/indicators.ts';
 import type { Period } from '../../contract/periods.ts';
 import { ageBandOf, SERVICE_GROUPS, SEXES, type ServiceGroup } from '../../contract/vocabulary.ts';
-import type { Db } from '../users/accounts.ts';
+import type { Db } from '../db/schema.ts';
 import type { SqliteHandle } from '../vault/database.ts';
 import { listTable, sexByAge, type RawTable } from './tables.ts';
 

@@ -3,7 +3,7 @@ import { sql } from 'kysely';
 import { INDICATORS } from '../../contract/indicators.ts';
 import { describePeriod, type Report, type ReportPeriod, type ReportTable } from '../../contract/reports.ts';
 import { AppError } from '../app-error.ts';
-import type { Db } from '../users/accounts.ts';
+import type { Db } from '../db/schema.ts';
 import type { SqliteHandle } from '../vault/database.ts';
 import { COUNTS, startCounting, type Counting } from './counts.ts';
 import { feasibleRanges } from './lp-audit.ts';

@@ -8,10 +8,10 @@ import type { Session } from '../core.ts';
 import type { ClientRow } from '../db/schema.ts';
 import type { HandlerContext, HandlerMap } from '../gate/types.ts';
 import { clientPage, identityView, activeRestriction } from '../clients/page.ts';
-import { getClient, isAssignedTo, mayReadRestricted, stamp } from '../clients/records.ts';
+import { getClient, isAssignedTo, mayReadRestricted, stamp } from '../records/access.ts';
 import { readSettings } from '../settings/centre-settings.ts';
-import { eraseClient } from './erasure.ts';
-import { historyOf } from './history.ts';
+import { eraseClient } from '../erasure/erasure.ts';
+import { historyOf } from '../records/history.ts';
 import { closedOnOrBefore, dueCases, heldCases } from './retention.ts';
 
 type RightsChannels =

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import { addToDate } from '../clock.ts';
-import type { Db } from '../users/accounts.ts';
+import type { Db } from '../db/schema.ts';
 
 /*
  * The retention rule: a case closed more than N whole years ago is de-identified. "Closed" is

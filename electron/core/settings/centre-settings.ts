@@ -1,6 +1,6 @@
 import { CASELOAD_DEFAULTS, REPORT_DEFAULTS, RETENTION_YEARS, type CentreSettings } from '../../contract/settings.ts';
 import { LOCK_TIMEOUT_MINUTES } from '../../contract/schemas.ts';
-import type { Db } from '../users/accounts.ts';
+import type { Db } from '../db/schema.ts';
 
 /** Settings rows: one key each, values as JSON. */
 const KEYS = {

@@ -1,14 +1,11 @@
-import type { Kysely, Transaction } from 'kysely';
 import type { SessionUser } from '../../contract/session.ts';
 import type { UserSummary } from '../../contract/users.ts';
 import { permissionsFor, ROLES, type Role } from '../../contract/permissions.ts';
 import { AppError } from '../app-error.ts';
-import type { Database, UserRow } from '../db/schema.ts';
+import type { Db, UserRow } from '../db/schema.ts';
 import { vietnameseCollator } from '../text.ts';
 
 /* Staff accounts: the people who use the app (never clients). */
-
-export type Db = Kysely<Database> | Transaction<Database>;
 
 export async function rolesOf(db: Db, userId: number): Promise<Role[]> {
   const rows = await db.selectFrom('user_role').select('role').where('user_id', '=', userId).execute();

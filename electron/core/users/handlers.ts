@@ -2,7 +2,7 @@ import type { Role } from '../../contract/permissions.ts';
 import { AppError } from '../app-error.ts';
 import { stateReason } from '../audit/stated-reasons.ts';
 import type { HandlerContext, HandlerMap } from '../gate/types.ts';
-import { cancelPendingOffers } from '../caseload/transfers.ts';
+import { cancelPendingOffers } from '../records/holding.ts';
 import type { UserRow } from '../db/schema.ts';
 import { assertAnotherActiveAdmin, getUser, insertUser, listUsers, rolesOf, setRoles, toSummary } from './accounts.ts';
 

@@ -3,9 +3,8 @@ import { copyFileSync, existsSync, linkSync, mkdirSync, readFileSync, renameSync
 import { join } from 'node:path';
 import type { Kysely, Migration } from 'kysely';
 import type { ErrorCode } from '../../contract/errors.ts';
-import type { BackupManifest, BackupSummary } from '../../contract/backup.ts';
 import { AppError, isAppError, storageFailure } from '../app-error.ts';
-import { BackupJob, sha256Of, type CheckedBackup } from '../backup/backup-files.ts';
+import { sha256Of } from '../files.ts';
 import { writeFileAtomic } from '../files.ts';
 import { isoNow, type Clock } from '../clock.ts';
 import type { Database } from '../db/schema.ts';
@@ -44,6 +43,19 @@ export const SEALING_KEY_SETTING = 'vault.sealingKey';
 const UNPROVEN_SLOTS_SETTING = 'vault.unprovenSealedSlots';
 
 export type VaultPresence = { state: 'absent' } | { state: 'present' } | { state: 'broken'; problem: ErrorCode };
+
+/** What a backup copies: the open database, the keyring file, the data key (for the check). */
+export interface BackupSource {
+  sqlite: SqliteHandle;
+  keyringPath: string;
+  dataKey: Buffer;
+}
+
+/** A checked backup as a restore stages it: each file's hash from its manifest, and its data key. */
+export interface StagedBackup {
+  manifest: { files: { database: { sha256: string }; keyring: { sha256: string } } };
+  dataKey: Buffer;
+}
 
 export interface VaultOptions {
   dataDir: string;
@@ -410,13 +422,9 @@ export class Vault {
 
   // ---- Backups ------------------------------------------------------------------------------
 
-  /** A backup into `parent`, step by step (see BackupJob); it needs the vault open. */
-  startBackup(parent: string, at: Date, trigger: BackupManifest['trigger']): BackupJob {
-    return new BackupJob(parent, at, trigger, () => ({ sqlite: this.sqlite, keyringPath: this.paths.keyring, dataKey: this.#openDataKey()}));
-  }
-
-  backup(parent: string, at: Date, trigger: BackupManifest['trigger']): BackupSummary {
-    return this.startBackup(parent, at, trigger).runToEnd();
+  /** What a backup copies, read when each of its steps runs (the vault must be open then). */
+  backupSource(): BackupSource {
+    return { sqlite: this.sqlite, keyringPath: this.paths.keyring, dataKey: this.#openDataKey() };
   }
 
   get vaultId(): string {
@@ -439,7 +447,7 @@ export class Vault {
    * it again, and let `prepare` write into it (the restore's own audit entry). The live files
    * are not touched. The copy is left self-contained (no write-ahead log).
    */
-  async stageRestore(folder: string, checked: CheckedBackup, prepare: (db: Kysely<Database>) => Promise<void>): Promise<void> {
+  async stageRestore(folder: string, checked: StagedBackup, prepare: (db: Kysely<Database>) => Promise<void>): Promise<void> {
     const staged = this.#stagedPaths();
     this.#removeStaged();
     try {

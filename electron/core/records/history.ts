@@ -1,6 +1,6 @@
 import type { HistoryRow } from '../../contract/rights.ts';
 import type { ChangeHistoryTable } from '../db/schema.ts';
-import type { Db } from '../users/accounts.ts';
+import type { Db } from '../db/schema.ts';
 
 /*
  * Corrections keep their history: one row per field that changed, with what it was and what

@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import { AppError } from '../app-error.ts';
 import { stateReasonForCases } from '../audit/stated-reasons.ts';
 import type { CaseOfferRow } from '../db/schema.ts';
-import type { Db } from '../users/accounts.ts';
+import type { Db } from '../db/schema.ts';
 
 /*
  * Who holds a case. The client row names the current holder (what every identity check reads);

@@ -1,7 +1,7 @@
 import { randomInt } from 'node:crypto';
 import { ageBandOf } from '../../contract/vocabulary.ts';
 import { insertAnonymousContact } from '../db/anonymous-contacts.ts';
-import type { Db } from '../users/accounts.ts';
+import type { Db } from '../db/schema.ts';
 
 /**
  * De-identify a client after she withdraws case-record consent: each visit becomes an

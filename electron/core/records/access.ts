@@ -5,7 +5,7 @@ import { today } from '../clock.ts';
 import type { ClientRow, ConsentRow } from '../db/schema.ts';
 import type { Session } from '../core.ts';
 import type { AuditNote, HandlerContext } from '../gate/types.ts';
-import type { Db } from '../users/accounts.ts';
+import type { Db } from '../db/schema.ts';
 
 /* Reading and keeping a client's record consistent; shared by the case-record handlers. */
 

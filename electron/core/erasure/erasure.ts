@@ -5,11 +5,11 @@ import { z } from 'zod';
 import { appendAudit } from '../audit/trail.ts';
 import { AppError, storageFailure } from '../app-error.ts';
 import { SEALING_KEY_SETTING } from '../vault/vault.ts';
-import type { Core } from '../core.ts';
-import { deidentifyClient } from '../clients/deidentify.ts';
+import type { Core, FeatureHooks } from '../core.ts';
+import { deidentifyClient } from '../records/deidentify.ts';
 import { writeFileAtomic } from '../files.ts';
 import type { HandlerContext } from '../gate/types.ts';
-import type { Db } from '../users/accounts.ts';
+import type { Db } from '../db/schema.ts';
 
 /*
  * Erasure that lasts. A record erased today is still in last month's backup; restoring that
@@ -204,6 +204,9 @@ async function eraseInDatabase(db: Db, key: Buffer, clientId: number, cause: Era
  * the database still holds whose fingerprint the ledger has (a backup from before her erasure
  * was restored). Recorded in the trail with the count only.
  */
+/** After a login: a restored backup may hold records erased since it was made; they go again. */
+export const erasureHooks: FeatureHooks = { afterLogin: (core, userId) => reconcileErasures(core, userId) };
+
 export async function reconcileErasures(core: Core, actorId: number): Promise<number> {
   const db = core.vault.db;
   // A database from before the ledger existed (only in tests that stop at older migrations).
