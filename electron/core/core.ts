@@ -1,4 +1,3 @@
-import type { BackupJob } from './backup/backup-files.ts';
 import type { Migration } from 'kysely';
 import type { SessionUser } from '../contract/session.ts';
 import { ERROR_CODES, type ErrorCode } from '../contract/errors.ts';
@@ -10,10 +9,10 @@ import { appendAudit, type AuditRecord } from './audit/trail.ts';
 import { isoNow, systemClock, type Clock } from './clock.ts';
 import type { UserRow } from './db/schema.ts';
 import { SerialQueue } from './serial-queue.ts';
+import { SessionState } from './session-state.ts';
 import { readSettings } from './settings/centre-settings.ts';
 import { getUser, toSessionUser } from './users/accounts.ts';
 import type { Db } from './db/schema.ts';
-import type { ReportJob } from './reports/jobs.ts';
 import type { ScryptParams } from './vault/kdf.ts';
 import { Vault, type PreparedVault } from './vault/vault.ts';
 
@@ -86,15 +85,8 @@ export class Core {
   session: Session | null = null;
   lockedUsername: string | null = null;
   pendingSetup: PendingSetup | null = null;
-  pendingRecoveryCode: PendingRecoveryCode | null = null;
-  /** A key rotation's new recovery code, shown once, until the rotation is confirmed. */
-  pendingRotation: PendingRecoveryCode | null = null;
-  /** Clients whose restricted parts the logged-in person opened this session by stating a reason. */
-  readonly revealedClients = new Set<number>();
-  /** The report being built or previewed (counts only), until saved, replaced, or the session ends. */
-  reportJob: ReportJob | null = null;
-  /** A backup being made step by step (one at a time; its unfinished folder goes at lock or logout). */
-  backupJob: BackupJob | null = null;
+  /** What the features keep for this session (each declares its slot); forgotten at lock and logout. */
+  readonly state = new SessionState();
   /** After a restore, until someone logs in: when the restored backup was made. */
   restoredFrom: string | null = null;
   /** After a key rotation, until someone logs in (the login screen says so). */
@@ -240,18 +232,9 @@ export class Core {
     this.lockedUsername = reason === 'logout' || reason === 'quit' || reason === 'shutdown' ? null : (this.session?.username ?? null);
     this.session = null;
     this.sessionSerial++;
-    this.pendingRecoveryCode = null;
-    this.pendingRotation = null;
-    this.revealedClients.clear();
-    this.reportJob = null;
-    // An unfinished backup's folder goes; a drive pulled out or a busy file must not stop the lock.
-    const job = this.backupJob;
-    this.backupJob = null;
-    try {
-      job?.discard();
-    } catch (error) {
-      this.log(`[backup] an unfinished backup could not be removed: ${(error as { code?: string } | null)?.code ?? 'error'}`);
-    }
+    // Each feature's session state goes (an unfinished backup's folder too); a failure to let one
+    // go (a drive pulled out, a busy file) is logged and does not stop the lock.
+    this.state.clear(this.log);
     await this.vault.close();
     for (const listener of this.#lockListeners) listener(reason);
   }

@@ -8,6 +8,7 @@ import { validateXML } from 'xmllint-wasm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { INDICATORS, SUPPRESSED_MARK, type CentreSettings, type Report, type ReportFormat, type ReportSettings, type ReportTable } from '../../electron/contract/index.ts';
 import { ADMIN, copyOfTemplate, loginAs, MANAGER, openApp, tempDir, WORKER, type TestApp } from '../support/vault-fixture.ts';
+import { REPORT_JOB } from '../../electron/core/reports/jobs.ts';
 import { buildReportDataset, PLANTED, Q3_2026, runReport } from '../support/report-data.ts';
 import { contentSnapshot } from '../support/db-snapshot.ts';
 import { style, textWidth, unmeasured } from '../../electron/core/reports/exports/text-width.ts';
@@ -515,7 +516,7 @@ describe('what a report refuses', () => {
   it('refuses a report whose published cells fail the audit, and writes nothing', async () => {
     const app = await asManager();
     const { jobId } = await runReport(app, { period: Q3_2026 });
-    const published = app.core.reportJob?.report?.tables[0];
+    const published = app.core.state.get(REPORT_JOB)?.report?.tables[0];
     if (!published?.cells[0]) throw new Error('no report');
     const folder = tempDir('dh-export-');
     const before = contentSnapshot(app);

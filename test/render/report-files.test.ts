@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { ReportFormat } from '../../electron/contract/index.ts';
+import { REPORT_JOB } from '../../electron/core/reports/jobs.ts';
 import { buildReportDataset, Q3_2026, runReport } from '../support/report-data.ts';
 import { copyOfTemplate, loginAs, MANAGER, tempDir, type TestApp } from '../support/vault-fixture.ts';
 
@@ -116,7 +117,7 @@ describe('the report files, drawn by LibreOffice', () => {
     const pdf = toPdf(await saved('xlsx'));
     drawPages(pdf);
     const pages = pageCount(pdf);
-    const report = app.core.reportJob?.report;
+    const report = app.core.state.get(REPORT_JOB)?.report;
     if (!report) throw new Error('no report');
     // One page per sheet: nothing spills onto a page of its own.
     expect(pages).toBe(report.tables.length + 1);

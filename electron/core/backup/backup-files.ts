@@ -6,6 +6,7 @@ import type { BACKUP_STAGES} from '../../contract/backup.ts';
 import { BACKUP_COUNTED_TABLES, BACKUP_FORMAT, backupManifestSchema, type BackupManifest, type BackupSummary } from '../../contract/backup.ts';
 import { AppError, isAppError, storageFailure } from '../app-error.ts';
 import { hashRange, sha256Of, writeFileAtomic } from '../files.ts';
+import { sessionSlot } from '../session-state.ts';
 import { assertNotNewer, openEncrypted, type SqliteHandle } from '../vault/database.ts';
 import { checkProof, openPasswordSlot, openRecoverySlot, readKeyring, type Keyring } from '../vault/key-slots.ts';
 import { normalizeRecoveryCode } from '../vault/recovery-code.ts';
@@ -98,6 +99,9 @@ interface Step {
  * renamed into place at the end, so a half-made backup never looks like one; `discard` removes
  * it. The key it checks with is its own copy, wiped when done.
  */
+/** A backup being made step by step (one at a time); its unfinished folder goes at lock or logout. */
+export const BACKUP_JOB = sessionSlot<BackupJob | null>('backup.job', () => null, (job) => job?.discard());
+
 export class BackupJob {
   readonly id = randomBytes(16).toString('hex');
   readonly name: string;

@@ -2,11 +2,12 @@ import { existsSync, statSync } from 'node:fs';
 import { basename } from 'node:path';
 import { appendAudit } from '../audit/trail.ts';
 import { AppError, storageFailure } from '../app-error.ts';
-import type { Core, FeatureHooks } from '../core.ts';
+import type { Core, FeatureHooks, PendingRecoveryCode } from '../core.ts';
+import { sessionSlot } from '../session-state.ts';
 import type { HandlerContext, HandlerMap } from '../gate/types.ts';
 import type { Db } from '../db/schema.ts';
 import { confirmsGroup, generateRecoveryCode, pickConfirmGroup, RECOVERY_GROUP_COUNT } from '../vault/recovery-code.ts';
-import { BackupJob, checkBackup, isBackupFolderName, listBackups, pruneBackups, summaryOf } from './backup-files.ts';
+import { BACKUP_JOB, BackupJob, checkBackup, isBackupFolderName, listBackups, pruneBackups, summaryOf } from './backup-files.ts';
 import { adoptLedgerBesideBackup, keepLedgerBesideBackups, saveErasureLedger } from '../erasure/erasure.ts';
 import type { BackupSummary } from '../../contract/index.ts';
 
@@ -73,6 +74,9 @@ const backupDetail = (summary: { folderName: string; createdAt: string; trigger:
  * Runs in the request queue, so no request writes meanwhile. Failures are logged (codes only)
  * and recorded in the trail; they never stop the app.
  */
+/** A key rotation's new recovery code, shown once, until the rotation is confirmed. */
+const PENDING_ROTATION = sessionSlot<PendingRecoveryCode | null>('vault.rotation', () => null);
+
 /** The backup feature's part in the kernel's day: a scheduled backup on the timer, the last one at exit. */
 export const backupHooks: FeatureHooks = {
   onTimer: (core) => automaticBackup(core, 'scheduled'),
@@ -118,30 +122,30 @@ export const backupHandlers: Pick<HandlerMap, BackupChannels> = {
   'backup.start': async (_input, ctx) => {
     const { core } = ctx;
     const folder = folderChosen(ctx);
-    core.backupJob?.discard();
-    core.backupJob = null;
+    core.state.get(BACKUP_JOB)?.discard();
+    core.state.set(BACKUP_JOB, null);
     if (!folder) return { jobId: null, done: 0, total: 0 };
     const job = new BackupJob(folder, new Date(core.clock.now()), 'manual', () => core.vault.backupSource());
-    core.backupJob = job;
+    core.state.set(BACKUP_JOB, job);
     return { jobId: job.id, done: 0, total: job.progress.total };
   },
 
   'backup.next': async (input, ctx) => {
     const { core } = ctx;
-    const job = core.backupJob;
+    const job = core.state.get(BACKUP_JOB);
     if (!job || job.id !== input.jobId) throw new AppError('BACKUP_NOT_RUNNING');
     const actorId = ctx.requireSession().id;
     try {
       job.step();
     } catch (error) {
-      core.backupJob = null;
+      core.state.set(BACKUP_JOB, null);
       const failure = storageFailure(error);
       await appendAudit(core.vault.db, { at: core.nowIso(), actorId, action: 'backup.create', outcome: 'failed', errorCode: failure.code, targetType: 'backup', detail: { backup: job.name, trigger: job.trigger } });
       throw failure;
     }
     const progress = job.progress;
     if (progress.backup) {
-      core.backupJob = null;
+      core.state.set(BACKUP_JOB, null);
       // Only a backup made counts as the last one (one stopped or failed does not).
       await writeBackupSetting(core.vault.db, 'lastAt', job.at.toISOString(), { userId: actorId, at: core.nowIso() });
       await keepLedgerBesideBackups(core, core.vault.db, job.parent, core.nowIso());
@@ -151,9 +155,10 @@ export const backupHandlers: Pick<HandlerMap, BackupChannels> = {
   },
 
   'backup.cancel': async (input, ctx) => {
-    if (ctx.core.backupJob?.id === input.jobId) {
-      ctx.core.backupJob.discard();
-      ctx.core.backupJob = null;
+    const job = ctx.core.state.get(BACKUP_JOB);
+    if (job?.id === input.jobId) {
+      job.discard();
+      ctx.core.state.set(BACKUP_JOB, null);
     }
     return {};
   },
@@ -258,15 +263,16 @@ export const backupHandlers: Pick<HandlerMap, BackupChannels> = {
   'vault.rotateBegin': async (_input, ctx) => {
     const { core } = ctx;
     const recoveryCode = generateRecoveryCode();
-    core.pendingRotation = { recoveryCode, confirmGroup: pickConfirmGroup() };
+    const pending = { recoveryCode, confirmGroup: pickConfirmGroup() };
+    core.state.set(PENDING_ROTATION, pending);
     const needNewPassword = (await accountsWithoutKeyPair(ctx)).map(({ id, displayName }) => ({ id, displayName }));
-    return { recoveryCode, confirmGroup: core.pendingRotation.confirmGroup, groupCount: RECOVERY_GROUP_COUNT, needNewPassword };
+    return { recoveryCode, confirmGroup: pending.confirmGroup, groupCount: RECOVERY_GROUP_COUNT, needNewPassword };
   },
 
   'vault.rotateKey': async (input, ctx) => {
     const { core } = ctx;
     const actor = ctx.requireSession();
-    const pending = core.pendingRotation;
+    const pending = core.state.get(PENDING_ROTATION);
     if (!pending) throw new AppError('SETUP_NOT_STARTED');
     if (!confirmsGroup(pending.recoveryCode, pending.confirmGroup, input.confirmation)) throw new AppError('RECOVERY_CONFIRMATION_MISMATCH');
     const user = await ctx.db.selectFrom('user').select(['username', 'key_slot_id']).where('id', '=', actor.id).executeTakeFirstOrThrow();

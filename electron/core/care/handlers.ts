@@ -5,7 +5,7 @@ import { AppError } from '../app-error.ts';
 import { addToDate, today } from '../clock.ts';
 import { recordConsent } from '../clients/consent.ts';
 import { referralView, referralsOf } from '../clients/page.ts';
-import { activeConsent, assertNotFuture, assertNotRestricted, childNow, clientForWriting, getClient, mayReadRestricted, refreshClientSummary, requireConsent, stamp } from '../records/access.ts';
+import { activeConsent, assertNotFuture, assertNotRestricted, childNow, clientForWriting, getClient, mayReadRestricted, refreshClientSummary, requireConsent, stamp, REVEALED_CLIENTS } from '../records/access.ts';
 import type { HandlerContext, HandlerMap } from '../gate/types.ts';
 import { readSettings } from '../settings/centre-settings.ts';
 import type { Db } from '../db/schema.ts';
@@ -77,7 +77,7 @@ async function referralFor(ctx: HandlerContext, referralId: number) {
 
 async function viewReferral(ctx: HandlerContext, clientId: number, referralId: number) {
   const client = await getClient(ctx.db, clientId);
-  const restricted = mayReadRestricted(client, ctx.requireSession(), ctx.core.revealedClients);
+  const restricted = mayReadRestricted(client, ctx.requireSession(), ctx.core.state.get(REVEALED_CLIENTS));
   const row = (await referralsOf(ctx.db, clientId)).find((referral) => referral.id === referralId);
   if (!row) throw new AppError('REFERRAL_NOT_FOUND');
   return referralView(row, restricted, today(ctx.core.clock));
@@ -130,7 +130,7 @@ export const careHandlers: Pick<HandlerMap, CareChannels> = {
     if (!visit) throw new AppError('VISIT_NOT_FOUND');
     const client = await getClient(ctx.db, visit.client_id);
     ctx.note({ targetType: 'client', targetId: client.id });
-    if (!mayReadRestricted(client, ctx.requireSession(), ctx.core.revealedClients)) throw new AppError('CORRECTION_NOT_ALLOWED');
+    if (!mayReadRestricted(client, ctx.requireSession(), ctx.core.state.get(REVEALED_CLIENTS))) throw new AppError('CORRECTION_NOT_ALLOWED');
     await clientForWriting(ctx, client.id, by.today);
     assertNotFuture(input.visitOn, by.today);
     const services = await ctx.db.selectFrom('service').select('service_type_id').where('visit_id', '=', visit.id).orderBy('service_type_id').execute();
@@ -240,7 +240,7 @@ export const careHandlers: Pick<HandlerMap, CareChannels> = {
     const todayDate = today(ctx.core.clock);
     const referral = await referralFor(ctx, input.referralId);
     const client = await getClient(ctx.db, referral.client_id);
-    const restricted = mayReadRestricted(client, ctx.requireSession(), ctx.core.revealedClients);
+    const restricted = mayReadRestricted(client, ctx.requireSession(), ctx.core.state.get(REVEALED_CLIENTS));
     ctx.note({ targetType: 'client', targetId: client.id, detail: { referralId: referral.id } });
     await assertNotRestricted(ctx.db, client.id);
     const partner = referral.partner_id === null ? null : await partnerView(ctx.db, referral.partner_id);

@@ -10,7 +10,7 @@ import { eraseClient } from '../erasure/erasure.ts';
 import { recordChanges } from '../records/history.ts';
 import { listClients } from './list.ts';
 import { clientPage, identityView } from './page.ts';
-import { assertMayChange, assertNotFuture, assertNotRestricted, assertOpen, childNow, clientForWriting, getClient, isAssignedTo, lastEventOn, requireConsent, stamp } from '../records/access.ts';
+import { assertMayChange, assertNotFuture, assertNotRestricted, assertOpen, childNow, clientForWriting, getClient, isAssignedTo, lastEventOn, requireConsent, stamp, REVEALED_CLIENTS } from '../records/access.ts';
 import { holdersOfCode, identityRow, isEmptyIdentity, registerClient } from './register.ts';
 import { stateReason } from '../audit/stated-reasons.ts';
 
@@ -46,7 +46,7 @@ export const clientsHandlers: Pick<HandlerMap, ClientChannels> = {
 
   'clients.get': async (input, ctx) => {
     const session = ctx.requireSession();
-    const viewer = { id: session.id, revealed: ctx.core.revealedClients.has(input.clientId), managesCaseload: session.permissions.includes('caseload.manage') };
+    const viewer = { id: session.id, revealed: ctx.core.state.get(REVEALED_CLIENTS).has(input.clientId), managesCaseload: session.permissions.includes('caseload.manage') };
     return clientPage(ctx.db, input.clientId, viewer, today(ctx.core.clock));
   },
 
@@ -61,7 +61,7 @@ export const clientsHandlers: Pick<HandlerMap, ClientChannels> = {
       await stateReason(ctx.db, { kind: 'identity', clientId: client.id, userId: session.id, reason: input.reason, at: ctx.core.nowIso() });
       ctx.note({ detail: { brokeGlass: true } });
       ctx.onCommitted(() => {
-        ctx.core.revealedClients.add(client.id);
+        ctx.core.state.get(REVEALED_CLIENTS).add(client.id);
       });
     }
     return identityView(ctx.db, client.id, today(ctx.core.clock));

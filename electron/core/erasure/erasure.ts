@@ -6,6 +6,7 @@ import { appendAudit } from '../audit/trail.ts';
 import { AppError, storageFailure } from '../app-error.ts';
 import { SEALING_KEY_SETTING } from '../vault/vault.ts';
 import type { Core, FeatureHooks } from '../core.ts';
+import { REVEALED_CLIENTS } from '../records/access.ts';
 import { deidentifyClient } from '../records/deidentify.ts';
 import { writeFileAtomic } from '../files.ts';
 import type { HandlerContext } from '../gate/types.ts';
@@ -181,7 +182,7 @@ export async function eraseClient(ctx: HandlerContext, clientId: number, cause: 
   // Committed: the ledger first (what makes it last), then the log's old pages. A failure of
   // either is logged; it does not undo or misreport an erasure that is done.
   ctx.onCommitted(() => {
-    ctx.core.revealedClients.delete(clientId);
+    ctx.core.state.get(REVEALED_CLIENTS).delete(clientId);
     addToLedger(ctx.core, [fingerprint], besideBackups);
     try {
       ctx.core.purgeErasedPages();

@@ -3,7 +3,7 @@ import type { GroupKind, GroupSessionView } from '../../contract/groups.ts';
 import type { AgeBand, Sex } from '../../contract/vocabulary.ts';
 import { AppError } from '../app-error.ts';
 import { insertVisit } from '../care/visits.ts';
-import { assertNotFuture, clientForWriting, mayReadRestricted, refreshClientSummary, stamp } from '../records/access.ts';
+import { assertNotFuture, clientForWriting, mayReadRestricted, refreshClientSummary, stamp, REVEALED_CLIENTS } from '../records/access.ts';
 import type { HandlerContext, HandlerMap } from '../gate/types.ts';
 import type { Db } from '../db/schema.ts';
 
@@ -135,7 +135,7 @@ export const groupsHandlers: Pick<HandlerMap, GroupChannels> = {
       .where('group_attendance.session_id', '=', row.id)
       .orderBy('client.code')
       .execute();
-    const visible = attendees.filter((client) => mayReadRestricted(client, session, ctx.core.revealedClients));
+    const visible = attendees.filter((client) => mayReadRestricted(client, session, ctx.core.state.get(REVEALED_CLIENTS)));
     const othersByCell = await ctx.db.selectFrom('group_others').select(['sex', 'age_band', 'count']).where('session_id', '=', row.id).execute();
     return {
       ...toView(row),

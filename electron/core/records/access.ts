@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import { isChildNow, OPEN_REFERRAL_STATUSES, type ConsentPurpose } from '../../contract/vocabulary.ts';
 import { AppError } from '../app-error.ts';
+import { sessionSlot } from '../session-state.ts';
 import { today } from '../clock.ts';
 import type { ClientRow, ConsentRow } from '../db/schema.ts';
 import type { Session } from '../core.ts';
@@ -8,6 +9,9 @@ import type { AuditNote, HandlerContext } from '../gate/types.ts';
 import type { Db } from '../db/schema.ts';
 
 /* Reading and keeping a client's record consistent; shared by the case-record handlers. */
+
+/** Clients whose restricted parts the logged-in person opened this session by stating a reason. */
+export const REVEALED_CLIENTS = sessionSlot<Set<number>>('records.revealed', () => new Set());
 
 export async function getClient(db: Db, id: number): Promise<ClientRow> {
   const client = await db.selectFrom('client').selectAll().where('id', '=', id).executeTakeFirst();
@@ -55,7 +59,7 @@ export function isAssignedTo(client: ClientRow, session: Session): boolean {
  * reading her restricted parts.
  */
 export function assertMayChange(ctx: HandlerContext, client: ClientRow): void {
-  if (!mayReadRestricted(client, ctx.requireSession(), ctx.core.revealedClients)) throw new AppError('NOT_ASSIGNED');
+  if (!mayReadRestricted(client, ctx.requireSession(), ctx.core.state.get(REVEALED_CLIENTS))) throw new AppError('NOT_ASSIGNED');
 }
 
 /** Restricted parts (identity, notes) are for the assigned worker, or whoever stated a reason this session. */

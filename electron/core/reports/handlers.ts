@@ -8,12 +8,12 @@ import type { HandlerContext, HandlerMap } from '../gate/types.ts';
 import { latestAuditEntry } from '../audit/trail.ts';
 import { readSettings } from '../settings/centre-settings.ts';
 import { buildExport, EXTENSIONS } from './exports/index.ts';
-import { ReportJob } from './jobs.ts';
+import { REPORT_JOB, ReportJob } from './jobs.ts';
 
 type ReportChannels = 'reports.start' | 'reports.next' | 'reports.cancel' | 'reports.save' | 'reports.log';
 
 function currentJob(ctx: HandlerContext, jobId: string): ReportJob {
-  const job = ctx.core.reportJob;
+  const job = ctx.core.state.get(REPORT_JOB);
   if (!job || job.id !== jobId) throw new AppError('REPORT_NOT_FOUND');
   return job;
 }
@@ -43,7 +43,7 @@ export function exportFileName(job: ReportJob, format: ReportFormat): string {
 export function reportSavePrompt(core: Core, input: unknown): { fileName: string; extension: string } | null {
   if (!input || typeof input !== 'object') return null;
   const { jobId, format } = input as { jobId?: unknown; format?: unknown };
-  const job = core.reportJob;
+  const job = core.state.get(REPORT_JOB);
   if (!job?.report || job.id !== jobId || typeof format !== 'string' || !(format in EXTENSIONS)) return null;
   return { fileName: exportFileName(job, format as ReportFormat), extension: EXTENSIONS[format as ReportFormat] };
 }
@@ -70,7 +70,7 @@ export const reportsHandlers: Pick<HandlerMap, ReportChannels> = {
   'reports.start': async (input, ctx) => {
     const settings = await readSettings(ctx.db);
     const job = new ReportJob(input.period, settings.reportK, { name: settings.centreName, code: settings.centreCode }, ctx.core.nowIso());
-    ctx.core.reportJob = job;
+    ctx.core.state.set(REPORT_JOB, job);
     return { jobId: job.id, total: job.total };
   },
 
@@ -81,7 +81,7 @@ export const reportsHandlers: Pick<HandlerMap, ReportChannels> = {
   },
 
   'reports.cancel': async (input, ctx) => {
-    if (ctx.core.reportJob?.id === input.jobId) ctx.core.reportJob = null;
+    if (ctx.core.state.get(REPORT_JOB)?.id === input.jobId) ctx.core.state.set(REPORT_JOB, null);
     return {};
   },
 

@@ -3,6 +3,7 @@ import { sql } from 'kysely';
 import { INDICATORS } from '../../contract/indicators.ts';
 import { describePeriod, type Report, type ReportPeriod, type ReportTable } from '../../contract/reports.ts';
 import { AppError } from '../app-error.ts';
+import { sessionSlot } from '../session-state.ts';
 import type { Db } from '../db/schema.ts';
 import type { SqliteHandle } from '../vault/database.ts';
 import { COUNTS, startCounting, type Counting } from './counts.ts';
@@ -17,6 +18,9 @@ import type { RawTable } from './tables.ts';
  * suppression with its LP audit. One job at a time; it lives in memory (counts only, no
  * person) and is dropped at lock or logout.
  */
+
+/** The report being built or previewed (counts only), until saved, replaced, or the session ends. */
+export const REPORT_JOB = sessionSlot<ReportJob | null>('reports.job', () => null);
 
 export class ReportJob {
   readonly id = randomBytes(16).toString('hex');

@@ -8,7 +8,7 @@ import type { Session } from '../core.ts';
 import type { ClientRow } from '../db/schema.ts';
 import type { HandlerContext, HandlerMap } from '../gate/types.ts';
 import { clientPage, identityView, activeRestriction } from '../clients/page.ts';
-import { getClient, isAssignedTo, mayReadRestricted, stamp } from '../records/access.ts';
+import { getClient, isAssignedTo, mayReadRestricted, stamp, REVEALED_CLIENTS } from '../records/access.ts';
 import { readSettings } from '../settings/centre-settings.ts';
 import { eraseClient } from '../erasure/erasure.ts';
 import { historyOf } from '../records/history.ts';
@@ -38,7 +38,7 @@ async function clientNoted(ctx: HandlerContext, clientId: number): Promise<Clien
 export const rightsHandlers: Pick<HandlerMap, RightsChannels> = {
   'clients.history': async (input, ctx) => {
     const client = await getClient(ctx.db, input.clientId);
-    return historyOf(ctx.db, client.id, mayReadRestricted(client, ctx.requireSession(), ctx.core.revealedClients));
+    return historyOf(ctx.db, client.id, mayReadRestricted(client, ctx.requireSession(), ctx.core.state.get(REVEALED_CLIENTS)));
   },
 
   'clients.accessSummary': async (input, ctx) => {
@@ -46,7 +46,7 @@ export const rightsHandlers: Pick<HandlerMap, RightsChannels> = {
     const client = await clientNoted(ctx, input.clientId);
     ctx.note({ detail: { includeNotes: input.includeNotes } });
     // It carries her identity: only for someone who may read it.
-    if (!mayReadRestricted(client, session, ctx.core.revealedClients)) throw new AppError('REASON_REQUIRED');
+    if (!mayReadRestricted(client, session, ctx.core.state.get(REVEALED_CLIENTS))) throw new AppError('REASON_REQUIRED');
     const todayDate = today(ctx.core.clock);
     const page = await clientPage(ctx.db, client.id, { id: session.id, revealed: true, managesCaseload: session.permissions.includes('caseload.manage') }, todayDate);
     // What colleagues wrote to each other about her case is not part of her record's summary.

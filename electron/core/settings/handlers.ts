@@ -3,6 +3,11 @@ import type { CentreSettings } from '../../contract/settings.ts';
 import type { HandlerContext, HandlerMap } from '../gate/types.ts';
 import { confirmsGroup, generateRecoveryCode, pickConfirmGroup, RECOVERY_GROUP_COUNT } from '../vault/recovery-code.ts';
 import { readSettings, writeSettings } from './centre-settings.ts';
+import type { PendingRecoveryCode } from '../core.ts';
+import { sessionSlot } from '../session-state.ts';
+
+/** A new recovery code, shown once, until it is confirmed (the old one works until then). */
+const PENDING_RECOVERY_CODE = sessionSlot<PendingRecoveryCode | null>('settings.recoveryCode', () => null);
 
 type SettingsChannels = 'settings.get' | 'settings.update' | 'settings.updateCaseload' | 'settings.updateReports' | 'recovery.begin' | 'recovery.complete';
 
@@ -36,13 +41,14 @@ export const settingsHandlers: Pick<HandlerMap, SettingsChannels> = {
   /** Shown once; the old code keeps working until the new one is confirmed. */
   'recovery.begin': async (_input, { core }) => {
     const recoveryCode = generateRecoveryCode();
-    core.pendingRecoveryCode = { recoveryCode, confirmGroup: pickConfirmGroup() };
-    return { recoveryCode, confirmGroup: core.pendingRecoveryCode.confirmGroup, groupCount: RECOVERY_GROUP_COUNT };
+    const pending = { recoveryCode, confirmGroup: pickConfirmGroup() };
+    core.state.set(PENDING_RECOVERY_CODE, pending);
+    return { recoveryCode, confirmGroup: pending.confirmGroup, groupCount: RECOVERY_GROUP_COUNT };
   },
 
   'recovery.complete': async (input, ctx) => {
     const { core } = ctx;
-    const pending = core.pendingRecoveryCode;
+    const pending = core.state.get(PENDING_RECOVERY_CODE);
     if (!pending) throw new AppError('SETUP_NOT_STARTED');
     if (!confirmsGroup(pending.recoveryCode, pending.confirmGroup, input.confirmation)) {
       throw new AppError('RECOVERY_CONFIRMATION_MISMATCH');
@@ -50,7 +56,7 @@ export const settingsHandlers: Pick<HandlerMap, SettingsChannels> = {
     const change = await core.vault.stageRecoveryCode(pending.recoveryCode);
     ctx.atCommit(() => core.vault.saveKeyring(change));
     ctx.onCommitted(() => {
-      core.pendingRecoveryCode = null;
+      core.state.set(PENDING_RECOVERY_CODE, null);
     });
     return {};
   },
