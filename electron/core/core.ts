@@ -11,9 +11,10 @@ import type { UserRow } from './db/schema.ts';
 import { SerialQueue } from './serial-queue.ts';
 import { SessionState } from './session-state.ts';
 import { readSettings } from './settings/centre-settings.ts';
-import { getUser, toSessionUser } from './users/accounts.ts';
+import { activeSlotIds, getUser, toSessionUser } from './users/accounts.ts';
 import type { Db } from './db/schema.ts';
 import type { ScryptParams } from './vault/kdf.ts';
+import type { PendingRecoveryCode } from './vault/recovery-code.ts';
 import { Vault, type PreparedVault } from './vault/vault.ts';
 
 export type Session = SessionUser;
@@ -57,17 +58,10 @@ export interface CoreOptions {
   log?: (line: string) => void;
 }
 
-export interface PendingSetup {
+export interface PendingSetup extends PendingRecoveryCode {
   /** What the wizard entered, without the password (it lives on only inside the sealed slot). */
   input: Omit<SetupInput, 'adminPassword'>;
   prepared: PreparedVault;
-  recoveryCode: string;
-  confirmGroup: number;
-}
-
-export interface PendingRecoveryCode {
-  recoveryCode: string;
-  confirmGroup: number;
 }
 
 /**
@@ -108,6 +102,7 @@ export class Core {
       migrations: options.migrations ?? allMigrations,
       calibrateKdf: options.calibrateKdf,
       training: options.training,
+      activeSlotIds,
     });
   }
 

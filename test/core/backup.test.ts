@@ -10,6 +10,7 @@ import { ADMIN, copyOfTemplate, loginAs, openApp, runSetup, syntheticClient, tem
 import { folderDigest } from '../support/files.ts';
 import { restorableContent } from '../support/db-snapshot.ts';
 import { makeBackup } from '../support/backups.ts';
+import { invoke } from '../support/calls.ts';
 
 /*
  * Backups on real encrypted files: made, checked and restored through the gate (the folder
@@ -20,12 +21,6 @@ import { makeBackup } from '../support/backups.ts';
 
 const HOUR = 3_600_000;
 const admin = { username: ADMIN.username, password: ADMIN.password };
-
-async function invoke<T>(app: TestApp, channel: string, input: unknown, path: string | null) {
-  const result = await app.gate.invoke(channel, input, { path });
-  if (!result.ok) return { error: result.error.code } as { error: string };
-  return result.value as T;
-}
 
 /** Start a backup into `folder` and give its job. */
 async function startIn(app: TestApp, folder: string): Promise<{ jobId: string; done: number; total: number }> {

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { RegisterClientInput, TodoItem } from '../../electron/contract/index.ts';
 import { ADMIN, consentNow, copyOfTemplate, loginAs, MANAGER, syntheticClient, TODAY, WORKER, WORKER2, type TestApp } from '../support/vault-fixture.ts';
 import { contentSnapshot } from '../support/db-snapshot.ts';
+import { typeId } from '../support/calls.ts';
 
 /*
  * The worker's to-do list, rule by rule with dates either side of each threshold (the test
@@ -25,10 +26,6 @@ async function register(app: TestApp, on: string, overrides: Partial<RegisterCli
     syntheticClient({ motherName, fatherName, alias: `Thử Việc ${parts}`, consent: consentNow('case_record', 'adult', { givenOn: on }), ...overrides }),
   );
   return registered.clientId;
-}
-
-async function typeId(app: TestApp, code: string): Promise<number> {
-  return (await app.ok('catalogue.list', {})).find((type) => type.code === code)?.id ?? 0;
 }
 
 const kinds = (items: TodoItem[], clientId: number) => items.filter((item) => item.clientId === clientId).map((item) => `${item.kind}@${item.daysOverdue}`);

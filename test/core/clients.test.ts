@@ -3,17 +3,12 @@ import { clientCode, currentConsentText } from '../../electron/contract/index.ts
 import { ADMIN, consentNow, copyOfTemplate, loginAs, MANAGER, syntheticClient, TODAY, WORKER, WORKER2, type TestApp } from '../support/vault-fixture.ts';
 import { contentSnapshot } from '../support/db-snapshot.ts';
 import { containsText, vaultPlaintext } from '../support/decrypt.ts';
+import { typeId } from '../support/calls.ts';
 
 async function asWorker() {
   const app = await copyOfTemplate();
   await loginAs(app, WORKER);
   return app;
-}
-
-async function typeId(app: TestApp, code: string): Promise<number> {
-  const type = (await app.ok('catalogue.list', {})).find((row) => row.code === code);
-  if (!type) throw new Error(code);
-  return type.id;
 }
 
 describe('registration starts with consent', () => {

@@ -3,6 +3,7 @@ import { currentConsentText, type Report, type ReportTable } from '../../electro
 import { contentSnapshot } from '../support/db-snapshot.ts';
 import { runReport } from '../support/report-data.ts';
 import { ADMIN, consentNow, copyOfTemplate, loginAs, MANAGER, syntheticClient, TODAY, WORKER, WORKER2, type TestApp } from '../support/vault-fixture.ts';
+import { typeId } from '../support/calls.ts';
 
 /*
  * Group sessions through the real gate: each registered attendee gets the session's service on
@@ -12,12 +13,6 @@ import { ADMIN, consentNow, copyOfTemplate, loginAs, MANAGER, syntheticClient, T
  */
 
 const Q4_2026 = { period: { kind: 'quarter', year: 2026, quarter: 4 } } as const;
-
-async function typeId(app: TestApp, code: string): Promise<number> {
-  const type = (await app.ok('catalogue.list', {})).find((row) => row.code === code);
-  if (!type) throw new Error(code);
-  return type.id;
-}
 
 /** Three clients of the worker who agreed to reports, born 1995 (25–34), women. */
 async function registerThree(app: TestApp): Promise<number[]> {

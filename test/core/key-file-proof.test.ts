@@ -10,6 +10,7 @@ import { KEYRING_PROOF_SETTING } from '../../electron/core/vault/vault-files.ts'
 import { makeBackup } from '../support/backups.ts';
 import { dataKeyOf } from '../support/decrypt.ts';
 import { ADMIN, copyOfTemplate, loginAs, openApp, tempDir, WORKER, WORKER2, type TestApp } from '../support/vault-fixture.ts';
+import { groupOf } from '../support/calls.ts';
 
 /*
  * The keyring file is not trusted until it is proven (DESIGN.md §2). Someone who can write the
@@ -19,7 +20,6 @@ import { ADMIN, copyOfTemplate, loginAs, openApp, tempDir, WORKER, WORKER2, type
  * gets nothing; nothing in the files changes when it is refused.
  */
 
-const groupOf = (code: string, group: number) => code.split('-')[group - 1] ?? '';
 const INTRUDER = { username: 'ke.xam.nhap', password: 'mat-khau-ke-xam-nhap-01' };
 
 function keyringText(app: TestApp): string {

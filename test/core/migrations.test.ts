@@ -6,7 +6,7 @@ import { listClients } from '../../electron/core/clients/list.ts';
 import { todoCountsByWorker, todoList } from '../../electron/core/caseload/todo.ts';
 import type { Database } from '../../electron/core/db/schema.ts';
 import { migrations } from '../../migrations/index.ts';
-import { ADMIN, copyOfTemplate, loginAs, MANAGER, openApp, runSetup, tempDir, TestClock, TODAY, WORKER } from '../support/vault-fixture.ts';
+import { ADMIN, copyOfTemplate, loginAs, MANAGER, migrateTo, openApp, TODAY, WORKER } from '../support/vault-fixture.ts';
 
 function planOf(sqlite: ReturnType<typeof openApp>['core']['vault']['sqlite'], text: string, ...parameters: unknown[]): string {
   return (sqlite.prepare(`explain query plan ${text}`).all(...parameters) as { detail: string }[]).map((row) => row.detail).join('\n');
@@ -67,12 +67,32 @@ describe('migrations', () => {
     expect(await ids('mau thu')).toEqual([]);
   });
 
+  it('0003 and 0009 index the names already written: the trigram and the word indexes find old clients', async () => {
+    // A vault made before 0003, with a client and her legal name as 0002 wrote them.
+    const { dir, app: old } = await migrateTo('0002');
+    const sqlite = old.core.vault.sqlite;
+    sqlite.exec(`insert into client (code, alias, alias_folded, birth_year, sex, child_path, status, assigned_worker_id, registered_on, registered_by, open_referrals)
+                 values ('OLDC90-1', 'Thử Cũ Út', 'thu cu ut', 1990, 'female', 0, 'open', 1, '2025-03-01', 1, 0)`);
+    sqlite.exec(`insert into client_identity (client_id, legal_name, legal_name_folded, updated_at, updated_by) values (1, 'Mẫu Thị Vy', 'mau thi vy', '2025-03-01T02:00:00.000Z', 1)`);
+    await old.core.shutdown();
+
+    const app = openApp(dir);
+    await loginAs(app, ADMIN);
+    const db = app.core.vault.sqlite;
+    const found = (index: string, query: string) => db.prepare(`select rowid from ${index} where ${index} match ?`).pluck().all(query);
+    // 0003: three letters and more, anywhere in the name.
+    expect(found('client_search', '"cu u"')).toEqual([1]);
+    expect(found('identity_search', '"thi v"')).toEqual([1]);
+    // 0009: the start of any word from one letter on ("ut", "vy").
+    expect(found('client_words', 'ut*')).toEqual([1]);
+    expect(found('identity_words', 'vy*')).toEqual([1]);
+    expect(found('identity_words', 'v*')).toEqual([1]);
+    expect(found('client_words', 'x*')).toEqual([]);
+  });
+
   it('0004 gives every existing client her first holding and the due date of her open referrals', async () => {
     // A vault made before 0004, with a client written as 0002 knew it.
-    const dir = tempDir();
-    const before = Object.fromEntries(Object.entries(migrations).filter(([name]) => name < '0004'));
-    const old = openApp(dir, new TestClock(), { migrations: before });
-    await runSetup(old);
+    const { dir, app: old } = await migrateTo('0003');
     const sqlite = old.core.vault.sqlite;
     sqlite.exec(`insert into client (code, alias, alias_folded, birth_year, sex, child_path, status, assigned_worker_id, registered_on, registered_by, open_referrals)
                  values ('OLDC90-1', 'Thử Cũ', 'thu cu', 1990, 'female', 0, 'open', 1, '2025-03-01', 1, 2)`);

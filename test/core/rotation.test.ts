@@ -8,20 +8,13 @@ import { SWITCH_FILES, VAULT_FILES } from '../../electron/core/vault/vault.ts';
 import { ADMIN, copyOfTemplate, loginAs, MANAGER, openApp, tempDir, WORKER, WORKER2, type TestApp } from '../support/vault-fixture.ts';
 import { makeBackup } from '../support/backups.ts';
 import { restorableContent } from '../support/db-snapshot.ts';
+import { groupOf, invoke, keyOf } from '../support/calls.ts';
 
 /*
  * Rotating the data key after someone leaves: everything re-encrypted under a new key, the
  * colleagues who stay keep their passwords, the old key, recovery code and keyring no longer
  * open the database, and backups made before still restore with the passwords of their time.
  */
-
-const groupOf = (code: string, group: number) => code.split('-')[group - 1] ?? '';
-
-async function invoke<T>(app: TestApp, channel: string, input: unknown, path: string | null) {
-  const result = await app.gate.invoke(channel, input, { path });
-  if (!result.ok) return { error: result.error.code } as { error: string };
-  return result.value as T;
-}
 
 /** What a rotation must keep: every table but the trail, people's logins and key slots. */
 const content = (app: TestApp) => restorableContent(app, { slots: false });
@@ -33,10 +26,6 @@ function opensWith(app: TestApp, key: Buffer): boolean {
   } catch {
     return false;
   }
-}
-
-async function keyOf(keyringPath: string, person: { username: string; password: string }): Promise<Buffer | null> {
-  return (await openPasswordSlot(readKeyring(keyringPath), person.username, person.password))?.dataKey ?? null;
 }
 
 async function rotate(app: TestApp) {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { currentConsentText, type Report } from '../../electron/contract/index.ts';
 import { migrations } from '../../migrations/index.ts';
 import { buildReportDataset, Q3_2026, runReport } from '../support/report-data.ts';
-import { ADMIN, consentNow, loginAs, MANAGER, openApp, runSetup, syntheticClient, tempDir, TestClock, WORKER } from '../support/vault-fixture.ts';
+import { ADMIN, consentNow, loginAs, MANAGER, migrateTo, openApp, runSetup, syntheticClient, tempDir, WORKER } from '../support/vault-fixture.ts';
 
 /*
  * When a client withdraws or is erased, her visits stay in the counts as anonymous contacts,
@@ -83,10 +83,7 @@ describe('anonymous contacts made from a withdrawn client', () => {
 
 describe('migrations 0007 and 0008 on a vault written before them', () => {
   it('give old contacts random ids and months, keep every count, and keep stated reasons as identity openings', async () => {
-    const dir = tempDir();
-    const before = Object.fromEntries(Object.entries(migrations).filter(([name]) => name < '0007'));
-    const old = openApp(dir, new TestClock(), { migrations: before });
-    await runSetup(old);
+    const { dir, app: old } = await migrateTo('0006');
     const sqlite = old.core.vault.sqlite;
     sqlite.exec(`insert into client (code, alias, alias_folded, birth_year, sex, child_path, status, assigned_worker_id, registered_on, registered_by, open_referrals)
                  values ('OLDC90-1', 'Thử Cũ', 'thu cu', 1990, 'female', 0, 'open', 1, '2025-03-01', 1, 0)`);

@@ -1,14 +1,12 @@
 import { cpSync, truncateSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Page } from 'playwright-core';
 import { VAULT_FILES } from '../../electron/core/vault/vault.ts';
-import { checkScreen, launch, type Harness } from '../support/e2e-harness.ts';
+import { checkScreen, field, launch, logIn, type Harness } from '../support/e2e-harness.ts';
 import { ADMIN, MANAGER, standardTemplate, tempDir, WORKER } from '../support/vault-fixture.ts';
 
 /* Administration and the refusals people meet, in Chromium on a copy of the standard vault. */
 
-const field = (page: Page, label: string) => page.getByLabel(label, { exact: true });
 let harness: Harness | null = null;
 afterEach(async () => {
   await harness?.close();
@@ -21,13 +19,6 @@ async function onCopy(): Promise<Harness> {
   harness = await launch(dir);
   await expect.poll(() => harness?.page.getByRole('heading', { name: 'Đăng nhập' }).isVisible()).toBe(true);
   return harness;
-}
-
-async function logIn(page: Page, person: { username: string; password: string }) {
-  await field(page, 'Tên đăng nhập').fill(person.username);
-  await field(page, 'Mật khẩu').fill(person.password);
-  await page.keyboard.press('Enter');
-  await expect.poll(() => page.getByRole('navigation', { name: 'Các mục chính' }).isVisible(), { timeout: 20_000 }).toBe(true);
 }
 
 describe('administration in Chromium', () => {

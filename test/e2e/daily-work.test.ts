@@ -1,7 +1,7 @@
 import { cpSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { checkScreen, launch, SCREENSHOTS, type Harness } from '../support/e2e-harness.ts';
+import { checkScreen, field, launch, logIn, SCREENSHOTS, type Harness } from '../support/e2e-harness.ts';
 import { seedVault } from '../support/synthetic.ts';
 import { FLOOR_KDF, loginAs, MANAGER, openApp, standardTemplate, START_TIME, tempDir, WORKER } from '../support/vault-fixture.ts';
 
@@ -12,18 +12,11 @@ import { FLOOR_KDF, loginAs, MANAGER, openApp, standardTemplate, START_TIME, tem
  * glass, and the access shows up for review.
  */
 
-const field = (page: Page, label: string) => page.getByLabel(label, { exact: true });
 let harness: Harness | null = null;
 afterEach(async () => {
   await harness?.close();
   harness = null;
 });
-
-async function logIn(page: Page, person: { username: string; password: string }) {
-  await field(page, 'Tên đăng nhập').fill(person.username);
-  await field(page, 'Mật khẩu').fill(person.password);
-  await page.keyboard.press('Enter');
-}
 
 /** From the login screen to the client list, as the worker (her day starts on the to-do list). */
 async function toClientsAsWorker(page: Page) {

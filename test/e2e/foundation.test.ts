@@ -1,6 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import type { Page } from 'playwright-core';
-import { checkScreen, launch, SCREENSHOTS, type Harness } from '../support/e2e-harness.ts';
+import { checkScreen, field, launch, SCREENSHOTS, type Harness } from '../support/e2e-harness.ts';
 import { tempDir } from '../support/vault-fixture.ts';
 
 /*
@@ -12,7 +11,6 @@ import { tempDir } from '../support/vault-fixture.ts';
 const ADMIN = { name: 'Quản Trị Thử', username: 'admin.thu', password: 'mat-khau-admin-thu-01' };
 const WORKER = { name: 'Cán Bộ Thử Một', username: 'canbo.thu', password: 'mat-khau-rieng-canbo-01' };
 
-const field = (page: Page, label: string) => page.getByLabel(label, { exact: true });
 
 describe('first run to idle lock, in Chromium', () => {
   let harness: Harness;

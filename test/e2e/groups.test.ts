@@ -1,7 +1,7 @@
 import { cpSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { checkScreen, field, launch, type Harness } from '../support/e2e-harness.ts';
+import { checkScreen, field, launch, logIn, type Harness } from '../support/e2e-harness.ts';
 import { standardTemplate, tempDir, WORKER, WORKER2 } from '../support/vault-fixture.ts';
 
 /*
@@ -16,11 +16,9 @@ afterEach(async () => {
   harness = null;
 });
 
-async function logIn(page: Page, person: { username: string; password: string }) {
-  await expect.poll(() => page.getByRole('heading', { name: 'Đăng nhập' }).isVisible(), { timeout: 20_000 }).toBe(true);
-  await field(page, 'Tên đăng nhập').fill(person.username);
-  await field(page, 'Mật khẩu').fill(person.password);
-  await page.keyboard.press('Enter');
+/** Log in (the harness's way) and wait for her to-do list, where a worker's day starts. */
+async function logInToTodo(page: Page, person: { username: string; password: string }) {
+  await logIn(page, person);
   await expect.poll(() => page.getByRole('heading', { name: 'Việc cần làm', level: 1 }).isVisible(), { timeout: 20_000 }).toBe(true);
 }
 
@@ -30,7 +28,7 @@ describe('group sessions in Chromium', () => {
     cpSync((await standardTemplate()).dir, dir, { recursive: true });
     harness = await launch(dir);
     const { page } = harness;
-    await logIn(page, WORKER);
+    await logInToTodo(page, WORKER);
     await page.getByRole('link', { name: 'Sinh hoạt nhóm', exact: true }).click();
     await expect.poll(() => page.getByRole('heading', { name: 'Sinh hoạt nhóm', level: 1 }).isVisible()).toBe(true);
     expect(await page.getByText('Chưa có buổi sinh hoạt nhóm nào.').isVisible()).toBe(true);
@@ -64,7 +62,7 @@ describe('group sessions in Chromium', () => {
 
     // Her colleague: the session and its numbers; not who came.
     await page.getByRole('button', { name: 'Đăng xuất' }).click();
-    await logIn(page, WORKER2);
+    await logInToTodo(page, WORKER2);
     await page.getByRole('link', { name: 'Sinh hoạt nhóm', exact: true }).click();
     await page.getByRole('link', { name: 'Mở buổi ngày 28/11/2026: Phòng chống HIV' }).click();
     await expect.poll(() => page.getByText('1 thân chủ khác đã dự: chỉ cán bộ phụ trách của từng người xem được là ai.').isVisible(), { timeout: 20_000 }).toBe(true);

@@ -3,8 +3,7 @@ import { cpSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import JSZip from 'jszip';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Page } from 'playwright-core';
-import { checkScreen, launch, type Harness } from '../support/e2e-harness.ts';
+import { checkScreen, field, launch, type Harness } from '../support/e2e-harness.ts';
 import { buildReportDataset, PLANTED } from '../support/report-data.ts';
 import { MANAGER, openApp, standardTemplate, tempDir } from '../support/vault-fixture.ts';
 
@@ -13,7 +12,6 @@ import { MANAGER, openApp, standardTemplate, tempDir } from '../support/vault-fi
  * report as XLSX and as a Word document to the folder she picks; both are in the export log.
  */
 
-const field = (page: Page, label: string) => page.getByLabel(label, { exact: true });
 let harness: Harness | null = null;
 afterEach(async () => {
   await harness?.close();

@@ -20,8 +20,7 @@ import {
   VISIT_PLACES,
   WORK_SETTINGS,
 } from '../../electron/contract/index.ts';
-import { en } from '../../renderer/src/i18n/en.ts';
-import { vi } from '../../renderer/src/i18n/vi.ts';
+import { en, vi } from '../../renderer/src/i18n/messages.ts';
 import { formatDate, formatDateTime, parseDisplayDate } from '../../renderer/src/i18n/format.ts';
 
 type Tree = { [key: string]: string | Tree };

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll } from 'vitest';
 import { createCore, type CoreApp, type CoreOptions } from '../../electron/core/index.ts';
 import { SCRYPT_FLOOR, type ScryptParams } from '../../electron/core/vault/kdf.ts';
+import { migrations } from '../../migrations/index.ts';
 import type { Result } from '../../electron/contract/errors.ts';
 import type { ChannelInput, ChannelName, ChannelOutput, ConsentInput, RegisterClientInput } from '../../electron/contract/index.ts';
 import { currentConsentText, type ConsentPurpose } from '../../electron/contract/index.ts';
@@ -85,6 +86,21 @@ export async function runSetup(app: TestApp): Promise<string> {
   const group = begun.recoveryCode.split('-')[begun.confirmGroup - 1] ?? '';
   await app.ok('setup.complete', { confirmation: group });
   return begun.recoveryCode;
+}
+
+/**
+ * A vault as a release whose last migration was `last` left it: set up (the admin, logged in),
+ * its schema stopping at `last`. Write rows as that release did through `app.core.vault.sqlite`,
+ * shut it down, then `openApp(dir)` runs the later migrations over them.
+ */
+export async function migrateTo(last: string): Promise<{ dir: string; app: TestApp }> {
+  const names = Object.keys(migrations).sort();
+  if (!names.some((name) => name.startsWith(last))) throw new Error(`no migration ${last}`);
+  const upTo = Object.fromEntries(Object.entries(migrations).filter(([name]) => name.slice(0, last.length) <= last));
+  const dir = tempDir();
+  const app = openApp(dir, new TestClock(), { migrations: upTo });
+  await runSetup(app);
+  return { dir, app };
 }
 
 /**

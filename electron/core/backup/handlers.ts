@@ -2,11 +2,11 @@ import { existsSync, statSync } from 'node:fs';
 import { basename } from 'node:path';
 import { appendAudit } from '../audit/trail.ts';
 import { AppError, storageFailure } from '../app-error.ts';
-import type { Core, FeatureHooks, PendingRecoveryCode } from '../core.ts';
+import type { Core, FeatureHooks } from '../core.ts';
 import { sessionSlot } from '../session-state.ts';
 import type { HandlerContext, HandlerMap } from '../gate/types.ts';
 import type { Db } from '../db/schema.ts';
-import { confirmsGroup, generateRecoveryCode, pickConfirmGroup, RECOVERY_GROUP_COUNT } from '../vault/recovery-code.ts';
+import { confirmedRecoveryCode, issueRecoveryCode, shownOnce, type PendingRecoveryCode } from '../vault/recovery-code.ts';
 import { BACKUP_JOB, BackupJob, checkBackup, isBackupFolderName, listBackups, pruneBackups, summaryOf } from './backup-files.ts';
 import { adoptLedgerBesideBackup, keepLedgerBesideBackups, saveErasureLedger } from '../erasure/erasure.ts';
 import type { BackupSummary } from '../../contract/index.ts';
@@ -262,23 +262,20 @@ export const backupHandlers: Pick<HandlerMap, BackupChannels> = {
 
   'vault.rotateBegin': async (_input, ctx) => {
     const { core } = ctx;
-    const recoveryCode = generateRecoveryCode();
-    const pending = { recoveryCode, confirmGroup: pickConfirmGroup() };
+    const pending = issueRecoveryCode();
     core.state.set(PENDING_ROTATION, pending);
     const needNewPassword = (await accountsWithoutKeyPair(ctx)).map(({ id, displayName }) => ({ id, displayName }));
-    return { recoveryCode, confirmGroup: pending.confirmGroup, groupCount: RECOVERY_GROUP_COUNT, needNewPassword };
+    return { ...shownOnce(pending), needNewPassword };
   },
 
   'vault.rotateKey': async (input, ctx) => {
     const { core } = ctx;
     const actor = ctx.requireSession();
-    const pending = core.state.get(PENDING_ROTATION);
-    if (!pending) throw new AppError('SETUP_NOT_STARTED');
-    if (!confirmsGroup(pending.recoveryCode, pending.confirmGroup, input.confirmation)) throw new AppError('RECOVERY_CONFIRMATION_MISMATCH');
+    const recoveryCode = confirmedRecoveryCode(core.state.get(PENDING_ROTATION), input.confirmation);
     const user = await ctx.db.selectFrom('user').select(['username', 'key_slot_id']).where('id', '=', actor.id).executeTakeFirstOrThrow();
     if (!(await core.vault.verifyPassword(user.username, input.password, user.key_slot_id))) throw new AppError('WRONG_CREDENTIALS');
     const at = core.nowIso();
-    const plan = await core.vault.stageRotation({ username: user.username, password: input.password, slotId: user.key_slot_id }, pending.recoveryCode, async (db, plan) => {
+    const plan = await core.vault.stageRotation({ username: user.username, password: input.password, slotId: user.key_slot_id }, recoveryCode, async (db, plan) => {
       // Accounts left without a slot need a new password from an administrator, as after a reset.
       let needNewPassword: number[] = [];
       if (plan.droppedSlotIds.length) {

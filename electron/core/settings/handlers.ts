@@ -1,9 +1,7 @@
-import { AppError } from '../app-error.ts';
 import type { CentreSettings } from '../../contract/settings.ts';
 import type { HandlerContext, HandlerMap } from '../gate/types.ts';
-import { confirmsGroup, generateRecoveryCode, pickConfirmGroup, RECOVERY_GROUP_COUNT } from '../vault/recovery-code.ts';
+import { confirmedRecoveryCode, issueRecoveryCode, shownOnce, type PendingRecoveryCode } from '../vault/recovery-code.ts';
 import { readSettings, writeSettings } from './centre-settings.ts';
-import type { PendingRecoveryCode } from '../core.ts';
 import { sessionSlot } from '../session-state.ts';
 
 /** A new recovery code, shown once, until it is confirmed (the old one works until then). */
@@ -40,20 +38,15 @@ export const settingsHandlers: Pick<HandlerMap, SettingsChannels> = {
 
   /** Shown once; the old code keeps working until the new one is confirmed. */
   'recovery.begin': async (_input, { core }) => {
-    const recoveryCode = generateRecoveryCode();
-    const pending = { recoveryCode, confirmGroup: pickConfirmGroup() };
+    const pending = issueRecoveryCode();
     core.state.set(PENDING_RECOVERY_CODE, pending);
-    return { recoveryCode, confirmGroup: pending.confirmGroup, groupCount: RECOVERY_GROUP_COUNT };
+    return shownOnce(pending);
   },
 
   'recovery.complete': async (input, ctx) => {
     const { core } = ctx;
-    const pending = core.state.get(PENDING_RECOVERY_CODE);
-    if (!pending) throw new AppError('SETUP_NOT_STARTED');
-    if (!confirmsGroup(pending.recoveryCode, pending.confirmGroup, input.confirmation)) {
-      throw new AppError('RECOVERY_CONFIRMATION_MISMATCH');
-    }
-    const change = await core.vault.stageRecoveryCode(pending.recoveryCode);
+    const recoveryCode = confirmedRecoveryCode(core.state.get(PENDING_RECOVERY_CODE), input.confirmation);
+    const change = await core.vault.stageRecoveryCode(recoveryCode);
     ctx.atCommit(() => core.vault.saveKeyring(change));
     ctx.onCommitted(() => {
       core.state.set(PENDING_RECOVERY_CODE, null);

@@ -2,7 +2,7 @@ import { AppError } from '../app-error.ts';
 import type { HandlerMap } from '../gate/types.ts';
 import { writeSettings } from '../settings/centre-settings.ts';
 import { getUser, insertUser } from '../users/accounts.ts';
-import { confirmsGroup, generateRecoveryCode, pickConfirmGroup, RECOVERY_GROUP_COUNT } from '../vault/recovery-code.ts';
+import { confirmedRecoveryCode, issueRecoveryCode, shownOnce } from '../vault/recovery-code.ts';
 
 /**
  * First run. `setup.begin` prepares everything in memory (keys, slots, the recovery code);
@@ -13,20 +13,17 @@ export const setupHandlers: Pick<HandlerMap, 'setup.begin' | 'setup.complete' | 
   'setup.begin': async (input, { core }) => {
     if (core.vault.presence().state !== 'absent') throw new AppError('VAULT_EXISTS');
     core.discardPendingSetup();
-    const recoveryCode = generateRecoveryCode();
+    const code = issueRecoveryCode();
     const { adminPassword, ...rest } = input;
-    const prepared = await core.vault.prepare({ username: input.adminUsername, password: adminPassword }, recoveryCode);
-    const confirmGroup = pickConfirmGroup();
-    core.pendingSetup = { input: rest, prepared, recoveryCode, confirmGroup };
-    return { recoveryCode, confirmGroup, groupCount: RECOVERY_GROUP_COUNT };
+    const prepared = await core.vault.prepare({ username: input.adminUsername, password: adminPassword }, code.recoveryCode);
+    core.pendingSetup = { input: rest, prepared, ...code };
+    return shownOnce(code);
   },
 
   'setup.complete': async (input, { core, note }) => {
     const pending = core.pendingSetup;
     if (!pending) throw new AppError('SETUP_NOT_STARTED');
-    if (!confirmsGroup(pending.recoveryCode, pending.confirmGroup, input.confirmation)) {
-      throw new AppError('RECOVERY_CONFIRMATION_MISMATCH');
-    }
+    confirmedRecoveryCode(pending, input.confirmation);
     const { input: setup, prepared } = pending;
     const at = core.nowIso();
     let adminId = 0;

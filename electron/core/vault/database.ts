@@ -1,5 +1,5 @@
 import BetterSqlite3 from 'better-sqlite3-multiple-ciphers';
-import { accessSync, constants, existsSync, statSync } from 'node:fs';
+import { accessSync, constants, existsSync, rmSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import {
   Kysely,
@@ -175,4 +175,38 @@ export async function migrate(db: SqliteHandle, migrations: Readonly<Record<stri
 
 export function kyselyFor(db: SqliteHandle): Kysely<Database> {
   return new Kysely<Database>({ dialect: new SqliteDialect({ database: db }) });
+}
+
+/**
+ * Open the vault's database with its key and bring it to this version. First a read-only look:
+ * a database from a newer version is refused before anything (not even a checkpoint of its log)
+ * can write to it; a read-only look at a WAL database leaves an empty log and an index behind,
+ * and when the open is refused exactly those go, so a refused file is left as it was found.
+ */
+export async function openVaultDatabase(path: string, dataKey: Buffer, migrations: Readonly<Record<string, Migration>>): Promise<{ sqlite: SqliteHandle; db: Kysely<Database> }> {
+  const had = { wal: existsSync(`${path}-wal`), shm: existsSync(`${path}-shm`) };
+  try {
+    const probe = openEncrypted(path, dataKey, { readonly: true });
+    try {
+      assertNotNewer(probe, migrations);
+    } finally {
+      probe.close();
+    }
+  } catch (error) {
+    const wal = `${path}-wal`;
+    if (!had.wal && existsSync(wal) && statSync(wal).size === 0) {
+      rmSync(wal, { force: true });
+      if (!had.shm) rmSync(`${path}-shm`, { force: true });
+    }
+    throw error;
+  }
+  const sqlite = openEncrypted(path, dataKey);
+  try {
+    configure(sqlite);
+    await migrate(sqlite, migrations);
+  } catch (error) {
+    sqlite.close();
+    throw error;
+  }
+  return { sqlite, db: kyselyFor(sqlite) };
 }

@@ -1,4 +1,5 @@
 import { randomBytes, randomInt } from 'node:crypto';
+import { AppError } from '../app-error.ts';
 
 /*
  * The recovery code: 160 random bits written as 32 Crockford base-32 characters in eight
@@ -62,4 +63,33 @@ export function pickConfirmGroup(): number {
 export function confirmsGroup(code: string, groupNumber: number, typed: string): boolean {
   const expected = recoveryGroup(code, groupNumber);
   return canonicalChars(typed) === expected;
+}
+
+/*
+ * The one confirmation flow of a new recovery code, for the first setup, a new code from the
+ * settings and a change of the data key alike: the code is shown once with the number of a group
+ * the person must type back from what she wrote down; only then does it take effect.
+ */
+
+/** A code shown once and not yet confirmed, with the group asked for. */
+export interface PendingRecoveryCode {
+  recoveryCode: string;
+  confirmGroup: number;
+}
+
+/** A new code to show, and the group to ask for. */
+export function issueRecoveryCode(recoveryCode = generateRecoveryCode()): PendingRecoveryCode {
+  return { recoveryCode, confirmGroup: pickConfirmGroup() };
+}
+
+/** What the screen shows of a pending code: the code, which group to type back, how many there are. */
+export function shownOnce(pending: PendingRecoveryCode): { recoveryCode: string; confirmGroup: number; groupCount: number } {
+  return { recoveryCode: pending.recoveryCode, confirmGroup: pending.confirmGroup, groupCount: RECOVERY_GROUP_COUNT };
+}
+
+/** The pending code once its group was typed back correctly; refused when nothing is pending or the group is wrong. */
+export function confirmedRecoveryCode(pending: PendingRecoveryCode | null, typed: string): string {
+  if (!pending) throw new AppError('SETUP_NOT_STARTED');
+  if (!confirmsGroup(pending.recoveryCode, pending.confirmGroup, typed)) throw new AppError('RECOVERY_CONFIRMATION_MISMATCH');
+  return pending.recoveryCode;
 }

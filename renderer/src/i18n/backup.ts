@@ -1,3 +1,5 @@
+import type { Widen } from './types.ts';
+
 /* The backup screen's words. */
 
 export const backupVi = {
@@ -69,8 +71,6 @@ export const backupVi = {
     rotatedNotice: 'Đã thay khoá mã hoá dữ liệu. Hãy đăng nhập lại bằng mật khẩu của bạn.',
   },
 } as const;
-
-type Widen<T> = { [K in keyof T]: T[K] extends string ? string : Widen<T[K]> };
 
 export const backupEn: Widen<typeof backupVi> = {
   backup: {

@@ -1,3 +1,5 @@
+import type { Widen } from './types.ts';
+
 /* The caseload screens' words: the to-do list, case holders and offers, reviews, the dashboard. */
 
 export const caseloadVi = {
@@ -183,8 +185,6 @@ export const caseloadVi = {
     selfReasonHint: 'Bạn đang giao hồ sơ cho chính mình: bạn sẽ xem được thông tin nhận diện. Lý do được ghi lại với từng hồ sơ và hiện trong mục Truy cập nhận diện cho quản lý.',
   },
 } as const;
-
-type Widen<T> = { [K in keyof T]: T[K] extends string ? string : Widen<T[K]> };
 
 export const caseloadEn: Widen<typeof caseloadVi> = {
   todo: {

@@ -1,3 +1,5 @@
+import type { Widen } from './types.ts';
+
 /* The report screens' words. */
 
 export const reportsVi = {
@@ -59,8 +61,6 @@ export const reportsVi = {
     logEmpty: 'Chưa xuất báo cáo nào.',
   },
 } as const;
-
-type Widen<T> = { [K in keyof T]: T[K] extends string ? string : Widen<T[K]> };
 
 export const reportsEn: Widen<typeof reportsVi> = {
   reports: {

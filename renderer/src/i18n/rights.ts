@@ -1,3 +1,5 @@
+import type { Widen } from './types.ts';
+
 /* Clients' rights, retention and the processing register: the words. */
 
 export const rightsVi = {
@@ -162,8 +164,6 @@ export const rightsVi = {
 } as const;
 
 /** The same shape with any words (lists keep their length: each item is a line in both languages). */
-type Widen<T> = { [K in keyof T]: T[K] extends string ? string : Widen<T[K]> };
-
 export const rightsEn: Widen<typeof rightsVi> = {
   rights: {
     panel: 'The client’s rights over her data',

@@ -1,11 +1,12 @@
-import { useCallback, useEffect, useId, useMemo, useState } from 'react';
+import { useCallback, useId, useMemo, useState } from 'react';
 import { createColumnHelper } from '@tanstack/react-table';
 import { useTranslation } from 'react-i18next';
 import { contract, isChannelName, type AuditEntry, type ChannelInput, type ChannelOutput } from '../../../../electron/contract/index.ts';
-import { call, type ClientErrorPayload } from '../../api.ts';
+import { call } from '../../api.ts';
 import { DataTable } from '../../components/DataTable.tsx';
 import { ErrorText } from '../../components/ErrorText.tsx';
 import { Pager } from '../../components/Pager.tsx';
+import { useLoaded } from '../../components/useLoaded.ts';
 import { formatDate, formatDateTime, parseDisplayDate } from '../../i18n/format.ts';
 
 const PAGE_SIZE = 50;
@@ -20,26 +21,23 @@ export function AuditPage() {
   const [applied, setApplied] = useState<Filters>(NO_FILTERS);
   const [dateErrors, setDateErrors] = useState<{ from?: boolean; to?: boolean }>({});
   const [page, setPage] = useState(0);
-  const [data, setData] = useState<ChannelOutput<'audit.list'> | null>(null);
-  const [error, setError] = useState<ClientErrorPayload | null>(null);
   const [verify, setVerify] = useState<ChannelOutput<'audit.verify'> | null>(null);
   const ids = { actor: useId(), action: useId(), from: useId(), to: useId() };
 
-  const load = useCallback(async () => {
-    const input: ChannelInput<'audit.list'> = { offset: page * PAGE_SIZE, limit: PAGE_SIZE };
-    if (applied.actorId) input.actorId = Number(applied.actorId);
-    if (applied.action) input.action = applied.action;
-    const from = parseDisplayDate(applied.from);
-    const to = parseDisplayDate(applied.to);
-    if (from) input.from = from;
-    if (to) input.to = to;
-    const result = await call('audit.list', input);
-    if (result.ok) {
-      setData(result.value);
-      setError(null);
-    } else setError(result.error);
-  }, [applied, page]);
-  useEffect(() => void load(), [load]);
+  const { data, error, setError, reload: load } = useLoaded(
+    () => {
+      const input: ChannelInput<'audit.list'> = { offset: page * PAGE_SIZE, limit: PAGE_SIZE };
+      if (applied.actorId) input.actorId = Number(applied.actorId);
+      if (applied.action) input.action = applied.action;
+      const from = parseDisplayDate(applied.from);
+      const to = parseDisplayDate(applied.to);
+      if (from) input.from = from;
+      if (to) input.to = to;
+      return call('audit.list', input);
+    },
+    null as ChannelOutput<'audit.list'> | null,
+    [applied, page],
+  );
 
   const actionLabel = useCallback(
     (action: string) => t(`auditActions.${action.replaceAll('.', '_')}`, { defaultValue: action }),

@@ -2,9 +2,10 @@ import { useCallback, useEffect, useState } from 'react';
 import { Link, useLocation, useParams, useSearchParams } from 'react-router';
 import { useTranslation } from 'react-i18next';
 import type { ClientPage as Page } from '../../../../electron/contract/index.ts';
-import { call, type ClientErrorPayload } from '../../api.ts';
+import { call } from '../../api.ts';
 import { useCan } from '../../app/session.ts';
 import { ErrorText, Notice } from '../../components/ErrorText.tsx';
+import { useLoaded } from '../../components/useLoaded.ts';
 import { wardName } from '../../components/WardSelect.tsx';
 import { formatDate } from '../../i18n/format.ts';
 import { ChildBanner, ConsentBadges } from './ClientBadges.tsx';
@@ -26,19 +27,10 @@ export function ClientPage() {
   const id = Number(clientId);
   const canWrite = useCan('clients.write');
   const { nameOf } = useCatalogue();
-  const [page, setPage] = useState<Page | null>(null);
-  const [error, setError] = useState<ClientErrorPayload | null>(null);
+  const { data: page, error, reload: load } = useLoaded(() => call('clients.get', { clientId: id }), null as Page | null, [id]);
   // Back from recording or correcting a visit: what happened, said until the next change on the page.
   const [notice, setNotice] = useState((useLocation().state as { notice?: string } | null)?.notice ?? null);
 
-  const load = useCallback(async () => {
-    const result = await call('clients.get', { clientId: id });
-    if (result.ok) {
-      setPage(result.value);
-      setError(null);
-    } else setError(result.error);
-  }, [id]);
-  useEffect(() => void load(), [load]);
   const changed = useCallback(async () => {
     setNotice(null);
     await load();
