@@ -145,6 +145,8 @@ describe('migrations', () => {
     await todoCountsByWorker(db, TODAY, CASELOAD_DEFAULTS);
     const everyone = plans();
     for (const index of ['referral_due', 'consent_expiry', 'client_follow_up']) expect(everyone, index).toMatch(new RegExp(index));
+    // "No contact" for everyone reads the table in order, not row by row through the worker index.
+    expect(everyone).not.toMatch(/SCAN client USING INDEX client_worker/);
   });
 
   it('0005: a report reads consents to reports and a period\'s services from indexes alone', async () => {
