@@ -7,7 +7,7 @@ import type { Database } from '../db/schema.ts';
 import { configure, kyselyFor, migrate, openEncrypted, type SqliteHandle } from './database.ts';
 import { calibrate, type ScryptParams } from './kdf.ts';
 import { newKeyring, sealPasswordSlot, withSlot, writeKeyring, type Keyring } from './key-slots.ts';
-import { SEALING_KEY_SETTING } from './keyring-store.ts';
+import { SEALING_KEY_SETTING } from './key-file.ts';
 import { newSealingKeyPair } from './sealed-box.ts';
 import { recoverySlotFor } from './staging.ts';
 import { KEYRING_PROOF_SETTING } from './vault-files.ts';

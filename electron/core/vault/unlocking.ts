@@ -2,7 +2,7 @@ import { AppError } from '../app-error.ts';
 import { isoNow, type Clock } from '../clock.ts';
 import type { SqliteHandle } from './database.ts';
 import { checkProof, withSlot, type Keyring, type KeySlot } from './key-slots.ts';
-import { keptKeyring, proofHolds, settleKeptKeyring, slotProven, takeOverUnprovenKeyring } from './keyring-store.ts';
+import { keptKeyring, proofHolds, settleKeptKeyring, slotProven, takeOverUnprovenKeyring } from './key-file.ts';
 import { seal } from './sealed-box.ts';
 import type { UnlockStateFile } from './unlock-state.ts';
 

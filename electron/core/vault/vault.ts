@@ -25,7 +25,7 @@ import {
   unprovenSlotIds,
   writeKeyringKeepingOld,
   type ActiveSlotIds,
-} from './keyring-store.ts';
+} from './key-file.ts';
 import { normalizeRecoveryCode } from './recovery-code.ts';
 import { open as openSealed } from './sealed-box.ts';
 import { recoverySlotFor, stageRestore, stageRotation, type RotationPlan, type StagedBackup } from './staging.ts';
@@ -34,7 +34,7 @@ import { unlock, type UnlockTarget } from './unlocking.ts';
 import { VAULT_FILES } from './vault-files.ts';
 
 export { SWITCH_FILES, VAULT_FILES } from './vault-files.ts';
-export { SEALING_KEY_SETTING, type ActiveSlotIds } from './keyring-store.ts';
+export { SEALING_KEY_SETTING, type ActiveSlotIds } from './key-file.ts';
 export type { RotationPlan, StagedBackup } from './staging.ts';
 export type { PreparedVault } from './creation.ts';
 
@@ -71,7 +71,7 @@ export interface KeyringChange {
 /**
  * The encrypted store and its keys. Knows files, keys and slots; knows nothing of accounts,
  * sessions or permissions (those live in the features above it). The keyring file's rules are
- * in keyring-store.ts, staged copies in staging.ts, switching to them in file-switch.ts.
+ * in key-file.ts, staged copies in staging.ts, switching to them in file-switch.ts.
  */
 export class Vault {
   readonly paths: { database: string; keyring: string; unlockState: string };
@@ -242,7 +242,7 @@ export class Vault {
     return { keyring: withSlot(keyring, await recoverySlotFor(keyring, code, this.#openDataKey())), slotId: null };
   }
 
-  /** Write the keyring, the old one kept until the commit holds (keyring-store.ts). */
+  /** Write the keyring, the old one kept until the commit holds (key-file.ts). */
   saveKeyring(change: KeyringChange): { undo(): void; done(): void } {
     const previous = this.#openKeyring();
     const written = writeKeyringKeepingOld(this.paths.keyring, change.keyring, this.#openDataKey());
