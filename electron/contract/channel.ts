@@ -44,4 +44,5 @@ export const GATE_ERRORS = [
   'PASSWORD_CHANGE_REQUIRED',
   'STORAGE_FAILED',
   'INTERNAL',
+  'CORE_STOPPED',
 ] as const satisfies readonly ErrorCode[];

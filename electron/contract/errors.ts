@@ -72,6 +72,8 @@ export const ERROR_CODES = [
   'BACKUP_NEWER',
   'BACKUP_FOREIGN',
   'INTERNAL',
+  /** The core's thread stopped while the call was under way (the shell restarts it, locked). */
+  'CORE_STOPPED',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

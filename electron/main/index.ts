@@ -1,6 +1,6 @@
 import { app, BrowserWindow, dialog, ipcMain, Menu, powerMonitor, protocol, type IpcMainInvokeEvent } from 'electron';
 import { join } from 'node:path';
-import { createCore, invokeWithPrompt } from '../core/index.ts';
+import { CoreThread } from '../core/thread/core-thread.ts';
 import { APP_ORIGIN, APP_SCHEME, serveAppUrl } from './app-protocol.ts';
 import { chooseDataFolder, moveDataFolderOnce } from './data-folder.ts';
 import { IPC } from './ipc-names.ts';
@@ -11,7 +11,7 @@ import { hardenSession, installGlobalGuards } from './security.ts';
 import { dataDirFromArgs } from './args.ts';
 
 /*
- * The Electron shell: a thin adapter. Window, app:// protocol, IPC bound to core's gate,
+ * The Electron shell: a thin adapter. Window, app:// protocol, IPC relayed to the core's thread,
  * and the OS events that must lock the vault. Everything that matters lives in core.
  */
 
@@ -31,6 +31,12 @@ const GAVE_UP = {
   message:
     'Cửa sổ ứng dụng gặp sự cố nhiều lần liên tiếp nên ứng dụng sẽ đóng lại. Dữ liệu đã được khoá an toàn; hãy mở lại ứng dụng. Nếu vẫn lỗi, báo cho quản trị viên.\n\n' +
     'The app window failed several times in a row, so the app will close. The data was locked safely; open the app again. If it keeps failing, tell your administrator.',
+};
+const CORE_GAVE_UP = {
+  title: 'Đồng Hành',
+  message:
+    'Phần xử lý dữ liệu của ứng dụng dừng đột ngột nhiều lần liên tiếp nên ứng dụng sẽ đóng lại. Dữ liệu đã được khoá an toàn; mọi việc đã lưu vẫn còn. Hãy mở lại ứng dụng; nếu vẫn lỗi, báo cho quản trị viên.\n\n' +
+    'The part of the app that keeps the data stopped several times in a row, so the app will close. The data was locked safely; everything saved is still there. Open the app again; if it keeps failing, tell your administrator.',
 };
 const IDLE_CHECK_MS = 15_000;
 /** How often to see whether an automatic backup is due. */
@@ -69,10 +75,27 @@ function start(): void {
     });
     return;
   }
-  const { core, gate } = createCore({ dataDir, log });
   let window: BrowserWindow | null = null;
-  const shutdown = createShutdown(core, () => app.quit(), log, () => app.exit(0));
   const notices = new NoticeBox(() => window?.webContents.send(IPC.noticeWaiting));
+  // The core (vault, keys, every row) lives in a worker thread of its own: this thread keeps
+  // the window, the dialogs and the OS events, and answers them while a backup runs.
+  const core = CoreThread.start({
+    entry: join(import.meta.dirname, 'core-worker.js'),
+    data: { dataDir },
+    log,
+    onStopped: (outcome) => {
+      if (outcome === 'gaveUp') {
+        dialog.showErrorBox(CORE_GAVE_UP.title, CORE_GAVE_UP.message);
+        app.quit();
+        return;
+      }
+      // Restarted locked: the page is loaded again (dropping all it held), then told why (a
+      // notice posted before the reload could be taken by the page that is going away).
+      window?.webContents.once('did-finish-load', () => notices.post({ kind: 'coreRestarted' }));
+      window?.webContents.reload();
+    },
+  });
+  const shutdown = createShutdown(core, () => app.quit(), log, () => app.exit(0));
   /** A promise main starts and does not wait for: a failure is logged (its code), never thrown. */
   const quietly = (what: string, promise: Promise<unknown>) =>
     void promise.catch((error: unknown) => log(`[${what}] ${(error as { code?: string } | null)?.code ?? 'error'}`));
@@ -92,7 +115,7 @@ function start(): void {
     // A call that works on a file or folder: the person picks it in the system's dialog (once
     // the gate has checked she may make the call); the window never names a path. Cancelling is
     // passed on (and recorded) as no path.
-    return invokeWithPrompt(core, gate, channel, input, async (prompt) => {
+    return core.invoke(channel, input, async (prompt) => {
       if (!window) return null;
       if (prompt.kind === 'saveFile') {
         const choice = await dialog.showSaveDialog(window, {

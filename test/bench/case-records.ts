@@ -98,22 +98,28 @@ async function sqlWorkload(db: Kysely<Database>, sqlite: SqliteHandle, clientIds
 }
 
 /**
- * A scratch copy of the seeded vault, opened by a fresh core, with a `call` that insists on
- * success. `remove` deletes the copy (after the core is shut down).
+ * A scratch copy of the seeded vault, opened by a fresh core in this thread, with a `call` that
+ * insists on success. `remove` deletes the copy (after the core is shut down).
  */
 export async function benchCopy(name: string, clients: number, log: (line: string) => void) {
-  const seeded = await benchVault(clients, log);
-  const work = resolve('.bench', `${name}-${clients}`);
-  rmSync(work, { recursive: true, force: true });
-  mkdirSync(work, { recursive: true });
-  for (const file of [VAULT_FILES.database, VAULT_FILES.keyring]) copyFileSync(join(seeded.dir, file), join(work, file));
+  const { work, services, remove } = await benchFiles(name, clients, log);
   const { core, gate } = createCore({ dataDir: work, clock, log: () => {} });
   const call = async <T = unknown>(channel: string, input: unknown, extras = {}): Promise<T> => {
     const result = await gate.invoke(channel, input, extras);
     if (!result.ok) throw new Error(`${channel}: ${result.error.code}`);
     return result.value as T;
   };
-  return { work, core, call, services: seeded.services, remove: () => rmSync(work, { recursive: true, force: true }) };
+  return { work, core, call, services, remove };
+}
+
+/** A scratch copy of the seeded vault's files, for a core to open (in this thread or its own). */
+export async function benchFiles(name: string, clients: number, log: (line: string) => void) {
+  const seeded = await benchVault(clients, log);
+  const work = resolve('.bench', `${name}-${clients}`);
+  rmSync(work, { recursive: true, force: true });
+  mkdirSync(work, { recursive: true });
+  for (const file of [VAULT_FILES.database, VAULT_FILES.keyring]) copyFileSync(join(seeded.dir, file), join(work, file));
+  return { work, services: seeded.services, remove: () => rmSync(work, { recursive: true, force: true }) };
 }
 
 export async function caseRecordFigures(clients: number, log: (line: string) => void) {

@@ -7,7 +7,8 @@
  * the cost of encryption on a seeded vault (`--clients <n>`, default 100,000). Caseloads: one
  * worker's to-do list with 500 open cases, the manager's dashboard for a year and a quarter.
  * Reports: a quarter and a year, suppression and LP audit included. Backups: a backup, its check,
- * a change of the data key and a restore, on the same seeded vault.
+ * a change of the data key and a restore, on the same seeded vault. The core's thread: the
+ * longest stall of the shell's thread while the core does all that in its own, and the hop's cost.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -20,6 +21,7 @@ import { caseRecordFigures, percentile } from './case-records.ts';
 import { caseloadFigures } from './caseload.ts';
 import { reportFigures } from './reports.ts';
 import { backupFigures } from './backup.ts';
+import { threadFigures } from './thread.ts';
 
 const json = process.argv.includes('--json');
 const clientsArgument = process.argv.indexOf('--clients');
@@ -91,7 +93,7 @@ async function main() {
       audit_entries: verified.checked,
       shutdown_ms: round(performance.now() - started),
     };
-    const all = { ...figures, ...(await caseRecordFigures(benchClients, log)), ...(await caseloadFigures(benchClients, log)), ...(await reportFigures(benchClients, log)), ...(await backupFigures(benchClients, log)) };
+    const all = { ...figures, ...(await caseRecordFigures(benchClients, log)), ...(await caseloadFigures(benchClients, log)), ...(await reportFigures(benchClients, log)), ...(await backupFigures(benchClients, log)), ...(await threadFigures(benchClients, log)) };
     if (json) console.log(JSON.stringify(all));
     else log(`\n${JSON.stringify(all, null, 2)}`);
   } finally {

@@ -11,6 +11,7 @@ import { VAULT_FILES } from '../../electron/core/vault/vault.ts';
 import { dataKeyOf } from '../support/decrypt.ts';
 import { ADMIN, copyOfTemplate, loginAs, openApp, syntheticClient, tempDir, TestClock, TODAY, WORKER, WORKER2 } from '../support/vault-fixture.ts';
 import { LEDGER_FILE } from '../../electron/core/erasure/erasure.ts';
+import { startSourceThread, WORKER_SOURCE } from '../support/core-thread.ts';
 
 /*
  * The crash harness: a real process writes through the real gate into a real encrypted vault
@@ -25,16 +26,28 @@ import { LEDGER_FILE } from '../../electron/core/erasure/erasure.ts';
  * still opens). Backups cut short never look like backups. At the end the audit chain
  * still verifies. SIGKILL tests a crashing or killed app, not a power cut: what the disk
  * itself keeps after a power cut is up to `synchronous=FULL` and the disk's honesty.
+ * A second test ends only the core's worker thread, again and again while it writes: the
+ * shell's side (core-thread.ts) answers the call under way CORE_STOPPED and starts a new
+ * thread, locked, and every write it acknowledged is in the database.
  */
 
 const KILLS = 150;
+/** How often the core's worker thread is ended abruptly while writing (the app's process lives on). */
+const THREAD_KILLS = 12;
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 /** Bundled once (inside the project, so its packages resolve): a process that starts in a third of a second. */
 const WRITER = join(ROOT, 'node_modules', '.cache', 'dh-crash', 'writer.mjs');
+/** The core's worker, bundled the same way (a thread that starts without tsx). */
+const CORE_WORKER = join(ROOT, 'node_modules', '.cache', 'dh-crash', 'core-worker.mjs');
 
 beforeAll(async () => {
   mkdirSync(join(ROOT, 'node_modules', '.cache', 'dh-crash'), { recursive: true });
-  await build({ entryPoints: [join(ROOT, 'test', 'crash', 'writer.ts')], bundle: true, platform: 'node', format: 'esm', packages: 'external', outfile: WRITER, logLevel: 'warning' });
+  for (const [entry, outfile] of [
+    [join(ROOT, 'test', 'crash', 'writer.ts'), WRITER],
+    [WORKER_SOURCE, CORE_WORKER],
+  ] as const) {
+    await build({ entryPoints: [entry], bundle: true, platform: 'node', format: 'esm', packages: 'external', outfile, logLevel: 'warning' });
+  }
 });
 
 /** The writer's clock is the system's; the checks between runs keep the same time. */
@@ -305,4 +318,64 @@ describe('the crash harness', () => {
     expect(leftOver).toBeLessThanOrEqual(1);
     await reopened.core.shutdown();
   }, 900_000);
+
+  it(`ends the core's thread ${THREAD_KILLS} times while it writes: each time a new thread starts locked, and no acknowledged write is lost`, async () => {
+    const app = await copyOfTemplate();
+    const dir = app.dir;
+    await app.core.shutdown();
+    const key = await dataKeyOf(dir, WORKER);
+    const next = random(20261202);
+    const acknowledged = new Set<string>();
+    const problems: string[] = [];
+    let stoppedCalls = 0;
+    const restarts: string[] = [];
+    // The shell's restart limit counts deaths within a minute; this clock keeps them apart.
+    let shellTime = 0;
+    const thread = startSourceThread(dir, { bundled: CORE_WORKER, clock: wallClock(), onStopped: (outcome) => restarts.push(outcome), now: () => (shellTime += 120_000) });
+    try {
+      for (let kill = 0; kill < THREAD_KILLS; kill++) {
+        await thread.core.started;
+        const login = await thread.core.invoke('auth.login', { username: WORKER.username, password: WORKER.password });
+        if (!login.ok) problems.push(`kill ${kill}: login ${login.error.code}`);
+        // Write without pause until the thread is gone; a write is acknowledged when its result says ok.
+        let writing = true;
+        const writer = (async () => {
+          for (let n = 0; writing; n++) {
+            const note = `thread-${kill}-${n}`;
+            const result = await thread.core.invoke('visits.record', { clientId: app.template.ids.client, visitOn: TODAY, place: 'centre', serviceTypeIds: [1], note });
+            if (result.ok) acknowledged.add(note);
+            else if (result.error.code === 'CORE_STOPPED') return stoppedCalls++;
+            else problems.push(`kill ${kill}: ${result.error.code}`);
+          }
+          return 0;
+        })();
+        await new Promise((resolve) => setTimeout(resolve, 20 + next() * 300));
+        await thread.workers.at(-1)?.terminate();
+        writing = false;
+        await writer;
+      }
+      await thread.core.started;
+    } finally {
+      await thread.core.terminate();
+    }
+    const db = openEncrypted(join(dir, VAULT_FILES.database), Buffer.from(key), {});
+    try {
+      expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
+      const notes = new Set(db.prepare(`select note from visit where note like 'thread-%'`).pluck().all() as string[]);
+      const missing = [...acknowledged].filter((note) => !notes.has(note));
+      console.log(`[crash] the core's thread ended ${THREAD_KILLS} times: ${acknowledged.size} acknowledged visits, ${missing.length} lost, ${stoppedCalls} calls told CORE_STOPPED`);
+      expect(missing).toEqual([]);
+    } finally {
+      db.close();
+    }
+    expect(problems).toEqual([]);
+    expect(restarts).toEqual(Array(THREAD_KILLS).fill('restarted'));
+    // Most ends came while a write was under way (the thread was never idle).
+    expect(stoppedCalls).toBe(THREAD_KILLS);
+    expect(acknowledged.size).toBeGreaterThan(THREAD_KILLS);
+    const reopened = openApp(dir);
+    await loginAs(reopened, ADMIN);
+    expect(await reopened.ok('audit.verify', {})).toMatchObject({ ok: true });
+    await reopened.core.shutdown();
+  }, 300_000);
 });

@@ -2,7 +2,7 @@ import { cpSync, truncateSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { VAULT_FILES } from '../../electron/core/vault/vault.ts';
-import { checkScreen, field, launch, logIn, type Harness } from '../support/e2e-harness.ts';
+import { checkScreen, field, launch, logIn, readVault, type Harness } from '../support/e2e-harness.ts';
 import { ADMIN, MANAGER, standardTemplate, tempDir, WORKER } from '../support/vault-fixture.ts';
 
 /* Administration and the refusals people meet, in Chromium on a copy of the standard vault. */
@@ -25,7 +25,7 @@ describe('administration in Chromium', () => {
   it('an admin logs in with the keyboard alone, deactivates and reactivates a worker, and filters the log', async () => {
     const { page, app } = await onCopy();
     // The window asking for a list a moment after someone logged out: refused, and kept in the trail.
-    expect(await app.gate.invoke('clients.list', {})).toEqual({ ok: false, error: { code: 'NOT_AUTHENTICATED' } });
+    expect(await app.call('clients.list', {})).toEqual({ ok: false, error: { code: 'NOT_AUTHENTICATED' } });
 
     // Keyboard only: the username field has focus; Tab, type, Enter. (Typing starts once the
     // login screen has given it focus; on a busy machine that can take a moment.)
@@ -42,7 +42,7 @@ describe('administration in Chromium', () => {
     await checkScreen(page, '20-users-deactivate-confirm');
     await page.getByRole('button', { name: 'Ngừng sử dụng', exact: true }).click();
     await expect.poll(() => page.getByText(`Đã ngừng tài khoản ${WORKER.username}.`).isVisible()).toBe(true);
-    expect((await app.core.vault.db.selectFrom('user').select('active').where('username', '=', WORKER.username).executeTakeFirst())?.active).toBe(0);
+    expect((await readVault(app.dir, ADMIN, (db) => db.selectFrom('user').select('active').where('username', '=', WORKER.username).executeTakeFirst()))?.active).toBe(0);
 
     await page.getByRole('button', { name: `Kích hoạt lại: ${WORKER.displayName}` }).click();
     const temporary = await field(page, 'Mật khẩu tạm thời').inputValue();

@@ -1,7 +1,7 @@
 import { cpSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { checkScreen, field, launch, logIn, SCREENSHOTS, type Harness } from '../support/e2e-harness.ts';
+import { checkScreen, field, launch, logIn, readVault, SCREENSHOTS, type Harness } from '../support/e2e-harness.ts';
 import { seedVault } from '../support/synthetic.ts';
 import { FLOOR_KDF, loginAs, MANAGER, openApp, standardTemplate, START_TIME, tempDir, WORKER } from '../support/vault-fixture.ts';
 
@@ -249,7 +249,7 @@ describe('training data in Chromium', () => {
     // Incomplete: said field by field, nothing added.
     await adding.getByRole('button', { name: 'Thêm đơn vị này' }).click();
     await expect.poll(() => adding.locator('.field-error').count()).toBeGreaterThan(0);
-    expect(await app.core.vault.db.selectFrom('partner').select('id').where('active', '=', 1).execute()).toEqual([]);
+    expect(await readVault(app.dir, WORKER, (db) => db.selectFrom('partner').select('id').where('active', '=', 1).execute())).toEqual([]);
     await adding.getByLabel('Tên đơn vị', { exact: true }).fill('Trường Nghề Thử Nghiệm Quận Tư');
     await adding.getByLabel('Loại', { exact: true }).selectOption({ label: 'Cơ sở đào tạo nghề' });
     await adding.getByLabel('Liên hệ', { exact: true }).fill('028 0000 1111');
@@ -266,7 +266,7 @@ describe('training data in Chromium', () => {
     await page.getByRole('button', { name: 'Tạo chuyển gửi' }).click();
     await expect.poll(() => page.getByRole('heading', { name: /THMA95-1/ }).isVisible(), { timeout: 20_000 }).toBe(true);
     await expect.poll(() => page.getByText('Trường Nghề Thử Nghiệm Quận Tư', { exact: false }).first().isVisible()).toBe(true);
-    const partners = await app.core.vault.db.selectFrom('partner').select(['name', 'kind', 'active']).orderBy('id').execute();
+    const partners = await readVault(app.dir, WORKER, (db) => db.selectFrom('partner').select(['name', 'kind', 'active']).orderBy('id').execute());
     expect(partners.at(-1)).toEqual({ name: 'Trường Nghề Thử Nghiệm Quận Tư', kind: 'vocational_school', active: 1 });
     expect(harness.blocked).toEqual([]);
     expect(harness.consoleErrors).toEqual([]);

@@ -1,4 +1,7 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { VAULT_FILES } from '../../electron/core/vault/vault.ts';
 import { checkScreen, field, launch, SCREENSHOTS, type Harness } from '../support/e2e-harness.ts';
 import { tempDir } from '../support/vault-fixture.ts';
 
@@ -56,7 +59,8 @@ describe('first run to idle lock, in Chromium', () => {
     await confirm.fill(groups[groupNumber - 1] === 'ZZZZ' ? 'YYYY' : 'ZZZZ');
     await page.getByRole('button', { name: 'Hoàn tất thiết lập' }).click();
     await expect.poll(() => page.getByText('Nhóm ký tự vừa nhập không khớp').isVisible()).toBe(true);
-    expect(app.core.vault.presence().state).toBe('absent');
+    // Nothing was written: the data folder holds neither the key file nor the database.
+    expect([VAULT_FILES.keyring, VAULT_FILES.database].filter((file) => existsSync(join(app.dir, file)))).toEqual([]);
     await checkScreen(page, '05-setup-confirm-mismatch');
     await confirm.fill((groups[groupNumber - 1] ?? '').toLowerCase());
     await page.keyboard.press('Enter');

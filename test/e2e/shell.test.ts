@@ -1,13 +1,14 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { createRendererRecovery } from '../../electron/main/lifecycle.ts';
 import { checkScreen, launch, logIn, type Harness } from '../support/e2e-harness.ts';
-import { copyOfTemplate, WORKER } from '../support/vault-fixture.ts';
+import { copyOfTemplate, TODAY, WORKER } from '../support/vault-fixture.ts';
 
 /*
  * What the shell says in the window about itself, as a person meets it: a second start of the
  * app with another data folder (refused; the open window says so), and a window whose page
- * died (the session locked first, the page loaded again, and why). The page's crash is a real
- * one (Chromium's renderer is killed); the recovery is main's own code.
+ * died (the session locked first, the page loaded again, and why), and a core's thread that
+ * died (restarted locked, and why). The page's crash is a real one (Chromium's renderer is
+ * killed); the recovery is main's own code; the core's thread is ended abruptly.
  */
 
 describe('the shell speaks through the window', () => {
@@ -49,7 +50,7 @@ describe('the shell speaks through the window', () => {
   it('after the page crashes: the session is locked, the page comes back, and says why', async () => {
     const { app, notices, context } = harness;
     let page = harness.page;
-    expect(app.core.session?.username).toBe(WORKER.username);
+    expect((await app.ok('session.get', {})).user?.username).toBe(WORKER.username);
 
     // As main wires it: the page's death locks the session, then the page is loaded again.
     let reloads = 0;
@@ -68,7 +69,7 @@ describe('the shell speaks through the window', () => {
     void cdp.send('Page.crash').catch(() => undefined);
     await died;
     await recover({ reason: 'crashed' });
-    expect([app.core.session, app.core.vault.isOpen]).toEqual([null, false]);
+    expect([(await app.ok('session.get', {})).user, app.core.vault.isOpen]).toEqual([null, false]);
 
     // The window's new page (a crashed page cannot be reused; Electron reloads the same window).
     await page.close().catch(() => undefined);
@@ -88,5 +89,46 @@ describe('the shell speaks through the window', () => {
     expect(await dialog.isVisible()).toBe(false);
     expect(reloads).toBe(0);
     await page.close();
+  });
+
+  it('after the core\'s thread dies: the call under way is told, the window says so, the vault is locked, nothing saved is lost', async () => {
+    await harness?.close();
+    const template = await copyOfTemplate();
+    await template.core.shutdown();
+    harness = await launch(template.dir);
+    const { page, app } = harness;
+    await logIn(page, WORKER);
+    await app.ok('visits.record', { clientId: template.template.ids.client, visitOn: TODAY, place: 'centre', serviceTypeIds: [1], note: 'ghi-chu-truoc-su-co' });
+
+    // The thread ends while a call waits on the shell's dialog (so it is under way for certain).
+    const underWay = app.core.invoke('backup.setFolder', {}, () => new Promise(() => {}));
+    await app.workers.at(-1)?.terminate();
+    expect(await underWay).toEqual({ ok: false, error: { code: 'CORE_STOPPED' } });
+
+    const dialog = page.getByRole('dialog', { name: 'Phần xử lý dữ liệu đã được mở lại' });
+    await expect.poll(() => dialog.isVisible(), { timeout: 20_000 }).toBe(true);
+    expect(await dialog.textContent()).toContain('phiên làm việc đã được khoá');
+    expect(await dialog.textContent()).toContain('Mọi việc đã lưu trước đó vẫn còn');
+    expect(app.core.vault.isOpen).toBe(false);
+    await checkScreen(page, '98-shell-core-restarted');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => dialog.isVisible()).toBe(false);
+
+    // In English too.
+    await page.getByLabel('Ngôn ngữ').selectOption('en');
+    harness.notices.post({ kind: 'coreRestarted' });
+    const english = page.getByRole('dialog', { name: 'The data part of the app was restarted' });
+    await expect.poll(() => english.isVisible()).toBe(true);
+    expect(await english.textContent()).toContain('Everything saved before is still there');
+    await checkScreen(page, '98b-shell-core-restarted-en');
+    await page.keyboard.press('Escape');
+    await page.getByLabel('Language').selectOption('vi');
+
+    // The new thread opens the vault again for her; the visit saved before the failure is there.
+    await logIn(page, WORKER);
+    const client = await app.ok('clients.get', { clientId: template.template.ids.client });
+    expect(client.visits.map((visit) => visit.note)).toContain('ghi-chu-truoc-su-co');
+    expect(app.workers).toHaveLength(2);
+    expect(harness.consoleErrors).toEqual([]);
   });
 });

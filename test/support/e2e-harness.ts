@@ -3,17 +3,42 @@ import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { expect } from 'vitest';
-import { invokeWithPrompt } from '../../electron/core/index.ts';
+import type { Worker } from 'node:worker_threads';
+import type { Result } from '../../electron/contract/errors.ts';
+import type { ChannelInput, ChannelName, ChannelOutput } from '../../electron/contract/index.ts';
+import { CoreThread } from '../../electron/core/thread/core-thread.ts';
+import { SCRYPT_FLOOR } from '../../electron/core/vault/kdf.ts';
 import { serveAppFile } from '../../electron/main/app-protocol.ts';
 import { NoticeBox } from '../../electron/main/notices.ts';
-import { openApp, TestClock, type TestApp } from './vault-fixture.ts';
+import { Kysely, SqliteDialect } from 'kysely';
+import type { Database } from '../../electron/core/db/schema.ts';
+import { openEncrypted } from '../../electron/core/vault/database.ts';
+import { VAULT_FILES } from '../../electron/core/vault/vault.ts';
+import { dataKeyOf } from './decrypt.ts';
+import { TestClock } from './vault-fixture.ts';
 
 /*
- * The built renderer in real Chromium, driving the real core in this process: requests for the
- * app's files are served by the same code (and CSP) as the app:// protocol; the preload's
- * `invoke` is bound to the real gate. The same path as IPC, minus Electron's transport.
+ * The built renderer in real Chromium, driving the real core in its own worker thread, started
+ * from the built `core-worker.js` exactly as main starts it: requests for the app's files are
+ * served by the same code (and CSP) as the app:// protocol; the preload's `invoke` is relayed to
+ * the core's thread as main relays IPC. The same path, minus Electron's transport.
  * Nothing else may leave the page: every other request is aborted and recorded.
  */
+
+const CORE_WORKER = resolve('out/main/core-worker.js');
+
+/** The core as the shell holds it: a thread, and calls to it (the page's session is the one they run in). */
+export interface ThreadApp {
+  dir: string;
+  clock: TestClock;
+  core: CoreThread;
+  /** What the core's thread logged (codes only). */
+  logged: string[];
+  /** Each worker started, the latest last (a test ends one abruptly, as a crash would). */
+  workers: Worker[];
+  call<C extends ChannelName>(channel: C, input: ChannelInput<C>): Promise<Result<ChannelOutput<C>>>;
+  ok<C extends ChannelName>(channel: C, input: ChannelInput<C>): Promise<ChannelOutput<C>>;
+}
 
 const ORIGIN = 'https://dong-hanh.test';
 const RENDERER = resolve('out/renderer');
@@ -22,7 +47,7 @@ const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
 export interface Harness {
-  app: TestApp;
+  app: ThreadApp;
   browser: Browser;
   context: BrowserContext;
   page: Page;
@@ -49,7 +74,39 @@ export interface Harness {
 
 export async function launch(dir: string, options: { clock?: TestClock } = {}): Promise<Harness> {
   const clock = options.clock ?? new TestClock();
-  const app = openApp(dir, clock);
+  const logged: string[] = [];
+  const workers: Worker[] = [];
+  // As main does when the core's thread died and came back locked: the page is reloaded, then told.
+  let page: Page | null = null;
+  const notices = new NoticeBox(() => void page?.evaluate(() => window.dispatchEvent(new Event('dong-hanh:notice-waiting'))).catch(() => undefined));
+  const core = CoreThread.start({
+    entry: CORE_WORKER,
+    data: { dataDir: dir, sharedClock: clock.buffer, kdf: { alg: 'scrypt', ...SCRYPT_FLOOR } },
+    log: (line) => logged.push(line),
+    onWorker: (worker) => workers.push(worker),
+    onStopped: (outcome) => {
+      if (outcome !== 'restarted') return;
+      void page?.reload().then(
+        () => notices.post({ kind: 'coreRestarted' }),
+        () => undefined,
+      );
+    },
+  });
+  await core.started;
+  const call = (channel: ChannelName, input: unknown) => core.invoke(channel, input);
+  const app: ThreadApp = {
+    dir,
+    clock,
+    core,
+    logged,
+    workers,
+    call: call as ThreadApp['call'],
+    ok: (async (channel: ChannelName, input: unknown) => {
+      const result = await call(channel, input);
+      if (!result.ok) throw new Error(`${channel} failed: ${JSON.stringify(result.error)}`);
+      return result.value;
+    }) as ThreadApp['ok'],
+  };
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
     headless: true,
@@ -89,7 +146,7 @@ export async function launch(dir: string, options: { clock?: TestClock } = {}): 
   const paused = new Map<string, { until: Promise<void>; resume: () => void }>();
   await context.exposeBinding('__dongHanhInvoke', async (_source, channel: unknown, input: unknown) => {
     await paused.get(String(channel))?.until;
-    return invokeWithPrompt(app.core, app.gate, channel, input, async (prompt) => {
+    return core.invoke(channel, input, async (prompt) => {
       if (prompt.kind === 'chooseFolder') return saving.chosen;
       const path = saving.folder ? join(saving.folder, prompt.fileName) : null;
       if (path) saving.saved.push(path);
@@ -97,8 +154,6 @@ export async function launch(dir: string, options: { clock?: TestClock } = {}): 
     });
   });
   // As main does: notices wait in the box until the page takes them (the preload's onNotice).
-  let page: Page | null = null;
-  const notices = new NoticeBox(() => void page?.evaluate(() => window.dispatchEvent(new Event('dong-hanh:notice-waiting'))).catch(() => undefined));
   await context.exposeBinding('__dongHanhTakeNotices', () => notices.take());
   await context.addInitScript(() => {
     const w = window as unknown as {
@@ -128,8 +183,8 @@ export async function launch(dir: string, options: { clock?: TestClock } = {}): 
     if (message.type() === 'error') consoleErrors.push(message.text());
   });
   page.on('pageerror', (error) => consoleErrors.push(error.message));
-  app.core.onLocked(() => {
-    void page.evaluate(() => window.dispatchEvent(new Event('dong-hanh:locked'))).catch(() => undefined);
+  core.onLocked(() => {
+    void page?.evaluate(() => window.dispatchEvent(new Event('dong-hanh:locked'))).catch(() => undefined);
   });
   await page.goto(`${ORIGIN}/index.html`);
   return {
@@ -165,7 +220,7 @@ export async function launch(dir: string, options: { clock?: TestClock } = {}): 
     },
     close: async () => {
       await browser.close();
-      await app.core.shutdown();
+      await core.shutdown();
     },
   };
 }
@@ -194,6 +249,22 @@ export async function checkScreen(page: Page, name: string): Promise<void> {
   expect(serious, `axe on ${name}`).toEqual([]);
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
   expect(overflow, `horizontal scroll on ${name}`).toBeLessThanOrEqual(0);
+}
+
+/**
+ * What the vault's file holds now, read beside the running core (as a second reader of its WAL):
+ * the test opens the keyring with a person's password and the database read-only.
+ */
+export async function readVault<T>(dir: string, person: { username: string; password: string }, read: (db: Kysely<Database>) => Promise<T>): Promise<T> {
+  const key = await dataKeyOf(dir, person);
+  const sqlite = openEncrypted(join(dir, VAULT_FILES.database), key, { readonly: true });
+  key.fill(0);
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  try {
+    return await read(db);
+  } finally {
+    await db.destroy();
+  }
 }
 
 /** A form field by its label, as a person finds it. */

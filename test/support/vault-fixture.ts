@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll } from 'vitest';
 import { createCore, type CoreApp, type CoreOptions } from '../../electron/core/index.ts';
 import { SCRYPT_FLOOR, type ScryptParams } from '../../electron/core/vault/kdf.ts';
+import { SharedClock } from '../../electron/core/thread/shared-clock.ts';
 import { migrations } from '../../migrations/index.ts';
 import type { Result } from '../../electron/contract/errors.ts';
 import type { ChannelInput, ChannelName, ChannelOutput, ConsentInput, RegisterClientInput } from '../../electron/contract/index.ts';
@@ -19,13 +20,10 @@ export const FLOOR_KDF = async (): Promise<ScryptParams> => ({ alg: 'scrypt', ..
 
 export const START_TIME = Date.parse('2026-11-28T03:00:00.000Z');
 
-export class TestClock {
-  #now = START_TIME;
-  now(): number {
-    return this.#now;
-  }
-  advance(ms: number): void {
-    this.#now += ms;
+/** A clock the test moves; its time lives in shared memory, so a core in a worker thread sees it too. */
+export class TestClock extends SharedClock {
+  constructor() {
+    super(new SharedArrayBuffer(8), START_TIME);
   }
 }
 

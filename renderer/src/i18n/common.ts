@@ -18,6 +18,9 @@ export const commonVi = {
     windowRestartedTitle: 'Cửa sổ đã được mở lại',
     windowRestarted:
       'Cửa sổ ứng dụng gặp sự cố và đã được mở lại. Để bảo vệ dữ liệu, phiên làm việc đã được khoá; hãy đăng nhập lại. Những gì đã lưu trước đó vẫn còn; nội dung đang nhập dở chưa lưu có thể phải nhập lại.',
+    coreRestartedTitle: 'Phần xử lý dữ liệu đã được mở lại',
+    coreRestarted:
+      'Phần xử lý dữ liệu của ứng dụng dừng đột ngột và đã được mở lại. Để bảo vệ dữ liệu, phiên làm việc đã được khoá; hãy đăng nhập lại. Mọi việc đã lưu trước đó vẫn còn; việc đang làm dở lúc đó chưa được lưu và cần làm lại.',
   },
   language: {
     label: 'Ngôn ngữ',
@@ -169,6 +172,8 @@ export const commonVi = {
     BACKUP_FOREIGN: 'Bản sao lưu này thuộc một bộ dữ liệu khác, không phải của máy này, nên không khôi phục đè lên dữ liệu hiện tại. Nếu máy cũ đã hỏng, hãy khôi phục trên một máy chưa có dữ liệu (màn hình đầu tiên: khôi phục sang máy mới).',
     BACKUP_NEWER: 'Bản sao lưu được làm bằng phiên bản mới hơn của ứng dụng. Hãy cập nhật ứng dụng trước.',
     INTERNAL: 'Đã xảy ra lỗi ngoài dự kiến. Dữ liệu không bị thay đổi. Vui lòng thử lại.',
+    CORE_STOPPED:
+      'Phần xử lý dữ liệu của ứng dụng dừng đột ngột nên việc vừa làm không xong và không được lưu. Phần đó đã được mở lại và dữ liệu đã được khoá an toàn; mọi việc đã lưu trước đó vẫn còn. Hãy đăng nhập lại rồi làm lại việc vừa rồi.',
     OFFLINE: 'Không liên lạc được với phần xử lý của ứng dụng. Hãy khởi động lại ứng dụng.',
   },
   validation: {
@@ -227,6 +232,9 @@ export const commonEn: Widen<typeof commonVi> = {
     windowRestartedTitle: 'The window was reopened',
     windowRestarted:
       'The app window failed and was reopened. To protect the data, the session was locked; please log in again. Everything saved before is still there; anything being typed and not yet saved may need to be entered again.',
+    coreRestartedTitle: 'The data part of the app was restarted',
+    coreRestarted:
+      'The part of the app that keeps the data stopped suddenly and was started again. To protect the data, the session was locked; please log in again. Everything saved before is still there; what was under way at that moment was not saved and needs to be done again.',
   },
   language: {
     label: 'Language',
@@ -378,6 +386,8 @@ export const commonEn: Widen<typeof commonVi> = {
     BACKUP_FOREIGN: 'This backup belongs to other data, not to this computer’s, so it is not restored over the current data. If the old computer died, restore it on a computer with no data yet (first screen: set up from a backup).',
     BACKUP_NEWER: 'The backup was made by a newer version of the app. Update the app first.',
     INTERNAL: 'Something unexpected went wrong. No data was changed. Please try again.',
+    CORE_STOPPED:
+      'The part of the app that keeps the data stopped suddenly, so what you just did was not finished and not saved. It has been started again and the data was locked safely; everything saved before is still there. Log in again and do it once more.',
     OFFLINE: 'The app’s back end cannot be reached. Please restart the app.',
   },
   validation: {
