@@ -10,6 +10,7 @@ import * as m0008 from './0008_unlinkable_contacts.ts';
 import * as m0009 from './0009_word_search.ts';
 import * as m0010 from './0010_paper_consent.ts';
 import * as m0011 from './0011_group_sessions.ts';
+import * as m0012 from './0012_activity_months.ts';
 
 /**
  * Every migration, listed explicitly (no folder scan at run time, so the bundle and a
@@ -27,4 +28,5 @@ export const migrations: Readonly<Record<string, Migration>> = {
   '0009_word_search': m0009,
   '0010_paper_consent': m0010,
   '0011_group_sessions': m0011,
+  '0012_activity_months': m0012,
 };

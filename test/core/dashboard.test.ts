@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Dashboard } from '../../electron/contract/index.ts';
-import { medianOf, monthsOf } from '../../electron/core/caseload/dashboard.ts';
+import { medianOf, monthsOf, splitPeriod } from '../../electron/core/caseload/dashboard.ts';
 import { consentNow, copyOfTemplate, loginAs, MANAGER, syntheticClient, TODAY, WORKER, WORKER2, type TestApp } from '../support/vault-fixture.ts';
 
 /*
@@ -125,6 +125,61 @@ describe('the dashboard', () => {
     expect(august.closures).toEqual([{ reason: 'moved_away', count: 1 }]);
   });
 
+  it('reads whole months from the monthly counts and the days at either end from the rows; the counts follow corrections and erasure', async () => {
+    const { app } = await buildDataset();
+    // The monthly counts (kept by triggers) agree with the rows, at every point below.
+    const agree = () => {
+      const sqlite = app.core.vault.sqlite;
+      expect(sqlite.prepare('select month, service_type_id, n from service_month where n > 0 order by 1, 2').all()).toEqual(
+        sqlite.prepare('select substr(service_on, 1, 7) as month, service_type_id, count(*) as n from service group by 1, 2 order by 1, 2').all(),
+      );
+      expect(sqlite.prepare('select month, service_type_id, status, days, n from referral_month where n > 0 order by 1, 2, 3, 4').all()).toEqual(
+        sqlite
+          .prepare(
+            `select substr(proposed_on, 1, 7) as month, service_type_id, status,
+              case when status = 'completed' then cast(round(julianday(completed_on) - julianday(proposed_on)) as integer) else -1 end as days, count(*) as n
+             from referral group by 1, 2, 3, 4 order by 1, 2, 3, 4`,
+          )
+          .all(),
+      );
+    };
+    agree();
+
+    // 06/09 to 19/10: A's 20/09 visit, B's 02/10 visit and the anonymous contact of October
+    // count; A's 05/09 and C's 20/10 visits do not. B's two referrals (02/10, 03/10) count.
+    const middle = await app.ok('dashboard.get', { from: '2026-09-06', to: '2026-10-19' });
+    expect(servicesByCell(middle)).toEqual({ '2026-09 vocational_training': 1, '2026-10 psychological': 1, '2026-10 hiv_testing': 1, '2026-10 harm_reduction': 1 });
+    expect(middle.referrals).toEqual([
+      { group: 'hiv_testing', made: 1, completed: 0, declined: 1, lost: 0, open: 0, medianDays: null },
+      { group: 'methadone', made: 1, completed: 1, declined: 0, lost: 0, open: 0, medianDays: 4 },
+    ]);
+    // Within one month, from the rows alone.
+    const days = await app.ok('dashboard.get', { from: '2026-10-02', to: '2026-10-03' });
+    expect(servicesByCell(days)).toEqual({ '2026-10 psychological': 1, '2026-10 hiv_testing': 1, '2026-10 harm_reduction': 1 });
+    expect(days.totals.referralsMade).toBe(2);
+
+    // B's visit corrected (legal, not psychological) and C erased: the months follow.
+    await app.ok('auth.logout', {});
+    await loginAs(app, WORKER);
+    const clients = (await app.ok('clients.list', { search: 'Thử Bảng', status: 'all' })).rows;
+    const [b, c] = ['Thử Bảng Bích', 'Thử Bảng Cúc'].map((alias) => clients.find((row) => row.alias === alias));
+    const bPage = await app.ok('clients.get', { clientId: b?.id ?? 0 });
+    const bVisit = bPage.visits.find((visit) => visit.visitOn === '2026-10-02');
+    const type = await typeIds(app);
+    await app.ok('visits.correct', { visitId: bVisit?.id ?? 0, visitOn: '2026-10-02', place: 'centre', serviceTypeIds: [type('legal_counselling')], outcome: null, note: null });
+    await app.ok('clients.erase', { clientId: c?.id ?? 0, reason: 'client_request', confirmCode: c?.code ?? '' });
+    agree();
+    await app.ok('auth.logout', {});
+    await loginAs(app, MANAGER);
+    const october = await app.ok('dashboard.get', { from: '2026-10-01', to: '2026-10-31' });
+    // C's visit is still counted, now as an anonymous contact (erasure keeps counts, not the person); her referral is gone.
+    expect(servicesByCell(october)).toEqual({ '2026-10 legal': 1, '2026-10 hiv_testing': 2, '2026-10 harm_reduction': 1 });
+    expect(october.referrals).toEqual([
+      { group: 'hiv_testing', made: 1, completed: 0, declined: 1, lost: 0, open: 0, medianDays: null },
+      { group: 'methadone', made: 1, completed: 1, declined: 0, lost: 0, open: 0, medianDays: 4 },
+    ]);
+  });
+
   it('refuses a period that ends before it starts or runs over 36 months', async () => {
     const app = await copyOfTemplate();
     await loginAs(app, MANAGER);
@@ -138,6 +193,15 @@ describe('dashboard arithmetic', () => {
   it('lists the months a period touches, across a year end', () => {
     expect(monthsOf('2026-11-15', '2027-02-01')).toEqual(['2026-11', '2026-12', '2027-01', '2027-02']);
     expect(monthsOf('2026-03-31', '2026-03-31')).toEqual(['2026-03']);
+  });
+
+  it('splits a period into whole months and the days at either end', () => {
+    expect(splitPeriod('2026-01-01', '2026-12-31')).toEqual({ months: ['2026-01', '2026-12'], days: [] });
+    expect(splitPeriod('2025-11-29', '2026-11-28')).toEqual({ months: ['2025-12', '2026-10'], days: [{ from: '2025-11-29', to: '2025-11-30' }, { from: '2026-11-01', to: '2026-11-28' }] });
+    expect(splitPeriod('2026-02-01', '2026-02-28')).toEqual({ months: ['2026-02', '2026-02'], days: [] });
+    expect(splitPeriod('2024-02-01', '2024-02-28')).toEqual({ months: null, days: [{ from: '2024-02-01', to: '2024-02-28' }] });
+    expect(splitPeriod('2026-10-02', '2026-10-03')).toEqual({ months: null, days: [{ from: '2026-10-02', to: '2026-10-03' }] });
+    expect(splitPeriod('2026-10-02', '2026-11-30')).toEqual({ months: ['2026-11', '2026-11'], days: [{ from: '2026-10-02', to: '2026-10-31' }] });
   });
 
   it('takes the median of a histogram, odd and even', () => {

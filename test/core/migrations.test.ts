@@ -90,6 +90,43 @@ describe('migrations', () => {
     expect(found('client_words', 'x*')).toEqual([]);
   });
 
+  it('0012 counts the services and referrals already written by month, and keeps counting after', async () => {
+    // A vault made before 0012: a client, two visits' services and three referrals as 0011 wrote them.
+    const { dir, app: old } = await migrateTo('0011');
+    const sqlite = old.core.vault.sqlite;
+    sqlite.exec(`insert into client (code, alias, alias_folded, birth_year, sex, child_path, status, assigned_worker_id, registered_on, registered_by, open_referrals)
+                 values ('OLDC90-1', 'Thử Cũ', 'thu cu', 1990, 'female', 0, 'open', 1, '2025-03-01', 1, 1)`);
+    for (const [visitOn, types] of [['2025-03-01', [1, 2]], ['2025-04-15', [2]]] as const) {
+      const visit = sqlite.prepare(`insert into visit (client_id, visit_on, place, worker_id, recorded_at) values (1, ?, 'centre', 1, 'x')`).run(visitOn).lastInsertRowid;
+      for (const type of types) sqlite.prepare('insert into service (visit_id, client_id, service_type_id, service_on, worker_id) values (?, 1, ?, ?, 1)').run(visit, type, visitOn);
+    }
+    for (const [status, proposed, completed] of [['completed', '2025-03-01', '2025-03-11'], ['completed', '2025-03-05', '2025-03-15'], ['sent', '2025-04-02', null]]) {
+      sqlite.prepare(`insert into referral (client_id, service_type_id, status, proposed_on, completed_on, created_by, created_at) values (1, 3, ?, ?, ?, 1, 'x')`).run(status, proposed, completed);
+    }
+    await old.core.shutdown();
+
+    const app = openApp(dir);
+    await loginAs(app, ADMIN);
+    const db = app.core.vault.sqlite;
+    expect(db.prepare('select month, service_type_id, n from service_month order by 1, 2').all()).toEqual([
+      { month: '2025-03', service_type_id: 1, n: 1 },
+      { month: '2025-03', service_type_id: 2, n: 1 },
+      { month: '2025-04', service_type_id: 2, n: 1 },
+    ]);
+    expect(db.prepare('select month, service_type_id, status, days, n from referral_month order by 1, 3').all()).toEqual([
+      { month: '2025-03', service_type_id: 3, status: 'completed', days: 10, n: 2 },
+      { month: '2025-04', service_type_id: 3, status: 'sent', days: -1, n: 1 },
+    ]);
+    // And from now on by triggers: a status change moves a referral from one count to another.
+    db.prepare(`update referral set status = 'completed', completed_on = '2025-04-09' where status = 'sent'`).run();
+    db.prepare(`delete from service where service_on = '2025-04-15'`).run();
+    expect(db.prepare('select month, status, days, n from referral_month where n > 0 order by 1').all()).toEqual([
+      { month: '2025-03', status: 'completed', days: 10, n: 2 },
+      { month: '2025-04', status: 'completed', days: 7, n: 1 },
+    ]);
+    expect(db.prepare(`select n from service_month where month = '2025-04'`).pluck().all()).toEqual([0]);
+  });
+
   it('0004 gives every existing client her first holding and the due date of her open referrals', async () => {
     // A vault made before 0004, with a client written as 0002 knew it.
     const { dir, app: old } = await migrateTo('0003');

@@ -1,4 +1,4 @@
-import { sql } from 'kysely';
+import { sql, type RawBuilder } from 'kysely';
 import type { Dashboard, WorkerLoad } from '../../contract/caseload.ts';
 import type { CentreSettings } from '../../contract/settings.ts';
 import { CLOSE_REASONS, SERVICE_GROUPS, type ServiceGroup } from '../../contract/vocabulary.ts';
@@ -24,6 +24,21 @@ export function monthsOf(from: string, to: string): string[] {
   const months: string[] = [];
   for (let month = from.slice(0, 7); month <= to.slice(0, 7); month = addToDate(`${month}-01`, { months: 1 }).slice(0, 7)) months.push(month);
   return months;
+}
+
+/**
+ * A period as whole calendar months (the first and the last, `yyyy-MM`; null when it holds
+ * none) and the days at either end outside them.
+ */
+export function splitPeriod(from: string, to: string): { months: [string, string] | null; days: { from: string; to: string }[] } {
+  const lastDayOf = (month: string) => addToDate(addToDate(`${month}-01`, { months: 1 }), { days: -1 });
+  const first = from.endsWith('-01') ? from.slice(0, 7) : addToDate(`${from.slice(0, 7)}-01`, { months: 1 }).slice(0, 7);
+  const last = to === lastDayOf(to.slice(0, 7)) ? to.slice(0, 7) : addToDate(`${to.slice(0, 7)}-01`, { months: -1 }).slice(0, 7);
+  if (first > last) return { months: null, days: [{ from, to }] };
+  const days: { from: string; to: string }[] = [];
+  if (from.slice(0, 7) < first) days.push({ from, to: lastDayOf(from.slice(0, 7)) });
+  if (to.slice(0, 7) > last) days.push({ from: `${to.slice(0, 7)}-01`, to });
+  return { months: [first, last], days };
 }
 
 /** The median of values given as a histogram (value → how many). */
@@ -96,33 +111,41 @@ export async function dashboard(db: Db, period: { from: string; to: string }, to
       where registered_on between ${from} and ${to} group by month`.execute(db)
   ).rows;
 
-  // Grouped by day and type in the order of the (date, type) index, so SQLite streams it
-  // without sorting; days are folded into months and types into groups here. Anonymous
-  // contacts are kept by month: a period that starts in a month counts that month's.
+  // Whole months come from the monthly counts (kept by triggers, migration 0012), the days at
+  // either end of the period from the rows. Anonymous contacts are kept by month: a period that
+  // starts in a month counts that month's.
+  const { months: whole, days } = splitPeriod(from, to);
+  const fromRows = (rows: (range: { from: string; to: string }) => RawBuilder<unknown>) => days.map((range) => sql` union all ${rows(range)}`);
   const serviceRows = (
-    await sql<{ day: string; type: number; n: number }>`
-      select service_on as day, service_type_id as type, count(*) as n from service
-      where service_on between ${from} and ${to} group by service_on, service_type_id
+    await sql<{ month: string; type: number; n: number }>`
+      select month, service_type_id as type, n from service_month where month between ${whole?.[0] ?? ''} and ${whole?.[1] ?? ''} and n > 0
+      ${sql.join(
+        fromRows((range) => sql`select substr(service_on, 1, 7), service_type_id, count(*) from service where service_on between ${range.from} and ${range.to} group by 1, 2`),
+        sql``,
+      )}
       union all
-      select anonymous_contact.contact_on, anonymous_service.service_type_id, count(*)
+      select substr(anonymous_contact.contact_on, 1, 7), anonymous_service.service_type_id, count(*)
       from anonymous_contact join anonymous_service on anonymous_service.contact_id = anonymous_contact.id
       where anonymous_contact.contact_on between ${contactMonth(from)} and ${to} group by 1, 2`.execute(db)
   ).rows;
   const services = new Map<string, number>();
   for (const row of serviceRows) {
-    const key = `${row.day.slice(0, 7)}|${groupOf(row.type)}`;
+    const key = `${row.month}|${groupOf(row.type)}`;
     services.set(key, (services.get(key) ?? 0) + Number(row.n));
   }
 
+  // Made in the period, what became of them, and (completed) the days it took; -1: not completed.
   const referralRows = (
-    await sql<{ type: number; status: string; n: number }>`
-      select service_type_id as type, status, count(*) as n from referral
-      where proposed_on between ${from} and ${to} group by type, status`.execute(db)
-  ).rows;
-  const durations = (
-    await sql<{ type: number; days: number; n: number }>`
-      select service_type_id as type, cast(round(julianday(completed_on) - julianday(proposed_on)) as integer) as days, count(*) as n
-      from referral where proposed_on between ${from} and ${to} and +status = 'completed' group by type, days`.execute(db)
+    await sql<{ type: number; status: string; days: number; n: number }>`
+      select service_type_id as type, status, days, n from referral_month where month between ${whole?.[0] ?? ''} and ${whole?.[1] ?? ''} and n > 0
+      ${sql.join(
+        fromRows(
+          (range) => sql`select service_type_id, status,
+            case when status = 'completed' then coalesce(cast(round(julianday(completed_on) - julianday(proposed_on)) as integer), -1) else -1 end, count(*)
+            from referral where proposed_on between ${range.from} and ${range.to} group by 1, 2, 3`,
+        ),
+        sql``,
+      )}`.execute(db)
   ).rows;
   const referrals = new Map<ServiceGroup, { made: number; completed: number; declined: number; lost: number; open: number; days: Map<number, number> }>();
   const referralEntry = (group: ServiceGroup) => {
@@ -136,10 +159,7 @@ export async function dashboard(db: Db, period: { from: string; to: string }, to
     entry.made += n;
     if (row.status === 'completed' || row.status === 'declined' || row.status === 'lost') entry[row.status] += n;
     else entry.open += n;
-  }
-  for (const row of durations) {
-    const days = referralEntry(groupOf(row.type)).days;
-    days.set(Number(row.days), (days.get(Number(row.days)) ?? 0) + Number(row.n));
+    if (row.status === 'completed' && Number(row.days) >= 0) entry.days.set(Number(row.days), (entry.days.get(Number(row.days)) ?? 0) + n);
   }
 
   const closures = (

@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import { GROUP_KINDS } from '../../contract/groups.ts';
 import { GROUP_KIND_WORDS, INDICATORS, REFERRAL_TYPES, REFERRAL_TYPE_WORDS, SERVICE_GROUP_WORDS, type IndicatorId, type ReferralType, type Shape } from '../../contract/indicators.ts';
 import type { Period } from '../../contract/periods.ts';
-import { ageBandOf, SERVICE_GROUPS, SEXES, type ServiceGroup } from '../../contract/vocabulary.ts';
+import { AGE_BANDS, ageBandOf, SERVICE_GROUPS, SEXES, type AgeBand, type ServiceGroup, type Sex } from '../../contract/vocabulary.ts';
 import type { Db } from '../db/schema.ts';
 import type { SqliteHandle } from '../vault/database.ts';
 import { listTable, sexByAge, type RawTable } from './tables.ts';
@@ -12,10 +12,11 @@ import { listTable, sexByAge, type RawTable } from './tables.ts';
  * any suppression. Only clients who consented to reports are counted (see indicators.ts).
  *
  * The first step reads, once: who may be counted (into a temporary table, in memory, that the
- * referral counts join, and into a map for the person tables) and every service of the period
- * in one pass over the (date, type, client) index, which gives services by type, persons
- * reached and persons per service group at once. A year at a large centre is some 700,000
- * services; one pass keeps it within a second.
+ * referral counts join, and into an array by client id of each person's sex-by-age cell) and
+ * every service of the period in one pass over the (date, type, client) index, which gives
+ * services by type and, by client id, the service groups she received (so persons reached and
+ * persons per group) at once. A year at a large centre is some 700,000 services: they are read
+ * as one packed list into typed arrays, never one object per service.
  */
 
 const indicator = (id: IndicatorId) => INDICATORS.find((each) => each.id === id) as (typeof INDICATORS)[number];
@@ -31,10 +32,9 @@ const REPORTED_GROUPS = SERVICE_GROUPS.filter((group) => group !== 'child_protec
 const referralTypeOf = (group: ServiceGroup): ReferralType | null =>
   group === 'child_protection' ? null : ((Object.keys(REFERRAL_TYPES) as ReferralType[]).find((type) => (REFERRAL_TYPES[type] as readonly string[]).includes(group)) ?? 'other');
 
-interface Person {
-  sex: string;
-  birth_year: number;
-}
+/** Bit `i` stands for SERVICE_GROUPS[i] (16 groups: one Uint16 per client). */
+const GROUP_BIT = new Map(SERVICE_GROUPS.map((group, index) => [group, 1 << index]));
+const CELLS = SEXES.length * AGE_BANDS.length;
 
 /** Everything a report's counts need, read in the first step. */
 export interface Counting {
@@ -42,12 +42,34 @@ export interface Counting {
   db: Db;
   period: Period;
   types: { id: number; code: string; group: ServiceGroup; nameVi: string; nameEn: string; active: boolean }[];
-  /** Who may be counted: clients with consent to reports, by id. */
-  people: Map<number, Person>;
-  /** Services of the period to counted clients: how many of each type, who received any, who received each group. */
-  services: { byType: Map<number, number>; reached: Set<number>; byGroup: Map<ServiceGroup, Set<number>> };
+  /**
+   * Who may be counted (clients with consent to reports), by client id: the person's cell in a
+   * sex-by-age table (sex × age band on the period's last day) plus one; 0 for anyone not counted.
+   */
+  cellOf: Uint8Array;
+  /** Services of the period to counted clients: how many of each type, and by client id the groups she received (bits). */
+  services: { byType: Map<number, number>; groupsOf: Uint16Array };
   /** Clients left out for want of consent, who had services in the period. */
   withoutConsent: number;
+}
+
+/**
+ * Each number of a list of whole numbers SQLite joined with commas (`group_concat`), read in
+ * place: a year's list is some 700,000 numbers, and making a string of each would cost more
+ * than the rest. (A number bound as a parameter is a REAL to SQLite: cast it, or "36.0" comes back.)
+ */
+function forEachNumber(packed: string | null | undefined, each: (value: number) => void): void {
+  if (!packed) return;
+  let value = 0;
+  for (let index = 0; index < packed.length; index++) {
+    const code = packed.charCodeAt(index);
+    if (code === 44) {
+      each(value);
+      value = 0;
+    } else if (code >= 48 && code <= 57) value = value * 10 + (code - 48);
+    else throw new Error('not a list of whole numbers');
+  }
+  each(value);
 }
 
 export async function startCounting(db: Db, sqlite: SqliteHandle, period: Period): Promise<Counting> {
@@ -60,52 +82,64 @@ export async function startCounting(db: Db, sqlite: SqliteHandle, period: Period
       and consent.given_on <= ${period.to} and consent.expires_on >= ${period.from} and consent.withdrawn_on is null)`.execute(db);
   const typeRows = await db.selectFrom('service_type').select(['id', 'code', 'service_group', 'name_vi', 'name_en', 'active']).orderBy('sort_order').orderBy('id').execute();
   const types = typeRows.map((type) => ({ id: type.id, code: type.code, group: type.service_group as ServiceGroup, nameVi: type.name_vi, nameEn: type.name_en, active: type.active === 1 }));
-  const groupOf = new Map(types.map((type) => [type.id, type.group]));
 
   // Rows are costly to hand over one by one; both reads come back as one packed list of
-  // numbers instead (same connection, same transaction as `db`).
-  const people = new Map<number, Person>();
+  // numbers instead (same connection, same transaction as `db`), kept in arrays by client id.
+  const size = Number((await sql<{ top: number | null }>`select max(id) as top from client`.execute(db)).rows[0]?.top ?? 0) + 1;
+  const cellOf = new Uint8Array(size);
   const sexIndex = sql.raw(`case sex ${SEXES.map((sex, index) => `when '${sex}' then ${index}`).join(' ')} else ${SEXES.indexOf('other')} end`);
+  const bandOfYear = new Map<number, number>();
   const packedPeople = (await sql<{ packed: string | null }>`select group_concat(id * 32768 + ${sexIndex} * 4096 + birth_year) as packed from temp.report_client`.execute(db)).rows[0]?.packed;
-  for (const value of packedPeople ? packedPeople.split(',') : []) {
-    const number = Number(value);
+  forEachNumber(packedPeople, (number) => {
     const rest = number % 32768;
-    people.set(Math.floor(number / 32768), { sex: SEXES[Math.floor(rest / 4096)] ?? 'other', birth_year: rest % 4096 });
-  }
+    const birthYear = rest % 4096;
+    let band = bandOfYear.get(birthYear);
+    if (band === undefined) bandOfYear.set(birthYear, (band = AGE_BANDS.indexOf(ageBandOf(birthYear, period.to))));
+    cellOf[Math.floor(number / 32768)] = Math.floor(rest / 4096) * AGE_BANDS.length + band + 1;
+  });
 
-  const services: Counting['services'] = { byType: new Map(), reached: new Set(), byGroup: new Map() };
-  const left = new Set<number>();
   const maxType = Math.max(0, ...types.map((type) => type.id)) + 1;
-  const packed = sqlite.prepare('select group_concat(client_id * ? + service_type_id) from service where service_on between ? and ?').pluck().get(maxType, period.from, period.to) as string | null;
-  for (const value of packed ? packed.split(',') : []) {
-    const number = Number(value);
+  const typeCounts = new Float64Array(maxType);
+  const bitOfType = new Uint16Array(maxType);
+  for (const type of types) bitOfType[type.id] = GROUP_BIT.get(type.group) ?? 0;
+  const groupsOf = new Uint16Array(size);
+  const left = new Uint8Array(size);
+  let withoutConsent = 0;
+  const packed = sqlite.prepare('select group_concat(client_id * cast(? as integer) + service_type_id) from service where service_on between ? and ?').pluck().get(maxType, period.from, period.to) as string | null;
+  forEachNumber(packed, (number) => {
     const client = Math.floor(number / maxType);
     const type = number % maxType;
-    if (!people.has(client)) {
-      left.add(client);
-      continue;
+    if (cellOf[client] === 0) {
+      if (left[client] === 0) withoutConsent++;
+      left[client] = 1;
+      return;
     }
-    services.byType.set(type, (services.byType.get(type) ?? 0) + 1);
-    services.reached.add(client);
-    const group = groupOf.get(type) ?? 'other';
-    let clients = services.byGroup.get(group);
-    if (!clients) services.byGroup.set(group, (clients = new Set()));
-    clients.add(client);
-  }
-  return { db, period, types, people, services, withoutConsent: left.size };
+    typeCounts[type]! += 1;
+    groupsOf[client]! |= bitOfType[type] ?? 0;
+  });
+  const byType = new Map<number, number>();
+  typeCounts.forEach((n, type) => n > 0 && byType.set(type, n));
+  return { db, period, types, cellOf, services: { byType, groupsOf }, withoutConsent };
 }
 
-/** Persons by sex and age band (age on the period's last day). */
-function personTable(id: IndicatorId, c: Counting, ids: Iterable<number>): RawTable {
-  const counts = new Map<string, number>();
-  for (const clientId of ids) {
-    const person = c.people.get(clientId);
-    if (!person) continue;
-    const key = `${person.sex}|${ageBandOf(person.birth_year, c.period.to)}`;
-    counts.set(key, (counts.get(key) ?? 0) + 1);
+/** Persons by sex and age band (age on the period's last day): the counted clients `include` accepts. */
+function personTable(id: IndicatorId, c: Counting, include: (clientId: number) => boolean): RawTable {
+  const counts = new Float64Array(CELLS);
+  for (let clientId = 0; clientId < c.cellOf.length; clientId++) {
+    const cell = c.cellOf[clientId] ?? 0;
+    if (cell !== 0 && include(clientId)) counts[cell - 1]! += 1;
   }
-  return sexByAge(indicator(id), (sex, age) => counts.get(`${sex}|${age}`) ?? 0);
+  return sexByAge(indicator(id), (sex, age) => counts[SEXES.indexOf(sex as Sex) * AGE_BANDS.length + AGE_BANDS.indexOf(age as AgeBand)] ?? 0);
 }
+
+const among = (ids: Iterable<number>) => {
+  const set = new Set(ids);
+  return (clientId: number) => set.has(clientId);
+};
+const inGroup = (c: Counting, group: ServiceGroup) => {
+  const bit = GROUP_BIT.get(group) ?? 0;
+  return (clientId: number) => ((c.services.groupsOf[clientId] ?? 0) & bit) !== 0;
+};
 
 const inPeriod = (c: Counting, column: ReturnType<typeof sql>) => sql`${column} between ${c.period.from} and ${c.period.to}`;
 /** Only counted clients. The unary `+` keeps SQLite on the date index rather than walking every counted client. */
@@ -118,9 +152,9 @@ async function clientIds(c: Counting, query: ReturnType<typeof sql>): Promise<nu
 type Count = (c: Counting) => Promise<RawTable>;
 
 export const COUNTS: Record<IndicatorId, Count> = {
-  persons_reached: async (c) => personTable('persons_reached', c, c.services.reached),
+  persons_reached: async (c) => personTable('persons_reached', c, (clientId) => (c.services.groupsOf[clientId] ?? 0) !== 0),
 
-  persons_registered: async (c) => personTable('persons_registered', c, await clientIds(c, sql`select id from client where ${inPeriod(c, sql`registered_on`)}`)),
+  persons_registered: async (c) => personTable('persons_registered', c, among(await clientIds(c, sql`select id from client where ${inPeriod(c, sql`registered_on`)}`))),
 
   anonymous_contacts: async (c) => {
     const rows = (
@@ -145,10 +179,18 @@ export const COUNTS: Record<IndicatorId, Count> = {
   },
 
   // Distinct persons per group: someone with two service types of one group counts once.
-  persons_by_service_group: async (c) =>
-    listTable(indicator('persons_by_service_group'), REPORTED_GROUPS.map((group) => ({ key: group, label: SERVICE_GROUP_WORDS[group] })), columnsOf('persons_by_service_group'), false, (row) =>
-      c.services.byGroup.get(row as ServiceGroup)?.size ?? 0,
-    ),
+  persons_by_service_group: async (c) => {
+    const persons = new Map<ServiceGroup, number>();
+    for (const group of REPORTED_GROUPS) {
+      const bit = GROUP_BIT.get(group) ?? 0;
+      let n = 0;
+      for (let clientId = 0; clientId < c.services.groupsOf.length; clientId++) if (((c.services.groupsOf[clientId] ?? 0) & bit) !== 0) n++;
+      persons.set(group, n);
+    }
+    return listTable(indicator('persons_by_service_group'), REPORTED_GROUPS.map((group) => ({ key: group, label: SERVICE_GROUP_WORDS[group] })), columnsOf('persons_by_service_group'), false, (row) =>
+      persons.get(row as ServiceGroup) ?? 0,
+    );
+  },
 
   referrals_by_type: async (c) => {
     const rows = (
@@ -173,7 +215,7 @@ export const COUNTS: Record<IndicatorId, Count> = {
   persons_loan: (c) => outcomePersons(c, 'persons_loan'),
 
   cases_reintegrated: async (c) =>
-    personTable('cases_reintegrated', c, await clientIds(c, sql`select distinct client_id as id from case_event where kind = 'closed' and ${inPeriod(c, sql`on_date`)} and reason = 'reintegrated'`)),
+    personTable('cases_reintegrated', c, among(await clientIds(c, sql`select distinct client_id as id from case_event where kind = 'closed' and ${inPeriod(c, sql`on_date`)} and reason = 'reintegrated'`))),
 
   group_sessions: async (c) => {
     const rows = (await sql<{ kind: string; n: number }>`select kind, count(*) as n from group_session where ${inPeriod(c, sql`held_on`)} group by kind`.execute(c.db)).rows;
@@ -223,10 +265,10 @@ export const COUNTS: Record<IndicatorId, Count> = {
 /** Persons with a service, or a completed referral, of the outcome's group in the period. */
 async function outcomePersons(c: Counting, id: keyof typeof OUTCOME_GROUPS): Promise<RawTable> {
   const group = OUTCOME_GROUPS[id];
-  const ids = new Set(c.services.byGroup.get(group) ?? []);
+  const served = inGroup(c, group);
   const types = c.types.filter((type) => type.group === group).map((type) => type.id);
-  if (types.length) {
-    for (const clientId of await clientIds(c, sql`select distinct client_id as id from referral where ${inPeriod(c, sql`completed_on`)} and service_type_id in (${sql.join(types)})`)) ids.add(clientId);
-  }
-  return personTable(id, c, ids);
+  const referred = among(
+    types.length ? await clientIds(c, sql`select distinct client_id as id from referral where ${inPeriod(c, sql`completed_on`)} and service_type_id in (${sql.join(types)})`) : [],
+  );
+  return personTable(id, c, (clientId) => served(clientId) || referred(clientId));
 }

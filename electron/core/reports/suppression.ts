@@ -22,7 +22,7 @@ export type Mark = 'none' | 'primary' | 'complementary';
 export interface Suppressed {
   marks: Mark[][];
   ranges: Range[];
-  /** LP solves run (two per suppressed cell per audit round). */
+  /** LP solves run (two per suppressed cell whose part of the report changed, per audit round). */
   solves: number;
 }
 
@@ -85,10 +85,12 @@ export async function suppress(grid: Grid, k: number, blocks: Block[] = [{ from:
   // 3. Audit, and widen until every range is at least k.
   let solves = 0;
   const limit = grid.values.reduce((n, row) => n + row.length, 0);
+  // The answers of earlier rounds, by model: a round re-solves only the parts its new cell changed.
+  const solved = new Map<string, { min: number; max: number }>();
   for (let round = 0; ; round++) {
     closeSums();
-    const ranges = await feasibleRanges(grid, (cell) => marked.has(key(cell)), k);
-    solves += ranges.length * 2;
+    const ranges = await feasibleRanges(grid, (cell) => marked.has(key(cell)), k, solved);
+    solves += ranges.solves ?? 0;
     const narrow = ranges.find((range) => range.max - range.min < k);
     if (!narrow) return { marks, ranges, solves };
     const block = blockOf(narrow.cell);
