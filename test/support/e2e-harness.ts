@@ -15,7 +15,7 @@ import type { Database } from '../../electron/core/db/schema.ts';
 import { openEncrypted } from '../../electron/core/vault/database.ts';
 import { VAULT_FILES } from '../../electron/core/vault/vault.ts';
 import { dataKeyOf } from './decrypt.ts';
-import { TestClock } from './vault-fixture.ts';
+import { insisting, TestClock } from './vault-fixture.ts';
 
 /*
  * The built renderer in real Chromium, driving the real core in its own worker thread, started
@@ -101,11 +101,7 @@ export async function launch(dir: string, options: { clock?: TestClock } = {}): 
     logged,
     workers,
     call: call as ThreadApp['call'],
-    ok: (async (channel: ChannelName, input: unknown) => {
-      const result = await call(channel, input);
-      if (!result.ok) throw new Error(`${channel} failed: ${JSON.stringify(result.error)}`);
-      return result.value;
-    }) as ThreadApp['ok'],
+    ok: insisting(call) as ThreadApp['ok'],
   };
   const browser = await chromium.launch({
     executablePath: CHROMIUM,

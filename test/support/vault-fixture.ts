@@ -57,11 +57,16 @@ export function openApp(dir: string, clock = new TestClock(), options: Partial<C
     clock,
     logged,
     call: call as TestApp['call'],
-    ok: (async (channel: ChannelName, input: unknown) => {
-      const result = await call(channel, input);
-      if (!result.ok) throw new Error(`${channel} failed: ${JSON.stringify(result.error)}`);
-      return result.value;
-    }) as TestApp['ok'],
+    ok: insisting(call) as TestApp['ok'],
+  };
+}
+
+/** A call that insists on success: the value, or the test fails with the error code. */
+export function insisting(call: (channel: ChannelName, input: unknown) => Promise<Result<unknown>>) {
+  return async (channel: ChannelName, input: unknown): Promise<unknown> => {
+    const result = await call(channel, input);
+    if (!result.ok) throw new Error(`${channel} failed: ${JSON.stringify(result.error)}`);
+    return result.value;
   };
 }
 
