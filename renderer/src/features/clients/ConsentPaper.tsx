@@ -108,13 +108,15 @@ function ConsentPaperDialog({
           <button type="button" onClick={() => dialog.current?.close()}>
             {t('paper.close')}
           </button>
-          <button type="button" className="primary" disabled={chosen.length === 0} onClick={() => window.print()}>
+          <button type="button" className="primary" disabled={chosen.length === 0 || !centre} onClick={() => window.print()}>
             {t('paper.print')}
           </button>
         </div>
       </div>
 
-      <article className="consent-paper" lang={language} aria-label={t('paper.preview')}>
+      {/* The form names the centre: nothing is shown to print until its name has come. */}
+      {!centre ? <p className="hint">{t('app.loading')}</p> : null}
+      {centre ? <article className="consent-paper" lang={language} aria-label={t('paper.preview')}>
         <header className="paper-head">
           <p className="paper-centre">{centre}</p>
           <h3 className="paper-title">{p('heading')}</h3>
@@ -149,7 +151,7 @@ function ConsentPaperDialog({
           ))}
         </div>
         <p className="paper-foot">{p('foot')}</p>
-      </article>
+      </article> : null}
     </dialog>
   );
 }
