@@ -1,4 +1,3 @@
-import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { LockReason } from '../../electron/core/core.ts';
@@ -122,15 +121,5 @@ describe('the core in its own thread', () => {
     expect(core.vault.isOpen).toBe(false);
     expect(await core.invoke('session.get', {})).toEqual({ ok: false, error: { code: 'CORE_STOPPED' } });
     expect(workers[0]?.threadId).toBe(-1);
-  });
-});
-
-describe('the shell\'s bundle', () => {
-  it('holds no vault: the database module and the key code are only in the core\'s worker', () => {
-    const main = join('out', 'main', 'index.js');
-    if (!existsSync(main)) return;
-    const shell = readFileSync(main, 'utf8');
-    expect(shell).toContain('core-worker.js');
-    for (const part of ['better-sqlite3-multiple-ciphers', 'scrypt', 'openEncrypted', 'createCore']) expect(shell).not.toContain(part);
   });
 });

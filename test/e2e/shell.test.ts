@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createRendererRecovery } from '../../electron/main/lifecycle.ts';
 import { checkScreen, launch, logIn, type Harness } from '../support/e2e-harness.ts';
@@ -130,5 +132,13 @@ describe('the shell speaks through the window', () => {
     expect(client.visits.map((visit) => visit.note)).toContain('ghi-chu-truoc-su-co');
     expect(app.workers).toHaveLength(2);
     expect(harness.consoleErrors).toEqual([]);
+  });
+
+  it('ships a shell that holds no vault: the database module and the key code are only in the core\'s worker', () => {
+    // `npm run test:e2e` builds first, so this reads the bundle the app would ship.
+    const shell = readFileSync(join('out', 'main', 'index.js'), 'utf8');
+    expect(shell).toContain('core-worker.js');
+    expect(readFileSync(join('out', 'main', 'core-worker.js'), 'utf8')).toContain('better-sqlite3-multiple-ciphers');
+    for (const part of ['better-sqlite3-multiple-ciphers', 'scrypt', 'openEncrypted', 'createCore']) expect(shell).not.toContain(part);
   });
 });
