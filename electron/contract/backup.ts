@@ -53,6 +53,32 @@ export type BackupSummary = z.infer<typeof backupSummary>;
 
 /** The stages of making a backup, in order (the screen names the one under way). */
 export const BACKUP_STAGES = ['copy', 'check', 'checksum', 'finish'] as const;
+/**
+ * The stages of any backup job: making one (above); checking one (its checksums, opening it
+ * with the password or code, its database table by table); restoring one (those, then copying
+ * it into place, bringing it to this version, checking it again, a backup of the data it
+ * replaces, and the switch).
+ */
+export const BACKUP_JOB_STAGES = [...BACKUP_STAGES, 'key', 'migrate', 'dataBefore', 'switch'] as const;
+
+/** A job started: its id (null: the folder dialog was cancelled, nothing started) and progress out of `total`. */
+const jobStarted = z.object({ jobId: z.string().nullable(), done: z.number(), total: z.number() });
+
+/**
+ * One step of a job done. `backup` is set once the job is over: the backup made, checked or
+ * restored; `checked` and `restored` say which, `dataBefore` the backup made of the data a
+ * restore replaced (when an automatic backup folder is set).
+ */
+const jobStep = z.object({
+  done: z.number(),
+  total: z.number(),
+  stage: z.enum(BACKUP_JOB_STAGES),
+  backup: backupSummary.nullable(),
+  checked: z.boolean(),
+  restored: z.boolean(),
+  dataBefore: backupSummary.nullable(),
+});
+export type BackupJobStep = z.infer<typeof jobStep>;
 
 const backupJobId = z.object({ jobId: z.string().regex(/^[0-9a-f]{32}$/, { error: 'invalid' }) }).strict();
 
@@ -77,21 +103,29 @@ export const backupChannels = {
    */
   'backup.start': channel({
     input: z.object({}).strict(),
-    output: z.object({ jobId: z.string().nullable(), done: z.number(), total: z.number() }),
+    output: jobStarted,
     access: 'backup.manage',
     audit: 'read',
     pathFrom: 'chooseFolder',
     errors: ['STORAGE_FAILED'],
   }),
+  /**
+   * The next step of the job under way (a backup being made, checked or restored). A failed
+   * step ends the job and is recorded in the trail (`backup.create`, `backup.verify`,
+   * `backup.restore`), as is the job's end; the steps are not.
+   */
   'backup.next': channel({
     input: backupJobId,
-    output: z.object({ done: z.number(), total: z.number(), stage: z.enum(BACKUP_STAGES), backup: backupSummary.nullable() }),
+    output: jobStep,
     access: 'backup.manage',
     audit: 'read',
     outsideTransaction: true,
-    errors: ['BACKUP_NOT_RUNNING', 'STORAGE_FAILED', 'DISK_FULL', 'STORAGE_READ_ONLY'],
+    errors: ['BACKUP_NOT_RUNNING', 'STORAGE_FAILED', 'DISK_FULL', 'STORAGE_READ_ONLY', 'BACKUP_INVALID', 'BACKUP_CORRUPT', 'BACKUP_NEWER', 'BACKUP_FOREIGN', 'WRONG_CREDENTIALS', 'RECOVERY_CODE_INVALID'],
   }),
-  /** Stop a backup being made: its hidden, unfinished folder is removed. */
+  /**
+   * Stop the job under way: a backup's hidden, unfinished folder is removed; a restore's staged
+   * copy is removed and the data stays as it was (a backup of it already made stays).
+   */
   'backup.cancel': channel({
     input: backupJobId,
     output: z.object({}).strict(),
@@ -100,41 +134,62 @@ export const backupChannels = {
     outsideTransaction: true,
     errors: [],
   }),
-  /** Check a backup (picked in a folder dialog): its files whole, its key, its database sound, its counts. */
+  /**
+   * Start checking a backup (picked in a folder dialog), step by step with `backup.next`: its
+   * files whole, its key, its database sound table by table, its counts.
+   */
   'backup.verify': channel({
     input: z.object({ credentials: backupCredentialsSchema }).strict(),
-    output: z.object({ checked: z.boolean(), backup: backupSummary.nullable() }),
+    output: jobStarted,
     access: 'backup.manage',
-    audit: 'write',
+    audit: 'read',
     pathFrom: 'chooseFolder',
-    errors: ['BACKUP_INVALID', 'BACKUP_CORRUPT', 'BACKUP_NEWER', 'WRONG_CREDENTIALS', 'RECOVERY_CODE_INVALID'],
+    errors: ['STORAGE_FAILED'],
   }),
   /**
-   * Replace the database with a checked backup of this vault. When an automatic backup folder
-   * is set, the current data is backed up there first (`dataBefore`). The current database
-   * stays as it is until the restored copy has opened and passed its checks; then the two are
-   * swapped, the session ends, and people log in with the passwords of the backup's time.
+   * Start replacing the database with a checked backup of this vault, step by step with
+   * `backup.next`. When an automatic backup folder is set, the current data is backed up there
+   * (`dataBefore`). The current database stays as it is until the restored copy has opened and
+   * passed its checks; then the two are swapped, the session ends, and people log in with the
+   * passwords of the backup's time. Until the switch it can be stopped with `backup.cancel`.
    */
   'backup.restore': channel({
     input: z.object({ credentials: backupCredentialsSchema, confirm: z.literal(true, { error: 'required' }) }).strict(),
-    output: z.object({ restored: z.boolean(), backup: backupSummary.nullable(), dataBefore: backupSummary.nullable() }),
+    output: jobStarted,
     access: 'backup.manage',
-    audit: 'write',
+    audit: 'read',
     pathFrom: 'chooseFolder',
     outsideTransaction: true,
-    errors: ['BACKUP_INVALID', 'BACKUP_CORRUPT', 'BACKUP_NEWER', 'WRONG_CREDENTIALS', 'RECOVERY_CODE_INVALID', 'STORAGE_FAILED', 'DISK_FULL', 'STORAGE_READ_ONLY', 'BACKUP_FOREIGN'],
+    errors: ['STORAGE_FAILED'],
   }),
   /**
-   * On a new PC (no data yet: the old one died or was stolen): set the app up from a backup,
-   * checked first with a password or recovery code of its time. Then people log in as then.
+   * On a new PC (no data yet: the old one died or was stolen): start setting the app up from a
+   * backup, checked first with a password or recovery code of its time, step by step with
+   * `setup.restoreNext`. Then people log in as then.
    */
   'setup.restore': channel({
     input: z.object({ credentials: backupCredentialsSchema, confirm: z.literal(true, { error: 'required' }) }).strict(),
-    output: z.object({ restored: z.boolean(), backup: backupSummary.nullable() }),
+    output: jobStarted,
     access: 'public',
-    audit: 'write',
+    audit: 'read',
     pathFrom: 'chooseFolder',
-    errors: ['VAULT_EXISTS', 'BACKUP_INVALID', 'BACKUP_CORRUPT', 'BACKUP_NEWER', 'WRONG_CREDENTIALS', 'RECOVERY_CODE_INVALID', 'STORAGE_FAILED', 'DISK_FULL', 'STORAGE_READ_ONLY'],
+    errors: ['VAULT_EXISTS', 'STORAGE_FAILED'],
+  }),
+  /** The next step of setting up from a backup (before anyone can log in, so open to all; only that job). */
+  'setup.restoreNext': channel({
+    input: backupJobId,
+    output: jobStep,
+    access: 'public',
+    audit: 'read',
+    errors: ['BACKUP_NOT_RUNNING', 'VAULT_EXISTS', 'BACKUP_INVALID', 'BACKUP_CORRUPT', 'BACKUP_NEWER', 'WRONG_CREDENTIALS', 'RECOVERY_CODE_INVALID', 'STORAGE_FAILED', 'DISK_FULL', 'STORAGE_READ_ONLY'],
+  }),
+  /** Stop setting up from a backup: the staged copy is removed, nothing is set up. */
+  'setup.restoreCancel': channel({
+    input: backupJobId,
+    output: z.object({}).strict(),
+    access: 'public',
+    audit: 'read',
+    errors: [],
   }),
   /** Where automatic backups go (picked in a folder dialog). */
   'backup.setFolder': channel({

@@ -304,6 +304,8 @@ export class Core {
     } finally {
       this.discardPendingSetup();
       await this.lock(reason);
+      // What is kept outside a session (setting up from a backup) goes too.
+      this.state.clear(this.log);
       await this.vault.close();
     }
   }

@@ -31,18 +31,21 @@ export async function backupFigures(clients: number, log: (line: string) => void
     log(`Timing a backup of ${round(databaseMb)} MB…`);
     // Step by step as the screen does it; the longest step is the longest the app cannot answer.
     const steps: number[] = [];
-    const made = await timedMs(async () => {
-      const { jobId } = await call<{ jobId: string }>('backup.start', {}, { path: usb });
+    /** A job through the gate to its end (start, then its steps), each step's time kept in `into`. */
+    const runJob = async (channel: string, input: unknown, path: string, into: number[]) => {
+      const { jobId } = await call<{ jobId: string }>(channel, input, { path });
       for (;;) {
         const step = await timedMs(() => call<{ backup: BackupSummary | null }>('backup.next', { jobId }));
-        steps.push(step.ms);
+        into.push(step.ms);
         if (step.value.backup) return step.value.backup;
       }
-    });
+    };
+    const made = await timedMs(() => runJob('backup.start', {}, usb, steps));
     const folder = join(usb, made.value.folderName);
 
     log('Timing a check of that backup…');
-    const checked = await timedMs(() => call('backup.verify', { credentials: admin }, { path: folder }));
+    const checkSteps: number[] = [];
+    const checked = await timedMs(() => runJob('backup.verify', { credentials: admin }, folder, checkSteps));
 
     log('Timing a change of the data key…');
     const begun = await call<{ recoveryCode: string; confirmGroup: number }>('vault.rotateBegin', {});
@@ -50,7 +53,8 @@ export async function backupFigures(clients: number, log: (line: string) => void
 
     log('Timing a restore of the backup made before…');
     await call('auth.login', admin);
-    const restored = await timedMs(() => call('backup.restore', { credentials: admin, confirm: true }, { path: folder }));
+    const restoreSteps: number[] = [];
+    const restored = await timedMs(() => runJob('backup.restore', { credentials: admin, confirm: true }, folder, restoreSteps));
     await core.shutdown();
 
     return {
@@ -60,8 +64,12 @@ export async function backupFigures(clients: number, log: (line: string) => void
       backup_steps: steps.length,
       backup_longest_step_ms: round(Math.max(...steps)),
       backup_verify_ms: round(checked.ms),
+      backup_verify_steps: checkSteps.length,
+      backup_verify_longest_step_ms: round(Math.max(...checkSteps)),
       key_rotation_ms: round(rotated.ms),
       restore_ms: round(restored.ms),
+      restore_steps: restoreSteps.length,
+      restore_longest_step_ms: round(Math.max(...restoreSteps)),
     };
   } finally {
     rmSync(usb, { recursive: true, force: true });

@@ -55,19 +55,26 @@ const piece = async (name: string, work: () => Promise<unknown>) => {
 const started = performance.now();
 stalls.enable();
 path = plan.usb;
+/** A backup job to its end: started, then step by step; the backup made, checked or restored. */
+async function toTheEnd(channel: string, input: unknown): Promise<BackupSummary> {
+  const { jobId } = await call<{ jobId: string }>(channel, input);
+  for (;;) {
+    const { backup } = await call<{ backup: BackupSummary | null }>('backup.next', { jobId });
+    if (backup) return backup;
+  }
+}
 let backup: BackupSummary | null = null;
 await piece('backup', async () => {
-  const { jobId } = await call<{ jobId: string }>('backup.start', {});
-  while (!backup) backup = (await call<{ backup: BackupSummary | null }>('backup.next', { jobId })).backup;
+  backup = await toTheEnd('backup.start', {});
 });
 path = `${plan.usb}/${(backup as BackupSummary | null)?.folderName ?? ''}`;
-await piece('check', () => call('backup.verify', { credentials: admin }));
+await piece('check', () => toTheEnd('backup.verify', { credentials: admin }));
 await piece('key_change', async () => {
   const begun = await call<{ recoveryCode: string; confirmGroup: number }>('vault.rotateBegin', {});
   await call('vault.rotateKey', { password: plan.password, confirmation: begun.recoveryCode.split('-')[begun.confirmGroup - 1], confirm: true });
 });
 await call('auth.login', admin);
-await piece('restore', () => call('backup.restore', { credentials: admin, confirm: true }));
+await piece('restore', () => toTheEnd('backup.restore', { credentials: admin, confirm: true }));
 await call('auth.login', { username: 'quanly', password: plan.password });
 await piece('year_report', async () => {
   const { jobId } = await call<{ jobId: string }>('reports.start', { period: { kind: 'year', year: 2026 } });

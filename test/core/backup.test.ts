@@ -1,4 +1,4 @@
-import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { appendFileSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { BackupSummary } from '../../electron/contract/index.ts';
@@ -9,8 +9,8 @@ import { SWITCH_FILES, VAULT_FILES } from '../../electron/core/vault/vault.ts';
 import { ADMIN, copyOfTemplate, loginAs, openApp, runSetup, syntheticClient, tempDir, TestClock, WORKER, type TestApp } from '../support/vault-fixture.ts';
 import { folderDigest } from '../support/files.ts';
 import { restorableContent } from '../support/db-snapshot.ts';
-import { makeBackup } from '../support/backups.ts';
-import { invoke } from '../support/calls.ts';
+import { makeBackup, runBackupJob } from '../support/backups.ts';
+import { invoke, invokeJob } from '../support/calls.ts';
 
 /*
  * Backups on real encrypted files: made, checked and restored through the gate (the folder
@@ -65,13 +65,13 @@ describe('a backup', () => {
     expect(manifest).toMatchObject({ format: 'dong-hanh-backup', trigger: 'manual', schema: Object.keys(migrations).sort().at(-1), counts: { client: 1, user: 4, visit: 1, referral: 1 } });
     expect(JSON.stringify(manifest)).not.toMatch(/Thử|Mẫu|THMA/);
 
-    expect(await invoke(app, 'backup.verify', { credentials: admin }, folder)).toMatchObject({ checked: true, backup: { createdAt: backup.createdAt, counts: { client: 1 } } });
-    expect(await invoke(app, 'backup.verify', { credentials: { recoveryCode: app.template.recoveryCode } }, folder)).toMatchObject({ checked: true });
+    expect(await invokeJob(app, 'backup.verify', { credentials: admin }, folder)).toMatchObject({ checked: true, backup: { createdAt: backup.createdAt, counts: { client: 1 } } });
+    expect(await invokeJob(app, 'backup.verify', { credentials: { recoveryCode: app.template.recoveryCode } }, folder)).toMatchObject({ checked: true });
 
     // Work after the backup, then restore: it is gone, and everything else is as it was.
     await withWork(app);
     expect(content(app)).not.toBe(atBackup);
-    expect(await invoke(app, 'backup.restore', { credentials: admin, confirm: true }, folder)).toMatchObject({ restored: true, backup: { folderName: backup.folderName } });
+    expect(await invokeJob(app, 'backup.restore', { credentials: admin, confirm: true }, folder)).toMatchObject({ restored: true, backup: { folderName: backup.folderName } });
     expect(app.core.vault.isOpen).toBe(false);
     expect((await app.ok('session.get', {})).restoredFrom).toBe(backup.createdAt);
     // The database of before is kept aside.
@@ -98,7 +98,7 @@ describe('a backup', () => {
     await withWork(app);
     const withTheWork = content(app);
     app.clock.advance(60_000);
-    const restored = await invoke<{ dataBefore: BackupSummary }>(app, 'backup.restore', { credentials: admin, confirm: true }, join(usb, backup.folderName));
+    const restored = await invokeJob<{ dataBefore: BackupSummary }>(app, 'backup.restore', { credentials: admin, confirm: true }, join(usb, backup.folderName));
     if ('error' in restored) throw new Error(restored.error);
     expect(restored.dataBefore).toMatchObject({ trigger: 'before_restore', counts: { client: 2 } });
     expect(backupsIn(automatic)).toEqual([restored.dataBefore.folderName]);
@@ -106,7 +106,7 @@ describe('a backup', () => {
     expect((await app.ok('backup.status', {})).backups.map((row) => row.trigger)).toEqual(['before_restore']);
     // The restore was a mistake: the backup made before it brings the work back.
     app.clock.advance(60_000);
-    expect(await invoke(app, 'backup.restore', { credentials: admin, confirm: true }, join(automatic, restored.dataBefore.folderName))).toMatchObject({ restored: true });
+    expect(await invokeJob(app, 'backup.restore', { credentials: admin, confirm: true }, join(automatic, restored.dataBefore.folderName))).toMatchObject({ restored: true });
     await loginAs(app, ADMIN);
     expect(content(app)).toBe(withTheWork);
   });
@@ -117,9 +117,9 @@ describe('a backup', () => {
     const parent = tempDir('dh-usb-');
     const folder = join(parent, (await backupOf(app, parent)).folderName);
     await app.ok('auth.changePassword', { currentPassword: ADMIN.password, newPassword: 'mat-khau-admin-moi-09' });
-    expect(await invoke(app, 'backup.verify', { credentials: { username: ADMIN.username, password: 'mat-khau-admin-moi-09' } }, folder)).toEqual({ error: 'WRONG_CREDENTIALS' });
-    expect(await invoke(app, 'backup.verify', { credentials: admin }, folder)).toMatchObject({ checked: true });
-    expect(await invoke(app, 'backup.verify', { credentials: { recoveryCode: 'AAAA-BBBB-CCCC-DDDD-EEEE-FFFF-GGGG-HHHH' } }, folder)).toEqual({ error: 'RECOVERY_CODE_INVALID' });
+    expect(await invokeJob(app, 'backup.verify', { credentials: { username: ADMIN.username, password: 'mat-khau-admin-moi-09' } }, folder)).toEqual({ error: 'WRONG_CREDENTIALS' });
+    expect(await invokeJob(app, 'backup.verify', { credentials: admin }, folder)).toMatchObject({ checked: true });
+    expect(await invokeJob(app, 'backup.verify', { credentials: { recoveryCode: 'AAAA-BBBB-CCCC-DDDD-EEEE-FFFF-GGGG-HHHH' } }, folder)).toEqual({ error: 'RECOVERY_CODE_INVALID' });
   });
 
   it('refuses a damaged, cut-short, unwhole or foreign backup, and a restore of one leaves everything as it was', async () => {
@@ -145,19 +145,19 @@ describe('a backup', () => {
     const noManifest = variant('no-manifest', (folder) => rmSync(join(folder, MANIFEST)));
     const badManifest = variant('bad-manifest', (folder) => appendFileSync(join(folder, MANIFEST), '{'));
     const noKeyring = variant('no-keyring', (folder) => rmSync(join(folder, VAULT_FILES.keyring)));
-    expect(await invoke(app, 'backup.verify', { credentials: admin }, flipped)).toEqual({ error: 'BACKUP_CORRUPT' });
-    expect(await invoke(app, 'backup.verify', { credentials: admin }, cut)).toEqual({ error: 'BACKUP_CORRUPT' });
-    expect(await invoke(app, 'backup.verify', { credentials: admin }, noManifest)).toEqual({ error: 'BACKUP_INVALID' });
-    expect(await invoke(app, 'backup.verify', { credentials: admin }, badManifest)).toEqual({ error: 'BACKUP_INVALID' });
-    expect(await invoke(app, 'backup.verify', { credentials: admin }, noKeyring)).toEqual({ error: 'BACKUP_CORRUPT' });
-    expect(await invoke(app, 'backup.verify', { credentials: admin }, tempDir())).toEqual({ error: 'BACKUP_INVALID' });
+    expect(await invokeJob(app, 'backup.verify', { credentials: admin }, flipped)).toEqual({ error: 'BACKUP_CORRUPT' });
+    expect(await invokeJob(app, 'backup.verify', { credentials: admin }, cut)).toEqual({ error: 'BACKUP_CORRUPT' });
+    expect(await invokeJob(app, 'backup.verify', { credentials: admin }, noManifest)).toEqual({ error: 'BACKUP_INVALID' });
+    expect(await invokeJob(app, 'backup.verify', { credentials: admin }, badManifest)).toEqual({ error: 'BACKUP_INVALID' });
+    expect(await invokeJob(app, 'backup.verify', { credentials: admin }, noKeyring)).toEqual({ error: 'BACKUP_CORRUPT' });
+    expect(await invokeJob(app, 'backup.verify', { credentials: admin }, tempDir())).toEqual({ error: 'BACKUP_INVALID' });
 
     const before = folderDigest(app.dir);
     const snapshot = content(app);
     for (const folder of [flipped, cut, noManifest]) {
-      expect(await invoke(app, 'backup.restore', { credentials: admin, confirm: true }, folder)).toMatchObject({ error: expect.stringMatching(/^BACKUP_/) });
+      expect(await invokeJob(app, 'backup.restore', { credentials: admin, confirm: true }, folder)).toMatchObject({ error: expect.stringMatching(/^BACKUP_/) });
     }
-    expect(await invoke(app, 'backup.restore', { credentials: { username: ADMIN.username, password: 'sai-mat-khau-0000' }, confirm: true }, pristine)).toEqual({ error: 'WRONG_CREDENTIALS' });
+    expect(await invokeJob(app, 'backup.restore', { credentials: { username: ADMIN.username, password: 'sai-mat-khau-0000' }, confirm: true }, pristine)).toEqual({ error: 'WRONG_CREDENTIALS' });
     // Another install's backup, whole and opening with the same administrator's password, is not this data's.
     const other = openApp(tempDir('dh-other-'));
     await runSetup(other);
@@ -165,8 +165,8 @@ describe('a backup', () => {
     const foreign = await makeBackup(other.gate, otherParent);
     if (!foreign.ok || !foreign.value.backup) throw new Error('backup failed');
     await other.core.shutdown();
-    expect(await invoke(app, 'backup.verify', { credentials: admin }, join(otherParent, foreign.value.backup.folderName))).toMatchObject({ checked: true });
-    expect(await invoke(app, 'backup.restore', { credentials: admin, confirm: true }, join(otherParent, foreign.value.backup.folderName))).toEqual({ error: 'BACKUP_FOREIGN' });
+    expect(await invokeJob(app, 'backup.verify', { credentials: admin }, join(otherParent, foreign.value.backup.folderName))).toMatchObject({ checked: true });
+    expect(await invokeJob(app, 'backup.restore', { credentials: admin, confirm: true }, join(otherParent, foreign.value.backup.folderName))).toEqual({ error: 'BACKUP_FOREIGN' });
     // A folder the person named is not named in the trail (it could be called anything).
     const refusals = (await app.ok('audit.list', { action: 'backup.restore' })).rows;
     expect(refusals.map((row) => row.detail?.backup)).toContain('renamed');
@@ -189,8 +189,8 @@ describe('a backup', () => {
     const { migrations } = await import('../../migrations/index.ts');
     const older = openApp(tempDir(), new TestClock(), { migrations: Object.fromEntries(Object.entries(migrations).filter(([name]) => name < '0005')) });
     await runSetup(older);
-    expect(await invoke(older, 'backup.verify', { credentials: admin }, folder)).toEqual({ error: 'BACKUP_NEWER' });
-    expect(await invoke(older, 'backup.restore', { credentials: admin, confirm: true }, folder)).toEqual({ error: 'BACKUP_NEWER' });
+    expect(await invokeJob(older, 'backup.verify', { credentials: admin }, folder)).toEqual({ error: 'BACKUP_NEWER' });
+    expect(await invokeJob(older, 'backup.restore', { credentials: admin, confirm: true }, folder)).toEqual({ error: 'BACKUP_NEWER' });
     expect(older.core.vault.isOpen).toBe(true);
     // Checking and refusing changed nothing in the backup.
     expect(folderDigest(folder)).toEqual(untouched);
@@ -227,7 +227,7 @@ describe('a backup made step by step', () => {
     expect(backup.counts.user).toBe(4);
     expect((await app.ok('backup.status', {})).lastBackupAt).toBe(backup.createdAt);
     expect(backupsIn(parent)).toEqual([backup.folderName]);
-    expect(await invoke(app, 'backup.verify', { credentials: admin }, join(parent, backup.folderName))).toMatchObject({ checked: true, backup: { counts: { user: 4 } } });
+    expect(await invokeJob(app, 'backup.verify', { credentials: admin }, join(parent, backup.folderName))).toMatchObject({ checked: true, backup: { counts: { user: 4 } } });
     // One entry in the trail for the backup, none for its steps.
     const trail = await app.ok('audit.list', { action: 'backup.create' });
     expect(trail.rows.map((row) => [row.outcome, row.detail?.backup])).toEqual([['ok', backup.folderName]]);
@@ -269,6 +269,155 @@ describe('a backup made step by step', () => {
   });
 });
 
+/** The stages a job went through, each once, in order. */
+const stagesOf = (steps: { stage: string }[]) => steps.map((step) => step.stage).filter((stage, index, all) => stage !== all[index - 1]);
+/** A bar that never moves back. */
+const rising = (steps: { done: number }[]) => steps.map((step) => step.done).every((done, index, all) => index === 0 || done >= (all[index - 1] ?? 0));
+
+describe('a backup checked and restored step by step', () => {
+  it('a check: its checksums, the key, each table, with a percentage that only rises; one entry in the trail', async () => {
+    const app = await copyOfTemplate();
+    await loginAs(app, ADMIN);
+    const parent = tempDir('dh-usb-');
+    const folder = join(parent, (await backupOf(app, parent)).folderName);
+    const started = await invoke<{ jobId: string; done: number; total: number }>(app, 'backup.verify', { credentials: admin }, folder);
+    if ('error' in started) throw new Error(started.error);
+    expect(started).toMatchObject({ done: 0, total: 1000 });
+    const seen: { done: number; stage: string }[] = [];
+    for (;;) {
+      const next = await app.ok('backup.next', { jobId: started.jobId });
+      seen.push(next);
+      // Others are answered between steps.
+      if (seen.length === 2) expect((await app.ok('backup.status', {})).folder).toBeNull();
+      if (next.backup) {
+        expect(next).toMatchObject({ done: 1000, checked: true, restored: false, backup: { counts: { user: 4 } } });
+        break;
+      }
+      expect(next.done).toBeLessThan(1000);
+    }
+    expect(stagesOf(seen)).toEqual(['checksum', 'key', 'check']);
+    // A step per table of the database: many, with the bar only rising; opening the key (about
+    // 0.6 s) is a large share of so small a backup, as it is of its time.
+    expect(seen.length).toBeGreaterThan(20);
+    expect(rising(seen)).toBe(true);
+    // (Each answer names the stage of the step to come.)
+    const keyNext = seen.findIndex((step) => step.stage === 'key');
+    const beforeKey = seen[keyNext]?.done ?? 0;
+    const afterKey = seen[keyNext + 1]?.done ?? 0;
+    expect(afterKey - beforeKey).toBeGreaterThan(300);
+    expect((await app.ok('audit.list', { action: 'backup.verify' })).rows.map((row) => [row.outcome, row.detail?.with])).toEqual([['ok', 'password']]);
+    expect(await app.call('backup.next', { jobId: started.jobId })).toEqual({ ok: false, error: { code: 'BACKUP_NOT_RUNNING' } });
+  });
+
+  it('a restore: checked, copied, brought up to date, checked again, the data before backed up, then switched; each stage in its turn', async () => {
+    const app = await copyOfTemplate();
+    await loginAs(app, ADMIN);
+    const usb = tempDir('dh-usb-');
+    await invoke(app, 'backup.setFolder', {}, tempDir('dh-auto-'));
+    const backup = await backupOf(app, usb);
+    const atBackup = content(app);
+    await withWork(app);
+    app.clock.advance(60_000);
+    const ended = await runBackupJob(app.gate, 'backup.restore', { credentials: admin, confirm: true }, join(usb, backup.folderName));
+    if (!ended.ok) throw new Error(ended.error.code);
+    expect(ended.value).toMatchObject({ done: 1000, restored: true, checked: false, backup: { folderName: backup.folderName }, dataBefore: { trigger: 'before_restore' } });
+    expect(stagesOf(ended.steps)).toEqual(['checksum', 'key', 'check', 'copy', 'migrate', 'check', 'dataBefore', 'switch']);
+    expect(rising(ended.steps)).toBe(true);
+    expect(app.core.vault.isOpen).toBe(false);
+    await loginAs(app, ADMIN);
+    expect(content(app)).toBe(atBackup);
+  });
+
+  it('a restore stopped, or cut by a lock, before its switch: the data stays as it was and nothing staged is left', async () => {
+    const app = await copyOfTemplate();
+    await loginAs(app, ADMIN);
+    const usb = tempDir('dh-usb-');
+    const automatic = tempDir('dh-auto-');
+    await invoke(app, 'backup.setFolder', {}, automatic);
+    const folder = join(usb, (await backupOf(app, usb)).folderName);
+    await withWork(app);
+    const withTheWork = content(app);
+    const staged = () => readdirSync(app.dir).filter((name) => name.includes(SWITCH_FILES.staged));
+
+    // Stopped while the backup of the data before is being made (after the copy was staged).
+    app.clock.advance(60_000);
+    const first = await invoke<{ jobId: string }>(app, 'backup.restore', { credentials: admin, confirm: true }, folder);
+    if ('error' in first) throw new Error(first.error);
+    let stage = '';
+    while (stage !== 'dataBefore') stage = (await app.ok('backup.next', { jobId: first.jobId })).stage;
+    await app.ok('backup.next', { jobId: first.jobId });
+    expect(staged().length).toBeGreaterThan(0);
+    expect(readdirSync(automatic).filter((name) => name.endsWith('.part'))).toHaveLength(1);
+    await app.ok('backup.cancel', { jobId: first.jobId });
+    expect(staged()).toEqual([]);
+    expect(readdirSync(automatic).filter((name) => name !== LEDGER_FILE)).toEqual([]);
+    expect(app.core.vault.isOpen).toBe(true);
+    expect(content(app)).toBe(withTheWork);
+    expect(await app.call('backup.next', { jobId: first.jobId })).toEqual({ ok: false, error: { code: 'BACKUP_NOT_RUNNING' } });
+
+    // Cut by a lock while the copy is being brought up to date.
+    app.clock.advance(60_000);
+    const second = await invoke<{ jobId: string }>(app, 'backup.restore', { credentials: admin, confirm: true }, folder);
+    if ('error' in second) throw new Error(second.error);
+    while (stage !== 'migrate') stage = (await app.ok('backup.next', { jobId: second.jobId })).stage;
+    await app.ok('auth.lock', {});
+    expect(staged()).toEqual([]);
+    await loginAs(app, ADMIN);
+    expect(content(app)).toBe(withTheWork);
+    expect(await app.call('backup.next', { jobId: second.jobId })).toEqual({ ok: false, error: { code: 'BACKUP_NOT_RUNNING' } });
+    // Neither stopped restore is in the trail as a restore.
+    expect((await app.ok('audit.list', { action: 'backup.restore' })).rows).toEqual([]);
+  });
+
+  it('a damaged backup found at its step: the job ends, the failure is recorded once, without the folder\'s path', async () => {
+    const app = await copyOfTemplate();
+    await loginAs(app, ADMIN);
+    const parent = tempDir('dh-usb-');
+    const backup = await backupOf(app, parent);
+    const renamed = join(parent, 'ho-so-cua-ai-do');
+    cpSync(join(parent, backup.folderName), renamed, { recursive: true });
+    // Damaged after its checksums were read: its database is cut short.
+    const database = join(renamed, VAULT_FILES.database);
+    truncateSync(database, 8192);
+    const ended = await runBackupJob(app.gate, 'backup.verify', { credentials: admin }, renamed);
+    expect(ended).toMatchObject({ ok: false, error: { code: 'BACKUP_CORRUPT' } });
+    // It failed at its first steps, as soon as the sizes disagreed.
+    expect(ended.steps).toEqual([]);
+    const rows = (await app.ok('audit.list', { action: 'backup.verify' })).rows;
+    expect(rows.map((row) => [row.outcome, row.errorCode, row.detail?.backup])).toEqual([['failed', 'BACKUP_CORRUPT', 'renamed']]);
+    expect(JSON.stringify(rows)).not.toContain('ho-so');
+  });
+});
+
+describe('a new computer set up from a backup step by step', () => {
+  it('shows each stage, can be stopped (nothing set up, nothing staged), and answers only its own job', async () => {
+    const app = await copyOfTemplate();
+    await loginAs(app, ADMIN);
+    const parent = tempDir('dh-usb-');
+    const folder = join(parent, (await backupOf(app, parent)).folderName);
+    const fresh = openApp(join(tempDir('dh-new-pc-'), 'data'));
+    const started = await invoke<{ jobId: string }>(fresh, 'setup.restore', { credentials: admin, confirm: true }, folder);
+    if ('error' in started) throw new Error(started.error);
+    // Not a job of a session: the backup screen's channels refuse it; a made-up id is not running.
+    expect(await fresh.call('backup.next', { jobId: started.jobId })).toEqual({ ok: false, error: { code: 'NOT_AUTHENTICATED' } });
+    expect(await fresh.call('setup.restoreNext', { jobId: 'f'.repeat(32) })).toEqual({ ok: false, error: { code: 'BACKUP_NOT_RUNNING' } });
+    let stage = '';
+    const staged = () => existsSync(fresh.dir) && readdirSync(fresh.dir).some((name) => name.includes(SWITCH_FILES.staged));
+    while (stage !== 'check' || !staged()) stage = (await fresh.ok('setup.restoreNext', { jobId: started.jobId })).stage;
+    await fresh.ok('setup.restoreCancel', { jobId: started.jobId });
+    expect(staged()).toBe(false);
+    expect(readdirSync(fresh.dir)).toEqual([]);
+    expect(fresh.core.vault.presence().state).toBe('absent');
+    expect(await fresh.call('setup.restoreNext', { jobId: started.jobId })).toEqual({ ok: false, error: { code: 'BACKUP_NOT_RUNNING' } });
+
+    const ended = await runBackupJob(fresh.gate, 'setup.restore', { credentials: admin, confirm: true }, folder);
+    if (!ended.ok) throw new Error(ended.error.code);
+    expect(stagesOf(ended.steps)).toEqual(['checksum', 'key', 'check', 'copy', 'migrate', 'check', 'switch']);
+    expect(rising(ended.steps)).toBe(true);
+    expect(await fresh.ok('session.get', {})).toMatchObject({ vault: 'locked' });
+  });
+});
+
 describe('a new computer', () => {
   it('is set up from a backup (checked first); refused when data already exists or the password is wrong', async () => {
     const app = await copyOfTemplate();
@@ -279,14 +428,14 @@ describe('a new computer', () => {
     const folder = join(parent, backup.folderName);
     // Where data already exists, this door is shut.
     await app.ok('auth.logout', {});
-    expect(await invoke(app, 'setup.restore', { credentials: admin, confirm: true }, folder)).toEqual({ error: 'VAULT_EXISTS' });
+    expect(await invokeJob(app, 'setup.restore', { credentials: admin, confirm: true }, folder)).toEqual({ error: 'VAULT_EXISTS' });
 
     const fresh = openApp(join(tempDir('dh-new-pc-'), 'data'));
     expect((await fresh.ok('session.get', {})).vault).toBe('absent');
-    expect(await invoke(fresh, 'setup.restore', { credentials: { username: ADMIN.username, password: 'khong-dung-mat-khau' }, confirm: true }, folder)).toEqual({ error: 'WRONG_CREDENTIALS' });
+    expect(await invokeJob(fresh, 'setup.restore', { credentials: { username: ADMIN.username, password: 'khong-dung-mat-khau' }, confirm: true }, folder)).toEqual({ error: 'WRONG_CREDENTIALS' });
     expect(fresh.core.vault.presence().state).toBe('absent');
-    expect(await invoke(fresh, 'setup.restore', { credentials: admin, confirm: true }, null)).toEqual({ restored: false, backup: null });
-    const restored = await invoke<{ restored: boolean; backup: BackupSummary }>(fresh, 'setup.restore', { credentials: { recoveryCode: app.template.recoveryCode }, confirm: true }, folder);
+    expect(await invokeJob(fresh, 'setup.restore', { credentials: admin, confirm: true }, null)).toEqual({ jobId: null, done: 0, total: 0 });
+    const restored = await invokeJob<{ restored: boolean; backup: BackupSummary }>(fresh, 'setup.restore', { credentials: { recoveryCode: app.template.recoveryCode }, confirm: true }, folder);
     expect(restored).toMatchObject({ restored: true, backup: { folderName: backup.folderName } });
     expect(await fresh.ok('session.get', {})).toMatchObject({ vault: 'locked', restoredFrom: backup.createdAt });
     await loginAs(fresh, ADMIN);

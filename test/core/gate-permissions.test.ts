@@ -104,6 +104,8 @@ const SAMPLES: Samples = {
   'backup.restore': () => ({ credentials: { username: ADMIN.username, password: ADMIN.password }, confirm: true }),
   'backup.setFolder': () => ({}),
   'setup.restore': () => ({ credentials: { username: ADMIN.username, password: ADMIN.password }, confirm: true }),
+  'setup.restoreNext': () => ({ jobId: '0'.repeat(32) }),
+  'setup.restoreCancel': () => ({ jobId: '0'.repeat(32) }),
   'backup.status': () => ({}),
   'backup.updateSettings': () => ({ backupEveryHours: 24, backupKeep: 5, backupAtExit: true }),
   'clients.history': (ids) => ({ clientId: ids.client }),
@@ -148,7 +150,7 @@ const ROLE_LIST = ['worker', 'manager', 'admin'] as const;
 
 describe('permissions, channel by channel', () => {
   it('has exactly the public channels that must work while locked', () => {
-    expect(PUBLIC.sort()).toEqual(['auth.login', 'auth.recover', 'session.get', 'setup.begin', 'setup.cancel', 'setup.complete', 'setup.restore']);
+    expect(PUBLIC.sort()).toEqual(['auth.login', 'auth.recover', 'session.get', 'setup.begin', 'setup.cancel', 'setup.complete', 'setup.restore', 'setup.restoreCancel', 'setup.restoreNext']);
   });
 
   it.each(ROLE_LIST)('%s: refused channels change nothing and are audited; allowed ones pass the gate', async (role) => {

@@ -10,7 +10,7 @@ import { KEYRING_PROOF_SETTING } from '../../electron/core/vault/vault-files.ts'
 import { makeBackup } from '../support/backups.ts';
 import { dataKeyOf } from '../support/decrypt.ts';
 import { ADMIN, copyOfTemplate, loginAs, openApp, tempDir, WORKER, WORKER2, type TestApp } from '../support/vault-fixture.ts';
-import { groupOf } from '../support/calls.ts';
+import { groupOf, invokeJob } from '../support/calls.ts';
 
 /*
  * The keyring file is not trusted until it is proven (DESIGN.md §2). Someone who can write the
@@ -193,7 +193,7 @@ describe('a keyring changed outside the app', () => {
     const manifest = JSON.parse(readFileSync(join(folder, 'manifest.json'), 'utf8'));
     manifest.files.keyring = { ...manifest.files.keyring, bytes: statSync(keyringPath).size, sha256: sha256Of(keyringPath) };
     writeFileSync(join(folder, 'manifest.json'), JSON.stringify(manifest));
-    expect(await app.gate.invoke('backup.verify', { credentials: { username: ADMIN.username, password: ADMIN.password } }, { path: folder })).toEqual({ ok: false, error: { code: 'BACKUP_CORRUPT' } });
+    expect(await invokeJob(app, 'backup.verify', { credentials: { username: ADMIN.username, password: ADMIN.password } }, folder)).toEqual({ error: 'BACKUP_CORRUPT' });
     await app.core.shutdown();
   });
 

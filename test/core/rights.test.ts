@@ -9,6 +9,7 @@ import { contentSnapshot } from '../support/db-snapshot.ts';
 import { containsText, vaultPlaintext } from '../support/decrypt.ts';
 import { ADMIN, consentNow, copyOfTemplate, loginAs, MANAGER, openApp, syntheticClient, tempDir, TestClock, TODAY, WORKER, WORKER2, type TestApp } from '../support/vault-fixture.ts';
 import { makeBackup } from '../support/backups.ts';
+import { invokeJob } from '../support/calls.ts';
 
 /*
  * Clients' rights on real encrypted files through the gate: corrections keep their history,
@@ -253,7 +254,7 @@ describe('erasure on request', () => {
     rmSync(join(app.dir, LEDGER_FILE));
 
     await as(app, ADMIN);
-    expect(await app.gate.invoke('backup.restore', { credentials: { username: ADMIN.username, password: ADMIN.password }, confirm: true }, { path: folder })).toMatchObject({ ok: true });
+    expect(await invokeJob(app, 'backup.restore', { credentials: { username: ADMIN.username, password: ADMIN.password }, confirm: true }, folder)).toMatchObject({ restored: true });
     await loginAs(app, ADMIN);
     // Erased again at the first login after the restore, and recorded.
     expect(Number(app.core.vault.sqlite.prepare('select count(*) from client where id = ?').pluck().get(id))).toBe(0);
@@ -291,7 +292,7 @@ describe('the erasure ledger beside the backups', () => {
 
     // The old PC is gone; a new one is set up from the backup made before the erasure.
     const fresh = openApp(join(tempDir('dh-new-pc-'), 'data'));
-    expect(await fresh.gate.invoke('setup.restore', { credentials: { recoveryCode: app.template.recoveryCode }, confirm: true }, { path: folder })).toMatchObject({ ok: true, value: { restored: true } });
+    expect(await invokeJob(fresh, 'setup.restore', { credentials: { recoveryCode: app.template.recoveryCode }, confirm: true }, folder)).toMatchObject({ restored: true });
     await loginAs(fresh, ADMIN);
     expect(Number(fresh.core.vault.sqlite.prepare('select count(*) from client where id = ?').pluck().get(id))).toBe(0);
     const [entry] = (await fresh.ok('audit.list', { action: 'clients.erase' })).rows;
@@ -309,7 +310,7 @@ describe('the erasure ledger beside the backups', () => {
     writeFileSync(join(usb, LEDGER_FILE), '{"format": "dong-hanh-erased", "fingerprints": [');
     const fresh = openApp(join(tempDir('dh-new-pc-'), 'data'));
     const folder = join(usb, made.value.backup.folderName);
-    expect(await fresh.gate.invoke('setup.restore', { credentials: { recoveryCode: app.template.recoveryCode }, confirm: true }, { path: folder })).toMatchObject({ ok: true, value: { restored: true } });
+    expect(await invokeJob(fresh, 'setup.restore', { credentials: { recoveryCode: app.template.recoveryCode }, confirm: true }, folder)).toMatchObject({ restored: true });
     expect(fresh.logged).toContain('[erasure] the ledger beside the backup could not be read; the database copy is used');
     await loginAs(fresh, ADMIN);
     expect(Number(fresh.core.vault.sqlite.prepare('select count(*) from client').pluck().get())).toBe(1);

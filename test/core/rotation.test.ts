@@ -8,7 +8,7 @@ import { SWITCH_FILES, VAULT_FILES } from '../../electron/core/vault/vault.ts';
 import { ADMIN, copyOfTemplate, loginAs, MANAGER, openApp, tempDir, WORKER, WORKER2, type TestApp } from '../support/vault-fixture.ts';
 import { makeBackup } from '../support/backups.ts';
 import { restorableContent } from '../support/db-snapshot.ts';
-import { groupOf, invoke, keyOf } from '../support/calls.ts';
+import { groupOf, invokeJob, keyOf } from '../support/calls.ts';
 
 /*
  * Rotating the data key after someone leaves: everything re-encrypted under a new key, the
@@ -93,8 +93,8 @@ describe('rotating the data key', () => {
 
     // The backup made before opens with the passwords of its time, and restores.
     const folder = join(usb, made.value.backup?.folderName ?? '');
-    expect(await invoke(app, 'backup.verify', { credentials: { username: ADMIN.username, password: ADMIN.password } }, folder)).toMatchObject({ checked: true });
-    expect(await invoke(app, 'backup.restore', { credentials: { recoveryCode: app.template.recoveryCode }, confirm: true }, folder)).toMatchObject({ restored: true });
+    expect(await invokeJob(app, 'backup.verify', { credentials: { username: ADMIN.username, password: ADMIN.password } }, folder)).toMatchObject({ checked: true });
+    expect(await invokeJob(app, 'backup.restore', { credentials: { recoveryCode: app.template.recoveryCode }, confirm: true }, folder)).toMatchObject({ restored: true });
     await loginAs(app, ADMIN);
     expect(content(app)).toBe(before);
   });

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { SWITCH_FILES, VAULT_FILES } from '../../electron/core/vault/vault.ts';
 import { makeBackup } from '../support/backups.ts';
+import { invokeJob } from '../support/calls.ts';
 import { restorableContent } from '../support/db-snapshot.ts';
 import { ADMIN, copyOfTemplate, loginAs, openApp, tempDir } from '../support/vault-fixture.ts';
 
@@ -48,8 +49,8 @@ describe('a switch of the files that fails part-way', () => {
     // The database has been swapped; moving the staged keyring into place fails.
     fault.failRenameOnto = join(app.dir, VAULT_FILES.keyring);
     const folder = join(usb, made.value.backup.folderName);
-    const restored = await app.gate.invoke('backup.restore', { credentials: { username: ADMIN.username, password: ADMIN.password }, confirm: true }, { path: folder });
-    expect(restored).toEqual({ ok: false, error: { code: 'STORAGE_FAILED' } });
+    const restored = await invokeJob(app, 'backup.restore', { credentials: { username: ADMIN.username, password: ADMIN.password }, confirm: true }, folder);
+    expect(restored).toEqual({ error: 'STORAGE_FAILED' });
     expect(fault.fired).toBe(1);
     fault.failRenameOnto = null;
     expect(existsSync(join(app.dir, SWITCH_FILES.marker))).toBe(false);

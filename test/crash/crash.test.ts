@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { checkBackupDatabase, checkBackupFiles } from '../../electron/core/backup/backup-files.ts';
+import { checkBackupFolder } from '../../electron/core/backup/backup-check.ts';
 import { migrations } from '../../migrations/index.ts';
 import { openEncrypted } from '../../electron/core/vault/database.ts';
 import { VAULT_FILES } from '../../electron/core/vault/vault.ts';
@@ -280,7 +280,7 @@ describe('the crash harness', () => {
           continue;
         }
         try {
-          checkBackupDatabase(join(backupDir, name), checkBackupFiles(join(backupDir, name)), key, migrations);
+          await checkBackupFolder(join(backupDir, name), { dataKey: key }, migrations);
           backupsChecked++;
           checkedBackups.add(name);
         } catch (error) {

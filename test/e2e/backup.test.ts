@@ -5,6 +5,7 @@ import { checkScreen, field, launch, logIn, type Harness } from '../support/e2e-
 import { ADMIN, loginAs, openApp, standardTemplate, tempDir } from '../support/vault-fixture.ts';
 import { makeBackup } from '../support/backups.ts';
 import { LEDGER_FILE } from '../../electron/core/erasure/erasure.ts';
+import { SWITCH_FILES } from '../../electron/core/vault/vault.ts';
 
 /*
  * An administrator backs up to a folder (a USB drive), checks the backup, and restores it:
@@ -13,6 +14,8 @@ import { LEDGER_FILE } from '../../electron/core/erasure/erasure.ts';
  */
 
 let harness: Harness | null = null;
+/** A job's answer that names the stage to come. */
+const stageIs = (stage: string) => (value: unknown) => (value as { stage?: string }).stage === stage;
 afterEach(async () => {
   await harness?.close();
   harness = null;
@@ -62,7 +65,15 @@ describe('backups in Chromium', () => {
 
     harness.chosenFolder = join(usb, folderName ?? '');
     await field(page, 'Mật khẩu lúc sao lưu').fill(ADMIN.password);
+    // The check goes step by step too: held once the key has opened, it says where it is and how far.
+    harness.pause('backup.next', stageIs('check'));
     await page.getByRole('button', { name: 'Kiểm tra bản sao lưu…' }).click();
+    await expect.poll(() => harness?.holding('backup.next'), { timeout: 20_000 }).toBe(true);
+    const checking = page.getByRole('status').filter({ hasText: /^Đang kiểm tra bản sao… [1-9]\d?%/ });
+    await expect.poll(() => checking.isVisible(), { timeout: 20_000 }).toBe(true);
+    expect(await page.getByRole('button', { name: 'Kiểm tra bản sao lưu…' }).isDisabled()).toBe(true);
+    await checkScreen(page, '82a-backup-check-progress');
+    harness.resume('backup.next');
     await expect.poll(() => page.getByText('Bản sao lưu toàn vẹn', { exact: false }).isVisible(), { timeout: 30_000 }).toBe(true);
     await checkScreen(page, '82-backup-checked');
 
@@ -74,6 +85,19 @@ describe('backups in Chromium', () => {
     await field(page, 'Mật khẩu lúc sao lưu').fill(ADMIN.password);
     expect(await page.getByRole('button', { name: 'Khôi phục từ bản sao lưu…' }).isDisabled()).toBe(true);
     await page.getByLabel('Tôi hiểu: mọi thay đổi sau lúc sao lưu sẽ không còn', { exact: false }).check();
+    // A restore held mid-way (the backup being copied into place) and stopped: the data stays as it was.
+    harness.pause('backup.next', stageIs('copy'));
+    await page.getByRole('button', { name: 'Khôi phục từ bản sao lưu…' }).click();
+    await expect.poll(() => harness?.holding('backup.next'), { timeout: 20_000 }).toBe(true);
+    const restoring = page.getByRole('status').filter({ hasText: /^Đang sao chép dữ liệu… [1-9]\d?%/ });
+    await expect.poll(() => restoring.isVisible(), { timeout: 20_000 }).toBe(true);
+    expect(await page.getByText('Dữ liệu hiện tại chưa thay đổi cho đến bước cuối', { exact: false }).isVisible()).toBe(true);
+    await checkScreen(page, '82b-restore-progress');
+    await page.getByRole('button', { name: 'Dừng khôi phục' }).click();
+    harness.resume('backup.next');
+    await expect.poll(() => page.getByText('Đã dừng khôi phục: dữ liệu vẫn như trước', { exact: false }).isVisible(), { timeout: 20_000 }).toBe(true);
+    await expect.poll(() => readdirSync(dir).filter((name) => name.includes(SWITCH_FILES.staged)), { timeout: 20_000 }).toEqual([]);
+    expect((await app.ok('catalogue.list', {})).some((type) => type.nameVi === 'Dịch vụ thêm sau sao lưu')).toBe(true);
     await page.getByRole('button', { name: 'Khôi phục từ bản sao lưu…' }).click();
     await expect.poll(() => page.getByText('Đã khôi phục dữ liệu từ bản sao lưu lúc', { exact: false }).isVisible(), { timeout: 30_000 }).toBe(true);
     await checkScreen(page, '83-restored-login');
@@ -128,6 +152,18 @@ describe('backups in Chromium', () => {
     const again = page.getByRole('button', { name: 'Chọn bản sao lưu và khôi phục…' });
     await expect.poll(() => again.isEnabled(), { timeout: 60_000 }).toBe(true);
     await restore.getByLabel('Mật khẩu lúc sao lưu', { exact: true }).fill(ADMIN.password);
+    // In English: held mid-way, it says where it is and how far, and can be stopped; nothing is set up.
+    await page.getByLabel('Ngôn ngữ', { exact: true }).selectOption('en');
+    harness.pause('setup.restoreNext', stageIs('check'));
+    await page.getByRole('button', { name: 'Choose a backup and restore…' }).click();
+    await expect.poll(() => harness?.holding('setup.restoreNext'), { timeout: 20_000 }).toBe(true);
+    await expect.poll(() => page.getByRole('status').filter({ hasText: /^Checking the copy… [1-9]\d?%/ }).isVisible(), { timeout: 20_000 }).toBe(true);
+    await checkScreen(page, '87b-new-pc-restore-progress-en');
+    await page.getByRole('button', { name: 'Stop the restore' }).click();
+    harness.resume('setup.restoreNext');
+    await expect.poll(() => page.getByText('Stopped: nothing was restored', { exact: false }).isVisible(), { timeout: 20_000 }).toBe(true);
+    expect((await harness.app.ok('session.get', {})).vault).toBe('absent');
+    await page.getByLabel('Language', { exact: true }).selectOption('vi');
     await again.click();
     await expect.poll(() => page.getByText('Đã khôi phục dữ liệu từ bản sao lưu lúc', { exact: false }).isVisible(), { timeout: 30_000 }).toBe(true);
     await logIn(page, ADMIN);

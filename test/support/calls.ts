@@ -1,4 +1,5 @@
 import { openPasswordSlot, readKeyring } from '../../electron/core/vault/key-slots.ts';
+import { runBackupJob } from './backups.ts';
 import type { TestApp } from './vault-fixture.ts';
 
 /* Small helpers the core tests share: a call with a path from the shell, look-ups, key checks. */
@@ -6,6 +7,16 @@ import type { TestApp } from './vault-fixture.ts';
 /** A call through the gate as if the shell's dialog gave `path` (null: cancelled); the error's code on refusal. */
 export async function invoke<T>(app: TestApp, channel: string, input: unknown, path: string | null): Promise<T | { error: string }> {
   const result = await app.gate.invoke(channel, input, { path });
+  if (!result.ok) return { error: result.error.code };
+  return result.value as T;
+}
+
+/**
+ * A backup job (checking or restoring a backup, or setting up from one) started as if the
+ * shell's dialog gave `path` and run step by step to its end: its last answer, or the error's code.
+ */
+export async function invokeJob<T>(app: TestApp, channel: 'backup.verify' | 'backup.restore' | 'setup.restore', input: unknown, path: string | null): Promise<T | { error: string }> {
+  const result = await runBackupJob(app.gate, channel, input, path);
   if (!result.ok) return { error: result.error.code };
   return result.value as T;
 }

@@ -66,8 +66,13 @@ export interface Harness {
   saved: string[];
   /** The shell's notices to the window, as main posts them. */
   notices: NoticeBox;
-  /** Hold calls on a channel until `resume`: to look at a screen while work is under way. */
-  pause(channel: string): void;
+  /**
+   * Hold calls on a channel until `resume`: to look at a screen while work is under way. With
+   * `after`, calls go through until one answers so (the screen then shows that answer).
+   */
+  pause(channel: string, after?: (value: unknown) => boolean): void;
+  /** Whether a call on a paused channel is being held now (the screen shows the step before it). */
+  holding(channel: string): boolean;
   resume(channel: string): void;
   close(): Promise<void>;
 }
@@ -139,15 +144,23 @@ export async function launch(dir: string, options: { clock?: TestClock } = {}): 
   const saving = { folder: null as string | null, chosen: null as string | null, saved: [] as string[] };
   // As main does: a call that works on a path first asks for it (here: the test's folders).
   // Calls on a paused channel wait until it is resumed: a test can look at a screen mid-way.
-  const paused = new Map<string, { until: Promise<void>; resume: () => void }>();
+  const paused = new Map<string, { until: Promise<void>; resume: () => void; after: ((value: unknown) => boolean) | null; holding: number }>();
   await context.exposeBinding('__dongHanhInvoke', async (_source, channel: unknown, input: unknown) => {
-    await paused.get(String(channel))?.until;
-    return core.invoke(channel, input, async (prompt) => {
+    const pause = paused.get(String(channel));
+    if (pause && !pause.after) {
+      pause.holding += 1;
+      await pause.until;
+      pause.holding -= 1;
+    }
+    const result = await core.invoke(channel, input, async (prompt) => {
       if (prompt.kind === 'chooseFolder') return saving.chosen;
       const path = saving.folder ? join(saving.folder, prompt.fileName) : null;
       if (path) saving.saved.push(path);
       return path;
     });
+    // The answer the test waited for: the calls after it are held.
+    if (pause?.after && result.ok && pause.after(result.value)) pause.after = null;
+    return result;
   });
   // As main does: notices wait in the box until the page takes them (the preload's onNotice).
   await context.exposeBinding('__dongHanhTakeNotices', () => notices.take());
@@ -205,11 +218,12 @@ export async function launch(dir: string, options: { clock?: TestClock } = {}): 
       saving.chosen = folder;
     },
     saved: saving.saved,
-    pause(channel: string) {
+    pause(channel: string, after?: (value: unknown) => boolean) {
       let resume = () => {};
       const until = new Promise<void>((resolve) => (resume = resolve));
-      paused.set(channel, { until, resume });
+      paused.set(channel, { until, resume, after: after ?? null, holding: 0 });
     },
+    holding: (channel: string) => (paused.get(channel)?.holding ?? 0) > 0,
     resume(channel: string) {
       paused.get(channel)?.resume();
       paused.delete(channel);

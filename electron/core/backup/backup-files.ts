@@ -1,16 +1,13 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { closeSync, copyFileSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
-import { join } from 'node:path';
-import type { Migration } from 'kysely';
-import type { BACKUP_STAGES} from '../../contract/backup.ts';
+import { basename, join } from 'node:path';
 import { BACKUP_COUNTED_TABLES, BACKUP_FORMAT, backupManifestSchema, type BackupManifest, type BackupSummary } from '../../contract/backup.ts';
-import { AppError, isAppError, storageFailure } from '../app-error.ts';
+import { AppError, storageFailure } from '../app-error.ts';
 import { hashRange, sha256Of, writeFileAtomic } from '../files.ts';
-import { sessionSlot } from '../session-state.ts';
-import { assertNotNewer, openEncrypted, type SqliteHandle } from '../vault/database.ts';
-import { checkProof, openPasswordSlot, openRecoverySlot, readKeyring, type Keyring } from '../vault/key-slots.ts';
-import { normalizeRecoveryCode } from '../vault/recovery-code.ts';
-import { KEYRING_PROOF_SETTING, VAULT_FILES } from '../vault/vault-files.ts';
+import { openEncrypted, type SqliteHandle } from '../vault/database.ts';
+import { readKeyring } from '../vault/key-slots.ts';
+import { VAULT_FILES } from '../vault/vault-files.ts';
+import { chunksOf, COST, FILE_CHUNK, megabytes, SteppedJob, type JobProgress } from './stepped-job.ts';
 import type { BackupSource } from '../vault/vault.ts';
 import packageJson from '../../../package.json' with { type: 'json' };
 
@@ -25,7 +22,7 @@ export const MANIFEST = 'manifest.json';
 const BACKUP_PREFIX = 'dong-hanh-sao-luu-';
 const APP_VERSION: string = packageJson.version;
 
-function countsOf(db: SqliteHandle): BackupManifest['counts'] {
+export function countsOf(db: SqliteHandle): BackupManifest['counts'] {
   return Object.fromEntries(BACKUP_COUNTED_TABLES.map((table) => [table, Number(db.prepare(`select count(*) from "${table}"`).pluck().get())])) as BackupManifest['counts'];
 }
 
@@ -42,6 +39,15 @@ function folderNameFor(at: Date): string {
 export function isBackupFolderName(name: string): boolean {
   return new RegExp(`^${BACKUP_PREFIX}\\d{8}-\\d{6}$`).test(name);
 }
+
+/**
+ * A backup folder's name for the trail: the app's own names (a time) only. A folder the person
+ * picked or renamed could be called anything, a client's name included; the path never goes in.
+ */
+export const folderForTrail = (folder: string): string => (isBackupFolderName(basename(folder)) ? basename(folder) : 'renamed');
+
+/** The facts of a backup for its audit entry: when it was made and its folder's name. */
+export const backupDetail = (summary: { folderName: string; createdAt: string; trigger: string }) => ({ backup: folderForTrail(summary.folderName), createdAt: summary.createdAt, trigger: summary.trigger });
 
 export function summaryOf(folderName: string, manifest: BackupManifest): BackupSummary {
   return {
@@ -73,24 +79,6 @@ function removeCutShort(parent: string): void {
 }
 
 
-type BackupStage = (typeof BACKUP_STAGES)[number];
-
-/** Bytes of the copy hashed per step: a step stays well under a second on an office PC. */
-const HASH_CHUNK = 64 * 1_048_576;
-/** What is read at once while hashing. */
-/*
- * How long each stage takes for its share of the data, measured on the 100,000-client bench
- * vault (494 MB: VACUUM INTO 5.0 s, integrity_check 7.9 s, SHA-256 1.6 s), so that the bar
- * moves with time rather than with the number of steps.
- */
-const WEIGHT = { copy: 1, check: 1.6, checksum: 0.3 } as const;
-
-interface Step {
-  stage: BackupStage;
-  weight: number;
-  run: () => void;
-}
-
 /**
  * Making a backup into `parent`, one step per call so that the screen shows progress and the
  * app answers between steps: the copy (VACUUM INTO, with the keyring and the counts of that
@@ -99,18 +87,10 @@ interface Step {
  * renamed into place at the end, so a half-made backup never looks like one; `discard` removes
  * it. The key it checks with is its own copy, wiped when done.
  */
-/** A backup being made step by step (one at a time); its unfinished folder goes at lock or logout. */
-export const BACKUP_JOB = sessionSlot<BackupJob | null>('backup.job', () => null, (job) => job?.discard());
-
-export class BackupJob {
-  readonly id = randomBytes(16).toString('hex');
+export class BackupJob extends SteppedJob {
   readonly name: string;
   readonly #staging: string;
   readonly #final: string;
-  readonly #steps: Step[] = [];
-  readonly #total: number;
-  #next = 0;
-  #done = 0;
   #copy: SqliteHandle | null = null;
   #counts: BackupManifest['counts'] | null = null;
   #schema = '';
@@ -123,57 +103,47 @@ export class BackupJob {
     readonly trigger: BackupManifest['trigger'],
     source: () => BackupSource,
   ) {
+    super(storageFailure);
     this.name = folderNameFor(at);
     this.#staging = join(parent, `.${this.name}.part`);
     this.#final = join(parent, this.name);
     if (existsSync(this.#final)) throw new AppError('STORAGE_FAILED');
     removeCutShort(parent);
     const { sqlite } = source();
-    // Rows by table, to share the check's weight; the database's size, for the checksum's.
+    // Rows by table, to share the check's time; the database's size, for each stage's.
     const tables = sqlite.prepare("select name from sqlite_schema where type = 'table' and name not like 'sqlite_%' order by name").pluck().all() as string[];
     const rows = new Map(tables.map((table) => [table, Number(sqlite.prepare(`select count(*) from "${table}"`).pluck().get())]));
     const allRows = [...rows.values()].reduce((sum, count) => sum + count, 0) + tables.length;
-    const bytes = Number(sqlite.pragma('page_count', { simple: true })) * Number(sqlite.pragma('page_size', { simple: true }));
-    this.#steps.push({ stage: 'copy', weight: WEIGHT.copy * allRows, run: () => this.#copyNow(source()) });
-    for (const table of tables) this.#steps.push({ stage: 'check', weight: WEIGHT.check * ((rows.get(table) ?? 0) + 1), run: () => this.#checkTable(table) });
-    this.#steps.push({ stage: 'check', weight: 1, run: () => this.#checkCounts() });
-    const chunks = Math.max(1, Math.ceil(bytes / HASH_CHUNK));
+    const mb = megabytes(Number(sqlite.pragma('page_count', { simple: true })) * Number(sqlite.pragma('page_size', { simple: true })));
+    this.add({ stage: 'copy', weight: COST.vacuumPerMb * mb + COST.stepMs, run: () => this.#copyNow(source()) });
+    for (const table of tables) this.add({ stage: 'check', weight: (COST.checkPerMb * mb * ((rows.get(table) ?? 0) + 1)) / allRows, run: () => this.#checkTable(table) });
+    this.add({ stage: 'check', weight: COST.stepMs, run: () => this.#checkCounts() });
+    const chunks = chunksOf(mb * 1_048_576);
     for (let chunk = 0; chunk < chunks; chunk += 1) {
-      this.#steps.push({ stage: 'checksum', weight: (WEIGHT.checksum * allRows) / chunks, run: () => this.#hashChunk(chunk, chunk === chunks - 1) });
+      this.add({ stage: 'checksum', weight: (COST.hashPerMb * mb) / chunks + COST.stepMs, run: () => this.#hashChunk(chunk, chunk === chunks - 1) });
     }
-    this.#steps.push({ stage: 'finish', weight: 1, run: () => this.#finish() });
-    this.#total = this.#steps.reduce((sum, step) => sum + step.weight, 0);
+    this.add({ stage: 'finish', weight: COST.stepMs, run: () => this.#finish() });
   }
 
   /** Progress out of 1,000, the stage the next step is in, and the backup once made. */
-  get progress(): { done: number; total: number; stage: BackupStage; backup: BackupSummary | null } {
-    // Weights are fractions: their running sum can fall a hair short of the total, so the end is 1,000 by definition.
-    const done = this.#next >= this.#steps.length ? 1000 : Math.min(999, Math.floor((1000 * this.#done) / this.#total));
-    return { done, total: 1000, stage: this.#steps[this.#next]?.stage ?? 'finish', backup: this.#summary };
+  override get progress(): JobProgress & { backup: BackupSummary | null } {
+    return { ...super.progress, backup: this.#summary };
   }
 
-  /** Do the next step; a failure removes what was written and is thrown as a storage error. */
-  step(): void {
-    const step = this.#steps[this.#next];
-    if (!step) return;
-    try {
-      step.run();
-    } catch (error) {
-      this.discard();
-      throw storageFailure(error);
-    }
-    this.#next += 1;
-    this.#done += step.weight;
+  /** The backup once made. */
+  get made(): BackupSummary | null {
+    return this.#summary;
   }
 
   /** All the steps at once (automatic backups, which run while nobody waits on the screen). */
-  runToEnd(): BackupSummary {
-    while (!this.#summary) this.step();
+  async makeNow(): Promise<BackupSummary> {
+    await this.runToEnd();
+    if (!this.#summary) throw new AppError('STORAGE_FAILED');
     return this.#summary;
   }
 
   /** Stop: the hidden folder goes; a finished backup stays. */
-  discard(): void {
+  override discard(): void {
     this.#copy?.close();
     this.#copy = null;
     if (!this.#summary) rmSync(this.#staging, { recursive: true, force: true });
@@ -211,7 +181,7 @@ export class BackupJob {
     const fd = openSync(join(this.#staging, VAULT_FILES.database), 'r');
     try {
       // The last step also takes whatever lies beyond the size measured when the job began.
-      hashRange(fd, this.#hash, chunk * HASH_CHUNK, last ? Number.POSITIVE_INFINITY : HASH_CHUNK);
+      hashRange(fd, this.#hash, chunk * FILE_CHUNK, last ? Number.POSITIVE_INFINITY : FILE_CHUNK);
     } finally {
       closeSync(fd);
     }
@@ -246,85 +216,6 @@ export function readManifest(folder: string): BackupManifest {
     return backupManifestSchema.parse(JSON.parse(readFileSync(join(folder, MANIFEST), 'utf8')));
   } catch {
     throw new AppError('BACKUP_INVALID');
-  }
-}
-
-export type BackupCredentials = { username: string; password: string } | { recoveryCode: string };
-
-export interface CheckedBackup {
-  manifest: BackupManifest;
-  keyring: Keyring;
-  /** Opens the backup's database; the caller wipes it. */
-  dataKey: Buffer;
-}
-
-/**
- * Check a backup folder: a manifest, both files whole (their SHA-256), a key from the given
- * credentials, a sound database (integrity_check) of a version this app knows, and the counts
- * the manifest promised. Nothing in the folder is changed.
- */
-export async function checkBackup(folder: string, credentials: BackupCredentials, migrations: Readonly<Record<string, Migration>>): Promise<CheckedBackup> {
-  const manifest = checkBackupFiles(folder);
-  let keyring: Keyring;
-  try {
-    keyring = readKeyring(join(folder, VAULT_FILES.keyring));
-  } catch {
-    throw new AppError('BACKUP_CORRUPT');
-  }
-  let dataKey: Buffer | null;
-  if ('recoveryCode' in credentials) {
-    const canonical = normalizeRecoveryCode(credentials.recoveryCode);
-    dataKey = canonical ? await openRecoverySlot(keyring, canonical) : null;
-    if (!dataKey) throw new AppError('RECOVERY_CODE_INVALID');
-  } else {
-    dataKey = (await openPasswordSlot(keyring, credentials.username, credentials.password))?.dataKey ?? null;
-    if (!dataKey) throw new AppError('WRONG_CREDENTIALS');
-  }
-  try {
-    // The backup's keyring is proven like the live one: one changed after the backup was made is
-    // refused, and so is one without a proof when the backup's database requires proofs.
-    const proof = checkProof(keyring, dataKey);
-    if (proof === 'false') throw new AppError('BACKUP_CORRUPT');
-    checkBackupDatabase(folder, manifest, dataKey, migrations, proof === 'absent');
-  } catch (error) {
-    dataKey.fill(0);
-    throw error;
-  }
-  return { manifest, keyring, dataKey };
-}
-
-/** The manifest, and both files as it describes them (size and SHA-256). */
-export function checkBackupFiles(folder: string): BackupManifest {
-  const manifest = readManifest(folder);
-  for (const [path, facts] of [
-    [join(folder, VAULT_FILES.database), manifest.files.database],
-    [join(folder, VAULT_FILES.keyring), manifest.files.keyring],
-  ] as const) {
-    if (!existsSync(path) || statSync(path).size !== facts.bytes || sha256Of(path) !== facts.sha256) throw new AppError('BACKUP_CORRUPT');
-  }
-  return manifest;
-}
-
-/** The backup's database under its key: a version this app knows, sound, with the counts promised. */
-export function checkBackupDatabase(folder: string, manifest: BackupManifest, dataKey: Buffer, migrations: Readonly<Record<string, Migration>>, keyringUnproven = false): void {
-  try {
-    const db = openEncrypted(join(folder, VAULT_FILES.database), dataKey, { readonly: true });
-    try {
-      try {
-        assertNotNewer(db, migrations);
-      } catch (error) {
-        throw isAppError(error) && error.code === 'DATABASE_NEWER' ? new AppError('BACKUP_NEWER') : error;
-      }
-      if (db.pragma('integrity_check', { simple: true }) !== 'ok') throw new AppError('BACKUP_CORRUPT');
-      if (keyringUnproven && db.prepare('select 1 from setting where key = ?').get(KEYRING_PROOF_SETTING)) throw new AppError('BACKUP_CORRUPT');
-      const counts = countsOf(db);
-      if (BACKUP_COUNTED_TABLES.some((table) => counts[table] !== manifest.counts[table])) throw new AppError('BACKUP_CORRUPT');
-    } finally {
-      db.close();
-    }
-  } catch (error) {
-    if (isAppError(error) && error.code === 'BACKUP_NEWER') throw error;
-    throw isAppError(error) && error.code !== 'DATABASE_CORRUPT' && error.code !== 'STORAGE_FAILED' ? error : new AppError('BACKUP_CORRUPT');
   }
 }
 

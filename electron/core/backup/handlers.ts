@@ -1,5 +1,4 @@
 import { existsSync, statSync } from 'node:fs';
-import { basename } from 'node:path';
 import { appendAudit } from '../audit/trail.ts';
 import { AppError, storageFailure } from '../app-error.ts';
 import type { Core, FeatureHooks } from '../core.ts';
@@ -7,11 +6,26 @@ import { sessionSlot } from '../session-state.ts';
 import type { HandlerContext, HandlerMap } from '../gate/types.ts';
 import type { Db } from '../db/schema.ts';
 import { confirmedRecoveryCode, issueRecoveryCode, shownOnce, type PendingRecoveryCode } from '../vault/recovery-code.ts';
-import { BACKUP_JOB, BackupJob, checkBackup, isBackupFolderName, listBackups, pruneBackups, summaryOf } from './backup-files.ts';
-import { adoptLedgerBesideBackup, keepLedgerBesideBackups, saveErasureLedger } from '../erasure/erasure.ts';
-import type { BackupSummary } from '../../contract/index.ts';
+import { CheckJob } from './backup-check.ts';
+import { backupDetail, BackupJob, listBackups, pruneBackups } from './backup-files.ts';
+import { BACKUP_WORK, NEW_COMPUTER, nextStep, startWork, stopWork } from './jobs.ts';
+import { RestoreJob } from './restore-job.ts';
+import { keepLedgerBesideBackups } from '../erasure/erasure.ts';
 
-type BackupChannels = 'backup.start' | 'backup.next' | 'backup.cancel' | 'backup.verify' | 'backup.restore' | 'setup.restore' | 'backup.setFolder' | 'backup.status' | 'backup.updateSettings' | 'vault.rotateBegin' | 'vault.rotateKey';
+type BackupChannels =
+  | 'backup.start'
+  | 'backup.next'
+  | 'backup.cancel'
+  | 'backup.verify'
+  | 'backup.restore'
+  | 'setup.restore'
+  | 'setup.restoreNext'
+  | 'setup.restoreCancel'
+  | 'backup.setFolder'
+  | 'backup.status'
+  | 'backup.updateSettings'
+  | 'vault.rotateBegin'
+  | 'vault.rotateKey';
 
 /** Active accounts whose key slot has no key pair yet: a rotation cannot carry them over. */
 async function accountsWithoutKeyPair(ctx: HandlerContext): Promise<{ id: number; displayName: string; slotId: string }[]> {
@@ -59,14 +73,7 @@ function folderChosen(ctx: HandlerContext): string | null {
   return folder;
 }
 
-/**
- * A backup folder's name for the trail: the app's own names (a time) only. A folder the person
- * picked or renamed could be called anything, a client's name included; the path never goes in.
- */
-const folderForTrail = (folder: string) => (isBackupFolderName(basename(folder)) ? basename(folder) : 'renamed');
-
-/** The facts of a backup for its audit entry: when it was made and its folder's name. */
-const backupDetail = (summary: { folderName: string; createdAt: string; trigger: string }) => ({ backup: folderForTrail(summary.folderName), createdAt: summary.createdAt, trigger: summary.trigger });
+const NOT_STARTED = { jobId: null, done: 0, total: 0 };
 
 /**
  * A backup now (scheduled or at exit) into the settings' folder, when one is set, the vault is
@@ -98,7 +105,7 @@ export async function automaticBackup(core: Core, trigger: 'scheduled' | 'exit')
   const actorId = core.session.id;
   try {
     await writeBackupSetting(db, 'lastAt', at, { userId: null, at });
-    const summary = new BackupJob(settings.folder, new Date(core.clock.now()), trigger, () => core.vault.backupSource()).runToEnd();
+    const summary = await new BackupJob(settings.folder, new Date(core.clock.now()), trigger, () => core.vault.backupSource()).makeNow();
     await keepLedgerBesideBackups(core, db, settings.folder, at);
     const removed = pruneBackups(settings.folder, core.vault.vaultId, settings.keep);
     await appendAudit(db, { at, actorId, action: 'backup.create', outcome: 'ok', errorCode: null, targetType: 'backup', detail: { ...backupDetail(summary), removed: removed.length } });
@@ -122,121 +129,58 @@ export const backupHandlers: Pick<HandlerMap, BackupChannels> = {
   'backup.start': async (_input, ctx) => {
     const { core } = ctx;
     const folder = folderChosen(ctx);
-    core.state.get(BACKUP_JOB)?.discard();
-    core.state.set(BACKUP_JOB, null);
-    if (!folder) return { jobId: null, done: 0, total: 0 };
-    const job = new BackupJob(folder, new Date(core.clock.now()), 'manual', () => core.vault.backupSource());
-    core.state.set(BACKUP_JOB, job);
-    return { jobId: job.id, done: 0, total: job.progress.total };
-  },
-
-  'backup.next': async (input, ctx) => {
-    const { core } = ctx;
-    const job = core.state.get(BACKUP_JOB);
-    if (!job || job.id !== input.jobId) throw new AppError('BACKUP_NOT_RUNNING');
-    const actorId = ctx.requireSession().id;
-    try {
-      job.step();
-    } catch (error) {
-      core.state.set(BACKUP_JOB, null);
-      const failure = storageFailure(error);
-      await appendAudit(core.vault.db, { at: core.nowIso(), actorId, action: 'backup.create', outcome: 'failed', errorCode: failure.code, targetType: 'backup', detail: { backup: job.name, trigger: job.trigger } });
-      throw failure;
+    if (!folder) {
+      stopWork(core, BACKUP_WORK, core.state.get(BACKUP_WORK)?.job.id ?? '');
+      return NOT_STARTED;
     }
-    const progress = job.progress;
-    if (progress.backup) {
-      core.state.set(BACKUP_JOB, null);
-      // Only a backup made counts as the last one (one stopped or failed does not).
+    const job = new BackupJob(folder, new Date(core.clock.now()), 'manual', () => core.vault.backupSource());
+    const actorId = ctx.requireSession().id;
+    // Only a backup made counts as the last one (one stopped or failed does not).
+    const markMade = async () => {
       await writeBackupSetting(core.vault.db, 'lastAt', job.at.toISOString(), { userId: actorId, at: core.nowIso() });
       await keepLedgerBesideBackups(core, core.vault.db, job.parent, core.nowIso());
-      await appendAudit(core.vault.db, { at: core.nowIso(), actorId, action: 'backup.create', outcome: 'ok', errorCode: null, targetType: 'backup', detail: backupDetail(progress.backup) });
-    }
-    return progress;
+    };
+    return startWork(core, BACKUP_WORK, { kind: 'make', job, markMade });
   },
 
+  'backup.next': async (input, ctx) => nextStep(ctx.core, BACKUP_WORK, input.jobId, ctx.requireSession().id),
+
   'backup.cancel': async (input, ctx) => {
-    const job = ctx.core.state.get(BACKUP_JOB);
-    if (job?.id === input.jobId) {
-      job.discard();
-      ctx.core.state.set(BACKUP_JOB, null);
-    }
+    stopWork(ctx.core, BACKUP_WORK, input.jobId);
     return {};
   },
 
   'backup.verify': async (input, ctx) => {
     const folder = folderChosen(ctx);
-    if (!folder) return { checked: false, backup: null };
-    ctx.note({ targetType: 'backup', detail: { backup: folderForTrail(folder), with: 'recoveryCode' in input.credentials ? 'recoveryCode' : 'password' } });
-    const checked = await checkBackup(folder, input.credentials, ctx.core.vault.migrations);
-    checked.dataKey.fill(0);
-    const summary = summaryOf(basename(folder), checked.manifest);
-    ctx.note({ detail: { ...backupDetail(summary), with: 'recoveryCode' in input.credentials ? 'recoveryCode' : 'password' } });
-    return { checked: true, backup: summary };
+    if (!folder) return NOT_STARTED;
+    const job = new CheckJob(folder, input.credentials, ctx.core.vault.migrations);
+    return startWork(ctx.core, BACKUP_WORK, { kind: 'check', job, folder, with: 'recoveryCode' in input.credentials ? 'recoveryCode' : 'password' });
   },
 
   'backup.restore': async (input, ctx) => {
     const { core } = ctx;
     const folder = folderChosen(ctx);
-    if (!folder) return { restored: false, backup: null, dataBefore: null };
-    ctx.note({ targetType: 'backup', detail: { backup: folderForTrail(folder) } });
-    const actor = ctx.requireSession();
-    const checked = await checkBackup(folder, input.credentials, core.vault.migrations);
-    const summary = summaryOf(basename(folder), checked.manifest);
-    ctx.note({ detail: backupDetail(summary) });
-    let dataBefore: BackupSummary | null = null;
-    try {
-      // Another centre's (or another install's) data does not replace this one's.
-      if (checked.manifest.vaultId !== core.vault.vaultId) throw new AppError('BACKUP_FOREIGN');
-      // The erasures made here must outlive the swap: the ledger beside the database is written
-      // now, and the restore does not go ahead without it; so are those beside the backup.
-      await saveErasureLedger(core);
-      adoptLedgerBesideBackup(core, folder);
-      // What the restore replaces, backed up first where automatic backups go.
-      const { folder: automaticFolder } = await readBackupSettings(ctx.db);
-      if (automaticFolder) {
-        dataBefore = new BackupJob(automaticFolder, new Date(core.clock.now()), 'before_restore', () => core.vault.backupSource()).runToEnd();
-        await keepLedgerBesideBackups(core, ctx.db, automaticFolder, core.nowIso());
-        await appendAudit(ctx.db, { at: core.nowIso(), actorId: actor.id, action: 'backup.create', outcome: 'ok', errorCode: null, targetType: 'backup', detail: backupDetail(dataBefore) });
-        ctx.note({ detail: { ...backupDetail(summary), dataBefore: dataBefore.folderName } });
-      }
-      // The restored trail says it was restored, when, by whom (if she existed then) and from what.
-      await core.vault.stageRestore(folder, checked, async (db) => {
-        const existed = await db.selectFrom('user').select('id').where('id', '=', actor.id).executeTakeFirst();
-        await appendAudit(db, { at: core.nowIso(), actorId: existed ? actor.id : null, action: 'backup.restore', outcome: 'ok', errorCode: null, targetType: 'backup', detail: backupDetail(summary) });
-      });
-    } finally {
-      checked.dataKey.fill(0);
-    }
-    // The session ends and the files swap (the data of before goes at the first login after).
-    await core.endSession('logout');
-    core.vault.switchTo('restore');
-    core.restoredFrom = summary.createdAt;
-    return { restored: true, backup: summary, dataBefore };
+    if (!folder) return NOT_STARTED;
+    const { folder: dataBeforeFolder } = await readBackupSettings(ctx.db);
+    const job = new RestoreJob(core, folder, input.credentials, { newComputer: false, actorId: ctx.requireSession().id, dataBeforeFolder, migrations: core.vault.migrations });
+    return startWork(core, BACKUP_WORK, { kind: 'restore', job, folder });
   },
 
   'setup.restore': async (input, ctx) => {
     const { core } = ctx;
     if (core.vault.presence().state !== 'absent') throw new AppError('VAULT_EXISTS');
     const folder = folderChosen(ctx);
-    if (!folder) return { restored: false, backup: null };
+    if (!folder) return NOT_STARTED;
     core.discardPendingSetup();
-    const checked = await checkBackup(folder, input.credentials, core.vault.migrations);
-    const summary = summaryOf(basename(folder), checked.manifest);
-    try {
-      // Whoever was erased after this backup was made, on the PC before this one, is erased
-      // again at the first login: the ledger kept beside the backups comes along (before
-      // anything is staged, so a failure to write it leaves nothing behind).
-      adoptLedgerBesideBackup(core, folder);
-      // The restored trail says it was set up from this backup on a new computer.
-      await core.vault.stageRestore(folder, checked, async (db) => {
-        await appendAudit(db, { at: core.nowIso(), actorId: null, action: 'backup.restore', outcome: 'ok', errorCode: null, targetType: 'backup', detail: { ...backupDetail(summary), newComputer: true } });
-      });
-    } finally {
-      checked.dataKey.fill(0);
-    }
-    core.vault.switchTo('restore');
-    core.restoredFrom = summary.createdAt;
-    return { restored: true, backup: summary };
+    const job = new RestoreJob(core, folder, input.credentials, { newComputer: true, actorId: null, dataBeforeFolder: null, migrations: core.vault.migrations });
+    return startWork(core, NEW_COMPUTER, { kind: 'restore', job, folder });
+  },
+
+  'setup.restoreNext': async (input, ctx) => nextStep(ctx.core, NEW_COMPUTER, input.jobId, null),
+
+  'setup.restoreCancel': async (input, ctx) => {
+    stopWork(ctx.core, NEW_COMPUTER, input.jobId);
+    return {};
   },
 
   'backup.setFolder': async (_input, ctx) => {

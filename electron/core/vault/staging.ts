@@ -1,5 +1,5 @@
-import { randomBytes } from 'node:crypto';
-import { copyFileSync, mkdirSync } from 'node:fs';
+import { createHash, randomBytes } from 'node:crypto';
+import { closeSync, copyFileSync, existsSync, fsyncSync, mkdirSync, openSync, readSync, statSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Kysely, Migration } from 'kysely';
 import { AppError, storageFailure } from '../app-error.ts';
@@ -36,41 +36,136 @@ export async function recoverySlotFor(keyring: Keyring, code: string, dataKey: B
   return sealRecoverySlot(keyring, canonical, dataKey);
 }
 
+/** Bytes copied (and hashed) per step of a restore's copy. */
+export const RESTORE_CHUNK = 64 * 1_048_576;
+
 /**
- * Copy a checked backup beside the live files, bring it to this version (migrations), check
- * it again, and let `prepare` write into it (the restore's own audit entry). The live files
- * are not touched. The copy is left self-contained (no write-ahead log).
+ * A checked backup copied beside the live files in steps (a chunk at a time, hashed as it is
+ * written), brought to this version (migrations), checked again table by table, and written
+ * into by `prepare` (the restore's own audit entry). The live files are not touched; the copy
+ * is left self-contained (no write-ahead log). Any failure, or `discard`, removes the copy.
  */
-export async function stageRestore(
-  files: FileSwitch,
-  target: { dataDir: string; migrations: Readonly<Record<string, Migration>> },
-  folder: string,
-  checked: StagedBackup,
-  prepare: (db: Kysely<Database>) => Promise<void>,
-): Promise<void> {
-  const { staged } = files;
-  files.removeStaged();
-  try {
-    // On a new PC the data folder may not exist yet.
-    mkdirSync(target.dataDir, { recursive: true });
-    copyFileSync(join(folder, VAULT_FILES.database), staged.database);
-    copyFileSync(join(folder, VAULT_FILES.keyring), staged.keyring);
-    if (sha256Of(staged.database) !== checked.manifest.files.database.sha256 || sha256Of(staged.keyring) !== checked.manifest.files.keyring.sha256) throw new AppError('BACKUP_CORRUPT');
-    const sqlite = openEncrypted(staged.database, checked.dataKey);
-    const db = kyselyFor(sqlite);
-    try {
-      configure(sqlite);
-      await migrate(sqlite, target.migrations);
-      if (sqlite.pragma('integrity_check', { simple: true }) !== 'ok') throw new AppError('BACKUP_CORRUPT');
-      await prepare(db);
-      sqlite.pragma('journal_mode = DELETE');
-    } finally {
-      await db.destroy();
-    }
-  } catch (error) {
-    files.removeStaged();
-    throw storageFailure(error);
+export class RestoreStaging {
+  readonly chunks: number;
+  readonly #source: string;
+  #hash = createHash('sha256');
+  #sqlite: SqliteHandle | null = null;
+
+  constructor(
+    readonly files: FileSwitch,
+    readonly target: { dataDir: string; migrations: Readonly<Record<string, Migration>> },
+    readonly folder: string,
+    readonly checked: StagedBackup,
+  ) {
+    this.#source = join(folder, VAULT_FILES.database);
+    // Planned from the file found (the check before has made sure it is the backup's).
+    this.chunks = Math.max(1, Math.ceil((existsSync(this.#source) ? statSync(this.#source).size : 0) / RESTORE_CHUNK));
   }
+
+  /** Copy the `chunk`th part of the database (the first starts afresh; the last checks the whole copy's hash). */
+  copyChunk(chunk: number): void {
+    this.#guard(() => {
+      const { staged } = this.files;
+      if (chunk === 0) {
+        this.files.removeStaged();
+        // On a new PC the data folder may not exist yet.
+        mkdirSync(this.target.dataDir, { recursive: true });
+        this.#hash = createHash('sha256');
+      }
+      const last = chunk === this.chunks - 1;
+      const from = openSync(this.#source, 'r');
+      const to = openSync(staged.database, chunk === 0 ? 'w' : 'r+', 0o600);
+      try {
+        const buffer = Buffer.allocUnsafe(4 * 1_048_576);
+        let offset = chunk * RESTORE_CHUNK;
+        const end = last ? Number.POSITIVE_INFINITY : offset + RESTORE_CHUNK;
+        while (offset < end) {
+          const read = readSync(from, buffer, 0, Math.min(buffer.length, end - offset), offset);
+          if (read === 0) break;
+          writeFully(to, buffer.subarray(0, read), offset);
+          this.#hash.update(buffer.subarray(0, read));
+          offset += read;
+        }
+        if (last) fsyncSync(to);
+      } finally {
+        closeSync(from);
+        closeSync(to);
+      }
+      if (last) {
+        copyFileSync(join(this.folder, VAULT_FILES.keyring), staged.keyring);
+        if (this.#hash.digest('hex') !== this.checked.manifest.files.database.sha256 || sha256Of(staged.keyring) !== this.checked.manifest.files.keyring.sha256) throw new AppError('BACKUP_CORRUPT');
+      }
+    });
+  }
+
+  /** Open the copy and bring it to this version; then its tables, with their rows (to share the check's time). */
+  async migrate(): Promise<{ table: string; rows: number }[]> {
+    return this.#guardAsync(async () => {
+      const sqlite = openEncrypted(this.files.staged.database, this.checked.dataKey);
+      this.#sqlite = sqlite;
+      configure(sqlite);
+      await migrate(sqlite, this.target.migrations);
+      const tables = sqlite.prepare("select name from sqlite_schema where type = 'table' and name not like 'sqlite_%' order by name").pluck().all() as string[];
+      return tables.map((table) => ({ table, rows: Number(sqlite.prepare(`select count(*) from "${table}"`).pluck().get()) }));
+    });
+  }
+
+  /** The migrated copy is sound: one table (null: the whole database at once). */
+  checkTable(table: string | null): void {
+    this.#guard(() => {
+      if (this.#open().pragma(table === null ? 'integrity_check' : `integrity_check("${table}")`, { simple: true }) !== 'ok') throw new AppError('BACKUP_CORRUPT');
+    });
+  }
+
+  /** Let `prepare` write into the copy, then leave it self-contained and closed. */
+  async finish(prepare: (db: Kysely<Database>) => Promise<void>): Promise<void> {
+    await this.#guardAsync(async () => {
+      const sqlite = this.#open();
+      const db = kyselyFor(sqlite);
+      try {
+        await prepare(db);
+        sqlite.pragma('journal_mode = DELETE');
+      } finally {
+        this.#sqlite = null;
+        await db.destroy();
+      }
+    });
+  }
+
+  /** Stop: the copy is closed and removed. */
+  discard(): void {
+    this.#sqlite?.close();
+    this.#sqlite = null;
+    this.files.removeStaged();
+  }
+
+  #open(): SqliteHandle {
+    if (!this.#sqlite) throw new AppError('STORAGE_FAILED');
+    return this.#sqlite;
+  }
+
+  #guard(step: () => void): void {
+    try {
+      step();
+    } catch (error) {
+      this.discard();
+      throw storageFailure(error);
+    }
+  }
+
+  async #guardAsync<T>(step: () => Promise<T>): Promise<T> {
+    try {
+      return await step();
+    } catch (error) {
+      this.discard();
+      throw storageFailure(error);
+    }
+  }
+}
+
+function writeFully(fd: number, data: Buffer, position: number): void {
+  let written = 0;
+  while (written < data.length) written += writeSync(fd, data, written, data.length - written, position + written);
 }
 
 /**

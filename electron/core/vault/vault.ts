@@ -28,7 +28,7 @@ import {
 } from './key-file.ts';
 import { normalizeRecoveryCode } from './recovery-code.ts';
 import { open as openSealed } from './sealed-box.ts';
-import { recoverySlotFor, stageRestore, stageRotation, type RotationPlan, type StagedBackup } from './staging.ts';
+import { recoverySlotFor, RestoreStaging, stageRotation, type RotationPlan, type StagedBackup } from './staging.ts';
 import { UnlockStateFile, type PendingEvent } from './unlock-state.ts';
 import { unlock, type UnlockTarget } from './unlocking.ts';
 import { VAULT_FILES } from './vault-files.ts';
@@ -299,9 +299,9 @@ export class Vault {
     return this.options.migrations;
   }
 
-  /** Copy a checked backup beside the live files and bring it to this version (staging.ts). */
-  stageRestore(folder: string, checked: StagedBackup, prepare: (db: Kysely<Database>) => Promise<void>): Promise<void> {
-    return stageRestore(this.#files, this.options, folder, checked, prepare);
+  /** Copying a checked backup beside the live files and bringing it to this version, in steps (staging.ts). */
+  restoreStaging(folder: string, checked: StagedBackup): RestoreStaging {
+    return new RestoreStaging(this.#files, this.options, folder, checked);
   }
 
   // ---- Rotating the data key ---------------------------------------------------------------

@@ -1,4 +1,4 @@
-import { useId, useRef, useState } from 'react';
+import { useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { BackupSummary, ChannelOutput } from '../../../../electron/contract/index.ts';
 import { call, type ClientErrorPayload } from '../../api.ts';
@@ -9,6 +9,7 @@ import { useLoaded } from '../../components/useLoaded.ts';
 import { formatDateTime } from '../../i18n/format.ts';
 import { RecoveryCodeStep, type IssuedCode } from '../setup/RecoveryCode.tsx';
 import { useBackupCredentials } from './BackupCredentials.tsx';
+import { JobProgress, useBackupJob } from './BackupJob.tsx';
 
 const megabytes = (bytes: number) => `${(bytes / 1_048_576).toLocaleString('vi-VN', { maximumFractionDigits: 1 })} MB`;
 
@@ -31,6 +32,7 @@ export function BackupPage() {
   );
 }
 
+/** Work that cannot show how far it has come (the key change, one step). */
 function Working({ text }: { text: string }) {
   return (
     <div className="report-progress" role="status">
@@ -57,79 +59,43 @@ function BackupLine({ backup }: { backup: BackupSummary }) {
   );
 }
 
-type BackupProgress = { done: number; total: number; stage: ChannelOutput<'backup.next'>['stage'] };
-
 /** A backup now: started in the chosen folder, then step by step with its progress, stoppable. */
 function BackupNow({ onDone }: { onDone: () => Promise<void> }) {
   const { t } = useTranslation();
-  const [progress, setProgress] = useState<BackupProgress | null>(null);
+  const { progress, running, run, stop } = useBackupJob();
   const [made, setMade] = useState<BackupSummary | null>(null);
   const [outcome, setOutcome] = useState<'cancelled' | 'stopped' | null>(null);
   const [error, setError] = useState<ClientErrorPayload | null>(null);
-  const job = useRef<string | null>(null);
-  const stopped = useRef(false);
 
   const start = async () => {
     setError(null);
     setMade(null);
     setOutcome(null);
-    stopped.current = false;
-    const started = await call('backup.start', {});
-    if (!started.ok) return setError(started.error);
-    if (!started.value.jobId) return setOutcome('cancelled');
-    const jobId = started.value.jobId;
-    job.current = jobId;
-    setProgress({ done: 0, total: started.value.total, stage: 'copy' });
-    for (;;) {
-      if (stopped.current) return;
-      const next = await call('backup.next', { jobId });
-      if (stopped.current) return;
-      if (!next.ok) {
-        job.current = null;
-        setProgress(null);
-        return setError(next.error);
-      }
-      setProgress(next.value);
-      if (next.value.backup) {
-        job.current = null;
-        setProgress(null);
-        setMade(next.value.backup);
-        return onDone();
-      }
-    }
+    const end = await run(() => call('backup.start', {}), 'copy');
+    if ('error' in end) return setError(end.error);
+    if ('cancelled' in end) return setOutcome('cancelled');
+    if ('stopped' in end) return;
+    setMade(end.ended.backup);
+    return onDone();
   };
 
-  const stop = async () => {
-    stopped.current = true;
-    setProgress(null);
-    setOutcome('stopped');
-    if (job.current) await call('backup.cancel', { jobId: job.current });
-    job.current = null;
-  };
-
-  const label = progress ? t(`backup.stage.${progress.stage}`) : '';
   return (
     <section className="panel" aria-labelledby="backup-now">
       <h2 id="backup-now">{t('backup.nowTitle')}</h2>
       <p className="hint">{t('backup.nowHint')}</p>
       <div className="actions">
-        <button type="button" className="primary" disabled={progress !== null} onClick={() => void start()}>
+        <button type="button" className="primary" disabled={running} onClick={() => void start()}>
           {t('backup.now')}
         </button>
-        {progress ? (
-          <button type="button" onClick={() => void stop()}>
-            {t('backup.stop')}
-          </button>
-        ) : null}
       </div>
-      {progress ? (
-        <div className="report-progress" role="status">
-          <span>
-            {label} {t('backup.percent', { percent: Math.floor((100 * progress.done) / Math.max(1, progress.total)) })}
-          </span>
-          <progress aria-label={label} max={progress.total} value={progress.done} />
-        </div>
-      ) : null}
+      <JobProgress
+        progress={progress}
+        stopLabel={t('backup.stop')}
+        onStop={() => {
+          setOutcome('stopped');
+          void stop();
+        }}
+      />
       <ErrorText error={error} />
       <Notice text={made ? t('backup.made') : outcome ? t(`backup.${outcome}`) : null} />
       {made ? <BackupLine backup={made} /> : null}
@@ -137,23 +103,30 @@ function BackupNow({ onDone }: { onDone: () => Promise<void> }) {
   );
 }
 
+/**
+ * Check a backup, or restore one: step by step, with the stage and percentage shown and a
+ * button to stop (a restore stopped leaves the data as it was). After a restore the session
+ * ends and the app returns to the login screen by itself.
+ */
 function CheckOrRestore() {
   const { t } = useTranslation();
   const { user } = useSession();
   const { credentials, fields } = useBackupCredentials(user.username);
+  const { progress, running, run, stop } = useBackupJob();
   const [understood, setUnderstood] = useState(false);
-  const [busy, setBusy] = useState<'verify' | 'restore' | null>(null);
+  const [action, setAction] = useState<'verify' | 'restore' | null>(null);
   const [checked, setChecked] = useState<BackupSummary | null>(null);
+  const [outcome, setOutcome] = useState<'checkStopped' | 'restoreStopped' | 'cancelled' | null>(null);
   const [error, setError] = useState<ClientErrorPayload | null>(null);
-  const run = async (action: 'verify' | 'restore') => {
-    setBusy(action);
+  const go = async (which: 'verify' | 'restore') => {
+    setAction(which);
     setError(null);
     setChecked(null);
-    const result = action === 'verify' ? await call('backup.verify', { credentials: credentials() }) : await call('backup.restore', { credentials: credentials(), confirm: true });
-    setBusy(null);
-    if (!result.ok) return setError(result.error);
-    // After a restore the session ends and the app returns to the login screen by itself.
-    if ('checked' in result.value) setChecked(result.value.backup);
+    setOutcome(null);
+    const end = await run(() => (which === 'verify' ? call('backup.verify', { credentials: credentials() }) : call('backup.restore', { credentials: credentials(), confirm: true })), 'checksum');
+    if ('error' in end) return setError(end.error);
+    if ('cancelled' in end) return setOutcome('cancelled');
+    if ('ended' in end && end.ended.checked) setChecked(end.ended.backup);
   };
   return (
     <section className="panel" aria-labelledby="backup-check">
@@ -161,7 +134,7 @@ function CheckOrRestore() {
       <p className="hint">{t('backup.checkHint')}</p>
       {fields}
       <div className="actions">
-        <button type="button" disabled={busy !== null} onClick={() => void run('verify')}>
+        <button type="button" disabled={running} onClick={() => void go('verify')}>
           {t('backup.verify')}
         </button>
       </div>
@@ -169,13 +142,21 @@ function CheckOrRestore() {
         <label className="check">
           <input type="checkbox" checked={understood} onChange={(event) => setUnderstood(event.target.checked)} /> {t('backup.understand')}
         </label>
-        <button type="button" className="danger" disabled={!understood || busy !== null} onClick={() => void run('restore')}>
+        <button type="button" className="danger" disabled={!understood || running} onClick={() => void go('restore')}>
           {t('backup.restore')}
         </button>
       </div>
-      {busy ? <Working text={t(busy === 'verify' ? 'backup.checking' : 'backup.restoring')} /> : null}
+      {running && action === 'restore' ? <p className="hint">{t('backup.restoring')}</p> : null}
+      <JobProgress
+        progress={progress}
+        stopLabel={t(action === 'restore' ? 'backup.stopRestore' : 'backup.stopCheck')}
+        onStop={() => {
+          setOutcome(action === 'restore' ? 'restoreStopped' : 'checkStopped');
+          void stop();
+        }}
+      />
       <ErrorText error={error} />
-      <Notice text={checked ? t('backup.checked') : null} />
+      <Notice text={checked ? t('backup.checked') : outcome === 'cancelled' ? t('backup.nothingChosen') : outcome ? t(`backup.${outcome}`) : null} />
       {checked ? <BackupLine backup={checked} /> : null}
     </section>
   );

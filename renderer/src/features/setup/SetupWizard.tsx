@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { setupInputSchema, withRepeatedPassword } from '../../../../electron/contract/index.ts';
 import { call, type ClientErrorPayload } from '../../api.ts';
 import { useBackupCredentials } from '../admin/BackupCredentials.tsx';
+import { JobProgress, useBackupJob } from '../admin/BackupJob.tsx';
 import { ErrorText } from '../../components/ErrorText.tsx';
 import { Field } from '../../components/Field.tsx';
 import { LanguageSwitch } from '../../components/LanguageSwitch.tsx';
@@ -146,30 +147,38 @@ function CentreStep({ onIssued }: { onIssued: (issued: IssuedCode & { centreName
 function RestoreStep({ onDone }: { onDone: () => Promise<void> }) {
   const { t } = useTranslation();
   const { credentials, fields } = useBackupCredentials('');
-  const [busy, setBusy] = useState(false);
+  const { progress, running, run, stop } = useBackupJob(true);
   const [error, setError] = useState<ClientErrorPayload | null>(null);
+  const [stopped, setStopped] = useState(false);
   return (
     <section className="panel" aria-labelledby="restore-title">
       <h2 id="restore-title">{t('backup.newPcTitle')}</h2>
       <p className="hint">{t('backup.newPcHint')}</p>
       {fields}
       <ErrorText error={error} />
-      {busy ? (
+      {stopped ? (
         <p role="status" className="message">
-          {t('backup.restoring')}
+          {t('backup.newPcStopped')}
         </p>
       ) : null}
+      <JobProgress
+        progress={progress}
+        stopLabel={t('backup.stopRestore')}
+        onStop={() => {
+          setStopped(true);
+          void stop();
+        }}
+      />
       <div className="actions">
         <button
           type="button"
-          disabled={busy}
+          disabled={running}
           onClick={async () => {
-            setBusy(true);
             setError(null);
-            const result = await call('setup.restore', { credentials: credentials(), confirm: true });
-            setBusy(false);
-            if (!result.ok) return setError(result.error);
-            if (result.value.restored) await onDone();
+            setStopped(false);
+            const end = await run(() => call('setup.restore', { credentials: credentials(), confirm: true }), 'checksum');
+            if ('error' in end) return setError(end.error);
+            if ('ended' in end && end.ended.restored) await onDone();
           }}
         >
           {t('backup.newPcRestore')}

@@ -1,0 +1,89 @@
+import { useEffect, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { BackupJobStep } from '../../../../electron/contract/index.ts';
+import { call, type CallResult, type ClientErrorPayload } from '../../api.ts';
+
+/*
+ * A backup job as the screens run it (making, checking or restoring a backup, or setting a new
+ * computer up from one): started, then asked for its next step until the last one answers,
+ * with its stage and percentage shown, and a button to stop it.
+ */
+
+type Started = CallResult<{ jobId: string | null; done: number; total: number }>;
+
+export type JobEnd = { ended: BackupJobStep } | { error: ClientErrorPayload } | { cancelled: true } | { stopped: true };
+
+/** `newComputer`: the set-up-from-a-backup job, before anyone has logged in (its own channels). */
+export function useBackupJob(newComputer = false) {
+  const [progress, setProgress] = useState<Pick<BackupJobStep, 'done' | 'total' | 'stage'> | null>(null);
+  const job = useRef<string | null>(null);
+  const stopped = useRef(false);
+
+  // A job left by leaving the screen is stopped (its half-made files go).
+  useEffect(
+    () => () => {
+      stopped.current = true;
+      if (job.current) void cancel(job.current);
+    },
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+    [],
+  );
+
+  const cancel = (jobId: string) => (newComputer ? call('setup.restoreCancel', { jobId }) : call('backup.cancel', { jobId }));
+  const next = (jobId: string) => (newComputer ? call('setup.restoreNext', { jobId }) : call('backup.next', { jobId }));
+
+  /** Start with `start`, then step to the end; `firstStage`: what the bar says until the first step answers. */
+  const run = async (start: () => Promise<Started>, firstStage: BackupJobStep['stage']): Promise<JobEnd> => {
+    stopped.current = false;
+    const started = await start();
+    if (!started.ok) return { error: started.error };
+    const { jobId } = started.value;
+    if (!jobId) return { cancelled: true };
+    job.current = jobId;
+    setProgress({ done: 0, total: started.value.total, stage: firstStage });
+    try {
+      for (;;) {
+        const step = await next(jobId);
+        if (stopped.current) return { stopped: true };
+        if (!step.ok) return { error: step.error };
+        if (step.value.backup) return { ended: step.value };
+        setProgress(step.value);
+      }
+    } finally {
+      job.current = null;
+      setProgress(null);
+    }
+  };
+
+  const stop = async () => {
+    stopped.current = true;
+    setProgress(null);
+    const jobId = job.current;
+    job.current = null;
+    if (jobId) await cancel(jobId);
+  };
+
+  return { progress, running: progress !== null, run, stop };
+}
+
+/** The stage under way and how far the job has come, as words, a percentage and a bar. */
+export function JobProgress({ progress, stopLabel, onStop }: { progress: Pick<BackupJobStep, 'done' | 'total' | 'stage'> | null; stopLabel: string; onStop: () => void }) {
+  const { t } = useTranslation();
+  if (!progress) return null;
+  const label = t(`backup.stage.${progress.stage}`);
+  return (
+    <>
+      <div className="report-progress" role="status">
+        <span>
+          {label} {t('backup.percent', { percent: Math.floor((100 * progress.done) / Math.max(1, progress.total)) })}
+        </span>
+        <progress aria-label={label} max={progress.total} value={progress.done} />
+      </div>
+      <div className="actions">
+        <button type="button" onClick={onStop}>
+          {stopLabel}
+        </button>
+      </div>
+    </>
+  );
+}
