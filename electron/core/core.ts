@@ -2,7 +2,6 @@ import type { Migration } from 'kysely';
 import type { SessionUser } from '../contract/session.ts';
 import { ERROR_CODES, type ErrorCode } from '../contract/errors.ts';
 import { isChannelName } from '../contract/index.ts';
-import type { SetupInput } from '../contract/setup.ts';
 import { LOCK_TIMEOUT_MINUTES } from '../contract/schemas.ts';
 import { migrations as allMigrations } from '../../migrations/index.ts';
 import { appendAudit, type AuditRecord } from './audit/trail.ts';
@@ -10,12 +9,10 @@ import { isoNow, systemClock, type Clock } from './clock.ts';
 import type { UserRow } from './db/schema.ts';
 import { SerialQueue } from './serial-queue.ts';
 import { SessionState } from './session-state.ts';
-import { readSettings } from './settings/centre-settings.ts';
-import { activeSlotIds, getUser, toSessionUser } from './users/accounts.ts';
 import type { Db } from './db/schema.ts';
+import type { SqliteHandle } from './vault/database.ts';
 import type { ScryptParams } from './vault/kdf.ts';
-import type { PendingRecoveryCode } from './vault/recovery-code.ts';
-import { Vault, type PreparedVault } from './vault/vault.ts';
+import { Vault } from './vault/vault.ts';
 
 export type Session = SessionUser;
 /**
@@ -35,6 +32,11 @@ export interface FeatureHooks {
   onTimer?: (core: Core) => Promise<boolean>;
   /** At shutdown, in the queue, while the vault is still open (the exit backup). */
   beforeShutdown?: (core: Core) => Promise<unknown>;
+  /**
+   * The dialogs it needs: the file a call on one of its channels (contract `pathFrom:
+   * 'saveFile'`) offers to save, by name and extension; null when the input names nothing to save.
+   */
+  fileToSave?: (core: Core, channel: string, input: unknown) => { fileName: string; extension: string } | null;
 }
 
 /** What the kernel's own steps need from a call (the gate's HandlerContext has these and more). */
@@ -45,10 +47,29 @@ export interface CallSteps {
   whenDone(step: () => void | Promise<void>): void;
 }
 
+/**
+ * What the kernel asks of the accounts, without knowing how they are kept (createCore gives
+ * it the users' and settings' modules).
+ */
+export interface SessionSource {
+  /** The key slots of active accounts: the only ones the vault lets keep the data key. */
+  activeSlotIds(sqlite: SqliteHandle): ReadonlySet<string>;
+  /** Someone has just logged in: her login time is recorded; the session as the database says now. */
+  startedSession(db: Db, userId: number, at: string): Promise<Session>;
+  /** The logged-in person as the database says now (after a change to her own account). */
+  sessionOf(db: Db, userId: number): Promise<Session>;
+  /** The account a username names, if any (to name it in events recorded while locked). */
+  userIdOf(db: Db, username: string): Promise<number | null>;
+  /** How long the app waits without activity before it locks, as the centre set it. */
+  lockTimeoutMinutes(db: Db): Promise<number>;
+}
+
 export interface CoreOptions {
   dataDir: string;
   /** The features' hooks (createCore passes them all). */
   hooks?: readonly FeatureHooks[];
+  /** The accounts, as the kernel needs them (createCore passes them). */
+  sessions: SessionSource;
   clock?: Clock;
   calibrateKdf?: () => Promise<ScryptParams>;
   migrations?: Readonly<Record<string, Migration>>;
@@ -58,16 +79,10 @@ export interface CoreOptions {
   log?: (line: string) => void;
 }
 
-export interface PendingSetup extends PendingRecoveryCode {
-  /** What the wizard entered, without the password (it lives on only inside the sealed slot). */
-  input: Omit<SetupInput, 'adminPassword'>;
-  prepared: PreparedVault;
-}
-
 /**
- * The running state of core: the vault, who is logged in, idle tracking, and the two
- * in-memory steps (first-run setup, a new recovery code) that must be confirmed before they
- * are written. Requests reach it only through the gate.
+ * The running state of core: the vault, who is logged in, idle tracking, and what features keep
+ * for a session or between sessions (slots the kernel lets go without knowing what they hold).
+ * Requests reach it only through the gate.
  */
 export class Core {
   readonly vault: Vault;
@@ -76,15 +91,17 @@ export class Core {
   readonly clock: Clock;
   readonly queue = new SerialQueue();
   readonly log: (line: string) => void;
+  readonly sessions: SessionSource;
   session: Session | null = null;
   lockedUsername: string | null = null;
-  pendingSetup: PendingSetup | null = null;
   /** What the features keep for this session (each declares its slot); forgotten at lock and logout. */
   readonly state = new SessionState();
-  /** After a restore, until someone logs in: when the restored backup was made. */
-  restoredFrom: string | null = null;
-  /** After a key rotation, until someone logs in (the login screen says so). */
-  keyRotated = false;
+  /**
+   * What the features keep while nobody is logged in (a setup waiting for its recovery code to
+   * be confirmed, a new computer's restore, what the login screen must say after a restore or
+   * a key change); forgotten when someone logs in, and at shutdown.
+   */
+  readonly betweenSessions = new SessionState();
   lockTimeoutMinutes: number = LOCK_TIMEOUT_MINUTES.default;
   /** Changes whenever a session starts or ends: a call prepared in one session never runs in another. */
   sessionSerial = 0;
@@ -96,13 +113,14 @@ export class Core {
     this.hooks = options.hooks ?? [];
     this.clock = options.clock ?? systemClock;
     this.log = options.log ?? ((line) => console.error(line));
+    this.sessions = options.sessions;
     this.vault = new Vault({
       dataDir: options.dataDir,
       clock: this.clock,
       migrations: options.migrations ?? allMigrations,
       calibrateKdf: options.calibrateKdf,
       training: options.training,
-      activeSlotIds,
+      activeSlotIds: (sqlite) => options.sessions.activeSlotIds(sqlite),
     });
   }
 
@@ -135,17 +153,15 @@ export class Core {
     const db = this.vault.db;
     const { events, droppedEvents } = await this.vault.takePendingEvents();
     for (const event of events) {
-      const user = event.username
-        ? await db.selectFrom('user').select('id').where('username', '=', event.username).executeTakeFirst()
-        : undefined;
+      const userId = event.username ? await this.sessions.userIdOf(db, event.username) : null;
       await appendAudit(db, {
         at: event.at,
         actorId: null,
         action: event.action,
         outcome: event.outcome,
         errorCode: event.errorCode,
-        targetType: user ? 'user' : null,
-        targetId: user?.id ?? null,
+        targetType: userId === null ? null : 'user',
+        targetId: userId,
         detail: { recordedWhileLocked: true },
       });
     }
@@ -161,14 +177,13 @@ export class Core {
     }
   }
 
-  async startSession(user: UserRow): Promise<Session> {
+  async startSession(user: Pick<UserRow, 'id'>): Promise<Session> {
     const db = this.vault.db;
-    this.restoredFrom = null;
-    this.keyRotated = false;
-    await db.updateTable('user').set({ last_login_at: this.nowIso() }).where('id', '=', user.id).execute();
-    this.session = await toSessionUser(db, user);
+    // What was kept for the time nobody was logged in has served (the login screen's notices).
+    this.betweenSessions.clear(this.log);
+    this.session = await this.sessions.startedSession(db, user.id, this.nowIso());
     this.sessionSerial++;
-    this.lockTimeoutMinutes = (await readSettings(db)).lockTimeoutMinutes;
+    this.lockTimeoutMinutes = await this.sessions.lockTimeoutMinutes(db);
     this.lockedUsername = null;
     // The features' own steps after a login (a restored backup's erasures go again).
     for (const hook of this.hooks) await hook.afterLogin?.(this, user.id);
@@ -188,7 +203,7 @@ export class Core {
    */
   async refreshSessionOnCommit(ctx: Pick<CallSteps, 'db' | 'requireSession' | 'onCommitted'>): Promise<Session> {
     const current = ctx.requireSession();
-    const session = await toSessionUser(ctx.db, await getUser(ctx.db, current.id));
+    const session = await this.sessions.sessionOf(ctx.db, current.id);
     ctx.onCommitted(() => {
       this.session = session;
     });
@@ -280,11 +295,6 @@ export class Core {
     return () => this.#lockListeners.delete(listener);
   }
 
-  discardPendingSetup(): void {
-    this.pendingSetup?.prepared.dataKey.fill(0);
-    this.pendingSetup = null;
-  }
-
   /** The features' timed work, such as a scheduled backup when one is due (main calls this on a timer). */
   scheduledBackup(): Promise<boolean> {
     return this.queue.run(async () => {
@@ -302,10 +312,9 @@ export class Core {
         for (const hook of this.hooks) await hook.beforeShutdown?.(this);
       });
     } finally {
-      this.discardPendingSetup();
+      // What is kept while nobody is logged in goes (a setup's keys, a new computer's staged copy).
+      this.betweenSessions.clear(this.log);
       await this.lock(reason);
-      // What is kept outside a session (setting up from a backup) goes too.
-      this.state.clear(this.log);
       await this.vault.close();
     }
   }

@@ -1,7 +1,6 @@
 import { contract, isChannelName, type Result } from '../contract/index.ts';
 import type { Core } from './core.ts';
 import type { Gate } from './gate/gate.ts';
-import { reportSavePrompt } from './reports/handlers.ts';
 
 /*
  * What the shell's dialog asks for a call that works on a path (contract `pathFrom`): a file to
@@ -16,8 +15,12 @@ export function pathPrompt(core: Core, channel: unknown, input: unknown): PathPr
   const def = contract[channel];
   if (!('pathFrom' in def)) return null;
   if (def.pathFrom === 'chooseFolder') return { kind: 'chooseFolder' };
-  const file = channel === 'reports.save' ? reportSavePrompt(core, input) : null;
-  return file ? { kind: 'saveFile', ...file } : null;
+  // The feature whose channel it is says what the file is called.
+  for (const hooks of core.hooks) {
+    const file = hooks.fileToSave?.(core, channel, input);
+    if (file) return { kind: 'saveFile', ...file };
+  }
+  return null;
 }
 
 /**

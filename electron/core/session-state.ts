@@ -29,6 +29,14 @@ export class SessionState {
     this.#values.set(slot as SessionSlot<unknown>, value);
   }
 
+  /** Let one slot's value go (as at the end of the session) and forget it. */
+  release<T>(slot: SessionSlot<T>): void {
+    if (!this.#values.has(slot as SessionSlot<unknown>)) return;
+    const value = this.#values.get(slot as SessionSlot<unknown>) as T;
+    this.#values.delete(slot as SessionSlot<unknown>);
+    slot.discard?.(value);
+  }
+
   /** Let every value go and forget it; a failure is logged by its slot's name (never its value). */
   clear(log: (line: string) => void): void {
     const values = [...this.#values];

@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ESLint } from 'eslint';
 import { describe, expect, it } from 'vitest';
-import { folderLoops, importCircles, importGraph } from '../support/import-graph.ts';
+import { folderLoops, importCircles, importGraph, kernelCrossings } from '../support/import-graph.ts';
 import { tempDir } from '../support/vault-fixture.ts';
 
 /** The lint rule that holds the layers must catch each kind of crossing. */
@@ -31,6 +31,10 @@ describe('layer boundaries', () => {
   });
 });
 
+/** The kernel's files and folders, and the features' folders (shared modules such as records/ and audit/trail.ts are neither). */
+const KERNEL = ['core.ts', 'session-state.ts', 'clock.ts', 'serial-queue.ts', 'app-error.ts', 'files.ts', 'feature.ts', 'path-prompts.ts', 'gate/', 'vault/', 'db/', 'audit/trail.ts'];
+const FEATURES = ['auth', 'backup', 'care', 'caseload', 'clients', 'erasure', 'groups', 'reports', 'rights', 'settings', 'setup', 'users'];
+
 describe('core\'s import graph', () => {
   const graph = importGraph('electron/core');
 
@@ -49,6 +53,13 @@ describe('core\'s import graph', () => {
     expect(folderLoops(graph)).toEqual([]);
   });
 
+  it('has a kernel (vault, session, gate, clock, log, the settings store) that names no feature', () => {
+    expect(kernelCrossings(graph, KERNEL, FEATURES)).toEqual([]);
+    // The features are all there is to name (a folder renamed would make the check pass emptily).
+    const folders = new Set([...graph.keys()].filter((file) => file.includes('/')).map((file) => file.split('/')[0]));
+    for (const feature of FEATURES) expect(folders.has(feature), feature).toBe(true);
+  });
+
   it('finds a planted circle and a planted pair of folders', () => {
     const root = tempDir('dh-graph-');
     for (const folder of ['x', 'y']) mkdirSync(join(root, folder));
@@ -60,5 +71,7 @@ describe('core\'s import graph', () => {
     const planted = importGraph(root);
     expect(importCircles(planted)).toEqual([['a.ts', 'b.ts', 'c.ts'], ['x/one.ts', 'y/two.ts']]);
     expect(folderLoops(planted).map((loop) => loop.folders)).toEqual([['x', 'y']]);
+    // A kernel file that names a feature is found.
+    expect(kernelCrossings(planted, ['a.ts', 'x/'], ['y'])).toEqual(['x/one.ts -> y/two.ts']);
   });
 });

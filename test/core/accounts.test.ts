@@ -1,3 +1,4 @@
+import { PENDING_SETUP } from '../../electron/core/setup/handlers.ts';
 import { permissionsFor } from '../../electron/contract/index.ts';
 import { describe, expect, it } from 'vitest';
 import { ADMIN, CENTRE, copyOfTemplate, loginAs, MANAGER, openApp, tempDir, WORKER } from '../support/vault-fixture.ts';
@@ -38,7 +39,7 @@ describe('first run', () => {
   it('cancelling forgets the prepared keys', async () => {
     const app = openApp(tempDir());
     await app.ok('setup.begin', admin);
-    const dataKey = app.core.pendingSetup?.prepared.dataKey;
+    const dataKey = app.core.betweenSessions.get(PENDING_SETUP)?.prepared.dataKey;
     await app.ok('setup.cancel', {});
     expect(dataKey?.every((byte) => byte === 0)).toBe(true);
     expect(await app.call('setup.complete', { confirmation: 'AAAA' })).toEqual({ ok: false, error: { code: 'SETUP_NOT_STARTED' } });

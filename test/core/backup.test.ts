@@ -410,11 +410,24 @@ describe('a new computer set up from a backup step by step', () => {
     expect(fresh.core.vault.presence().state).toBe('absent');
     expect(await fresh.call('setup.restoreNext', { jobId: started.jobId })).toEqual({ ok: false, error: { code: 'BACKUP_NOT_RUNNING' } });
 
-    const ended = await runBackupJob(fresh.gate, 'setup.restore', { credentials: admin, confirm: true }, folder);
+    // Left unfinished when the app closes: the staged copy goes with it.
+    const left = await invoke<{ jobId: string }>(fresh, 'setup.restore', { credentials: admin, confirm: true }, folder);
+    if ('error' in left) throw new Error(left.error);
+    stage = '';
+    while (stage !== 'check' || !staged()) stage = (await fresh.ok('setup.restoreNext', { jobId: left.jobId })).stage;
+    await fresh.core.shutdown();
+    expect(staged()).toBe(false);
+
+    const again = openApp(fresh.dir);
+    const ended = await runBackupJob(again.gate, 'setup.restore', { credentials: admin, confirm: true }, folder);
     if (!ended.ok) throw new Error(ended.error.code);
     expect(stagesOf(ended.steps)).toEqual(['checksum', 'key', 'check', 'copy', 'migrate', 'check', 'switch']);
     expect(rising(ended.steps)).toBe(true);
-    expect(await fresh.ok('session.get', {})).toMatchObject({ vault: 'locked' });
+    expect(await again.ok('session.get', {})).toMatchObject({ vault: 'locked', restoredFrom: expect.any(String) });
+    // The login screen's notice lasts until someone logs in.
+    await loginAs(again, ADMIN);
+    await again.ok('auth.logout', {});
+    expect(await again.ok('session.get', {})).toMatchObject({ vault: 'locked', restoredFrom: null });
   });
 });
 

@@ -1,3 +1,4 @@
+import { PENDING_SETUP } from '../../electron/core/setup/handlers.ts';
 import { appendFileSync, readFileSync, rmSync, truncateSync, writeFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -405,7 +406,7 @@ describe('locking', () => {
     const begun = await app.ok('setup.begin', {
       ...CENTRE, adminUsername: ADMIN.username, adminDisplayName: ADMIN.displayName, adminPassword: ADMIN.password, language: 'vi',
     });
-    const dataKey = app.core.pendingSetup?.prepared.dataKey;
+    const dataKey = app.core.betweenSessions.get(PENDING_SETUP)?.prepared.dataKey;
     expect(dataKey?.some((byte) => byte !== 0)).toBe(true);
     await app.ok('setup.complete', { confirmation: begun.recoveryCode.split('-')[begun.confirmGroup - 1] ?? '' });
     const locks: string[] = [];

@@ -85,3 +85,18 @@ export function folderLoops(graph: ImportGraph): { folders: [string, string]; ev
   }
   return loops;
 }
+
+/**
+ * Imports from the kernel's files into the features' folders (`file -> import`): the kernel
+ * must name no feature. `kernel`: files and folders (ending in '/') that make the kernel.
+ */
+export function kernelCrossings(graph: ImportGraph, kernel: readonly string[], featureFolders: readonly string[]): string[] {
+  const inKernel = (file: string) => kernel.some((part) => (part.endsWith('/') ? file.startsWith(part) : file === part));
+  const inFeature = (file: string) => featureFolders.some((folder) => file.startsWith(`${folder}/`));
+  const crossings: string[] = [];
+  for (const [file, imports] of graph) {
+    if (!inKernel(file)) continue;
+    for (const target of imports) if (inFeature(target)) crossings.push(`${file} -> ${target}`);
+  }
+  return crossings.sort();
+}

@@ -2,7 +2,7 @@ import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll } from 'vitest';
-import { createCore, type CoreApp, type CoreOptions } from '../../electron/core/index.ts';
+import { createCore, type AppOptions, type CoreApp } from '../../electron/core/index.ts';
 import { SCRYPT_FLOOR, type ScryptParams } from '../../electron/core/vault/kdf.ts';
 import { SharedClock } from '../../electron/core/thread/shared-clock.ts';
 import { migrations } from '../../migrations/index.ts';
@@ -47,7 +47,7 @@ export interface TestApp extends CoreApp {
   ok<C extends ChannelName>(channel: C, input: ChannelInput<C>): Promise<ChannelOutput<C>>;
 }
 
-export function openApp(dir: string, clock = new TestClock(), options: Partial<CoreOptions> = {}): TestApp {
+export function openApp(dir: string, clock = new TestClock(), options: Partial<AppOptions> = {}): TestApp {
   const logged: string[] = [];
   const app = createCore({ dataDir: dir, clock, calibrateKdf: FLOOR_KDF, log: (line) => logged.push(line), ...options });
   const call = (channel: ChannelName, input: unknown) => app.gate.invoke(channel, input);

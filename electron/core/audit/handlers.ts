@@ -1,5 +1,6 @@
 import type { HandlerMap } from '../gate/types.ts';
 import { listAudit, verifyAudit } from './trail.ts';
+import type { Feature } from '../feature.ts';
 
 export const auditHandlers: Pick<HandlerMap, 'audit.list' | 'audit.verify'> = {
   'audit.list': async (input, { db }) => listAudit(db, input),
@@ -10,3 +11,6 @@ export const auditHandlers: Pick<HandlerMap, 'audit.list' | 'audit.verify'> = {
     return result;
   },
 };
+
+/** The activity log: listed, filtered, and its chain verified. */
+export const auditFeature: Feature = { handlers: auditHandlers };

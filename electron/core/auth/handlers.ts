@@ -1,6 +1,9 @@
 import { AppError } from '../app-error.ts';
+import { KEY_ROTATED, RESTORED_FROM } from '../backup/login-notices.ts';
 import type { HandlerMap } from '../gate/types.ts';
+import { PENDING_SETUP } from '../setup/handlers.ts';
 import { findUserByUsername, getUser, rolesOf } from '../users/accounts.ts';
+import type { Feature } from '../feature.ts';
 
 type AuthChannels =
   | 'session.get'
@@ -18,7 +21,7 @@ export const authHandlers: Pick<HandlerMap, AuthChannels> = {
     const vault =
       core.session && core.vault.isOpen
         ? 'unlocked'
-        : core.pendingSetup
+        : core.betweenSessions.get(PENDING_SETUP)
           ? 'setup-pending'
           : presence.state === 'present'
             ? 'locked'
@@ -30,8 +33,8 @@ export const authHandlers: Pick<HandlerMap, AuthChannels> = {
       lockedUsername: core.session ? null : core.lockedUsername,
       lockTimeoutMinutes: core.lockTimeoutMinutes,
       trainingData: core.vault.isTraining(),
-      restoredFrom: core.session ? null : core.restoredFrom,
-      keyRotated: core.session ? false : core.keyRotated,
+      restoredFrom: core.session ? null : core.betweenSessions.get(RESTORED_FROM),
+      keyRotated: core.session ? false : core.betweenSessions.get(KEY_ROTATED),
     };
   },
 
@@ -123,3 +126,6 @@ export const authHandlers: Pick<HandlerMap, AuthChannels> = {
     return ctx.core.refreshSessionOnCommit(ctx);
   },
 };
+
+/** Logging in, out and back to a locked session; a person's own password and language. */
+export const authFeature: Feature = { handlers: authHandlers };

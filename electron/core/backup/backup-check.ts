@@ -4,6 +4,7 @@ import { basename, join } from 'node:path';
 import type { Migration } from 'kysely';
 import { BACKUP_COUNTED_TABLES, type BackupManifest, type BackupSummary } from '../../contract/backup.ts';
 import { AppError, isAppError } from '../app-error.ts';
+import { settingValueOn } from '../db/setting-store.ts';
 import { hashRange, sha256Of } from '../files.ts';
 import { assertNotNewer, openEncrypted, type SqliteHandle } from '../vault/database.ts';
 import { checkProof, openPasswordSlot, openRecoverySlot, readKeyring, type Keyring } from '../vault/key-slots.ts';
@@ -169,7 +170,7 @@ export class BackupCheck {
     } catch (error) {
       throw isAppError(error) && error.code === 'DATABASE_NEWER' ? new AppError('BACKUP_NEWER') : error;
     }
-    if (proof === 'absent' && db.prepare('select 1 from setting where key = ?').get(KEYRING_PROOF_SETTING)) throw new AppError('BACKUP_CORRUPT');
+    if (proof === 'absent' && settingValueOn(db, KEYRING_PROOF_SETTING) !== undefined) throw new AppError('BACKUP_CORRUPT');
     // Now the tables are known: one step each, their share of the time by their rows.
     const tables = db.prepare("select name from sqlite_schema where type = 'table' and name not like 'sqlite_%' order by name").pluck().all() as string[];
     job.expand(

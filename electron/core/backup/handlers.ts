@@ -4,13 +4,16 @@ import { AppError, storageFailure } from '../app-error.ts';
 import type { Core, FeatureHooks } from '../core.ts';
 import { sessionSlot } from '../session-state.ts';
 import type { HandlerContext, HandlerMap } from '../gate/types.ts';
-import type { Db } from '../db/schema.ts';
 import { confirmedRecoveryCode, issueRecoveryCode, shownOnce, type PendingRecoveryCode } from '../vault/recovery-code.ts';
 import { CheckJob } from './backup-check.ts';
+import { readBackupSettings, writeBackupSetting } from './backup-settings.ts';
 import { backupDetail, BackupJob, listBackups, pruneBackups } from './backup-files.ts';
 import { BACKUP_WORK, NEW_COMPUTER, nextStep, startWork, stopWork } from './jobs.ts';
+import { KEY_ROTATED } from './login-notices.ts';
+import { PENDING_SETUP } from '../setup/handlers.ts';
 import { RestoreJob } from './restore-job.ts';
 import { keepLedgerBesideBackups } from '../erasure/erasure.ts';
+import type { Feature } from '../feature.ts';
 
 type BackupChannels =
   | 'backup.start'
@@ -35,36 +38,6 @@ async function accountsWithoutKeyPair(ctx: HandlerContext): Promise<{ id: number
   return rows
     .filter((row) => row.id !== actor.id && row.key_slot_id !== null && !carried.has(row.key_slot_id))
     .map((row) => ({ id: row.id, displayName: row.display_name, slotId: row.key_slot_id ?? '' }));
-}
-
-/* Backup settings live in the database (a restore brings back those of its time). */
-const KEYS = { folder: 'backup.folder', everyHours: 'backup.everyHours', keep: 'backup.keep', atExit: 'backup.atExit', lastAt: 'backup.lastAt' } as const;
-const DEFAULTS = { folder: null as string | null, everyHours: 24, keep: 10, atExit: true, lastAt: null as string | null };
-type BackupSettings = typeof DEFAULTS;
-
-export async function readBackupSettings(db: Db): Promise<BackupSettings> {
-  const rows = await db.selectFrom('setting').select(['key', 'value']).where('key', 'like', 'backup.%').execute();
-  const value = (key: string) => rows.find((row) => row.key === key)?.value;
-  const parsed = <T>(key: string, fallback: T): T => {
-    const text = value(key);
-    return text === undefined ? fallback : (JSON.parse(text) as T);
-  };
-  return {
-    folder: parsed(KEYS.folder, DEFAULTS.folder),
-    everyHours: parsed(KEYS.everyHours, DEFAULTS.everyHours),
-    keep: parsed(KEYS.keep, DEFAULTS.keep),
-    atExit: parsed(KEYS.atExit, DEFAULTS.atExit),
-    lastAt: parsed(KEYS.lastAt, DEFAULTS.lastAt),
-  };
-}
-
-async function writeBackupSetting(db: Db, name: keyof typeof KEYS, value: unknown, by: { userId: number | null; at: string }): Promise<void> {
-  const text = JSON.stringify(value);
-  await db
-    .insertInto('setting')
-    .values({ key: KEYS[name], value: text, updated_at: by.at, updated_by: by.userId })
-    .onConflict((oc) => oc.column('key').doUpdateSet({ value: text, updated_at: by.at, updated_by: by.userId }))
-    .execute();
 }
 
 function folderChosen(ctx: HandlerContext): string | null {
@@ -130,7 +103,7 @@ export const backupHandlers: Pick<HandlerMap, BackupChannels> = {
     const { core } = ctx;
     const folder = folderChosen(ctx);
     if (!folder) {
-      stopWork(core, BACKUP_WORK, core.state.get(BACKUP_WORK)?.job.id ?? '');
+      stopWork(core.state, BACKUP_WORK, core.state.get(BACKUP_WORK)?.job.id ?? '');
       return NOT_STARTED;
     }
     const job = new BackupJob(folder, new Date(core.clock.now()), 'manual', () => core.vault.backupSource());
@@ -140,13 +113,13 @@ export const backupHandlers: Pick<HandlerMap, BackupChannels> = {
       await writeBackupSetting(core.vault.db, 'lastAt', job.at.toISOString(), { userId: actorId, at: core.nowIso() });
       await keepLedgerBesideBackups(core, core.vault.db, job.parent, core.nowIso());
     };
-    return startWork(core, BACKUP_WORK, { kind: 'make', job, markMade });
+    return startWork(core.state, BACKUP_WORK, { kind: 'make', job, markMade });
   },
 
-  'backup.next': async (input, ctx) => nextStep(ctx.core, BACKUP_WORK, input.jobId, ctx.requireSession().id),
+  'backup.next': async (input, ctx) => nextStep(ctx.core, ctx.core.state, BACKUP_WORK, input.jobId, ctx.requireSession().id),
 
   'backup.cancel': async (input, ctx) => {
-    stopWork(ctx.core, BACKUP_WORK, input.jobId);
+    stopWork(ctx.core.state, BACKUP_WORK, input.jobId);
     return {};
   },
 
@@ -154,7 +127,7 @@ export const backupHandlers: Pick<HandlerMap, BackupChannels> = {
     const folder = folderChosen(ctx);
     if (!folder) return NOT_STARTED;
     const job = new CheckJob(folder, input.credentials, ctx.core.vault.migrations);
-    return startWork(ctx.core, BACKUP_WORK, { kind: 'check', job, folder, with: 'recoveryCode' in input.credentials ? 'recoveryCode' : 'password' });
+    return startWork(ctx.core.state, BACKUP_WORK, { kind: 'check', job, folder, with: 'recoveryCode' in input.credentials ? 'recoveryCode' : 'password' });
   },
 
   'backup.restore': async (input, ctx) => {
@@ -163,7 +136,7 @@ export const backupHandlers: Pick<HandlerMap, BackupChannels> = {
     if (!folder) return NOT_STARTED;
     const { folder: dataBeforeFolder } = await readBackupSettings(ctx.db);
     const job = new RestoreJob(core, folder, input.credentials, { newComputer: false, actorId: ctx.requireSession().id, dataBeforeFolder, migrations: core.vault.migrations });
-    return startWork(core, BACKUP_WORK, { kind: 'restore', job, folder });
+    return startWork(core.state, BACKUP_WORK, { kind: 'restore', job, folder });
   },
 
   'setup.restore': async (input, ctx) => {
@@ -171,15 +144,15 @@ export const backupHandlers: Pick<HandlerMap, BackupChannels> = {
     if (core.vault.presence().state !== 'absent') throw new AppError('VAULT_EXISTS');
     const folder = folderChosen(ctx);
     if (!folder) return NOT_STARTED;
-    core.discardPendingSetup();
+    core.betweenSessions.release(PENDING_SETUP);
     const job = new RestoreJob(core, folder, input.credentials, { newComputer: true, actorId: null, dataBeforeFolder: null, migrations: core.vault.migrations });
-    return startWork(core, NEW_COMPUTER, { kind: 'restore', job, folder });
+    return startWork(core.betweenSessions, NEW_COMPUTER, { kind: 'restore', job, folder });
   },
 
-  'setup.restoreNext': async (input, ctx) => nextStep(ctx.core, NEW_COMPUTER, input.jobId, null),
+  'setup.restoreNext': async (input, ctx) => nextStep(ctx.core, ctx.core.betweenSessions, NEW_COMPUTER, input.jobId, null),
 
   'setup.restoreCancel': async (input, ctx) => {
-    stopWork(ctx.core, NEW_COMPUTER, input.jobId);
+    stopWork(ctx.core.betweenSessions, NEW_COMPUTER, input.jobId);
     return {};
   },
 
@@ -233,7 +206,7 @@ export const backupHandlers: Pick<HandlerMap, BackupChannels> = {
     // The live database (and its trail) is removed once the copy is in place: the entry lives in the copy.
     await core.endSession('logout');
     core.vault.switchTo('rotate');
-    core.keyRotated = true;
+    core.betweenSessions.set(KEY_ROTATED, true);
     return { rotated: true, carried: plan.carriedSlotIds.length, needNewPassword: plan.droppedSlotIds.length };
   },
 
@@ -246,3 +219,6 @@ export const backupHandlers: Pick<HandlerMap, BackupChannels> = {
     return {};
   },
 };
+
+/** Backups: made, checked and restored step by step; the key change; a scheduled backup on the timer and the last one at exit. */
+export const backupFeature: Feature = { handlers: backupHandlers, hooks: backupHooks };

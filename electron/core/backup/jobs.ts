@@ -2,7 +2,7 @@ import type { BackupJobStep } from '../../contract/backup.ts';
 import { appendAudit, type AuditRecord } from '../audit/trail.ts';
 import { AppError } from '../app-error.ts';
 import type { Core } from '../core.ts';
-import { sessionSlot, type SessionSlot } from '../session-state.ts';
+import { sessionSlot, type SessionSlot, type SessionState } from '../session-state.ts';
 import type { CheckJob } from './backup-check.ts';
 import { backupDetail, folderForTrail, type BackupJob } from './backup-files.ts';
 import type { RestoreJob } from './restore-job.ts';
@@ -21,23 +21,23 @@ export type BackupWork =
 /** The job of this session; an unfinished one is let go at lock and logout (its half-written files removed). */
 export const BACKUP_WORK = sessionSlot<BackupWork | null>('backup.job', () => null, (work) => work?.job.discard());
 
-/** Setting up a new computer from a backup (before anyone has logged in); let go at shutdown. */
+/** Setting up a new computer from a backup (kept between sessions: nobody can log in yet); let go at shutdown. */
 export const NEW_COMPUTER = sessionSlot<(BackupWork & { kind: 'restore' }) | null>('setup.restore', () => null, (work) => work?.job.discard());
 
 const ACTION = { make: 'backup.create', check: 'backup.verify', restore: 'backup.restore' } as const;
 
-/** Replace the session's job (one at a time: the one before is let go). */
-export function startWork<W extends BackupWork>(core: Core, slot: SessionSlot<W | null>, work: W): BackupJobStep & { jobId: string } {
-  core.state.get(slot)?.job.discard();
-  core.state.set(slot, work);
+/** Replace the job kept in `store` (one at a time: the one before is let go). */
+export function startWork<W extends BackupWork>(store: SessionState, slot: SessionSlot<W | null>, work: W): BackupJobStep & { jobId: string } {
+  store.get(slot)?.job.discard();
+  store.set(slot, work);
   return { jobId: work.job.id, ...stepOf(work) };
 }
 
-export function stopWork<W extends BackupWork>(core: Core, slot: SessionSlot<W | null>, jobId: string): void {
-  const work = core.state.get(slot);
+export function stopWork<W extends BackupWork>(store: SessionState, slot: SessionSlot<W | null>, jobId: string): void {
+  const work = store.get(slot);
   if (work?.job.id !== jobId) return;
   work.job.discard();
-  core.state.set(slot, null);
+  store.set(slot, null);
 }
 
 function stepOf(work: BackupWork): BackupJobStep {
@@ -50,10 +50,10 @@ function stepOf(work: BackupWork): BackupJobStep {
  * the session (a restore's last step ends the session, which would let it go). A failure is
  * recorded and thrown; after the last step, the end is recorded and the result returned.
  */
-export async function nextStep<W extends BackupWork>(core: Core, slot: SessionSlot<W | null>, jobId: string, actorId: number | null): Promise<BackupJobStep> {
-  const work = core.state.get(slot);
+export async function nextStep<W extends BackupWork>(core: Core, store: SessionState, slot: SessionSlot<W | null>, jobId: string, actorId: number | null): Promise<BackupJobStep> {
+  const work = store.get(slot);
   if (!work || work.job.id !== jobId) throw new AppError('BACKUP_NOT_RUNNING');
-  core.state.set(slot, null);
+  store.set(slot, null);
   try {
     await work.job.step();
   } catch (error) {
@@ -61,7 +61,7 @@ export async function nextStep<W extends BackupWork>(core: Core, slot: SessionSl
     throw error;
   }
   if (!work.job.finished) {
-    core.state.set(slot, work);
+    store.set(slot, work);
     return stepOf(work);
   }
   const step = stepOf(work);

@@ -8,6 +8,7 @@ import { adoptLedgerBesideBackup, keepLedgerBesideBackups, saveErasureLedger } f
 import type { RestoreStaging } from '../vault/staging.ts';
 import { BackupCheck, type BackupCredentials } from './backup-check.ts';
 import { backupDetail, BackupJob } from './backup-files.ts';
+import { RESTORED_FROM } from './login-notices.ts';
 import { COST, SteppedJob, type JobStep } from './stepped-job.ts';
 
 /*
@@ -150,7 +151,7 @@ export class RestoreJob extends SteppedJob {
     this.#switching = true;
     if (!this.#options.newComputer) await core.endSession('logout');
     core.vault.switchTo('restore');
-    core.restoredFrom = this.summary.createdAt;
+    core.betweenSessions.set(RESTORED_FROM, this.summary.createdAt);
     this.#restored = true;
   }
 }

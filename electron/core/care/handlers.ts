@@ -14,6 +14,7 @@ import { insertAnonymousContact } from '../db/anonymous-contacts.ts';
 import { insertVisit } from './visits.ts';
 import type { PartnerTable, ServiceTypeTable } from '../db/schema.ts';
 import { sql, type Selectable } from 'kysely';
+import type { Feature } from '../feature.ts';
 
 type CareChannels =
   | 'visits.record'
@@ -379,3 +380,5 @@ export const careHandlers: Pick<HandlerMap, CareChannels> = {
   'identityAccess.list': async (input, { db }) => listStatedReasons(db, input),
 };
 
+/** Visits, services, referrals and anonymous contacts recorded; the service catalogue and partners. */
+export const careFeature: Feature = { handlers: careHandlers };

@@ -12,6 +12,7 @@ import { dashboard } from './dashboard.ts';
 import { REVIEW_DUE, reviewCutoff } from '../records/review-due.ts';
 import { countByKind, todoList } from './todo.ts';
 import { acceptOffer, assertActiveWorker, reassign } from '../records/holding.ts';
+import type { Feature } from '../feature.ts';
 
 type CaseloadChannels =
   | 'todo.list'
@@ -203,3 +204,6 @@ export const caseloadHandlers: Pick<HandlerMap, CaseloadChannels> = {
     return {};
   },
 };
+
+/** A worker's caseload: the to-do list, the dashboard, offers and reassignments, reviews, saved filters. */
+export const caseloadFeature: Feature = { handlers: caseloadHandlers };

@@ -13,6 +13,7 @@ import { clientPage, identityView } from './page.ts';
 import { assertMayChange, assertNotFuture, assertNotRestricted, assertOpen, childNow, clientForWriting, getClient, isAssignedTo, lastEventOn, requireConsent, stamp, REVEALED_CLIENTS } from '../records/access.ts';
 import { holdersOfCode, identityRow, isEmptyIdentity, registerClient } from './register.ts';
 import { stateReason } from '../audit/stated-reasons.ts';
+import type { Feature } from '../feature.ts';
 
 type ClientChannels =
   | 'clients.checkCode'
@@ -254,3 +255,6 @@ export const clientsHandlers: Pick<HandlerMap, ClientChannels> = {
     return { deidentified: false };
   },
 };
+
+/** Clients: their codes, registration, the list and the client page, identity, consent. */
+export const clientsFeature: Feature = { handlers: clientsHandlers };

@@ -11,6 +11,7 @@ import { deidentifyClient } from '../records/deidentify.ts';
 import { writeFileAtomic } from '../files.ts';
 import type { HandlerContext } from '../gate/types.ts';
 import type { Db } from '../db/schema.ts';
+import { putSetting, settingValue } from '../db/setting-store.ts';
 
 /*
  * Erasure that lasts. A record erased today is still in last month's backup; restoring that
@@ -36,9 +37,9 @@ export type ErasureCause = 'client_request' | 'no_longer_needed' | 'recorded_in_
 
 /** The fingerprints' key: derived from the vault's sealing key (and its id). */
 async function fingerprintKey(db: Db, vaultId: string): Promise<Buffer> {
-  const row = await db.selectFrom('setting').select('value').where('key', '=', SEALING_KEY_SETTING).executeTakeFirst();
-  if (!row) throw new AppError('INTERNAL');
-  return createHash('sha256').update(`dong-hanh/erasure-key|${vaultId}|${JSON.parse(row.value) as string}`).digest();
+  const sealingKey = await settingValue(db, SEALING_KEY_SETTING);
+  if (typeof sealingKey !== 'string') throw new AppError('INTERNAL');
+  return createHash('sha256').update(`dong-hanh/erasure-key|${vaultId}|${sealingKey}`).digest();
 }
 
 function fingerprintOf(key: Buffer, client: { id: number; code: string; registered_on: string }): string {
@@ -94,8 +95,7 @@ function mergeLedgerBeside(core: Core, folder: string, fingerprints: Iterable<st
 }
 
 async function ledgerFolders(db: Db): Promise<string[]> {
-  const row = await db.selectFrom('setting').select('value').where('key', '=', LEDGER_FOLDERS_SETTING).executeTakeFirst();
-  const parsed = z.array(z.string()).safeParse(row ? JSON.parse(row.value) : []);
+  const parsed = z.array(z.string()).safeParse((await settingValue(db, LEDGER_FOLDERS_SETTING)) ?? []);
   return parsed.success ? parsed.data : [];
 }
 
@@ -120,12 +120,7 @@ export async function keepLedgerBesideBackups(core: Core, db: Db, folder: string
   const known = new Set([...readLedger(core), ...(await db.selectFrom('erasure').select('fingerprint').execute()).map((row) => row.fingerprint)]);
   mergeLedgerBeside(core, folder, known);
   const folders = [folder, ...(await ledgerFolders(db)).filter((each) => each !== folder)].slice(0, MAX_LEDGER_FOLDERS);
-  const value = JSON.stringify(folders);
-  await db
-    .insertInto('setting')
-    .values({ key: LEDGER_FOLDERS_SETTING, value, updated_at: at, updated_by: null })
-    .onConflict((oc) => oc.column('key').doUpdateSet({ value, updated_at: at }))
-    .execute();
+  await putSetting(db, LEDGER_FOLDERS_SETTING, folders, { userId: null, at });
 }
 
 /**

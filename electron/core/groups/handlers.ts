@@ -6,6 +6,7 @@ import { insertVisit } from '../care/visits.ts';
 import { assertNotFuture, clientForWriting, mayReadRestricted, refreshClientSummary, stamp, REVEALED_CLIENTS } from '../records/access.ts';
 import type { HandlerContext, HandlerMap } from '../gate/types.ts';
 import type { Db } from '../db/schema.ts';
+import type { Feature } from '../feature.ts';
 
 type GroupChannels = 'groups.record' | 'groups.attend' | 'groups.list' | 'groups.get';
 
@@ -145,3 +146,6 @@ export const groupsHandlers: Pick<HandlerMap, GroupChannels> = {
     };
   },
 };
+
+/** Group activities and who attended them. */
+export const groupsFeature: Feature = { handlers: groupsHandlers };

@@ -9,6 +9,7 @@ import { latestAuditEntry } from '../audit/trail.ts';
 import { readSettings } from '../settings/centre-settings.ts';
 import { buildExport, EXTENSIONS } from './exports/index.ts';
 import { REPORT_JOB, ReportJob } from './jobs.ts';
+import type { Feature } from '../feature.ts';
 
 type ReportChannels = 'reports.start' | 'reports.next' | 'reports.cancel' | 'reports.save' | 'reports.log';
 
@@ -40,7 +41,7 @@ export function exportFileName(job: ReportJob, format: ReportFormat): string {
 }
 
 /** What the save dialog offers for a report: its neutral name (null when no finished report is named: the call then says why). */
-export function reportSavePrompt(core: Core, input: unknown): { fileName: string; extension: string } | null {
+function reportSavePrompt(core: Core, input: unknown): { fileName: string; extension: string } | null {
   if (!input || typeof input !== 'object') return null;
   const { jobId, format } = input as { jobId?: unknown; format?: unknown };
   const job = core.state.get(REPORT_JOB);
@@ -167,4 +168,10 @@ export const reportsHandlers: Pick<HandlerMap, ReportChannels> = {
       })),
     };
   },
+};
+
+/** Aggregate reports, built step by step, with small cells suppressed, and exported. */
+export const reportsFeature: Feature = {
+  handlers: reportsHandlers,
+  hooks: { fileToSave: (core, channel, input) => (channel === 'reports.save' ? reportSavePrompt(core, input) : null) },
 };

@@ -2,7 +2,7 @@ import { CONSENT_PURPOSES, ROLE_PERMISSIONS, ROLES } from '../../contract/index.
 import { currentConsentText } from '../../contract/consent-texts.ts';
 import { normalizeCode } from '../../contract/client-code.ts';
 import { AppError } from '../app-error.ts';
-import { readBackupSettings } from '../backup/handlers.ts';
+import { readBackupSettings } from '../backup/backup-settings.ts';
 import { today } from '../clock.ts';
 import type { Session } from '../core.ts';
 import type { ClientRow } from '../db/schema.ts';
@@ -10,9 +10,10 @@ import type { HandlerContext, HandlerMap } from '../gate/types.ts';
 import { clientPage, identityView, activeRestriction } from '../clients/page.ts';
 import { getClient, isAssignedTo, mayReadRestricted, stamp, REVEALED_CLIENTS } from '../records/access.ts';
 import { readSettings } from '../settings/centre-settings.ts';
-import { eraseClient } from '../erasure/erasure.ts';
+import { eraseClient, erasureHooks } from '../erasure/erasure.ts';
 import { historyOf } from '../records/history.ts';
 import { closedOnOrBefore, dueCases, heldCases } from './retention.ts';
+import type { Feature } from '../feature.ts';
 
 type RightsChannels =
   | 'clients.history'
@@ -147,3 +148,6 @@ export const rightsHandlers: Pick<HandlerMap, RightsChannels> = {
     };
   },
 };
+
+/** The clients' rights: access, restriction, erasure and retention; after a login, erasures made after a restored backup go again. */
+export const rightsFeature: Feature = { handlers: rightsHandlers, hooks: erasureHooks };

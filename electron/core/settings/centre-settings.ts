@@ -1,6 +1,7 @@
 import { CASELOAD_DEFAULTS, REPORT_DEFAULTS, RETENTION_YEARS, type CentreSettings } from '../../contract/settings.ts';
 import { LOCK_TIMEOUT_MINUTES } from '../../contract/schemas.ts';
 import type { Db } from '../db/schema.ts';
+import { putSetting, settingValues, type SettingChange } from '../db/setting-store.ts';
 
 /** Settings rows: one key each, values as JSON. */
 const KEYS = {
@@ -28,8 +29,7 @@ const KEYS = {
 const DEFAULTS: CentreSettings = { centreName: '', centreCode: '', lockTimeoutMinutes: LOCK_TIMEOUT_MINUTES.default, ...CASELOAD_DEFAULTS, ...REPORT_DEFAULTS, retentionYears: RETENTION_YEARS.default };
 
 export async function readSettings(db: Db): Promise<CentreSettings> {
-  const rows = await db.selectFrom('setting').select(['key', 'value']).execute();
-  const byKey = new Map(rows.map((row) => [row.key, JSON.parse(row.value) as unknown]));
+  const byKey = await settingValues(db, '');
   const value = <K extends keyof CentreSettings>(name: K): CentreSettings[K] =>
     (byKey.get(KEYS[name]) as CentreSettings[K] | undefined) ?? DEFAULTS[name];
   return Object.fromEntries((Object.keys(KEYS) as (keyof CentreSettings)[]).map((name) => [name, value(name)])) as unknown as CentreSettings;
@@ -39,20 +39,12 @@ export async function readSettings(db: Db): Promise<CentreSettings> {
 export async function writeSettings(
   db: Db,
   patch: Partial<CentreSettings>,
-  by: { userId: number | null; at: string },
+  by: SettingChange,
 ): Promise<(keyof CentreSettings)[]> {
   const current = await readSettings(db);
   const changed = (Object.keys(patch) as (keyof CentreSettings)[]).filter(
     (name) => patch[name] !== undefined && patch[name] !== current[name],
   );
-  for (const name of changed) {
-    await db
-      .insertInto('setting')
-      .values({ key: KEYS[name], value: JSON.stringify(patch[name]), updated_at: by.at, updated_by: by.userId })
-      .onConflict((oc) =>
-        oc.column('key').doUpdateSet({ value: JSON.stringify(patch[name]), updated_at: by.at, updated_by: by.userId }),
-      )
-      .execute();
-  }
+  for (const name of changed) await putSetting(db, KEYS[name], patch[name], by);
   return changed;
 }

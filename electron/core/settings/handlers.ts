@@ -3,6 +3,7 @@ import type { HandlerContext, HandlerMap } from '../gate/types.ts';
 import { confirmedRecoveryCode, issueRecoveryCode, shownOnce, type PendingRecoveryCode } from '../vault/recovery-code.ts';
 import { readSettings, writeSettings } from './centre-settings.ts';
 import { sessionSlot } from '../session-state.ts';
+import type { Feature } from '../feature.ts';
 
 /** A new recovery code, shown once, until it is confirmed (the old one works until then). */
 const PENDING_RECOVERY_CODE = sessionSlot<PendingRecoveryCode | null>('settings.recoveryCode', () => null);
@@ -54,3 +55,6 @@ export const settingsHandlers: Pick<HandlerMap, SettingsChannels> = {
     return {};
   },
 };
+
+/** The centre's settings, and a new recovery code. */
+export const settingsFeature: Feature = { handlers: settingsHandlers };

@@ -1,8 +1,21 @@
+import type { SetupInput } from '../../contract/setup.ts';
 import { AppError } from '../app-error.ts';
 import type { HandlerMap } from '../gate/types.ts';
+import { sessionSlot } from '../session-state.ts';
 import { writeSettings } from '../settings/centre-settings.ts';
 import { getUser, insertUser } from '../users/accounts.ts';
-import { confirmedRecoveryCode, issueRecoveryCode, shownOnce } from '../vault/recovery-code.ts';
+import { confirmedRecoveryCode, issueRecoveryCode, shownOnce, type PendingRecoveryCode } from '../vault/recovery-code.ts';
+import type { PreparedVault } from '../vault/vault.ts';
+import type { Feature } from '../feature.ts';
+
+export interface PendingSetup extends PendingRecoveryCode {
+  /** What the wizard entered, without the password (it lives on only inside the sealed slot). */
+  input: Omit<SetupInput, 'adminPassword'>;
+  prepared: PreparedVault;
+}
+
+/** A setup prepared in memory, waiting for its recovery code to be confirmed (between sessions: nobody exists to log in). */
+export const PENDING_SETUP = sessionSlot<PendingSetup | null>('setup.pending', () => null, (pending) => pending?.prepared.dataKey.fill(0));
 
 /**
  * First run. `setup.begin` prepares everything in memory (keys, slots, the recovery code);
@@ -12,16 +25,16 @@ import { confirmedRecoveryCode, issueRecoveryCode, shownOnce } from '../vault/re
 export const setupHandlers: Pick<HandlerMap, 'setup.begin' | 'setup.complete' | 'setup.cancel'> = {
   'setup.begin': async (input, { core }) => {
     if (core.vault.presence().state !== 'absent') throw new AppError('VAULT_EXISTS');
-    core.discardPendingSetup();
+    core.betweenSessions.release(PENDING_SETUP);
     const code = issueRecoveryCode();
     const { adminPassword, ...rest } = input;
     const prepared = await core.vault.prepare({ username: input.adminUsername, password: adminPassword }, code.recoveryCode);
-    core.pendingSetup = { input: rest, prepared, ...code };
+    core.betweenSessions.set(PENDING_SETUP, { input: rest, prepared, ...code });
     return shownOnce(code);
   },
 
   'setup.complete': async (input, { core, note }) => {
-    const pending = core.pendingSetup;
+    const pending = core.betweenSessions.get(PENDING_SETUP);
     if (!pending) throw new AppError('SETUP_NOT_STARTED');
     confirmedRecoveryCode(pending, input.confirmation);
     const { input: setup, prepared } = pending;
@@ -44,13 +57,17 @@ export const setupHandlers: Pick<HandlerMap, 'setup.begin' | 'setup.complete' | 
         await writeSettings(trx, { centreName: setup.centreName, centreCode: setup.centreCode }, { userId: adminId, at });
       });
     });
-    core.pendingSetup = null;
+    // Written: its key now lives in the vault (not wiped here, the open vault uses it).
+    core.betweenSessions.set(PENDING_SETUP, null);
     note({ targetType: 'user', targetId: adminId, detail: { centreCode: setup.centreCode } });
     return core.startSession(await getUser(core.vault.db, adminId));
   },
 
   'setup.cancel': async (_input, { core }) => {
-    core.discardPendingSetup();
+    core.betweenSessions.release(PENDING_SETUP);
     return {};
   },
 };
+
+/** First run: the centre and its first administrator, written once the recovery code is confirmed. */
+export const setupFeature: Feature = { handlers: setupHandlers };

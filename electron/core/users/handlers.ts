@@ -5,6 +5,7 @@ import type { HandlerContext, HandlerMap } from '../gate/types.ts';
 import { cancelPendingOffers } from '../records/holding.ts';
 import type { UserRow } from '../db/schema.ts';
 import { assertAnotherActiveAdmin, getUser, insertUser, listUsers, rolesOf, setRoles, toSummary } from './accounts.ts';
+import type { Feature } from '../feature.ts';
 
 type UserChannels = 'users.list' | 'users.create' | 'users.update' | 'users.deactivate' | 'users.reactivate' | 'users.resetPassword';
 
@@ -106,3 +107,6 @@ export const usersHandlers: Pick<HandlerMap, UserChannels> = {
     return toSummary(ctx.db, await getUser(ctx.db, user.id));
   },
 };
+
+/** Accounts: created, changed, deactivated and reactivated, passwords reset. */
+export const usersFeature: Feature = { handlers: usersHandlers };

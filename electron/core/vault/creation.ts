@@ -4,6 +4,7 @@ import type { Kysely, Migration } from 'kysely';
 import { storageFailure } from '../app-error.ts';
 import { isoNow, type Clock } from '../clock.ts';
 import type { Database } from '../db/schema.ts';
+import { putSetting } from '../db/setting-store.ts';
 import { configure, kyselyFor, migrate, openEncrypted, type SqliteHandle } from './database.ts';
 import { calibrate, type ScryptParams } from './kdf.ts';
 import { newKeyring, sealPasswordSlot, withSlot, writeKeyring, type Keyring } from './key-slots.ts';
@@ -56,13 +57,8 @@ export async function writeNewVault(
     await migrate(sqlite, options.migrations);
     db = kyselyFor(sqlite);
     const at = isoNow(options.clock);
-    await db
-      .insertInto('setting')
-      .values([
-        { key: SEALING_KEY_SETTING, value: JSON.stringify(prepared.sealingPrivateKey), updated_at: at, updated_by: null },
-        { key: KEYRING_PROOF_SETTING, value: JSON.stringify('required'), updated_at: at, updated_by: null },
-      ])
-      .execute();
+    await putSetting(db, SEALING_KEY_SETTING, prepared.sealingPrivateKey, { userId: null, at });
+    await putSetting(db, KEYRING_PROOF_SETTING, 'required', { userId: null, at });
     await seed(db);
     writeKeyring(paths.keyring, prepared.keyring, prepared.dataKey);
     return { sqlite, db };

@@ -1,5 +1,6 @@
 import { existsSync, linkSync, renameSync, rmSync } from 'node:fs';
 import { isoNow, type Clock } from '../clock.ts';
+import { putSettingOn, settingValueOn } from '../db/setting-store.ts';
 import type { SqliteHandle } from './database.ts';
 import { checkProof, isPersonSlot, readKeyring, writeKeyring, type Keyring, type KeySlot } from './key-slots.ts';
 import { publicKeyOf } from './sealed-box.ts';
@@ -31,34 +32,23 @@ export interface OpenParts {
   clock: Clock;
 }
 
-export function readSetting(sqlite: SqliteHandle, key: string): unknown {
-  const value = sqlite.prepare('select value from setting where key = ?').pluck().get(key) as string | undefined;
-  return value === undefined ? undefined : (JSON.parse(value) as unknown);
-}
-
-export function writeSetting(sqlite: SqliteHandle, clock: Clock, key: string, value: unknown): void {
-  sqlite
-    .prepare('insert into setting (key, value, updated_at, updated_by) values (?, ?, ?, null) on conflict (key) do update set value = excluded.value, updated_at = excluded.updated_at')
-    .run(key, JSON.stringify(value), isoNow(clock));
-}
-
 /** Does this keyring's proof hold under the open data key (no proof: only while the database has never required one)? */
 export function proofHolds(keyring: Keyring, dataKey: Buffer, sqlite: SqliteHandle): boolean {
   const proof = checkProof(keyring, dataKey);
-  if (proof === 'absent') return readSetting(sqlite, KEYRING_PROOF_SETTING) === undefined;
+  if (proof === 'absent') return settingValueOn(sqlite, KEYRING_PROOF_SETTING) === undefined;
   return proof === 'proven';
 }
 
 /** Sealed slots kept at a take-over, whose owners have not logged in since (see takeOverUnprovenKeyring). */
 export function unprovenSlotIds(sqlite: SqliteHandle): Set<string> {
-  const ids = readSetting(sqlite, UNPROVEN_SLOTS_SETTING);
+  const ids = settingValueOn(sqlite, UNPROVEN_SLOTS_SETTING);
   return new Set(Array.isArray(ids) ? (ids as string[]) : []);
 }
 
 /** Her own password made this slot's key pair: a rotation may carry it again. */
 export function slotProven(sqlite: SqliteHandle, clock: Clock, slotId: string): void {
   const unproven = unprovenSlotIds(sqlite);
-  if (unproven.delete(slotId)) writeSetting(sqlite, clock, UNPROVEN_SLOTS_SETTING, [...unproven]);
+  if (unproven.delete(slotId)) putSettingOn(sqlite, UNPROVEN_SLOTS_SETTING, [...unproven], isoNow(clock));
 }
 
 /** The keyring kept beside the live one by a write whose commit did not follow, if any. */
@@ -137,7 +127,7 @@ export function takeOverUnprovenKeyring(open: OpenParts, active: ReadonlySet<str
   const { keyring, sqlite } = open;
   if (checkProof(keyring, open.dataKey) !== 'absent') return null;
   const sealedKept: string[] = [];
-  const sealing = readSetting(sqlite, SEALING_KEY_SETTING) as string | undefined;
+  const sealing = settingValueOn(sqlite, SEALING_KEY_SETTING) as string | undefined;
   const slots = keyring.slots.flatMap((slot): KeySlot[] => {
     if (slot.kind === 'recovery') return [slot];
     if (!active.has(slot.id)) return [];
@@ -149,7 +139,7 @@ export function takeOverUnprovenKeyring(open: OpenParts, active: ReadonlySet<str
     return [slot];
   });
   const auditKey = sealing ? publicKeyOf(sealing) : keyring.auditKey;
-  writeSetting(sqlite, open.clock, UNPROVEN_SLOTS_SETTING, sealedKept);
-  writeSetting(sqlite, open.clock, KEYRING_PROOF_SETTING, 'required');
+  putSettingOn(sqlite, UNPROVEN_SLOTS_SETTING, sealedKept, isoNow(open.clock));
+  putSettingOn(sqlite, KEYRING_PROOF_SETTING, 'required', isoNow(open.clock));
   return { ...keyring, auditKey, slots };
 }

@@ -5,6 +5,7 @@ import type { ErrorCode } from '../../contract/errors.ts';
 import { AppError, isAppError } from '../app-error.ts';
 import { type Clock } from '../clock.ts';
 import type { Database } from '../db/schema.ts';
+import { settingValue } from '../db/setting-store.ts';
 import { openVaultDatabase, type SqliteHandle } from './database.ts';
 import { prepareVault, writeNewVault, type PreparedVault } from './creation.ts';
 import { FileSwitch, type SwitchKind } from './file-switch.ts';
@@ -194,8 +195,7 @@ export class Vault {
 
   /** Failed attempts recorded while locked, with the usernames unsealed, for the audit trail. */
   async takePendingEvents(): Promise<{ events: (PendingEvent & { username: string | null })[]; droppedEvents: number }> {
-    const row = await this.db.selectFrom('setting').select('value').where('key', '=', SEALING_KEY_SETTING).executeTakeFirst();
-    const privateKey = row ? (JSON.parse(row.value) as string) : null;
+    const privateKey = ((await settingValue(this.db, SEALING_KEY_SETTING)) as string | undefined) ?? null;
     const { events, droppedEvents } = this.unlockState.takePendingAndReset();
     return {
       droppedEvents,

@@ -1,0 +1,9 @@
+import { sessionSlot } from '../session-state.ts';
+
+/* What the login screen says after the data was replaced, kept between sessions until someone logs in. */
+
+/** After a restore: when the restored backup was made. */
+export const RESTORED_FROM = sessionSlot<string | null>('backup.restoredFrom', () => null);
+
+/** After a key change: everyone logs in again with her own password. */
+export const KEY_ROTATED = sessionSlot<boolean>('vault.keyRotated', () => false);

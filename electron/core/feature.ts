@@ -1,0 +1,23 @@
+import type { FeatureHooks } from './core.ts';
+import { combineHandlers } from './gate/registry.ts';
+import type { HandlerMap } from './gate/types.ts';
+
+/*
+ * What a feature brings to the kernel, in one declaration: the handlers of its channels, and
+ * its hooks (after a login, on the shell's timer, before shutdown). Its state for a session is
+ * declared where it is used, as slots (session-state.ts), which the kernel lets go at lock and
+ * logout without knowing what they hold. The composition root (index.ts) lists the features;
+ * the kernel names none.
+ */
+export interface Feature {
+  readonly handlers: Partial<HandlerMap>;
+  readonly hooks?: FeatureHooks;
+}
+
+/** Every channel's handler (each exactly once), and every feature's hooks, in the features' order. */
+export function assemble(features: readonly Feature[]): { handlers: HandlerMap; hooks: FeatureHooks[] } {
+  return {
+    handlers: combineHandlers(...features.map((feature) => feature.handlers)),
+    hooks: features.flatMap((feature) => (feature.hooks ? [feature.hooks] : [])),
+  };
+}
