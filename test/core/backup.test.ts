@@ -10,7 +10,7 @@ import { ADMIN, copyOfTemplate, loginAs, openApp, runSetup, syntheticClient, tem
 import { folderDigest } from '../support/files.ts';
 import { restorableContent } from '../support/db-snapshot.ts';
 import { makeBackup, runBackupJob } from '../support/backups.ts';
-import { invoke, invokeJob } from '../support/calls.ts';
+import { groupOf, invoke, invokeJob, keyOf } from '../support/calls.ts';
 
 /*
  * Backups on real encrypted files: made, checked and restored through the gate (the folder
@@ -321,11 +321,15 @@ describe('a backup checked and restored step by step', () => {
     const ended = await runBackupJob(app.gate, 'backup.restore', { credentials: admin, confirm: true }, join(usb, backup.folderName));
     if (!ended.ok) throw new Error(ended.error.code);
     expect(ended.value).toMatchObject({ done: 1000, restored: true, checked: false, backup: { folderName: backup.folderName }, dataBefore: { trigger: 'before_restore' } });
+    const dataBefore = 'dataBefore' in ended.value ? ended.value.dataBefore : null;
     expect(stagesOf(ended.steps)).toEqual(['checksum', 'key', 'check', 'copy', 'migrate', 'check', 'dataBefore', 'switch']);
     expect(rising(ended.steps)).toBe(true);
     expect(app.core.vault.isOpen).toBe(false);
     await loginAs(app, ADMIN);
     expect(content(app)).toBe(atBackup);
+    // The restored trail names the backup made of the data it replaced (the live trail is gone).
+    const [entry] = (await app.ok('audit.list', { action: 'backup.restore' })).rows;
+    expect(entry?.detail).toMatchObject({ backup: backup.folderName, dataBefore: dataBefore?.folderName });
   });
 
   it('a restore stopped, or cut by a lock, before its switch: the data stays as it was and nothing staged is left', async () => {
@@ -348,6 +352,9 @@ describe('a backup checked and restored step by step', () => {
     await app.ok('backup.next', { jobId: first.jobId });
     expect(staged().length).toBeGreaterThan(0);
     expect(readdirSync(automatic).filter((name) => name.endsWith('.part'))).toHaveLength(1);
+    // A scheduled backup, due, waits while the job is under way (it would write into the same folder).
+    app.clock.advance(25 * HOUR);
+    expect(await app.core.scheduledBackup()).toBe(false);
     await app.ok('backup.cancel', { jobId: first.jobId });
     expect(staged()).toEqual([]);
     expect(readdirSync(automatic).filter((name) => name !== LEDGER_FILE)).toEqual([]);
@@ -367,6 +374,43 @@ describe('a backup checked and restored step by step', () => {
     expect(await app.call('backup.next', { jobId: second.jobId })).toEqual({ ok: false, error: { code: 'BACKUP_NOT_RUNNING' } });
     // Neither stopped restore is in the trail as a restore.
     expect((await app.ok('audit.list', { action: 'backup.restore' })).rows).toEqual([]);
+
+    // Stopped just before its switch: the backup of the data before is whole, kept, and in the trail.
+    app.clock.advance(60_000);
+    const third = await invoke<{ jobId: string }>(app, 'backup.restore', { credentials: admin, confirm: true }, folder);
+    if ('error' in third) throw new Error(third.error);
+    while (stage !== 'switch') stage = (await app.ok('backup.next', { jobId: third.jobId })).stage;
+    await app.ok('backup.cancel', { jobId: third.jobId });
+    expect(staged()).toEqual([]);
+    const [kept] = (await app.ok('backup.status', {})).backups;
+    expect(kept).toMatchObject({ trigger: 'before_restore' });
+    const made = (await app.ok('audit.list', { action: 'backup.create' })).rows.map((row) => row.detail?.backup);
+    expect(made).toContain(kept?.folderName);
+    expect(content(app)).toBe(withTheWork);
+  });
+
+  it('a key change stops a restore under way first (they stage the same files), and then really changes the key', async () => {
+    const app = await copyOfTemplate();
+    await loginAs(app, ADMIN);
+    const usb = tempDir('dh-usb-');
+    const folder = join(usb, (await backupOf(app, usb)).folderName);
+    const keyBefore = await keyOf(join(app.dir, VAULT_FILES.keyring), ADMIN);
+    const restore = await invoke<{ jobId: string }>(app, 'backup.restore', { credentials: admin, confirm: true }, folder);
+    if ('error' in restore) throw new Error(restore.error);
+    let stage = '';
+    while (stage !== 'migrate') stage = (await app.ok('backup.next', { jobId: restore.jobId })).stage;
+    expect(readdirSync(app.dir).some((name) => name.includes(SWITCH_FILES.staged))).toBe(true);
+    const begun = await app.ok('vault.rotateBegin', {});
+    expect(await app.call('backup.next', { jobId: restore.jobId })).toEqual({ ok: false, error: { code: 'BACKUP_NOT_RUNNING' } });
+    expect(await app.ok('vault.rotateKey', { password: ADMIN.password, confirmation: groupOf(begun.recoveryCode, begun.confirmGroup), confirm: true })).toMatchObject({ rotated: true });
+    await loginAs(app, ADMIN);
+    const keyAfter = await keyOf(join(app.dir, VAULT_FILES.keyring), ADMIN);
+    expect(keyAfter && keyBefore && !keyAfter.equals(keyBefore)).toBe(true);
+    expect((await app.ok('audit.list', { action: 'vault.rotateKey' })).rows).toHaveLength(1);
+    // With nothing staged there is nothing to switch to, and it is said, not pretended.
+    await app.ok('auth.logout', {});
+    expect(() => app.core.vault.switchTo('restore')).toThrow(expect.objectContaining({ code: 'STORAGE_FAILED' }));
+    await loginAs(app, ADMIN);
   });
 
   it('a damaged backup found at its step: the job ends, the failure is recorded once, without the folder\'s path', async () => {

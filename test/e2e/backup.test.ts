@@ -72,9 +72,13 @@ describe('backups in Chromium', () => {
     const checking = page.getByRole('status').filter({ hasText: /^Đang kiểm tra bản sao… [1-9]\d?%/ });
     await expect.poll(() => checking.isVisible(), { timeout: 20_000 }).toBe(true);
     expect(await page.getByRole('button', { name: 'Kiểm tra bản sao lưu…' }).isDisabled()).toBe(true);
+    // One piece of work at a time on the screen: no backup or key change while the check runs.
+    expect(await page.getByRole('button', { name: 'Sao lưu vào thư mục…' }).isDisabled()).toBe(true);
+    expect(await page.getByRole('button', { name: 'Bắt đầu thay khoá…' }).isDisabled()).toBe(true);
     await checkScreen(page, '82a-backup-check-progress');
     harness.resume('backup.next');
     await expect.poll(() => page.getByText('Bản sao lưu toàn vẹn', { exact: false }).isVisible(), { timeout: 30_000 }).toBe(true);
+    expect(await page.getByRole('button', { name: 'Sao lưu vào thư mục…' }).isEnabled()).toBe(true);
     await checkScreen(page, '82-backup-checked');
 
     // A wrong password is refused, and said so.

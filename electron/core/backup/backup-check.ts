@@ -3,7 +3,7 @@ import { closeSync, existsSync, openSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { Migration } from 'kysely';
 import { BACKUP_COUNTED_TABLES, type BackupManifest, type BackupSummary } from '../../contract/backup.ts';
-import { AppError, isAppError } from '../app-error.ts';
+import { AppError, isAppError, storageFailure } from '../app-error.ts';
 import { settingValueOn } from '../db/setting-store.ts';
 import { hashRange, sha256Of } from '../files.ts';
 import { assertNotNewer, openEncrypted, type SqliteHandle } from '../vault/database.ts';
@@ -11,7 +11,7 @@ import { checkProof, openPasswordSlot, openRecoverySlot, readKeyring, type Keyri
 import { normalizeRecoveryCode } from '../vault/recovery-code.ts';
 import { KEYRING_PROOF_SETTING, VAULT_FILES } from '../vault/vault-files.ts';
 import { countsOf, readManifest, summaryOf } from './backup-files.ts';
-import { chunksOf, COST, FILE_CHUNK, megabytes, SteppedJob, type JobStep } from './stepped-job.ts';
+import { chunksOf, COST, FILE_CHUNK, letGoOfAll, megabytes, SteppedJob, type JobStep } from './stepped-job.ts';
 
 /*
  * Checking a backup folder, step by step: the manifest, both files whole (their SHA-256, the
@@ -25,7 +25,13 @@ export type BackupCredentials = { username: string; password: string } | { recov
 /** The codes a check says itself; anything else that goes wrong in it means the backup is damaged. */
 const CHECK_CODES = new Set(['BACKUP_INVALID', 'BACKUP_CORRUPT', 'BACKUP_NEWER', 'WRONG_CREDENTIALS', 'RECOVERY_CODE_INVALID']);
 
-const checkFailure = (error: unknown): AppError => (isAppError(error) && CHECK_CODES.has(error.code) ? error : new AppError('BACKUP_CORRUPT', {}, { cause: error }));
+/** A file system error (the drive pulled out, a file that cannot be read): said as such, not as damage. */
+const isFileSystemError = (error: unknown): boolean => /^E[A-Z]+$/.test(String((error as { code?: unknown } | null)?.code ?? ''));
+
+const checkFailure = (error: unknown): AppError => {
+  if (isAppError(error) && CHECK_CODES.has(error.code)) return error;
+  return isFileSystemError(error) ? storageFailure(error) : new AppError('BACKUP_CORRUPT', {}, { cause: error });
+};
 
 /** A step of the check: its failures say what is wrong with the backup. */
 function checking(stage: JobStep['stage'], weight: number, run: () => void | Promise<void>): JobStep {
@@ -52,12 +58,17 @@ export class BackupCheck {
   /** The database file's size found at the start, in MB: what the time of each step is planned from. */
   readonly plannedMegabytes: number;
 
-  /** `credentials`, or the data key itself (a test that holds it). */
+  /** The password or code until the key is open (then forgotten), or the data key itself (a test that holds it). */
+  #credentials: BackupCredentials | { dataKey: Buffer } | null;
+  readonly #keyGiven: boolean;
+
   constructor(
     readonly folder: string,
-    readonly credentials: BackupCredentials | { dataKey: Buffer },
+    credentials: BackupCredentials | { dataKey: Buffer },
     readonly migrations: Readonly<Record<string, Migration>>,
   ) {
+    this.#credentials = credentials;
+    this.#keyGiven = 'dataKey' in credentials;
     this.#database = join(folder, VAULT_FILES.database);
     this.plannedMegabytes = megabytes(existsSync(this.#database) ? statSync(this.#database).size : 0);
   }
@@ -76,7 +87,7 @@ export class BackupCheck {
       steps.push(checking('checksum', (COST.hashPerMb * mb) / chunks + COST.stepMs, () => this.#hashChunk(chunk, chunk === chunks - 1)));
     }
     steps.push(checking('checksum', COST.stepMs, () => this.#checkKeyringFile()));
-    steps.push(checking('key', 'dataKey' in this.credentials ? COST.stepMs : COST.keyMs, () => this.#openKey()));
+    steps.push(checking('key', this.#keyGiven ? COST.stepMs : COST.keyMs, () => this.#openKey()));
     steps.push(checking('check', COST.stepMs, () => this.#openDatabase(job, wholeCheck)));
     steps.push(wholeCheck);
     steps.push(checking('check', COST.stepMs, () => this.#checkCounts()));
@@ -106,10 +117,15 @@ export class BackupCheck {
 
   /** Close the database and wipe the key. */
   dispose(): void {
-    this.#db?.close();
-    this.#db = null;
-    if (this.#dataKey && !('dataKey' in this.credentials)) this.#dataKey.fill(0);
+    const key = this.#dataKey;
     this.#dataKey = null;
+    this.#credentials = null;
+    const db = this.#db;
+    this.#db = null;
+    letGoOfAll(
+      () => (key && !this.#keyGiven ? key.fill(0) : undefined),
+      () => db?.close(),
+    );
   }
 
   #readManifest(): void {
@@ -142,7 +158,10 @@ export class BackupCheck {
   async #openKey(): Promise<void> {
     const keyring = this.#keyring;
     if (!keyring) throw new AppError('BACKUP_CORRUPT');
-    const credentials = this.credentials;
+    const credentials = this.#credentials;
+    // Used once: the password or code is not kept for the rest of the job.
+    this.#credentials = null;
+    if (!credentials) throw new AppError('BACKUP_CORRUPT');
     let dataKey: Buffer | null;
     if ('dataKey' in credentials) dataKey = credentials.dataKey;
     else if ('recoveryCode' in credentials) {

@@ -70,7 +70,8 @@ export async function automaticBackup(core: Core, trigger: 'scheduled' | 'exit')
   if (!settings.folder) return false;
   if (trigger === 'exit' && !settings.atExit) return false;
   if (trigger === 'scheduled') {
-    if (settings.everyHours === 0) return false;
+    // Not while a backup job is under way in the session (it may be writing into the same folder).
+    if (settings.everyHours === 0 || core.state.get(BACKUP_WORK)) return false;
     const last = settings.lastAt ? Date.parse(settings.lastAt) : 0;
     if (core.clock.now() - last < settings.everyHours * 3_600_000) return false;
   }
@@ -103,7 +104,9 @@ export const backupHandlers: Pick<HandlerMap, BackupChannels> = {
     const { core } = ctx;
     const folder = folderChosen(ctx);
     if (!folder) {
-      stopWork(core.state, BACKUP_WORK, core.state.get(BACKUP_WORK)?.job.id ?? '');
+      // The dialog cancelled: a backup started before goes (as the screen shows none); a check or restore stays.
+      const held = core.state.get(BACKUP_WORK);
+      if (held?.kind === 'make') stopWork(core.state, BACKUP_WORK, held.job.id);
       return NOT_STARTED;
     }
     const job = new BackupJob(folder, new Date(core.clock.now()), 'manual', () => core.vault.backupSource());
@@ -179,6 +182,8 @@ export const backupHandlers: Pick<HandlerMap, BackupChannels> = {
 
   'vault.rotateBegin': async (_input, ctx) => {
     const { core } = ctx;
+    // A backup job under way stops first: a restore's staged copy and the key change's are the same files.
+    core.state.release(BACKUP_WORK);
     const pending = issueRecoveryCode();
     core.state.set(PENDING_ROTATION, pending);
     const needNewPassword = (await accountsWithoutKeyPair(ctx)).map(({ id, displayName }) => ({ id, displayName }));
@@ -189,6 +194,7 @@ export const backupHandlers: Pick<HandlerMap, BackupChannels> = {
     const { core } = ctx;
     const actor = ctx.requireSession();
     const recoveryCode = confirmedRecoveryCode(core.state.get(PENDING_ROTATION), input.confirmation);
+    core.state.release(BACKUP_WORK);
     const user = await ctx.db.selectFrom('user').select(['username', 'key_slot_id']).where('id', '=', actor.id).executeTakeFirstOrThrow();
     if (!(await core.vault.verifyPassword(user.username, input.password, user.key_slot_id))) throw new AppError('WRONG_CREDENTIALS');
     const at = core.nowIso();

@@ -28,16 +28,17 @@ const ACTION = { make: 'backup.create', check: 'backup.verify', restore: 'backup
 
 /** Replace the job kept in `store` (one at a time: the one before is let go). */
 export function startWork<W extends BackupWork>(store: SessionState, slot: SessionSlot<W | null>, work: W): BackupJobStep & { jobId: string } {
-  store.get(slot)?.job.discard();
-  store.set(slot, work);
+  try {
+    store.release(slot);
+  } finally {
+    store.set(slot, work);
+  }
   return { jobId: work.job.id, ...stepOf(work) };
 }
 
 export function stopWork<W extends BackupWork>(store: SessionState, slot: SessionSlot<W | null>, jobId: string): void {
-  const work = store.get(slot);
-  if (work?.job.id !== jobId) return;
-  work.job.discard();
-  store.set(slot, null);
+  if (store.get(slot)?.job.id !== jobId) return;
+  store.release(slot);
 }
 
 function stepOf(work: BackupWork): BackupJobStep {

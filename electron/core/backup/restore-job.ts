@@ -9,7 +9,7 @@ import type { RestoreStaging } from '../vault/staging.ts';
 import { BackupCheck, type BackupCredentials } from './backup-check.ts';
 import { backupDetail, BackupJob } from './backup-files.ts';
 import { RESTORED_FROM } from './login-notices.ts';
-import { COST, SteppedJob, type JobStep } from './stepped-job.ts';
+import { COST, letGoOfAll, SteppedJob, type JobStep } from './stepped-job.ts';
 
 /*
  * Restoring a backup, step by step: the backup checked as "Check" does; copied beside the live
@@ -62,8 +62,17 @@ export class RestoreJob extends SteppedJob {
     if (!options.newComputer) this.add({ stage: 'check', weight: COST.stepMs, run: () => this.#sameVault() });
     this.add(...this.#stagingSteps(check.plannedMegabytes));
     if (this.#dataBefore) {
-      this.add(...this.#dataBefore.asStepsOf('dataBefore'));
-      this.add({ stage: 'dataBefore', weight: COST.stepMs, run: () => this.#recordDataBefore() });
+      // Recorded in the step that puts it in place: a whole copy of the data never goes unrecorded.
+      const steps = this.#dataBefore.asStepsOf('dataBefore');
+      const last = steps.pop();
+      if (last) {
+        const finish = async () => {
+          await last.run();
+          await this.#recordDataBefore();
+        };
+        steps.push({ ...last, run: finish });
+      }
+      this.add(...steps);
     }
     this.add({ stage: 'switch', weight: COST.migrateMs, run: () => this.#switch() });
   }
@@ -84,9 +93,12 @@ export class RestoreJob extends SteppedJob {
 
   /** Stop: the staged copy goes, the key is wiped; a backup of the data before, if made, stays. */
   override discard(): void {
-    this.#dataBefore?.discard();
-    if (!this.#switching) this.#staging.discard();
-    this.check.dispose();
+    // The key first: whatever a busy file does to the rest, it does not stay in memory.
+    letGoOfAll(
+      () => this.check.dispose(),
+      () => (this.#switching ? undefined : this.#staging.discard()),
+      () => this.#dataBefore?.discard(),
+    );
   }
 
   #sameVault(): void {
@@ -121,7 +133,9 @@ export class RestoreJob extends SteppedJob {
   async #recordRestore(db: Db): Promise<void> {
     const { actorId, newComputer } = this.#options;
     const existed = actorId === null ? undefined : await db.selectFrom('user').select('id').where('id', '=', actorId).executeTakeFirst();
-    const detail = newComputer ? { ...backupDetail(this.summary), newComputer: true } : backupDetail(this.summary);
+    // The backup made of the data replaced is named in the restored trail too (the live one goes).
+    const dataBefore = this.#dataBefore ? { dataBefore: this.#dataBefore.name } : {};
+    const detail = newComputer ? { ...backupDetail(this.summary), newComputer: true } : { ...backupDetail(this.summary), ...dataBefore };
     await appendAudit(db, { at: this.#core.nowIso(), actorId: existed ? actorId : null, action: 'backup.restore', outcome: 'ok', errorCode: null, targetType: 'backup', detail });
   }
 
@@ -148,9 +162,16 @@ export class RestoreJob extends SteppedJob {
     } else await saveErasureLedger(core);
     adoptLedgerBesideBackup(core, this.check.folder);
     this.check.dispose();
-    this.#switching = true;
     if (!this.#options.newComputer) await core.endSession('logout');
-    core.vault.switchTo('restore');
+    this.#switching = true;
+    try {
+      core.vault.switchTo('restore');
+    } catch (error) {
+      // Put back whole (no switch under way): the staged copy is this job's again, to remove.
+      if (!core.vault.switchUnderWay) this.#switching = false;
+      core.log(`[restore] the switch failed: ${storageFailure(error).code}`);
+      throw error;
+    }
     core.betweenSessions.set(RESTORED_FROM, this.summary.createdAt);
     this.#restored = true;
   }

@@ -29,6 +29,22 @@ export const megabytes = (bytes: number): number => bytes / 1_048_576;
 /** Bytes read or written per step when a file is hashed or copied: a step stays well under a second. */
 export const FILE_CHUNK = 64 * 1_048_576;
 
+/**
+ * Run each way of letting go, whatever the others do (a busy file must not keep a key in
+ * memory); the first failure is thrown once all have run.
+ */
+export function letGoOfAll(...steps: (() => void)[]): void {
+  let first: unknown = null;
+  for (const step of steps) {
+    try {
+      step();
+    } catch (error) {
+      first ??= error;
+    }
+  }
+  if (first !== null) throw first;
+}
+
 /** The steps of a whole file in chunks of FILE_CHUNK (at least one, for an empty or missing file). */
 export function chunksOf(bytes: number): number {
   return Math.max(1, Math.ceil(bytes / FILE_CHUNK));

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { storageFailure } from '../app-error.ts';
+import { AppError, storageFailure } from '../app-error.ts';
 import { isoNow, type Clock } from '../clock.ts';
 import { writeFileAtomic } from '../files.ts';
 import { SWITCH_FILES } from './vault-files.ts';
@@ -37,6 +37,8 @@ export class FileSwitch {
    * nothing is lost.
    */
   switchTo(kind: SwitchKind): void {
+    // Nothing staged (removed by someone else's stop): nothing to switch to, and nothing may say it was.
+    if (!existsSync(this.staged.database) || !existsSync(this.staged.keyring)) throw new AppError('STORAGE_FAILED');
     writeFileAtomic(this.#marker, JSON.stringify({ at: isoNow(this.clock), kind }));
     // Each move is noted, so a failure part-way puts back exactly what was moved, in reverse.
     const moved: [from: string, to: string][] = [];

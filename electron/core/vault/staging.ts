@@ -134,9 +134,13 @@ export class RestoreStaging {
 
   /** Stop: the copy is closed and removed. */
   discard(): void {
-    this.#sqlite?.close();
+    const sqlite = this.#sqlite;
     this.#sqlite = null;
-    this.files.removeStaged();
+    try {
+      sqlite?.close();
+    } finally {
+      this.files.removeStaged();
+    }
   }
 
   #open(): SqliteHandle {

@@ -324,6 +324,11 @@ export class Vault {
     return stageRotation(this.#files, open, admin, recoveryCode, prepare);
   }
 
+  /** Is a switch to a staged copy under way (begun and neither finished nor put back)? */
+  get switchUnderWay(): boolean {
+    return this.#files.underWay;
+  }
+
   /** Put the staged copy in the place of the live files (file-switch.ts). The vault must be closed. */
   switchTo(kind: SwitchKind): void {
     if (this.isOpen) throw new Error('close the vault before switching');

@@ -16,54 +16,71 @@ export type JobEnd = { ended: BackupJobStep } | { error: ClientErrorPayload } | 
 /** `newComputer`: the set-up-from-a-backup job, before anyone has logged in (its own channels). */
 export function useBackupJob(newComputer = false) {
   const [progress, setProgress] = useState<Pick<BackupJobStep, 'done' | 'total' | 'stage'> | null>(null);
+  const [running, setRunning] = useState(false);
   const job = useRef<string | null>(null);
-  const stopped = useRef(false);
+  // Each run has its number; a stop (or leaving the screen) moves it on, and a run whose number
+  // has moved on touches nothing of the next one's.
+  const current = useRef(0);
+
+  const cancel = (jobId: string) => (newComputer ? call('setup.restoreCancel', { jobId }) : call('backup.cancel', { jobId }));
+  const next = (jobId: string) => (newComputer ? call('setup.restoreNext', { jobId }) : call('backup.next', { jobId }));
 
   // A job left by leaving the screen is stopped (its half-made files go).
   useEffect(
     () => () => {
-      stopped.current = true;
+      current.current += 1;
       if (job.current) void cancel(job.current);
+      job.current = null;
     },
     // eslint-disable-next-line react-hooks/exhaustive-deps
     [],
   );
 
-  const cancel = (jobId: string) => (newComputer ? call('setup.restoreCancel', { jobId }) : call('backup.cancel', { jobId }));
-  const next = (jobId: string) => (newComputer ? call('setup.restoreNext', { jobId }) : call('backup.next', { jobId }));
-
   /** Start with `start`, then step to the end; `firstStage`: what the bar says until the first step answers. */
   const run = async (start: () => Promise<Started>, firstStage: BackupJobStep['stage']): Promise<JobEnd> => {
-    stopped.current = false;
-    const started = await start();
-    if (!started.ok) return { error: started.error };
-    const { jobId } = started.value;
-    if (!jobId) return { cancelled: true };
-    job.current = jobId;
-    setProgress({ done: 0, total: started.value.total, stage: firstStage });
+    const mine = ++current.current;
+    const stillMine = () => current.current === mine;
+    setRunning(true);
     try {
+      const started = await start();
+      if (!started.ok) return { error: started.error };
+      const { jobId } = started.value;
+      if (!jobId) return { cancelled: true };
+      if (!stillMine()) {
+        // Stopped while it was starting: the job just started goes too.
+        await cancel(jobId);
+        return { stopped: true };
+      }
+      job.current = jobId;
+      setProgress({ done: 0, total: started.value.total, stage: firstStage });
       for (;;) {
         const step = await next(jobId);
-        if (stopped.current) return { stopped: true };
+        // A job that ended is reported as ended, even if Stop came during its last step.
+        if (step.ok && step.value.backup) return { ended: step.value };
+        if (!stillMine()) return { stopped: true };
         if (!step.ok) return { error: step.error };
-        if (step.value.backup) return { ended: step.value };
         setProgress(step.value);
       }
     } finally {
-      job.current = null;
-      setProgress(null);
+      if (stillMine()) {
+        job.current = null;
+        setProgress(null);
+        setRunning(false);
+      }
     }
   };
 
+  /** Stop the job under way: the screen lets go of it at once, and it is cancelled after the step under way. */
   const stop = async () => {
-    stopped.current = true;
-    setProgress(null);
+    current.current += 1;
     const jobId = job.current;
     job.current = null;
+    setProgress(null);
+    setRunning(false);
     if (jobId) await cancel(jobId);
   };
 
-  return { progress, running: progress !== null, run, stop };
+  return { progress, running, run, stop };
 }
 
 /** The stage under way and how far the job has come, as words, a percentage and a bar. */

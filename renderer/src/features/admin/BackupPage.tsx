@@ -1,4 +1,4 @@
-import { useId, useState } from 'react';
+import { useEffect, useId, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { BackupSummary, ChannelOutput } from '../../../../electron/contract/index.ts';
 import { call, type ClientErrorPayload } from '../../api.ts';
@@ -20,14 +20,21 @@ const megabytes = (bytes: number) => `${(bytes / 1_048_576).toLocaleString('vi-V
 export function BackupPage() {
   const { t } = useTranslation();
   const { data: status, reload } = useLoaded(() => call('backup.status', {}), null as ChannelOutput<'backup.status'> | null);
+  // One piece of work at a time on this screen: a backup, a check, a restore or a key change.
+  const [working, setWorking] = useState<'backup' | 'check' | 'rotate' | null>(null);
+  const busy = (part: 'backup' | 'check' | 'rotate') => working !== null && working !== part;
+  const onWorking = useMemo(() => {
+    const says = (part: 'backup' | 'check' | 'rotate') => (now: boolean) => setWorking((before) => (now ? part : before === part ? null : before));
+    return { backup: says('backup'), check: says('check'), rotate: says('rotate') };
+  }, []);
   return (
     <section aria-labelledby="page-title">
       <h1 id="page-title">{t('backup.title')}</h1>
       <p className="intro">{t('backup.intro')}</p>
-      <BackupNow onDone={reload} />
-      <CheckOrRestore />
+      <BackupNow onDone={reload} busy={busy('backup')} onWorking={onWorking.backup} />
+      <CheckOrRestore busy={busy('check')} onWorking={onWorking.check} />
       {status ? <Automatic status={status} onChanged={reload} /> : null}
-      <RotateKey />
+      <RotateKey busy={busy('rotate')} onWorking={onWorking.rotate} />
     </section>
   );
 }
@@ -60,9 +67,13 @@ function BackupLine({ backup }: { backup: BackupSummary }) {
 }
 
 /** A backup now: started in the chosen folder, then step by step with its progress, stoppable. */
-function BackupNow({ onDone }: { onDone: () => Promise<void> }) {
+/** Whether another part of the screen is working (this one waits), and how this one says it is. */
+type Sharing = { busy: boolean; onWorking: (working: boolean) => void };
+
+function BackupNow({ onDone, busy, onWorking }: { onDone: () => Promise<void> } & Sharing) {
   const { t } = useTranslation();
   const { progress, running, run, stop } = useBackupJob();
+  useEffect(() => onWorking(running), [running, onWorking]);
   const [made, setMade] = useState<BackupSummary | null>(null);
   const [outcome, setOutcome] = useState<'cancelled' | 'stopped' | null>(null);
   const [error, setError] = useState<ClientErrorPayload | null>(null);
@@ -75,6 +86,7 @@ function BackupNow({ onDone }: { onDone: () => Promise<void> }) {
     if ('error' in end) return setError(end.error);
     if ('cancelled' in end) return setOutcome('cancelled');
     if ('stopped' in end) return;
+    setOutcome(null);
     setMade(end.ended.backup);
     return onDone();
   };
@@ -84,7 +96,7 @@ function BackupNow({ onDone }: { onDone: () => Promise<void> }) {
       <h2 id="backup-now">{t('backup.nowTitle')}</h2>
       <p className="hint">{t('backup.nowHint')}</p>
       <div className="actions">
-        <button type="button" className="primary" disabled={running} onClick={() => void start()}>
+        <button type="button" className="primary" disabled={running || busy} onClick={() => void start()}>
           {t('backup.now')}
         </button>
       </div>
@@ -108,11 +120,12 @@ function BackupNow({ onDone }: { onDone: () => Promise<void> }) {
  * button to stop (a restore stopped leaves the data as it was). After a restore the session
  * ends and the app returns to the login screen by itself.
  */
-function CheckOrRestore() {
+function CheckOrRestore({ busy, onWorking }: Sharing) {
   const { t } = useTranslation();
   const { user } = useSession();
   const { credentials, fields } = useBackupCredentials(user.username);
   const { progress, running, run, stop } = useBackupJob();
+  useEffect(() => onWorking(running), [running, onWorking]);
   const [understood, setUnderstood] = useState(false);
   const [action, setAction] = useState<'verify' | 'restore' | null>(null);
   const [checked, setChecked] = useState<BackupSummary | null>(null);
@@ -126,6 +139,7 @@ function CheckOrRestore() {
     const end = await run(() => (which === 'verify' ? call('backup.verify', { credentials: credentials() }) : call('backup.restore', { credentials: credentials(), confirm: true })), 'checksum');
     if ('error' in end) return setError(end.error);
     if ('cancelled' in end) return setOutcome('cancelled');
+    if ('ended' in end) setOutcome(null);
     if ('ended' in end && end.ended.checked) setChecked(end.ended.backup);
   };
   return (
@@ -134,7 +148,7 @@ function CheckOrRestore() {
       <p className="hint">{t('backup.checkHint')}</p>
       {fields}
       <div className="actions">
-        <button type="button" disabled={running} onClick={() => void go('verify')}>
+        <button type="button" disabled={running || busy} onClick={() => void go('verify')}>
           {t('backup.verify')}
         </button>
       </div>
@@ -142,7 +156,7 @@ function CheckOrRestore() {
         <label className="check">
           <input type="checkbox" checked={understood} onChange={(event) => setUnderstood(event.target.checked)} /> {t('backup.understand')}
         </label>
-        <button type="button" className="danger" disabled={!understood || running} onClick={() => void go('restore')}>
+        <button type="button" className="danger" disabled={!understood || running || busy} onClick={() => void go('restore')}>
           {t('backup.restore')}
         </button>
       </div>
@@ -248,7 +262,7 @@ type Rotation = IssuedCode & { needNewPassword: { id: number; displayName: strin
  * down), then the administrator's password and one group of the code confirm it. Colleagues
  * keep their passwords; the session ends and everyone logs in again.
  */
-function RotateKey() {
+function RotateKey({ busy: otherBusy, onWorking }: Sharing) {
   const { t } = useTranslation();
   const id = useId();
   const { data: settings } = useLoaded(() => call('settings.get', {}), null as ChannelOutput<'settings.get'> | null);
@@ -259,6 +273,8 @@ function RotateKey() {
   const [understood, setUnderstood] = useState(false);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<ClientErrorPayload | null>(null);
+  // From its first step the key change holds the screen: a backup job started meanwhile would be stopped by it.
+  useEffect(() => onWorking(rotation !== null || busy), [rotation, busy, onWorking]);
   return (
     <section className="panel" aria-labelledby="rotate-title">
       <h2 id="rotate-title">{t('backup.rotateTitle')}</h2>
@@ -267,6 +283,7 @@ function RotateKey() {
       {!rotation ? (
         <button
           type="button"
+          disabled={otherBusy}
           onClick={async () => {
             setError(null);
             const result = await call('vault.rotateBegin', {});

@@ -178,6 +178,7 @@ function RestoreStep({ onDone }: { onDone: () => Promise<void> }) {
             setStopped(false);
             const end = await run(() => call('setup.restore', { credentials: credentials(), confirm: true }), 'checksum');
             if ('error' in end) return setError(end.error);
+            if ('ended' in end) setStopped(false);
             if ('ended' in end && end.ended.restored) await onDone();
           }}
         >
