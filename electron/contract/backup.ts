@@ -55,11 +55,11 @@ export type BackupSummary = z.infer<typeof backupSummary>;
 export const BACKUP_STAGES = ['copy', 'check', 'checksum', 'finish'] as const;
 /**
  * The stages of any backup job: making one (above); checking one (its checksums, opening it
- * with the password or code, its database table by table); restoring one (those, then copying
+ * with the password or code, its database table by table: `verify`); restoring one (those, then copying
  * it into place, bringing it to this version, checking it again, a backup of the data it
  * replaces, and the switch).
  */
-export const BACKUP_JOB_STAGES = [...BACKUP_STAGES, 'key', 'migrate', 'dataBefore', 'switch'] as const;
+export const BACKUP_JOB_STAGES = [...BACKUP_STAGES, 'key', 'verify', 'migrate', 'dataBefore', 'switch'] as const;
 
 /** A job started: its id (null: the folder dialog was cancelled, nothing started) and progress out of `total`. */
 const jobStarted = z.object({ jobId: z.string().nullable(), done: z.number(), total: z.number() });

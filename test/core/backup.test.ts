@@ -295,7 +295,7 @@ describe('a backup checked and restored step by step', () => {
       }
       expect(next.done).toBeLessThan(1000);
     }
-    expect(stagesOf(seen)).toEqual(['checksum', 'key', 'check']);
+    expect(stagesOf(seen)).toEqual(['checksum', 'key', 'verify']);
     // A step per table of the database: many, with the bar only rising; opening the key (about
     // 0.6 s) is a large share of so small a backup, as it is of its time.
     expect(seen.length).toBeGreaterThan(20);
@@ -322,7 +322,7 @@ describe('a backup checked and restored step by step', () => {
     if (!ended.ok) throw new Error(ended.error.code);
     expect(ended.value).toMatchObject({ done: 1000, restored: true, checked: false, backup: { folderName: backup.folderName }, dataBefore: { trigger: 'before_restore' } });
     const dataBefore = 'dataBefore' in ended.value ? ended.value.dataBefore : null;
-    expect(stagesOf(ended.steps)).toEqual(['checksum', 'key', 'check', 'copy', 'migrate', 'check', 'dataBefore', 'switch']);
+    expect(stagesOf(ended.steps)).toEqual(['checksum', 'key', 'verify', 'copy', 'migrate', 'check', 'dataBefore', 'switch']);
     expect(rising(ended.steps)).toBe(true);
     expect(app.core.vault.isOpen).toBe(false);
     await loginAs(app, ADMIN);
@@ -465,7 +465,7 @@ describe('a new computer set up from a backup step by step', () => {
     const again = openApp(fresh.dir);
     const ended = await runBackupJob(again.gate, 'setup.restore', { credentials: admin, confirm: true }, folder);
     if (!ended.ok) throw new Error(ended.error.code);
-    expect(stagesOf(ended.steps)).toEqual(['checksum', 'key', 'check', 'copy', 'migrate', 'check', 'switch']);
+    expect(stagesOf(ended.steps)).toEqual(['checksum', 'key', 'verify', 'copy', 'migrate', 'check', 'switch']);
     expect(rising(ended.steps)).toBe(true);
     expect(await again.ok('session.get', {})).toMatchObject({ vault: 'locked', restoredFrom: expect.any(String) });
     // The login screen's notice lasts until someone logs in.

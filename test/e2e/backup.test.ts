@@ -66,12 +66,14 @@ describe('backups in Chromium', () => {
     harness.chosenFolder = join(usb, folderName ?? '');
     await field(page, 'Mật khẩu lúc sao lưu').fill(ADMIN.password);
     // The check goes step by step too: held once the key has opened, it says where it is and how far.
-    harness.pause('backup.next', stageIs('check'));
+    harness.pause('backup.next', stageIs('verify'));
     await page.getByRole('button', { name: 'Kiểm tra bản sao lưu…' }).click();
     await expect.poll(() => harness?.holding('backup.next'), { timeout: 20_000 }).toBe(true);
-    const checking = page.getByRole('status').filter({ hasText: /^Đang kiểm tra bản sao… [1-9]\d?%/ });
+    const checking = page.getByRole('status').filter({ hasText: /^Đang kiểm tra bản sao lưu… [1-9]\d?%/ });
     await expect.poll(() => checking.isVisible(), { timeout: 20_000 }).toBe(true);
     expect(await page.getByRole('button', { name: 'Kiểm tra bản sao lưu…' }).isDisabled()).toBe(true);
+    // The button pressed is disabled now: the keyboard's focus is on Stop, not lost.
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Dừng kiểm tra');
     // One piece of work at a time on the screen: no backup or key change while the check runs.
     expect(await page.getByRole('button', { name: 'Sao lưu vào thư mục…' }).isDisabled()).toBe(true);
     expect(await page.getByRole('button', { name: 'Bắt đầu thay khoá…' }).isDisabled()).toBe(true);
@@ -158,10 +160,10 @@ describe('backups in Chromium', () => {
     await restore.getByLabel('Mật khẩu lúc sao lưu', { exact: true }).fill(ADMIN.password);
     // In English: held mid-way, it says where it is and how far, and can be stopped; nothing is set up.
     await page.getByLabel('Ngôn ngữ', { exact: true }).selectOption('en');
-    harness.pause('setup.restoreNext', stageIs('check'));
+    harness.pause('setup.restoreNext', stageIs('verify'));
     await page.getByRole('button', { name: 'Choose a backup and restore…' }).click();
     await expect.poll(() => harness?.holding('setup.restoreNext'), { timeout: 20_000 }).toBe(true);
-    await expect.poll(() => page.getByRole('status').filter({ hasText: /^Checking the copy… [1-9]\d?%/ }).isVisible(), { timeout: 20_000 }).toBe(true);
+    await expect.poll(() => page.getByRole('status').filter({ hasText: /^Checking the backup… [1-9]\d?%/ }).isVisible(), { timeout: 20_000 }).toBe(true);
     await checkScreen(page, '87b-new-pc-restore-progress-en');
     await page.getByRole('button', { name: 'Stop the restore' }).click();
     harness.resume('setup.restoreNext');

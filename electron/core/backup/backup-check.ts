@@ -81,16 +81,16 @@ export class BackupCheck {
   steps(job: SteppedJob): JobStep[] {
     const mb = this.plannedMegabytes;
     const chunks = chunksOf(mb * 1_048_576);
-    const wholeCheck: JobStep = checking('check', COST.checkPerMb * mb + COST.stepMs, () => this.#checkWhole());
+    const wholeCheck: JobStep = checking('verify', COST.checkPerMb * mb + COST.stepMs, () => this.#checkWhole());
     const steps: JobStep[] = [checking('checksum', COST.stepMs, () => this.#readManifest())];
     for (let chunk = 0; chunk < chunks; chunk += 1) {
       steps.push(checking('checksum', (COST.hashPerMb * mb) / chunks + COST.stepMs, () => this.#hashChunk(chunk, chunk === chunks - 1)));
     }
     steps.push(checking('checksum', COST.stepMs, () => this.#checkKeyringFile()));
     steps.push(checking('key', this.#keyGiven ? COST.stepMs : COST.keyMs, () => this.#openKey()));
-    steps.push(checking('check', COST.stepMs, () => this.#openDatabase(job, wholeCheck)));
+    steps.push(checking('verify', COST.stepMs, () => this.#openDatabase(job, wholeCheck)));
     steps.push(wholeCheck);
-    steps.push(checking('check', COST.stepMs, () => this.#checkCounts()));
+    steps.push(checking('verify', COST.stepMs, () => this.#checkCounts()));
     return steps;
   }
 
@@ -194,7 +194,7 @@ export class BackupCheck {
     const tables = db.prepare("select name from sqlite_schema where type = 'table' and name not like 'sqlite_%' order by name").pluck().all() as string[];
     job.expand(
       wholeCheck,
-      tables.map((table) => checking('check', Number(db.prepare(`select count(*) from "${table}"`).pluck().get()) + 1, () => this.#checkTable(table))),
+      tables.map((table) => checking('verify', Number(db.prepare(`select count(*) from "${table}"`).pluck().get()) + 1, () => this.#checkTable(table))),
     );
   }
 
@@ -228,7 +228,7 @@ export class CheckJob extends SteppedJob {
     this.check = new BackupCheck(folder, credentials, migrations);
     this.add(...this.check.steps(this));
     // Done: nothing of the key is kept.
-    this.add({ stage: 'check', weight: COST.stepMs, run: () => this.check.dispose() });
+    this.add({ stage: 'verify', weight: COST.stepMs, run: () => this.check.dispose() });
   }
 
   override discard(): void {

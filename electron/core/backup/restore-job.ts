@@ -59,7 +59,7 @@ export class RestoreJob extends SteppedJob {
     this.add(...check.steps(this));
     // Another centre's (or another install's) data does not replace this one's (said once the
     // backup is known to be whole and of a version this app reads: what is wrong with it comes first).
-    if (!options.newComputer) this.add({ stage: 'check', weight: COST.stepMs, run: () => this.#sameVault() });
+    if (!options.newComputer) this.add({ stage: 'verify', weight: COST.stepMs, run: () => this.#sameVault() });
     this.add(...this.#stagingSteps(check.plannedMegabytes));
     if (this.#dataBefore) {
       // Recorded in the step that puts it in place: a whole copy of the data never goes unrecorded.

@@ -86,6 +86,13 @@ export function useBackupJob(newComputer = false) {
 /** The stage under way and how far the job has come, as words, a percentage and a bar. */
 export function JobProgress({ progress, stopLabel, onStop }: { progress: Pick<BackupJobStep, 'done' | 'total' | 'stage'> | null; stopLabel: string; onStop: () => void }) {
   const { t } = useTranslation();
+  const stopButton = useRef<HTMLButtonElement | null>(null);
+  const shown = progress !== null;
+  // The button that started the job is now disabled, and took the keyboard's focus with it:
+  // the focus goes to Stop, the one thing that can be done meanwhile.
+  useEffect(() => {
+    if (shown && (document.activeElement === null || document.activeElement === document.body)) stopButton.current?.focus();
+  }, [shown]);
   if (!progress) return null;
   const label = t(`backup.stage.${progress.stage}`);
   return (
@@ -97,7 +104,7 @@ export function JobProgress({ progress, stopLabel, onStop }: { progress: Pick<Ba
         <progress aria-label={label} max={progress.total} value={progress.done} />
       </div>
       <div className="actions">
-        <button type="button" onClick={onStop}>
+        <button type="button" ref={stopButton} onClick={onStop}>
           {stopLabel}
         </button>
       </div>
