@@ -49,8 +49,8 @@ export function syncFolder(folder: string): void {
 /** How much of a file is read at a time when hashing it. */
 const HASH_BUFFER = 4 * 1_048_576;
 
-/** Feed `length` bytes of a file from `start` (or up to its end) into a hash, a chunk at a time. */
-export function hashRange(fd: number, hash: Hash, start: number, length: number): void {
+/** Read `length` bytes of a file from `start` (or up to its end), a piece at a time, giving each piece and where it lies. */
+function readRange(fd: number, start: number, length: number, take: (bytes: Buffer, offset: number) => void): void {
   const buffer = Buffer.allocUnsafe(HASH_BUFFER);
   let offset = start;
   const end = start + length;
@@ -58,8 +58,34 @@ export function hashRange(fd: number, hash: Hash, start: number, length: number)
     // A read may return less than asked (a USB or network drive): go on until the end or EOF.
     const read = readSync(fd, buffer, 0, Math.min(HASH_BUFFER, end - offset), offset);
     if (read === 0) break;
-    hash.update(buffer.subarray(0, read));
+    take(buffer.subarray(0, read), offset);
     offset += read;
+  }
+}
+
+/** Feed `length` bytes of a file from `start` (or up to its end) into a hash, a chunk at a time. */
+export function hashRange(fd: number, hash: Hash, start: number, length: number): void {
+  readRange(fd, start, length, (bytes) => hash.update(bytes));
+}
+
+/** Bytes a long job reads (hashes, copies) per step: a step stays well under a second on an office PC. */
+export const FILE_CHUNK = 64 * 1_048_576;
+
+/**
+ * The `chunk`th FILE_CHUNK of a file into `hash` (the last chunk: up to the end, whatever the
+ * size was when the job was planned), and, when `copyTo` is given, written at the same place there.
+ */
+export function chunkOfFile(path: string, chunk: number, last: boolean, hash: Hash, copyTo?: number): void {
+  const fd = openSync(path, 'r');
+  try {
+    readRange(fd, chunk * FILE_CHUNK, last ? Number.POSITIVE_INFINITY : FILE_CHUNK, (bytes, offset) => {
+      if (copyTo !== undefined) {
+        for (let written = 0; written < bytes.length; ) written += writeSync(copyTo, bytes, written, bytes.length - written, offset + written);
+      }
+      hash.update(bytes);
+    });
+  } finally {
+    closeSync(fd);
   }
 }
 

@@ -26,7 +26,7 @@ export { Core, Gate, invokeWithPrompt, pathPrompt, type PathPrompt };
  */
 
 /** Every feature, in the order their hooks run (erasures go again after a restore before anything else). */
-export const features: readonly Feature[] = [
+const features: readonly Feature[] = [
   setupFeature,
   authFeature,
   usersFeature,

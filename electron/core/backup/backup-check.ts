@@ -1,17 +1,17 @@
 import { createHash } from 'node:crypto';
-import { closeSync, existsSync, openSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { Migration } from 'kysely';
 import { BACKUP_COUNTED_TABLES, type BackupManifest, type BackupSummary } from '../../contract/backup.ts';
 import { AppError, isAppError, storageFailure } from '../app-error.ts';
 import { settingValueOn } from '../db/setting-store.ts';
-import { hashRange, sha256Of } from '../files.ts';
+import { chunkOfFile, sha256Of } from '../files.ts';
 import { assertNotNewer, openEncrypted, type SqliteHandle } from '../vault/database.ts';
 import { checkProof, openPasswordSlot, openRecoverySlot, readKeyring, type Keyring } from '../vault/key-slots.ts';
 import { normalizeRecoveryCode } from '../vault/recovery-code.ts';
 import { KEYRING_PROOF_SETTING, VAULT_FILES } from '../vault/vault-files.ts';
 import { countsOf, readManifest, summaryOf } from './backup-files.ts';
-import { chunksOf, COST, FILE_CHUNK, letGoOfAll, megabytes, SteppedJob, type JobStep } from './stepped-job.ts';
+import { chunksOf, COST, letGoOfAll, megabytes, SteppedJob, type JobStep } from './stepped-job.ts';
 
 /*
  * Checking a backup folder, step by step: the manifest, both files whole (their SHA-256, the
@@ -140,12 +140,7 @@ export class BackupCheck {
   }
 
   #hashChunk(chunk: number, last: boolean): void {
-    const fd = openSync(this.#database, 'r');
-    try {
-      hashRange(fd, this.#hash, chunk * FILE_CHUNK, last ? Number.POSITIVE_INFINITY : FILE_CHUNK);
-    } finally {
-      closeSync(fd);
-    }
+    chunkOfFile(this.#database, chunk, last, this.#hash);
     if (last && this.#hash.digest('hex') !== this.manifest.files.database.sha256) throw new AppError('BACKUP_CORRUPT');
   }
 

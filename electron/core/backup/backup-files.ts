@@ -1,13 +1,13 @@
 import { createHash } from 'node:crypto';
-import { closeSync, copyFileSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { BACKUP_COUNTED_TABLES, BACKUP_FORMAT, backupManifestSchema, type BackupManifest, type BackupSummary } from '../../contract/backup.ts';
 import { AppError, storageFailure } from '../app-error.ts';
-import { hashRange, sha256Of, writeFileAtomic } from '../files.ts';
+import { chunkOfFile, sha256Of, writeFileAtomic } from '../files.ts';
 import { openEncrypted, type SqliteHandle } from '../vault/database.ts';
 import { readKeyring } from '../vault/key-slots.ts';
 import { VAULT_FILES } from '../vault/vault-files.ts';
-import { chunksOf, COST, FILE_CHUNK, megabytes, SteppedJob, type JobProgress } from './stepped-job.ts';
+import { chunksOf, COST, megabytes, SteppedJob } from './stepped-job.ts';
 import type { BackupSource } from '../vault/vault.ts';
 import packageJson from '../../../package.json' with { type: 'json' };
 
@@ -125,11 +125,6 @@ export class BackupJob extends SteppedJob {
     this.add({ stage: 'finish', weight: COST.stepMs, run: () => this.#finish() });
   }
 
-  /** Progress out of 1,000, the stage the next step is in, and the backup once made. */
-  override get progress(): JobProgress & { backup: BackupSummary | null } {
-    return { ...super.progress, backup: this.#summary };
-  }
-
   /** The backup once made. */
   get made(): BackupSummary | null {
     return this.#summary;
@@ -178,14 +173,9 @@ export class BackupJob extends SteppedJob {
   }
 
   #hashChunk(chunk: number, last: boolean): void {
-    const fd = openSync(join(this.#staging, VAULT_FILES.database), 'r');
-    try {
-      // The last step also takes whatever lies beyond the size measured when the job began.
-      hashRange(fd, this.#hash, chunk * FILE_CHUNK, last ? Number.POSITIVE_INFINITY : FILE_CHUNK);
-    } finally {
-      closeSync(fd);
-    }
+    chunkOfFile(join(this.#staging, VAULT_FILES.database), chunk, last, this.#hash);
   }
+
 
   #finish(): void {
     const database = join(this.#staging, VAULT_FILES.database);

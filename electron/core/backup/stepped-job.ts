@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { BACKUP_JOB_STAGES } from '../../contract/backup.ts';
+import { FILE_CHUNK } from '../files.ts';
 
 /*
  * A long piece of work (making, checking or restoring a backup) cut into steps, one per call,
@@ -25,9 +26,6 @@ export interface JobStep {
 export const COST = { vacuumPerMb: 10, checkPerMb: 16, hashPerMb: 3.2, copyPerMb: 2, keyMs: 600, migrateMs: 200, stepMs: 5 } as const;
 
 export const megabytes = (bytes: number): number => bytes / 1_048_576;
-
-/** Bytes read or written per step when a file is hashed or copied: a step stays well under a second. */
-export const FILE_CHUNK = 64 * 1_048_576;
 
 /**
  * Run each way of letting go, whatever the others do (a busy file must not keep a key in

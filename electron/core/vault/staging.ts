@@ -1,10 +1,10 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { closeSync, copyFileSync, existsSync, fsyncSync, mkdirSync, openSync, readSync, statSync, writeSync } from 'node:fs';
+import { closeSync, copyFileSync, existsSync, fsyncSync, mkdirSync, openSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Kysely, Migration } from 'kysely';
 import { AppError, storageFailure } from '../app-error.ts';
 import type { Database } from '../db/schema.ts';
-import { sha256Of } from '../files.ts';
+import { chunkOfFile, FILE_CHUNK, sha256Of } from '../files.ts';
 import { configure, kyselyFor, migrate, openEncrypted, rekey, type SqliteHandle } from './database.ts';
 import type { FileSwitch } from './file-switch.ts';
 import { sealedSlotFor, sealPasswordSlot, sealRecoverySlot, writeKeyring, type Keyring, type KeySlot } from './key-slots.ts';
@@ -36,9 +36,6 @@ export async function recoverySlotFor(keyring: Keyring, code: string, dataKey: B
   return sealRecoverySlot(keyring, canonical, dataKey);
 }
 
-/** Bytes copied (and hashed) per step of a restore's copy. */
-export const RESTORE_CHUNK = 64 * 1_048_576;
-
 /**
  * A checked backup copied beside the live files in steps (a chunk at a time, hashed as it is
  * written), brought to this version (migrations), checked again table by table, and written
@@ -59,7 +56,7 @@ export class RestoreStaging {
   ) {
     this.#source = join(folder, VAULT_FILES.database);
     // Planned from the file found (the check before has made sure it is the backup's).
-    this.chunks = Math.max(1, Math.ceil((existsSync(this.#source) ? statSync(this.#source).size : 0) / RESTORE_CHUNK));
+    this.chunks = Math.max(1, Math.ceil((existsSync(this.#source) ? statSync(this.#source).size : 0) / FILE_CHUNK));
   }
 
   /** Copy the `chunk`th part of the database (the first starts afresh; the last checks the whole copy's hash). */
@@ -73,22 +70,11 @@ export class RestoreStaging {
         this.#hash = createHash('sha256');
       }
       const last = chunk === this.chunks - 1;
-      const from = openSync(this.#source, 'r');
       const to = openSync(staged.database, chunk === 0 ? 'w' : 'r+', 0o600);
       try {
-        const buffer = Buffer.allocUnsafe(4 * 1_048_576);
-        let offset = chunk * RESTORE_CHUNK;
-        const end = last ? Number.POSITIVE_INFINITY : offset + RESTORE_CHUNK;
-        while (offset < end) {
-          const read = readSync(from, buffer, 0, Math.min(buffer.length, end - offset), offset);
-          if (read === 0) break;
-          writeFully(to, buffer.subarray(0, read), offset);
-          this.#hash.update(buffer.subarray(0, read));
-          offset += read;
-        }
+        chunkOfFile(this.#source, chunk, last, this.#hash, to);
         if (last) fsyncSync(to);
       } finally {
-        closeSync(from);
         closeSync(to);
       }
       if (last) {
@@ -167,10 +153,6 @@ export class RestoreStaging {
   }
 }
 
-function writeFully(fd: number, data: Buffer, position: number): void {
-  let written = 0;
-  while (written < data.length) written += writeSync(fd, data, written, data.length - written, position + written);
-}
 
 /**
  * Stage a copy of the database re-encrypted under a new data key, with a new keyring: the
