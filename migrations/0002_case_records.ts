@@ -5,7 +5,7 @@ import { sql, type Kysely } from 'kysely';
  * Frozen in time: never import app code here (lists are written out).
  */
 
-const SERVICE_CATALOGUE: [code: string, group: string, vi: string, en: string][] = [
+export const SERVICE_CATALOGUE: [code: string, group: string, vi: string, en: string][] = [
   ['legal_counselling', 'legal', 'Tư vấn pháp lý', 'Legal counselling'],
   ['psychological_counselling', 'psychological', 'Tư vấn tâm lý', 'Psychological counselling'],
   ['health_check_sti', 'health_sti', 'Khám sức khoẻ / bệnh lây truyền qua đường tình dục', 'Health check / STI'],

@@ -12,6 +12,7 @@ import { SessionState } from './session-state.ts';
 import type { Db } from './db/schema.ts';
 import type { SqliteHandle } from './vault/database.ts';
 import type { ScryptParams } from './vault/kdf.ts';
+import type { Store } from './vault/store.ts';
 import { Vault } from './vault/vault.ts';
 
 export type Session = SessionUser;
@@ -85,7 +86,8 @@ export interface CoreOptions {
  * Requests reach it only through the gate.
  */
 export class Core {
-  readonly vault: Vault;
+  /** The store of the records (store.ts): the encrypted file on this PC. */
+  readonly vault: Store;
   readonly dataDir: string;
   readonly hooks: readonly FeatureHooks[];
   readonly clock: Clock;
@@ -280,14 +282,9 @@ export class Core {
     return true;
   }
 
-  /**
-   * After an erasure: copy every page out of the write-ahead log into the database (where
-   * secure_delete has already overwritten the erased content) and truncate the log, so no old
-   * page keeps it. A checkpoint that could not finish is logged; the next one completes it.
-   */
+  /** After an erasure committed: no page or log of the store keeps the erased content. */
   purgeErasedPages(): void {
-    const [result] = this.vault.sqlite.pragma('wal_checkpoint(TRUNCATE)') as { busy: number; log: number; checkpointed: number }[];
-    if (!result || result.busy !== 0 || result.log !== result.checkpointed) this.log('[core] checkpoint after erasure did not complete');
+    this.vault.purgeErasedPages(this.log);
   }
 
   onLocked(listener: (reason: LockReason) => void): () => void {

@@ -16,6 +16,7 @@ import { VAULT_FILES } from '../../electron/core/vault/vault.ts';
 import { clientListInputSchema } from '../../electron/contract/clients.ts';
 import { CASELOAD_DEFAULTS } from '../../electron/contract/settings.ts';
 import { seedVault } from '../support/synthetic.ts';
+import { sqliteOf } from '../support/file-store.ts';
 
 /*
  * Case-record figures at scale: a seeded vault (built once into .bench/, then reused) of
@@ -140,7 +141,7 @@ export async function benchFiles(name: string, clients: number, log: (line: stri
 export async function caseRecordFigures(clients: number, log: (line: string) => void) {
   const { work, core, call, services } = await benchCopy('work', clients, log);
   await call('auth.login', { username: 'canbo01', password: PASSWORD });
-  const sqlite = core.vault.sqlite;
+  const sqlite = sqliteOf(core);
   // Her own open cases: a visit to someone else's client is refused in core (she holds the case or states a reason).
   const openIds = sqlite
     .prepare(`select id from client where status = 'open' and assigned_worker_id = (select id from user where username = 'canbo01') order by random() limit 300`)

@@ -1,6 +1,7 @@
 import { presetPeriod } from '../../electron/contract/periods.ts';
 import { today as localToday } from '../../electron/core/clock.ts';
 import { benchCopy, clock, PASSWORD, percentile, plainScanMs, timed } from './case-records.ts';
+import { sqliteOf } from '../support/file-store.ts';
 
 /*
  * Caseload figures on the seeded vault: one worker's to-do list when she holds 500 open cases
@@ -16,7 +17,7 @@ export async function caseloadFigures(clients: number, log: (line: string) => vo
   const { core, call, remove } = await benchCopy('caseload', clients, log);
   try {
     await call('auth.login', { username: 'canbo02', password: PASSWORD });
-    const sqlite = core.vault.sqlite;
+    const sqlite = sqliteOf(core);
     const ids = sqlite.prepare(`select id from user where username in ('canbo02', 'canbo03') order by username`).pluck().all() as [number, number];
     // Keep her first 500 open cases; the rest go to a colleague (this copy only).
     sqlite
@@ -39,7 +40,7 @@ export async function caseloadFigures(clients: number, log: (line: string) => vo
     let services = 0;
     await call('dashboard.get', year); // warm-up
     for (let i = 0; i < 7; i++) services = ((await timed(dashboardTimes, () => call('dashboard.get', year))) as { totals: { services: number } }).totals.services;
-    const yearScanMs = plainScanMs(core.vault.sqlite, year.from, year.to);
+    const yearScanMs = plainScanMs(sqliteOf(core), year.from, year.to);
     const quarterTimes: number[] = [];
     const quarter = presetPeriod('lastQuarter', localToday(clock));
     for (let i = 0; i < 7; i++) await timed(quarterTimes, () => call('dashboard.get', quarter));

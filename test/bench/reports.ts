@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { Report } from '../../electron/contract/reports.ts';
 import { benchCopy, PASSWORD, percentile, plainScanMs } from './case-records.ts';
+import { sqliteOf } from '../support/file-store.ts';
 
 /*
  * Report figures on the seeded vault: a quarter and a year built through the gate exactly as
@@ -33,7 +34,7 @@ export async function reportFigures(clients: number, log: (line: string) => void
     let last: Awaited<ReturnType<typeof build>> | null = null;
     for (let i = 0; i < 3; i++) quarters.push((await build(quarter)).ms);
     for (let i = 0; i < 3; i++) years.push((last = await build(year)).ms);
-    const yearScanMs = plainScanMs(core.vault.sqlite, '2026-01-01', '2026-12-31');
+    const yearScanMs = plainScanMs(sqliteOf(core), '2026-01-01', '2026-12-31');
     const started = performance.now();
     await call('reports.save', { jobId: last?.jobId, format: 'xlsx' }, { path: join(work, 'year.xlsx') });
     const xlsxMs = performance.now() - started;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ADMIN, copyOfTemplate, loginAs, MANAGER, WORKER, WORKER2 } from '../support/vault-fixture.ts';
+import { sqliteOf } from '../support/file-store.ts';
 
 /** An admin session on a copy with a few entries in the trail, and the raw handle to tamper with. */
 async function trailWithEntries() {
@@ -9,7 +10,7 @@ async function trailWithEntries() {
   await app.ok('settings.update', { lockTimeoutMinutes: 8 });
   const verified = await app.ok('audit.verify', {});
   expect(verified).toMatchObject({ ok: true, problem: null });
-  const sqlite = app.core.vault.sqlite;
+  const sqlite = sqliteOf(app.core);
   sqlite.exec('drop trigger audit_event_no_update; drop trigger audit_event_no_delete;');
   const count = (sqlite.prepare('select count(*) as n from audit_event').get() as { n: number }).n;
   return { app, sqlite, count };
@@ -19,7 +20,7 @@ describe('the audit trail', () => {
   it('is append-only: the database itself refuses updates and deletes', async () => {
     const app = await copyOfTemplate();
     await loginAs(app, ADMIN);
-    const sqlite = app.core.vault.sqlite;
+    const sqlite = sqliteOf(app.core);
     expect(() => sqlite.prepare(`update audit_event set action = 'x' where id = 1`).run()).toThrow(/append-only/);
     expect(() => sqlite.prepare('delete from audit_event where id = 1').run()).toThrow(/append-only/);
   });

@@ -3,6 +3,7 @@ import type { RegisterClientInput, TodoItem } from '../../electron/contract/inde
 import { ADMIN, consentNow, copyOfTemplate, loginAs, MANAGER, syntheticClient, TODAY, WORKER, WORKER2, type TestApp } from '../support/vault-fixture.ts';
 import { contentSnapshot } from '../support/db-snapshot.ts';
 import { typeId } from '../support/calls.ts';
+import { sqliteOf } from '../support/file-store.ts';
 
 /*
  * The worker's to-do list, rule by rule with dates either side of each threshold (the test
@@ -430,7 +431,7 @@ describe('working lists', () => {
     const [listed] = await app.ok('savedFilters.list', {});
     expect(listed).toEqual(saved);
     expect((await app.ok('clients.list', listed?.filters ?? {})).rows.map((row) => row.id)).toEqual([overdue]);
-    expect(JSON.stringify(app.core.vault.sqlite.prepare('select filters from saved_filter').pluck().all())).not.toContain('Mẫu');
+    expect(JSON.stringify(sqliteOf(app.core).prepare('select filters from saved_filter').pluck().all())).not.toContain('Mẫu');
     expect((await app.ok('clients.list', {})).rows.length).toBe(2);
 
     expect(await app.call('savedFilters.save', { id: null, name: 'ca cua toi qua han chuyen gui', filters: {} })).toEqual({ ok: false, error: { code: 'SAVED_FILTER_NAME_TAKEN' } });

@@ -4,6 +4,7 @@ import { ADMIN, consentNow, copyOfTemplate, loginAs, MANAGER, syntheticClient, T
 import { contentSnapshot } from '../support/db-snapshot.ts';
 import { containsText, vaultPlaintext } from '../support/decrypt.ts';
 import { typeId } from '../support/calls.ts';
+import { sqliteOf } from '../support/file-store.ts';
 
 async function asWorker() {
   const app = await copyOfTemplate();
@@ -303,7 +304,7 @@ describe('visits, follow-ups and referrals', () => {
   it('counts an anonymous contact as services, not as a person', async () => {
     const app = await asWorker();
     const { contactId } = await app.ok('anonymous.record', { contactOn: TODAY, ageBand: '18_24', sex: 'trans_female', place: 'outreach', serviceTypeIds: [8, 4] });
-    const services = app.core.vault.sqlite.prepare('select count(*) from anonymous_service where contact_id = ?').pluck().get(contactId);
+    const services = sqliteOf(app.core).prepare('select count(*) from anonymous_service where contact_id = ?').pluck().get(contactId);
     expect(services).toBe(2);
     expect((await app.ok('clients.list', { status: 'all' })).total).toBe(1);
   });
@@ -453,7 +454,7 @@ describe('withdrawing case-record consent', () => {
     await app.ok('auth.logout', {});
     await loginAs(app, WORKER);
     const vocabulary = () => {
-      const sqlite = app.core.vault.sqlite;
+      const sqlite = sqliteOf(app.core);
       // The trigram indexes and the word indexes (the planted words are three letters long, so both hold them).
       const indexes = ['client_search', 'identity_search', 'client_words', 'identity_words'];
       for (const index of indexes) sqlite.exec(`create virtual table if not exists temp.${index}_terms using fts5vocab(main, '${index}', 'row')`);
@@ -479,7 +480,7 @@ describe('withdrawing case-record consent', () => {
 
     expect(await app.ok('consent.withdraw', { consentId: app.template.ids.caseConsent, on: TODAY })).toEqual({ deidentified: true });
     expect(await app.call('clients.get', { clientId: id })).toEqual({ ok: false, error: { code: 'CLIENT_NOT_FOUND' } });
-    const sqlite = app.core.vault.sqlite;
+    const sqlite = sqliteOf(app.core);
     const anonymous = sqlite.prepare(`select * from anonymous_contact`).all() as { id: number; contact_on: string }[];
     expect(anonymous).toHaveLength(2);
     // Nothing ties the contacts to one erasure or to her number: only the month, random ids

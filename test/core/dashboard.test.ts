@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Dashboard } from '../../electron/contract/index.ts';
 import { medianOf, monthsOf, splitPeriod } from '../../electron/core/caseload/dashboard.ts';
 import { consentNow, copyOfTemplate, loginAs, MANAGER, syntheticClient, TODAY, WORKER, WORKER2, type TestApp } from '../support/vault-fixture.ts';
+import { sqliteOf } from '../support/file-store.ts';
 
 /*
  * The manager's dashboard against a small dataset whose every number was worked out by hand
@@ -129,7 +130,7 @@ describe('the dashboard', () => {
     const { app } = await buildDataset();
     // The monthly counts (kept by triggers) agree with the rows, at every point below.
     const agree = () => {
-      const sqlite = app.core.vault.sqlite;
+      const sqlite = sqliteOf(app.core);
       expect(sqlite.prepare('select month, service_type_id, n from service_month where n > 0 order by 1, 2').all()).toEqual(
         sqlite.prepare('select substr(service_on, 1, 7) as month, service_type_id, count(*) as n from service group by 1, 2 order by 1, 2').all(),
       );

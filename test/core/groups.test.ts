@@ -4,6 +4,7 @@ import { contentSnapshot } from '../support/db-snapshot.ts';
 import { runReport } from '../support/report-data.ts';
 import { ADMIN, consentNow, copyOfTemplate, loginAs, MANAGER, syntheticClient, TODAY, WORKER, WORKER2, type TestApp } from '../support/vault-fixture.ts';
 import { typeId } from '../support/calls.ts';
+import { sqliteOf } from '../support/file-store.ts';
 
 /*
  * Group sessions through the real gate: each registered attendee gets the session's service on
@@ -178,7 +179,7 @@ describe('group sessions', () => {
     expect(after).toMatchObject({ registered: 3, others: 13 });
     expect(after.attendees.map((each) => each.clientId)).not.toContain(c);
     expect(after.othersByCell).toEqual([{ sex: 'female', ageBand: '25_34', count: 13 }]);
-    const sqlite = app.core.vault.sqlite;
+    const sqlite = sqliteOf(app.core);
     expect(sqlite.prepare('select count(*) from group_attendance where client_id = ?').pluck().get(c)).toBe(0);
   });
 });

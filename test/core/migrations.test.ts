@@ -7,8 +7,10 @@ import { todoCountsByWorker, todoList } from '../../electron/core/caseload/todo.
 import type { Database } from '../../electron/core/db/schema.ts';
 import { migrations } from '../../migrations/index.ts';
 import { ADMIN, copyOfTemplate, loginAs, MANAGER, migrateTo, openApp, TODAY, WORKER } from '../support/vault-fixture.ts';
+import { sqliteOf } from '../support/file-store.ts';
+import type { SqliteHandle } from '../../electron/core/vault/database.ts';
 
-function planOf(sqlite: ReturnType<typeof openApp>['core']['vault']['sqlite'], text: string, ...parameters: unknown[]): string {
+function planOf(sqlite: SqliteHandle, text: string, ...parameters: unknown[]): string {
   return (sqlite.prepare(`explain query plan ${text}`).all(...parameters) as { detail: string }[]).map((row) => row.detail).join('\n');
 }
 
@@ -23,19 +25,19 @@ async function openVault() {
 describe('migrations', () => {
   it('are all applied, in order', async () => {
     const app = await openVault();
-    const applied = app.core.vault.sqlite.prepare('select name from kysely_migration order by name').pluck().all();
+    const applied = sqliteOf(app.core).prepare('select name from kysely_migration order by name').pluck().all();
     expect(applied).toEqual(Object.keys(migrations).sort());
   });
 
   it('0002 seeds the service catalogue in its sixteen groups', async () => {
     const app = await openVault();
-    const groups = app.core.vault.sqlite.prepare('select count(distinct service_group) from service_type').pluck().get();
+    const groups = sqliteOf(app.core).prepare('select count(distinct service_group) from service_type').pluck().get();
     expect(groups).toBe(16);
   });
 
   it('0003: the client search uses the trigram index and the code index, not a scan of every client', async () => {
     const app = await openVault();
-    const sqlite = app.core.vault.sqlite;
+    const sqlite = sqliteOf(app.core);
     const queries: CompiledQuery[] = [];
     const db = new Kysely<Database>({
       dialect: new SqliteDialect({ database: { close: () => {}, prepare: (text: string) => sqlite.prepare(text) } }),
@@ -70,7 +72,7 @@ describe('migrations', () => {
   it('0003 and 0009 index the names already written: the trigram and the word indexes find old clients', async () => {
     // A vault made before 0003, with a client and her legal name as 0002 wrote them.
     const { dir, app: old } = await migrateTo('0002');
-    const sqlite = old.core.vault.sqlite;
+    const sqlite = sqliteOf(old.core);
     sqlite.exec(`insert into client (code, alias, alias_folded, birth_year, sex, child_path, status, assigned_worker_id, registered_on, registered_by, open_referrals)
                  values ('OLDC90-1', 'Thử Cũ Út', 'thu cu ut', 1990, 'female', 0, 'open', 1, '2025-03-01', 1, 0)`);
     sqlite.exec(`insert into client_identity (client_id, legal_name, legal_name_folded, updated_at, updated_by) values (1, 'Mẫu Thị Vy', 'mau thi vy', '2025-03-01T02:00:00.000Z', 1)`);
@@ -78,7 +80,7 @@ describe('migrations', () => {
 
     const app = openApp(dir);
     await loginAs(app, ADMIN);
-    const db = app.core.vault.sqlite;
+    const db = sqliteOf(app.core);
     const found = (index: string, query: string) => db.prepare(`select rowid from ${index} where ${index} match ?`).pluck().all(query);
     // 0003: three letters and more, anywhere in the name.
     expect(found('client_search', '"cu u"')).toEqual([1]);
@@ -93,7 +95,7 @@ describe('migrations', () => {
   it('0012 counts the services and referrals already written by month, and keeps counting after', async () => {
     // A vault made before 0012: a client, two visits' services and three referrals as 0011 wrote them.
     const { dir, app: old } = await migrateTo('0011');
-    const sqlite = old.core.vault.sqlite;
+    const sqlite = sqliteOf(old.core);
     sqlite.exec(`insert into client (code, alias, alias_folded, birth_year, sex, child_path, status, assigned_worker_id, registered_on, registered_by, open_referrals)
                  values ('OLDC90-1', 'Thử Cũ', 'thu cu', 1990, 'female', 0, 'open', 1, '2025-03-01', 1, 1)`);
     for (const [visitOn, types] of [['2025-03-01', [1, 2]], ['2025-04-15', [2]]] as const) {
@@ -107,7 +109,7 @@ describe('migrations', () => {
 
     const app = openApp(dir);
     await loginAs(app, ADMIN);
-    const db = app.core.vault.sqlite;
+    const db = sqliteOf(app.core);
     expect(db.prepare('select month, service_type_id, n from service_month order by 1, 2').all()).toEqual([
       { month: '2025-03', service_type_id: 1, n: 1 },
       { month: '2025-03', service_type_id: 2, n: 1 },
@@ -130,7 +132,7 @@ describe('migrations', () => {
   it('0004 gives every existing client her first holding and the due date of her open referrals', async () => {
     // A vault made before 0004, with a client written as 0002 knew it.
     const { dir, app: old } = await migrateTo('0003');
-    const sqlite = old.core.vault.sqlite;
+    const sqlite = sqliteOf(old.core);
     sqlite.exec(`insert into client (code, alias, alias_folded, birth_year, sex, child_path, status, assigned_worker_id, registered_on, registered_by, open_referrals)
                  values ('OLDC90-1', 'Thử Cũ', 'thu cu', 1990, 'female', 0, 'open', 1, '2025-03-01', 1, 2)`);
     sqlite.exec(`insert into case_event (client_id, kind, worker_id, on_date, by_user, at) values (1, 'opened', 1, '2025-03-01', 1, '2025-03-01T02:00:00.000Z')`);
@@ -141,7 +143,7 @@ describe('migrations', () => {
 
     const app = openApp(dir);
     await loginAs(app, ADMIN);
-    const db = app.core.vault.sqlite;
+    const db = sqliteOf(app.core);
     expect(db.prepare('select name from kysely_migration order by name').pluck().all()).toEqual(Object.keys(migrations).sort());
     expect(db.prepare('select client_id, worker_id, started_on, ended_on, how, by_user, at from assignment').all()).toEqual([
       { client_id: 1, worker_id: 1, started_on: '2025-03-01', ended_on: null, how: 'registered', by_user: 1, at: '2025-03-01T02:00:00.000Z' },
@@ -152,7 +154,7 @@ describe('migrations', () => {
   it('0004: one worker\'s to-do list and the review queue read her cases through their indexes', async () => {
     const app = await copyOfTemplate();
     await loginAs(app, MANAGER);
-    const sqlite = app.core.vault.sqlite;
+    const sqlite = sqliteOf(app.core);
     const workerPlan = planOf(sqlite, `select id from client where status = 'open' and assigned_worker_id = ? and next_follow_up_on <= ?`, 3, TODAY);
     expect(workerPlan).toMatch(/SEARCH client USING (COVERING )?INDEX client_worker/);
     const reviewPlan = planOf(sqlite, `select id from client where status = 'open' and coalesce(client.last_reviewed_on, client.registered_on) <= ? order by coalesce(client.last_reviewed_on, client.registered_on)`, TODAY);
@@ -165,7 +167,7 @@ describe('migrations', () => {
   it('0004: the to-do rules start from one worker\'s cases, and for everyone from their date indexes', async () => {
     const app = await copyOfTemplate();
     await loginAs(app, MANAGER);
-    const sqlite = app.core.vault.sqlite;
+    const sqlite = sqliteOf(app.core);
     const queries: CompiledQuery[] = [];
     const db = new Kysely<Database>({
       dialect: new SqliteDialect({ database: { close: () => {}, prepare: (text: string) => sqlite.prepare(text) } }),
@@ -189,7 +191,7 @@ describe('migrations', () => {
   it('0005: a report reads consents to reports and a period\'s services from indexes alone', async () => {
     const app = await copyOfTemplate();
     await loginAs(app, MANAGER);
-    const sqlite = app.core.vault.sqlite;
+    const sqlite = sqliteOf(app.core);
     expect(planOf(sqlite, `select 1 from consent where consent.client_id = ? and consent.purpose = 'reports' and consent.given_on <= ? and consent.expires_on >= ? and consent.withdrawn_on is null`, 1, TODAY, TODAY)).toMatch(
       /USING COVERING INDEX consent_reports/,
     );

@@ -10,6 +10,7 @@ import { containsText, vaultPlaintext } from '../support/decrypt.ts';
 import { ADMIN, consentNow, copyOfTemplate, loginAs, MANAGER, openApp, syntheticClient, tempDir, TestClock, TODAY, WORKER, WORKER2, type TestApp } from '../support/vault-fixture.ts';
 import { makeBackup } from '../support/backups.ts';
 import { invokeJob } from '../support/calls.ts';
+import { sqliteOf } from '../support/file-store.ts';
 
 /*
  * Clients' rights on real encrypted files through the gate: corrections keep their history,
@@ -61,7 +62,7 @@ describe('corrections', () => {
     const [hiv, legal] = [typeId('hiv_testing'), typeId('legal_counselling')];
     expect(legal).toBeGreaterThan(0);
     const corrected = { visitId: visit, visitOn: '2026-11-20', place: 'outreach' as const, serviceTypeIds: [legal, hiv], outcome: 'Đã hẹn lần sau', note: 'Ghi chú đã sửa' };
-    const lastContact = () => app.core.vault.sqlite.prepare('select last_contact_on from client where id = ?').pluck().get(id);
+    const lastContact = () => sqliteOf(app.core).prepare('select last_contact_on from client where id = ?').pluck().get(id);
     expect(lastContact()).toBe(TODAY);
     expect(await app.ok('visits.correct', corrected)).toEqual({ visitId: visit, changedFields: 5 });
     // Saving again as it is records nothing.
@@ -71,7 +72,7 @@ describe('corrections', () => {
     expect(page.visits[0]).toMatchObject({ id: visit, visitOn: '2026-11-20', place: 'outreach', outcome: 'Đã hẹn lần sau', note: 'Ghi chú đã sửa', serviceTypeIds: [hiv, legal].sort((a, b) => a - b) });
     expect(lastContact()).toBe('2026-11-20');
     // What reports count follows the visit: its services on its corrected date.
-    expect(app.core.vault.sqlite.prepare('select service_type_id, service_on, worker_id from service where visit_id = ? order by service_type_id').all(visit)).toEqual(
+    expect(sqliteOf(app.core).prepare('select service_type_id, service_on, worker_id from service where visit_id = ? order by service_type_id').all(visit)).toEqual(
       [hiv, legal].sort((a, b) => a - b).map((typeId) => ({ service_type_id: typeId, service_on: '2026-11-20', worker_id: app.template.ids.worker })),
     );
     const history = await app.ok('clients.history', { clientId: id });
@@ -209,7 +210,7 @@ describe('erasure on request', () => {
     const before = contentSnapshot(app);
     expect(await app.call('clients.erase', { clientId: id, reason: 'client_request', confirmCode: 'ABCD95-1' })).toEqual({ ok: false, error: { code: 'ERASE_CONFIRMATION_MISMATCH' } });
     expect(contentSnapshot(app)).toBe(before);
-    const anonymousBefore = Number(app.core.vault.sqlite.prepare('select count(*) from anonymous_contact').pluck().get());
+    const anonymousBefore = Number(sqliteOf(app.core).prepare('select count(*) from anonymous_contact').pluck().get());
 
     expect(await app.ok('clients.erase', { clientId: id, reason: 'client_request', confirmCode: page.code.toLowerCase() })).toEqual({ erased: true });
     expect(await app.call('clients.get', { clientId: id })).toEqual({ ok: false, error: { code: 'CLIENT_NOT_FOUND' } });
@@ -219,7 +220,7 @@ describe('erasure on request', () => {
     for (const text of [...Object.values(planted), ...names, ...names.map(foldForSearch)]) expect(containsText(plain, text), text).toBe(false);
     expect((await app.ok('clients.list', { search: 'Thử Nghiệm', status: 'all' })).total).toBe(0);
     // Her two visits remain as anonymous contacts, with their services.
-    expect(Number(app.core.vault.sqlite.prepare('select count(*) from anonymous_contact').pluck().get())).toBe(anonymousBefore + page.visits.length);
+    expect(Number(sqliteOf(app.core).prepare('select count(*) from anonymous_contact').pluck().get())).toBe(anonymousBefore + page.visits.length);
     expect(page.visits).toHaveLength(2);
     await as(app, MANAGER);
     const [entry] = (await app.ok('audit.list', { action: 'clients.erase' })).rows;
@@ -257,7 +258,7 @@ describe('erasure on request', () => {
     expect(await invokeJob(app, 'backup.restore', { credentials: { username: ADMIN.username, password: ADMIN.password }, confirm: true }, folder)).toMatchObject({ restored: true });
     await loginAs(app, ADMIN);
     // Erased again at the first login after the restore, and recorded.
-    expect(Number(app.core.vault.sqlite.prepare('select count(*) from client where id = ?').pluck().get(id))).toBe(0);
+    expect(Number(sqliteOf(app.core).prepare('select count(*) from client where id = ?').pluck().get(id))).toBe(0);
     const trail = await app.ok('audit.list', { action: 'clients.erase' });
     expect(trail.rows[0]).toMatchObject({ outcome: 'ok', detail: { reason: 'erased_before_restore', count: 1 } });
     expect(containsText(await vaultPlaintext(app.dir, ADMIN), 'Nguyễn Thị Mẫu Thử')).toBe(false);
@@ -294,7 +295,7 @@ describe('the erasure ledger beside the backups', () => {
     const fresh = openApp(join(tempDir('dh-new-pc-'), 'data'));
     expect(await invokeJob(fresh, 'setup.restore', { credentials: { recoveryCode: app.template.recoveryCode }, confirm: true }, folder)).toMatchObject({ restored: true });
     await loginAs(fresh, ADMIN);
-    expect(Number(fresh.core.vault.sqlite.prepare('select count(*) from client where id = ?').pluck().get(id))).toBe(0);
+    expect(Number(sqliteOf(fresh.core).prepare('select count(*) from client where id = ?').pluck().get(id))).toBe(0);
     const [entry] = (await fresh.ok('audit.list', { action: 'clients.erase' })).rows;
     expect(entry).toMatchObject({ outcome: 'ok', detail: { reason: 'erased_before_restore', count: 1 } });
     expect(containsText(await vaultPlaintext(fresh.dir, ADMIN), 'Nguyễn Thị Mẫu Thử')).toBe(false);
@@ -313,7 +314,7 @@ describe('the erasure ledger beside the backups', () => {
     expect(await invokeJob(fresh, 'setup.restore', { credentials: { recoveryCode: app.template.recoveryCode }, confirm: true }, folder)).toMatchObject({ restored: true });
     expect(fresh.logged).toContain('[erasure] the ledger beside the backup could not be read; the database copy is used');
     await loginAs(fresh, ADMIN);
-    expect(Number(fresh.core.vault.sqlite.prepare('select count(*) from client').pluck().get())).toBe(1);
+    expect(Number(sqliteOf(fresh.core).prepare('select count(*) from client').pluck().get())).toBe(1);
     await fresh.core.shutdown();
   });
 });
@@ -370,7 +371,7 @@ describe('retention', () => {
     expect(await app.call('retention.apply', { clientIds: [closedDay0, frozen], confirm: true })).toEqual({ ok: false, error: { code: 'RETENTION_CHANGED' } });
     expect(contentSnapshot(app)).toBe(before);
     expect(await app.ok('retention.apply', { clientIds: [closedDay0], confirm: true })).toEqual({ deidentified: 1 });
-    const remaining = app.core.vault.sqlite.prepare('select id from client order by id').pluck().all();
+    const remaining = sqliteOf(app.core).prepare('select id from client order by id').pluck().all();
     expect(remaining).toEqual([app.template.ids.client, reopened, stillOpen, frozen, closedDay1]);
     expect((await app.ok('audit.list', { action: 'retention.apply' })).rows[0]).toMatchObject({ outcome: 'ok', detail: { years: 3, deidentified: 1, clientIds: [closedDay0] } });
     clock.advance(DAY);

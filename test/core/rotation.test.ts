@@ -9,6 +9,7 @@ import { ADMIN, copyOfTemplate, loginAs, MANAGER, openApp, tempDir, WORKER, WORK
 import { makeBackup } from '../support/backups.ts';
 import { restorableContent } from '../support/db-snapshot.ts';
 import { groupOf, invokeJob, keyOf } from '../support/calls.ts';
+import { sqliteOf } from '../support/file-store.ts';
 
 /*
  * Rotating the data key after someone leaves: everything re-encrypted under a new key, the
@@ -155,7 +156,7 @@ describe('rotating the data key', () => {
       expect(readdirSync(dir).sort(), `after ${done} steps`).toEqual([VAULT_FILES.database, VAULT_FILES.keyring, VAULT_FILES.unlockState].sort());
       await loginAs(reopened, ADMIN);
       expect(content(reopened), `after ${done} steps`).toBe(before);
-      expect(reopened.core.vault.sqlite.pragma('integrity_check', { simple: true })).toBe('ok');
+      expect(sqliteOf(reopened.core).pragma('integrity_check', { simple: true })).toBe('ok');
       if (!oldKey) throw new Error('no key');
       expect(opensWith(reopened, oldKey), `after ${done} steps`).toBe(!rotated);
       await reopened.core.shutdown();

@@ -6,6 +6,7 @@ import { VAULT_FILES } from '../../electron/core/vault/vault.ts';
 import { folderDigest } from '../support/files.ts';
 import { ADMIN, copyOfTemplate, loginAs, openApp, tempDir, TODAY, WORKER, type TestApp } from '../support/vault-fixture.ts';
 import { makeBackup } from '../support/backups.ts';
+import { sqliteOf } from '../support/file-store.ts';
 
 /*
  * A full disk and a folder that cannot be written: a clear error, nothing half-written, the
@@ -59,7 +60,7 @@ afterEach(() => {
 });
 
 function visitCount(app: TestApp): number {
-  return Number(app.core.vault.sqlite.prepare('select count(*) from visit').pluck().get());
+  return Number(sqliteOf(app.core).prepare('select count(*) from visit').pluck().get());
 }
 
 const visit = (app: TestApp, n: number) =>
@@ -69,7 +70,7 @@ describe('a full disk', () => {
   it('at the database page limit: DISK_FULL, nothing half-written, whole, and writing again once there is room', async () => {
     const app = await copyOfTemplate();
     await loginAs(app, WORKER);
-    const sqlite = app.core.vault.sqlite;
+    const sqlite = sqliteOf(app.core);
     sqlite.pragma(`max_page_count = ${Number(sqlite.pragma('page_count', { simple: true }))}`);
     let saved = 0;
     let refused: unknown = null;
@@ -112,7 +113,7 @@ describe('a full disk', () => {
     await onDisk.core.shutdown();
     const reopened = openApp(dir);
     await loginAs(reopened, WORKER);
-    expect(reopened.core.vault.sqlite.pragma('integrity_check', { simple: true })).toBe('ok');
+    expect(sqliteOf(reopened.core).pragma('integrity_check', { simple: true })).toBe('ok');
     expect(visitCount(reopened)).toBe(2 + saved);
     await reopened.core.shutdown();
   });
@@ -186,7 +187,7 @@ describe('a stop between a keyring write and its commit', () => {
     const app = await copyOfTemplate();
     await loginAs(app, WORKER);
     const before = readFileSync(join(app.dir, VAULT_FILES.keyring), 'utf8');
-    const slotId = app.core.vault.sqlite.prepare('select key_slot_id from user where id = ?').pluck().get(app.template.ids.worker) as string;
+    const slotId = sqliteOf(app.core).prepare('select key_slot_id from user where id = ?').pluck().get(app.template.ids.worker) as string;
     // What auth.changePassword writes just before its commit (the commit then never comes).
     app.core.vault.saveKeyring(await app.core.vault.stagePassword(WORKER.username, NEW_PASSWORD, slotId));
     expect(readFileSync(kept(app.dir), 'utf8')).toBe(before);

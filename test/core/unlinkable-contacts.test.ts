@@ -3,6 +3,7 @@ import { currentConsentText, type Report } from '../../electron/contract/index.t
 import { migrations } from '../../migrations/index.ts';
 import { buildReportDataset, Q3_2026, runReport } from '../support/report-data.ts';
 import { ADMIN, consentNow, loginAs, MANAGER, migrateTo, openApp, runSetup, syntheticClient, tempDir, WORKER } from '../support/vault-fixture.ts';
+import { sqliteOf } from '../support/file-store.ts';
 
 /*
  * When a client withdraws or is erased, her visits stay in the counts as anonymous contacts,
@@ -56,7 +57,7 @@ describe('anonymous contacts made from a withdrawn client', () => {
     const caseConsent = (await app.ok('clients.get', { clientId: her.clientId })).consents.find((consent) => consent.purpose === 'case_record')?.id ?? 0;
     expect(await app.ok('consent.withdraw', { consentId: caseConsent, on: '2026-11-28' })).toEqual({ deidentified: true });
 
-    const rows = app.core.vault.sqlite.prepare('select * from anonymous_contact order by contact_on, id').all() as { id: number; contact_on: string; age_band: string; sex: string; place: string }[];
+    const rows = sqliteOf(app.core).prepare('select * from anonymous_contact order by contact_on, id').all() as { id: number; contact_on: string; age_band: string; sex: string; place: string }[];
     // Twelve walk-ins on 10/08 and her three visits: all by month (the one of 01/10 in the
     // fourth quarter), nothing about their origin.
     expect(rows.map((row) => row.contact_on)).toEqual(['2026-07-01', ...Array(12).fill('2026-08-01'), '2026-09-01', '2026-10-01']);
@@ -66,7 +67,7 @@ describe('anonymous contacts made from a withdrawn client', () => {
     for (let i = 1; i < ids.length; i++) expect((ids[i] ?? 0) - (ids[i - 1] ?? 0)).toBeGreaterThan(1_000);
     expect(ids).not.toContain(her.clientId);
     // Services carry no row numbers of their own: the table is keyed by contact and type.
-    expect(() => app.core.vault.sqlite.prepare('select rowid from anonymous_service').all()).toThrow(/rowid/);
+    expect(() => sqliteOf(app.core).prepare('select rowid from anonymous_service').all()).toThrow(/rowid/);
     await app.ok('auth.logout', {});
 
     await loginAs(app, MANAGER);
@@ -84,7 +85,7 @@ describe('anonymous contacts made from a withdrawn client', () => {
 describe('migrations 0007 and 0008 on a vault written before them', () => {
   it('give old contacts random ids and months, keep every count, and keep stated reasons as identity openings', async () => {
     const { dir, app: old } = await migrateTo('0006');
-    const sqlite = old.core.vault.sqlite;
+    const sqlite = sqliteOf(old.core);
     sqlite.exec(`insert into client (code, alias, alias_folded, birth_year, sex, child_path, status, assigned_worker_id, registered_on, registered_by, open_referrals)
                  values ('OLDC90-1', 'Thử Cũ', 'thu cu', 1990, 'female', 0, 'open', 1, '2025-03-01', 1, 0)`);
     sqlite.exec(`insert into identity_access (client_id, user_id, reason, at) values (1, 1, 'Lý do thử nghiệm cũ', '2025-03-02T02:00:00.000Z')`);
@@ -112,7 +113,7 @@ describe('migrations 0007 and 0008 on a vault written before them', () => {
 
     const app = openApp(dir);
     await loginAs(app, ADMIN);
-    const db = app.core.vault.sqlite;
+    const db = sqliteOf(app.core);
     expect(db.prepare('select name from kysely_migration order by name').pluck().all()).toEqual(Object.keys(migrations).sort());
     expect(countsByMonth(db)).toEqual(counted);
     const rows = db.prepare('select * from anonymous_contact').all() as { id: number; contact_on: string }[];

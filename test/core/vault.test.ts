@@ -11,6 +11,7 @@ import { SCRYPT_FLOOR } from '../../electron/core/vault/kdf.ts';
 import { passwordSlotKeys } from '../../electron/core/vault/key-slots.ts';
 import { ADMIN, CENTRE, copyOfTemplate, FLOOR_KDF, loginAs, MANAGER, openApp, runSetup, tempDir, WORKER } from '../support/vault-fixture.ts';
 import { fileDigest, filesContaining, folderDigest } from '../support/files.ts';
+import { sqliteOf } from '../support/file-store.ts';
 
 describe('creating the vault', () => {
   it('writes an encrypted database and a keyring, and reopens them with the admin password', async () => {
@@ -29,7 +30,7 @@ describe('creating the vault', () => {
     await loginAs(reopened, ADMIN);
     const settings = await reopened.ok('settings.get', {});
     expect(settings).toEqual({ ...CENTRE, lockTimeoutMinutes: 5, ...CASELOAD_DEFAULTS, ...REPORT_DEFAULTS, retentionYears: 0 });
-    const pragmas = reopened.core.vault.sqlite;
+    const pragmas = sqliteOf(reopened.core);
     expect(pragmas.pragma('journal_mode', { simple: true })).toBe('wal');
     expect(pragmas.pragma('synchronous', { simple: true })).toBe(2);
     expect(pragmas.pragma('cipher', { simple: true })).toBe('sqlcipher');
@@ -234,7 +235,7 @@ describe('migrations', () => {
   it('refuses a database from a newer version and leaves its files untouched', async () => {
     const app = await copyOfTemplate();
     await loginAs(app, ADMIN);
-    app.core.vault.sqlite
+    sqliteOf(app.core)
       .prepare('insert into kysely_migration (name, timestamp) values (?, ?)')
       .run('9999_from_the_future', new Date().toISOString());
     await app.ok('auth.logout', {});
@@ -265,9 +266,9 @@ describe('migrations', () => {
     expect(failing.core.vault.isOpen).toBe(false);
 
     await loginAs(app, ADMIN);
-    const tables = app.core.vault.sqlite.prepare(`select name from sqlite_master where name = 'half_done'`).all();
+    const tables = sqliteOf(app.core).prepare(`select name from sqlite_master where name = 'half_done'`).all();
     expect(tables).toEqual([]);
-    const applied = app.core.vault.sqlite.prepare('select name from kysely_migration order by name').pluck().all();
+    const applied = sqliteOf(app.core).prepare('select name from kysely_migration order by name').pluck().all();
     expect(applied).toEqual(Object.keys(migrations).sort());
   });
 });
@@ -302,7 +303,7 @@ describe('recovery', () => {
   it('closes the vault again when a step after the unlock fails', async () => {
     const app = await copyOfTemplate();
     await loginAs(app, ADMIN);
-    app.core.vault.sqlite.exec(
+    sqliteOf(app.core).exec(
       `create trigger fail_login after update of last_login_at on user begin select raise(abort, 'simulated failure'); end`,
     );
     await app.ok('auth.logout', {});
@@ -354,7 +355,7 @@ describe('keyring and database stay in step', () => {
   async function withFailingAudit() {
     const app = await copyOfTemplate();
     await loginAs(app, ADMIN);
-    app.core.vault.sqlite.exec(`create trigger fail_audit before insert on audit_event begin select raise(abort, 'simulated failure'); end`);
+    sqliteOf(app.core).exec(`create trigger fail_audit before insert on audit_event begin select raise(abort, 'simulated failure'); end`);
     return app;
   }
 
@@ -363,13 +364,13 @@ describe('keyring and database stay in step', () => {
     const keyring = readFileSync(join(app.dir, VAULT_FILES.keyring), 'utf8');
     expect((await app.call('auth.changePassword', { currentPassword: ADMIN.password, newPassword: 'mat-khau-moi-0001' })).ok).toBe(false);
     expect(readFileSync(join(app.dir, VAULT_FILES.keyring), 'utf8')).toBe(keyring);
-    expect(await app.core.vault.verifyPassword(ADMIN.username, ADMIN.password, app.core.vault.sqlite.prepare('select key_slot_id from user where id = ?').pluck().get(app.template.ids.admin) as string)).toBe(true);
+    expect(await app.core.vault.verifyPassword(ADMIN.username, ADMIN.password, sqliteOf(app.core).prepare('select key_slot_id from user where id = ?').pluck().get(app.template.ids.admin) as string)).toBe(true);
   });
 
   it('a password reset whose transaction fails does not let the temporary password in', async () => {
     const app = await withFailingAudit();
     expect((await app.call('users.resetPassword', { id: app.template.ids.manager, temporaryPassword: 'tam-thoi-0000001' })).ok).toBe(false);
-    app.core.vault.sqlite.exec('drop trigger fail_audit');
+    sqliteOf(app.core).exec('drop trigger fail_audit');
     await app.core.shutdown();
     const fresh = openApp(app.dir, app.clock);
     expect((await fresh.call('auth.login', { username: MANAGER.username, password: 'tam-thoi-0000001' })).ok).toBe(false);

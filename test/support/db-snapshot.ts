@@ -2,9 +2,11 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TestApp } from './vault-fixture.ts';
 import { VAULT_FILES } from '../../electron/core/vault/vault.ts';
+import { sqliteOf } from './file-store.ts';
+import type { SqliteHandle } from '../../electron/core/vault/database.ts';
 
 /** A table's rows in a stable order: by row number, or by key for a table without one (anonymous services). */
-function rowsInOrder(sqlite: TestApp['core']['vault']['sqlite'], name: string): unknown[] {
+function rowsInOrder(sqlite: SqliteHandle, name: string): unknown[] {
   const definition = String(sqlite.prepare(`select sql from sqlite_master where type = 'table' and name = ?`).pluck().get(name));
   const order = /without rowid\s*$/i.test(definition) ? '1, 2' : 'rowid';
   return sqlite.prepare(`select * from "${name}" order by ${order}`).all();
@@ -15,7 +17,7 @@ function rowsInOrder(sqlite: TestApp['core']['vault']['sqlite'], name: string): 
  * by exactly the refusal) and the keyring file.
  */
 export function contentSnapshot(app: TestApp): string {
-  const sqlite = app.core.vault.sqlite;
+  const sqlite = sqliteOf(app.core);
   const tables = sqlite
     .prepare(`select name from sqlite_master where type = 'table' and name not in ('audit_event', 'sqlite_sequence') order by name`)
     .all() as { name: string }[];
@@ -32,7 +34,7 @@ export function contentSnapshot(app: TestApp): string {
  * so not in it). With `slots: false`, which key slot each person has is left out too (a rotation moves it).
  */
 export function restorableContent(app: TestApp, options: { slots: boolean } = { slots: true }): string {
-  const sqlite = app.core.vault.sqlite;
+  const sqlite = sqliteOf(app.core);
   const tables = sqlite.prepare(`select name from sqlite_master where type = 'table' and name not in ('audit_event', 'sqlite_sequence') and name not like '%_search%' order by name`).pluck().all() as string[];
   const rowsOf = (name: string) =>
     rowsInOrder(sqlite, name)
@@ -42,7 +44,7 @@ export function restorableContent(app: TestApp, options: { slots: boolean } = { 
 }
 
 export function lastAuditRow(app: TestApp) {
-  return app.core.vault.sqlite.prepare('select * from audit_event order by id desc limit 1').get() as {
+  return sqliteOf(app.core).prepare('select * from audit_event order by id desc limit 1').get() as {
     action: string;
     outcome: string;
     error_code: string | null;
@@ -51,5 +53,5 @@ export function lastAuditRow(app: TestApp) {
 }
 
 export function auditCount(app: TestApp): number {
-  return (app.core.vault.sqlite.prepare('select count(*) as n from audit_event').get() as { n: number }).n;
+  return (sqliteOf(app.core).prepare('select count(*) as n from audit_event').get() as { n: number }).n;
 }

@@ -4,6 +4,7 @@ import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readFileSync,
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import pg from 'pg';
 
 /*
  * A throwaway PostgreSQL 15 cluster for the tests that play a centre's server: initdb into a
@@ -134,4 +135,19 @@ export async function startCluster(): Promise<PgCluster> {
 function postgresUser(): { uid: number; gid: number } {
   const id = (flag: string) => Number(execFileSync('id', [flag, 'postgres'], { encoding: 'utf8' }).trim());
   return { uid: id('-u'), gid: id('-g') };
+}
+
+/** A connection pool to one of the cluster's databases as its owner, over TLS with the CA checked. */
+export function ownerPool(cluster: PgCluster, database: string, max = 4): pg.Pool {
+  return new pg.Pool({ host: cluster.host, port: cluster.port, user: cluster.owner.user, password: cluster.owner.password, database, ssl: { ca: cluster.ca, servername: 'localhost' }, max });
+}
+
+/** A new, empty database in the cluster (a centre's server before its setup). */
+export async function createDatabase(cluster: PgCluster, name: string): Promise<void> {
+  const pool = ownerPool(cluster, 'postgres', 1);
+  try {
+    await pool.query(`create database "${name.replaceAll('"', '')}" encoding 'UTF8' template template0`);
+  } finally {
+    await pool.end();
+  }
 }

@@ -6,6 +6,7 @@ import { CLOSE_REASONS, SEXES, VISIT_PLACES, WORK_SETTINGS, type Sex } from '../
 import { addToDate, daysBetween, localDate } from '../../electron/core/clock.ts';
 import { createCore, type CoreApp } from '../../electron/core/index.ts';
 import type { ScryptParams } from '../../electron/core/vault/kdf.ts';
+import { sqliteOf } from './file-store.ts';
 
 /*
  * Obviously synthetic, Vietnamese-looking case records for training sessions, demos and
@@ -111,7 +112,7 @@ export async function seedVault(options: SeedOptions): Promise<SeedSummary> {
     const partner = await ok<{ id: number }>(app, 'partners.save', { id: null, name, kind, wardCode: random.pick(WARDS.wards).code, contact: '0000 000 000' });
     partnerIds.push({ id: partner.id, service });
   }
-  const sqlite = app.core.vault.sqlite;
+  const sqlite = sqliteOf(app.core);
   // Training accounts start with the given password, no forced change.
   sqlite.prepare('update user set must_change_password = 0').run();
   const types = new Map((sqlite.prepare('select code, id from service_type').all() as { code: string; id: number }[]).map((row) => [row.code, row.id]));

@@ -93,7 +93,7 @@ export async function runSetup(app: TestApp): Promise<string> {
 
 /**
  * A vault as a release whose last migration was `last` left it: set up (the admin, logged in),
- * its schema stopping at `last`. Write rows as that release did through `app.core.vault.sqlite`,
+ * its schema stopping at `last`. Write rows as that release did through `sqliteOf(app.core)`,
  * shut it down, then `openApp(dir)` runs the later migrations over them.
  */
 export async function migrateTo(last: string): Promise<{ dir: string; app: TestApp }> {

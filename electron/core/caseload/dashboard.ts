@@ -6,6 +6,7 @@ import { addToDate } from '../clock.ts';
 import { contactMonth } from '../db/anonymous-contacts.ts';
 import { vietnameseCollator } from '../text.ts';
 import type { Db } from '../db/schema.ts';
+import type { SqlDialect } from '../db/dialect.ts';
 import { REVIEW_DUE, reviewCutoff } from '../records/review-due.ts';
 import { noCounts, todoCountsByWorker } from './todo.ts';
 
@@ -99,7 +100,7 @@ async function workerLoads(db: Db, today: string, settings: CentreSettings): Pro
     .sort((a, b) => Number(a.active) - Number(b.active) || vietnameseCollator.compare(a.name, b.name));
 }
 
-export async function dashboard(db: Db, period: { from: string; to: string }, today: string, settings: CentreSettings): Promise<Dashboard> {
+export async function dashboard(db: Db, dialect: SqlDialect, period: { from: string; to: string }, today: string, settings: CentreSettings): Promise<Dashboard> {
   const { from, to } = period;
   const months = monthsOf(from, to);
   const groups = await serviceGroups(db);
@@ -141,7 +142,7 @@ export async function dashboard(db: Db, period: { from: string; to: string }, to
       ${sql.join(
         fromRows(
           (range) => sql`select service_type_id, status,
-            case when status = 'completed' then coalesce(cast(round(julianday(completed_on) - julianday(proposed_on)) as integer), -1) else -1 end, count(*)
+            case when status = 'completed' then coalesce(${dialect.daysBetween(sql`proposed_on`, sql`completed_on`)}, -1) else -1 end, count(*)
             from referral where proposed_on between ${range.from} and ${range.to} group by 1, 2, 3`,
         ),
         sql``,

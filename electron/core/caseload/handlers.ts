@@ -136,7 +136,7 @@ export const caseloadHandlers: Pick<HandlerMap, CaseloadChannels> = {
     return { reassigned };
   },
 
-  'dashboard.get': async (input, ctx) => dashboard(ctx.db, input, today(ctx.core.clock), await readSettings(ctx.db)),
+  'dashboard.get': async (input, ctx) => dashboard(ctx.db, ctx.core.vault.dialect, input, today(ctx.core.clock), await readSettings(ctx.db)),
 
   'reviews.record': async (input, ctx) => {
     const by = stamp(ctx);

@@ -206,7 +206,7 @@ export const erasureHooks: FeatureHooks = { afterLogin: (core, userId) => reconc
 export async function reconcileErasures(core: Core, actorId: number): Promise<number> {
   const db = core.vault.db;
   // A database from before the ledger existed (only in tests that stop at older migrations).
-  if (!core.vault.sqlite.prepare(`select 1 from sqlite_master where type = 'table' and name = 'erasure'`).get()) return 0;
+  if (!(await core.vault.hasTable('erasure'))) return 0;
   const ledger = readLedger(core);
   const known = new Set((await db.selectFrom('erasure').select('fingerprint').execute()).map((row) => row.fingerprint));
   const missing = [...ledger].filter((fingerprint) => !known.has(fingerprint));

@@ -36,29 +36,29 @@ export async function recordFirstHolder(db: Db, clientId: number, workerId: numb
 
 /** End the holdings of the selected clients, start the new worker's, cancel offers they overtake. */
 async function moveSelected(db: Db, toWorkerId: number, how: 'accepted' | 'reassigned', by: Stamp, offerId: number | null): Promise<void> {
-  const selected = sql`select id from temp.moving_case`;
+  const selected = sql`select id from moving_case`;
   await sql`update assignment set ended_on = ${by.today} where ended_on is null and client_id in (${selected})`.execute(db);
   await sql`insert into assignment (client_id, worker_id, started_on, ended_on, how, offer_id, by_user, at)
-    select id, ${toWorkerId}, ${by.today}, null, ${how}, ${offerId}, ${by.userId}, ${by.at} from temp.moving_case`.execute(db);
+    select id, ${toWorkerId}, ${by.today}, null, ${how}, ${offerId}, ${by.userId}, ${by.at} from moving_case`.execute(db);
   await sql`update client set assigned_worker_id = ${toWorkerId} where id in (${selected})`.execute(db);
   await sql`update case_offer set status = 'cancelled', responded_at = ${by.at}
-    where status = 'pending' and client_id in (${selected}) and id is not ${offerId}`.execute(db);
+    where status = 'pending' and client_id in (${selected}) and id is distinct from ${offerId}`.execute(db);
 }
 
 /** The cases about to move are gathered in a temporary table (in memory: temp_store is MEMORY). */
 async function clearSelection(db: Db): Promise<void> {
   await sql`create temp table if not exists moving_case (id integer primary key)`.execute(db);
-  await sql`delete from temp.moving_case`.execute(db);
+  await sql`delete from moving_case`.execute(db);
 }
 
 async function selectionSize(db: Db): Promise<number> {
-  return Number((await sql<{ n: number }>`select count(*) as n from temp.moving_case`.execute(db)).rows[0]?.n ?? 0);
+  return Number((await sql<{ n: number }>`select count(*) as n from moving_case`.execute(db)).rows[0]?.n ?? 0);
 }
 
 /** An accepted offer: the offeree becomes the holder. */
 export async function acceptOffer(db: Db, offer: CaseOfferRow, by: Stamp): Promise<void> {
   await clearSelection(db);
-  await sql`insert into temp.moving_case (id) values (${offer.client_id})`.execute(db);
+  await sql`insert into moving_case (id) values (${offer.client_id})`.execute(db);
   await moveSelected(db, offer.to_user, 'accepted', by, offer.id);
   await db.updateTable('case_offer').set({ status: 'accepted', responded_at: by.at }).where('id', '=', offer.id).execute();
 }
@@ -78,20 +78,20 @@ export async function reassign(db: Db, selection: Selection, toWorkerId: number,
   if (selection.kind === 'worker') {
     const holder = await db.selectFrom('user').select('id').where('id', '=', selection.workerId).executeTakeFirst();
     if (!holder) throw new AppError('USER_NOT_FOUND');
-    await sql`insert into temp.moving_case (id) select id from client
-      where assigned_worker_id = ${selection.workerId} and (${selection.status === 'all' ? 1 : 0} or status = 'open')`.execute(db);
+    await sql`insert into moving_case (id) select id from client
+      where assigned_worker_id = ${selection.workerId} and (${selection.status === 'all' ? 1 : 0} = 1 or status = 'open')`.execute(db);
   } else {
     const unique = [...new Set(selection.clientIds)];
     for (let start = 0; start < unique.length; start += 500) {
-      await sql`insert into temp.moving_case (id) select id from client where id in (${sql.join(unique.slice(start, start + 500))})`.execute(db);
+      await sql`insert into moving_case (id) select id from client where id in (${sql.join(unique.slice(start, start + 500))})`.execute(db);
     }
     if ((await selectionSize(db)) !== unique.length) throw new AppError('CLIENT_NOT_FOUND');
   }
-  await sql`delete from temp.moving_case where id in (select id from client where assigned_worker_id = ${toWorkerId})`.execute(db);
+  await sql`delete from moving_case where id in (select id from client where assigned_worker_id = ${toWorkerId})`.execute(db);
   const moving = await selectionSize(db);
   if (moving > 0) await moveSelected(db, toWorkerId, 'reassigned', by, null);
   if (moving > 0 && toSelf && reason) {
-    const moved = (await sql<{ id: number }>`select id from temp.moving_case order by id`.execute(db)).rows.map((row) => row.id);
+    const moved = (await sql<{ id: number }>`select id from moving_case order by id`.execute(db)).rows.map((row) => row.id);
     await stateReasonForCases(db, moved, { userId: by.userId, reason, at: by.at });
   }
   return moving;

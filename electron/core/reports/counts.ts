@@ -4,7 +4,7 @@ import { GROUP_KIND_WORDS, INDICATORS, REFERRAL_TYPES, REFERRAL_TYPE_WORDS, SERV
 import type { Period } from '../../contract/periods.ts';
 import { AGE_BANDS, ageBandOf, SERVICE_GROUPS, SEXES, type AgeBand, type ServiceGroup, type Sex } from '../../contract/vocabulary.ts';
 import type { Db } from '../db/schema.ts';
-import type { SqliteHandle } from '../vault/database.ts';
+import type { SqlDialect } from '../db/dialect.ts';
 import { listTable, sexByAge, type RawTable } from './tables.ts';
 
 /*
@@ -54,9 +54,10 @@ export interface Counting {
 }
 
 /**
- * Each number of a list of whole numbers SQLite joined with commas (`group_concat`), read in
- * place: a year's list is some 700,000 numbers, and making a string of each would cost more
- * than the rest. (A number bound as a parameter is a REAL to SQLite: cast it, or "36.0" comes back.)
+ * Each number of a list of whole numbers the database joined with commas (the dialect's
+ * `packedList`), read in place: a year's list is some 700,000 numbers, and making a string of
+ * each would cost more than the rest. (A number bound as a parameter is a REAL to SQLite: it is
+ * written into the statement as a whole-number literal instead, or "36.0" comes back.)
  */
 function forEachNumber(packed: string | null | undefined, each: (value: number) => void): void {
   if (!packed) return;
@@ -72,11 +73,11 @@ function forEachNumber(packed: string | null | undefined, each: (value: number) 
   each(value);
 }
 
-export async function startCounting(db: Db, sqlite: SqliteHandle, period: Period): Promise<Counting> {
+export async function startCounting(db: Db, dialect: SqlDialect, period: Period): Promise<Counting> {
   // Dropped and made again: much quicker than deleting a large centre's rows one by one.
-  await sql`drop table if exists temp.report_client`.execute(db);
+  await sql`drop table if exists report_client`.execute(db);
   await sql`create temp table report_client (id integer primary key, sex text not null, birth_year integer not null)`.execute(db);
-  await sql`insert into temp.report_client (id, sex, birth_year)
+  await sql`insert into report_client (id, sex, birth_year)
     select client.id, client.sex, client.birth_year from client
     where exists (select 1 from consent where consent.client_id = client.id and consent.purpose = 'reports'
       and consent.given_on <= ${period.to} and consent.expires_on >= ${period.from} and consent.withdrawn_on is null)`.execute(db);
@@ -89,7 +90,7 @@ export async function startCounting(db: Db, sqlite: SqliteHandle, period: Period
   const cellOf = new Uint8Array(size);
   const sexIndex = sql.raw(`case sex ${SEXES.map((sex, index) => `when '${sex}' then ${index}`).join(' ')} else ${SEXES.indexOf('other')} end`);
   const bandOfYear = new Map<number, number>();
-  const packedPeople = (await sql<{ packed: string | null }>`select group_concat(id * 32768 + ${sexIndex} * 4096 + birth_year) as packed from temp.report_client`.execute(db)).rows[0]?.packed;
+  const packedPeople = (await sql<{ packed: string | null }>`select ${dialect.packedList(sql`id * 32768 + ${sexIndex} * 4096 + birth_year`)} as packed from report_client`.execute(db)).rows[0]?.packed;
   forEachNumber(packedPeople, (number) => {
     const rest = number % 32768;
     const birthYear = rest % 4096;
@@ -105,7 +106,10 @@ export async function startCounting(db: Db, sqlite: SqliteHandle, period: Period
   const groupsOf = new Uint16Array(size);
   const left = new Uint8Array(size);
   let withoutConsent = 0;
-  const packed = sqlite.prepare('select group_concat(client_id * cast(? as integer) + service_type_id) from service where service_on between ? and ?').pluck().get(maxType, period.from, period.to) as string | null;
+  const packed = (
+    await sql<{ packed: string | null }>`select ${dialect.packedList(sql`client_id * ${sql.lit(maxType)} + service_type_id`)} as packed
+      from service where service_on between ${period.from} and ${period.to}`.execute(db)
+  ).rows[0]?.packed;
   forEachNumber(packed, (number) => {
     const client = Math.floor(number / maxType);
     const type = number % maxType;
@@ -143,7 +147,7 @@ const inGroup = (c: Counting, group: ServiceGroup) => {
 
 const inPeriod = (c: Counting, column: ReturnType<typeof sql>) => sql`${column} between ${c.period.from} and ${c.period.to}`;
 /** Only counted clients. The unary `+` keeps SQLite on the date index rather than walking every counted client. */
-const counted = sql`+client_id in (select id from temp.report_client)`;
+const counted = sql`+client_id in (select id from report_client)`;
 
 async function clientIds(c: Counting, query: ReturnType<typeof sql>): Promise<number[]> {
   return (await sql<{ id: number }>`${query}`.execute(c.db)).rows.map((row) => row.id);
@@ -228,7 +232,7 @@ export const COUNTS: Record<IndicatorId, Count> = {
       await sql<{ kind: string; column: string; n: number }>`
         select group_session.kind as kind, 'registered' as "column", count(*) as n
           from group_session join group_attendance on group_attendance.session_id = group_session.id
-          where ${inPeriod(c, sql`group_session.held_on`)} and group_attendance.client_id in (select id from temp.report_client)
+          where ${inPeriod(c, sql`group_session.held_on`)} and group_attendance.client_id in (select id from report_client)
           group by group_session.kind
         union all
         select group_session.kind, 'others', sum(group_others.count)

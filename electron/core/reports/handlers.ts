@@ -77,7 +77,7 @@ export const reportsHandlers: Pick<HandlerMap, ReportChannels> = {
 
   'reports.next': async (input, ctx) => {
     const job = currentJob(ctx, input.jobId);
-    await job.step(ctx.db, ctx.core.vault.sqlite);
+    await job.step(ctx.db, ctx.core.vault.dialect);
     return { done: job.done, total: job.total, report: job.report };
   },
 

@@ -5,7 +5,7 @@ import { describePeriod, type Report, type ReportPeriod, type ReportTable } from
 import { AppError } from '../app-error.ts';
 import { sessionSlot } from '../session-state.ts';
 import type { Db } from '../db/schema.ts';
-import type { SqliteHandle } from '../vault/database.ts';
+import type { SqlDialect } from '../db/dialect.ts';
 import { COUNTS, startCounting, type Counting } from './counts.ts';
 import { feasibleRanges } from './lp-audit.ts';
 import { reportGrid, splitMarks } from './report-grid.ts';
@@ -48,10 +48,10 @@ export class ReportJob {
   }
 
   /** Do the next step, on the call's transaction (`db`) and the same connection's raw handle. */
-  async step(db: Db, sqlite: SqliteHandle): Promise<void> {
+  async step(db: Db, dialect: SqlDialect): Promise<void> {
     if (this.report) return;
     if (!this.counting) {
-      this.counting = await startCounting(db, sqlite, this.period);
+      this.counting = await startCounting(db, dialect, this.period);
       return;
     }
     const next = INDICATORS[this.tables.length];
@@ -60,7 +60,7 @@ export class ReportJob {
       return;
     }
     this.report = await this.#publish();
-    await sql`drop table if exists temp.report_client`.execute(db);
+    await sql`drop table if exists report_client`.execute(db);
   }
 
   async #publish(): Promise<Report> {

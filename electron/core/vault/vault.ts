@@ -1,7 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Kysely, Migration } from 'kysely';
-import type { ErrorCode } from '../../contract/errors.ts';
 import { AppError, isAppError } from '../app-error.ts';
 import { type Clock } from '../clock.ts';
 import type { Database } from '../db/schema.ts';
@@ -33,20 +32,14 @@ import { recoverySlotFor, RestoreStaging, stageRotation, type RotationPlan, type
 import { UnlockStateFile, type PendingEvent } from './unlock-state.ts';
 import { unlock, type UnlockTarget } from './unlocking.ts';
 import { VAULT_FILES } from './vault-files.ts';
+import type { BackupSource, KeyringChange, Store, VaultPresence } from './store.ts';
+import { sqliteDialect } from '../db/dialect.ts';
 
 export { SWITCH_FILES, VAULT_FILES } from './vault-files.ts';
 export { SEALING_KEY_SETTING, type ActiveSlotIds } from './key-file.ts';
 export type { RotationPlan, StagedBackup } from './staging.ts';
 export type { PreparedVault } from './creation.ts';
-
-export type VaultPresence = { state: 'absent' } | { state: 'present' } | { state: 'broken'; problem: ErrorCode };
-
-/** What a backup copies: the open database, the keyring file, the data key (for the check). */
-export interface BackupSource {
-  sqlite: SqliteHandle;
-  keyringPath: string;
-  dataKey: Buffer;
-}
+export type { BackupSource, KeyringChange, VaultPresence } from './store.ts';
 
 export interface VaultOptions {
   dataDir: string;
@@ -61,20 +54,14 @@ export interface VaultOptions {
 }
 
 /**
- * A keyring change prepared in memory (the slow key derivation done), written by `saveKeyring`
- * as the last step of the transaction that records it, so the database and keyring agree.
+ * The encrypted file on this PC, and its keys: the store of a one-PC centre (store.ts). Knows
+ * files, keys and slots; knows nothing of accounts, sessions or permissions (those live in the
+ * features above it). The keyring file's rules are in key-file.ts, staged copies in
+ * staging.ts, switching to them in file-switch.ts.
  */
-export interface KeyringChange {
-  keyring: Keyring;
-  slotId: string | null;
-}
-
-/**
- * The encrypted store and its keys. Knows files, keys and slots; knows nothing of accounts,
- * sessions or permissions (those live in the features above it). The keyring file's rules are
- * in key-file.ts, staged copies in staging.ts, switching to them in file-switch.ts.
- */
-export class Vault {
+export class Vault implements Store {
+  readonly kind = 'file';
+  readonly dialect = sqliteDialect;
   readonly paths: { database: string; keyring: string; unlockState: string };
   readonly unlockState: UnlockStateFile;
   readonly #files: FileSwitch;
@@ -275,6 +262,22 @@ export class Vault {
       }
     }
     await db?.destroy();
+  }
+
+  // ---- The schema and erasure ----------------------------------------------------------------
+
+  async hasTable(name: string): Promise<boolean> {
+    return this.sqlite.prepare(`select 1 from sqlite_master where type = 'table' and name = ?`).get(name) !== undefined;
+  }
+
+  /**
+   * After an erasure: copy every page out of the write-ahead log into the database (where
+   * secure_delete has already overwritten the erased content) and truncate the log, so no old
+   * page keeps it. A checkpoint that could not finish is logged; the next one completes it.
+   */
+  purgeErasedPages(log: (line: string) => void): void {
+    const [result] = this.sqlite.pragma('wal_checkpoint(TRUNCATE)') as { busy: number; log: number; checkpointed: number }[];
+    if (!result || result.busy !== 0 || result.log !== result.checkpointed) log('[core] checkpoint after erasure did not complete');
   }
 
   // ---- Backups ------------------------------------------------------------------------------

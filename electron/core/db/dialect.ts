@@ -1,0 +1,27 @@
+import { sql, type RawBuilder } from 'kysely';
+
+/*
+ * The few SQL functions a raw fragment needs that SQLite and PostgreSQL spell differently.
+ * Everything else the features write (Kysely's builder, `substr`, `coalesce`, `case`, `is
+ * distinct from`, temporary tables named without a schema) reads the same on both; a fragment
+ * that needs one of these asks the store's dialect (`ctx.core.vault.dialect`).
+ */
+export interface SqlDialect {
+  readonly name: 'sqlite' | 'postgres';
+  /** Whole days from one ISO date (yyyy-mm-dd) to another; null when either is null. */
+  daysBetween(from: RawBuilder<unknown>, to: RawBuilder<unknown>): RawBuilder<number | null>;
+  /** The values of a whole-number expression over the group, joined with commas (null when none). */
+  packedList(expression: RawBuilder<unknown>): RawBuilder<string | null>;
+}
+
+export const sqliteDialect: SqlDialect = {
+  name: 'sqlite',
+  daysBetween: (from, to) => sql<number | null>`cast(round(julianday(${to}) - julianday(${from})) as integer)`,
+  packedList: (expression) => sql<string | null>`group_concat(${expression})`,
+};
+
+export const postgresDialect: SqlDialect = {
+  name: 'postgres',
+  daysBetween: (from, to) => sql<number | null>`(cast(${to} as date) - cast(${from} as date))`,
+  packedList: (expression) => sql<string | null>`string_agg(cast(${expression} as text), ',')`,
+};

@@ -1,0 +1,44 @@
+import type { Database } from './schema.ts';
+
+/*
+ * The columns that hold words about a person: on the centre's server each is sealed by the
+ * app (vault/column-seal.ts) before it is sent, so the server, its disk, its log and its dumps
+ * hold no name, alias, code or note (DESIGN.md §8). The rule: every column naming a client or
+ * holding text someone typed about her or her case. Categories from the vocabulary, dates,
+ * counts and ids stay in the clear: the server needs them to select, join and count.
+ * On this PC's encrypted file the whole file is the seal, and these columns are kept as text.
+ */
+export const SEALED_COLUMNS = {
+  client: ['code', 'alias'],
+  client_identity: ['legal_name', 'phone', 'id_number', 'address'],
+  consent: ['witness', 'paper_kept_at'],
+  visit: ['outcome', 'note'],
+  referral: ['note'],
+  case_offer: ['message', 'response_reason'],
+  case_review: ['comment'],
+  group_session: ['topic', 'led_by'],
+  saved_filter: ['name', 'filters'],
+  change_history: ['old_value', 'new_value'],
+  restriction: ['reason'],
+  identity_access: ['reason'],
+} as const satisfies { readonly [T in keyof Database]?: readonly (keyof Database[T] & string)[] };
+
+export type SealedTable = keyof typeof SEALED_COLUMNS;
+
+/**
+ * Columns the file keeps only to search and sort in SQL (folded text, indexed). The server has
+ * no such column: its search runs over the opened text in the app's memory.
+ */
+export const FILE_ONLY_COLUMNS = {
+  client: ['alias_folded'],
+  client_identity: ['legal_name_folded'],
+} as const satisfies { readonly [T in keyof Database]?: readonly (keyof Database[T] & string)[] };
+
+/**
+ * On the server, a sealed column that must be found by its exact value (the client code's
+ * duplicate check) has a keyed hash beside it (column-seal.ts `lookupHash`), unique where the
+ * value is.
+ */
+export const LOOKUP_COLUMNS = {
+  client: { code: 'code_lookup' },
+} as const;

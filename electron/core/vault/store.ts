@@ -1,0 +1,97 @@
+import type { Kysely, Migration } from 'kysely';
+import type { ErrorCode } from '../../contract/errors.ts';
+import type { Database } from '../db/schema.ts';
+import type { SqlDialect } from '../db/dialect.ts';
+import type { PreparedVault } from './creation.ts';
+import type { SwitchKind } from './file-switch.ts';
+import type { Keyring } from './key-slots.ts';
+import type { RestoreStaging, RotationPlan, StagedBackup } from './staging.ts';
+import type { PendingEvent } from './unlock-state.ts';
+import type { SqliteHandle } from './database.ts';
+
+/*
+ * The store: where the centre's records are kept and how they are opened. Two are planned
+ * (DESIGN.md §8): the encrypted file on this PC (vault.ts, `FileVault`) and the centre's
+ * PostgreSQL server. The kernel and the features reach the records only through this interface
+ * and Kysely; none of them knows which store runs. What differs between the two (opening,
+ * keys, backups, cleanup after an erasure, the SQL functions of raw fragments) is here.
+ */
+
+export type StoreKind = 'file' | 'server';
+
+export type VaultPresence = { state: 'absent' } | { state: 'present' } | { state: 'broken'; problem: ErrorCode };
+
+/** What a backup copies: the open database, the keyring file, the data key (for the check). */
+export interface BackupSource {
+  sqlite: SqliteHandle;
+  keyringPath: string;
+  dataKey: Buffer;
+}
+
+/**
+ * A keyring change prepared in memory (the slow key derivation done), written by `saveKeyring`
+ * as the last step of the transaction that records it, so the database and keyring agree.
+ */
+export interface KeyringChange {
+  keyring: Keyring;
+  slotId: string | null;
+}
+
+export interface Store {
+  readonly kind: StoreKind;
+  /** The SQL functions that differ between the stores, for the few raw fragments (db/dialect.ts). */
+  readonly dialect: SqlDialect;
+
+  // ---- Presence and opening ----
+  presence(): VaultPresence;
+  /** Is this a training vault? Readable while locked: the login screen says so too. */
+  isTraining(): boolean;
+  readonly isOpen: boolean;
+  /** The open database; NOT_AUTHENTICATED when locked (the gate checks first; this is the backstop). */
+  readonly db: Kysely<Database>;
+  /** Generate keys and slots in memory; nothing is written until `create`. */
+  prepare(admin: { username: string; password: string }, recoveryCode: string): Promise<PreparedVault>;
+  /** Write the prepared vault and keep it open. Takes ownership of the data key. */
+  create(prepared: PreparedVault, seed: (db: Kysely<Database>) => Promise<void>): Promise<void>;
+  /** Open with a person's password; returns the slot id the accounts table links to. */
+  unlockWithPassword(username: string, password: string): Promise<string>;
+  unlockWithRecoveryCode(code: string, username: string): Promise<void>;
+  /** Failed attempts recorded while locked, with the usernames unsealed, for the audit trail. */
+  takePendingEvents(): Promise<{ events: (PendingEvent & { username: string | null })[]; droppedEvents: number }>;
+  recordLockedEvent(event: PendingEvent): void;
+  /** Close the database and overwrite the key in memory. Safe to call when already locked. */
+  close(): Promise<void>;
+
+  // ---- Key slots (open) ----
+  verifyPassword(username: string, password: string, slotId: string | null): Promise<boolean>;
+  stagePassword(username: string, password: string, replacing: string | null): Promise<KeyringChange>;
+  stageRemoval(slotId: string | null): KeyringChange;
+  stageRecoveryCode(code: string): Promise<KeyringChange>;
+  /** Write the keyring, the old one kept until the commit holds. */
+  saveKeyring(change: KeyringChange): { undo(): void; done(): void };
+  readonly vaultId: string;
+  /** The key-derivation parameters new slots get (for the processing register). */
+  readonly kdf: { N: number; r: number; p: number };
+  /** This version's migrations (what a backup is checked against). */
+  readonly migrations: Readonly<Record<string, Migration>>;
+
+  // ---- The schema and erasure ----
+  /** Does the open database have this table? (A database from before a migration, in tests.) */
+  hasTable(name: string): Promise<boolean>;
+  /** After an erasure committed: no page, log or free space of the store keeps the erased content. */
+  purgeErasedPages(log: (line: string) => void): void;
+
+  // ---- Backups, restores, key rotation ----
+  /** What a backup copies, read when each of its steps runs (the vault must be open then). */
+  backupSource(): BackupSource;
+  restoreStaging(folder: string, checked: StagedBackup): RestoreStaging;
+  /** Slots a rotation can carry over: those of active accounts, holding a key pair. */
+  rotatableSlotIds(): string[];
+  stageRotation(admin: { username: string; password: string; slotId: string | null }, recoveryCode: string, prepare: (db: Kysely<Database>, plan: RotationPlan) => Promise<void>): Promise<RotationPlan>;
+  /** Is a switch to a staged copy under way (begun and neither finished nor put back)? */
+  readonly switchUnderWay: boolean;
+  /** Put the staged copy in the place of the live data. The store must be closed. */
+  switchTo(kind: SwitchKind): void;
+  /** After a restore has opened at a login: the copy of the data before it goes. */
+  removeDataOfBeforeRestore(): void;
+}

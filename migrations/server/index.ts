@@ -1,0 +1,11 @@
+import type { Migration } from 'kysely';
+import * as m0001 from './0001_schema.ts';
+
+/**
+ * The centre server's migrations (PostgreSQL), run by the owner account at setup and upgrade.
+ * The first one builds the schema the file has after its own 0001–0012; from then on a change
+ * to the schema is a migration in both lists. Names sort in the order they must run. Append only.
+ */
+export const serverMigrations: Readonly<Record<string, Migration>> = {
+  '0001_schema': m0001,
+};
