@@ -71,6 +71,16 @@ export const ERROR_CODES = [
   'BACKUP_CORRUPT',
   'BACKUP_NEWER',
   'BACKUP_FOREIGN',
+  /** The centre's server (PostgreSQL) did not answer: not on the network, stopped, or a wrong address. */
+  'SERVER_UNREACHABLE',
+  /** The server's certificate is not the one the centre's CA signed (or TLS is off). */
+  'SERVER_CERTIFICATE',
+  /** The server refused the app's database account (a wrong or changed password). */
+  'SERVER_CREDENTIALS',
+  /** The server has no database of the app's, or it was not set up with `server:init`. */
+  'SERVER_NOT_SET_UP',
+  /** The connection to the server broke during the call: nothing of the call was saved. */
+  'SERVER_CONNECTION_LOST',
   'INTERNAL',
   /** The core's thread stopped while the call was under way (the shell restarts it, locked). */
   'CORE_STOPPED',

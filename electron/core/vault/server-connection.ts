@@ -1,0 +1,84 @@
+import pg from 'pg';
+import { AppError } from '../app-error.ts';
+
+/*
+ * Reaching the centre's server (PostgreSQL, DESIGN.md §8): always over TLS, the server's
+ * certificate checked against the centre's own CA and its name, never anything sent before
+ * that holds. What went wrong is said as one of the server's error codes, never with the
+ * server's own message (which can quote a value).
+ */
+
+/** Where the centre's server is, and the CA that signed its certificate (PEM). */
+export interface ServerAddress {
+  host: string;
+  port: number;
+  database: string;
+  ca: string;
+}
+
+/** The two roles the app uses: one to read the keyring before unlock, one for the records after. */
+export const SERVER_ROLES = { login: 'dh_login', app: 'dh_app' } as const;
+
+/** Node's names for a certificate that does not hold. */
+const CERTIFICATE_CODES = new Set([
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'CERT_HAS_EXPIRED',
+  'CERT_NOT_YET_VALID',
+  'CERT_SIGNATURE_FAILURE',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+]);
+const UNREACHABLE_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'ETIMEDOUT']);
+const LOST_CODES = new Set(['ECONNRESET', 'EPIPE', '57P01', '57P02', '57P03', '08000', '08003', '08006']);
+
+/** A failure to reach or use the server, as the app says it; anything else is left as it is. */
+export function serverFailure(error: unknown): unknown {
+  if (error instanceof AppError) return error;
+  const code = (error as { code?: unknown } | null)?.code;
+  const message = error instanceof Error ? error.message : '';
+  const as = (appCode: ConstructorParameters<typeof AppError>[0]) => new AppError(appCode, {}, { cause: error });
+  if (typeof code === 'string') {
+    if (CERTIFICATE_CODES.has(code)) return as('SERVER_CERTIFICATE');
+    if (UNREACHABLE_CODES.has(code)) return as('SERVER_UNREACHABLE');
+    if (LOST_CODES.has(code)) return as('SERVER_CONNECTION_LOST');
+    // Wrong password; a connection pg_hba refuses (no TLS, a role not allowed in).
+    if (code === '28P01' || code === '28000') return as('SERVER_CREDENTIALS');
+    // No such database.
+    if (code === '3D000') return as('SERVER_NOT_SET_UP');
+  }
+  if (/does not support SSL/i.test(message)) return as('SERVER_CERTIFICATE');
+  if (/timeout/i.test(message)) return as('SERVER_UNREACHABLE');
+  if (/Connection terminated/i.test(message)) return as('SERVER_CONNECTION_LOST');
+  return error;
+}
+
+/** Whole numbers come back as numbers, as from the file (counts are `bigint` to PostgreSQL). */
+const types: pg.CustomTypesConfig = {
+  getTypeParser: ((oid: number, format?: string) =>
+    oid === pg.types.builtins.INT8 ? (value: string) => Number(value) : pg.types.getTypeParser(oid, format as 'text')) as pg.CustomTypesConfig['getTypeParser'],
+};
+
+/** A pool of connections as one role, TLS required and the certificate checked. */
+export function serverPool(address: ServerAddress, role: { user: string; password: string }, options: { max?: number; database?: string } = {}): pg.Pool {
+  const pool = new pg.Pool({
+    host: address.host,
+    port: address.port,
+    database: options.database ?? address.database,
+    user: role.user,
+    password: role.password,
+    ssl: { ca: address.ca, rejectUnauthorized: true, servername: isIpAddress(address.host) ? undefined : address.host },
+    max: options.max ?? 4,
+    connectionTimeoutMillis: 10_000,
+    idleTimeoutMillis: 30_000,
+    application_name: 'dong-hanh',
+    types,
+  });
+  // An idle connection the server drops is not an error of any call: the next call reconnects.
+  pool.on('error', () => {});
+  return pool;
+}
+
+const isIpAddress = (host: string) => /^[0-9.]+$/.test(host) || host.includes(':');
