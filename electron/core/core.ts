@@ -10,10 +10,13 @@ import type { UserRow } from './db/schema.ts';
 import { SerialQueue } from './serial-queue.ts';
 import { SessionState } from './session-state.ts';
 import type { Db } from './db/schema.ts';
-import type { SqliteHandle } from './vault/database.ts';
 import type { ScryptParams } from './vault/kdf.ts';
 import type { Store } from './vault/store.ts';
 import { Vault } from './vault/vault.ts';
+import { connectToServer, ServerVault, usesServer, type ServerVaultOptions } from './vault/server-vault.ts';
+import type { ServerConnection } from './vault/server-provision.ts';
+import { serverMigrations } from '../../migrations/server/index.ts';
+import { AppError } from './app-error.ts';
 
 export type Session = SessionUser;
 /**
@@ -54,7 +57,7 @@ export interface CallSteps {
  */
 export interface SessionSource {
   /** The key slots of active accounts: the only ones the vault lets keep the data key. */
-  activeSlotIds(sqlite: SqliteHandle): ReadonlySet<string>;
+  activeSlotIds(db: Db): Promise<ReadonlySet<string>>;
   /** Someone has just logged in: her login time is recorded; the session as the database says now. */
   startedSession(db: Db, userId: number, at: string): Promise<Session>;
   /** The logged-in person as the database says now (after a change to her own account). */
@@ -86,8 +89,7 @@ export interface CoreOptions {
  * Requests reach it only through the gate.
  */
 export class Core {
-  /** The store of the records (store.ts): the encrypted file on this PC. */
-  readonly vault: Store;
+  #vault: Store;
   readonly dataDir: string;
   readonly hooks: readonly FeatureHooks[];
   readonly clock: Clock;
@@ -116,14 +118,42 @@ export class Core {
     this.clock = options.clock ?? systemClock;
     this.log = options.log ?? ((line) => console.error(line));
     this.sessions = options.sessions;
-    this.vault = new Vault({
+    this.#storeOptions = {
       dataDir: options.dataDir,
       clock: this.clock,
-      migrations: options.migrations ?? allMigrations,
       calibrateKdf: options.calibrateKdf,
       training: options.training,
-      activeSlotIds: (sqlite) => options.sessions.activeSlotIds(sqlite),
-    });
+      activeSlotIds: (db: Db) => options.sessions.activeSlotIds(db),
+    };
+    this.#fileMigrations = options.migrations ?? allMigrations;
+    this.#vault = usesServer(options.dataDir) ? this.#serverVault() : new Vault({ ...this.#storeOptions, migrations: this.#fileMigrations });
+  }
+
+  readonly #storeOptions: Omit<ServerVaultOptions, 'migrations'>;
+  readonly #fileMigrations: Readonly<Record<string, Migration>>;
+
+  /**
+   * The store of the records (vault/store.ts): the encrypted file on this PC, or the centre's
+   * server when this PC was connected to one (its connection is kept in the data folder).
+   */
+  get vault(): Store {
+    return this.#vault;
+  }
+
+  #serverVault(): ServerVault {
+    return new ServerVault({ ...this.#storeOptions, migrations: serverMigrations });
+  }
+
+  /**
+   * Work against the centre's server from now on (setup's first step on a PC with no data):
+   * the server is looked at, and its connection kept. A server already set up is joined (its
+   * staff log in here); one without a keyring waits for this PC's setup.
+   */
+  async connectToServer(connection: ServerConnection): Promise<{ present: boolean }> {
+    if (this.#vault.isOpen || this.#vault.presence().state !== 'absent') throw new AppError('VAULT_EXISTS');
+    const { present } = await connectToServer(this.dataDir, connection);
+    this.#vault = this.#serverVault();
+    return { present };
   }
 
   nowIso(): string {

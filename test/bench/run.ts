@@ -15,6 +15,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { appendAudit, verifyAudit } from '../../electron/core/audit/trail.ts';
+import { sqliteDialect } from '../../electron/core/db/dialect.ts';
 import { createCore } from '../../electron/core/index.ts';
 import { calibrate } from '../../electron/core/vault/kdf.ts';
 import { caseRecordFigures, percentile } from './case-records.ts';
@@ -76,7 +77,7 @@ async function main() {
       appends.push(performance.now() - started);
     }
     let started = performance.now();
-    const verified = await verifyAudit(db);
+    const verified = await verifyAudit(db, sqliteDialect);
     const verifyMs = performance.now() - started;
     log(`Audit append: p95 ${round(percentile(appends, 95))} ms; verify ${verified.checked} entries: ${round(verifyMs)} ms`);
 

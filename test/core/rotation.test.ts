@@ -132,7 +132,7 @@ describe('rotating the data key', () => {
     await loginAs(app, ADMIN);
     const admin = await app.core.vault.db.selectFrom('user').select('key_slot_id').where('id', '=', app.template.ids.admin).executeTakeFirstOrThrow();
     const oldKey = await keyOf(join(app.dir, VAULT_FILES.keyring), ADMIN);
-    await app.core.vault.stageRotation({ ...ADMIN, slotId: admin.key_slot_id }, app.template.recoveryCode, async () => {});
+    await app.core.vault.stageRotation(app.core.vault.db, { ...ADMIN, slotId: admin.key_slot_id }, app.template.recoveryCode, async () => {});
     const before = content(app);
     await app.core.endSession('logout');
     const names = { db: VAULT_FILES.database, keyring: VAULT_FILES.keyring };

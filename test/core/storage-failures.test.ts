@@ -189,7 +189,7 @@ describe('a stop between a keyring write and its commit', () => {
     const before = readFileSync(join(app.dir, VAULT_FILES.keyring), 'utf8');
     const slotId = sqliteOf(app.core).prepare('select key_slot_id from user where id = ?').pluck().get(app.template.ids.worker) as string;
     // What auth.changePassword writes just before its commit (the commit then never comes).
-    app.core.vault.saveKeyring(await app.core.vault.stagePassword(WORKER.username, NEW_PASSWORD, slotId));
+    await app.core.vault.saveKeyring(await app.core.vault.stagePassword(WORKER.username, NEW_PASSWORD, slotId), app.core.vault.db);
     expect(readFileSync(kept(app.dir), 'utf8')).toBe(before);
     await app.core.shutdown();
 

@@ -5,8 +5,8 @@ import type { Feature } from '../feature.ts';
 export const auditHandlers: Pick<HandlerMap, 'audit.list' | 'audit.verify'> = {
   'audit.list': async (input, { db }) => listAudit(db, input),
 
-  'audit.verify': async (_input, { db, note }) => {
-    const result = await verifyAudit(db);
+  'audit.verify': async (_input, { core, db, note }) => {
+    const result = await verifyAudit(db, core.vault.dialect);
     note({ detail: { ok: result.ok, checked: result.checked, problem: result.problem } });
     return result;
   },

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { AuditEntry } from '../../contract/audit.ts';
 import type { Database, AuditEventRow } from '../db/schema.ts';
+import type { SqlDialect } from '../db/dialect.ts';
 import { localDayStart } from '../clock.ts';
 import { vietnameseCollator } from '../text.ts';
 
@@ -89,7 +90,7 @@ export interface VerifyResult {
  * predecessor was inserted; a sequence counter beyond the last row means entries were cut
  * from the end.
  */
-export async function verifyAudit(db: Db): Promise<VerifyResult> {
+export async function verifyAudit(db: Db, dialect: SqlDialect): Promise<VerifyResult> {
   let expectedId = 1;
   let previousHash = GENESIS_HASH;
   let checked = 0;
@@ -113,8 +114,8 @@ export async function verifyAudit(db: Db): Promise<VerifyResult> {
     }
     if (rows.length < pageSize) break;
   }
-  const sequence = await sql<{ seq: number }>`select seq from sqlite_sequence where name = 'audit_event'`.execute(db);
-  const highest = sequence.rows[0]?.seq ?? 0;
+  const sequence = await sql<{ seq: number | null }>`select ${dialect.lastIssuedId('audit_event')} as seq`.execute(db);
+  const highest = Number(sequence.rows[0]?.seq ?? 0);
   if (highest > expectedId - 1) return { ok: false, checked, problem: { kind: 'truncated', id: expectedId } };
   return { ok: true, checked, problem: null };
 }

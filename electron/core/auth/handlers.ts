@@ -68,7 +68,7 @@ export const authHandlers: Pick<HandlerMap, AuthChannels> = {
         throw new AppError('RECOVERY_NOT_ADMIN');
       }
       const change = await core.vault.stagePassword(user.username, input.newPassword, user.key_slot_id);
-      let saved: ReturnType<typeof core.vault.saveKeyring> | null = null;
+      let saved: Awaited<ReturnType<typeof core.vault.saveKeyring>> | null = null;
       try {
         await db.transaction().execute(async (trx) => {
           await trx
@@ -76,14 +76,14 @@ export const authHandlers: Pick<HandlerMap, AuthChannels> = {
             .set({ key_slot_id: change.slotId, must_change_password: 0 })
             .where('id', '=', user.id)
             .execute();
-          saved = core.vault.saveKeyring(change);
+          saved = await core.vault.saveKeyring(change, trx);
         });
       } catch (error) {
         // The commit failed after the keyring was written: the old one goes back.
-        (saved as ReturnType<typeof core.vault.saveKeyring> | null)?.undo();
+        (saved as Awaited<ReturnType<typeof core.vault.saveKeyring>> | null)?.undo();
         throw error;
       }
-      (saved as ReturnType<typeof core.vault.saveKeyring> | null)?.done();
+      (saved as Awaited<ReturnType<typeof core.vault.saveKeyring>> | null)?.done();
       return core.startSession(await getUser(db, user.id));
     });
   },
@@ -115,7 +115,7 @@ export const authHandlers: Pick<HandlerMap, AuthChannels> = {
       .set({ key_slot_id: change.slotId, must_change_password: 0 })
       .where('id', '=', session.id)
       .execute();
-    ctx.atCommit(() => vault.saveKeyring(change));
+    ctx.atCommit(() => vault.saveKeyring(change, ctx.db));
     return ctx.core.refreshSessionOnCommit(ctx);
   },
 

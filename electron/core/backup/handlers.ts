@@ -32,7 +32,7 @@ type BackupChannels =
 
 /** Active accounts whose key slot has no key pair yet: a rotation cannot carry them over. */
 async function accountsWithoutKeyPair(ctx: HandlerContext): Promise<{ id: number; displayName: string; slotId: string }[]> {
-  const carried = new Set(ctx.core.vault.rotatableSlotIds());
+  const carried = new Set(await ctx.core.vault.rotatableSlotIds(ctx.db));
   const actor = ctx.requireSession();
   const rows = await ctx.db.selectFrom('user').select(['id', 'display_name', 'key_slot_id']).where('active', '=', 1).where('key_slot_id', 'is not', null).orderBy('display_name').execute();
   return rows
@@ -198,7 +198,7 @@ export const backupHandlers: Pick<HandlerMap, BackupChannels> = {
     const user = await ctx.db.selectFrom('user').select(['username', 'key_slot_id']).where('id', '=', actor.id).executeTakeFirstOrThrow();
     if (!(await core.vault.verifyPassword(user.username, input.password, user.key_slot_id))) throw new AppError('WRONG_CREDENTIALS');
     const at = core.nowIso();
-    const plan = await core.vault.stageRotation({ username: user.username, password: input.password, slotId: user.key_slot_id }, recoveryCode, async (db, plan) => {
+    const plan = await core.vault.stageRotation(ctx.db, { username: user.username, password: input.password, slotId: user.key_slot_id }, recoveryCode, async (db, plan) => {
       // Accounts left without a slot need a new password from an administrator, as after a reset.
       let needNewPassword: number[] = [];
       if (plan.droppedSlotIds.length) {

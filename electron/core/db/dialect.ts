@@ -12,16 +12,20 @@ export interface SqlDialect {
   daysBetween(from: RawBuilder<unknown>, to: RawBuilder<unknown>): RawBuilder<number | null>;
   /** The values of a whole-number expression over the group, joined with commas (null when none). */
   packedList(expression: RawBuilder<unknown>): RawBuilder<string | null>;
+  /** The highest id a table's own counter ever gave (0 or null when none): rows cut from the end show. */
+  lastIssuedId(table: string): RawBuilder<number | null>;
 }
 
 export const sqliteDialect: SqlDialect = {
   name: 'sqlite',
   daysBetween: (from, to) => sql<number | null>`cast(round(julianday(${to}) - julianday(${from})) as integer)`,
   packedList: (expression) => sql<string | null>`group_concat(${expression})`,
+  lastIssuedId: (table) => sql<number | null>`(select seq from sqlite_sequence where name = ${table})`,
 };
 
 export const postgresDialect: SqlDialect = {
   name: 'postgres',
   daysBetween: (from, to) => sql<number | null>`(cast(${to} as date) - cast(${from} as date))`,
   packedList: (expression) => sql<string | null>`string_agg(cast(${expression} as text), ',')`,
+  lastIssuedId: (table) => sql<number | null>`pg_sequence_last_value(cast(pg_get_serial_sequence(${table}, 'id') as regclass))`,
 };

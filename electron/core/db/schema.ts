@@ -1,6 +1,15 @@
 import type { Generated, Kysely, Selectable, Transaction } from 'kysely';
 import type { StatedReasonKind } from '../../contract/vocabulary.ts';
 
+declare const sealedValue: unique symbol;
+/**
+ * What a sealed column holds (db/sealed-columns.ts): written only as the store's
+ * `columns.seal` makes it, read only through `columns.open`. On this PC's file it is the text
+ * itself (the whole file is the seal); on the centre's server, the text sealed under the data
+ * key. Opaque, so that no text reaches such a column, or leaves it, unsealed or unopened.
+ */
+export type Sealed = { readonly [sealedValue]: true };
+
 /** A connection or a transaction: what every query function takes. */
 export type Db = Kysely<Database> | Transaction<Database>;
 

@@ -24,6 +24,23 @@ export const SEALED_COLUMNS = {
 } as const satisfies { readonly [T in keyof Database]?: readonly (keyof Database[T] & string)[] };
 
 export type SealedTable = keyof typeof SEALED_COLUMNS;
+export type SealedColumn<T extends SealedTable> = (typeof SEALED_COLUMNS)[T][number];
+
+/** The column a sealed value's row is named by (its associated data): the row's own id, or the client's. */
+export const ROW_KEY: { readonly [T in SealedTable]: 'id' | 'client_id' } = {
+  client: 'id',
+  client_identity: 'client_id',
+  consent: 'id',
+  visit: 'id',
+  referral: 'id',
+  case_offer: 'id',
+  case_review: 'id',
+  group_session: 'id',
+  saved_filter: 'id',
+  change_history: 'id',
+  restriction: 'id',
+  identity_access: 'id',
+};
 
 /**
  * Columns the file keeps only to search and sort in SQL (folded text, indexed). The server has

@@ -48,7 +48,7 @@ export const settingsHandlers: Pick<HandlerMap, SettingsChannels> = {
     const { core } = ctx;
     const recoveryCode = confirmedRecoveryCode(core.state.get(PENDING_RECOVERY_CODE), input.confirmation);
     const change = await core.vault.stageRecoveryCode(recoveryCode);
-    ctx.atCommit(() => core.vault.saveKeyring(change));
+    ctx.atCommit(() => core.vault.saveKeyring(change, ctx.db));
     ctx.onCommitted(() => {
       core.state.set(PENDING_RECOVERY_CODE, null);
     });

@@ -42,20 +42,18 @@ export const setupHandlers: Pick<HandlerMap, 'setup.begin' | 'setup.complete' | 
     let adminId = 0;
     // The first account and the centre's settings are written with the database, before the
     // keyring: if anything fails, nothing of the vault is left behind.
-    await core.vault.create(prepared, async (db) => {
-      await db.transaction().execute(async (trx) => {
-        adminId = await insertUser(trx, {
-          username: setup.adminUsername,
-          displayName: setup.adminDisplayName,
-          roles: ['admin'],
-          language: setup.language,
-          mustChangePassword: false,
-          createdBy: null,
-          at,
-        });
-        await trx.updateTable('user').set({ key_slot_id: prepared.adminSlotId }).where('id', '=', adminId).execute();
-        await writeSettings(trx, { centreName: setup.centreName, centreCode: setup.centreCode }, { userId: adminId, at });
+    await core.vault.create(prepared, async (trx) => {
+      adminId = await insertUser(trx, {
+        username: setup.adminUsername,
+        displayName: setup.adminDisplayName,
+        roles: ['admin'],
+        language: setup.language,
+        mustChangePassword: false,
+        createdBy: null,
+        at,
       });
+      await trx.updateTable('user').set({ key_slot_id: prepared.adminSlotId }).where('id', '=', adminId).execute();
+      await writeSettings(trx, { centreName: setup.centreName, centreCode: setup.centreCode }, { userId: adminId, at });
     });
     // Written: its key now lives in the vault (not wiped here, the open vault uses it).
     core.betweenSessions.set(PENDING_SETUP, null);

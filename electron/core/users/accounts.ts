@@ -3,14 +3,14 @@ import type { UserSummary } from '../../contract/users.ts';
 import { permissionsFor, ROLES, type Role } from '../../contract/permissions.ts';
 import { AppError } from '../app-error.ts';
 import type { Db, UserRow } from '../db/schema.ts';
-import type { SqliteHandle } from '../vault/database.ts';
 import { vietnameseCollator } from '../text.ts';
 
 /* Staff accounts: the people who use the app (never clients). */
 
 /** The key slots of active accounts: the only person slots the database vouches for (the vault is given this). */
-export function activeSlotIds(sqlite: SqliteHandle): ReadonlySet<string> {
-  return new Set(sqlite.prepare('select key_slot_id from user where active = 1 and key_slot_id is not null').pluck().all() as string[]);
+export async function activeSlotIds(db: Db): Promise<ReadonlySet<string>> {
+  const rows = await db.selectFrom('user').select('key_slot_id').where('active', '=', 1).where('key_slot_id', 'is not', null).execute();
+  return new Set(rows.map((row) => row.key_slot_id ?? ''));
 }
 
 export async function rolesOf(db: Db, userId: number): Promise<Role[]> {

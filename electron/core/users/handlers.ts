@@ -20,7 +20,7 @@ async function setTemporaryPassword(ctx: HandlerContext, user: UserRow, password
     .set({ key_slot_id: change.slotId, must_change_password: 1, ...(fields.active ? { active: 1, deactivated_at: null } : {}) })
     .where('id', '=', user.id)
     .execute();
-  ctx.atCommit(() => ctx.core.vault.saveKeyring(change));
+  ctx.atCommit(() => ctx.core.vault.saveKeyring(change, ctx.db));
 }
 
 const sameRoles = (a: readonly Role[], b: readonly Role[]) => a.length === new Set(b).size && b.every((role) => a.includes(role));
@@ -82,7 +82,7 @@ export const usersHandlers: Pick<HandlerMap, UserChannels> = {
       .execute();
     // Her cases stay with her until a manager moves them (the dashboard lists them); offers to or from her end.
     await cancelPendingOffers(db, { userId: user.id }, ctx.core.nowIso());
-    ctx.atCommit(() => ctx.core.vault.saveKeyring(change));
+    ctx.atCommit(() => ctx.core.vault.saveKeyring(change, ctx.db));
     return toSummary(db, await getUser(db, user.id));
   },
 

@@ -3,7 +3,7 @@ import { rmSync } from 'node:fs';
 import type { Kysely, Migration } from 'kysely';
 import { storageFailure } from '../app-error.ts';
 import { isoNow, type Clock } from '../clock.ts';
-import type { Database } from '../db/schema.ts';
+import type { Database, Db } from '../db/schema.ts';
 import { putSetting } from '../db/setting-store.ts';
 import { configure, kyselyFor, migrate, openEncrypted, type SqliteHandle } from './database.ts';
 import { calibrate, type ScryptParams } from './kdf.ts';
@@ -47,7 +47,7 @@ export async function writeNewVault(
   paths: { database: string; keyring: string },
   options: { migrations: Readonly<Record<string, Migration>>; clock: Clock },
   prepared: PreparedVault,
-  seed: (db: Kysely<Database>) => Promise<void>,
+  seed: (trx: Db) => Promise<void>,
 ): Promise<{ sqlite: SqliteHandle; db: Kysely<Database> }> {
   let sqlite: SqliteHandle | null = null;
   let db: Kysely<Database> | null = null;
@@ -59,7 +59,7 @@ export async function writeNewVault(
     const at = isoNow(options.clock);
     await putSetting(db, SEALING_KEY_SETTING, prepared.sealingPrivateKey, { userId: null, at });
     await putSetting(db, KEYRING_PROOF_SETTING, 'required', { userId: null, at });
-    await seed(db);
+    await db.transaction().execute((trx) => seed(trx));
     writeKeyring(paths.keyring, prepared.keyring, prepared.dataKey);
     return { sqlite, db };
   } catch (error) {

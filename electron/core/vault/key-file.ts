@@ -2,6 +2,7 @@ import { existsSync, linkSync, renameSync, rmSync } from 'node:fs';
 import { isoNow, type Clock } from '../clock.ts';
 import { putSettingOn, settingValueOn } from '../db/setting-store.ts';
 import type { SqliteHandle } from './database.ts';
+import type { Db } from '../db/schema.ts';
 import { checkProof, isPersonSlot, readKeyring, writeKeyring, type Keyring, type KeySlot } from './key-slots.ts';
 import { publicKeyOf } from './sealed-box.ts';
 import { KEYRING_PROOF_SETTING } from './vault-files.ts';
@@ -21,7 +22,7 @@ export const SEALING_KEY_SETTING = 'vault.sealingKey';
 const UNPROVEN_SLOTS_SETTING = 'vault.unprovenSealedSlots';
 
 /** The key slots the database links to active accounts: the only person slots it vouches for. */
-export type ActiveSlotIds = (sqlite: SqliteHandle) => ReadonlySet<string>;
+export type ActiveSlotIds = (db: Db) => Promise<ReadonlySet<string>>;
 
 /** The open vault's parts a keyring decision reads. */
 export interface OpenParts {

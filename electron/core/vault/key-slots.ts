@@ -97,9 +97,20 @@ export function newKeyring(kdf: ScryptParams, auditKey: string, training = false
 
 /** Throws KEYRING_CORRUPT for anything that is not a well-formed keyring; never repairs. */
 export function readKeyring(path: string): Keyring {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new AppError('KEYRING_CORRUPT', {}, { cause: error });
+  }
+  return parseKeyring(text);
+}
+
+/** A keyring from its text (a file's, or the server's keyring row); KEYRING_CORRUPT otherwise. */
+export function parseKeyring(text: string): Keyring {
   let parsed: unknown;
   try {
-    parsed = JSON.parse(readFileSync(path, 'utf8'));
+    parsed = JSON.parse(text);
   } catch (error) {
     throw new AppError('KEYRING_CORRUPT', {}, { cause: error });
   }
@@ -108,9 +119,14 @@ export function readKeyring(path: string): Keyring {
   return result.data;
 }
 
+/** The keyring's text, always with its proof, made with the data key its slots open. */
+export function keyringText(keyring: Keyring, dataKey: Buffer): string {
+  return `${JSON.stringify(proven(keyring, dataKey), null, 2)}\n`;
+}
+
 /** Written only with its proof, made with the data key its slots open. */
 export function writeKeyring(path: string, keyring: Keyring, dataKey: Buffer): void {
-  writeFileAtomic(path, `${JSON.stringify(proven(keyring, dataKey), null, 2)}\n`);
+  writeFileAtomic(path, keyringText(keyring, dataKey));
 }
 
 /** The same content always gives the same text: object keys sorted, slots in id order. */

@@ -1,6 +1,6 @@
 import type { Kysely, Migration } from 'kysely';
 import type { ErrorCode } from '../../contract/errors.ts';
-import type { Database } from '../db/schema.ts';
+import type { Database, Db } from '../db/schema.ts';
 import type { SqlDialect } from '../db/dialect.ts';
 import type { PreparedVault } from './creation.ts';
 import type { SwitchKind } from './file-switch.ts';
@@ -8,6 +8,7 @@ import type { Keyring } from './key-slots.ts';
 import type { RestoreStaging, RotationPlan, StagedBackup } from './staging.ts';
 import type { PendingEvent } from './unlock-state.ts';
 import type { SqliteHandle } from './database.ts';
+import type { ColumnSealer } from './column-sealers.ts';
 
 /*
  * The store: where the centre's records are kept and how they are opened. Two are planned
@@ -41,6 +42,8 @@ export interface Store {
   readonly kind: StoreKind;
   /** The SQL functions that differ between the stores, for the few raw fragments (db/dialect.ts). */
   readonly dialect: SqlDialect;
+  /** Sealing and opening the columns with words about a person (column-sealers.ts); open stores only on a server. */
+  readonly columns: ColumnSealer;
 
   // ---- Presence and opening ----
   presence(): VaultPresence;
@@ -51,8 +54,11 @@ export interface Store {
   readonly db: Kysely<Database>;
   /** Generate keys and slots in memory; nothing is written until `create`. */
   prepare(admin: { username: string; password: string }, recoveryCode: string): Promise<PreparedVault>;
-  /** Write the prepared vault and keep it open. Takes ownership of the data key. */
-  create(prepared: PreparedVault, seed: (db: Kysely<Database>) => Promise<void>): Promise<void>;
+  /**
+   * Write the prepared vault and keep it open. Takes ownership of the data key. `seed` writes
+   * the first content within the store's own transaction (all of it, or nothing).
+   */
+  create(prepared: PreparedVault, seed: (trx: Db) => Promise<void>): Promise<void>;
   /** Open with a person's password; returns the slot id the accounts table links to. */
   unlockWithPassword(username: string, password: string): Promise<string>;
   unlockWithRecoveryCode(code: string, username: string): Promise<void>;
@@ -67,8 +73,11 @@ export interface Store {
   stagePassword(username: string, password: string, replacing: string | null): Promise<KeyringChange>;
   stageRemoval(slotId: string | null): KeyringChange;
   stageRecoveryCode(code: string): Promise<KeyringChange>;
-  /** Write the keyring, the old one kept until the commit holds. */
-  saveKeyring(change: KeyringChange): { undo(): void; done(): void };
+  /**
+   * Write the keyring as the last step of the call's transaction (`db`): undone if the commit
+   * fails; `done` once it held.
+   */
+  saveKeyring(change: KeyringChange, db: Db): Promise<{ undo(): void; done(): void }>;
   readonly vaultId: string;
   /** The key-derivation parameters new slots get (for the processing register). */
   readonly kdf: { N: number; r: number; p: number };
@@ -85,9 +94,9 @@ export interface Store {
   /** What a backup copies, read when each of its steps runs (the vault must be open then). */
   backupSource(): BackupSource;
   restoreStaging(folder: string, checked: StagedBackup): RestoreStaging;
-  /** Slots a rotation can carry over: those of active accounts, holding a key pair. */
-  rotatableSlotIds(): string[];
-  stageRotation(admin: { username: string; password: string; slotId: string | null }, recoveryCode: string, prepare: (db: Kysely<Database>, plan: RotationPlan) => Promise<void>): Promise<RotationPlan>;
+  /** Slots a rotation can carry over: those of active accounts (as `db`, the call's transaction, says), holding a key pair. */
+  rotatableSlotIds(db: Db): Promise<string[]>;
+  stageRotation(db: Db, admin: { username: string; password: string; slotId: string | null }, recoveryCode: string, prepare: (db: Kysely<Database>, plan: RotationPlan) => Promise<void>): Promise<RotationPlan>;
   /** Is a switch to a staged copy under way (begun and neither finished nor put back)? */
   readonly switchUnderWay: boolean;
   /** Put the staged copy in the place of the live data. The store must be closed. */

@@ -2,7 +2,10 @@ import { existsSync, readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { ERROR_CODES } from '../../contract/errors.ts';
 import { CHANNEL_NAMES } from '../../contract/index.ts';
+import type { Db } from '../db/schema.ts';
+import { settingValue } from '../db/setting-store.ts';
 import { writeFileAtomic } from '../files.ts';
+import { open as openSealed } from './sealed-box.ts';
 
 /*
  * What must survive a restart while the vault is locked: the count of failed unlock attempts
@@ -117,4 +120,21 @@ export class UnlockStateFile {
 function appendPending(state: UnlockState, event: PendingEvent): Pick<UnlockState, 'pending' | 'droppedEvents'> {
   if (state.pending.length < MAX_PENDING_EVENTS) return { pending: [...state.pending, event], droppedEvents: state.droppedEvents };
   return { pending: state.pending, droppedEvents: state.droppedEvents + 1 };
+}
+
+/**
+ * Failed attempts recorded while locked, with the usernames unsealed (the private key is in
+ * the open database's settings under `sealingKeySetting`), for the audit trail; the file is
+ * reset.
+ */
+export async function takePendingEvents(db: Db, file: UnlockStateFile, sealingKeySetting: string): Promise<{ events: (PendingEvent & { username: string | null })[]; droppedEvents: number }> {
+  const privateKey = ((await settingValue(db, sealingKeySetting)) as string | undefined) ?? null;
+  const { events, droppedEvents } = file.takePendingAndReset();
+  return {
+    droppedEvents,
+    events: events.map((event) => ({
+      ...event,
+      username: privateKey && event.sealedUsername ? openSealed(privateKey, event.sealedUsername) : null,
+    })),
+  };
 }

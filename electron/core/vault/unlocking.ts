@@ -26,7 +26,7 @@ export interface UnlockTarget {
   /** The keyring settled on after an interrupted write. */
   keep(keyring: Keyring): void;
   saveKeyring(change: { keyring: Keyring; slotId: string | null }): { undo(): void; done(): void };
-  activeSlotIds(): ReadonlySet<string>;
+  activeSlotIds(): Promise<ReadonlySet<string>>;
 }
 
 export type Opened = { dataKey: Buffer; slotId: string | null; renewed?: KeySlot | null };
@@ -58,14 +58,14 @@ export async function unlock(
       unproven = true;
       continue;
     }
-    const settled = settleKeptKeyring({ keyringPath: target.keyringPath, dataKey, sqlite }, target.activeSlotIds(), opened.slotId);
+    const settled = settleKeptKeyring({ keyringPath: target.keyringPath, dataKey, sqlite }, await target.activeSlotIds(), opened.slotId);
     if (settled.keyring) target.keep(settled.keyring);
     if (settled.outcome !== 'settled') {
       await target.close();
       if (settled.outcome === 'unproven') throw new AppError('KEYRING_UNPROVEN');
       break;
     }
-    const takenOver = takeOverUnprovenKeyring({ keyringPath: target.keyringPath, clock: target.clock, ...target.open() }, target.activeSlotIds());
+    const takenOver = takeOverUnprovenKeyring({ keyringPath: target.keyringPath, clock: target.clock, ...target.open() }, await target.activeSlotIds());
     if (takenOver) target.saveKeyring({ keyring: takenOver, slotId: null }).done();
     if (opened.renewed) renewSlot(target, opened.renewed);
     return { slotId: opened.slotId };

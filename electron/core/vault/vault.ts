@@ -3,23 +3,12 @@ import { join } from 'node:path';
 import type { Kysely, Migration } from 'kysely';
 import { AppError, isAppError } from '../app-error.ts';
 import { type Clock } from '../clock.ts';
-import type { Database } from '../db/schema.ts';
-import { settingValue } from '../db/setting-store.ts';
+import type { Database, Db } from '../db/schema.ts';
 import { openVaultDatabase, type SqliteHandle } from './database.ts';
 import { prepareVault, writeNewVault, type PreparedVault } from './creation.ts';
 import { FileSwitch, type SwitchKind } from './file-switch.ts';
 import { type ScryptParams } from './kdf.ts';
-import {
-  isPersonSlot,
-  openPasswordSlot,
-  openRecoverySlot,
-  passwordSlotKeys,
-  readKeyring,
-  sealPasswordSlot,
-  withoutSlot,
-  withSlot,
-  type Keyring,
-} from './key-slots.ts';
+import { isPersonSlot, openPasswordSlot, openRecoverySlot, readKeyring, type Keyring } from './key-slots.ts';
 import {
   SEALING_KEY_SETTING,
   unprovenSlotIds,
@@ -27,13 +16,14 @@ import {
   type ActiveSlotIds,
 } from './key-file.ts';
 import { normalizeRecoveryCode } from './recovery-code.ts';
-import { open as openSealed } from './sealed-box.ts';
-import { recoverySlotFor, RestoreStaging, stageRotation, type RotationPlan, type StagedBackup } from './staging.ts';
-import { UnlockStateFile, type PendingEvent } from './unlock-state.ts';
+import { RestoreStaging, stageRotation, type RotationPlan, type StagedBackup } from './staging.ts';
+import { takePendingEvents, UnlockStateFile, type PendingEvent } from './unlock-state.ts';
 import { unlock, type UnlockTarget } from './unlocking.ts';
 import { VAULT_FILES } from './vault-files.ts';
+import { OpenKeys } from './open-keys.ts';
 import type { BackupSource, KeyringChange, Store, VaultPresence } from './store.ts';
 import { sqliteDialect } from '../db/dialect.ts';
+import { fileSealer } from './column-sealers.ts';
 
 export { SWITCH_FILES, VAULT_FILES } from './vault-files.ts';
 export { SEALING_KEY_SETTING, type ActiveSlotIds } from './key-file.ts';
@@ -59,18 +49,18 @@ export interface VaultOptions {
  * features above it). The keyring file's rules are in key-file.ts, staged copies in
  * staging.ts, switching to them in file-switch.ts.
  */
-export class Vault implements Store {
+export class Vault extends OpenKeys implements Store {
   readonly kind = 'file';
   readonly dialect = sqliteDialect;
+  readonly columns = fileSealer;
   readonly paths: { database: string; keyring: string; unlockState: string };
   readonly unlockState: UnlockStateFile;
   readonly #files: FileSwitch;
-  #keyring: Keyring | null = null;
-  #dataKey: Buffer | null = null;
   #sqlite: SqliteHandle | null = null;
   #db: Kysely<Database> | null = null;
 
   constructor(private readonly options: VaultOptions) {
+    super();
     this.paths = {
       database: join(options.dataDir, VAULT_FILES.database),
       keyring: join(options.dataDir, VAULT_FILES.keyring),
@@ -100,7 +90,7 @@ export class Vault implements Store {
   /** Is this a training vault? Readable while locked: the login screen says so too. */
   isTraining(): boolean {
     // While open, the proven keyring held in memory says.
-    if (this.#keyring) return this.#keyring.training === true;
+    if (this.keyringIfOpen) return this.keyringIfOpen.training === true;
     if (this.presence().state !== 'present') return false;
     return readKeyring(this.paths.keyring).training === true;
   }
@@ -129,7 +119,7 @@ export class Vault implements Store {
   }
 
   /** Write the prepared vault, its keyring last, and keep it open. Takes ownership of the data key. */
-  async create(prepared: PreparedVault, seed: (db: Kysely<Database>) => Promise<void>): Promise<void> {
+  async create(prepared: PreparedVault, seed: (trx: Db) => Promise<void>): Promise<void> {
     if (this.presence().state !== 'absent') throw new AppError('VAULT_EXISTS');
     const { sqlite, db } = await writeNewVault(this.paths, this.options, prepared, seed);
     this.#adopt(prepared.keyring, prepared.dataKey, sqlite, db);
@@ -171,73 +161,39 @@ export class Vault implements Store {
       },
       openDatabase: (keyring, dataKey) => this.#openDatabase(keyring, dataKey),
       close: () => this.close(),
-      open: () => ({ keyring: this.#openKeyring(), dataKey: this.#openDataKey(), sqlite: this.sqlite }),
+      open: () => ({ keyring: this.keyring, dataKey: this.dataKey, sqlite: this.sqlite }),
       keep: (keyring) => {
-        this.#keyring = keyring;
+        this.keyring = keyring;
       },
-      saveKeyring: (change) => this.saveKeyring(change),
+      saveKeyring: (change) => this.#writeKeyring(change),
       activeSlotIds: () => this.#active(),
     };
   }
 
   /** Failed attempts recorded while locked, with the usernames unsealed, for the audit trail. */
-  async takePendingEvents(): Promise<{ events: (PendingEvent & { username: string | null })[]; droppedEvents: number }> {
-    const privateKey = ((await settingValue(this.db, SEALING_KEY_SETTING)) as string | undefined) ?? null;
-    const { events, droppedEvents } = this.unlockState.takePendingAndReset();
-    return {
-      droppedEvents,
-      events: events.map((event) => ({
-        ...event,
-        username: privateKey && event.sealedUsername ? openSealed(privateKey, event.sealedUsername) : null,
-      })),
-    };
+  takePendingEvents(): Promise<{ events: (PendingEvent & { username: string | null })[]; droppedEvents: number }> {
+    return takePendingEvents(this.db, this.unlockState, SEALING_KEY_SETTING);
   }
 
   recordLockedEvent(event: PendingEvent): void {
     this.unlockState.recordEvent(event);
   }
 
-  // ---- Slots (vault must be open) -----------------------------------------------------------
+  // ---- Slots (vault must be open): verify and stage in open-keys.ts ------------------------
 
-  /** Does this password open this person's slot? (Used to confirm the current password.) */
-  async verifyPassword(username: string, password: string, slotId: string | null): Promise<boolean> {
-    const keyring = this.#openKeyring();
-    const slot = keyring.slots.find((s) => s.id === slotId && isPersonSlot(s));
-    if (!slot) return false;
-    const keys = await passwordSlotKeys(keyring, username, password, slot.kdf);
-    keys.kek.fill(0);
-    keys.boxKey.fill(0);
-    return keys.id === slot.id;
+  /** Write the keyring, the old one kept until the commit holds (key-file.ts); the file's keyring is beside the database, not in the call's transaction. */
+  async saveKeyring(change: KeyringChange, _db?: Db): Promise<{ undo(): void; done(): void }> {
+    return this.#writeKeyring(change);
   }
 
-  /** A slot for this person's (new) password, replacing her previous one. Nothing is written yet. */
-  async stagePassword(username: string, password: string, replacing: string | null): Promise<KeyringChange> {
-    const keyring = this.#openKeyring();
-    const slot = await sealPasswordSlot(keyring, username, password, this.#openDataKey());
-    const without = replacing ? withoutSlot(keyring, replacing) : keyring;
-    return { keyring: withSlot(without, slot), slotId: slot.id };
-  }
-
-  stageRemoval(slotId: string | null): KeyringChange {
-    const keyring = this.#openKeyring();
-    return { keyring: slotId ? withoutSlot(keyring, slotId) : keyring, slotId: null };
-  }
-
-  /** Replace the recovery slot: once saved, the old code stops working. */
-  async stageRecoveryCode(code: string): Promise<KeyringChange> {
-    const keyring = this.#openKeyring();
-    return { keyring: withSlot(keyring, await recoverySlotFor(keyring, code, this.#openDataKey())), slotId: null };
-  }
-
-  /** Write the keyring, the old one kept until the commit holds (key-file.ts). */
-  saveKeyring(change: KeyringChange): { undo(): void; done(): void } {
-    const previous = this.#openKeyring();
-    const written = writeKeyringKeepingOld(this.paths.keyring, change.keyring, this.#openDataKey());
-    this.#keyring = change.keyring;
+  #writeKeyring(change: KeyringChange): { undo(): void; done(): void } {
+    const previous = this.keyring;
+    const written = writeKeyringKeepingOld(this.paths.keyring, change.keyring, this.dataKey);
+    this.keyring = change.keyring;
     return {
       undo: () => {
         written.undo();
-        this.#keyring = previous;
+        this.keyring = previous;
       },
       done: written.done,
     };
@@ -251,9 +207,7 @@ export class Vault implements Store {
     const sqlite = this.#sqlite;
     this.#db = null;
     this.#sqlite = null;
-    this.#keyring = null;
-    this.#dataKey?.fill(0);
-    this.#dataKey = null;
+    this.dropKeys();
     if (sqlite?.open) {
       try {
         sqlite.pragma('wal_checkpoint(TRUNCATE)');
@@ -284,17 +238,7 @@ export class Vault implements Store {
 
   /** What a backup copies, read when each of its steps runs (the vault must be open then). */
   backupSource(): BackupSource {
-    return { sqlite: this.sqlite, keyringPath: this.paths.keyring, dataKey: this.#openDataKey() };
-  }
-
-  get vaultId(): string {
-    return this.#openKeyring().vaultId;
-  }
-
-  /** The key-derivation parameters new slots get (for the processing register). */
-  get kdf(): { N: number; r: number; p: number } {
-    const { N, r, p } = this.#openKeyring().kdf;
-    return { N, r, p };
+    return { sqlite: this.sqlite, keyringPath: this.paths.keyring, dataKey: this.dataKey };
   }
 
   /** What a backup is checked against: this version's migrations, this runtime's native module. */
@@ -310,20 +254,21 @@ export class Vault implements Store {
   // ---- Rotating the data key ---------------------------------------------------------------
 
   /** Slots a rotation can carry over: those of active accounts (as the database says), holding a key pair. */
-  rotatableSlotIds(): string[] {
-    const active = this.#active();
+  async rotatableSlotIds(db: Db): Promise<string[]> {
+    const active = await this.options.activeSlotIds(db);
     const unproven = unprovenSlotIds(this.sqlite);
-    return this.#openKeyring().slots.flatMap((slot) => (isPersonSlot(slot) && slot.box && active.has(slot.id) && !unproven.has(slot.id) ? [slot.id] : []));
+    return this.keyring.slots.flatMap((slot) => (isPersonSlot(slot) && slot.box && active.has(slot.id) && !unproven.has(slot.id) ? [slot.id] : []));
   }
 
   /** The key slots of active accounts, as the database says through the function the vault was given. */
-  #active(): ReadonlySet<string> {
-    return this.options.activeSlotIds(this.sqlite);
+  #active(): Promise<ReadonlySet<string>> {
+    // Outside any call's transaction (unlocking): the vault's own connection.
+    return this.options.activeSlotIds(this.db);
   }
 
   /** Stage the database re-encrypted under a new data key, with its new keyring (staging.ts). */
-  stageRotation(admin: { username: string; password: string; slotId: string | null }, recoveryCode: string, prepare: (db: Kysely<Database>, plan: RotationPlan) => Promise<void>): Promise<RotationPlan> {
-    const open = { keyring: this.#openKeyring(), dataKey: this.#openDataKey(), sqlite: this.sqlite, active: this.#active(), unproven: unprovenSlotIds(this.sqlite) };
+  async stageRotation(db: Db, admin: { username: string; password: string; slotId: string | null }, recoveryCode: string, prepare: (db: Kysely<Database>, plan: RotationPlan) => Promise<void>): Promise<RotationPlan> {
+    const open = { keyring: this.keyring, dataKey: this.dataKey, sqlite: this.sqlite, active: await this.options.activeSlotIds(db), unproven: unprovenSlotIds(this.sqlite) };
     return stageRotation(this.#files, open, admin, recoveryCode, prepare);
   }
 
@@ -363,19 +308,9 @@ export class Vault implements Store {
   }
 
   #adopt(keyring: Keyring, dataKey: Buffer, sqlite: SqliteHandle, db: Kysely<Database>): void {
-    this.#keyring = keyring;
-    this.#dataKey = dataKey;
+    this.holdKeys(keyring, dataKey);
     this.#sqlite = sqlite;
     this.#db = db;
   }
 
-  #openKeyring(): Keyring {
-    if (!this.#keyring) throw new AppError('NOT_AUTHENTICATED');
-    return this.#keyring;
-  }
-
-  #openDataKey(): Buffer {
-    if (!this.#dataKey) throw new AppError('NOT_AUTHENTICATED');
-    return this.#dataKey;
-  }
 }

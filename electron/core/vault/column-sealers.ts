@@ -1,0 +1,91 @@
+import { sql } from 'kysely';
+import type { Db, Sealed } from '../db/schema.ts';
+import { ROW_KEY, SEALED_COLUMNS, type SealedColumn, type SealedTable } from '../db/sealed-columns.ts';
+import { columnKeys, lookupHash, openText, sealText, wipe, type ColumnKeys } from './column-seal.ts';
+
+/*
+ * How the features write and read the columns with words about a person, without knowing
+ * which store runs: `seal` before a value goes in, `open` when it comes out. The file store's
+ * sealer hands the text through (the whole file is encrypted); the server's seals each value
+ * under the data key, naming its table, column and row, so the server never holds the text.
+ */
+export interface ColumnSealer {
+  /**
+   * The value to write into a sealed column of a row. A new row's id must be known first on a
+   * server (`newId`); on the file it may be undefined (its counter gives it at the insert).
+   */
+  seal<T extends SealedTable>(table: T, column: SealedColumn<T>, rowId: number | undefined, text: string): Sealed;
+  seal<T extends SealedTable>(table: T, column: SealedColumn<T>, rowId: number | undefined, text: string | null): Sealed | null;
+  /** A sealed column's text, read from a row (DATABASE_CORRUPT when it does not open there). */
+  open<T extends SealedTable>(table: T, column: SealedColumn<T>, rowId: number, value: Sealed): string;
+  open<T extends SealedTable>(table: T, column: SealedColumn<T>, rowId: number, value: Sealed | null): string | null;
+  /** The sealed columns of rows (each with its row key selected), opened. */
+  openRows<T extends SealedTable, R extends Record<string, unknown>>(table: T, rows: readonly R[]): Opened<R>[];
+  /** The id a new row will have, when a sealed value must name it before the insert (undefined on the file). */
+  newId(db: Db, table: SealedTable): Promise<number | undefined>;
+  /** The exact-match key kept beside a sealed column (the client code's duplicate check). */
+  lookup(column: 'code', value: string): string;
+}
+
+/** A row with its sealed values opened. */
+export type Opened<R> = { [K in keyof R]: R[K] extends Sealed ? string : R[K] extends Sealed | null ? string | null : R[K] };
+
+/** On this PC's file: the text itself. */
+export const fileSealer: ColumnSealer = {
+  seal: ((_table: SealedTable, _column: string, _rowId: number | undefined, text: string | null) => text as unknown as Sealed | null) as ColumnSealer['seal'],
+  open: ((_table: SealedTable, _column: string, _rowId: number, value: Sealed | null) => value as unknown as string | null) as ColumnSealer['open'],
+  openRows: <T extends SealedTable, R extends Record<string, unknown>>(_table: T, rows: readonly R[]) => rows as unknown as Opened<R>[],
+  newId: async () => undefined,
+  lookup: (_column, value) => value,
+};
+
+/** On the centre's server: each value sealed under keys derived from the data key (column-seal.ts). */
+export class ServerSealer implements ColumnSealer {
+  readonly #keys: ColumnKeys;
+
+  constructor(dataKey: Buffer) {
+    this.#keys = columnKeys(dataKey);
+  }
+
+  seal<T extends SealedTable>(table: T, column: SealedColumn<T>, rowId: number | undefined, text: string): Sealed;
+  seal<T extends SealedTable>(table: T, column: SealedColumn<T>, rowId: number | undefined, text: string | null): Sealed | null;
+  seal<T extends SealedTable>(table: T, column: SealedColumn<T>, rowId: number | undefined, text: string | null): Sealed | null {
+    if (rowId === undefined) throw new Error('a sealed value names its row: take the id first (newId)');
+    return sealText(this.#keys, { table, column, rowId }, text) as unknown as Sealed | null;
+  }
+
+  open<T extends SealedTable>(table: T, column: SealedColumn<T>, rowId: number, value: Sealed): string;
+  open<T extends SealedTable>(table: T, column: SealedColumn<T>, rowId: number, value: Sealed | null): string | null;
+  open<T extends SealedTable>(table: T, column: SealedColumn<T>, rowId: number, value: Sealed | null): string | null {
+    return openText(this.#keys, { table, column, rowId }, value as unknown as Buffer | null);
+  }
+
+  openRows<T extends SealedTable, R extends Record<string, unknown>>(table: T, rows: readonly R[]): Opened<R>[] {
+    const key = ROW_KEY[table];
+    const columns = SEALED_OF[table];
+    return rows.map((row) => {
+      const rowId = Number(row[key]);
+      const opened: Record<string, unknown> = { ...row };
+      for (const column of columns) {
+        if (column in row) opened[column] = openText(this.#keys, { table, column, rowId }, row[column] as Buffer | null);
+      }
+      return opened as Opened<R>;
+    });
+  }
+
+  async newId(db: Db, table: SealedTable): Promise<number> {
+    const { rows } = await sql<{ id: number }>`select nextval(pg_get_serial_sequence(${table}, 'id')) as id`.execute(db);
+    return Number(rows[0]?.id);
+  }
+
+  lookup(column: 'code', value: string): string {
+    return lookupHash(this.#keys, column, value);
+  }
+
+  /** Overwrite the keys (at lock). */
+  wipe(): void {
+    wipe(this.#keys);
+  }
+}
+
+const SEALED_OF = SEALED_COLUMNS as { readonly [T in SealedTable]: readonly string[] };

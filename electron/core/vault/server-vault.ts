@@ -1,0 +1,410 @@
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { Kysely, PostgresDialect, sql, type Migration } from 'kysely';
+import type pg from 'pg';
+import { z } from 'zod';
+import { AppError } from '../app-error.ts';
+import { isoNow, type Clock } from '../clock.ts';
+import { postgresDialect } from '../db/dialect.ts';
+import type { Database, Db } from '../db/schema.ts';
+import { putSetting } from '../db/setting-store.ts';
+import { writeFileAtomic } from '../files.ts';
+import { columnKeys, openText, sealText, wipe, type SealedPlace } from './column-seal.ts';
+import { ServerSealer } from './column-sealers.ts';
+import { prepareVault, type PreparedVault } from './creation.ts';
+import type { ScryptParams } from './kdf.ts';
+import { SEALING_KEY_SETTING } from './key-file.ts';
+import { checkProof, keyringText, openPasswordSlot, openRecoverySlot, parseKeyring, withSlot, withoutSlot, type Keyring } from './key-slots.ts';
+import { OpenKeys } from './open-keys.ts';
+import { normalizeRecoveryCode } from './recovery-code.ts';
+import { seal as sealUsername } from './sealed-box.ts';
+import { serverFailure, serverPool, SERVER_ROLES, type ServerAddress } from './server-connection.ts';
+import { newRolePassword, scramVerifier, type ServerConnection } from './server-provision.ts';
+import type { BackupSource, KeyringChange, Store, VaultPresence } from './store.ts';
+import { takePendingEvents, UnlockStateFile, type PendingEvent } from './unlock-state.ts';
+import { KEYRING_PROOF_SETTING, VAULT_FILES } from './vault-files.ts';
+
+/*
+ * The centre's server as the store (DESIGN.md §8): the same records through Kysely's
+ * PostgreSQL dialect, reached over TLS with the centre's CA. Before anyone unlocks, this PC
+ * can read only the keyring (as `dh_login`); a person's password opens her slot and so the
+ * data key, which opens the app role's password (sealed in the keyring row), and only then
+ * does the PC reach the records (as `dh_app`). Failed attempts are throttled and recorded on
+ * this PC as with the file, and moved into the server's trail at the next unlock here.
+ */
+
+/** What this PC keeps of the server, beside nothing else: no client data, no key. */
+export const SERVER_FILE = 'dong-hanh.server';
+
+const serverFileSchema = z
+  .object({
+    version: z.literal(1),
+    host: z.string().min(1).max(253),
+    port: z.number().int().min(1).max(65535),
+    database: z.string().min(1).max(63),
+    ca: z.string().min(1).max(20_000),
+    login: z.object({ user: z.string(), password: z.string() }).strict(),
+    /** The app role's first password, until a setup on any PC replaced it. */
+    firstApp: z.object({ user: z.string(), password: z.string() }).strict().nullable(),
+    /** The server had a keyring when this PC last looked (a setup has been done). */
+    present: z.boolean(),
+    training: z.boolean(),
+  })
+  .strict();
+type ServerFile = z.infer<typeof serverFileSchema>;
+
+/** The app role's password, sealed in the keyring row under the data key. */
+const APP_SECRET: SealedPlace = { table: 'keyring', column: 'app_secret', rowId: 1 };
+
+export interface ServerVaultOptions {
+  dataDir: string;
+  clock: Clock;
+  migrations: Readonly<Record<string, Migration>>;
+  calibrateKdf?: () => Promise<ScryptParams>;
+  training?: boolean;
+  activeSlotIds: (db: Db) => Promise<ReadonlySet<string>>;
+}
+
+/** Does this PC work against a server (its connection is kept in the data folder)? */
+export function usesServer(dataDir: string): boolean {
+  return existsSync(join(dataDir, SERVER_FILE));
+}
+
+/**
+ * Connect this PC to the centre's server with the connection file `server:init` wrote: the
+ * server's keyring is looked at (as the login role), and the connection kept. A server with a
+ * keyring is joined (its staff log in); one without waits for this PC's setup.
+ */
+export async function connectToServer(dataDir: string, connection: ServerConnection): Promise<{ present: boolean }> {
+  const address = addressOf(connection);
+  const row = await readKeyringRow(address, connection.login);
+  const file: ServerFile = {
+    version: 1,
+    host: connection.host,
+    port: connection.port,
+    database: connection.database,
+    ca: connection.ca,
+    login: connection.login,
+    firstApp: row ? null : connection.firstApp,
+    present: row !== null,
+    training: row ? parseKeyring(row.body).training === true : false,
+  };
+  writeFileAtomic(join(dataDir, SERVER_FILE), `${JSON.stringify(file, null, 2)}\n`);
+  return { present: file.present };
+}
+
+const addressOf = (file: Pick<ServerFile, 'host' | 'port' | 'database' | 'ca'>): ServerAddress => ({ host: file.host, port: file.port, database: file.database, ca: file.ca });
+
+/** The keyring row as the login role reads it (null: no setup yet). */
+async function readKeyringRow(address: ServerAddress, login: { user: string; password: string }): Promise<{ body: string; appSecret: Buffer | null } | null> {
+  const pool = serverPool(address, login, { max: 1 });
+  try {
+    const { rows } = await pool.query<{ body: string; app_secret: Buffer | null }>('select body, app_secret from keyring where id = 1');
+    const row = rows[0];
+    return row ? { body: row.body, appSecret: row.app_secret } : null;
+  } catch (error) {
+    throw serverFailure(error);
+  } finally {
+    await pool.end();
+  }
+}
+
+export class ServerVault extends OpenKeys implements Store {
+  readonly kind = 'server';
+  readonly dialect = postgresDialect;
+  readonly unlockState: UnlockStateFile;
+  readonly #path: string;
+  #db: Kysely<Database> | null = null;
+  #columns: ServerSealer | null = null;
+
+  constructor(private readonly options: ServerVaultOptions) {
+    super();
+    this.#path = join(options.dataDir, SERVER_FILE);
+    this.unlockState = new UnlockStateFile(join(options.dataDir, VAULT_FILES.unlockState), () => options.clock.now());
+  }
+
+  #file(): ServerFile {
+    try {
+      return serverFileSchema.parse(JSON.parse(readFileSync(this.#path, 'utf8')));
+    } catch (error) {
+      throw new AppError('VAULT_INCOMPLETE', {}, { cause: error });
+    }
+  }
+
+  #saveFile(file: ServerFile): void {
+    writeFileAtomic(this.#path, `${JSON.stringify(file, null, 2)}\n`);
+  }
+
+  presence(): VaultPresence {
+    if (!existsSync(this.#path)) return { state: 'absent' };
+    try {
+      return this.#file().present ? { state: 'present' } : { state: 'absent' };
+    } catch {
+      return { state: 'broken', problem: 'VAULT_INCOMPLETE' };
+    }
+  }
+
+  isTraining(): boolean {
+    if (this.keyringIfOpen) return this.keyringIfOpen.training === true;
+    return this.presence().state === 'present' && this.#file().training;
+  }
+
+  get isOpen(): boolean {
+    return this.#db !== null;
+  }
+
+  get db(): Kysely<Database> {
+    if (!this.#db) throw new AppError('NOT_AUTHENTICATED');
+    return this.#db;
+  }
+
+  get columns(): ServerSealer {
+    if (!this.#columns) throw new AppError('NOT_AUTHENTICATED');
+    return this.#columns;
+  }
+
+  get migrations(): Readonly<Record<string, Migration>> {
+    return this.options.migrations;
+  }
+
+  // ---- Creating (the first PC's setup) --------------------------------------------------------
+
+  async prepare(admin: { username: string; password: string }, recoveryCode: string): Promise<PreparedVault> {
+    if (this.presence().state !== 'absent') throw new AppError('VAULT_EXISTS');
+    if (!existsSync(this.#path)) throw new AppError('VAULT_ABSENT');
+    return prepareVault(this.options, admin, recoveryCode);
+  }
+
+  /**
+   * The server's first content and its keyring, in one transaction with the app role's new
+   * password (the first one, handed out by `server:init`, stops working at the commit): the
+   * new one is known only sealed under the data key, in the keyring row.
+   */
+  async create(prepared: PreparedVault, seed: (trx: Db) => Promise<void>): Promise<void> {
+    if (this.presence().state !== 'absent') throw new AppError('VAULT_EXISTS');
+    const file = this.#file();
+    if (!file.firstApp) throw new AppError('VAULT_EXISTS');
+    const appPassword = newRolePassword();
+    const keys = columnKeys(prepared.dataKey);
+    const db = this.#kysely(file.firstApp, 1);
+    try {
+      await this.#assertSchema(db);
+      await db.transaction().execute(async (trx) => {
+        const at = isoNow(this.options.clock);
+        await putSetting(trx, SEALING_KEY_SETTING, prepared.sealingPrivateKey, { userId: null, at });
+        await putSetting(trx, KEYRING_PROOF_SETTING, 'required', { userId: null, at });
+        await seed(trx);
+        await sql`insert into keyring (id, body, app_secret, updated_at)
+          values (1, ${keyringText(prepared.keyring, prepared.dataKey)}, ${sealText(keys, APP_SECRET, appPassword)}, ${at})`.execute(trx);
+        await sql.raw(`alter role ${SERVER_ROLES.app} password '${scramVerifier(appPassword)}'`).execute(trx);
+      });
+    } catch (error) {
+      prepared.dataKey.fill(0);
+      // Another PC's setup got there first: the keyring row exists.
+      if ((error as { code?: unknown }).code === '23505') throw new AppError('VAULT_EXISTS', {}, { cause: error });
+      throw serverFailure(error);
+    } finally {
+      wipe(keys);
+      await db.destroy();
+    }
+    this.#saveFile({ ...file, firstApp: null, present: true, training: prepared.keyring.training === true });
+    try {
+      await this.#openWith(prepared.keyring, prepared.dataKey, appPassword);
+    } catch (error) {
+      prepared.dataKey.fill(0);
+      throw error;
+    }
+  }
+
+  // ---- Unlocking ------------------------------------------------------------------------------
+
+  async unlockWithPassword(username: string, password: string): Promise<string> {
+    const opened = await this.#unlock((keyring) => openPasswordSlot(keyring, username, password), 'auth.login', 'WRONG_CREDENTIALS', username);
+    return opened ?? '';
+  }
+
+  async unlockWithRecoveryCode(code: string, username: string): Promise<void> {
+    const canonical = normalizeRecoveryCode(code);
+    await this.#unlock(
+      async (keyring) => {
+        const dataKey = canonical ? await openRecoverySlot(keyring, canonical) : null;
+        return dataKey ? { dataKey, slotId: null, renewed: null } : null;
+      },
+      'auth.recover',
+      'RECOVERY_CODE_INVALID',
+      username,
+    );
+  }
+
+  async #unlock(
+    open: (keyring: Keyring) => Promise<{ dataKey: Buffer; slotId: string | null; renewed: unknown } | null>,
+    action: 'auth.login' | 'auth.recover',
+    failure: 'WRONG_CREDENTIALS' | 'RECOVERY_CODE_INVALID',
+    username: string,
+  ): Promise<string | null> {
+    const waitMs = this.unlockState.retryAfterMs();
+    if (waitMs > 0) throw new AppError('LOCKED_OUT', { retryAfterSeconds: Math.ceil(waitMs / 1000) });
+    const presence = this.presence();
+    if (presence.state === 'absent') throw new AppError('VAULT_ABSENT');
+    if (presence.state === 'broken') throw new AppError(presence.problem);
+    const file = this.#file();
+    const row = await readKeyringRow(addressOf(file), file.login);
+    if (!row || !row.appSecret) throw new AppError('SERVER_NOT_SET_UP');
+    const keyring = parseKeyring(row.body);
+    const opened = await open(keyring);
+    if (!opened) {
+      this.unlockState.recordFailure({ at: isoNow(this.options.clock), action, outcome: 'failed', errorCode: failure, sealedUsername: sealUsername(keyring.auditKey, username) });
+      throw new AppError(failure);
+    }
+    // A keyring changed by someone without the data key (a slot added on the server) is refused.
+    if (checkProof(keyring, opened.dataKey) !== 'proven') {
+      opened.dataKey.fill(0);
+      throw new AppError('KEYRING_UNPROVEN');
+    }
+    const keys = columnKeys(opened.dataKey);
+    let appPassword: string;
+    try {
+      appPassword = openText(keys, APP_SECRET, row.appSecret);
+    } catch (error) {
+      opened.dataKey.fill(0);
+      throw error;
+    } finally {
+      wipe(keys);
+    }
+    try {
+      await this.#openWith(keyring, opened.dataKey, appPassword);
+    } catch (error) {
+      opened.dataKey.fill(0);
+      throw error;
+    }
+    if (keyring.training !== file.training) this.#saveFile({ ...file, training: keyring.training === true });
+    return opened.slotId;
+  }
+
+  async #openWith(keyring: Keyring, dataKey: Buffer, appPassword: string): Promise<void> {
+    await this.close();
+    const db = this.#kysely({ user: SERVER_ROLES.app, password: appPassword }, 4);
+    try {
+      await this.#assertSchema(db);
+    } catch (error) {
+      await db.destroy();
+      throw serverFailure(error);
+    }
+    this.holdKeys(keyring, dataKey);
+    this.#columns = new ServerSealer(dataKey);
+    this.#db = db;
+  }
+
+  #kysely(role: { user: string; password: string }, max: number): Kysely<Database> {
+    return new Kysely<Database>({ dialect: new PostgresDialect({ pool: serverPool(addressOf(this.#file()), role, { max }) as pg.Pool }) });
+  }
+
+  /** The server's schema is this version's: newer refused (DATABASE_NEWER), older to be upgraded by server:init. */
+  async #assertSchema(db: Kysely<Database>): Promise<void> {
+    let names: string[];
+    try {
+      names = (await sql<{ name: string }>`select name from kysely_migration`.execute(db)).rows.map((row) => row.name);
+    } catch (error) {
+      // No migrations table: server:init never ran on this database.
+      if ((error as { code?: unknown }).code === '42P01') throw new AppError('SERVER_NOT_SET_UP', {}, { cause: error });
+      throw serverFailure(error);
+    }
+    const known = Object.keys(this.options.migrations);
+    if (names.some((name) => !known.includes(name))) throw new AppError('DATABASE_NEWER');
+    if (known.some((name) => !names.includes(name))) throw new AppError('SERVER_NOT_SET_UP');
+  }
+
+  takePendingEvents(): Promise<{ events: (PendingEvent & { username: string | null })[]; droppedEvents: number }> {
+    return takePendingEvents(this.db, this.unlockState, SEALING_KEY_SETTING);
+  }
+
+  recordLockedEvent(event: PendingEvent): void {
+    this.unlockState.recordEvent(event);
+  }
+
+  async close(): Promise<void> {
+    const db = this.#db;
+    this.#db = null;
+    this.#columns?.wipe();
+    this.#columns = null;
+    this.dropKeys();
+    await db?.destroy();
+  }
+
+  // ---- Slots ------------------------------------------------------------------------------------
+
+  /**
+   * The change is applied to the keyring row as it stands now, locked in the call's
+   * transaction, so two PCs changing different slots at once both count: the slots this
+   * change adds and removes, nothing else. A row whose proof fails is refused.
+   */
+  async saveKeyring(change: KeyringChange, db: Db): Promise<{ undo(): void; done(): void }> {
+    const previous = this.keyring;
+    const row = (await sql<{ body: string }>`select body from keyring where id = 1 for update`.execute(db)).rows[0];
+    if (!row) throw new AppError('SERVER_NOT_SET_UP');
+    const current = parseKeyring(row.body);
+    if (checkProof(current, this.dataKey) !== 'proven') throw new AppError('KEYRING_UNPROVEN');
+    const before = new Map(previous.slots.map((slot) => [slot.id, slot]));
+    const after = new Map(change.keyring.slots.map((slot) => [slot.id, slot]));
+    let next = current;
+    for (const id of before.keys()) if (!after.has(id)) next = withoutSlot(next, id);
+    for (const [id, slot] of after) if (before.get(id) !== slot) next = withSlot(next, slot);
+    await sql`update keyring set body = ${keyringText(next, this.dataKey)}, updated_at = ${isoNow(this.options.clock)} where id = 1`.execute(db);
+    this.keyring = next;
+    return {
+      undo: () => {
+        this.keyring = previous;
+      },
+      done: () => {},
+    };
+  }
+
+  // ---- The schema and erasure -------------------------------------------------------------------
+
+  async hasTable(name: string): Promise<boolean> {
+    const { rows } = await sql<{ found: number }>`select 1 as found from pg_tables where schemaname = 'public' and tablename = ${name}`.execute(this.db);
+    return rows.length > 0;
+  }
+
+  purgeErasedPages(log: (line: string) => void): void {
+    // Not yet: the app's role may not VACUUM (issue 16, "erasure deletes and vacuums").
+    log('[server] erased rows are left to the server\'s autovacuum');
+  }
+
+  // ---- Backups, restores, key rotation: not yet on a server (issue 16) -------------------------
+
+  backupSource(): BackupSource {
+    throw notYet();
+  }
+
+  restoreStaging(): never {
+    throw notYet();
+  }
+
+  async rotatableSlotIds(): Promise<string[]> {
+    throw notYet();
+  }
+
+  async stageRotation(): Promise<never> {
+    throw notYet();
+  }
+
+  get switchUnderWay(): boolean {
+    return false;
+  }
+
+  switchTo(): void {
+    throw notYet();
+  }
+
+  removeDataOfBeforeRestore(): void {}
+
+  /** Forget this PC's connection (the tests' clean-up; a PC leaving the centre). */
+  forgetServer(): void {
+    rmSync(this.#path, { force: true });
+  }
+}
+
+function notYet(): Error {
+  return new Error('not available on a server yet');
+}
