@@ -98,7 +98,7 @@ const TABLES = [
   `create table change_history (${id}, client_id integer not null references client (id),
     entity text not null check (entity in ('client', 'identity', 'visit')), entity_id integer not null, field text not null,
     old_value bytea, new_value bytea, ${flag('restricted')}, changed_by integer not null references "user" (id), changed_at text not null)`,
-  `create table restriction (${id}, client_id integer not null references client (id), reason bytea not null,
+  `create table restriction (${id}, client_id integer not null references client (id), reason text not null,
     started_by integer not null references "user" (id), started_at text not null, ended_by integer references "user" (id), ended_at text)`,
   `create table erasure (fingerprint text primary key, erased_at text not null, reason text not null)`,
   `create table service_month (month text not null, service_type_id integer not null, n integer not null, primary key (month, service_type_id))`,

@@ -5,6 +5,7 @@ import { performance } from 'node:perf_hooks';
 import { Kysely, SqliteDialect } from 'kysely';
 import { listClients } from '../../electron/core/clients/list.ts';
 import { clientPage } from '../../electron/core/clients/page.ts';
+import { fileSealer } from '../../electron/core/vault/column-sealers.ts';
 import { refreshClientSummary } from '../../electron/core/records/access.ts';
 import { today as localToday } from '../../electron/core/clock.ts';
 import type { Database } from '../../electron/core/db/schema.ts';
@@ -101,7 +102,7 @@ async function sqlWorkload(db: Kysely<Database>, sqlite: SqliteHandle, clientIds
   const today = localToday(clock);
   for (let round = 0; round < rounds; round++) {
     for (const search of SEARCHES) await listClients(db, clientListInputSchema.parse({ search }), 1, today, CASELOAD_DEFAULTS);
-    for (const id of clientIds) await clientPage(db, id, { id: 1, revealed: false, managesCaseload: false }, today);
+    for (const id of clientIds) await clientPage(db, fileSealer, id, { id: 1, revealed: false, managesCaseload: false }, today);
     for (const id of clientIds.slice(0, 20)) {
       sqlite.transaction(() => {
         const visit = sqlite.prepare(`insert into visit (client_id, visit_on, place, worker_id, recorded_at) values (?, ?, 'centre', 2, ?)`).run(id, today, today).lastInsertRowid;

@@ -2,6 +2,7 @@ import type { Role } from '../../contract/permissions.ts';
 import type { StatedReasonKind } from '../../contract/vocabulary.ts';
 import { localDayStart } from '../clock.ts';
 import type { Db } from '../db/schema.ts';
+import { givenId, type ColumnSealer } from '../vault/column-sealers.ts';
 
 /*
  * Stated reasons: whenever someone comes to see or hold what no one else gave her, she says
@@ -19,24 +20,27 @@ export interface StatedReason {
   roles?: { before: readonly Role[]; after: readonly Role[] };
 }
 
-/** The row for one stated reason (the roles, for a change of one's own, as JSON). */
-const rowOf = (entry: StatedReason) => ({
+/** The row for one stated reason (the roles, for a change of one's own, as JSON); the reason sealed. */
+const rowOf = (columns: ColumnSealer, id: number | undefined, entry: StatedReason) => ({
+  ...givenId(id),
   kind: entry.kind,
   client_id: entry.clientId,
   user_id: entry.userId,
-  reason: entry.reason,
+  reason: columns.seal('identity_access', 'reason', id, entry.reason),
   detail: entry.roles ? JSON.stringify(entry.roles) : null,
   at: entry.at,
 });
 
-export async function stateReason(db: Db, entry: StatedReason): Promise<void> {
-  await db.insertInto('identity_access').values(rowOf(entry)).execute();
+export async function stateReason(db: Db, columns: ColumnSealer, entry: StatedReason): Promise<void> {
+  await db.insertInto('identity_access').values(rowOf(columns, await columns.newId(db, 'identity_access'), entry)).execute();
 }
 
 /** One row per case she gave herself, so that each client's page and the review name it. */
-export async function stateReasonForCases(db: Db, clientIds: readonly number[], entry: Omit<StatedReason, 'clientId' | 'kind' | 'roles'>): Promise<void> {
+export async function stateReasonForCases(db: Db, columns: ColumnSealer, clientIds: readonly number[], entry: Omit<StatedReason, 'clientId' | 'kind' | 'roles'>): Promise<void> {
   for (let start = 0; start < clientIds.length; start += 300) {
-    const rows = clientIds.slice(start, start + 300).map((clientId) => rowOf({ ...entry, kind: 'self_assignment', clientId }));
+    const batch = clientIds.slice(start, start + 300);
+    const ids = await columns.newIds(db, 'identity_access', batch.length);
+    const rows = batch.map((clientId, index) => rowOf(columns, ids[index], { ...entry, kind: 'self_assignment', clientId }));
     await db.insertInto('identity_access').values(rows).execute();
   }
 }
@@ -49,7 +53,7 @@ export interface StatedReasonQuery {
 }
 
 /** The access review, newest first: one page and the number of all. */
-export async function listStatedReasons(db: Db, input: StatedReasonQuery) {
+export async function listStatedReasons(db: Db, columns: ColumnSealer, input: StatedReasonQuery) {
   let query = db
     .selectFrom('identity_access')
     .leftJoin('user', 'user.id', 'identity_access.user_id')
@@ -68,7 +72,7 @@ export async function listStatedReasons(db: Db, input: StatedReasonQuery) {
       userName: row.display_name,
       clientId: row.client_id,
       clientCode: row.code,
-      reason: row.reason,
+      reason: columns.open('identity_access', 'reason', row.id, row.reason),
       roles: row.kind === 'own_roles' && row.detail ? (JSON.parse(row.detail) as { before: Role[]; after: Role[] }) : null,
     })),
   };

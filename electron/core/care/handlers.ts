@@ -15,6 +15,7 @@ import { insertVisit } from './visits.ts';
 import type { PartnerTable, ServiceTypeTable } from '../db/schema.ts';
 import { sql, type Selectable } from 'kysely';
 import type { Feature } from '../feature.ts';
+import { givenId } from '../vault/column-sealers.ts';
 
 type CareChannels =
   | 'visits.record'
@@ -81,7 +82,7 @@ async function viewReferral(ctx: HandlerContext, clientId: number, referralId: n
   const restricted = mayReadRestricted(client, ctx.requireSession(), ctx.core.state.get(REVEALED_CLIENTS));
   const row = (await referralsOf(ctx.db, clientId)).find((referral) => referral.id === referralId);
   if (!row) throw new AppError('REFERRAL_NOT_FOUND');
-  return referralView(row, restricted, today(ctx.core.clock));
+  return referralView(ctx.core.vault.columns, row, restricted, today(ctx.core.clock));
 }
 
 const STATUS_DATE: Record<Exclude<ReferralStatus, 'proposed'>, 'sent_on' | 'received_on' | 'completed_on' | 'declined_on' | 'lost_on'> = {
@@ -99,7 +100,7 @@ export const careHandlers: Pick<HandlerMap, CareChannels> = {
     const client = await clientForWriting(ctx, input.clientId, by.today, { services: input.serviceTypeIds.length });
     assertNotFuture(input.visitOn, by.today);
     await assertServiceTypes(ctx.db, input.serviceTypeIds);
-    const visitId = await insertVisit(ctx.db, {
+    const visitId = await insertVisit(ctx.db, ctx.core.vault.columns, {
       clientId: client.id,
       visitOn: input.visitOn,
       place: input.place,
@@ -127,7 +128,8 @@ export const careHandlers: Pick<HandlerMap, CareChannels> = {
    */
   'visits.correct': async (input, ctx) => {
     const by = stamp(ctx);
-    const visit = await ctx.db.selectFrom('visit').selectAll().where('id', '=', input.visitId).executeTakeFirst();
+    const { columns } = ctx.core.vault;
+    const [visit] = columns.openRows('visit', await ctx.db.selectFrom('visit').selectAll().where('id', '=', input.visitId).execute());
     if (!visit) throw new AppError('VISIT_NOT_FOUND');
     const client = await getClient(ctx.db, visit.client_id);
     ctx.note({ targetType: 'client', targetId: client.id });
@@ -141,17 +143,21 @@ export const careHandlers: Pick<HandlerMap, CareChannels> = {
     await assertServiceTypes(ctx.db, after.filter((id) => !before.includes(id)));
     const history = { clientId: client.id, entity: 'visit' as const, entityId: visit.id, by };
     const changed =
-      (await recordChanges(ctx.db, {
+      (await recordChanges(ctx.db, columns, {
         ...history,
         before: { visitOn: visit.visit_on, place: visit.place, services: before.join(',') },
         after: { visitOn: input.visitOn, place: input.place, services: after.join(',') },
         restricted: false,
       })) +
       // The outcome and the note are free text, restricted like the note on her page.
-      (await recordChanges(ctx.db, { ...history, before: { outcome: visit.outcome, note: visit.note }, after: { outcome: input.outcome, note: input.note }, restricted: true }));
+      (await recordChanges(ctx.db, columns, { ...history, before: { outcome: visit.outcome, note: visit.note }, after: { outcome: input.outcome, note: input.note }, restricted: true }));
     ctx.note({ detail: { visitId: visit.id, changedFields: changed } });
     if (changed === 0) return { visitId: visit.id, changedFields: 0 };
-    await ctx.db.updateTable('visit').set({ visit_on: input.visitOn, place: input.place, outcome: input.outcome, note: input.note }).where('id', '=', visit.id).execute();
+    await ctx.db
+      .updateTable('visit')
+      .set({ visit_on: input.visitOn, place: input.place, outcome: columns.seal('visit', 'outcome', visit.id, input.outcome), note: columns.seal('visit', 'note', visit.id, input.note) })
+      .where('id', '=', visit.id)
+      .execute();
     // The services given at this visit, as corrected; each keeps who gave it.
     await ctx.db.deleteFrom('service').where('visit_id', '=', visit.id).execute();
     await ctx.db
@@ -173,7 +179,7 @@ export const careHandlers: Pick<HandlerMap, CareChannels> = {
     if (!partner.active) throw new AppError('PARTNER_NOT_FOUND');
     let consent = await activeConsent(ctx.db, client.id, 'share_partner', todayDate, partner.id);
     if (!consent && input.shareConsent) {
-      await recordConsent(ctx.db, {
+      await recordConsent(ctx.db, ctx.core.vault.columns, {
         clientId: client.id,
         purpose: 'share_partner',
         partnerId: partner.id,
@@ -189,9 +195,12 @@ export const careHandlers: Pick<HandlerMap, CareChannels> = {
       consent = await activeConsent(ctx.db, client.id, 'share_partner', todayDate, partner.id);
     }
     if (!consent) throw new AppError('CONSENT_REQUIRED');
+    const { columns } = ctx.core.vault;
+    const referralId = await columns.newId(ctx.db, 'referral');
     const { id } = await ctx.db
       .insertInto('referral')
       .values({
+        ...givenId(referralId),
         client_id: client.id,
         partner_id: partner.id,
         service_type_id: input.serviceTypeId,
@@ -199,7 +208,7 @@ export const careHandlers: Pick<HandlerMap, CareChannels> = {
         status: 'proposed',
         proposed_on: input.proposedOn,
         due_on: input.dueOn,
-        note: input.note,
+        note: columns.seal('referral', 'note', referralId, input.note),
         created_by: by.userId,
         created_at: by.at,
       })
@@ -377,7 +386,7 @@ export const careHandlers: Pick<HandlerMap, CareChannels> = {
     return partnerView(ctx.db, id);
   },
 
-  'identityAccess.list': async (input, { db }) => listStatedReasons(db, input),
+  'identityAccess.list': async (input, { core, db }) => listStatedReasons(db, core.vault.columns, input),
 };
 
 /** Visits, services, referrals and anonymous contacts recorded; the service catalogue and partners. */

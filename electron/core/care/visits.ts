@@ -1,4 +1,5 @@
 import type { Db } from '../db/schema.ts';
+import { givenId, type ColumnSealer } from '../vault/column-sealers.ts';
 
 /**
  * A visit with its services, as every way of recording one writes it (a visit on her page, her
@@ -8,11 +9,22 @@ import type { Db } from '../db/schema.ts';
  */
 export async function insertVisit(
   db: Db,
+  columns: ColumnSealer,
   visit: { clientId: number; visitOn: string; place: string; outcome: string | null; note: string | null; workerId: number; at: string; serviceTypeIds: readonly number[] },
 ): Promise<number> {
+  const id = await columns.newId(db, 'visit');
   const { id: visitId } = await db
     .insertInto('visit')
-    .values({ client_id: visit.clientId, visit_on: visit.visitOn, place: visit.place, outcome: visit.outcome, note: visit.note, worker_id: visit.workerId, recorded_at: visit.at })
+    .values({
+      ...givenId(id),
+      client_id: visit.clientId,
+      visit_on: visit.visitOn,
+      place: visit.place,
+      outcome: columns.seal('visit', 'outcome', id, visit.outcome),
+      note: columns.seal('visit', 'note', id, visit.note),
+      worker_id: visit.workerId,
+      recorded_at: visit.at,
+    })
     .returning('id')
     .executeTakeFirstOrThrow();
   await db

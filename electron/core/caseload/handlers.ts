@@ -5,6 +5,7 @@ import { AppError } from '../app-error.ts';
 import { today } from '../clock.ts';
 import { assertNotRestricted, assertOpen, getClient, isAssignedTo, stamp } from '../records/access.ts';
 import type { HandlerMap } from '../gate/types.ts';
+import { givenId } from '../vault/column-sealers.ts';
 import { readSettings } from '../settings/centre-settings.ts';
 import { vietnameseCollator } from '../text.ts';
 import type { Db } from '../db/schema.ts';
@@ -85,9 +86,21 @@ export const caseloadHandlers: Pick<HandlerMap, CaseloadChannels> = {
     await assertActiveWorker(ctx.db, input.toUserId);
     const pending = await ctx.db.selectFrom('case_offer').select('id').where('client_id', '=', client.id).where('status', '=', 'pending').executeTakeFirst();
     if (pending) throw new AppError('OFFER_PENDING');
+    const { columns } = ctx.core.vault;
+    const offerId = await columns.newId(ctx.db, 'case_offer');
     const { id } = await ctx.db
       .insertInto('case_offer')
-      .values({ client_id: client.id, from_user: by.userId, to_user: input.toUserId, message: input.message, status: 'pending', offered_at: by.at, responded_at: null, response_reason: null })
+      .values({
+        ...givenId(offerId),
+        client_id: client.id,
+        from_user: by.userId,
+        to_user: input.toUserId,
+        message: columns.seal('case_offer', 'message', offerId, input.message),
+        status: 'pending',
+        offered_at: by.at,
+        responded_at: null,
+        response_reason: null,
+      })
       .returning('id')
       .executeTakeFirstOrThrow();
     return { offerId: id };
@@ -113,7 +126,11 @@ export const caseloadHandlers: Pick<HandlerMap, CaseloadChannels> = {
       await assertNotRestricted(ctx.db, offer.client_id);
       await acceptOffer(ctx.db, offer, by);
     } else {
-      await ctx.db.updateTable('case_offer').set({ status: 'declined', responded_at: by.at, response_reason: input.reason }).where('id', '=', offer.id).execute();
+      await ctx.db
+        .updateTable('case_offer')
+        .set({ status: 'declined', responded_at: by.at, response_reason: ctx.core.vault.columns.seal('case_offer', 'response_reason', offer.id, input.reason) })
+        .where('id', '=', offer.id)
+        .execute();
     }
     return { clientId: offer.client_id };
   },
@@ -131,7 +148,7 @@ export const caseloadHandlers: Pick<HandlerMap, CaseloadChannels> = {
     };
     ctx.note({ targetType: 'user', targetId: input.toUserId, detail });
     await assertActiveWorker(ctx.db, input.toUserId);
-    const reassigned = await reassign(ctx.db, selection, input.toUserId, by, input.reason);
+    const reassigned = await reassign(ctx.db, ctx.core.vault.columns, selection, input.toUserId, by, input.reason);
     ctx.note({ detail: { ...detail, reassigned } });
     return { reassigned };
   },
@@ -143,9 +160,11 @@ export const caseloadHandlers: Pick<HandlerMap, CaseloadChannels> = {
     const client = await getClient(ctx.db, input.clientId);
     ctx.note({ targetType: 'client', targetId: client.id, detail: { comment: input.comment !== null } });
     await assertNotRestricted(ctx.db, client.id);
+    const { columns } = ctx.core.vault;
+    const reviewId = await columns.newId(ctx.db, 'case_review');
     const { id } = await ctx.db
       .insertInto('case_review')
-      .values({ client_id: client.id, reviewer_id: by.userId, reviewed_on: by.today, comment: input.comment, at: by.at })
+      .values({ ...givenId(reviewId), client_id: client.id, reviewer_id: by.userId, reviewed_on: by.today, comment: columns.seal('case_review', 'comment', reviewId, input.comment), at: by.at })
       .returning('id')
       .executeTakeFirstOrThrow();
     await ctx.db.updateTable('client').set({ last_reviewed_on: by.today }).where('id', '=', client.id).execute();
@@ -177,21 +196,31 @@ export const caseloadHandlers: Pick<HandlerMap, CaseloadChannels> = {
 
   'savedFilters.list': async (_input, ctx) => {
     const rows = await ctx.db.selectFrom('saved_filter').select(['id', 'name', 'filters']).where('user_id', '=', ctx.requireSession().id).execute();
-    return rows.map(savedFilterView).sort((a, b) => a.name.localeCompare(b.name, 'vi'));
+    return ctx.core.vault.columns.openRows('saved_filter', rows).map(savedFilterView).sort((a, b) => a.name.localeCompare(b.name, 'vi'));
   },
 
   'savedFilters.save': async (input, ctx) => {
     const by = stamp(ctx);
-    const mine = await ctx.db.selectFrom('saved_filter').select(['id', 'name']).where('user_id', '=', by.userId).execute();
+    const { columns } = ctx.core.vault;
+    const mine = columns.openRows('saved_filter', await ctx.db.selectFrom('saved_filter').select(['id', 'name']).where('user_id', '=', by.userId).execute());
     if (input.id !== null && !mine.some((row) => row.id === input.id)) throw new AppError('SAVED_FILTER_NOT_FOUND');
     // Names are told apart as people read them: "Quá hạn" and "qua han" are the same list.
     if (mine.some((row) => row.id !== input.id && foldForSearch(row.name) === foldForSearch(input.name))) throw new AppError('SAVED_FILTER_NAME_TAKEN');
     const filters = JSON.stringify(input.filters);
     let id = input.id;
     if (id === null) {
-      ({ id } = await ctx.db.insertInto('saved_filter').values({ user_id: by.userId, name: input.name, filters, created_at: by.at }).returning('id').executeTakeFirstOrThrow());
+      const newId = await columns.newId(ctx.db, 'saved_filter');
+      ({ id } = await ctx.db
+        .insertInto('saved_filter')
+        .values({ ...givenId(newId), user_id: by.userId, name: columns.seal('saved_filter', 'name', newId, input.name), filters: columns.seal('saved_filter', 'filters', newId, filters), created_at: by.at })
+        .returning('id')
+        .executeTakeFirstOrThrow());
     } else {
-      await ctx.db.updateTable('saved_filter').set({ name: input.name, filters }).where('id', '=', id).execute();
+      await ctx.db
+        .updateTable('saved_filter')
+        .set({ name: columns.seal('saved_filter', 'name', id, input.name), filters: columns.seal('saved_filter', 'filters', id, filters) })
+        .where('id', '=', id)
+        .execute();
     }
     ctx.note({ targetType: 'saved_filter', targetId: id });
     return savedFilterView({ id, name: input.name, filters });

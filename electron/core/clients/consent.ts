@@ -4,6 +4,7 @@ import { DEFAULT_CONSENT_MONTHS, MAX_CONSENT_MONTHS, type ConsentPurpose } from 
 import { AppError } from '../app-error.ts';
 import { addToDate } from '../clock.ts';
 import type { Db } from '../db/schema.ts';
+import { givenId, type ColumnSealer } from '../vault/column-sealers.ts';
 import { assertNotFuture } from '../records/access.ts';
 
 /**
@@ -13,6 +14,7 @@ import { assertNotFuture } from '../records/access.ts';
  */
 export async function recordConsent(
   db: Db,
+  columns: ColumnSealer,
   args: {
     clientId: number;
     purpose: ConsentPurpose;
@@ -48,16 +50,18 @@ export async function recordConsent(
   if (args.registeredOn && input.givenOn < args.registeredOn) {
     throw new AppError('VALIDATION', { issues: [{ path: `${field}.givenOn`, message: 'consentBeforeRegistration' }] });
   }
+  const id = await columns.newId(db, 'consent');
   const inserted = await db
     .insertInto('consent')
     .values({
+      ...givenId(id),
       client_id: args.clientId,
       purpose: args.purpose,
       partner_id: args.partnerId,
       method: input.method,
       given_by: input.givenBy,
-      witness: input.method === 'verbal_witnessed' ? (input.witness ?? null) : null,
-      paper_kept_at: input.method === 'written' ? (input.paperKeptAt ?? null) : null,
+      witness: columns.seal('consent', 'witness', id, input.method === 'verbal_witnessed' ? (input.witness ?? null) : null),
+      paper_kept_at: columns.seal('consent', 'paper_kept_at', id, input.method === 'written' ? (input.paperKeptAt ?? null) : null),
       scope: args.scope.length ? JSON.stringify(args.scope) : null,
       text_version: version,
       text_language: input.language,

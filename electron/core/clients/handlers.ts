@@ -38,7 +38,7 @@ export const clientsHandlers: Pick<HandlerMap, ClientChannels> = {
 
   'clients.register': async (input, ctx) => {
     const by = stamp(ctx);
-    const result = await registerClient(ctx.db, input, by);
+    const result = await registerClient(ctx.db, ctx.core.vault.columns, input, by);
     ctx.note({ targetType: 'client', targetId: result.clientId });
     return result;
   },
@@ -48,7 +48,7 @@ export const clientsHandlers: Pick<HandlerMap, ClientChannels> = {
   'clients.get': async (input, ctx) => {
     const session = ctx.requireSession();
     const viewer = { id: session.id, revealed: ctx.core.state.get(REVEALED_CLIENTS).has(input.clientId), managesCaseload: session.permissions.includes('caseload.manage') };
-    return clientPage(ctx.db, input.clientId, viewer, today(ctx.core.clock));
+    return clientPage(ctx.db, ctx.core.vault.columns, input.clientId, viewer, today(ctx.core.clock));
   },
 
   'clients.identity': async (input, ctx) => {
@@ -59,7 +59,7 @@ export const clientsHandlers: Pick<HandlerMap, ClientChannels> = {
       // Break the glass: someone else's client. The reason is kept (in the encrypted database,
       // not in the audit detail) and listed for managers.
       if (!input.reason) throw new AppError('REASON_REQUIRED');
-      await stateReason(ctx.db, { kind: 'identity', clientId: client.id, userId: session.id, reason: input.reason, at: ctx.core.nowIso() });
+      await stateReason(ctx.db, ctx.core.vault.columns, { kind: 'identity', clientId: client.id, userId: session.id, reason: input.reason, at: ctx.core.nowIso() });
       ctx.note({ detail: { brokeGlass: true } });
       ctx.onCommitted(() => {
         ctx.core.state.get(REVEALED_CLIENTS).add(client.id);
@@ -74,7 +74,7 @@ export const clientsHandlers: Pick<HandlerMap, ClientChannels> = {
     if (!isAssignedTo(client, ctx.requireSession())) throw new AppError('NOT_ASSIGNED');
     if (input.identity.phone) await requireConsent(ctx.db, client.id, 'contact', by.today);
     const before = await ctx.db.selectFrom('client_identity').selectAll().where('client_id', '=', client.id).executeTakeFirst();
-    const changed = await recordChanges(ctx.db, {
+    const changed = await recordChanges(ctx.db, ctx.core.vault.columns, {
       clientId: client.id,
       entity: 'identity',
       entityId: client.id,
@@ -97,7 +97,7 @@ export const clientsHandlers: Pick<HandlerMap, ClientChannels> = {
   'clients.update': async (input, ctx) => {
     const by = stamp(ctx);
     const client = await clientForWriting(ctx, input.clientId, by.today);
-    const changed = await recordChanges(ctx.db, {
+    const changed = await recordChanges(ctx.db, ctx.core.vault.columns, {
       clientId: client.id,
       entity: 'client',
       entityId: client.id,
@@ -173,7 +173,7 @@ export const clientsHandlers: Pick<HandlerMap, ClientChannels> = {
       const partner = await ctx.db.selectFrom('partner').select('id').where('id', '=', input.partnerId).executeTakeFirst();
       if (!partner) throw new AppError('PARTNER_NOT_FOUND');
     }
-    const consentId = await recordConsent(ctx.db, {
+    const consentId = await recordConsent(ctx.db, ctx.core.vault.columns, {
       clientId: client.id,
       purpose: input.purpose,
       partnerId: input.partnerId,
@@ -200,7 +200,7 @@ export const clientsHandlers: Pick<HandlerMap, ClientChannels> = {
       assertOpen(client);
       await requireConsent(ctx.db, client.id, 'case_record', by.today);
     }
-    const consentId = await recordConsent(ctx.db, {
+    const consentId = await recordConsent(ctx.db, ctx.core.vault.columns, {
       clientId: client.id,
       purpose: previous.purpose as 'case_record',
       partnerId: previous.partner_id,
@@ -224,7 +224,7 @@ export const clientsHandlers: Pick<HandlerMap, ClientChannels> = {
     const client = await getClient(ctx.db, consent.client_id);
     await assertNotRestricted(ctx.db, client.id);
     assertMayChange(ctx, client);
-    await ctx.db.updateTable('consent').set({ paper_kept_at: input.keptAt }).where('id', '=', consent.id).execute();
+    await ctx.db.updateTable('consent').set({ paper_kept_at: ctx.core.vault.columns.seal('consent', 'paper_kept_at', consent.id, input.keptAt) }).where('id', '=', consent.id).execute();
     return {};
   },
 

@@ -4,6 +4,7 @@ import { ageBandOf, OPEN_REFERRAL_STATUSES, type ReferralStatus } from '../../co
 import { addToDate } from '../clock.ts';
 import type { ConsentRow, ReferralRow } from '../db/schema.ts';
 import type { Db } from '../db/schema.ts';
+import type { ColumnSealer } from '../vault/column-sealers.ts';
 import { activeConsent, childNow, getClient } from '../records/access.ts';
 
 /** Consents expiring within this many days are flagged. */
@@ -17,7 +18,7 @@ export function consentState(consent: ConsentRow, replaced: boolean, today: stri
   return 'active';
 }
 
-export function referralView(row: ReferralRow & { partner_name: string | null }, restrictedVisible: boolean, today: string): ReferralView {
+export function referralView(columns: ColumnSealer, row: ReferralRow & { partner_name: string | null }, restrictedVisible: boolean, today: string): ReferralView {
   const open = OPEN_REFERRAL_STATUSES.includes(row.status as ReferralStatus);
   return {
     id: row.id,
@@ -33,7 +34,7 @@ export function referralView(row: ReferralRow & { partner_name: string | null },
     lostOn: row.lost_on,
     dueOn: row.due_on,
     overdue: open && row.due_on !== null && row.due_on < today,
-    note: restrictedVisible ? row.note : null,
+    note: restrictedVisible ? columns.open('referral', 'note', row.id, row.note) : null,
     hasNote: row.note !== null,
   };
 }
@@ -51,7 +52,7 @@ export async function referralsOf(db: Db, clientId: number) {
 }
 
 /** Who held the case, offers of it between workers, managers' reviews. */
-async function caseHistory(db: Db, clientId: number, viewer: Viewer, restrictedVisible: boolean) {
+async function caseHistory(db: Db, columns: ColumnSealer, clientId: number, viewer: Viewer, restrictedVisible: boolean) {
   const holdings = await db
     .selectFrom('assignment')
     .leftJoin('user as worker', 'worker.id', 'assignment.worker_id')
@@ -92,15 +93,15 @@ async function caseHistory(db: Db, clientId: number, viewer: Viewer, restrictedV
         status: row.status,
         offeredAt: row.offered_at,
         respondedAt: row.responded_at,
-        message: party ? row.message : null,
-        reason: party ? row.response_reason : null,
+        message: party ? columns.open('case_offer', 'message', row.id, row.message) : null,
+        reason: party ? columns.open('case_offer', 'response_reason', row.id, row.response_reason) : null,
       };
     }),
     reviews: reviewRows.map((row) => ({
       id: row.id,
       reviewedOn: row.reviewed_on,
       reviewerName: row.reviewer_name,
-      comment: restrictedVisible || row.reviewer_id === viewer.id ? row.comment : null,
+      comment: restrictedVisible || row.reviewer_id === viewer.id ? columns.open('case_review', 'comment', row.id, row.comment) : null,
       hasComment: row.comment !== null,
     })),
   };
@@ -118,7 +119,7 @@ export interface Viewer {
   managesCaseload: boolean;
 }
 
-export async function clientPage(db: Db, clientId: number, viewer: Viewer, today: string): Promise<ClientPage> {
+export async function clientPage(db: Db, columns: ColumnSealer, clientId: number, viewer: Viewer, today: string): Promise<ClientPage> {
   const client = await getClient(db, clientId);
   const isMine = client.assigned_worker_id === viewer.id;
   const restrictedVisible = isMine || viewer.revealed;
@@ -150,8 +151,8 @@ export async function clientPage(db: Db, clientId: number, viewer: Viewer, today
       method: row.method as ConsentView['method'],
       givenBy: row.given_by as ConsentView['givenBy'],
       // A witness is a person named in free text: restricted like identity.
-      witness: restrictedVisible ? row.witness : null,
-      paperKeptAt: row.paper_kept_at,
+      witness: restrictedVisible ? columns.open('consent', 'witness', row.id, row.witness) : null,
+      paperKeptAt: columns.open('consent', 'paper_kept_at', row.id, row.paper_kept_at),
       textVersion: row.text_version,
       textLanguage: row.text_language,
       textShown: row.text_shown,
@@ -179,17 +180,17 @@ export async function clientPage(db: Db, clientId: number, viewer: Viewer, today
     visitOn: row.visit_on,
     place: row.place as ClientPage['visits'][number]['place'],
     // Outcome is free text too: restricted like the note.
-    outcome: restrictedVisible ? row.outcome : null,
-    note: restrictedVisible ? row.note : null,
+    outcome: restrictedVisible ? columns.open('visit', 'outcome', row.id, row.outcome) : null,
+    note: restrictedVisible ? columns.open('visit', 'note', row.id, row.note) : null,
     hasNote: row.note !== null || row.outcome !== null,
     workerName: row.worker_name,
     serviceTypeIds: services.filter((service) => service.visit_id === row.id).map((service) => service.service_type_id),
   }));
 
-  const referrals = (await referralsOf(db, clientId)).map((row) => referralView(row, restrictedVisible, today));
+  const referrals = (await referralsOf(db, clientId)).map((row) => referralView(columns, row, restrictedVisible, today));
   const restriction = await activeRestriction(db, clientId);
   const events = await db.selectFrom('case_event').selectAll().where('client_id', '=', clientId).execute();
-  const { assignments, offers, reviews } = await caseHistory(db, clientId, viewer, restrictedVisible);
+  const { assignments, offers, reviews } = await caseHistory(db, columns, clientId, viewer, restrictedVisible);
 
   const timeline: ClientPage['timeline'] = [
     ...visits.map((visit) => ({ kind: 'visit' as const, id: visit.id, on: visit.visitOn, summary: { place: visit.place, serviceTypeIds: visit.serviceTypeIds } })),

@@ -5,6 +5,7 @@ import { yearsSince } from '../../contract/vocabulary.ts';
 import { AppError } from '../app-error.ts';
 import { addToDate } from '../clock.ts';
 import type { Db } from '../db/schema.ts';
+import type { ColumnSealer } from '../vault/column-sealers.ts';
 import { recordConsent } from './consent.ts';
 import { recordFirstHolder } from '../records/holding.ts';
 import { refreshClientSummary } from '../records/access.ts';
@@ -61,6 +62,7 @@ export function isEmptyIdentity(identity: IdentityInput): boolean {
 
 export async function registerClient(
   db: Db,
+  columns: ColumnSealer,
   input: RegisterClientInput & { turned18: boolean | null; distinctFromExisting: boolean; identity: IdentityInput | null; contactConsent: RegisterClientInput['consent'] | null; reportsConsent: RegisterClientInput['consent'] | null },
   by: { userId: number; at: string; today: string },
 ): Promise<{ clientId: number; code: string; childPath: boolean }> {
@@ -88,11 +90,11 @@ export async function registerClient(
     .executeTakeFirstOrThrow();
 
   const consent = { clientId, partnerId: null, scope: [], childPath: child, recordedBy: by.userId, at: by.at, today: by.today, registeredOn: input.consent.givenOn };
-  await recordConsent(db, { ...consent, purpose: 'case_record', input: input.consent });
-  if (input.reportsConsent) await recordConsent(db, { ...consent, purpose: 'reports', input: input.reportsConsent });
+  await recordConsent(db, columns, { ...consent, purpose: 'case_record', input: input.consent });
+  if (input.reportsConsent) await recordConsent(db, columns, { ...consent, purpose: 'reports', input: input.reportsConsent });
   if (input.identity && !isEmptyIdentity(input.identity)) {
     if (input.identity.phone && !input.contactConsent) throw new AppError('CONSENT_REQUIRED');
-    if (input.identity.phone && input.contactConsent) await recordConsent(db, { ...consent, purpose: 'contact', input: input.contactConsent });
+    if (input.identity.phone && input.contactConsent) await recordConsent(db, columns, { ...consent, purpose: 'contact', input: input.contactConsent });
     await db
       .insertInto('client_identity')
       .values({ client_id: clientId, ...identityRow(input.identity), updated_at: by.at, updated_by: by.userId })

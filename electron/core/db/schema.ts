@@ -151,7 +151,7 @@ export interface ConsentTable {
   partner_id: number | null;
   method: string;
   given_by: string;
-  witness: string | null;
+  witness: Sealed | null;
   scope: string | null;
   text_version: string;
   text_language: string;
@@ -164,7 +164,7 @@ export interface ConsentTable {
   withdrawn_by: number | null;
   replaces_id: number | null;
   /** Where the signed paper form is kept (written consent only). */
-  paper_kept_at: string | null;
+  paper_kept_at: Sealed | null;
 }
 export type ConsentRow = Selectable<ConsentTable>;
 
@@ -184,8 +184,8 @@ export interface GroupSessionTable {
   held_on: string;
   kind: string;
   place: string;
-  topic: string;
-  led_by: string | null;
+  topic: Sealed;
+  led_by: Sealed | null;
   service_type_id: number;
   recorded_by: number;
   recorded_at: string;
@@ -211,8 +211,8 @@ export interface VisitTable {
   client_id: number;
   visit_on: string;
   place: string;
-  outcome: string | null;
-  note: string | null;
+  outcome: Sealed | null;
+  note: Sealed | null;
   worker_id: number;
   recorded_at: string;
 }
@@ -249,7 +249,7 @@ export interface ReferralTable {
   declined_on: string | null;
   lost_on: string | null;
   due_on: string | null;
-  note: string | null;
+  note: Sealed | null;
   created_by: number;
   created_at: string;
 }
@@ -278,7 +278,7 @@ export interface IdentityAccessTable {
   kind: StatedReasonKind;
   client_id: number | null;
   user_id: number;
-  reason: string;
+  reason: Sealed;
   /** For 'own_roles': `{"before": [...], "after": [...]}`. */
   detail: string | null;
   at: string;
@@ -291,11 +291,11 @@ export interface CaseOfferTable {
   client_id: number;
   from_user: number;
   to_user: number;
-  message: string | null;
+  message: Sealed | null;
   status: 'pending' | 'accepted' | 'declined' | 'withdrawn' | 'cancelled';
   offered_at: string;
   responded_at: string | null;
-  response_reason: string | null;
+  response_reason: Sealed | null;
 }
 export type CaseOfferRow = Selectable<CaseOfferTable>;
 
@@ -316,15 +316,15 @@ export interface CaseReviewTable {
   client_id: number;
   reviewer_id: number;
   reviewed_on: string;
-  comment: string | null;
+  comment: Sealed | null;
   at: string;
 }
 
 export interface SavedFilterTable {
   id: Generated<number>;
   user_id: number;
-  name: string;
-  filters: string;
+  name: Sealed;
+  filters: Sealed;
   created_at: string;
 }
 
@@ -351,8 +351,8 @@ export interface ChangeHistoryTable {
   entity: 'client' | 'identity' | 'visit';
   entity_id: number;
   field: string;
-  old_value: string | null;
-  new_value: string | null;
+  old_value: Sealed | null;
+  new_value: Sealed | null;
   restricted: number;
   changed_by: number;
   changed_at: string;

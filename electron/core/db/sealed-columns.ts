@@ -19,7 +19,6 @@ export const SEALED_COLUMNS = {
   group_session: ['topic', 'led_by'],
   saved_filter: ['name', 'filters'],
   change_history: ['old_value', 'new_value'],
-  restriction: ['reason'],
   identity_access: ['reason'],
 } as const satisfies { readonly [T in keyof Database]?: readonly (keyof Database[T] & string)[] };
 
@@ -38,7 +37,6 @@ export const ROW_KEY: { readonly [T in SealedTable]: 'id' | 'client_id' } = {
   group_session: 'id',
   saved_filter: 'id',
   change_history: 'id',
-  restriction: 'id',
   identity_access: 'id',
 };
 

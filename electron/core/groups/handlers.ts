@@ -6,6 +6,7 @@ import { insertVisit } from '../care/visits.ts';
 import { assertNotFuture, clientForWriting, mayReadRestricted, refreshClientSummary, stamp, REVEALED_CLIENTS } from '../records/access.ts';
 import type { HandlerContext, HandlerMap } from '../gate/types.ts';
 import type { Db } from '../db/schema.ts';
+import { givenId, type ColumnSealer } from '../vault/column-sealers.ts';
 import type { Feature } from '../feature.ts';
 
 type GroupChannels = 'groups.record' | 'groups.attend' | 'groups.list' | 'groups.get';
@@ -31,14 +32,14 @@ function sessionsWithCounts(db: Db) {
 
 type SessionRow = Awaited<ReturnType<ReturnType<typeof sessionsWithCounts>['executeTakeFirstOrThrow']>>;
 
-function toView(row: SessionRow): GroupSessionView {
+function toView(columns: ColumnSealer, row: SessionRow): GroupSessionView {
   return {
     id: row.id,
     heldOn: row.held_on,
     kind: row.kind as GroupKind,
     place: row.place as GroupSessionView['place'],
-    topic: row.topic,
-    ledBy: row.led_by,
+    topic: columns.open('group_session', 'topic', row.id, row.topic),
+    ledBy: columns.open('group_session', 'led_by', row.id, row.led_by),
     serviceTypeId: row.service_type_id,
     registered: Number(row.registered ?? 0),
     others: Number(row.others ?? 0),
@@ -56,7 +57,7 @@ async function attend(ctx: HandlerContext, session: { id: number; held_on: strin
   // Checked before asking whether she is already there: the answer is only for who may know it.
   const already = await ctx.db.selectFrom('group_attendance').select('client_id').where('session_id', '=', session.id).where('client_id', '=', client.id).executeTakeFirst();
   if (already) return false;
-  const visitId = await insertVisit(ctx.db, {
+  const visitId = await insertVisit(ctx.db, ctx.core.vault.columns, {
     clientId: client.id,
     visitOn: session.held_on,
     place: session.place,
@@ -76,14 +77,17 @@ export const groupsHandlers: Pick<HandlerMap, GroupChannels> = {
     const by = stamp(ctx);
     assertNotFuture(input.heldOn, by.today);
     await activeServiceType(ctx.db, input.serviceTypeId);
+    const { columns } = ctx.core.vault;
+    const sessionId = await columns.newId(ctx.db, 'group_session');
     const { id } = await ctx.db
       .insertInto('group_session')
       .values({
+        ...givenId(sessionId),
         held_on: input.heldOn,
         kind: input.kind,
         place: input.place,
-        topic: input.topic,
-        led_by: input.ledBy,
+        topic: columns.seal('group_session', 'topic', sessionId, input.topic),
+        led_by: columns.seal('group_session', 'led_by', sessionId, input.ledBy),
         service_type_id: input.serviceTypeId,
         recorded_by: by.userId,
         recorded_at: by.at,
@@ -116,10 +120,10 @@ export const groupsHandlers: Pick<HandlerMap, GroupChannels> = {
     return { added: registered };
   },
 
-  'groups.list': async (input, { db }) => {
+  'groups.list': async (input, { core, db }) => {
     const { total } = await db.selectFrom('group_session').select((eb) => eb.fn.countAll<number>().as('total')).executeTakeFirstOrThrow();
     const rows = await sessionsWithCounts(db).orderBy('group_session.held_on', 'desc').orderBy('group_session.id', 'desc').limit(input.limit).offset(input.offset).execute();
-    return { total: Number(total), rows: rows.map(toView) };
+    return { total: Number(total), rows: rows.map((row) => toView(core.vault.columns, row)) };
   },
 
   // Who attended is restricted like notes: the viewer sees the clients she holds (or stated a
@@ -139,7 +143,7 @@ export const groupsHandlers: Pick<HandlerMap, GroupChannels> = {
     const visible = attendees.filter((client) => mayReadRestricted(client, session, ctx.core.state.get(REVEALED_CLIENTS)));
     const othersByCell = await ctx.db.selectFrom('group_others').select(['sex', 'age_band', 'count']).where('session_id', '=', row.id).execute();
     return {
-      ...toView(row),
+      ...toView(ctx.core.vault.columns, row),
       attendees: visible.map((client) => ({ clientId: client.id, code: client.code, alias: client.alias })),
       hiddenAttendees: attendees.length - visible.length,
       othersByCell: othersByCell.map((cell) => ({ sex: cell.sex as Sex, ageBand: cell.age_band as AgeBand, count: cell.count })),

@@ -3,6 +3,7 @@ import { AppError } from '../app-error.ts';
 import { stateReasonForCases } from '../audit/stated-reasons.ts';
 import type { CaseOfferRow } from '../db/schema.ts';
 import type { Db } from '../db/schema.ts';
+import type { ColumnSealer } from '../vault/column-sealers.ts';
 
 /*
  * Who holds a case. The client row names the current holder (what every identity check reads);
@@ -71,7 +72,7 @@ export type Selection = { kind: 'clients'; clientIds: number[] } | { kind: 'work
  * Cases a manager gives herself need a reason, kept with each of them for the access review:
  * otherwise a manager who is also a worker could take any case and read its identity unseen.
  */
-export async function reassign(db: Db, selection: Selection, toWorkerId: number, by: Stamp, reason: string | undefined): Promise<number> {
+export async function reassign(db: Db, columns: ColumnSealer, selection: Selection, toWorkerId: number, by: Stamp, reason: string | undefined): Promise<number> {
   const toSelf = toWorkerId === by.userId;
   if (toSelf && !reason) throw new AppError('REASON_REQUIRED');
   await clearSelection(db);
@@ -92,7 +93,7 @@ export async function reassign(db: Db, selection: Selection, toWorkerId: number,
   if (moving > 0) await moveSelected(db, toWorkerId, 'reassigned', by, null);
   if (moving > 0 && toSelf && reason) {
     const moved = (await sql<{ id: number }>`select id from moving_case order by id`.execute(db)).rows.map((row) => row.id);
-    await stateReasonForCases(db, moved, { userId: by.userId, reason, at: by.at });
+    await stateReasonForCases(db, columns, moved, { userId: by.userId, reason, at: by.at });
   }
   return moving;
 }

@@ -39,7 +39,7 @@ async function clientNoted(ctx: HandlerContext, clientId: number): Promise<Clien
 export const rightsHandlers: Pick<HandlerMap, RightsChannels> = {
   'clients.history': async (input, ctx) => {
     const client = await getClient(ctx.db, input.clientId);
-    return historyOf(ctx.db, client.id, mayReadRestricted(client, ctx.requireSession(), ctx.core.state.get(REVEALED_CLIENTS)));
+    return historyOf(ctx.db, ctx.core.vault.columns, client.id, mayReadRestricted(client, ctx.requireSession(), ctx.core.state.get(REVEALED_CLIENTS)));
   },
 
   'clients.accessSummary': async (input, ctx) => {
@@ -49,7 +49,7 @@ export const rightsHandlers: Pick<HandlerMap, RightsChannels> = {
     // It carries her identity: only for someone who may read it.
     if (!mayReadRestricted(client, session, ctx.core.state.get(REVEALED_CLIENTS))) throw new AppError('REASON_REQUIRED');
     const todayDate = today(ctx.core.clock);
-    const page = await clientPage(ctx.db, client.id, { id: session.id, revealed: true, managesCaseload: session.permissions.includes('caseload.manage') }, todayDate);
+    const page = await clientPage(ctx.db, ctx.core.vault.columns, client.id, { id: session.id, revealed: true, managesCaseload: session.permissions.includes('caseload.manage') }, todayDate);
     // What colleagues wrote to each other about her case is not part of her record's summary.
     const withoutNotes = {
       ...page,
@@ -65,7 +65,7 @@ export const rightsHandlers: Pick<HandlerMap, RightsChannels> = {
       client: withoutNotes,
       identity: await identityView(ctx.db, client.id, todayDate),
       // Without the notes, their corrections are left out too (outcome and note of a visit).
-      history: (await historyOf(ctx.db, client.id, true)).filter((row) => input.includeNotes || !(row.entity === 'visit' && (row.field === 'note' || row.field === 'outcome'))),
+      history: (await historyOf(ctx.db, ctx.core.vault.columns, client.id, true)).filter((row) => input.includeNotes || !(row.entity === 'visit' && (row.field === 'note' || row.field === 'outcome'))),
       restriction: page.restriction ? { ...page.restriction, reason: page.restriction.reason as never } : null,
     };
   },

@@ -55,7 +55,7 @@ export const usersHandlers: Pick<HandlerMap, UserChannels> = {
     // herself a manager and a worker, give herself cases and read them unseen).
     if (own) {
       if (!input.reason) throw new AppError('REASON_REQUIRED');
-      await stateReason(db, { kind: 'own_roles', clientId: null, userId: actor.id, reason: input.reason, at: ctx.core.nowIso(), roles: { before, after: input.roles } });
+      await stateReason(db, ctx.core.vault.columns, { kind: 'own_roles', clientId: null, userId: actor.id, reason: input.reason, at: ctx.core.nowIso(), roles: { before, after: input.roles } });
     }
     await db.updateTable('user').set({ display_name: input.displayName }).where('id', '=', user.id).execute();
     await setRoles(db, user.id, input.roles);

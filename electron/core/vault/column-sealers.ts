@@ -23,9 +23,14 @@ export interface ColumnSealer {
   openRows<T extends SealedTable, R extends Record<string, unknown>>(table: T, rows: readonly R[]): Opened<R>[];
   /** The id a new row will have, when a sealed value must name it before the insert (undefined on the file). */
   newId(db: Db, table: SealedTable): Promise<number | undefined>;
+  /** The ids `count` new rows will have (each undefined on the file). */
+  newIds(db: Db, table: SealedTable, count: number): Promise<(number | undefined)[]>;
   /** The exact-match key kept beside a sealed column (the client code's duplicate check). */
   lookup(column: 'code', value: string): string;
 }
+
+/** The id to insert a new row with: none on the file (its counter gives it), the one taken on a server. */
+export const givenId = (id: number | undefined): { id?: number } => (id === undefined ? {} : { id });
 
 /** A row with its sealed values opened. */
 export type Opened<R> = { [K in keyof R]: R[K] extends Sealed ? string : R[K] extends Sealed | null ? string | null : R[K] };
@@ -36,6 +41,7 @@ export const fileSealer: ColumnSealer = {
   open: ((_table: SealedTable, _column: string, _rowId: number, value: Sealed | null) => value as unknown as string | null) as ColumnSealer['open'],
   openRows: <T extends SealedTable, R extends Record<string, unknown>>(_table: T, rows: readonly R[]) => rows as unknown as Opened<R>[],
   newId: async () => undefined,
+  newIds: async (_db, _table, count) => Array.from({ length: count }, () => undefined),
   lookup: (_column, value) => value,
 };
 
@@ -74,8 +80,14 @@ export class ServerSealer implements ColumnSealer {
   }
 
   async newId(db: Db, table: SealedTable): Promise<number> {
-    const { rows } = await sql<{ id: number }>`select nextval(pg_get_serial_sequence(${table}, 'id')) as id`.execute(db);
-    return Number(rows[0]?.id);
+    const [id] = await this.newIds(db, table, 1);
+    return id!;
+  }
+
+  async newIds(db: Db, table: SealedTable, count: number): Promise<number[]> {
+    if (count === 0) return [];
+    const { rows } = await sql<{ id: number }>`select nextval(pg_get_serial_sequence(${table}, 'id')) as id from generate_series(1, ${count})`.execute(db);
+    return rows.map((row) => Number(row.id));
   }
 
   lookup(column: 'code', value: string): string {
