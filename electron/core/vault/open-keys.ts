@@ -1,17 +1,31 @@
+import type { Kysely } from 'kysely';
 import { AppError } from '../app-error.ts';
+import type { Database } from '../db/schema.ts';
 import { isPersonSlot, passwordSlotKeys, sealPasswordSlot, withoutSlot, withSlot, type Keyring } from './key-slots.ts';
 import { recoverySlotFor } from './staging.ts';
 import type { KeyringChange } from './store.ts';
 
 /**
- * What both stores hold while open, and do alike with it: the keyring and the data key, and
- * the slot changes prepared in memory (the slow key derivation) before a call writes them.
+ * What both stores hold while open, and do alike with it: the keyring, the data key and the
+ * open database, and the slot changes prepared in memory (the slow key derivation) before a
+ * call writes them.
  * How the keyring is written differs (a file beside the database, or the server's keyring
  * row in the call's transaction), and is each store's own.
  */
 export abstract class OpenKeys {
   #keyring: Keyring | null = null;
   #dataKey: Buffer | null = null;
+  #db: Kysely<Database> | null = null;
+
+  get isOpen(): boolean {
+    return this.#db !== null;
+  }
+
+  /** The open database; NOT_AUTHENTICATED when locked (the gate checks first; this is the backstop). */
+  get db(): Kysely<Database> {
+    if (!this.#db) throw new AppError('NOT_AUTHENTICATED');
+    return this.#db;
+  }
 
   /** The open keyring; NOT_AUTHENTICATED when locked. */
   protected get keyring(): Keyring {
@@ -34,17 +48,21 @@ export abstract class OpenKeys {
     return this.#dataKey;
   }
 
-  /** Hold the keys of a store just opened (the data key is owned from now on). */
-  protected holdKeys(keyring: Keyring, dataKey: Buffer): void {
+  /** Hold the keys and the database of a store just opened (the data key is owned from now on). */
+  protected holdOpen(keyring: Keyring, dataKey: Buffer, db: Kysely<Database>): void {
     this.#keyring = keyring;
     this.#dataKey = dataKey;
+    this.#db = db;
   }
 
-  /** Forget the keyring and overwrite the data key. */
-  protected dropKeys(): void {
+  /** Forget the keyring, overwrite the data key; the database that was open, for the store to close. */
+  protected dropOpen(): Kysely<Database> | null {
+    const db = this.#db;
+    this.#db = null;
     this.#keyring = null;
     this.#dataKey?.fill(0);
     this.#dataKey = null;
+    return db;
   }
 
   /** Does this password open this person's slot? (Used to confirm the current password.) */

@@ -114,7 +114,6 @@ export class ServerVault extends OpenKeys implements Store {
   readonly dialect = postgresDialect;
   readonly unlockState: UnlockStateFile;
   readonly #path: string;
-  #db: Kysely<Database> | null = null;
   #columns: ServerSealer | null = null;
 
   constructor(private readonly options: ServerVaultOptions) {
@@ -147,15 +146,6 @@ export class ServerVault extends OpenKeys implements Store {
   isTraining(): boolean {
     if (this.keyringIfOpen) return this.keyringIfOpen.training === true;
     return this.presence().state === 'present' && this.#file().training;
-  }
-
-  get isOpen(): boolean {
-    return this.#db !== null;
-  }
-
-  get db(): Kysely<Database> {
-    if (!this.#db) throw new AppError('NOT_AUTHENTICATED');
-    return this.#db;
   }
 
   get columns(): ServerSealer {
@@ -290,9 +280,8 @@ export class ServerVault extends OpenKeys implements Store {
       await db.destroy();
       throw serverFailure(error);
     }
-    this.holdKeys(keyring, dataKey);
     this.#columns = new ServerSealer(dataKey);
-    this.#db = db;
+    this.holdOpen(keyring, dataKey, db);
   }
 
   #kysely(role: { user: string; password: string }, max: number): Kysely<Database> {
@@ -323,12 +312,9 @@ export class ServerVault extends OpenKeys implements Store {
   }
 
   async close(): Promise<void> {
-    const db = this.#db;
-    this.#db = null;
     this.#columns?.wipe();
     this.#columns = null;
-    this.dropKeys();
-    await db?.destroy();
+    await this.dropOpen()?.destroy();
   }
 
   // ---- Slots ------------------------------------------------------------------------------------

@@ -57,7 +57,6 @@ export class Vault extends OpenKeys implements Store {
   readonly unlockState: UnlockStateFile;
   readonly #files: FileSwitch;
   #sqlite: SqliteHandle | null = null;
-  #db: Kysely<Database> | null = null;
 
   constructor(private readonly options: VaultOptions) {
     super();
@@ -93,16 +92,6 @@ export class Vault extends OpenKeys implements Store {
     if (this.keyringIfOpen) return this.keyringIfOpen.training === true;
     if (this.presence().state !== 'present') return false;
     return readKeyring(this.paths.keyring).training === true;
-  }
-
-  get isOpen(): boolean {
-    return this.#db !== null;
-  }
-
-  /** The open database; NOT_AUTHENTICATED when locked (the gate checks first; this is the backstop). */
-  get db(): Kysely<Database> {
-    if (!this.#db) throw new AppError('NOT_AUTHENTICATED');
-    return this.#db;
   }
 
   get sqlite(): SqliteHandle {
@@ -203,11 +192,9 @@ export class Vault extends OpenKeys implements Store {
 
   /** Close the database and overwrite the key in memory. Safe to call when already locked. */
   async close(): Promise<void> {
-    const db = this.#db;
     const sqlite = this.#sqlite;
-    this.#db = null;
     this.#sqlite = null;
-    this.dropKeys();
+    const db = this.dropOpen();
     if (sqlite?.open) {
       try {
         sqlite.pragma('wal_checkpoint(TRUNCATE)');
@@ -308,9 +295,8 @@ export class Vault extends OpenKeys implements Store {
   }
 
   #adopt(keyring: Keyring, dataKey: Buffer, sqlite: SqliteHandle, db: Kysely<Database>): void {
-    this.holdKeys(keyring, dataKey);
     this.#sqlite = sqlite;
-    this.#db = db;
+    this.holdOpen(keyring, dataKey, db);
   }
 
 }
