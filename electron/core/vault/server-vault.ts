@@ -4,7 +4,7 @@ import { Kysely, PostgresDialect, sql, type Migration } from 'kysely';
 import type pg from 'pg';
 import { z } from 'zod';
 import { AppError } from '../app-error.ts';
-import { isoNow, type Clock } from '../clock.ts';
+import { isoNow } from '../clock.ts';
 import { postgresDialect } from '../db/dialect.ts';
 import type { Database, Db } from '../db/schema.ts';
 import { putSetting } from '../db/setting-store.ts';
@@ -12,7 +12,6 @@ import { writeFileAtomic } from '../files.ts';
 import { columnKeys, openText, sealText, wipe, type SealedPlace } from './column-seal.ts';
 import { ServerSealer } from './column-sealers.ts';
 import { prepareVault, type PreparedVault } from './creation.ts';
-import type { ScryptParams } from './kdf.ts';
 import { SEALING_KEY_SETTING } from './key-file.ts';
 import { checkProof, keyringText, openPasswordSlot, openRecoverySlot, parseKeyring, withSlot, withoutSlot, type Keyring } from './key-slots.ts';
 import { OpenKeys } from './open-keys.ts';
@@ -21,6 +20,7 @@ import { seal as sealUsername } from './sealed-box.ts';
 import { serverFailure, serverPool, SERVER_ROLES, type ServerAddress } from './server-connection.ts';
 import { newRolePassword, scramVerifier, type ServerConnection } from './server-provision.ts';
 import type { BackupSource, KeyringChange, Store, VaultPresence } from './store.ts';
+import type { VaultOptions } from './vault.ts';
 import { takePendingEvents, UnlockStateFile, type PendingEvent } from './unlock-state.ts';
 import { KEYRING_PROOF_SETTING, VAULT_FILES } from './vault-files.ts';
 
@@ -56,14 +56,8 @@ type ServerFile = z.infer<typeof serverFileSchema>;
 /** The app role's password, sealed in the keyring row under the data key. */
 const APP_SECRET: SealedPlace = { table: 'keyring', column: 'app_secret', rowId: 1 };
 
-export interface ServerVaultOptions {
-  dataDir: string;
-  clock: Clock;
-  migrations: Readonly<Record<string, Migration>>;
-  calibrateKdf?: () => Promise<ScryptParams>;
-  training?: boolean;
-  activeSlotIds: (db: Db) => Promise<ReadonlySet<string>>;
-}
+/** The same as the file vault's: where this PC keeps its part, the clock, the migrations, how slots are made, the accounts' slots. */
+export type ServerVaultOptions = VaultOptions;
 
 /** Does this PC work against a server (its connection is kept in the data folder)? */
 export function usesServer(dataDir: string): boolean {
