@@ -1,5 +1,6 @@
 import type { Migration } from 'kysely';
 import * as m0001 from './0001_schema.ts';
+import * as m0002 from './0002_client_index.ts';
 
 /**
  * The centre server's migrations (PostgreSQL), run by the owner account at setup and upgrade.
@@ -8,4 +9,5 @@ import * as m0001 from './0001_schema.ts';
  */
 export const serverMigrations: Readonly<Record<string, Migration>> = {
   '0001_schema': m0001,
+  '0002_client_index': m0002,
 };

@@ -101,7 +101,7 @@ async function sqlWorkload(db: Kysely<Database>, sqlite: SqliteHandle, clientIds
   const started = performance.now();
   const today = localToday(clock);
   for (let round = 0; round < rounds; round++) {
-    for (const search of SEARCHES) await listClients(db, clientListInputSchema.parse({ search }), 1, today, CASELOAD_DEFAULTS);
+    for (const search of SEARCHES) await listClients(db, clientListInputSchema.parse({ search }), 1, today, CASELOAD_DEFAULTS, { columns: fileSealer, index: null });
     for (const id of clientIds) await clientPage(db, fileSealer, id, { id: 1, revealed: false, managesCaseload: false }, today);
     for (const id of clientIds.slice(0, 20)) {
       sqlite.transaction(() => {

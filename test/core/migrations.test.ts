@@ -9,6 +9,7 @@ import { migrations } from '../../migrations/index.ts';
 import { ADMIN, copyOfTemplate, loginAs, MANAGER, migrateTo, openApp, TODAY, WORKER } from '../support/vault-fixture.ts';
 import { sqliteOf } from '../support/file-store.ts';
 import type { SqliteHandle } from '../../electron/core/vault/database.ts';
+import { fileSealer } from '../../electron/core/vault/column-sealers.ts';
 
 function planOf(sqlite: SqliteHandle, text: string, ...parameters: unknown[]): string {
   return (sqlite.prepare(`explain query plan ${text}`).all(...parameters) as { detail: string }[]).map((row) => row.detail).join('\n');
@@ -45,7 +46,7 @@ describe('migrations', () => {
         if (event.level === 'query') queries.push(event.query);
       },
     });
-    await listClients(db, clientListInputSchema.parse({ search: 'thu nghiem' }), app.template.ids.worker, TODAY, CASELOAD_DEFAULTS);
+    await listClients(db, clientListInputSchema.parse({ search: 'thu nghiem' }), app.template.ids.worker, TODAY, CASELOAD_DEFAULTS, { columns: fileSealer, index: null });
     const plans = queries.map((query) =>
       (sqlite.prepare(`explain query plan ${query.sql}`).all(...(query.parameters as unknown[])) as { detail: string }[]).map((row) => row.detail).join('\n'),
     );
@@ -176,7 +177,7 @@ describe('migrations', () => {
       },
     });
     const plans = () => queries.splice(0).map((query) => planOf(sqlite, query.sql, ...(query.parameters as unknown[]))).join('\n');
-    await todoList(db, app.template.ids.worker, TODAY, CASELOAD_DEFAULTS);
+    await todoList(db, fileSealer, app.template.ids.worker, TODAY, CASELOAD_DEFAULTS);
     const one = plans();
     expect(one).toMatch(/client_worker/);
     for (const index of ['referral_due', 'consent_expiry', 'client_follow_up']) expect(one, index).not.toMatch(new RegExp(index));

@@ -1,7 +1,7 @@
 import BetterSqlite3 from 'better-sqlite3-multiple-ciphers';
 import { Kysely, Migrator, PostgresDialect, sql, SqliteDialect, type TableMetadata } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FILE_ONLY_COLUMNS, LOOKUP_COLUMNS, SEALED_COLUMNS } from '../../electron/core/db/sealed-columns.ts';
+import { FILE_ONLY_COLUMNS, LOOKUP_COLUMNS, SEALED_COLUMNS, SERVER_INDEX_PARTS } from '../../electron/core/db/sealed-columns.ts';
 import { migrate } from '../../electron/core/vault/database.ts';
 import { migrations } from '../../migrations/index.ts';
 import { serverMigrations } from '../../migrations/server/index.ts';
@@ -52,15 +52,16 @@ describe('the centre server\'s schema', () => {
   it('has every table and column of the file, sealed where it holds words about a person', async () => {
     const fileTables = await appTables(file);
     const serverTables = await appTables(server);
-    // The keyring, a file beside the file's database, is a table of the server's.
-    expect([...serverTables.keys()].sort()).toEqual([...fileTables.keys(), 'keyring'].sort());
+    // The keyring, a file beside the file's database, is a table of the server's; so is the client index's counter.
+    expect([...serverTables.keys()].sort()).toEqual([...fileTables.keys(), 'keyring', ...SERVER_INDEX_PARTS.tables].sort());
     expect(fileTables.size).toBeGreaterThan(25);
     for (const [name, fileTable] of fileTables) {
       const serverTable = serverTables.get(name)!;
       const primaryKey = new Set((fileSqlite.pragma(`table_info("${name}")`) as { name: string; pk: number }[]).filter((c) => c.pk > 0).map((c) => c.name));
       const fileOnly = new Set<string>((FILE_ONLY_COLUMNS as Record<string, readonly string[]>)[name] ?? []);
       const lookups = Object.values((LOOKUP_COLUMNS as Record<string, Record<string, string>>)[name] ?? {});
-      const expected = [...fileTable.columns.map((column) => column.name).filter((column) => !fileOnly.has(column)), ...lookups].sort();
+      const indexed = (SERVER_INDEX_PARTS.columns as Record<string, readonly string[]>)[name] ?? [];
+      const expected = [...fileTable.columns.map((column) => column.name).filter((column) => !fileOnly.has(column)), ...lookups, ...indexed].sort();
       expect(serverTable.columns.map((column) => column.name).sort(), `the columns of ${name}`).toEqual(expected);
       for (const column of serverTable.columns) {
         const inFile = fileTable.columns.find((c) => c.name === column.name);
@@ -68,6 +69,7 @@ describe('the centre server\'s schema', () => {
         if (inFile && !primaryKey.has(column.name)) expect(column.isNullable, `${name}.${column.name} may be null as in the file`).toBe(inFile.isNullable);
         const sealed = sealedIn(name).includes(column.name);
         expect(column.dataType === 'bytea', `${name}.${column.name} is ${sealed ? '' : 'not '}sealed`).toBe(sealed);
+        if (indexed.includes(column.name)) expect(column.dataType, `${name}.${column.name}`).toBe('int8');
         if (!sealed && inFile) expect(column.dataType, `${name}.${column.name}`).toBe(inFile.dataType.toLowerCase() === 'integer' ? 'int4' : 'text');
       }
     }

@@ -71,7 +71,7 @@ export async function listStatedReasons(db: Db, columns: ColumnSealer, input: St
       at: row.at,
       userName: row.display_name,
       clientId: row.client_id,
-      clientCode: row.code,
+      clientCode: row.client_id === null ? null : columns.open('client', 'code', row.client_id, row.code),
       reason: columns.open('identity_access', 'reason', row.id, row.reason),
       roles: row.kind === 'own_roles' && row.detail ? (JSON.parse(row.detail) as { before: Role[]; after: Role[] }) : null,
     })),

@@ -78,7 +78,7 @@ async function referralFor(ctx: HandlerContext, referralId: number) {
 }
 
 async function viewReferral(ctx: HandlerContext, clientId: number, referralId: number) {
-  const client = await getClient(ctx.db, clientId);
+  const client = await getClient(ctx.db, ctx.core.vault.columns, clientId);
   const restricted = mayReadRestricted(client, ctx.requireSession(), ctx.core.state.get(REVEALED_CLIENTS));
   const row = (await referralsOf(ctx.db, clientId)).find((referral) => referral.id === referralId);
   if (!row) throw new AppError('REFERRAL_NOT_FOUND');
@@ -131,7 +131,7 @@ export const careHandlers: Pick<HandlerMap, CareChannels> = {
     const { columns } = ctx.core.vault;
     const [visit] = columns.openRows('visit', await ctx.db.selectFrom('visit').selectAll().where('id', '=', input.visitId).execute());
     if (!visit) throw new AppError('VISIT_NOT_FOUND');
-    const client = await getClient(ctx.db, visit.client_id);
+    const client = await getClient(ctx.db, ctx.core.vault.columns, visit.client_id);
     ctx.note({ targetType: 'client', targetId: client.id });
     if (!mayReadRestricted(client, ctx.requireSession(), ctx.core.state.get(REVEALED_CLIENTS))) throw new AppError('CORRECTION_NOT_ALLOWED');
     await clientForWriting(ctx, client.id, by.today);
@@ -249,7 +249,7 @@ export const careHandlers: Pick<HandlerMap, CareChannels> = {
   'referrals.slip': async (input, ctx) => {
     const todayDate = today(ctx.core.clock);
     const referral = await referralFor(ctx, input.referralId);
-    const client = await getClient(ctx.db, referral.client_id);
+    const client = await getClient(ctx.db, ctx.core.vault.columns, referral.client_id);
     const restricted = mayReadRestricted(client, ctx.requireSession(), ctx.core.state.get(REVEALED_CLIENTS));
     ctx.note({ targetType: 'client', targetId: client.id, detail: { referralId: referral.id } });
     await assertNotRestricted(ctx.db, client.id);
@@ -258,9 +258,9 @@ export const careHandlers: Pick<HandlerMap, CareChannels> = {
     const consent = partner ? await activeConsent(ctx.db, client.id, 'share_partner', todayDate, partner.id) : undefined;
     if (partner && !consent) throw new AppError('CONSENT_REQUIRED');
     const scope = restricted && consent?.scope ? (JSON.parse(consent.scope) as string[]) : [];
-    const identity = scope.length
-      ? await ctx.db.selectFrom('client_identity').select(['legal_name', 'phone']).where('client_id', '=', client.id).executeTakeFirst()
-      : undefined;
+    const [identity] = scope.length
+      ? ctx.core.vault.columns.openRows('client_identity', await ctx.db.selectFrom('client_identity').select(['client_id', 'legal_name', 'phone']).where('client_id', '=', client.id).execute())
+      : [];
     const phoneAllowed = scope.includes('phone') && (await activeConsent(ctx.db, client.id, 'contact', todayDate)) !== undefined;
     return {
       code: client.code,

@@ -45,13 +45,13 @@ function savedFilterView(row: { id: number; name: string; filters: string }) {
 export const caseloadHandlers: Pick<HandlerMap, CaseloadChannels> = {
   'todo.list': async (_input, ctx) => {
     const settings = await readSettings(ctx.db);
-    const items = await todoList(ctx.db, ctx.requireSession().id, today(ctx.core.clock), settings);
+    const items = await todoList(ctx.db, ctx.core.vault.columns, ctx.requireSession().id, today(ctx.core.clock), settings);
     return { items, counts: countByKind(items), aheadDays: settings.todoAheadDays };
   },
 
   // The badge counts what needs doing now; what is only coming up is on the list, not in the count.
   'todo.count': async (_input, ctx) => ({
-    total: (await todoList(ctx.db, ctx.requireSession().id, today(ctx.core.clock), await readSettings(ctx.db))).filter((item) => !item.upcoming).length,
+    total: (await todoList(ctx.db, ctx.core.vault.columns, ctx.requireSession().id, today(ctx.core.clock), await readSettings(ctx.db))).filter((item) => !item.upcoming).length,
   }),
 
   'caseload.workers': async (input, { db }) => {
@@ -77,7 +77,7 @@ export const caseloadHandlers: Pick<HandlerMap, CaseloadChannels> = {
 
   'caseload.offer': async (input, ctx) => {
     const by = stamp(ctx);
-    const client = await getClient(ctx.db, input.clientId);
+    const client = await getClient(ctx.db, ctx.core.vault.columns, input.clientId);
     ctx.note({ targetType: 'client', targetId: client.id, detail: { toUserId: input.toUserId } });
     if (!isAssignedTo(client, ctx.requireSession())) throw new AppError('NOT_ASSIGNED');
     assertOpen(client);
@@ -121,7 +121,7 @@ export const caseloadHandlers: Pick<HandlerMap, CaseloadChannels> = {
     ctx.note({ targetType: 'client', targetId: offer.client_id, detail: { offerId: offer.id, accepted: input.accept } });
     if (offer.to_user !== by.userId) throw new AppError('OFFER_NOT_FOUND');
     if (input.accept) {
-      assertOpen(await getClient(ctx.db, offer.client_id));
+      assertOpen(await getClient(ctx.db, ctx.core.vault.columns, offer.client_id));
       // An offer made before her record was frozen waits (declining it stays possible).
       await assertNotRestricted(ctx.db, offer.client_id);
       await acceptOffer(ctx.db, offer, by);
@@ -157,7 +157,7 @@ export const caseloadHandlers: Pick<HandlerMap, CaseloadChannels> = {
 
   'reviews.record': async (input, ctx) => {
     const by = stamp(ctx);
-    const client = await getClient(ctx.db, input.clientId);
+    const client = await getClient(ctx.db, ctx.core.vault.columns, input.clientId);
     ctx.note({ targetType: 'client', targetId: client.id, detail: { comment: input.comment !== null } });
     await assertNotRestricted(ctx.db, client.id);
     const { columns } = ctx.core.vault;
@@ -190,7 +190,7 @@ export const caseloadHandlers: Pick<HandlerMap, CaseloadChannels> = {
       total: Number(total),
       months,
       before: cutoff,
-      rows: rows.map((row) => ({ clientId: row.id, code: row.code, workerName: row.display_name, registeredOn: row.registered_on, lastReviewedOn: row.last_reviewed_on, lastContactOn: row.last_contact_on })),
+      rows: ctx.core.vault.columns.openRows('client', rows).map((row) => ({ clientId: row.id, code: row.code, workerName: row.display_name, registeredOn: row.registered_on, lastReviewedOn: row.last_reviewed_on, lastContactOn: row.last_contact_on })),
     };
   },
 

@@ -5,7 +5,8 @@ import { OPEN_REFERRAL_STATUSES, type ConsentPurpose } from '../../contract/voca
 import { addToDate, daysBetween, localDate } from '../clock.ts';
 import { childNow } from '../records/access.ts';
 import { CONSENT_EXPIRY_WARNING_DAYS } from '../clients/page.ts';
-import type { Db } from '../db/schema.ts';
+import type { Db, Sealed } from '../db/schema.ts';
+import type { ColumnSealer } from '../vault/column-sealers.ts';
 
 /*
  * The to-do rules, over open cases only:
@@ -97,10 +98,10 @@ const KIND_ORDER = new Map(TODO_KINDS.map((kind, index) => [kind, index]));
  * days (an expiring consent, still ahead, among those); a child's items first in each, then
  * the most overdue (or soonest).
  */
-export async function todoList(db: Db, workerId: number, today: string, thresholds: TodoThresholds): Promise<TodoItem[]> {
+export async function todoList(db: Db, columns: ColumnSealer, workerId: number, today: string, thresholds: TodoThresholds): Promise<TodoItem[]> {
   const aheadUntil = addToDate(today, { days: thresholds.todoAheadDays ?? 0 });
   const rows = (
-    await sql<RuleRow & { code: string; alias: string; birth_year: number; child_path: number }>`
+    await sql<RuleRow & { code: Sealed; alias: Sealed; birth_year: number; child_path: number }>`
       select rule.*, client.code, client.alias, client.birth_year, client.child_path
       from (${rules(workerId, today, thresholds, aheadUntil)}) as rule join client on client.id = rule.client_id`.execute(db)
   ).rows;
@@ -124,8 +125,8 @@ export async function todoList(db: Db, workerId: number, today: string, threshol
       key: `${row.kind}:${row.ref_id}`,
       kind: row.kind,
       clientId: row.client_id,
-      clientCode: row.code,
-      alias: row.alias,
+      clientCode: columns.open('client', 'code', row.client_id, row.code),
+      alias: columns.open('client', 'alias', row.client_id, row.alias),
       childPath: childNow(row, today),
       dueOn,
       daysOverdue: daysBetween(dueOn, today),
@@ -139,7 +140,7 @@ export async function todoList(db: Db, workerId: number, today: string, threshol
       lastContactOn: row.kind === 'no_contact' ? row.due_on : null,
     };
   });
-  items.push(...(await offerItems(db, workerId, today)));
+  items.push(...(await offerItems(db, columns, workerId, today)));
   const ahead = (item: TodoItem) => (item.daysOverdue < 0 ? 1 : 0);
   return items.sort(
     (a, b) =>
@@ -155,7 +156,7 @@ function blankItem(): Omit<TodoItem, 'key' | 'kind' | 'clientId' | 'clientCode' 
   return { upcoming: false, referralId: null, serviceTypeId: null, partnerName: null, consentId: null, consentPurpose: null, noContactDays: null, lastContactOn: null, offerId: null, offeredBy: null };
 }
 
-async function offerItems(db: Db, workerId: number, today: string): Promise<TodoItem[]> {
+async function offerItems(db: Db, columns: ColumnSealer, workerId: number, today: string): Promise<TodoItem[]> {
   const offers = await db
     .selectFrom('case_offer')
     .innerJoin('client', 'client.id', 'case_offer.client_id')
@@ -171,8 +172,8 @@ async function offerItems(db: Db, workerId: number, today: string): Promise<Todo
       key: `offer:${offer.id}`,
       kind: 'offer' as const,
       clientId: offer.client_id,
-      clientCode: offer.code,
-      alias: offer.alias,
+      clientCode: columns.open('client', 'code', offer.client_id, offer.code),
+      alias: columns.open('client', 'alias', offer.client_id, offer.alias),
       childPath: childNow(offer, today),
       dueOn,
       daysOverdue: daysBetween(dueOn, today),

@@ -1,5 +1,4 @@
 import { normalizeCode } from '../../contract/client-code.ts';
-import { foldForSearch } from '../../contract/text.ts';
 import { AppError } from '../app-error.ts';
 import { today } from '../clock.ts';
 import type { HandlerMap } from '../gate/types.ts';
@@ -9,7 +8,8 @@ import { recordConsent } from './consent.ts';
 import { eraseClient } from '../erasure/erasure.ts';
 import { recordChanges } from '../records/history.ts';
 import { listClients } from './list.ts';
-import { clientPage, identityView } from './page.ts';
+import { clientIndexOf } from './client-index.ts';
+import { clientPage, identityView, readIdentity } from './page.ts';
 import { assertMayChange, assertNotFuture, assertNotRestricted, assertOpen, childNow, clientForWriting, getClient, isAssignedTo, lastEventOn, requireConsent, stamp, REVEALED_CLIENTS } from '../records/access.ts';
 import { holdersOfCode, identityRow, isEmptyIdentity, registerClient } from './register.ts';
 import { stateReason } from '../audit/stated-reasons.ts';
@@ -31,19 +31,20 @@ type ClientChannels =
   | 'consent.withdraw';
 
 export const clientsHandlers: Pick<HandlerMap, ClientChannels> = {
-  'clients.checkCode': async (input, { db }) => {
-    const [holder] = await holdersOfCode(db, normalizeCode(input.code));
+  'clients.checkCode': async (input, { db, core }) => {
+    const [holder] = await holdersOfCode(db, await clientIndexOf(core), normalizeCode(input.code));
     return { exists: holder !== undefined, clientId: holder?.id ?? null };
   },
 
   'clients.register': async (input, ctx) => {
     const by = stamp(ctx);
-    const result = await registerClient(ctx.db, ctx.core.vault.columns, input, by);
+    const result = await registerClient(ctx.db, ctx.core.vault.columns, await clientIndexOf(ctx.core), input, by);
     ctx.note({ targetType: 'client', targetId: result.clientId });
     return result;
   },
 
-  'clients.list': async (input, ctx) => listClients(ctx.db, input, ctx.requireSession().id, today(ctx.core.clock), await readSettings(ctx.db)),
+  'clients.list': async (input, ctx) =>
+    listClients(ctx.db, input, ctx.requireSession().id, today(ctx.core.clock), await readSettings(ctx.db), { columns: ctx.core.vault.columns, index: await clientIndexOf(ctx.core) }),
 
   'clients.get': async (input, ctx) => {
     const session = ctx.requireSession();
@@ -53,7 +54,7 @@ export const clientsHandlers: Pick<HandlerMap, ClientChannels> = {
 
   'clients.identity': async (input, ctx) => {
     const session = ctx.requireSession();
-    const client = await getClient(ctx.db, input.clientId);
+    const client = await getClient(ctx.db, ctx.core.vault.columns, input.clientId);
     ctx.note({ targetType: 'client', targetId: client.id });
     if (!isAssignedTo(client, session)) {
       // Break the glass: someone else's client. The reason is kept (in the encrypted database,
@@ -65,7 +66,7 @@ export const clientsHandlers: Pick<HandlerMap, ClientChannels> = {
         ctx.core.state.get(REVEALED_CLIENTS).add(client.id);
       });
     }
-    return identityView(ctx.db, client.id, today(ctx.core.clock));
+    return identityView(ctx.db, ctx.core.vault.columns, client.id, today(ctx.core.clock));
   },
 
   'clients.updateIdentity': async (input, ctx) => {
@@ -73,7 +74,7 @@ export const clientsHandlers: Pick<HandlerMap, ClientChannels> = {
     const client = await clientForWriting(ctx, input.clientId, by.today);
     if (!isAssignedTo(client, ctx.requireSession())) throw new AppError('NOT_ASSIGNED');
     if (input.identity.phone) await requireConsent(ctx.db, client.id, 'contact', by.today);
-    const before = await ctx.db.selectFrom('client_identity').selectAll().where('client_id', '=', client.id).executeTakeFirst();
+    const before = await readIdentity(ctx.db, ctx.core.vault.columns, client.id);
     const changed = await recordChanges(ctx.db, ctx.core.vault.columns, {
       clientId: client.id,
       entity: 'identity',
@@ -88,10 +89,10 @@ export const clientsHandlers: Pick<HandlerMap, ClientChannels> = {
     if (!isEmptyIdentity(input.identity)) {
       await ctx.db
         .insertInto('client_identity')
-        .values({ client_id: client.id, ...identityRow(input.identity), updated_at: by.at, updated_by: by.userId })
+        .values({ client_id: client.id, ...identityRow(ctx.core.vault.columns, client.id, input.identity), updated_at: by.at, updated_by: by.userId })
         .execute();
     }
-    return identityView(ctx.db, client.id, by.today);
+    return identityView(ctx.db, ctx.core.vault.columns, client.id, by.today);
   },
 
   'clients.update': async (input, ctx) => {
@@ -110,8 +111,8 @@ export const clientsHandlers: Pick<HandlerMap, ClientChannels> = {
     await ctx.db
       .updateTable('client')
       .set({
-        alias: input.alias,
-        alias_folded: foldForSearch(input.alias),
+        alias: ctx.core.vault.columns.seal('client', 'alias', client.id, input.alias),
+        alias_folded: ctx.core.vault.columns.searchCopy(input.alias) ?? undefined,
         ward_code: input.wardCode,
         province_code: input.provinceCode,
         work_setting: input.workSetting,
@@ -123,7 +124,7 @@ export const clientsHandlers: Pick<HandlerMap, ClientChannels> = {
 
   'clients.close': async (input, ctx) => {
     const by = stamp(ctx);
-    const client = await getClient(ctx.db, input.clientId);
+    const client = await getClient(ctx.db, ctx.core.vault.columns, input.clientId);
     ctx.note({ targetType: 'client', targetId: client.id, detail: { reason: input.reason } });
     assertMayChange(ctx, client);
     assertOpen(client);
@@ -142,7 +143,7 @@ export const clientsHandlers: Pick<HandlerMap, ClientChannels> = {
 
   'clients.reopen': async (input, ctx) => {
     const by = stamp(ctx);
-    const client = await getClient(ctx.db, input.clientId);
+    const client = await getClient(ctx.db, ctx.core.vault.columns, input.clientId);
     ctx.note({ targetType: 'client', targetId: client.id });
     assertMayChange(ctx, client);
     if (client.status === 'open') return {};
@@ -160,7 +161,7 @@ export const clientsHandlers: Pick<HandlerMap, ClientChannels> = {
 
   'consent.record': async (input, ctx) => {
     const by = stamp(ctx);
-    const client = await getClient(ctx.db, input.clientId);
+    const client = await getClient(ctx.db, ctx.core.vault.columns, input.clientId);
     ctx.note({ targetType: 'client', targetId: client.id, detail: { purpose: input.purpose } });
     assertMayChange(ctx, client);
     await assertNotRestricted(ctx.db, client.id);
@@ -192,7 +193,7 @@ export const clientsHandlers: Pick<HandlerMap, ClientChannels> = {
     const by = stamp(ctx);
     const previous = await ctx.db.selectFrom('consent').selectAll().where('id', '=', input.consentId).executeTakeFirst();
     if (!previous) throw new AppError('CONSENT_NOT_FOUND');
-    const client = await getClient(ctx.db, previous.client_id);
+    const client = await getClient(ctx.db, ctx.core.vault.columns, previous.client_id);
     ctx.note({ targetType: 'client', targetId: client.id, detail: { purpose: previous.purpose } });
     assertMayChange(ctx, client);
     await assertNotRestricted(ctx.db, client.id);
@@ -221,7 +222,7 @@ export const clientsHandlers: Pick<HandlerMap, ClientChannels> = {
     if (!consent || consent.withdrawn_on) throw new AppError('CONSENT_NOT_FOUND');
     if (consent.method !== 'written') throw new AppError('CONSENT_NOT_WRITTEN');
     ctx.note({ targetType: 'client', targetId: consent.client_id, detail: { purpose: consent.purpose } });
-    const client = await getClient(ctx.db, consent.client_id);
+    const client = await getClient(ctx.db, ctx.core.vault.columns, consent.client_id);
     await assertNotRestricted(ctx.db, client.id);
     assertMayChange(ctx, client);
     await ctx.db.updateTable('consent').set({ paper_kept_at: ctx.core.vault.columns.seal('consent', 'paper_kept_at', consent.id, input.keptAt) }).where('id', '=', consent.id).execute();
@@ -235,7 +236,7 @@ export const clientsHandlers: Pick<HandlerMap, ClientChannels> = {
     assertNotFuture(input.on, by.today);
     if (input.on < consent.given_on) throw new AppError('VALIDATION', { issues: [{ path: 'on', message: 'withdrawBeforeGiven' }] });
     ctx.note({ targetType: 'client', targetId: consent.client_id, detail: { purpose: consent.purpose } });
-    const client = await getClient(ctx.db, consent.client_id);
+    const client = await getClient(ctx.db, ctx.core.vault.columns, consent.client_id);
     if (consent.purpose === 'case_record') {
       // Erasure cannot be undone: only her own worker does it, with her.
       if (!isAssignedTo(client, ctx.requireSession())) throw new AppError('NOT_ASSIGNED');

@@ -9,6 +9,8 @@ import { REVIEW_DUE, reviewCutoff } from '../records/review-due.ts';
 import { addToDate } from '../clock.ts';
 import type { Db } from '../db/schema.ts';
 import { childNow } from '../records/access.ts';
+import type { ColumnSealer } from '../vault/column-sealers.ts';
+import { isShort, textMatches, wordsOf, type ClientIndex } from './client-index.ts';
 
 type ListInput = z.output<typeof clientListInputSchema>;
 
@@ -40,14 +42,6 @@ async function collectMatches(db: Db, folded: string, code: string, viewerId: nu
     where identity_search match ${substring(folded)} and client.assigned_worker_id = ${viewerId}`.execute(db);
 }
 
-/** The words typed (letters and digits; what the word indexes hold as words). */
-const wordsOf = (folded: string) => folded.match(/[\p{L}\p{N}]+/gu) ?? [];
-
-/** Too short for the trigram indexes: a word of one or two letters ("ut", "thi u"), or no word at all. */
-const isShort = (folded: string) => {
-  const words = wordsOf(folded);
-  return words.length === 0 || words.some((word) => word.length < 3);
-};
 
 /** Each typed word as the start of a word (FTS5 prefix terms, all of them required). */
 const wordStarts = (words: readonly string[]) => words.map((word) => `"${word}"*`).join(' ');
@@ -88,11 +82,15 @@ async function shortSearch(db: Db, folded: string, code: string, viewerId: numbe
       where client_identity.client_id = client.id and ${startsWords('client_identity.legal_name_folded', words)})))`;
 }
 
-/** Did the alias itself match (as the search tested it), so the legal name need not be why? */
-function aliasMatches(aliasFolded: string, folded: string): boolean {
-  if (!isShort(folded)) return aliasFolded.includes(folded);
-  const words = wordsOf(folded);
-  return words.length > 0 && words.every((word) => ` ${aliasFolded}`.includes(` ${word}`));
+
+/**
+ * On a server, what the session's index matched (client-index.ts): a code or alias, or the
+ * legal name of one of the viewer's own clients.
+ */
+function indexCondition(index: ClientIndex, folded: string, code: string, viewerId: number): RawBuilder<boolean> {
+  const hits = index.search(folded, code);
+  return sql<boolean>`(client.id = any(${hits.codeOrAlias}::integer[])
+    or (client.assigned_worker_id = ${viewerId} and client.id = any(${hits.legalName}::integer[])))`;
 }
 
 /**
@@ -138,7 +136,9 @@ export async function listClients(
   viewerId: number,
   today: string,
   settings: Pick<CentreSettings, 'noContactWarnDays' | 'reviewIntervalMonths'>,
+  store: { columns: ColumnSealer; index: ClientIndex | null },
 ): Promise<{ total: number; totalIsLowerBound: boolean; rows: ClientListRow[] }> {
+  const { columns, index } = store;
   const year = Number(today.slice(0, 4));
   const folded = foldForSearch(input.search);
   const code = normalizeCode(input.search);
@@ -157,7 +157,7 @@ export async function listClients(
   if (input.overdueReferrals) query = query.where('client.next_referral_due_on', '<', today);
   if (input.noContact) query = query.where(sql<boolean>`coalesce(client.last_contact_on, client.registered_on) <= ${addToDate(today, { days: -settings.noContactWarnDays })}`);
   if (input.notReviewed) query = query.where(REVIEW_DUE(reviewCutoff(today, settings.reviewIntervalMonths)));
-  const condition = folded ? await searchCondition(db, folded, code, viewerId) : null;
+  const condition = !folded ? null : index ? indexCondition(index, folded, code, viewerId) : await searchCondition(db, folded, code, viewerId);
   const filtered = condition ? query.where(condition) : query;
 
   const counted = await db
@@ -165,22 +165,30 @@ export async function listClients(
     .select((eb) => eb.fn.countAll<number>().as('n'))
     .executeTakeFirstOrThrow();
   const matches = Number(counted.n);
-  const walkIndex = folded !== '' && matches > CLIENT_COUNT_CAP && INDEXED_SORTS.has(input.sort);
-  const paged = walkIndex && condition ? query.where(sql<boolean>`+${condition}`) : filtered;
-  const column = SORT_COLUMNS[input.sort];
   // Age bands sort by age: youngest first means the latest birth year first.
   const ascending = (input.direction === 'asc') !== (input.sort === 'ageBand');
-  // First the page's ids (sorting narrow rows is cheaper), then those rows in full.
-  const ordered = input.sort === 'worker' ? paged.leftJoin('user', 'user.id', 'client.assigned_worker_id') : paged;
-  const pageIds = (
-    await ordered
-      .select('client.id')
-      .orderBy(sql.ref(column), (order) => (ascending ? order.asc() : order.desc()).nullsLast())
-      .orderBy('client.id', 'desc')
-      .limit(input.limit)
-      .offset(input.offset)
-      .execute()
-  ).map((row) => row.id);
+  let pageIds: number[];
+  if (index && (input.sort === 'code' || input.sort === 'alias')) {
+    // Sealed on a server: the index's order, kept to the clients the filters let through.
+    const through = new Set((await filtered.select('client.id').execute()).map((row) => row.id));
+    pageIds = index.ordered(input.sort, input.direction === 'asc').filter((id) => through.has(id)).slice(input.offset, input.offset + input.limit);
+  } else {
+    // On the file, a wide search walks the sort column's index (a unary `+` keeps SQLite from driving the query from the matches).
+    const walkIndex = !index && folded !== '' && matches > CLIENT_COUNT_CAP && INDEXED_SORTS.has(input.sort);
+    const paged = walkIndex && condition ? query.where(sql<boolean>`+${condition}`) : filtered;
+    const column = SORT_COLUMNS[input.sort];
+    // First the page's ids (sorting narrow rows is cheaper), then those rows in full.
+    const ordered = input.sort === 'worker' ? paged.leftJoin('user', 'user.id', 'client.assigned_worker_id') : paged;
+    pageIds = (
+      await ordered
+        .select('client.id')
+        .orderBy(sql.ref(column), (order) => (ascending ? order.asc() : order.desc()).nullsLast())
+        .orderBy('client.id', 'desc')
+        .limit(input.limit)
+        .offset(input.offset)
+        .execute()
+    ).map((row) => row.id);
+  }
   const fetched = pageIds.length
     ? await db
         .selectFrom('client')
@@ -189,7 +197,6 @@ export async function listClients(
           'client.id',
           'client.code',
           'client.alias',
-          'client.alias_folded',
           'client.birth_year',
           'client.child_path',
           'client.ward_code',
@@ -203,7 +210,7 @@ export async function listClients(
         .where('client.id', 'in', pageIds)
         .execute()
     : [];
-  const byId = new Map(fetched.map((row) => [row.id, row]));
+  const byId = new Map(columns.openRows('client', fetched).map((row) => [row.id, row]));
   const rows = pageIds.map((id) => byId.get(id)).filter((row) => row !== undefined);
 
   return {
@@ -221,7 +228,7 @@ export async function listClients(
       openReferrals: row.open_referrals,
       nextFollowUpOn: row.next_follow_up_on,
       status: row.status,
-      matchedLegalName: folded !== '' && row.assigned_worker_id === viewerId && !row.code.startsWith(code) && !aliasMatches(row.alias_folded, folded),
+      matchedLegalName: folded !== '' && row.assigned_worker_id === viewerId && !row.code.startsWith(code) && !textMatches(foldForSearch(row.alias), folded),
     })),
   };
 }

@@ -120,7 +120,7 @@ export interface Viewer {
 }
 
 export async function clientPage(db: Db, columns: ColumnSealer, clientId: number, viewer: Viewer, today: string): Promise<ClientPage> {
-  const client = await getClient(db, clientId);
+  const client = await getClient(db, columns, clientId);
   const isMine = client.assigned_worker_id === viewer.id;
   const restrictedVisible = isMine || viewer.revealed;
   const worker = client.assigned_worker_id
@@ -264,9 +264,15 @@ export async function activeRestriction(db: Db, clientId: number): Promise<{ rea
   return row ? { reason: row.reason as RestrictionReason, since: row.started_at, byName: row.display_name } : null;
 }
 
+/** Her identity's fields as written, opened (undefined when none is kept). */
+export async function readIdentity(db: Db, columns: ColumnSealer, clientId: number) {
+  const rows = await db.selectFrom('client_identity').select(['client_id', 'legal_name', 'phone', 'id_number', 'address']).where('client_id', '=', clientId).execute();
+  return columns.openRows('client_identity', rows)[0];
+}
+
 /** Her identity, for whoever may read restricted parts (the caller checks). */
-export async function identityView(db: Db, clientId: number, todayDate: string): Promise<IdentityView> {
-  const row = await db.selectFrom('client_identity').selectAll().where('client_id', '=', clientId).executeTakeFirst();
+export async function identityView(db: Db, columns: ColumnSealer, clientId: number, todayDate: string): Promise<IdentityView> {
+  const row = await readIdentity(db, columns, clientId);
   return {
     legalName: row?.legal_name ?? null,
     phone: row?.phone ?? null,

@@ -1,11 +1,12 @@
 import { clientCode } from '../../contract/client-code.ts';
 import type { IdentityInput, RegisterClientInput } from '../../contract/clients.ts';
-import { foldForSearch } from '../../contract/text.ts';
 import { yearsSince } from '../../contract/vocabulary.ts';
 import { AppError } from '../app-error.ts';
 import { addToDate } from '../clock.ts';
+import { sql } from 'kysely';
 import type { Db } from '../db/schema.ts';
-import type { ColumnSealer } from '../vault/column-sealers.ts';
+import { givenId, type ColumnSealer } from '../vault/column-sealers.ts';
+import type { ClientIndex } from './client-index.ts';
 import { recordConsent } from './consent.ts';
 import { recordFirstHolder } from '../records/holding.ts';
 import { refreshClientSummary } from '../records/access.ts';
@@ -25,34 +26,42 @@ export function childPath(birthYear: number, turned18: boolean | null, today: st
   return !turned18;
 }
 
-/** Clients holding a code or one of its suffixed forms (`LAHU98-1`, `LAHU98-1.2`, …), the plain one first. */
-export async function holdersOfCode(db: Db, base: string) {
+/**
+ * Clients holding a code or one of its suffixed forms (`LAHU98-1`, `LAHU98-1.2`, …), the plain
+ * one first: from SQL on the file, from the session's index on a server (where codes are sealed;
+ * the server's unique code hash still refuses a second holder of one code).
+ */
+export async function holdersOfCode(db: Db, index: ClientIndex | null, base: string): Promise<{ id: number; code: string }[]> {
+  if (index) return index.holdersOfCode(base);
   const taken = await db
     .selectFrom('client')
-    .select(['id', 'code'])
-    .where((eb) => eb.or([eb('code', '=', base), eb('code', 'like', `${base}.%`)]))
+    .select(['id', 'code as sealed'])
+    .where(sql<boolean>`code = ${base} or code like ${`${base}.%`}`)
     .orderBy('id')
     .execute();
-  return taken.sort((a, b) => Number(b.code === base) - Number(a.code === base));
+  // On the file a code is its text (fileSealer).
+  const holders = taken.map((row) => ({ id: row.id, code: row.sealed as unknown as string }));
+  return holders.sort((a, b) => Number(b.code === base) - Number(a.code === base));
 }
 
 /** The code to store: the code of the parts, or, for a different person with the same parts, the next free suffix. */
-async function codeFor(db: Db, input: RegisterClientInput): Promise<string> {
+async function codeFor(db: Db, index: ClientIndex | null, input: RegisterClientInput): Promise<string> {
   const base = clientCode({ motherName: input.motherName, fatherName: input.fatherName, birthYear: input.birthYear, sex: input.sex });
-  const taken = await holdersOfCode(db, base);
+  const taken = await holdersOfCode(db, index, base);
   if (taken.length === 0) return base;
   if (!input.distinctFromExisting) throw new AppError('CLIENT_CODE_EXISTS', { clientId: taken[0]?.id });
   const suffixes = taken.map((row) => Number(row.code.split('.')[1] ?? 1));
   return `${base}.${Math.max(...suffixes) + 1}`;
 }
 
-export function identityRow(identity: IdentityInput) {
+export function identityRow(columns: ColumnSealer, clientId: number, identity: IdentityInput) {
+  const seal = (column: 'legal_name' | 'phone' | 'id_number' | 'address', text: string | null) => columns.seal('client_identity', column, clientId, text);
   return {
-    legal_name: identity.legalName,
-    legal_name_folded: identity.legalName ? foldForSearch(identity.legalName) : null,
-    phone: identity.phone,
-    id_number: identity.idNumber,
-    address: identity.address,
+    legal_name: seal('legal_name', identity.legalName),
+    legal_name_folded: columns.searchCopy(identity.legalName || null),
+    phone: seal('phone', identity.phone),
+    id_number: seal('id_number', identity.idNumber),
+    address: seal('address', identity.address),
   };
 }
 
@@ -63,17 +72,21 @@ export function isEmptyIdentity(identity: IdentityInput): boolean {
 export async function registerClient(
   db: Db,
   columns: ColumnSealer,
+  index: ClientIndex | null,
   input: RegisterClientInput & { turned18: boolean | null; distinctFromExisting: boolean; identity: IdentityInput | null; contactConsent: RegisterClientInput['consent'] | null; reportsConsent: RegisterClientInput['consent'] | null },
   by: { userId: number; at: string; today: string },
 ): Promise<{ clientId: number; code: string; childPath: boolean }> {
   const child = childPath(input.birthYear, input.turned18, by.today);
-  const code = await codeFor(db, input);
+  const code = await codeFor(db, index, input);
+  const id = await columns.newId(db, 'client');
   const { id: clientId } = await db
     .insertInto('client')
     .values({
-      code,
-      alias: input.alias,
-      alias_folded: foldForSearch(input.alias),
+      ...givenId(id),
+      code: columns.seal('client', 'code', id, code),
+      code_lookup: columns.codeLookup(code),
+      alias: columns.seal('client', 'alias', id, input.alias),
+      alias_folded: columns.searchCopy(input.alias) ?? undefined,
       birth_year: input.birthYear,
       sex: input.sex,
       ward_code: input.wardCode,
@@ -97,7 +110,7 @@ export async function registerClient(
     if (input.identity.phone && input.contactConsent) await recordConsent(db, columns, { ...consent, purpose: 'contact', input: input.contactConsent });
     await db
       .insertInto('client_identity')
-      .values({ client_id: clientId, ...identityRow(input.identity), updated_at: by.at, updated_by: by.userId })
+      .values({ client_id: clientId, ...identityRow(columns, clientId, input.identity), updated_at: by.at, updated_by: by.userId })
       .execute();
   }
   await db

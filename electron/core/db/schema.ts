@@ -1,4 +1,4 @@
-import type { Generated, Kysely, Selectable, Transaction } from 'kysely';
+import type { ColumnType, Generated, Kysely, Selectable, Transaction } from 'kysely';
 import type { StatedReasonKind } from '../../contract/vocabulary.ts';
 
 declare const sealedValue: unique symbol;
@@ -109,11 +109,19 @@ export interface PartnerTable {
   created_at: string;
 }
 
+/**
+ * A column only the file has, kept to search and sort in SQL (db/sealed-columns.ts
+ * FILE_ONLY_COLUMNS): written through `columns.searchCopy`, which gives nothing on a server.
+ */
+type SearchCopy<T> = ColumnType<T, T | undefined, T | undefined>;
+
 export interface ClientTable {
   id: Generated<number>;
-  code: string;
-  alias: string;
-  alias_folded: string;
+  code: Sealed;
+  /** Only on the server: the code's keyed hash, unique (`columns.lookup`). Never read. */
+  code_lookup: ColumnType<never, string | undefined, never>;
+  alias: Sealed;
+  alias_folded: SearchCopy<string>;
   birth_year: number;
   sex: string;
   ward_code: number | null;
@@ -135,11 +143,11 @@ export type ClientRow = Selectable<ClientTable>;
 
 export interface ClientIdentityTable {
   client_id: number;
-  legal_name: string | null;
-  legal_name_folded: string | null;
-  phone: string | null;
-  id_number: string | null;
-  address: string | null;
+  legal_name: Sealed | null;
+  legal_name_folded: SearchCopy<string | null>;
+  phone: Sealed | null;
+  id_number: Sealed | null;
+  address: Sealed | null;
   updated_at: string;
   updated_by: number;
 }

@@ -57,3 +57,13 @@ export const FILE_ONLY_COLUMNS = {
 export const LOOKUP_COLUMNS = {
   client: { code: 'code_lookup' },
 } as const;
+
+/**
+ * What only the server has beside the file's tables, to keep each PC's in-memory client index
+ * fresh (clients/client-index.ts, server migration 0002): a change counter and its number on
+ * each row. Numbers only; nothing about a person.
+ */
+export const SERVER_INDEX_PARTS = {
+  tables: ['index_counter', 'index_gone'],
+  columns: { client: ['index_seq'], client_identity: ['index_seq'] },
+} as const;

@@ -11,6 +11,7 @@ import { deidentifyClient } from '../records/deidentify.ts';
 import { writeFileAtomic } from '../files.ts';
 import type { HandlerContext } from '../gate/types.ts';
 import type { Db } from '../db/schema.ts';
+import type { ColumnSealer } from '../vault/column-sealers.ts';
 import { putSetting, settingValue } from '../db/setting-store.ts';
 
 /*
@@ -171,7 +172,7 @@ export async function saveErasureLedger(core: Core): Promise<void> {
  */
 export async function eraseClient(ctx: HandlerContext, clientId: number, cause: ErasureCause): Promise<void> {
   const key = await fingerprintKey(ctx.db, ctx.core.vault.vaultId);
-  const fingerprint = await eraseInDatabase(ctx.db, key, clientId, cause, ctx.core.nowIso());
+  const fingerprint = await eraseInDatabase(ctx.db, ctx.core.vault.columns, key, clientId, cause, ctx.core.nowIso());
   key.fill(0);
   const besideBackups = await ledgerFolders(ctx.db);
   // Committed: the ledger first (what makes it last), then the log's old pages. A failure of
@@ -187,9 +188,9 @@ export async function eraseClient(ctx: HandlerContext, clientId: number, cause: 
   });
 }
 
-async function eraseInDatabase(db: Db, key: Buffer, clientId: number, cause: ErasureCause, at: string): Promise<string> {
-  const client = await db.selectFrom('client').select(['id', 'code', 'registered_on']).where('id', '=', clientId).executeTakeFirstOrThrow();
-  const fingerprint = fingerprintOf(key, client);
+async function eraseInDatabase(db: Db, columns: ColumnSealer, key: Buffer, clientId: number, cause: ErasureCause, at: string): Promise<string> {
+  const [client] = columns.openRows('client', [await db.selectFrom('client').select(['id', 'code', 'registered_on']).where('id', '=', clientId).executeTakeFirstOrThrow()]);
+  const fingerprint = fingerprintOf(key, client!);
   await deidentifyClient(db, clientId);
   await db.insertInto('erasure').values({ fingerprint, erased_at: at, reason: cause }).onConflict((oc) => oc.column('fingerprint').doNothing()).execute();
   return fingerprint;
@@ -214,11 +215,11 @@ export async function reconcileErasures(core: Core, actorId: number): Promise<nu
   if (missing.length) {
     const wanted = new Set(missing);
     const key = await fingerprintKey(db, core.vault.vaultId);
-    const clients = await db.selectFrom('client').select(['id', 'code', 'registered_on']).execute();
+    const clients = core.vault.columns.openRows('client', await db.selectFrom('client').select(['id', 'code', 'registered_on']).execute());
     const again = clients.filter((client) => wanted.has(fingerprintOf(key, client)));
     const at = core.nowIso();
     await db.transaction().execute(async (trx) => {
-      for (const client of again) await eraseInDatabase(trx, key, client.id, 'erased_before_restore', at);
+      for (const client of again) await eraseInDatabase(trx, core.vault.columns, key, client.id, 'erased_before_restore', at);
       // Fingerprints of records not in this database are kept too, for the next restore.
       for (const fingerprint of missing) {
         await trx.insertInto('erasure').values({ fingerprint, erased_at: at, reason: 'erased_before_restore' }).onConflict((oc) => oc.column('fingerprint').doNothing()).execute();

@@ -8,6 +8,7 @@ import type { HandlerContext, HandlerMap } from '../gate/types.ts';
 import type { Db } from '../db/schema.ts';
 import { givenId, type ColumnSealer } from '../vault/column-sealers.ts';
 import type { Feature } from '../feature.ts';
+import { compareBinary } from '../text.ts';
 
 type GroupChannels = 'groups.record' | 'groups.attend' | 'groups.list' | 'groups.get';
 
@@ -136,11 +137,12 @@ export const groupsHandlers: Pick<HandlerMap, GroupChannels> = {
     const attendees = await ctx.db
       .selectFrom('group_attendance')
       .innerJoin('client', 'client.id', 'group_attendance.client_id')
-      .selectAll('client')
+      .select(['client.id', 'client.assigned_worker_id', 'client.code', 'client.alias'])
       .where('group_attendance.session_id', '=', row.id)
-      .orderBy('client.code')
       .execute();
-    const visible = attendees.filter((client) => mayReadRestricted(client, session, ctx.core.state.get(REVEALED_CLIENTS)));
+    const visible = ctx.core.vault.columns
+      .openRows('client', attendees.filter((client) => mayReadRestricted(client, session, ctx.core.state.get(REVEALED_CLIENTS))))
+      .sort((a, b) => compareBinary(a.code, b.code));
     const othersByCell = await ctx.db.selectFrom('group_others').select(['sex', 'age_band', 'count']).where('session_id', '=', row.id).execute();
     return {
       ...toView(ctx.core.vault.columns, row),

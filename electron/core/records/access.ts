@@ -4,6 +4,7 @@ import { AppError } from '../app-error.ts';
 import { sessionSlot } from '../session-state.ts';
 import { today } from '../clock.ts';
 import type { ClientRow, ConsentRow } from '../db/schema.ts';
+import type { ColumnSealer, Opened } from '../vault/column-sealers.ts';
 import type { Session } from '../core.ts';
 import type { AuditNote, HandlerContext } from '../gate/types.ts';
 import type { Db } from '../db/schema.ts';
@@ -13,13 +14,17 @@ import type { Db } from '../db/schema.ts';
 /** Clients whose restricted parts the logged-in person opened this session by stating a reason. */
 export const REVEALED_CLIENTS = sessionSlot<Set<number>>('records.revealed', () => new Set());
 
-export async function getClient(db: Db, id: number): Promise<ClientRow> {
+/** A client's row as the features read it: code and alias opened; without the file's search copy. */
+export type ClientView = Opened<Omit<ClientRow, 'alias_folded' | 'code_lookup'>>;
+
+export async function getClient(db: Db, columns: ColumnSealer, id: number): Promise<ClientView> {
   const client = await db.selectFrom('client').selectAll().where('id', '=', id).executeTakeFirst();
   if (!client) throw new AppError('CLIENT_NOT_FOUND');
-  return client;
+  const { alias_folded: _folded, code_lookup: _lookup, ...row } = client;
+  return columns.openRows('client', [row])[0]!;
 }
 
-export function assertOpen(client: ClientRow): void {
+export function assertOpen(client: ClientView): void {
   if (client.status !== 'open') throw new AppError('CASE_CLOSED');
 }
 
@@ -38,8 +43,8 @@ export function stamp(ctx: HandlerContext) {
  * The client a write is about, named in its audit entry (so a refusal is recorded against her
  * too); refused while the case is closed, restricted, or without case-record consent in force.
  */
-export async function clientForWriting(ctx: HandlerContext, clientId: number, todayDate: string, detail?: AuditNote['detail']): Promise<ClientRow> {
-  const client = await getClient(ctx.db, clientId);
+export async function clientForWriting(ctx: HandlerContext, clientId: number, todayDate: string, detail?: AuditNote['detail']): Promise<ClientView> {
+  const client = await getClient(ctx.db, ctx.core.vault.columns, clientId);
   ctx.note({ targetType: 'client', targetId: client.id, ...(detail ? { detail } : {}) });
   assertMayChange(ctx, client);
   assertOpen(client);
@@ -48,7 +53,10 @@ export async function clientForWriting(ctx: HandlerContext, clientId: number, to
   return client;
 }
 
-export function isAssignedTo(client: ClientRow, session: Session): boolean {
+/** What the access rules read of a client (no sealed column). */
+type Holder = Pick<ClientRow, 'id' | 'assigned_worker_id'>;
+
+export function isAssignedTo(client: Holder, session: Session): boolean {
   return client.assigned_worker_id === session.id;
 }
 
@@ -58,17 +66,17 @@ export function isAssignedTo(client: ClientRow, session: Session): boolean {
  * stated a reason for it this session (recorded, and listed for managers). The same rule as for
  * reading her restricted parts.
  */
-export function assertMayChange(ctx: HandlerContext, client: ClientRow): void {
+export function assertMayChange(ctx: HandlerContext, client: Holder): void {
   if (!mayReadRestricted(client, ctx.requireSession(), ctx.core.state.get(REVEALED_CLIENTS))) throw new AppError('NOT_ASSIGNED');
 }
 
 /** Restricted parts (identity, notes) are for the assigned worker, or whoever stated a reason this session. */
-export function mayReadRestricted(client: ClientRow, session: Session, revealed: ReadonlySet<number>): boolean {
+export function mayReadRestricted(client: Holder, session: Session, revealed: ReadonlySet<number>): boolean {
   return isAssignedTo(client, session) || revealed.has(client.id);
 }
 
 /** The latest date anything happened in a case: registration, a visit, a referral, a case event. */
-export async function lastEventOn(db: Db, client: ClientRow): Promise<string> {
+export async function lastEventOn(db: Db, client: Pick<ClientRow, 'id' | 'registered_on' | 'last_contact_on'>): Promise<string> {
   const row = await db
     .selectNoFrom((eb) => [
       eb.selectFrom('case_event').select((s) => s.fn.max('on_date').as('d')).where('client_id', '=', client.id).as('events'),

@@ -5,10 +5,9 @@ import { AppError } from '../app-error.ts';
 import { readBackupSettings } from '../backup/backup-settings.ts';
 import { today } from '../clock.ts';
 import type { Session } from '../core.ts';
-import type { ClientRow } from '../db/schema.ts';
 import type { HandlerContext, HandlerMap } from '../gate/types.ts';
 import { clientPage, identityView, activeRestriction } from '../clients/page.ts';
-import { getClient, isAssignedTo, mayReadRestricted, stamp, REVEALED_CLIENTS } from '../records/access.ts';
+import { getClient, type ClientView, isAssignedTo, mayReadRestricted, stamp, REVEALED_CLIENTS } from '../records/access.ts';
 import { readSettings } from '../settings/centre-settings.ts';
 import { eraseClient, erasureHooks } from '../erasure/erasure.ts';
 import { historyOf } from '../records/history.ts';
@@ -26,19 +25,19 @@ type RightsChannels =
   | 'register.get';
 
 /** Requests about her rights are handled by her own worker, or by a manager of caseloads. */
-function assertMayHandleRequests(client: ClientRow, session: Session): void {
+function assertMayHandleRequests(client: ClientView, session: Session): void {
   if (!isAssignedTo(client, session) && !session.permissions.includes('caseload.manage')) throw new AppError('NOT_ASSIGNED');
 }
 
-async function clientNoted(ctx: HandlerContext, clientId: number): Promise<ClientRow> {
-  const client = await getClient(ctx.db, clientId);
+async function clientNoted(ctx: HandlerContext, clientId: number): Promise<ClientView> {
+  const client = await getClient(ctx.db, ctx.core.vault.columns, clientId);
   ctx.note({ targetType: 'client', targetId: client.id });
   return client;
 }
 
 export const rightsHandlers: Pick<HandlerMap, RightsChannels> = {
   'clients.history': async (input, ctx) => {
-    const client = await getClient(ctx.db, input.clientId);
+    const client = await getClient(ctx.db, ctx.core.vault.columns, input.clientId);
     return historyOf(ctx.db, ctx.core.vault.columns, client.id, mayReadRestricted(client, ctx.requireSession(), ctx.core.state.get(REVEALED_CLIENTS)));
   },
 
@@ -63,7 +62,7 @@ export const rightsHandlers: Pick<HandlerMap, RightsChannels> = {
       generatedAt: ctx.core.nowIso(),
       includeNotes: input.includeNotes,
       client: withoutNotes,
-      identity: await identityView(ctx.db, client.id, todayDate),
+      identity: await identityView(ctx.db, ctx.core.vault.columns, client.id, todayDate),
       // Without the notes, their corrections are left out too (outcome and note of a visit).
       history: (await historyOf(ctx.db, ctx.core.vault.columns, client.id, true)).filter((row) => input.includeNotes || !(row.entity === 'visit' && (row.field === 'note' || row.field === 'outcome'))),
       restriction: page.restriction ? { ...page.restriction, reason: page.restriction.reason as never } : null,

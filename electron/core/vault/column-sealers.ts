@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+import { foldForSearch } from '../../contract/text.ts';
 import type { Db, Sealed } from '../db/schema.ts';
 import { ROW_KEY, SEALED_COLUMNS, type SealedColumn, type SealedTable } from '../db/sealed-columns.ts';
 import { columnKeys, lookupHash, openText, sealText, wipe, type ColumnKeys } from './column-seal.ts';
@@ -27,6 +28,13 @@ export interface ColumnSealer {
   newIds(db: Db, table: SealedTable, count: number): Promise<(number | undefined)[]>;
   /** The exact-match key kept beside a sealed column (the client code's duplicate check). */
   lookup(column: 'code', value: string): string;
+  /**
+   * The file's folded copy of a text for its SQL search (FILE_ONLY_COLUMNS), or undefined on a
+   * server, which has no such column: its search runs over the opened text in memory.
+   */
+  searchCopy(text: string | null): string | null | undefined;
+  /** The client code's keyed hash (the server's duplicate check), or undefined on the file, whose code column is unique itself. */
+  codeLookup(code: string): string | undefined;
 }
 
 /** The id to insert a new row with: none on the file (its counter gives it), the one taken on a server. */
@@ -43,6 +51,8 @@ export const fileSealer: ColumnSealer = {
   newId: async () => undefined,
   newIds: async (_db, _table, count) => Array.from({ length: count }, () => undefined),
   lookup: (_column, value) => value,
+  searchCopy: (text) => (text === null ? null : foldForSearch(text)),
+  codeLookup: () => undefined,
 };
 
 /** On the centre's server: each value sealed under keys derived from the data key (column-seal.ts). */
@@ -92,6 +102,14 @@ export class ServerSealer implements ColumnSealer {
 
   lookup(column: 'code', value: string): string {
     return lookupHash(this.#keys, column, value);
+  }
+
+  searchCopy(): undefined {
+    return undefined;
+  }
+
+  codeLookup(code: string): string {
+    return this.lookup('code', code);
   }
 
   /** Overwrite the keys (at lock). */

@@ -1,0 +1,179 @@
+import { sql } from 'kysely';
+import { foldForSearch } from '../../contract/text.ts';
+import type { Core } from '../core.ts';
+import type { Db, Sealed } from '../db/schema.ts';
+import { sessionSlot } from '../session-state.ts';
+import { compareBinary } from '../text.ts';
+import type { ColumnSealer } from '../vault/column-sealers.ts';
+
+/*
+ * On the centre's server a client's code, alias and legal name are sealed (db/sealed-columns.ts),
+ * so the server can neither search nor sort them. This PC keeps them opened in memory for the
+ * length of a session: the search (a code that starts with the text, an alias that holds it, the
+ * legal name of one's own clients), the sort by code or alias, and the duplicate-code check read
+ * here, and SQL does the rest (filters, counts, the other sorts).
+ *
+ * Kept fresh across PCs by the server's change counter (server migration 0002): every insert or
+ * change of a code, alias or legal name takes the next number, and a deletion is noted with
+ * one. Taking a number locks the counter's row until the writer commits, so numbers are
+ * committed in the order they are taken: once this PC has read the counter at n, every change
+ * numbered n or less is visible, and a refresh reads just those since its last look. The index
+ * reads through its own connection, never a request's transaction, so a change that is later
+ * rolled back is never seen. On the file none of this exists: SQL searches its own copies.
+ */
+
+/** The typed words (letters and digits, as the file's word indexes hold them). */
+export const wordsOf = (folded: string): string[] => folded.match(/[\p{L}\p{N}]+/gu) ?? [];
+
+/** Too short for a substring search: a word of one or two letters ("ut", "thi u"), or no word at all. */
+export function isShort(folded: string): boolean {
+  const words = wordsOf(folded);
+  return words.length === 0 || words.some((word) => word.length < 3);
+}
+
+/**
+ * Does a folded text match a search, as the file's indexes test it: for words of three letters
+ * or more, it holds the whole typed text; for a shorter word, each typed word starts one of its
+ * words.
+ */
+export function textMatches(textFolded: string, folded: string): boolean {
+  if (!isShort(folded)) return textFolded.includes(folded);
+  const typed = wordsOf(folded);
+  if (typed.length === 0) return false;
+  const words = wordsOf(textFolded);
+  return typed.every((word) => words.some((candidate) => candidate.startsWith(word)));
+}
+
+interface Indexed {
+  code: string;
+  aliasFolded: string;
+}
+
+export type IndexedSort = 'code' | 'alias';
+
+export class ClientIndex {
+  readonly #clients = new Map<number, Indexed>();
+  readonly #legalNames = new Map<number, string>();
+  #seen = 0;
+  #sorted = new Map<string, number[]>();
+  #refreshing: Promise<void> | null = null;
+
+  /** How many clients it holds. */
+  get size(): number {
+    return this.#clients.size;
+  }
+
+  /** Bring it up to the server's committed changes (one refresh at a time). */
+  refresh(db: Db, columns: ColumnSealer): Promise<void> {
+    this.#refreshing ??= this.#refresh(db, columns).finally(() => {
+      this.#refreshing = null;
+    });
+    return this.#refreshing;
+  }
+
+  async #refresh(db: Db, columns: ColumnSealer): Promise<void> {
+    const counter = await sql<{ n: number }>`select n from index_counter where id = 1`.execute(db);
+    const upTo = Number(counter.rows[0]?.n ?? 0);
+    if (upTo === this.#seen) return;
+    const from = this.#seen;
+    const [clients, identities, gone] = [
+      (await sql<{ id: number; code: Sealed; alias: Sealed; seq: number }>`
+        select id, code, alias, index_seq as seq from client where index_seq > ${from} and index_seq <= ${upTo}`.execute(db)).rows,
+      (await sql<{ client_id: number; legal_name: Sealed | null; seq: number }>`
+        select client_id, legal_name, index_seq as seq from client_identity where index_seq > ${from} and index_seq <= ${upTo}`.execute(db)).rows,
+      (await sql<{ what: 'client' | 'identity'; client_id: number; seq: number }>`
+        select what, client_id, seq from index_gone where seq > ${from} and seq <= ${upTo}`.execute(db)).rows,
+    ];
+    // In the order they happened: an identity removed and written again in one correction.
+    const changes = [
+      ...clients.map((row) => ({ seq: Number(row.seq), apply: () => this.#putClient(columns, row) })),
+      ...identities.map((row) => ({ seq: Number(row.seq), apply: () => this.#putLegalName(columns, row) })),
+      ...gone.map((row) => ({ seq: Number(row.seq), apply: () => this.#forget(row.what, row.client_id) })),
+    ].sort((a, b) => a.seq - b.seq);
+    for (const change of changes) change.apply();
+    this.#seen = upTo;
+    this.#sorted.clear();
+  }
+
+  #putClient(columns: ColumnSealer, row: { id: number; code: Sealed; alias: Sealed }): void {
+    this.#clients.set(row.id, {
+      code: columns.open('client', 'code', row.id, row.code),
+      aliasFolded: foldForSearch(columns.open('client', 'alias', row.id, row.alias)),
+    });
+  }
+
+  #putLegalName(columns: ColumnSealer, row: { client_id: number; legal_name: Sealed | null }): void {
+    const legalName = columns.open('client_identity', 'legal_name', row.client_id, row.legal_name);
+    if (legalName) this.#legalNames.set(row.client_id, foldForSearch(legalName));
+    else this.#legalNames.delete(row.client_id);
+  }
+
+  #forget(what: 'client' | 'identity', clientId: number): void {
+    this.#legalNames.delete(clientId);
+    if (what === 'client') this.#clients.delete(clientId);
+  }
+
+  /**
+   * What a search matches: clients whose code starts with the typed code or whose alias matches,
+   * and (for the caller to keep only the viewer's own) those whose legal name matches.
+   */
+  search(folded: string, code: string): { codeOrAlias: number[]; legalName: number[] } {
+    const codeOrAlias: number[] = [];
+    const anyWord = wordsOf(folded).length > 0;
+    for (const [id, client] of this.#clients) {
+      if (client.code.startsWith(code) || (anyWord && textMatches(client.aliasFolded, folded))) codeOrAlias.push(id);
+    }
+    const legalName: number[] = [];
+    if (anyWord) for (const [id, name] of this.#legalNames) if (textMatches(name, folded)) legalName.push(id);
+    return { codeOrAlias, legalName };
+  }
+
+  /** Holders of a code or one of its suffixed forms (`LAHU98-1.2`), the plain one first, then by id. */
+  holdersOfCode(base: string): { id: number; code: string }[] {
+    const holders: { id: number; code: string }[] = [];
+    for (const [id, client] of this.#clients) if (client.code === base || client.code.startsWith(`${base}.`)) holders.push({ id, code: client.code });
+    return holders.sort((a, b) => Number(b.code === base) - Number(a.code === base) || a.id - b.id);
+  }
+
+  /** Every client's id in the order a list sorted by code or alias shows them (ties: newest first, as the file's list). */
+  ordered(sort: IndexedSort, ascending: boolean): readonly number[] {
+    const key = `${sort}:${ascending}`;
+    let ids = this.#sorted.get(key);
+    if (!ids) {
+      const keyOf = (id: number) => {
+        const client = this.#clients.get(id)!;
+        return sort === 'code' ? client.code : client.aliasFolded;
+      };
+      const direction = ascending ? 1 : -1;
+      ids = [...this.#clients.keys()].sort((a, b) => direction * compareBinary(keyOf(a), keyOf(b)) || b - a);
+      this.#sorted.set(key, ids);
+    }
+    return ids;
+  }
+
+  /** Let every opened text go (at lock and logout). */
+  clear(): void {
+    this.#clients.clear();
+    this.#legalNames.clear();
+    this.#sorted.clear();
+    this.#seen = 0;
+  }
+}
+
+const CLIENT_INDEX = sessionSlot<ClientIndex | null>('clients.index', () => null, (index) => index?.clear());
+
+/**
+ * The session's index on a server, fresh (built at the first call after unlock); null on the
+ * file, where SQL searches. Read through the store's own connection, not the request's
+ * transaction (see above).
+ */
+export async function clientIndexOf(core: Core): Promise<ClientIndex | null> {
+  if (core.vault.kind !== 'server') return null;
+  let index = core.state.get(CLIENT_INDEX);
+  if (!index) {
+    index = new ClientIndex();
+    core.state.set(CLIENT_INDEX, index);
+  }
+  await index.refresh(core.vault.db, core.vault.columns);
+  return index;
+}
