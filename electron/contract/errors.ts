@@ -81,6 +81,8 @@ export const ERROR_CODES = [
   'SERVER_NOT_SET_UP',
   /** The connection to the server broke during the call: nothing of the call was saved. */
   'SERVER_CONNECTION_LOST',
+  /** Backups, restore and key rotation are not built yet for a centre's server (its administrator backs the server up). */
+  'SERVER_NOT_YET',
   'INTERNAL',
   /** The core's thread stopped while the call was under way (the shell restarts it, locked). */
   'CORE_STOPPED',

@@ -73,9 +73,9 @@ const TABLES = [
     proposed_on text not null, sent_on text, received_on text, completed_on text, declined_on text, lost_on text, due_on text, note bytea,
     created_by integer not null references "user" (id), created_at text not null)`,
   // A random id and the first day of the month only (as the file since its migration 0008).
-  `create table anonymous_contact (id integer primary key, contact_on text not null ${isoDate('contact_on', true)},
+  `create table anonymous_contact (id bigint primary key, contact_on text not null ${isoDate('contact_on', true)},
     age_band text not null, sex text not null, place text not null)`,
-  `create table anonymous_service (contact_id integer not null references anonymous_contact (id),
+  `create table anonymous_service (contact_id bigint not null references anonymous_contact (id),
     service_type_id integer not null references service_type (id), primary key (contact_id, service_type_id))`,
   `create table identity_access (${id}, kind text not null check (kind in ('identity', 'self_assignment', 'own_roles')),
     client_id integer references client (id), user_id integer not null references "user" (id), reason bytea not null,

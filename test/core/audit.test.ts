@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ADMIN, copyOfTemplate, loginAs, MANAGER, WORKER, WORKER2 } from '../support/vault-fixture.ts';
 import { sqliteOf } from '../support/file-store.ts';
+import { onFile } from '../support/store-under-test.ts';
 
 /** An admin session on a copy with a few entries in the trail, and the raw handle to tamper with. */
 async function trailWithEntries() {
@@ -17,7 +18,7 @@ async function trailWithEntries() {
 }
 
 describe('the audit trail', () => {
-  it('is append-only: the database itself refuses updates and deletes', async () => {
+  onFile('is append-only: the database itself refuses updates and deletes', async () => {
     const app = await copyOfTemplate();
     await loginAs(app, ADMIN);
     const sqlite = sqliteOf(app.core);
@@ -38,26 +39,26 @@ describe('the audit trail', () => {
     expect(creation?.detail).toEqual({ username: WORKER.username, roles: ['worker'] });
   });
 
-  it('verify finds a changed entry', async () => {
+  onFile('verify finds a changed entry', async () => {
     const { app, sqlite } = await trailWithEntries();
     sqlite.prepare(`update audit_event set actor_user_id = 99 where id = 3`).run();
     expect(await app.ok('audit.verify', {})).toMatchObject({ ok: false, problem: { kind: 'changed', id: 3 } });
   });
 
-  it('verify finds a deleted entry in the middle', async () => {
+  onFile('verify finds a deleted entry in the middle', async () => {
     const { app, sqlite } = await trailWithEntries();
     sqlite.prepare('delete from audit_event where id = 4').run();
     expect(await app.ok('audit.verify', {})).toMatchObject({ ok: false, problem: { kind: 'missing', id: 4 } });
   });
 
-  it('verify finds entries cut from the end', async () => {
+  onFile('verify finds entries cut from the end', async () => {
     const { app, sqlite, count } = await trailWithEntries();
     sqlite.prepare('delete from audit_event where id >= ?').run(count - 1);
     // The verify call itself appends after the cut; the gap is still found.
     expect(await app.ok('audit.verify', {})).toMatchObject({ ok: false, problem: { kind: 'truncated' } });
   });
 
-  it('verify finds an inserted entry', async () => {
+  onFile('verify finds an inserted entry', async () => {
     const { app, sqlite, count } = await trailWithEntries();
     sqlite
       .prepare(
@@ -70,7 +71,7 @@ describe('the audit trail', () => {
     expect(result.problem?.id).toBe(count + 1);
   });
 
-  it('verify finds renumbered entries (a deletion covered up)', async () => {
+  onFile('verify finds renumbered entries (a deletion covered up)', async () => {
     const { app, sqlite } = await trailWithEntries();
     sqlite.exec('delete from audit_event where id = 2; update audit_event set id = id - 1 where id > 2;');
     expect(await app.ok('audit.verify', {})).toMatchObject({ ok: false, problem: { kind: 'changed', id: 2 } });

@@ -3,7 +3,6 @@ import type { RegisterClientInput, TodoItem } from '../../electron/contract/inde
 import { ADMIN, consentNow, copyOfTemplate, loginAs, MANAGER, syntheticClient, TODAY, WORKER, WORKER2, type TestApp } from '../support/vault-fixture.ts';
 import { contentSnapshot } from '../support/db-snapshot.ts';
 import { typeId } from '../support/calls.ts';
-import { sqliteOf } from '../support/file-store.ts';
 
 /*
  * The worker's to-do list, rule by rule with dates either side of each threshold (the test
@@ -244,13 +243,13 @@ describe('moving cases between workers', () => {
     const id = app.template.ids.client;
     const { offerId } = await app.ok('caseload.offer', { clientId: id, toUserId: app.template.ids.worker2 });
     await switchTo(app, WORKER2);
-    const before = contentSnapshot(app);
+    const before = await contentSnapshot(app);
     expect(await app.call('caseload.respond', { offerId, accept: false })).toEqual({
       ok: false,
       error: { code: 'VALIDATION', issues: [{ path: 'reason', message: 'declineReasonRequired' }] },
     });
     expect(await app.call('caseload.respond', { offerId, accept: false, reason: '   ' })).toMatchObject({ ok: false, error: { code: 'VALIDATION' } });
-    expect(contentSnapshot(app)).toBe(before);
+    expect(await contentSnapshot(app)).toBe(before);
     await app.ok('caseload.respond', { offerId, accept: false, reason: 'Tháng này em đã nhận đủ số ca' });
     expect(await app.call('caseload.respond', { offerId, accept: true })).toEqual({ ok: false, error: { code: 'OFFER_NOT_FOUND' } });
     for (const person of [WORKER, MANAGER]) {
@@ -266,12 +265,12 @@ describe('moving cases between workers', () => {
     await loginAs(app, WORKER);
     const id = app.template.ids.client;
     const ids = app.template.ids;
-    const before = contentSnapshot(app);
+    const before = await contentSnapshot(app);
     expect(await app.call('caseload.offer', { clientId: id, toUserId: ids.worker })).toEqual({ ok: false, error: { code: 'OFFER_TO_SELF' } });
     expect(await app.call('caseload.offer', { clientId: id, toUserId: ids.manager })).toEqual({ ok: false, error: { code: 'NOT_A_WORKER' } });
     expect(await app.call('caseload.offer', { clientId: id, toUserId: 999 })).toEqual({ ok: false, error: { code: 'NOT_A_WORKER' } });
     expect(await app.call('caseload.offer', { clientId: 999, toUserId: ids.worker2 })).toEqual({ ok: false, error: { code: 'CLIENT_NOT_FOUND' } });
-    expect(contentSnapshot(app)).toBe(before);
+    expect(await contentSnapshot(app)).toBe(before);
     const { offerId } = await app.ok('caseload.offer', { clientId: id, toUserId: ids.worker2 });
     expect(await app.call('caseload.offer', { clientId: id, toUserId: ids.worker2 })).toEqual({ ok: false, error: { code: 'OFFER_PENDING' } });
     // Only the colleague answers; only the offering worker withdraws.
@@ -322,10 +321,10 @@ describe('moving cases between workers', () => {
     const ids = app.template.ids;
 
     // All or nothing: one unknown client refuses the whole list.
-    const before = contentSnapshot(app);
+    const before = await contentSnapshot(app);
     expect(await app.call('caseload.reassign', { selection: { kind: 'clients', clientIds: [a, 999] }, toUserId: ids.worker2 })).toEqual({ ok: false, error: { code: 'CLIENT_NOT_FOUND' } });
     expect(await app.call('caseload.reassign', { selection: { kind: 'clients', clientIds: [a] }, toUserId: ids.manager })).toEqual({ ok: false, error: { code: 'NOT_A_WORKER' } });
-    expect(contentSnapshot(app)).toBe(before);
+    expect(await contentSnapshot(app)).toBe(before);
 
     expect(await app.ok('caseload.reassign', { selection: { kind: 'clients', clientIds: [a, a] }, toUserId: ids.worker2 })).toEqual({ reassigned: 1 });
     const pageA = await app.ok('clients.get', { clientId: a });
@@ -431,7 +430,7 @@ describe('working lists', () => {
     const [listed] = await app.ok('savedFilters.list', {});
     expect(listed).toEqual(saved);
     expect((await app.ok('clients.list', listed?.filters ?? {})).rows.map((row) => row.id)).toEqual([overdue]);
-    expect(JSON.stringify(sqliteOf(app.core).prepare('select filters from saved_filter').pluck().all())).not.toContain('Mẫu');
+    expect(JSON.stringify(await app.core.vault.db.selectFrom('saved_filter').select('filters').execute())).not.toContain('Mẫu');
     expect((await app.ok('clients.list', {})).rows.length).toBe(2);
 
     expect(await app.call('savedFilters.save', { id: null, name: 'ca cua toi qua han chuyen gui', filters: {} })).toEqual({ ok: false, error: { code: 'SAVED_FILTER_NAME_TAKEN' } });

@@ -1,8 +1,8 @@
+import { sql, type RawBuilder } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import type { Dashboard } from '../../electron/contract/index.ts';
 import { medianOf, monthsOf, splitPeriod } from '../../electron/core/caseload/dashboard.ts';
 import { consentNow, copyOfTemplate, loginAs, MANAGER, syntheticClient, TODAY, WORKER, WORKER2, type TestApp } from '../support/vault-fixture.ts';
-import { sqliteOf } from '../support/file-store.ts';
 
 /*
  * The manager's dashboard against a small dataset whose every number was worked out by hand
@@ -129,22 +129,19 @@ describe('the dashboard', () => {
   it('reads whole months from the monthly counts and the days at either end from the rows; the counts follow corrections and erasure', async () => {
     const { app } = await buildDataset();
     // The monthly counts (kept by triggers) agree with the rows, at every point below.
-    const agree = () => {
-      const sqlite = sqliteOf(app.core);
-      expect(sqlite.prepare('select month, service_type_id, n from service_month where n > 0 order by 1, 2').all()).toEqual(
-        sqlite.prepare('select substr(service_on, 1, 7) as month, service_type_id, count(*) as n from service group by 1, 2 order by 1, 2').all(),
+    const agree = async () => {
+      const db = app.core.vault.db;
+      const rows = async (query: RawBuilder<unknown>) => (await query.execute(db)).rows.map((row) => Object.fromEntries(Object.entries(row as object).map(([key, value]) => [key, typeof value === 'string' ? value : Number(value)])));
+      expect(await rows(sql`select month, service_type_id, n from service_month where n > 0 order by 1, 2`)).toEqual(
+        await rows(sql`select substr(service_on, 1, 7) as month, service_type_id, count(*) as n from service group by 1, 2 order by 1, 2`),
       );
-      expect(sqlite.prepare('select month, service_type_id, status, days, n from referral_month where n > 0 order by 1, 2, 3, 4').all()).toEqual(
-        sqlite
-          .prepare(
-            `select substr(proposed_on, 1, 7) as month, service_type_id, status,
-              case when status = 'completed' then cast(round(julianday(completed_on) - julianday(proposed_on)) as integer) else -1 end as days, count(*) as n
-             from referral group by 1, 2, 3, 4 order by 1, 2, 3, 4`,
-          )
-          .all(),
+      expect(await rows(sql`select month, service_type_id, status, days, n from referral_month where n > 0 order by 1, 2, 3, 4`)).toEqual(
+        await rows(sql`select substr(proposed_on, 1, 7) as month, service_type_id, status,
+              case when status = 'completed' then ${app.core.vault.dialect.daysBetween(sql`proposed_on`, sql`completed_on`)} else -1 end as days, count(*) as n
+             from referral group by 1, 2, 3, 4 order by 1, 2, 3, 4`),
       );
     };
-    agree();
+    await agree();
 
     // 06/09 to 19/10: A's 20/09 visit, B's 02/10 visit and the anonymous contact of October
     // count; A's 05/09 and C's 20/10 visits do not. B's two referrals (02/10, 03/10) count.
@@ -169,7 +166,7 @@ describe('the dashboard', () => {
     const type = await typeIds(app);
     await app.ok('visits.correct', { visitId: bVisit?.id ?? 0, visitOn: '2026-10-02', place: 'centre', serviceTypeIds: [type('legal_counselling')], outcome: null, note: null });
     await app.ok('clients.erase', { clientId: c?.id ?? 0, reason: 'client_request', confirmCode: c?.code ?? '' });
-    agree();
+    await agree();
     await app.ok('auth.logout', {});
     await loginAs(app, MANAGER);
     const october = await app.ok('dashboard.get', { from: '2026-10-01', to: '2026-10-31' });

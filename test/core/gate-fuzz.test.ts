@@ -19,8 +19,8 @@ describe('malformed input', () => {
   it('gets a VALIDATION error naming fields, never values, and changes nothing', async () => {
     const app = await copyOfTemplate();
     await loginAs(app, ADMIN);
-    const before = contentSnapshot(app);
-    const entries = auditCount(app);
+    const before = await contentSnapshot(app);
+    const entries = await auditCount(app);
     for (const channel of CHANNEL_NAMES) {
       const schema = contract[channel].input;
       await fc.assert(
@@ -39,8 +39,8 @@ describe('malformed input', () => {
         { numRuns: 60 },
       );
     }
-    expect(contentSnapshot(app)).toBe(before);
-    expect(auditCount(app)).toBe(entries);
+    expect(await contentSnapshot(app)).toBe(before);
+    expect(await auditCount(app)).toBe(entries);
     expect(app.core.session?.username).toBe(ADMIN.username);
   });
 

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { contract, CHANNEL_NAMES, ROLE_PERMISSIONS, type ChannelInput, type ChannelName, type Role } from '../../electron/contract/index.ts';
 import { ADMIN, CENTRE, consentNow, copyOfTemplate, loginAs, MANAGER, syntheticClient, TODAY, WORKER, type Template } from '../support/vault-fixture.ts';
 import { contentSnapshot, lastAuditRow } from '../support/db-snapshot.ts';
+import { ON_SERVER } from '../support/store-under-test.ts';
 
 /*
  * Every channel, for every role: allowed or refused as the contract says; refused calls change
@@ -139,6 +140,8 @@ const EXPECTED_WHEN_ALLOWED: Partial<Record<ChannelName, string | Partial<Record
   'reports.next': 'REPORT_NOT_FOUND',
   'reports.save': 'REPORT_NOT_FOUND',
   'backup.next': 'BACKUP_NOT_RUNNING',
+  // Not built for a centre's server yet (issue 16): refused plainly there.
+  ...(ON_SERVER ? { 'vault.rotateBegin': 'SERVER_NOT_YET' } : {}),
 };
 
 function allowed(channel: ChannelName, role: Role): boolean {
@@ -159,15 +162,15 @@ describe('permissions, channel by channel', () => {
     const ids = app.template.ids;
     const order = [...guarded].sort((a, b) => Number(allowed(a, role)) - Number(allowed(b, role)));
     for (const channel of order) {
-      const before = contentSnapshot(app);
+      const before = await contentSnapshot(app);
       const result = await app.call(channel, SAMPLES[channel](ids, role) as never);
       if (allowed(channel, role)) {
         const expected = EXPECTED_WHEN_ALLOWED[channel];
         expect(result.ok ? 'ok' : result.error.code, `${channel} for ${role}`).toBe((typeof expected === 'object' ? expected[role] : expected) ?? 'ok');
       } else {
         expect(result, `${channel} for ${role}`).toEqual({ ok: false, error: { code: 'FORBIDDEN' } });
-        expect(contentSnapshot(app), `${channel} changed something for ${role}`).toBe(before);
-        expect(lastAuditRow(app)).toMatchObject({ action: channel, outcome: 'refused', error_code: 'FORBIDDEN', actor_user_id: ids[role] });
+        expect((await contentSnapshot(app)), `${channel} changed something for ${role}`).toBe(before);
+        expect(await lastAuditRow(app)).toMatchObject({ action: channel, outcome: 'refused', error_code: 'FORBIDDEN', actor_user_id: ids[role] });
       }
     }
     expect(app.logged).toEqual([]);

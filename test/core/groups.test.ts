@@ -4,7 +4,6 @@ import { contentSnapshot } from '../support/db-snapshot.ts';
 import { runReport } from '../support/report-data.ts';
 import { ADMIN, consentNow, copyOfTemplate, loginAs, MANAGER, syntheticClient, TODAY, WORKER, WORKER2, type TestApp } from '../support/vault-fixture.ts';
 import { typeId } from '../support/calls.ts';
-import { sqliteOf } from '../support/file-store.ts';
 
 /*
  * Group sessions through the real gate: each registered attendee gets the session's service on
@@ -78,14 +77,14 @@ describe('group sessions', () => {
     const peer = await typeId(app, 'peer_group');
     const [a] = await registerThree(app);
     const session = { heldOn: TODAY, kind: 'peer_group' as const, place: 'centre' as const, topic: 'Chủ đề thử', serviceTypeId: peer, others: [] };
-    const before = contentSnapshot(app);
+    const before = await contentSnapshot(app);
     // A colleague's client: he records her attendance himself.
     expect(await app.call('groups.record', { ...session, clientIds: [a ?? 0, his.clientId] })).toEqual({ ok: false, error: { code: 'NOT_ASSIGNED' } });
     // Her own client's visit, written before the refusal, is rolled back with the session.
-    expect(contentSnapshot(app)).toBe(before);
+    expect(await contentSnapshot(app)).toBe(before);
     // Her case closed: no service can be recorded for her.
     await app.ok('clients.close', { clientId: app.template.ids.client, reason: 'moved_away', on: TODAY });
-    const closed = contentSnapshot(app);
+    const closed = await contentSnapshot(app);
     expect(await app.call('groups.record', { ...session, clientIds: [a ?? 0, app.template.ids.client] })).toEqual({ ok: false, error: { code: 'CASE_CLOSED' } });
     expect(await app.call('groups.record', { ...session, clientIds: [] })).toMatchObject({ ok: false, error: { code: 'VALIDATION', issues: [{ path: 'clientIds', message: 'groupEmpty' }] } });
     expect(await app.call('groups.record', { ...session, heldOn: '2026-12-01', clientIds: [a ?? 0] })).toEqual({ ok: false, error: { code: 'DATE_IN_FUTURE' } });
@@ -93,7 +92,7 @@ describe('group sessions', () => {
       ok: false,
       error: { code: 'VALIDATION', issues: [{ path: 'others', message: 'groupCellTwice' }] },
     });
-    expect(contentSnapshot(app)).toBe(closed);
+    expect(await contentSnapshot(app)).toBe(closed);
     expect(closed).not.toBe(before);
     expect((await app.ok('groups.list', {})).total).toBe(0);
   });
@@ -179,7 +178,6 @@ describe('group sessions', () => {
     expect(after).toMatchObject({ registered: 3, others: 13 });
     expect(after.attendees.map((each) => each.clientId)).not.toContain(c);
     expect(after.othersByCell).toEqual([{ sex: 'female', ageBand: '25_34', count: 13 }]);
-    const sqlite = sqliteOf(app.core);
-    expect(sqlite.prepare('select count(*) from group_attendance where client_id = ?').pluck().get(c)).toBe(0);
+    expect(await app.core.vault.db.selectFrom('group_attendance').selectAll().where('client_id', '=', c!).execute()).toEqual([]);
   });
 });

@@ -10,6 +10,7 @@ import { ADMIN, copyOfTemplate, loginAs, MANAGER, migrateTo, openApp, TODAY, WOR
 import { sqliteOf } from '../support/file-store.ts';
 import type { SqliteHandle } from '../../electron/core/vault/database.ts';
 import { fileSealer } from '../../electron/core/vault/column-sealers.ts';
+import { sqliteDialect } from '../../electron/core/db/dialect.ts';
 
 function planOf(sqlite: SqliteHandle, text: string, ...parameters: unknown[]): string {
   return (sqlite.prepare(`explain query plan ${text}`).all(...parameters) as { detail: string }[]).map((row) => row.detail).join('\n');
@@ -177,12 +178,12 @@ describe('migrations', () => {
       },
     });
     const plans = () => queries.splice(0).map((query) => planOf(sqlite, query.sql, ...(query.parameters as unknown[]))).join('\n');
-    await todoList(db, fileSealer, app.template.ids.worker, TODAY, CASELOAD_DEFAULTS);
+    await todoList(db, { columns: fileSealer, dialect: sqliteDialect }, app.template.ids.worker, TODAY, CASELOAD_DEFAULTS);
     const one = plans();
     expect(one).toMatch(/client_worker/);
     for (const index of ['referral_due', 'consent_expiry', 'client_follow_up']) expect(one, index).not.toMatch(new RegExp(index));
     expect(one).not.toMatch(/SCAN (referral|consent)/);
-    await todoCountsByWorker(db, TODAY, CASELOAD_DEFAULTS);
+    await todoCountsByWorker(db, sqliteDialect, TODAY, CASELOAD_DEFAULTS);
     const everyone = plans();
     for (const index of ['referral_due', 'consent_expiry', 'client_follow_up']) expect(everyone, index).toMatch(new RegExp(index));
     // "No contact" for everyone reads the table in order, not row by row through the worker index.

@@ -39,10 +39,10 @@ describe('changing a client\'s record, decided in core', () => {
     async (_name, channel, input, refusal) => {
       const app = await copyOfTemplate();
       await loginAs(app, WORKER2);
-      const before = contentSnapshot(app);
+      const before = await contentSnapshot(app);
       const result = await app.gate.invoke(channel, input(app.template.ids, await hivTesting(app)));
       expect(result).toEqual({ ok: false, error: { code: refusal } });
-      expect(contentSnapshot(app)).toBe(before);
+      expect(await contentSnapshot(app)).toBe(before);
       // The refusal is in the trail, against her.
       await app.ok('auth.logout', {});
       await loginAs(app, ADMIN);

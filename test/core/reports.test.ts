@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { cpSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import ExcelJS from 'exceljs';
 import { XMLParser } from 'fast-xml-parser';
@@ -7,7 +7,7 @@ import JSZip from 'jszip';
 import { validateXML } from 'xmllint-wasm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { INDICATORS, SUPPRESSED_MARK, type CentreSettings, type Report, type ReportFormat, type ReportSettings, type ReportTable } from '../../electron/contract/index.ts';
-import { ADMIN, copyOfTemplate, loginAs, MANAGER, openApp, tempDir, WORKER, type TestApp } from '../support/vault-fixture.ts';
+import { ADMIN, copyOfApp, copyOfTemplate, loginAs, MANAGER, tempDir, WORKER, type TestApp } from '../support/vault-fixture.ts';
 import { REPORT_JOB } from '../../electron/core/reports/jobs.ts';
 import { buildReportDataset, PLANTED, Q3_2026, runReport } from '../support/report-data.ts';
 import { contentSnapshot } from '../support/db-snapshot.ts';
@@ -30,9 +30,7 @@ beforeAll(async () => {
 
 /** A copy of the dataset, the manager logged in, k set to 5 (the least allowed). */
 async function asManager(k = 5): Promise<TestApp> {
-  const copy = tempDir();
-  cpSync(dir, copy, { recursive: true });
-  const app = openApp(copy);
+  const app = await copyOfApp(dir);
   await loginAs(app, MANAGER);
   await app.ok('settings.updateReports', { ...reportSettings(await app.ok('settings.get', {})), reportK: k });
   return app;
@@ -519,7 +517,7 @@ describe('what a report refuses', () => {
     const published = app.core.state.get(REPORT_JOB)?.report?.tables[0];
     if (!published?.cells[0]) throw new Error('no report');
     const folder = tempDir('dh-export-');
-    const before = contentSnapshot(app);
+    const before = await contentSnapshot(app);
     // As if suppression had let its complement through: women 18–24 (6, not small) shown. Then
     // women 35–49 = 16 − 6 − 8 = 2 exactly: only the LP sees it.
     published.cells[0][1] = 6;
@@ -529,7 +527,7 @@ describe('what a report refuses', () => {
     published.cells[0][3] = 2;
     expect(await app.gate.invoke('reports.save', { jobId, format: 'csv' }, { path: join(folder, 'x.csv') })).toEqual({ ok: false, error: { code: 'REPORT_AUDIT_FAILED' } });
     expect(readdirSync(folder)).toEqual([]);
-    expect(contentSnapshot(app)).toBe(before);
+    expect(await contentSnapshot(app)).toBe(before);
   });
 
   it('refuses DHIS2 formats for a period DHIS2 has no name for, or without an org unit and a data set', async () => {
@@ -549,10 +547,10 @@ describe('what a report refuses', () => {
     const app = await asManager();
     const { jobId } = await runReport(app, { period: Q3_2026 });
     const folder = tempDir('dh-export-');
-    const before = contentSnapshot(app);
+    const before = await contentSnapshot(app);
     expect(await app.gate.invoke('reports.save', { jobId, format: 'csv' }, { path: join(folder, 'khong-co', 'x.csv') })).toEqual({ ok: false, error: { code: 'STORAGE_FAILED' } });
     expect(readdirSync(folder)).toEqual([]);
-    expect(contentSnapshot(app)).toBe(before);
+    expect(await contentSnapshot(app)).toBe(before);
     expect((await app.ok('reports.log', {})).total).toBe(0);
   });
 

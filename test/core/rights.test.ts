@@ -11,6 +11,7 @@ import { ADMIN, consentNow, copyOfTemplate, loginAs, MANAGER, openApp, synthetic
 import { makeBackup } from '../support/backups.ts';
 import { invokeJob } from '../support/calls.ts';
 import { sqliteOf } from '../support/file-store.ts';
+import { ON_SERVER, onFile } from '../support/store-under-test.ts';
 
 /*
  * Clients' rights on real encrypted files through the gate: corrections keep their history,
@@ -62,17 +63,17 @@ describe('corrections', () => {
     const [hiv, legal] = [typeId('hiv_testing'), typeId('legal_counselling')];
     expect(legal).toBeGreaterThan(0);
     const corrected = { visitId: visit, visitOn: '2026-11-20', place: 'outreach' as const, serviceTypeIds: [legal, hiv], outcome: 'Đã hẹn lần sau', note: 'Ghi chú đã sửa' };
-    const lastContact = () => sqliteOf(app.core).prepare('select last_contact_on from client where id = ?').pluck().get(id);
-    expect(lastContact()).toBe(TODAY);
+    const lastContact = async () => (await app.core.vault.db.selectFrom('client').select('last_contact_on').where('id', '=', id).executeTakeFirstOrThrow()).last_contact_on;
+    expect(await lastContact()).toBe(TODAY);
     expect(await app.ok('visits.correct', corrected)).toEqual({ visitId: visit, changedFields: 5 });
     // Saving again as it is records nothing.
     expect(await app.ok('visits.correct', corrected)).toEqual({ visitId: visit, changedFields: 0 });
 
     const page = await app.ok('clients.get', { clientId: id });
     expect(page.visits[0]).toMatchObject({ id: visit, visitOn: '2026-11-20', place: 'outreach', outcome: 'Đã hẹn lần sau', note: 'Ghi chú đã sửa', serviceTypeIds: [hiv, legal].sort((a, b) => a - b) });
-    expect(lastContact()).toBe('2026-11-20');
+    expect(await lastContact()).toBe('2026-11-20');
     // What reports count follows the visit: its services on its corrected date.
-    expect(sqliteOf(app.core).prepare('select service_type_id, service_on, worker_id from service where visit_id = ? order by service_type_id').all(visit)).toEqual(
+    expect(await app.core.vault.db.selectFrom('service').select(['service_type_id', 'service_on', 'worker_id']).where('visit_id', '=', visit).orderBy('service_type_id').execute()).toEqual(
       [hiv, legal].sort((a, b) => a - b).map((typeId) => ({ service_type_id: typeId, service_on: '2026-11-20', worker_id: app.template.ids.worker })),
     );
     const history = await app.ok('clients.history', { clientId: id });
@@ -112,7 +113,7 @@ describe('corrections', () => {
     await as(app, ADMIN);
     await app.ok('catalogue.setActive', { id: hiv, active: false });
     await app.ok('catalogue.setActive', { id: legal, active: false });
-    const before = contentSnapshot(app);
+    const before = await contentSnapshot(app);
     const refused = (code: string) => ({ ok: false, error: { code } });
     await as(app, WORKER2);
     expect(await app.call('visits.correct', { ...valid, note: 'Không phải của tôi' })).toEqual(refused('CORRECTION_NOT_ALLOWED'));
@@ -121,7 +122,7 @@ describe('corrections', () => {
     expect(await app.call('visits.correct', { ...valid, visitId: 999_999 })).toEqual(refused('VISIT_NOT_FOUND'));
     expect(await app.call('visits.correct', { ...valid, serviceTypeIds: [hiv, legal] })).toEqual(refused('SERVICE_TYPE_INACTIVE'));
     expect(await app.call('visits.correct', { ...valid, serviceTypeIds: [] })).toMatchObject({ ok: false, error: { code: 'VALIDATION' } });
-    expect(contentSnapshot(app)).toBe(before);
+    expect(await contentSnapshot(app)).toBe(before);
     // HIV testing, retired since, was given at this visit: correcting the place keeps it.
     expect(await app.ok('visits.correct', { ...valid, place: 'outreach' })).toEqual({ visitId: visit, changedFields: 1 });
   });
@@ -132,14 +133,19 @@ describe('corrections', () => {
     await as(app, WORKER);
     await app.ok('clients.updateIdentity', { clientId: id, identity: { legalName: 'Nguyễn Thị Mẫu Thử', phone: '0911 222 333', idNumber: null, address: null } });
     expect((await app.ok('clients.history', { clientId: id })).map((row) => row.oldValue)).toEqual(['0900 000 000']);
-    // Both numbers are in the file until then (so their absence after means something).
-    const before = await vaultPlaintext(app.dir, WORKER);
-    expect([containsText(before, '0900 000 000'), containsText(before, '0911 222 333')]).toEqual([true, true]);
+    // Both numbers are in the file until then (so their absence after means something). On a
+    // server the history's values are sealed and their rows go; its bytes are scanned by the server tests.
+    if (!ON_SERVER) {
+      const before = await vaultPlaintext(app.dir, WORKER);
+      expect([containsText(before, '0900 000 000'), containsText(before, '0911 222 333')]).toEqual([true, true]);
+    }
     await app.ok('consent.withdraw', { consentId: app.template.ids.contactConsent, on: TODAY });
     expect(await app.ok('clients.history', { clientId: id })).toEqual([]);
-    const plain = await vaultPlaintext(app.dir, WORKER);
-    expect(containsText(plain, '0900 000 000')).toBe(false);
-    expect(containsText(plain, '0911 222 333')).toBe(false);
+    if (!ON_SERVER) {
+      const plain = await vaultPlaintext(app.dir, WORKER);
+      expect(containsText(plain, '0900 000 000')).toBe(false);
+      expect(containsText(plain, '0911 222 333')).toBe(false);
+    }
   });
 });
 
@@ -157,7 +163,7 @@ describe('restriction', () => {
     expect((await app.ok('clients.get', { clientId: id })).restriction).toMatchObject({ reason: 'accuracy_disputed', byName: WORKER.displayName });
     expect(await app.call('clients.restrict', { clientId: id, reason: 'client_request' })).toEqual({ ok: false, error: { code: 'CLIENT_RESTRICTED' } });
 
-    const before = contentSnapshot(app);
+    const before = await contentSnapshot(app);
     const refused = { ok: false, error: { code: 'CLIENT_RESTRICTED' } };
     const attempts = [
       app.call('visits.record', { clientId: id, visitOn: TODAY, place: 'centre', serviceTypeIds: [1] }),
@@ -177,7 +183,7 @@ describe('restriction', () => {
     expect(await app.call('caseload.respond', { offerId, accept: true })).toEqual(refused);
     await as(app, MANAGER);
     expect(await app.call('reviews.record', { clientId: id, comment: null })).toEqual(refused);
-    expect(contentSnapshot(app)).toBe(before);
+    expect(await contentSnapshot(app)).toBe(before);
     // Withdrawing a consent is her right at any time, frozen or not.
     await as(app, WORKER);
     await app.ok('consent.withdraw', { consentId: app.template.ids.contactConsent, on: TODAY });
@@ -204,23 +210,26 @@ describe('erasure on request', () => {
     // A corrected note: the old text lives on in the history of corrections, until erasure.
     await app.ok('visits.correct', { visitId: app.template.ids.visit, visitOn: TODAY, place: 'centre', serviceTypeIds: [1], note: planted.corrected });
     const page = await app.ok('clients.get', { clientId: id });
-    expect(containsText(await vaultPlaintext(app.dir, WORKER), planted.note)).toBe(true);
+    if (!ON_SERVER) expect(containsText(await vaultPlaintext(app.dir, WORKER), planted.note)).toBe(true);
     expect((await app.ok('clients.list', { search: 'Thử Nghiệm', status: 'all' })).total).toBe(1);
 
-    const before = contentSnapshot(app);
+    const before = await contentSnapshot(app);
     expect(await app.call('clients.erase', { clientId: id, reason: 'client_request', confirmCode: 'ABCD95-1' })).toEqual({ ok: false, error: { code: 'ERASE_CONFIRMATION_MISMATCH' } });
-    expect(contentSnapshot(app)).toBe(before);
-    const anonymousBefore = Number(sqliteOf(app.core).prepare('select count(*) from anonymous_contact').pluck().get());
+    expect(await contentSnapshot(app)).toBe(before);
+    const anonymousCount = async () => (await app.core.vault.db.selectFrom('anonymous_contact').select('id').execute()).length;
+    const anonymousBefore = await anonymousCount();
 
     expect(await app.ok('clients.erase', { clientId: id, reason: 'client_request', confirmCode: page.code.toLowerCase() })).toEqual({ erased: true });
     expect(await app.call('clients.get', { clientId: id })).toEqual({ ok: false, error: { code: 'CLIENT_NOT_FOUND' } });
-    const plain = await vaultPlaintext(app.dir, WORKER);
-    const names = [planted.legal, 'Nguyễn Thị Mẫu Thử', 'Chị Thử Nghiệm'];
-    // Nor their folded forms (kept for search) in the tables or the search indexes.
-    for (const text of [...Object.values(planted), ...names, ...names.map(foldForSearch)]) expect(containsText(plain, text), text).toBe(false);
+    if (!ON_SERVER) {
+      const plain = await vaultPlaintext(app.dir, WORKER);
+      const names = [planted.legal, 'Nguyễn Thị Mẫu Thử', 'Chị Thử Nghiệm'];
+      // Nor their folded forms (kept for search) in the tables or the search indexes.
+      for (const text of [...Object.values(planted), ...names, ...names.map(foldForSearch)]) expect(containsText(plain, text), text).toBe(false);
+    }
     expect((await app.ok('clients.list', { search: 'Thử Nghiệm', status: 'all' })).total).toBe(0);
     // Her two visits remain as anonymous contacts, with their services.
-    expect(Number(sqliteOf(app.core).prepare('select count(*) from anonymous_contact').pluck().get())).toBe(anonymousBefore + page.visits.length);
+    expect(await anonymousCount()).toBe(anonymousBefore + page.visits.length);
     expect(page.visits).toHaveLength(2);
     await as(app, MANAGER);
     const [entry] = (await app.ok('audit.list', { action: 'clients.erase' })).rows;
@@ -240,7 +249,8 @@ describe('erasure on request', () => {
     for (const guess of guesses) expect(JSON.parse(ledger).fingerprints).not.toContain(guess);
   });
 
-  it('stays erased when a backup made before is restored', async () => {
+  // Backups of a server are not built yet (issue 16).
+  onFile('stays erased when a backup made before is restored', async () => {
     const app = await copyOfTemplate();
     const id = app.template.ids.client;
     await as(app, ADMIN);
@@ -267,7 +277,8 @@ describe('erasure on request', () => {
 });
 
 describe('the erasure ledger beside the backups', () => {
-  it('goes with the backups, so a restore on a new PC erases again whoever was erased after that backup', async () => {
+  // Backups of a server are not built yet (issue 16).
+  onFile('goes with the backups, so a restore on a new PC erases again whoever was erased after that backup', async () => {
     const app = await copyOfTemplate();
     const id = app.template.ids.client;
     await as(app, ADMIN);
@@ -302,7 +313,8 @@ describe('the erasure ledger beside the backups', () => {
     await fresh.core.shutdown();
   });
 
-  it('a ledger beside the backup that cannot be read does not stop a restore on a new PC', async () => {
+  // Backups of a server are not built yet (issue 16).
+  onFile('a ledger beside the backup that cannot be read does not stop a restore on a new PC', async () => {
     const app = await copyOfTemplate();
     await as(app, ADMIN);
     const usb = tempDir('dh-usb-');
@@ -366,12 +378,12 @@ describe('retention', () => {
     const preview = await app.ok('retention.preview', {});
     expect(preview).toEqual({ years: 3, closedBefore: '2026-11-28', due: [{ clientId: closedDay0, closedOn: '2026-11-28', visits: 0, referrals: 0 }], heldFrozen: 1 });
 
-    const before = contentSnapshot(app);
+    const before = await contentSnapshot(app);
     expect(await app.call('retention.apply', { clientIds: [closedDay0, closedDay1], confirm: true })).toEqual({ ok: false, error: { code: 'RETENTION_CHANGED' } });
     expect(await app.call('retention.apply', { clientIds: [closedDay0, frozen], confirm: true })).toEqual({ ok: false, error: { code: 'RETENTION_CHANGED' } });
-    expect(contentSnapshot(app)).toBe(before);
+    expect(await contentSnapshot(app)).toBe(before);
     expect(await app.ok('retention.apply', { clientIds: [closedDay0], confirm: true })).toEqual({ deidentified: 1 });
-    const remaining = sqliteOf(app.core).prepare('select id from client order by id').pluck().all();
+    const remaining = (await app.core.vault.db.selectFrom('client').select('id').orderBy('id').execute()).map((row) => row.id);
     expect(remaining).toEqual([app.template.ids.client, reopened, stillOpen, frozen, closedDay1]);
     expect((await app.ok('audit.list', { action: 'retention.apply' })).rows[0]).toMatchObject({ outcome: 'ok', detail: { years: 3, deidentified: 1, clientIds: [closedDay0] } });
     clock.advance(DAY);

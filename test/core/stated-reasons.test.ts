@@ -38,12 +38,12 @@ describe('giving a case to oneself', () => {
     await app.ok('auth.logout', {});
 
     await loginAs(app, MANAGER);
-    const before = contentSnapshot(app);
+    const before = await contentSnapshot(app);
     const toSelf = { selection: { kind: 'worker' as const, workerId: ids.worker, status: 'open' as const }, toUserId: ids.manager };
     expect(await app.call('caseload.reassign', toSelf)).toEqual({ ok: false, error: { code: 'REASON_REQUIRED' } });
     expect(await app.call('caseload.reassign', { selection: { kind: 'clients', clientIds: [ids.client] }, toUserId: ids.manager })).toEqual({ ok: false, error: { code: 'REASON_REQUIRED' } });
     expect(await app.call('caseload.reassign', { ...toSelf, reason: 'ngắn' })).toMatchObject({ ok: false, error: { code: 'VALIDATION', issues: [{ path: 'reason', message: 'reasonTooShort' }] } });
-    expect(contentSnapshot(app)).toBe(before);
+    expect(await contentSnapshot(app)).toBe(before);
     // Still not hers: the identity needs a reason.
     expect(await app.call('clients.identity', { clientId: ids.client })).toEqual({ ok: false, error: { code: 'REASON_REQUIRED' } });
 
@@ -83,10 +83,10 @@ describe('changing one\'s own roles', () => {
     const app = await copyOfTemplate();
     await loginAs(app, ADMIN);
     const me = app.template.ids.admin;
-    const before = contentSnapshot(app);
+    const before = await contentSnapshot(app);
     const change = { id: me, displayName: ADMIN.displayName, roles: ['admin', 'manager', 'worker'] as const };
     expect(await app.call('users.update', { ...change, roles: [...change.roles] })).toEqual({ ok: false, error: { code: 'REASON_REQUIRED' } });
-    expect(contentSnapshot(app)).toBe(before);
+    expect(await contentSnapshot(app)).toBe(before);
     const roles = async () => [...((await app.ok('session.get', {})).user?.roles ?? [])].sort();
     expect(await roles()).toEqual(['admin']);
 

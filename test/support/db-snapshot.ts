@@ -4,6 +4,7 @@ import type { TestApp } from './vault-fixture.ts';
 import { VAULT_FILES } from '../../electron/core/vault/vault.ts';
 import { sqliteOf } from './file-store.ts';
 import type { SqliteHandle } from '../../electron/core/vault/database.ts';
+import { ON_SERVER, serverContent } from './store-under-test.ts';
 
 /** A table's rows in a stable order: by row number, or by key for a table without one (anonymous services). */
 function rowsInOrder(sqlite: SqliteHandle, name: string): unknown[] {
@@ -16,7 +17,8 @@ function rowsInOrder(sqlite: SqliteHandle, name: string): unknown[] {
  * Everything a refused call must not change: every table but the audit trail (which must grow
  * by exactly the refusal) and the keyring file.
  */
-export function contentSnapshot(app: TestApp): string {
+export async function contentSnapshot(app: TestApp): Promise<string> {
+  if (ON_SERVER) return serverContent(app.dir, ['audit_event']);
   const sqlite = sqliteOf(app.core);
   const tables = sqlite
     .prepare(`select name from sqlite_master where type = 'table' and name not in ('audit_event', 'sqlite_sequence') order by name`)
@@ -43,15 +45,12 @@ export function restorableContent(app: TestApp, options: { slots: boolean } = { 
   return JSON.stringify(Object.fromEntries(tables.map((name) => [name, rowsOf(name)])));
 }
 
-export function lastAuditRow(app: TestApp) {
-  return sqliteOf(app.core).prepare('select * from audit_event order by id desc limit 1').get() as {
-    action: string;
-    outcome: string;
-    error_code: string | null;
-    actor_user_id: number | null;
-  };
+/** The trail's last entry, read through the app's own store. */
+export async function lastAuditRow(app: TestApp) {
+  return app.core.vault.db.selectFrom('audit_event').select(['action', 'outcome', 'error_code', 'actor_user_id']).orderBy('id', 'desc').limit(1).executeTakeFirstOrThrow();
 }
 
-export function auditCount(app: TestApp): number {
-  return (sqliteOf(app.core).prepare('select count(*) as n from audit_event').get() as { n: number }).n;
+export async function auditCount(app: TestApp): Promise<number> {
+  const { n } = await app.core.vault.db.selectFrom('audit_event').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  return Number(n);
 }

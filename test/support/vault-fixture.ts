@@ -9,6 +9,7 @@ import { migrations } from '../../migrations/index.ts';
 import type { Result } from '../../electron/contract/errors.ts';
 import type { ChannelInput, ChannelName, ChannelOutput, ConsentInput, RegisterClientInput } from '../../electron/contract/index.ts';
 import { currentConsentText, type ConsentPurpose } from '../../electron/contract/index.ts';
+import { connectToNewServer, copyServerDatabase, isUnused, ON_SERVER } from './store-under-test.ts';
 
 /*
  * Real parts only: a real encrypted vault in a temp folder, the real migrations, the real gate.
@@ -49,8 +50,15 @@ export interface TestApp extends CoreApp {
 
 export function openApp(dir: string, clock = new TestClock(), options: Partial<AppOptions> = {}): TestApp {
   const logged: string[] = [];
+  const fresh = ON_SERVER && isUnused(dir);
   const app = createCore({ dataDir: dir, clock, calibrateKdf: FLOOR_KDF, log: (line) => logged.push(line), ...options });
-  const call = (channel: ChannelName, input: unknown) => app.gate.invoke(channel, input);
+  // On the server store, a fresh app is connected to a new database before its first call.
+  const ready = fresh ? connectToNewServer(app.core) : null;
+  ready?.catch(() => {});
+  const call = async (channel: ChannelName, input: unknown) => {
+    if (ready) await ready;
+    return app.gate.invoke(channel, input);
+  };
   return {
     ...app,
     dir,
@@ -225,12 +233,18 @@ export function standardTemplate(): Promise<Template> {
   return template;
 }
 
+/** A copy of a shut-down app's folder (and, on the server store, of its database), opened by a new core (locked). */
+export async function copyOfApp(dir: string, clock = new TestClock()): Promise<TestApp> {
+  const copy = tempDir();
+  cpSync(dir, copy, { recursive: true });
+  await copyServerDatabase(copy);
+  return openApp(copy, clock);
+}
+
 /** A fresh copy of the standard vault, opened by a new core (locked). */
 export async function copyOfTemplate(clock = new TestClock()): Promise<TestApp & { template: Template }> {
   const source = await standardTemplate();
-  const dir = tempDir();
-  cpSync(source.dir, dir, { recursive: true });
-  return Object.assign(openApp(dir, clock), { template: source });
+  return Object.assign(await copyOfApp(source.dir, clock), { template: source });
 }
 
 export async function loginAs(app: TestApp, person: { username: string; password: string }) {

@@ -317,7 +317,7 @@ export const careHandlers: Pick<HandlerMap, CareChannels> = {
           select service_type_id as id, count(*) as n from (
             select service_type_id from service union all
             select service_type_id from anonymous_service union all
-            select service_type_id from referral)
+            select service_type_id from referral) as uses
           group by service_type_id`.execute(db)
       ).rows.map((row) => [row.id, Number(row.n)]),
     );

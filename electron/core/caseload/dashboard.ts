@@ -63,14 +63,14 @@ async function serviceGroups(db: Db): Promise<Map<number, ServiceGroup>> {
   return new Map(rows.map((row) => [row.id, row.service_group as ServiceGroup]));
 }
 
-async function workerLoads(db: Db, today: string, settings: CentreSettings): Promise<WorkerLoad[]> {
+async function workerLoads(db: Db, dialect: SqlDialect, today: string, settings: CentreSettings): Promise<WorkerLoad[]> {
   const cutoff = reviewCutoff(today, settings.reviewIntervalMonths);
   const holdings = (
     await sql<{ worker_id: number; open: number; not_reviewed: number }>`
-      select assigned_worker_id as worker_id, count(*) as open, sum(${REVIEW_DUE(cutoff)}) as not_reviewed
-      from client where assigned_worker_id is not null and +status = 'open' group by assigned_worker_id`.execute(db)
+      select assigned_worker_id as worker_id, count(*) as open, sum(case when ${REVIEW_DUE(cutoff)} then 1 else 0 end) as not_reviewed
+      from client where assigned_worker_id is not null and ${dialect.unindexed(sql`status`)} = 'open' group by assigned_worker_id`.execute(db)
   ).rows;
-  const todo = await todoCountsByWorker(db, today, settings);
+  const todo = await todoCountsByWorker(db, dialect, today, settings);
   const held = new Map(holdings.map((row) => [row.worker_id, row]));
   // Every active worker, and anyone else who still holds open cases (e.g. someone who left).
   const people = await db
@@ -168,7 +168,7 @@ export async function dashboard(db: Db, dialect: SqlDialect, period: { from: str
       select reason, count(*) as n from case_event where kind = 'closed' and on_date between ${from} and ${to} group by reason`.execute(db)
   ).rows;
 
-  const workers = await workerLoads(db, today, settings);
+  const workers = await workerLoads(db, dialect, today, settings);
   const referralList = SERVICE_GROUPS.filter((group) => referrals.has(group)).map((group) => {
     const { days, ...counts } = referrals.get(group) ?? referralEntry(group);
     return { group, ...counts, medianDays: medianOf(days) };

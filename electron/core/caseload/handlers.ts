@@ -45,13 +45,13 @@ function savedFilterView(row: { id: number; name: string; filters: string }) {
 export const caseloadHandlers: Pick<HandlerMap, CaseloadChannels> = {
   'todo.list': async (_input, ctx) => {
     const settings = await readSettings(ctx.db);
-    const items = await todoList(ctx.db, ctx.core.vault.columns, ctx.requireSession().id, today(ctx.core.clock), settings);
+    const items = await todoList(ctx.db, ctx.core.vault, ctx.requireSession().id, today(ctx.core.clock), settings);
     return { items, counts: countByKind(items), aheadDays: settings.todoAheadDays };
   },
 
   // The badge counts what needs doing now; what is only coming up is on the list, not in the count.
   'todo.count': async (_input, ctx) => ({
-    total: (await todoList(ctx.db, ctx.core.vault.columns, ctx.requireSession().id, today(ctx.core.clock), await readSettings(ctx.db))).filter((item) => !item.upcoming).length,
+    total: (await todoList(ctx.db, ctx.core.vault, ctx.requireSession().id, today(ctx.core.clock), await readSettings(ctx.db))).filter((item) => !item.upcoming).length,
   }),
 
   'caseload.workers': async (input, { db }) => {

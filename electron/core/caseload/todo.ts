@@ -7,6 +7,7 @@ import { childNow } from '../records/access.ts';
 import { CONSENT_EXPIRY_WARNING_DAYS } from '../clients/page.ts';
 import type { Db, Sealed } from '../db/schema.ts';
 import type { ColumnSealer } from '../vault/column-sealers.ts';
+import type { SqlDialect } from '../db/dialect.ts';
 
 /*
  * The to-do rules, over open cases only:
@@ -47,13 +48,13 @@ const OPEN = sql.join(OPEN_REFERRAL_STATUSES);
  * date index (due referrals, expiring consents, due follow-ups) and the case status is only
  * checked.
  */
-function ruleParts(workerId: number | null, today: string, thresholds: TodoThresholds, aheadUntil: string | null = null): RawBuilder<RuleRow>[] {
+function ruleParts(dialect: SqlDialect, workerId: number | null, today: string, thresholds: TodoThresholds, aheadUntil: string | null = null): RawBuilder<RuleRow>[] {
   const one = workerId !== null;
   // Due now (the managers' counts), or also what falls due by `aheadUntil` (a worker's own list).
   const followUpBy = aheadUntil ?? today;
   const referralDue = (column: RawBuilder<unknown>) => (aheadUntil ? sql`${column} <= ${aheadUntil}` : sql`${column} < ${today}`);
-  const scope = one ? sql`client.status = 'open' and client.assigned_worker_id = ${workerId}` : sql`+client.status = 'open'`;
-  const steer = (term: RawBuilder<unknown>) => (one ? sql`+${term}` : term);
+  const scope = one ? sql`client.status = 'open' and client.assigned_worker_id = ${workerId}` : sql`${dialect.unindexed(sql`client.status`)} = 'open'`;
+  const steer = (term: RawBuilder<unknown>) => (one ? dialect.unindexed(term) : term);
   const soon = addToDate(today, { days: CONSENT_EXPIRY_WARNING_DAYS });
   const warnCutoff = addToDate(today, { days: -thresholds.noContactWarnDays });
   const urgentCutoff = addToDate(today, { days: -thresholds.noContactUrgentDays });
@@ -61,7 +62,7 @@ function ruleParts(workerId: number | null, today: string, thresholds: TodoThres
   // For everyone, "no contact" reads the whole table in order: grouped by worker, SQLite would
   // otherwise walk the worker index and fetch every row from it (about 7 times slower).
   const columns = (kind: RawBuilder<unknown>, dueOn: RawBuilder<unknown>, refId: RawBuilder<unknown>, detail: RawBuilder<unknown>, level: RawBuilder<unknown>) =>
-    sql`client.id as client_id, client.assigned_worker_id as worker_id, ${kind} as kind, ${dueOn} as due_on, ${refId} as ref_id, ${detail} as detail, ${level} as level`;
+    sql`client.id as client_id, client.assigned_worker_id as worker_id, ${kind} as kind, ${dueOn} as due_on, ${refId} as ref_id, cast(${detail} as text) as detail, cast(${level} as integer) as level`;
   return [
     sql<RuleRow>`
     select ${columns(sql`'follow_up'`, sql`client.next_follow_up_on`, sql`client.id`, sql`null`, sql`null`)}
@@ -77,18 +78,18 @@ function ruleParts(workerId: number | null, today: string, thresholds: TodoThres
     where ${scope} and consent.withdrawn_on is null and ${steer(sql`consent.expires_on`)} <= ${soon}
       and (consent.expires_on >= ${today} or consent.purpose = 'case_record')
       and not exists (select 1 from consent as newer where newer.client_id = consent.client_id and newer.purpose = consent.purpose
-        and newer.partner_id is consent.partner_id and newer.id > consent.id)
+        and newer.partner_id is not distinct from consent.partner_id and newer.id > consent.id)
       and (consent.purpose <> 'share_partner' or exists (select 1 from referral where referral.client_id = consent.client_id
         and referral.partner_id = consent.partner_id and referral.status in (${OPEN})))`,
     sql<RuleRow>`
     select ${columns(sql`'no_contact'`, lastContact, sql`client.id`, sql`null`, sql`case when ${lastContact} <= ${urgentCutoff} then ${thresholds.noContactUrgentDays} else ${thresholds.noContactWarnDays} end`)}
-    from client ${one ? sql`` : sql`not indexed`} where ${scope} and ${lastContact} <= ${warnCutoff}`,
+    from client ${one ? sql`` : dialect.inOrder} where ${scope} and ${lastContact} <= ${warnCutoff}`,
   ];
 }
 
 /** The rules as one list of rows (one worker's list). */
-function rules(workerId: number | null, today: string, thresholds: TodoThresholds, aheadUntil: string | null = null): RawBuilder<RuleRow> {
-  return sql<RuleRow>`${sql.join(ruleParts(workerId, today, thresholds, aheadUntil), sql` union all `)}`;
+function rules(dialect: SqlDialect, workerId: number | null, today: string, thresholds: TodoThresholds, aheadUntil: string | null = null): RawBuilder<RuleRow> {
+  return sql<RuleRow>`${sql.join(ruleParts(dialect, workerId, today, thresholds, aheadUntil), sql` union all `)}`;
 }
 
 const KIND_ORDER = new Map(TODO_KINDS.map((kind, index) => [kind, index]));
@@ -98,12 +99,13 @@ const KIND_ORDER = new Map(TODO_KINDS.map((kind, index) => [kind, index]));
  * days (an expiring consent, still ahead, among those); a child's items first in each, then
  * the most overdue (or soonest).
  */
-export async function todoList(db: Db, columns: ColumnSealer, workerId: number, today: string, thresholds: TodoThresholds): Promise<TodoItem[]> {
+export async function todoList(db: Db, store: { columns: ColumnSealer; dialect: SqlDialect }, workerId: number, today: string, thresholds: TodoThresholds): Promise<TodoItem[]> {
+  const { columns } = store;
   const aheadUntil = addToDate(today, { days: thresholds.todoAheadDays ?? 0 });
   const rows = (
     await sql<RuleRow & { code: Sealed; alias: Sealed; birth_year: number; child_path: number }>`
       select rule.*, client.code, client.alias, client.birth_year, client.child_path
-      from (${rules(workerId, today, thresholds, aheadUntil)}) as rule join client on client.id = rule.client_id`.execute(db)
+      from (${rules(store.dialect, workerId, today, thresholds, aheadUntil)}) as rule join client on client.id = rule.client_id`.execute(db)
   ).rows;
   const referralIds = rows.filter((row) => row.kind === 'referral_overdue').map((row) => row.ref_id);
   const partners = new Map(
@@ -196,13 +198,13 @@ export function countByKind(items: readonly TodoItem[]): TodoCounts {
 }
 
 /** Every worker's counts at once, for the dashboard: the same rules, grouped. */
-export async function todoCountsByWorker(db: Db, today: string, thresholds: TodoThresholds): Promise<Map<number, TodoCounts & { noContactUrgent: number }>> {
+export async function todoCountsByWorker(db: Db, dialect: SqlDialect, today: string, thresholds: TodoThresholds): Promise<Map<number, TodoCounts & { noContactUrgent: number }>> {
   // Each rule counted on its own: SQLite then streams it into a few groups, where the rules'
   // union would first be written out whole (about 130,000 rows at the benchmark's size).
   const rows: { worker_id: number; kind: TodoKind; level: number | null; n: number }[] = [];
-  for (const part of ruleParts(null, today, thresholds)) {
+  for (const part of ruleParts(dialect, null, today, thresholds)) {
     rows.push(...(await sql<{ worker_id: number; kind: TodoKind; level: number | null; n: number }>`
-      select worker_id, kind, level, count(*) as n from (${part}) group by worker_id, kind, level`.execute(db)).rows);
+      select worker_id, kind, level, count(*) as n from (${part}) as rule group by worker_id, kind, level`.execute(db)).rows);
   }
   const offers = await db
     .selectFrom('case_offer')

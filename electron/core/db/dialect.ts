@@ -14,6 +14,14 @@ export interface SqlDialect {
   packedList(expression: RawBuilder<unknown>): RawBuilder<string | null>;
   /** The highest id a table's own counter ever gave (0 or null when none): rows cut from the end show. */
   lastIssuedId(table: string): RawBuilder<number | null>;
+  /**
+   * A term the planner must not drive the query from. SQLite keeps no statistics here (ANALYZE
+   * would copy sample values into the file), so its plans are steered with a unary `+`;
+   * PostgreSQL plans from its own statistics and takes the term as it is.
+   */
+  unindexed(term: RawBuilder<unknown>): RawBuilder<unknown>;
+  /** After a table's name: SQLite reads the table in order rather than through an index (`not indexed`); nothing on PostgreSQL. */
+  readonly inOrder: RawBuilder<unknown>;
 }
 
 export const sqliteDialect: SqlDialect = {
@@ -21,6 +29,8 @@ export const sqliteDialect: SqlDialect = {
   daysBetween: (from, to) => sql<number | null>`cast(round(julianday(${to}) - julianday(${from})) as integer)`,
   packedList: (expression) => sql<string | null>`group_concat(${expression})`,
   lastIssuedId: (table) => sql<number | null>`(select seq from sqlite_sequence where name = ${table})`,
+  unindexed: (term) => sql`+${term}`,
+  inOrder: sql`not indexed`,
 };
 
 export const postgresDialect: SqlDialect = {
@@ -28,4 +38,6 @@ export const postgresDialect: SqlDialect = {
   daysBetween: (from, to) => sql<number | null>`(cast(${to} as date) - cast(${from} as date))`,
   packedList: (expression) => sql<string | null>`string_agg(cast(${expression} as text), ',')`,
   lastIssuedId: (table) => sql<number | null>`pg_sequence_last_value(cast(pg_get_serial_sequence(${table}, 'id') as regclass))`,
+  unindexed: (term) => term,
+  inOrder: sql``,
 };

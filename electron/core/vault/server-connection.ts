@@ -17,7 +17,19 @@ export interface ServerAddress {
 }
 
 /** The two roles the app uses: one to read the keyring before unlock, one for the records after. */
-export const SERVER_ROLES = { login: 'dh_login', app: 'dh_app' } as const;
+export interface ServerRoles {
+  login: string;
+  app: string;
+}
+
+export const SERVER_ROLES: ServerRoles = { login: 'dh_login', app: 'dh_app' };
+
+/**
+ * The roles of a second database on the same server (a training copy: `--role-prefix
+ * dh_training`), whose app password must not be the first database's: `<prefix>_login`,
+ * `<prefix>_app`.
+ */
+export const rolesNamed = (prefix: string): ServerRoles => ({ login: `${prefix}_login`, app: `${prefix}_app` });
 
 /** Node's names for a certificate that does not hold. */
 const CERTIFICATE_CODES = new Set([

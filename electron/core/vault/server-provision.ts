@@ -2,7 +2,7 @@ import { createHash, createHmac, pbkdf2Sync, randomBytes } from 'node:crypto';
 import { Kysely, Migrator, PostgresDialect, sql, type Migration } from 'kysely';
 import type pg from 'pg';
 import { AppError } from '../app-error.ts';
-import { serverFailure, serverPool, SERVER_ROLES, type ServerAddress } from './server-connection.ts';
+import { serverFailure, serverPool, SERVER_ROLES, type ServerAddress, type ServerRoles } from './server-connection.ts';
 
 /*
  * An administrator's one-time command on the centre's server (`npm run server:init`), run
@@ -26,6 +26,8 @@ export interface ServerConnection {
   login: { user: string; password: string };
   /** The app role's first password: the first PC's setup replaces it at once (sealed under the data key). */
   firstApp: { user: string; password: string } | null;
+  /** The app role's name (its password is sealed in the keyring from the first setup on). */
+  appRole: string;
 }
 
 export interface ProvisionOptions {
@@ -34,6 +36,8 @@ export interface ProvisionOptions {
   migrations: Readonly<Record<string, Migration>>;
   /** Give the login role a new password (a connection file was lost); the old one stops working. */
   newLoginPassword?: boolean;
+  /** The roles' names (default dh_login, dh_app; see `rolesNamed`). */
+  roles?: ServerRoles;
 }
 
 export interface ProvisionResult {
@@ -66,18 +70,20 @@ export async function setRolePassword(client: pg.ClientBase | pg.Pool, role: str
 
 export async function provisionServer(options: ProvisionOptions): Promise<ProvisionResult> {
   const { address, owner } = options;
+  const roles = options.roles ?? SERVER_ROLES;
   if (!DATABASE_NAME.test(address.database)) throw new AppError('VALIDATION', { issues: [{ path: 'database', message: 'invalid' }] });
+  if (![roles.login, roles.app].every((role) => DATABASE_NAME.test(role))) throw new AppError('VALIDATION', { issues: [{ path: 'roles', message: 'invalid' }] });
   const admin = serverPool(address, owner, { max: 1, database: 'postgres' });
   let createdDatabase = false;
   const createdRoles: string[] = [];
-  const passwords: Partial<Record<keyof typeof SERVER_ROLES, string>> = {};
+  const passwords: Partial<Record<keyof ServerRoles, string>> = {};
   try {
     const exists = await admin.query('select 1 from pg_database where datname = $1', [address.database]);
     if (exists.rowCount === 0) {
       await admin.query(`create database ${quoteIdentifier(address.database)} encoding 'UTF8' template template0`);
       createdDatabase = true;
     }
-    for (const [kind, role] of Object.entries(SERVER_ROLES) as [keyof typeof SERVER_ROLES, string][]) {
+    for (const [kind, role] of Object.entries(roles) as [keyof ServerRoles, string][]) {
       const found = await admin.query('select 1 from pg_roles where rolname = $1', [role]);
       if (found.rowCount === 0) {
         passwords[kind] = newRolePassword();
@@ -98,7 +104,7 @@ export async function provisionServer(options: ProvisionOptions): Promise<Provis
   try {
     const { results, error } = await new Migrator({ db, provider: { getMigrations: async () => options.migrations } }).migrateToLatest();
     if (error) throw serverFailure(error);
-    await grantRoles(db, address.database);
+    await grantRoles(db, address.database, roles);
     return {
       createdDatabase,
       createdRoles,
@@ -110,8 +116,9 @@ export async function provisionServer(options: ProvisionOptions): Promise<Provis
             port: address.port,
             database: address.database,
             ca: address.ca,
-            login: { user: SERVER_ROLES.login, password: passwords.login ?? '' },
-            firstApp: passwords.app ? { user: SERVER_ROLES.app, password: passwords.app } : null,
+            login: { user: roles.login, password: passwords.login ?? '' },
+            firstApp: passwords.app ? { user: roles.app, password: passwords.app } : null,
+            appRole: roles.app,
           }
         : null,
     };
@@ -123,9 +130,9 @@ export async function provisionServer(options: ProvisionOptions): Promise<Provis
 }
 
 /** Each role's rights, set afresh (after every migration run, so a new table is covered). */
-async function grantRoles(db: Kysely<unknown>, database: string): Promise<void> {
-  const login = quoteIdentifier(SERVER_ROLES.login);
-  const app = quoteIdentifier(SERVER_ROLES.app);
+async function grantRoles(db: Kysely<unknown>, database: string, roles: ServerRoles): Promise<void> {
+  const login = quoteIdentifier(roles.login);
+  const app = quoteIdentifier(roles.app);
   const tables = (await sql<{ name: string }>`select tablename as name from pg_tables where schemaname = 'public' order by 1`.execute(db)).rows.map((row) => row.name);
   const records = tables.filter((name) => name !== 'audit_event' && name !== 'keyring' && !name.startsWith('kysely_'));
   await db.transaction().execute(async (trx) => {

@@ -17,7 +17,7 @@ import { checkProof, keyringText, openPasswordSlot, openRecoverySlot, parseKeyri
 import { OpenKeys } from './open-keys.ts';
 import { normalizeRecoveryCode } from './recovery-code.ts';
 import { seal as sealUsername } from './sealed-box.ts';
-import { serverFailure, serverPool, SERVER_ROLES, type ServerAddress } from './server-connection.ts';
+import { serverFailure, serverPool, type ServerAddress } from './server-connection.ts';
 import { newRolePassword, scramVerifier, type ServerConnection } from './server-provision.ts';
 import type { BackupSource, KeyringChange, Store, VaultPresence } from './store.ts';
 import type { VaultOptions } from './vault.ts';
@@ -46,6 +46,7 @@ const serverFileSchema = z
     login: z.object({ user: z.string(), password: z.string() }).strict(),
     /** The app role's first password, until a setup on any PC replaced it. */
     firstApp: z.object({ user: z.string(), password: z.string() }).strict().nullable(),
+    appRole: z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/),
     /** The server had a keyring when this PC last looked (a setup has been done). */
     present: z.boolean(),
     training: z.boolean(),
@@ -80,6 +81,7 @@ export async function connectToServer(dataDir: string, connection: ServerConnect
     ca: connection.ca,
     login: connection.login,
     firstApp: row ? null : connection.firstApp,
+    appRole: connection.appRole,
     present: row !== null,
     training: row ? parseKeyring(row.body).training === true : false,
   };
@@ -180,7 +182,7 @@ export class ServerVault extends OpenKeys implements Store {
         await seed(trx);
         await sql`insert into keyring (id, body, app_secret, updated_at)
           values (1, ${keyringText(prepared.keyring, prepared.dataKey)}, ${sealText(keys, APP_SECRET, appPassword)}, ${at})`.execute(trx);
-        await sql.raw(`alter role ${SERVER_ROLES.app} password '${scramVerifier(appPassword)}'`).execute(trx);
+        await sql.raw(`alter role "${file.appRole}" password '${scramVerifier(appPassword)}'`).execute(trx);
       });
     } catch (error) {
       prepared.dataKey.fill(0);
@@ -267,7 +269,7 @@ export class ServerVault extends OpenKeys implements Store {
 
   async #openWith(keyring: Keyring, dataKey: Buffer, appPassword: string): Promise<void> {
     await this.close();
-    const db = this.#kysely({ user: SERVER_ROLES.app, password: appPassword }, 4);
+    const db = this.#kysely({ user: this.#file().appRole, password: appPassword }, 4);
     try {
       await this.#assertSchema(db);
     } catch (error) {
@@ -346,9 +348,10 @@ export class ServerVault extends OpenKeys implements Store {
     return rows.length > 0;
   }
 
-  purgeErasedPages(log: (line: string) => void): void {
-    // Not yet: the app's role may not VACUUM (issue 16, "erasure deletes and vacuums").
-    log('[server] erased rows are left to the server\'s autovacuum');
+  purgeErasedPages(): void {
+    // The app's role may not VACUUM (PostgreSQL 15 lets only a table's owner): the deleted rows,
+    // whose words are sealed, wait for the server's autovacuum. An owner's vacuum after an
+    // erasure is still to come (issue 16, "erasure deletes and vacuums").
   }
 
   // ---- Backups, restores, key rotation: not yet on a server (issue 16) -------------------------
@@ -385,6 +388,7 @@ export class ServerVault extends OpenKeys implements Store {
   }
 }
 
-function notYet(): Error {
-  return new Error('not available on a server yet');
+/** Backups, restore and rotation of a server are not built yet: said plainly, and nothing changes. */
+function notYet(): AppError {
+  return new AppError('SERVER_NOT_YET');
 }

@@ -1,0 +1,97 @@
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { it } from 'vitest';
+import type { Core } from '../../electron/core/core.ts';
+import { rolesNamed } from '../../electron/core/vault/server-connection.ts';
+import { provisionServer, type ServerConnection } from '../../electron/core/vault/server-provision.ts';
+import { SERVER_FILE } from '../../electron/core/vault/server-vault.ts';
+import { serverMigrations } from '../../migrations/server/index.ts';
+import { ownerPool, type PgCluster } from './pg-cluster.ts';
+
+/*
+ * Which store the core tests run against: this PC's encrypted file (`test:unit`), or the
+ * centre's PostgreSQL server (`test:pg`, DH_STORE=pg, with the cluster pg-global-setup.ts
+ * started). On the server every new app gets a database of its own with roles of its own (a
+ * setup changes its app role's password), and a copy of a test file's template vault is a
+ * copy of its database (`create database … template …`), as fast as copying the file.
+ */
+
+export const ON_SERVER = process.env.DH_STORE === 'pg';
+
+/** A test about the encrypted file itself (its bytes, its WAL, its migrations): run on the file store only. */
+export const onFile: typeof it = ON_SERVER ? (it.skip as typeof it) : it;
+
+type TestServer = Pick<PgCluster, 'host' | 'port' | 'ca' | 'owner'>;
+
+export function testServer(): TestServer {
+  const described = process.env.DH_TEST_PG;
+  if (!described) throw new Error('DH_STORE=pg needs the cluster of test/support/pg-global-setup.ts (npm run test:pg)');
+  return JSON.parse(described) as TestServer;
+}
+
+let made = 0;
+const databaseName = () => `t${process.pid}_${++made}`;
+
+/** A new, empty server database with roles of its own: what `server:init` hands a centre. */
+export async function newServerDatabase(): Promise<ServerConnection> {
+  const server = testServer();
+  const name = databaseName();
+  const result = await provisionServer({
+    address: { host: server.host, port: server.port, database: name, ca: server.ca },
+    owner: server.owner,
+    migrations: serverMigrations,
+    roles: rolesNamed(name),
+  });
+  return result.connection!;
+}
+
+/** A folder no app has used yet: on the server store, an app opened on it is connected to a new database first. */
+export const isUnused = (dir: string): boolean => readdirSync(dir).length === 0;
+
+/** Connect a fresh app's core to a new server database (before its first call). */
+export async function connectToNewServer(core: Core): Promise<void> {
+  await core.connectToServer(await newServerDatabase());
+}
+
+/**
+ * After a template folder was copied: on the server store, its database is copied too and the
+ * copy's folder points at the copy (the roles stay the template's: no setup runs on a copy).
+ */
+export async function copyServerDatabase(dir: string): Promise<void> {
+  const path = join(dir, SERVER_FILE);
+  if (!existsSync(path)) return;
+  const file = JSON.parse(readFileSync(path, 'utf8')) as { database: string };
+  const name = databaseName();
+  const pool = ownerOf('postgres');
+  try {
+    await pool.query(`create database "${name}" template "${file.database}"`);
+  } finally {
+    await pool.end();
+  }
+  writeFileSync(path, JSON.stringify({ ...file, database: name }, null, 2));
+}
+
+/** The owner's connection to one of the test server's databases. */
+function ownerOf(database: string) {
+  return ownerPool({ ...testServer(), dataDir: '', stop: () => {}, start: () => {}, remove: () => {} }, database, 1);
+}
+
+/** The database an app's folder is connected to. */
+export function databaseOf(dir: string): string {
+  return (JSON.parse(readFileSync(join(dir, SERVER_FILE), 'utf8')) as { database: string }).database;
+}
+
+/** Every table of an app's server database but `exclude`, row by row in a stable order (read as the owner). */
+export async function serverContent(dir: string, exclude: readonly string[]): Promise<string> {
+  const pool = ownerOf(databaseOf(dir));
+  try {
+    const tables = (await pool.query<{ name: string }>("select tablename as name from pg_tables where schemaname = 'public' and tablename not like 'kysely_%' order by 1")).rows
+      .map((row) => row.name)
+      .filter((name) => !exclude.includes(name));
+    const content: Record<string, unknown[]> = {};
+    for (const name of tables) content[name] = (await pool.query(`select * from "${name}" as t order by t::text`)).rows;
+    return JSON.stringify(content);
+  } finally {
+    await pool.end();
+  }
+}
