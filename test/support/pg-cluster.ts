@@ -138,7 +138,7 @@ function postgresUser(): { uid: number; gid: number } {
 }
 
 /** A connection pool to one of the cluster's databases as its owner, over TLS with the CA checked. */
-export function ownerPool(cluster: PgCluster, database: string, max = 4): pg.Pool {
+export function ownerPool(cluster: Pick<PgCluster, 'host' | 'port' | 'ca' | 'owner'>, database: string, max = 4): pg.Pool {
   return new pg.Pool({ host: cluster.host, port: cluster.port, user: cluster.owner.user, password: cluster.owner.password, database, ssl: { ca: cluster.ca, servername: 'localhost' }, max });
 }
 

@@ -73,7 +73,7 @@ export async function copyServerDatabase(dir: string): Promise<void> {
 
 /** The owner's connection to one of the test server's databases. */
 function ownerOf(database: string) {
-  return ownerPool({ ...testServer(), dataDir: '', stop: () => {}, start: () => {}, remove: () => {} }, database, 1);
+  return ownerPool(testServer(), database, 1);
 }
 
 /** The database an app's folder is connected to. */
