@@ -10,6 +10,8 @@ export default defineConfig({
     // Both cores (Vitest's default leaves one idle): most of the time goes to key derivations
     // and SQLite, each file in its own process and temp folders, so files do not disturb each other.
     maxWorkers: 2,
+    // Each distinct key derivation computed once per process (the same logins recur thousands of times).
+    setupFiles: ['test/support/kdf-memo.ts'],
     testTimeout: 120_000,
     hookTimeout: 120_000,
   },
