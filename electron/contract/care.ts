@@ -4,7 +4,7 @@ import { channel } from './channel.ts';
 /** The most break-the-glass entries one page of the review shows. */
 export const ACCESS_PAGE_SIZE_MAX = 200;
 import { consentInputSchema, referralViewSchema, wardCodeSchema } from './clients.ts';
-import { idSchema, isoDateSchema, optionalText } from './schemas.ts';
+import { idSchema, isoDateSchema, optionalText, recordVersionSchema } from './schemas.ts';
 import { ROLES } from './permissions.ts';
 import { AGE_BANDS, PARTNER_KINDS, REFERRAL_STATUSES, SERVICE_GROUPS, SEXES, STATED_REASON_KINDS, VISIT_PLACES } from './vocabulary.ts';
 
@@ -42,6 +42,7 @@ export const correctVisitInputSchema = z
     serviceTypeIds,
     outcome: optionalText(300).default(null),
     note: optionalNote,
+    version: recordVersionSchema,
   })
   .strict();
 
@@ -111,7 +112,7 @@ export const careChannels = {
     output: z.object({ visitId: z.number(), changedFields: z.number() }),
     access: 'clients.write',
     audit: 'write',
-    errors: ['VISIT_NOT_FOUND', 'CORRECTION_NOT_ALLOWED', 'CLIENT_NOT_FOUND', 'CLIENT_RESTRICTED', 'CONSENT_REQUIRED', 'CASE_CLOSED', 'SERVICE_TYPE_NOT_FOUND', 'SERVICE_TYPE_INACTIVE', 'DATE_IN_FUTURE', 'NOT_ASSIGNED'],
+    errors: ['VISIT_NOT_FOUND', 'CORRECTION_NOT_ALLOWED', 'CLIENT_NOT_FOUND', 'CLIENT_RESTRICTED', 'CONSENT_REQUIRED', 'CASE_CLOSED', 'SERVICE_TYPE_NOT_FOUND', 'SERVICE_TYPE_INACTIVE', 'DATE_IN_FUTURE', 'NOT_ASSIGNED', 'RECORD_CHANGED'],
   }),
   'referrals.create': channel({
     input: createReferralInputSchema,

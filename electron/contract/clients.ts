@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { channel } from './channel.ts';
 import { CONSENT_TEXT_VERSIONS } from './consent-texts.ts';
-import { idSchema, isoDateSchema, languageSchema, optionalText, reasonSchema } from './schemas.ts';
+import { idSchema, isoDateSchema, languageSchema, optionalText, reasonSchema, recordVersionSchema } from './schemas.ts';
 import {
   AGE_BANDS,
   ASSIGNMENT_WAYS,
@@ -128,6 +128,8 @@ export const visitViewSchema = z.object({
   hasNote: z.boolean(),
   workerName: z.string().nullable(),
   serviceTypeIds: z.array(z.number()),
+  /** What the visit is now: sent back with a correction (visits.correct). */
+  version: z.string(),
 });
 export type VisitView = z.infer<typeof visitViewSchema>;
 
@@ -154,6 +156,8 @@ export const clientPageSchema = z.object({
   id: z.number(),
   code: z.string(),
   alias: z.string(),
+  /** What the record's details (alias, ward, province, work setting) are now: sent back with clients.update. */
+  detailsVersion: z.string(),
   birthYear: z.number(),
   ageBand: z.enum(AGE_BANDS),
   sex: z.enum(SEXES),
@@ -260,6 +264,8 @@ export const identityViewSchema = z.object({
   idNumber: z.string().nullable(),
   address: z.string().nullable(),
   contactConsent: z.boolean(),
+  /** What the identity is now: sent back with clients.updateIdentity. */
+  version: z.string(),
 });
 export type IdentityView = z.infer<typeof identityViewSchema>;
 
@@ -313,11 +319,11 @@ export const clientsChannels = {
     errors: ['CLIENT_NOT_FOUND', 'REASON_REQUIRED'],
   }),
   'clients.updateIdentity': channel({
-    input: z.object({ clientId: idSchema, identity: identityInputSchema }).strict(),
+    input: z.object({ clientId: idSchema, identity: identityInputSchema, version: recordVersionSchema }).strict(),
     output: identityViewSchema,
     access: 'clients.write',
     audit: 'write',
-    errors: ['CLIENT_NOT_FOUND', 'NOT_ASSIGNED', 'CONSENT_REQUIRED', 'CASE_CLOSED', 'CLIENT_RESTRICTED'],
+    errors: ['CLIENT_NOT_FOUND', 'NOT_ASSIGNED', 'CONSENT_REQUIRED', 'CASE_CLOSED', 'CLIENT_RESTRICTED', 'RECORD_CHANGED'],
   }),
   'clients.update': channel({
     input: z
@@ -327,12 +333,13 @@ export const clientsChannels = {
         wardCode: wardCodeSchema.nullable(),
         provinceCode: provinceCodeSchema.nullable(),
         workSetting: z.enum(WORK_SETTINGS).nullable(),
+        version: recordVersionSchema,
       })
       .strict(),
     output: z.object({}).strict(),
     access: 'clients.write',
     audit: 'write',
-    errors: ['CLIENT_NOT_FOUND', 'CONSENT_REQUIRED', 'CASE_CLOSED', 'CLIENT_RESTRICTED', 'NOT_ASSIGNED'],
+    errors: ['CLIENT_NOT_FOUND', 'CONSENT_REQUIRED', 'CASE_CLOSED', 'CLIENT_RESTRICTED', 'NOT_ASSIGNED', 'RECORD_CHANGED'],
   }),
   'clients.close': channel({
     input: z.object({ clientId: idSchema, reason: z.enum(CLOSE_REASONS, { error: 'required' }), on: isoDateSchema }).strict(),

@@ -81,6 +81,13 @@ export const ERROR_CODES = [
   'SERVER_NOT_SET_UP',
   /** The connection to the server broke during the call: nothing of the call was saved. */
   'SERVER_CONNECTION_LOST',
+  /** Other PCs' changes got in the way of this one several times running: nothing of it was saved. */
+  'SERVER_BUSY',
+  /**
+   * The record was changed (at another PC, or in another window) after it was opened here:
+   * nothing was saved, and the screen shows what is there now.
+   */
+  'RECORD_CHANGED',
   /** Backups, restore and key rotation are not built yet for a centre's server (its administrator backs the server up). */
   'SERVER_NOT_YET',
   'INTERNAL',

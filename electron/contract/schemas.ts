@@ -57,6 +57,13 @@ export const recoveryCodeSchema = z
   .min(16, { error: 'recoveryCodeFormat' })
   .max(80, { error: 'recoveryCodeFormat' });
 
+/**
+ * What a record was when its form opened (given with the record, sent back with the change): a
+ * change to a record changed meanwhile, at another PC or in another window, is refused
+ * (RECORD_CHANGED) instead of silently overwriting it.
+ */
+export const recordVersionSchema = z.string({ error: 'invalid' }).regex(/^[A-Za-z0-9_-]{22}$/, { error: 'invalid' });
+
 export const idSchema = z.number({ error: 'invalid' }).int({ error: 'invalid' }).positive({ error: 'invalid' });
 
 /** Calendar date as the UI sends it: ISO `yyyy-MM-dd` (shown as dd/MM/yyyy). */

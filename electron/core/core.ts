@@ -62,6 +62,8 @@ export interface SessionSource {
   startedSession(db: Db, userId: number, at: string): Promise<Session>;
   /** The logged-in person as the database says now (after a change to her own account). */
   sessionOf(db: Db, userId: number): Promise<Session>;
+  /** The same, or null when her account is no longer active (deactivated at another PC). */
+  activeSessionOf(db: Db, userId: number): Promise<Session | null>;
   /** The account a username names, if any (to name it in events recorded while locked). */
   userIdOf(db: Db, username: string): Promise<number | null>;
   /** How long the app waits without activity before it locks, as the centre set it. */
@@ -168,7 +170,7 @@ export class Core {
   async audit(record: Omit<AuditRecord, 'at'>, db?: Db): Promise<void> {
     const at = this.nowIso();
     if (this.vault.isOpen) {
-      await appendAudit(db ?? this.vault.db, { ...record, at });
+      await appendAudit(db ?? this.vault.db, this.vault.dialect, { ...record, at });
     } else if (record.outcome !== 'ok' && isChannelName(record.action) && this.vault.presence().state === 'present') {
       this.vault.recordLockedEvent({
         at,
@@ -186,7 +188,7 @@ export class Core {
     const { events, droppedEvents } = await this.vault.takePendingEvents();
     for (const event of events) {
       const userId = event.username ? await this.sessions.userIdOf(db, event.username) : null;
-      await appendAudit(db, {
+      await appendAudit(db, this.vault.dialect, {
         at: event.at,
         actorId: null,
         action: event.action,
@@ -198,7 +200,7 @@ export class Core {
       });
     }
     if (droppedEvents > 0) {
-      await appendAudit(db, {
+      await appendAudit(db, this.vault.dialect, {
         at: this.nowIso(),
         actorId: null,
         action: 'audit.eventsDropped',
@@ -240,6 +242,18 @@ export class Core {
       this.session = session;
     });
     return session;
+  }
+
+  /**
+   * At the start of every call's transaction: the logged-in person as the database says now.
+   * Another PC may have deactivated her account or changed her roles since she logged in; the
+   * session follows at once (null: her account is no longer active).
+   */
+  async currentSession(db: Db): Promise<Session | null> {
+    if (!this.session) return null;
+    const current = await this.sessions.activeSessionOf(db, this.session.id);
+    if (current) this.session = current;
+    return current;
   }
 
   /** Someone logs in while another session is open: that session ends first, and is recorded. */

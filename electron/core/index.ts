@@ -52,6 +52,10 @@ const sessions: SessionSource = {
     return toSessionUser(db, await getUser(db, userId));
   },
   sessionOf: async (db, userId) => toSessionUser(db, await getUser(db, userId)),
+  activeSessionOf: async (db, userId) => {
+    const user = await db.selectFrom('user').selectAll().where('id', '=', userId).executeTakeFirst();
+    return user?.active === 1 ? toSessionUser(db, user) : null;
+  },
   userIdOf: async (db, username) => (await findUserByUsername(db, username))?.id ?? null,
   lockTimeoutMinutes: async (db) => (await readSettings(db)).lockTimeoutMinutes,
 };

@@ -73,7 +73,7 @@ async function main() {
     const db = core.vault.db;
     for (let i = 0; i < 2000; i++) {
       const started = performance.now();
-      await appendAudit(db, { at: new Date().toISOString(), actorId: 1, action: 'bench.append', outcome: 'ok', detail: { i } });
+      await appendAudit(db, core.vault.dialect, { at: new Date().toISOString(), actorId: 1, action: 'bench.append', outcome: 'ok', detail: { i } });
       appends.push(performance.now() - started);
     }
     let started = performance.now();

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { clientCode, currentConsentText } from '../../electron/contract/index.ts';
-import { ADMIN, consentNow, copyOfTemplate, loginAs, MANAGER, syntheticClient, TODAY, WORKER, WORKER2, type TestApp } from '../support/vault-fixture.ts';
+import { ADMIN, ANY_VERSION, consentNow, copyOfTemplate, detailsVersion, identityVersion, loginAs, MANAGER, syntheticClient, type TestApp, TODAY, WORKER, WORKER2 } from '../support/vault-fixture.ts';
 import { contentSnapshot } from '../support/db-snapshot.ts';
 import { containsText, vaultPlaintext } from '../support/decrypt.ts';
 import { typeId } from '../support/calls.ts';
@@ -112,8 +112,8 @@ describe('every write needs the consent for it', () => {
     const refused = { ok: false, error: { code: 'CONSENT_REQUIRED' } };
     const before = await contentSnapshot(app);
     expect(await app.call('visits.record', { clientId: id, visitOn: later, place: 'centre', serviceTypeIds: [1] })).toEqual(refused);
-    expect(await app.call('clients.update', { clientId: id, alias: 'Đổi', wardCode: null, provinceCode: null, workSetting: null })).toEqual(refused);
-    expect(await app.call('clients.updateIdentity', { clientId: id, identity: { legalName: 'Tên Mới Thử', phone: null, idNumber: null, address: null } })).toEqual(refused);
+    expect(await app.call('clients.update', { clientId: id, alias: 'Đổi', wardCode: null, provinceCode: null, workSetting: null, version: ANY_VERSION })).toEqual(refused);
+    expect(await app.call('clients.updateIdentity', { clientId: id, identity: { legalName: 'Tên Mới Thử', phone: null, idNumber: null, address: null }, version: ANY_VERSION })).toEqual(refused);
     expect(await app.call('referrals.create', { clientId: id, partnerId: app.template.ids.partner, serviceTypeId: 1, proposedOn: later })).toEqual(refused);
     expect(await app.call('consent.record', { clientId: id, purpose: 'reports', consent: { ...consentNow('reports'), givenOn: later } })).toEqual(refused);
     expect(await app.call('referrals.setStatus', { referralId: app.template.ids.referral, status: 'sent', on: later })).toEqual(refused);
@@ -288,8 +288,8 @@ describe('visits, follow-ups and referrals', () => {
     expect(await app.call('visits.record', { clientId: id, visitOn: TODAY, place: 'centre', serviceTypeIds: [1] })).toEqual(closed);
     expect(await app.call('referrals.setStatus', { referralId: app.template.ids.referral, status: 'sent', on: TODAY })).toEqual(closed);
     expect(await app.call('referrals.create', { clientId: id, partnerId: app.template.ids.partner, serviceTypeId: 1, proposedOn: TODAY })).toEqual(closed);
-    expect(await app.call('clients.update', { clientId: id, alias: 'Đổi', wardCode: null, provinceCode: null, workSetting: null })).toEqual(closed);
-    expect(await app.call('clients.updateIdentity', { clientId: id, identity: { legalName: null, phone: null, idNumber: null, address: null } })).toEqual(closed);
+    expect(await app.call('clients.update', { clientId: id, alias: 'Đổi', wardCode: null, provinceCode: null, workSetting: null, version: ANY_VERSION })).toEqual(closed);
+    expect(await app.call('clients.updateIdentity', { clientId: id, identity: { legalName: null, phone: null, idNumber: null, address: null }, version: ANY_VERSION })).toEqual(closed);
     expect(await app.call('consent.record', { clientId: id, purpose: 'reports', consent: consentNow('reports') })).toEqual(closed);
     expect(await app.call('consent.renew', { consentId: app.template.ids.contactConsent, consent: consentNow('contact') })).toEqual(closed);
     expect(await contentSnapshot(app)).toBe(before);
@@ -402,14 +402,14 @@ describe('the restricted identity section', () => {
   it('lets only the assigned worker edit identity; a phone needs consent to be contacted', async () => {
     const app = await asWorker();
     const other = await app.ok('clients.register', syntheticClient({ motherName: 'Khác', fatherName: 'Nữa', alias: 'Người Thử Khác' }));
-    expect(await app.call('clients.updateIdentity', { clientId: other.clientId, identity: { legalName: null, phone: '0912 345 678', idNumber: null, address: null } }))
+    expect(await app.call('clients.updateIdentity', { clientId: other.clientId, identity: { legalName: null, phone: '0912 345 678', idNumber: null, address: null }, version: ANY_VERSION }))
       .toEqual({ ok: false, error: { code: 'CONSENT_REQUIRED' } });
     await app.ok('auth.logout', {});
     await loginAs(app, ADMIN);
     await app.ok('users.update', { id: app.template.ids.manager, displayName: MANAGER.displayName, roles: ['manager', 'worker'] });
     await app.ok('auth.logout', {});
     await loginAs(app, MANAGER);
-    expect(await app.call('clients.updateIdentity', { clientId: other.clientId, identity: { legalName: 'X Thử', phone: null, idNumber: null, address: null } }))
+    expect(await app.call('clients.updateIdentity', { clientId: other.clientId, identity: { legalName: 'X Thử', phone: null, idNumber: null, address: null }, version: ANY_VERSION }))
       .toEqual({ ok: false, error: { code: 'NOT_ASSIGNED' } });
   });
 
@@ -442,8 +442,8 @@ describe('withdrawing case-record consent', () => {
       reviewComment: 'Nhận xét rà soát xóa 3395',
     };
     const trigrams = ['qxj', 'vwq', 'zkp', 'jkq', 'pxk', 'zxw'];
-    await app.ok('clients.update', { clientId: id, alias: planted.alias, wardCode: null, provinceCode: null, workSetting: null });
-    await app.ok('clients.updateIdentity', { clientId: id, identity: { legalName: planted.legal, phone: planted.phone, idNumber: '079000000000', address: planted.address } });
+    await app.ok('clients.update', { clientId: id, alias: planted.alias, wardCode: null, provinceCode: null, workSetting: null, version: await detailsVersion(app, id) });
+    await app.ok('clients.updateIdentity', { clientId: id, identity: { legalName: planted.legal, phone: planted.phone, idNumber: '079000000000', address: planted.address }, version: await identityVersion(app, id) });
     await app.ok('visits.record', { clientId: id, visitOn: TODAY, place: 'centre', serviceTypeIds: [1, 2], note: planted.note, outcome: planted.outcome });
     await app.ok('referrals.create', { clientId: id, partnerId: app.template.ids.partner, serviceTypeId: 3, proposedOn: TODAY, note: planted.referralNote });
     // Words about her between colleagues and from a manager's review go with her too.

@@ -2,7 +2,7 @@ import { sql, type RawBuilder } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import type { Dashboard } from '../../electron/contract/index.ts';
 import { medianOf, monthsOf, splitPeriod } from '../../electron/core/caseload/dashboard.ts';
-import { consentNow, copyOfTemplate, loginAs, MANAGER, syntheticClient, TODAY, WORKER, WORKER2, type TestApp } from '../support/vault-fixture.ts';
+import { consentNow, copyOfTemplate, loginAs, MANAGER, syntheticClient, type TestApp, TODAY, WORKER, WORKER2 } from '../support/vault-fixture.ts';
 
 /*
  * The manager's dashboard against a small dataset whose every number was worked out by hand
@@ -164,7 +164,7 @@ describe('the dashboard', () => {
     const bPage = await app.ok('clients.get', { clientId: b?.id ?? 0 });
     const bVisit = bPage.visits.find((visit) => visit.visitOn === '2026-10-02');
     const type = await typeIds(app);
-    await app.ok('visits.correct', { visitId: bVisit?.id ?? 0, visitOn: '2026-10-02', place: 'centre', serviceTypeIds: [type('legal_counselling')], outcome: null, note: null });
+    await app.ok('visits.correct', { visitId: bVisit?.id ?? 0, visitOn: '2026-10-02', place: 'centre', serviceTypeIds: [type('legal_counselling')], outcome: null, note: null, version: bVisit?.version ?? '' });
     await app.ok('clients.erase', { clientId: c?.id ?? 0, reason: 'client_request', confirmCode: c?.code ?? '' });
     await agree();
     await app.ok('auth.logout', {});

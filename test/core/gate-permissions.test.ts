@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { contract, CHANNEL_NAMES, ROLE_PERMISSIONS, type ChannelInput, type ChannelName, type Role } from '../../electron/contract/index.ts';
-import { ADMIN, CENTRE, consentNow, copyOfTemplate, loginAs, MANAGER, syntheticClient, TODAY, WORKER, type Template } from '../support/vault-fixture.ts';
+import { ADMIN, ANY_VERSION, CENTRE, consentNow, copyOfTemplate, loginAs, MANAGER, syntheticClient, type Template, TODAY, WORKER } from '../support/vault-fixture.ts';
 import { contentSnapshot, lastAuditRow } from '../support/db-snapshot.ts';
 import { ON_SERVER } from '../support/store-under-test.ts';
 
@@ -41,8 +41,8 @@ const SAMPLES: Samples = {
   'clients.list': () => ({ search: 'thu' }),
   'clients.get': (ids) => ({ clientId: ids.client }),
   'clients.identity': (ids) => ({ clientId: ids.client, reason: 'Kiểm tra quyền truy cập thử nghiệm' }),
-  'clients.updateIdentity': (ids) => ({ clientId: ids.client, identity: { legalName: 'Tên Thử Đổi', phone: null, idNumber: null, address: null } }),
-  'clients.update': (ids) => ({ clientId: ids.client, alias: 'Chị Thử Đổi', wardCode: null, provinceCode: null, workSetting: null }),
+  'clients.updateIdentity': (ids) => ({ clientId: ids.client, identity: { legalName: 'Tên Thử Đổi', phone: null, idNumber: null, address: null }, version: ANY_VERSION }),
+  'clients.update': (ids) => ({ clientId: ids.client, alias: 'Chị Thử Đổi', wardCode: null, provinceCode: null, workSetting: null, version: ANY_VERSION }),
   'clients.close': (ids) => ({ clientId: ids.client, reason: 'moved_away', on: TODAY }),
   'clients.reopen': (ids) => ({ clientId: ids.client, on: TODAY }),
   'consent.record': (ids) => ({ clientId: ids.client, purpose: 'reports', consent: consentNow('reports') }),
@@ -50,7 +50,7 @@ const SAMPLES: Samples = {
   'consent.setPaperPlace': (ids) => ({ consentId: ids.caseConsent, keptAt: 'Tủ hồ sơ thử, ngăn 1' }),
   'consent.withdraw': (ids) => ({ consentId: ids.contactConsent, on: TODAY }),
   'visits.record': (ids) => ({ clientId: ids.client, visitOn: TODAY, place: 'outreach', serviceTypeIds: [1, 2] }),
-  'visits.correct': (ids) => ({ visitId: ids.visit, visitOn: TODAY, place: 'outreach', serviceTypeIds: [1], note: 'Ghi chú thử nghiệm' }),
+  'visits.correct': (ids) => ({ visitId: ids.visit, visitOn: TODAY, place: 'outreach', serviceTypeIds: [1], note: 'Ghi chú thử nghiệm', version: ANY_VERSION }),
   'referrals.create': (ids) => ({ clientId: ids.client, partnerId: ids.partner, serviceTypeId: 1, proposedOn: TODAY }),
   'referrals.setStatus': (ids) => ({ referralId: ids.referral, status: 'sent', on: TODAY }),
   'referrals.slip': (ids) => ({ referralId: ids.referral }),
@@ -137,6 +137,10 @@ const EXPECTED_WHEN_ALLOWED: Partial<Record<ChannelName, string | Partial<Record
   'recovery.complete': 'RECOVERY_CONFIRMATION_MISMATCH',
   'vault.rotateKey': 'RECOVERY_CONFIRMATION_MISMATCH',
   'caseload.respond': 'OFFER_NOT_FOUND',
+  // The sample's version is not the record's: an allowed change to it is refused as made on a record changed since.
+  'clients.update': 'RECORD_CHANGED',
+  'clients.updateIdentity': 'RECORD_CHANGED',
+  'visits.correct': 'RECORD_CHANGED',
   'reports.next': 'REPORT_NOT_FOUND',
   'reports.save': 'REPORT_NOT_FOUND',
   'backup.next': 'BACKUP_NOT_RUNNING',

@@ -6,7 +6,7 @@ import { listClients } from '../../electron/core/clients/list.ts';
 import { todoCountsByWorker, todoList } from '../../electron/core/caseload/todo.ts';
 import type { Database } from '../../electron/core/db/schema.ts';
 import { migrations } from '../../migrations/index.ts';
-import { ADMIN, copyOfTemplate, loginAs, MANAGER, migrateTo, openApp, TODAY, WORKER } from '../support/vault-fixture.ts';
+import { ADMIN, copyOfTemplate, detailsVersion, identityVersion, loginAs, MANAGER, migrateTo, openApp, TODAY, WORKER } from '../support/vault-fixture.ts';
 import { sqliteOf } from '../support/file-store.ts';
 import type { SqliteHandle } from '../../electron/core/vault/database.ts';
 import { fileSealer } from '../../electron/core/vault/column-sealers.ts';
@@ -63,11 +63,11 @@ describe('migrations', () => {
     const app = await openVault();
     const ids = async (search: string) => (await app.ok('clients.list', { search, status: 'all' })).rows.map((row) => row.id);
     expect(await ids('chi thu nghiem')).toEqual([app.template.ids.client]);
-    await app.ok('clients.update', { clientId: app.template.ids.client, alias: 'Tên Gọi Khác Hẳn', wardCode: null, provinceCode: null, workSetting: null });
+    await app.ok('clients.update', { clientId: app.template.ids.client, alias: 'Tên Gọi Khác Hẳn', wardCode: null, provinceCode: null, workSetting: null, version: await detailsVersion(app, app.template.ids.client) });
     expect(await ids('chi thu nghiem')).toEqual([]);
     expect(await ids('khac han')).toEqual([app.template.ids.client]);
     expect(await ids('mau thu')).toEqual([app.template.ids.client]);
-    await app.ok('clients.updateIdentity', { clientId: app.template.ids.client, identity: { legalName: null, phone: null, idNumber: null, address: null } });
+    await app.ok('clients.updateIdentity', { clientId: app.template.ids.client, identity: { legalName: null, phone: null, idNumber: null, address: null }, version: await identityVersion(app, app.template.ids.client) });
     expect(await ids('mau thu')).toEqual([]);
   });
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ChannelName } from '../../electron/contract/index.ts';
 import { contentSnapshot } from '../support/db-snapshot.ts';
-import { ADMIN, consentNow, copyOfTemplate, loginAs, TODAY, WORKER, WORKER2, type Template, type TestApp } from '../support/vault-fixture.ts';
+import { ADMIN, ANY_VERSION, consentNow, copyOfTemplate, loginAs, type Template, type TestApp, TODAY, WORKER, WORKER2 } from '../support/vault-fixture.ts';
 
 /*
  * Who may change a client's record is decided in core, for every channel that writes to it, not
@@ -14,8 +14,8 @@ import { ADMIN, consentNow, copyOfTemplate, loginAs, TODAY, WORKER, WORKER2, typ
 type Call = [channel: ChannelName, input: (ids: Template['ids'], hiv: number) => unknown, refusal?: string];
 
 const CLIENT_WRITES: Call[] = [
-  ['clients.update', (ids) => ({ clientId: ids.client, alias: 'Đổi Bởi Đồng Nghiệp', wardCode: null, provinceCode: null, workSetting: null })],
-  ['clients.updateIdentity', (ids) => ({ clientId: ids.client, identity: { legalName: 'Tên Đổi Thử', phone: null, idNumber: null, address: null } })],
+  ['clients.update', (ids) => ({ clientId: ids.client, alias: 'Đổi Bởi Đồng Nghiệp', wardCode: null, provinceCode: null, workSetting: null, version: ANY_VERSION })],
+  ['clients.updateIdentity', (ids) => ({ clientId: ids.client, identity: { legalName: 'Tên Đổi Thử', phone: null, idNumber: null, address: null }, version: ANY_VERSION })],
   ['clients.close', (ids) => ({ clientId: ids.client, reason: 'moved_away', on: TODAY })],
   ['consent.record', (ids) => ({ clientId: ids.client, purpose: 'reports', partnerId: null, scope: [], consent: consentNow('reports') })],
   ['consent.renew', (ids) => ({ consentId: ids.caseConsent, consent: consentNow('case_record') })],
@@ -23,7 +23,7 @@ const CLIENT_WRITES: Call[] = [
   ['consent.withdraw', (ids) => ({ consentId: ids.caseConsent, on: TODAY })],
   ['visits.record', (ids, hiv) => ({ clientId: ids.client, visitOn: TODAY, place: 'centre', serviceTypeIds: [hiv], note: 'Ghi bởi đồng nghiệp' })],
   // A correction shows the note's old value in the history: refused for the same reason, by its own code.
-  ['visits.correct', (ids, hiv) => ({ visitId: ids.visit, visitOn: TODAY, place: 'outreach', serviceTypeIds: [hiv], outcome: null, note: 'Sửa bởi đồng nghiệp' }), 'CORRECTION_NOT_ALLOWED'],
+  ['visits.correct', (ids, hiv) => ({ visitId: ids.visit, visitOn: TODAY, place: 'outreach', serviceTypeIds: [hiv], outcome: null, note: 'Sửa bởi đồng nghiệp', version: ANY_VERSION }), 'CORRECTION_NOT_ALLOWED'],
   ['referrals.create', (ids, hiv) => ({ clientId: ids.client, partnerId: ids.partner, serviceTypeId: hiv, proposedOn: TODAY, shareConsent: consentNow('share_partner') })],
   ['referrals.setStatus', (ids) => ({ referralId: ids.referral, status: 'sent', on: TODAY })],
   ['caseload.offer', (ids) => ({ clientId: ids.client, toUserId: ids.manager })],
@@ -61,7 +61,7 @@ describe('changing a client\'s record, decided in core', () => {
     await app.ok('clients.identity', { clientId: app.template.ids.client, reason: 'Tiếp thân chủ thay cán bộ phụ trách đang nghỉ phép' });
     expect((await app.call('visits.record', visit)).ok).toBe(true);
     // Identity stays the holder's alone, reason or not.
-    expect(await app.call('clients.updateIdentity', { clientId: app.template.ids.client, identity: { legalName: 'Tên Đổi Thử', phone: null, idNumber: null, address: null } })).toEqual({
+    expect(await app.call('clients.updateIdentity', { clientId: app.template.ids.client, identity: { legalName: 'Tên Đổi Thử', phone: null, idNumber: null, address: null }, version: ANY_VERSION })).toEqual({
       ok: false,
       error: { code: 'NOT_ASSIGNED' },
     });

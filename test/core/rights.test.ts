@@ -7,7 +7,7 @@ import { foldForSearch } from '../../electron/contract/text.ts';
 import { LEDGER_FILE } from '../../electron/core/erasure/erasure.ts';
 import { contentSnapshot } from '../support/db-snapshot.ts';
 import { containsText, vaultPlaintext } from '../support/decrypt.ts';
-import { ADMIN, consentNow, copyOfTemplate, loginAs, MANAGER, openApp, syntheticClient, tempDir, TestClock, TODAY, WORKER, WORKER2, type TestApp } from '../support/vault-fixture.ts';
+import { ADMIN, ANY_VERSION, consentNow, copyOfTemplate, detailsVersion, identityVersion, loginAs, MANAGER, openApp, syntheticClient, tempDir, type TestApp, TestClock, TODAY, visitVersion, WORKER, WORKER2 } from '../support/vault-fixture.ts';
 import { makeBackup } from '../support/backups.ts';
 import { invokeJob } from '../support/calls.ts';
 import { sqliteOf } from '../support/file-store.ts';
@@ -32,11 +32,11 @@ describe('corrections', () => {
     const app = await copyOfTemplate();
     const id = app.template.ids.client;
     await as(app, WORKER);
-    await app.ok('clients.update', { clientId: id, alias: 'Chị Thử Đã Sửa', wardCode: 26740, provinceCode: 79, workSetting: 'public_place' });
+    await app.ok('clients.update', { clientId: id, alias: 'Chị Thử Đã Sửa', wardCode: 26740, provinceCode: 79, workSetting: 'public_place', version: await detailsVersion(app, id) });
     app.clock.advance(60_000);
-    await app.ok('clients.updateIdentity', { clientId: id, identity: { legalName: 'Nguyễn Thị Mẫu Sửa', phone: '0900 000 000', idNumber: null, address: null } });
+    await app.ok('clients.updateIdentity', { clientId: id, identity: { legalName: 'Nguyễn Thị Mẫu Sửa', phone: '0900 000 000', idNumber: null, address: null }, version: await identityVersion(app, id) });
     // Saving without a change records nothing.
-    await app.ok('clients.update', { clientId: id, alias: 'Chị Thử Đã Sửa', wardCode: 26740, provinceCode: 79, workSetting: 'public_place' });
+    await app.ok('clients.update', { clientId: id, alias: 'Chị Thử Đã Sửa', wardCode: 26740, provinceCode: 79, workSetting: 'public_place', version: await detailsVersion(app, id) });
 
     const history = await app.ok('clients.history', { clientId: id });
     expect(history.map((row) => [row.field, row.oldValue, row.newValue, row.changedByName])).toEqual([
@@ -65,9 +65,9 @@ describe('corrections', () => {
     const corrected = { visitId: visit, visitOn: '2026-11-20', place: 'outreach' as const, serviceTypeIds: [legal, hiv], outcome: 'Đã hẹn lần sau', note: 'Ghi chú đã sửa' };
     const lastContact = async () => (await app.core.vault.db.selectFrom('client').select('last_contact_on').where('id', '=', id).executeTakeFirstOrThrow()).last_contact_on;
     expect(await lastContact()).toBe(TODAY);
-    expect(await app.ok('visits.correct', corrected)).toEqual({ visitId: visit, changedFields: 5 });
+    expect(await app.ok('visits.correct', { ...corrected, version: await visitVersion(app, id, visit) })).toEqual({ visitId: visit, changedFields: 5 });
     // Saving again as it is records nothing.
-    expect(await app.ok('visits.correct', corrected)).toEqual({ visitId: visit, changedFields: 0 });
+    expect(await app.ok('visits.correct', { ...corrected, version: await visitVersion(app, id, visit) })).toEqual({ visitId: visit, changedFields: 0 });
 
     const page = await app.ok('clients.get', { clientId: id });
     expect(page.visits[0]).toMatchObject({ id: visit, visitOn: '2026-11-20', place: 'outreach', outcome: 'Đã hẹn lần sau', note: 'Ghi chú đã sửa', serviceTypeIds: [hiv, legal].sort((a, b) => a - b) });
@@ -109,7 +109,7 @@ describe('corrections', () => {
     const types = await app.ok('catalogue.list', {});
     const typeId = (code: string) => types.find((type) => type.code === code)?.id ?? 0;
     const [hiv, legal] = [typeId('hiv_testing'), typeId('legal_counselling')];
-    const valid = { visitId: visit, visitOn: TODAY, place: 'centre' as const, serviceTypeIds: [hiv], outcome: null, note: 'Ghi chú thử nghiệm' };
+    const valid = { visitId: visit, visitOn: TODAY, place: 'centre' as const, serviceTypeIds: [hiv], outcome: null, note: 'Ghi chú thử nghiệm', version: ANY_VERSION };
     await as(app, ADMIN);
     await app.ok('catalogue.setActive', { id: hiv, active: false });
     await app.ok('catalogue.setActive', { id: legal, active: false });
@@ -124,14 +124,16 @@ describe('corrections', () => {
     expect(await app.call('visits.correct', { ...valid, serviceTypeIds: [] })).toMatchObject({ ok: false, error: { code: 'VALIDATION' } });
     expect(await contentSnapshot(app)).toBe(before);
     // HIV testing, retired since, was given at this visit: correcting the place keeps it.
-    expect(await app.ok('visits.correct', { ...valid, place: 'outreach' })).toEqual({ visitId: visit, changedFields: 1 });
+    expect(await app.call('visits.correct', { ...valid, place: 'outreach' })).toEqual(refused('RECORD_CHANGED'));
+    expect(await contentSnapshot(app)).toBe(before);
+    expect(await app.ok('visits.correct', { ...valid, place: 'outreach', version: await visitVersion(app, app.template.ids.client, visit) })).toEqual({ visitId: visit, changedFields: 1 });
   });
 
   it('an old phone number in the history goes when consent to be contacted is withdrawn', async () => {
     const app = await copyOfTemplate();
     const id = app.template.ids.client;
     await as(app, WORKER);
-    await app.ok('clients.updateIdentity', { clientId: id, identity: { legalName: 'Nguyễn Thị Mẫu Thử', phone: '0911 222 333', idNumber: null, address: null } });
+    await app.ok('clients.updateIdentity', { clientId: id, identity: { legalName: 'Nguyễn Thị Mẫu Thử', phone: '0911 222 333', idNumber: null, address: null }, version: await identityVersion(app, id) });
     expect((await app.ok('clients.history', { clientId: id })).map((row) => row.oldValue)).toEqual(['0900 000 000']);
     // Both numbers are in the file until then (so their absence after means something). On a
     // server the history's values are sealed and their rows go; its bytes are scanned by the server tests.
@@ -170,13 +172,13 @@ describe('restriction', () => {
       app.call('referrals.create', { clientId: id, partnerId: partner, serviceTypeId: 1, proposedOn: TODAY }),
       app.call('referrals.setStatus', { referralId: referral, status: 'sent', on: TODAY }),
       app.call('referrals.slip', { referralId: referral }),
-      app.call('clients.update', { clientId: id, alias: 'Không được đổi', wardCode: null, provinceCode: null, workSetting: null }),
-      app.call('clients.updateIdentity', { clientId: id, identity: { legalName: 'Không Được Đổi', phone: null, idNumber: null, address: null } }),
+      app.call('clients.update', { clientId: id, alias: 'Không được đổi', wardCode: null, provinceCode: null, workSetting: null, version: ANY_VERSION }),
+      app.call('clients.updateIdentity', { clientId: id, identity: { legalName: 'Không Được Đổi', phone: null, idNumber: null, address: null }, version: ANY_VERSION }),
       app.call('consent.record', { clientId: id, purpose: 'reports', partnerId: null, scope: [], consent: consentNow('reports') }),
       app.call('clients.close', { clientId: id, reason: 'moved_away', on: TODAY }),
       app.call('caseload.offer', { clientId: id, toUserId: worker2 }),
       app.call('consent.renew', { consentId: app.template.ids.contactConsent, consent: consentNow('contact') }),
-      app.call('visits.correct', { visitId: app.template.ids.visit, visitOn: TODAY, place: 'outreach', serviceTypeIds: [1], note: null }),
+      app.call('visits.correct', { visitId: app.template.ids.visit, visitOn: TODAY, place: 'outreach', serviceTypeIds: [1], note: null, version: ANY_VERSION }),
     ];
     for (const attempt of attempts) expect(await attempt).toEqual(refused);
     await as(app, WORKER2);
@@ -205,10 +207,10 @@ describe('erasure on request', () => {
     const id = app.template.ids.client;
     await as(app, WORKER);
     const planted = { legal: 'Qxv Jkw Zpq 6612', note: 'Ghi chú cần xóa theo yêu cầu 7723', phone: '0987 111 222', corrected: 'Ghi chú đã sửa cần xóa 8834' };
-    await app.ok('clients.updateIdentity', { clientId: id, identity: { legalName: planted.legal, phone: planted.phone, idNumber: null, address: null } });
+    await app.ok('clients.updateIdentity', { clientId: id, identity: { legalName: planted.legal, phone: planted.phone, idNumber: null, address: null }, version: await identityVersion(app, id) });
     await app.ok('visits.record', { clientId: id, visitOn: TODAY, place: 'outreach', serviceTypeIds: [1, 2], note: planted.note });
     // A corrected note: the old text lives on in the history of corrections, until erasure.
-    await app.ok('visits.correct', { visitId: app.template.ids.visit, visitOn: TODAY, place: 'centre', serviceTypeIds: [1], note: planted.corrected });
+    await app.ok('visits.correct', { visitId: app.template.ids.visit, visitOn: TODAY, place: 'centre', serviceTypeIds: [1], note: planted.corrected, version: await visitVersion(app, id, app.template.ids.visit) });
     const page = await app.ok('clients.get', { clientId: id });
     if (!ON_SERVER) expect(containsText(await vaultPlaintext(app.dir, WORKER), planted.note)).toBe(true);
     expect((await app.ok('clients.list', { search: 'Thử Nghiệm', status: 'all' })).total).toBe(1);

@@ -8,7 +8,7 @@ import type { ServerConnection } from '../../electron/core/vault/server-provisio
 import { provisionServer } from '../../electron/core/vault/server-provision.ts';
 import { serverMigrations } from '../../migrations/server/index.ts';
 import { havePostgres, ownerPool, startCluster, type PgCluster } from '../support/pg-cluster.ts';
-import { openApp, runSetup, syntheticClient, tempDir, WORKER, WORKER2, type TestApp } from '../support/vault-fixture.ts';
+import { identityVersion, openApp, runSetup, syntheticClient, tempDir, type TestApp, WORKER, WORKER2 } from '../support/vault-fixture.ts';
 
 /*
  * Clients on the centre's server: code, alias and legal name are sealed there, so search, the
@@ -121,9 +121,9 @@ describe('clients on the centre\'s server', () => {
   it('follows a changed alias and a corrected legal name to the other PC, and forgets an erased client', async () => {
     const [client] = (await first.ok('clients.list', { search: 'tran vy' })).rows;
     const page = await first.ok('clients.get', { clientId: client!.id });
-    await first.ok('clients.update', { clientId: client!.id, alias: 'Trần Vy Mới', wardCode: page.wardCode, provinceCode: page.provinceCode, workSetting: page.workSetting });
+    await first.ok('clients.update', { clientId: client!.id, alias: 'Trần Vy Mới', wardCode: page.wardCode, provinceCode: page.provinceCode, workSetting: page.workSetting, version: page.detailsVersion });
     expect(await names(second, 'vy moi')).toEqual(['Trần Vy Mới']);
-    await first.ok('clients.updateIdentity', { clientId: client!.id, identity: { legalName: 'Lê Khác Hẳn', phone: null, idNumber: null, address: null } });
+    await first.ok('clients.updateIdentity', { clientId: client!.id, identity: { legalName: 'Lê Khác Hẳn', phone: null, idNumber: null, address: null }, version: await identityVersion(first, client!.id) });
     expect((await first.ok('clients.list', { search: 'khac han' })).rows.map((row) => row.id)).toEqual([client!.id]);
     expect((await first.ok('clients.list', { search: 'nguyen' })).total).toBe(3);
     expect(await first.ok('clients.identity', { clientId: client!.id })).toMatchObject({ legalName: 'Lê Khác Hẳn' });

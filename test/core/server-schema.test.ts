@@ -52,8 +52,9 @@ describe('the centre server\'s schema', () => {
   it('has every table and column of the file, sealed where it holds words about a person', async () => {
     const fileTables = await appTables(file);
     const serverTables = await appTables(server);
-    // The keyring, a file beside the file's database, is a table of the server's; so is the client index's counter.
-    expect([...serverTables.keys()].sort()).toEqual([...fileTables.keys(), 'keyring', ...SERVER_INDEX_PARTS.tables].sort());
+    // The keyring, a file beside the file's database, is a table of the server's; so are the client
+    // index's counter and the lock appends to the trail take one at a time.
+    expect([...serverTables.keys()].sort()).toEqual([...fileTables.keys(), 'keyring', 'trail_lock', ...SERVER_INDEX_PARTS.tables].sort());
     expect(fileTables.size).toBeGreaterThan(25);
     for (const [name, fileTable] of fileTables) {
       const serverTable = serverTables.get(name)!;

@@ -40,7 +40,9 @@ describe('reports in Chromium', () => {
     const unfinished = page.getByText('Kỳ này chưa kết thúc (đến hết 31/12/2026): số liệu chỉ tính đến hôm nay, 28/11/2026.', { exact: false });
     expect(await unfinished.isVisible()).toBe(true);
     // The threshold in words, with its number.
-    expect(await page.getByText('mọi ô chỉ có từ 1 đến 9 người hoặc lượt được che bằng dấu x (ngưỡng che k = 10)', { exact: false }).isVisible()).toBe(true);
+    // (The threshold comes with the centre's settings, read after the screen first shows.)
+    const threshold = page.getByText('mọi ô chỉ có từ 1 đến 9 người hoặc lượt được che bằng dấu x (ngưỡng che k = 10)', { exact: false });
+    await expect.poll(() => threshold.isVisible(), { timeout: 10_000 }).toBe(true);
     await checkScreen(page, '70-reports-period');
     await field(page, 'Quý').selectOption('3');
     expect(await unfinished.count()).toBe(0);

@@ -42,6 +42,22 @@ describe('clients’ rights in Chromium', () => {
     expect(await history.getByText('Cán Bộ Thử').isVisible()).toBe(true);
     await checkScreen(page, '90-client-rights');
 
+    // Changed at another PC while her form is open: refused, with what is saved now beside what
+    // she typed; saving again saves hers, knowingly.
+    await page.getByRole('button', { name: 'Sửa thông tin hồ sơ…' }).click();
+    await field(page, 'Tên gọi').fill('Chị Thử Sửa Lần Hai');
+    const clientId = Number(/clients\/(\d+)/.exec(page.url())?.[1]);
+    const behind = await harness.app.ok('clients.get', { clientId });
+    await harness.app.ok('clients.update', { clientId, alias: 'Chị Đổi Ở Máy Khác', wardCode: behind.wardCode, provinceCode: behind.provinceCode, workSetting: behind.workSetting, version: behind.detailsVersion });
+    await page.getByRole('button', { name: 'Lưu', exact: true }).click();
+    await expect.poll(() => page.getByText('Hồ sơ này vừa được thay đổi ở máy khác sau khi bạn mở', { exact: false }).isVisible(), { timeout: 20_000 }).toBe(true);
+    const nowSaved = page.getByRole('region', { name: 'Nội dung hiện đang lưu (do máy khác vừa sửa)' });
+    await expect.poll(() => nowSaved.getByText('Chị Đổi Ở Máy Khác').isVisible(), { timeout: 20_000 }).toBe(true);
+    expect(await field(page, 'Tên gọi').inputValue()).toBe('Chị Thử Sửa Lần Hai');
+    await checkScreen(page, '90a-record-changed');
+    await page.getByRole('button', { name: 'Lưu', exact: true }).click();
+    await expect.poll(() => history.getByRole('row').filter({ hasText: 'Chị Đổi Ở Máy Khác' }).filter({ hasText: 'Chị Thử Sửa Lần Hai' }).isVisible(), { timeout: 20_000 }).toBe(true);
+
     // A visit recorded wrongly: corrected, and the history says what it was.
     await page.getByRole('link', { name: 'Sửa lần gặp ngày 28/11/2026' }).click();
     await expect.poll(() => page.getByRole('heading', { name: 'Sửa lần gặp ngày 28/11/2026' }).isVisible(), { timeout: 20_000 }).toBe(true);

@@ -139,7 +139,9 @@ function postgresUser(): { uid: number; gid: number } {
 
 /** A connection pool to one of the cluster's databases as its owner, over TLS with the CA checked. */
 export function ownerPool(cluster: Pick<PgCluster, 'host' | 'port' | 'ca' | 'owner'>, database: string, max = 4): pg.Pool {
-  return new pg.Pool({ host: cluster.host, port: cluster.port, user: cluster.owner.user, password: cluster.owner.password, database, ssl: { ca: cluster.ca, servername: 'localhost' }, max });
+  const pool = new pg.Pool({ host: cluster.host, port: cluster.port, user: cluster.owner.user, password: cluster.owner.password, database, ssl: { ca: cluster.ca, servername: 'localhost' }, max });
+  pool.on('error', () => {});
+  return pool;
 }
 
 /** A new, empty database in the cluster (a centre's server before its setup). */

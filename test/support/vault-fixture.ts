@@ -247,6 +247,24 @@ export async function copyOfTemplate(clock = new TestClock()): Promise<TestApp &
   return Object.assign(await copyOfApp(source.dir, clock), { template: source });
 }
 
+/** A version no record has: for calls whose refusal under test comes before the record's version is compared. */
+export const ANY_VERSION = 'AAAAAAAAAAAAAAAAAAAAAA';
+
+/** What the screens are given with what they edit, and send back with the change (records/versions.ts). */
+export async function detailsVersion(app: TestApp, clientId: number): Promise<string> {
+  return (await app.ok('clients.get', { clientId })).detailsVersion;
+}
+
+export async function identityVersion(app: TestApp, clientId: number, reason?: string): Promise<string> {
+  return (await app.ok('clients.identity', reason ? { clientId, reason } : { clientId })).version;
+}
+
+export async function visitVersion(app: TestApp, clientId: number, visitId: number): Promise<string> {
+  const visit = (await app.ok('clients.get', { clientId })).visits.find((row) => row.id === visitId);
+  if (!visit) throw new Error(`visit ${visitId} is not on the page of client ${clientId}`);
+  return visit.version;
+}
+
 export async function loginAs(app: TestApp, person: { username: string; password: string }) {
   return app.ok('auth.login', { username: person.username, password: person.password });
 }

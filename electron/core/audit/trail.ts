@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { AuditEntry } from '../../contract/audit.ts';
 import type { Database, AuditEventRow } from '../db/schema.ts';
-import type { SqlDialect } from '../db/dialect.ts';
+import { holdTrail, type SqlDialect } from '../db/dialect.ts';
 import { localDayStart } from '../clock.ts';
 import { vietnameseCollator } from '../text.ts';
 
@@ -53,7 +53,21 @@ export async function latestAuditEntry(db: Db): Promise<{ entry: number; hash: s
   return { entry: last?.id ?? 0, hash: last?.hash ?? GENESIS_HASH };
 }
 
-export async function appendAudit(db: Db, record: AuditRecord): Promise<void> {
+/**
+ * Append an entry to the trail. Entries are appended one at a time: within a transaction that
+ * holds the trail (the gate takes it first, before the call's first read, on a store several PCs
+ * write to) or, outside one, in a transaction of its own that takes it. So each entry's
+ * predecessor is the entry committed just before it, whichever PC wrote it.
+ */
+export async function appendAudit(db: Db, dialect: SqlDialect, record: AuditRecord): Promise<void> {
+  if (!db.isTransaction) {
+    await db.transaction().execute(async (trx) => {
+      await holdTrail(trx, dialect);
+      await appendAudit(trx, dialect, record);
+    });
+    return;
+  }
+  await holdTrail(db, dialect);
   const last = await db
     .selectFrom('audit_event')
     .select(['id', 'hash'])

@@ -82,7 +82,7 @@ export async function automaticBackup(core: Core, trigger: 'scheduled' | 'exit')
     const summary = await new BackupJob(settings.folder, new Date(core.clock.now()), trigger, () => core.vault.backupSource()).makeNow();
     await keepLedgerBesideBackups(core, db, settings.folder, at);
     const removed = pruneBackups(settings.folder, core.vault.vaultId, settings.keep);
-    await appendAudit(db, { at, actorId, action: 'backup.create', outcome: 'ok', errorCode: null, targetType: 'backup', detail: { ...backupDetail(summary), removed: removed.length } });
+    await appendAudit(db, core.vault.dialect, { at, actorId, action: 'backup.create', outcome: 'ok', errorCode: null, targetType: 'backup', detail: { ...backupDetail(summary), removed: removed.length } });
     return true;
   } catch (error) {
     const failure = storageFailure(error);
@@ -91,7 +91,7 @@ export async function automaticBackup(core: Core, trigger: 'scheduled' | 'exit')
     // fail too; the log line above is then all there is, and the app goes on.
     try {
       await writeBackupSetting(db, 'lastAt', settings.lastAt, { userId: null, at });
-      await appendAudit(db, { at, actorId, action: 'backup.create', outcome: 'failed', errorCode: failure.code, targetType: 'backup', detail: { trigger } });
+      await appendAudit(db, core.vault.dialect, { at, actorId, action: 'backup.create', outcome: 'failed', errorCode: failure.code, targetType: 'backup', detail: { trigger } });
     } catch (again) {
       core.log(`[backup] the failure could not be recorded: ${storageFailure(again).code}`);
     }
@@ -206,7 +206,7 @@ export const backupHandlers: Pick<HandlerMap, BackupChannels> = {
         needNewPassword = dropped.map((row) => row.id);
         await db.updateTable('user').set({ key_slot_id: null, must_change_password: 1 }).where('key_slot_id', 'in', plan.droppedSlotIds).execute();
       }
-      await appendAudit(db, { at, actorId: actor.id, action: 'vault.rotateKey', outcome: 'ok', errorCode: null, targetType: null, detail: { carried: plan.carriedSlotIds.length, needNewPassword } });
+      await appendAudit(db, core.vault.dialect, { at, actorId: actor.id, action: 'vault.rotateKey', outcome: 'ok', errorCode: null, targetType: null, detail: { carried: plan.carriedSlotIds.length, needNewPassword } });
     });
     ctx.note({ detail: { carried: plan.carriedSlotIds.length, needNewPassword: plan.droppedSlotIds.length } });
     // The live database (and its trail) is removed once the copy is in place: the entry lives in the copy.

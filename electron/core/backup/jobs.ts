@@ -105,5 +105,5 @@ async function recordFailure(core: Core, work: BackupWork, actorId: number | nul
 /** An entry in the live trail (while it is open: on a new computer there is none yet). */
 async function audit(core: Core, entry: Omit<AuditRecord, 'at' | 'targetType'>): Promise<void> {
   if (!core.vault.isOpen) return;
-  await appendAudit(core.vault.db, { ...entry, at: core.nowIso(), targetType: 'backup' });
+  await appendAudit(core.vault.db, core.vault.dialect, { ...entry, at: core.nowIso(), targetType: 'backup' });
 }

@@ -136,7 +136,7 @@ export class RestoreJob extends SteppedJob {
     // The backup made of the data replaced is named in the restored trail too (the live one goes).
     const dataBefore = this.#dataBefore ? { dataBefore: this.#dataBefore.name } : {};
     const detail = newComputer ? { ...backupDetail(this.summary), newComputer: true } : { ...backupDetail(this.summary), ...dataBefore };
-    await appendAudit(db, { at: this.#core.nowIso(), actorId: existed ? actorId : null, action: 'backup.restore', outcome: 'ok', errorCode: null, targetType: 'backup', detail });
+    await appendAudit(db, this.#core.vault.dialect, { at: this.#core.nowIso(), actorId: existed ? actorId : null, action: 'backup.restore', outcome: 'ok', errorCode: null, targetType: 'backup', detail });
   }
 
   async #recordDataBefore(): Promise<void> {
@@ -145,7 +145,7 @@ export class RestoreJob extends SteppedJob {
     if (!made || !folder) return;
     const core = this.#core;
     await keepLedgerBesideBackups(core, core.vault.db, folder, core.nowIso());
-    await appendAudit(core.vault.db, { at: core.nowIso(), actorId: this.#options.actorId, action: 'backup.create', outcome: 'ok', errorCode: null, targetType: 'backup', detail: backupDetail(made) });
+    await appendAudit(core.vault.db, core.vault.dialect, { at: core.nowIso(), actorId: this.#options.actorId, action: 'backup.create', outcome: 'ok', errorCode: null, targetType: 'backup', detail: backupDetail(made) });
   }
 
   /**

@@ -1,3 +1,4 @@
+import { assertUnchanged, visitVersion } from '../records/versions.ts';
 import { recordChanges } from '../records/history.ts';
 import { REFERRAL_NEXT, type ReferralStatus, type ServiceGroup } from '../../contract/vocabulary.ts';
 import type { Partner, ServiceType } from '../../contract/care.ts';
@@ -141,6 +142,7 @@ export const careHandlers: Pick<HandlerMap, CareChannels> = {
     const after = [...input.serviceTypeIds].sort((a, b) => a - b);
     // A service type retired since may stay on the visit it was given at; a new one must be active.
     await assertServiceTypes(ctx.db, after.filter((id) => !before.includes(id)));
+    assertUnchanged(input.version, visitVersion(visit, before));
     const history = { clientId: client.id, entity: 'visit' as const, entityId: visit.id, by };
     const changed =
       (await recordChanges(ctx.db, columns, {

@@ -1,3 +1,4 @@
+import { assertUnchanged, clientDetailsVersion, identityVersion } from '../records/versions.ts';
 import { normalizeCode } from '../../contract/client-code.ts';
 import { AppError } from '../app-error.ts';
 import { today } from '../clock.ts';
@@ -75,6 +76,7 @@ export const clientsHandlers: Pick<HandlerMap, ClientChannels> = {
     if (!isAssignedTo(client, ctx.requireSession())) throw new AppError('NOT_ASSIGNED');
     if (input.identity.phone) await requireConsent(ctx.db, client.id, 'contact', by.today);
     const before = await readIdentity(ctx.db, ctx.core.vault.columns, client.id);
+    assertUnchanged(input.version, identityVersion(client.id, before));
     const changed = await recordChanges(ctx.db, ctx.core.vault.columns, {
       clientId: client.id,
       entity: 'identity',
@@ -98,6 +100,7 @@ export const clientsHandlers: Pick<HandlerMap, ClientChannels> = {
   'clients.update': async (input, ctx) => {
     const by = stamp(ctx);
     const client = await clientForWriting(ctx, input.clientId, by.today);
+    assertUnchanged(input.version, clientDetailsVersion(client));
     const changed = await recordChanges(ctx.db, ctx.core.vault.columns, {
       clientId: client.id,
       entity: 'client',

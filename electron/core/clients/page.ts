@@ -1,3 +1,4 @@
+import { clientDetailsVersion, identityVersion, visitVersion } from '../records/versions.ts';
 import type { RestrictionReason } from '../../contract/rights.ts';
 import type { ClientPage, ConsentView, IdentityView, ReferralView } from '../../contract/clients.ts';
 import { ageBandOf, OPEN_REFERRAL_STATUSES, type ReferralStatus } from '../../contract/vocabulary.ts';
@@ -175,17 +176,23 @@ export async function clientPage(db: Db, columns: ColumnSealer, clientId: number
     .orderBy('visit.id', 'desc')
     .execute();
   const services = await db.selectFrom('service').select(['visit_id', 'service_type_id']).where('client_id', '=', clientId).execute();
-  const visits = visitRows.map((row) => ({
+  const visits = visitRows.map((row) => {
+    const serviceTypeIds = services.filter((service) => service.visit_id === row.id).map((service) => service.service_type_id);
+    const outcome = columns.open('visit', 'outcome', row.id, row.outcome);
+    const note = columns.open('visit', 'note', row.id, row.note);
+    return {
     id: row.id,
     visitOn: row.visit_on,
     place: row.place as ClientPage['visits'][number]['place'],
     // Outcome is free text too: restricted like the note.
-    outcome: restrictedVisible ? columns.open('visit', 'outcome', row.id, row.outcome) : null,
-    note: restrictedVisible ? columns.open('visit', 'note', row.id, row.note) : null,
+    outcome: restrictedVisible ? outcome : null,
+    note: restrictedVisible ? note : null,
     hasNote: row.note !== null || row.outcome !== null,
     workerName: row.worker_name,
-    serviceTypeIds: services.filter((service) => service.visit_id === row.id).map((service) => service.service_type_id),
-  }));
+    serviceTypeIds,
+    version: visitVersion({ ...row, outcome, note }, serviceTypeIds),
+    };
+  });
 
   const referrals = (await referralsOf(db, clientId)).map((row) => referralView(columns, row, restrictedVisible, today));
   const restriction = await activeRestriction(db, clientId);
@@ -226,6 +233,7 @@ export async function clientPage(db: Db, columns: ColumnSealer, clientId: number
     id: client.id,
     code: client.code,
     alias: client.alias,
+    detailsVersion: clientDetailsVersion(client),
     birthYear: client.birth_year,
     ageBand: ageBandOf(client.birth_year, today),
     sex: client.sex as ClientPage['sex'],
@@ -279,5 +287,6 @@ export async function identityView(db: Db, columns: ColumnSealer, clientId: numb
     idNumber: row?.id_number ?? null,
     address: row?.address ?? null,
     contactConsent: (await activeConsent(db, clientId, 'contact', todayDate)) !== undefined,
+    version: identityVersion(clientId, row),
   };
 }

@@ -78,6 +78,14 @@ export async function registerClient(
 ): Promise<{ clientId: number; code: string; childPath: boolean }> {
   const child = childPath(input.birthYear, input.turned18, by.today);
   const code = await codeFor(db, index, input);
+  const lookup = columns.codeLookup(code);
+  if (lookup !== undefined) {
+    // The index may be a moment behind another PC: the server's own answer, read in this
+    // transaction. A registration of the same code committed meanwhile at another PC then
+    // conflicts with this one, which runs again and finds it.
+    const holder = await db.selectFrom('client').select('id').where(sql<boolean>`code_lookup = ${lookup}`).executeTakeFirst();
+    if (holder) throw new AppError('CLIENT_CODE_EXISTS', { clientId: holder.id });
+  }
   const id = await columns.newId(db, 'client');
   const { id: clientId } = await db
     .insertInto('client')

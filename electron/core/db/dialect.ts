@@ -1,4 +1,5 @@
-import { sql, type RawBuilder } from 'kysely';
+import { sql, type Kysely, type RawBuilder, type Transaction } from 'kysely';
+import type { Database } from './schema.ts';
 
 /*
  * The few SQL functions a raw fragment needs that SQLite and PostgreSQL spell differently.
@@ -22,6 +23,11 @@ export interface SqlDialect {
   unindexed(term: RawBuilder<unknown>): RawBuilder<unknown>;
   /** After a table's name: SQLite reads the table in order rather than through an index (`not indexed`); nothing on PostgreSQL. */
   readonly inOrder: RawBuilder<unknown>;
+  /**
+   * The statement that makes appends to the audit trail wait for each other (audit/trail.ts
+   * `holdTrail`): on the server, the lock of a table kept for it; none on the file.
+   */
+  readonly trailLock: RawBuilder<unknown> | null;
 }
 
 export const sqliteDialect: SqlDialect = {
@@ -31,6 +37,7 @@ export const sqliteDialect: SqlDialect = {
   lastIssuedId: (table) => sql<number | null>`(select seq from sqlite_sequence where name = ${table})`,
   unindexed: (term) => sql`+${term}`,
   inOrder: sql`not indexed`,
+  trailLock: null,
 };
 
 export const postgresDialect: SqlDialect = {
@@ -40,4 +47,16 @@ export const postgresDialect: SqlDialect = {
   lastIssuedId: (table) => sql<number | null>`pg_sequence_last_value(cast(pg_get_serial_sequence(${table}, 'id') as regclass))`,
   unindexed: (term) => term,
   inOrder: sql``,
+  // A table of its own (server migration 0003); EXCLUSIVE waits for itself, never for readers.
+  trailLock: sql`lock table trail_lock in exclusive mode`,
 };
+
+/**
+ * Wait until no other transaction is appending to the audit trail, and keep it until this one
+ * ends. Taken before a transaction's first read (a serialisable transaction sees what was
+ * committed when it first read, so the lock must come before that to see the trail's true end).
+ * Nothing on the file: one PC writes it, one call at a time.
+ */
+export async function holdTrail(trx: Kysely<Database> | Transaction<Database>, dialect: SqlDialect): Promise<void> {
+  if (dialect.trailLock) await dialect.trailLock.execute(trx);
+}

@@ -225,7 +225,7 @@ export async function reconcileErasures(core: Core, actorId: number): Promise<nu
         await trx.insertInto('erasure').values({ fingerprint, erased_at: at, reason: 'erased_before_restore' }).onConflict((oc) => oc.column('fingerprint').doNothing()).execute();
       }
       if (again.length) {
-        await appendAudit(trx, { at, actorId, action: 'clients.erase', outcome: 'ok', errorCode: null, targetType: null, detail: { reason: 'erased_before_restore', count: again.length } });
+        await appendAudit(trx, core.vault.dialect, { at, actorId, action: 'clients.erase', outcome: 'ok', errorCode: null, targetType: null, detail: { reason: 'erased_before_restore', count: again.length } });
       }
     });
     key.fill(0);

@@ -6,6 +6,7 @@ import type { Core } from '../core.ts';
 import type { Transaction } from 'kysely';
 import type { Database } from '../db/schema.ts';
 import type { AuditNote, HandlerContext, HandlerMap, Undo } from './types.ts';
+import { holdTrail } from '../db/dialect.ts';
 
 /**
  * The one door. Every request, from IPC or from a test, runs: validate the input against the
@@ -64,61 +65,75 @@ export class Gate {
     if (session) this.core.touch();
 
     const core = this.core;
-    const notes: AuditNote = {};
-    const atCommit: CommitTask[] = [];
-    const onCommitted: Task[] = [];
-    const whenDone: Task[] = [];
     const chosenPath = def.pathFrom && typeof extras.path === 'string' ? extras.path : null;
-    const context = (db: HandlerContext['db'] | null): HandlerContext => ({
-      core,
-      session,
-      chosenPath,
-      get db() {
-        return db ?? core.vault.db;
-      },
-      requireSession: () => {
-        if (!core.session) throw new AppError('NOT_AUTHENTICATED');
-        return core.session;
-      },
-      note: (note) => Object.assign(notes, note),
-      atCommit: (task) => atCommit.push(task),
-      onCommitted: (task) => onCommitted.push(task),
-      whenDone: (task) => whenDone.push(task),
-    });
     const handler = this.handlers[name] as (input: unknown, ctx: HandlerContext) => Promise<unknown>;
     // Calls made within an open vault run in a transaction with their audit entry. Calls that
     // open it (login, setup) cannot; their entry is written once it is open.
     const transactional = this.core.vault.isOpen && def.access !== 'public' && !def.outsideTransaction;
+    let steps = newSteps();
 
     try {
       let output: unknown;
       if (transactional) {
-        output = await this.#inTransaction(async (trx, undos) => {
-          const value = def.output.parse(await handler(parsed.data, context(trx)));
-          if (def.audit === 'write') await this.core.audit(this.#entry(name, 'ok', null, notes), trx);
-          for (const task of atCommit) {
-            const undo = await task();
-            if (undo) undos.push(undo);
+        // On the centre's server another PC's transaction may get in the way of this one (a
+        // conflict): all of it was rolled back, and it runs again on what is there now.
+        for (let attempt = 1; ; attempt++) {
+          try {
+            output = await this.#inTransaction(async (trx, undos) => {
+              // Appends to the trail wait for each other, from before the call's first read.
+              if (def.audit === 'write') await holdTrail(trx, core.vault.dialect);
+              await this.#stillAllowed(def, steps, trx);
+              const value = def.output.parse(await handler(parsed.data, contextOf(core, steps, chosenPath, trx)));
+              if (def.audit === 'write') await this.core.audit(this.#entry(name, 'ok', null, steps.notes), trx);
+              for (const task of steps.atCommit) {
+                const undo = await task();
+                if (undo) undos.push(undo);
+              }
+              return value;
+            });
+            break;
+          } catch (error) {
+            if (!core.vault.isOpen || !core.vault.isConflict(error)) throw error;
+            core.log(`[gate] ${name} met another PC's change (attempt ${attempt}): run again`);
+            await runAll(steps.whenDone);
+            if (attempt === CONFLICT_ATTEMPTS) throw new AppError('SERVER_BUSY', {}, { cause: error });
+            steps = newSteps();
+            await pause(attempt);
           }
-          return value;
-        });
+        }
       } else {
-        output = def.output.parse(await handler(parsed.data, context(null)));
-        if (def.audit === 'write') await this.core.audit(this.#entry(name, 'ok', null, notes));
-        await runAll(atCommit);
+        output = def.output.parse(await handler(parsed.data, contextOf(core, steps, chosenPath, null)));
+        if (def.audit === 'write') await this.core.audit(this.#entry(name, 'ok', null, steps.notes));
+        await runAll(steps.atCommit);
       }
-      await runAll(onCommitted);
-      await runAll(whenDone);
+      await runAll(steps.onCommitted);
+      await runAll(steps.whenDone);
       return { ok: true, value: output };
     } catch (error) {
       const appError = this.#asAppError(name, error);
       // Failures of unlock attempts are recorded by the vault itself while it is locked.
       if ((def.audit === 'write' || appError.code === 'INTERNAL') && this.core.vault.isOpen) {
-        await this.#auditSafely(this.#entry(name, 'failed', appError.code, notes));
+        await this.#auditSafely(this.#entry(name, 'failed', appError.code, steps.notes));
       }
-      await runAll(whenDone);
+      await runAll(steps.whenDone);
       return failure(appError.toPayload());
     }
+  }
+
+  /**
+   * Within the call's transaction, before the handler: is the session still what the database
+   * says? Another PC may have deactivated her account (the session ends here, at her next
+   * request) or changed her roles (the permission is checked again).
+   */
+  async #stillAllowed(def: ChannelDef, steps: Steps, trx: Transaction<Database>): Promise<void> {
+    if (!this.core.session) return;
+    const current = await this.core.currentSession(trx);
+    if (!current) {
+      steps.whenDone.push(() => this.core.endSession('logout'));
+      throw new AppError('ACCOUNT_DISABLED');
+    }
+    const refusal = refusalFor(def, current);
+    if (refusal) throw new AppError(refusal);
   }
 
   /**
@@ -128,7 +143,7 @@ export class Gate {
    * fails must not hide the error that says what happened.
    */
   async #inTransaction<T>(body: (trx: Transaction<Database>, undos: Undo[]) => Promise<T>): Promise<T> {
-    const trx = await this.core.vault.db.startTransaction().execute();
+    const trx = await this.core.vault.begin();
     const undos: Undo[] = [];
     let value: T;
     try {
@@ -173,8 +188,14 @@ export class Gate {
     }
   }
 
-  #asAppError(channel: ChannelName, error: unknown): AppError {
-    if (isAppError(error)) return error;
+  #asAppError(channel: ChannelName, raw: unknown): AppError {
+    if (isAppError(raw)) return raw;
+    // The store's own failures said as the app says them (the server lost, unreachable).
+    const error = this.core.vault.explain(raw);
+    if (isAppError(error)) {
+      this.core.log(`[gate] ${channel} failed: ${error.code}`);
+      return error;
+    }
     // Log what kind of failure, never its message (it could quote data).
     this.core.log(`[gate] ${channel} failed${isStorageError(error) ? '' : ' unexpectedly'}: ${describe(error)}`);
     // The disk full or not writable: a sentence the person can act on, and nothing was saved.
@@ -209,6 +230,45 @@ function toIssues(error: ZodError): ValidationIssue[] {
     path: issue.path.map(String).join('.'),
     message: KNOWN_MESSAGES.has(issue.message) ? issue.message : 'invalid',
   }));
+}
+
+/** A call that met another PC's transaction this many times in a row gives up (SERVER_BUSY). */
+const CONFLICT_ATTEMPTS = 6;
+
+/** A short, growing, random wait before running a call again, so two PCs do not meet again at once. */
+function pause(attempt: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, Math.random() * 10 * attempt));
+}
+
+/** What a handler asks to happen around its transaction; a fresh set for each run of the call. */
+interface Steps {
+  notes: AuditNote;
+  atCommit: CommitTask[];
+  onCommitted: Task[];
+  whenDone: Task[];
+}
+
+function newSteps(): Steps {
+  return { notes: {}, atCommit: [], onCommitted: [], whenDone: [] };
+}
+
+function contextOf(core: Core, steps: Steps, chosenPath: string | null, db: HandlerContext['db'] | null): HandlerContext {
+  return {
+    core,
+    session: core.session,
+    chosenPath,
+    get db() {
+      return db ?? core.vault.db;
+    },
+    requireSession: () => {
+      if (!core.session) throw new AppError('NOT_AUTHENTICATED');
+      return core.session;
+    },
+    note: (note) => Object.assign(steps.notes, note),
+    atCommit: (task) => steps.atCommit.push(task),
+    onCommitted: (task) => steps.onCommitted.push(task),
+    whenDone: (task) => steps.whenDone.push(task),
+  };
 }
 
 type Task = () => Promise<void> | void;

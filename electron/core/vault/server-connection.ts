@@ -90,6 +90,9 @@ export function serverPool(address: ServerAddress, role: { user: string; passwor
   });
   // An idle connection the server drops is not an error of any call: the next call reconnects.
   pool.on('error', () => {});
+  // Nor is one dropped while a call holds it: that call's query fails (and says so), and the
+  // event the connection also raises must not end the process.
+  pool.on('connect', (client) => client.on('error', () => {}));
   return pool;
 }
 

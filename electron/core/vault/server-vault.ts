@@ -1,6 +1,6 @@
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { Kysely, PostgresDialect, sql, type Migration } from 'kysely';
+import { Kysely, PostgresDialect, sql, type ControlledTransaction, type Migration } from 'kysely';
 import type pg from 'pg';
 import { z } from 'zod';
 import { AppError } from '../app-error.ts';
@@ -128,6 +128,21 @@ export class ServerVault extends OpenKeys implements Store {
 
   #saveFile(file: ServerFile): void {
     writeFileAtomic(this.#path, `${JSON.stringify(file, null, 2)}\n`);
+  }
+
+  /** Serialisable: what another PC committed meanwhile makes this transaction fail (a conflict), never silently lost. */
+  begin(): Promise<ControlledTransaction<Database>> {
+    return this.db.startTransaction().setIsolationLevel('serializable').execute();
+  }
+
+  /** PostgreSQL's serialisation failure and deadlock: the transaction was rolled back whole, and may run again. */
+  isConflict(error: unknown): boolean {
+    const code = (error as { code?: unknown } | null)?.code;
+    return code === '40001' || code === '40P01';
+  }
+
+  explain(error: unknown): unknown {
+    return serverFailure(error);
   }
 
   presence(): VaultPresence {

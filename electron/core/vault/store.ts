@@ -1,4 +1,4 @@
-import type { Kysely, Migration } from 'kysely';
+import type { ControlledTransaction, Kysely, Migration } from 'kysely';
 import type { ErrorCode } from '../../contract/errors.ts';
 import type { Database, Db } from '../db/schema.ts';
 import type { SqlDialect } from '../db/dialect.ts';
@@ -52,6 +52,16 @@ export interface Store {
   readonly isOpen: boolean;
   /** The open database; NOT_AUTHENTICATED when locked (the gate checks first; this is the backstop). */
   readonly db: Kysely<Database>;
+  /**
+   * Begin the transaction a call runs in. On the server it is serialisable: when another PC's
+   * transaction got in the way, it fails with a conflict (`isConflict`) and the gate runs the
+   * call again, so no change is ever made on what another PC had already changed.
+   */
+  begin(): Promise<ControlledTransaction<Database>>;
+  /** A failure that says only that another PC's transaction got in the way: the call may run again. */
+  isConflict(error: unknown): boolean;
+  /** A failure of the store said as the app says it (the server lost, unreachable), or the error itself. */
+  explain(error: unknown): unknown;
   /** Generate keys and slots in memory; nothing is written until `create`. */
   prepare(admin: { username: string; password: string }, recoveryCode: string): Promise<PreparedVault>;
   /**

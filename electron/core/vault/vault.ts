@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Kysely, Migration } from 'kysely';
+import type { ControlledTransaction, Kysely, Migration } from 'kysely';
 import { AppError, isAppError } from '../app-error.ts';
 import { type Clock } from '../clock.ts';
 import type { Database, Db } from '../db/schema.ts';
@@ -71,6 +71,19 @@ export class Vault extends OpenKeys implements Store {
     // A keyring kept beside the live one (`.previous`) means the app stopped between a keyring
     // write and its commit: which of the two the database agrees with is settled at the first
     // unlock (unlocking.ts), since only then can the database be read.
+  }
+
+  /** One PC writes the file, one call at a time (the core's queue): nothing else gets in the way. */
+  begin(): Promise<ControlledTransaction<Database>> {
+    return this.db.startTransaction().execute();
+  }
+
+  isConflict(): boolean {
+    return false;
+  }
+
+  explain(error: unknown): unknown {
+    return error;
   }
 
   presence(): VaultPresence {

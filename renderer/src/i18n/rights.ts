@@ -45,6 +45,7 @@ export const rightsVi = {
     historyBefore: 'Trước',
     historyAfter: 'Sau',
     hiddenValue: '(ẩn)',
+    nowSaved: 'Nội dung hiện đang lưu (do máy khác vừa sửa)',
     emptyValue: '(trống)',
     fields: {
       alias: 'Tên gọi',
@@ -207,6 +208,7 @@ export const rightsEn: Widen<typeof rightsVi> = {
     historyBefore: 'Before',
     historyAfter: 'After',
     hiddenValue: '(hidden)',
+    nowSaved: 'What is saved now (just changed at another PC)',
     emptyValue: '(empty)',
     fields: {
       alias: 'Name used',

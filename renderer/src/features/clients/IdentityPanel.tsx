@@ -1,12 +1,16 @@
 import { useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { identityInputSchema, type ClientPage, type IdentityView } from '../../../../electron/contract/index.ts';
+import type { z } from 'zod';
 import { call, type ClientErrorPayload } from '../../api.ts';
 import { ErrorText } from '../../components/ErrorText.tsx';
 import { Field } from '../../components/Field.tsx';
 import { useContractForm } from '../../components/useContractForm.ts';
 import { FormActions } from '../../components/FormActions.tsx';
 import { ReasonField, reasonProblem, statedReason } from '../../components/ReasonField.tsx';
+import { NowSaved } from '../rights/NowSaved.tsx';
+
+type IdentityInput = z.output<typeof identityInputSchema>;
 
 /**
  * The restricted identity section. Closed until asked for; the assigned worker opens it with a
@@ -91,13 +95,34 @@ function IdentityForm({ clientId, identity, onCancel, onSaved }: { clientId: num
     defaultValues: { legalName: identity.legalName ?? '', phone: identity.phone ?? '', idNumber: identity.idNumber ?? '', address: identity.address ?? '' },
     focus: 'legalName',
   });
+  // Changed at another PC since it was shown: what it is now (her typing stays; saving again saves it over).
+  const [now, setNow] = useState<IdentityView | null>(null);
+  const save = async (values: IdentityInput) => {
+    const result = await call('clients.updateIdentity', { clientId, identity: values, version: (now ?? identity).version });
+    if (!result.ok && result.error.code === 'RECORD_CHANGED') {
+      const fresh = await call('clients.identity', { clientId });
+      if (fresh.ok) setNow(fresh.value);
+    }
+    return result;
+  };
   return (
-    <form noValidate onSubmit={form.handleSubmit((values) => submit(() => call('clients.updateIdentity', { clientId, identity: values }), onSaved))}>
+    <form noValidate onSubmit={form.handleSubmit((values) => submit(() => save(values), onSaved))}>
       <Field label={t('identity.legalName')} registration={form.register('legalName')} error={errors.legalName} autoComplete="off" />
       <Field label={t('identity.phone')} type="tel" registration={form.register('phone')} error={errors.phone} autoComplete="off" hint={identity.contactConsent ? undefined : t('identity.phoneNeedsConsent')} />
       <Field label={t('identity.idNumber')} registration={form.register('idNumber')} error={errors.idNumber} autoComplete="off" />
       <Field label={t('identity.address')} registration={form.register('address')} error={errors.address} autoComplete="off" />
       <ErrorText error={error} />
+      {now ? (
+        <NowSaved
+          entity="identity"
+          values={[
+            ['legalName', now.legalName],
+            ['phone', now.phone],
+            ['idNumber', now.idNumber],
+            ['address', now.address],
+          ]}
+        />
+      ) : null}
       <FormActions onCancel={onCancel} busy={busy} />
     </form>
   );

@@ -1,6 +1,7 @@
 import { Link, useNavigate, useParams, useSearchParams } from 'react-router';
 import { useTranslation } from 'react-i18next';
-import type { ReactNode } from 'react';
+import { useState, type ReactNode } from 'react';
+import type { z } from 'zod';
 import type { Control, FieldErrors, FieldValues, Path, UseFormRegister } from 'react-hook-form';
 import { correctVisitInputSchema, recordVisitInputSchema, VISIT_PLACES, type ClientPage, type ServiceType, type VisitView } from '../../../../electron/contract/index.ts';
 import { call } from '../../api.ts';
@@ -14,6 +15,7 @@ import { useLoaded } from '../../components/useLoaded.ts';
 import { ServiceChoices } from './ServiceChoices.tsx';
 import { useCatalogue } from './useCatalogue.ts';
 import { FormActions } from '../../components/FormActions.tsx';
+import { NowSaved } from '../rights/NowSaved.tsx';
 import { VocabularyOptions } from '../../components/SelectField.tsx';
 
 /** Record a visit: date (today by default), place, several services, outcome, a restricted note, the next follow-up. */
@@ -89,9 +91,23 @@ function CorrectVisitForm({ clientId, visit }: { clientId: number; visit: VisitV
   const back = `/clients/${clientId}`;
   const { types } = useCatalogue();
   const { form, errors, busy, error, submit } = useContractForm(correctVisitInputSchema, {
-    defaultValues: { visitId: visit.id, visitOn: visit.visitOn, place: visit.place, serviceTypeIds: visit.serviceTypeIds, outcome: visit.outcome ?? '', note: visit.note ?? '' },
+    defaultValues: { visitId: visit.id, visitOn: visit.visitOn, place: visit.place, serviceTypeIds: visit.serviceTypeIds, outcome: visit.outcome ?? '', note: visit.note ?? '', version: visit.version },
     focus: 'place',
   });
+  // Changed at another PC since the form opened: the visit as it is now (her typing stays).
+  const [now, setNow] = useState<VisitView | null>(null);
+  const save = async (values: z.output<typeof correctVisitInputSchema>) => {
+    const result = await call('visits.correct', values);
+    if (!result.ok && result.error.code === 'RECORD_CHANGED') {
+      const fresh = await call('clients.get', { clientId });
+      const current = fresh.ok ? fresh.value.visits.find((row) => row.id === visit.id) : undefined;
+      if (current) {
+        setNow(current);
+        form.setValue('version', current.version);
+      }
+    }
+    return result;
+  };
   return (
     <section aria-labelledby="page-title">
       <p>
@@ -104,13 +120,25 @@ function CorrectVisitForm({ clientId, visit }: { clientId: number; visit: VisitV
         className="panel"
         onSubmit={form.handleSubmit((values) =>
           submit(
-            () => call('visits.correct', values),
+            () => save(values),
             (result) => navigate(back, { state: { notice: t(result.changedFields ? 'visit.corrected' : 'visit.unchanged') } }),
           ),
         )}
       >
         <VisitFields control={form.control} register={form.register} errors={errors} types={types} keep={visit.serviceTypeIds} />
         <ErrorText error={error} />
+        {now ? (
+          <NowSaved
+            entity="visit"
+            values={[
+              ['visitOn', now.visitOn],
+              ['place', now.place],
+              ['services', now.serviceTypeIds.join(',')],
+              ['outcome', now.outcome],
+              ['note', now.note],
+            ]}
+          />
+        ) : null}
         <FormActions cancelTo={back} busy={busy} sticky />
       </form>
     </section>

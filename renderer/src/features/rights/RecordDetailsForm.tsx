@@ -1,10 +1,13 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { contract, type ClientPage } from '../../../../electron/contract/index.ts';
+import { contract, type ChannelInput, type ClientPage } from '../../../../electron/contract/index.ts';
 import { call } from '../../api.ts';
 import { ErrorText } from '../../components/ErrorText.tsx';
 import { useContractForm } from '../../components/useContractForm.ts';
 import { RecordDetailsFields } from '../clients/RecordDetailsFields.tsx';
+import { NowSaved } from './NowSaved.tsx';
+
+type ClientUpdate = ChannelInput<'clients.update'>;
 
 /**
  * Correct the record's details (name used, ward, province, work setting): for her worker,
@@ -13,9 +16,22 @@ import { RecordDetailsFields } from '../clients/RecordDetailsFields.tsx';
 export function RecordDetailsForm({ page, onChanged }: { page: ClientPage; onChanged: () => Promise<void> }) {
   const { t } = useTranslation();
   const [open, setOpen] = useState(false);
+  // Changed at another PC since the page was loaded: the record as it is now (her typing stays).
+  const [now, setNow] = useState<ClientPage | null>(null);
   const { form, errors, busy, error, submit } = useContractForm(contract['clients.update'].input, {
-    defaultValues: { clientId: page.id, alias: page.alias, wardCode: page.wardCode, provinceCode: page.provinceCode, workSetting: page.workSetting },
+    defaultValues: { clientId: page.id, alias: page.alias, wardCode: page.wardCode, provinceCode: page.provinceCode, workSetting: page.workSetting, version: page.detailsVersion },
   });
+  const save = async (values: ClientUpdate) => {
+    const result = await call('clients.update', values);
+    if (!result.ok && result.error.code === 'RECORD_CHANGED') {
+      const fresh = await call('clients.get', { clientId: page.id });
+      if (fresh.ok) {
+        setNow(fresh.value);
+        form.setValue('version', fresh.value.detailsVersion);
+      }
+    }
+    return result;
+  };
   if (!open) {
     return (
       <button type="button" onClick={() => setOpen(true)}>
@@ -30,7 +46,7 @@ export function RecordDetailsForm({ page, onChanged }: { page: ClientPage; onCha
       aria-labelledby="correct-title"
       onSubmit={form.handleSubmit((values) =>
         submit(
-          () => call('clients.update', values),
+          () => save(values),
           async () => {
             setOpen(false);
             await onChanged();
@@ -41,6 +57,17 @@ export function RecordDetailsForm({ page, onChanged }: { page: ClientPage; onCha
       <h2 id="correct-title">{t('rights.correctTitle')}</h2>
       <RecordDetailsFields control={form.control} register={form.register} errors={errors} />
       <ErrorText error={error} />
+      {now ? (
+        <NowSaved
+          entity="client"
+          values={[
+            ['alias', now.alias],
+            ['wardCode', now.wardCode],
+            ['provinceCode', now.provinceCode],
+            ['workSetting', now.workSetting],
+          ]}
+        />
+      ) : null}
       <div className="actions">
         <button type="button" onClick={() => setOpen(false)}>
           {t('common.cancel')}

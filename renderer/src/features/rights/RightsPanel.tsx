@@ -14,6 +14,11 @@ import { useCatalogue } from '../clients/useCatalogue.ts';
 /** A value of the history as a person reads it: names for codes, words for vocabulary. */
 export function historyValue(t: TFunction, row: HistoryRow, value: string | null, serviceName: (id: number) => string = String): string {
   if (row.restricted && row.oldValue === null && row.newValue === null) return t('rights.hiddenValue');
+  return fieldValue(t, row, value, serviceName);
+}
+
+/** A field of a record (as the history names it) as a person reads it. */
+export function fieldValue(t: TFunction, row: Pick<HistoryRow, 'entity' | 'field'>, value: string | null, serviceName: (id: number) => string = String): string {
   if (value === null || value === '') return t('rights.emptyValue');
   if (row.field === 'wardCode') return wardName(Number(value));
   if (row.field === 'provinceCode') return PROVINCES.provinces.find((province) => province.code === Number(value))?.name ?? value;
