@@ -210,6 +210,8 @@ export const backupChannels = {
       atExit: z.boolean(),
       lastBackupAt: z.string().nullable(),
       backups: z.array(backupSummary),
+      /** The records are on the centre's server (not this PC's file): nothing to move up. */
+      onServer: z.boolean(),
     }),
     access: 'backup.manage',
     audit: 'read',
@@ -219,6 +221,21 @@ export const backupChannels = {
    * Rotating the data key, step 1: a new recovery code (shown once, held in memory) and the
    * accounts whose slots cannot be carried over (they will need a new password).
    */
+  /**
+   * Move this PC's records up to the centre's server (DESIGN.md §8): every record, the audit
+   * trail and the keyring (the same passwords) copied into the server's new, empty database,
+   * whose connection file (from `server:init`) the administrator picks. Then this PC works
+   * against the server: the session ends, and everyone logs in there with her own password.
+   */
+  'vault.moveUp': channel({
+    input: z.object({ confirm: z.literal(true, { error: 'required' }) }).strict(),
+    output: z.object({ moved: z.boolean(), tables: z.number(), rows: z.number() }),
+    access: 'backup.manage',
+    audit: 'write',
+    pathFrom: 'openFile',
+    outsideTransaction: true,
+    errors: ['CONNECTION_FILE_INVALID', 'VAULT_EXISTS', 'SERVER_UNREACHABLE', 'SERVER_CERTIFICATE', 'SERVER_CREDENTIALS', 'SERVER_NOT_SET_UP', 'SERVER_CONNECTION_LOST', 'SERVER_NOT_YET', 'DATABASE_NEWER'],
+  }),
   'vault.rotateBegin': channel({
     input: z.object({}).strict(),
     output: recoveryCodeIssueSchema.extend({ needNewPassword: z.array(z.object({ id: z.number(), displayName: z.string() })) }),

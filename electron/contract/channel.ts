@@ -19,10 +19,11 @@ export interface ChannelDef<I extends z.ZodType = z.ZodType, O extends z.ZodType
   duringPasswordChange?: boolean;
   /**
    * The call works on a path the person picks in the shell's dialog: a file to save
-   * (`saveFile`) or a folder (`chooseFolder`). The shell asks first and passes the path beside
-   * the input, never inside it: the window cannot name a path.
+   * (`saveFile`), a file to read (`openFile`: the server's connection file) or a folder
+   * (`chooseFolder`). The shell asks first and passes the path beside the input, never inside
+   * it: the window cannot name a path.
    */
-  pathFrom?: 'saveFile' | 'chooseFolder';
+  pathFrom?: 'saveFile' | 'openFile' | 'chooseFolder';
   /**
    * The handler runs outside a transaction (SQLite's VACUUM cannot run inside one); its audit
    * entry is written after it.

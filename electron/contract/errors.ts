@@ -81,6 +81,8 @@ export const ERROR_CODES = [
   'SERVER_NOT_SET_UP',
   /** The connection to the server broke during the call: nothing of the call was saved. */
   'SERVER_CONNECTION_LOST',
+  /** The file picked is not a connection file `server:init` wrote (or it is damaged). */
+  'CONNECTION_FILE_INVALID',
   /** Other PCs' changes got in the way of this one several times running: nothing of it was saved. */
   'SERVER_BUSY',
   /**

@@ -37,6 +37,8 @@ export const sessionChannels = {
       restoredFrom: z.string().nullable(),
       /** Just after the data key was rotated (the login screen says so). */
       keyRotated: z.boolean(),
+      /** Just after the records moved up to the centre's server (the login screen says so). */
+      movedUp: z.boolean(),
     }),
     access: 'public',
     audit: 'read',

@@ -13,7 +13,16 @@ import type { Db } from './db/schema.ts';
 import type { ScryptParams } from './vault/kdf.ts';
 import type { Store } from './vault/store.ts';
 import { Vault } from './vault/vault.ts';
-import { connectToServer, ServerVault, usesServer, type ServerVaultOptions } from './vault/server-vault.ts';
+import { connectToServer, MOVED_UP_DIR, MOVING_UP_DIR, SERVER_FILE, ServerVault, usesServer, type ServerVaultOptions } from './vault/server-vault.ts';
+import { copyFileToServer, type MovedUp } from './vault/move-up.ts';
+import { ServerSealer } from './vault/column-sealers.ts';
+import { readKeyring } from './vault/key-slots.ts';
+import { SEALING_KEY_SETTING } from './vault/key-file.ts';
+import { KEYRING_PROOF_SETTING, VAULT_FILES } from './vault/vault-files.ts';
+import { postgresDialect } from './db/dialect.ts';
+import { settingValue } from './db/setting-store.ts';
+import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import type { ServerConnection } from './vault/server-provision.ts';
 import { serverMigrations } from '../../migrations/server/index.ts';
 import { AppError } from './app-error.ts';
@@ -156,6 +165,52 @@ export class Core {
     const { present } = await connectToServer(this.dataDir, connection);
     this.#vault = this.#serverVault();
     return { present };
+  }
+
+  /**
+   * Move this PC's one-PC vault up to the centre's server (DESIGN.md §8), from the backup screen:
+   * the server's new, empty database (its connection file from `server:init`) receives every
+   * record, sealed on the way, under the same keyring (the same passwords and recovery code open
+   * it), with the move recorded at the end of the trail it continues. Then this PC works against
+   * the server: the session ends, and the one-PC vault is set aside until the first login there.
+   */
+  async moveUp(connection: ServerConnection, actorId: number): Promise<MovedUp> {
+    const file = this.#vault;
+    if (!(file instanceof Vault) || !file.isOpen) throw new AppError('NOT_AUTHENTICATED');
+    const staging = join(this.dataDir, MOVING_UP_DIR);
+    rmSync(staging, { recursive: true, force: true });
+    mkdirSync(staging);
+    let moved: MovedUp | null = null;
+    try {
+      // A server that already holds a centre's records is never written over.
+      if ((await connectToServer(staging, connection)).present) throw new AppError('VAULT_EXISTS');
+      const source = file.backupSource();
+      const server = new ServerVault({ ...this.#storeOptions, dataDir: staging, migrations: serverMigrations });
+      const sealingPrivateKey = await settingValue(file.db, SEALING_KEY_SETTING);
+      if (typeof sealingPrivateKey !== 'string') throw new AppError('VAULT_INCOMPLETE');
+      const prepared = { keyring: readKeyring(source.keyringPath), dataKey: Buffer.from(source.dataKey), adminSlotId: '', sealingPrivateKey };
+      const sealer = new ServerSealer(source.dataKey);
+      await server.create(prepared, async (trx) => {
+        moved = await copyFileToServer(source.sqlite, trx, sealer, [SEALING_KEY_SETTING, KEYRING_PROOF_SETTING]);
+        const copied = Object.values(moved.rows).reduce((sum, n) => sum + n, 0);
+        await appendAudit(trx, postgresDialect, { at: this.nowIso(), actorId, action: 'vault.moveUp', outcome: 'ok', errorCode: null, targetType: null, detail: { rows: copied } });
+      });
+      await server.close();
+    } catch (error) {
+      rmSync(staging, { recursive: true, force: true });
+      throw error;
+    }
+    // This PC now works against the server; its one-PC vault waits aside for the first login there.
+    await this.endSession('logout');
+    const aside = join(this.dataDir, MOVED_UP_DIR);
+    mkdirSync(aside, { recursive: true });
+    for (const name of [VAULT_FILES.database, `${VAULT_FILES.database}-wal`, `${VAULT_FILES.database}-shm`, VAULT_FILES.keyring]) {
+      if (existsSync(join(this.dataDir, name))) renameSync(join(this.dataDir, name), join(aside, name));
+    }
+    renameSync(join(staging, SERVER_FILE), join(this.dataDir, SERVER_FILE));
+    rmSync(staging, { recursive: true, force: true });
+    this.#vault = this.#serverVault();
+    return moved!;
   }
 
   nowIso(): string {

@@ -9,6 +9,8 @@
  * Reports: a quarter and a year, suppression and LP audit included. Backups: a backup, its check,
  * a change of the data key and a restore, on the same seeded vault. The core's thread: the
  * longest stall of the shell's thread while the core does all that in its own, and the hop's cost.
+ * The centre's server (`*_pg`): the seeded vault moved up to a throwaway PostgreSQL cluster, the
+ * same case-record, caseload and report figures there, and ten PCs recording visits at once.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -23,6 +25,7 @@ import { caseloadFigures } from './caseload.ts';
 import { reportFigures } from './reports.ts';
 import { backupFigures } from './backup.ts';
 import { threadFigures } from './thread.ts';
+import { serverFigures } from './server.ts';
 
 const json = process.argv.includes('--json');
 const clientsArgument = process.argv.indexOf('--clients');
@@ -94,7 +97,7 @@ async function main() {
       audit_entries: verified.checked,
       shutdown_ms: round(performance.now() - started),
     };
-    const all = { ...figures, ...(await caseRecordFigures(benchClients, log)), ...(await caseloadFigures(benchClients, log)), ...(await reportFigures(benchClients, log)), ...(await backupFigures(benchClients, log)), ...(await threadFigures(benchClients, log)) };
+    const all = { ...figures, ...(await caseRecordFigures(benchClients, log)), ...(await caseloadFigures(benchClients, log)), ...(await reportFigures(benchClients, log)), ...(await backupFigures(benchClients, log)), ...(await threadFigures(benchClients, log)), ...(await serverFigures(benchClients, log)) };
     if (json) console.log(JSON.stringify(all));
     else log(`\n${JSON.stringify(all, null, 2)}`);
   } finally {

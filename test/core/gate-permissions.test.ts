@@ -117,6 +117,7 @@ const SAMPLES: Samples = {
   'retention.preview': () => ({}),
   'retention.apply': () => ({ clientIds: [], confirm: true }),
   'register.get': () => ({}),
+  'vault.moveUp': () => ({ confirm: true }),
   'vault.rotateBegin': () => ({}),
   'vault.rotateKey': () => ({ password: ADMIN.password, confirmation: 'AAAA', confirm: true }),
 };

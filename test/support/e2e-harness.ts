@@ -63,6 +63,8 @@ export interface Harness {
    */
   saveFolder: string | null;
   chosenFolder: string | null;
+  /** A file to read (the server's connection file); null: she cancels. */
+  openedFile: string | null;
   saved: string[];
   /** The shell's notices to the window, as main posts them. */
   notices: NoticeBox;
@@ -141,7 +143,7 @@ export async function launch(dir: string, options: { clock?: TestClock } = {}): 
       body: Buffer.from(await response.arrayBuffer()),
     });
   });
-  const saving = { folder: null as string | null, chosen: null as string | null, saved: [] as string[] };
+  const saving = { folder: null as string | null, chosen: null as string | null, opened: null as string | null, saved: [] as string[] };
   // As main does: a call that works on a path first asks for it (here: the test's folders).
   // Calls on a paused channel wait until it is resumed: a test can look at a screen mid-way.
   const paused = new Map<string, { until: Promise<void>; resume: () => void; after: ((value: unknown) => boolean) | null; holding: number }>();
@@ -154,6 +156,7 @@ export async function launch(dir: string, options: { clock?: TestClock } = {}): 
     }
     const result = await core.invoke(channel, input, async (prompt) => {
       if (prompt.kind === 'chooseFolder') return saving.chosen;
+      if (prompt.kind === 'openFile') return saving.opened;
       const path = saving.folder ? join(saving.folder, prompt.fileName) : null;
       if (path) saving.saved.push(path);
       return path;
@@ -216,6 +219,12 @@ export async function launch(dir: string, options: { clock?: TestClock } = {}): 
     },
     set chosenFolder(folder: string | null) {
       saving.chosen = folder;
+    },
+    get openedFile() {
+      return saving.opened;
+    },
+    set openedFile(file: string | null) {
+      saving.opened = file;
     },
     saved: saving.saved,
     pause(channel: string, after?: (value: unknown) => boolean) {

@@ -1,5 +1,5 @@
 import { AppError } from '../app-error.ts';
-import { KEY_ROTATED, RESTORED_FROM } from '../backup/login-notices.ts';
+import { KEY_ROTATED, MOVED_UP, RESTORED_FROM } from '../backup/login-notices.ts';
 import type { HandlerMap } from '../gate/types.ts';
 import { PENDING_SETUP } from '../setup/handlers.ts';
 import { findUserByUsername, getUser, rolesOf } from '../users/accounts.ts';
@@ -35,6 +35,7 @@ export const authHandlers: Pick<HandlerMap, AuthChannels> = {
       trainingData: core.vault.isTraining(),
       restoredFrom: core.session ? null : core.betweenSessions.get(RESTORED_FROM),
       keyRotated: core.session ? false : core.betweenSessions.get(KEY_ROTATED),
+      movedUp: core.session ? false : core.betweenSessions.get(MOVED_UP),
     };
   },
 

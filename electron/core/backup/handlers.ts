@@ -1,3 +1,4 @@
+import { readConnectionFile } from '../vault/server-vault.ts';
 import { existsSync, statSync } from 'node:fs';
 import { appendAudit } from '../audit/trail.ts';
 import { AppError, storageFailure } from '../app-error.ts';
@@ -9,7 +10,7 @@ import { CheckJob } from './backup-check.ts';
 import { readBackupSettings, writeBackupSetting } from './backup-settings.ts';
 import { backupDetail, BackupJob, listBackups, pruneBackups } from './backup-files.ts';
 import { BACKUP_WORK, NEW_COMPUTER, nextStep, startWork, stopWork } from './jobs.ts';
-import { KEY_ROTATED } from './login-notices.ts';
+import { KEY_ROTATED, MOVED_UP } from './login-notices.ts';
 import { PENDING_SETUP } from '../setup/handlers.ts';
 import { RestoreJob } from './restore-job.ts';
 import { keepLedgerBesideBackups } from '../erasure/erasure.ts';
@@ -27,6 +28,7 @@ type BackupChannels =
   | 'backup.setFolder'
   | 'backup.status'
   | 'backup.updateSettings'
+  | 'vault.moveUp'
   | 'vault.rotateBegin'
   | 'vault.rotateKey';
 
@@ -177,7 +179,22 @@ export const backupHandlers: Pick<HandlerMap, BackupChannels> = {
       atExit: settings.atExit,
       lastBackupAt: settings.lastAt,
       backups: settings.folder ? listBackups(settings.folder, ctx.core.vault.vaultId) : [],
+      onServer: ctx.core.vault.kind === 'server',
     };
+  },
+
+  /** Everything moves up to the centre's server; this PC works against it from now on (core.moveUp). */
+  'vault.moveUp': async (_input, ctx) => {
+    const actor = ctx.requireSession();
+    if (!ctx.chosenPath) return { moved: false, tables: 0, rows: 0 };
+    // Already on a server: there is nothing to move up.
+    if (ctx.core.vault.kind !== 'file') throw new AppError('VAULT_EXISTS');
+    const connection = readConnectionFile(ctx.chosenPath);
+    const moved = await ctx.core.moveUp(connection, actor.id);
+    ctx.core.betweenSessions.set(MOVED_UP, true);
+    const rows = Object.values(moved.rows).reduce((sum, n) => sum + n, 0);
+    ctx.note({ detail: { tables: Object.keys(moved.rows).length, rows } });
+    return { moved: true, tables: Object.keys(moved.rows).length, rows };
   },
 
   'vault.rotateBegin': async (_input, ctx) => {

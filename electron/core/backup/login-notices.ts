@@ -7,3 +7,6 @@ export const RESTORED_FROM = sessionSlot<string | null>('backup.restoredFrom', (
 
 /** After a key change: everyone logs in again with her own password. */
 export const KEY_ROTATED = sessionSlot<boolean>('vault.keyRotated', () => false);
+
+/** After the records moved up to the centre's server: everyone logs in there, with her own password. */
+export const MOVED_UP = sessionSlot<boolean>('vault.movedUp', () => false);

@@ -152,6 +152,10 @@ async function grantRoles(db: Kysely<unknown>, database: string, roles: ServerRo
     await run(`grant select, insert on audit_event to ${app}`);
     await run(`grant select on kysely_migration to ${app}`);
     await run(`grant usage, select on all sequences in schema public to ${app}`);
+    // A record table's counter set on from a one-PC vault's when it moves up (vault/move-up.ts);
+    // never the trail's (its entries carry their numbers, and nothing may move its end).
+    await run(`grant update on all sequences in schema public to ${app}`);
+    await run(`revoke update on sequence audit_event_id_seq from ${app}`);
   });
 }
 

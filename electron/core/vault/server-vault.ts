@@ -54,11 +54,29 @@ const serverFileSchema = z
   .strict();
 type ServerFile = z.infer<typeof serverFileSchema>;
 
+/** A connection file as `server:init` writes it (what a PC is given to reach the server). */
+const connectionFileSchema = serverFileSchema.omit({ present: true, training: true });
+
+/** Read a connection file the administrator picked: CONNECTION_FILE_INVALID when it is not one. */
+export function readConnectionFile(path: string): ServerConnection {
+  try {
+    return connectionFileSchema.parse(JSON.parse(readFileSync(path, 'utf8')));
+  } catch (error) {
+    throw new AppError('CONNECTION_FILE_INVALID', {}, { cause: error });
+  }
+}
+
 /** The app role's password, sealed in the keyring row under the data key. */
 const APP_SECRET: SealedPlace = { table: 'keyring', column: 'app_secret', rowId: 1 };
 
 /** The same as the file vault's: where this PC keeps its part, the clock, the migrations, how slots are made, the accounts' slots. */
 export type ServerVaultOptions = VaultOptions;
+
+/** Where a PC's one-PC vault waits after it moved up, until the first login on the server proves the move (then it goes). */
+export const MOVED_UP_DIR = 'before-move-up';
+
+/** Where the server's connection is kept while a move up is under way (it becomes this PC's at the end). */
+export const MOVING_UP_DIR = 'moving-up';
 
 /** Does this PC work against a server (its connection is kept in the data folder)? */
 export function usesServer(dataDir: string): boolean {
@@ -395,7 +413,10 @@ export class ServerVault extends OpenKeys implements Store {
     throw notYet();
   }
 
-  removeDataOfBeforeRestore(): void {}
+  /** After the first login on the server since this PC moved up: its one-PC vault, set aside then, goes. */
+  removeDataOfBeforeRestore(): void {
+    rmSync(join(this.options.dataDir, MOVED_UP_DIR), { recursive: true, force: true });
+  }
 
   /** Forget this PC's connection (the tests' clean-up; a PC leaving the centre). */
   forgetServer(): void {

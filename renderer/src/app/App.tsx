@@ -75,7 +75,7 @@ function Screen({ status, refresh }: { status: BootStatus; refresh: () => Promis
     case 'broken':
       return <BrokenVault problem={status.problem} />;
     case 'locked':
-      return <AuthScreens lockedUsername={status.lockedUsername} restoredFrom={status.restoredFrom} keyRotated={status.keyRotated} onDone={refresh} />;
+      return <AuthScreens lockedUsername={status.lockedUsername} restoredFrom={status.restoredFrom} keyRotated={status.keyRotated} movedUp={status.movedUp} onDone={refresh} />;
     case 'unlocked': {
       const user = status.user;
       if (!user) return <AuthScreens lockedUsername={null} onDone={refresh} />;

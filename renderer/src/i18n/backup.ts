@@ -79,6 +79,13 @@ export const backupVi = {
     rotate: 'Thay khoá',
     rotating: 'Đang mã hoá lại toàn bộ dữ liệu… Ứng dụng sẽ quay về màn hình đăng nhập.',
     rotatedNotice: 'Đã thay khoá mã hoá dữ liệu. Hãy đăng nhập lại bằng mật khẩu của bạn.',
+    moveUpTitle: 'Chuyển dữ liệu lên máy chủ của trung tâm',
+    moveUpHint:
+      'Khi trung tâm làm việc trên nhiều máy: toàn bộ hồ sơ, nhật ký và tài khoản trên máy này được chuyển vào cơ sở dữ liệu mới trên máy chủ của trung tâm (tệp kết nối do quản trị viên máy chủ tạo bằng lệnh thiết lập). Sau đó máy này làm việc với máy chủ; mọi người đăng nhập bằng mật khẩu của mình như cũ. Hãy sao lưu trước khi chuyển.',
+    moveUpUnderstand: 'Tôi hiểu: sau khi chuyển, dữ liệu trên máy này được xoá khi có người đăng nhập thành công trên máy chủ.',
+    moveUp: 'Chọn tệp kết nối và chuyển…',
+    movingUp: 'Đang chuyển dữ liệu lên máy chủ…',
+    movedUpNotice: 'Dữ liệu đã được chuyển lên máy chủ của trung tâm. Hãy đăng nhập bằng mật khẩu của bạn.',
   },
 } as const;
 
@@ -159,5 +166,12 @@ export const backupEn: Widen<typeof backupVi> = {
     rotate: 'Change the key',
     rotating: 'Encrypting all the data again… The app will return to the login screen.',
     rotatedNotice: 'The data encryption key was changed. Log in again with your password.',
+    moveUpTitle: 'Move the records up to the centre\'s server',
+    moveUpHint:
+      'When the centre works on several PCs: every record, the audit trail and the accounts on this PC are copied into a new database on the centre\'s server (the connection file its administrator made with the setup command). This PC then works with the server; everyone logs in with her own password as before. Make a backup before you move.',
+    moveUpUnderstand: 'I understand: after the move, the records on this PC are deleted once someone logs in on the server.',
+    moveUp: 'Choose the connection file and move…',
+    movingUp: 'Moving the records up to the server…',
+    movedUpNotice: 'The records were moved up to the centre\'s server. Log in with your password.',
   },
 };

@@ -35,6 +35,46 @@ export function BackupPage() {
       <CheckOrRestore busy={busy('check')} onWorking={onWorking.check} />
       {status ? <Automatic status={status} onChanged={reload} /> : null}
       <RotateKey busy={busy('rotate')} onWorking={onWorking.rotate} />
+      {status && !status.onServer ? <MoveUp busy={working !== null} /> : null}
+    </section>
+  );
+}
+
+/**
+ * Moving up to the centre's server: the administrator picks the connection file the server's
+ * setup command wrote; everything is copied there, and this PC then works against the server.
+ */
+function MoveUp({ busy: otherBusy }: { busy: boolean }) {
+  const { t } = useTranslation();
+  const [understood, setUnderstood] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<ClientErrorPayload | null>(null);
+  return (
+    <section className="panel" aria-labelledby="move-up-title">
+      <h2 id="move-up-title">{t('backup.moveUpTitle')}</h2>
+      <p className="hint">{t('backup.moveUpHint')}</p>
+      <ErrorText error={error} />
+      <div className="danger-zone">
+        <label className="check">
+          <input type="checkbox" checked={understood} onChange={(event) => setUnderstood(event.target.checked)} /> {t('backup.moveUpUnderstand')}
+        </label>
+        <button
+          type="button"
+          className="danger"
+          disabled={!understood || busy || otherBusy}
+          onClick={async () => {
+            setBusy(true);
+            setError(null);
+            const result = await call('vault.moveUp', { confirm: true });
+            setBusy(false);
+            // Moved: the session ends and the app returns to the login screen by itself.
+            if (!result.ok) setError(result.error);
+          }}
+        >
+          {t('backup.moveUp')}
+        </button>
+      </div>
+      {busy ? <Working text={t('backup.movingUp')} /> : null}
     </section>
   );
 }

@@ -17,11 +17,13 @@ export function AuthScreens({
   lockedUsername,
   restoredFrom = null,
   keyRotated = false,
+  movedUp = false,
   onDone,
 }: {
   lockedUsername: string | null;
   restoredFrom?: string | null;
   keyRotated?: boolean;
+  movedUp?: boolean;
   onDone: () => Promise<void>;
 }) {
   const { t } = useTranslation();
@@ -34,6 +36,11 @@ export function AuthScreens({
       {restoredFrom ? (
         <p className="message message-info" role="status">
           {t('backup.restoredNotice', { date: formatDateTime(restoredFrom) })}
+        </p>
+      ) : null}
+      {movedUp ? (
+        <p className="message message-info" role="status">
+          {t('backup.movedUpNotice')}
         </p>
       ) : null}
       {keyRotated ? (

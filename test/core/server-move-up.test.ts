@@ -1,0 +1,185 @@
+import { existsSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ServerConnection } from '../../electron/core/vault/server-provision.ts';
+import { provisionServer } from '../../electron/core/vault/server-provision.ts';
+import { rolesNamed } from '../../electron/core/vault/server-connection.ts';
+import { MOVED_UP_DIR, SERVER_FILE } from '../../electron/core/vault/server-vault.ts';
+import { VAULT_FILES } from '../../electron/core/vault/vault-files.ts';
+import { serverMigrations } from '../../migrations/server/index.ts';
+import { contentSnapshot } from '../support/db-snapshot.ts';
+import { havePostgres, ownerPool, startCluster, type PgCluster } from '../support/pg-cluster.ts';
+import {
+  ADMIN,
+  consentNow,
+  copyOfTemplate,
+  identityVersion,
+  loginAs,
+  MANAGER,
+  openApp,
+  runSetup,
+  syntheticClient,
+  tempDir,
+  TODAY,
+  visitVersion,
+  WORKER,
+  WORKER2,
+  type TestApp,
+} from '../support/vault-fixture.ts';
+
+/*
+ * Moving up (DESIGN.md §8): a centre that outgrew one PC moves its vault to the centre's server
+ * from the backup screen. Everything goes (records, corrections, the audit trail, the keyring:
+ * the same passwords open it), sealed on the way; the PC then works against the server, and its
+ * one-PC vault goes at the first login there. A server that already holds records, a file that
+ * is not a connection file, or a server out of reach change nothing.
+ */
+
+let cluster: PgCluster;
+type TemplateApp = Awaited<ReturnType<typeof copyOfTemplate>>;
+const apps: TestApp[] = [];
+
+beforeAll(async () => {
+  if (!havePostgres()) throw new Error('PostgreSQL 15 is not installed (.ci/run installs Debian\'s postgresql)');
+  cluster = await startCluster();
+});
+afterAll(async () => {
+  for (const app of apps) await app.core.shutdown();
+  cluster?.remove();
+});
+
+async function newServer(database: string): Promise<{ connection: ServerConnection; file: string }> {
+  const result = await provisionServer({ address: { host: cluster.host, port: cluster.port, database, ca: cluster.ca }, owner: cluster.owner, migrations: serverMigrations, roles: rolesNamed(database) });
+  const file = join(tempDir('dh-conn-'), `${database}.server`);
+  writeFileSync(file, JSON.stringify(result.connection));
+  return { connection: result.connection!, file };
+}
+
+/** A one-PC vault with a bit of everything: identities, notes, a correction, a referral, a group. */
+async function busyVault(): Promise<TemplateApp> {
+  const app = await copyOfTemplate();
+  apps.push(app);
+  const id = app.template.ids.client;
+  await loginAs(app, WORKER);
+  await app.ok('clients.updateIdentity', { clientId: id, identity: { legalName: 'Nguyễn Thị Mẫu Chuyển', phone: '0900 111 222', idNumber: null, address: 'Số 1 Đường Thử' }, version: await identityVersion(app, id) });
+  await app.ok('visits.correct', { visitId: app.template.ids.visit, visitOn: TODAY, place: 'outreach', serviceTypeIds: [1], outcome: 'Kết quả chuyển thử', note: 'Ghi chú chuyển thử', version: await visitVersion(app, id, app.template.ids.visit) });
+  const other = await app.ok('clients.register', syntheticClient({ motherName: 'Xuân', fatherName: 'Yên', alias: 'Chị Lên Máy Chủ', reportsConsent: consentNow('reports'), identity: { legalName: 'Trần Thị Lên Thử', phone: null, idNumber: null, address: null } }));
+  await app.ok('visits.record', { clientId: other.clientId, visitOn: TODAY, place: 'centre', serviceTypeIds: [1, 2], note: 'Gặp lần đầu thử' });
+  await app.ok('groups.record', { heldOn: TODAY, kind: 'peer_group', place: 'centre', topic: 'Chủ đề chuyển thử', serviceTypeId: 12, clientIds: [id, other.clientId], others: [{ sex: 'female', ageBand: '25_34', count: 3 }] });
+  await app.ok('auth.logout', {});
+  return app;
+}
+
+/** What the worker and the manager see of the records: the same before and after the move. */
+async function whatTheySee(app: TemplateApp) {
+  await loginAs(app, WORKER);
+  const list = await app.ok('clients.list', { status: 'all' });
+  const pages = [];
+  for (const row of list.rows) {
+    const page = await app.ok('clients.get', { clientId: row.id });
+    pages.push({ ...page, detailsVersion: null, visits: page.visits.map((visit) => ({ ...visit, version: null })) });
+  }
+  const identity = await app.ok('clients.identity', { clientId: app.template.ids.client });
+  const history = await app.ok('clients.history', { clientId: app.template.ids.client });
+  const search = (await app.ok('clients.list', { search: 'len may' })).rows.map((row) => row.alias);
+  const own = (await app.ok('clients.list', { search: 'tran thi len' })).rows.map((row) => row.alias);
+  await app.ok('auth.logout', {});
+  await loginAs(app, MANAGER);
+  const dashboard = await app.ok('dashboard.get', { from: '2026-01-01', to: TODAY });
+  const groups = await app.ok('groups.list', {});
+  await app.ok('auth.logout', {});
+  return { list: list.rows, pages, identity: { ...identity, version: null }, history, search, own, dashboard, groups };
+}
+
+describe('moving a one-PC vault up to the centre\'s server', () => {
+  it('takes everything, sealed on the way: the same people log in with the same passwords and see the same records; the trail goes on and verifies', async () => {
+    const app = await busyVault();
+    const before = await whatTheySee(app);
+    await loginAs(app, ADMIN);
+    const trailBefore = (await app.ok('audit.verify', {})).checked;
+    const { file, connection } = await newServer('centre_moved');
+    const moved = await app.gate.invoke('vault.moveUp', { confirm: true }, { path: file });
+    expect(moved.ok ? moved.value : moved.error).toMatchObject({ moved: true });
+    expect(moved.ok && (moved.value as { tables: number }).tables).toBeGreaterThan(25);
+    // This PC now works against the server: locked, its one-PC vault set aside.
+    expect(app.core.vault.kind).toBe('server');
+    expect(app.core.session).toBeNull();
+    expect(await app.ok('session.get', {})).toMatchObject({ vault: 'locked', movedUp: true });
+    expect(existsSync(join(app.dir, SERVER_FILE))).toBe(true);
+    expect(existsSync(join(app.dir, VAULT_FILES.database))).toBe(false);
+    expect(existsSync(join(app.dir, MOVED_UP_DIR, VAULT_FILES.database))).toBe(true);
+
+    const after = await whatTheySee(app);
+    expect(after).toEqual(before);
+    // The first login on the server proved the move: the one-PC vault is gone.
+    expect(existsSync(join(app.dir, MOVED_UP_DIR))).toBe(false);
+
+    // The trail is the file's, then the move, then what happened on the server; it verifies whole.
+    await loginAs(app, ADMIN);
+    const verified = await app.ok('audit.verify', {});
+    expect(verified).toMatchObject({ ok: true, problem: null });
+    expect(verified.checked).toBeGreaterThan(trailBefore);
+    const [entry] = (await app.ok('audit.list', { action: 'vault.moveUp', limit: 1 })).rows;
+    expect(entry).toMatchObject({ outcome: 'ok', actorId: app.template.ids.admin });
+
+    // Another PC joins the server with the same connection file, and finds the records.
+    const second = openApp(tempDir('dh-pc-'));
+    apps.push(second);
+    expect(await second.core.connectToServer(connection)).toEqual({ present: true });
+    await loginAs(second, WORKER2);
+    expect((await second.ok('clients.list', { search: 'len may', status: 'all' })).rows.map((row) => row.alias)).toEqual(['Chị Lên Máy Chủ']);
+
+    // The server holds no name, alias, code or note in the clear.
+    const owner = ownerPool(cluster, 'centre_moved', 1);
+    try {
+      const tables = (await owner.query<{ name: string }>("select tablename as name from pg_tables where schemaname = 'public'")).rows.map((row) => row.name);
+      for (const table of tables) {
+        const rows = (await owner.query<{ row: string }>(`select t::text as row from "${table}" as t`)).rows.map((row) => row.row).join('\n');
+        for (const secret of ['THMA95', 'XUYE95', 'Chị Thử', 'Lên Máy Chủ', 'Mẫu Chuyển', 'Trần Thị', '0900 111 222', 'Đường Thử', 'Ghi chú', 'Kết quả chuyển', 'Chủ đề chuyển']) {
+          expect(rows, `${table} holds ${secret}`).not.toContain(secret);
+          expect(rows, `${table} holds ${secret} as bytes`).not.toContain(Buffer.from(secret).toString('hex'));
+        }
+      }
+    } finally {
+      await owner.end();
+    }
+  });
+
+  it('changes nothing when the server already holds records, the file is not a connection file, or the server is out of reach', async () => {
+    const app = await busyVault();
+    await loginAs(app, ADMIN);
+    const taken = await newServer('centre_taken');
+    // A server that already holds a centre's records.
+    const first = openApp(tempDir('dh-pc-'));
+    apps.push(first);
+    await first.core.connectToServer(taken.connection);
+    await runSetup(first);
+    const notFile = join(tempDir('dh-conn-'), 'not.server');
+    writeFileSync(notFile, '{"host": "x"}');
+    const closed = { ...(await newServer('centre_far')).connection, port: 1 };
+    const unreachable = join(tempDir('dh-conn-'), 'far.server');
+    writeFileSync(unreachable, JSON.stringify(closed));
+
+    const before = await contentSnapshot(app);
+    expect(await app.gate.invoke('vault.moveUp', { confirm: true }, { path: taken.file })).toEqual({ ok: false, error: { code: 'VAULT_EXISTS' } });
+    expect(await app.gate.invoke('vault.moveUp', { confirm: true }, { path: notFile })).toEqual({ ok: false, error: { code: 'CONNECTION_FILE_INVALID' } });
+    expect(await app.gate.invoke('vault.moveUp', { confirm: true }, { path: unreachable })).toEqual({ ok: false, error: { code: 'SERVER_UNREACHABLE' } });
+    // Nothing picked: nothing done.
+    expect(await app.gate.invoke('vault.moveUp', { confirm: true }, { path: null })).toEqual({ ok: true, value: { moved: false, tables: 0, rows: 0 } });
+    expect(app.core.vault.kind).toBe('file');
+    expect(app.core.session?.username).toBe(ADMIN.username);
+    expect(existsSync(join(app.dir, SERVER_FILE))).toBe(false);
+    expect(existsSync(join(app.dir, VAULT_FILES.database))).toBe(true);
+    // The failures are in this vault's own trail; nothing else changed.
+    const trail = (await app.ok('audit.list', { action: 'vault.moveUp' })).rows.map((row) => row.errorCode);
+    expect(trail).toEqual(expect.arrayContaining(['VAULT_EXISTS', 'CONNECTION_FILE_INVALID', 'SERVER_UNREACHABLE']));
+    expect(await contentSnapshot(app)).toBe(before);
+    // The other centre's server kept what it had: its administrator alone, nobody of this vault.
+    const owner = ownerPool(cluster, 'centre_taken', 1);
+    try {
+      expect((await owner.query<{ n: number }>('select count(*)::int as n from "user"')).rows[0]?.n).toBe(1);
+    } finally {
+      await owner.end();
+    }
+  });
+});
