@@ -192,8 +192,8 @@ export class Core {
       const sealer = new ServerSealer(source.dataKey);
       await server.create(prepared, async (trx) => {
         moved = await copyFileToServer(source.sqlite, trx, sealer, [SEALING_KEY_SETTING, KEYRING_PROOF_SETTING]);
-        const copied = Object.values(moved.rows).reduce((sum, n) => sum + n, 0);
-        await appendAudit(trx, postgresDialect, { at: this.nowIso(), actorId, action: 'vault.moveUp', outcome: 'ok', errorCode: null, targetType: null, detail: { rows: copied } });
+        const rows = Object.values(moved.rows).reduce((sum, n) => sum + n, 0);
+        await appendAudit(trx, postgresDialect, { at: this.nowIso(), actorId, action: 'vault.moveUp', outcome: 'ok', errorCode: null, targetType: null, detail: { rows } });
       });
       await server.close();
     } catch (error) {

@@ -214,6 +214,36 @@ describe('several PCs on one server at once', () => {
     await trailHolds();
   });
 
+  it('the server stopped as if the power went, during writes: every visit it acknowledged is there when it starts again', async () => {
+    const app = await pc(WORKER);
+    const { clientId } = await app.ok('clients.register', syntheticClient({ motherName: 'Ánh', fatherName: 'Điện', alias: 'Chị Mất Điện Thử' }));
+    const acknowledged: number[] = [];
+    const refused: string[] = [];
+    const writing = (async () => {
+      for (let i = 0; i < 400 && refused.length < 3; i++) {
+        const result = await app.call('visits.record', { clientId, visitOn: TODAY, place: 'centre', serviceTypeIds: [1 + (i % 3)] });
+        if (result.ok) acknowledged.push(result.value.visitId);
+        else refused.push(result.error.code);
+      }
+    })();
+    await expect.poll(() => acknowledged.length, { timeout: 60_000, interval: 5 }).toBeGreaterThanOrEqual(25);
+    cluster.stop('immediate');
+    try {
+      await writing;
+    } finally {
+      cluster.start();
+    }
+    expect(refused.length).toBeGreaterThan(0);
+    for (const code of refused) expect(['SERVER_CONNECTION_LOST', 'SERVER_UNREACHABLE']).toContain(code);
+    const kept = new Set((await rowsOf<{ id: number }>('select id from visit where client_id = $1', [clientId])).map((row) => row.id));
+    expect(acknowledged.filter((id) => !kept.has(id))).toEqual([]);
+    // Nothing half-written: each visit kept has its service.
+    const bare = await rowsOf<{ id: number }>('select id from visit where client_id = $1 and not exists (select 1 from service where service.visit_id = visit.id)', [clientId]);
+    expect(bare).toEqual([]);
+    expect((await app.call('clients.get', { clientId })).ok).toBe(true);
+    await trailHolds();
+  });
+
   it('a server that goes away locks nothing up: each call says so at once, and the same session goes on once it is back', async () => {
     const app = await pc(WORKER);
     expect((await app.call('clients.list', {})).ok).toBe(true);

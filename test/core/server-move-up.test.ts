@@ -1,5 +1,6 @@
-import { existsSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ServerConnection } from '../../electron/core/vault/server-provision.ts';
 import { provisionServer } from '../../electron/core/vault/server-provision.ts';
@@ -8,7 +9,7 @@ import { MOVED_UP_DIR, SERVER_FILE } from '../../electron/core/vault/server-vaul
 import { VAULT_FILES } from '../../electron/core/vault/vault-files.ts';
 import { serverMigrations } from '../../migrations/server/index.ts';
 import { contentSnapshot } from '../support/db-snapshot.ts';
-import { havePostgres, ownerPool, startCluster, type PgCluster } from '../support/pg-cluster.ts';
+import { havePostgres, ownerPool, PG_BIN, startCluster, type PgCluster } from '../support/pg-cluster.ts';
 import {
   ADMIN,
   consentNow,
@@ -47,6 +48,14 @@ afterAll(async () => {
   for (const app of apps) await app.core.shutdown();
   cluster?.remove();
 });
+
+/** Every file under a folder (the server's data folder: tables, indexes, WAL). */
+function filesUnder(folder: string): string[] {
+  return readdirSync(folder).flatMap((name) => {
+    const path = join(folder, name);
+    return statSync(path).isDirectory() ? filesUnder(path) : [path];
+  });
+}
 
 async function newServer(database: string): Promise<{ connection: ServerConnection; file: string }> {
   const result = await provisionServer({ address: { host: cluster.host, port: cluster.port, database, ca: cluster.ca }, owner: cluster.owner, migrations: serverMigrations, roles: rolesNamed(database) });
@@ -129,19 +138,38 @@ describe('moving a one-PC vault up to the centre\'s server', () => {
     await loginAs(second, WORKER2);
     expect((await second.ok('clients.list', { search: 'len may', status: 'all' })).rows.map((row) => row.alias)).toEqual(['Chị Lên Máy Chủ']);
 
-    // The server holds no name, alias, code or note in the clear.
+    // The server holds no name, alias, code or note in the clear: not in its rows, not in a dump
+    // of the database, not anywhere in its data folder (tables, indexes, WAL) or its log.
+    const secrets = ['THMA95', 'XUYE95', 'Chị Thử', 'Lên Máy Chủ', 'Mẫu Chuyển', 'Trần Thị', '0900 111 222', 'Đường Thử', 'Ghi chú', 'Kết quả chuyển', 'Chủ đề chuyển', 'Gặp lần đầu'];
     const owner = ownerPool(cluster, 'centre_moved', 1);
     try {
       const tables = (await owner.query<{ name: string }>("select tablename as name from pg_tables where schemaname = 'public'")).rows.map((row) => row.name);
       for (const table of tables) {
         const rows = (await owner.query<{ row: string }>(`select t::text as row from "${table}" as t`)).rows.map((row) => row.row).join('\n');
-        for (const secret of ['THMA95', 'XUYE95', 'Chị Thử', 'Lên Máy Chủ', 'Mẫu Chuyển', 'Trần Thị', '0900 111 222', 'Đường Thử', 'Ghi chú', 'Kết quả chuyển', 'Chủ đề chuyển']) {
+        for (const secret of secrets) {
           expect(rows, `${table} holds ${secret}`).not.toContain(secret);
           expect(rows, `${table} holds ${secret} as bytes`).not.toContain(Buffer.from(secret).toString('hex'));
         }
       }
+      // What is in memory reaches the files.
+      await owner.query('checkpoint');
     } finally {
       await owner.end();
+    }
+    const caFile = join(tempDir('dh-ca-'), 'ca.crt');
+    writeFileSync(caFile, cluster.ca);
+    const dump = execFileSync(join(PG_BIN, 'pg_dump'), ['--host', cluster.host, '--port', String(cluster.port), '--username', cluster.owner.user, '--dbname', 'centre_moved'], {
+      env: { ...process.env, PGPASSWORD: cluster.owner.password, PGSSLMODE: 'verify-ca', PGSSLROOTCERT: caFile },
+      maxBuffer: 512 * 1024 * 1024,
+    });
+    expect(dump.length).toBeGreaterThan(10_000);
+    expect(dump.includes(Buffer.from('CREATE TABLE public.client'))).toBe(true);
+    const files = [...filesUnder(cluster.dataDir), join(dirname(cluster.dataDir), 'server.log')];
+    expect(files.some((file) => file.includes('pg_wal'))).toBe(true);
+    for (const secret of secrets) {
+      const bytes = Buffer.from(secret);
+      expect(dump.includes(bytes), `the dump holds ${secret}`).toBe(false);
+      for (const file of files) expect(readFileSync(file).includes(bytes), `${file} holds ${secret}`).toBe(false);
     }
   });
 

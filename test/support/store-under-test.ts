@@ -62,18 +62,20 @@ export async function copyServerDatabase(dir: string): Promise<void> {
   if (!existsSync(path)) return;
   const file = JSON.parse(readFileSync(path, 'utf8')) as { database: string };
   const name = databaseName();
-  const pool = ownerOf('postgres');
-  try {
-    await pool.query(`create database "${name}" template "${file.database}"`);
-  } finally {
-    await pool.end();
-  }
+  // A template database must have no other connection: the snapshots' kept one goes first.
+  const kept = owners.get(file.database);
+  owners.delete(file.database);
+  await kept?.end();
+  await ownerOf('postgres').query(`create database "${name}" template "${file.database}"`);
   writeFileSync(path, JSON.stringify({ ...file, database: name }, null, 2));
 }
 
-/** The owner's connection to one of the test server's databases. */
+/** The owner's connection to one of the test server's databases (one kept per database: snapshots are taken often). */
+const owners = new Map<string, ReturnType<typeof ownerPool>>();
 function ownerOf(database: string) {
-  return ownerPool(testServer(), database, 1);
+  let pool = owners.get(database);
+  if (!pool) owners.set(database, (pool = ownerPool(testServer(), database, 1)));
+  return pool;
 }
 
 /** The database an app's folder is connected to. */
@@ -81,17 +83,16 @@ export function databaseOf(dir: string): string {
   return (JSON.parse(readFileSync(join(dir, SERVER_FILE), 'utf8')) as { database: string }).database;
 }
 
-/** Every table of an app's server database but `exclude`, row by row in a stable order (read as the owner). */
+/**
+ * Every table of an app's server database but `exclude`, row by row in a stable order (read as
+ * the owner), in one query: each table's rows as JSON, ordered by their text.
+ */
 export async function serverContent(dir: string, exclude: readonly string[]): Promise<string> {
   const pool = ownerOf(databaseOf(dir));
-  try {
-    const tables = (await pool.query<{ name: string }>("select tablename as name from pg_tables where schemaname = 'public' and tablename not like 'kysely_%' order by 1")).rows
-      .map((row) => row.name)
-      .filter((name) => !exclude.includes(name));
-    const content: Record<string, unknown[]> = {};
-    for (const name of tables) content[name] = (await pool.query(`select * from "${name}" as t order by t::text`)).rows;
-    return JSON.stringify(content);
-  } finally {
-    await pool.end();
-  }
+  const tables = (await pool.query<{ name: string }>("select tablename as name from pg_tables where schemaname = 'public' and tablename not like 'kysely_%' order by 1")).rows
+    .map((row) => row.name)
+    .filter((name) => !exclude.includes(name));
+  const columns = tables.map((name) => `(select coalesce(json_agg(t order by t::text), '[]') from "${name}" as t) as "${name}"`);
+  const { rows } = await pool.query<Record<string, unknown>>(`select ${columns.join(', ')}`);
+  return JSON.stringify(rows[0]);
 }
