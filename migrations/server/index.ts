@@ -2,6 +2,7 @@ import type { Migration } from 'kysely';
 import * as m0001 from './0001_schema.ts';
 import * as m0002 from './0002_client_index.ts';
 import * as m0003 from './0003_trail_lock.ts';
+import * as m0004 from './0004_moving_up.ts';
 
 /**
  * The centre server's migrations (PostgreSQL), run by the owner account at setup and upgrade.
@@ -12,4 +13,5 @@ export const serverMigrations: Readonly<Record<string, Migration>> = {
   '0001_schema': m0001,
   '0002_client_index': m0002,
   '0003_trail_lock': m0003,
+  '0004_moving_up': m0004,
 };

@@ -10,14 +10,12 @@ import type { SqliteHandle } from './database.ts';
  * database within the transaction that writes the server's keyring. Row by row as it is, ids
  * included, so every reference and the audit chain hold as they were; the columns with words
  * about a person sealed on the way (the server never receives them as text); the file's search
- * copies left behind (the server searches in each PC's memory); the monthly counts rebuilt by
- * the server's own triggers as the rows arrive, then compared with the file's. Each record
+ * copies left behind (the server searches in each PC's memory); the monthly counts copied as
+ * the file kept them and checked against the rows (the server's triggers stand aside meanwhile:
+ * server migration 0004). Each record
  * table's counter goes on from where the file's stopped (the trail's entries carry their own
  * numbers, as every append on the server gives them).
  */
-
-/** Tables the server keeps up itself from the rows copied (its triggers): compared, not copied. */
-const KEPT_BY_TRIGGERS = ['service_month', 'referral_month'] as const;
 
 const BATCH = 500;
 
@@ -42,7 +40,7 @@ export function tablesInOrder(sqlite: SqliteHandle): string[] {
 }
 
 export interface MovedUp {
-  /** Rows copied, table by table (and the monthly counts as the server rebuilt them). */
+  /** Rows copied, table by table. */
   rows: Record<string, number>;
 }
 
@@ -56,7 +54,10 @@ export async function copyFileToServer(sqlite: SqliteHandle, trx: Db, sealer: Co
   const counted = new Set(
     (await sql<{ name: string }>`select table_name as name from information_schema.columns where table_schema = 'public' and column_name = 'id' and is_identity = 'YES'`.execute(trx)).rows.map((row) => row.name),
   );
-  const tables = tablesInOrder(sqlite).filter((table) => !(KEPT_BY_TRIGGERS as readonly string[]).includes(table));
+  const tables = tablesInOrder(sqlite);
+  // The triggers that keep counts and index numbers stand aside while the rows come (server
+  // migration 0004): row by row in one transaction they would be quadratic.
+  await sql`select set_config('dh.moving_up', 'on', true)`.execute(trx);
   // What the server's migrations put in a new database (the catalogue of services, the
   // settings' first values) makes way for the file's, which the centre may have changed since.
   // The server's trail is empty (and can only grow).
@@ -99,13 +100,18 @@ export async function copyFileToServer(sqlite: SqliteHandle, trx: Db, sealer: Co
     const last = counters.get(table) ?? (count ? Number(sqlite.prepare(`select max(id) from "${table}"`).pluck().get()) : 0);
     if (last > 0) await sql`select setval(pg_get_serial_sequence(${table}, 'id'), ${last})`.execute(trx);
   }
-  // The monthly counts the server kept as the rows came: the same as the file's, or nothing moves.
-  for (const table of KEPT_BY_TRIGGERS) {
-    const fromFile = (sqlite.prepare(`select * from "${table}" where n <> 0`).all() as Record<string, unknown>[]).map(canonical).sort();
-    const onServer = (await sql<Record<string, unknown>>`select * from ${sql.table(table)} where n <> 0`.execute(trx)).rows.map(canonical).sort();
-    if (JSON.stringify(fromFile) !== JSON.stringify(onServer)) throw new AppError('INTERNAL', {}, { cause: new Error(`${table} differs after moving up`) });
-    rows[table] = onServer.length;
-  }
+  // The client index's numbers, in one statement each: every client, then every identity.
+  await sql`update client set index_seq = numbered.n from (select id, row_number() over (order by id) as n from client) as numbered where client.id = numbered.id`.execute(trx);
+  await sql`update client_identity set index_seq = numbered.n + (select count(*) from client)
+    from (select client_id, row_number() over (order by client_id) as n from client_identity) as numbered where client_identity.client_id = numbered.client_id`.execute(trx);
+  await sql`update index_counter set n = (select count(*) from client) + (select count(*) from client_identity) where id = 1`.execute(trx);
+  await sql`select set_config('dh.moving_up', 'off', true)`.execute(trx);
+  // The monthly counts came as the file kept them: they must be what the services say, or nothing moves.
+  const kept = (await sql<Record<string, unknown>>`select month, service_type_id, n from service_month where n <> 0`.execute(trx)).rows.map(canonical).sort();
+  const fromRows = (await sql<Record<string, unknown>>`select substr(service_on, 1, 7) as month, service_type_id, count(*) as n from service group by 1, 2`.execute(trx)).rows.map(canonical).sort();
+  if (JSON.stringify(kept) !== JSON.stringify(fromRows)) throw new AppError('INTERNAL', {}, { cause: new Error('service_month differs from the services after moving up') });
+  const [referrals] = (await sql<{ kept: number; counted: number }>`select (select coalesce(sum(n), 0) from referral_month) as kept, (select count(*) from referral) as counted`.execute(trx)).rows;
+  if (Number(referrals?.kept) !== Number(referrals?.counted)) throw new AppError('INTERNAL', {}, { cause: new Error('referral_month differs from the referrals after moving up') });
   return { rows };
 }
 
