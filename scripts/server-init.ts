@@ -9,6 +9,7 @@
  * PC's setup is given: the server's address and CA, and the passwords of the app's roles.
  * Keep that file like a key: it opens no record by itself, but the first PC's setup needs it.
  */
+import { X509Certificate } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -85,6 +86,8 @@ try {
     writeFileSync(outPath, `${JSON.stringify(result.connection, null, 2)}\n`, { mode: 0o600, flag: 'wx' });
     console.log(`Tệp kết nối / Connection file: ${outPath}`);
     console.log('Giữ tệp này như một chìa khoá; mang tới từng máy khi thiết lập. / Keep it like a key; take it to each PC at its setup.');
+    // Each PC's setup screen shows this fingerprint: whoever sets a PC up compares it with this one.
+    console.log(`Dấu vân tay SHA-256 của chứng chỉ gốc / The CA's SHA-256 fingerprint: ${new X509Certificate(result.connection.ca).fingerprint256}`);
   }
 } catch (error) {
   const code = isAppError(error) ? error.code : null;

@@ -39,6 +39,8 @@ export const sessionChannels = {
       keyRotated: z.boolean(),
       /** Just after the records moved up to the centre's server (the login screen says so). */
       movedUp: z.boolean(),
+      /** Where this PC's records are kept when it works against the centre's server (null: on this PC). */
+      server: z.object({ host: z.string(), port: z.number(), database: z.string() }).nullable(),
     }),
     access: 'public',
     audit: 'read',

@@ -50,6 +50,49 @@ export const setupChannels = {
     audit: 'write',
     errors: ['SETUP_NOT_STARTED', 'RECOVERY_CONFIRMATION_MISMATCH', 'VAULT_EXISTS'],
   }),
+  /**
+   * Setup on a PC of a centre that keeps its records on its own server: the person picks the
+   * connection file the administrator's `server:init` wrote; the app reaches the server with it
+   * (TLS, the file's certificate authority) and shows what to check before connecting. Nothing
+   * is kept on this PC yet.
+   */
+  'setup.serverCheck': channel({
+    input: z.object({}).strict(),
+    output: z.object({
+      chosen: z.boolean(),
+      server: z
+        .object({
+          host: z.string(),
+          port: z.number(),
+          database: z.string(),
+          /** The certificate authority's SHA-256 fingerprint, its name and the end of its validity (an instant). */
+          certificate: z.object({ fingerprint: z.string(), subject: z.string(), validTo: z.string() }),
+          /** A centre is set up there already: this PC joins it (its staff log in with their own passwords). */
+          present: z.boolean(),
+        })
+        .nullable(),
+    }),
+    access: 'public',
+    audit: 'read',
+    pathFrom: 'openFile',
+    errors: ['VAULT_EXISTS', 'CONNECTION_FILE_INVALID', 'SERVER_UNREACHABLE', 'SERVER_CERTIFICATE', 'SERVER_CREDENTIALS', 'SERVER_NOT_SET_UP'],
+  }),
+  /** Connect this PC to the server just checked: from now on its records are kept there. */
+  'setup.serverConnect': channel({
+    input: z.object({ confirm: z.literal(true, { error: 'required' }) }).strict(),
+    output: z.object({ present: z.boolean() }),
+    access: 'public',
+    audit: 'read',
+    errors: ['SETUP_NOT_STARTED', 'VAULT_EXISTS', 'SERVER_UNREACHABLE', 'SERVER_CERTIFICATE', 'SERVER_CREDENTIALS', 'SERVER_NOT_SET_UP'],
+  }),
+  /** Before a centre is set up on the server this PC was connected to: forget it (keep the records on this PC, or choose another). */
+  'setup.serverLeave': channel({
+    input: z.object({}).strict(),
+    output: z.object({}).strict(),
+    access: 'public',
+    audit: 'read',
+    errors: ['VAULT_EXISTS'],
+  }),
   'setup.cancel': channel({
     input: z.object({}).strict(),
     output: z.object({}).strict(),

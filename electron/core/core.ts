@@ -168,6 +168,16 @@ export class Core {
   }
 
   /**
+   * Before a centre is set up on the server this PC was connected to: forget that server, and
+   * keep the records on this PC after all (or pick another server's connection file).
+   */
+  leaveServer(): void {
+    if (this.#vault.kind !== 'server' || this.#vault.isOpen || this.#vault.presence().state !== 'absent') throw new AppError('VAULT_EXISTS');
+    rmSync(join(this.dataDir, SERVER_FILE), { force: true });
+    this.#vault = new Vault({ ...this.#storeOptions, migrations: this.#fileMigrations });
+  }
+
+  /**
    * Move this PC's one-PC vault up to the centre's server (DESIGN.md §8), from the backup screen:
    * the server's new, empty database (its connection file from `server:init`) receives every
    * record, sealed on the way, under the same keyring (the same passwords and recovery code open

@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type pg from 'pg';
@@ -133,6 +133,7 @@ export async function serverFigures(clients: number, log: (line: string) => void
     const desks = [];
     for (const [i, username] of workers.entries()) {
       const dir = join(files.work, `pc-${i}`);
+      mkdirSync(dir, { recursive: true });
       const desk = pcOn(dir);
       pcs.push(desk);
       await desk.core.connectToServer(connection);

@@ -24,6 +24,9 @@ const SAMPLES: Samples = {
   'setup.begin': () => ({ ...CENTRE, adminUsername: 'x.admin', adminDisplayName: 'X', adminPassword: 'mat-khau-moi-0001', language: 'vi' }),
   'setup.complete': () => ({ confirmation: 'AAAA' }),
   'setup.cancel': () => ({}),
+  'setup.serverCheck': () => ({}),
+  'setup.serverConnect': () => ({ confirm: true }),
+  'setup.serverLeave': () => ({}),
   'users.list': () => ({}),
   'users.create': () => ({ username: 'perm.test', displayName: 'Thử Quyền', roles: ['worker'], temporaryPassword: 'tam-thoi-quyen-01' }),
   'users.update': (ids) => ({ id: ids.worker, displayName: 'Cán Bộ Đổi Tên', roles: ['worker'] }),
@@ -158,7 +161,7 @@ const ROLE_LIST = ['worker', 'manager', 'admin'] as const;
 
 describe('permissions, channel by channel', () => {
   it('has exactly the public channels that must work while locked', () => {
-    expect(PUBLIC.sort()).toEqual(['auth.login', 'auth.recover', 'session.get', 'setup.begin', 'setup.cancel', 'setup.complete', 'setup.restore', 'setup.restoreCancel', 'setup.restoreNext']);
+    expect(PUBLIC.sort()).toEqual(['auth.login', 'auth.recover', 'session.get', 'setup.begin', 'setup.cancel', 'setup.complete', 'setup.restore', 'setup.restoreCancel', 'setup.restoreNext', 'setup.serverCheck', 'setup.serverConnect', 'setup.serverLeave']);
   });
 
   it.each(ROLE_LIST)('%s: refused channels change nothing and are audited; allowed ones pass the gate', async (role) => {

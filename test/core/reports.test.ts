@@ -11,6 +11,7 @@ import { ADMIN, copyOfApp, copyOfTemplate, loginAs, MANAGER, tempDir, WORKER, ty
 import { REPORT_JOB } from '../../electron/core/reports/jobs.ts';
 import { buildReportDataset, PLANTED, Q3_2026, runReport } from '../support/report-data.ts';
 import { contentSnapshot } from '../support/db-snapshot.ts';
+import { pushIdCounter } from '../support/store-under-test.ts';
 import { style, textWidth, unmeasured } from '../../electron/core/reports/exports/text-width.ts';
 
 /*
@@ -118,6 +119,22 @@ describe('the report of a hand-counted quarter (k = 5)', () => {
     // Counts only: no code, alias or name of anyone.
     const text = JSON.stringify(report);
     for (const word of [PLANTED.alias, PLANTED.legalName, PLANTED.note, ...codes]) expect(text).not.toContain(word);
+  });
+
+  it('counts the same when the clients\' numbers run into the millions (a large centre, or one moved up to a server)', async () => {
+    const app = await copyOfTemplate();
+    await loginAs(app, WORKER);
+    // Past 65,536 a number times 32,768 no longer fits a server's 32-bit integer.
+    await pushIdCounter(app.core.vault, 'client', 3_000_000);
+    const built = await buildReportDataset(app);
+    await loginAs(app, MANAGER);
+    await app.ok('settings.updateReports', { ...reportSettings(await app.ok('settings.get', {})), reportK: 5 });
+    const { report } = await runReport(app, { period: Q3_2026 });
+    const registered = await app.ok('clients.list', { status: 'all' });
+    expect(registered.rows.filter((row) => row.id > 3_000_000)).toHaveLength(built.codes.length);
+    const expected = (await runReport(await asManager(), { period: Q3_2026 })).report;
+    expect(report.clientsWithoutConsent).toBe(1);
+    for (const each of expected.tables) expect(shown(table(report, each.indicatorId)), each.indicatorId).toEqual(shown(each));
   });
 
   it('takes k from the managers\' setting only, never below 5', async () => {

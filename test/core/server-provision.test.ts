@@ -1,4 +1,4 @@
-import { createHmac } from 'node:crypto';
+import { createHmac, X509Certificate } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -154,6 +154,8 @@ describe('setting up the centre\'s server', () => {
     expect(first.status).toBe(0);
     expect(first.stdout).toContain('Database created');
     expect(first.stdout).toContain('Migrations applied: 0001_schema');
+    // The fingerprint each PC's setup screen shows, to be compared with this one.
+    expect(first.stdout).toContain(`The CA's SHA-256 fingerprint: ${new X509Certificate(cluster.ca).fingerprint256}`);
     // Only its owner may read it (it holds the login role's password).
     expect(statSync(out).mode & 0o777).toBe(0o600);
     const written = JSON.parse(readFileSync(out, 'utf8')) as ServerConnection;

@@ -1,9 +1,12 @@
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ServerConnection } from '../../electron/core/vault/server-provision.ts';
 import { provisionServer } from '../../electron/core/vault/server-provision.ts';
-import { serverPool } from '../../electron/core/vault/server-connection.ts';
+import { rolesNamed, serverPool } from '../../electron/core/vault/server-connection.ts';
 import { serverMigrations } from '../../migrations/server/index.ts';
-import { havePostgres, ownerPool, startCluster, type PgCluster } from '../support/pg-cluster.ts';
+import { SERVER_FILE } from '../../electron/core/vault/server-vault.ts';
+import { havePostgres, makeCertificates, ownerPool, startCluster, type PgCluster } from '../support/pg-cluster.ts';
 import { ADMIN, CENTRE, openApp, runSetup, tempDir, WORKER, type TestApp } from '../support/vault-fixture.ts';
 
 /*
@@ -15,6 +18,8 @@ import { ADMIN, CENTRE, openApp, runSetup, tempDir, WORKER, type TestApp } from 
 
 let cluster: PgCluster;
 let connection: ServerConnection;
+/** The connection file `server:init` wrote, as a PC's setup screen picks it. */
+let connectionFile: string;
 const apps: TestApp[] = [];
 
 beforeAll(async () => {
@@ -22,6 +27,8 @@ beforeAll(async () => {
   cluster = await startCluster();
   const result = await provisionServer({ address: { host: cluster.host, port: cluster.port, database: 'centre_store', ca: cluster.ca }, owner: cluster.owner, migrations: serverMigrations });
   connection = result.connection!;
+  connectionFile = join(tempDir('dh-conn-'), 'trung-tam.server');
+  writeFileSync(connectionFile, JSON.stringify(connection));
 });
 afterAll(async () => {
   for (const app of apps) await app.core.shutdown();
@@ -42,8 +49,26 @@ let second: TestApp;
 describe('the centre\'s server as the store', () => {
   it('is set up from a first PC: the server keeps the keyring, the first account and the trail', async () => {
     first = pc();
-    expect(await first.core.connectToServer(connection)).toEqual({ present: false });
+    // The setup screen: the connection file is picked and tried; nothing is kept on the PC yet.
+    const look = await first.gate.invoke('setup.serverCheck', {}, { path: connectionFile });
+    expect(look).toEqual({
+      ok: true,
+      value: {
+        chosen: true,
+        server: {
+          host: cluster.host,
+          port: cluster.port,
+          database: 'centre_store',
+          certificate: { fingerprint: expect.stringMatching(/^([0-9A-F]{2}:){31}[0-9A-F]{2}$/), subject: 'Dong Hanh test ca', validTo: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T/) },
+          present: false,
+        },
+      },
+    });
+    expect(readdirSync(first.dir)).toEqual([]);
+    expect(await first.ok('session.get', {})).toMatchObject({ vault: 'absent', server: null });
+    expect(await first.ok('setup.serverConnect', { confirm: true })).toEqual({ present: false });
     expect(first.core.vault.kind).toBe('server');
+    expect(await first.ok('session.get', {})).toMatchObject({ vault: 'absent', server: { host: cluster.host, port: cluster.port, database: 'centre_store' } });
     await runSetup(first);
     expect(first.core.session?.username).toBe(ADMIN.username);
     const created = await first.ok('users.create', { username: WORKER.username, displayName: WORKER.displayName, roles: ['worker'], temporaryPassword: TEMPORARY });
@@ -71,7 +96,12 @@ describe('the centre\'s server as the store', () => {
 
   it('is joined by a second PC, where a colleague logs in with her temporary password and changes it', async () => {
     second = pc();
-    expect(await second.core.connectToServer(connection)).toEqual({ present: true });
+    expect(await second.gate.invoke('setup.serverCheck', {}, { path: connectionFile })).toMatchObject({ ok: true, value: { chosen: true, server: { present: true } } });
+    expect(await second.ok('setup.serverConnect', { confirm: true })).toEqual({ present: true });
+    // Straight to the login: the server's staff log in here with their own passwords.
+    expect(await second.ok('session.get', {})).toMatchObject({ vault: 'locked', server: { database: 'centre_store' } });
+    // A joined PC cannot leave the server from the setup screen.
+    expect(await second.call('setup.serverLeave', {})).toEqual({ ok: false, error: { code: 'VAULT_EXISTS' } });
     // Nothing to set up here: the server has its data.
     expect(await second.call('setup.begin', { ...CENTRE, adminUsername: 'khac.thu', adminDisplayName: 'Quản Trị Khác', adminPassword: 'mat-khau-khac-thu-01', language: 'vi' })).toEqual({ ok: false, error: { code: 'VAULT_EXISTS' } });
     expect(await second.call('auth.login', { username: WORKER.username, password: 'not-her-password' })).toEqual({ ok: false, error: { code: 'WRONG_CREDENTIALS' } });
@@ -126,5 +156,56 @@ describe('the centre\'s server as the store', () => {
 
   it('a PC with data of its own cannot be connected to a server', async () => {
     await expect(first.core.connectToServer(connection)).rejects.toMatchObject({ code: 'VAULT_EXISTS' });
+    expect(await first.gate.invoke('setup.serverCheck', {}, { path: connectionFile })).toEqual({ ok: false, error: { code: 'VAULT_EXISTS' } });
+    const own = openApp(tempDir('dh-pc-'));
+    apps.push(own);
+    await runSetup(own);
+    await own.ok('auth.logout', {});
+    expect(await own.gate.invoke('setup.serverCheck', {}, { path: connectionFile })).toEqual({ ok: false, error: { code: 'VAULT_EXISTS' } });
+    expect(await own.call('setup.serverLeave', {})).toEqual({ ok: false, error: { code: 'VAULT_EXISTS' } });
+    expect(own.core.vault.kind).toBe('file');
+  });
+
+  it('setup refuses a file that is not a connection file, another certificate authority, a wrong login; it keeps nothing, and can go back to this PC only', async () => {
+    const app = pc();
+    const folder = tempDir('dh-conn-bad-');
+    const write = (name: string, content: string) => {
+      const path = join(folder, name);
+      writeFileSync(path, content);
+      return path;
+    };
+    const check = (path: string | null) => app.gate.invoke('setup.serverCheck', {}, { path });
+    // She closes the dialog: nothing happens.
+    expect(await check(null)).toEqual({ ok: true, value: { chosen: false, server: null } });
+    expect(await check(write('ghi-chu.txt', 'không phải tệp kết nối'))).toEqual({ ok: false, error: { code: 'CONNECTION_FILE_INVALID' } });
+    expect(await check(write('thieu.server', JSON.stringify({ ...connection, login: undefined })))).toEqual({ ok: false, error: { code: 'CONNECTION_FILE_INVALID' } });
+    expect(await check(write('ca-hong.server', JSON.stringify({ ...connection, ca: '-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n' })))).toEqual({ ok: false, error: { code: 'CONNECTION_FILE_INVALID' } });
+    // A certificate authority the server's certificate does not come from: the connection is refused.
+    const other = makeCertificates(tempDir('dh-other-ca-'), 'other');
+    expect(await check(write('ca-khac.server', JSON.stringify({ ...connection, ca: readFileSync(other.caFile, 'utf8') })))).toEqual({ ok: false, error: { code: 'SERVER_CERTIFICATE' } });
+    expect(await check(write('sai-mat-khau.server', JSON.stringify({ ...connection, login: { ...connection.login, password: 'khong-dung' } })))).toEqual({ ok: false, error: { code: 'SERVER_CREDENTIALS' } });
+    expect(await check(write('sai-cong.server', JSON.stringify({ ...connection, port: 1 })))).toEqual({ ok: false, error: { code: 'SERVER_UNREACHABLE' } });
+    // Nothing was checked successfully: there is nothing to connect to, and nothing was kept.
+    expect(await app.call('setup.serverConnect', { confirm: true })).toEqual({ ok: false, error: { code: 'SETUP_NOT_STARTED' } });
+    expect(readdirSync(app.dir)).toEqual([]);
+
+    // A good file, connected, then left before any setup: the PC is a new PC again.
+    expect(await check(connectionFile)).toMatchObject({ ok: true });
+    expect(await app.call('setup.serverConnect', {} as never)).toMatchObject({ ok: false, error: { code: 'VALIDATION' } });
+    expect(await app.ok('setup.serverConnect', { confirm: true })).toEqual({ present: true });
+    expect(existsSync(join(app.dir, SERVER_FILE))).toBe(true);
+    // (This server has its centre: a PC that joined it stays. A server with none can be left.)
+    expect(await app.call('setup.serverLeave', {})).toEqual({ ok: false, error: { code: 'VAULT_EXISTS' } });
+    const empty = await provisionServer({ address: { host: cluster.host, port: cluster.port, database: 'centre_empty', ca: cluster.ca }, owner: cluster.owner, migrations: serverMigrations, roles: rolesNamed('centre_empty') });
+    const fresh = pc();
+    expect(await fresh.gate.invoke('setup.serverCheck', {}, { path: write('trong.server', JSON.stringify(empty.connection)) })).toMatchObject({ ok: true, value: { server: { present: false, database: 'centre_empty' } } });
+    await fresh.ok('setup.serverConnect', { confirm: true });
+    expect(await fresh.ok('setup.serverLeave', {})).toEqual({});
+    expect(fresh.core.vault.kind).toBe('file');
+    expect(readdirSync(fresh.dir)).toEqual([]);
+    expect(await fresh.ok('session.get', {})).toMatchObject({ vault: 'absent', server: null });
+    // And it is set up on this PC only, as any new PC.
+    await runSetup(fresh);
+    expect(fresh.core.vault.kind).toBe('file');
   });
 });

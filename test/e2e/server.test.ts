@@ -1,14 +1,15 @@
+import { X509Certificate } from 'node:crypto';
 import { cpSync, existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { rolesNamed } from '../../electron/core/vault/server-connection.ts';
 import { provisionServer, type ServerConnection } from '../../electron/core/vault/server-provision.ts';
 import { serverMigrations } from '../../migrations/server/index.ts';
-import { checkScreen, launch, logIn, type Harness } from '../support/e2e-harness.ts';
+import { checkScreen, field, launch, logIn, type Harness } from '../support/e2e-harness.ts';
 import { MOVED_UP_DIR, SERVER_FILE } from '../../electron/core/vault/server-vault.ts';
 import { VAULT_FILES } from '../../electron/core/vault/vault-files.ts';
 import { havePostgres, startCluster, type PgCluster } from '../support/pg-cluster.ts';
-import { ADMIN, loginAs, openApp, standardTemplate, tempDir, TODAY, WORKER, type TestApp } from '../support/vault-fixture.ts';
+import { ADMIN, CENTRE, loginAs, openApp, standardTemplate, syntheticClient, tempDir, TODAY, WORKER, type TestApp } from '../support/vault-fixture.ts';
 
 /*
  * A centre outgrows one PC (DESIGN.md §8): its administrator moves the records up to the
@@ -22,6 +23,7 @@ let cluster: PgCluster;
 let connection: ServerConnection;
 let connectionFile: string;
 let harness: Harness | null = null;
+let secondHarness: Harness | null = null;
 const others: TestApp[] = [];
 
 beforeAll(async () => {
@@ -34,7 +36,9 @@ beforeAll(async () => {
 });
 afterEach(async () => {
   await harness?.close();
+  await secondHarness?.close();
   harness = null;
+  secondHarness = null;
 });
 afterAll(async () => {
   for (const app of others) await app.core.shutdown();
@@ -83,5 +87,98 @@ describe('the centre\'s server in Chromium', () => {
     expect(existsSync(join(dir, SERVER_FILE))).toBe(true);
     expect(existsSync(join(dir, VAULT_FILES.database))).toBe(false);
     expect(existsSync(join(dir, MOVED_UP_DIR))).toBe(false);
+  });
+
+  it('a centre sets up on its server from a first PC\'s screens; a second PC joins from its own; a visit recorded on one shows on the other', async () => {
+    const database = 'centre_setup';
+    const setupConnection = (await provisionServer({ address: { host: cluster.host, port: cluster.port, database, ca: cluster.ca }, owner: cluster.owner, migrations: serverMigrations, roles: rolesNamed(database) })).connection!;
+    const file = join(tempDir('dh-e2e-conn-'), 'may-chu.server');
+    writeFileSync(file, JSON.stringify(setupConnection));
+
+    // The first PC: a new install asks where the records are kept.
+    const firstDir = tempDir('dh-e2e-first-');
+    harness = await launch(firstDir);
+    const { page } = harness;
+    await expect.poll(() => page.getByRole('heading', { name: 'Thiết lập lần đầu' }).isVisible(), { timeout: 20_000 }).toBe(true);
+    await page.getByLabel('Trên máy chủ của trung tâm (nhiều máy cùng làm việc)').check();
+    const panel = page.getByRole('region', { name: 'Trên máy chủ của trung tâm (nhiều máy cùng làm việc)' });
+    // Closing the dialog changes nothing.
+    harness.openedFile = null;
+    await panel.getByRole('button', { name: 'Chọn tệp kết nối…' }).click();
+    expect(await panel.getByText('Máy chủ trong tệp kết nối').count()).toBe(0);
+    harness.openedFile = file;
+    await panel.getByRole('button', { name: 'Chọn tệp kết nối…' }).click();
+    await expect.poll(() => panel.getByText('Máy chủ này chưa có dữ liệu.', { exact: false }).isVisible(), { timeout: 20_000 }).toBe(true);
+    expect(await panel.getByText(`${cluster.host}:${cluster.port}`).isVisible()).toBe(true);
+    // The certificate authority's fingerprint, as the administrator reads it from `server:init`'s output.
+    const fingerprint = new X509Certificate(cluster.ca).fingerprint256;
+    expect((await panel.locator('dd.fingerprint').innerText()).replace(/\s/g, '')).toBe(fingerprint);
+    // Nothing kept on this PC before she connects.
+    expect(existsSync(join(firstDir, SERVER_FILE))).toBe(false);
+    await checkScreen(page, '86-setup-server-checked');
+    await panel.getByRole('button', { name: 'Kết nối với máy chủ này' }).click();
+    await expect.poll(() => page.getByText(`Máy này đã kết nối với máy chủ ${cluster.host}:${cluster.port} (cơ sở dữ liệu ${database}).`, { exact: false }).isVisible(), { timeout: 20_000 }).toBe(true);
+    expect(existsSync(join(firstDir, SERVER_FILE))).toBe(true);
+    await field(page, 'Tên trung tâm').fill(CENTRE.centreName);
+    await field(page, 'Mã trung tâm').fill(CENTRE.centreCode);
+    await field(page, 'Họ tên quản trị viên').fill(ADMIN.displayName);
+    await field(page, 'Tên đăng nhập của quản trị viên').fill(ADMIN.username);
+    await field(page, 'Mật khẩu').fill(ADMIN.password);
+    await field(page, 'Nhập lại mật khẩu').fill(ADMIN.password);
+    await checkScreen(page, '86b-setup-on-server');
+    await page.keyboard.press('Enter');
+    await page.getByTestId('recovery-code').waitFor({ timeout: 60_000 });
+    const groups = await page.locator('[data-group]').evaluateAll((nodes) => nodes.map((node) => node.getAttribute('data-group') ?? ''));
+    await page.getByRole('button', { name: 'Tôi đã ghi lại mã' }).click();
+    const asked = Number(/thứ (\d+)/.exec((await page.getByText(/nhóm ký tự thứ \d+/).textContent()) ?? '')?.[1]);
+    await page.getByLabel(`Nhóm thứ ${asked}`).fill(groups[asked - 1] ?? '');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.getByRole('heading', { name: 'Người dùng' }).isVisible(), { timeout: 30_000 }).toBe(true);
+    // Nothing of the records on this PC: the server holds them.
+    expect(existsSync(join(firstDir, VAULT_FILES.database))).toBe(false);
+
+    // The administrator adds a worker (here through the same calls the screens make); she
+    // registers a client at this PC.
+    const first = harness.app;
+    await first.ok('users.create', { username: WORKER.username, displayName: WORKER.displayName, roles: ['worker'], temporaryPassword: 'tam-thoi-canbo-0001' });
+    await first.ok('auth.logout', {});
+    await first.ok('auth.login', { username: WORKER.username, password: 'tam-thoi-canbo-0001' });
+    await first.ok('auth.changePassword', { currentPassword: 'tam-thoi-canbo-0001', newPassword: WORKER.password });
+    const { clientId, code } = await first.ok('clients.register', syntheticClient({ alias: 'Chị Hai Máy Thử' }));
+    await page.reload();
+    await page.evaluate((id) => {
+      location.hash = `#/clients/${id}`;
+    }, clientId);
+    await expect.poll(() => page.getByRole('heading', { name: 'Các lần gặp' }).isVisible(), { timeout: 20_000 }).toBe(true);
+    expect(await page.getByText('Tư vấn tâm lý').count()).toBe(0);
+
+    // The second PC joins from its own setup screen and logs in there.
+    const secondDir = tempDir('dh-e2e-second-');
+    secondHarness = await launch(secondDir);
+    const second = secondHarness.page;
+    await expect.poll(() => second.getByRole('heading', { name: 'Thiết lập lần đầu' }).isVisible(), { timeout: 20_000 }).toBe(true);
+    await second.getByLabel('Trên máy chủ của trung tâm (nhiều máy cùng làm việc)').check();
+    secondHarness.openedFile = file;
+    await second.getByRole('button', { name: 'Chọn tệp kết nối…' }).click();
+    await expect.poll(() => second.getByText('Trung tâm đã được thiết lập trên máy chủ này.', { exact: false }).isVisible(), { timeout: 20_000 }).toBe(true);
+    await checkScreen(second, '86c-join-checked');
+    await second.getByRole('button', { name: 'Kết nối với máy chủ này' }).click();
+    await expect.poll(() => second.getByRole('heading', { name: 'Đăng nhập' }).isVisible(), { timeout: 20_000 }).toBe(true);
+    expect(await second.getByText(`Dữ liệu của trung tâm ở máy chủ ${cluster.host}:${cluster.port} (cơ sở dữ liệu ${database}).`).isVisible()).toBe(true);
+    await checkScreen(second, '86d-join-login');
+    await logIn(second, WORKER);
+    await second.getByRole('link', { name: 'Thân chủ', exact: true }).click();
+    await second.getByRole('link', { name: code }).click();
+    await second.getByRole('link', { name: 'Ghi lần gặp' }).click();
+    await expect.poll(() => second.getByRole('heading', { name: 'Ghi lần gặp' }).isVisible(), { timeout: 20_000 }).toBe(true);
+    await second.getByRole('option', { name: 'Tư vấn tâm lý' }).click();
+    await second.getByRole('button', { name: 'Lưu' }).click();
+    await expect.poll(() => second.getByText('Đã ghi lần gặp ngày', { exact: false }).isVisible(), { timeout: 20_000 }).toBe(true);
+
+    // The first PC's page, opened again, shows the visit recorded at the second.
+    await page.reload();
+    await expect.poll(() => page.getByText('Tư vấn tâm lý').first().isVisible(), { timeout: 20_000 }).toBe(true);
+    await checkScreen(page, '86e-visit-from-the-second-pc');
+    expect(existsSync(join(secondDir, VAULT_FILES.database))).toBe(false);
   });
 });

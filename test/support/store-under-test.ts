@@ -1,7 +1,9 @@
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { sql } from 'kysely';
 import { it } from 'vitest';
 import type { Core } from '../../electron/core/core.ts';
+import type { Store } from '../../electron/core/vault/store.ts';
 import { rolesNamed } from '../../electron/core/vault/server-connection.ts';
 import { provisionServer, type ServerConnection } from '../../electron/core/vault/server-provision.ts';
 import { SERVER_FILE } from '../../electron/core/vault/server-vault.ts';
@@ -95,4 +97,16 @@ export async function serverContent(dir: string, exclude: readonly string[]): Pr
   const columns = tables.map((name) => `(select coalesce(json_agg(t order by t::text), '[]') from "${name}" as t) as "${name}"`);
   const { rows } = await pool.query<Record<string, unknown>>(`select ${columns.join(', ')}`);
   return JSON.stringify(rows[0]);
+}
+
+/**
+ * Make a table's next ids start above `to`, on either store: a large centre's numbers in a
+ * small test (a server's `integer` columns overflow arithmetic on them long before SQLite's do).
+ */
+export async function pushIdCounter(store: Store, table: 'client', to: number): Promise<void> {
+  if (store.dialect.name === 'postgres') await sql`select setval(pg_get_serial_sequence(${table}, 'id'), ${sql.lit(to)})`.execute(store.db);
+  else {
+    await sql`delete from sqlite_sequence where name = ${table}`.execute(store.db);
+    await sql`insert into sqlite_sequence (name, seq) values (${table}, ${sql.lit(to)})`.execute(store.db);
+  }
 }

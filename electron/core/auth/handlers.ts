@@ -36,6 +36,7 @@ export const authHandlers: Pick<HandlerMap, AuthChannels> = {
       restoredFrom: core.session ? null : core.betweenSessions.get(RESTORED_FROM),
       keyRotated: core.session ? false : core.betweenSessions.get(KEY_ROTATED),
       movedUp: core.session ? false : core.betweenSessions.get(MOVED_UP),
+      server: core.vault.place(),
     };
   },
 

@@ -54,6 +54,13 @@ export interface Counting {
 }
 
 /**
+ * An id widened before it is packed with other small numbers: PostgreSQL's `integer` is 32 bits,
+ * so `id * 32768` overflows from client 65,536 on ("integer out of range"); a `bigint` holds it.
+ * (SQLite's integers are 64 bits already; the cast changes nothing there.)
+ */
+const wide = (column: ReturnType<typeof sql>) => sql`cast(${column} as bigint)`;
+
+/**
  * Each number of a list of whole numbers the database joined with commas (the dialect's
  * `packedList`), read in place: a year's list is some 700,000 numbers, and making a string of
  * each would cost more than the rest. (A number bound as a parameter is a REAL to SQLite: it is
@@ -90,7 +97,7 @@ export async function startCounting(db: Db, dialect: SqlDialect, period: Period)
   const cellOf = new Uint8Array(size);
   const sexIndex = sql.raw(`case sex ${SEXES.map((sex, index) => `when '${sex}' then ${index}`).join(' ')} else ${SEXES.indexOf('other')} end`);
   const bandOfYear = new Map<number, number>();
-  const packedPeople = (await sql<{ packed: string | null }>`select ${dialect.packedList(sql`id * 32768 + ${sexIndex} * 4096 + birth_year`)} as packed from report_client`.execute(db)).rows[0]?.packed;
+  const packedPeople = (await sql<{ packed: string | null }>`select ${dialect.packedList(sql`${wide(sql`id`)} * 32768 + ${sexIndex} * 4096 + birth_year`)} as packed from report_client`.execute(db)).rows[0]?.packed;
   forEachNumber(packedPeople, (number) => {
     const rest = number % 32768;
     const birthYear = rest % 4096;
@@ -107,7 +114,7 @@ export async function startCounting(db: Db, dialect: SqlDialect, period: Period)
   const left = new Uint8Array(size);
   let withoutConsent = 0;
   const packed = (
-    await sql<{ packed: string | null }>`select ${dialect.packedList(sql`client_id * ${sql.lit(maxType)} + service_type_id`)} as packed
+    await sql<{ packed: string | null }>`select ${dialect.packedList(sql`${wide(sql`client_id`)} * ${sql.lit(maxType)} + service_type_id`)} as packed
       from service where service_on between ${period.from} and ${period.to}`.execute(db)
   ).rows[0]?.packed;
   forEachNumber(packed, (number) => {

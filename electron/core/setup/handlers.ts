@@ -7,6 +7,8 @@ import { getUser, insertUser } from '../users/accounts.ts';
 import { confirmedRecoveryCode, issueRecoveryCode, shownOnce, type PendingRecoveryCode } from '../vault/recovery-code.ts';
 import type { PreparedVault } from '../vault/vault.ts';
 import type { Feature } from '../feature.ts';
+import { lookAtServer, readConnectionFile } from '../vault/server-vault.ts';
+import type { ServerConnection } from '../vault/server-provision.ts';
 
 export interface PendingSetup extends PendingRecoveryCode {
   /** What the wizard entered, without the password (it lives on only inside the sealed slot). */
@@ -17,12 +19,20 @@ export interface PendingSetup extends PendingRecoveryCode {
 /** A setup prepared in memory, waiting for its recovery code to be confirmed (between sessions: nobody exists to log in). */
 export const PENDING_SETUP = sessionSlot<PendingSetup | null>('setup.pending', () => null, (pending) => pending?.prepared.dataKey.fill(0));
 
+/** A server's connection file, checked and shown, waiting for the person to connect this PC to it. */
+export const PENDING_SERVER = sessionSlot<ServerConnection | null>('setup.server', () => null);
+
+/** Only a PC with no records of its own (and not connected yet) can be connected to a server. */
+function mustBeNew(core: { vault: { kind: string; isOpen: boolean; presence(): { state: string } } }): void {
+  if (core.vault.kind !== 'file' || core.vault.isOpen || core.vault.presence().state !== 'absent') throw new AppError('VAULT_EXISTS');
+}
+
 /**
  * First run. `setup.begin` prepares everything in memory (keys, slots, the recovery code);
  * only when the person types back part of the code does `setup.complete` write the vault,
  * so a code that was never written down never protects anything.
  */
-export const setupHandlers: Pick<HandlerMap, 'setup.begin' | 'setup.complete' | 'setup.cancel'> = {
+export const setupHandlers: Pick<HandlerMap, 'setup.begin' | 'setup.complete' | 'setup.cancel' | 'setup.serverCheck' | 'setup.serverConnect' | 'setup.serverLeave'> = {
   'setup.begin': async (input, { core }) => {
     if (core.vault.presence().state !== 'absent') throw new AppError('VAULT_EXISTS');
     core.betweenSessions.release(PENDING_SETUP);
@@ -63,6 +73,31 @@ export const setupHandlers: Pick<HandlerMap, 'setup.begin' | 'setup.complete' | 
 
   'setup.cancel': async (_input, { core }) => {
     core.betweenSessions.release(PENDING_SETUP);
+    return {};
+  },
+
+  'setup.serverCheck': async (_input, { core, chosenPath }) => {
+    mustBeNew(core);
+    core.betweenSessions.set(PENDING_SERVER, null);
+    if (!chosenPath) return { chosen: false, server: null };
+    const connection = readConnectionFile(chosenPath);
+    const server = await lookAtServer(connection);
+    core.betweenSessions.set(PENDING_SERVER, connection);
+    return { chosen: true, server };
+  },
+
+  'setup.serverConnect': async (_input, { core }) => {
+    const connection = core.betweenSessions.get(PENDING_SERVER);
+    if (!connection) throw new AppError('SETUP_NOT_STARTED');
+    mustBeNew(core);
+    const { present } = await core.connectToServer(connection);
+    core.betweenSessions.set(PENDING_SERVER, null);
+    return { present };
+  },
+
+  'setup.serverLeave': async (_input, { core }) => {
+    core.betweenSessions.release(PENDING_SETUP);
+    core.leaveServer();
     return {};
   },
 };

@@ -1,4 +1,5 @@
 import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { X509Certificate } from 'node:crypto';
 import { join } from 'node:path';
 import { Kysely, PostgresDialect, sql, type ControlledTransaction, type Migration } from 'kysely';
 import type pg from 'pg';
@@ -107,6 +108,40 @@ export async function connectToServer(dataDir: string, connection: ServerConnect
   return { present: file.present };
 }
 
+/**
+ * What a PC about to be connected shows of a connection file, so that the person can check it
+ * with the administrator: the server's address, the database, the certificate authority's
+ * SHA-256 fingerprint and end of validity, and whether a centre is set up there already.
+ */
+export interface ServerLook {
+  host: string;
+  port: number;
+  database: string;
+  certificate: { fingerprint: string; subject: string; validTo: string };
+  present: boolean;
+}
+
+export async function lookAtServer(connection: ServerConnection): Promise<ServerLook> {
+  let certificate: X509Certificate;
+  try {
+    certificate = new X509Certificate(connection.ca);
+  } catch (error) {
+    throw new AppError('CONNECTION_FILE_INVALID', {}, { cause: error });
+  }
+  const row = await readKeyringRow(addressOf(connection), connection.login);
+  return {
+    host: connection.host,
+    port: connection.port,
+    database: connection.database,
+    certificate: {
+      fingerprint: certificate.fingerprint256,
+      subject: /(?:^|\n)CN=([^\n]*)/.exec(certificate.subject)?.[1] ?? certificate.subject,
+      validTo: new Date(certificate.validTo).toISOString(),
+    },
+    present: row !== null,
+  };
+}
+
 const addressOf = (file: Pick<ServerFile, 'host' | 'port' | 'database' | 'ca'>): ServerAddress => ({ host: file.host, port: file.port, database: file.database, ca: file.ca });
 
 /** The keyring row as the login role reads it (null: no setup yet). */
@@ -169,6 +204,17 @@ export class ServerVault extends OpenKeys implements Store {
       return this.#file().present ? { state: 'present' } : { state: 'absent' };
     } catch {
       return { state: 'broken', problem: 'VAULT_INCOMPLETE' };
+    }
+  }
+
+  /** Where this PC's records are kept: the server's address and database (null before it was connected). */
+  place(): { host: string; port: number; database: string } | null {
+    if (!existsSync(this.#path)) return null;
+    try {
+      const file = this.#file();
+      return { host: file.host, port: file.port, database: file.database };
+    } catch {
+      return null;
     }
   }
 

@@ -47,6 +47,8 @@ export interface Store {
 
   // ---- Presence and opening ----
   presence(): VaultPresence;
+  /** Where the records are kept when not on this PC: the centre's server and its database (null for the file). */
+  place(): { host: string; port: number; database: string } | null;
   /** Is this a training vault? Readable while locked: the login screen says so too. */
   isTraining(): boolean;
   readonly isOpen: boolean;

@@ -86,6 +86,10 @@ export class Vault extends OpenKeys implements Store {
     return error;
   }
 
+  place(): null {
+    return null;
+  }
+
   presence(): VaultPresence {
     const hasDb = existsSync(this.paths.database);
     const hasKeyring = existsSync(this.paths.keyring);

@@ -71,11 +71,11 @@ function Screen({ status, refresh }: { status: BootStatus; refresh: () => Promis
   switch (status.vault) {
     case 'absent':
     case 'setup-pending':
-      return <SetupWizard interrupted={status.vault === 'setup-pending'} onDone={refresh} />;
+      return <SetupWizard interrupted={status.vault === 'setup-pending'} server={status.server} onDone={refresh} />;
     case 'broken':
       return <BrokenVault problem={status.problem} />;
     case 'locked':
-      return <AuthScreens lockedUsername={status.lockedUsername} restoredFrom={status.restoredFrom} keyRotated={status.keyRotated} movedUp={status.movedUp} onDone={refresh} />;
+      return <AuthScreens lockedUsername={status.lockedUsername} restoredFrom={status.restoredFrom} keyRotated={status.keyRotated} movedUp={status.movedUp} server={status.server} onDone={refresh} />;
     case 'unlocked': {
       const user = status.user;
       if (!user) return <AuthScreens lockedUsername={null} onDone={refresh} />;

@@ -18,12 +18,15 @@ export function AuthScreens({
   restoredFrom = null,
   keyRotated = false,
   movedUp = false,
+  server = null,
   onDone,
 }: {
   lockedUsername: string | null;
   restoredFrom?: string | null;
   keyRotated?: boolean;
   movedUp?: boolean;
+  /** This PC works against the centre's server: which (so that a new PC's staff know where they are). */
+  server?: { host: string; port: number; database: string } | null;
   onDone: () => Promise<void>;
 }) {
   const { t } = useTranslation();
@@ -53,6 +56,7 @@ export function AuthScreens({
       ) : null}
       {screen === 'login' ? <LoginForm onDone={onDone} onRecover={() => setScreen('recover')} /> : null}
       {screen === 'recover' ? <RecoverForm onDone={onDone} onBack={() => setScreen('login')} /> : null}
+      {server ? <p className="hint">{t('login.onServer', { host: `${server.host}:${server.port}`, database: server.database })}</p> : null}
     </main>
   );
 }

@@ -1,7 +1,8 @@
-import { useState } from 'react';
+import { useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { setupInputSchema, withRepeatedPassword } from '../../../../electron/contract/index.ts';
 import { call, type ClientErrorPayload } from '../../api.ts';
+import type { ChannelOutput } from '../../../../electron/contract/index.ts';
 import { useBackupCredentials } from '../admin/BackupCredentials.tsx';
 import { JobProgress, useBackupJob } from '../admin/BackupJob.tsx';
 import { ErrorText } from '../../components/ErrorText.tsx';
@@ -12,17 +13,24 @@ import { useContractForm } from '../../components/useContractForm.ts';
 import { i18next, type Language } from '../../i18n/index.ts';
 import { RecoveryCodeSheet, RecoveryConfirmForm, type IssuedCode } from './RecoveryCode.tsx';
 import { PageTop } from '../../components/PageTop.tsx';
+import { formatDate } from '../../i18n/format.ts';
 
 const centreFormSchema = withRepeatedPassword(setupInputSchema.omit({ language: true }), 'adminPassword');
 
+type ServerPlace = { host: string; port: number; database: string };
+
 /**
- * First run: the centre, the first administrator, then the recovery code, shown once and
- * confirmed by typing one group back. Core writes nothing until that confirmation.
+ * First run: where the records are kept (this PC, or the centre's server through the connection
+ * file an administrator made), then the centre, the first administrator and the recovery code,
+ * shown once and confirmed by typing one group back. Core writes nothing until that
+ * confirmation. A PC joining a server where a centre is set up goes straight to the login.
  */
-export function SetupWizard({ interrupted, onDone }: { interrupted: boolean; onDone: () => Promise<void> }) {
+export function SetupWizard({ interrupted, server = null, onDone }: { interrupted: boolean; server?: ServerPlace | null; onDone: () => Promise<void> }) {
   const { t } = useTranslation();
   const [issued, setIssued] = useState<(IssuedCode & { centreName: string; centreCode: string }) | null>(null);
   const [step, setStep] = useState<'centre' | 'code' | 'confirm'>('centre');
+  const [where, setWhere] = useState<'here' | 'server'>('here');
+  const whereId = useId();
 
   if (interrupted && !issued) {
     return (
@@ -49,15 +57,49 @@ export function SetupWizard({ interrupted, onDone }: { interrupted: boolean; onD
         <PageTop>{step === 'centre' ? <LanguageSwitch /> : null}</PageTop>
         <h1>{t('setup.title')}</h1>
       </div>
-      {step === 'centre' ? (
+      {step === 'centre' && server ? (
         <>
+          <ConnectedServer server={server} onDone={onDone} />
           <CentreStep
+            intro={t('setup.serverIntroCentre')}
             onIssued={(code) => {
               setIssued(code);
               setStep('code');
             }}
           />
-          <RestoreStep onDone={onDone} />
+        </>
+      ) : null}
+      {step === 'centre' && !server ? (
+        <>
+          <fieldset className="plain where-choice">
+            <legend>{t('setup.whereTitle')}</legend>
+            <label className="check">
+              <input type="radio" name={`${whereId}-where`} checked={where === 'here'} onChange={() => setWhere('here')} aria-describedby={`${whereId}-here`} /> {t('setup.whereHere')}
+            </label>
+            <p className="hint" id={`${whereId}-here`}>
+              {t('setup.whereHereHint')}
+            </p>
+            <label className="check">
+              <input type="radio" name={`${whereId}-where`} checked={where === 'server'} onChange={() => setWhere('server')} aria-describedby={`${whereId}-server`} /> {t('setup.whereServer')}
+            </label>
+            <p className="hint" id={`${whereId}-server`}>
+              {t('setup.whereServerHint')}
+            </p>
+          </fieldset>
+          {where === 'here' ? (
+            <>
+              <CentreStep
+                intro={t('setup.intro')}
+                onIssued={(code) => {
+                  setIssued(code);
+                  setStep('code');
+                }}
+              />
+              <RestoreStep onDone={onDone} />
+            </>
+          ) : (
+            <ServerStep onDone={onDone} />
+          )}
         </>
       ) : null}
       {step === 'code' && issued ? (
@@ -86,7 +128,7 @@ export function SetupWizard({ interrupted, onDone }: { interrupted: boolean; onD
   );
 }
 
-function CentreStep({ onIssued }: { onIssued: (issued: IssuedCode & { centreName: string; centreCode: string }) => void }) {
+function CentreStep({ intro, onIssued }: { intro: string; onIssued: (issued: IssuedCode & { centreName: string; centreCode: string }) => void }) {
   const { t } = useTranslation();
   const { form, errors, busy, error, submit } = useContractForm(centreFormSchema, { focus: 'centreName' });
 
@@ -109,7 +151,7 @@ function CentreStep({ onIssued }: { onIssued: (issued: IssuedCode & { centreName
       )}
     >
       <h2>{t('setup.stepCentre')}</h2>
-      <p>{t('setup.intro')}</p>
+      <p>{intro}</p>
       <div className="form-grid">
         <Field
           label={t('setup.centreName')}
@@ -186,5 +228,125 @@ function RestoreStep({ onDone }: { onDone: () => Promise<void> }) {
         </button>
       </div>
     </section>
+  );
+}
+
+type ServerLook = NonNullable<ChannelOutput<'setup.serverCheck'>['server']>;
+
+/**
+ * Setup on a PC of a centre with its own server: the connection file is picked in the shell's
+ * dialog and tried (nothing kept yet); what to check is shown (address, database, the
+ * certificate authority's fingerprint) before the person connects this PC.
+ */
+function ServerStep({ onDone }: { onDone: () => Promise<void> }) {
+  const { t } = useTranslation();
+  const [look, setLook] = useState<ServerLook | null>(null);
+  const [busy, setBusy] = useState<'check' | 'connect' | null>(null);
+  const [error, setError] = useState<ClientErrorPayload | null>(null);
+  return (
+    <section className="panel" aria-labelledby="server-title">
+      <h2 id="server-title">{t('setup.whereServer')}</h2>
+      <p>{t('setup.serverIntro')}</p>
+      <ErrorText error={error} />
+      {busy === 'check' ? (
+        <p role="status" className="message">
+          {t('setup.serverChecking')}
+        </p>
+      ) : null}
+      {look ? (
+        <>
+          <h3>{t('setup.serverFound')}</h3>
+          <dl className="facts">
+            <dt>{t('setup.serverAddress')}</dt>
+            <dd>{`${look.host}:${look.port}`}</dd>
+            <dt>{t('setup.serverDatabase')}</dt>
+            <dd>{look.database}</dd>
+            <dt>{t('setup.serverCertificate')}</dt>
+            <dd>{look.certificate.subject}</dd>
+            <dt>{t('setup.serverFingerprint')}</dt>
+            <dd className="fingerprint">
+              <Fingerprint value={look.certificate.fingerprint} />
+            </dd>
+            <dt>{t('setup.serverValidTo')}</dt>
+            <dd>{formatDate(look.certificate.validTo)}</dd>
+          </dl>
+          <p className="hint">{t('setup.serverCompare')}</p>
+          <p className="message message-info" role="status">
+            {look.present ? t('setup.serverPresent') : t('setup.serverEmpty')}
+          </p>
+        </>
+      ) : null}
+      <div className="actions">
+        <button
+          type="button"
+          className={look ? undefined : 'primary'}
+          disabled={busy !== null}
+          onClick={async () => {
+            setError(null);
+            setBusy('check');
+            const result = await call('setup.serverCheck', {});
+            setBusy(null);
+            if (!result.ok) {
+              setLook(null);
+              return setError(result.error);
+            }
+            if (result.value.chosen) setLook(result.value.server);
+          }}
+        >
+          {look ? t('setup.serverChooseAgain') : t('setup.serverChoose')}
+        </button>
+        {look ? (
+          <button
+            type="button"
+            className="primary"
+            disabled={busy !== null}
+            onClick={async () => {
+              setError(null);
+              setBusy('connect');
+              const result = await call('setup.serverConnect', { confirm: true });
+              setBusy(null);
+              if (!result.ok) return setError(result.error);
+              await onDone();
+            }}
+          >
+            {busy === 'connect' ? t('common.working') : t('setup.serverConnect')}
+          </button>
+        ) : null}
+      </div>
+    </section>
+  );
+}
+
+/** This PC was connected to a server with no centre yet: say which, and allow going back. */
+function ConnectedServer({ server, onDone }: { server: ServerPlace; onDone: () => Promise<void> }) {
+  const { t } = useTranslation();
+  const [error, setError] = useState<ClientErrorPayload | null>(null);
+  return (
+    <div className="message message-info connected-server" role="status">
+      <p>{t('setup.serverConnected', { host: `${server.host}:${server.port}`, database: server.database })}</p>
+      <ErrorText error={error} />
+      <button
+        type="button"
+        onClick={async () => {
+          const result = await call('setup.serverLeave', {});
+          if (!result.ok) return setError(result.error);
+          await onDone();
+        }}
+      >
+        {t('setup.serverLeave')}
+      </button>
+    </div>
+  );
+}
+
+/** A fingerprint in two halves of sixteen groups, each kept on one line: easy to read out and compare. */
+function Fingerprint({ value }: { value: string }) {
+  const groups = value.split(':');
+  const half = Math.ceil(groups.length / 2);
+  return (
+    <>
+      <span className="nowrap">{groups.slice(0, half).join(':')}</span>
+      {groups.length > half ? ':' : ''} <span className="nowrap">{groups.slice(half).join(':')}</span>
+    </>
   );
 }
