@@ -1,7 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { Kysely, PostgresDialect } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ClientIndex } from '../../electron/core/clients/client-index.ts';
+import { ClientIndex, clientIndexOf } from '../../electron/core/clients/client-index.ts';
+import { listClients } from '../../electron/core/clients/list.ts';
+import { contract } from '../../electron/contract/index.ts';
 import type { Database, Db } from '../../electron/core/db/schema.ts';
 import { ServerSealer } from '../../electron/core/vault/column-sealers.ts';
 import type { ServerConnection } from '../../electron/core/vault/server-provision.ts';
@@ -154,6 +156,31 @@ describe('clients on the centre\'s server', () => {
       await owner.end();
     }
   });
+
+  it('a wide search (a letter most aliases hold) walks the sorted list and finds what sending the hits finds', async () => {
+    // Thirty more of her own clients, most with "Mẫu" in the alias, seen on different days.
+    const session = first.core.session!;
+    for (let i = 0; i < 30; i++) {
+      const alias = i % 4 === 0 ? `Chị Khác ${i}` : `Chị Mẫu ${i}`;
+      const { clientId } = await first.ok('clients.register', syntheticClient({ motherName: `Mẹ${i}`, fatherName: `Bố${i}`, birthYear: 1980 + (i % 20), alias, wardCode: i % 2 ? 26740 : null, distinctFromExisting: true, identity: { legalName: `Phạm Mẫu Danh ${i}`, phone: null, idNumber: null, address: null } }));
+      if (i % 3) await first.ok('visits.record', { clientId, visitOn: `2026-11-${String(1 + (i % 27)).padStart(2, '0')}`, place: 'centre', serviceTypeIds: [1], nextFollowUpOn: i % 2 ? '2026-12-10' : null });
+    }
+    const index = await clientIndexOf(first.core);
+    const list = (input: object, wide: boolean) =>
+      listClients(first.core.vault.db, contract['clients.list'].input.parse(input), session.id, '2026-11-28', { noContactWarnDays: 90, reviewIntervalMonths: 6 }, { columns: first.core.vault.columns, index, wide });
+    let compared = 0;
+    for (const search of ['m', 'mau', 'chi', 'pham', 'k', 'x'])
+      for (const sort of ['lastContact', 'nextFollowUp', 'ageBand', 'ward', 'openReferrals'] as const)
+        for (const direction of ['asc', 'desc'] as const)
+          for (const [offset, limit] of [[0, 100], [0, 7], [5, 7], [20, 10]] as const)
+            for (const mine of [false, true]) {
+              const input = { search, sort, direction, offset, limit, mine, status: 'all' };
+              const walked = await list(input, true);
+              expect(walked, JSON.stringify(input)).toEqual(await list(input, false));
+              compared += walked.rows.length;
+            }
+    expect(compared).toBeGreaterThan(1000);
+  });
 });
 
 describe('the index\'s change counter', () => {
@@ -168,7 +195,7 @@ describe('the index\'s change counter', () => {
   });
   afterAll(() => owner?.destroy());
 
-  async function insertClient(db: Db, code: string, alias: string) {
+  async function insertClient(db: Db, code: string, alias: string, worker: number | null = 1) {
     const id = await sealer.newId(db, 'client');
     await db
       .insertInto('client')
@@ -183,6 +210,7 @@ describe('the index\'s change counter', () => {
         status: 'open',
         registered_on: '2026-11-28',
         registered_by: 1,
+        assigned_worker_id: worker,
         open_referrals: 0,
       })
       .execute();
@@ -190,7 +218,7 @@ describe('the index\'s change counter', () => {
   }
 
   it('never shows a change before it is committed, and misses none committed out of order', async () => {
-    const index = new ClientIndex();
+    const index = new ClientIndex(1);
     await index.refresh(owner, sealer);
     const before = index.size;
     let release!: () => void;
@@ -224,7 +252,7 @@ describe('the index\'s change counter', () => {
   });
 
   it('applies an identity removed and written again in one transaction in its order', async () => {
-    const index = new ClientIndex();
+    const index = new ClientIndex(1);
     const id = await insertClient(owner, 'SYNNAME-1', 'Tên Thử');
     const identity = (name: string) => ({ client_id: id, legal_name: sealer.seal('client_identity', 'legal_name', id, name), updated_at: '2026-11-28T00:00:00.000Z', updated_by: 1 });
     await owner.insertInto('client_identity').values(identity('Tên Cũ Thử')).execute();
@@ -237,5 +265,30 @@ describe('the index\'s change counter', () => {
     await index.refresh(owner, sealer);
     expect(index.search('ten cu', 'TEN CU').legalName).toEqual([]);
     expect(index.search('ten moi', 'TEN MOI').legalName).toEqual([id]);
+  });
+
+  it('opens the legal names of its user\'s own clients only, and lets one go when her case is handed on', async () => {
+    const colleague = Number((await owner.insertInto('user').values({ username: 'synthetic-colleague', display_name: 'Synthetic Colleague', language: 'vi', active: 1, must_change_password: 0, created_at: '2026-11-28T00:00:00.000Z' }).returning('id').executeTakeFirstOrThrow()).id);
+    const mine = new ClientIndex(1);
+    const theirs = new ClientIndex(colleague);
+    const id = await insertClient(owner, 'SYNHAND-1', 'Bàn Giao Thử');
+    await owner.insertInto('client_identity').values({ client_id: id, legal_name: sealer.seal('client_identity', 'legal_name', id, 'Tên Bàn Giao Thử'), updated_at: '2026-11-28T00:00:00.000Z', updated_by: 1 }).execute();
+    await mine.refresh(owner, sealer);
+    await theirs.refresh(owner, sealer);
+    expect(mine.search('ban giao', 'BAN GIAO').legalName).toEqual([id]);
+    // Everyone finds her by alias; only her worker's PC holds her legal name.
+    expect(theirs.search('ban giao', 'BAN GIAO')).toMatchObject({ codeOrAlias: [id], legalName: [] });
+    // Handed to the colleague: the name goes from one index and comes to the other.
+    await owner.updateTable('client').set({ assigned_worker_id: colleague }).where('id', '=', id).execute();
+    await mine.refresh(owner, sealer);
+    await theirs.refresh(owner, sealer);
+    expect(mine.search('ten ban giao', 'TEN BAN GIAO').legalName).toEqual([]);
+    expect(theirs.search('ten ban giao', 'TEN BAN GIAO').legalName).toEqual([id]);
+    // And back.
+    await owner.updateTable('client').set({ assigned_worker_id: 1 }).where('id', '=', id).execute();
+    await mine.refresh(owner, sealer);
+    await theirs.refresh(owner, sealer);
+    expect(mine.search('ten ban giao', 'TEN BAN GIAO').legalName).toEqual([id]);
+    expect(theirs.search('ten ban giao', 'TEN BAN GIAO').legalName).toEqual([]);
   });
 });

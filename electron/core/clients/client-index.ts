@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+import { AppError } from '../app-error.ts';
 import { foldForSearch } from '../../contract/text.ts';
 import type { Core } from '../core.ts';
 import type { Db, Sealed } from '../db/schema.ts';
@@ -37,26 +38,44 @@ export function isShort(folded: string): boolean {
  * words.
  */
 export function textMatches(textFolded: string, folded: string): boolean {
-  if (!isShort(folded)) return textFolded.includes(folded);
+  return matcherOf(folded)({ folded: textFolded, words: wordsOf(textFolded) });
+}
+
+/** A folded text as the index keeps it: whole, and cut into its words once (a search then needs no pattern per entry). */
+interface FoldedText {
+  folded: string;
+  words: readonly string[];
+}
+const foldedText = (text: string): FoldedText => {
+  const folded = foldForSearch(text);
+  return { folded, words: wordsOf(folded) };
+};
+
+/** The test `textMatches` makes, worked out once for a search and then applied to every entry. */
+function matcherOf(folded: string): (text: FoldedText) => boolean {
+  if (!isShort(folded)) return (text) => text.folded.includes(folded);
   const typed = wordsOf(folded);
-  if (typed.length === 0) return false;
-  const words = wordsOf(textFolded);
-  return typed.every((word) => words.some((candidate) => candidate.startsWith(word)));
+  if (typed.length === 0) return () => false;
+  return (text) => typed.every((word) => text.words.some((candidate) => candidate.startsWith(word)));
 }
 
 interface Indexed {
   code: string;
-  aliasFolded: string;
+  alias: FoldedText;
+  worker: number | null;
 }
 
 export type IndexedSort = 'code' | 'alias';
 
 export class ClientIndex {
   readonly #clients = new Map<number, Indexed>();
-  readonly #legalNames = new Map<number, string>();
+  readonly #legalNames = new Map<number, FoldedText>();
   #seen = 0;
   #sorted = new Map<string, number[]>();
   #refreshing: Promise<void> | null = null;
+
+  /** Whose session it serves: the legal names it opens are those of her own clients only. */
+  constructor(readonly viewerId: number) {}
 
   /** How many clients it holds. */
   get size(): number {
@@ -76,14 +95,25 @@ export class ClientIndex {
     const upTo = Number(counter.rows[0]?.n ?? 0);
     if (upTo === this.#seen) return;
     const from = this.#seen;
+    // Legal names only of the viewer's own clients (as assigned now): no other is ever opened here.
     const [clients, identities, gone] = [
-      (await sql<{ id: number; code: Sealed; alias: Sealed; seq: number }>`
-        select id, code, alias, index_seq as seq from client where index_seq > ${from} and index_seq <= ${upTo}`.execute(db)).rows,
+      (await sql<{ id: number; code: Sealed; alias: Sealed; worker: number | null; seq: number }>`
+        select id, code, alias, assigned_worker_id as worker, index_seq as seq from client where index_seq > ${from} and index_seq <= ${upTo}`.execute(db)).rows,
       (await sql<{ client_id: number; legal_name: Sealed | null; seq: number }>`
-        select client_id, legal_name, index_seq as seq from client_identity where index_seq > ${from} and index_seq <= ${upTo}`.execute(db)).rows,
+        select client_identity.client_id, client_identity.legal_name, client_identity.index_seq as seq from client_identity
+        join client on client.id = client_identity.client_id and client.assigned_worker_id = ${this.viewerId}
+        where client_identity.index_seq > ${from} and client_identity.index_seq <= ${upTo}`.execute(db)).rows,
       (await sql<{ what: 'client' | 'identity'; client_id: number; seq: number }>`
         select what, client_id, seq from index_gone where seq > ${from} and seq <= ${upTo}`.execute(db)).rows,
     ];
+    // A client newly handed to the viewer whose name did not change meanwhile: her name is read too.
+    const named = new Set(identities.map((row) => row.client_id));
+    const handedOver = clients.filter((row) => row.worker === this.viewerId && !named.has(row.id) && this.#clients.get(row.id)?.worker !== this.viewerId).map((row) => row.id);
+    if (handedOver.length) {
+      const names = await sql<{ client_id: number; legal_name: Sealed | null; seq: number }>`
+        select client_id, legal_name, ${upTo} as seq from client_identity where client_id = any(${handedOver}::integer[])`.execute(db);
+      identities.push(...names.rows);
+    }
     // In the order they happened: an identity removed and written again in one correction.
     const changes = [
       ...clients.map((row) => ({ seq: Number(row.seq), apply: () => this.#putClient(columns, row) })),
@@ -95,36 +125,53 @@ export class ClientIndex {
     this.#sorted.clear();
   }
 
-  #putClient(columns: ColumnSealer, row: { id: number; code: Sealed; alias: Sealed }): void {
+  #putClient(columns: ColumnSealer, row: { id: number; code: Sealed; alias: Sealed; worker: number | null }): void {
     this.#clients.set(row.id, {
       code: columns.open('client', 'code', row.id, row.code),
-      aliasFolded: foldForSearch(columns.open('client', 'alias', row.id, row.alias)),
+      alias: foldedText(columns.open('client', 'alias', row.id, row.alias)),
+      worker: row.worker,
     });
+    // Handed to a colleague: her legal name is let go at once.
+    if (row.worker !== this.viewerId) this.#legalNames.delete(row.id);
+    this.#entries = null;
   }
 
   #putLegalName(columns: ColumnSealer, row: { client_id: number; legal_name: Sealed | null }): void {
+    if (this.#clients.get(row.client_id)?.worker !== this.viewerId) {
+      this.#legalNames.delete(row.client_id);
+      return;
+    }
     const legalName = columns.open('client_identity', 'legal_name', row.client_id, row.legal_name);
-    if (legalName) this.#legalNames.set(row.client_id, foldForSearch(legalName));
+    if (legalName) this.#legalNames.set(row.client_id, foldedText(legalName));
     else this.#legalNames.delete(row.client_id);
   }
 
   #forget(what: 'client' | 'identity', clientId: number): void {
     this.#legalNames.delete(clientId);
     if (what === 'client') this.#clients.delete(clientId);
+    this.#entries = null;
+  }
+
+  /** The clients as an array (walked at each search: quicker than the map's iterator), made again after a change. */
+  #entries: { id: number; client: Indexed }[] | null = null;
+  #walk(): { id: number; client: Indexed }[] {
+    this.#entries ??= [...this.#clients].map(([id, client]) => ({ id, client }));
+    return this.#entries;
   }
 
   /**
    * What a search matches: clients whose code starts with the typed code or whose alias matches,
-   * and (for the caller to keep only the viewer's own) those whose legal name matches.
+   * and the viewer's own clients whose legal name matches.
    */
   search(folded: string, code: string): { codeOrAlias: number[]; legalName: number[] } {
     const codeOrAlias: number[] = [];
     const anyWord = wordsOf(folded).length > 0;
-    for (const [id, client] of this.#clients) {
-      if (client.code.startsWith(code) || (anyWord && textMatches(client.aliasFolded, folded))) codeOrAlias.push(id);
+    const matches = matcherOf(folded);
+    for (const { id, client } of this.#walk()) {
+      if (client.code.startsWith(code) || (anyWord && matches(client.alias))) codeOrAlias.push(id);
     }
     const legalName: number[] = [];
-    if (anyWord) for (const [id, name] of this.#legalNames) if (textMatches(name, folded)) legalName.push(id);
+    if (anyWord) for (const [id, name] of this.#legalNames) if (matches(name)) legalName.push(id);
     return { codeOrAlias, legalName };
   }
 
@@ -142,7 +189,7 @@ export class ClientIndex {
     if (!ids) {
       const keyOf = (id: number) => {
         const client = this.#clients.get(id)!;
-        return sort === 'code' ? client.code : client.aliasFolded;
+        return sort === 'code' ? client.code : client.alias.folded;
       };
       const direction = ascending ? 1 : -1;
       ids = [...this.#clients.keys()].sort((a, b) => direction * compareBinary(keyOf(a), keyOf(b)) || b - a);
@@ -153,6 +200,7 @@ export class ClientIndex {
 
   /** Let every opened text go (at lock and logout). */
   clear(): void {
+    this.#entries = null;
     this.#clients.clear();
     this.#legalNames.clear();
     this.#sorted.clear();
@@ -171,7 +219,8 @@ export async function clientIndexOf(core: Core): Promise<ClientIndex | null> {
   if (core.vault.kind !== 'server') return null;
   let index = core.state.get(CLIENT_INDEX);
   if (!index) {
-    index = new ClientIndex();
+    if (!core.session) throw new AppError('NOT_AUTHENTICATED');
+    index = new ClientIndex(core.session.id);
     core.state.set(CLIENT_INDEX, index);
   }
   await index.refresh(core.vault.db, core.vault.columns);
