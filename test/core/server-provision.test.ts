@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isAppError } from '../../electron/core/app-error.ts';
-import { serverPool, type ServerAddress } from '../../electron/core/vault/server-connection.ts';
+import { serverFailure, serverPool, type ServerAddress } from '../../electron/core/vault/server-connection.ts';
 import { provisionServer, scramVerifier, type ServerConnection } from '../../electron/core/vault/server-provision.ts';
 import { serverMigrations } from '../../migrations/server/index.ts';
 import { havePostgres, makeCertificates, ownerPool, startCluster, type PgCluster } from '../support/pg-cluster.ts';
@@ -166,6 +166,17 @@ describe('setting up the centre\'s server', () => {
     expect(again.status).toBe(2);
     expect(again.stderr).toContain('already exists');
     expect(JSON.parse(readFileSync(out, 'utf8'))).toEqual(written);
+  });
+
+  it('names a connection lost under a call however the driver words it (the crash harness met these)', () => {
+    const codeOf = (error: unknown) => (isAppError(error) ? error.code : 'unnamed');
+    for (const message of ['Connection terminated unexpectedly', 'Client has encountered a connection error and is not queryable', 'Client was closed and is not queryable']) {
+      expect(codeOf(serverFailure(new Error(message))), message).toBe('SERVER_CONNECTION_LOST');
+    }
+    expect(codeOf(serverFailure(Object.assign(new Error('terminating connection due to administrator command'), { code: '57P01' })))).toBe('SERVER_CONNECTION_LOST');
+    expect(codeOf(serverFailure(Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' })))).toBe('SERVER_UNREACHABLE');
+    // Anything else is not the connection's fault, and is left as it is.
+    expect(codeOf(serverFailure(new Error('syntax error at or near "selec"')))).toBe('unnamed');
   });
 
   it('makes SCRAM verifiers that agree with RFC 7677\'s worked example', () => {

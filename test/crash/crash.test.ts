@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
@@ -12,6 +12,10 @@ import { dataKeyOf } from '../support/decrypt.ts';
 import { ADMIN, copyOfTemplate, loginAs, openApp, syntheticClient, tempDir, TestClock, TODAY, WORKER, WORKER2 } from '../support/vault-fixture.ts';
 import { LEDGER_FILE } from '../../electron/core/erasure/erasure.ts';
 import { startSourceThread, WORKER_SOURCE } from '../support/core-thread.ts';
+import { havePostgres, ownerPool, startCluster } from '../support/pg-cluster.ts';
+import { provisionServer } from '../../electron/core/vault/server-provision.ts';
+import { rolesNamed } from '../../electron/core/vault/server-connection.ts';
+import { serverMigrations } from '../../migrations/server/index.ts';
 
 /*
  * The crash harness: a real process writes through the real gate into a real encrypted vault
@@ -29,11 +33,17 @@ import { startSourceThread, WORKER_SOURCE } from '../support/core-thread.ts';
  * A second test ends only the core's worker thread, again and again while it writes: the
  * shell's side (core-thread.ts) answers the call under way CORE_STOPPED and starts a new
  * thread, locked, and every write it acknowledged is in the database.
+ * A third kills a process writing to the centre's server (DESIGN.md §8), and one time in four
+ * stops the server itself at about the same moment (`pg_ctl stop -m immediate`, as a power cut
+ * there): every client and visit it acknowledged is on the server afterwards, the dead PC's
+ * connection holds no lock on the trail, a colleague's reset password opens, the trail verifies.
  */
 
 const KILLS = 150;
 /** How often the core's worker thread is ended abruptly while writing (the app's process lives on). */
 const THREAD_KILLS = 12;
+/** How often a process writing to the centre's server is killed (some of the times, the server with it). */
+const SERVER_KILLS = 24;
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 /** Bundled once (inside the project, so its packages resolve): a process that starts in a third of a second. */
 const WRITER = join(ROOT, 'node_modules', '.cache', 'dh-crash', 'writer.mjs');
@@ -377,5 +387,117 @@ describe('the crash harness', () => {
     await loginAs(reopened, ADMIN);
     expect(await reopened.ok('audit.verify', {})).toMatchObject({ ok: true });
     await reopened.core.shutdown();
+  }, 300_000);
+
+  it(`kills a process writing to the centre's server ${SERVER_KILLS} times, and now and then the server with it: no acknowledged write is lost, nothing stays locked, the trail verifies`, async () => {
+    if (!havePostgres()) throw new Error('PostgreSQL 15 is not installed (.ci/run installs Debian\'s postgresql)');
+    const cluster = await startCluster();
+    const database = 'centre_crash';
+    try {
+      // The template's vault moved up to a new server database: its people, its client.
+      const connection = (await provisionServer({ address: { host: cluster.host, port: cluster.port, database, ca: cluster.ca }, owner: cluster.owner, migrations: serverMigrations, roles: rolesNamed(database) })).connection!;
+      const connectionFile = join(tempDir('dh-crash-conn-'), 'centre.server');
+      writeFileSync(connectionFile, JSON.stringify(connection));
+      const app = await copyOfTemplate();
+      await loginAs(app, ADMIN);
+      // The writer resets a colleague's password now and then, which takes the administrator's role.
+      await app.ok('users.update', { id: app.template.ids.worker, displayName: 'Cán Bộ Thử', roles: ['worker', 'admin'] });
+      const moved = await app.gate.invoke('vault.moveUp', { confirm: true }, { path: connectionFile });
+      expect(moved.ok).toBe(true);
+      const ids = app.template.ids;
+      await app.core.shutdown();
+      const counting = ownerPool(cluster, database, 1);
+      const visitsBefore = Number((await counting.query<{ n: number }>('select count(*)::int as n from visit where client_id = $1', [ids.client])).rows[0]!.n);
+      await counting.end();
+
+      const next = random(20261203);
+      const acks: Acks = { visits: new Set(), clients: new Set(), backups: new Set(), password: WORKER2.password, pendingPassword: null, passwords: 0 };
+      const register = syntheticClient();
+      const problems: string[] = [];
+      let serverStops = 0;
+      let startupMs = 1500;
+      for (let run = 0; run < SERVER_KILLS; run++) {
+        const aim = (['starting', 'writing', 'writing', 'resetting', 'afterReset'] as const)[Math.floor(next() * 5)]!;
+        // One run in four, the server goes down at the same moment (as if the power went there too).
+        const withServer = next() < 0.25;
+        const plan = {
+          dir: app.dir,
+          backupDir: '',
+          run,
+          username: WORKER.username,
+          password: WORKER.password,
+          colleagueId: ids.worker2,
+          clientId: ids.client,
+          serviceTypeId: 1,
+          visitOn: TODAY,
+          register,
+          resetAt: aim === 'resetting' || aim === 'afterReset' ? 1 + Math.floor(next() * 3) : null,
+          backupAt: null,
+          backups: false,
+        };
+        const delay = { starting: startupMs, writing: 250, resetting: 150, afterReset: 60 }[aim] * next();
+        // The server goes down about when the writer is killed (its timer from the spawn, the writer's from its line).
+        let serverUp = true;
+        const stopAt = withServer
+          ? setTimeout(() => {
+              cluster.stop('immediate');
+              serverUp = false;
+              serverStops++;
+            }, startupMs + delay)
+          : null;
+        const outcome = await runAndKill(plan, KILL_PLANS[aim].after, delay, acks);
+        if (stopAt) clearTimeout(stopAt);
+        if (withServer && serverUp) {
+          cluster.stop('immediate');
+          serverStops++;
+        }
+        if (withServer) cluster.start();
+        if (!withServer) {
+          // The writer met no fault of the server's: it started, and wrote until it was killed.
+          if (aim !== 'starting' && !outcome.sawReady) problems.push(`run ${run}: never became ready`);
+          if (outcome.error) problems.push(`run ${run}: ${outcome.error}`);
+          startupMs = aim === 'starting' ? startupMs : Math.min(startupMs, outcome.ms);
+        } else if (outcome.error && !/SERVER_(UNREACHABLE|CONNECTION_LOST)/.test(outcome.error)) problems.push(`run ${run}: ${outcome.error}`);
+
+        // The server, as the next PC finds it: every acknowledged client and visit is there.
+        const owner = ownerPool(cluster, database, 1);
+        try {
+          const clients = new Set((await owner.query<{ id: number }>('select id from client')).rows.map((row) => row.id));
+          const missingClients = [...acks.clients].filter((id) => !clients.has(id)).length;
+          if (missingClients) problems.push(`run ${run}: ${missingClients} acknowledged clients missing`);
+          const visits = Number((await owner.query<{ n: number }>('select count(*)::int as n from visit where client_id = $1', [ids.client])).rows[0]!.n);
+          if (visits < visitsBefore + acks.visits.size) problems.push(`run ${run}: ${visitsBefore + acks.visits.size - visits} acknowledged visits missing`);
+          // The dead PC's connection let go of the trail: nothing it held stays locked.
+          let held = 1;
+          for (let wait = 0; wait < 50 && held > 0; wait++) {
+            held = Number((await owner.query<{ n: number }>("select count(*)::int as n from pg_locks join pg_class on pg_class.oid = pg_locks.relation where pg_class.relname = 'trail_lock' and pg_locks.granted")).rows[0]!.n);
+            if (held > 0) await new Promise((resolve) => setTimeout(resolve, 100));
+          }
+          if (held > 0) problems.push(`run ${run}: the trail is still locked by a PC that is gone`);
+        } finally {
+          await owner.end();
+        }
+      }
+      expect(problems).toEqual([]);
+
+      // Every acknowledged visit, read back by a colleague's PC (the notes are sealed on the server).
+      const checker = openApp(app.dir, wallClock());
+      await loginAs(checker, WORKER);
+      const page = await checker.ok('clients.get', { clientId: ids.client });
+      const notes = new Set(page.visits.map((visit) => visit.note));
+      expect([...acks.visits].filter((note) => !notes.has(note))).toEqual([]);
+      expect(acks.visits.size).toBeGreaterThan(SERVER_KILLS);
+      // The colleague's password last acknowledged opens (or the one being set when the kill came).
+      await checker.ok('auth.logout', {});
+      const opened = await checker.call('auth.login', { username: WORKER2.username, password: acks.password });
+      if (!opened.ok) await checker.ok('auth.login', { username: WORKER2.username, password: acks.pendingPassword ?? acks.password });
+      await checker.ok('auth.logout', {});
+      await loginAs(checker, ADMIN);
+      expect(await checker.ok('audit.verify', {})).toMatchObject({ ok: true });
+      expect(serverStops).toBeGreaterThan(0);
+      await checker.core.shutdown();
+    } finally {
+      cluster.remove();
+    }
   }, 300_000);
 });

@@ -12,7 +12,8 @@ import { makeBackup } from '../support/backups.ts';
  * (and before a password reset or a backup, a line saying it begins); the harness holds the
  * database and the keyring to every line it read, and times its kills from those lines.
  *
- * Plan (argv[2], JSON): { dir, backupDir, run, username, password, colleagueId, clientId, serviceTypeId, visitOn, register, resetAt, backupAt }
+ * Plan (argv[2], JSON): { dir, backupDir, run, username, password, colleagueId, clientId, serviceTypeId, visitOn, register, resetAt, backupAt, backups }
+ * The same writer works against the centre's server when `dir` is a PC connected to one.
  */
 
 interface Plan {
@@ -32,6 +33,8 @@ interface Plan {
   resetAt: number | null;
   /** The write that makes a backup, if any (besides one every 20 writes). */
   backupAt: number | null;
+  /** False on the centre's server (its backups are not made by the app yet). */
+  backups?: boolean;
 }
 
 const letters = (index: number) => String.fromCharCode(65 + Math.floor(index / 26) % 26, 97 + (index % 26));
@@ -50,7 +53,7 @@ async function main(): Promise<void> {
       const reset = await app.gate.invoke('users.resetPassword', { id: plan.colleagueId, temporaryPassword: password });
       if (!reset.ok) throw new Error(`reset: ${reset.error.code}`);
       say(`password ${password}`);
-    } else if (n === plan.backupAt || n % 20 === 10) {
+    } else if (plan.backups !== false && (n === plan.backupAt || n % 20 === 10)) {
       say('backing-up');
       const made = await makeBackup(app.gate, plan.backupDir);
       const backup = made.ok ? made.value.backup : null;

@@ -63,7 +63,8 @@ export function serverFailure(error: unknown): unknown {
   }
   if (/does not support SSL/i.test(message)) return as('SERVER_CERTIFICATE');
   if (/timeout/i.test(message)) return as('SERVER_UNREACHABLE');
-  if (/Connection terminated/i.test(message)) return as('SERVER_CONNECTION_LOST');
+  // A connection the server dropped under a call (node-pg's words: no code comes with them).
+  if (/Connection terminated|is not queryable/i.test(message)) return as('SERVER_CONNECTION_LOST');
   return error;
 }
 
