@@ -116,6 +116,14 @@ describe('the centre\'s server in Chromium', () => {
     // Nothing kept on this PC before she connects.
     expect(existsSync(join(firstDir, SERVER_FILE))).toBe(false);
     await checkScreen(page, '86-setup-server-checked');
+    // The same in English.
+    await page.getByLabel('Ngôn ngữ', { exact: true }).selectOption('en');
+    await expect.poll(() => page.getByText('This server has no records yet.', { exact: false }).isVisible()).toBe(true);
+    expect(await page.getByText('SHA-256 fingerprint', { exact: true }).isVisible()).toBe(true);
+    expect(await page.getByRole('button', { name: 'Connect to this server' }).isVisible()).toBe(true);
+    await checkScreen(page, '86-setup-server-checked-en');
+    await page.getByLabel('Language', { exact: true }).selectOption('vi');
+    await expect.poll(() => panel.getByRole('button', { name: 'Kết nối với máy chủ này' }).isVisible()).toBe(true);
     await panel.getByRole('button', { name: 'Kết nối với máy chủ này' }).click();
     await expect.poll(() => page.getByText(`Máy này đã kết nối với máy chủ ${cluster.host}:${cluster.port} (cơ sở dữ liệu ${database}).`, { exact: false }).isVisible(), { timeout: 20_000 }).toBe(true);
     expect(existsSync(join(firstDir, SERVER_FILE))).toBe(true);
@@ -166,6 +174,11 @@ describe('the centre\'s server in Chromium', () => {
     await expect.poll(() => second.getByRole('heading', { name: 'Đăng nhập' }).isVisible(), { timeout: 20_000 }).toBe(true);
     expect(await second.getByText(`Dữ liệu của trung tâm ở máy chủ ${cluster.host}:${cluster.port} (cơ sở dữ liệu ${database}).`).isVisible()).toBe(true);
     await checkScreen(second, '86d-join-login');
+    await second.getByLabel('Ngôn ngữ', { exact: true }).selectOption('en');
+    await expect.poll(() => second.getByText(`The centre’s records are on the server ${cluster.host}:${cluster.port} (database ${database}).`).isVisible()).toBe(true);
+    await checkScreen(second, '86d-join-login-en');
+    await second.getByLabel('Language', { exact: true }).selectOption('vi');
+    await expect.poll(() => second.getByRole('heading', { name: 'Đăng nhập' }).isVisible()).toBe(true);
     await logIn(second, WORKER);
     await second.getByRole('link', { name: 'Thân chủ', exact: true }).click();
     await second.getByRole('link', { name: code }).click();
