@@ -78,9 +78,9 @@ function ruleParts(dialect: SqlDialect, workerId: number | null, today: string, 
     where ${scope} and consent.withdrawn_on is null and ${steer(sql`consent.expires_on`)} <= ${soon}
       and (consent.expires_on >= ${today} or consent.purpose = 'case_record')
       and not exists (select 1 from consent as newer where newer.client_id = consent.client_id and newer.purpose = consent.purpose
-        and newer.partner_id is not distinct from consent.partner_id and newer.id > consent.id)
+        and newer.partner_id is not distinct from consent.partner_id and newer.id > consent.id ${dialect.perRow})
       and (consent.purpose <> 'share_partner' or exists (select 1 from referral where referral.client_id = consent.client_id
-        and referral.partner_id = consent.partner_id and referral.status in (${OPEN})))`,
+        and referral.partner_id = consent.partner_id and referral.status in (${OPEN}) ${dialect.perRow}))`,
     sql<RuleRow>`
     select ${columns(sql`'no_contact'`, lastContact, sql`client.id`, sql`null`, sql`case when ${lastContact} <= ${urgentCutoff} then ${thresholds.noContactUrgentDays} else ${thresholds.noContactWarnDays} end`)}
     from client ${one ? sql`` : dialect.inOrder} where ${scope} and ${lastContact} <= ${warnCutoff}`,

@@ -24,6 +24,13 @@ export interface SqlDialect {
   /** After a table's name: SQLite reads the table in order rather than through an index (`not indexed`); nothing on PostgreSQL. */
   readonly inOrder: RawBuilder<unknown>;
   /**
+   * At the end of an `exists` subquery: run it for each row through its index, as written.
+   * PostgreSQL would otherwise turn it into a join that reads the whole other table first (the
+   * dashboard's "a newer consent" read all 400,000 consents: 430 ms against 165); `offset 0`
+   * keeps it as it is. SQLite runs it so anyway.
+   */
+  readonly perRow: RawBuilder<unknown>;
+  /**
    * The statement that makes appends to the audit trail wait for each other (audit/trail.ts
    * `holdTrail`): on the server, the lock of a table kept for it; none on the file.
    */
@@ -37,6 +44,7 @@ export const sqliteDialect: SqlDialect = {
   lastIssuedId: (table) => sql<number | null>`(select seq from sqlite_sequence where name = ${table})`,
   unindexed: (term) => sql`+${term}`,
   inOrder: sql`not indexed`,
+  perRow: sql``,
   trailLock: null,
 };
 
@@ -47,6 +55,7 @@ export const postgresDialect: SqlDialect = {
   lastIssuedId: (table) => sql<number | null>`pg_sequence_last_value(cast(pg_get_serial_sequence(${table}, 'id') as regclass))`,
   unindexed: (term) => term,
   inOrder: sql``,
+  perRow: sql`offset 0`,
   // A table of its own (server migration 0003); EXCLUSIVE waits for itself, never for readers.
   trailLock: sql`lock table trail_lock in exclusive mode`,
 };
