@@ -161,10 +161,15 @@ export class Core {
    * staff log in here); one without a keyring waits for this PC's setup.
    */
   async connectToServer(connection: ServerConnection): Promise<{ present: boolean }> {
-    if (this.#vault.isOpen || this.#vault.presence().state !== 'absent') throw new AppError('VAULT_EXISTS');
+    this.mayConnectToServer();
     const { present } = await connectToServer(this.dataDir, connection);
     this.#vault = this.#serverVault();
     return { present };
+  }
+
+  /** Only a new PC (no vault of its own, not connected yet) may be connected to a server: VAULT_EXISTS otherwise. */
+  mayConnectToServer(): void {
+    if (this.#vault.kind !== 'file' || this.#vault.isOpen || this.#vault.presence().state !== 'absent') throw new AppError('VAULT_EXISTS');
   }
 
   /**
@@ -172,8 +177,9 @@ export class Core {
    * keep the records on this PC after all (or pick another server's connection file).
    */
   leaveServer(): void {
-    if (this.#vault.kind !== 'server' || this.#vault.isOpen || this.#vault.presence().state !== 'absent') throw new AppError('VAULT_EXISTS');
-    rmSync(join(this.dataDir, SERVER_FILE), { force: true });
+    const server = this.#vault;
+    if (!(server instanceof ServerVault) || server.isOpen || server.presence().state !== 'absent') throw new AppError('VAULT_EXISTS');
+    server.forgetServer();
     this.#vault = new Vault({ ...this.#storeOptions, migrations: this.#fileMigrations });
   }
 
@@ -202,8 +208,7 @@ export class Core {
       const sealer = new ServerSealer(source.dataKey);
       await server.create(prepared, async (trx) => {
         moved = await copyFileToServer(source.sqlite, trx, sealer, [SEALING_KEY_SETTING, KEYRING_PROOF_SETTING]);
-        const rows = Object.values(moved.rows).reduce((sum, n) => sum + n, 0);
-        await appendAudit(trx, postgresDialect, { at: this.nowIso(), actorId, action: 'vault.moveUp', outcome: 'ok', errorCode: null, targetType: null, detail: { rows } });
+        await appendAudit(trx, postgresDialect, { at: this.nowIso(), actorId, action: 'vault.moveUp', outcome: 'ok', errorCode: null, targetType: null, detail: { rows: moved.total } });
       });
       await server.close();
     } catch (error) {

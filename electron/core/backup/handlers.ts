@@ -192,9 +192,9 @@ export const backupHandlers: Pick<HandlerMap, BackupChannels> = {
     const connection = readConnectionFile(ctx.chosenPath);
     const moved = await ctx.core.moveUp(connection, actor.id);
     ctx.core.betweenSessions.set(MOVED_UP, true);
-    const rows = Object.values(moved.rows).reduce((sum, n) => sum + n, 0);
-    ctx.note({ detail: { tables: Object.keys(moved.rows).length, rows } });
-    return { moved: true, tables: Object.keys(moved.rows).length, rows };
+    const tables = Object.keys(moved.rows).length;
+    ctx.note({ detail: { tables, rows: moved.total } });
+    return { moved: true, tables, rows: moved.total };
   },
 
   'vault.rotateBegin': async (_input, ctx) => {

@@ -122,7 +122,9 @@ export class ClientIndex {
     ].sort((a, b) => a.seq - b.seq);
     for (const change of changes) change.apply();
     this.#seen = upTo;
+    // What is worked out from the clients is worked out again when next asked for.
     this.#sorted.clear();
+    this.#entries = null;
   }
 
   #putClient(columns: ColumnSealer, row: { id: number; code: Sealed; alias: Sealed; worker: number | null }): void {
@@ -133,7 +135,6 @@ export class ClientIndex {
     });
     // Handed to a colleague: her legal name is let go at once.
     if (row.worker !== this.viewerId) this.#legalNames.delete(row.id);
-    this.#entries = null;
   }
 
   #putLegalName(columns: ColumnSealer, row: { client_id: number; legal_name: Sealed | null }): void {
@@ -149,10 +150,9 @@ export class ClientIndex {
   #forget(what: 'client' | 'identity', clientId: number): void {
     this.#legalNames.delete(clientId);
     if (what === 'client') this.#clients.delete(clientId);
-    this.#entries = null;
   }
 
-  /** The clients as an array (walked at each search: quicker than the map's iterator), made again after a change. */
+  /** The clients as an array (walked at each search: quicker than the map's iterator), made again after a refresh that changed anything. */
   #entries: { id: number; client: Indexed }[] | null = null;
   #walk(): { id: number; client: Indexed }[] {
     this.#entries ??= [...this.#clients].map(([id, client]) => ({ id, client }));

@@ -193,48 +193,48 @@ export async function listClients(
 
   let matches: number;
   let pageIds: number[];
-  const serverSorted = index !== null && input.sort !== 'code' && input.sort !== 'alias';
-  if (hits && serverSorted && INDEXED_SORTS.has(input.sort) && (store.wide ?? isWide(hits.all.length, index.size))) {
-    // A wide search on a server (a letter or two): the filtered ids in the list's order, read in
-    // batches along the sort's index and tested here, until the page and the count's cap are reached.
-    const isHit = (row: { id: number; worker: number | null }) => hits.codeOrAlias.has(row.id) || (hits.byLegalNameOnly.has(row.id) && row.worker === viewerId);
-    matches = 0;
-    pageIds = [];
-    const size = walkBatch(Math.max(CLIENT_COUNT_CAP + 1, input.offset + input.limit), hits.all.length, index.size);
-    for (let read = 0; ; read += size) {
-      const batch = await orderedBy(query).select(['client.id', 'client.assigned_worker_id as worker']).limit(size).offset(read).execute();
-      for (const row of batch) {
-        if (!isHit(row)) continue;
-        if (matches >= input.offset && pageIds.length < input.limit) pageIds.push(row.id);
-        matches++;
-      }
-      if (batch.length < size || (matches > CLIENT_COUNT_CAP && matches >= input.offset + input.limit)) break;
-    }
-  } else if (serverSorted) {
-    // On a server one round trip gives both: the matches in order, up to the count's cap (or the page's end).
-    const ordered = input.sort === 'worker' ? filtered.leftJoin('user', 'user.id', 'client.assigned_worker_id') : filtered;
+  if (index && (input.sort === 'code' || input.sort === 'alias')) {
+    // Sealed on a server: the index's order, kept to the clients the filters let through (as many as match).
+    const through = new Set((await filtered.select('client.id').execute()).map((row) => row.id));
+    matches = through.size;
+    pageIds = index.ordered(input.sort, input.direction === 'asc').filter((id) => through.has(id)).slice(input.offset, input.offset + input.limit);
+  } else if (index) {
     const upTo = Math.max(CLIENT_COUNT_CAP + 1, input.offset + input.limit);
-    const ids = (await orderedBy(ordered).select('client.id').limit(upTo).execute()).map((row) => row.id);
-    matches = ids.length;
-    pageIds = ids.slice(input.offset, input.offset + input.limit);
+    if (hits && INDEXED_SORTS.has(input.sort) && (store.wide ?? isWide(hits.all.length, index.size))) {
+      // A wide search (a letter or two): the filtered ids in the list's order, read in batches
+      // along the sort's index and tested here, until the page and the count's cap are reached.
+      const isHit = (row: { id: number; worker: number | null }) => hits.codeOrAlias.has(row.id) || (hits.byLegalNameOnly.has(row.id) && row.worker === viewerId);
+      matches = 0;
+      pageIds = [];
+      const size = walkBatch(upTo, hits.all.length, index.size);
+      for (let read = 0; ; read += size) {
+        const batch = await orderedBy(query).select(['client.id', 'client.assigned_worker_id as worker']).limit(size).offset(read).execute();
+        for (const row of batch) {
+          if (!isHit(row)) continue;
+          if (matches >= input.offset && pageIds.length < input.limit) pageIds.push(row.id);
+          matches++;
+        }
+        if (batch.length < size || matches >= upTo) break;
+      }
+    } else {
+      // One round trip gives both: the matches in order, up to the count's cap (or the page's end).
+      const ordered = input.sort === 'worker' ? filtered.leftJoin('user', 'user.id', 'client.assigned_worker_id') : filtered;
+      const ids = (await orderedBy(ordered).select('client.id').limit(upTo).execute()).map((row) => row.id);
+      matches = ids.length;
+      pageIds = ids.slice(input.offset, input.offset + input.limit);
+    }
   } else {
     const counted = await db
       .selectFrom(filtered.select(sql<number>`1`.as('one')).limit(CLIENT_COUNT_CAP + 1).as('matches'))
       .select((eb) => eb.fn.countAll<number>().as('n'))
       .executeTakeFirstOrThrow();
     matches = Number(counted.n);
-    if (index && (input.sort === 'code' || input.sort === 'alias')) {
-      // Sealed on a server: the index's order, kept to the clients the filters let through.
-      const through = new Set((await filtered.select('client.id').execute()).map((row) => row.id));
-      pageIds = index.ordered(input.sort, input.direction === 'asc').filter((id) => through.has(id)).slice(input.offset, input.offset + input.limit);
-    } else {
-      // On the file, a wide search walks the sort column's index (a unary `+` keeps SQLite from driving the query from the matches).
-      const walkIndex = !index && folded !== '' && matches > CLIENT_COUNT_CAP && INDEXED_SORTS.has(input.sort);
-      const paged = walkIndex && condition ? query.where(sql<boolean>`+${condition}`) : filtered;
-      // First the page's ids (sorting narrow rows is cheaper), then those rows in full.
-      const ordered = input.sort === 'worker' ? paged.leftJoin('user', 'user.id', 'client.assigned_worker_id') : paged;
-      pageIds = (await orderedBy(ordered).select('client.id').limit(input.limit).offset(input.offset).execute()).map((row) => row.id);
-    }
+    // On the file, a wide search walks the sort column's index (a unary `+` keeps SQLite from driving the query from the matches).
+    const walkIndex = folded !== '' && matches > CLIENT_COUNT_CAP && INDEXED_SORTS.has(input.sort);
+    const paged = walkIndex && condition ? query.where(sql<boolean>`+${condition}`) : filtered;
+    // First the page's ids (sorting narrow rows is cheaper), then those rows in full.
+    const ordered = input.sort === 'worker' ? paged.leftJoin('user', 'user.id', 'client.assigned_worker_id') : paged;
+    pageIds = (await orderedBy(ordered).select('client.id').limit(input.limit).offset(input.offset).execute()).map((row) => row.id);
   }
   const fetched = pageIds.length
     ? await db

@@ -22,11 +22,6 @@ export const PENDING_SETUP = sessionSlot<PendingSetup | null>('setup.pending', (
 /** A server's connection file, checked and shown, waiting for the person to connect this PC to it. */
 export const PENDING_SERVER = sessionSlot<ServerConnection | null>('setup.server', () => null);
 
-/** Only a PC with no records of its own (and not connected yet) can be connected to a server. */
-function mustBeNew(core: { vault: { kind: string; isOpen: boolean; presence(): { state: string } } }): void {
-  if (core.vault.kind !== 'file' || core.vault.isOpen || core.vault.presence().state !== 'absent') throw new AppError('VAULT_EXISTS');
-}
-
 /**
  * First run. `setup.begin` prepares everything in memory (keys, slots, the recovery code);
  * only when the person types back part of the code does `setup.complete` write the vault,
@@ -77,7 +72,7 @@ export const setupHandlers: Pick<HandlerMap, 'setup.begin' | 'setup.complete' | 
   },
 
   'setup.serverCheck': async (_input, { core, chosenPath }) => {
-    mustBeNew(core);
+    core.mayConnectToServer();
     core.betweenSessions.set(PENDING_SERVER, null);
     if (!chosenPath) return { chosen: false, server: null };
     const connection = readConnectionFile(chosenPath);
@@ -89,15 +84,15 @@ export const setupHandlers: Pick<HandlerMap, 'setup.begin' | 'setup.complete' | 
   'setup.serverConnect': async (_input, { core }) => {
     const connection = core.betweenSessions.get(PENDING_SERVER);
     if (!connection) throw new AppError('SETUP_NOT_STARTED');
-    mustBeNew(core);
     const { present } = await core.connectToServer(connection);
     core.betweenSessions.set(PENDING_SERVER, null);
     return { present };
   },
 
   'setup.serverLeave': async (_input, { core }) => {
-    core.betweenSessions.release(PENDING_SETUP);
     core.leaveServer();
+    // A setup begun for that server (its recovery code shown) is not this PC's any more.
+    core.betweenSessions.release(PENDING_SETUP);
     return {};
   },
 };

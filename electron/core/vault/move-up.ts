@@ -42,6 +42,8 @@ export function tablesInOrder(sqlite: SqliteHandle): string[] {
 export interface MovedUp {
   /** Rows copied, table by table. */
   rows: Record<string, number>;
+  /** All of them. */
+  total: number;
 }
 
 /**
@@ -112,7 +114,7 @@ export async function copyFileToServer(sqlite: SqliteHandle, trx: Db, sealer: Co
   if (JSON.stringify(kept) !== JSON.stringify(fromRows)) throw new AppError('INTERNAL', {}, { cause: new Error('service_month differs from the services after moving up') });
   const [referrals] = (await sql<{ kept: number; counted: number }>`select (select coalesce(sum(n), 0) from referral_month) as kept, (select count(*) from referral) as counted`.execute(trx)).rows;
   if (Number(referrals?.kept) !== Number(referrals?.counted)) throw new AppError('INTERNAL', {}, { cause: new Error('referral_month differs from the referrals after moving up') });
-  return { rows };
+  return { rows, total: Object.values(rows).reduce((sum, n) => sum + n, 0) };
 }
 
 /** A row as comparable text: its columns in name order, whole numbers as numbers on both stores. */

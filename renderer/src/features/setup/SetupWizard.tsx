@@ -1,4 +1,4 @@
-import { useId, useState } from 'react';
+import { Fragment, useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { setupInputSchema, withRepeatedPassword } from '../../../../electron/contract/index.ts';
 import { call, type ClientErrorPayload } from '../../api.ts';
@@ -18,6 +18,12 @@ import { formatDate } from '../../i18n/format.ts';
 const centreFormSchema = withRepeatedPassword(setupInputSchema.omit({ language: true }), 'adminPassword');
 
 type ServerPlace = { host: string; port: number; database: string };
+
+/** Where the records are kept: the first choice of a new PC's setup. */
+const WHERE = [
+  { value: 'here', label: 'setup.whereHere', hint: 'setup.whereHereHint' },
+  { value: 'server', label: 'setup.whereServer', hint: 'setup.whereServerHint' },
+] as const;
 
 /**
  * First run: where the records are kept (this PC, or the centre's server through the connection
@@ -73,18 +79,16 @@ export function SetupWizard({ interrupted, server = null, onDone }: { interrupte
         <>
           <fieldset className="plain where-choice">
             <legend>{t('setup.whereTitle')}</legend>
-            <label className="check">
-              <input type="radio" name={`${whereId}-where`} checked={where === 'here'} onChange={() => setWhere('here')} aria-describedby={`${whereId}-here`} /> {t('setup.whereHere')}
-            </label>
-            <p className="hint" id={`${whereId}-here`}>
-              {t('setup.whereHereHint')}
-            </p>
-            <label className="check">
-              <input type="radio" name={`${whereId}-where`} checked={where === 'server'} onChange={() => setWhere('server')} aria-describedby={`${whereId}-server`} /> {t('setup.whereServer')}
-            </label>
-            <p className="hint" id={`${whereId}-server`}>
-              {t('setup.whereServerHint')}
-            </p>
+            {WHERE.map(({ value, label, hint }) => (
+              <Fragment key={value}>
+                <label className="check">
+                  <input type="radio" name={`${whereId}-where`} checked={where === value} onChange={() => setWhere(value)} aria-describedby={`${whereId}-${value}`} /> {t(label)}
+                </label>
+                <p className="hint" id={`${whereId}-${value}`}>
+                  {t(hint)}
+                </p>
+              </Fragment>
+            ))}
           </fieldset>
           {where === 'here' ? (
             <>
