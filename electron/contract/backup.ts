@@ -120,7 +120,7 @@ export const backupChannels = {
     access: 'backup.manage',
     audit: 'read',
     outsideTransaction: true,
-    errors: ['BACKUP_NOT_RUNNING', 'STORAGE_FAILED', 'DISK_FULL', 'STORAGE_READ_ONLY', 'BACKUP_INVALID', 'BACKUP_CORRUPT', 'BACKUP_NEWER', 'BACKUP_FOREIGN', 'WRONG_CREDENTIALS', 'RECOVERY_CODE_INVALID'],
+    errors: ['BACKUP_NOT_RUNNING', 'STORAGE_FAILED', 'DISK_FULL', 'STORAGE_READ_ONLY', 'BACKUP_INVALID', 'BACKUP_CORRUPT', 'BACKUP_NEWER', 'BACKUP_FOREIGN', 'WRONG_CREDENTIALS', 'RECOVERY_CODE_INVALID', 'SERVER_INCONSISTENT', 'SERVER_CONNECTION_LOST'],
   }),
   /**
    * Stop the job under way: a backup's hidden, unfinished folder is removed; a restore's staged

@@ -90,8 +90,10 @@ export const ERROR_CODES = [
    * nothing was saved, and the screen shows what is there now.
    */
   'RECORD_CHANGED',
-  /** Backups, restore and key rotation are not built yet for a centre's server (its administrator backs the server up). */
+  /** Key rotation, and a restore over the records, are not built yet for a centre's server (the guide says what to do instead). */
   'SERVER_NOT_YET',
+  /** The server's records do not agree with each other (its monthly counts with its services): a backup of them is not made. */
+  'SERVER_INCONSISTENT',
   'INTERNAL',
   /** The core's thread stopped while the call was under way (the shell restarts it, locked). */
   'CORE_STOPPED',

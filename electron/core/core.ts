@@ -18,7 +18,7 @@ import { copyFileToServer, type MovedUp } from './vault/move-up.ts';
 import { ServerSealer } from './vault/column-sealers.ts';
 import { readKeyring } from './vault/key-slots.ts';
 import { SEALING_KEY_SETTING } from './vault/key-file.ts';
-import { KEYRING_PROOF_SETTING, VAULT_FILES } from './vault/vault-files.ts';
+import { VAULT_FILES } from './vault/vault-files.ts';
 import { postgresDialect } from './db/dialect.ts';
 import { settingValue } from './db/setting-store.ts';
 import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
@@ -140,7 +140,7 @@ export class Core {
     this.#vault = usesServer(options.dataDir) ? this.#serverVault() : new Vault({ ...this.#storeOptions, migrations: this.#fileMigrations });
   }
 
-  readonly #storeOptions: Omit<ServerVaultOptions, 'migrations'>;
+  readonly #storeOptions: Omit<ServerVaultOptions, 'migrations' | 'fileMigrations'>;
   readonly #fileMigrations: Readonly<Record<string, Migration>>;
 
   /**
@@ -152,7 +152,7 @@ export class Core {
   }
 
   #serverVault(): ServerVault {
-    return new ServerVault({ ...this.#storeOptions, migrations: serverMigrations });
+    return new ServerVault({ ...this.#storeOptions, migrations: serverMigrations, fileMigrations: this.#fileMigrations });
   }
 
   /**
@@ -201,13 +201,13 @@ export class Core {
       // A server that already holds a centre's records is never written over.
       if ((await connectToServer(staging, connection)).present) throw new AppError('VAULT_EXISTS');
       const source = file.backupSource();
-      const server = new ServerVault({ ...this.#storeOptions, dataDir: staging, migrations: serverMigrations });
+      const server = new ServerVault({ ...this.#storeOptions, dataDir: staging, migrations: serverMigrations, fileMigrations: this.#fileMigrations });
       const sealingPrivateKey = await settingValue(file.db, SEALING_KEY_SETTING);
       if (typeof sealingPrivateKey !== 'string') throw new AppError('VAULT_INCOMPLETE');
       const prepared = { keyring: readKeyring(source.keyringPath), dataKey: Buffer.from(source.dataKey), adminSlotId: '', sealingPrivateKey };
       const sealer = new ServerSealer(source.dataKey);
       await server.create(prepared, async (trx) => {
-        moved = await copyFileToServer(source.sqlite, trx, sealer, [SEALING_KEY_SETTING, KEYRING_PROOF_SETTING]);
+        moved = await copyFileToServer(source.sqlite, trx, sealer);
         await appendAudit(trx, postgresDialect, { at: this.nowIso(), actorId, action: 'vault.moveUp', outcome: 'ok', errorCode: null, targetType: null, detail: { rows: moved.total } });
       });
       await server.close();

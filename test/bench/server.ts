@@ -133,6 +133,29 @@ export async function serverFigures(clients: number, log: (line: string) => void
     const reportScanMs = await plainScanMsPg(owner, '2026-01-01', '2026-12-31');
     await first.call('auth.logout', {});
 
+    log('Timing a backup of the server (one snapshot, into an encrypted file) and its check…');
+    await first.call('auth.login', { username: 'quantri', password: PASSWORD });
+    const usb = join(files.work, 'usb');
+    mkdirSync(usb);
+    const backupSteps: number[] = [];
+    const runJob = async (channel: string, input: unknown, path: string, steps: number[]) => {
+      const { jobId } = await first.call<{ jobId: string }>(channel, input, { path });
+      for (;;) {
+        const begun = performance.now();
+        const next = await first.call<{ backup: { folderName: string; bytes: number } | null }>('backup.next', { jobId });
+        steps.push(performance.now() - begun);
+        if (next.backup) return next.backup;
+      }
+    };
+    started = performance.now();
+    const backup = await runJob('backup.start', {}, usb, backupSteps);
+    const backupMs = performance.now() - started;
+    const checkSteps: number[] = [];
+    started = performance.now();
+    await runJob('backup.verify', { credentials: { username: 'quantri', password: PASSWORD } }, join(usb, backup.folderName), checkSteps);
+    const checkMs = performance.now() - started;
+    await first.call('auth.logout', {});
+
     log(`Ten PCs recording visits at once (${VISITS_PER_PC} each)…`);
     const workers = Array.from({ length: PCS }, (_, i) => `canbo${String((i % 8) + 1).padStart(2, '0')}`);
     const desks = [];
@@ -176,6 +199,12 @@ export async function serverFigures(clients: number, log: (line: string) => void
       report_quarter_ms_pg: round(percentile(quarters, 50)),
       report_year_ms_pg: round(percentile(years, 50)),
       report_year_vs_scan_pg: round(percentile(years, 50) / reportScanMs),
+      backup_ms_pg: Math.round(backupMs),
+      backup_mb_pg: round(backup.bytes / 1_048_576),
+      backup_steps_pg: backupSteps.length,
+      backup_longest_step_ms_pg: round(Math.max(...backupSteps)),
+      backup_verify_ms_pg: Math.round(checkMs),
+      backup_verify_longest_step_ms_pg: round(Math.max(...checkSteps)),
       concurrent_visit_pcs: PCS,
       concurrent_visit_p50_ms: round(percentile(together, 50)),
       concurrent_visit_p95_ms: round(percentile(together, 95)),

@@ -118,6 +118,9 @@ describe('moving a one-PC vault up to the centre\'s server', () => {
     expect(existsSync(join(app.dir, VAULT_FILES.database))).toBe(false);
     expect(existsSync(join(app.dir, MOVED_UP_DIR, VAULT_FILES.database))).toBe(true);
 
+    // A wrong password tried at this PC before anyone logs in on the server: the trail names the
+    // account (the file's sealing key moved up with the rest).
+    await app.call('auth.login', { username: WORKER.username, password: 'sai-mat-khau-123' });
     const after = await whatTheySee(app);
     expect(after).toEqual(before);
     // The first login on the server proved the move: the one-PC vault is gone.
@@ -130,6 +133,8 @@ describe('moving a one-PC vault up to the centre\'s server', () => {
     expect(verified.checked).toBeGreaterThan(trailBefore);
     const [entry] = (await app.ok('audit.list', { action: 'vault.moveUp', limit: 1 })).rows;
     expect(entry).toMatchObject({ outcome: 'ok', actorId: app.template.ids.admin });
+    const tried = (await app.ok('audit.list', { action: 'auth.login' })).rows.filter((row) => row.outcome === 'failed' && row.detail?.recordedWhileLocked === true);
+    expect(tried.map((row) => row.targetId)).toEqual([String(app.template.ids.worker)]);
 
     // Another PC joins the server with the same connection file, and finds the records.
     const second = openApp(tempDir('dh-pc-'));

@@ -1,5 +1,5 @@
 import { X509Certificate } from 'node:crypto';
-import { cpSync, existsSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { rolesNamed } from '../../electron/core/vault/server-connection.ts';
@@ -87,6 +87,32 @@ describe('the centre\'s server in Chromium', () => {
     expect(existsSync(join(dir, SERVER_FILE))).toBe(true);
     expect(existsSync(join(dir, VAULT_FILES.database))).toBe(false);
     expect(existsSync(join(dir, MOVED_UP_DIR))).toBe(false);
+
+    // The administrator backs the server up from this PC; the screen says how a server is restored.
+    await page.getByRole('button', { name: 'Đăng xuất' }).click();
+    await logIn(page, ADMIN);
+    await page.getByRole('navigation', { name: 'Quản trị' }).getByRole('link', { name: 'Sao lưu' }).click();
+    await expect.poll(() => page.getByRole('heading', { name: 'Khôi phục máy chủ từ bản sao lưu' }).isVisible(), { timeout: 20_000 }).toBe(true);
+    // No restore over the server's records, no key change, nothing to move up.
+    expect(await page.getByRole('button', { name: 'Khôi phục từ bản sao lưu…' }).count()).toBe(0);
+    expect(await page.getByRole('button', { name: 'Bắt đầu thay khoá…' }).count()).toBe(0);
+    expect(await page.getByRole('region', { name: 'Chuyển dữ liệu lên máy chủ của trung tâm' }).count()).toBe(0);
+    const usb = tempDir('dh-e2e-usb-');
+    harness.chosenFolder = usb;
+    await page.getByRole('button', { name: 'Sao lưu vào thư mục…' }).click();
+    await expect.poll(() => page.getByText('Đã sao lưu và kiểm tra bản sao.').isVisible(), { timeout: 60_000 }).toBe(true);
+    expect(await page.getByText('1 thân chủ, 2 lần gặp, 4 tài khoản', { exact: false }).first().isVisible()).toBe(true);
+    expect(readdirSync(usb).filter((name) => name.startsWith('dong-hanh-sao-luu-'))).toHaveLength(1);
+    await checkScreen(page, '87-server-backup');
+    // The same in English.
+    await page.getByRole('link', { name: 'Cài đặt' }).click();
+    await page.getByLabel('Ngôn ngữ', { exact: true }).selectOption('en');
+    await expect.poll(() => page.getByRole('heading', { name: 'Settings' }).isVisible()).toBe(true);
+    await page.getByRole('link', { name: 'Administration', exact: true }).click();
+    await page.getByRole('navigation', { name: 'Administration' }).getByRole('link', { name: 'Backups' }).click();
+    await expect.poll(() => page.getByRole('heading', { name: 'Restore the server from a backup' }).isVisible(), { timeout: 20_000 }).toBe(true);
+    expect(await page.getByRole('listitem').filter({ hasText: 'makes a new, empty database with the setup command' }).isVisible()).toBe(true);
+    await checkScreen(page, '87-server-backup-en');
   });
 
   it('a centre sets up on its server from a first PC\'s screens; a second PC joins from its own; a visit recorded on one shows on the other', async () => {

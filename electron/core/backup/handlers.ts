@@ -131,7 +131,7 @@ export const backupHandlers: Pick<HandlerMap, BackupChannels> = {
   'backup.verify': async (input, ctx) => {
     const folder = folderChosen(ctx);
     if (!folder) return NOT_STARTED;
-    const job = new CheckJob(folder, input.credentials, ctx.core.vault.migrations);
+    const job = new CheckJob(folder, input.credentials, ctx.core.vault.backupMigrations);
     return startWork(ctx.core.state, BACKUP_WORK, { kind: 'check', job, folder, with: 'recoveryCode' in input.credentials ? 'recoveryCode' : 'password' });
   },
 
@@ -140,7 +140,7 @@ export const backupHandlers: Pick<HandlerMap, BackupChannels> = {
     const folder = folderChosen(ctx);
     if (!folder) return NOT_STARTED;
     const { folder: dataBeforeFolder } = await readBackupSettings(ctx.db);
-    const job = new RestoreJob(core, folder, input.credentials, { newComputer: false, actorId: ctx.requireSession().id, dataBeforeFolder, migrations: core.vault.migrations });
+    const job = new RestoreJob(core, folder, input.credentials, { newComputer: false, actorId: ctx.requireSession().id, dataBeforeFolder, migrations: core.vault.backupMigrations });
     return startWork(core.state, BACKUP_WORK, { kind: 'restore', job, folder });
   },
 
@@ -150,7 +150,7 @@ export const backupHandlers: Pick<HandlerMap, BackupChannels> = {
     const folder = folderChosen(ctx);
     if (!folder) return NOT_STARTED;
     core.betweenSessions.release(PENDING_SETUP);
-    const job = new RestoreJob(core, folder, input.credentials, { newComputer: true, actorId: null, dataBeforeFolder: null, migrations: core.vault.migrations });
+    const job = new RestoreJob(core, folder, input.credentials, { newComputer: true, actorId: null, dataBeforeFolder: null, migrations: core.vault.backupMigrations });
     return startWork(core.betweenSessions, NEW_COMPUTER, { kind: 'restore', job, folder });
   },
 

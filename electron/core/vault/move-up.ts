@@ -47,10 +47,11 @@ export interface MovedUp {
 }
 
 /**
- * Copy the open file's rows into the server's transaction. `skipSettings`: the settings the
- * server's creation writes itself (the sealing key, the keyring proof), the same values.
+ * Copy the open file's rows into the server's transaction: all of them, the settings too (the
+ * sealing key and the keyring proof the server's creation wrote go with the rest of what it
+ * wrote, and come back from the file, the same values).
  */
-export async function copyFileToServer(sqlite: SqliteHandle, trx: Db, sealer: ColumnSealer, skipSettings: readonly string[]): Promise<MovedUp> {
+export async function copyFileToServer(sqlite: SqliteHandle, trx: Db, sealer: ColumnSealer): Promise<MovedUp> {
   const rows: Record<string, number> = {};
   const counters = new Map((sqlite.prepare('select name, seq from sqlite_sequence').all() as { name: string; seq: number }[]).map((row) => [row.name, row.seq]));
   const counted = new Set(
@@ -79,7 +80,6 @@ export async function copyFileToServer(sqlite: SqliteHandle, trx: Db, sealer: Co
       batch = [];
     };
     for (const source of sqlite.prepare(`select * from "${table}"`).iterate() as Iterable<Record<string, unknown>>) {
-      if (table === 'setting' && skipSettings.includes(String(source.key))) continue;
       const row: Record<string, unknown> = {};
       for (const [name, value] of Object.entries(source)) if (!dropped.includes(name)) row[name] = value;
       for (const [column, lookup] of Object.entries(lookups)) row[lookup] = sealer.codeLookup(String(source[column]));
@@ -118,7 +118,7 @@ export async function copyFileToServer(sqlite: SqliteHandle, trx: Db, sealer: Co
 }
 
 /** A row as comparable text: its columns in name order, whole numbers as numbers on both stores. */
-function canonical(row: Record<string, unknown>): string {
+export function canonical(row: Record<string, unknown>): string {
   return JSON.stringify(
     Object.keys(row)
       .sort()

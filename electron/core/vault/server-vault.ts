@@ -20,7 +20,8 @@ import { normalizeRecoveryCode } from './recovery-code.ts';
 import { seal as sealUsername } from './sealed-box.ts';
 import { serverFailure, serverPool, type ServerAddress } from './server-connection.ts';
 import { newRolePassword, scramVerifier, type ServerConnection } from './server-provision.ts';
-import type { BackupSource, KeyringChange, Store, VaultPresence } from './store.ts';
+import type { KeyringChange, ServerBackupSource, Store, VaultPresence } from './store.ts';
+import { CopyDown } from './copy-down.ts';
 import type { VaultOptions } from './vault.ts';
 import { takePendingEvents, UnlockStateFile, type PendingEvent } from './unlock-state.ts';
 import { KEYRING_PROOF_SETTING, VAULT_FILES } from './vault-files.ts';
@@ -70,8 +71,12 @@ export function readConnectionFile(path: string): ServerConnection {
 /** The app role's password, sealed in the keyring row under the data key. */
 const APP_SECRET: SealedPlace = { table: 'keyring', column: 'app_secret', rowId: 1 };
 
-/** The same as the file vault's: where this PC keeps its part, the clock, the migrations, how slots are made, the accounts' slots. */
-export type ServerVaultOptions = VaultOptions;
+/**
+ * The same as the file vault's (where this PC keeps its part, the clock, the server's
+ * migrations, how slots are made, the accounts' slots), and the file's migrations: a backup of
+ * the server is a file of the one-PC format (copy-down.ts).
+ */
+export type ServerVaultOptions = VaultOptions & { fileMigrations: Readonly<Record<string, Migration>> };
 
 /** Where a PC's one-PC vault waits after it moved up, until the first login on the server proves the move (then it goes). */
 export const MOVED_UP_DIR = 'before-move-up';
@@ -230,6 +235,10 @@ export class ServerVault extends OpenKeys implements Store {
 
   get migrations(): Readonly<Record<string, Migration>> {
     return this.options.migrations;
+  }
+
+  get backupMigrations(): Readonly<Record<string, Migration>> {
+    return this.options.fileMigrations;
   }
 
   // ---- Creating (the first PC's setup) --------------------------------------------------------
@@ -433,10 +442,13 @@ export class ServerVault extends OpenKeys implements Store {
     // erasure is still to come (issue 16, "erasure deletes and vacuums").
   }
 
-  // ---- Backups, restores, key rotation: not yet on a server (issue 16) -------------------------
+  // ---- Backups; restores and key rotation not yet on a server (issue 16) ------------------------
 
-  backupSource(): BackupSource {
-    throw notYet();
+  /** Every record in one snapshot, opened and written into an encrypted file of the one-PC format. */
+  backupSource(): ServerBackupSource {
+    const db = this.db;
+    const dataKey = this.dataKey;
+    return { kind: 'server', copy: () => new CopyDown(db, dataKey, this.options.fileMigrations) };
   }
 
   restoreStaging(): never {

@@ -9,6 +9,7 @@ import type { RestoreStaging, RotationPlan, StagedBackup } from './staging.ts';
 import type { PendingEvent } from './unlock-state.ts';
 import type { SqliteHandle } from './database.ts';
 import type { ColumnSealer } from './column-sealers.ts';
+import type { CopyDown } from './copy-down.ts';
 
 /*
  * The store: where the centre's records are kept and how they are opened. Two are planned
@@ -22,12 +23,22 @@ export type StoreKind = 'file' | 'server';
 
 export type VaultPresence = { state: 'absent' } | { state: 'present' } | { state: 'broken'; problem: ErrorCode };
 
-/** What a backup copies: the open database, the keyring file, the data key (for the check). */
-export interface BackupSource {
+/** What a backup of the file copies: the open database, the keyring file, the data key (for the check). */
+export interface FileBackupSource {
+  kind: 'file';
   sqlite: SqliteHandle;
   keyringPath: string;
   dataKey: Buffer;
 }
+
+/** What a backup of the server copies: every record in one snapshot, into a file of the one-PC format (copy-down.ts). */
+export interface ServerBackupSource {
+  kind: 'server';
+  /** A new copy, begun by the backup's first step (it holds its own copy of the key). */
+  copy: () => CopyDown;
+}
+
+export type BackupSource = FileBackupSource | ServerBackupSource;
 
 /**
  * A keyring change prepared in memory (the slow key derivation done), written by `saveKeyring`
@@ -93,8 +104,10 @@ export interface Store {
   readonly vaultId: string;
   /** The key-derivation parameters new slots get (for the processing register). */
   readonly kdf: { N: number; r: number; p: number };
-  /** This version's migrations (what a backup is checked against). */
+  /** This version's migrations of the store. */
   readonly migrations: Readonly<Record<string, Migration>>;
+  /** This version's migrations of the one-PC file: what every backup is (made from either store), and is checked against. */
+  readonly backupMigrations: Readonly<Record<string, Migration>>;
 
   // ---- The schema and erasure ----
   /** Does the open database have this table? (A database from before a migration, in tests.) */

@@ -21,7 +21,7 @@ import { takePendingEvents, UnlockStateFile, type PendingEvent } from './unlock-
 import { unlock, type UnlockTarget } from './unlocking.ts';
 import { VAULT_FILES } from './vault-files.ts';
 import { OpenKeys } from './open-keys.ts';
-import type { BackupSource, KeyringChange, Store, VaultPresence } from './store.ts';
+import type { FileBackupSource, KeyringChange, Store, VaultPresence } from './store.ts';
 import { sqliteDialect } from '../db/dialect.ts';
 import { fileSealer } from './column-sealers.ts';
 
@@ -29,7 +29,7 @@ export { SWITCH_FILES, VAULT_FILES } from './vault-files.ts';
 export { SEALING_KEY_SETTING, type ActiveSlotIds } from './key-file.ts';
 export type { RotationPlan, StagedBackup } from './staging.ts';
 export type { PreparedVault } from './creation.ts';
-export type { BackupSource, KeyringChange, VaultPresence } from './store.ts';
+export type { BackupSource, FileBackupSource, KeyringChange, VaultPresence } from './store.ts';
 
 export interface VaultOptions {
   dataDir: string;
@@ -241,12 +241,16 @@ export class Vault extends OpenKeys implements Store {
   // ---- Backups ------------------------------------------------------------------------------
 
   /** What a backup copies, read when each of its steps runs (the vault must be open then). */
-  backupSource(): BackupSource {
-    return { sqlite: this.sqlite, keyringPath: this.paths.keyring, dataKey: this.dataKey };
+  backupSource(): FileBackupSource {
+    return { kind: 'file', sqlite: this.sqlite, keyringPath: this.paths.keyring, dataKey: this.dataKey };
+  }
+
+  get migrations(): Readonly<Record<string, Migration>> {
+    return this.options.migrations;
   }
 
   /** What a backup is checked against: this version's migrations, this runtime's native module. */
-  get migrations(): Readonly<Record<string, Migration>> {
+  get backupMigrations(): Readonly<Record<string, Migration>> {
     return this.options.migrations;
   }
 

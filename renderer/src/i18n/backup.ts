@@ -86,6 +86,19 @@ export const backupVi = {
     moveUp: 'Chọn tệp kết nối và chuyển…',
     movingUp: 'Đang chuyển dữ liệu lên máy chủ…',
     movedUpNotice: 'Dữ liệu đã được chuyển lên máy chủ của trung tâm. Hãy đăng nhập bằng mật khẩu của bạn.',
+    serverNowHint:
+      'Dữ liệu đang ở máy chủ của trung tâm: bản sao lưu chứa toàn bộ dữ liệu của trung tâm tại một thời điểm (những gì máy khác ghi trong lúc sao lưu thuộc về lần sau), được mã hoá như bản sao lưu của một máy. Việc sao chép mất lâu hơn: khoảng ba phút cho 100.000 thân chủ.',
+    serverCheckHint: 'Kiểm tra: mở bản sao lưu, xem tệp có toàn vẹn không và đúng số liệu không; không thay đổi gì.',
+    serverAutoHint: 'Thư mục này dùng chung cho mọi máy của trung tâm: hãy chọn thư mục mà máy nào cũng có (ví dụ thư mục chung trên mạng nội bộ). Máy đang mở khoá sẽ làm bản sao lưu khi đến hạn.',
+    serverRestoreTitle: 'Khôi phục máy chủ từ bản sao lưu',
+    serverRestoreHint: 'Bản sao lưu của máy chủ không thay dữ liệu trên máy chủ từ máy này. Để khôi phục (tài liệu hướng dẫn ghi rõ từng bước):',
+    serverRestoreSteps: {
+      newDatabase: 'Quản trị viên máy chủ tạo một cơ sở dữ liệu mới, trống bằng lệnh thiết lập.',
+      restoreOnPc: 'Trên một máy chưa có dữ liệu, ở màn hình thiết lập chọn "Chọn bản sao lưu và khôi phục…".',
+      moveUp: 'Đăng nhập trên máy đó, rồi ở màn hình này chọn "Chọn tệp kết nối và chuyển…" với tệp kết nối mới.',
+      others: 'Các máy khác kết nối lại bằng tệp kết nối mới; quản trị viên khoá cơ sở dữ liệu cũ.',
+    },
+    serverRotateHint: 'Khi dữ liệu ở máy chủ của trung tâm, việc thay khoá chưa làm được trong ứng dụng. Nếu có người nghỉ việc, hãy chọn "Ngừng sử dụng" cho tài khoản của họ ở màn hình Người dùng: mật khẩu của họ không còn mở được dữ liệu trên máy nào.',
   },
 } as const;
 
@@ -173,5 +186,18 @@ export const backupEn: Widen<typeof backupVi> = {
     moveUp: 'Choose the connection file and move…',
     movingUp: 'Moving the records up to the server…',
     movedUpNotice: 'The records were moved up to the centre\'s server. Log in with your password.',
+    serverNowHint:
+      'The records are on the centre\'s server: a backup holds all of the centre\'s records at one moment (what other PCs write while it runs goes into the next one), encrypted like a one-PC backup. The copy takes longer: about three minutes for 100,000 clients.',
+    serverCheckHint: 'Check: open the backup and see that its files are whole and its figures right; nothing changes.',
+    serverAutoHint: 'This folder is the same for every PC of the centre: choose one that every PC can reach (a shared folder on the centre\'s network, say). The PC that is unlocked when a backup is due makes it.',
+    serverRestoreTitle: 'Restore the server from a backup',
+    serverRestoreHint: 'A backup of the server does not replace the records on the server from this PC. To restore (the guide gives each step):',
+    serverRestoreSteps: {
+      newDatabase: 'The server\'s administrator makes a new, empty database with the setup command.',
+      restoreOnPc: 'On a PC with no records, choose "Choose a backup and restore…" on the setup screen.',
+      moveUp: 'Log in on that PC, then on this screen choose "Choose the connection file and move…" with the new connection file.',
+      others: 'The other PCs connect again with the new connection file; the administrator closes the old database.',
+    },
+    serverRotateHint: 'With the records on the centre\'s server, changing the key cannot be done in the app yet. When someone leaves, choose "Deactivate" for her account on the Users screen: her password no longer opens the records on any PC.',
   },
 };

@@ -20,6 +20,8 @@ const megabytes = (bytes: number) => `${(bytes / 1_048_576).toLocaleString('vi-V
 export function BackupPage() {
   const { t } = useTranslation();
   const { data: status, reload } = useLoaded(() => call('backup.status', {}), null as ChannelOutput<'backup.status'> | null);
+  // On the centre's server: a backup holds the whole centre; a restore goes by a PC and a move up; no key change yet.
+  const onServer = status?.onServer === true;
   // One piece of work at a time on this screen: a backup, a check, a restore or a key change.
   const [working, setWorking] = useState<'backup' | 'check' | 'rotate' | null>(null);
   const busy = (part: 'backup' | 'check' | 'rotate') => working !== null && working !== part;
@@ -31,11 +33,22 @@ export function BackupPage() {
     <section aria-labelledby="page-title">
       <h1 id="page-title">{t('backup.title')}</h1>
       <p className="intro">{t('backup.intro')}</p>
-      <BackupNow onDone={reload} busy={busy('backup')} onWorking={onWorking.backup} />
-      <CheckOrRestore busy={busy('check')} onWorking={onWorking.check} />
+      <BackupNow onDone={reload} busy={busy('backup')} onWorking={onWorking.backup} onServer={onServer} />
+      <CheckOrRestore busy={busy('check')} onWorking={onWorking.check} onServer={onServer} />
       {status ? <Automatic status={status} onChanged={reload} /> : null}
-      <RotateKey busy={busy('rotate')} onWorking={onWorking.rotate} />
-      {status && !status.onServer ? <MoveUp busy={working !== null} /> : null}
+      {onServer ? <ServerRotate /> : <RotateKey busy={busy('rotate')} onWorking={onWorking.rotate} />}
+      {status && !onServer ? <MoveUp busy={working !== null} /> : null}
+    </section>
+  );
+}
+
+/** With the records on the centre's server, the key cannot be changed from the app yet: what to do instead. */
+function ServerRotate() {
+  const { t } = useTranslation();
+  return (
+    <section className="panel" aria-labelledby="rotate-title">
+      <h2 id="rotate-title">{t('backup.rotateTitle')}</h2>
+      <p className="hint">{t('backup.serverRotateHint')}</p>
     </section>
   );
 }
@@ -110,7 +123,7 @@ function BackupLine({ backup }: { backup: BackupSummary }) {
 /** Whether another part of the screen is working (this one waits), and how this one says it is. */
 type Sharing = { busy: boolean; onWorking: (working: boolean) => void };
 
-function BackupNow({ onDone, busy, onWorking }: { onDone: () => Promise<void> } & Sharing) {
+function BackupNow({ onDone, busy, onWorking, onServer }: { onDone: () => Promise<void>; onServer: boolean } & Sharing) {
   const { t } = useTranslation();
   const { progress, running, run, stop } = useBackupJob();
   useEffect(() => onWorking(running), [running, onWorking]);
@@ -135,6 +148,7 @@ function BackupNow({ onDone, busy, onWorking }: { onDone: () => Promise<void> } 
     <section className="panel" aria-labelledby="backup-now">
       <h2 id="backup-now">{t('backup.nowTitle')}</h2>
       <p className="hint">{t('backup.nowHint')}</p>
+      {onServer ? <p className="hint">{t('backup.serverNowHint')}</p> : null}
       <div className="actions">
         <button type="button" className="primary" disabled={running || busy} onClick={() => void start()}>
           {t('backup.now')}
@@ -160,7 +174,7 @@ function BackupNow({ onDone, busy, onWorking }: { onDone: () => Promise<void> } 
  * button to stop (a restore stopped leaves the data as it was). After a restore the session
  * ends and the app returns to the login screen by itself.
  */
-function CheckOrRestore({ busy, onWorking }: Sharing) {
+function CheckOrRestore({ busy, onWorking, onServer }: Sharing & { onServer: boolean }) {
   const { t } = useTranslation();
   const { user } = useSession();
   const { credentials, fields } = useBackupCredentials(user.username);
@@ -185,21 +199,33 @@ function CheckOrRestore({ busy, onWorking }: Sharing) {
   return (
     <section className="panel" aria-labelledby="backup-check">
       <h2 id="backup-check">{t('backup.checkTitle')}</h2>
-      <p className="hint">{t('backup.checkHint')}</p>
+      <p className="hint">{t(onServer ? 'backup.serverCheckHint' : 'backup.checkHint')}</p>
       {fields}
       <div className="actions">
         <button type="button" disabled={running || busy} onClick={() => void go('verify')}>
           {t('backup.verify')}
         </button>
       </div>
-      <div className="danger-zone">
-        <label className="check">
-          <input type="checkbox" checked={understood} onChange={(event) => setUnderstood(event.target.checked)} /> {t('backup.understand')}
-        </label>
-        <button type="button" className="danger" disabled={!understood || running || busy} onClick={() => void go('restore')}>
-          {t('backup.restore')}
-        </button>
-      </div>
+      {onServer ? (
+        <>
+          <h3>{t('backup.serverRestoreTitle')}</h3>
+          <p className="hint">{t('backup.serverRestoreHint')}</p>
+          <ol className="hint">
+            {(['newDatabase', 'restoreOnPc', 'moveUp', 'others'] as const).map((step) => (
+              <li key={step}>{t(`backup.serverRestoreSteps.${step}`)}</li>
+            ))}
+          </ol>
+        </>
+      ) : (
+        <div className="danger-zone">
+          <label className="check">
+            <input type="checkbox" checked={understood} onChange={(event) => setUnderstood(event.target.checked)} /> {t('backup.understand')}
+          </label>
+          <button type="button" className="danger" disabled={!understood || running || busy} onClick={() => void go('restore')}>
+            {t('backup.restore')}
+          </button>
+        </div>
+      )}
       {running && action === 'restore' ? <p className="hint">{t('backup.restoring')}</p> : null}
       <JobProgress
         progress={progress}
@@ -228,6 +254,7 @@ function Automatic({ status, onChanged }: { status: ChannelOutput<'backup.status
     <section className="panel" aria-labelledby="backup-auto">
       <h2 id="backup-auto">{t('backup.autoTitle')}</h2>
       <p className="hint">{t('backup.autoHint')}</p>
+      {status.onServer ? <p className="hint">{t('backup.serverAutoHint')}</p> : null}
       <p>
         {t('backup.autoFolder')}: <strong>{status.folder ?? t('backup.noFolder')}</strong>{' '}
         <button

@@ -1,0 +1,280 @@
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { BackupSummary } from '../../electron/contract/index.ts';
+import { MANIFEST } from '../../electron/core/backup/backup-files.ts';
+import { automaticBackup } from '../../electron/core/backup/handlers.ts';
+import { VAULT_FILES } from '../../electron/core/vault/vault-files.ts';
+import { LEDGER_FILE } from '../../electron/core/erasure/erasure.ts';
+import { rolesNamed } from '../../electron/core/vault/server-connection.ts';
+import { provisionServer, type ServerConnection } from '../../electron/core/vault/server-provision.ts';
+import { serverMigrations } from '../../migrations/server/index.ts';
+import { restorableContent } from '../support/db-snapshot.ts';
+import { makeBackup, runBackupJob } from '../support/backups.ts';
+import { invokeJob } from '../support/calls.ts';
+import { havePostgres, ownerPool, startCluster, type PgCluster } from '../support/pg-cluster.ts';
+import {
+  ADMIN,
+  consentNow,
+  copyOfTemplate,
+  identityVersion,
+  loginAs,
+  openApp,
+  syntheticClient,
+  tempDir,
+  TODAY,
+  visitVersion,
+  WORKER,
+  WORKER2,
+  type TestApp,
+} from '../support/vault-fixture.ts';
+
+/*
+ * Backups of the centre's server (DESIGN.md §8), from the backup screen of any PC: every
+ * record read in one snapshot of the server, its words opened and written into an encrypted
+ * file of the one-PC format, with the server's keyring of that moment and the same manifest.
+ * It checks as any backup does, with a password or the recovery code of then; it restores on
+ * a PC to exactly what the server held; what other PCs write meanwhile is not half in it; a
+ * backup stopped half-way leaves nothing behind and holds nothing open on the server.
+ */
+
+let cluster: PgCluster;
+type TemplateApp = Awaited<ReturnType<typeof copyOfTemplate>>;
+const apps: TestApp[] = [];
+const admin = { username: ADMIN.username, password: ADMIN.password };
+
+beforeAll(async () => {
+  if (!havePostgres()) throw new Error('PostgreSQL 15 is not installed (.ci/run installs Debian\'s postgresql)');
+  cluster = await startCluster();
+});
+afterAll(async () => {
+  for (const app of apps) await app.core.shutdown();
+  cluster?.remove();
+});
+
+async function newServer(database: string): Promise<ServerConnection> {
+  const result = await provisionServer({ address: { host: cluster.host, port: cluster.port, database, ca: cluster.ca }, owner: cluster.owner, migrations: serverMigrations, roles: rolesNamed(database) });
+  return result.connection!;
+}
+
+/** A one-PC vault with words in every sealed kind of column, as it stood before it moved up to `database`. */
+async function serverWithRecords(database: string): Promise<{ app: TemplateApp; before: string; connection: ServerConnection }> {
+  const app = await copyOfTemplate();
+  apps.push(app);
+  const id = app.template.ids.client;
+  await loginAs(app, WORKER);
+  await app.ok('clients.updateIdentity', { clientId: id, identity: { legalName: 'Nguyễn Thị Mẫu Sao Lưu', phone: '0900 333 444', idNumber: null, address: 'Số 2 Đường Sao Lưu' }, version: await identityVersion(app, id) });
+  await app.ok('visits.correct', { visitId: app.template.ids.visit, visitOn: TODAY, place: 'outreach', serviceTypeIds: [1], outcome: 'Kết quả sao lưu thử', note: 'Ghi chú sao lưu thử', version: await visitVersion(app, id, app.template.ids.visit) });
+  const other = await app.ok('clients.register', syntheticClient({ motherName: 'Xuân', fatherName: 'Yên', alias: 'Chị Sao Lưu Máy Chủ', reportsConsent: consentNow('reports'), identity: { legalName: 'Trần Thị Sao Lưu', phone: null, idNumber: null, address: null } }));
+  await app.ok('visits.record', { clientId: other.clientId, visitOn: TODAY, place: 'centre', serviceTypeIds: [1, 2], note: 'Gặp lần đầu sao lưu' });
+  await app.ok('groups.record', { heldOn: TODAY, kind: 'peer_group', place: 'centre', topic: 'Chủ đề sao lưu thử', serviceTypeId: 12, clientIds: [id, other.clientId], others: [{ sex: 'female', ageBand: '25_34', count: 3 }] });
+  await app.ok('auth.logout', {});
+  await loginAs(app, ADMIN);
+  const before = comparable(restorableContent(app));
+  const connection = await newServer(database);
+  const file = join(tempDir('dh-conn-'), `${database}.server`);
+  writeFileSync(file, JSON.stringify(connection));
+  const moved = await app.gate.invoke('vault.moveUp', { confirm: true }, { path: file });
+  expect(moved.ok).toBe(true);
+  expect(app.core.vault.kind).toBe('server');
+  await loginAs(app, ADMIN);
+  return { app, before, connection };
+}
+
+/**
+ * A one-PC vault's content as a round trip through the server keeps it: the monthly counts
+ * without their empty months (the file keeps a month that fell to 0; counts made afresh have
+ * none), and the two settings the server's creation wrote again (same values, a new time).
+ */
+function comparable(content: string): string {
+  const tables = JSON.parse(content) as Record<string, Record<string, unknown>[]>;
+  // The word search's own tables (its segments depend on the order rows came in) and when the migrations ran.
+  for (const table of Object.keys(tables)) if (/_words(_|$)/.test(table)) delete tables[table];
+  tables.kysely_migration = (tables.kysely_migration ?? []).map((row) => ({ ...row, timestamp: null }));
+  for (const table of ['service_month', 'referral_month']) tables[table] = (tables[table] ?? []).filter((row) => row.n !== 0);
+  tables.setting = (tables.setting ?? []).map((row) => ({ ...row, updated_at: null, updated_by: null }));
+  return JSON.stringify(tables);
+}
+
+/** Every file under a folder, as bytes. */
+const bytesUnder = (folder: string): Buffer[] =>
+  readdirSync(folder).flatMap((name) => {
+    const path = join(folder, name);
+    return statSync(path).isDirectory() ? bytesUnder(path) : [readFileSync(path)];
+  });
+
+async function madeIn(app: TestApp, parent: string): Promise<BackupSummary> {
+  const made = await makeBackup(app.gate, parent);
+  if (!made.ok || !made.value.backup) throw new Error(`no backup: ${JSON.stringify(made)}`);
+  return made.value.backup;
+}
+
+/** The server's connections left inside a transaction (a snapshot held open), as the owner sees them. */
+async function heldOpen(database: string): Promise<number> {
+  const owner = ownerPool(cluster, database, 1);
+  try {
+    const { rows } = await owner.query<{ n: number }>("select count(*)::int as n from pg_stat_activity where datname = $1 and state like 'idle in transaction%'", [database]);
+    return rows[0]?.n ?? -1;
+  } finally {
+    await owner.end();
+  }
+}
+
+describe('a backup of the centre\'s server', () => {
+  it('is an encrypted one-PC backup with the manifest; checks with a password and the recovery code; restores on a PC to exactly what the server held', async () => {
+    const { app, before } = await serverWithRecords('centre_backup');
+    const parent = tempDir('dh-usb-');
+    const made = await runBackupJob(app.gate, 'backup.start', {}, parent);
+    if (!made.ok) throw new Error(made.error.code);
+    const backup = (made.value as { backup: BackupSummary }).backup;
+    expect(backup.folderName).toMatch(/^dong-hanh-sao-luu-\d{8}-\d{6}$/);
+    expect(made.steps.map((step) => step.stage).filter((stage, at, all) => all[at - 1] !== stage)).toEqual(['copy', 'check', 'checksum', 'finish']);
+    // The bar only moves forward, and the copy is many steps (one per batch of each table's rows).
+    expect(made.steps.every((step, at) => at === 0 || step.done >= made.steps[at - 1]!.done)).toBe(true);
+    expect(made.steps.filter((step) => step.stage === 'copy').length).toBeGreaterThan(20);
+    expect(backup.counts).toMatchObject({ user: 4, client: 2 });
+    expect(readdirSync(parent).sort()).toEqual([backup.folderName, LEDGER_FILE].sort());
+    expect(readdirSync(join(parent, backup.folderName)).sort()).toEqual([VAULT_FILES.database, VAULT_FILES.keyring, MANIFEST].sort());
+    // The trail says it was made.
+    const [entry] = (await app.ok('audit.list', { action: 'backup.create', limit: 1 })).rows;
+    expect(entry).toMatchObject({ outcome: 'ok', detail: { backup: backup.folderName, trigger: 'manual' } });
+
+    // No word about a person in the clear anywhere in the folder.
+    const secrets = ['THMA95', 'XUYE95', 'Chị Thử', 'Sao Lưu Máy Chủ', 'Mẫu Sao Lưu', 'Trần Thị', '0900 333 444', 'Đường Sao Lưu', 'Ghi chú', 'Kết quả sao lưu', 'Chủ đề sao lưu', 'Gặp lần đầu'];
+    const files = bytesUnder(join(parent, backup.folderName));
+    for (const secret of secrets) expect(files.some((bytes) => bytes.includes(Buffer.from(secret))), secret).toBe(false);
+
+    // Checked as any backup is, on the server's PC, with a password or the recovery code of then.
+    const folder = join(parent, backup.folderName);
+    expect(await invokeJob(app, 'backup.verify', { credentials: admin }, folder)).toMatchObject({ checked: true, backup: { folderName: backup.folderName } });
+    expect(await invokeJob(app, 'backup.verify', { credentials: { recoveryCode: app.template.recoveryCode } }, folder)).toMatchObject({ checked: true });
+    expect(await invokeJob(app, 'backup.verify', { credentials: { username: ADMIN.username, password: 'khong-dung-mat-khau' } }, folder)).toEqual({ error: 'WRONG_CREDENTIALS' });
+
+    // Restored on a new PC: the same records as the one-PC vault that moved up, word for word.
+    const fresh = openApp(join(tempDir('dh-new-pc-'), 'data'));
+    apps.push(fresh);
+    expect(await invokeJob(fresh, 'setup.restore', { credentials: admin, confirm: true }, folder)).toMatchObject({ restored: true });
+    await loginAs(fresh, WORKER);
+    expect(comparable(restorableContent(fresh))).toBe(before);
+    expect((await fresh.ok('clients.list', { search: 'sao luu may' })).rows.map((row) => row.alias)).toEqual(['Chị Sao Lưu Máy Chủ']);
+    expect(await fresh.ok('clients.identity', { clientId: app.template.ids.client })).toMatchObject({ legalName: 'Nguyễn Thị Mẫu Sao Lưu' });
+    await fresh.ok('auth.logout', {});
+    // The trail came whole: the file's, the move up, the server's (the backup made), the restore.
+    await loginAs(fresh, ADMIN);
+    expect(await fresh.ok('audit.verify', {})).toMatchObject({ ok: true, problem: null });
+    // A client registered after the restore gets a number the server never gave.
+    await fresh.ok('auth.logout', {});
+    await loginAs(fresh, WORKER);
+    const next = await fresh.ok('clients.register', syntheticClient({ motherName: 'Mai', fatherName: 'Sau', alias: 'Chị Sau Phục Hồi' }));
+    expect(next.clientId).toBeGreaterThan(Math.max(...(await app.core.vault.db.selectFrom('client').select('id').execute()).map((row) => row.id)));
+
+    // Back onto a server (the README's restore): that PC moves up into a new, empty database.
+    const target = await newServer('centre_restored');
+    const file = join(tempDir('dh-conn-'), 'centre_restored.server');
+    writeFileSync(file, JSON.stringify(target));
+    await fresh.ok('auth.logout', {});
+    await loginAs(fresh, ADMIN);
+    expect(await fresh.gate.invoke('vault.moveUp', { confirm: true }, { path: file })).toMatchObject({ ok: true, value: { moved: true } });
+    const joined = openApp(tempDir('dh-pc-'));
+    apps.push(joined);
+    await joined.core.connectToServer(target);
+    await loginAs(joined, WORKER);
+    expect((await joined.ok('clients.list', { search: 'chi sa', status: 'all' })).rows.map((row) => row.alias).sort()).toEqual(['Chị Sao Lưu Máy Chủ', 'Chị Sau Phục Hồi']);
+    await joined.ok('auth.logout', {});
+    await loginAs(joined, ADMIN);
+    expect(await joined.ok('audit.verify', {})).toMatchObject({ ok: true, problem: null });
+  });
+
+  it('holds one moment: what another PC writes meanwhile is not in it; stopped half-way, nothing is left and nothing held open', async () => {
+    const { app, connection } = await serverWithRecords('centre_snapshot');
+    const second = openApp(tempDir('dh-pc-'));
+    apps.push(second);
+    await second.core.connectToServer(connection);
+    await loginAs(second, WORKER2);
+    const counts = { client: (await app.core.vault.db.selectFrom('client').select('id').execute()).length };
+
+    const parent = tempDir('dh-usb-');
+    const started = await app.gate.invoke('backup.start', {}, { path: parent });
+    if (!started.ok) throw new Error(started.error.code);
+    const { jobId } = started.value as { jobId: string };
+    // The snapshot is open after the first step; the other PC registers a client and records a visit.
+    let step = await app.ok('backup.next', { jobId });
+    expect(step.stage).toBe('copy');
+    step = await app.ok('backup.next', { jobId });
+    const late = await second.ok('clients.register', syntheticClient({ motherName: 'Đến', fatherName: 'Muộn', alias: 'Chị Đến Muộn' }));
+    await second.ok('visits.record', { clientId: late.clientId, visitOn: TODAY, place: 'centre', serviceTypeIds: [1] });
+    while (!step.backup) step = await app.ok('backup.next', { jobId });
+    expect(step.backup.counts.client).toBe(counts.client);
+    const folder = join(parent, step.backup.folderName);
+    expect(await invokeJob(app, 'backup.verify', { credentials: admin }, folder)).toMatchObject({ checked: true });
+    const fresh = openApp(join(tempDir('dh-new-pc-'), 'data'));
+    apps.push(fresh);
+    expect(await invokeJob(fresh, 'setup.restore', { credentials: admin, confirm: true }, folder)).toMatchObject({ restored: true });
+    await loginAs(fresh, WORKER2);
+    expect((await fresh.ok('clients.list', { search: 'den muon', status: 'all' })).rows).toEqual([]);
+    expect(await heldOpen('centre_snapshot')).toBe(0);
+
+    // Stopped half-way through the copy: the hidden folder goes, the snapshot is let go.
+    const other = tempDir('dh-usb-');
+    const again = await app.gate.invoke('backup.start', {}, { path: other });
+    if (!again.ok) throw new Error(again.error.code);
+    const second2 = (again.value as { jobId: string }).jobId;
+    await app.ok('backup.next', { jobId: second2 });
+    await app.ok('backup.next', { jobId: second2 });
+    expect(readdirSync(other).some((name) => name.endsWith('.part'))).toBe(true);
+    expect(await heldOpen('centre_snapshot')).toBe(1);
+    await app.ok('backup.cancel', { jobId: second2 });
+    expect(readdirSync(other).filter((name) => name !== LEDGER_FILE)).toEqual([]);
+    await expect.poll(() => heldOpen('centre_snapshot')).toBe(0);
+    // So is one left when the session ends.
+    const third = await app.gate.invoke('backup.start', {}, { path: other });
+    if (!third.ok) throw new Error(third.error.code);
+    await app.ok('backup.next', { jobId: (third.value as { jobId: string }).jobId });
+    await app.ok('auth.logout', {});
+    expect(readdirSync(other).filter((name) => name !== LEDGER_FILE)).toEqual([]);
+    await expect.poll(() => heldOpen('centre_snapshot')).toBe(0);
+  });
+
+  it('is refused, leaving nothing behind, when the connection is lost under it or the server\'s counts disagree with its records', async () => {
+    const { app } = await serverWithRecords('centre_refused');
+    const parent = tempDir('dh-usb-');
+    const left = () => readdirSync(parent).filter((name) => name !== LEDGER_FILE);
+    // The connection dropped under the copy (the server restarted, a cable pulled out).
+    const started = await app.gate.invoke('backup.start', {}, { path: parent });
+    if (!started.ok) throw new Error(started.error.code);
+    const { jobId } = started.value as { jobId: string };
+    await app.ok('backup.next', { jobId });
+    const owner = ownerPool(cluster, 'centre_refused', 1);
+    try {
+      const { rows } = await owner.query<{ ended: boolean }>("select pg_terminate_backend(pid) as ended from pg_stat_activity where datname = 'centre_refused' and state like 'idle in transaction%'");
+      expect(rows.map((row) => row.ended)).toEqual([true]);
+      expect(await app.call('backup.next', { jobId })).toEqual({ ok: false, error: { code: 'SERVER_CONNECTION_LOST' } });
+      expect(left()).toEqual([]);
+
+      // A monthly count that no longer agrees with the services recorded (changed on the server by hand).
+      await owner.query('update service_month set n = n + 1 where ctid = (select ctid from service_month where n > 0 limit 1)');
+    } finally {
+      await owner.end();
+    }
+    expect(await makeBackup(app.gate, parent)).toEqual({ ok: false, error: { code: 'SERVER_INCONSISTENT' } });
+    expect(left()).toEqual([]);
+    const failures = (await app.ok('audit.list', { action: 'backup.create' })).rows.filter((row) => row.outcome === 'failed').map((row) => row.errorCode);
+    expect(failures.sort()).toEqual(['SERVER_CONNECTION_LOST', 'SERVER_INCONSISTENT']);
+    expect(await heldOpen('centre_refused')).toBe(0);
+  });
+
+  it('is made on the schedule too, into the folder the settings name', async () => {
+    const { app } = await serverWithRecords('centre_scheduled');
+    const parent = tempDir('dh-usb-');
+    await madeIn(app, parent);
+    app.clock.advance(60_000);
+    // No folder set yet: nothing to do.
+    expect(await automaticBackup(app.core, 'exit')).toBe(false);
+    const chosen = await app.gate.invoke('backup.setFolder', {}, { path: parent });
+    expect(chosen.ok).toBe(true);
+    await app.ok('backup.updateSettings', { backupEveryHours: 24, backupKeep: 5, backupAtExit: true });
+    expect(await automaticBackup(app.core, 'exit')).toBe(true);
+    const listed = (await app.ok('backup.status', {})).backups;
+    expect(listed.map((row) => row.trigger).sort()).toEqual(['exit', 'manual']);
+  });
+});
