@@ -83,6 +83,8 @@ export const serviceTypeSchema = z.object({
   nameEn: z.string(),
   active: z.boolean(),
   used: z.number(),
+  /** Its group and names now (the form sends it back with a change: RECORD_CHANGED if they changed meanwhile). */
+  version: z.string(),
 });
 export type ServiceType = z.infer<typeof serviceTypeSchema>;
 
@@ -93,6 +95,8 @@ export const partnerSchema = z.object({
   wardCode: z.number().nullable(),
   contact: z.string().nullable(),
   active: z.boolean(),
+  /** What the partner is now (the form sends it back with a change: RECORD_CHANGED if it changed meanwhile). */
+  version: z.string(),
 });
 export type Partner = z.infer<typeof partnerSchema>;
 
@@ -173,11 +177,14 @@ export const careChannels = {
   }),
   /** Add a service type to a group, or rename one. Types are never deleted once used. */
   'catalogue.save': channel({
-    input: z.object({ id: idSchema.nullable(), group: z.enum(SERVICE_GROUPS), nameVi: nameField, nameEn: nameField }).strict(),
+    input: z
+      .object({ id: idSchema.nullable(), group: z.enum(SERVICE_GROUPS), nameVi: nameField, nameEn: nameField, version: recordVersionSchema.nullable() })
+      .strict()
+      .refine((type) => (type.id === null) === (type.version === null), { error: 'invalid', path: ['version'] }),
     output: serviceTypeSchema,
     access: 'catalogue.manage',
     audit: 'write',
-    errors: ['SERVICE_TYPE_NOT_FOUND'],
+    errors: ['SERVICE_TYPE_NOT_FOUND', 'RECORD_CHANGED'],
   }),
   'catalogue.setActive': channel({
     input: z.object({ id: idSchema, active: z.boolean() }).strict(),
@@ -220,12 +227,15 @@ export const careChannels = {
         wardCode: wardCodeSchema.nullable(),
         contact: optionalText(200),
         active: z.boolean().default(true),
+        /** The partner's version when the form opened: required to change one, none for a new one. */
+        version: recordVersionSchema.nullable(),
       })
-      .strict(),
+      .strict()
+      .refine((partner) => (partner.id === null) === (partner.version === null), { error: 'invalid', path: ['version'] }),
     output: partnerSchema,
     access: 'partners.manage',
     audit: 'write',
-    errors: ['PARTNER_NOT_FOUND'],
+    errors: ['PARTNER_NOT_FOUND', 'RECORD_CHANGED'],
   }),
   /**
    * For managers: every stated reason, newest first: who opened an identity that is not hers,

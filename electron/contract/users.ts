@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { channel } from './channel.ts';
 import { ROLES } from './permissions.ts';
-import { displayNameSchema, idSchema, newPasswordSchema, reasonSchema, rolesSchema, usernameSchema } from './schemas.ts';
+import { displayNameSchema, idSchema, newPasswordSchema, reasonSchema, recordVersionSchema, rolesSchema, usernameSchema } from './schemas.ts';
 
 export const userSummarySchema = z.object({
   id: z.number(),
@@ -12,6 +12,8 @@ export const userSummarySchema = z.object({
   mustChangePassword: z.boolean(),
   createdAt: z.string(),
   lastLoginAt: z.string().nullable(),
+  /** Her name and roles now (the form sends it back with a change: RECORD_CHANGED if they changed meanwhile). */
+  version: z.string(),
 });
 export type UserSummary = z.infer<typeof userSummarySchema>;
 
@@ -26,7 +28,7 @@ export const createUserInputSchema = z
 
 /** A change of one's own roles needs a reason (kept and listed for managers in the access review). */
 export const updateUserInputSchema = z
-  .object({ id: idSchema, displayName: displayNameSchema, roles: rolesSchema, reason: reasonSchema.optional() })
+  .object({ id: idSchema, displayName: displayNameSchema, roles: rolesSchema, reason: reasonSchema.optional(), version: recordVersionSchema })
   .strict();
 
 export const temporaryPasswordInputSchema = z.object({ id: idSchema, temporaryPassword: newPasswordSchema }).strict();
@@ -52,7 +54,7 @@ export const usersChannels = {
     output: userSummarySchema,
     access: 'users.manage',
     audit: 'write',
-    errors: ['USER_NOT_FOUND', 'LAST_ADMIN', 'REASON_REQUIRED'],
+    errors: ['USER_NOT_FOUND', 'LAST_ADMIN', 'REASON_REQUIRED', 'RECORD_CHANGED'],
   }),
   /**
    * Deactivation removes the person's key slot: her password no longer opens this vault's

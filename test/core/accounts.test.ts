@@ -1,7 +1,8 @@
 import { PENDING_SETUP } from '../../electron/core/setup/handlers.ts';
 import { permissionsFor } from '../../electron/contract/index.ts';
 import { describe, expect, it } from 'vitest';
-import { ADMIN, CENTRE, copyOfTemplate, loginAs, MANAGER, openApp, tempDir, WORKER } from '../support/vault-fixture.ts';
+import { ADMIN, ANY_VERSION, CENTRE, copyOfTemplate, loginAs, MANAGER, openApp, tempDir, userVersion, WORKER } from '../support/vault-fixture.ts';
+import { contentSnapshot } from '../support/db-snapshot.ts';
 
 describe('first run', () => {
   const admin = {
@@ -123,22 +124,38 @@ describe('accounts', () => {
   it('never leaves the centre without an active administrator', async () => {
     const app = await copyOfTemplate();
     await loginAs(app, ADMIN);
-    expect(await app.call('users.update', { id: app.template.ids.admin, displayName: ADMIN.displayName, roles: ['manager'] }))
+    expect(await app.call('users.update', { id: app.template.ids.admin, version: await userVersion(app, app.template.ids.admin), displayName: ADMIN.displayName, roles: ['manager'] }))
       .toEqual({ ok: false, error: { code: 'LAST_ADMIN' } });
     expect(await app.call('users.deactivate', { id: app.template.ids.admin })).toEqual({ ok: false, error: { code: 'CANNOT_CHANGE_SELF' } });
     // With a second admin, the first may step down; her session follows at once.
-    await app.ok('users.update', { id: app.template.ids.manager, displayName: MANAGER.displayName, roles: ['manager', 'admin'] });
+    await app.ok('users.update', { id: app.template.ids.manager, version: await userVersion(app, app.template.ids.manager), displayName: MANAGER.displayName, roles: ['manager', 'admin'] });
     // Her own roles: with a reason (listed for managers).
-    expect(await app.call('users.update', { id: app.template.ids.admin, displayName: ADMIN.displayName, roles: ['manager'] })).toEqual({ ok: false, error: { code: 'REASON_REQUIRED' } });
-    await app.ok('users.update', { id: app.template.ids.admin, displayName: ADMIN.displayName, roles: ['manager'], reason: 'Bàn giao quản trị cho chị Quản Lý' });
+    expect(await app.call('users.update', { id: app.template.ids.admin, version: await userVersion(app, app.template.ids.admin), displayName: ADMIN.displayName, roles: ['manager'] })).toEqual({ ok: false, error: { code: 'REASON_REQUIRED' } });
+    await app.ok('users.update', { id: app.template.ids.admin, version: await userVersion(app, app.template.ids.admin), displayName: ADMIN.displayName, roles: ['manager'], reason: 'Bàn giao quản trị cho chị Quản Lý' });
     expect(await app.call('users.list', {})).toEqual({ ok: false, error: { code: 'FORBIDDEN' } });
     expect((await app.ok('session.get', {})).user?.permissions).toEqual(permissionsFor(['manager']));
+  });
+
+  it('never overwrites an account changed by another administrator since the form opened', async () => {
+    const app = await copyOfTemplate();
+    await loginAs(app, ADMIN);
+    const worker = app.template.ids.worker;
+    const opened = await userVersion(app, worker);
+    // At one PC her name is corrected; at another, whose form opened before, a role is added.
+    await app.ok('users.update', { id: worker, displayName: 'Cán Bộ Thử Đã Sửa', roles: ['worker'], version: opened });
+    const before = await contentSnapshot(app);
+    expect(await app.call('users.update', { id: worker, displayName: WORKER.displayName, roles: ['worker', 'manager'], version: opened })).toEqual({ ok: false, error: { code: 'RECORD_CHANGED' } });
+    expect(await contentSnapshot(app)).toBe(before);
+    // Made again on what is there now: it counts.
+    const saved = await app.ok('users.update', { id: worker, displayName: 'Cán Bộ Thử Đã Sửa', roles: ['worker', 'manager'], version: await userVersion(app, worker) });
+    expect(saved.displayName).toBe('Cán Bộ Thử Đã Sửa');
+    expect([...saved.roles].sort()).toEqual(['manager', 'worker']);
   });
 
   it('unknown people are reported as such', async () => {
     const app = await copyOfTemplate();
     await loginAs(app, ADMIN);
-    expect(await app.call('users.update', { id: 999, displayName: 'Không Có', roles: ['worker'] })).toEqual({
+    expect(await app.call('users.update', { id: 999, version: ANY_VERSION, displayName: 'Không Có', roles: ['worker'] })).toEqual({
       ok: false,
       error: { code: 'USER_NOT_FOUND' },
     });

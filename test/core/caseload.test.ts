@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { RegisterClientInput, TodoItem } from '../../electron/contract/index.ts';
-import { ADMIN, consentNow, copyOfTemplate, loginAs, MANAGER, syntheticClient, TODAY, WORKER, WORKER2, type TestApp } from '../support/vault-fixture.ts';
+import { ADMIN, consentNow, copyOfTemplate, loginAs, MANAGER, syntheticClient, TODAY, WORKER, WORKER2, type TestApp, userVersion } from '../support/vault-fixture.ts';
 import { contentSnapshot } from '../support/db-snapshot.ts';
 import { typeId } from '../support/calls.ts';
 
@@ -289,7 +289,7 @@ describe('moving cases between workers', () => {
     await loginAs(app, WORKER);
     const { offerId } = await app.ok('caseload.offer', { clientId: app.template.ids.client, toUserId: app.template.ids.worker2 });
     await switchTo(app, ADMIN);
-    await app.ok('users.update', { id: app.template.ids.worker2, displayName: WORKER2.displayName, roles: ['manager'] });
+    await app.ok('users.update', { id: app.template.ids.worker2, version: await userVersion(app, app.template.ids.worker2), displayName: WORKER2.displayName, roles: ['manager'] });
     await switchTo(app, WORKER);
     expect((await app.ok('clients.get', { clientId: app.template.ids.client })).offers[0]).toMatchObject({ id: offerId, status: 'cancelled' });
   });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { clientCode, currentConsentText } from '../../electron/contract/index.ts';
-import { ADMIN, ANY_VERSION, consentNow, copyOfTemplate, detailsVersion, identityVersion, loginAs, MANAGER, syntheticClient, type TestApp, TODAY, WORKER, WORKER2 } from '../support/vault-fixture.ts';
+import { ADMIN, ANY_VERSION, consentNow, copyOfTemplate, detailsVersion, identityVersion, loginAs, MANAGER, syntheticClient, type TestApp, TODAY, WORKER, WORKER2, userVersion } from '../support/vault-fixture.ts';
 import { contentSnapshot } from '../support/db-snapshot.ts';
 import { containsText, vaultPlaintext } from '../support/decrypt.ts';
 import { typeId } from '../support/calls.ts';
@@ -149,7 +149,7 @@ describe('every write needs the consent for it', () => {
 async function loginAndMakePartner(app: TestApp): Promise<number> {
   await app.ok('auth.logout', {});
   await loginAs(app, MANAGER);
-  const partner = await app.ok('partners.save', { id: null, name: 'Trợ giúp pháp lý Thử', kind: 'legal_aid', wardCode: null, contact: null });
+  const partner = await app.ok('partners.save', { id: null, name: 'Trợ giúp pháp lý Thử', kind: 'legal_aid', wardCode: null, contact: null, version: null });
   await app.ok('auth.logout', {});
   await loginAs(app, WORKER);
   return partner.id;
@@ -406,7 +406,7 @@ describe('the restricted identity section', () => {
       .toEqual({ ok: false, error: { code: 'CONSENT_REQUIRED' } });
     await app.ok('auth.logout', {});
     await loginAs(app, ADMIN);
-    await app.ok('users.update', { id: app.template.ids.manager, displayName: MANAGER.displayName, roles: ['manager', 'worker'] });
+    await app.ok('users.update', { id: app.template.ids.manager, version: await userVersion(app, app.template.ids.manager), displayName: MANAGER.displayName, roles: ['manager', 'worker'] });
     await app.ok('auth.logout', {});
     await loginAs(app, MANAGER);
     expect(await app.call('clients.updateIdentity', { clientId: other.clientId, identity: { legalName: 'X Thử', phone: null, idNumber: null, address: null }, version: ANY_VERSION }))
@@ -477,7 +477,7 @@ describe('withdrawing case-record consent', () => {
     // Someone else's worker cannot erase her record.
     await app.ok('auth.logout', {});
     await loginAs(app, ADMIN);
-    await app.ok('users.update', { id: app.template.ids.manager, displayName: MANAGER.displayName, roles: ['manager', 'worker'] });
+    await app.ok('users.update', { id: app.template.ids.manager, version: await userVersion(app, app.template.ids.manager), displayName: MANAGER.displayName, roles: ['manager', 'worker'] });
     await app.ok('auth.logout', {});
     await loginAs(app, MANAGER);
     expect(await app.call('consent.withdraw', { consentId: app.template.ids.caseConsent, on: TODAY })).toEqual({ ok: false, error: { code: 'NOT_ASSIGNED' } });
@@ -517,7 +517,7 @@ describe('rules found in review', () => {
     expect(await app.ok('referrals.slip', { referralId: app.template.ids.referral })).toMatchObject({ legalName: 'Nguyễn Thị Mẫu Thử', phone: '0900 000 000' });
     await app.ok('auth.logout', {});
     await loginAs(app, ADMIN);
-    await app.ok('users.update', { id: app.template.ids.manager, displayName: MANAGER.displayName, roles: ['manager', 'worker'] });
+    await app.ok('users.update', { id: app.template.ids.manager, version: await userVersion(app, app.template.ids.manager), displayName: MANAGER.displayName, roles: ['manager', 'worker'] });
     await app.ok('auth.logout', {});
     await loginAs(app, MANAGER);
     expect(await app.ok('referrals.slip', { referralId: app.template.ids.referral })).toMatchObject({ code: 'THMA95-1', legalName: null, phone: null });
@@ -592,11 +592,38 @@ describe('catalogue and partners', () => {
     const catalogue = await app.ok('catalogue.list', {});
     expect(catalogue).toHaveLength(16);
     expect(catalogue.find((type) => type.code === 'hiv_testing')).toMatchObject({ nameVi: 'Xét nghiệm HIV', used: 2 });
-    const added = await app.ok('catalogue.save', { id: null, group: 'vocational_training', nameVi: 'Học nghề may', nameEn: 'Sewing course' });
+    const added = await app.ok('catalogue.save', { id: null, group: 'vocational_training', nameVi: 'Học nghề may', nameEn: 'Sewing course', version: null });
     expect(added).toMatchObject({ group: 'vocational_training', active: true, used: 0 });
     const hiv = catalogue.find((type) => type.code === 'hiv_testing');
-    const renamed = await app.ok('catalogue.save', { id: hiv?.id ?? 0, group: 'other', nameVi: 'Xét nghiệm HIV (nhanh)', nameEn: 'HIV testing (rapid)' });
+    const renamed = await app.ok('catalogue.save', { id: hiv?.id ?? 0, group: 'other', nameVi: 'Xét nghiệm HIV (nhanh)', nameEn: 'HIV testing (rapid)', version: hiv?.version ?? null });
     expect(renamed).toMatchObject({ nameVi: 'Xét nghiệm HIV (nhanh)', group: 'hiv_testing' });
+    // A form opened before that rename (at another PC) does not overwrite it.
+    const before = await contentSnapshot(app);
+    expect(await app.call('catalogue.save', { id: hiv?.id ?? 0, group: 'hiv_testing', nameVi: 'Xét nghiệm HIV', nameEn: 'HIV test', version: hiv?.version ?? null })).toEqual({ ok: false, error: { code: 'RECORD_CHANGED' } });
+    expect(await app.call('catalogue.save', { id: hiv?.id ?? 0, group: 'hiv_testing', nameVi: 'Xét nghiệm HIV', nameEn: 'HIV test', version: null })).toMatchObject({ ok: false, error: { code: 'VALIDATION' } });
+    expect(await contentSnapshot(app)).toBe(before);
     expect((await app.ok('catalogue.setActive', { id: added.id, active: false })).active).toBe(false);
+  });
+
+  it('never overwrites a partner changed since its form opened: the second save is refused and nothing changes', async () => {
+    const app = await copyOfTemplate();
+    await loginAs(app, MANAGER);
+    const [opened] = await app.ok('partners.list', {});
+    if (!opened) throw new Error('template partner');
+    const form = { id: opened.id, name: opened.name, kind: opened.kind, wardCode: opened.wardCode, contact: opened.contact, active: true };
+    // One PC renames it; another, whose form opened before, changes the telephone.
+    const renamed = await app.ok('partners.save', { ...form, name: 'Phòng khám Thử nghiệm Quận 1', version: opened.version });
+    expect(renamed.version).not.toBe(opened.version);
+    const before = await contentSnapshot(app);
+    expect(await app.call('partners.save', { ...form, contact: '028 1111 1111', version: opened.version })).toEqual({ ok: false, error: { code: 'RECORD_CHANGED' } });
+    expect(await contentSnapshot(app)).toBe(before);
+    // A change needs the version it was made on; a new partner has none.
+    expect(await app.call('partners.save', { ...form, version: null })).toMatchObject({ ok: false, error: { code: 'VALIDATION' } });
+    expect(await app.call('partners.save', { ...form, id: null, version: opened.version })).toMatchObject({ ok: false, error: { code: 'VALIDATION' } });
+    expect(await contentSnapshot(app)).toBe(before);
+    // Saved again on what is there now: both changes hold.
+    expect(await app.ok('partners.save', { ...form, name: renamed.name, contact: '028 1111 1111', version: renamed.version })).toMatchObject({ name: 'Phòng khám Thử nghiệm Quận 1', contact: '028 1111 1111' });
+    const trail = (await app.ok('audit.list', { action: 'partners.save' })).rows.map((row) => row.errorCode);
+    expect(trail.filter((code) => code === 'RECORD_CHANGED')).toHaveLength(1);
   });
 });

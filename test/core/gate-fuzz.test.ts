@@ -54,7 +54,7 @@ describe('malformed input', () => {
   it('strips fields a handler did not declare from what it returns', async () => {
     const app = await copyOfTemplate();
     await loginAs(app, ADMIN);
-    const leaky = { id: 1, username: 'a', displayName: 'A', roles: ['worker'], active: true, mustChangePassword: false, createdAt: 'x', lastLoginAt: null, key_slot_id: 'secret' };
+    const leaky = { id: 1, username: 'a', displayName: 'A', roles: ['worker'], active: true, mustChangePassword: false, createdAt: 'x', lastLoginAt: null, version: 'v', key_slot_id: 'secret' };
     const gate = new Gate(app.core, { ...handlers, 'users.list': async () => [leaky] as never });
     const result = await gate.invoke('users.list', {});
     expect(result.ok).toBe(true);

@@ -3,7 +3,7 @@ import type { ServerConnection } from '../../electron/core/vault/server-provisio
 import { provisionServer } from '../../electron/core/vault/server-provision.ts';
 import { serverMigrations } from '../../migrations/server/index.ts';
 import { havePostgres, ownerPool, startCluster, type PgCluster } from '../support/pg-cluster.ts';
-import { ADMIN, consentNow, identityVersion, MANAGER, openApp, runSetup, syntheticClient, tempDir, TODAY, WORKER, WORKER2, type TestApp } from '../support/vault-fixture.ts';
+import { ADMIN, consentNow, identityVersion, MANAGER, openApp, runSetup, syntheticClient, tempDir, TODAY, WORKER, WORKER2, type TestApp, userVersion } from '../support/vault-fixture.ts';
 
 /*
  * Several PCs on one centre's server at once (DESIGN.md §8): each PC is a core of its own, and
@@ -207,10 +207,10 @@ describe('several PCs on one server at once', () => {
     // The manager loses the manager's role at the administrator's PC: her next request is judged by what she has now.
     const manager = await pc(MANAGER);
     expect((await manager.call('dashboard.get', { from: '2026-01-01', to: TODAY })).ok).toBe(true);
-    await admin.ok('users.update', { id: ids.manager, displayName: MANAGER.displayName, roles: ['worker'] });
+    await admin.ok('users.update', { id: ids.manager, version: await userVersion(admin, ids.manager), displayName: MANAGER.displayName, roles: ['worker'] });
     expect(await manager.call('dashboard.get', { from: '2026-01-01', to: TODAY })).toEqual({ ok: false, error: { code: 'FORBIDDEN' } });
     expect(manager.core.session?.roles).toEqual(['worker']);
-    await admin.ok('users.update', { id: ids.manager, displayName: MANAGER.displayName, roles: ['manager'] });
+    await admin.ok('users.update', { id: ids.manager, version: await userVersion(admin, ids.manager), displayName: MANAGER.displayName, roles: ['manager'] });
     await trailHolds();
   });
 

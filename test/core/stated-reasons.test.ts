@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { contentSnapshot } from '../support/db-snapshot.ts';
-import { ADMIN, copyOfTemplate, loginAs, MANAGER, syntheticClient, WORKER, type TestApp } from '../support/vault-fixture.ts';
+import { ADMIN, copyOfTemplate, loginAs, MANAGER, syntheticClient, WORKER, type TestApp, userVersion } from '../support/vault-fixture.ts';
 
 /*
  * No path gives someone the identity of a client she did not hold without a normal hand-over
@@ -16,7 +16,7 @@ async function managerWhoIsAlsoWorker(): Promise<TestApp & { template: Awaited<R
   const app = await copyOfTemplate();
   await loginAs(app, ADMIN);
   // An administrator changing someone else's roles: an ordinary change, no reason asked.
-  await app.ok('users.update', { id: app.template.ids.manager, displayName: MANAGER.displayName, roles: ['manager', 'worker'] });
+  await app.ok('users.update', { id: app.template.ids.manager, version: await userVersion(app, app.template.ids.manager), displayName: MANAGER.displayName, roles: ['manager', 'worker'] });
   await app.ok('auth.logout', {});
   return app;
 }
@@ -85,15 +85,15 @@ describe('changing one\'s own roles', () => {
     const me = app.template.ids.admin;
     const before = await contentSnapshot(app);
     const change = { id: me, displayName: ADMIN.displayName, roles: ['admin', 'manager', 'worker'] as const };
-    expect(await app.call('users.update', { ...change, roles: [...change.roles] })).toEqual({ ok: false, error: { code: 'REASON_REQUIRED' } });
+    expect(await app.call('users.update', { ...change, roles: [...change.roles], version: await userVersion(app, me) })).toEqual({ ok: false, error: { code: 'REASON_REQUIRED' } });
     expect(await contentSnapshot(app)).toBe(before);
     const roles = async () => [...((await app.ok('session.get', {})).user?.roles ?? [])].sort();
     expect(await roles()).toEqual(['admin']);
 
     // Her own name alone is not a change of roles.
-    await app.ok('users.update', { id: me, displayName: 'Quản Trị Thử Đổi Tên', roles: ['admin'] });
+    await app.ok('users.update', { id: me, version: await userVersion(app, me), displayName: 'Quản Trị Thử Đổi Tên', roles: ['admin'] });
     const reason = 'Trung tâm thiếu người, tôi tạm nhận thêm việc quản lý';
-    await app.ok('users.update', { ...change, roles: [...change.roles], reason });
+    await app.ok('users.update', { ...change, roles: [...change.roles], reason, version: await userVersion(app, me) });
     expect(await roles()).toEqual(['admin', 'manager', 'worker']);
     const [entry] = (await app.ok('audit.list', { action: 'users.update', limit: 1 })).rows;
     expect(entry).toMatchObject({ outcome: 'ok', targetId: String(me), detail: { roles: ['admin', 'manager', 'worker'], ownRoles: true, rolesBefore: ['admin'] } });

@@ -43,7 +43,7 @@ describe('a switch of the files that fails part-way', () => {
     const made = await makeBackup(app.gate, usb);
     if (!made.ok || !made.value.backup) throw new Error('backup failed');
     // Work after the backup, which a failed restore must not lose.
-    await app.ok('catalogue.save', { id: null, group: 'other', nameVi: 'Dịch vụ sau sao lưu', nameEn: 'Added after the backup' });
+    await app.ok('catalogue.save', { id: null, group: 'other', nameVi: 'Dịch vụ sau sao lưu', nameEn: 'Added after the backup', version: null });
     const before = restorableContent(app);
 
     // The database has been swapped; moving the staged keyring into place fails.

@@ -9,7 +9,7 @@ import { migrations } from '../../migrations/index.ts';
 import { openEncrypted } from '../../electron/core/vault/database.ts';
 import { VAULT_FILES } from '../../electron/core/vault/vault.ts';
 import { dataKeyOf } from '../support/decrypt.ts';
-import { ADMIN, copyOfTemplate, loginAs, openApp, syntheticClient, tempDir, TestClock, TODAY, WORKER, WORKER2 } from '../support/vault-fixture.ts';
+import { ADMIN, copyOfTemplate, loginAs, openApp, syntheticClient, tempDir, TestClock, TODAY, WORKER, WORKER2, userVersion } from '../support/vault-fixture.ts';
 import { LEDGER_FILE } from '../../electron/core/erasure/erasure.ts';
 import { startSourceThread, WORKER_SOURCE } from '../support/core-thread.ts';
 import { havePostgres, ownerPool, startCluster } from '../support/pg-cluster.ts';
@@ -184,7 +184,7 @@ describe('the crash harness', () => {
     const dir = app.dir;
     // The writer also makes backups, which takes the administrator's role.
     await loginAs(app, ADMIN);
-    await app.ok('users.update', { id: app.template.ids.worker, displayName: 'Cán Bộ Thử', roles: ['worker', 'admin'] });
+    await app.ok('users.update', { id: app.template.ids.worker, version: await userVersion(app, app.template.ids.worker), displayName: 'Cán Bộ Thử', roles: ['worker', 'admin'] });
     await app.core.shutdown();
     const key = await dataKeyOf(dir, WORKER);
     const backupDir = tempDir('dh-crash-usb-');
@@ -401,7 +401,7 @@ describe('the crash harness', () => {
       const app = await copyOfTemplate();
       await loginAs(app, ADMIN);
       // The writer resets a colleague's password now and then, which takes the administrator's role.
-      await app.ok('users.update', { id: app.template.ids.worker, displayName: 'Cán Bộ Thử', roles: ['worker', 'admin'] });
+      await app.ok('users.update', { id: app.template.ids.worker, version: await userVersion(app, app.template.ids.worker), displayName: 'Cán Bộ Thử', roles: ['worker', 'admin'] });
       const moved = await app.gate.invoke('vault.moveUp', { confirm: true }, { path: connectionFile });
       expect(moved.ok).toBe(true);
       const ids = app.template.ids;

@@ -57,6 +57,26 @@ describe('administration in Chromium', () => {
     await expect.poll(() => page.getByText('Đã lưu thay đổi.').isVisible()).toBe(true);
     await expect.poll(() => page.getByRole('cell', { name: 'Quản lý, Quản trị hệ thống' }).isVisible()).toBe(true);
 
+    // Her account changed in another window (or by another administrator at another PC) while
+    // the form is open: not overwritten; the form says so and shows what is saved now.
+    await page.getByRole('button', { name: `Sửa: ${MANAGER.displayName}` }).click();
+    await field(page, 'Họ tên').fill('Quản Lý Thử Sửa Ở Đây');
+    const manager = (await app.ok('users.list', {})).find((user) => user.username === MANAGER.username);
+    if (!manager) throw new Error('manager');
+    await app.ok('users.update', { id: manager.id, displayName: 'Quản Lý Thử Sửa Ở Máy Khác', roles: manager.roles, version: manager.version });
+    await page.getByRole('button', { name: 'Lưu' }).click();
+    await expect.poll(() => page.getByText('Hồ sơ này vừa được thay đổi ở máy khác', { exact: false }).isVisible()).toBe(true);
+    const nowSaved = page.getByRole('region', { name: 'Nội dung hiện đang lưu (do máy khác vừa sửa)' });
+    expect(await nowSaved.getByText('Quản Lý Thử Sửa Ở Máy Khác').isVisible()).toBe(true);
+    expect(await field(page, 'Họ tên').inputValue()).toBe('Quản Lý Thử Sửa Ở Đây');
+    // The list behind shows it too, and no notice of the save before stays on screen.
+    await expect.poll(() => page.getByRole('cell', { name: 'Quản Lý Thử Sửa Ở Máy Khác', exact: true }).isVisible()).toBe(true);
+    expect(await page.getByText('Đã lưu thay đổi.').count()).toBe(0);
+    await checkScreen(page, '22b-users-changed-meanwhile');
+    // Saved again, knowingly: hers counts.
+    await page.getByRole('button', { name: 'Lưu' }).click();
+    await expect.poll(() => page.getByRole('cell', { name: 'Quản Lý Thử Sửa Ở Đây', exact: true }).first().isVisible()).toBe(true);
+
     // The log: a wrong date is refused on the spot; filters narrow the list.
     await page.getByRole('link', { name: 'Nhật ký hoạt động' }).click();
     await field(page, 'Từ ngày').fill('31/02/2026');

@@ -61,7 +61,7 @@ describe('backups in Chromium', () => {
     await checkScreen(page, '81-backup-made');
 
     // Something done after the backup: a new service type.
-    await app.ok('catalogue.save', { id: null, group: 'other', nameVi: 'Dịch vụ thêm sau sao lưu', nameEn: 'Added after the backup' });
+    await app.ok('catalogue.save', { id: null, group: 'other', nameVi: 'Dịch vụ thêm sau sao lưu', nameEn: 'Added after the backup', version: null });
 
     harness.chosenFolder = join(usb, folderName ?? '');
     await field(page, 'Mật khẩu lúc sao lưu').fill(ADMIN.password);

@@ -2,7 +2,7 @@ import { cpSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { checkScreen, field, launch, logIn, type Harness } from '../support/e2e-harness.ts';
-import { ADMIN, consentNow, loginAs, MANAGER, openApp, standardTemplate, syntheticClient, tempDir, WORKER, WORKER2 } from '../support/vault-fixture.ts';
+import { ADMIN, consentNow, loginAs, MANAGER, openApp, standardTemplate, syntheticClient, tempDir, WORKER, WORKER2, userVersion } from '../support/vault-fixture.ts';
 
 /*
  * Caseloads in Chromium through the real gate: a worker clears an overdue follow-up from her
@@ -183,7 +183,7 @@ describe('caseloads in Chromium', () => {
     const setup = openApp(dir);
     await loginAs(setup, ADMIN);
     const managerId = (await setup.ok('users.list', {})).find((user) => user.username === MANAGER.username)?.id ?? 0;
-    await setup.ok('users.update', { id: managerId, displayName: MANAGER.displayName, roles: ['manager', 'worker'] });
+    await setup.ok('users.update', { id: managerId, version: await userVersion(setup, managerId), displayName: MANAGER.displayName, roles: ['manager', 'worker'] });
     await setup.core.shutdown();
     harness = await launch(dir);
     const { page } = harness;

@@ -237,7 +237,7 @@ describe('training data in Chromium', () => {
     // The centre's only partner retired: the list is empty.
     const [only] = await setup.ok('partners.list', {});
     if (!only) throw new Error('template partner');
-    await setup.ok('partners.save', { id: only.id, name: only.name, kind: only.kind, wardCode: only.wardCode, contact: only.contact, active: false });
+    await setup.ok('partners.save', { id: only.id, name: only.name, kind: only.kind, wardCode: only.wardCode, contact: only.contact, active: false, version: only.version });
     await setup.core.shutdown();
     harness = await launch(dir);
     const { page, app } = harness;

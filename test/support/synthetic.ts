@@ -109,7 +109,7 @@ export async function seedVault(options: SeedOptions): Promise<SeedSummary> {
   }
   const partnerIds: { id: number; service: string }[] = [];
   for (const [name, kind, service] of PARTNERS) {
-    const partner = await ok<{ id: number }>(app, 'partners.save', { id: null, name, kind, wardCode: random.pick(WARDS.wards).code, contact: '0000 000 000' });
+    const partner = await ok<{ id: number }>(app, 'partners.save', { id: null, name, kind, wardCode: random.pick(WARDS.wards).code, contact: '0000 000 000', version: null });
     partnerIds.push({ id: partner.id, service });
   }
   const sqlite = sqliteOf(app.core);

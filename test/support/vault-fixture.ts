@@ -207,7 +207,7 @@ export function standardTemplate(): Promise<Template> {
       await app.ok('auth.logout', {});
     }
     await app.ok('auth.login', { username: MANAGER.username, password: MANAGER.password });
-    ids.partner = (await app.ok('partners.save', { id: null, name: 'Phòng khám Thử nghiệm', kind: 'hiv_sti_clinic', wardCode: 26740, contact: '028 0000 0000' })).id;
+    ids.partner = (await app.ok('partners.save', { id: null, name: 'Phòng khám Thử nghiệm', kind: 'hiv_sti_clinic', wardCode: 26740, contact: '028 0000 0000', version: null })).id;
     await app.ok('auth.logout', {});
     await app.ok('auth.login', { username: WORKER.username, password: WORKER.password });
     const registered = await app.ok(
@@ -257,6 +257,13 @@ export async function detailsVersion(app: TestApp, clientId: number): Promise<st
 
 export async function identityVersion(app: TestApp, clientId: number, reason?: string): Promise<string> {
   return (await app.ok('clients.identity', reason ? { clientId, reason } : { clientId })).version;
+}
+
+/** An account's version as the users' screen has it (the caller manages accounts). */
+export async function userVersion(app: TestApp, userId: number): Promise<string> {
+  const user = (await app.ok('users.list', {})).find((row) => row.id === userId);
+  if (!user) throw new Error(`no user ${userId}`);
+  return user.version;
 }
 
 export async function visitVersion(app: TestApp, clientId: number, visitId: number): Promise<string> {

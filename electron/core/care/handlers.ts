@@ -1,4 +1,4 @@
-import { assertUnchanged, visitVersion } from '../records/versions.ts';
+import { assertUnchanged, partnerVersion, serviceTypeVersion, visitVersion } from '../records/versions.ts';
 import { recordChanges } from '../records/history.ts';
 import { REFERRAL_NEXT, type ReferralStatus, type ServiceGroup } from '../../contract/vocabulary.ts';
 import type { Partner, ServiceType } from '../../contract/care.ts';
@@ -46,11 +46,11 @@ async function assertServiceTypes(db: Db, ids: readonly number[]): Promise<void>
 }
 
 function toServiceType(row: Selectable<ServiceTypeTable>, used: number): ServiceType {
-  return { id: row.id, code: row.code, group: row.service_group as ServiceGroup, nameVi: row.name_vi, nameEn: row.name_en, active: row.active === 1, used };
+  return { id: row.id, code: row.code, group: row.service_group as ServiceGroup, nameVi: row.name_vi, nameEn: row.name_en, active: row.active === 1, used, version: serviceTypeVersion(row) };
 }
 
 function toPartner(row: Selectable<PartnerTable>): Partner {
-  return { id: row.id, name: row.name, kind: row.kind as Partner['kind'], wardCode: row.ward_code, contact: row.contact, active: row.active === 1 };
+  return { id: row.id, name: row.name, kind: row.kind as Partner['kind'], wardCode: row.ward_code, contact: row.contact, active: row.active === 1, version: partnerVersion(row) };
 }
 
 async function serviceType(db: Db, id: number): Promise<ServiceType> {
@@ -346,6 +346,8 @@ export const careHandlers: Pick<HandlerMap, CareChannels> = {
       return serviceType(db, id);
     }
     const current = await serviceType(db, input.id);
+    // Renamed at another PC (or in another window) since the form opened: nothing is saved.
+    assertUnchanged(input.version ?? '', current.version);
     // A type in use keeps its group: moving it would rewrite past reports.
     const group = current.used > 0 ? current.group : input.group;
     await db.updateTable('service_type').set({ name_vi: input.nameVi, name_en: input.nameEn, service_group: group }).where('id', '=', input.id).execute();
@@ -381,7 +383,8 @@ export const careHandlers: Pick<HandlerMap, CareChannels> = {
     if (id === null) {
       ({ id } = await ctx.db.insertInto('partner').values({ ...values, created_at: ctx.core.nowIso() }).returning('id').executeTakeFirstOrThrow());
     } else {
-      await partnerView(ctx.db, id);
+      // Changed at another PC (or in another window) since the form opened: nothing is saved.
+      assertUnchanged(input.version ?? '', (await partnerView(ctx.db, id)).version);
       await ctx.db.updateTable('partner').set(values).where('id', '=', id).execute();
     }
     ctx.note({ targetType: 'partner', targetId: id, detail: { kind: input.kind, active: input.active } });

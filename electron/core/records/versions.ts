@@ -13,7 +13,7 @@ import { AppError } from '../app-error.ts';
 
 const KEY = randomBytes(32);
 
-export type VersionedRecord = 'client' | 'identity' | 'visit';
+export type VersionedRecord = 'client' | 'identity' | 'visit' | 'partner' | 'serviceType' | 'user';
 
 export function versionOf(kind: VersionedRecord, id: number, values: readonly unknown[]): string {
   return createHmac('sha256', KEY).update(JSON.stringify([kind, id, ...values])).digest().subarray(0, 16).toString('base64url');
@@ -35,3 +35,14 @@ export const identityVersion = (clientId: number, row: { legal_name: string | nu
 /** A visit as recorded: date, place, services, outcome and note. */
 export const visitVersion = (visit: { id: number; visit_on: string; place: string; outcome: string | null; note: string | null }, serviceTypeIds: readonly number[]): string =>
   versionOf('visit', visit.id, [visit.visit_on, visit.place, [...serviceTypeIds].sort((a, b) => a - b), visit.outcome, visit.note]);
+
+/** A partner as an administrator or manager edits it. */
+export const partnerVersion = (partner: { id: number; name: string; kind: string; ward_code: number | null; contact: string | null; active: number }): string =>
+  versionOf('partner', partner.id, [partner.name, partner.kind, partner.ward_code, partner.contact, partner.active]);
+
+/** A service type's group and names, as the catalogue's form edits them (not how often it was used, nor whether it is offered). */
+export const serviceTypeVersion = (type: { id: number; service_group: string; name_vi: string; name_en: string }): string =>
+  versionOf('serviceType', type.id, [type.service_group, type.name_vi, type.name_en]);
+
+/** An account's name and roles, as the users' form edits them (not her logins, nor her password). */
+export const userVersion = (user: { id: number; display_name: string }, roles: readonly string[]): string => versionOf('user', user.id, [user.display_name, [...roles].sort()]);

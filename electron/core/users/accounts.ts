@@ -1,3 +1,4 @@
+import { userVersion } from '../records/versions.ts';
 import type { SessionUser } from '../../contract/session.ts';
 import type { UserSummary } from '../../contract/users.ts';
 import { permissionsFor, ROLES, type Role } from '../../contract/permissions.ts';
@@ -52,6 +53,7 @@ function summarize(user: UserRow, roles: Role[]): UserSummary {
     mustChangePassword: user.must_change_password === 1,
     createdAt: user.created_at,
     lastLoginAt: user.last_login_at,
+    version: userVersion(user, roles),
   };
 }
 

@@ -1,3 +1,4 @@
+import { assertUnchanged, userVersion } from '../records/versions.ts';
 import type { Role } from '../../contract/permissions.ts';
 import { AppError } from '../app-error.ts';
 import { stateReason } from '../audit/stated-reasons.ts';
@@ -48,6 +49,8 @@ export const usersHandlers: Pick<HandlerMap, UserChannels> = {
     const { db } = ctx;
     const user = await getUser(db, input.id);
     const before = await rolesOf(db, user.id);
+    // Changed by another administrator (at another PC) since the form opened: nothing is saved.
+    assertUnchanged(input.version, userVersion(user, before));
     const own = user.id === actor.id && !sameRoles(before, input.roles);
     ctx.note({ targetType: 'user', targetId: user.id, detail: { roles: input.roles, ...(own ? { ownRoles: true, rolesBefore: before } : {}) } });
     if (before.includes('admin') && !input.roles.includes('admin') && user.active === 1) await assertAnotherActiveAdmin(db, user.id);

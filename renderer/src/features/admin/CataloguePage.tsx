@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { contract, SERVICE_GROUPS, type ServiceType } from '../../../../electron/contract/index.ts';
+import { contract, SERVICE_GROUPS, type ChannelInput, type ServiceType } from '../../../../electron/contract/index.ts';
+import { NowSavedFacts } from '../../components/NowSavedFacts.tsx';
 import { call } from '../../api.ts';
 import { useLoaded } from '../../components/useLoaded.ts';
 import { ErrorText } from '../../components/ErrorText.tsx';
@@ -29,6 +30,7 @@ export function CataloguePage() {
         <TypeForm
           type={editing === 'new' ? null : editing}
           onCancel={() => setEditing(null)}
+          onStale={() => void load()}
           onSaved={async () => {
             setEditing(null);
             await load();
@@ -79,14 +81,29 @@ export function CataloguePage() {
   );
 }
 
-function TypeForm({ type, onCancel, onSaved }: { type: ServiceType | null; onCancel: () => void; onSaved: () => Promise<void> }) {
+function TypeForm({ type, onCancel, onSaved, onStale }: { type: ServiceType | null; onCancel: () => void; onSaved: () => Promise<void>; onStale: () => void }) {
   const { t } = useTranslation();
   const { form, errors, busy, error, submit } = useContractForm(contract['catalogue.save'].input, {
-    defaultValues: { id: type?.id ?? null, group: type?.group ?? 'other', nameVi: type?.nameVi ?? '', nameEn: type?.nameEn ?? '' },
+    defaultValues: { id: type?.id ?? null, group: type?.group ?? 'other', nameVi: type?.nameVi ?? '', nameEn: type?.nameEn ?? '', version: type?.version ?? null },
     focus: 'nameVi',
   });
+  // Changed at another PC since the form opened: the type as it is now (her typing stays).
+  const [now, setNow] = useState<ServiceType | null>(null);
+  const save = async (values: ChannelInput<'catalogue.save'>) => {
+    const result = await call('catalogue.save', values);
+    if (!result.ok && result.error.code === 'RECORD_CHANGED' && type) {
+      const list = await call('catalogue.list', {});
+      const fresh = list.ok ? list.value.find((row) => row.id === type.id) : undefined;
+      if (fresh) {
+        setNow(fresh);
+        form.setValue('version', fresh.version);
+      }
+      onStale();
+    }
+    return result;
+  };
   return (
-    <form noValidate className="panel" onSubmit={form.handleSubmit((values) => submit(() => call('catalogue.save', values), onSaved))}>
+    <form noValidate className="panel" onSubmit={form.handleSubmit((values) => submit(() => save(values), onSaved))}>
       <h2>{type ? t('catalogue.editTitle', { name: type.nameVi }) : t('catalogue.add')}</h2>
       <div className="form-grid">
         <SelectField label={t('catalogue.group')} registration={form.register('group')} error={errors.group} disabled={(type?.used ?? 0) > 0} hint={(type?.used ?? 0) > 0 ? t('catalogue.groupLocked') : undefined}>
@@ -97,6 +114,15 @@ function TypeForm({ type, onCancel, onSaved }: { type: ServiceType | null; onCan
         <Field label={t('catalogue.nameEn')} registration={form.register('nameEn')} error={errors.nameEn} />
       </div>
       <ErrorText error={error} />
+      {now ? (
+        <NowSavedFacts
+          facts={[
+            [t('catalogue.group'), t(`vocabulary.serviceGroup.${now.group}`)],
+            [t('catalogue.nameVi'), now.nameVi],
+            [t('catalogue.nameEn'), now.nameEn],
+          ]}
+        />
+      ) : null}
       <FormActions onCancel={onCancel} busy={busy} />
     </form>
   );

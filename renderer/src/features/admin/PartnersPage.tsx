@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { contract, PARTNER_KINDS, type Partner } from '../../../../electron/contract/index.ts';
+import { contract, PARTNER_KINDS, type ChannelInput, type Partner } from '../../../../electron/contract/index.ts';
+import { NowSavedFacts } from '../../components/NowSavedFacts.tsx';
 import { call } from '../../api.ts';
 import { useLoaded } from '../../components/useLoaded.ts';
 import { ErrorText } from '../../components/ErrorText.tsx';
@@ -10,6 +11,8 @@ import { useContractForm } from '../../components/useContractForm.ts';
 import { WardSelect, wardName } from '../../components/WardSelect.tsx';
 import { FormActions } from '../../components/FormActions.tsx';
 import { VocabularyOptions } from '../../components/SelectField.tsx';
+
+type PartnerSave = ChannelInput<'partners.save'>;
 
 /** The partners directory: clinics, methadone sites, the bank branch, schools, legal aid, shelters. */
 export function PartnersPage() {
@@ -29,6 +32,7 @@ export function PartnersPage() {
         <PartnerForm
           partner={editing === 'new' ? null : editing}
           onCancel={() => setEditing(null)}
+          onStale={() => void load()}
           onSaved={async () => {
             setEditing(null);
             await load();
@@ -75,14 +79,37 @@ export function PartnersPage() {
   );
 }
 
-function PartnerForm({ partner, onCancel, onSaved }: { partner: Partner | null; onCancel: () => void; onSaved: () => Promise<void> }) {
+function PartnerForm({ partner, onCancel, onSaved, onStale }: { partner: Partner | null; onCancel: () => void; onSaved: () => Promise<void>; onStale: () => void }) {
   const { t } = useTranslation();
   const { form, errors, busy, error, submit } = useContractForm(contract['partners.save'].input, {
-    defaultValues: { id: partner?.id ?? null, name: partner?.name ?? '', kind: partner?.kind ?? 'hiv_sti_clinic', wardCode: partner?.wardCode ?? null, contact: partner?.contact ?? '', active: partner?.active ?? true },
+    defaultValues: {
+      id: partner?.id ?? null,
+      name: partner?.name ?? '',
+      kind: partner?.kind ?? 'hiv_sti_clinic',
+      wardCode: partner?.wardCode ?? null,
+      contact: partner?.contact ?? '',
+      active: partner?.active ?? true,
+      version: partner?.version ?? null,
+    },
     focus: 'name',
   });
+  // Changed at another PC since the form opened: the partner as it is now (her typing stays).
+  const [now, setNow] = useState<Partner | null>(null);
+  const save = async (values: PartnerSave) => {
+    const result = await call('partners.save', values);
+    if (!result.ok && result.error.code === 'RECORD_CHANGED' && partner) {
+      const list = await call('partners.list', {});
+      const fresh = list.ok ? list.value.find((row) => row.id === partner.id) : undefined;
+      if (fresh) {
+        setNow(fresh);
+        form.setValue('version', fresh.version);
+      }
+      onStale();
+    }
+    return result;
+  };
   return (
-    <form noValidate className="panel" onSubmit={form.handleSubmit((values) => submit(() => call('partners.save', values), onSaved))}>
+    <form noValidate className="panel" onSubmit={form.handleSubmit((values) => submit(() => save(values), onSaved))}>
       <h2>{partner ? t('partners.editTitle', { name: partner.name }) : t('partners.add')}</h2>
       <div className="form-grid">
         <Field label={t('partners.name')} registration={form.register('name')} error={errors.name} />
@@ -96,6 +123,17 @@ function PartnerForm({ partner, onCancel, onSaved }: { partner: Partner | null; 
         <input type="checkbox" {...form.register('active')} /> {t('partners.active')}
       </label>
       <ErrorText error={error} />
+      {now ? (
+        <NowSavedFacts
+          facts={[
+            [t('partners.name'), now.name],
+            [t('partners.kind'), t(`vocabulary.partnerKind.${now.kind}`)],
+            [t('clients.ward'), wardName(now.wardCode)],
+            [t('partners.contact'), now.contact ?? ''],
+            [t('users.status'), now.active ? t('partners.active') : t('partners.inactive')],
+          ]}
+        />
+      ) : null}
       <FormActions onCancel={onCancel} busy={busy} />
     </form>
   );

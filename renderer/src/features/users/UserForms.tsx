@@ -9,6 +9,7 @@ import {
 } from '../../../../electron/contract/index.ts';
 import { call, type ClientErrorPayload } from '../../api.ts';
 import { ErrorText } from '../../components/ErrorText.tsx';
+import { NowSavedFacts } from '../../components/NowSavedFacts.tsx';
 import { Field } from '../../components/Field.tsx';
 import { useContractForm } from '../../components/useContractForm.ts';
 import { FormActions } from '../../components/FormActions.tsx';
@@ -29,9 +30,12 @@ export function UserForm({
   editing,
   onCancel,
   onSaved,
+  onStale,
 }: {
   editing: UserSummary | null;
   onCancel: () => void;
+  /** The account changed meanwhile (RECORD_CHANGED): the list behind is out of date too. */
+  onStale: () => void;
   /** After a creation, the temporary password to hand over. */
   onSaved: (user: UserSummary, temporaryPassword: string | null) => void;
 }) {
@@ -48,6 +52,10 @@ export function UserForm({
   });
   const { user: me } = useSession();
   const [reason, setReason] = useState('');
+  // Changed by another administrator (at another PC) since the form opened: the account as it
+  // is now (what she chose stays), and the version a second save is made on.
+  const [now, setNow] = useState<UserSummary | null>(null);
+  const version = now?.version ?? editing?.version ?? '';
   const roles = form.watch('roles');
   const username = form.watch('username') ?? '';
   // Her own roles: she says why, and managers see it under Identity access.
@@ -62,10 +70,17 @@ export function UserForm({
       onSubmit={form.handleSubmit((values) =>
         editing
           ? submit(
-              () => {
+              async () => {
                 const stated = ownRolesChanged ? statedReason(reason) : undefined;
-                const update = { id: editing.id, displayName: values.displayName, roles: values.roles };
-                return call('users.update', stated ? { ...update, reason: stated } : update);
+                const update = { id: editing.id, displayName: values.displayName, roles: values.roles, version };
+                const result = await call('users.update', stated ? { ...update, reason: stated } : update);
+                if (!result.ok && result.error.code === 'RECORD_CHANGED') {
+                  const list = await call('users.list', {});
+                  const fresh = list.ok ? list.value.find((row) => row.id === editing.id) : undefined;
+                  if (fresh) setNow(fresh);
+                  onStale();
+                }
+                return result;
               },
               (saved) => onSaved(saved, null),
             )
@@ -111,6 +126,14 @@ export function UserForm({
         {ownRolesChanged ? <ReasonField label={t('users.ownRolesReason')} hint={t('users.ownRolesHint')} value={reason} onChange={setReason} error={error} /> : null}
       </div>
       <ErrorText error={reasonProblem(error) ? null : error} />
+      {now ? (
+        <NowSavedFacts
+          facts={[
+            [t('users.displayName'), now.displayName],
+            [t('users.roles'), now.roles.map((role) => t(`roles.${role}`)).join(', ')],
+          ]}
+        />
+      ) : null}
       <FormActions onCancel={onCancel} busy={busy} />
     </form>
   );

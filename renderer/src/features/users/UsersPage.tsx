@@ -67,7 +67,17 @@ export function UsersPage() {
       column.display({
         id: 'actions',
         header: () => t('users.actions'),
-        cell: (info) => <RowActions user={info.row.original} isMe={info.row.original.id === me.id} open={setPanel} />,
+        cell: (info) => (
+          <RowActions
+            user={info.row.original}
+            isMe={info.row.original.id === me.id}
+            open={(next) => {
+              // A notice of the last change does not stay over the next piece of work.
+              setNotice(null);
+              setPanel(next);
+            }}
+          />
+        ),
       }),
     ],
     [t, me.id],
@@ -88,6 +98,7 @@ export function UsersPage() {
         <UserForm
           editing={panel.kind === 'edit' ? panel.user : null}
           onCancel={() => setPanel(null)}
+          onStale={() => void load()}
           onSaved={(saved, temporaryPassword) =>
             temporaryPassword
               ? void handOver({ user: saved, password: temporaryPassword, mode: 'created' })
