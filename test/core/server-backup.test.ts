@@ -1,33 +1,18 @@
-import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { BackupSummary } from '../../electron/contract/index.ts';
 import { MANIFEST } from '../../electron/core/backup/backup-files.ts';
 import { automaticBackup } from '../../electron/core/backup/handlers.ts';
-import { VAULT_FILES } from '../../electron/core/vault/vault-files.ts';
 import { LEDGER_FILE } from '../../electron/core/erasure/erasure.ts';
-import { rolesNamed } from '../../electron/core/vault/server-connection.ts';
-import { provisionServer, type ServerConnection } from '../../electron/core/vault/server-provision.ts';
-import { serverMigrations } from '../../migrations/server/index.ts';
-import { restorableContent } from '../support/db-snapshot.ts';
+import type { ServerConnection } from '../../electron/core/vault/server-provision.ts';
+import { VAULT_FILES } from '../../electron/core/vault/vault-files.ts';
 import { makeBackup, runBackupJob } from '../support/backups.ts';
 import { invokeJob } from '../support/calls.ts';
-import { havePostgres, ownerPool, startCluster, type PgCluster } from '../support/pg-cluster.ts';
-import {
-  ADMIN,
-  consentNow,
-  copyOfTemplate,
-  identityVersion,
-  loginAs,
-  openApp,
-  syntheticClient,
-  tempDir,
-  TODAY,
-  visitVersion,
-  WORKER,
-  WORKER2,
-  type TestApp,
-} from '../support/vault-fixture.ts';
+import { restorableContent } from '../support/db-snapshot.ts';
+import { BUSY_WORDS, busyVault, ownCluster } from '../support/own-cluster.ts';
+import { ownerPool } from '../support/pg-cluster.ts';
+import { ADMIN, loginAs, openApp, syntheticClient, tempDir, TODAY, WORKER, WORKER2, type copyOfTemplate, type TestApp } from '../support/vault-fixture.ts';
 
 /*
  * Backups of the centre's server (DESIGN.md §8), from the backup screen of any PC: every
@@ -38,42 +23,17 @@ import {
  * backup stopped half-way leaves nothing behind and holds nothing open on the server.
  */
 
-let cluster: PgCluster;
+const server = ownCluster();
 type TemplateApp = Awaited<ReturnType<typeof copyOfTemplate>>;
-const apps: TestApp[] = [];
 const admin = { username: ADMIN.username, password: ADMIN.password };
+const cluster = () => server.cluster;
 
-beforeAll(async () => {
-  if (!havePostgres()) throw new Error('PostgreSQL 15 is not installed (.ci/run installs Debian\'s postgresql)');
-  cluster = await startCluster();
-});
-afterAll(async () => {
-  for (const app of apps) await app.core.shutdown();
-  cluster?.remove();
-});
-
-async function newServer(database: string): Promise<ServerConnection> {
-  const result = await provisionServer({ address: { host: cluster.host, port: cluster.port, database, ca: cluster.ca }, owner: cluster.owner, migrations: serverMigrations, roles: rolesNamed(database) });
-  return result.connection!;
-}
-
-/** A one-PC vault with words in every sealed kind of column, as it stood before it moved up to `database`. */
+/** A one-PC vault with words in every sealed kind of column, as it stood before it moved up to `database`; logged in there as the administrator. */
 async function serverWithRecords(database: string): Promise<{ app: TemplateApp; before: string; connection: ServerConnection }> {
-  const app = await copyOfTemplate();
-  apps.push(app);
-  const id = app.template.ids.client;
-  await loginAs(app, WORKER);
-  await app.ok('clients.updateIdentity', { clientId: id, identity: { legalName: 'Nguyễn Thị Mẫu Sao Lưu', phone: '0900 333 444', idNumber: null, address: 'Số 2 Đường Sao Lưu' }, version: await identityVersion(app, id) });
-  await app.ok('visits.correct', { visitId: app.template.ids.visit, visitOn: TODAY, place: 'outreach', serviceTypeIds: [1], outcome: 'Kết quả sao lưu thử', note: 'Ghi chú sao lưu thử', version: await visitVersion(app, id, app.template.ids.visit) });
-  const other = await app.ok('clients.register', syntheticClient({ motherName: 'Xuân', fatherName: 'Yên', alias: 'Chị Sao Lưu Máy Chủ', reportsConsent: consentNow('reports'), identity: { legalName: 'Trần Thị Sao Lưu', phone: null, idNumber: null, address: null } }));
-  await app.ok('visits.record', { clientId: other.clientId, visitOn: TODAY, place: 'centre', serviceTypeIds: [1, 2], note: 'Gặp lần đầu sao lưu' });
-  await app.ok('groups.record', { heldOn: TODAY, kind: 'peer_group', place: 'centre', topic: 'Chủ đề sao lưu thử', serviceTypeId: 12, clientIds: [id, other.clientId], others: [{ sex: 'female', ageBand: '25_34', count: 3 }] });
-  await app.ok('auth.logout', {});
+  const app = server.keep(await busyVault());
   await loginAs(app, ADMIN);
   const before = comparable(restorableContent(app));
-  const connection = await newServer(database);
-  const file = join(tempDir('dh-conn-'), `${database}.server`);
-  writeFileSync(file, JSON.stringify(connection));
+  const { connection, file } = await server.newServer(database);
   const moved = await app.gate.invoke('vault.moveUp', { confirm: true }, { path: file });
   expect(moved.ok).toBe(true);
   expect(app.core.vault.kind).toBe('server');
@@ -84,15 +44,14 @@ async function serverWithRecords(database: string): Promise<{ app: TemplateApp; 
 /**
  * A one-PC vault's content as a round trip through the server keeps it: the monthly counts
  * without their empty months (the file keeps a month that fell to 0; counts made afresh have
- * none), and the two settings the server's creation wrote again (same values, a new time).
+ * none), the word search's own tables (their segments follow the order rows came in), and when
+ * the migrations ran.
  */
 function comparable(content: string): string {
   const tables = JSON.parse(content) as Record<string, Record<string, unknown>[]>;
-  // The word search's own tables (its segments depend on the order rows came in) and when the migrations ran.
   for (const table of Object.keys(tables)) if (/_words(_|$)/.test(table)) delete tables[table];
   tables.kysely_migration = (tables.kysely_migration ?? []).map((row) => ({ ...row, timestamp: null }));
   for (const table of ['service_month', 'referral_month']) tables[table] = (tables[table] ?? []).filter((row) => row.n !== 0);
-  tables.setting = (tables.setting ?? []).map((row) => ({ ...row, updated_at: null, updated_by: null }));
   return JSON.stringify(tables);
 }
 
@@ -111,7 +70,7 @@ async function madeIn(app: TestApp, parent: string): Promise<BackupSummary> {
 
 /** The server's connections left inside a transaction (a snapshot held open), as the owner sees them. */
 async function heldOpen(database: string): Promise<number> {
-  const owner = ownerPool(cluster, database, 1);
+  const owner = ownerPool(cluster(), database, 1);
   try {
     const { rows } = await owner.query<{ n: number }>("select count(*)::int as n from pg_stat_activity where datname = $1 and state like 'idle in transaction%'", [database]);
     return rows[0]?.n ?? -1;
@@ -140,7 +99,7 @@ describe('a backup of the centre\'s server', () => {
     expect(entry).toMatchObject({ outcome: 'ok', detail: { backup: backup.folderName, trigger: 'manual' } });
 
     // No word about a person in the clear anywhere in the folder.
-    const secrets = ['THMA95', 'XUYE95', 'Chị Thử', 'Sao Lưu Máy Chủ', 'Mẫu Sao Lưu', 'Trần Thị', '0900 333 444', 'Đường Sao Lưu', 'Ghi chú', 'Kết quả sao lưu', 'Chủ đề sao lưu', 'Gặp lần đầu'];
+    const secrets = BUSY_WORDS;
     const files = bytesUnder(join(parent, backup.folderName));
     for (const secret of secrets) expect(files.some((bytes) => bytes.includes(Buffer.from(secret))), secret).toBe(false);
 
@@ -152,12 +111,12 @@ describe('a backup of the centre\'s server', () => {
 
     // Restored on a new PC: the same records as the one-PC vault that moved up, word for word.
     const fresh = openApp(join(tempDir('dh-new-pc-'), 'data'));
-    apps.push(fresh);
+    server.keep(fresh);
     expect(await invokeJob(fresh, 'setup.restore', { credentials: admin, confirm: true }, folder)).toMatchObject({ restored: true });
     await loginAs(fresh, WORKER);
     expect(comparable(restorableContent(fresh))).toBe(before);
-    expect((await fresh.ok('clients.list', { search: 'sao luu may' })).rows.map((row) => row.alias)).toEqual(['Chị Sao Lưu Máy Chủ']);
-    expect(await fresh.ok('clients.identity', { clientId: app.template.ids.client })).toMatchObject({ legalName: 'Nguyễn Thị Mẫu Sao Lưu' });
+    expect((await fresh.ok('clients.list', { search: 'len may' })).rows.map((row) => row.alias)).toEqual(['Chị Lên Máy Chủ']);
+    expect(await fresh.ok('clients.identity', { clientId: app.template.ids.client })).toMatchObject({ legalName: 'Nguyễn Thị Mẫu Chuyển' });
     await fresh.ok('auth.logout', {});
     // The trail came whole: the file's, the move up, the server's (the backup made), the restore.
     await loginAs(fresh, ADMIN);
@@ -169,17 +128,16 @@ describe('a backup of the centre\'s server', () => {
     expect(next.clientId).toBeGreaterThan(Math.max(...(await app.core.vault.db.selectFrom('client').select('id').execute()).map((row) => row.id)));
 
     // Back onto a server (the README's restore): that PC moves up into a new, empty database.
-    const target = await newServer('centre_restored');
-    const file = join(tempDir('dh-conn-'), 'centre_restored.server');
-    writeFileSync(file, JSON.stringify(target));
+    const { connection: target, file } = await server.newServer('centre_restored');
     await fresh.ok('auth.logout', {});
     await loginAs(fresh, ADMIN);
     expect(await fresh.gate.invoke('vault.moveUp', { confirm: true }, { path: file })).toMatchObject({ ok: true, value: { moved: true } });
     const joined = openApp(tempDir('dh-pc-'));
-    apps.push(joined);
+    server.keep(joined);
     await joined.core.connectToServer(target);
     await loginAs(joined, WORKER);
-    expect((await joined.ok('clients.list', { search: 'chi sa', status: 'all' })).rows.map((row) => row.alias).sort()).toEqual(['Chị Sao Lưu Máy Chủ', 'Chị Sau Phục Hồi']);
+    expect((await joined.ok('clients.list', { search: 'len may' })).rows.map((row) => row.alias)).toEqual(['Chị Lên Máy Chủ']);
+    expect((await joined.ok('clients.list', { search: 'phuc hoi' })).rows.map((row) => row.alias)).toEqual(['Chị Sau Phục Hồi']);
     await joined.ok('auth.logout', {});
     await loginAs(joined, ADMIN);
     expect(await joined.ok('audit.verify', {})).toMatchObject({ ok: true, problem: null });
@@ -188,7 +146,7 @@ describe('a backup of the centre\'s server', () => {
   it('holds one moment: what another PC writes meanwhile is not in it; stopped half-way, nothing is left and nothing held open', async () => {
     const { app, connection } = await serverWithRecords('centre_snapshot');
     const second = openApp(tempDir('dh-pc-'));
-    apps.push(second);
+    server.keep(second);
     await second.core.connectToServer(connection);
     await loginAs(second, WORKER2);
     const counts = { client: (await app.core.vault.db.selectFrom('client').select('id').execute()).length };
@@ -208,7 +166,7 @@ describe('a backup of the centre\'s server', () => {
     const folder = join(parent, step.backup.folderName);
     expect(await invokeJob(app, 'backup.verify', { credentials: admin }, folder)).toMatchObject({ checked: true });
     const fresh = openApp(join(tempDir('dh-new-pc-'), 'data'));
-    apps.push(fresh);
+    server.keep(fresh);
     expect(await invokeJob(fresh, 'setup.restore', { credentials: admin, confirm: true }, folder)).toMatchObject({ restored: true });
     await loginAs(fresh, WORKER2);
     expect((await fresh.ok('clients.list', { search: 'den muon', status: 'all' })).rows).toEqual([]);
@@ -244,7 +202,7 @@ describe('a backup of the centre\'s server', () => {
     if (!started.ok) throw new Error(started.error.code);
     const { jobId } = started.value as { jobId: string };
     await app.ok('backup.next', { jobId });
-    const owner = ownerPool(cluster, 'centre_refused', 1);
+    const owner = ownerPool(cluster(), 'centre_refused', 1);
     try {
       const { rows } = await owner.query<{ ended: boolean }>("select pg_terminate_backend(pid) as ended from pg_stat_activity where datname = 'centre_refused' and state like 'idle in transaction%'");
       expect(rows.map((row) => row.ended)).toEqual([true]);

@@ -1,32 +1,13 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ServerConnection } from '../../electron/core/vault/server-provision.ts';
-import { provisionServer } from '../../electron/core/vault/server-provision.ts';
-import { rolesNamed } from '../../electron/core/vault/server-connection.ts';
+import { describe, expect, it } from 'vitest';
 import { MOVED_UP_DIR, SERVER_FILE } from '../../electron/core/vault/server-vault.ts';
 import { VAULT_FILES } from '../../electron/core/vault/vault-files.ts';
-import { serverMigrations } from '../../migrations/server/index.ts';
 import { contentSnapshot } from '../support/db-snapshot.ts';
-import { havePostgres, ownerPool, PG_BIN, startCluster, type PgCluster } from '../support/pg-cluster.ts';
-import {
-  ADMIN,
-  consentNow,
-  copyOfTemplate,
-  identityVersion,
-  loginAs,
-  MANAGER,
-  openApp,
-  runSetup,
-  syntheticClient,
-  tempDir,
-  TODAY,
-  visitVersion,
-  WORKER,
-  WORKER2,
-  type TestApp,
-} from '../support/vault-fixture.ts';
+import { BUSY_WORDS, busyVault, ownCluster } from '../support/own-cluster.ts';
+import { ownerPool, PG_BIN } from '../support/pg-cluster.ts';
+import { ADMIN, loginAs, MANAGER, openApp, runSetup, tempDir, TODAY, WORKER, WORKER2, type copyOfTemplate } from '../support/vault-fixture.ts';
 
 /*
  * Moving up (DESIGN.md §8): a centre that outgrew one PC moves its vault to the centre's server
@@ -36,18 +17,10 @@ import {
  * is not a connection file, or a server out of reach change nothing.
  */
 
-let cluster: PgCluster;
+const server = ownCluster();
 type TemplateApp = Awaited<ReturnType<typeof copyOfTemplate>>;
-const apps: TestApp[] = [];
-
-beforeAll(async () => {
-  if (!havePostgres()) throw new Error('PostgreSQL 15 is not installed (.ci/run installs Debian\'s postgresql)');
-  cluster = await startCluster();
-});
-afterAll(async () => {
-  for (const app of apps) await app.core.shutdown();
-  cluster?.remove();
-});
+const busy = async () => server.keep(await busyVault());
+const newServer = (database: string) => server.newServer(database);
 
 /** Every file under a folder (the server's data folder: tables, indexes, WAL). */
 function filesUnder(folder: string): string[] {
@@ -55,28 +28,6 @@ function filesUnder(folder: string): string[] {
     const path = join(folder, name);
     return statSync(path).isDirectory() ? filesUnder(path) : [path];
   });
-}
-
-async function newServer(database: string): Promise<{ connection: ServerConnection; file: string }> {
-  const result = await provisionServer({ address: { host: cluster.host, port: cluster.port, database, ca: cluster.ca }, owner: cluster.owner, migrations: serverMigrations, roles: rolesNamed(database) });
-  const file = join(tempDir('dh-conn-'), `${database}.server`);
-  writeFileSync(file, JSON.stringify(result.connection));
-  return { connection: result.connection!, file };
-}
-
-/** A one-PC vault with a bit of everything: identities, notes, a correction, a referral, a group. */
-async function busyVault(): Promise<TemplateApp> {
-  const app = await copyOfTemplate();
-  apps.push(app);
-  const id = app.template.ids.client;
-  await loginAs(app, WORKER);
-  await app.ok('clients.updateIdentity', { clientId: id, identity: { legalName: 'Nguyễn Thị Mẫu Chuyển', phone: '0900 111 222', idNumber: null, address: 'Số 1 Đường Thử' }, version: await identityVersion(app, id) });
-  await app.ok('visits.correct', { visitId: app.template.ids.visit, visitOn: TODAY, place: 'outreach', serviceTypeIds: [1], outcome: 'Kết quả chuyển thử', note: 'Ghi chú chuyển thử', version: await visitVersion(app, id, app.template.ids.visit) });
-  const other = await app.ok('clients.register', syntheticClient({ motherName: 'Xuân', fatherName: 'Yên', alias: 'Chị Lên Máy Chủ', reportsConsent: consentNow('reports'), identity: { legalName: 'Trần Thị Lên Thử', phone: null, idNumber: null, address: null } }));
-  await app.ok('visits.record', { clientId: other.clientId, visitOn: TODAY, place: 'centre', serviceTypeIds: [1, 2], note: 'Gặp lần đầu thử' });
-  await app.ok('groups.record', { heldOn: TODAY, kind: 'peer_group', place: 'centre', topic: 'Chủ đề chuyển thử', serviceTypeId: 12, clientIds: [id, other.clientId], others: [{ sex: 'female', ageBand: '25_34', count: 3 }] });
-  await app.ok('auth.logout', {});
-  return app;
 }
 
 /** What the worker and the manager see of the records: the same before and after the move. */
@@ -102,7 +53,7 @@ async function whatTheySee(app: TemplateApp) {
 
 describe('moving a one-PC vault up to the centre\'s server', () => {
   it('takes everything, sealed on the way: the same people log in with the same passwords and see the same records; the trail goes on and verifies', async () => {
-    const app = await busyVault();
+    const app = await busy();
     const before = await whatTheySee(app);
     await loginAs(app, ADMIN);
     const trailBefore = (await app.ok('audit.verify', {})).checked;
@@ -138,15 +89,15 @@ describe('moving a one-PC vault up to the centre\'s server', () => {
 
     // Another PC joins the server with the same connection file, and finds the records.
     const second = openApp(tempDir('dh-pc-'));
-    apps.push(second);
+    server.keep(second);
     expect(await second.core.connectToServer(connection)).toEqual({ present: true });
     await loginAs(second, WORKER2);
     expect((await second.ok('clients.list', { search: 'len may', status: 'all' })).rows.map((row) => row.alias)).toEqual(['Chị Lên Máy Chủ']);
 
     // The server holds no name, alias, code or note in the clear: not in its rows, not in a dump
     // of the database, not anywhere in its data folder (tables, indexes, WAL) or its log.
-    const secrets = ['THMA95', 'XUYE95', 'Chị Thử', 'Lên Máy Chủ', 'Mẫu Chuyển', 'Trần Thị', '0900 111 222', 'Đường Thử', 'Ghi chú', 'Kết quả chuyển', 'Chủ đề chuyển', 'Gặp lần đầu'];
-    const owner = ownerPool(cluster, 'centre_moved', 1);
+    const secrets = BUSY_WORDS;
+    const owner = ownerPool(server.cluster, 'centre_moved', 1);
     try {
       const tables = (await owner.query<{ name: string }>("select tablename as name from pg_tables where schemaname = 'public'")).rows.map((row) => row.name);
       for (const table of tables) {
@@ -162,14 +113,14 @@ describe('moving a one-PC vault up to the centre\'s server', () => {
       await owner.end();
     }
     const caFile = join(tempDir('dh-ca-'), 'ca.crt');
-    writeFileSync(caFile, cluster.ca);
-    const dump = execFileSync(join(PG_BIN, 'pg_dump'), ['--host', cluster.host, '--port', String(cluster.port), '--username', cluster.owner.user, '--dbname', 'centre_moved'], {
-      env: { ...process.env, PGPASSWORD: cluster.owner.password, PGSSLMODE: 'verify-ca', PGSSLROOTCERT: caFile },
+    writeFileSync(caFile, server.cluster.ca);
+    const dump = execFileSync(join(PG_BIN, 'pg_dump'), ['--host', server.cluster.host, '--port', String(server.cluster.port), '--username', server.cluster.owner.user, '--dbname', 'centre_moved'], {
+      env: { ...process.env, PGPASSWORD: server.cluster.owner.password, PGSSLMODE: 'verify-ca', PGSSLROOTCERT: caFile },
       maxBuffer: 512 * 1024 * 1024,
     });
     expect(dump.length).toBeGreaterThan(10_000);
     expect(dump.includes(Buffer.from('CREATE TABLE public.client'))).toBe(true);
-    const files = [...filesUnder(cluster.dataDir), join(dirname(cluster.dataDir), 'server.log')];
+    const files = [...filesUnder(server.cluster.dataDir), join(dirname(server.cluster.dataDir), 'server.log')];
     expect(files.some((file) => file.includes('pg_wal'))).toBe(true);
     for (const secret of secrets) {
       const bytes = Buffer.from(secret);
@@ -179,12 +130,12 @@ describe('moving a one-PC vault up to the centre\'s server', () => {
   });
 
   it('changes nothing when the server already holds records, the file is not a connection file, or the server is out of reach', async () => {
-    const app = await busyVault();
+    const app = await busy();
     await loginAs(app, ADMIN);
     const taken = await newServer('centre_taken');
     // A server that already holds a centre's records.
     const first = openApp(tempDir('dh-pc-'));
-    apps.push(first);
+    server.keep(first);
     await first.core.connectToServer(taken.connection);
     await runSetup(first);
     const notFile = join(tempDir('dh-conn-'), 'not.server');
@@ -208,7 +159,7 @@ describe('moving a one-PC vault up to the centre\'s server', () => {
     expect(trail).toEqual(expect.arrayContaining(['VAULT_EXISTS', 'CONNECTION_FILE_INVALID', 'SERVER_UNREACHABLE']));
     expect(await contentSnapshot(app)).toBe(before);
     // The other centre's server kept what it had: its administrator alone, nobody of this vault.
-    const owner = ownerPool(cluster, 'centre_taken', 1);
+    const owner = ownerPool(server.cluster, 'centre_taken', 1);
     try {
       expect((await owner.query<{ n: number }>('select count(*)::int as n from "user"')).rows[0]?.n).toBe(1);
     } finally {

@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { contract, SERVICE_GROUPS, type ChannelInput, type ServiceType } from '../../../../electron/contract/index.ts';
 import { NowSavedFacts } from '../../components/NowSavedFacts.tsx';
+import { useNowSaved } from '../../components/useNowSaved.ts';
 import { call } from '../../api.ts';
 import { useLoaded } from '../../components/useLoaded.ts';
 import { ErrorText } from '../../components/ErrorText.tsx';
@@ -88,20 +89,17 @@ function TypeForm({ type, onCancel, onSaved, onStale }: { type: ServiceType | nu
     focus: 'nameVi',
   });
   // Changed at another PC since the form opened: the type as it is now (her typing stays).
-  const [now, setNow] = useState<ServiceType | null>(null);
-  const save = async (values: ChannelInput<'catalogue.save'>) => {
-    const result = await call('catalogue.save', values);
-    if (!result.ok && result.error.code === 'RECORD_CHANGED' && type) {
+  const { now, afterSave } = useNowSaved(
+    async () => {
       const list = await call('catalogue.list', {});
-      const fresh = list.ok ? list.value.find((row) => row.id === type.id) : undefined;
-      if (fresh) {
-        setNow(fresh);
-        form.setValue('version', fresh.version);
-      }
+      return list.ok ? list.value.find((row) => row.id === type?.id) : undefined;
+    },
+    (fresh) => {
+      form.setValue('version', fresh.version);
       onStale();
-    }
-    return result;
-  };
+    },
+  );
+  const save = async (values: ChannelInput<'catalogue.save'>) => afterSave(await call('catalogue.save', values));
   return (
     <form noValidate className="panel" onSubmit={form.handleSubmit((values) => submit(() => save(values), onSaved))}>
       <h2>{type ? t('catalogue.editTitle', { name: type.nameVi }) : t('catalogue.add')}</h2>

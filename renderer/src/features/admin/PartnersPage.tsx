@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { contract, PARTNER_KINDS, type ChannelInput, type Partner } from '../../../../electron/contract/index.ts';
 import { NowSavedFacts } from '../../components/NowSavedFacts.tsx';
+import { useNowSaved } from '../../components/useNowSaved.ts';
 import { call } from '../../api.ts';
 import { useLoaded } from '../../components/useLoaded.ts';
 import { ErrorText } from '../../components/ErrorText.tsx';
@@ -94,20 +95,17 @@ function PartnerForm({ partner, onCancel, onSaved, onStale }: { partner: Partner
     focus: 'name',
   });
   // Changed at another PC since the form opened: the partner as it is now (her typing stays).
-  const [now, setNow] = useState<Partner | null>(null);
-  const save = async (values: PartnerSave) => {
-    const result = await call('partners.save', values);
-    if (!result.ok && result.error.code === 'RECORD_CHANGED' && partner) {
+  const { now, afterSave } = useNowSaved(
+    async () => {
       const list = await call('partners.list', {});
-      const fresh = list.ok ? list.value.find((row) => row.id === partner.id) : undefined;
-      if (fresh) {
-        setNow(fresh);
-        form.setValue('version', fresh.version);
-      }
+      return list.ok ? list.value.find((row) => row.id === partner?.id) : undefined;
+    },
+    (fresh) => {
+      form.setValue('version', fresh.version);
       onStale();
-    }
-    return result;
-  };
+    },
+  );
+  const save = async (values: PartnerSave) => afterSave(await call('partners.save', values));
   return (
     <form noValidate className="panel" onSubmit={form.handleSubmit((values) => submit(() => save(values), onSaved))}>
       <h2>{partner ? t('partners.editTitle', { name: partner.name }) : t('partners.add')}</h2>

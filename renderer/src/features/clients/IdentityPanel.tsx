@@ -5,6 +5,7 @@ import type { z } from 'zod';
 import { call, type ClientErrorPayload } from '../../api.ts';
 import { ErrorText } from '../../components/ErrorText.tsx';
 import { Field } from '../../components/Field.tsx';
+import { useNowSaved } from '../../components/useNowSaved.ts';
 import { useContractForm } from '../../components/useContractForm.ts';
 import { FormActions } from '../../components/FormActions.tsx';
 import { ReasonField, reasonProblem, statedReason } from '../../components/ReasonField.tsx';
@@ -96,15 +97,14 @@ function IdentityForm({ clientId, identity, onCancel, onSaved }: { clientId: num
     focus: 'legalName',
   });
   // Changed at another PC since it was shown: what it is now (her typing stays; saving again saves it over).
-  const [now, setNow] = useState<IdentityView | null>(null);
-  const save = async (values: IdentityInput) => {
-    const result = await call('clients.updateIdentity', { clientId, identity: values, version: (now ?? identity).version });
-    if (!result.ok && result.error.code === 'RECORD_CHANGED') {
+  const { now, afterSave } = useNowSaved<IdentityView>(
+    async () => {
       const fresh = await call('clients.identity', { clientId });
-      if (fresh.ok) setNow(fresh.value);
-    }
-    return result;
-  };
+      return fresh.ok ? fresh.value : undefined;
+    },
+    () => {},
+  );
+  const save = async (values: IdentityInput) => afterSave(await call('clients.updateIdentity', { clientId, identity: values, version: (now ?? identity).version }));
   return (
     <form noValidate onSubmit={form.handleSubmit((values) => submit(() => save(values), onSaved))}>
       <Field label={t('identity.legalName')} registration={form.register('legalName')} error={errors.legalName} autoComplete="off" />

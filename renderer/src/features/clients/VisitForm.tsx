@@ -1,6 +1,6 @@
 import { Link, useNavigate, useParams, useSearchParams } from 'react-router';
 import { useTranslation } from 'react-i18next';
-import { useState, type ReactNode } from 'react';
+import type { ReactNode } from 'react';
 import type { z } from 'zod';
 import type { Control, FieldErrors, FieldValues, Path, UseFormRegister } from 'react-hook-form';
 import { correctVisitInputSchema, recordVisitInputSchema, VISIT_PLACES, type ClientPage, type ServiceType, type VisitView } from '../../../../electron/contract/index.ts';
@@ -9,6 +9,7 @@ import { DateInput } from '../../components/DateInput.tsx';
 import { ErrorText } from '../../components/ErrorText.tsx';
 import { Field } from '../../components/Field.tsx';
 import { SelectField } from '../../components/SelectField.tsx';
+import { useNowSaved } from '../../components/useNowSaved.ts';
 import { useContractForm } from '../../components/useContractForm.ts';
 import { formatDate, todayIso } from '../../i18n/format.ts';
 import { useLoaded } from '../../components/useLoaded.ts';
@@ -95,19 +96,14 @@ function CorrectVisitForm({ clientId, visit }: { clientId: number; visit: VisitV
     focus: 'place',
   });
   // Changed at another PC since the form opened: the visit as it is now (her typing stays).
-  const [now, setNow] = useState<VisitView | null>(null);
-  const save = async (values: z.output<typeof correctVisitInputSchema>) => {
-    const result = await call('visits.correct', values);
-    if (!result.ok && result.error.code === 'RECORD_CHANGED') {
+  const { now, afterSave } = useNowSaved<VisitView>(
+    async () => {
       const fresh = await call('clients.get', { clientId });
-      const current = fresh.ok ? fresh.value.visits.find((row) => row.id === visit.id) : undefined;
-      if (current) {
-        setNow(current);
-        form.setValue('version', current.version);
-      }
-    }
-    return result;
-  };
+      return fresh.ok ? fresh.value.visits.find((row) => row.id === visit.id) : undefined;
+    },
+    (current) => form.setValue('version', current.version),
+  );
+  const save = async (values: z.output<typeof correctVisitInputSchema>) => afterSave(await call('visits.correct', values));
   return (
     <section aria-labelledby="page-title">
       <p>

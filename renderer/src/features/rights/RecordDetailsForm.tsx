@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { contract, type ChannelInput, type ClientPage } from '../../../../electron/contract/index.ts';
 import { call } from '../../api.ts';
 import { ErrorText } from '../../components/ErrorText.tsx';
+import { useNowSaved } from '../../components/useNowSaved.ts';
 import { useContractForm } from '../../components/useContractForm.ts';
 import { RecordDetailsFields } from '../clients/RecordDetailsFields.tsx';
 import { NowSaved } from './NowSaved.tsx';
@@ -16,22 +17,18 @@ type ClientUpdate = ChannelInput<'clients.update'>;
 export function RecordDetailsForm({ page, onChanged }: { page: ClientPage; onChanged: () => Promise<void> }) {
   const { t } = useTranslation();
   const [open, setOpen] = useState(false);
-  // Changed at another PC since the page was loaded: the record as it is now (her typing stays).
-  const [now, setNow] = useState<ClientPage | null>(null);
   const { form, errors, busy, error, submit } = useContractForm(contract['clients.update'].input, {
     defaultValues: { clientId: page.id, alias: page.alias, wardCode: page.wardCode, provinceCode: page.provinceCode, workSetting: page.workSetting, version: page.detailsVersion },
   });
-  const save = async (values: ClientUpdate) => {
-    const result = await call('clients.update', values);
-    if (!result.ok && result.error.code === 'RECORD_CHANGED') {
+  // Changed at another PC since the page was loaded: the record as it is now (her typing stays).
+  const { now, afterSave } = useNowSaved<ClientPage>(
+    async () => {
       const fresh = await call('clients.get', { clientId: page.id });
-      if (fresh.ok) {
-        setNow(fresh.value);
-        form.setValue('version', fresh.value.detailsVersion);
-      }
-    }
-    return result;
-  };
+      return fresh.ok ? fresh.value : undefined;
+    },
+    (fresh) => form.setValue('version', fresh.detailsVersion),
+  );
+  const save = async (values: ClientUpdate) => afterSave(await call('clients.update', values));
   if (!open) {
     return (
       <button type="button" onClick={() => setOpen(true)}>

@@ -10,6 +10,7 @@ import {
 import { call, type ClientErrorPayload } from '../../api.ts';
 import { ErrorText } from '../../components/ErrorText.tsx';
 import { NowSavedFacts } from '../../components/NowSavedFacts.tsx';
+import { useNowSaved } from '../../components/useNowSaved.ts';
 import { Field } from '../../components/Field.tsx';
 import { useContractForm } from '../../components/useContractForm.ts';
 import { FormActions } from '../../components/FormActions.tsx';
@@ -54,7 +55,10 @@ export function UserForm({
   const [reason, setReason] = useState('');
   // Changed by another administrator (at another PC) since the form opened: the account as it
   // is now (what she chose stays), and the version a second save is made on.
-  const [now, setNow] = useState<UserSummary | null>(null);
+  const { now, afterSave } = useNowSaved(async () => {
+    const list = await call('users.list', {});
+    return list.ok ? list.value.find((row) => row.id === editing?.id) : undefined;
+  }, onStale);
   const version = now?.version ?? editing?.version ?? '';
   const roles = form.watch('roles');
   const username = form.watch('username') ?? '';
@@ -73,14 +77,7 @@ export function UserForm({
               async () => {
                 const stated = ownRolesChanged ? statedReason(reason) : undefined;
                 const update = { id: editing.id, displayName: values.displayName, roles: values.roles, version };
-                const result = await call('users.update', stated ? { ...update, reason: stated } : update);
-                if (!result.ok && result.error.code === 'RECORD_CHANGED') {
-                  const list = await call('users.list', {});
-                  const fresh = list.ok ? list.value.find((row) => row.id === editing.id) : undefined;
-                  if (fresh) setNow(fresh);
-                  onStale();
-                }
-                return result;
+                return afterSave(await call('users.update', stated ? { ...update, reason: stated } : update));
               },
               (saved) => onSaved(saved, null),
             )
