@@ -221,18 +221,39 @@ describe('a backup of the centre\'s server', () => {
     expect(await heldOpen('centre_refused')).toBe(0);
   });
 
-  it('is made on the schedule too, into the folder the settings name', async () => {
-    const { app } = await serverWithRecords('centre_scheduled');
+  it('is made on the schedule by one PC of the centre at a time, not at every PC\'s exit; two PCs backing up into one folder leave each other\'s alone', async () => {
+    const { app, connection } = await serverWithRecords('centre_scheduled');
     const parent = tempDir('dh-usb-');
     await madeIn(app, parent);
     app.clock.advance(60_000);
     // No folder set yet: nothing to do.
-    expect(await automaticBackup(app.core, 'exit')).toBe(false);
-    const chosen = await app.gate.invoke('backup.setFolder', {}, { path: parent });
-    expect(chosen.ok).toBe(true);
+    expect(await automaticBackup(app.core, 'scheduled')).toBe(false);
+    expect((await app.gate.invoke('backup.setFolder', {}, { path: parent })).ok).toBe(true);
     await app.ok('backup.updateSettings', { backupEveryHours: 24, backupKeep: 5, backupAtExit: true });
-    expect(await automaticBackup(app.core, 'exit')).toBe(true);
-    const listed = (await app.ok('backup.status', {})).backups;
-    expect(listed.map((row) => row.trigger).sort()).toEqual(['exit', 'manual']);
+    // Closing a PC does not back up the whole centre.
+    expect(await automaticBackup(app.core, 'exit')).toBe(false);
+    // Two PCs whose schedules fall due at the same moment: one makes the backup.
+    const second = server.keep(openApp(tempDir('dh-pc-'), app.clock));
+    await second.core.connectToServer(connection);
+    await loginAs(second, ADMIN);
+    app.clock.advance(25 * 3_600_000);
+    const made = await Promise.all([automaticBackup(app.core, 'scheduled'), automaticBackup(second.core, 'scheduled')]);
+    expect(made.filter(Boolean)).toHaveLength(1);
+    // The other did not try and fail: it found the slot taken.
+    expect((await app.ok('audit.list', { action: 'backup.create' })).rows.filter((row) => row.outcome !== 'ok')).toEqual([]);
+    expect((await app.ok('backup.status', {})).backups.map((row) => row.trigger).sort()).toEqual(['manual', 'scheduled']);
+
+    // Two PCs starting a backup into the same folder in the same second: the second is refused
+    // (the folder's name is the time) and leaves the first's half-made folder alone.
+    app.clock.advance(60_000);
+    const first = await app.gate.invoke('backup.start', {}, { path: parent });
+    if (!first.ok) throw new Error(first.error.code);
+    const firstJob = (first.value as { jobId: string }).jobId;
+    await app.ok('backup.next', { jobId: firstJob });
+    expect(await makeBackup(second.gate, parent)).toEqual({ ok: false, error: { code: 'STORAGE_FAILED' } });
+    expect(readdirSync(parent).filter((name) => name.endsWith('.part'))).toHaveLength(1);
+    let step = await app.ok('backup.next', { jobId: firstJob });
+    while (!step.backup) step = await app.ok('backup.next', { jobId: firstJob });
+    expect(readdirSync(parent)).toContain(step.backup.folderName);
   });
 });

@@ -80,7 +80,8 @@ describe('backups in Chromium', () => {
     await checkScreen(page, '82a-backup-check-progress');
     harness.resume('backup.next');
     await expect.poll(() => page.getByText('Bản sao lưu toàn vẹn', { exact: false }).isVisible(), { timeout: 30_000 }).toBe(true);
-    expect(await page.getByRole('button', { name: 'Sao lưu vào thư mục…' }).isEnabled()).toBe(true);
+    // The other parts of the screen are free again (once the screen has taken in that the check ended).
+    await expect.poll(() => page.getByRole('button', { name: 'Sao lưu vào thư mục…' }).isEnabled()).toBe(true);
     await checkScreen(page, '82-backup-checked');
 
     // A wrong password is refused, and said so.

@@ -7,7 +7,7 @@ import { chunkOfFile, sha256Of, writeFileAtomic } from '../files.ts';
 import { openEncrypted, type SqliteHandle } from '../vault/database.ts';
 import { readKeyring } from '../vault/key-slots.ts';
 import { VAULT_FILES } from '../vault/vault-files.ts';
-import { chunksOf, COST, megabytes, SteppedJob, type JobStep } from './stepped-job.ts';
+import { chunksOf, COST, letGoOfAll, megabytes, SteppedJob, type JobStep } from './stepped-job.ts';
 import type { BackupSource, ServerBackupSource } from '../vault/store.ts';
 import { referencesHold, type CopyDown } from '../vault/copy-down.ts';
 import packageJson from '../../../package.json' with { type: 'json' };
@@ -66,13 +66,31 @@ export function summaryOf(folderName: string, manifest: BackupManifest): BackupS
 const CUT_SHORT = new RegExp(`^\\.${BACKUP_PREFIX}\\d{8}-\\d{6}\\.part$`);
 
 /**
- * Remove backups cut short in `parent`: each holds a copy of the database (encrypted, but not
- * kept under the settings' rule, and not erased from when a client is). Best effort.
+ * A folder several PCs back up into (the centre's server: its settings name one folder for all):
+ * a hidden folder there may be another PC's backup under way, so only one nothing was written
+ * into for this long is taken as cut short.
  */
-function removeCutShort(parent: string): void {
+const SHARED_CUT_SHORT_MS = 3_600_000;
+
+/** When anything in a folder was last written (the folder's own time if it is empty). */
+function lastWritten(folder: string): number {
+  let last = statSync(folder).mtimeMs;
+  for (const name of readdirSync(folder)) last = Math.max(last, statSync(join(folder, name)).mtimeMs);
+  return last;
+}
+
+/**
+ * Remove backups cut short in `parent`: each holds a copy of the database (encrypted, but not
+ * kept under the settings' rule, and not erased from when a client is). In a folder other PCs
+ * back up into too (`shared`), only those left untouched for an hour. Best effort.
+ */
+function removeCutShort(parent: string, shared: boolean): void {
   try {
     for (const name of readdirSync(parent)) {
-      if (CUT_SHORT.test(name)) rmSync(join(parent, name), { recursive: true, force: true });
+      if (!CUT_SHORT.test(name)) continue;
+      const folder = join(parent, name);
+      if (shared && Date.now() - lastWritten(folder) < SHARED_CUT_SHORT_MS) continue;
+      rmSync(folder, { recursive: true, force: true });
     }
   } catch {
     // The backup itself says what is wrong with the folder, if anything.
@@ -95,6 +113,7 @@ export class BackupJob extends SteppedJob {
   #copy: SqliteHandle | null = null;
   /** A server's copy under way (copy-down.ts): it holds the snapshot and its own key until the job ends. */
   #fromServer: CopyDown | null = null;
+  #madeStaging = false;
   #counts: BackupManifest['counts'] | null = null;
   #schema = '';
   #hash = createHash('sha256');
@@ -111,8 +130,8 @@ export class BackupJob extends SteppedJob {
     this.#staging = join(parent, `.${this.name}.part`);
     this.#final = join(parent, this.name);
     if (existsSync(this.#final)) throw new AppError('STORAGE_FAILED');
-    removeCutShort(parent);
     const first = source();
+    removeCutShort(parent, first.kind === 'server');
     if (first.kind === 'server') {
       this.#planFromServer(first);
       return;
@@ -152,8 +171,7 @@ export class BackupJob extends SteppedJob {
       stage: 'copy',
       weight: 5,
       run: async () => {
-        if (existsSync(this.#final)) throw new AppError('STORAGE_FAILED');
-        mkdirSync(this.#staging, { recursive: false });
+        this.#makeStaging();
         const copy = source.copy();
         this.#fromServer = copy;
         this.expand(copying, (await copy.begin({ database, keyring: join(this.#staging, VAULT_FILES.keyring) })).map((step) => ({ stage: 'copy' as const, ...step })));
@@ -169,6 +187,8 @@ export class BackupJob extends SteppedJob {
         ({ counts: this.#counts, schema: this.#schema } = await copy.end());
         const sqlite = openEncrypted(database, copy.dataKey, { readonly: true });
         this.#copy = sqlite;
+        // Whatever SQLite sorts aside while checking stays in memory, never in a file of its own.
+        sqlite.pragma('temp_store = MEMORY');
         const tables = sqlite.prepare("select name from sqlite_schema where type = 'table' and name not like 'sqlite_%' order by name").pluck().all() as string[];
         this.expand(
           checking,
@@ -214,23 +234,35 @@ export class BackupJob extends SteppedJob {
 
   /** Stop: the hidden folder goes; a finished backup stays. */
   override discard(): void {
-    this.#copy?.close();
+    const copy = this.#copy;
     this.#copy = null;
-    this.#letGoOfServer();
-    if (!this.#summary) rmSync(this.#staging, { recursive: true, force: true });
+    letGoOfAll(
+      () => copy?.close(),
+      () => this.#letGoOfServer(),
+      // Only the folder this job made: another's of the same second (another PC) is not this job's to remove.
+      () => (this.#summary || !this.#madeStaging ? undefined : rmSync(this.#staging, { recursive: true, force: true })),
+    );
   }
 
   /** The server's snapshot and the copy's key (the snapshot is read only: letting it go changes nothing). */
   #letGoOfServer(): void {
     const copy = this.#fromServer;
     this.#fromServer = null;
-    void copy?.discard();
+    copy?.discard().catch(() => {
+      // Letting go is best effort: the server ends a transaction whose connection is gone.
+    });
+  }
+
+  /** Make the hidden folder the backup is written into (refused if it exists: another backup's of the same second). */
+  #makeStaging(): void {
+    if (existsSync(this.#final)) throw new AppError('STORAGE_FAILED');
+    mkdirSync(this.#staging, { recursive: false });
+    this.#madeStaging = true;
   }
 
   #copyNow(source: BackupSource): void {
     if (source.kind !== 'file') throw new AppError('STORAGE_FAILED');
-    if (existsSync(this.#final)) throw new AppError('STORAGE_FAILED');
-    mkdirSync(this.#staging, { recursive: false });
+    this.#makeStaging();
     const database = join(this.#staging, VAULT_FILES.database);
     source.sqlite.prepare('vacuum into ?').run(database);
     copyFileSync(source.keyringPath, join(this.#staging, VAULT_FILES.keyring));

@@ -70,7 +70,8 @@ export async function automaticBackup(core: Core, trigger: 'scheduled' | 'exit')
   const db = core.vault.db;
   const settings = await readBackupSettings(db);
   if (!settings.folder) return false;
-  if (trigger === 'exit' && !settings.atExit) return false;
+  // On the centre's server every PC closing would back up the whole centre: the schedule does it there.
+  if (trigger === 'exit' && (!settings.atExit || core.vault.kind === 'server')) return false;
   if (trigger === 'scheduled') {
     // Not while a backup job is under way in the session (it may be writing into the same folder).
     if (settings.everyHours === 0 || core.state.get(BACKUP_WORK)) return false;
@@ -80,7 +81,8 @@ export async function automaticBackup(core: Core, trigger: 'scheduled' | 'exit')
   const at = core.nowIso();
   const actorId = core.session.id;
   try {
-    await writeBackupSetting(db, 'lastAt', at, { userId: null, at });
+    // Several PCs on one server run the same schedule: the one that takes the slot makes the backup.
+    if (!(await takeSlot(core, settings.lastAt, at))) return false;
     const summary = await new BackupJob(settings.folder, new Date(core.clock.now()), trigger, () => core.vault.backupSource()).makeNow();
     await keepLedgerBesideBackups(core, db, settings.folder, at);
     const removed = pruneBackups(settings.folder, core.vault.vaultId, settings.keep);
@@ -98,6 +100,27 @@ export async function automaticBackup(core: Core, trigger: 'scheduled' | 'exit')
       core.log(`[backup] the failure could not be recorded: ${storageFailure(again).code}`);
     }
     return false;
+  }
+}
+
+/**
+ * Note this backup as the last one, if no other PC did since `seen` was read: in one transaction
+ * (serialisable on the server), so of two PCs whose schedules fall due together one makes it.
+ */
+async function takeSlot(core: Core, seen: string | null, at: string): Promise<boolean> {
+  const trx = await core.vault.begin();
+  try {
+    if ((await readBackupSettings(trx)).lastAt !== seen) {
+      await trx.rollback().execute();
+      return false;
+    }
+    await writeBackupSetting(trx, 'lastAt', at, { userId: null, at });
+    await trx.commit().execute();
+    return true;
+  } catch (error) {
+    await trx.rollback().execute().catch(() => {});
+    if (core.vault.isConflict(error)) return false;
+    throw error;
   }
 }
 

@@ -94,6 +94,8 @@ export class CopyDown {
     // References are checked once, at the end: the rows come table by table, each in its own order.
     sqlite.pragma('foreign_keys = off');
     sqlite.pragma('secure_delete = on');
+    // Whatever SQLite sorts aside (an index being built) stays in memory, never in a file of its own.
+    sqlite.pragma('temp_store = MEMORY');
     const tables = tablesInOrder(sqlite).filter((table) => !(table in MADE_BY_TRIGGERS));
     // What the migrations put in a new database (the catalogue, the settings' first values) makes way for the server's.
     sqlite.transaction(() => {

@@ -292,9 +292,12 @@ function Automatic({ status, onChanged }: { status: ChannelOutput<'backup.status
             <input id={`${id}-keep`} type="number" min={1} max={100} value={keep} onChange={(event) => setKeep(Number(event.target.value))} />
           </div>
         </div>
-        <label className="check">
-          <input type="checkbox" checked={atExit} onChange={(event) => setAtExit(event.target.checked)} /> {t('backup.atExit')}
-        </label>
+        {/* On the server every PC closing would back up the whole centre: the schedule does it there. */}
+        {status.onServer ? null : (
+          <label className="check">
+            <input type="checkbox" checked={atExit} onChange={(event) => setAtExit(event.target.checked)} /> {t('backup.atExit')}
+          </label>
+        )}
         <div className="actions">
           <button type="submit" className="primary">
             {t('common.save')}

@@ -29,6 +29,8 @@ export function CataloguePage() {
       <ErrorText error={error} />
       {editing ? (
         <TypeForm
+          // A form per service type: another row's Edit starts afresh, never with the last one's values.
+          key={editing === 'new' ? 'new' : editing.id}
           type={editing === 'new' ? null : editing}
           onCancel={() => setEditing(null)}
           onStale={() => void load()}

@@ -31,6 +31,8 @@ export function PartnersPage() {
       <ErrorText error={error} />
       {editing ? (
         <PartnerForm
+          // A form per partner: another row's Edit starts afresh, never with the last one's values.
+          key={editing === 'new' ? 'new' : editing.id}
           partner={editing === 'new' ? null : editing}
           onCancel={() => setEditing(null)}
           onStale={() => void load()}

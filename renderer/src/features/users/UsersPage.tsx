@@ -96,6 +96,8 @@ export function UsersPage() {
       <ErrorText error={error} />
       {panel?.kind === 'create' || panel?.kind === 'edit' ? (
         <UserForm
+          // A form per account: another row's Edit starts afresh, never with the last one's values.
+          key={panel.kind === 'edit' ? panel.user.id : 'new'}
           editing={panel.kind === 'edit' ? panel.user : null}
           onCancel={() => setPanel(null)}
           onStale={() => void load()}
