@@ -89,7 +89,8 @@ export const backupVi = {
     serverNowHint:
       'Dữ liệu đang ở máy chủ của trung tâm: bản sao lưu chứa toàn bộ dữ liệu của trung tâm tại một thời điểm (những gì máy khác ghi trong lúc sao lưu thuộc về lần sau), được mã hoá như bản sao lưu của một máy. Việc sao chép mất lâu hơn: khoảng ba phút cho 100.000 thân chủ.',
     serverCheckHint: 'Kiểm tra: mở bản sao lưu, xem tệp có toàn vẹn không và đúng số liệu không; không thay đổi gì.',
-    serverAutoHint: 'Thư mục này dùng chung cho mọi máy của trung tâm: hãy chọn thư mục mà máy nào cũng có (ví dụ thư mục chung trên mạng nội bộ). Máy đang mở khoá sẽ làm bản sao lưu khi đến hạn (một máy cho mỗi lần); khi dữ liệu ở máy chủ, không sao lưu lúc đóng ứng dụng.',
+    serverAutoHint:
+      'Khi ứng dụng đang mở khoá, bản sao lưu được làm theo định kỳ vào thư mục dưới đây, mỗi lần do một máy (máy đang mở khoá khi đến hạn); chỉ giữ lại một số bản mới nhất (bản sao lưu làm tay không bị xoá). Không sao lưu lúc đóng ứng dụng: mỗi máy đóng sẽ sao chép cả trung tâm. Thư mục này dùng chung cho mọi máy của trung tâm: hãy chọn thư mục mà máy nào cũng có (ví dụ thư mục chung trên mạng nội bộ).',
     serverRestoreTitle: 'Khôi phục máy chủ từ bản sao lưu',
     serverRestoreHint: 'Bản sao lưu của máy chủ không thay dữ liệu trên máy chủ từ máy này. Để khôi phục (tài liệu hướng dẫn ghi rõ từng bước):',
     serverRestoreSteps: {
@@ -189,7 +190,8 @@ export const backupEn: Widen<typeof backupVi> = {
     serverNowHint:
       'The records are on the centre\'s server: a backup holds all of the centre\'s records at one moment (what other PCs write while it runs goes into the next one), encrypted like a one-PC backup. The copy takes longer: about three minutes for 100,000 clients.',
     serverCheckHint: 'Check: open the backup and see that its files are whole and its figures right; nothing changes.',
-    serverAutoHint: 'This folder is the same for every PC of the centre: choose one that every PC can reach (a shared folder on the centre\'s network, say). The PC that is unlocked when a backup is due makes it (one PC each time); with the records on the server, no backup is made when the app closes.',
+    serverAutoHint:
+      'While the app is unlocked, a backup is made on a schedule into the folder below, each time by one PC (one unlocked when it is due); only the newest few are kept (backups made by hand are never removed). None is made when the app closes: every PC closing would copy the whole centre. This folder is the same for every PC of the centre: choose one that every PC can reach (a shared folder on the centre\'s network, say).',
     serverRestoreTitle: 'Restore the server from a backup',
     serverRestoreHint: 'A backup of the server does not replace the records on the server from this PC. To restore (the guide gives each step):',
     serverRestoreSteps: {

@@ -253,8 +253,7 @@ function Automatic({ status, onChanged }: { status: ChannelOutput<'backup.status
   return (
     <section className="panel" aria-labelledby="backup-auto">
       <h2 id="backup-auto">{t('backup.autoTitle')}</h2>
-      <p className="hint">{t('backup.autoHint')}</p>
-      {status.onServer ? <p className="hint">{t('backup.serverAutoHint')}</p> : null}
+      <p className="hint">{t(status.onServer ? 'backup.serverAutoHint' : 'backup.autoHint')}</p>
       <p>
         {t('backup.autoFolder')}: <strong>{status.folder ?? t('backup.noFolder')}</strong>{' '}
         <button
