@@ -97,6 +97,9 @@ describe('the centre\'s server in Chromium', () => {
     expect(await page.getByRole('button', { name: 'Khôi phục từ bản sao lưu…' }).count()).toBe(0);
     expect(await page.getByRole('button', { name: 'Bắt đầu thay khoá…' }).count()).toBe(0);
     expect(await page.getByRole('region', { name: 'Chuyển dữ liệu lên máy chủ của trung tâm' }).count()).toBe(0);
+    // Nor a backup at every PC's exit: the schedule makes them, one PC at a time.
+    expect(await page.getByLabel('Sao lưu khi đóng ứng dụng').count()).toBe(0);
+    expect(await page.getByText('Không sao lưu lúc đóng ứng dụng', { exact: false }).isVisible()).toBe(true);
     const usb = tempDir('dh-e2e-usb-');
     harness.chosenFolder = usb;
     await page.getByRole('button', { name: 'Sao lưu vào thư mục…' }).click();

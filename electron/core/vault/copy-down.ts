@@ -5,6 +5,7 @@ import type { Database } from '../db/schema.ts';
 import { FILE_ONLY_COLUMNS, ROW_KEY, SEALED_COLUMNS, type SealedTable } from '../db/sealed-columns.ts';
 import { writeFileAtomic } from '../files.ts';
 import { fileSealer, ServerSealer } from './column-sealers.ts';
+import type { Statement } from 'better-sqlite3-multiple-ciphers';
 import { migrate, openEncrypted, type SqliteHandle } from './database.ts';
 import { parseKeyring } from './key-slots.ts';
 import { serverFailure } from './server-connection.ts';
@@ -106,31 +107,26 @@ export class CopyDown {
     this.#counts = Object.fromEntries(BACKUP_COUNTED_TABLES.map((table) => [table, rows.get(table) ?? 0])) as BackupManifest['counts'];
     const steps: CopyStep[] = [];
     for (const table of tables) {
+      const plan = tablePlan(sqlite, table);
       const n = rows.get(table) ?? 0;
-      const cursor = `copy_${table}`;
-      steps.push({ weight: 1, run: () => said(() => this.#declare(table, cursor)) });
-      for (let done = 0; done < n; done += BATCH) steps.push({ weight: Math.min(BATCH, n - done), run: () => said(() => this.#copyBatch(table, cursor)) });
+      steps.push({ weight: 1, run: () => said(() => this.#declare(plan)) });
+      for (let done = 0; done < n; done += BATCH) steps.push({ weight: Math.min(BATCH, n - done), run: () => said(() => this.#copyBatch(plan)) });
     }
     return steps;
   }
 
-  async #declare(table: string, cursor: string): Promise<void> {
-    await sql`declare ${sql.id(cursor)} no scroll cursor for select * from ${sql.table(table)}`.execute(this.#openTrx());
+  async #declare(plan: TablePlan): Promise<void> {
+    await sql`declare ${sql.id(plan.cursor)} no scroll cursor for select * from ${sql.table(plan.table)}`.execute(this.#openTrx());
   }
 
   /** The next batch of a table's rows: their words opened, the file's search copies made, written in one transaction. */
-  async #copyBatch(table: string, cursor: string): Promise<void> {
-    const sqlite = this.#openFile();
-    const { rows } = await sql<Record<string, unknown>>`fetch forward ${sql.lit(BATCH)} from ${sql.id(cursor)}`.execute(this.#openTrx());
+  async #copyBatch(plan: TablePlan): Promise<void> {
+    const { table, columns, sealed, folded, rowKey, insert } = plan;
+    const { rows } = await sql<Record<string, unknown>>`fetch forward ${sql.lit(BATCH)} from ${sql.id(plan.cursor)}`.execute(this.#openTrx());
     if (!rows.length) return;
-    const columns = (sqlite.prepare(`select name from pragma_table_info(?)`).pluck().all(table) as string[]);
-    const sealed: readonly string[] = (SEALED_COLUMNS as Record<string, readonly string[]>)[table] ?? [];
-    const folded = FOLDED_FROM[table] ?? {};
-    const rowKey = sealed.length ? ROW_KEY[table as SealedTable] : null;
     for (const column of columns) {
       if (!(column in rows[0]!) && !(column in folded)) throw new AppError('INTERNAL', {}, { cause: new Error(`the server has no ${table}.${column}`) });
     }
-    const insert = sqlite.prepare(`insert into "${table}" (${columns.map((column) => `"${column}"`).join(', ')}) values (${columns.map(() => '?').join(', ')})`);
     const values = rows.map((row) => {
       const opened: Record<string, unknown> = { ...row };
       if (rowKey) {
@@ -140,7 +136,7 @@ export class CopyDown {
       for (const [column, from] of Object.entries(folded)) opened[column] = fileSealer.searchCopy((opened[from] ?? null) as string | null);
       return columns.map((column) => opened[column] ?? null);
     });
-    sqlite.transaction(() => {
+    this.#openFile().transaction(() => {
       for (const row of values) insert.run(row);
     })();
   }
@@ -208,6 +204,31 @@ export class CopyDown {
     if (!this.#sqlite) throw new AppError('STORAGE_FAILED');
     return this.#sqlite;
   }
+}
+
+/** How one table's rows are copied: the file's columns, which are sealed on the server or folded here, its insert. */
+interface TablePlan {
+  table: string;
+  cursor: string;
+  columns: string[];
+  sealed: readonly string[];
+  folded: Record<string, string>;
+  rowKey: 'id' | 'client_id' | null;
+  insert: Statement;
+}
+
+function tablePlan(sqlite: SqliteHandle, table: string): TablePlan {
+  const columns = sqlite.prepare('select name from pragma_table_info(?)').pluck().all(table) as string[];
+  const sealed: readonly string[] = (SEALED_COLUMNS as Record<string, readonly string[]>)[table] ?? [];
+  return {
+    table,
+    cursor: `copy_${table}`,
+    columns,
+    sealed,
+    folded: FOLDED_FROM[table] ?? {},
+    rowKey: sealed.length ? ROW_KEY[table as SealedTable] : null,
+    insert: sqlite.prepare(`insert into "${table}" (${columns.map((column) => `"${column}"`).join(', ')}) values (${columns.map(() => '?').join(', ')})`),
+  };
 }
 
 /** A failure of the server said as the app says it (the connection lost); the file's own failures as they are. */

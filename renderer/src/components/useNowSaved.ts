@@ -21,3 +21,6 @@ export function useNowSaved<R>(find: () => Promise<R | undefined>, onFound: (fre
   };
   return { now, afterSave };
 }
+
+/** A record of a list call's answer by its id (undefined when the call failed or it is gone). */
+export const foundIn = <R extends { id: number }>(list: CallResult<R[]>, id: number | undefined): R | undefined => (list.ok ? list.value.find((row) => row.id === id) : undefined);

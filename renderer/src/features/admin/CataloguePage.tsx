@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { contract, SERVICE_GROUPS, type ChannelInput, type ServiceType } from '../../../../electron/contract/index.ts';
 import { NowSavedFacts } from '../../components/NowSavedFacts.tsx';
-import { useNowSaved } from '../../components/useNowSaved.ts';
+import { foundIn, useNowSaved } from '../../components/useNowSaved.ts';
 import { call } from '../../api.ts';
 import { useLoaded } from '../../components/useLoaded.ts';
 import { ErrorText } from '../../components/ErrorText.tsx';
@@ -92,10 +92,7 @@ function TypeForm({ type, onCancel, onSaved, onStale }: { type: ServiceType | nu
   });
   // Changed at another PC since the form opened: the type as it is now (her typing stays).
   const { now, afterSave } = useNowSaved(
-    async () => {
-      const list = await call('catalogue.list', {});
-      return list.ok ? list.value.find((row) => row.id === type?.id) : undefined;
-    },
+    async () => foundIn(await call('catalogue.list', {}), type?.id),
     (fresh) => {
       form.setValue('version', fresh.version);
       onStale();

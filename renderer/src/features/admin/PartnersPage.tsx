@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { contract, PARTNER_KINDS, type ChannelInput, type Partner } from '../../../../electron/contract/index.ts';
 import { NowSavedFacts } from '../../components/NowSavedFacts.tsx';
-import { useNowSaved } from '../../components/useNowSaved.ts';
+import { foundIn, useNowSaved } from '../../components/useNowSaved.ts';
 import { call } from '../../api.ts';
 import { useLoaded } from '../../components/useLoaded.ts';
 import { ErrorText } from '../../components/ErrorText.tsx';
@@ -98,10 +98,7 @@ function PartnerForm({ partner, onCancel, onSaved, onStale }: { partner: Partner
   });
   // Changed at another PC since the form opened: the partner as it is now (her typing stays).
   const { now, afterSave } = useNowSaved(
-    async () => {
-      const list = await call('partners.list', {});
-      return list.ok ? list.value.find((row) => row.id === partner?.id) : undefined;
-    },
+    async () => foundIn(await call('partners.list', {}), partner?.id),
     (fresh) => {
       form.setValue('version', fresh.version);
       onStale();

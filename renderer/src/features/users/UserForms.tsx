@@ -10,7 +10,7 @@ import {
 import { call, type ClientErrorPayload } from '../../api.ts';
 import { ErrorText } from '../../components/ErrorText.tsx';
 import { NowSavedFacts } from '../../components/NowSavedFacts.tsx';
-import { useNowSaved } from '../../components/useNowSaved.ts';
+import { foundIn, useNowSaved } from '../../components/useNowSaved.ts';
 import { Field } from '../../components/Field.tsx';
 import { useContractForm } from '../../components/useContractForm.ts';
 import { FormActions } from '../../components/FormActions.tsx';
@@ -55,10 +55,7 @@ export function UserForm({
   const [reason, setReason] = useState('');
   // Changed by another administrator (at another PC) since the form opened: the account as it
   // is now (what she chose stays), and the version a second save is made on.
-  const { now, afterSave } = useNowSaved(async () => {
-    const list = await call('users.list', {});
-    return list.ok ? list.value.find((row) => row.id === editing?.id) : undefined;
-  }, onStale);
+  const { now, afterSave } = useNowSaved(async () => foundIn(await call('users.list', {}), editing?.id), onStale);
   const version = now?.version ?? editing?.version ?? '';
   const roles = form.watch('roles');
   const username = form.watch('username') ?? '';
