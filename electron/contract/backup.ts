@@ -245,8 +245,9 @@ export const backupChannels = {
   }),
   /**
    * Step 2: the administrator's password and one group of the new code typed back. Everything
-   * is re-encrypted under a new key in a copy, which then takes the place of the database; the
-   * session ends. Colleagues log in with their own passwords; the old key, old recovery code
+   * is re-encrypted under a new key in a copy, which then takes the place of the database (on
+   * a server: every sealed column sealed again, other PCs' sessions ended at their next call,
+   * resumable at an administrator's login if cut short); the session ends. Colleagues log in with their own passwords; the old key, old recovery code
    * and any copy of the old keyring no longer open the database (backups made before still
    * open with the passwords and code of their time).
    */
@@ -256,7 +257,7 @@ export const backupChannels = {
     access: 'backup.manage',
     audit: 'write',
     outsideTransaction: true,
-    errors: ['SETUP_NOT_STARTED', 'RECOVERY_CONFIRMATION_MISMATCH', 'WRONG_CREDENTIALS', 'STORAGE_FAILED', 'DISK_FULL', 'STORAGE_READ_ONLY'],
+    errors: ['SETUP_NOT_STARTED', 'RECOVERY_CONFIRMATION_MISMATCH', 'WRONG_CREDENTIALS', 'STORAGE_FAILED', 'DISK_FULL', 'STORAGE_READ_ONLY', 'KEY_CHANGE_UNDER_WAY', 'KEY_CHANGED', 'SERVER_CONNECTION_LOST'],
   }),
   'backup.updateSettings': channel({
     input: backupSettingsSchema,

@@ -90,7 +90,14 @@ export const ERROR_CODES = [
    * nothing was saved, and the screen shows what is there now.
    */
   'RECORD_CHANGED',
-  /** Key rotation, and a restore over the records, are not built yet for a centre's server (the guide says what to do instead). */
+  /**
+   * An administrator is changing the centre's data key on the server (begun at another PC, or
+   * cut short there): nobody works until it is done; an administrator's login finishes one cut short.
+   */
+  'KEY_CHANGE_UNDER_WAY',
+  /** The centre's data key was changed at another PC since this one unlocked: log in again. */
+  'KEY_CHANGED',
+  /** A restore over the records is not built yet for a centre's server (the guide says what to do instead). */
   'SERVER_NOT_YET',
   /** The server's records do not agree with each other (its monthly counts with its services): a backup of them is not made. */
   'SERVER_INCONSISTENT',

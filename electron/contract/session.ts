@@ -60,7 +60,7 @@ export const sessionChannels = {
     output: sessionUserSchema,
     access: 'public',
     audit: 'write',
-    errors: ['WRONG_CREDENTIALS', 'LOCKED_OUT', 'ACCOUNT_DISABLED', 'VAULT_ABSENT', 'VAULT_INCOMPLETE', 'KEYRING_CORRUPT', 'KEYRING_UNPROVEN', 'DATABASE_CORRUPT', 'DATABASE_NEWER'],
+    errors: ['WRONG_CREDENTIALS', 'LOCKED_OUT', 'ACCOUNT_DISABLED', 'VAULT_ABSENT', 'VAULT_INCOMPLETE', 'KEYRING_CORRUPT', 'KEYRING_UNPROVEN', 'DATABASE_CORRUPT', 'DATABASE_NEWER', 'KEY_CHANGE_UNDER_WAY'],
   }),
   /** Unlock with the printed recovery code and set a new password for an administrator. */
   'auth.recover': channel({
@@ -70,7 +70,7 @@ export const sessionChannels = {
     output: sessionUserSchema,
     access: 'public',
     audit: 'write',
-    errors: ['RECOVERY_CODE_INVALID', 'RECOVERY_NOT_ADMIN', 'LOCKED_OUT', 'VAULT_ABSENT', 'VAULT_INCOMPLETE', 'KEYRING_CORRUPT', 'KEYRING_UNPROVEN', 'DATABASE_CORRUPT', 'DATABASE_NEWER'],
+    errors: ['RECOVERY_CODE_INVALID', 'RECOVERY_NOT_ADMIN', 'LOCKED_OUT', 'VAULT_ABSENT', 'VAULT_INCOMPLETE', 'KEYRING_CORRUPT', 'KEYRING_UNPROVEN', 'DATABASE_CORRUPT', 'DATABASE_NEWER', 'KEY_CHANGE_UNDER_WAY'],
   }),
   'auth.logout': channel({
     input: empty,

@@ -4,6 +4,7 @@ import * as m0002 from './0002_client_index.ts';
 import * as m0003 from './0003_trail_lock.ts';
 import * as m0004 from './0004_moving_up.ts';
 import * as m0005 from './0005_list_search.ts';
+import * as m0006 from './0006_key_change.ts';
 
 /**
  * The centre server's migrations (PostgreSQL), run by the owner account at setup and upgrade.
@@ -16,4 +17,5 @@ export const serverMigrations: Readonly<Record<string, Migration>> = {
   '0003_trail_lock': m0003,
   '0004_moving_up': m0004,
   '0005_list_search': m0005,
+  '0006_key_change': m0006,
 };

@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest';
 import { contract, CHANNEL_NAMES, ROLE_PERMISSIONS, type ChannelInput, type ChannelName, type Role } from '../../electron/contract/index.ts';
 import { ADMIN, ANY_VERSION, CENTRE, consentNow, copyOfTemplate, loginAs, MANAGER, syntheticClient, type Template, TODAY, WORKER } from '../support/vault-fixture.ts';
 import { contentSnapshot, lastAuditRow } from '../support/db-snapshot.ts';
-import { ON_SERVER } from '../support/store-under-test.ts';
 
 /*
  * Every channel, for every role: allowed or refused as the contract says; refused calls change
@@ -150,8 +149,6 @@ const EXPECTED_WHEN_ALLOWED: Partial<Record<ChannelName, string | Partial<Record
   'reports.next': 'REPORT_NOT_FOUND',
   'reports.save': 'REPORT_NOT_FOUND',
   'backup.next': 'BACKUP_NOT_RUNNING',
-  // Not built for a centre's server yet (issue 16): refused plainly there.
-  ...(ON_SERVER ? { 'vault.rotateBegin': 'SERVER_NOT_YET' } : {}),
 };
 
 function allowed(channel: ChannelName, role: Role): boolean {

@@ -93,9 +93,8 @@ describe('the centre\'s server in Chromium', () => {
     await logIn(page, ADMIN);
     await page.getByRole('navigation', { name: 'Quản trị' }).getByRole('link', { name: 'Sao lưu' }).click();
     await expect.poll(() => page.getByRole('heading', { name: 'Khôi phục máy chủ từ bản sao lưu' }).isVisible(), { timeout: 20_000 }).toBe(true);
-    // No restore over the server's records, no key change, nothing to move up.
+    // No restore over the server's records, nothing to move up.
     expect(await page.getByRole('button', { name: 'Khôi phục từ bản sao lưu…' }).count()).toBe(0);
-    expect(await page.getByRole('button', { name: 'Bắt đầu thay khoá…' }).count()).toBe(0);
     expect(await page.getByRole('region', { name: 'Chuyển dữ liệu lên máy chủ của trung tâm' }).count()).toBe(0);
     // Nor a backup at every PC's exit: the schedule makes them, one PC at a time.
     expect(await page.getByLabel('Sao lưu khi đóng ứng dụng').count()).toBe(0);
@@ -107,6 +106,27 @@ describe('the centre\'s server in Chromium', () => {
     expect(await page.getByText('1 thân chủ, 2 lần gặp, 4 tài khoản', { exact: false }).first().isVisible()).toBe(true);
     expect(readdirSync(usb).filter((name) => name.startsWith('dong-hanh-sao-luu-'))).toHaveLength(1);
     await checkScreen(page, '87-server-backup');
+
+    // Someone has left: the administrator changes the centre's key from this PC; the other PC is logged out at its next call.
+    await page.getByRole('button', { name: 'Bắt đầu thay khoá…' }).click();
+    await expect.poll(() => page.getByTestId('recovery-code').isVisible(), { timeout: 20_000 }).toBe(true);
+    const groups = await page.locator('[data-group]').evaluateAll((nodes) => nodes.map((node) => node.getAttribute('data-group') ?? ''));
+    await page.getByRole('button', { name: 'Tôi đã ghi lại mã' }).click();
+    await field(page, 'Mật khẩu của bạn').fill(ADMIN.password);
+    const groupNumber = Number((await page.locator('label', { hasText: /^Nhóm thứ \d+$/ }).innerText()).replace(/\D/g, ''));
+    await page.getByLabel(/^Nhóm thứ \d+$/).fill(groups[groupNumber - 1] ?? '');
+    await page.getByLabel('Tôi hiểu: mọi người sẽ phải đăng nhập lại', { exact: false }).check();
+    expect(await page.getByText('các máy khác sẽ tự đăng xuất ở thao tác tiếp theo', { exact: false }).isVisible()).toBe(true);
+    await checkScreen(page, '87b-server-rotate-confirm');
+    await page.getByRole('button', { name: 'Thay khoá', exact: true }).click();
+    await expect.poll(() => page.getByText('Đã thay khoá mã hoá dữ liệu.', { exact: false }).isVisible(), { timeout: 60_000 }).toBe(true);
+    await checkScreen(page, '87c-server-rotated-login');
+    expect(await other.call('clients.get', { clientId })).toEqual({ ok: false, error: { code: 'KEY_CHANGED' } });
+    await loginAs(other, WORKER);
+    expect((await other.ok('clients.get', { clientId })).code).toBe('THMA95-1');
+    await logIn(page, ADMIN);
+    await page.getByRole('navigation', { name: 'Quản trị' }).getByRole('link', { name: 'Sao lưu' }).click();
+    await expect.poll(() => page.getByRole('heading', { name: 'Khôi phục máy chủ từ bản sao lưu' }).isVisible(), { timeout: 20_000 }).toBe(true);
     // The same in English.
     await page.getByRole('link', { name: 'Cài đặt' }).click();
     await page.getByLabel('Ngôn ngữ', { exact: true }).selectOption('en');

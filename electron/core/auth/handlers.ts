@@ -1,5 +1,6 @@
 import { AppError } from '../app-error.ts';
 import { KEY_ROTATED, MOVED_UP, RESTORED_FROM } from '../backup/login-notices.ts';
+import { keyChangeWrites } from '../backup/handlers.ts';
 import type { HandlerMap } from '../gate/types.ts';
 import { PENDING_SETUP } from '../setup/handlers.ts';
 import { findUserByUsername, getUser, rolesOf } from '../users/accounts.ts';
@@ -47,12 +48,22 @@ export const authHandlers: Pick<HandlerMap, AuthChannels> = {
     await core.endSessionForSwitch();
     // The same person coming back to her locked session: recorded as an unlock.
     const unlock = core.lockedUsername === input.username;
-    const slotId = await core.vault.unlockWithPassword(input.username, input.password);
+    let slotId = await core.vault.unlockWithPassword(input.username, input.password);
     return core.completeUnlock(ctx, async () => {
       await core.flushLockedEvents();
-      const user = await findUserByUsername(core.vault.db, input.username);
+      let user = await findUserByUsername(core.vault.db, input.username);
       ctx.note({ targetType: 'user', targetId: user?.id ?? '', ...(unlock ? { detail: { unlock: true } } : {}) });
       if (!user || user.active !== 1 || user.key_slot_id !== slotId) throw new AppError('ACCOUNT_DISABLED');
+      if (core.vault.keyChangeToFinish) {
+        // A change of the centre's key was cut short (server): an administrator's login finishes
+        // it, then opens with the new key; nobody else may work until then.
+        if (!(await rolesOf(core.vault.db, user.id)).includes('admin')) throw new AppError('KEY_CHANGE_UNDER_WAY');
+        await core.vault.finishKeyChange(keyChangeWrites(core, user.id, { finishedAtLogin: true }));
+        await core.vault.close();
+        slotId = await core.vault.unlockWithPassword(input.username, input.password);
+        user = await findUserByUsername(core.vault.db, input.username);
+        if (!user || user.active !== 1 || user.key_slot_id !== slotId) throw new AppError('ACCOUNT_DISABLED');
+      }
       return core.startSession(user);
     });
   },

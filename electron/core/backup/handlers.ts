@@ -15,6 +15,8 @@ import { PENDING_SETUP } from '../setup/handlers.ts';
 import { RestoreJob } from './restore-job.ts';
 import { keepLedgerBesideBackups } from '../erasure/erasure.ts';
 import type { Feature } from '../feature.ts';
+import type { Db } from '../db/schema.ts';
+import type { RotationPlan } from '../vault/staging.ts';
 
 type BackupChannels =
   | 'backup.start'
@@ -122,6 +124,23 @@ async function takeSlot(core: Core, seen: string | null, at: string): Promise<bo
     if (core.vault.isConflict(error)) return false;
     throw error;
   }
+}
+
+/**
+ * What a key change writes under the new key, in its own transaction (the file's staged copy,
+ * the server's last one): accounts left without a slot need a new password from an
+ * administrator, as after a reset; the change's entry in the trail.
+ */
+export function keyChangeWrites(core: Core, actorId: number, detail: Record<string, unknown>): (db: Db, plan: RotationPlan) => Promise<void> {
+  return async (db, plan) => {
+    let needNewPassword: number[] = [];
+    if (plan.droppedSlotIds.length) {
+      const dropped = await db.selectFrom('user').select('id').where('key_slot_id', 'in', plan.droppedSlotIds).execute();
+      needNewPassword = dropped.map((row) => row.id);
+      await db.updateTable('user').set({ key_slot_id: null, must_change_password: 1 }).where('key_slot_id', 'in', plan.droppedSlotIds).execute();
+    }
+    await appendAudit(db, core.vault.dialect, { at: core.nowIso(), actorId, action: 'vault.rotateKey', outcome: 'ok', errorCode: null, targetType: null, detail: { ...detail, carried: plan.carriedSlotIds.length, needNewPassword } });
+  };
 }
 
 export const backupHandlers: Pick<HandlerMap, BackupChannels> = {
@@ -237,19 +256,10 @@ export const backupHandlers: Pick<HandlerMap, BackupChannels> = {
     core.state.release(BACKUP_WORK);
     const user = await ctx.db.selectFrom('user').select(['username', 'key_slot_id']).where('id', '=', actor.id).executeTakeFirstOrThrow();
     if (!(await core.vault.verifyPassword(user.username, input.password, user.key_slot_id))) throw new AppError('WRONG_CREDENTIALS');
-    const at = core.nowIso();
-    const plan = await core.vault.stageRotation(ctx.db, { username: user.username, password: input.password, slotId: user.key_slot_id }, recoveryCode, async (db, plan) => {
-      // Accounts left without a slot need a new password from an administrator, as after a reset.
-      let needNewPassword: number[] = [];
-      if (plan.droppedSlotIds.length) {
-        const dropped = await db.selectFrom('user').select('id').where('key_slot_id', 'in', plan.droppedSlotIds).execute();
-        needNewPassword = dropped.map((row) => row.id);
-        await db.updateTable('user').set({ key_slot_id: null, must_change_password: 1 }).where('key_slot_id', 'in', plan.droppedSlotIds).execute();
-      }
-      await appendAudit(db, core.vault.dialect, { at, actorId: actor.id, action: 'vault.rotateKey', outcome: 'ok', errorCode: null, targetType: null, detail: { carried: plan.carriedSlotIds.length, needNewPassword } });
-    });
+    const plan = await core.vault.stageRotation(ctx.db, { username: user.username, password: input.password, slotId: user.key_slot_id }, recoveryCode, keyChangeWrites(core, actor.id, {}));
     ctx.note({ detail: { carried: plan.carriedSlotIds.length, needNewPassword: plan.droppedSlotIds.length } });
-    // The live database (and its trail) is removed once the copy is in place: the entry lives in the copy.
+    // The file: the live database (and its trail) is removed once the copy is in place, the entry
+    // lives in the copy. The server: done, its keyring row holds the new key; all log in again.
     await core.endSession('logout');
     core.vault.switchTo('rotate');
     core.betweenSessions.set(KEY_ROTATED, true);

@@ -7,6 +7,7 @@ import type { Transaction } from 'kysely';
 import type { Database } from '../db/schema.ts';
 import type { AuditNote, HandlerContext, HandlerMap, Undo } from './types.ts';
 import { holdTrail } from '../db/dialect.ts';
+import { KEY_ROTATED } from '../vault/key-change.ts';
 
 /**
  * The one door. Every request, from IPC or from a test, runs: validate the input against the
@@ -122,11 +123,24 @@ export class Gate {
 
   /**
    * Within the call's transaction, before the handler: is the session still what the database
-   * says? Another PC may have deactivated her account (the session ends here, at her next
+   * says? Another PC may be changing the centre's key, or have changed it (the session ends:
+   * everyone logs in again), deactivated her account (the session ends here, at her next
    * request) or changed her roles (the permission is checked again).
    */
   async #stillAllowed(def: ChannelDef, steps: Steps, trx: Transaction<Database>): Promise<void> {
     if (!this.core.session) return;
+    try {
+      await this.core.vault.keyStillCurrent(trx);
+    } catch (error) {
+      // This PC's key opens nothing the other PC writes now: the session ends, the login screen says why.
+      if (isAppError(error) && (error.code === 'KEY_CHANGED' || error.code === 'KEY_CHANGE_UNDER_WAY')) {
+        steps.whenDone.push(async () => {
+          await this.core.endSession('logout');
+          this.core.betweenSessions.set(KEY_ROTATED, true);
+        });
+      }
+      throw error;
+    }
     const current = await this.core.currentSession(trx);
     if (!current) {
       steps.whenDone.push(() => this.core.endSession('logout'));

@@ -7,7 +7,7 @@ import { writeFileAtomic } from '../files.ts';
 import { fileSealer, ServerSealer } from './column-sealers.ts';
 import type { Statement } from 'better-sqlite3-multiple-ciphers';
 import { migrate, openEncrypted, type SqliteHandle } from './database.ts';
-import { parseKeyring } from './key-slots.ts';
+import { checkProof, parseKeyring } from './key-slots.ts';
 import { serverFailure } from './server-connection.ts';
 import { canonical, tablesInOrder } from './move-up.ts';
 
@@ -85,9 +85,12 @@ export class CopyDown {
   async #begin(paths: { database: string; keyring: string }): Promise<CopyStep[]> {
     const trx = await this.#server.startTransaction().setIsolationLevel('repeatable read').setAccessMode('read only').execute();
     this.#trx = trx;
-    const keyring = (await sql<{ body: string }>`select body from keyring where id = 1`.execute(trx)).rows[0];
+    const keyrings = (await sql<{ id: number; body: string }>`select id, body from keyring order by id`.execute(trx)).rows;
+    const keyring = keyrings.find((row) => row.id === 1);
     if (!keyring) throw new AppError('SERVER_NOT_SET_UP');
-    parseKeyring(keyring.body);
+    // A key change under way, or done since this PC unlocked: its rows are (partly) under another key.
+    if (keyrings.some((row) => row.id === 2)) throw new AppError('KEY_CHANGE_UNDER_WAY');
+    if (checkProof(parseKeyring(keyring.body), this.#dataKey) !== 'proven') throw new AppError('KEY_CHANGED');
     writeFileAtomic(paths.keyring, keyring.body);
     const sqlite = openEncrypted(paths.database, this.#dataKey, { create: true });
     this.#sqlite = sqlite;

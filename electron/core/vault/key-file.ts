@@ -19,7 +19,7 @@ const KEPT_KEYRING = '.previous';
 /** The setting row holding the private half of the key that seals usernames of failed logins. */
 export const SEALING_KEY_SETTING = 'vault.sealingKey';
 /** Sealed slots kept at a take-over: their public keys are unproven, so no rotation carries them. */
-const UNPROVEN_SLOTS_SETTING = 'vault.unprovenSealedSlots';
+export const UNPROVEN_SLOTS_SETTING = 'vault.unprovenSealedSlots';
 
 /** The key slots the database links to active accounts: the only person slots it vouches for. */
 export type ActiveSlotIds = (db: Db) => Promise<ReadonlySet<string>>;

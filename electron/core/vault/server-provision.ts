@@ -147,7 +147,8 @@ async function grantRoles(db: Kysely<unknown>, database: string, roles: ServerRo
     await run(`revoke all on all sequences in schema public from ${login}, ${app}`);
     await run(`revoke all on all functions in schema public from public`);
     await run(`grant select on keyring to ${login}`);
-    await run(`grant select, insert, update on keyring to ${app}`);
+    // Delete: the keyring waiting during a key change, at its end (a trigger keeps row 1).
+    await run(`grant select, insert, update, delete on keyring to ${app}`);
     await run(`grant select, insert, update, delete on ${records.map(quoteIdentifier).join(', ')} to ${app}`);
     await run(`grant select, insert on audit_event to ${app}`);
     await run(`grant select on kysely_migration to ${app}`);

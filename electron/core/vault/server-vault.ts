@@ -1,5 +1,5 @@
 import { existsSync, readFileSync, rmSync } from 'node:fs';
-import { X509Certificate } from 'node:crypto';
+import { randomBytes, X509Certificate } from 'node:crypto';
 import { join } from 'node:path';
 import { Kysely, PostgresDialect, sql, type ControlledTransaction, type Migration } from 'kysely';
 import type pg from 'pg';
@@ -8,12 +8,16 @@ import { AppError } from '../app-error.ts';
 import { isoNow } from '../clock.ts';
 import { postgresDialect } from '../db/dialect.ts';
 import type { Database, Db } from '../db/schema.ts';
-import { putSetting } from '../db/setting-store.ts';
+import { holdTrail } from '../db/dialect.ts';
+import { putSetting, settingValue } from '../db/setting-store.ts';
 import { writeFileAtomic } from '../files.ts';
 import { columnKeys, openText, sealText, wipe, type SealedPlace } from './column-seal.ts';
 import { ServerSealer } from './column-sealers.ts';
 import { prepareVault, type PreparedVault } from './creation.ts';
-import { SEALING_KEY_SETTING } from './key-file.ts';
+import { SEALING_KEY_SETTING, UNPROVEN_SLOTS_SETTING } from './key-file.ts';
+import { firstProgress, keyChangeProgressSchema, sealAgain, type KeyChangeProgress } from './key-change.ts';
+import type { SwitchKind } from './file-switch.ts';
+import { rotatableSlots, rotatedKeyring, type RotationPlan } from './staging.ts';
 import { checkProof, keyringText, openPasswordSlot, openRecoverySlot, parseKeyring, withSlot, withoutSlot, type Keyring } from './key-slots.ts';
 import { OpenKeys } from './open-keys.ts';
 import { normalizeRecoveryCode } from './recovery-code.ts';
@@ -96,7 +100,7 @@ export function usesServer(dataDir: string): boolean {
  */
 export async function connectToServer(dataDir: string, connection: ServerConnection): Promise<{ present: boolean }> {
   const address = addressOf(connection);
-  const row = await readKeyringRow(address, connection.login);
+  const row = (await readKeyringRows(address, connection.login)).first;
   const file: ServerFile = {
     version: 1,
     host: connection.host,
@@ -133,7 +137,7 @@ export async function lookAtServer(connection: ServerConnection): Promise<Server
   } catch (error) {
     throw new AppError('CONNECTION_FILE_INVALID', {}, { cause: error });
   }
-  const row = await readKeyringRow(addressOf(connection), connection.login);
+  const row = (await readKeyringRows(addressOf(connection), connection.login)).first;
   return {
     host: connection.host,
     port: connection.port,
@@ -149,13 +153,24 @@ export async function lookAtServer(connection: ServerConnection): Promise<Server
 
 const addressOf = (file: Pick<ServerFile, 'host' | 'port' | 'database' | 'ca'>): ServerAddress => ({ host: file.host, port: file.port, database: file.database, ca: file.ca });
 
-/** The keyring row as the login role reads it (null: no setup yet). */
-async function readKeyringRow(address: ServerAddress, login: { user: string; password: string }): Promise<{ body: string; appSecret: Buffer | null } | null> {
+/** Row 1 of `keyring`: the centre's keyring, the app role's password sealed, the key's generation. */
+interface KeyringRow {
+  body: string;
+  appSecret: Buffer | null;
+  generation: number;
+}
+
+/** The keyring rows as the login role reads them: row 1 (null: no setup yet), and row 2 while a key change is under way. */
+async function readKeyringRows(address: ServerAddress, login: { user: string; password: string }): Promise<{ first: KeyringRow | null; waiting: (KeyringRow & { progress: string | null }) | null }> {
   const pool = serverPool(address, login, { max: 1 });
   try {
-    const { rows } = await pool.query<{ body: string; app_secret: Buffer | null }>('select body, app_secret from keyring where id = 1');
-    const row = rows[0];
-    return row ? { body: row.body, appSecret: row.app_secret } : null;
+    // `*`: a server not yet upgraded (no generation) still says what it is, and the schema check then says to upgrade it.
+    const { rows } = await pool.query<{ id: number; body: string; app_secret: Buffer | null; generation?: number; progress?: string | null }>('select * from keyring order by id');
+    const row = (id: number) => {
+      const found = rows.find((candidate) => candidate.id === id);
+      return found ? { body: found.body, appSecret: found.app_secret, generation: found.generation ?? 1, progress: found.progress ?? null } : null;
+    };
+    return { first: row(1), waiting: row(2) };
   } catch (error) {
     throw serverFailure(error);
   } finally {
@@ -169,6 +184,10 @@ export class ServerVault extends OpenKeys implements Store {
   readonly unlockState: UnlockStateFile;
   readonly #path: string;
   #columns: ServerSealer | null = null;
+  /** The key's generation (keyring row 1) when this PC unlocked: another means the key changed since. */
+  #generation = 0;
+  /** A key change this PC is making, or is to finish (opened at an administrator's login). */
+  #change: KeyChange | null = null;
 
   constructor(private readonly options: ServerVaultOptions) {
     super();
@@ -288,6 +307,8 @@ export class ServerVault extends OpenKeys implements Store {
       prepared.dataKey.fill(0);
       throw error;
     }
+    // The keyring row's first generation (its column's default).
+    this.#generation = 1;
   }
 
   // ---- Unlocking ------------------------------------------------------------------------------
@@ -322,7 +343,8 @@ export class ServerVault extends OpenKeys implements Store {
     if (presence.state === 'absent') throw new AppError('VAULT_ABSENT');
     if (presence.state === 'broken') throw new AppError(presence.problem);
     const file = this.#file();
-    const row = await readKeyringRow(addressOf(file), file.login);
+    const rows = await readKeyringRows(addressOf(file), file.login);
+    const row = rows.first;
     if (!row || !row.appSecret) throw new AppError('SERVER_NOT_SET_UP');
     const keyring = parseKeyring(row.body);
     const opened = await open(keyring);
@@ -330,27 +352,21 @@ export class ServerVault extends OpenKeys implements Store {
       this.unlockState.recordFailure({ at: isoNow(this.options.clock), action, outcome: 'failed', errorCode: failure, sealedUsername: sealUsername(keyring.auditKey, username) });
       throw new AppError(failure);
     }
-    // A keyring changed by someone without the data key (a slot added on the server) is refused.
-    if (checkProof(keyring, opened.dataKey) !== 'proven') {
-      opened.dataKey.fill(0);
-      throw new AppError('KEYRING_UNPROVEN');
-    }
-    const keys = columnKeys(opened.dataKey);
-    let appPassword: string;
+    let change: KeyChange | null = null;
     try {
-      appPassword = openText(keys, APP_SECRET, row.appSecret);
-    } catch (error) {
-      opened.dataKey.fill(0);
-      throw error;
-    } finally {
-      wipe(keys);
-    }
-    try {
+      // A keyring changed by someone without the data key (a slot added on the server) is refused.
+      if (checkProof(keyring, opened.dataKey) !== 'proven') throw new AppError('KEYRING_UNPROVEN');
+      const appPassword = openSecret(opened.dataKey, row.appSecret);
+      // A key change cut short: only a person the new keyring knows may go on (an administrator, at her login: auth).
+      if (rows.waiting) change = await waitingChange(rows.waiting, action === 'auth.login' ? open : null);
       await this.#openWith(keyring, opened.dataKey, appPassword);
     } catch (error) {
       opened.dataKey.fill(0);
+      change?.dataKey.fill(0);
       throw error;
     }
+    this.#generation = row.generation;
+    this.#change = change;
     if (keyring.training !== file.training) this.#saveFile({ ...file, training: keyring.training === true });
     return opened.slotId;
   }
@@ -398,6 +414,8 @@ export class ServerVault extends OpenKeys implements Store {
   async close(): Promise<void> {
     this.#columns?.wipe();
     this.#columns = null;
+    this.#change?.dataKey.fill(0);
+    this.#change = null;
     await this.dropOpen()?.destroy();
   }
 
@@ -442,7 +460,7 @@ export class ServerVault extends OpenKeys implements Store {
     // erasure is still to come (issue 16, "erasure deletes and vacuums").
   }
 
-  // ---- Backups; restores and key rotation not yet on a server (issue 16) ------------------------
+  // ---- Backups and key changes; restores not yet onto a server (issue 16) -----------------------
 
   /** Every record in one snapshot, opened and written into an encrypted file of the one-PC format. */
   backupSource(): ServerBackupSource {
@@ -455,20 +473,107 @@ export class ServerVault extends OpenKeys implements Store {
     throw notYet();
   }
 
-  async rotatableSlotIds(): Promise<string[]> {
-    throw notYet();
+  async rotatableSlotIds(db: Db): Promise<string[]> {
+    return rotatableSlots(this.keyring, await this.options.activeSlotIds(db), await unprovenSlots(db));
   }
 
-  async stageRotation(): Promise<never> {
-    throw notYet();
+  /**
+   * Change the data key (key-change.ts): the new keyring waits in row 2, written in a
+   * transaction that holds the trail's lock, so no other PC's write comes after it under the old
+   * key; every sealed column is sealed again; then `finishKeyChange`.
+   */
+  async stageRotation(db: Db, admin: { username: string; password: string; slotId: string | null }, recoveryCode: string, prepare: (db: Db, plan: RotationPlan) => Promise<void>): Promise<RotationPlan> {
+    const active = await this.options.activeSlotIds(db);
+    const unproven = await unprovenSlots(db);
+    const newKey = randomBytes(32);
+    try {
+      const { keyring, plan } = await rotatedKeyring({ keyring: this.keyring, active, unproven }, admin, recoveryCode, newKey);
+      const change: KeyChange = { keyring, dataKey: newKey, appPassword: newRolePassword(), progress: firstProgress(plan) };
+      const keys = columnKeys(newKey);
+      try {
+        await this.#writing(async (trx) => {
+          await this.keyStillCurrent(trx);
+          await sql`insert into keyring (id, body, app_secret, generation, progress, updated_at)
+            values (2, ${keyringText(keyring, newKey)}, ${sealText(keys, APP_SECRET, change.appPassword)}, ${this.#generation}, ${JSON.stringify(change.progress)}, ${isoNow(this.options.clock)})`.execute(trx);
+        });
+      } finally {
+        wipe(keys);
+      }
+      this.#change = change;
+    } catch (error) {
+      newKey.fill(0);
+      throw error;
+    }
+    return this.finishKeyChange(prepare);
+  }
+
+  /** A key change waits to be finished by this PC (begun here, or cut short and opened at this login). */
+  get keyChangeToFinish(): boolean {
+    return this.#change !== null;
+  }
+
+  /**
+   * Seal what is left again, then, in one transaction holding the trail's lock: the new keyring
+   * in row 1 (its generation one up), row 2 gone, `prepare` (accounts whose slots were dropped,
+   * the audit entry) and the app role's new password, known only sealed under the new key. The
+   * role's old password, which a copy of the old keyring row opens, stops working there.
+   */
+  async finishKeyChange(prepare: (db: Db, plan: RotationPlan) => Promise<void>): Promise<RotationPlan> {
+    const change = this.#change;
+    if (!change) throw new AppError('INTERNAL');
+    const to = new ServerSealer(change.dataKey);
+    try {
+      change.progress = await sealAgain(this.db, this.columns, to, change.progress);
+      const plan: RotationPlan = { carriedSlotIds: change.progress.carried, droppedSlotIds: change.progress.dropped };
+      const appRole = this.#file().appRole;
+      await this.#writing(async (trx) => {
+        const waiting = (await sql<{ body: string; app_secret: Buffer }>`select body, app_secret from keyring where id = 2 for update`.execute(trx)).rows[0];
+        if (!waiting) throw new AppError('KEY_CHANGED');
+        await sql`update keyring set body = ${waiting.body}, app_secret = ${waiting.app_secret}, generation = generation + 1, updated_at = ${isoNow(this.options.clock)} where id = 1`.execute(trx);
+        await sql`delete from keyring where id = 2`.execute(trx);
+        await prepare(trx, plan);
+        await sql.raw(`alter role "${appRole}" password '${scramVerifier(change.appPassword)}'`).execute(trx);
+      });
+      return plan;
+    } finally {
+      to.wipe();
+    }
+  }
+
+  /**
+   * Within a call's transaction (the gate's check before every call): is the key this PC holds
+   * still the centre's? While a change is under way on another PC, or after it, no: the
+   * session ends, and the person logs in again (with the new key, once the change is done).
+   */
+  async keyStillCurrent(db: Db): Promise<void> {
+    const { rows } = await sql<{ id: number; generation: number }>`select id, generation from keyring`.execute(db);
+    if (rows.some((row) => row.id === 2)) throw new AppError('KEY_CHANGE_UNDER_WAY');
+    if (rows.find((row) => row.id === 1)?.generation !== this.#generation) throw new AppError('KEY_CHANGED');
+  }
+
+  /** A transaction of the key change's own, holding the trail's lock; run again when another PC's got in the way. */
+  async #writing(body: (trx: Db) => Promise<void>): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      const trx = await this.begin();
+      try {
+        await holdTrail(trx, this.dialect);
+        await body(trx);
+        await trx.commit().execute();
+        return;
+      } catch (error) {
+        await trx.rollback().execute().catch(() => {});
+        if (!this.isConflict(error) || attempt === 6) throw error;
+      }
+    }
   }
 
   get switchUnderWay(): boolean {
     return false;
   }
 
-  switchTo(): void {
-    throw notYet();
+  /** A restore onto the server is not built yet; a key change is done by `stageRotation` itself, nothing is left to switch. */
+  switchTo(kind: SwitchKind): void {
+    if (kind !== 'rotate') throw notYet();
   }
 
   /** After the first login on the server since this PC moved up: its one-PC vault, set aside then, goes. */
@@ -482,7 +587,50 @@ export class ServerVault extends OpenKeys implements Store {
   }
 }
 
-/** Backups, restore and rotation of a server are not built yet: said plainly, and nothing changes. */
+/** A key change this PC makes or finishes: the new keyring and key, the app role's next password, how far it came. */
+interface KeyChange {
+  keyring: Keyring;
+  dataKey: Buffer;
+  appPassword: string;
+  progress: KeyChangeProgress;
+}
+
+/** The app role's password, opened from a keyring row under its data key. */
+function openSecret(dataKey: Buffer, sealed: Buffer | null): string {
+  if (!sealed) throw new AppError('SERVER_NOT_SET_UP');
+  const keys = columnKeys(dataKey);
+  try {
+    return openText(keys, APP_SECRET, sealed);
+  } finally {
+    wipe(keys);
+  }
+}
+
+/**
+ * The key change waiting in row 2, opened with the same password (`open`), when it opens there:
+ * otherwise nobody may work until an administrator has finished it (KEY_CHANGE_UNDER_WAY).
+ */
+async function waitingChange(waiting: KeyringRow & { progress: string | null }, open: ((keyring: Keyring) => Promise<{ dataKey: Buffer } | null>) | null): Promise<KeyChange> {
+  const keyring = parseKeyring(waiting.body);
+  const opened = open ? await open(keyring) : null;
+  if (!opened) throw new AppError('KEY_CHANGE_UNDER_WAY');
+  try {
+    if (checkProof(keyring, opened.dataKey) !== 'proven') throw new AppError('KEYRING_UNPROVEN');
+    const progress = keyChangeProgressSchema.parse(JSON.parse(waiting.progress ?? 'null'));
+    return { keyring, dataKey: opened.dataKey, appPassword: openSecret(opened.dataKey, waiting.appSecret), progress };
+  } catch (error) {
+    opened.dataKey.fill(0);
+    throw error;
+  }
+}
+
+/** The accounts' slots a key change could not carry before (sealed ones kept from an unproven keyring). */
+async function unprovenSlots(db: Db): Promise<Set<string>> {
+  const ids = await settingValue(db, UNPROVEN_SLOTS_SETTING);
+  return new Set(Array.isArray(ids) ? ids.filter((id): id is string => typeof id === 'string') : []);
+}
+
+/** A restore onto a server is not built yet: said plainly, and nothing changes. */
 function notYet(): AppError {
   return new AppError('SERVER_NOT_YET');
 }

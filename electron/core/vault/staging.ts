@@ -7,7 +7,7 @@ import type { Database } from '../db/schema.ts';
 import { chunkOfFile, FILE_CHUNK, sha256Of } from '../files.ts';
 import { configure, kyselyFor, migrate, openEncrypted, rekey, type SqliteHandle } from './database.ts';
 import type { FileSwitch } from './file-switch.ts';
-import { sealedSlotFor, sealPasswordSlot, sealRecoverySlot, writeKeyring, type Keyring, type KeySlot } from './key-slots.ts';
+import { isPersonSlot, sealedSlotFor, sealPasswordSlot, sealRecoverySlot, writeKeyring, type Keyring, type KeySlot } from './key-slots.ts';
 import { normalizeRecoveryCode } from './recovery-code.ts';
 import { VAULT_FILES } from './vault-files.ts';
 
@@ -155,13 +155,48 @@ export class RestoreStaging {
 
 
 /**
- * Stage a copy of the database re-encrypted under a new data key, with a new keyring: the
- * administrator's slot, every other person's slot carried over sealed to her key pair (those
- * without one, or unproven, are dropped: they need a new password), and a new recovery code.
- * Only the slots of active accounts are carried: a keyring put back from before someone left
- * still holds hers, and she must not receive the new key. `prepare` writes into the copy (the
- * rotation's audit entry, accounts whose slots were dropped) before it is re-keyed. The live
- * files are not touched.
+ * The keyring of a key change (both stores): the administrator's slot, every other person's
+ * slot carried over sealed to her key pair (those without one, or unproven, are dropped: they
+ * need a new password), and a new recovery code, all under `newKey`. Only the slots of active
+ * accounts are carried: a keyring put back from before someone left still holds hers, and she
+ * must not receive the new key. The password must open the administrator's own slot.
+ */
+export async function rotatedKeyring(
+  open: { keyring: Keyring; active: ReadonlySet<string>; unproven: ReadonlySet<string> },
+  admin: { username: string; password: string; slotId: string | null },
+  recoveryCode: string,
+  newKey: Buffer,
+): Promise<{ keyring: Keyring; plan: RotationPlan }> {
+  const base: Keyring = { ...open.keyring, slots: [] };
+  const adminSlot = await sealPasswordSlot(base, admin.username, admin.password, newKey);
+  if (adminSlot.id !== admin.slotId) throw new AppError('WRONG_CREDENTIALS');
+  const plan: RotationPlan = { carriedSlotIds: [], droppedSlotIds: [] };
+  const slots: KeySlot[] = [adminSlot];
+  for (const slot of open.keyring.slots) {
+    if (slot.kind === 'recovery' || slot.id === adminSlot.id || !open.active.has(slot.id)) continue;
+    if (open.unproven.has(slot.id)) {
+      plan.droppedSlotIds.push(slot.id);
+      continue;
+    }
+    const sealed = sealedSlotFor(base, slot, newKey);
+    if (sealed) {
+      slots.push(sealed);
+      plan.carriedSlotIds.push(slot.id);
+    } else plan.droppedSlotIds.push(slot.id);
+  }
+  slots.push(await recoverySlotFor(base, recoveryCode, newKey));
+  return { keyring: { ...base, slots }, plan };
+}
+
+/** The person slots a key change can carry: active accounts' (as the database says), with a key pair, proven. */
+export function rotatableSlots(keyring: Keyring, active: ReadonlySet<string>, unproven: ReadonlySet<string>): string[] {
+  return keyring.slots.flatMap((slot) => (isPersonSlot(slot) && slot.box && active.has(slot.id) && !unproven.has(slot.id) ? [slot.id] : []));
+}
+
+/**
+ * Stage a copy of the database re-encrypted under a new data key, with the new keyring
+ * (`rotatedKeyring`). `prepare` writes into the copy (the rotation's audit entry, accounts
+ * whose slots were dropped) before it is re-keyed. The live files are not touched.
  */
 export async function stageRotation(
   files: FileSwitch,
@@ -172,27 +207,8 @@ export async function stageRotation(
 ): Promise<RotationPlan> {
   const { staged } = files;
   const newKey = randomBytes(32);
-  const base: Keyring = { ...open.keyring, slots: [] };
   try {
-    const adminSlot = await sealPasswordSlot(base, admin.username, admin.password, newKey);
-    if (adminSlot.id !== admin.slotId) throw new AppError('WRONG_CREDENTIALS');
-    const plan: RotationPlan = { carriedSlotIds: [], droppedSlotIds: [] };
-    const slots: KeySlot[] = [adminSlot];
-    for (const slot of open.keyring.slots) {
-      if (slot.kind === 'recovery' || slot.id === adminSlot.id || !open.active.has(slot.id)) continue;
-      if (open.unproven.has(slot.id)) {
-        plan.droppedSlotIds.push(slot.id);
-        continue;
-      }
-      const sealed = sealedSlotFor(base, slot, newKey);
-      if (sealed) {
-        slots.push(sealed);
-        plan.carriedSlotIds.push(slot.id);
-      } else plan.droppedSlotIds.push(slot.id);
-    }
-    slots.push(await recoverySlotFor(base, recoveryCode, newKey));
-    const rotated: Keyring = { ...base, slots };
-
+    const { keyring: rotated, plan } = await rotatedKeyring(open, admin, recoveryCode, newKey);
     files.removeStaged();
     open.sqlite.prepare('vacuum into ?').run(staged.database);
     const copy = openEncrypted(staged.database, open.dataKey);

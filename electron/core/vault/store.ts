@@ -121,7 +121,23 @@ export interface Store {
   restoreStaging(folder: string, checked: StagedBackup): RestoreStaging;
   /** Slots a rotation can carry over: those of active accounts (as `db`, the call's transaction, says), holding a key pair. */
   rotatableSlotIds(db: Db): Promise<string[]>;
-  stageRotation(db: Db, admin: { username: string; password: string; slotId: string | null }, recoveryCode: string, prepare: (db: Kysely<Database>, plan: RotationPlan) => Promise<void>): Promise<RotationPlan>;
+  /**
+   * Change the data key: the file stages a re-encrypted copy (put in place by `switchTo`, once
+   * the store is closed); the server seals every sealed column again and swaps its keyring
+   * (nothing left to switch). `prepare` writes, under the new key, what the change's own
+   * transaction must hold (accounts whose slots were dropped, the audit entry).
+   */
+  stageRotation(db: Db, admin: { username: string; password: string; slotId: string | null }, recoveryCode: string, prepare: (db: Db, plan: RotationPlan) => Promise<void>): Promise<RotationPlan>;
+  /** A key change cut short waits to be finished by the person who just unlocked (server only; always false on the file). */
+  readonly keyChangeToFinish: boolean;
+  /** Finish that change (the server's `stageRotation` from where it stopped). */
+  finishKeyChange(prepare: (db: Db, plan: RotationPlan) => Promise<void>): Promise<RotationPlan>;
+  /**
+   * Within a call's transaction: the key this PC holds is still the centre's. On a server
+   * another PC may be changing it, or have changed it (KEY_CHANGE_UNDER_WAY, KEY_CHANGED);
+   * nothing to check on the file.
+   */
+  keyStillCurrent(db: Db): Promise<void>;
   /** Is a switch to a staged copy under way (begun and neither finished nor put back)? */
   readonly switchUnderWay: boolean;
   /** Put the staged copy in the place of the live data. The store must be closed. */

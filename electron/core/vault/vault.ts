@@ -8,7 +8,7 @@ import { openVaultDatabase, type SqliteHandle } from './database.ts';
 import { prepareVault, writeNewVault, type PreparedVault } from './creation.ts';
 import { FileSwitch, type SwitchKind } from './file-switch.ts';
 import { type ScryptParams } from './kdf.ts';
-import { isPersonSlot, openPasswordSlot, openRecoverySlot, readKeyring, type Keyring } from './key-slots.ts';
+import { openPasswordSlot, openRecoverySlot, readKeyring, type Keyring } from './key-slots.ts';
 import {
   SEALING_KEY_SETTING,
   unprovenSlotIds,
@@ -16,7 +16,7 @@ import {
   type ActiveSlotIds,
 } from './key-file.ts';
 import { normalizeRecoveryCode } from './recovery-code.ts';
-import { RestoreStaging, stageRotation, type RotationPlan, type StagedBackup } from './staging.ts';
+import { RestoreStaging, rotatableSlots, stageRotation, type RotationPlan, type StagedBackup } from './staging.ts';
 import { takePendingEvents, UnlockStateFile, type PendingEvent } from './unlock-state.ts';
 import { unlock, type UnlockTarget } from './unlocking.ts';
 import { VAULT_FILES } from './vault-files.ts';
@@ -264,8 +264,7 @@ export class Vault extends OpenKeys implements Store {
   /** Slots a rotation can carry over: those of active accounts (as the database says), holding a key pair. */
   async rotatableSlotIds(db: Db): Promise<string[]> {
     const active = await this.options.activeSlotIds(db);
-    const unproven = unprovenSlotIds(this.sqlite);
-    return this.keyring.slots.flatMap((slot) => (isPersonSlot(slot) && slot.box && active.has(slot.id) && !unproven.has(slot.id) ? [slot.id] : []));
+    return rotatableSlots(this.keyring, active, unprovenSlotIds(this.sqlite));
   }
 
   /** The key slots of active accounts, as the database says through the function the vault was given. */
@@ -279,6 +278,15 @@ export class Vault extends OpenKeys implements Store {
     const open = { keyring: this.keyring, dataKey: this.dataKey, sqlite: this.sqlite, active: await this.options.activeSlotIds(db), unproven: unprovenSlotIds(this.sqlite) };
     return stageRotation(this.#files, open, admin, recoveryCode, prepare);
   }
+
+  /** One PC: nobody else can change the key meanwhile. */
+  readonly keyChangeToFinish = false;
+
+  finishKeyChange(): Promise<RotationPlan> {
+    throw new AppError('INTERNAL');
+  }
+
+  async keyStillCurrent(): Promise<void> {}
 
   /** Is a switch to a staged copy under way (begun and neither finished nor put back)? */
   get switchUnderWay(): boolean {

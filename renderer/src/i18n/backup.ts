@@ -99,7 +99,9 @@ export const backupVi = {
       moveUp: 'Đăng nhập trên máy đó, rồi ở màn hình này chọn "Chọn tệp kết nối và chuyển…" với tệp kết nối mới.',
       others: 'Các máy khác kết nối lại bằng tệp kết nối mới; quản trị viên khoá cơ sở dữ liệu cũ.',
     },
-    serverRotateHint: 'Khi dữ liệu ở máy chủ của trung tâm, việc thay khoá chưa làm được trong ứng dụng. Nếu có người nghỉ việc, hãy chọn "Ngừng sử dụng" cho tài khoản của họ ở màn hình Người dùng: mật khẩu của họ không còn mở được dữ liệu trên máy nào.',
+    serverRotateHint:
+      'Khi một người đã nghỉ việc (hoặc nghi lộ mật khẩu, mất máy), hãy thay khoá: mọi thông tin về thân chủ trên máy chủ được mã hoá lại bằng khoá mới, và mật khẩu ứng dụng dùng để vào cơ sở dữ liệu cũng được đổi, nên khoá cũ và mã khôi phục cũ không mở được dữ liệu nữa. Trong lúc thay khoá, các máy khác sẽ tự đăng xuất ở thao tác tiếp theo và chưa ai làm việc được cho đến khi xong (vài giây đến vài phút, tuỳ lượng dữ liệu): hãy báo đồng nghiệp trước, và giữ máy này bật, nối mạng. Nếu bị ngắt giữa chừng, một quản trị viên đăng nhập sẽ làm tiếp cho xong. Đồng nghiệp vẫn đăng nhập bằng mật khẩu của mình. Bạn sẽ nhận một mã khôi phục mới. Bản sao lưu cũ vẫn mở bằng mật khẩu và mã khôi phục của lúc sao lưu.',
+    serverRotating: 'Đang mã hoá lại dữ liệu trên máy chủ… Đừng tắt máy này. Ứng dụng sẽ quay về màn hình đăng nhập.',
   },
 } as const;
 
@@ -200,6 +202,8 @@ export const backupEn: Widen<typeof backupVi> = {
       moveUp: 'Log in on that PC, then on this screen choose "Choose the connection file and move…" with the new connection file.',
       others: 'The other PCs connect again with the new connection file; the administrator closes the old database.',
     },
-    serverRotateHint: 'With the records on the centre\'s server, changing the key cannot be done in the app yet. When someone leaves, choose "Deactivate" for her account on the Users screen: her password no longer opens the records on any PC.',
+    serverRotateHint:
+      'When someone has left (or a password may be known, or a PC was lost), change the key: everything about clients on the server is encrypted again under a new key, and the password the app uses to reach the database changes too, so the old key and the old recovery code no longer open the records. While the key changes, the other PCs log out at their next action and nobody can work until it is done (seconds to minutes, depending on how much is recorded): tell your colleagues first, and keep this PC on and connected. If it is cut short, an administrator\'s login finishes it. Colleagues still log in with their own passwords. You get a new recovery code. Older backups still open with the passwords and recovery code of their time.',
+    serverRotating: 'Encrypting the records on the server again… Do not switch this PC off. The app will return to the login screen.',
   },
 };

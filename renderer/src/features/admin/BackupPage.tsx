@@ -20,7 +20,7 @@ const megabytes = (bytes: number) => `${(bytes / 1_048_576).toLocaleString('vi-V
 export function BackupPage() {
   const { t } = useTranslation();
   const { data: status, reload } = useLoaded(() => call('backup.status', {}), null as ChannelOutput<'backup.status'> | null);
-  // On the centre's server: a backup holds the whole centre; a restore goes by a PC and a move up; no key change yet.
+  // On the centre's server: a backup holds the whole centre; a restore goes by a PC and a move up; a key change stops every PC meanwhile.
   const onServer = status?.onServer === true;
   // One piece of work at a time on this screen: a backup, a check, a restore or a key change.
   const [working, setWorking] = useState<'backup' | 'check' | 'rotate' | null>(null);
@@ -36,19 +36,8 @@ export function BackupPage() {
       <BackupNow onDone={reload} busy={busy('backup')} onWorking={onWorking.backup} onServer={onServer} />
       <CheckOrRestore busy={busy('check')} onWorking={onWorking.check} onServer={onServer} />
       {status ? <Automatic status={status} onChanged={reload} /> : null}
-      {onServer ? <ServerRotate /> : <RotateKey busy={busy('rotate')} onWorking={onWorking.rotate} />}
+      <RotateKey busy={busy('rotate')} onWorking={onWorking.rotate} onServer={onServer} />
       {status && !onServer ? <MoveUp busy={working !== null} /> : null}
-    </section>
-  );
-}
-
-/** With the records on the centre's server, the key cannot be changed from the app yet: what to do instead. */
-function ServerRotate() {
-  const { t } = useTranslation();
-  return (
-    <section className="panel" aria-labelledby="rotate-title">
-      <h2 id="rotate-title">{t('backup.rotateTitle')}</h2>
-      <p className="hint">{t('backup.serverRotateHint')}</p>
     </section>
   );
 }
@@ -331,7 +320,7 @@ type Rotation = IssuedCode & { needNewPassword: { id: number; displayName: strin
  * down), then the administrator's password and one group of the code confirm it. Colleagues
  * keep their passwords; the session ends and everyone logs in again.
  */
-function RotateKey({ busy: otherBusy, onWorking }: Sharing) {
+function RotateKey({ busy: otherBusy, onWorking, onServer }: Sharing & { onServer: boolean }) {
   const { t } = useTranslation();
   const id = useId();
   const { data: settings } = useLoaded(() => call('settings.get', {}), null as ChannelOutput<'settings.get'> | null);
@@ -347,7 +336,7 @@ function RotateKey({ busy: otherBusy, onWorking }: Sharing) {
   return (
     <section className="panel" aria-labelledby="rotate-title">
       <h2 id="rotate-title">{t('backup.rotateTitle')}</h2>
-      <p className="hint">{t('backup.rotateHint')}</p>
+      <p className="hint">{t(onServer ? 'backup.serverRotateHint' : 'backup.rotateHint')}</p>
       <ErrorText error={error} />
       {!rotation ? (
         <button
@@ -412,7 +401,7 @@ function RotateKey({ busy: otherBusy, onWorking }: Sharing) {
               {t('backup.rotate')}
             </button>
           </div>
-          {busy ? <Working text={t('backup.rotating')} /> : null}
+          {busy ? <Working text={t(onServer ? 'backup.serverRotating' : 'backup.rotating')} /> : null}
         </form>
       )}
     </section>
