@@ -5,6 +5,9 @@ import { describe, expect, it } from 'vitest';
 import { MOVED_UP_DIR, SERVER_FILE } from '../../electron/core/vault/server-vault.ts';
 import { VAULT_FILES } from '../../electron/core/vault/vault-files.ts';
 import { contentSnapshot } from '../support/db-snapshot.ts';
+import { settingValueOn } from '../../electron/core/db/setting-store.ts';
+import { SEALING_KEY_SETTING } from '../../electron/core/vault/key-file.ts';
+import { sqliteOf } from '../support/file-store.ts';
 import { BUSY_WORDS, busyVault, ownCluster } from '../support/own-cluster.ts';
 import { ownerPool, PG_BIN } from '../support/pg-cluster.ts';
 import { ADMIN, loginAs, MANAGER, openApp, runSetup, tempDir, TODAY, WORKER, WORKER2, type copyOfTemplate } from '../support/vault-fixture.ts';
@@ -56,6 +59,9 @@ describe('moving a one-PC vault up to the centre\'s server', () => {
     const app = await busy();
     const before = await whatTheySee(app);
     await loginAs(app, ADMIN);
+    // The private half of the sealing key (the erasure ledger's fingerprints are keyed from it): the server gets it sealed only.
+    const sealingKey = settingValueOn(sqliteOf(app.core), SEALING_KEY_SETTING) as string;
+    expect(sealingKey.length).toBeGreaterThan(20);
     const trailBefore = (await app.ok('audit.verify', {})).checked;
     const { file, connection } = await newServer('centre_moved');
     const moved = await app.gate.invoke('vault.moveUp', { confirm: true }, { path: file });
@@ -96,7 +102,7 @@ describe('moving a one-PC vault up to the centre\'s server', () => {
 
     // The server holds no name, alias, code or note in the clear: not in its rows, not in a dump
     // of the database, not anywhere in its data folder (tables, indexes, WAL) or its log.
-    const secrets = BUSY_WORDS;
+    const secrets = [...BUSY_WORDS, sealingKey];
     const owner = ownerPool(server.cluster, 'centre_moved', 1);
     try {
       const tables = (await owner.query<{ name: string }>("select tablename as name from pg_tables where schemaname = 'public'")).rows.map((row) => row.name);

@@ -4,6 +4,8 @@ import { columnKeys, lookupHash, openText } from '../../electron/core/vault/colu
 import { openPasswordSlot, openRecoverySlot, parseKeyring } from '../../electron/core/vault/key-slots.ts';
 import { normalizeRecoveryCode } from '../../electron/core/vault/recovery-code.ts';
 import { serverPool } from '../../electron/core/vault/server-connection.ts';
+import { ServerSealer } from '../../electron/core/vault/column-sealers.ts';
+import { SEALING_KEY_SETTING } from '../../electron/core/vault/key-file.ts';
 import type { ServerConnection } from '../../electron/core/vault/server-provision.ts';
 import { groupOf } from '../support/calls.ts';
 import { BUSY_WORDS, busyVault, ownCluster } from '../support/own-cluster.ts';
@@ -54,6 +56,17 @@ async function openedUnder(database: string, dataKey: Buffer): Promise<Map<strin
   return opened;
 }
 
+/** The sealing key's private half as the server holds it (sealed), opened under `dataKey`. */
+async function sealingKeyUnder(database: string, dataKey: Buffer): Promise<string | null> {
+  const [row] = await rows<{ value: string }>(database, 'select value from setting where key = $1', [SEALING_KEY_SETTING]);
+  const sealer = new ServerSealer(dataKey);
+  try {
+    return sealer.openSecretSetting(SEALING_KEY_SETTING, JSON.parse(row!.value) as unknown);
+  } finally {
+    sealer.wipe();
+  }
+}
+
 /** Does any sealed value still open under `dataKey`? */
 async function anyOpensUnder(database: string, dataKey: Buffer): Promise<boolean> {
   try {
@@ -98,6 +111,8 @@ describe('changing the data key on the server', () => {
     const oldKey = await serverKey(database, ADMIN);
     const words = await openedUnder(database, oldKey);
     expect([...words.values()].filter((text) => text && BUSY_WORDS.some((word) => text.includes(word))).length).toBeGreaterThan(8);
+    const sealingKey = await sealingKeyUnder(database, oldKey);
+    expect(sealingKey?.length).toBeGreaterThan(20);
     const appRole = connection.appRole;
     const oldAppPassword = openText(columnKeys(oldKey), { table: 'keyring', column: 'app_secret', rowId: 1 }, before!.app_secret);
 
@@ -117,6 +132,9 @@ describe('changing the data key on the server', () => {
     expect(newKey.equals(oldKey)).toBe(false);
     expect(await openedUnder(database, newKey)).toEqual(words);
     expect(await anyOpensUnder(database, oldKey)).toBe(false);
+    // The sealing key (kept, sealed again): the erasure ledger's fingerprints stay the same.
+    expect(await sealingKeyUnder(database, newKey)).toBe(sealingKey);
+    await expect(sealingKeyUnder(database, oldKey)).rejects.toThrow();
     // The code's duplicate check was made anew under the new key.
     const codes = await rows<{ id: number; code_lookup: string }>(database, 'select id, code_lookup from client');
     for (const row of codes) expect(row.code_lookup).toBe(lookupHash(columnKeys(newKey), 'code', words.get(`client.code.${row.id}`) ?? ''));
@@ -232,5 +250,26 @@ describe('changing the data key on the server', () => {
     for (const [at, visitId] of saved.entries()) expect(opened.get(`visit.note.${visitId}`)).toBe(`Ghi chú đua ${at}`);
     const notes = [...opened.entries()].filter(([key, text]) => key.startsWith('visit.note.') && text?.startsWith('Ghi chú đua'));
     expect(notes).toHaveLength(saved.length);
+  });
+
+  it('a server whose sealing key was kept in the clear (set up before it was sealed) has it sealed at the first unlock, the same key (failed logins there still named)', async () => {
+    const database = 'centre_plain_sealing_key';
+    const { app, connection } = await serverWithRecords(database);
+    const key = await serverKey(database, ADMIN);
+    const sealingKey = await sealingKeyUnder(database, key);
+    await app.ok('auth.logout', {});
+    // As an older version left it: the text itself.
+    await rows(database, 'update setting set value = $1 where key = $2', [JSON.stringify(sealingKey), SEALING_KEY_SETTING]);
+    const other = await pc(connection, WORKER);
+    const [row] = await rows<{ value: string }>(database, 'select value from setting where key = $1', [SEALING_KEY_SETTING]);
+    expect(row!.value).not.toContain(sealingKey!);
+    expect(JSON.parse(row!.value)).toEqual({ sealed: expect.any(String) });
+    expect(await sealingKeyUnder(database, key)).toBe(sealingKey);
+    // Failed logins recorded while locked are still named in the trail (their usernames were sealed to it).
+    await other.ok('auth.logout', {});
+    expect(await other.call('auth.login', { username: WORKER.username, password: 'khong-dung-mat-khau' })).toMatchObject({ ok: false });
+    await loginAs(other, ADMIN);
+    const tried = (await other.ok('audit.list', { action: 'auth.login' })).rows.filter((entry) => entry.outcome === 'failed' && entry.detail?.recordedWhileLocked === true);
+    expect(tried.map((entry) => entry.targetId)).toContain(String(app.template.ids.worker));
   });
 });

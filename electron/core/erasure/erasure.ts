@@ -11,7 +11,7 @@ import { deidentifyClient } from '../records/deidentify.ts';
 import { writeFileAtomic } from '../files.ts';
 import type { HandlerContext } from '../gate/types.ts';
 import type { Db } from '../db/schema.ts';
-import type { ColumnSealer } from '../vault/column-sealers.ts';
+import { secretSettingValue, type ColumnSealer } from '../vault/column-sealers.ts';
 import { putSetting, settingValue } from '../db/setting-store.ts';
 
 /*
@@ -37,9 +37,10 @@ const ledgerSchema = z.object({ format: z.literal('dong-hanh-erased'), fingerpri
 export type ErasureCause = 'client_request' | 'no_longer_needed' | 'recorded_in_error' | 'other' | 'consent_withdrawn' | 'retention' | 'erased_before_restore';
 
 /** The fingerprints' key: derived from the vault's sealing key (and its id). */
-async function fingerprintKey(db: Db, vaultId: string): Promise<Buffer> {
-  const sealingKey = await settingValue(db, SEALING_KEY_SETTING);
-  if (typeof sealingKey !== 'string') throw new AppError('INTERNAL');
+async function fingerprintKey(db: Db, core: Core): Promise<Buffer> {
+  const vaultId = core.vault.vaultId;
+  const sealingKey = await secretSettingValue(db, core.vault.columns, SEALING_KEY_SETTING);
+  if (sealingKey === null) throw new AppError('INTERNAL');
   return createHash('sha256').update(`dong-hanh/erasure-key|${vaultId}|${sealingKey}`).digest();
 }
 
@@ -171,7 +172,7 @@ export async function saveErasureLedger(core: Core): Promise<void> {
  * the log is checkpointed (no old page keeps her) and the ledger file updated.
  */
 export async function eraseClient(ctx: HandlerContext, clientId: number, cause: ErasureCause): Promise<void> {
-  const key = await fingerprintKey(ctx.db, ctx.core.vault.vaultId);
+  const key = await fingerprintKey(ctx.db, ctx.core);
   const fingerprint = await eraseInDatabase(ctx.db, ctx.core.vault.columns, key, clientId, cause, ctx.core.nowIso());
   key.fill(0);
   const besideBackups = await ledgerFolders(ctx.db);
@@ -214,7 +215,7 @@ export async function reconcileErasures(core: Core, actorId: number): Promise<nu
   let erased = 0;
   if (missing.length) {
     const wanted = new Set(missing);
-    const key = await fingerprintKey(db, core.vault.vaultId);
+    const key = await fingerprintKey(db, core);
     const clients = core.vault.columns.openRows('client', await db.selectFrom('client').select(['id', 'code', 'registered_on']).execute());
     const again = clients.filter((client) => wanted.has(fingerprintOf(key, client)));
     const at = core.nowIso();

@@ -2,7 +2,8 @@ import { sql } from 'kysely';
 import { foldForSearch } from '../../contract/text.ts';
 import type { Db, Sealed } from '../db/schema.ts';
 import { ROW_KEY, SEALED_COLUMNS, type SealedColumn, type SealedTable } from '../db/sealed-columns.ts';
-import { columnKeys, lookupHash, openText, sealText, wipe, type ColumnKeys } from './column-seal.ts';
+import { SEALING_KEY_SETTING } from './key-file.ts';
+import { columnKeys, lookupHash, openText, sealText, wipe, type ColumnKeys, type SealedPlace } from './column-seal.ts';
 
 /*
  * How the features write and read the columns with words about a person, without knowing
@@ -35,7 +36,29 @@ export interface ColumnSealer {
   searchCopy(text: string | null): string | null | undefined;
   /** The client code's keyed hash (the server's duplicate check), or undefined on the file, whose code column is unique itself. */
   codeLookup(code: string): string | undefined;
+  /**
+   * A setting the server must not read (SECRET_SETTINGS) as it is stored: sealed on a server
+   * (`{ sealed }`, naming the setting), the text itself on the file.
+   */
+  secretSetting(key: string, text: string): unknown;
+  /** Its text from what is stored (a value stored before it was sealed is taken as it is); null when unset. */
+  openSecretSetting(key: string, stored: unknown): string | null;
 }
+
+/**
+ * Settings whose values the server must not hold in the clear: the private half of the vault's
+ * sealing key, from which the erasure ledger's fingerprints are keyed (with it and a dump, the
+ * codes of erased clients could be guessed back) and the usernames of failed logins opened.
+ */
+export const SECRET_SETTINGS: readonly string[] = [SEALING_KEY_SETTING];
+
+/** A secret setting's text, read through the store's sealer (null when unset). */
+export async function secretSettingValue(db: Db, columns: ColumnSealer, key: string): Promise<string | null> {
+  const row = await db.selectFrom('setting').select('value').where('key', '=', key).executeTakeFirst();
+  return row === undefined ? null : columns.openSecretSetting(key, JSON.parse(row.value) as unknown);
+}
+
+const settingPlace = (key: string): SealedPlace => ({ table: 'setting', column: 'value', rowId: key });
 
 /** The id to insert a new row with: none on the file (its counter gives it), the one taken on a server. */
 export const givenId = (id: number | undefined): { id?: number } => (id === undefined ? {} : { id });
@@ -53,6 +76,8 @@ export const fileSealer: ColumnSealer = {
   lookup: (_column, value) => value,
   searchCopy: (text) => (text === null ? null : foldForSearch(text)),
   codeLookup: () => undefined,
+  secretSetting: (_key, text) => text,
+  openSecretSetting: (_key, stored) => (typeof stored === 'string' ? stored : null),
 };
 
 /** On the centre's server: each value sealed under keys derived from the data key (column-seal.ts). */
@@ -110,6 +135,17 @@ export class ServerSealer implements ColumnSealer {
 
   codeLookup(code: string): string {
     return this.lookup('code', code);
+  }
+
+  secretSetting(key: string, text: string): { sealed: string } {
+    return { sealed: sealText(this.#keys, settingPlace(key), text).toString('base64') };
+  }
+
+  openSecretSetting(key: string, stored: unknown): string | null {
+    if (typeof stored === 'string') return stored;
+    const sealed = (stored as { sealed?: unknown } | null)?.sealed;
+    if (typeof sealed !== 'string') return null;
+    return openText(this.#keys, settingPlace(key), Buffer.from(sealed, 'base64'));
   }
 
   /** Overwrite the keys (at lock). */

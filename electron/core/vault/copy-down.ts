@@ -4,7 +4,7 @@ import { AppError } from '../app-error.ts';
 import type { Database } from '../db/schema.ts';
 import { FILE_ONLY_COLUMNS, ROW_KEY, SEALED_COLUMNS, type SealedTable } from '../db/sealed-columns.ts';
 import { writeFileAtomic } from '../files.ts';
-import { fileSealer, ServerSealer } from './column-sealers.ts';
+import { fileSealer, SECRET_SETTINGS, ServerSealer } from './column-sealers.ts';
 import type { Statement } from 'better-sqlite3-multiple-ciphers';
 import { migrate, openEncrypted, type SqliteHandle } from './database.ts';
 import { checkProof, parseKeyring } from './key-slots.ts';
@@ -137,6 +137,8 @@ export class CopyDown {
         for (const column of sealed) opened[column] = this.#sealer.open(table as SealedTable, column as never, rowId, (row[column] ?? null) as never);
       }
       for (const [column, from] of Object.entries(folded)) opened[column] = fileSealer.searchCopy((opened[from] ?? null) as string | null);
+      // The file keeps its secret settings as they are: the whole file is the seal.
+      if (table === 'setting' && SECRET_SETTINGS.includes(String(row.key))) opened.value = JSON.stringify(this.#sealer.openSecretSetting(String(row.key), JSON.parse(String(row.value)) as unknown));
       return columns.map((column) => opened[column] ?? null);
     });
     this.#openFile().transaction(() => {

@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import { AppError } from '../app-error.ts';
 import type { Db } from '../db/schema.ts';
 import { FILE_ONLY_COLUMNS, LOOKUP_COLUMNS, ROW_KEY, SEALED_COLUMNS, type SealedTable } from '../db/sealed-columns.ts';
-import type { ColumnSealer } from './column-sealers.ts';
+import { SECRET_SETTINGS, type ColumnSealer } from './column-sealers.ts';
 import type { SqliteHandle } from './database.ts';
 
 /*
@@ -49,7 +49,7 @@ export interface MovedUp {
 /**
  * Copy the open file's rows into the server's transaction: all of them, the settings too (the
  * sealing key and the keyring proof the server's creation wrote go with the rest of what it
- * wrote, and come back from the file, the same values).
+ * wrote, and come back from the file, the same values; the secret ones sealed).
  */
 export async function copyFileToServer(sqlite: SqliteHandle, trx: Db, sealer: ColumnSealer): Promise<MovedUp> {
   const rows: Record<string, number> = {};
@@ -83,6 +83,10 @@ export async function copyFileToServer(sqlite: SqliteHandle, trx: Db, sealer: Co
       const row: Record<string, unknown> = {};
       for (const [name, value] of Object.entries(source)) if (!dropped.includes(name)) row[name] = value;
       for (const [column, lookup] of Object.entries(lookups)) row[lookup] = sealer.codeLookup(String(source[column]));
+      if (table === 'setting' && SECRET_SETTINGS.includes(String(source.key))) {
+        const text = sealer.openSecretSetting(String(source.key), JSON.parse(String(source.value)) as unknown);
+        if (text !== null) row.value = JSON.stringify(sealer.secretSetting(String(source.key), text));
+      }
       if (rowKey) {
         const rowId = Number(source[rowKey]);
         for (const column of sealed) {

@@ -12,7 +12,7 @@ import { holdTrail } from '../db/dialect.ts';
 import { putSetting, settingValue } from '../db/setting-store.ts';
 import { writeFileAtomic } from '../files.ts';
 import { columnKeys, openText, sealText, wipe, type SealedPlace } from './column-seal.ts';
-import { ServerSealer } from './column-sealers.ts';
+import { SECRET_SETTINGS, ServerSealer } from './column-sealers.ts';
 import { prepareVault, type PreparedVault } from './creation.ts';
 import { SEALING_KEY_SETTING, UNPROVEN_SLOTS_SETTING } from './key-file.ts';
 import { firstProgress, keyChangeProgressSchema, sealAgain, type KeyChangeProgress } from './key-change.ts';
@@ -279,12 +279,13 @@ export class ServerVault extends OpenKeys implements Store {
     if (!file.firstApp) throw new AppError('VAULT_EXISTS');
     const appPassword = newRolePassword();
     const keys = columnKeys(prepared.dataKey);
+    const sealer = new ServerSealer(prepared.dataKey);
     const db = this.#kysely(file.firstApp, 1);
     try {
       await this.#assertSchema(db);
       await db.transaction().execute(async (trx) => {
         const at = isoNow(this.options.clock);
-        await putSetting(trx, SEALING_KEY_SETTING, prepared.sealingPrivateKey, { userId: null, at });
+        await putSetting(trx, SEALING_KEY_SETTING, sealer.secretSetting(SEALING_KEY_SETTING, prepared.sealingPrivateKey), { userId: null, at });
         await putSetting(trx, KEYRING_PROOF_SETTING, 'required', { userId: null, at });
         await seed(trx);
         await sql`insert into keyring (id, body, app_secret, updated_at)
@@ -298,6 +299,7 @@ export class ServerVault extends OpenKeys implements Store {
       throw serverFailure(error);
     } finally {
       wipe(keys);
+      sealer.wipe();
       await db.destroy();
     }
     this.#saveFile({ ...file, firstApp: null, present: true, training: prepared.keyring.training === true });
@@ -367,8 +369,22 @@ export class ServerVault extends OpenKeys implements Store {
     }
     this.#generation = row.generation;
     this.#change = change;
+    await this.#sealSecretSettings();
     if (keyring.training !== file.training) this.#saveFile({ ...file, training: keyring.training === true });
     return opened.slotId;
+  }
+
+  /**
+   * A server set up before its secret settings were sealed holds them in the clear: the first
+   * unlock seals them (the same text, now under the data key). Harmless if two PCs do it at once.
+   */
+  async #sealSecretSettings(): Promise<void> {
+    const rows = await this.db.selectFrom('setting').select(['key', 'value']).where('key', 'in', [...SECRET_SETTINGS]).execute();
+    for (const row of rows) {
+      const stored = JSON.parse(row.value) as unknown;
+      if (typeof stored !== 'string') continue;
+      await this.db.updateTable('setting').set({ value: JSON.stringify(this.columns.secretSetting(row.key, stored)) }).where('key', '=', row.key).where('value', '=', row.value).execute();
+    }
   }
 
   async #openWith(keyring: Keyring, dataKey: Buffer, appPassword: string): Promise<void> {
@@ -404,7 +420,7 @@ export class ServerVault extends OpenKeys implements Store {
   }
 
   takePendingEvents(): Promise<{ events: (PendingEvent & { username: string | null })[]; droppedEvents: number }> {
-    return takePendingEvents(this.db, this.unlockState, SEALING_KEY_SETTING);
+    return takePendingEvents(this.db, this.unlockState, this.columns);
   }
 
   recordLockedEvent(event: PendingEvent): void {
@@ -531,6 +547,10 @@ export class ServerVault extends OpenKeys implements Store {
         if (!waiting) throw new AppError('KEY_CHANGED');
         await sql`update keyring set body = ${waiting.body}, app_secret = ${waiting.app_secret}, generation = generation + 1, updated_at = ${isoNow(this.options.clock)} where id = 1`.execute(trx);
         await sql`delete from keyring where id = 2`.execute(trx);
+        for (const row of await trx.selectFrom('setting').select(['key', 'value']).where('key', 'in', [...SECRET_SETTINGS]).execute()) {
+          const text = this.columns.openSecretSetting(row.key, JSON.parse(row.value) as unknown);
+          if (text !== null) await trx.updateTable('setting').set({ value: JSON.stringify(to.secretSetting(row.key, text)) }).where('key', '=', row.key).execute();
+        }
         await prepare(trx, plan);
         await sql.raw(`alter role "${appRole}" password '${scramVerifier(change.appPassword)}'`).execute(trx);
       });

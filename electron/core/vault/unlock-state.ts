@@ -3,9 +3,10 @@ import { z } from 'zod';
 import { ERROR_CODES } from '../../contract/errors.ts';
 import { CHANNEL_NAMES } from '../../contract/index.ts';
 import type { Db } from '../db/schema.ts';
-import { settingValue } from '../db/setting-store.ts';
 import { writeFileAtomic } from '../files.ts';
 import { open as openSealed } from './sealed-box.ts';
+import { secretSettingValue, type ColumnSealer } from './column-sealers.ts';
+import { SEALING_KEY_SETTING } from './key-file.ts';
 
 /*
  * What must survive a restart while the vault is locked: the count of failed unlock attempts
@@ -124,11 +125,11 @@ function appendPending(state: UnlockState, event: PendingEvent): Pick<UnlockStat
 
 /**
  * Failed attempts recorded while locked, with the usernames unsealed (the private key is in
- * the open database's settings under `sealingKeySetting`), for the audit trail; the file is
+ * the open database's settings, sealed there on a server), for the audit trail; the file is
  * reset.
  */
-export async function takePendingEvents(db: Db, file: UnlockStateFile, sealingKeySetting: string): Promise<{ events: (PendingEvent & { username: string | null })[]; droppedEvents: number }> {
-  const privateKey = ((await settingValue(db, sealingKeySetting)) as string | undefined) ?? null;
+export async function takePendingEvents(db: Db, file: UnlockStateFile, columns: ColumnSealer): Promise<{ events: (PendingEvent & { username: string | null })[]; droppedEvents: number }> {
+  const privateKey = await secretSettingValue(db, columns, SEALING_KEY_SETTING);
   const { events, droppedEvents } = file.takePendingAndReset();
   return {
     droppedEvents,

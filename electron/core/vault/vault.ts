@@ -10,7 +10,6 @@ import { FileSwitch, type SwitchKind } from './file-switch.ts';
 import { type ScryptParams } from './kdf.ts';
 import { openPasswordSlot, openRecoverySlot, readKeyring, type Keyring } from './key-slots.ts';
 import {
-  SEALING_KEY_SETTING,
   unprovenSlotIds,
   writeKeyringKeepingOld,
   type ActiveSlotIds,
@@ -178,7 +177,7 @@ export class Vault extends OpenKeys implements Store {
 
   /** Failed attempts recorded while locked, with the usernames unsealed, for the audit trail. */
   takePendingEvents(): Promise<{ events: (PendingEvent & { username: string | null })[]; droppedEvents: number }> {
-    return takePendingEvents(this.db, this.unlockState, SEALING_KEY_SETTING);
+    return takePendingEvents(this.db, this.unlockState, this.columns);
   }
 
   recordLockedEvent(event: PendingEvent): void {
