@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { channel } from './channel.ts';
 import { recoveryCodeIssueSchema } from './setup.ts';
 import { K_MIN } from './reports.ts';
-import { centreCodeSchema, centreNameSchema, lockTimeoutSchema } from './schemas.ts';
+import { centreCodeSchema, centreNameSchema, lockTimeoutSchema, recordVersionSchema } from './schemas.ts';
 
 /**
  * The to-do list's "no contact" thresholds (days), how often a case should be reviewed
@@ -15,7 +15,7 @@ export const REVIEW_INTERVAL_MONTHS = { min: 1, max: 24 } as const;
 
 const days = z.number({ error: 'noContactRange' }).int({ error: 'noContactRange' }).min(NO_CONTACT_DAYS.min, { error: 'noContactRange' }).max(NO_CONTACT_DAYS.max, { error: 'noContactRange' });
 
-export const caseloadSettingsSchema = z
+const caseloadSettingsFields = z
   .object({
     noContactWarnDays: days,
     noContactUrgentDays: days,
@@ -31,8 +31,10 @@ export const caseloadSettingsSchema = z
       .max(TODO_AHEAD_DAYS.max, { error: 'todoAheadRange' })
       .optional(),
   })
-  .strict()
-  .refine((value) => value.noContactUrgentDays > value.noContactWarnDays, { error: 'urgentAfterWarn', path: ['noContactUrgentDays'] });
+  .strict();
+const urgentAfterWarn = (value: { noContactWarnDays: number; noContactUrgentDays: number }) => value.noContactUrgentDays > value.noContactWarnDays;
+/** The caseload form's fields. */
+export const caseloadSettingsSchema = caseloadSettingsFields.refine(urgentAfterWarn, { error: 'urgentAfterWarn', path: ['noContactUrgentDays'] });
 export type CaseloadSettings = z.infer<typeof caseloadSettingsSchema>;
 
 /**
@@ -116,6 +118,19 @@ export type ReportSettings = z.infer<typeof reportSettingsSchema>;
 /** 0: no retention limit. Otherwise whole years after a case was closed. */
 export const RETENTION_YEARS = { min: 0, max: 50, default: 0 } as const;
 
+/**
+ * The settings each form edits and saves together. Each group has a version (settings.get):
+ * a save names the version its form was opened on, and a group changed meanwhile (by another
+ * administrator, at another PC) is refused (RECORD_CHANGED) rather than overwritten.
+ */
+export const SETTINGS_GROUPS = {
+  centre: ['centreName', 'centreCode', 'lockTimeoutMinutes'],
+  caseload: ['noContactWarnDays', 'noContactUrgentDays', 'reviewIntervalMonths', 'todoAheadDays'],
+  reports: ['reportK', 'reportParentAgency', 'reportRecipient', 'reportDocumentNumber', 'reportPlace', 'reportSignerTitle', 'reportSignerName', 'dhis2OrgUnit', 'dhis2DataSet', 'dhis2Mapping', 'reportCsvSeparator'],
+  retention: ['retentionYears'],
+} as const;
+export type SettingsGroup = keyof typeof SETTINGS_GROUPS;
+
 export const centreSettingsSchema = z.object({
   centreName: z.string(),
   centreCode: z.string(),
@@ -137,17 +152,30 @@ export const centreSettingsSchema = z.object({
   reportCsvSeparator: z.enum(CSV_SEPARATORS),
   /** De-identify cases closed more than this many years ago (0: never, by itself). */
   retentionYears: z.number(),
+  /** Each group's version now (SETTINGS_GROUPS), to send back with its change. */
+  versions: z.object({ centre: z.string(), caseload: z.string(), reports: z.string(), retention: z.string() }),
 });
 export type CentreSettings = z.infer<typeof centreSettingsSchema>;
 
+/**
+ * The centre's name, code and lock time (the settings form: the `centre` group), or the
+ * retention period (the retention screen: `retention`), never both at once: each with the
+ * version of its group.
+ */
 export const settingsUpdateSchema = z
   .object({
     centreName: centreNameSchema.optional(),
     centreCode: centreCodeSchema.optional(),
     lockTimeoutMinutes: lockTimeoutSchema.optional(),
     retentionYears: z.number({ error: 'invalid' }).int({ error: 'invalid' }).min(RETENTION_YEARS.min, { error: 'invalid' }).max(RETENTION_YEARS.max, { error: 'invalid' }).optional(),
+    version: recordVersionSchema,
   })
-  .strict();
+  .strict()
+  .refine((value) => value.retentionYears === undefined || SETTINGS_GROUPS.centre.every((name) => value[name] === undefined), { error: 'invalid', path: ['retentionYears'] });
+
+const versioned = { version: recordVersionSchema };
+export const caseloadUpdateSchema = caseloadSettingsFields.extend(versioned).refine(urgentAfterWarn, { error: 'urgentAfterWarn', path: ['noContactUrgentDays'] });
+export const reportsUpdateSchema = reportSettingsSchema.extend(versioned);
 
 export const settingsChannels = {
   'settings.get': channel({
@@ -162,23 +190,23 @@ export const settingsChannels = {
     output: centreSettingsSchema,
     access: 'settings.manage',
     audit: 'write',
-    errors: [],
+    errors: ['RECORD_CHANGED'],
   }),
   /** Caseload practice (thresholds of the to-do list, the review interval): the managers' call. */
   'settings.updateCaseload': channel({
-    input: caseloadSettingsSchema,
+    input: caseloadUpdateSchema,
     output: centreSettingsSchema,
     access: 'caseload.manage',
     audit: 'write',
-    errors: [],
+    errors: ['RECORD_CHANGED'],
   }),
   /** How reports leave the centre: k, the Word heading, the DHIS2 codes. The managers' call. */
   'settings.updateReports': channel({
-    input: reportSettingsSchema,
+    input: reportsUpdateSchema,
     output: centreSettingsSchema,
     access: 'reports.manage',
     audit: 'write',
-    errors: [],
+    errors: ['RECORD_CHANGED'],
   }),
   /** A new recovery code, step 1: generated and held in memory, shown once. */
   'recovery.begin': channel({

@@ -152,6 +152,44 @@ describe('accounts', () => {
     expect([...saved.roles].sort()).toEqual(['manager', 'worker']);
   });
 
+  it('never overwrites the centre\'s settings changed by someone else since the form opened; each form\'s group on its own', async () => {
+    const app = await copyOfTemplate();
+    await loginAs(app, ADMIN);
+    const opened = (await app.ok('settings.get', {})).versions;
+    expect((await app.ok('settings.get', {})).lockTimeoutMinutes).not.toBe(7);
+    // At one PC the lock time is shortened; at another, whose form opened before, the centre is renamed with the form's old lock time.
+    await app.ok('settings.update', { centreName: CENTRE.centreName, centreCode: CENTRE.centreCode, lockTimeoutMinutes: 7, version: opened.centre });
+    const before = await contentSnapshot(app);
+    expect(await app.call('settings.update', { centreName: 'Trung tâm Đổi Tên Thử', centreCode: CENTRE.centreCode, lockTimeoutMinutes: 15, version: opened.centre })).toEqual({ ok: false, error: { code: 'RECORD_CHANGED' } });
+    expect(await contentSnapshot(app)).toBe(before);
+    // Another group is not held up by it: the retention period's version has not changed.
+    await app.ok('settings.update', { retentionYears: 7, version: opened.retention });
+    // Nor a version of another group, nor both groups at once, nor none.
+    expect(await app.call('settings.update', { retentionYears: 8, version: opened.centre })).toEqual({ ok: false, error: { code: 'RECORD_CHANGED' } });
+    expect(await app.call('settings.update', { lockTimeoutMinutes: 9, retentionYears: 8, version: opened.centre })).toMatchObject({ ok: false, error: { code: 'VALIDATION', issues: [{ path: 'retentionYears' }] } });
+    expect(await app.call('settings.update', { lockTimeoutMinutes: 9 } as never)).toMatchObject({ ok: false, error: { code: 'VALIDATION', issues: [{ path: 'version' }] } });
+    // Made again on what is there now: it counts, and the lock time set meanwhile stays.
+    const now = await app.ok('settings.get', {});
+    expect(now).toMatchObject({ lockTimeoutMinutes: 7, retentionYears: 7 });
+    const saved = await app.ok('settings.update', { centreName: 'Trung tâm Đổi Tên Thử', centreCode: CENTRE.centreCode, lockTimeoutMinutes: now.lockTimeoutMinutes, version: now.versions.centre });
+    expect(saved).toMatchObject({ centreName: 'Trung tâm Đổi Tên Thử', lockTimeoutMinutes: 7 });
+    expect(saved.versions.centre).not.toBe(now.versions.centre);
+    expect(saved.versions.caseload).toBe(opened.caseload);
+    const trail = (await app.ok('audit.list', { action: 'settings.update' })).rows.map((row) => row.errorCode);
+    expect(trail.filter((code) => code === 'RECORD_CHANGED')).toHaveLength(2);
+    // The managers' groups likewise.
+    await app.ok('auth.logout', {});
+    await loginAs(app, MANAGER);
+    const manager = (await app.ok('settings.get', {})).versions;
+    await app.ok('settings.updateCaseload', { noContactWarnDays: 45, noContactUrgentDays: 90, reviewIntervalMonths: 6, version: manager.caseload });
+    expect(await app.call('settings.updateCaseload', { noContactWarnDays: 60, noContactUrgentDays: 120, reviewIntervalMonths: 3, version: manager.caseload })).toEqual({ ok: false, error: { code: 'RECORD_CHANGED' } });
+    const reports = await app.ok('settings.get', {});
+    const reportForm = { reportK: 10, reportParentAgency: reports.reportParentAgency, reportRecipient: reports.reportRecipient, reportDocumentNumber: '', reportPlace: reports.reportPlace, reportSignerTitle: reports.reportSignerTitle, reportSignerName: '', dhis2OrgUnit: '', dhis2DataSet: '', dhis2Mapping: '{}' };
+    await app.ok('settings.updateReports', { ...reportForm, reportSignerName: 'Người Ký Thử', version: manager.reports });
+    expect(await app.call('settings.updateReports', { ...reportForm, reportK: 12, version: manager.reports })).toEqual({ ok: false, error: { code: 'RECORD_CHANGED' } });
+    expect(await app.ok('settings.get', {})).toMatchObject({ noContactWarnDays: 45, reportK: 10, reportSignerName: 'Người Ký Thử' });
+  });
+
   it('unknown people are reported as such', async () => {
     const app = await copyOfTemplate();
     await loginAs(app, ADMIN);

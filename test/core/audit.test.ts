@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ADMIN, copyOfTemplate, loginAs, MANAGER, WORKER, WORKER2 } from '../support/vault-fixture.ts';
+import { ADMIN, copyOfTemplate, loginAs, MANAGER, WORKER, WORKER2, settingsVersion } from '../support/vault-fixture.ts';
 import { sqliteOf } from '../support/file-store.ts';
 import { onFile } from '../support/store-under-test.ts';
 
@@ -7,8 +7,8 @@ import { onFile } from '../support/store-under-test.ts';
 async function trailWithEntries() {
   const app = await copyOfTemplate();
   await loginAs(app, ADMIN);
-  await app.ok('settings.update', { lockTimeoutMinutes: 7 });
-  await app.ok('settings.update', { lockTimeoutMinutes: 8 });
+  await app.ok('settings.update', { lockTimeoutMinutes: 7, version: await settingsVersion(app, 'centre') });
+  await app.ok('settings.update', { lockTimeoutMinutes: 8, version: await settingsVersion(app, 'centre') });
   const verified = await app.ok('audit.verify', {});
   expect(verified).toMatchObject({ ok: true, problem: null });
   const sqlite = sqliteOf(app.core);

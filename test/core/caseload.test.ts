@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { RegisterClientInput, TodoItem } from '../../electron/contract/index.ts';
-import { ADMIN, consentNow, copyOfTemplate, loginAs, MANAGER, syntheticClient, TODAY, WORKER, WORKER2, type TestApp, userVersion } from '../support/vault-fixture.ts';
+import { ADMIN, consentNow, copyOfTemplate, loginAs, MANAGER, syntheticClient, TODAY, WORKER, WORKER2, type TestApp, userVersion, settingsVersion } from '../support/vault-fixture.ts';
 import { contentSnapshot } from '../support/db-snapshot.ts';
 import { typeId } from '../support/calls.ts';
 
@@ -155,10 +155,10 @@ describe('the to-do list', () => {
     const dashboard = await app.ok('dashboard.get', { from: '2026-11-01', to: TODAY });
     expect(dashboard.workers.find((row) => row.workerId === app.template.ids.worker)?.todo).toMatchObject({ follow_up: 1, referral_overdue: 0 });
     // With the window at 0 days, the list holds only what is due.
-    await app.ok('settings.updateCaseload', { noContactWarnDays: 60, noContactUrgentDays: 90, reviewIntervalMonths: 6, todoAheadDays: 0 });
+    await app.ok('settings.updateCaseload', { noContactWarnDays: 60, noContactUrgentDays: 90, reviewIntervalMonths: 6, todoAheadDays: 0, version: await settingsVersion(app, 'caseload') });
     await switchTo(app, WORKER);
     expect((await todo(app)).map((item) => item.clientId)).toEqual([late]);
-    expect(await app.call('settings.updateCaseload', { noContactWarnDays: 60, noContactUrgentDays: 90, reviewIntervalMonths: 6, todoAheadDays: 31 })).toMatchObject({ ok: false });
+    expect(await app.call('settings.updateCaseload', { noContactWarnDays: 60, noContactUrgentDays: 90, reviewIntervalMonths: 6, todoAheadDays: 31, version: await settingsVersion(app, 'caseload') })).toMatchObject({ ok: false });
   });
 
   it('flags no contact at the warning and the urgent thresholds, which the manager can change', async () => {
@@ -181,9 +181,9 @@ describe('the to-do list', () => {
     expect(items.map((item) => item.dueOn)).toEqual([...items.map((item) => item.dueOn)].sort());
 
     await switchTo(app, MANAGER);
-    const invalid = await app.call('settings.updateCaseload', { noContactWarnDays: 60, noContactUrgentDays: 60, reviewIntervalMonths: 6 });
+    const invalid = await app.call('settings.updateCaseload', { noContactWarnDays: 60, noContactUrgentDays: 60, reviewIntervalMonths: 6, version: await settingsVersion(app, 'caseload') });
     expect(invalid).toMatchObject({ ok: false, error: { code: 'VALIDATION', issues: [{ path: 'noContactUrgentDays', message: 'urgentAfterWarn' }] } });
-    await app.ok('settings.updateCaseload', { noContactWarnDays: 30, noContactUrgentDays: 59, reviewIntervalMonths: 6 });
+    await app.ok('settings.updateCaseload', { noContactWarnDays: 30, noContactUrgentDays: 59, reviewIntervalMonths: 6, version: await settingsVersion(app, 'caseload') });
     await switchTo(app, WORKER);
     const after = await todo(app);
     expect(after.find((item) => item.clientId === days59)).toMatchObject({ kind: 'no_contact', noContactDays: 59, daysOverdue: 0 });
@@ -460,7 +460,7 @@ describe('working lists', () => {
     expect((await app.ok('clients.list', { workerId: app.template.ids.worker2 })).rows).toEqual([]);
     expect(ids((await app.ok('clients.list', { noContact: true })).rows)).toEqual([quiet]);
     expect(ids((await app.ok('clients.list', { notReviewed: true })).rows)).toEqual([]);
-    await app.ok('settings.updateCaseload', { noContactWarnDays: 60, noContactUrgentDays: 90, reviewIntervalMonths: 3 });
+    await app.ok('settings.updateCaseload', { noContactWarnDays: 60, noContactUrgentDays: 90, reviewIntervalMonths: 3, version: await settingsVersion(app, 'caseload') });
     expect(ids((await app.ok('clients.list', { notReviewed: true })).rows)).toEqual([quiet]);
   });
 });

@@ -2,7 +2,7 @@ import { sql, type RawBuilder } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import type { Dashboard } from '../../electron/contract/index.ts';
 import { medianOf, monthsOf, splitPeriod } from '../../electron/core/caseload/dashboard.ts';
-import { consentNow, copyOfTemplate, loginAs, MANAGER, syntheticClient, type TestApp, TODAY, WORKER, WORKER2 } from '../support/vault-fixture.ts';
+import { consentNow, copyOfTemplate, loginAs, MANAGER, syntheticClient, type TestApp, TODAY, WORKER, WORKER2, settingsVersion } from '../support/vault-fixture.ts';
 
 /*
  * The manager's dashboard against a small dataset whose every number was worked out by hand
@@ -108,7 +108,7 @@ describe('the dashboard', () => {
     for (const word of ['Thử Bảng', 'Chị Thử Nghiệm', 'THMA95', 'ANDO', 'Nguyễn']) expect(text).not.toContain(word);
 
     // A shorter review interval makes A (opened 05/09, never reviewed) due; reviewing her clears it.
-    await app.ok('settings.updateCaseload', { noContactWarnDays: 60, noContactUrgentDays: 90, reviewIntervalMonths: 2 });
+    await app.ok('settings.updateCaseload', { noContactWarnDays: 60, noContactUrgentDays: 90, reviewIntervalMonths: 2, version: await settingsVersion(app, 'caseload') });
     const due = await app.ok('dashboard.get', { from: '2026-09-01', to: '2026-11-30' });
     expect(due.workers[1]).toMatchObject({ notReviewed: 1 });
     expect(due.reviewIntervalMonths).toBe(2);

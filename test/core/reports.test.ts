@@ -152,8 +152,9 @@ describe('the report of a hand-counted quarter (k = 5)', () => {
 });
 
 const REPORT_KEYS = ['reportK', 'reportParentAgency', 'reportRecipient', 'reportDocumentNumber', 'reportPlace', 'reportSignerTitle', 'reportSignerName', 'dhis2OrgUnit', 'dhis2DataSet', 'dhis2Mapping'] as const;
-function reportSettings(settings: CentreSettings): ReportSettings {
-  return Object.fromEntries(REPORT_KEYS.map((key) => [key, settings[key]])) as ReportSettings;
+/** The report settings as they are, with their version: a change to save. */
+function reportSettings(settings: CentreSettings): ReportSettings & { version: string } {
+  return { ...(Object.fromEntries(REPORT_KEYS.map((key) => [key, settings[key]])) as ReportSettings), version: settings.versions.reports };
 }
 
 async function save(app: TestApp, jobId: string, format: ReportFormat, folder: string | null) {

@@ -7,7 +7,7 @@ import { foldForSearch } from '../../electron/contract/text.ts';
 import { LEDGER_FILE } from '../../electron/core/erasure/erasure.ts';
 import { contentSnapshot } from '../support/db-snapshot.ts';
 import { containsText, vaultPlaintext } from '../support/decrypt.ts';
-import { ADMIN, ANY_VERSION, consentNow, copyOfTemplate, detailsVersion, identityVersion, loginAs, MANAGER, openApp, syntheticClient, tempDir, type TestApp, TestClock, TODAY, visitVersion, WORKER, WORKER2 } from '../support/vault-fixture.ts';
+import { ADMIN, ANY_VERSION, consentNow, copyOfTemplate, detailsVersion, identityVersion, loginAs, MANAGER, openApp, syntheticClient, tempDir, type TestApp, TestClock, TODAY, visitVersion, WORKER, WORKER2, settingsVersion } from '../support/vault-fixture.ts';
 import { makeBackup } from '../support/backups.ts';
 import { invokeJob } from '../support/calls.ts';
 import { sqliteOf } from '../support/file-store.ts';
@@ -374,7 +374,7 @@ describe('retention', () => {
 
     await as(app, ADMIN);
     expect(await app.ok('retention.preview', {})).toEqual({ years: 0, closedBefore: null, due: [], heldFrozen: 0 });
-    await app.ok('settings.update', { retentionYears: 3 });
+    await app.ok('settings.update', { retentionYears: 3, version: await settingsVersion(app, 'retention') });
     // Three years after the first closings, to the day: those are due, the next day's not yet.
     clock.advance(1095 * DAY);
     const preview = await app.ok('retention.preview', {});
@@ -397,7 +397,7 @@ describe('the processing register', () => {
   it('is built from the app’s own settings', async () => {
     const app = await copyOfTemplate();
     await as(app, ADMIN);
-    await app.ok('settings.update', { retentionYears: 5 });
+    await app.ok('settings.update', { retentionYears: 5, version: await settingsVersion(app, 'retention') });
     await as(app, MANAGER);
     const register = await app.ok('register.get', {});
     expect(register).toMatchObject({ retentionYears: 5, reportK: 10, lockTimeoutMinutes: 5, backupFolderSet: false, partners: 1, counts: { clients: 1, openCases: 1, restricted: 0, erased: 0 } });

@@ -9,7 +9,7 @@ import { createCore } from '../../electron/core/index.ts';
 import { VAULT_FILES } from '../../electron/core/vault/vault.ts';
 import { SCRYPT_FLOOR } from '../../electron/core/vault/kdf.ts';
 import { passwordSlotKeys } from '../../electron/core/vault/key-slots.ts';
-import { ADMIN, CENTRE, copyOfTemplate, FLOOR_KDF, loginAs, MANAGER, openApp, runSetup, tempDir, WORKER } from '../support/vault-fixture.ts';
+import { ADMIN, CENTRE, copyOfTemplate, FLOOR_KDF, loginAs, MANAGER, openApp, runSetup, tempDir, WORKER, settingsVersion } from '../support/vault-fixture.ts';
 import { fileDigest, filesContaining, folderDigest } from '../support/files.ts';
 import { sqliteOf } from '../support/file-store.ts';
 
@@ -29,7 +29,8 @@ describe('creating the vault', () => {
     expect((await reopened.ok('session.get', {})).vault).toBe('locked');
     await loginAs(reopened, ADMIN);
     const settings = await reopened.ok('settings.get', {});
-    expect(settings).toEqual({ ...CENTRE, lockTimeoutMinutes: 5, ...CASELOAD_DEFAULTS, ...REPORT_DEFAULTS, retentionYears: 0 });
+    const ANY = expect.stringMatching(/^[A-Za-z0-9_-]{22}$/);
+    expect(settings).toEqual({ ...CENTRE, lockTimeoutMinutes: 5, ...CASELOAD_DEFAULTS, ...REPORT_DEFAULTS, retentionYears: 0, versions: { centre: ANY, caseload: ANY, reports: ANY, retention: ANY } });
     const pragmas = sqliteOf(reopened.core);
     expect(pragmas.pragma('journal_mode', { simple: true })).toBe('wal');
     expect(pragmas.pragma('synchronous', { simple: true })).toBe(2);
@@ -96,7 +97,7 @@ describe('no plaintext outside the encrypted database', () => {
       roles: ['worker'],
       temporaryPassword: 'tam-thoi-planted-01',
     });
-    await app.ok('settings.update', { centreName: `${planted} centre` });
+    await app.ok('settings.update', { centreName: `${planted} centre`, version: await settingsVersion(app, 'centre') });
     // While open: the write-ahead log holds the new pages.
     expect(statSync(join(app.dir, `${VAULT_FILES.database}-wal`)).size).toBeGreaterThan(0);
     expect(filesContaining(app.dir, planted)).toEqual([]);
@@ -452,7 +453,7 @@ describe('locking', () => {
   it('follows the lock timeout setting', async () => {
     const app = await copyOfTemplate();
     await loginAs(app, ADMIN);
-    await app.ok('settings.update', { lockTimeoutMinutes: 1 });
+    await app.ok('settings.update', { lockTimeoutMinutes: 1, version: await settingsVersion(app, 'centre') });
     app.clock.advance(61_000);
     expect(await app.core.checkIdle()).toBe(true);
   });

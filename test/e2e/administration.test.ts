@@ -77,6 +77,26 @@ describe('administration in Chromium', () => {
     await page.getByRole('button', { name: 'Lưu' }).click();
     await expect.poll(() => page.getByRole('cell', { name: 'Quản Lý Thử Sửa Ở Đây', exact: true }).first().isVisible()).toBe(true);
 
+    // The centre's settings changed at another PC while the form is open: the same, on the settings screen.
+    await page.getByRole('link', { name: 'Cài đặt' }).click();
+    const centrePanel = page.getByRole('form', { name: 'Trung tâm · Bảo mật' });
+    await expect.poll(() => centrePanel.isVisible(), { timeout: 20_000 }).toBe(true);
+    await field(page, 'Tên trung tâm').fill('Trung tâm Thử Đổi Tên Ở Đây');
+    const current = await app.ok('settings.get', {});
+    await app.ok('settings.update', { centreName: current.centreName, centreCode: current.centreCode, lockTimeoutMinutes: 12, version: current.versions.centre });
+    await centrePanel.getByRole('button', { name: 'Lưu' }).click();
+    await expect.poll(() => centrePanel.getByText('Hồ sơ này vừa được thay đổi ở máy khác', { exact: false }).isVisible()).toBe(true);
+    const settingsNow = centrePanel.getByRole('region', { name: 'Nội dung hiện đang lưu (do máy khác vừa sửa)' });
+    expect(await settingsNow.getByText('12', { exact: true }).isVisible()).toBe(true);
+    expect(await field(page, 'Tên trung tâm').inputValue()).toBe('Trung tâm Thử Đổi Tên Ở Đây');
+    await checkScreen(page, '22c-settings-changed-meanwhile');
+    // Saved again knowingly, with the lock time she sees now: both changes hold.
+    await field(page, 'Tự động khoá sau (phút không hoạt động)').fill('12');
+    await centrePanel.getByRole('button', { name: 'Lưu' }).click();
+    await expect.poll(() => centrePanel.getByText('Đã lưu.').isVisible()).toBe(true);
+    expect(await app.ok('settings.get', {})).toMatchObject({ centreName: 'Trung tâm Thử Đổi Tên Ở Đây', lockTimeoutMinutes: 12 });
+    await page.getByRole('link', { name: 'Quản trị', exact: true }).click();
+
     // The log: a wrong date is refused on the spot; filters narrow the list.
     await page.getByRole('link', { name: 'Nhật ký hoạt động' }).click();
     await field(page, 'Từ ngày').fill('31/02/2026');

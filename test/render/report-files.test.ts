@@ -67,6 +67,7 @@ beforeAll(async () => {
     dhis2OrgUnit: '',
     dhis2DataSet: '',
     dhis2Mapping: '{}',
+    version: settings.versions.reports,
   });
   ({ jobId } = await runReport(app, { period: Q3_2026 }));
 });

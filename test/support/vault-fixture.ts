@@ -7,7 +7,7 @@ import { SCRYPT_FLOOR, type ScryptParams } from '../../electron/core/vault/kdf.t
 import { SharedClock } from '../../electron/core/thread/shared-clock.ts';
 import { migrations } from '../../migrations/index.ts';
 import type { Result } from '../../electron/contract/errors.ts';
-import type { ChannelInput, ChannelName, ChannelOutput, ConsentInput, RegisterClientInput } from '../../electron/contract/index.ts';
+import type { ChannelInput, ChannelName, ChannelOutput, ConsentInput, RegisterClientInput, SettingsGroup } from '../../electron/contract/index.ts';
 import { currentConsentText, type ConsentPurpose } from '../../electron/contract/index.ts';
 import { connectToNewServer, copyServerDatabase, isUnused, ON_SERVER } from './store-under-test.ts';
 
@@ -260,6 +260,11 @@ export async function identityVersion(app: TestApp, clientId: number, reason?: s
 }
 
 /** An account's version as the users' screen has it (the caller manages accounts). */
+/** The version of a group of the centre's settings as they are now (what its form would send back). */
+export async function settingsVersion(app: TestApp, group: SettingsGroup): Promise<string> {
+  return (await app.ok('settings.get', {})).versions[group];
+}
+
 export async function userVersion(app: TestApp, userId: number): Promise<string> {
   const user = (await app.ok('users.list', {})).find((row) => row.id === userId);
   if (!user) throw new Error(`no user ${userId}`);

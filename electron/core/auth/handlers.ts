@@ -58,7 +58,8 @@ export const authHandlers: Pick<HandlerMap, AuthChannels> = {
         // A change of the centre's key was cut short (server): an administrator's login finishes
         // it, then opens with the new key; nobody else may work until then.
         if (!(await rolesOf(core.vault.db, user.id)).includes('admin')) throw new AppError('KEY_CHANGE_UNDER_WAY');
-        await core.vault.finishKeyChange(keyChangeWrites(core, user.id, { finishedAtLogin: true }));
+        const detail = { finishedAtLogin: true };
+        await core.vault.finishKeyChange(keyChangeWrites(core, user.id, detail));
         await core.vault.close();
         slotId = await core.vault.unlockWithPassword(input.username, input.password);
         user = await findUserByUsername(core.vault.db, input.username);

@@ -13,7 +13,7 @@ import { AppError } from '../app-error.ts';
 
 const KEY = randomBytes(32);
 
-export type VersionedRecord = 'client' | 'identity' | 'visit' | 'partner' | 'serviceType' | 'user';
+export type VersionedRecord = 'client' | 'identity' | 'visit' | 'partner' | 'serviceType' | 'user' | 'settings';
 
 export function versionOf(kind: VersionedRecord, id: number, values: readonly unknown[]): string {
   return createHmac('sha256', KEY).update(JSON.stringify([kind, id, ...values])).digest().subarray(0, 16).toString('base64url');

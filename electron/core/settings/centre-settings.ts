@@ -1,7 +1,11 @@
-import { CASELOAD_DEFAULTS, REPORT_DEFAULTS, RETENTION_YEARS, type CentreSettings } from '../../contract/settings.ts';
+import { CASELOAD_DEFAULTS, REPORT_DEFAULTS, RETENTION_YEARS, SETTINGS_GROUPS, type CentreSettings, type SettingsGroup } from '../../contract/settings.ts';
+import { assertUnchanged, versionOf } from '../records/versions.ts';
 import { LOCK_TIMEOUT_MINUTES } from '../../contract/schemas.ts';
 import type { Db } from '../db/schema.ts';
 import { putSetting, settingValues, type SettingChange } from '../db/setting-store.ts';
+
+/** The settings themselves (what is kept), without their groups' versions. */
+export type SettingValues = Omit<CentreSettings, 'versions'>;
 
 /** Settings rows: one key each, values as JSON. */
 const KEYS = {
@@ -24,27 +28,47 @@ const KEYS = {
   dhis2Mapping: 'dhis2.mapping',
   reportCsvSeparator: 'reports.csvSeparator',
   retentionYears: 'retention.years',
-} as const satisfies Record<keyof CentreSettings, string>;
+} as const satisfies Record<keyof SettingValues, string>;
 
-const DEFAULTS: CentreSettings = { centreName: '', centreCode: '', lockTimeoutMinutes: LOCK_TIMEOUT_MINUTES.default, ...CASELOAD_DEFAULTS, ...REPORT_DEFAULTS, retentionYears: RETENTION_YEARS.default };
+const DEFAULTS: SettingValues = { centreName: '', centreCode: '', lockTimeoutMinutes: LOCK_TIMEOUT_MINUTES.default, ...CASELOAD_DEFAULTS, ...REPORT_DEFAULTS, retentionYears: RETENTION_YEARS.default };
 
 export async function readSettings(db: Db): Promise<CentreSettings> {
   const byKey = await settingValues(db, '');
-  const value = <K extends keyof CentreSettings>(name: K): CentreSettings[K] =>
-    (byKey.get(KEYS[name]) as CentreSettings[K] | undefined) ?? DEFAULTS[name];
-  return Object.fromEntries((Object.keys(KEYS) as (keyof CentreSettings)[]).map((name) => [name, value(name)])) as unknown as CentreSettings;
+  const value = <K extends keyof SettingValues>(name: K): SettingValues[K] =>
+    (byKey.get(KEYS[name]) as SettingValues[K] | undefined) ?? DEFAULTS[name];
+  const values = Object.fromEntries((Object.keys(KEYS) as (keyof SettingValues)[]).map((name) => [name, value(name)])) as unknown as SettingValues;
+  const versions = Object.fromEntries((Object.keys(SETTINGS_GROUPS) as SettingsGroup[]).map((group) => [group, groupVersion(values, group)])) as CentreSettings['versions'];
+  return { ...values, versions };
 }
 
-/** Write the given settings; returns the names of those whose value actually changed. */
+/** A group's version: the values its form edits, as they are now. */
+function groupVersion(values: SettingValues, group: SettingsGroup): string {
+  return versionOf('settings', 0, [group, ...SETTINGS_GROUPS[group].map((name) => values[name])]);
+}
+
+/**
+ * Write the given settings of `group`, if the group is as it was when its form was opened
+ * (`version`; RECORD_CHANGED otherwise, nothing written); returns the names of those whose
+ * value actually changed.
+ */
 export async function writeSettings(
   db: Db,
-  patch: Partial<CentreSettings>,
+  group: SettingsGroup,
+  version: string,
+  patch: Partial<SettingValues>,
   by: SettingChange,
-): Promise<(keyof CentreSettings)[]> {
+): Promise<(keyof SettingValues)[]> {
   const current = await readSettings(db);
-  const changed = (Object.keys(patch) as (keyof CentreSettings)[]).filter(
-    (name) => patch[name] !== undefined && patch[name] !== current[name],
+  assertUnchanged(version, current.versions[group]);
+  const allowed: readonly string[] = SETTINGS_GROUPS[group];
+  const changed = (Object.keys(patch) as (keyof SettingValues)[]).filter(
+    (name) => allowed.includes(name) && patch[name] !== undefined && patch[name] !== current[name],
   );
   for (const name of changed) await putSetting(db, KEYS[name], patch[name], by);
   return changed;
+}
+
+/** The first values, written by the setup that creates the vault (no form was opened before). */
+export async function writeFirstSettings(db: Db, values: Partial<SettingValues>, by: SettingChange): Promise<void> {
+  for (const name of Object.keys(values) as (keyof SettingValues)[]) if (values[name] !== undefined) await putSetting(db, KEYS[name], values[name], by);
 }

@@ -1,7 +1,7 @@
-import type { CentreSettings } from '../../contract/settings.ts';
+import type { CentreSettings, SettingsGroup } from '../../contract/settings.ts';
 import type { HandlerContext, HandlerMap } from '../gate/types.ts';
 import { confirmedRecoveryCode, issueRecoveryCode, shownOnce, type PendingRecoveryCode } from '../vault/recovery-code.ts';
-import { readSettings, writeSettings } from './centre-settings.ts';
+import { readSettings, writeSettings, type SettingValues } from './centre-settings.ts';
 import { sessionSlot } from '../session-state.ts';
 import type { Feature } from '../feature.ts';
 
@@ -10,12 +10,16 @@ const PENDING_RECOVERY_CODE = sessionSlot<PendingRecoveryCode | null>('settings.
 
 type SettingsChannels = 'settings.get' | 'settings.update' | 'settings.updateCaseload' | 'settings.updateReports' | 'recovery.begin' | 'recovery.complete';
 
-type Describe = (changed: (keyof CentreSettings)[], settings: CentreSettings) => Record<string, unknown>;
+type Describe = (changed: (keyof SettingValues)[], settings: CentreSettings) => Record<string, unknown>;
 const withValues: Describe = (changed, settings) => Object.fromEntries(changed.map((name) => [name, settings[name]]));
 
-/** Write what changed, and say in the audit entry what did (by default: those settings with their new values). */
-async function updateSettings(ctx: HandlerContext, patch: Partial<CentreSettings>, describe: Describe = withValues): Promise<CentreSettings> {
-  const changed = await writeSettings(ctx.db, patch, { userId: ctx.requireSession().id, at: ctx.core.nowIso() });
+/**
+ * Write what changed of one form's group, if nobody changed the group since the form was
+ * opened, and say in the audit entry what changed (by default: those settings with their new values).
+ */
+async function updateSettings(ctx: HandlerContext, group: SettingsGroup, input: Partial<SettingValues> & { version: string }, describe: Describe = withValues): Promise<CentreSettings> {
+  const { version, ...patch } = input;
+  const changed = await writeSettings(ctx.db, group, version, patch, { userId: ctx.requireSession().id, at: ctx.core.nowIso() });
   const settings = await readSettings(ctx.db);
   ctx.note({ detail: describe(changed, settings) });
   return settings;
@@ -25,17 +29,17 @@ export const settingsHandlers: Pick<HandlerMap, SettingsChannels> = {
   'settings.get': async (_input, { db }) => readSettings(db),
 
   'settings.update': async (input, ctx) => {
-    const settings = await updateSettings(ctx, input);
+    const settings = await updateSettings(ctx, input.retentionYears === undefined ? 'centre' : 'retention', input);
     ctx.onCommitted(() => {
       ctx.core.lockTimeoutMinutes = settings.lockTimeoutMinutes;
     });
     return settings;
   },
 
-  'settings.updateCaseload': async (input, ctx) => updateSettings(ctx, input),
+  'settings.updateCaseload': async (input, ctx) => updateSettings(ctx, 'caseload', input),
 
   // Names, headings and code lists are long: the entry says which changed and the new k, not the texts.
-  'settings.updateReports': async (input, ctx) => updateSettings(ctx, input, (changed, settings) => ({ changed, ...(changed.includes('reportK') ? { reportK: settings.reportK } : {}) })),
+  'settings.updateReports': async (input, ctx) => updateSettings(ctx, 'reports', input, (changed, settings) => ({ changed, ...(changed.includes('reportK') ? { reportK: settings.reportK } : {}) })),
 
   /** Shown once; the old code keeps working until the new one is confirmed. */
   'recovery.begin': async (_input, { core }) => {

@@ -2,7 +2,7 @@ import type { SetupInput } from '../../contract/setup.ts';
 import { AppError } from '../app-error.ts';
 import type { HandlerMap } from '../gate/types.ts';
 import { sessionSlot } from '../session-state.ts';
-import { writeSettings } from '../settings/centre-settings.ts';
+import { writeFirstSettings } from '../settings/centre-settings.ts';
 import { getUser, insertUser } from '../users/accounts.ts';
 import { confirmedRecoveryCode, issueRecoveryCode, shownOnce, type PendingRecoveryCode } from '../vault/recovery-code.ts';
 import type { PreparedVault } from '../vault/vault.ts';
@@ -58,7 +58,7 @@ export const setupHandlers: Pick<HandlerMap, 'setup.begin' | 'setup.complete' | 
         at,
       });
       await trx.updateTable('user').set({ key_slot_id: prepared.adminSlotId }).where('id', '=', adminId).execute();
-      await writeSettings(trx, { centreName: setup.centreName, centreCode: setup.centreCode }, { userId: adminId, at });
+      await writeFirstSettings(trx, { centreName: setup.centreName, centreCode: setup.centreCode }, { userId: adminId, at });
     });
     // Written: its key now lives in the vault (not wiped here, the open vault uses it).
     core.betweenSessions.set(PENDING_SETUP, null);

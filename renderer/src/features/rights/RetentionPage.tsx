@@ -5,6 +5,8 @@ import { call, type ClientErrorPayload } from '../../api.ts';
 import { ErrorText, Notice } from '../../components/ErrorText.tsx';
 import { EmptyRow, TableHead } from '../../components/TableHead.tsx';
 import { useLoaded } from '../../components/useLoaded.ts';
+import { NowSavedFacts } from '../../components/NowSavedFacts.tsx';
+import { useNowSaved } from '../../components/useNowSaved.ts';
 import { formatDate } from '../../i18n/format.ts';
 
 /**
@@ -15,6 +17,12 @@ export function RetentionPage() {
   const { t } = useTranslation();
   const id = useId();
   const { data: preview, reload } = useLoaded(() => call('retention.preview', {}), null as ChannelOutput<'retention.preview'> | null);
+  // The version the change is made on: another administrator's change meanwhile is shown, not overwritten.
+  const { data: settings, reload: reloadSettings } = useLoaded(() => call('settings.get', {}), null as ChannelOutput<'settings.get'> | null);
+  const { now, afterSave } = useNowSaved(async () => {
+    const fresh = await call('settings.get', {});
+    return fresh.ok ? fresh.value : undefined;
+  }, () => void reloadSettings());
   const [years, setYears] = useState<number | null>(null);
   const [understood, setUnderstood] = useState(false);
   const [done, setDone] = useState<number | null>(null);
@@ -29,12 +37,13 @@ export function RetentionPage() {
         <form
           onSubmit={async (event) => {
             event.preventDefault();
-            const result = await call('settings.update', { retentionYears: shownYears });
+            if (!settings) return;
+            const result = await afterSave(await call('settings.update', { retentionYears: shownYears, version: settings.versions.retention }));
             if (!result.ok) return setError(result.error);
             setError(null);
             setSaved(true);
             setYears(null);
-            await reload();
+            await Promise.all([reload(), reloadSettings()]);
           }}
         >
           <div className="field narrow">
@@ -55,8 +64,9 @@ export function RetentionPage() {
               {t('retention.yearsHint')}
             </p>
           </div>
+          {now && error?.code === 'RECORD_CHANGED' ? <NowSavedFacts facts={[[t('retention.years'), String(now.retentionYears)]]} /> : null}
           <div className="actions">
-            <button type="submit" className="primary">
+            <button type="submit" className="primary" disabled={!settings}>
               {t('common.save')}
             </button>
           </div>

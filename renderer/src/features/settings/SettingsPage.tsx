@@ -3,7 +3,7 @@ import { Link } from 'react-router';
 import { useTranslation } from 'react-i18next';
 import { z } from 'zod';
 import {
-  CSV_SEPARATORS, caseloadSettingsSchema, documentSymbol, K_MIN, reportSettingsSchema, NO_CONTACT_DAYS, REVIEW_INTERVAL_MONTHS, TODO_AHEAD_DAYS,
+  CSV_SEPARATORS, SETTINGS_GROUPS, caseloadSettingsSchema, documentSymbol, K_MIN, reportSettingsSchema, NO_CONTACT_DAYS, REVIEW_INTERVAL_MONTHS, TODO_AHEAD_DAYS,
   centreCodeSchema, centreNameSchema, lockTimeoutSchema, type CentreSettings } from '../../../../electron/contract/index.ts';
 import { call, type ClientErrorPayload } from '../../api.ts';
 import { useCan, useSession } from '../../app/session.ts';
@@ -11,6 +11,8 @@ import { ErrorText, Notice } from '../../components/ErrorText.tsx';
 import { Field } from '../../components/Field.tsx';
 import { SelectField } from '../../components/SelectField.tsx';
 import { useContractForm } from '../../components/useContractForm.ts';
+import { NowSavedFacts } from '../../components/NowSavedFacts.tsx';
+import { useNowSaved } from '../../components/useNowSaved.ts';
 import { LANGUAGES, setLanguage, type Language } from '../../i18n/index.ts';
 import { RecoveryCodeStep, RecoveryConfirmForm, type IssuedCode } from '../setup/RecoveryCode.tsx';
 
@@ -78,6 +80,19 @@ function PersonalSettings() {
   );
 }
 
+/**
+ * A group's save: sent with the version of the group the form was opened on. Refused because
+ * the group changed meanwhile (another administrator, another PC), the settings are read
+ * again: the page takes them (so a second save is made knowingly on what is there now), and
+ * the form shows them beside what was typed.
+ */
+function useGroupSave(onSaved: (settings: CentreSettings) => void) {
+  return useNowSaved(async () => {
+    const fresh = await call('settings.get', {});
+    return fresh.ok ? fresh.value : undefined;
+  }, onSaved);
+}
+
 const centreFormSchema = z.object({
   centreName: centreNameSchema,
   centreCode: centreCodeSchema,
@@ -95,6 +110,7 @@ function SettingsPanel({
   busy,
   error,
   saved,
+  nowSaved,
   onSubmit,
   onChange,
   children,
@@ -105,6 +121,8 @@ function SettingsPanel({
   busy: boolean;
   error: ClientErrorPayload | null;
   saved: boolean;
+  /** After a save refused because the group changed meanwhile: what is saved now. */
+  nowSaved: readonly (readonly [string, string])[] | null;
   onSubmit: FormEventHandler<HTMLFormElement>;
   onChange: () => void;
   children: ReactNode;
@@ -119,6 +137,7 @@ function SettingsPanel({
         <div className="form-grid">{children}</div>
       </fieldset>
       <ErrorText error={error} />
+      {nowSaved && error?.code === 'RECORD_CHANGED' ? <NowSavedFacts facts={nowSaved} /> : null}
       <Notice text={saved ? t('common.saved') : null} />
       {canManage ? (
         <div className="actions">
@@ -135,12 +154,20 @@ function CentreSettingsForm({ settings, canManage, onSaved }: { settings: Centre
   const { t } = useTranslation();
   const [saved, setSaved] = useState(false);
   const { form, errors, busy, error, submit } = useContractForm(centreFormSchema, { defaultValues: settings });
+  const { now, afterSave } = useGroupSave(onSaved);
+  const nowSaved = now
+    ? ([
+        [t('settings.centreName'), now.centreName],
+        [t('settings.centreCode'), now.centreCode],
+        [t('settings.lockTimeout'), String(now.lockTimeoutMinutes)],
+      ] as const)
+    : null;
   return (
     <SettingsPanel
       title={`${t('settings.centre')} · ${t('settings.security')}`}
       hint={canManage ? null : t('settings.adminOnly')}
-      {...{ canManage, busy, error, saved }}
-      onSubmit={form.handleSubmit((values) => submit(() => call('settings.update', values), (value) => {
+      {...{ canManage, busy, error, saved, nowSaved }}
+      onSubmit={form.handleSubmit((values) => submit(async () => afterSave(await call('settings.update', { ...values, version: settings.versions.centre })), (value) => {
             setSaved(true);
             onSaved(value);
           }))}
@@ -169,6 +196,8 @@ function CaseloadSettingsForm({ settings, onSaved }: { settings: CentreSettings;
   const { form, errors, busy, error, submit } = useContractForm(caseloadSettingsSchema, {
     defaultValues: { noContactWarnDays: settings.noContactWarnDays, noContactUrgentDays: settings.noContactUrgentDays, reviewIntervalMonths: settings.reviewIntervalMonths, todoAheadDays: settings.todoAheadDays },
   });
+  const { now, afterSave } = useGroupSave(onSaved);
+  const nowSaved = now ? SETTINGS_GROUPS.caseload.map((name) => [t(`settings.${name}`), String(now[name])] as const) : null;
   const number = (name: 'noContactWarnDays' | 'noContactUrgentDays' | 'reviewIntervalMonths' | 'todoAheadDays', min: number, max: number) => (
     <Field label={t(`settings.${name}`)} type="number" min={min} max={max} registration={form.register(name, { valueAsNumber: true })} error={errors[name]} />
   );
@@ -176,8 +205,8 @@ function CaseloadSettingsForm({ settings, onSaved }: { settings: CentreSettings;
     <SettingsPanel
       title={t('settings.caseload')}
       hint={canManage ? t('settings.caseloadIntro') : t('settings.managerOnly')}
-      {...{ canManage, busy, error, saved }}
-      onSubmit={form.handleSubmit((values) => submit(() => call('settings.updateCaseload', values), (value) => {
+      {...{ canManage, busy, error, saved, nowSaved }}
+      onSubmit={form.handleSubmit((values) => submit(async () => afterSave(await call('settings.updateCaseload', { ...values, version: settings.versions.caseload })), (value) => {
             setSaved(true);
             onSaved(value);
           }))}
@@ -202,15 +231,21 @@ function ReportSettingsForm({ settings, onSaved }: { settings: CentreSettings; o
     defaultValues: Object.fromEntries([...REPORT_FIELDS, 'reportK', 'dhis2Mapping', 'reportCsvSeparator'].map((name) => [name, settings[name as keyof CentreSettings]])),
   });
   const mappingError = errors.dhis2Mapping?.message;
+  const { now, afterSave } = useGroupSave(onSaved);
+  const nowSaved = now
+    ? SETTINGS_GROUPS.reports.map(
+        (name) => [t(`settings.${name}`), name === 'reportCsvSeparator' ? t(`settings.csvSeparator.${now[name] === ';' ? 'semicolon' : 'comma'}`) : String(now[name])] as const,
+      )
+    : null;
   return (
     <SettingsPanel
       title={t('settings.reports')}
       hint={t('settings.reportsIntro')}
       canManage
-      {...{ busy, error, saved }}
+      {...{ busy, error, saved, nowSaved }}
       onSubmit={form.handleSubmit((values) =>
         submit(
-          () => call('settings.updateReports', values),
+          async () => afterSave(await call('settings.updateReports', { ...values, version: settings.versions.reports })),
           (value) => {
             setSaved(true);
             onSaved(value);
