@@ -14,7 +14,7 @@ import { rightsFeature } from './rights/handlers.ts';
 import { readSettings } from './settings/centre-settings.ts';
 import { settingsFeature } from './settings/handlers.ts';
 import { setupFeature } from './setup/handlers.ts';
-import { activeSlotIds, findUserByUsername, getUser, toSessionUser } from './users/accounts.ts';
+import { activeSessionUser, activeSlotIds, findUserByUsername, getUser, toSessionUser } from './users/accounts.ts';
 import { usersFeature } from './users/handlers.ts';
 
 export type { LockReason };
@@ -52,10 +52,7 @@ const sessions: SessionSource = {
     return toSessionUser(db, await getUser(db, userId));
   },
   sessionOf: async (db, userId) => toSessionUser(db, await getUser(db, userId)),
-  activeSessionOf: async (db, userId) => {
-    const user = await db.selectFrom('user').selectAll().where('id', '=', userId).executeTakeFirst();
-    return user?.active === 1 ? toSessionUser(db, user) : null;
-  },
+  activeSessionOf: activeSessionUser,
   userIdOf: async (db, username) => (await findUserByUsername(db, username))?.id ?? null,
   lockTimeoutMinutes: async (db) => (await readSettings(db)).lockTimeoutMinutes,
 };

@@ -67,5 +67,11 @@ export const postgresDialect: SqlDialect = {
  * Nothing on the file: one PC writes it, one call at a time.
  */
 export async function holdTrail(trx: Kysely<Database> | Transaction<Database>, dialect: SqlDialect): Promise<void> {
-  if (dialect.trailLock) await dialect.trailLock.execute(trx);
+  // Once per transaction: the lock is kept to its end (the gate takes it first, the append finds it held).
+  if (!dialect.trailLock || holding.has(trx)) return;
+  await dialect.trailLock.execute(trx);
+  if (trx.isTransaction) holding.add(trx);
 }
+
+/** The transactions that hold the trail's lock (each until it ends; forgotten with it). */
+const holding = new WeakSet<object>();

@@ -18,10 +18,21 @@ export const REVEALED_CLIENTS = sessionSlot<Set<number>>('records.revealed', () 
 export type ClientView = Opened<Omit<ClientRow, 'alias_folded' | 'code_lookup'>>;
 
 export async function getClient(db: Db, columns: ColumnSealer, id: number): Promise<ClientView> {
-  const client = await db.selectFrom('client').selectAll().where('id', '=', id).executeTakeFirst();
-  if (!client) throw new AppError('CLIENT_NOT_FOUND');
-  const { alias_folded: _folded, code_lookup: _lookup, ...row } = client;
-  return columns.openRows('client', [row])[0]!;
+  return (await clientWithRestriction(db, columns, id)).client;
+}
+
+/** The client, and whether she is frozen now (read with her, in one query: each write to her record asks both). */
+async function clientWithRestriction(db: Db, columns: ColumnSealer, id: number): Promise<{ client: ClientView; restricted: boolean }> {
+  const found = await db
+    .selectFrom('client')
+    .selectAll('client')
+    .select((eb) => eb.exists(eb.selectFrom('restriction').select('restriction.id').whereRef('restriction.client_id', '=', 'client.id').where('restriction.ended_at', 'is', null)).as('restricted'))
+    .where('client.id', '=', id)
+    .executeTakeFirst();
+  if (!found) throw new AppError('CLIENT_NOT_FOUND');
+  // The server's keyed hash of the code, and the file's folded alias, are not the record's.
+  const { alias_folded: _folded, code_lookup: _lookup, restricted, ...row } = found as typeof found & { code_lookup?: string };
+  return { client: columns.openRows('client', [row])[0]!, restricted: Boolean(restricted) };
 }
 
 export function assertOpen(client: ClientView): void {
@@ -44,11 +55,11 @@ export function stamp(ctx: HandlerContext) {
  * too); refused while the case is closed, restricted, or without case-record consent in force.
  */
 export async function clientForWriting(ctx: HandlerContext, clientId: number, todayDate: string, detail?: AuditNote['detail']): Promise<ClientView> {
-  const client = await getClient(ctx.db, ctx.core.vault.columns, clientId);
+  const { client, restricted } = await clientWithRestriction(ctx.db, ctx.core.vault.columns, clientId);
   ctx.note({ targetType: 'client', targetId: client.id, ...(detail ? { detail } : {}) });
   assertMayChange(ctx, client);
   assertOpen(client);
-  await assertNotRestricted(ctx.db, client.id);
+  if (restricted) throw new AppError('CLIENT_RESTRICTED');
   await requireConsent(ctx.db, client.id, 'case_record', todayDate);
   return client;
 }

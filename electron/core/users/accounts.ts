@@ -31,7 +31,23 @@ export async function getUser(db: Db, id: number): Promise<UserRow> {
 }
 
 export async function toSessionUser(db: Db, user: UserRow): Promise<SessionUser> {
-  const roles = await rolesOf(db, user.id);
+  return sessionUserOf(user, await rolesOf(db, user.id));
+}
+
+/**
+ * The session of an active account as the database says now, in one read (the user and her
+ * roles together: the gate asks before every call, inside its transaction), or null.
+ */
+export async function activeSessionUser(db: Db, userId: number): Promise<SessionUser | null> {
+  const rows = await db.selectFrom('user').leftJoin('user_role', 'user_role.user_id', 'user.id').selectAll('user').select('user_role.role').where('user.id', '=', userId).execute();
+  const [user] = rows;
+  if (!user || user.active !== 1) return null;
+  const held = new Set(rows.map((row) => row.role));
+  const { role: _role, ...row } = user;
+  return sessionUserOf(row, ROLES.filter((role) => held.has(role)));
+}
+
+function sessionUserOf(user: UserRow, roles: Role[]): SessionUser {
   return {
     id: user.id,
     username: user.username,
