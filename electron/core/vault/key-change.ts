@@ -18,21 +18,25 @@ import type { RotationPlan } from './staging.ts';
 /** After a key change: everyone logs in again with her own password (the login screen says so). */
 export const KEY_ROTATED = sessionSlot<boolean>('vault.keyRotated', () => false);
 
+const TABLES = Object.keys(SEALED_COLUMNS) as SealedTable[];
+const COLUMNS = SEALED_COLUMNS as { readonly [T in SealedTable]: readonly string[] };
+
 /** How far a change has come, in row 2's `progress`: slot ids, table names and row numbers only. */
 export const keyChangeProgressSchema = z
   .object({
     carried: z.array(z.string()),
     dropped: z.array(z.string()),
     /** The table being sealed again (null once all are). */
-    table: z.string().nullable(),
+    table: z
+      .string()
+      .refine((name) => (TABLES as readonly string[]).includes(name))
+      .nullable(),
     /** Rows up to this key of that table are sealed under the new key. */
     after: z.number().int(),
   })
   .strict();
 export type KeyChangeProgress = z.infer<typeof keyChangeProgressSchema>;
 
-const TABLES = Object.keys(SEALED_COLUMNS) as SealedTable[];
-const COLUMNS = SEALED_COLUMNS as { readonly [T in SealedTable]: readonly string[] };
 
 /** Rows sealed again per transaction: about 1,000 rows × 4 values in one statement. */
 export const KEY_CHANGE_BATCH = 1_000;
