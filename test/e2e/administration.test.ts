@@ -85,7 +85,7 @@ describe('administration in Chromium', () => {
     const current = await app.ok('settings.get', {});
     await app.ok('settings.update', { centreName: current.centreName, centreCode: current.centreCode, lockTimeoutMinutes: 12, version: current.versions.centre });
     await centrePanel.getByRole('button', { name: 'Lưu' }).click();
-    await expect.poll(() => centrePanel.getByText('Hồ sơ này vừa được thay đổi ở máy khác', { exact: false }).isVisible()).toBe(true);
+    await expect.poll(() => centrePanel.getByText('Các cài đặt này vừa được người khác thay đổi (ở máy khác)', { exact: false }).isVisible()).toBe(true);
     const settingsNow = centrePanel.getByRole('region', { name: 'Nội dung hiện đang lưu (do máy khác vừa sửa)' });
     expect(await settingsNow.getByText('12', { exact: true }).isVisible()).toBe(true);
     expect(await field(page, 'Tên trung tâm').inputValue()).toBe('Trung tâm Thử Đổi Tên Ở Đây');

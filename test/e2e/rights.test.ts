@@ -135,7 +135,21 @@ describe('clients’ rights in Chromium', () => {
     // The preview arrives after the page's heading.
     await expect.poll(() => page.getByText('Chưa đặt thời hạn lưu trữ.').isVisible(), { timeout: 20_000 }).toBe(true);
     await field(page, 'Khử nhận dạng hồ sơ đã đóng quá (năm)').fill('5');
+    // Another administrator (at another PC) set it meanwhile: not overwritten; the page says so and shows hers.
+    const behind = await harness.app.ok('settings.get', {});
+    await harness.app.ok('settings.update', { retentionYears: 3, version: behind.versions.retention });
     await page.getByRole('button', { name: 'Lưu', exact: true }).click();
+    await expect.poll(() => page.getByText('Các cài đặt này vừa được người khác thay đổi (ở máy khác)', { exact: false }).isVisible(), { timeout: 20_000 }).toBe(true);
+    const nowSaved = page.getByRole('region', { name: 'Nội dung hiện đang lưu (do máy khác vừa sửa)' });
+    expect(await nowSaved.getByText('3', { exact: true }).isVisible()).toBe(true);
+    expect(await field(page, 'Khử nhận dạng hồ sơ đã đóng quá (năm)').inputValue()).toBe('5');
+    // The cases due are those under the period saved now.
+    await expect.poll(() => page.getByText('Không có hồ sơ nào đến hạn.').isVisible(), { timeout: 20_000 }).toBe(true);
+    await checkScreen(page, '95b-retention-changed-meanwhile');
+    // Saved again, knowingly: hers counts.
+    await page.getByRole('button', { name: 'Lưu', exact: true }).click();
+    await expect.poll(() => page.getByText('Đã lưu.', { exact: true }).isVisible(), { timeout: 20_000 }).toBe(true);
+    expect((await harness.app.ok('settings.get', {})).retentionYears).toBe(5);
     await expect.poll(() => page.getByText('Không có hồ sơ nào đến hạn.').isVisible(), { timeout: 20_000 }).toBe(true);
     await checkScreen(page, '95-retention');
     await page.getByRole('button', { name: 'Đăng xuất' }).click();

@@ -1,13 +1,16 @@
 import { useTranslation } from 'react-i18next';
 import type { ClientErrorPayload } from '../api.ts';
 
-/** A failed call as one sentence in the reader's language. Never shows a stack or a value. */
-export function ErrorText({ error, id }: { error: ClientErrorPayload | null; id?: string }) {
+/**
+ * A failed call as one sentence in the reader's language. Never shows a stack or a value.
+ * `sentences`: a screen's own words for a code where the general one would not fit it.
+ */
+export function ErrorText({ error, id, sentences }: { error: ClientErrorPayload | null; id?: string; sentences?: Partial<Record<ClientErrorPayload['code'], string>> }) {
   const { t } = useTranslation();
   if (!error) return null;
   return (
     <p className="message message-error" role="alert" id={id}>
-      {t(`errors.${error.code}`, { seconds: error.retryAfterSeconds ?? 0 })}
+      {sentences?.[error.code] ?? t(`errors.${error.code}`, { seconds: error.retryAfterSeconds ?? 0 })}
     </p>
   );
 }

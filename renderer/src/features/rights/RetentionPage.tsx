@@ -22,7 +22,11 @@ export function RetentionPage() {
   const { now, afterSave } = useNowSaved(async () => {
     const fresh = await call('settings.get', {});
     return fresh.ok ? fresh.value : undefined;
-  }, () => void reloadSettings());
+  }, () => {
+    // What is saved now, and the cases due under it.
+    void reloadSettings();
+    void reload();
+  });
   const [years, setYears] = useState<number | null>(null);
   const [understood, setUnderstood] = useState(false);
   const [done, setDone] = useState<number | null>(null);
@@ -64,7 +68,6 @@ export function RetentionPage() {
               {t('retention.yearsHint')}
             </p>
           </div>
-          {now && error?.code === 'RECORD_CHANGED' ? <NowSavedFacts facts={[[t('retention.years'), String(now.retentionYears)]]} /> : null}
           <div className="actions">
             <button type="submit" className="primary" disabled={!settings}>
               {t('common.save')}
@@ -73,7 +76,8 @@ export function RetentionPage() {
         </form>
         <Notice text={saved ? t('common.saved') : null} />
       </div>
-      <ErrorText error={error} />
+      <ErrorText error={error} sentences={{ RECORD_CHANGED: t('settings.changedMeanwhile') }} />
+      {now && error?.code === 'RECORD_CHANGED' ? <NowSavedFacts facts={[[t('retention.years'), String(now.retentionYears)]]} /> : null}
       <Notice text={done !== null ? t('retention.applied', { count: done }) : null} />
       {preview ? (
         <section className="panel" aria-labelledby="retention-due">

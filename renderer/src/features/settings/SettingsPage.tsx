@@ -136,7 +136,7 @@ function SettingsPanel({
       <fieldset disabled={!canManage} className="plain">
         <div className="form-grid">{children}</div>
       </fieldset>
-      <ErrorText error={error} />
+      <ErrorText error={error} sentences={{ RECORD_CHANGED: t('settings.changedMeanwhile') }} />
       {nowSaved && error?.code === 'RECORD_CHANGED' ? <NowSavedFacts facts={nowSaved} /> : null}
       <Notice text={saved ? t('common.saved') : null} />
       {canManage ? (
