@@ -369,7 +369,13 @@ export class ServerVault extends OpenKeys implements Store {
     }
     this.#generation = row.generation;
     this.#change = change;
-    await this.#sealSecretSettings();
+    try {
+      await this.#sealSecretSettings();
+    } catch (error) {
+      // Not left open without a session: the login fails whole.
+      await this.close();
+      throw error;
+    }
     if (keyring.training !== file.training) this.#saveFile({ ...file, training: keyring.training === true });
     return opened.slotId;
   }
