@@ -260,6 +260,13 @@ describe('changing the data key on the server', () => {
     await app.ok('auth.logout', {});
     // As an older version left it: the text itself.
     await rows(database, 'update setting set value = $1 where key = $2', [JSON.stringify(sealingKey), SEALING_KEY_SETTING]);
+    // A server that will not let it be sealed: the login fails whole, nothing is left open.
+    await rows(database, `revoke update on setting from "${connection.appRole}"`);
+    const refused = await pc(connection);
+    expect(await refused.call('auth.login', { username: WORKER.username, password: WORKER.password })).toMatchObject({ ok: false });
+    expect(refused.core.vault.isOpen).toBe(false);
+    expect(refused.core.session).toBeNull();
+    await rows(database, `grant update on setting to "${connection.appRole}"`);
     const other = await pc(connection, WORKER);
     const [row] = await rows<{ value: string }>(database, 'select value from setting where key = $1', [SEALING_KEY_SETTING]);
     expect(row!.value).not.toContain(sealingKey!);
