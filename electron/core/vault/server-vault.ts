@@ -278,7 +278,6 @@ export class ServerVault extends OpenKeys implements Store {
     const file = this.#file();
     if (!file.firstApp) throw new AppError('VAULT_EXISTS');
     const appPassword = newRolePassword();
-    const keys = columnKeys(prepared.dataKey);
     const sealer = new ServerSealer(prepared.dataKey);
     const db = this.#kysely(file.firstApp, 1);
     try {
@@ -289,7 +288,7 @@ export class ServerVault extends OpenKeys implements Store {
         await putSetting(trx, KEYRING_PROOF_SETTING, 'required', { userId: null, at });
         await seed(trx);
         await sql`insert into keyring (id, body, app_secret, updated_at)
-          values (1, ${keyringText(prepared.keyring, prepared.dataKey)}, ${sealText(keys, APP_SECRET, appPassword)}, ${at})`.execute(trx);
+          values (1, ${keyringText(prepared.keyring, prepared.dataKey)}, ${sealSecret(prepared.dataKey, appPassword)}, ${at})`.execute(trx);
         await sql.raw(`alter role "${file.appRole}" password '${scramVerifier(appPassword)}'`).execute(trx);
       });
     } catch (error) {
@@ -298,7 +297,6 @@ export class ServerVault extends OpenKeys implements Store {
       if ((error as { code?: unknown }).code === '23505') throw new AppError('VAULT_EXISTS', {}, { cause: error });
       throw serverFailure(error);
     } finally {
-      wipe(keys);
       sealer.wipe();
       await db.destroy();
     }
@@ -385,12 +383,7 @@ export class ServerVault extends OpenKeys implements Store {
    * unlock seals them (the same text, now under the data key). Harmless if two PCs do it at once.
    */
   async #sealSecretSettings(): Promise<void> {
-    const rows = await this.db.selectFrom('setting').select(['key', 'value']).where('key', 'in', [...SECRET_SETTINGS]).execute();
-    for (const row of rows) {
-      const stored = JSON.parse(row.value) as unknown;
-      if (typeof stored !== 'string') continue;
-      await this.db.updateTable('setting').set({ value: JSON.stringify(this.columns.secretSetting(row.key, stored)) }).where('key', '=', row.key).where('value', '=', row.value).execute();
-    }
+    await sealSecretSettings(this.db, this.columns, this.columns, { onlyClear: true });
   }
 
   async #openWith(keyring: Keyring, dataKey: Buffer, appPassword: string): Promise<void> {
@@ -511,16 +504,11 @@ export class ServerVault extends OpenKeys implements Store {
     try {
       const { keyring, plan } = await rotatedKeyring({ keyring: this.keyring, active, unproven }, admin, recoveryCode, newKey);
       const change: KeyChange = { keyring, dataKey: newKey, appPassword: newRolePassword(), progress: firstProgress(plan) };
-      const keys = columnKeys(newKey);
-      try {
-        await this.#writing(async (trx) => {
-          await this.keyStillCurrent(trx);
-          await sql`insert into keyring (id, body, app_secret, generation, progress, updated_at)
-            values (2, ${keyringText(keyring, newKey)}, ${sealText(keys, APP_SECRET, change.appPassword)}, ${this.#generation}, ${JSON.stringify(change.progress)}, ${isoNow(this.options.clock)})`.execute(trx);
-        });
-      } finally {
-        wipe(keys);
-      }
+      await this.#writing(async (trx) => {
+        await this.keyStillCurrent(trx);
+        await sql`insert into keyring (id, body, app_secret, generation, progress, updated_at)
+          values (2, ${keyringText(keyring, newKey)}, ${sealSecret(newKey, change.appPassword)}, ${this.#generation}, ${JSON.stringify(change.progress)}, ${isoNow(this.options.clock)})`.execute(trx);
+      });
       this.#change = change;
     } catch (error) {
       newKey.fill(0);
@@ -553,10 +541,7 @@ export class ServerVault extends OpenKeys implements Store {
         if (!waiting) throw new AppError('KEY_CHANGED');
         await sql`update keyring set body = ${waiting.body}, app_secret = ${waiting.app_secret}, generation = generation + 1, updated_at = ${isoNow(this.options.clock)} where id = 1`.execute(trx);
         await sql`delete from keyring where id = 2`.execute(trx);
-        for (const row of await trx.selectFrom('setting').select(['key', 'value']).where('key', 'in', [...SECRET_SETTINGS]).execute()) {
-          const text = this.columns.openSecretSetting(row.key, JSON.parse(row.value) as unknown);
-          if (text !== null) await trx.updateTable('setting').set({ value: JSON.stringify(to.secretSetting(row.key, text)) }).where('key', '=', row.key).execute();
-        }
+        await sealSecretSettings(trx, this.columns, to, { onlyClear: false });
         await prepare(trx, plan);
         await sql.raw(`alter role "${appRole}" password '${scramVerifier(change.appPassword)}'`).execute(trx);
       });
@@ -621,6 +606,16 @@ interface KeyChange {
   progress: KeyChangeProgress;
 }
 
+/** The app role's password sealed for a keyring row under its data key. */
+function sealSecret(dataKey: Buffer, password: string): Buffer {
+  const keys = columnKeys(dataKey);
+  try {
+    return sealText(keys, APP_SECRET, password);
+  } finally {
+    wipe(keys);
+  }
+}
+
 /** The app role's password, opened from a keyring row under its data key. */
 function openSecret(dataKey: Buffer, sealed: Buffer | null): string {
   if (!sealed) throw new AppError('SERVER_NOT_SET_UP');
@@ -647,6 +642,20 @@ async function waitingChange(waiting: KeyringRow & { progress: string | null }, 
   } catch (error) {
     opened.dataKey.fill(0);
     throw error;
+  }
+}
+
+/**
+ * The secret settings opened with `from` and sealed with `to`: all of them (a key change), or
+ * only those still in the clear (a server set up before they were sealed). A row changed since
+ * it was read is left as the other writer made it.
+ */
+async function sealSecretSettings(db: Db, from: ServerSealer, to: ServerSealer, { onlyClear }: { onlyClear: boolean }): Promise<void> {
+  for (const row of await db.selectFrom('setting').select(['key', 'value']).where('key', 'in', [...SECRET_SETTINGS]).execute()) {
+    const stored = JSON.parse(row.value) as unknown;
+    if (onlyClear && typeof stored !== 'string') continue;
+    const text = from.openSecretSetting(row.key, stored);
+    if (text !== null) await db.updateTable('setting').set({ value: JSON.stringify(to.secretSetting(row.key, text)) }).where('key', '=', row.key).where('value', '=', row.value).execute();
   }
 }
 
