@@ -1,4 +1,4 @@
-import type { Migration } from 'kysely';
+import type { Migration, RawBuilder } from 'kysely';
 import type { SessionUser } from '../contract/session.ts';
 import { ERROR_CODES, type ErrorCode } from '../contract/errors.ts';
 import { isChannelName } from '../contract/index.ts';
@@ -71,8 +71,12 @@ export interface SessionSource {
   startedSession(db: Db, userId: number, at: string): Promise<Session>;
   /** The logged-in person as the database says now (after a change to her own account). */
   sessionOf(db: Db, userId: number): Promise<Session>;
-  /** The same, or null when her account is no longer active (deactivated at another PC). */
-  activeSessionOf(db: Db, userId: number): Promise<Session | null>;
+  /**
+   * The same, or null when her account is no longer active (deactivated at another PC). The
+   * read carries `carry`'s columns too (named as given; their values undefined when her account
+   * is gone): a call's first read brings what else it must know.
+   */
+  activeSessionOf(db: Db, userId: number, carry?: Readonly<Record<string, RawBuilder<unknown>>>): Promise<{ session: Session | null; carried: Record<string, unknown> }>;
   /** The account a username names, if any (to name it in events recorded while locked). */
   userIdOf(db: Db, username: string): Promise<number | null>;
   /** How long the app waits without activity before it locks, as the centre set it. */
@@ -319,10 +323,10 @@ export class Core {
    * Another PC may have deactivated her account or changed her roles since she logged in; the
    * session follows at once (null: her account is no longer active).
    */
-  async currentSession(db: Db): Promise<Session | null> {
-    if (!this.session) return null;
-    const current = await this.sessions.activeSessionOf(db, this.session.id);
-    if (current) this.session = current;
+  async currentSession(db: Db, carry?: Readonly<Record<string, RawBuilder<unknown>>>): Promise<{ session: Session | null; carried: Record<string, unknown> }> {
+    if (!this.session) return { session: null, carried: {} };
+    const current = await this.sessions.activeSessionOf(db, this.session.id, carry);
+    if (current.session) this.session = current.session;
     return current;
   }
 

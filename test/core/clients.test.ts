@@ -238,13 +238,26 @@ describe('visits, follow-ups and referrals', () => {
     const app = await asWorker();
     const id = app.template.ids.client;
     expect(await app.call('visits.record', { clientId: id, visitOn: '2026-11-29', place: 'centre', serviceTypeIds: [1] })).toEqual({ ok: false, error: { code: 'DATE_IN_FUTURE' } });
+    const before = await contentSnapshot(app);
     expect(await app.call('visits.record', { clientId: id, visitOn: TODAY, place: 'centre', serviceTypeIds: [999] })).toEqual({ ok: false, error: { code: 'SERVICE_TYPE_NOT_FOUND' } });
+    // The services are checked as they are inserted, after the visit: a known type beside an
+    // unknown one leaves neither the visit nor any service. The same type twice is refused before.
+    expect(await app.call('visits.record', { clientId: id, visitOn: TODAY, place: 'centre', serviceTypeIds: [2, 999], note: 'Ghi chú thử' })).toEqual({ ok: false, error: { code: 'SERVICE_TYPE_NOT_FOUND' } });
+    expect(await app.call('visits.record', { clientId: id, visitOn: TODAY, place: 'centre', serviceTypeIds: [2, 2] })).toMatchObject({ ok: false, error: { code: 'VALIDATION' } });
+    expect(await contentSnapshot(app)).toBe(before);
     await app.ok('auth.logout', {});
     await loginAs(app, ADMIN);
     await app.ok('catalogue.setActive', { id: 1, active: false });
     await app.ok('auth.logout', {});
     await loginAs(app, WORKER);
-    expect(await app.call('visits.record', { clientId: id, visitOn: TODAY, place: 'centre', serviceTypeIds: [1] })).toEqual({ ok: false, error: { code: 'SERVICE_TYPE_INACTIVE' } });
+    const lastContact = (await app.ok('clients.list', { search: 'THMA95' })).rows[0]?.lastContactOn;
+    const visits = (await app.ok('clients.get', { clientId: id })).visits.length;
+    expect(await app.call('visits.record', { clientId: id, visitOn: TODAY, place: 'centre', serviceTypeIds: [2, 1] })).toEqual({ ok: false, error: { code: 'SERVICE_TYPE_INACTIVE' } });
+    expect((await app.ok('clients.list', { search: 'THMA95' })).rows[0]?.lastContactOn).toBe(lastContact);
+    expect((await app.ok('clients.get', { clientId: id })).visits).toHaveLength(visits);
+    // Her services come back in the catalogue's order, however they were ticked.
+    await app.ok('visits.record', { clientId: id, visitOn: TODAY, place: 'centre', serviceTypeIds: [3, 2] });
+    expect((await app.ok('clients.get', { clientId: id })).visits[0]).toMatchObject({ visitOn: TODAY, serviceTypeIds: [2, 3] });
   });
 
   it('moves a referral along its statuses, and refuses moves that skip back', async () => {

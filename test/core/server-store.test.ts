@@ -1,11 +1,13 @@
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ServerConnection } from '../../electron/core/vault/server-provision.ts';
 import { provisionServer } from '../../electron/core/vault/server-provision.ts';
 import { rolesNamed, serverPool } from '../../electron/core/vault/server-connection.ts';
 import { serverMigrations } from '../../migrations/server/index.ts';
 import { SERVER_FILE } from '../../electron/core/vault/server-vault.ts';
+import { postgresDialect } from '../../electron/core/db/dialect.ts';
 import { havePostgres, makeCertificates, ownerPool, startCluster, type PgCluster } from '../support/pg-cluster.ts';
 import { ADMIN, CENTRE, openApp, runSetup, tempDir, WORKER, type TestApp } from '../support/vault-fixture.ts';
 
@@ -123,6 +125,49 @@ describe('the centre\'s server as the store', () => {
     // Both refused attempts on the second PC (a wrong password, then the replaced temporary one),
     // kept there while locked and moved into the server's trail at the next unlock there.
     expect(failed.length).toBe(2);
+    expect(await first.ok('audit.verify', {})).toMatchObject({ ok: true });
+  });
+
+  it('names the app\'s short statements, each parsed once per connection; batches and long statements stay unnamed', async () => {
+    await first.core.vault.db.connection().execute(async (conn) => {
+      const byId = (id: number) => conn.selectFrom('user').select('username').where('id', '=', id);
+      expect(await byId(1).execute()).toEqual([{ username: ADMIN.username }]);
+      const many = conn.selectFrom('user').select('id').where('id', 'in', Array.from({ length: 150 }, (_, i) => i + 1));
+      expect((await many.execute()).map((row) => row.id)).toContain(1);
+      const prepared = (await sql<{ name: string; statement: string }>`select name, statement from pg_prepared_statements`.execute(conn)).rows;
+      expect(prepared.find((row) => row.statement === byId(1).compile().sql)?.name).toMatch(/^dh_\d+$/);
+      expect(prepared.some((row) => row.statement === many.compile().sql)).toBe(false);
+      // The named statement again, with another value, answers for that value.
+      expect(await byId(999_999).execute()).toEqual([]);
+      expect((await sql<{ n: number }>`select count(*) as n from pg_prepared_statements where statement = ${byId(1).compile().sql}`.execute(conn)).rows[0]?.n).toBe(1);
+    });
+  });
+
+  it('sends the audit entry with the COMMIT, its values written in; a ROLLBACK drops it; a statement after it sends it first', async () => {
+    await first.core.vault.db.connection().execute(async (conn) => {
+      await sql`create temporary table held_probe (n integer, words text)`.execute(conn);
+      const held = (n: number, words: string | null) => postgresDialect.atCommit!(sql`insert into held_probe (n, words) values (${n}, ${words})`.compile(conn));
+      const rows = async (db: typeof conn = conn) => (await sql<{ n: number; words: string | null }>`select n, words from held_probe order by n`.execute(db)).rows;
+      const awkward = `Tên 'thử' \\ "ngoặc" $1 -- không phải lệnh`;
+      await conn.transaction().execute(async (trx) => {
+        await held(1, awkward).execute(trx);
+      });
+      const dropped = await conn.startTransaction().execute();
+      await held(2, null).execute(dropped);
+      await dropped.rollback().execute();
+      await conn.transaction().execute(async (trx) => {
+        await held(3, null).execute(trx);
+        // Read within the same transaction: it was sent before the read.
+        expect((await rows(trx)).map((row) => row.n)).toEqual([1, 3]);
+      });
+      expect(await rows()).toEqual([{ n: 1, words: awkward }, { n: 3, words: null }]);
+      // Held, not sent: a statement the server refuses answers at once, and its refusal is the COMMIT's.
+      const refused = await conn.startTransaction().execute();
+      await postgresDialect.atCommit!(sql`insert into held_probe (n) values (${'not a number'})`.compile(conn)).execute(refused);
+      await expect(refused.commit().execute()).rejects.toMatchObject({ code: '22P02' });
+      await refused.rollback().execute();
+      expect(await rows()).toHaveLength(2);
+    });
     expect(await first.ok('audit.verify', {})).toMatchObject({ ok: true });
   });
 

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { AuditEntry } from '../../contract/audit.ts';
 import type { Database, AuditEventRow } from '../db/schema.ts';
-import { holdTrail, type SqlDialect } from '../db/dialect.ts';
+import { holdTrail, knownTrailEnd, trailMovedTo, type SqlDialect } from '../db/dialect.ts';
 import { localDayStart } from '../clock.ts';
 import { vietnameseCollator } from '../text.ts';
 
@@ -68,12 +68,9 @@ export async function appendAudit(db: Db, dialect: SqlDialect, record: AuditReco
     return;
   }
   await holdTrail(db, dialect);
-  const last = await db
-    .selectFrom('audit_event')
-    .select(['id', 'hash'])
-    .orderBy('id', 'desc')
-    .limit(1)
-    .executeTakeFirst();
+  // Known when the gate's first read brought it (or an earlier append in this transaction moved it).
+  const known = knownTrailEnd(db);
+  const last = known !== undefined ? known : await db.selectFrom('audit_event').select(['id', 'hash']).orderBy('id', 'desc').limit(1).executeTakeFirst();
   const row: Omit<AuditEventRow, 'hash'> = {
     id: (last?.id ?? 0) + 1,
     at: record.at,
@@ -86,10 +83,13 @@ export async function appendAudit(db: Db, dialect: SqlDialect, record: AuditReco
     detail: record.detail ? JSON.stringify(record.detail) : null,
     prev_hash: last?.hash ?? GENESIS_HASH,
   };
-  await db
-    .insertInto('audit_event')
-    .values({ ...row, hash: entryHash(row) })
-    .execute();
+  const hash = entryHash(row);
+  const insert = db.insertInto('audit_event').values({ ...row, hash });
+  // On the server it goes with the transaction's COMMIT (one trip fewer while the trail is held);
+  // a statement after it in the same transaction sends it first.
+  if (dialect.atCommit) await dialect.atCommit(insert.compile()).execute(db);
+  else await insert.execute();
+  trailMovedTo(db, { id: row.id, hash });
 }
 
 export interface VerifyResult {

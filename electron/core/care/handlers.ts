@@ -12,7 +12,7 @@ import { readSettings } from '../settings/centre-settings.ts';
 import type { Db } from '../db/schema.ts';
 import { listStatedReasons } from '../audit/stated-reasons.ts';
 import { insertAnonymousContact } from '../db/anonymous-contacts.ts';
-import { insertVisit } from './visits.ts';
+import { assertServiceTypes, insertVisit } from './visits.ts';
 import type { PartnerTable, ServiceTypeTable } from '../db/schema.ts';
 import { sql, type Selectable } from 'kysely';
 import type { Feature } from '../feature.ts';
@@ -37,13 +37,6 @@ type CareChannels =
 /** How far back, and how many, a worker's frequent services are looked for. */
 const FREQUENT_DAYS = 90;
 const FREQUENT_COUNT = 5;
-
-async function assertServiceTypes(db: Db, ids: readonly number[]): Promise<void> {
-  if (ids.length === 0) return;
-  const rows = await db.selectFrom('service_type').select(['id', 'active']).where('id', 'in', ids).execute();
-  if (rows.length !== ids.length) throw new AppError('SERVICE_TYPE_NOT_FOUND');
-  if (rows.some((row) => row.active !== 1)) throw new AppError('SERVICE_TYPE_INACTIVE');
-}
 
 function toServiceType(row: Selectable<ServiceTypeTable>, used: number): ServiceType {
   return { id: row.id, code: row.code, group: row.service_group as ServiceGroup, nameVi: row.name_vi, nameEn: row.name_en, active: row.active === 1, used, version: serviceTypeVersion(row) };
@@ -100,8 +93,7 @@ export const careHandlers: Pick<HandlerMap, CareChannels> = {
     const by = stamp(ctx);
     const client = await clientForWriting(ctx, input.clientId, by.today, { services: input.serviceTypeIds.length });
     assertNotFuture(input.visitOn, by.today);
-    await assertServiceTypes(ctx.db, input.serviceTypeIds);
-    const visitId = await insertVisit(ctx.db, ctx.core.vault.columns, {
+    const { visitId, settled } = await insertVisit(ctx.db, ctx.core.vault.columns, {
       clientId: client.id,
       visitOn: input.visitOn,
       place: input.place,
@@ -110,6 +102,7 @@ export const careHandlers: Pick<HandlerMap, CareChannels> = {
       workerId: by.userId,
       at: by.at,
       serviceTypeIds: input.serviceTypeIds,
+      openFollowUps: client.next_follow_up_on !== null,
     });
     if (input.nextFollowUpOn) {
       await ctx.db
@@ -117,7 +110,8 @@ export const careHandlers: Pick<HandlerMap, CareChannels> = {
         .values({ client_id: client.id, due_on: input.nextFollowUpOn, done_on: null, visit_id: visitId, created_by: by.userId })
         .execute();
     }
-    await refreshClientSummary(ctx.db, client.id);
+    // A visit changes her last contact, and her follow-ups when it settled or set one; never her referrals.
+    await refreshClientSummary(ctx.db, client.id, settled > 0 || input.nextFollowUpOn ? ['contact', 'followUps'] : ['contact']);
     return { visitId };
   },
 

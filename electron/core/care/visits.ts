@@ -1,18 +1,41 @@
+import { sql } from 'kysely';
+import { AppError } from '../app-error.ts';
 import type { Db } from '../db/schema.ts';
 import { givenId, type ColumnSealer } from '../vault/column-sealers.ts';
+
+/** Each of these service types is in the catalogue and still offered. */
+export async function assertServiceTypes(db: Db, ids: readonly number[]): Promise<void> {
+  if (ids.length === 0) return;
+  const rows = await db.selectFrom('service_type').select(['id', 'active']).where('id', 'in', ids).execute();
+  if (rows.length !== ids.length) throw new AppError('SERVICE_TYPE_NOT_FOUND');
+  if (rows.some((row) => row.active !== 1)) throw new AppError('SERVICE_TYPE_INACTIVE');
+}
 
 /**
  * A visit with its services, as every way of recording one writes it (a visit on her page, her
  * attendance at a group session), settling the follow-ups that were set before it: a visit
- * entered late does not settle follow-ups arranged after it happened. Checks (consent, the
- * record-access rule, dates, service types) are the caller's.
+ * entered late does not settle follow-ups arranged after it happened. Its service types are
+ * checked here, in the insert; the other checks (consent, the record-access rule, dates) are
+ * the caller's.
  */
 export async function insertVisit(
   db: Db,
   columns: ColumnSealer,
-  visit: { clientId: number; visitOn: string; place: string; outcome: string | null; note: string | null; workerId: number; at: string; serviceTypeIds: readonly number[] },
-): Promise<number> {
-  const id = await columns.newId(db, 'visit');
+  visit: {
+    clientId: number;
+    visitOn: string;
+    place: string;
+    outcome: string | null;
+    note: string | null;
+    workerId: number;
+    at: string;
+    serviceTypeIds: readonly number[];
+    /** Her record's summary has a follow-up still open (`next_follow_up_on`): only then is there one to settle. */
+    openFollowUps: boolean;
+  },
+): Promise<{ visitId: number; settled: number }> {
+  // An id taken first only when a sealed value must name it; otherwise the insert gives it.
+  const id = visit.outcome !== null || visit.note !== null ? await columns.newId(db, 'visit') : undefined;
   const { id: visitId } = await db
     .insertInto('visit')
     .values({
@@ -27,11 +50,36 @@ export async function insertVisit(
     })
     .returning('id')
     .executeTakeFirstOrThrow();
-  await db
-    .insertInto('service')
-    .values(visit.serviceTypeIds.map((typeId) => ({ visit_id: visitId, client_id: visit.clientId, service_type_id: typeId, service_on: visit.visitOn, worker_id: visit.workerId })))
-    .execute();
-  await db
+  if (visit.serviceTypeIds.length > 0) {
+    // The services, each of a type the catalogue has and offers: one statement inserts and checks.
+    const { numInsertedOrUpdatedRows } = await db
+      .insertInto('service')
+      .columns(['visit_id', 'client_id', 'service_type_id', 'service_on', 'worker_id'])
+      .expression((eb) =>
+        eb
+          .selectFrom('service_type')
+          // Typed, so PostgreSQL does not take the values for text.
+          .select([
+            sql<number>`cast(${visitId} as integer)`.as('visit_id'),
+            sql<number>`cast(${visit.clientId} as integer)`.as('client_id'),
+            'service_type.id',
+            sql<string>`cast(${visit.visitOn} as text)`.as('service_on'),
+            sql<number>`cast(${visit.workerId} as integer)`.as('worker_id'),
+          ])
+          .where('service_type.id', 'in', visit.serviceTypeIds)
+          .where('service_type.active', '=', 1)
+          .orderBy('service_type.id'),
+      )
+      .executeTakeFirstOrThrow();
+    if (Number(numInsertedOrUpdatedRows) !== visit.serviceTypeIds.length) {
+      // Which one, and why: the call fails whole, nothing it wrote stays.
+      await assertServiceTypes(db, visit.serviceTypeIds);
+      throw new AppError('SERVICE_TYPE_NOT_FOUND');
+    }
+  }
+  // Her record's summary says whether any follow-up is open (the to-do list reads it so too).
+  if (!visit.openFollowUps) return { visitId, settled: 0 };
+  const { numUpdatedRows } = await db
     .updateTable('follow_up')
     .set({ done_on: visit.visitOn })
     .where('client_id', '=', visit.clientId)
@@ -42,6 +90,6 @@ export async function insertVisit(
         eb(eb.selectFrom('visit').select('visit.visit_on').whereRef('visit.id', '=', 'follow_up.visit_id'), '<=', visit.visitOn),
       ]),
     )
-    .execute();
-  return visitId;
+    .executeTakeFirstOrThrow();
+  return { visitId, settled: Number(numUpdatedRows) };
 }

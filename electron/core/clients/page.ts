@@ -175,7 +175,7 @@ export async function clientPage(db: Db, columns: ColumnSealer, clientId: number
     .orderBy('visit.visit_on', 'desc')
     .orderBy('visit.id', 'desc')
     .execute();
-  const services = await db.selectFrom('service').select(['visit_id', 'service_type_id']).where('client_id', '=', clientId).execute();
+  const services = await db.selectFrom('service').select(['visit_id', 'service_type_id']).where('client_id', '=', clientId).orderBy('service_type_id').execute();
   const visits = visitRows.map((row) => {
     const serviceTypeIds = services.filter((service) => service.visit_id === row.id).map((service) => service.service_type_id);
     const outcome = columns.open('visit', 'outcome', row.id, row.outcome);

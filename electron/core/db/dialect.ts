@@ -1,4 +1,5 @@
-import { sql, type Kysely, type RawBuilder, type Transaction } from 'kysely';
+import { sql, type CompiledQuery, type Kysely, type RawBuilder, type Transaction } from 'kysely';
+import pg from 'pg';
 import type { Database } from './schema.ts';
 
 /*
@@ -35,6 +36,12 @@ export interface SqlDialect {
    * `holdTrail`): on the server, the lock of a table kept for it; none on the file.
    */
   readonly trailLock: RawBuilder<unknown> | null;
+  /**
+   * The last statement of a transaction (the gate's audit entry), to go with the COMMIT in one
+   * trip to the server (vault/server-connection.ts holds it until then), or null: run it as it
+   * is. For a statement of Kysely's builder, whose every value is a parameter.
+   */
+  readonly atCommit: ((query: CompiledQuery) => RawBuilder<unknown>) | null;
 }
 
 export const sqliteDialect: SqlDialect = {
@@ -46,6 +53,7 @@ export const sqliteDialect: SqlDialect = {
   inOrder: sql`not indexed`,
   perRow: sql``,
   trailLock: null,
+  atCommit: null,
 };
 
 export const postgresDialect: SqlDialect = {
@@ -58,7 +66,22 @@ export const postgresDialect: SqlDialect = {
   perRow: sql`offset 0`,
   // A table of its own (server migration 0003); EXCLUSIVE waits for itself, never for readers.
   trailLock: sql`lock table trail_lock in exclusive mode`,
+  atCommit: (query) => sql.raw(`${AT_COMMIT}${withValues(query)}`),
 };
+
+/** How a statement held for the COMMIT begins (a comment: sent on its own, it runs at once, as written). */
+export const AT_COMMIT = '/* with the commit */ ';
+
+/** A statement with its values written in: it goes with the COMMIT as text, where no parameter can. */
+function withValues(query: CompiledQuery): string {
+  return query.sql.replace(/\$(\d+)/g, (_, index: string) => {
+    const value = query.parameters[Number(index) - 1];
+    if (value === null || value === undefined) return 'null';
+    if (typeof value === 'number' && Number.isFinite(value)) return String(value);
+    if (typeof value === 'string') return pg.escapeLiteral(value);
+    throw new Error('a value that cannot be written into a statement');
+  });
+}
 
 /**
  * Wait until no other transaction is appending to the audit trail, and keep it until this one
@@ -75,3 +98,35 @@ export async function holdTrail(trx: Kysely<Database> | Transaction<Database>, d
 
 /** The transactions that hold the trail's lock (each until it ends; forgotten with it). */
 const holding = new WeakSet<object>();
+
+/**
+ * The trail's end as a column another read can carry: `id:hash`, or null when the trail is empty.
+ * The gate's first read in a writing call brings it (`knowTrailEnd`), so the append at the end
+ * of the call needs no read of its own: the call holds the trail from before that read.
+ */
+export const trailEndColumn = sql<string | null>`(select id || ':' || hash from audit_event order by id desc limit 1)`;
+
+type TrailEnd = { id: number; hash: string };
+
+/** The trail's end as a transaction that holds the trail knows it (null: empty); forgotten with the transaction. */
+const knownEnds = new WeakMap<object, TrailEnd | null>();
+
+/** What `trailEndColumn` read, within a transaction that holds the trail. */
+export function knowTrailEnd(trx: Transaction<Database>, carried: unknown): void {
+  if (carried === null || carried === undefined) {
+    knownEnds.set(trx, null);
+    return;
+  }
+  const [id, hash] = String(carried).split(':');
+  knownEnds.set(trx, { id: Number(id), hash: hash ?? '' });
+}
+
+/** The trail's end this transaction knows (null: empty), or undefined when it must read it. */
+export function knownTrailEnd(trx: Kysely<Database> | Transaction<Database>): TrailEnd | null | undefined {
+  return knownEnds.get(trx);
+}
+
+/** This transaction appended: its entry is the trail's end now. */
+export function trailMovedTo(trx: Kysely<Database> | Transaction<Database>, end: TrailEnd): void {
+  if (trx.isTransaction) knownEnds.set(trx, end);
+}

@@ -3,10 +3,10 @@ import { contract, isChannelName, VALIDATION_MESSAGES, type ChannelDef, type Cha
 import type { AppErrorPayload, ErrorCode, Result, ValidationIssue } from '../../contract/errors.ts';
 import { AppError, isAppError, isStorageError, storageFailure } from '../app-error.ts';
 import type { Core } from '../core.ts';
-import type { Transaction } from 'kysely';
+import type { RawBuilder, Transaction } from 'kysely';
 import type { Database } from '../db/schema.ts';
 import type { AuditNote, HandlerContext, HandlerMap, Undo } from './types.ts';
-import { holdTrail } from '../db/dialect.ts';
+import { holdTrail, knowTrailEnd, trailEndColumn } from '../db/dialect.ts';
 import { KEY_ROTATED } from '../vault/key-change.ts';
 
 /**
@@ -129,8 +129,16 @@ export class Gate {
    */
   async #stillAllowed(def: ChannelDef, steps: Steps, trx: Transaction<Database>): Promise<void> {
     if (!this.core.session) return;
+    const vault = this.core.vault;
+    // One read: her account and roles, the key's state, and (a writing call holds the trail) the trail's end.
+    const carry: Record<string, RawBuilder<unknown>> = {};
+    if (vault.keyState) carry.key_state = vault.keyState;
+    if (def.audit === 'write') carry.trail_end = trailEndColumn;
+    const { session: current, carried } = await this.core.currentSession(trx, carry);
     try {
-      await this.core.vault.keyStillCurrent(trx);
+      // Her account is gone (no row carried the state): the key is asked on its own.
+      if (carried.key_state === undefined) await vault.keyStillCurrent(trx);
+      else vault.checkKeyState(carried.key_state);
     } catch (error) {
       // This PC's key opens nothing the other PC writes now: the session ends, the login screen says why.
       if (isAppError(error) && (error.code === 'KEY_CHANGED' || error.code === 'KEY_CHANGE_UNDER_WAY')) {
@@ -141,7 +149,7 @@ export class Gate {
       }
       throw error;
     }
-    const current = await this.core.currentSession(trx);
+    if (def.audit === 'write' && current) knowTrailEnd(trx, carried.trail_end);
     if (!current) {
       steps.whenDone.push(() => this.core.endSession('logout'));
       throw new AppError('ACCOUNT_DISABLED');

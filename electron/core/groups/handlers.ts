@@ -58,7 +58,7 @@ async function attend(ctx: HandlerContext, session: { id: number; held_on: strin
   // Checked before asking whether she is already there: the answer is only for who may know it.
   const already = await ctx.db.selectFrom('group_attendance').select('client_id').where('session_id', '=', session.id).where('client_id', '=', client.id).executeTakeFirst();
   if (already) return false;
-  const visitId = await insertVisit(ctx.db, ctx.core.vault.columns, {
+  const { visitId, settled } = await insertVisit(ctx.db, ctx.core.vault.columns, {
     clientId: client.id,
     visitOn: session.held_on,
     place: session.place,
@@ -67,9 +67,10 @@ async function attend(ctx: HandlerContext, session: { id: number; held_on: strin
     workerId: by.userId,
     at: by.at,
     serviceTypeIds: [session.service_type_id],
+    openFollowUps: client.next_follow_up_on !== null,
   });
   await ctx.db.insertInto('group_attendance').values({ session_id: session.id, client_id: client.id, visit_id: visitId }).execute();
-  await refreshClientSummary(ctx.db, client.id);
+  await refreshClientSummary(ctx.db, client.id, settled > 0 ? ['contact', 'followUps'] : ['contact']);
   return true;
 }
 

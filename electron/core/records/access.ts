@@ -21,18 +21,34 @@ export async function getClient(db: Db, columns: ColumnSealer, id: number): Prom
   return (await clientWithRestriction(db, columns, id)).client;
 }
 
-/** The client, and whether she is frozen now (read with her, in one query: each write to her record asks both). */
-async function clientWithRestriction(db: Db, columns: ColumnSealer, id: number): Promise<{ client: ClientView; restricted: boolean }> {
+/**
+ * The client, whether she is frozen now and, given a date, whether her case-record consent is in
+ * force on it (`activeConsent`'s rule), read in one query: each write to her record asks all three.
+ */
+async function clientWithRestriction(db: Db, columns: ColumnSealer, id: number, consentOn?: string): Promise<{ client: ClientView; restricted: boolean; consented: boolean }> {
   const found = await db
     .selectFrom('client')
     .selectAll('client')
     .select((eb) => eb.exists(eb.selectFrom('restriction').select('restriction.id').whereRef('restriction.client_id', '=', 'client.id').where('restriction.ended_at', 'is', null)).as('restricted'))
+    .$if(consentOn !== undefined, (query) =>
+      query.select((eb) =>
+        eb
+          .selectFrom('consent')
+          .select(sql<number>`case when consent.withdrawn_on is null and consent.expires_on >= ${consentOn} then 1 else 0 end`.as('in_force'))
+          .whereRef('consent.client_id', '=', 'client.id')
+          .where('consent.purpose', '=', 'case_record')
+          .where('consent.partner_id', 'is', null)
+          .orderBy('consent.id', 'desc')
+          .limit(1)
+          .as('consented'),
+      ),
+    )
     .where('client.id', '=', id)
     .executeTakeFirst();
   if (!found) throw new AppError('CLIENT_NOT_FOUND');
   // The server's keyed hash of the code, and the file's folded alias, are not the record's.
-  const { alias_folded: _folded, code_lookup: _lookup, restricted, ...row } = found as typeof found & { code_lookup?: string };
-  return { client: columns.openRows('client', [row])[0]!, restricted: Boolean(restricted) };
+  const { alias_folded: _folded, code_lookup: _lookup, restricted, consented, ...row } = found as typeof found & { code_lookup?: string };
+  return { client: columns.openRows('client', [row])[0]!, restricted: Boolean(restricted), consented: consentOn !== undefined && Number(consented) === 1 };
 }
 
 export function assertOpen(client: ClientView): void {
@@ -55,12 +71,12 @@ export function stamp(ctx: HandlerContext) {
  * too); refused while the case is closed, restricted, or without case-record consent in force.
  */
 export async function clientForWriting(ctx: HandlerContext, clientId: number, todayDate: string, detail?: AuditNote['detail']): Promise<ClientView> {
-  const { client, restricted } = await clientWithRestriction(ctx.db, ctx.core.vault.columns, clientId);
+  const { client, restricted, consented } = await clientWithRestriction(ctx.db, ctx.core.vault.columns, clientId, todayDate);
   ctx.note({ targetType: 'client', targetId: client.id, ...(detail ? { detail } : {}) });
   assertMayChange(ctx, client);
   assertOpen(client);
   if (restricted) throw new AppError('CLIENT_RESTRICTED');
-  await requireConsent(ctx.db, client.id, 'case_record', todayDate);
+  if (!consented) throw new AppError('CONSENT_REQUIRED');
   return client;
 }
 
@@ -136,17 +152,26 @@ export function assertNotFuture(date: string, today: string): void {
 /**
  * Recompute what the client list shows for one client (last contact, next follow-up, open
  * referrals and the earliest of their due dates), so the list and the to-do list can sort and
- * filter 100,000 clients on indexed columns.
+ * filter 100,000 clients on indexed columns. A write names the parts it can have changed (all
+ * when it does not say).
  */
-export async function refreshClientSummary(db: Db, clientId: number): Promise<void> {
+export async function refreshClientSummary(db: Db, clientId: number, parts: readonly SummaryPart[] = SUMMARY_PARTS): Promise<void> {
   await db
     .updateTable('client')
     .set({
-      last_contact_on: sql<string | null>`(select max(visit_on) from visit where client_id = ${clientId})`,
-      next_follow_up_on: sql<string | null>`(select min(due_on) from follow_up where client_id = ${clientId} and done_on is null)`,
-      open_referrals: sql<number>`(select count(*) from referral where client_id = ${clientId} and status in (${sql.join(OPEN_REFERRAL_STATUSES)}))`,
-      next_referral_due_on: sql<string | null>`(select min(due_on) from referral where client_id = ${clientId} and status in (${sql.join(OPEN_REFERRAL_STATUSES)}))`,
+      ...(parts.includes('contact') ? { last_contact_on: sql<string | null>`(select max(visit_on) from visit where client_id = ${clientId})` } : {}),
+      ...(parts.includes('followUps') ? { next_follow_up_on: sql<string | null>`(select min(due_on) from follow_up where client_id = ${clientId} and done_on is null)` } : {}),
+      ...(parts.includes('referrals')
+        ? {
+            open_referrals: sql<number>`(select count(*) from referral where client_id = ${clientId} and status in (${sql.join(OPEN_REFERRAL_STATUSES)}))`,
+            next_referral_due_on: sql<string | null>`(select min(due_on) from referral where client_id = ${clientId} and status in (${sql.join(OPEN_REFERRAL_STATUSES)}))`,
+          }
+        : {}),
     })
     .where('id', '=', clientId)
     .execute();
 }
+
+/** What the summary keeps: her last contact (visits), her next follow-up, her open referrals and their earliest due date. */
+const SUMMARY_PARTS = ['contact', 'followUps', 'referrals'] as const;
+type SummaryPart = (typeof SUMMARY_PARTS)[number];

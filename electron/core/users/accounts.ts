@@ -2,6 +2,7 @@ import { userVersion } from '../records/versions.ts';
 import type { SessionUser } from '../../contract/session.ts';
 import type { UserSummary } from '../../contract/users.ts';
 import { permissionsFor, ROLES, type Role } from '../../contract/permissions.ts';
+import type { RawBuilder } from 'kysely';
 import { AppError } from '../app-error.ts';
 import type { Db, UserRow } from '../db/schema.ts';
 import { vietnameseCollator } from '../text.ts';
@@ -38,13 +39,25 @@ export async function toSessionUser(db: Db, user: UserRow): Promise<SessionUser>
  * The session of an active account as the database says now, in one read (the user and her
  * roles together: the gate asks before every call, inside its transaction), or null.
  */
-export async function activeSessionUser(db: Db, userId: number): Promise<SessionUser | null> {
-  const rows = await db.selectFrom('user').leftJoin('user_role', 'user_role.user_id', 'user.id').selectAll('user').select('user_role.role').where('user.id', '=', userId).execute();
-  const [user] = rows;
-  if (!user || user.active !== 1) return null;
+export async function activeSessionUser(
+  db: Db,
+  userId: number,
+  carry: Readonly<Record<string, RawBuilder<unknown>>> = {},
+): Promise<{ session: SessionUser | null; carried: Record<string, unknown> }> {
+  const carriedNames = Object.keys(carry);
+  const rows = await db
+    .selectFrom('user')
+    .leftJoin('user_role', 'user_role.user_id', 'user.id')
+    .selectAll('user')
+    .select('user_role.role')
+    .select(carriedNames.map((name) => carry[name]!.as(name)))
+    .where('user.id', '=', userId)
+    .execute();
+  const [first] = rows as (UserRow & { role: Role | null } & Record<string, unknown>)[];
+  const carried = Object.fromEntries(carriedNames.map((name) => [name, first?.[name]]));
+  if (!first || first.active !== 1) return { session: null, carried };
   const held = new Set(rows.map((row) => row.role));
-  const { role: _role, ...row } = user;
-  return sessionUserOf(row, ROLES.filter((role) => held.has(role)));
+  return { session: sessionUserOf(first, ROLES.filter((role) => held.has(role))), carried };
 }
 
 function sessionUserOf(user: UserRow, roles: Role[]): SessionUser {

@@ -91,6 +91,7 @@ export class ServerSealer implements ColumnSealer {
   seal<T extends SealedTable>(table: T, column: SealedColumn<T>, rowId: number | undefined, text: string): Sealed;
   seal<T extends SealedTable>(table: T, column: SealedColumn<T>, rowId: number | undefined, text: string | null): Sealed | null;
   seal<T extends SealedTable>(table: T, column: SealedColumn<T>, rowId: number | undefined, text: string | null): Sealed | null {
+    if (text === null) return null;
     if (rowId === undefined) throw new Error('a sealed value names its row: take the id first (newId)');
     return sealText(this.#keys, { table, column, rowId }, text) as unknown as Sealed | null;
   }

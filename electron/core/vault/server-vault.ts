@@ -388,7 +388,7 @@ export class ServerVault extends OpenKeys implements Store {
 
   async #openWith(keyring: Keyring, dataKey: Buffer, appPassword: string): Promise<void> {
     await this.close();
-    const db = this.#kysely({ user: this.#file().appRole, password: appPassword }, 4);
+    const db = this.#kysely({ user: this.#file().appRole, password: appPassword }, 4, { prepared: true });
     try {
       await this.#assertSchema(db);
     } catch (error) {
@@ -399,8 +399,8 @@ export class ServerVault extends OpenKeys implements Store {
     this.holdOpen(keyring, dataKey, db);
   }
 
-  #kysely(role: { user: string; password: string }, max: number): Kysely<Database> {
-    return new Kysely<Database>({ dialect: new PostgresDialect({ pool: serverPool(addressOf(this.#file()), role, { max }) as pg.Pool }) });
+  #kysely(role: { user: string; password: string }, max: number, options: { prepared?: boolean } = {}): Kysely<Database> {
+    return new Kysely<Database>({ dialect: new PostgresDialect({ pool: serverPool(addressOf(this.#file()), role, { max, ...options }) as pg.Pool }) });
   }
 
   /** The server's schema is this version's: newer refused (DATABASE_NEWER), older to be upgraded by server:init. */
@@ -557,9 +557,20 @@ export class ServerVault extends OpenKeys implements Store {
    * session ends, and the person logs in again (with the new key, once the change is done).
    */
   async keyStillCurrent(db: Db): Promise<void> {
-    const { rows } = await sql<{ id: number; generation: number }>`select id, generation from keyring`.execute(db);
-    if (rows.some((row) => row.id === 2)) throw new AppError('KEY_CHANGE_UNDER_WAY');
-    if (rows.find((row) => row.id === 1)?.generation !== this.#generation) throw new AppError('KEY_CHANGED');
+    const { rows } = await sql<{ state: string | null }>`select ${this.keyState} as state`.execute(db);
+    this.checkKeyState(rows[0]?.state);
+  }
+
+  /** The keyring's rows as `id/generation`, for a read that carries them (the gate's first read in a call). */
+  readonly keyState = sql<string | null>`(select string_agg(id || '/' || generation, ' ') from keyring)`;
+
+  checkKeyState(state: unknown): void {
+    const rows = String(state ?? '')
+      .split(' ')
+      .filter(Boolean)
+      .map((pair) => pair.split('/').map(Number));
+    if (rows.some(([id]) => id === 2)) throw new AppError('KEY_CHANGE_UNDER_WAY');
+    if (rows.find(([id]) => id === 1)?.[1] !== this.#generation) throw new AppError('KEY_CHANGED');
   }
 
   /** A transaction of the key change's own, holding the trail's lock; run again when another PC's got in the way. */

@@ -1,4 +1,4 @@
-import type { ControlledTransaction, Kysely, Migration } from 'kysely';
+import type { ControlledTransaction, Kysely, Migration, RawBuilder } from 'kysely';
 import type { ErrorCode } from '../../contract/errors.ts';
 import type { Database, Db } from '../db/schema.ts';
 import type { SqlDialect } from '../db/dialect.ts';
@@ -138,6 +138,12 @@ export interface Store {
    * nothing to check on the file.
    */
   keyStillCurrent(db: Db): Promise<void>;
+  /**
+   * The same check, read as a column of another query (the gate's first read in a call, so the
+   * check costs no trip of its own), and what it read checked; null and nothing on the file.
+   */
+  readonly keyState: RawBuilder<string | null> | null;
+  checkKeyState(state: unknown): void;
   /** Is a switch to a staged copy under way (begun and neither finished nor put back)? */
   readonly switchUnderWay: boolean;
   /** Put the staged copy in the place of the live data. The store must be closed. */

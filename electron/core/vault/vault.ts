@@ -287,6 +287,10 @@ export class Vault extends OpenKeys implements Store {
 
   async keyStillCurrent(): Promise<void> {}
 
+  readonly keyState = null;
+
+  checkKeyState(): void {}
+
   /** Is a switch to a staged copy under way (begun and neither finished nor put back)? */
   get switchUnderWay(): boolean {
     return this.#files.underWay;
