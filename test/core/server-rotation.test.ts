@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { SEALED_COLUMNS, ROW_KEY, type SealedTable } from '../../electron/core/db/sealed-columns.ts';
-import { columnKeys, lookupHash, openText } from '../../electron/core/vault/column-seal.ts';
+import { columnKeys, lookupHash, openText, sealText } from '../../electron/core/vault/column-seal.ts';
 import { openPasswordSlot, openRecoverySlot, parseKeyring } from '../../electron/core/vault/key-slots.ts';
 import { normalizeRecoveryCode } from '../../electron/core/vault/recovery-code.ts';
 import { serverPool } from '../../electron/core/vault/server-connection.ts';
 import { ServerSealer } from '../../electron/core/vault/column-sealers.ts';
 import { SEALING_KEY_SETTING } from '../../electron/core/vault/key-file.ts';
+import { KEY_CHANGE_BATCH } from '../../electron/core/vault/key-change.ts';
 import type { ServerConnection } from '../../electron/core/vault/server-provision.ts';
 import { groupOf } from '../support/calls.ts';
 import { BUSY_WORDS, busyVault, ownCluster } from '../support/own-cluster.ts';
@@ -219,6 +220,57 @@ describe('changing the data key on the server', () => {
     await loginAs(app, WORKER);
     expect((await app.ok('clients.list', { search: 'len may' })).rows.map((row) => row.alias)).toEqual(['Chị Lên Máy Chủ']);
     expect(await app.ok('clients.identity', { clientId: app.template.ids.client! })).toMatchObject({ legalName: 'Nguyễn Thị Mẫu Chuyển' });
+  });
+
+  it('a change cut short in the middle of a table goes on from the row after its last whole batch', async () => {
+    const database = 'centre_key_mid_table';
+    const { app, connection } = await serverWithRecords(database);
+    const oldKey = await serverKey(database, ADMIN);
+    const clientId = app.template.ids.client!;
+    const workerId = app.template.ids.worker!;
+    // More visits than one batch, then one with a note under the old key, then one whose note does not open (copied from another row).
+    await rows(database, `insert into visit (client_id, visit_on, place, worker_id, recorded_at)
+      select $1, '2026-11-01', 'centre', $2, '2026-11-01T01:00:00.000Z' from generate_series(1, $3::integer)`, [clientId, workerId, KEY_CHANGE_BATCH + 20]);
+    const lateId = (await rows<{ id: number }>(database, `select nextval(pg_get_serial_sequence('visit', 'id'))::integer as id`))[0]!.id;
+    const lateNote = sealText(columnKeys(oldKey), { table: 'visit', column: 'note', rowId: lateId }, 'Ghi chú sau một lô');
+    await rows(database, `insert into visit (id, client_id, visit_on, place, note, worker_id, recorded_at) values ($1, $2, '2026-11-02', 'centre', $3, $4, '2026-11-02T01:00:00.000Z')`, [lateId, clientId, lateNote, workerId]);
+    const words = await openedUnder(database, oldKey);
+    const [early] = await rows<{ id: number; note: Buffer }>(database, 'select id, note from visit where note is not null order by id limit 1');
+    const brokenId = (
+      await rows<{ id: number }>(database, `insert into visit (client_id, visit_on, place, note, worker_id, recorded_at)
+        values ($1, '2026-11-03', 'centre', $2, $3, '2026-11-03T01:00:00.000Z') returning id`, [clientId, early!.note, workerId])
+    )[0]!.id;
+
+    expect((await rotate(app)).result).toEqual({ ok: false, error: { code: 'DATABASE_CORRUPT' } });
+    const [, waiting] = await keyringRows(database);
+    const progress = JSON.parse(waiting!.progress ?? 'null') as { table: string; after: number };
+    // Stopped in the visits, after a whole batch: the rows up to it under the new key, the rest still under the old.
+    expect(progress.table).toBe('visit');
+    expect(progress.after).toBeGreaterThanOrEqual(early!.id);
+    expect(progress.after).toBeLessThan(lateId);
+    const newKey = (await openPasswordSlot(parseKeyring(waiting!.body), ADMIN.username, ADMIN.password))!.dataKey;
+    const noteOf = async (id: number) => (await rows<{ note: Buffer }>(database, 'select note from visit where id = $1', [id]))[0]!.note;
+    const opens = (key: Buffer, id: number, note: Buffer) => {
+      try {
+        return openText(columnKeys(key), { table: 'visit', column: 'note', rowId: id }, note);
+      } catch {
+        return null;
+      }
+    };
+    expect(opens(newKey, early!.id, await noteOf(early!.id))).toBe(words.get(`visit.note.${early!.id}`));
+    expect(opens(oldKey, early!.id, await noteOf(early!.id))).toBeNull();
+    expect(opens(oldKey, lateId, await noteOf(lateId))).toBe('Ghi chú sau một lô');
+    expect(opens(newKey, lateId, await noteOf(lateId))).toBeNull();
+
+    // The broken note put right by the server's owner; an administrator's login goes on from the row after the batch.
+    await rows(database, 'update visit set note = null where id = $1', [brokenId]);
+    const other = await pc(connection);
+    await loginAs(other, ADMIN);
+    expect((await keyringRows(database)).map((row) => [row.id, row.generation])).toEqual([[1, 2]]);
+    words.set(`visit.outcome.${brokenId}`, null).set(`visit.note.${brokenId}`, null);
+    expect(await openedUnder(database, newKey)).toEqual(words);
+    expect(await anyOpensUnder(database, oldKey)).toBe(false);
+    expect(await other.ok('audit.verify', {})).toMatchObject({ ok: true });
   });
 
   it('visits recorded at another PC while the change begins: each is either in, under the new key, or refused; none is lost', async () => {
