@@ -315,6 +315,20 @@ describe('visits, follow-ups and referrals', () => {
     expect(page.timeline.filter((item) => item.kind === 'case').map((item) => item.summary.event)).toEqual(expect.arrayContaining(['opened', 'closed', 'reopened']));
   });
 
+  it('reopens a case only with her case-record consent in force', async () => {
+    const app = await asWorker();
+    const id = app.template.ids.client;
+    await app.ok('clients.close', { clientId: id, reason: 'reintegrated', on: TODAY });
+    app.clock.advance(366 * 24 * 3600 * 1000);
+    const later = '2027-11-29';
+    const before = await contentSnapshot(app);
+    expect(await app.call('clients.reopen', { clientId: id, on: later })).toEqual({ ok: false, error: { code: 'CONSENT_REQUIRED' } });
+    expect(await contentSnapshot(app)).toBe(before);
+    await app.ok('consent.renew', { consentId: app.template.ids.caseConsent, consent: { ...consentNow('case_record'), givenOn: later } });
+    await app.ok('clients.reopen', { clientId: id, on: later });
+    expect((await app.ok('clients.get', { clientId: id })).status).toBe('open');
+  });
+
   it('counts an anonymous contact as services, not as a person', async () => {
     const app = await asWorker();
     const { contactId } = await app.ok('anonymous.record', { contactOn: TODAY, ageBand: '18_24', sex: 'trans_female', place: 'outreach', serviceTypeIds: [8, 4] });

@@ -6,7 +6,7 @@ import { AppError } from '../app-error.ts';
 import { addToDate, today } from '../clock.ts';
 import { recordConsent } from '../clients/consent.ts';
 import { referralView, referralsOf } from '../clients/page.ts';
-import { activeConsent, assertNotFuture, assertNotRestricted, childNow, clientForWriting, getClient, mayReadRestricted, refreshClientSummary, requireConsent, stamp, REVEALED_CLIENTS } from '../records/access.ts';
+import { activeConsent, assertNotFuture, childNow, clientForWriting, clientWithRestriction, getClient, mayReadRestricted, refreshClientSummary, requireConsent, stamp, REVEALED_CLIENTS } from '../records/access.ts';
 import type { HandlerContext, HandlerMap } from '../gate/types.ts';
 import { readSettings } from '../settings/centre-settings.ts';
 import type { Db } from '../db/schema.ts';
@@ -245,10 +245,10 @@ export const careHandlers: Pick<HandlerMap, CareChannels> = {
   'referrals.slip': async (input, ctx) => {
     const todayDate = today(ctx.core.clock);
     const referral = await referralFor(ctx, input.referralId);
-    const client = await getClient(ctx.db, ctx.core.vault.columns, referral.client_id);
+    const { client, restricted: frozen } = await clientWithRestriction(ctx.db, ctx.core.vault.columns, referral.client_id);
     const restricted = mayReadRestricted(client, ctx.requireSession(), ctx.core.state.get(REVEALED_CLIENTS));
     ctx.note({ targetType: 'client', targetId: client.id, detail: { referralId: referral.id } });
-    await assertNotRestricted(ctx.db, client.id);
+    if (frozen) throw new AppError('CLIENT_RESTRICTED');
     const partner = referral.partner_id === null ? null : await partnerView(ctx.db, referral.partner_id);
     // Child protection is a duty of the centre, addressed before any partner is named.
     const consent = partner ? await activeConsent(ctx.db, client.id, 'share_partner', todayDate, partner.id) : undefined;

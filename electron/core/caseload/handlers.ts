@@ -3,7 +3,7 @@ import { savedFiltersSchema } from '../../contract/caseload.ts';
 import { foldForSearch } from '../../contract/text.ts';
 import { AppError } from '../app-error.ts';
 import { today } from '../clock.ts';
-import { assertNotRestricted, assertOpen, getClient, isAssignedTo, stamp } from '../records/access.ts';
+import { assertOpen, clientWithRestriction, isAssignedTo, stamp } from '../records/access.ts';
 import type { HandlerMap } from '../gate/types.ts';
 import { givenId } from '../vault/column-sealers.ts';
 import { readSettings } from '../settings/centre-settings.ts';
@@ -77,11 +77,11 @@ export const caseloadHandlers: Pick<HandlerMap, CaseloadChannels> = {
 
   'caseload.offer': async (input, ctx) => {
     const by = stamp(ctx);
-    const client = await getClient(ctx.db, ctx.core.vault.columns, input.clientId);
+    const { client, restricted } = await clientWithRestriction(ctx.db, ctx.core.vault.columns, input.clientId);
     ctx.note({ targetType: 'client', targetId: client.id, detail: { toUserId: input.toUserId } });
     if (!isAssignedTo(client, ctx.requireSession())) throw new AppError('NOT_ASSIGNED');
     assertOpen(client);
-    await assertNotRestricted(ctx.db, client.id);
+    if (restricted) throw new AppError('CLIENT_RESTRICTED');
     if (input.toUserId === by.userId) throw new AppError('OFFER_TO_SELF');
     await assertActiveWorker(ctx.db, input.toUserId);
     const pending = await ctx.db.selectFrom('case_offer').select('id').where('client_id', '=', client.id).where('status', '=', 'pending').executeTakeFirst();
@@ -121,9 +121,10 @@ export const caseloadHandlers: Pick<HandlerMap, CaseloadChannels> = {
     ctx.note({ targetType: 'client', targetId: offer.client_id, detail: { offerId: offer.id, accepted: input.accept } });
     if (offer.to_user !== by.userId) throw new AppError('OFFER_NOT_FOUND');
     if (input.accept) {
-      assertOpen(await getClient(ctx.db, ctx.core.vault.columns, offer.client_id));
+      const { client, restricted } = await clientWithRestriction(ctx.db, ctx.core.vault.columns, offer.client_id);
+      assertOpen(client);
       // An offer made before her record was frozen waits (declining it stays possible).
-      await assertNotRestricted(ctx.db, offer.client_id);
+      if (restricted) throw new AppError('CLIENT_RESTRICTED');
       await acceptOffer(ctx.db, offer, by);
     } else {
       await ctx.db
@@ -157,9 +158,9 @@ export const caseloadHandlers: Pick<HandlerMap, CaseloadChannels> = {
 
   'reviews.record': async (input, ctx) => {
     const by = stamp(ctx);
-    const client = await getClient(ctx.db, ctx.core.vault.columns, input.clientId);
+    const { client, restricted } = await clientWithRestriction(ctx.db, ctx.core.vault.columns, input.clientId);
     ctx.note({ targetType: 'client', targetId: client.id, detail: { comment: input.comment !== null } });
-    await assertNotRestricted(ctx.db, client.id);
+    if (restricted) throw new AppError('CLIENT_RESTRICTED');
     const { columns } = ctx.core.vault;
     const reviewId = await columns.newId(ctx.db, 'case_review');
     const { id } = await ctx.db

@@ -11,7 +11,7 @@ import { recordChanges } from '../records/history.ts';
 import { listClients } from './list.ts';
 import { clientIndexOf } from './client-index.ts';
 import { clientPage, identityView, readIdentity } from './page.ts';
-import { assertMayChange, assertNotFuture, assertNotRestricted, assertOpen, childNow, clientForWriting, getClient, isAssignedTo, lastEventOn, requireConsent, stamp, REVEALED_CLIENTS } from '../records/access.ts';
+import { assertMayChange, assertNotFuture, assertOpen, childNow, clientForWriting, clientWithRestriction, getClient, isAssignedTo, lastEventOn, requireConsent, stamp, REVEALED_CLIENTS } from '../records/access.ts';
 import { holdersOfCode, identityRow, isEmptyIdentity, registerClient } from './register.ts';
 import { stateReason } from '../audit/stated-reasons.ts';
 import type { Feature } from '../feature.ts';
@@ -127,11 +127,11 @@ export const clientsHandlers: Pick<HandlerMap, ClientChannels> = {
 
   'clients.close': async (input, ctx) => {
     const by = stamp(ctx);
-    const client = await getClient(ctx.db, ctx.core.vault.columns, input.clientId);
+    const { client, restricted } = await clientWithRestriction(ctx.db, ctx.core.vault.columns, input.clientId);
     ctx.note({ targetType: 'client', targetId: client.id, detail: { reason: input.reason } });
     assertMayChange(ctx, client);
     assertOpen(client);
-    await assertNotRestricted(ctx.db, client.id);
+    if (restricted) throw new AppError('CLIENT_RESTRICTED');
     assertNotFuture(input.on, by.today);
     // Not before what already happened in the case: an early date would send it to retention at once.
     if (input.on < (await lastEventOn(ctx.db, client))) throw new AppError('VALIDATION', { issues: [{ path: 'on', message: 'closeBeforeLastEvent' }] });
@@ -146,14 +146,14 @@ export const clientsHandlers: Pick<HandlerMap, ClientChannels> = {
 
   'clients.reopen': async (input, ctx) => {
     const by = stamp(ctx);
-    const client = await getClient(ctx.db, ctx.core.vault.columns, input.clientId);
+    const { client, restricted, consented } = await clientWithRestriction(ctx.db, ctx.core.vault.columns, input.clientId, by.today);
     ctx.note({ targetType: 'client', targetId: client.id });
     assertMayChange(ctx, client);
     if (client.status === 'open') return {};
-    await assertNotRestricted(ctx.db, client.id);
+    if (restricted) throw new AppError('CLIENT_RESTRICTED');
     assertNotFuture(input.on, by.today);
     if (input.on < (await lastEventOn(ctx.db, client))) throw new AppError('VALIDATION', { issues: [{ path: 'on', message: 'reopenBeforeClose' }] });
-    await requireConsent(ctx.db, client.id, 'case_record', by.today);
+    if (!consented) throw new AppError('CONSENT_REQUIRED');
     await ctx.db.updateTable('client').set({ status: 'open' }).where('id', '=', client.id).execute();
     await ctx.db
       .insertInto('case_event')
@@ -164,14 +164,14 @@ export const clientsHandlers: Pick<HandlerMap, ClientChannels> = {
 
   'consent.record': async (input, ctx) => {
     const by = stamp(ctx);
-    const client = await getClient(ctx.db, ctx.core.vault.columns, input.clientId);
+    const { client, restricted, consented } = await clientWithRestriction(ctx.db, ctx.core.vault.columns, input.clientId, by.today);
     ctx.note({ targetType: 'client', targetId: client.id, detail: { purpose: input.purpose } });
     assertMayChange(ctx, client);
-    await assertNotRestricted(ctx.db, client.id);
+    if (restricted) throw new AppError('CLIENT_RESTRICTED');
     // Case-record consent may be given again on a closed case (to reopen it); nothing else.
     if (input.purpose !== 'case_record') {
       assertOpen(client);
-      await requireConsent(ctx.db, client.id, 'case_record', by.today);
+      if (!consented) throw new AppError('CONSENT_REQUIRED');
     }
     if (input.partnerId !== null) {
       const partner = await ctx.db.selectFrom('partner').select('id').where('id', '=', input.partnerId).executeTakeFirst();
@@ -196,13 +196,13 @@ export const clientsHandlers: Pick<HandlerMap, ClientChannels> = {
     const by = stamp(ctx);
     const previous = await ctx.db.selectFrom('consent').selectAll().where('id', '=', input.consentId).executeTakeFirst();
     if (!previous) throw new AppError('CONSENT_NOT_FOUND');
-    const client = await getClient(ctx.db, ctx.core.vault.columns, previous.client_id);
+    const { client, restricted, consented } = await clientWithRestriction(ctx.db, ctx.core.vault.columns, previous.client_id, by.today);
     ctx.note({ targetType: 'client', targetId: client.id, detail: { purpose: previous.purpose } });
     assertMayChange(ctx, client);
-    await assertNotRestricted(ctx.db, client.id);
+    if (restricted) throw new AppError('CLIENT_RESTRICTED');
     if (previous.purpose !== 'case_record') {
       assertOpen(client);
-      await requireConsent(ctx.db, client.id, 'case_record', by.today);
+      if (!consented) throw new AppError('CONSENT_REQUIRED');
     }
     const consentId = await recordConsent(ctx.db, ctx.core.vault.columns, {
       clientId: client.id,
@@ -225,8 +225,8 @@ export const clientsHandlers: Pick<HandlerMap, ClientChannels> = {
     if (!consent || consent.withdrawn_on) throw new AppError('CONSENT_NOT_FOUND');
     if (consent.method !== 'written') throw new AppError('CONSENT_NOT_WRITTEN');
     ctx.note({ targetType: 'client', targetId: consent.client_id, detail: { purpose: consent.purpose } });
-    const client = await getClient(ctx.db, ctx.core.vault.columns, consent.client_id);
-    await assertNotRestricted(ctx.db, client.id);
+    const { client, restricted } = await clientWithRestriction(ctx.db, ctx.core.vault.columns, consent.client_id);
+    if (restricted) throw new AppError('CLIENT_RESTRICTED');
     assertMayChange(ctx, client);
     await ctx.db.updateTable('consent').set({ paper_kept_at: ctx.core.vault.columns.seal('consent', 'paper_kept_at', consent.id, input.keptAt) }).where('id', '=', consent.id).execute();
     return {};

@@ -22,10 +22,12 @@ export async function getClient(db: Db, columns: ColumnSealer, id: number): Prom
 }
 
 /**
- * The client, whether she is frozen now and, given a date, whether her case-record consent is in
- * force on it (`activeConsent`'s rule), read in one query: each write to her record asks all three.
+ * The client, whether she is frozen now (a request of hers is being handled: nothing about her
+ * changes, no referral goes out; the caller refuses with CLIENT_RESTRICTED) and, given a date,
+ * whether her case-record consent is in force on it (`activeConsent`'s rule), in one read: each
+ * write to her record asks all three.
  */
-async function clientWithRestriction(db: Db, columns: ColumnSealer, id: number, consentOn?: string): Promise<{ client: ClientView; restricted: boolean; consented: boolean }> {
+export async function clientWithRestriction(db: Db, columns: ColumnSealer, id: number, consentOn?: string): Promise<{ client: ClientView; restricted: boolean; consented: boolean }> {
   const found = await db
     .selectFrom('client')
     .selectAll('client')
@@ -53,12 +55,6 @@ async function clientWithRestriction(db: Db, columns: ColumnSealer, id: number, 
 
 export function assertOpen(client: ClientView): void {
   if (client.status !== 'open') throw new AppError('CASE_CLOSED');
-}
-
-/** Frozen while a request of hers is handled: nothing about her changes, no referral goes out. */
-export async function assertNotRestricted(db: Db, clientId: number): Promise<void> {
-  const active = await db.selectFrom('restriction').select('id').where('client_id', '=', clientId).where('ended_at', 'is', null).executeTakeFirst();
-  if (active) throw new AppError('CLIENT_RESTRICTED');
 }
 
 /** Who writes, when, and the centre's calendar date: what every write to a record stamps. */
