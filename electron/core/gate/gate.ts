@@ -136,9 +136,8 @@ export class Gate {
     if (def.audit === 'write') carry.trail_end = trailEndColumn;
     const { session: current, carried } = await this.core.currentSession(trx, carry);
     try {
-      // Her account is gone (no row carried the state): the key is asked on its own.
-      if (carried.key_state === undefined) await vault.keyStillCurrent(trx);
-      else vault.checkKeyState(carried.key_state);
+      // Nothing carried on the file (its key cannot change under it); on a server, the keyring's rows.
+      if (carried.key_state !== undefined) vault.checkKeyState(carried.key_state);
     } catch (error) {
       // This PC's key opens nothing the other PC writes now: the session ends, the login screen says why.
       if (isAppError(error) && (error.code === 'KEY_CHANGED' || error.code === 'KEY_CHANGE_UNDER_WAY')) {
@@ -149,11 +148,11 @@ export class Gate {
       }
       throw error;
     }
-    if (def.audit === 'write' && current) knowTrailEnd(trx, carried.trail_end);
     if (!current) {
       steps.whenDone.push(() => this.core.endSession('logout'));
       throw new AppError('ACCOUNT_DISABLED');
     }
+    if (def.audit === 'write') knowTrailEnd(trx, carried.trail_end);
     const refusal = refusalFor(def, current);
     if (refusal) throw new AppError(refusal);
   }

@@ -11,7 +11,7 @@ import type { RotationPlan } from './staging.ts';
  * keyring waits in row 2 of `keyring` while every sealed column is sealed again under the new
  * key, a batch of rows per transaction, each batch noting how far it came in the same
  * transaction. A change cut short goes on from there at an administrator's next login. Other
- * PCs are refused from the moment row 2 exists (`keyStillCurrent`), so nothing is written
+ * PCs are refused from the moment row 2 exists (`checkKeyState`), so nothing is written
  * under the old key meanwhile; at the end row 2 takes row 1's place in one transaction.
  */
 

@@ -505,7 +505,7 @@ export class ServerVault extends OpenKeys implements Store {
       const { keyring, plan } = await rotatedKeyring({ keyring: this.keyring, active, unproven }, admin, recoveryCode, newKey);
       const change: KeyChange = { keyring, dataKey: newKey, appPassword: newRolePassword(), progress: firstProgress(plan) };
       await this.#writing(async (trx) => {
-        await this.keyStillCurrent(trx);
+        await this.#keyStillCurrent(trx);
         await sql`insert into keyring (id, body, app_secret, generation, progress, updated_at)
           values (2, ${keyringText(keyring, newKey)}, ${sealSecret(newKey, change.appPassword)}, ${this.#generation}, ${JSON.stringify(change.progress)}, ${isoNow(this.options.clock)})`.execute(trx);
       });
@@ -552,11 +552,11 @@ export class ServerVault extends OpenKeys implements Store {
   }
 
   /**
-   * Within a call's transaction (the gate's check before every call): is the key this PC holds
-   * still the centre's? While a change is under way on another PC, or after it, no: the
-   * session ends, and the person logs in again (with the new key, once the change is done).
+   * Is the key this PC holds still the centre's (the gate reads `keyState` with its first read
+   * instead)? While a change is under way on another PC, or after it, no: the session ends, and
+   * the person logs in again (with the new key, once the change is done).
    */
-  async keyStillCurrent(db: Db): Promise<void> {
+  async #keyStillCurrent(db: Db): Promise<void> {
     const { rows } = await sql<{ state: string | null }>`select ${this.keyState} as state`.execute(db);
     this.checkKeyState(rows[0]?.state);
   }

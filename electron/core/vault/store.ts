@@ -133,14 +133,10 @@ export interface Store {
   /** Finish that change (the server's `stageRotation` from where it stopped). */
   finishKeyChange(prepare: (db: Db, plan: RotationPlan) => Promise<void>): Promise<RotationPlan>;
   /**
-   * Within a call's transaction: the key this PC holds is still the centre's. On a server
-   * another PC may be changing it, or have changed it (KEY_CHANGE_UNDER_WAY, KEY_CHANGED);
-   * nothing to check on the file.
-   */
-  keyStillCurrent(db: Db): Promise<void>;
-  /**
-   * The same check, read as a column of another query (the gate's first read in a call, so the
-   * check costs no trip of its own), and what it read checked; null and nothing on the file.
+   * Within a call's transaction: is the key this PC holds still the centre's? On a server
+   * another PC may be changing it, or have changed it (KEY_CHANGE_UNDER_WAY, KEY_CHANGED).
+   * `keyState` is read as a column of the gate's first read in the call (no trip of its own),
+   * and `checkKeyState` judges what it read; null on the file, where nothing can change it.
    */
   readonly keyState: RawBuilder<string | null> | null;
   checkKeyState(state: unknown): void;

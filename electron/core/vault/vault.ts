@@ -285,8 +285,6 @@ export class Vault extends OpenKeys implements Store {
     throw new AppError('INTERNAL');
   }
 
-  async keyStillCurrent(): Promise<void> {}
-
   readonly keyState = null;
 
   checkKeyState(): void {}
