@@ -1,3 +1,4 @@
+import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { clientCode, currentConsentText } from '../../electron/contract/index.ts';
 import { ADMIN, ANY_VERSION, consentNow, copyOfTemplate, detailsVersion, identityVersion, loginAs, MANAGER, syntheticClient, type TestApp, TODAY, WORKER, WORKER2, userVersion } from '../support/vault-fixture.ts';
@@ -258,6 +259,43 @@ describe('visits, follow-ups and referrals', () => {
     // Her services come back in the catalogue's order, however they were ticked.
     await app.ok('visits.record', { clientId: id, visitOn: TODAY, place: 'centre', serviceTypeIds: [3, 2] });
     expect((await app.ok('clients.get', { clientId: id })).visits[0]).toMatchObject({ visitOn: TODAY, serviceTypeIds: [2, 3] });
+  });
+
+  it.runIf(ON_SERVER)('records a visit in four trips to the server while the trail is held, all of it there after', async () => {
+    const app = await asWorker();
+    const id = app.template.ids.client;
+    // A first visit: this PC's connection parses the statements it names (a trip or two more, once).
+    await app.ok('visits.record', { clientId: id, visitOn: TODAY, place: 'centre', serviceTypeIds: [1] });
+    // Each trip ends with one message that asks for an answer: a text (simple query) or a Sync.
+    const connection = pg.Connection.prototype as unknown as { query(text: string): void; sync(): void };
+    const { query, sync } = connection;
+    let trips = 0;
+    connection.query = function (this: unknown, text: string) {
+      trips++;
+      return query.call(this, text);
+    };
+    connection.sync = function (this: unknown) {
+      trips++;
+      return sync.call(this);
+    };
+    let visitId: number;
+    try {
+      ({ visitId } = await app.ok('visits.record', { clientId: id, visitOn: TODAY, place: 'outreach', serviceTypeIds: [3, 2], nextFollowUpOn: '2026-12-05' }));
+    } finally {
+      connection.query = query;
+      connection.sync = sync;
+    }
+    // BEGIN, the trail's lock and the gate's first read; her record, freeze and consent; the
+    // visit with its services; the follow-up she set, her summary, the audit entry and the COMMIT.
+    expect(trips).toBe(4);
+    const page = await app.ok('clients.get', { clientId: id });
+    expect(page.visits.find((visit) => visit.id === visitId)).toMatchObject({ visitOn: TODAY, place: 'outreach', serviceTypeIds: [2, 3] });
+    expect((await app.ok('clients.list', { search: 'THMA95' })).rows[0]).toMatchObject({ lastContactOn: TODAY, nextFollowUpOn: '2026-12-05' });
+    await app.ok('auth.logout', {});
+    await loginAs(app, ADMIN);
+    const entry = (await app.ok('audit.list', {})).rows.find((row) => row.action === 'visits.record');
+    expect(entry).toMatchObject({ outcome: 'ok', targetType: 'client', targetId: String(id) });
+    expect(await app.ok('audit.verify', {})).toMatchObject({ ok: true });
   });
 
   it('moves a referral along its statuses, and refuses moves that skip back', async () => {

@@ -143,10 +143,10 @@ describe('the centre\'s server as the store', () => {
     });
   });
 
-  it('sends the audit entry with the COMMIT, its values written in; a ROLLBACK drops it; a statement after it sends it first', async () => {
+  it('holds a statement nobody reads (the audit entry) for the next one, its values written in: with the COMMIT, or before a read in the same trip; a ROLLBACK drops it', async () => {
     await first.core.vault.db.connection().execute(async (conn) => {
       await sql`create temporary table held_probe (n integer, words text)`.execute(conn);
-      const held = (n: number, words: string | null) => postgresDialect.atCommit!(sql`insert into held_probe (n, words) values (${n}, ${words})`.compile(conn));
+      const held = (n: number, words: string | null) => postgresDialect.withNext!(sql`insert into held_probe (n, words) values (${n}, ${words})`.compile(conn));
       const rows = async (db: typeof conn = conn) => (await sql<{ n: number; words: string | null }>`select n, words from held_probe order by n`.execute(db)).rows;
       const awkward = `Tên 'thử' \\ "ngoặc" $1 -- không phải lệnh`;
       await conn.transaction().execute(async (trx) => {
@@ -160,10 +160,28 @@ describe('the centre\'s server as the store', () => {
         // Read within the same transaction: it was sent before the read.
         expect((await rows(trx)).map((row) => row.n)).toEqual([1, 3]);
       });
+      // Before a named statement this connection has parsed: in one text, its values written in
+      // (`execute dh_N(…)`), each taken as its parameter's type; the answer is the statement's.
+      const probe = (n: number, words: string | null, flag: boolean) =>
+        sql<{ n: number; words: string | null; flag: boolean }>`select n, words, cast(${flag} as boolean) as flag from held_probe where n = ${n} and words is not distinct from ${words}`;
+      expect((await probe(1, awkward, true).execute(conn)).rows).toEqual([{ n: 1, words: awkward, flag: true }]);
+      await conn.transaction().execute(async (trx) => {
+        await held(4, awkward).execute(trx);
+        expect((await probe(4, awkward, false).execute(trx)).rows).toEqual([{ n: 4, words: awkward, flag: false }]);
+        expect((await probe(3, null, true).execute(trx)).rows).toEqual([{ n: 3, words: null, flag: true }]);
+      });
+      await sql`delete from held_probe where n = 4`.execute(conn);
+      // A BEGIN held, then a ROLLBACK: nothing was sent, and nothing is left to go with the next
+      // transaction (whose own BEGIN would then be ignored, and its isolation with it).
+      const nothing = await conn.startTransaction().execute();
+      await nothing.rollback().execute();
+      const next = await conn.startTransaction().setIsolationLevel('serializable').execute();
+      expect((await sql<{ transaction_isolation: string }>`show transaction_isolation`.execute(next)).rows).toEqual([{ transaction_isolation: 'serializable' }]);
+      await next.rollback().execute();
       expect(await rows()).toEqual([{ n: 1, words: awkward }, { n: 3, words: null }]);
       // Held, not sent: a statement the server refuses answers at once, and its refusal is the COMMIT's.
       const refused = await conn.startTransaction().execute();
-      await postgresDialect.atCommit!(sql`insert into held_probe (n) values (${'not a number'})`.compile(conn)).execute(refused);
+      await postgresDialect.withNext!(sql`insert into held_probe (n) values (${'not a number'})`.compile(conn)).execute(refused);
       await expect(refused.commit().execute()).rejects.toMatchObject({ code: '22P02' });
       await refused.rollback().execute();
       expect(await rows()).toHaveLength(2);

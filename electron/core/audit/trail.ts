@@ -85,9 +85,9 @@ export async function appendAudit(db: Db, dialect: SqlDialect, record: AuditReco
   };
   const hash = entryHash(row);
   const insert = db.insertInto('audit_event').values({ ...row, hash });
-  // On the server it goes with the transaction's COMMIT (one trip fewer while the trail is held);
-  // a statement after it in the same transaction sends it first.
-  if (dialect.atCommit) await dialect.atCommit(insert.compile()).execute(db);
+  // On the server it goes with the transaction's next statement, usually its COMMIT (one trip
+  // fewer while the trail is held).
+  if (dialect.withNext) await dialect.withNext(insert.compile()).execute(db);
   else await insert.execute();
   trailMovedTo(db, { id: row.id, hash });
 }

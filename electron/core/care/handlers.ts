@@ -13,6 +13,7 @@ import type { Db } from '../db/schema.ts';
 import { listStatedReasons } from '../audit/stated-reasons.ts';
 import { insertAnonymousContact } from '../db/anonymous-contacts.ts';
 import { assertServiceTypes, insertVisit } from './visits.ts';
+import { runWithNext } from '../db/dialect.ts';
 import type { PartnerTable, ServiceTypeTable } from '../db/schema.ts';
 import { sql, type Selectable } from 'kysely';
 import type { Feature } from '../feature.ts';
@@ -93,7 +94,7 @@ export const careHandlers: Pick<HandlerMap, CareChannels> = {
     const by = stamp(ctx);
     const client = await clientForWriting(ctx, input.clientId, by.today, { services: input.serviceTypeIds.length });
     assertNotFuture(input.visitOn, by.today);
-    const { visitId, settled } = await insertVisit(ctx.db, ctx.core.vault.columns, {
+    const { visitId, settled } = await insertVisit(ctx.db, ctx.core.vault.columns, ctx.core.vault.dialect, {
       clientId: client.id,
       visitOn: input.visitOn,
       place: input.place,
@@ -105,10 +106,11 @@ export const careHandlers: Pick<HandlerMap, CareChannels> = {
       openFollowUps: client.next_follow_up_on !== null,
     });
     if (input.nextFollowUpOn) {
-      await ctx.db
-        .insertInto('follow_up')
-        .values({ client_id: client.id, due_on: input.nextFollowUpOn, done_on: null, visit_id: visitId, created_by: by.userId })
-        .execute();
+      // Nothing reads its answer: on the server it goes with the summary, the audit entry and the COMMIT.
+      await runWithNext(
+        ctx.db,
+        ctx.db.insertInto('follow_up').values({ client_id: client.id, due_on: input.nextFollowUpOn, done_on: null, visit_id: visitId, created_by: by.userId }),
+      );
     }
     // A visit changes her last contact, and her follow-ups when it settled or set one; never her referrals.
     await refreshClientSummary(ctx.db, client.id, settled > 0 || input.nextFollowUpOn ? ['contact', 'followUps'] : ['contact']);

@@ -1,5 +1,6 @@
-import { sql } from 'kysely';
+import { sql, type Expression } from 'kysely';
 import { AppError } from '../app-error.ts';
+import type { SqlDialect } from '../db/dialect.ts';
 import type { Db } from '../db/schema.ts';
 import { givenId, type ColumnSealer } from '../vault/column-sealers.ts';
 
@@ -21,6 +22,7 @@ export async function assertServiceTypes(db: Db, ids: readonly number[]): Promis
 export async function insertVisit(
   db: Db,
   columns: ColumnSealer,
+  dialect: SqlDialect,
   visit: {
     clientId: number;
     visitOn: string;
@@ -36,46 +38,56 @@ export async function insertVisit(
 ): Promise<{ visitId: number; settled: number }> {
   // An id taken first only when a sealed value must name it; otherwise the insert gives it.
   const id = visit.outcome !== null || visit.note !== null ? await columns.newId(db, 'visit') : undefined;
-  const { id: visitId } = await db
-    .insertInto('visit')
-    .values({
-      ...givenId(id),
-      client_id: visit.clientId,
-      visit_on: visit.visitOn,
-      place: visit.place,
-      outcome: columns.seal('visit', 'outcome', id, visit.outcome),
-      note: columns.seal('visit', 'note', id, visit.note),
-      worker_id: visit.workerId,
-      recorded_at: visit.at,
-    })
-    .returning('id')
-    .executeTakeFirstOrThrow();
-  if (visit.serviceTypeIds.length > 0) {
-    // The services, each of a type the catalogue has and offers: one statement inserts and checks.
-    const { numInsertedOrUpdatedRows } = await db
+  const row = {
+    ...givenId(id),
+    client_id: visit.clientId,
+    visit_on: visit.visitOn,
+    place: visit.place,
+    outcome: columns.seal('visit', 'outcome', id, visit.outcome),
+    note: columns.seal('visit', 'note', id, visit.note),
+    worker_id: visit.workerId,
+    recorded_at: visit.at,
+  };
+  // The services, each of a type the catalogue has and offers: one statement inserts and checks.
+  const services = (visitId: Expression<number>) =>
+    db
+      .selectFrom('service_type')
+      // Typed, so PostgreSQL does not take the values for text.
+      .select([
+        sql<number>`cast(${visitId} as integer)`.as('visit_id'),
+        sql<number>`cast(${visit.clientId} as integer)`.as('client_id'),
+        'service_type.id',
+        sql<string>`cast(${visit.visitOn} as text)`.as('service_on'),
+        sql<number>`cast(${visit.workerId} as integer)`.as('worker_id'),
+      ])
+      .where('service_type.id', 'in', visit.serviceTypeIds)
+      .where('service_type.active', '=', 1)
+      .orderBy('service_type.id');
+  const serviceColumns = ['visit_id', 'client_id', 'service_type_id', 'service_on', 'worker_id'] as const;
+  let visitId: number;
+  let inserted: number;
+  if (visit.serviceTypeIds.length > 0 && dialect.writesInWith) {
+    // On the server the visit and its services are one statement, one trip while the trail is held.
+    const rows = await db
+      .with('new_visit', (db) => db.insertInto('visit').values(row).returning('id'))
       .insertInto('service')
-      .columns(['visit_id', 'client_id', 'service_type_id', 'service_on', 'worker_id'])
-      .expression((eb) =>
-        eb
-          .selectFrom('service_type')
-          // Typed, so PostgreSQL does not take the values for text.
-          .select([
-            sql<number>`cast(${visitId} as integer)`.as('visit_id'),
-            sql<number>`cast(${visit.clientId} as integer)`.as('client_id'),
-            'service_type.id',
-            sql<string>`cast(${visit.visitOn} as text)`.as('service_on'),
-            sql<number>`cast(${visit.workerId} as integer)`.as('worker_id'),
-          ])
-          .where('service_type.id', 'in', visit.serviceTypeIds)
-          .where('service_type.active', '=', 1)
-          .orderBy('service_type.id'),
-      )
-      .executeTakeFirstOrThrow();
-    if (Number(numInsertedOrUpdatedRows) !== visit.serviceTypeIds.length) {
-      // Which one, and why: the call fails whole, nothing it wrote stays.
-      await assertServiceTypes(db, visit.serviceTypeIds);
-      throw new AppError('SERVICE_TYPE_NOT_FOUND');
-    }
+      .columns(serviceColumns)
+      .expression(services(sql<number>`(select id from new_visit)`))
+      .returning('visit_id')
+      .execute();
+    visitId = rows[0]?.visit_id ?? 0;
+    inserted = rows.length;
+  } else {
+    visitId = (await db.insertInto('visit').values(row).returning('id').executeTakeFirstOrThrow()).id;
+    inserted =
+      visit.serviceTypeIds.length === 0
+        ? 0
+        : Number((await db.insertInto('service').columns(serviceColumns).expression(services(sql<number>`${visitId}`)).executeTakeFirstOrThrow()).numInsertedOrUpdatedRows);
+  }
+  if (inserted !== visit.serviceTypeIds.length) {
+    // Which one, and why: the call fails whole, nothing it wrote stays.
+    await assertServiceTypes(db, visit.serviceTypeIds);
+    throw new AppError('SERVICE_TYPE_NOT_FOUND');
   }
   // Her record's summary says whether any follow-up is open (the to-do list reads it so too).
   if (!visit.openFollowUps) return { visitId, settled: 0 };

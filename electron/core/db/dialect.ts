@@ -37,12 +37,18 @@ export interface SqlDialect {
    */
   readonly trailLock: RawBuilder<unknown> | null;
   /**
-   * The last statement of a transaction (the gate's audit entry), to go with the COMMIT in one
-   * trip to the server (vault/server-connection.ts holds it until then), or null: run it as it
-   * is. For a statement of Kysely's builder, whose every value is a parameter.
+   * A statement whose answer nobody reads (the trail's lock, a record's summary, the gate's audit
+   * entry), held to go with the transaction's next statement in one trip to the server
+   * (vault/server-connection.ts), or null: run it as it is. For a statement of Kysely's builder,
+   * whose every value is a parameter.
    */
-  readonly atCommit: ((query: CompiledQuery) => RawBuilder<unknown>) | null;
+  readonly withNext: ((query: CompiledQuery) => RawBuilder<unknown>) | null;
+  /** Whether a statement may write in its WITH (`with new_visit as (insert … returning id) insert …`): PostgreSQL's, not SQLite's. */
+  readonly writesInWith: boolean;
 }
+
+/** How a statement held for the next one begins (a comment: sent on its own, it runs at once, as written). */
+export const WITH_NEXT = '/* with the next */ ';
 
 export const sqliteDialect: SqlDialect = {
   name: 'sqlite',
@@ -53,7 +59,8 @@ export const sqliteDialect: SqlDialect = {
   inOrder: sql`not indexed`,
   perRow: sql``,
   trailLock: null,
-  atCommit: null,
+  withNext: null,
+  writesInWith: false,
 };
 
 export const postgresDialect: SqlDialect = {
@@ -65,14 +72,13 @@ export const postgresDialect: SqlDialect = {
   inOrder: sql``,
   perRow: sql`offset 0`,
   // A table of its own (server migration 0003); EXCLUSIVE waits for itself, never for readers.
-  trailLock: sql`lock table trail_lock in exclusive mode`,
-  atCommit: (query) => sql.raw(`${AT_COMMIT}${withValues(query)}`),
+  // Held for the call's first read (it takes no snapshot): both go in one trip, the read after the lock.
+  trailLock: sql.raw(`${WITH_NEXT}lock table trail_lock in exclusive mode`),
+  withNext: (query) => sql.raw(`${WITH_NEXT}${withValues(query)}`),
+  writesInWith: true,
 };
 
-/** How a statement held for the COMMIT begins (a comment: sent on its own, it runs at once, as written). */
-export const AT_COMMIT = '/* with the commit */ ';
-
-/** A statement with its values written in: it goes with the COMMIT as text, where no parameter can. */
+/** A statement with its values written in: it goes with the next one as text, where no parameter can. */
 function withValues(query: CompiledQuery): string {
   return query.sql.replace(/\$(\d+)/g, (_, index: string) => {
     const value = query.parameters[Number(index) - 1];
@@ -93,11 +99,23 @@ export async function holdTrail(trx: Kysely<Database> | Transaction<Database>, d
   // Once per transaction: the lock is kept to its end (the gate takes it first, the append finds it held).
   if (!dialect.trailLock || holding.has(trx)) return;
   await dialect.trailLock.execute(trx);
-  if (trx.isTransaction) holding.add(trx);
+  if (trx.isTransaction) holding.set(trx, dialect);
 }
 
-/** The transactions that hold the trail's lock (each until it ends; forgotten with it). */
-const holding = new WeakSet<object>();
+/** The transactions that hold the trail's lock, with their store's dialect (each until it ends; forgotten with it). */
+const holding = new WeakMap<object, SqlDialect>();
+
+/**
+ * Run a statement whose answer the caller does not read. Within a transaction that holds the
+ * trail on the server, it goes with the transaction's next statement, in one trip fewer while
+ * every other PC waits (its failure is that statement's, and fails the call as its own would);
+ * anywhere else it runs at once.
+ */
+export async function runWithNext(trx: Kysely<Database> | Transaction<Database>, query: { compile(): CompiledQuery; execute(): Promise<unknown> }): Promise<void> {
+  const withNext = holding.get(trx)?.withNext;
+  if (withNext) await withNext(query.compile()).execute(trx);
+  else await query.execute();
+}
 
 /**
  * The trail's end as a column another read can carry: `id:hash`, or null when the trail is empty.

@@ -58,7 +58,7 @@ async function attend(ctx: HandlerContext, session: { id: number; held_on: strin
   // Checked before asking whether she is already there: the answer is only for who may know it.
   const already = await ctx.db.selectFrom('group_attendance').select('client_id').where('session_id', '=', session.id).where('client_id', '=', client.id).executeTakeFirst();
   if (already) return false;
-  const { visitId, settled } = await insertVisit(ctx.db, ctx.core.vault.columns, {
+  const { visitId, settled } = await insertVisit(ctx.db, ctx.core.vault.columns, ctx.core.vault.dialect, {
     clientId: client.id,
     visitOn: session.held_on,
     place: session.place,

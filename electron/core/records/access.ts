@@ -4,6 +4,7 @@ import { AppError } from '../app-error.ts';
 import { sessionSlot } from '../session-state.ts';
 import { today } from '../clock.ts';
 import type { ClientRow, ConsentRow } from '../db/schema.ts';
+import { runWithNext } from '../db/dialect.ts';
 import type { ColumnSealer, Opened } from '../vault/column-sealers.ts';
 import type { Session } from '../core.ts';
 import type { AuditNote, HandlerContext } from '../gate/types.ts';
@@ -152,20 +153,23 @@ export function assertNotFuture(date: string, today: string): void {
  * when it does not say).
  */
 export async function refreshClientSummary(db: Db, clientId: number, parts: readonly SummaryPart[] = SUMMARY_PARTS): Promise<void> {
-  await db
-    .updateTable('client')
-    .set({
-      ...(parts.includes('contact') ? { last_contact_on: sql<string | null>`(select max(visit_on) from visit where client_id = ${clientId})` } : {}),
-      ...(parts.includes('followUps') ? { next_follow_up_on: sql<string | null>`(select min(due_on) from follow_up where client_id = ${clientId} and done_on is null)` } : {}),
-      ...(parts.includes('referrals')
-        ? {
-            open_referrals: sql<number>`(select count(*) from referral where client_id = ${clientId} and status in (${sql.join(OPEN_REFERRAL_STATUSES)}))`,
-            next_referral_due_on: sql<string | null>`(select min(due_on) from referral where client_id = ${clientId} and status in (${sql.join(OPEN_REFERRAL_STATUSES)}))`,
-          }
-        : {}),
-    })
-    .where('id', '=', clientId)
-    .execute();
+  // Nothing reads its answer: on the server it goes with the call's next statement (usually its COMMIT).
+  await runWithNext(
+    db,
+    db
+      .updateTable('client')
+      .set({
+        ...(parts.includes('contact') ? { last_contact_on: sql<string | null>`(select max(visit_on) from visit where client_id = ${clientId})` } : {}),
+        ...(parts.includes('followUps') ? { next_follow_up_on: sql<string | null>`(select min(due_on) from follow_up where client_id = ${clientId} and done_on is null)` } : {}),
+        ...(parts.includes('referrals')
+          ? {
+              open_referrals: sql<number>`(select count(*) from referral where client_id = ${clientId} and status in (${sql.join(OPEN_REFERRAL_STATUSES)}))`,
+              next_referral_due_on: sql<string | null>`(select min(due_on) from referral where client_id = ${clientId} and status in (${sql.join(OPEN_REFERRAL_STATUSES)}))`,
+            }
+          : {}),
+      })
+      .where('id', '=', clientId),
+  );
 }
 
 /** What the summary keeps: her last contact (visits), her next follow-up, her open referrals and their earliest due date. */

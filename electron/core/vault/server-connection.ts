@@ -1,6 +1,6 @@
 import pg from 'pg';
 import { AppError } from '../app-error.ts';
-import { AT_COMMIT } from '../db/dialect.ts';
+import { WITH_NEXT } from '../db/dialect.ts';
 
 /*
  * Reaching the centre's server (PostgreSQL, DESIGN.md §8): always over TLS, the server's
@@ -87,6 +87,10 @@ export function serverPool(address: ServerAddress, role: { user: string; passwor
     max: options.max ?? 4,
     connectionTimeoutMillis: 10_000,
     idleTimeoutMillis: 30_000,
+    // The app's pool keeps one connection while the vault is open: a new one must be made (TLS,
+    // the password's proof) and learn the tables and named statements again, and the latter
+    // happens while the call holds the trail, so every other PC would wait for it after each pause.
+    min: options.prepared ? 1 : 0,
     application_name: 'dong-hanh',
     // The app's statements are many and short: compiling one (JIT, from PostgreSQL's cost of
     // 100,000 up) took 40 ms of a to-do list's 140, and starting parallel workers on a small
@@ -105,36 +109,65 @@ export function serverPool(address: ServerAddress, role: { user: string; passwor
 
 /**
  * The app's connections make fewer trips, and the server less work, while every other PC waits
- * for the trail (a visit is six statements within that hold):
+ * for the trail (a writing call holds it from its first read to its COMMIT):
  * - Each short statement is parsed and planned once per connection (a named statement) rather
  *   than at every call: planning them again each time was a quarter of a visit's time on the
  *   server. Statements without values (several in one text, or a transaction's own) and long
  *   ones (a report's, a batch of rows) stay unnamed: those are each planned for their values.
- * - A statement marked for the commit (the audit entry, db/dialect.ts `atCommit`) is held and
- *   sent with the COMMIT, in one trip; any other statement first sends it, a ROLLBACK drops it.
- *   Its answer is given at once, as a one-row insert's; its failure is the COMMIT's.
+ * - A statement whose answer nobody reads is held and goes with the next one, in one text and one
+ *   trip: the transaction's BEGIN, the trail's lock and what the dialect marks (db/dialect.ts
+ *   `withNext`: a record's summary, the audit entry). So a call's BEGIN, lock and first read
+ *   are one trip, and its summary, audit entry and COMMIT another. The next statement goes by
+ *   its name (`execute dh_N(…)`, its values written in) when this connection has parsed it; the
+ *   first time, the held ones go on their own before it. A ROLLBACK drops them (a BEGIN never
+ *   sent needs none). Their answer is given at once (one row, as a one-row write's); their
+ *   failure is the next statement's, and fails the call as their own would.
  */
 function fewerTrips(client: pg.PoolClient): void {
   const query = client.query.bind(client) as (...args: unknown[]) => Promise<unknown>;
-  let held: string | null = null;
-  const send = (text: unknown, values: unknown) => {
-    const name = typeof text === 'string' && Array.isArray(values) && values.length > 0 ? statementName(text, values.length) : undefined;
+  // node-pg's own record of the statements this connection's server has parsed, by name.
+  const parsed = (client as unknown as { connection?: { parsedStatements?: Record<string, string> } }).connection?.parsedStatements ?? {};
+  let held: string[] = [];
+  const send = (text: string, values: unknown) => {
+    const name = Array.isArray(values) && values.length > 0 ? statementName(text, values.length) : undefined;
     return name ? query({ name, text, values }) : query(text, values);
+  };
+  // The next statement as text that can follow others in one message, or null when it cannot.
+  const asText = (text: string, values: unknown): string | null => {
+    const list = Array.isArray(values) ? values : [];
+    if (list.length === 0) return text;
+    const name = statementName(text, list.length);
+    if (name === undefined || parsed[name] !== text) return null;
+    const literals = list.map(literal);
+    return literals.includes(null) ? null : `execute ${name}(${literals.join(', ')})`;
   };
   (client as { query: unknown }).query = (text: unknown, values?: unknown, callback?: unknown) => {
     if (callback !== undefined || typeof text !== 'string') return query(text, values, callback);
-    if (text.startsWith(AT_COMMIT)) {
-      held = held === null ? text : `${held};\n${text}`;
-      return Promise.resolve({ command: 'INSERT', rowCount: 1, rows: [], fields: [] });
+    const noValues = !Array.isArray(values) || values.length === 0;
+    if (noValues && (text.startsWith(WITH_NEXT) || BEGIN.test(text))) {
+      held.push(text);
+      return Promise.resolve({ command: 'HELD', rowCount: 1, rows: [], fields: [] });
     }
-    if (held === null) return send(text, values);
+    if (held.length === 0) return send(text, values);
     const before = held;
-    held = null;
-    if (/^\s*rollback\s*$/i.test(text)) return query(text, values);
-    // The commit's answer is the last of the two (node-pg answers a text of several statements with a list).
-    if (/^\s*commit\s*$/i.test(text)) return query(`${before};\n${text}`).then((results) => (Array.isArray(results) ? results[results.length - 1] : results));
-    return query(before).then(() => send(text, values));
+    held = [];
+    if (ROLLBACK.test(text)) return BEGIN.test(before[0] ?? '') ? Promise.resolve({ command: 'ROLLBACK', rowCount: null, rows: [], fields: [] }) : query(text);
+    const next = asText(text, values);
+    // node-pg answers a text of several statements with a list: the last is the next statement's.
+    if (next !== null) return query([...before, next].join(';\n')).then((results) => (Array.isArray(results) ? results[results.length - 1] : results));
+    return query(before.join(';\n')).then(() => send(text, values));
   };
+}
+
+const BEGIN = /^\s*(begin|start transaction)\b/i;
+const ROLLBACK = /^\s*rollback\s*$/i;
+
+/** A value written into `execute`: a quoted constant the named statement's parameter takes as its own type (null: one that is not written so). */
+function literal(value: unknown): string | null {
+  if (value === null || value === undefined) return 'null';
+  if (typeof value === 'string') return pg.escapeLiteral(value);
+  if ((typeof value === 'number' && Number.isFinite(value)) || typeof value === 'bigint' || typeof value === 'boolean') return `'${String(value)}'`;
+  return null;
 }
 
 /** The longest statement, and the most values, that are named. */
