@@ -97,6 +97,12 @@ export const ERROR_CODES = [
   'KEY_CHANGE_UNDER_WAY',
   /** The centre's data key was changed at another PC since this one unlocked: log in again. */
   'KEY_CHANGED',
+  /** The server chosen on the login screen holds another centre's records (another keyring), or a new centre's. */
+  'SERVER_OTHER_CENTRE',
+  /** This PC does not know yet which centre its server holds (it has not logged in since this version), and cannot reach it to ask. */
+  'SERVER_CENTRE_UNKNOWN',
+  /** Only an administrator of the centre may have a PC work with another server. */
+  'SERVER_SWITCH_NOT_ADMIN',
   /** A restore over the records is not built yet for a centre's server (the guide says what to do instead). */
   'SERVER_NOT_YET',
   /** The server's records do not agree with each other (its monthly counts with its services): a backup of them is not made. */

@@ -19,6 +19,22 @@ export const VAULT_STATES = ['absent', 'setup-pending', 'locked', 'unlocked', 'b
 
 const empty = z.object({}).strict();
 
+/** A connection file picked and tried: what to check before this PC works with that server (chosen false: the dialog was closed). */
+export const serverLookSchema = z.object({
+  chosen: z.boolean(),
+  server: z
+    .object({
+      host: z.string(),
+      port: z.number(),
+      database: z.string(),
+      /** The certificate authority's SHA-256 fingerprint, its name and the end of its validity (an instant). */
+      certificate: z.object({ fingerprint: z.string(), subject: z.string(), validTo: z.string() }),
+      /** A centre is set up there already: this PC joins it (its staff log in with their own passwords). */
+      present: z.boolean(),
+    })
+    .nullable(),
+});
+
 export const sessionChannels = {
   /** What the app should show on start or after a lock: the first-run wizard, login, lock or the app. */
   'session.get': channel({
@@ -61,6 +77,48 @@ export const sessionChannels = {
     access: 'public',
     audit: 'write',
     errors: ['WRONG_CREDENTIALS', 'LOCKED_OUT', 'ACCOUNT_DISABLED', 'VAULT_ABSENT', 'VAULT_INCOMPLETE', 'KEYRING_CORRUPT', 'KEYRING_UNPROVEN', 'DATABASE_CORRUPT', 'DATABASE_NEWER', 'KEY_CHANGE_UNDER_WAY'],
+  }),
+  /**
+   * On the login screen of a PC that works with the centre's server: another server's connection
+   * file (the centre's records restored or moved to a new database) is picked in the shell's
+   * dialog and tried, and what to check is shown. Nothing changes yet.
+   */
+  'auth.serverLook': channel({
+    input: empty,
+    output: serverLookSchema,
+    access: 'public',
+    audit: 'read',
+    pathFrom: 'openFile',
+    errors: ['FORBIDDEN', 'CONNECTION_FILE_INVALID', 'SERVER_UNREACHABLE', 'SERVER_CERTIFICATE', 'SERVER_CREDENTIALS', 'SERVER_NOT_SET_UP'],
+  }),
+  /**
+   * This PC works from now on with the server just looked at, if it holds this centre's records
+   * (the keyring of the same centre) and an administrator of the centre logs in to it here: her
+   * login is the change, recorded in that server's trail. Refused, nothing changes.
+   */
+  'auth.serverSwitch': channel({
+    input: z.object({ username: usernameSchema, password: currentPasswordSchema }).strict(),
+    output: sessionUserSchema,
+    access: 'public',
+    audit: 'write',
+    errors: [
+      'SETUP_NOT_STARTED',
+      'FORBIDDEN',
+      'SERVER_OTHER_CENTRE',
+      'SERVER_CENTRE_UNKNOWN',
+      'SERVER_SWITCH_NOT_ADMIN',
+      'SERVER_NOT_SET_UP',
+      'SERVER_UNREACHABLE',
+      'SERVER_CERTIFICATE',
+      'SERVER_CREDENTIALS',
+      'WRONG_CREDENTIALS',
+      'LOCKED_OUT',
+      'ACCOUNT_DISABLED',
+      'KEYRING_CORRUPT',
+      'KEYRING_UNPROVEN',
+      'DATABASE_NEWER',
+      'KEY_CHANGE_UNDER_WAY',
+    ],
   }),
   /** Unlock with the printed recovery code and set a new password for an administrator. */
   'auth.recover': channel({

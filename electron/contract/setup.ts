@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { channel } from './channel.ts';
-import { sessionUserSchema } from './session.ts';
+import { serverLookSchema, sessionUserSchema } from './session.ts';
 import {
   centreCodeSchema,
   centreNameSchema,
@@ -58,20 +58,7 @@ export const setupChannels = {
    */
   'setup.serverCheck': channel({
     input: z.object({}).strict(),
-    output: z.object({
-      chosen: z.boolean(),
-      server: z
-        .object({
-          host: z.string(),
-          port: z.number(),
-          database: z.string(),
-          /** The certificate authority's SHA-256 fingerprint, its name and the end of its validity (an instant). */
-          certificate: z.object({ fingerprint: z.string(), subject: z.string(), validTo: z.string() }),
-          /** A centre is set up there already: this PC joins it (its staff log in with their own passwords). */
-          present: z.boolean(),
-        })
-        .nullable(),
-    }),
+    output: serverLookSchema,
     access: 'public',
     audit: 'read',
     pathFrom: 'openFile',

@@ -176,6 +176,13 @@ export class Core {
     if (this.#vault.kind !== 'file' || this.#vault.isOpen || this.#vault.presence().state !== 'absent') throw new AppError('VAULT_EXISTS');
   }
 
+  /** A PC that works with a centre's server, which an administrator may move to another (login screen): FORBIDDEN otherwise. */
+  serverToMove(): ServerVault {
+    const server = this.#vault;
+    if (!(server instanceof ServerVault) || server.presence().state !== 'present') throw new AppError('FORBIDDEN');
+    return server;
+  }
+
   /**
    * Before a centre is set up on the server this PC was connected to: forget that server, and
    * keep the records on this PC after all (or pick another server's connection file).

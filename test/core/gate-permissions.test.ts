@@ -15,6 +15,8 @@ const SAMPLES: Samples = {
   'session.get': () => ({}),
   'session.touch': () => ({}),
   'auth.login': () => ({ username: WORKER.username, password: WORKER.password }),
+  'auth.serverLook': () => ({}),
+  'auth.serverSwitch': () => ({ username: ADMIN.username, password: ADMIN.password }),
   'auth.recover': () => ({ recoveryCode: 'AAAA-BBBB-CCCC-DDDD-EEEE-FFFF-GGGG-HHHH', username: ADMIN.username, newPassword: 'mat-khau-moi-0001' }),
   'auth.logout': () => ({}),
   'auth.lock': () => ({}),
@@ -164,7 +166,7 @@ const ROLE_LIST = ['worker', 'manager', 'admin'] as const;
 
 describe('permissions, channel by channel', () => {
   it('has exactly the public channels that must work while locked', () => {
-    expect(PUBLIC.sort()).toEqual(['auth.login', 'auth.recover', 'session.get', 'setup.begin', 'setup.cancel', 'setup.complete', 'setup.restore', 'setup.restoreCancel', 'setup.restoreNext', 'setup.serverCheck', 'setup.serverConnect', 'setup.serverLeave']);
+    expect(PUBLIC.sort()).toEqual(['auth.login', 'auth.recover', 'auth.serverLook', 'auth.serverSwitch', 'session.get', 'setup.begin', 'setup.cancel', 'setup.complete', 'setup.restore', 'setup.restoreCancel', 'setup.restoreNext', 'setup.serverCheck', 'setup.serverConnect', 'setup.serverLeave']);
   });
 
   it.each(ROLE_LIST)('%s: refused channels change nothing and are audited; allowed ones pass the gate', async (role) => {

@@ -8,8 +8,8 @@ import { serverMigrations } from '../../migrations/server/index.ts';
 import { checkScreen, field, launch, logIn, type Harness } from '../support/e2e-harness.ts';
 import { MOVED_UP_DIR, SERVER_FILE } from '../../electron/core/vault/server-vault.ts';
 import { VAULT_FILES } from '../../electron/core/vault/vault-files.ts';
-import { havePostgres, startCluster, type PgCluster } from '../support/pg-cluster.ts';
-import { ADMIN, CENTRE, loginAs, openApp, standardTemplate, syntheticClient, tempDir, TODAY, WORKER, type TestApp } from '../support/vault-fixture.ts';
+import { havePostgres, ownerPool, startCluster, type PgCluster } from '../support/pg-cluster.ts';
+import { ADMIN, CENTRE, loginAs, openApp, runSetup, standardTemplate, syntheticClient, tempDir, TODAY, WORKER, type TestApp } from '../support/vault-fixture.ts';
 
 /*
  * A centre outgrows one PC (DESIGN.md §8): its administrator moves the records up to the
@@ -136,6 +136,78 @@ describe('the centre\'s server in Chromium', () => {
     await expect.poll(() => page.getByRole('heading', { name: 'Restore the server from a backup' }).isVisible(), { timeout: 20_000 }).toBe(true);
     expect(await page.getByRole('listitem').filter({ hasText: 'makes a new, empty database with the setup command' }).isVisible()).toBe(true);
     await checkScreen(page, '87-server-backup-en');
+  });
+
+  it('after the records moved to a new database, an administrator connects a PC to it from the login screen', async () => {
+    // A PC working with the centre's server; its records then restored into a new database
+    // (here: a copy, which keeps the first one's roles), and a new database nobody has set up.
+    const provision = async (database: string) => {
+      const made = (await provisionServer({ address: { host: cluster.host, port: cluster.port, database, ca: cluster.ca }, owner: cluster.owner, migrations: serverMigrations, roles: rolesNamed(database) })).connection!;
+      const path = join(tempDir('dh-e2e-conn-'), `${database}.server`);
+      writeFileSync(path, JSON.stringify(made));
+      return { connection: made, path };
+    };
+    const old = await provision('centre_old_db');
+    const dir = tempDir('dh-e2e-moving-');
+    const before = openApp(dir);
+    await before.core.connectToServer(old.connection);
+    await runSetup(before);
+    await before.ok('auth.logout', {});
+    await before.core.shutdown();
+    const owner = ownerPool(cluster, 'postgres', 1);
+    try {
+      await owner.query('create database centre_new_db template centre_old_db');
+      await owner.query('alter database centre_old_db allow_connections false');
+    } finally {
+      await owner.end();
+    }
+    const moved = join(tempDir('dh-e2e-conn-'), 'may-chu-moi.server');
+    writeFileSync(moved, JSON.stringify({ ...old.connection, database: 'centre_new_db' }));
+    const blank = await provision('centre_blank_db');
+
+    harness = await launch(dir);
+    const { page } = harness;
+    await expect.poll(() => page.getByRole('heading', { name: 'Đăng nhập' }).isVisible(), { timeout: 20_000 }).toBe(true);
+    await page.getByRole('button', { name: 'Dữ liệu đã chuyển sang máy chủ khác? Kết nối máy này với máy chủ mới…' }).click();
+    await expect.poll(() => page.getByRole('heading', { name: 'Làm việc với máy chủ khác' }).isVisible()).toBe(true);
+    expect(await page.getByText(`Hiện tại: máy chủ ${cluster.host}:${cluster.port}, cơ sở dữ liệu centre_old_db.`).isVisible()).toBe(true);
+    // The keyboard starts at the first thing to do.
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Chọn tệp kết nối…');
+    await checkScreen(page, '88-other-server');
+    // A database with no centre's records: said so, and nobody is asked to log in there.
+    harness.openedFile = blank.path;
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.getByText('Máy chủ này chưa có dữ liệu của trung tâm nào.', { exact: false }).isVisible(), { timeout: 20_000 }).toBe(true);
+    expect(await page.getByLabel('Mật khẩu').count()).toBe(0);
+    // The new database: what to compare, then an administrator's login.
+    harness.openedFile = moved;
+    await page.getByRole('button', { name: 'Chọn tệp khác…' }).click();
+    await expect.poll(() => page.getByText('centre_new_db', { exact: true }).isVisible(), { timeout: 20_000 }).toBe(true);
+    expect((await page.locator('dd.fingerprint').innerText()).replace(/\s/g, '')).toBe(new X509Certificate(cluster.ca).fingerprint256);
+    // It wraps within the narrow card rather than running out of it.
+    expect(await page.locator('dd.fingerprint').evaluate((node) => node.scrollWidth <= node.clientWidth)).toBe(true);
+    // The keyboard goes on at the administrator's username.
+    await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute('autocomplete'))).toBe('username');
+    await page.keyboard.type(ADMIN.username);
+    await field(page, 'Mật khẩu').fill('khong-phai-mat-khau');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.getByText('Tên đăng nhập hoặc mật khẩu không đúng.').isVisible(), { timeout: 20_000 }).toBe(true);
+    await checkScreen(page, '88b-other-server-checked');
+    await page.getByLabel('Ngôn ngữ', { exact: true }).selectOption('en');
+    await expect.poll(() => page.getByRole('heading', { name: 'Work with another server' }).isVisible()).toBe(true);
+    expect(await page.getByRole('button', { name: 'Connect and log in' }).isVisible()).toBe(true);
+    await checkScreen(page, '88b-other-server-checked-en');
+    await page.getByLabel('Language', { exact: true }).selectOption('vi');
+    await field(page, 'Mật khẩu').fill(ADMIN.password);
+    await page.getByRole('button', { name: 'Kết nối và đăng nhập' }).click();
+    await expect.poll(() => page.getByRole('button', { name: 'Đăng xuất' }).isVisible(), { timeout: 30_000 }).toBe(true);
+    await page.getByRole('button', { name: 'Đăng xuất' }).click();
+    await expect.poll(() => page.getByText(`Dữ liệu của trung tâm ở máy chủ ${cluster.host}:${cluster.port} (cơ sở dữ liệu centre_new_db).`).isVisible(), { timeout: 20_000 }).toBe(true);
+    await checkScreen(page, '88c-other-server-login');
+    // Recorded in the new server's trail.
+    await harness.app.ok('auth.login', { username: ADMIN.username, password: ADMIN.password });
+    const entry = (await harness.app.ok('audit.list', {})).rows.find((row) => row.action === 'auth.serverSwitch' && row.outcome === 'ok');
+    expect(entry?.detail).toEqual({ fromServer: `${cluster.host}:${cluster.port}/centre_old_db`, toServer: `${cluster.host}:${cluster.port}/centre_new_db` });
   });
 
   it('a centre sets up on its server from a first PC\'s screens; a second PC joins from its own; a visit recorded on one shows on the other', async () => {

@@ -5,10 +5,20 @@ import type { HandlerMap } from '../gate/types.ts';
 import { PENDING_SETUP } from '../setup/handlers.ts';
 import { findUserByUsername, getUser, rolesOf } from '../users/accounts.ts';
 import type { Feature } from '../feature.ts';
+import { sessionSlot } from '../session-state.ts';
+import { lookAtServer, readConnectionFile } from '../vault/server-vault.ts';
+import type { ServerConnection } from '../vault/server-provision.ts';
+
+/** The other server's connection file picked on the login screen, until an administrator's login moves this PC there. */
+const PENDING_MOVE = sessionSlot<ServerConnection | null>('auth.otherServer', () => null);
+
+const placeName = (place: { host: string; port: number; database: string } | null) => (place ? `${place.host}:${place.port}/${place.database}` : null);
 
 type AuthChannels =
   | 'session.get'
   | 'session.touch'
+  | 'auth.serverLook'
+  | 'auth.serverSwitch'
   | 'auth.login'
   | 'auth.recover'
   | 'auth.logout'
@@ -67,6 +77,48 @@ export const authHandlers: Pick<HandlerMap, AuthChannels> = {
       }
       return core.startSession(user);
     });
+  },
+
+  'auth.serverLook': async (_input, { core, chosenPath }) => {
+    core.serverToMove();
+    core.betweenSessions.set(PENDING_MOVE, null);
+    if (!chosenPath) return { chosen: false, server: null };
+    const connection = readConnectionFile(chosenPath);
+    const server = await lookAtServer(connection);
+    core.betweenSessions.set(PENDING_MOVE, connection);
+    return { chosen: true, server };
+  },
+
+  /**
+   * This PC works with the server just looked at from now on, when it holds this centre's records
+   * and an administrator logs in to it here; otherwise the old connection stays, and nothing else
+   * changed. The move is recorded in the new server's trail (from where, to where).
+   */
+  'auth.serverSwitch': async (input, ctx) => {
+    const { core } = ctx;
+    const connection = core.betweenSessions.get(PENDING_MOVE);
+    if (!connection) throw new AppError('SETUP_NOT_STARTED');
+    const server = core.serverToMove();
+    await core.endSessionForSwitch();
+    const from = placeName(server.place());
+    const putBack = await server.moveToServer(connection);
+    try {
+      const slotId = await core.vault.unlockWithPassword(input.username, input.password);
+      return await core.completeUnlock(ctx, async () => {
+        const user = await findUserByUsername(core.vault.db, input.username);
+        ctx.note({ targetType: 'user', targetId: user?.id ?? '', detail: { fromServer: from, toServer: placeName(server.place()) } });
+        if (!user || user.active !== 1 || user.key_slot_id !== slotId) throw new AppError('ACCOUNT_DISABLED');
+        if (!(await rolesOf(core.vault.db, user.id)).includes('admin')) throw new AppError('SERVER_SWITCH_NOT_ADMIN');
+        // A key change cut short there is finished by an ordinary login, once this PC works with it.
+        if (core.vault.keyChangeToFinish) throw new AppError('KEY_CHANGE_UNDER_WAY');
+        await core.flushLockedEvents();
+        core.betweenSessions.set(PENDING_MOVE, null);
+        return core.startSession(user);
+      });
+    } catch (error) {
+      putBack();
+      throw error;
+    }
   },
 
   'auth.recover': async (input, ctx) => {

@@ -56,12 +56,14 @@ const serverFileSchema = z
     /** The server had a keyring when this PC last looked (a setup has been done). */
     present: z.boolean(),
     training: z.boolean(),
+    /** Which centre the server holds (its keyring's id, kept through moves, restores and key changes), once this PC has seen it. */
+    vaultId: z.uuid().optional(),
   })
   .strict();
 type ServerFile = z.infer<typeof serverFileSchema>;
 
 /** A connection file as `server:init` writes it (what a PC is given to reach the server). */
-const connectionFileSchema = serverFileSchema.omit({ present: true, training: true });
+const connectionFileSchema = serverFileSchema.omit({ present: true, training: true, vaultId: true });
 
 /** Read a connection file the administrator picked: CONNECTION_FILE_INVALID when it is not one. */
 export function readConnectionFile(path: string): ServerConnection {
@@ -101,20 +103,26 @@ export function usesServer(dataDir: string): boolean {
 export async function connectToServer(dataDir: string, connection: ServerConnection): Promise<{ present: boolean }> {
   const address = addressOf(connection);
   const row = (await readKeyringRows(address, connection.login)).first;
-  const file: ServerFile = {
+  const file = serverFileFor(connection, row ? parseKeyring(row.body) : null);
+  writeFileAtomic(join(dataDir, SERVER_FILE), `${JSON.stringify(file, null, 2)}\n`);
+  return { present: file.present };
+}
+
+/** What this PC keeps of a server: its connection, and whether (and which) centre is set up there. */
+function serverFileFor(connection: ServerConnection, keyring: Keyring | null): ServerFile {
+  return {
     version: 1,
     host: connection.host,
     port: connection.port,
     database: connection.database,
     ca: connection.ca,
     login: connection.login,
-    firstApp: row ? null : connection.firstApp,
+    firstApp: keyring ? null : connection.firstApp,
     appRole: connection.appRole,
-    present: row !== null,
-    training: row ? parseKeyring(row.body).training === true : false,
+    present: keyring !== null,
+    training: keyring?.training === true,
+    ...(keyring ? { vaultId: keyring.vaultId } : {}),
   };
-  writeFileAtomic(join(dataDir, SERVER_FILE), `${JSON.stringify(file, null, 2)}\n`);
-  return { present: file.present };
 }
 
 /**
@@ -300,7 +308,7 @@ export class ServerVault extends OpenKeys implements Store {
       sealer.wipe();
       await db.destroy();
     }
-    this.#saveFile({ ...file, firstApp: null, present: true, training: prepared.keyring.training === true });
+    this.#saveFile({ ...file, firstApp: null, present: true, training: prepared.keyring.training === true, vaultId: prepared.keyring.vaultId });
     try {
       await this.#openWith(prepared.keyring, prepared.dataKey, appPassword);
     } catch (error) {
@@ -374,7 +382,8 @@ export class ServerVault extends OpenKeys implements Store {
       await this.close();
       throw error;
     }
-    if (keyring.training !== file.training) this.#saveFile({ ...file, training: keyring.training === true });
+    // What the server holds, as this PC last saw it (a PC joined before it kept the centre's id learns it here).
+    if (keyring.training !== file.training || keyring.vaultId !== file.vaultId) this.#saveFile({ ...file, training: keyring.training === true, vaultId: keyring.vaultId });
     return opened.slotId;
   }
 
@@ -606,6 +615,35 @@ export class ServerVault extends OpenKeys implements Store {
   /** Forget this PC's connection (the tests' clean-up; a PC leaving the centre). */
   forgetServer(): void {
     rmSync(this.#path, { force: true });
+  }
+
+  /**
+   * Work with another server from now on, one that holds this centre's records (restored or moved
+   * to a new database): its keyring must be the centre's this PC knows. The new connection is
+   * kept; the returned function puts the old one back (the administrator's login there failed).
+   */
+  async moveToServer(connection: ServerConnection): Promise<() => void> {
+    if (this.isOpen) throw new AppError('VAULT_EXISTS');
+    const file = this.#file();
+    const row = (await readKeyringRows(addressOf(connection), connection.login)).first;
+    // An empty database is a new centre's: the records are moved up into it from a PC, not joined.
+    if (!row) throw new AppError('SERVER_OTHER_CENTRE');
+    const keyring = parseKeyring(row.body);
+    if (keyring.vaultId !== (file.vaultId ?? (await this.#centreHere(file)))) throw new AppError('SERVER_OTHER_CENTRE');
+    const before = readFileSync(this.#path, 'utf8');
+    this.#saveFile(serverFileFor(connection, keyring));
+    return () => writeFileAtomic(this.#path, before);
+  }
+
+  /** Which centre this PC's server holds, asked of it (for a PC that has not kept it yet). */
+  async #centreHere(file: ServerFile): Promise<string> {
+    try {
+      const row = (await readKeyringRows(addressOf(file), file.login)).first;
+      if (row) return parseKeyring(row.body).vaultId;
+    } catch {
+      // Unreachable (the old database closed after a restore): said as such below.
+    }
+    throw new AppError('SERVER_CENTRE_UNKNOWN');
   }
 }
 

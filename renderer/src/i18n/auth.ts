@@ -59,6 +59,16 @@ export const authVi = {
     serverIntroCentre:
       'Nhập thông tin trung tâm và tạo tài khoản quản trị đầu tiên. Tên, bí danh, mã và ghi chú về thân chủ được mã hoá trên máy trước khi gửi lên máy chủ; máy chủ không đọc được.',
   },
+  otherServer: {
+    open: 'Dữ liệu đã chuyển sang máy chủ khác? Kết nối máy này với máy chủ mới…',
+    title: 'Làm việc với máy chủ khác',
+    intro:
+      'Khi dữ liệu của trung tâm đã được khôi phục hoặc chuyển sang một cơ sở dữ liệu mới, quản trị viên chọn tệp kết nối mới tại đây rồi đăng nhập vào đó. Máy này chỉ chuyển sang máy chủ giữ dữ liệu của chính trung tâm mình; nếu không được, máy vẫn làm việc với máy chủ cũ.',
+    current: 'Hiện tại: máy chủ {{host}}, cơ sở dữ liệu {{database}}.',
+    empty: 'Máy chủ này chưa có dữ liệu của trung tâm nào. Dữ liệu phải được chuyển lên đó trước (xem tài liệu hướng dẫn); chọn tệp khác hoặc quay lại.',
+    adminLogin: 'Một quản trị viên của trung tâm đăng nhập vào máy chủ mới để xác nhận:',
+    submit: 'Kết nối và đăng nhập',
+  },
   login: {
     title: 'Đăng nhập',
     username: 'Tên đăng nhập',
@@ -160,6 +170,16 @@ export const authEn: Widen<typeof authVi> = {
     serverLeave: 'Do not use this server',
     serverIntroCentre:
       'Enter the centre’s details and create the first administrator account. Clients’ names, aliases, codes and notes are encrypted on this computer before they are sent to the server; the server cannot read them.',
+  },
+  otherServer: {
+    open: 'Records moved to another server? Connect this computer to the new server…',
+    title: 'Work with another server',
+    intro:
+      'When the centre’s records have been restored or moved to a new database, an administrator chooses the new connection file here and logs in there. This computer moves only to a server that holds this centre’s own records; otherwise it keeps working with the old server.',
+    current: 'Now: server {{host}}, database {{database}}.',
+    empty: 'This server holds no centre’s records yet. The records must be moved up to it first (see the guide); choose another file or go back.',
+    adminLogin: 'An administrator of the centre logs in to the new server to confirm:',
+    submit: 'Connect and log in',
   },
   login: {
     title: 'Log in',

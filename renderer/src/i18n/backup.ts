@@ -97,7 +97,7 @@ export const backupVi = {
       newDatabase: 'Quản trị viên máy chủ tạo một cơ sở dữ liệu mới, trống bằng lệnh thiết lập.',
       restoreOnPc: 'Trên một máy chưa có dữ liệu, ở màn hình thiết lập chọn "Chọn bản sao lưu và khôi phục…".',
       moveUp: 'Đăng nhập trên máy đó, rồi ở màn hình này chọn "Chọn tệp kết nối và chuyển…" với tệp kết nối mới.',
-      others: 'Các máy khác kết nối lại bằng tệp kết nối mới; quản trị viên khoá cơ sở dữ liệu cũ.',
+      others: 'Trên mỗi máy khác, ở màn hình đăng nhập, quản trị viên chọn "Dữ liệu đã chuyển sang máy chủ khác?" với tệp kết nối mới rồi đăng nhập; sau đó khoá cơ sở dữ liệu cũ.',
     },
     serverRotateHint:
       'Khi một người đã nghỉ việc (hoặc nghi lộ mật khẩu, mất máy), hãy thay khoá: mọi thông tin về thân chủ trên máy chủ được mã hoá lại bằng khoá mới, và mật khẩu ứng dụng dùng để vào cơ sở dữ liệu cũng được đổi, nên khoá cũ và mã khôi phục cũ không mở được dữ liệu nữa. Trong lúc thay khoá, các máy khác sẽ tự đăng xuất ở thao tác tiếp theo và chưa ai làm việc được cho đến khi xong (vài giây đến vài phút, tuỳ lượng dữ liệu): hãy báo đồng nghiệp trước, và giữ máy này bật, nối mạng. Nếu bị ngắt giữa chừng, một quản trị viên đăng nhập sẽ làm tiếp cho xong. Đồng nghiệp vẫn đăng nhập bằng mật khẩu của mình. Bạn sẽ nhận một mã khôi phục mới. Bản sao lưu cũ vẫn mở bằng mật khẩu và mã khôi phục của lúc sao lưu.',
@@ -200,7 +200,7 @@ export const backupEn: Widen<typeof backupVi> = {
       newDatabase: 'The server\'s administrator makes a new, empty database with the setup command.',
       restoreOnPc: 'On a PC with no records, choose "Choose a backup and restore…" on the setup screen.',
       moveUp: 'Log in on that PC, then on this screen choose "Choose the connection file and move…" with the new connection file.',
-      others: 'The other PCs connect again with the new connection file; the administrator closes the old database.',
+      others: 'On each other PC\'s login screen, an administrator chooses "Records moved to another server?" with the new connection file and logs in there; then the old database is closed.',
     },
     serverRotateHint:
       'When someone has left (or a password may be known, or a PC was lost), change the key: everything about clients on the server is encrypted again under a new key, and the password the app uses to reach the database changes too, so the old key and the old recovery code no longer open the records. While the key changes, the other PCs log out at their next action and nobody can work until it is done (seconds to minutes, depending on how much is recorded): tell your colleagues first, and keep this PC on and connected. If it is cut short, an administrator\'s login finishes it. Colleagues still log in with their own passwords. You get a new recovery code. Older backups still open with the passwords and recovery code of their time.',

@@ -9,8 +9,9 @@ import { NewPasswordFields } from '../../components/NewPasswordFields.tsx';
 import { useContractForm } from '../../components/useContractForm.ts';
 import { PageTop } from '../../components/PageTop.tsx';
 import { formatDateTime } from '../../i18n/format.ts';
+import { OtherServerForm } from './OtherServer.tsx';
 
-type Screen = 'login' | 'lock' | 'recover';
+type Screen = 'login' | 'lock' | 'recover' | 'server';
 
 /** Everything shown while the vault is locked: login, the lock screen, recovery. */
 export function AuthScreens({
@@ -56,7 +57,15 @@ export function AuthScreens({
       ) : null}
       {screen === 'login' ? <LoginForm onDone={onDone} onRecover={() => setScreen('recover')} /> : null}
       {screen === 'recover' ? <RecoverForm onDone={onDone} onBack={() => setScreen('login')} /> : null}
-      {server ? <p className="hint">{t('login.onServer', { host: `${server.host}:${server.port}`, database: server.database })}</p> : null}
+      {screen === 'server' && server ? <OtherServerForm current={server} onDone={onDone} onBack={() => setScreen('login')} /> : null}
+      {server && screen !== 'server' ? <p className="hint">{t('login.onServer', { host: `${server.host}:${server.port}`, database: server.database })}</p> : null}
+      {server && screen === 'login' ? (
+        <p>
+          <button type="button" className="link" onClick={() => setScreen('server')}>
+            {t('otherServer.open')}
+          </button>
+        </p>
+      ) : null}
     </main>
   );
 }

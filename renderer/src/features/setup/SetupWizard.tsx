@@ -2,7 +2,6 @@ import { Fragment, useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { setupInputSchema, withRepeatedPassword } from '../../../../electron/contract/index.ts';
 import { call, type ClientErrorPayload } from '../../api.ts';
-import type { ChannelOutput } from '../../../../electron/contract/index.ts';
 import { useBackupCredentials } from '../admin/BackupCredentials.tsx';
 import { JobProgress, useBackupJob } from '../admin/BackupJob.tsx';
 import { ErrorText } from '../../components/ErrorText.tsx';
@@ -13,7 +12,7 @@ import { useContractForm } from '../../components/useContractForm.ts';
 import { i18next, type Language } from '../../i18n/index.ts';
 import { RecoveryCodeSheet, RecoveryConfirmForm, type IssuedCode } from './RecoveryCode.tsx';
 import { PageTop } from '../../components/PageTop.tsx';
-import { formatDate } from '../../i18n/format.ts';
+import { ServerFacts, type ServerLook } from '../../components/ServerFacts.tsx';
 
 const centreFormSchema = withRepeatedPassword(setupInputSchema.omit({ language: true }), 'adminPassword');
 
@@ -235,8 +234,6 @@ function RestoreStep({ onDone }: { onDone: () => Promise<void> }) {
   );
 }
 
-type ServerLook = NonNullable<ChannelOutput<'setup.serverCheck'>['server']>;
-
 /**
  * Setup on a PC of a centre with its own server: the connection file is picked in the shell's
  * dialog and tried (nothing kept yet); what to check is shown (address, database, the
@@ -259,22 +256,7 @@ function ServerStep({ onDone }: { onDone: () => Promise<void> }) {
       ) : null}
       {look ? (
         <>
-          <h3>{t('setup.serverFound')}</h3>
-          <dl className="facts">
-            <dt>{t('setup.serverAddress')}</dt>
-            <dd>{`${look.host}:${look.port}`}</dd>
-            <dt>{t('setup.serverDatabase')}</dt>
-            <dd>{look.database}</dd>
-            <dt>{t('setup.serverCertificate')}</dt>
-            <dd>{look.certificate.subject}</dd>
-            <dt>{t('setup.serverFingerprint')}</dt>
-            <dd className="fingerprint">
-              <Fingerprint value={look.certificate.fingerprint} />
-            </dd>
-            <dt>{t('setup.serverValidTo')}</dt>
-            <dd>{formatDate(look.certificate.validTo)}</dd>
-          </dl>
-          <p className="hint">{t('setup.serverCompare')}</p>
+          <ServerFacts look={look} />
           <p className="message message-info" role="status">
             {look.present ? t('setup.serverPresent') : t('setup.serverEmpty')}
           </p>
@@ -340,17 +322,5 @@ function ConnectedServer({ server, onDone }: { server: ServerPlace; onDone: () =
         {t('setup.serverLeave')}
       </button>
     </div>
-  );
-}
-
-/** A fingerprint in two halves of sixteen groups, each kept on one line: easy to read out and compare. */
-function Fingerprint({ value }: { value: string }) {
-  const groups = value.split(':');
-  const half = Math.ceil(groups.length / 2);
-  return (
-    <>
-      <span className="nowrap">{groups.slice(0, half).join(':')}</span>
-      {groups.length > half ? ':' : ''} <span className="nowrap">{groups.slice(half).join(':')}</span>
-    </>
   );
 }
