@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { channel } from './channel.ts';
 import { clientFiltersSchema } from './clients.ts';
-import { idSchema, isoDateSchema, optionalText, reasonSchema } from './schemas.ts';
+import { idSchema, isoDateSchema, optionalText, reasonSchema, recordVersionSchema } from './schemas.ts';
 import { CLOSE_REASONS, CONSENT_PURPOSES, SERVICE_GROUPS } from './vocabulary.ts';
 
 /*
@@ -114,7 +114,8 @@ export const dueReviewSchema = z.object({
  * which must not outlive the client's identity (erasure does not look here).
  */
 export const savedFiltersSchema = clientFiltersSchema.omit({ search: true }).strict();
-export const savedFilterSchema = z.object({ id: z.number(), name: z.string(), filters: savedFiltersSchema });
+/** A working list, with what it is now (`version`): a change or deletion sends it back, refused (RECORD_CHANGED) if the list changed since at another PC. */
+export const savedFilterSchema = z.object({ id: z.number(), name: z.string(), filters: savedFiltersSchema, version: z.string() });
 export type SavedFilter = z.infer<typeof savedFilterSchema>;
 
 const reassignSelection = z.discriminatedUnion('kind', [
@@ -232,18 +233,25 @@ export const caseloadChannels = {
   }),
   'savedFilters.save': channel({
     input: z
-      .object({ id: idSchema.nullable(), name: z.string({ error: 'required' }).trim().min(1, { error: 'required' }).max(60, { error: 'tooLong' }), filters: savedFiltersSchema })
-      .strict(),
+      .object({
+        id: idSchema.nullable(),
+        name: z.string({ error: 'required' }).trim().min(1, { error: 'required' }).max(60, { error: 'tooLong' }),
+        filters: savedFiltersSchema,
+        /** The list's version as it was shown (null for a new list). */
+        version: recordVersionSchema.nullable(),
+      })
+      .strict()
+      .refine((input) => input.id === null || input.version !== null, { error: 'required', path: ['version'] }),
     output: savedFilterSchema,
     access: 'clients.read',
     audit: 'write',
-    errors: ['SAVED_FILTER_NOT_FOUND', 'SAVED_FILTER_NAME_TAKEN'],
+    errors: ['SAVED_FILTER_NOT_FOUND', 'SAVED_FILTER_NAME_TAKEN', 'RECORD_CHANGED'],
   }),
   'savedFilters.delete': channel({
-    input: z.object({ id: idSchema }).strict(),
+    input: z.object({ id: idSchema, version: recordVersionSchema }).strict(),
     output: z.object({}).strict(),
     access: 'clients.read',
     audit: 'write',
-    errors: ['SAVED_FILTER_NOT_FOUND'],
+    errors: ['SAVED_FILTER_NOT_FOUND', 'RECORD_CHANGED'],
   }),
 } as const;

@@ -422,31 +422,40 @@ describe('working lists', () => {
     await loginAs(app, WORKER);
     const overdue = await register(app, TODAY);
     await app.ok('referrals.create', { clientId: overdue, partnerId: app.template.ids.partner, serviceTypeId: 1, proposedOn: '2026-11-01', dueOn: '2026-11-15', shareConsent: consentNow('share_partner') });
-    const saved = await app.ok('savedFilters.save', { id: null, name: 'Ca của tôi quá hạn chuyển gửi', filters: { mine: true, overdueReferrals: true } });
+    const saved = await app.ok('savedFilters.save', { id: null, name: 'Ca của tôi quá hạn chuyển gửi', filters: { mine: true, overdueReferrals: true }, version: null });
     expect(saved.filters).toMatchObject({ mine: true, overdueReferrals: true, status: 'open', sort: 'lastContact' });
     // Never the search text: it may be a legal name, which must not outlive her identity.
     expect(saved.filters).not.toHaveProperty('search');
-    expect(await app.call('savedFilters.save', { id: null, name: 'Tìm tên', filters: { search: 'Nguyễn Thị Mẫu Thử' } as never })).toMatchObject({ ok: false, error: { code: 'VALIDATION' } });
+    expect(await app.call('savedFilters.save', { id: null, name: 'Tìm tên', filters: { search: 'Nguyễn Thị Mẫu Thử' } as never, version: null })).toMatchObject({ ok: false, error: { code: 'VALIDATION' } });
     const [listed] = await app.ok('savedFilters.list', {});
     expect(listed).toEqual(saved);
     expect((await app.ok('clients.list', listed?.filters ?? {})).rows.map((row) => row.id)).toEqual([overdue]);
     expect(JSON.stringify(await app.core.vault.db.selectFrom('saved_filter').select('filters').execute())).not.toContain('Mẫu');
     expect((await app.ok('clients.list', {})).rows.length).toBe(2);
 
-    expect(await app.call('savedFilters.save', { id: null, name: 'ca cua toi qua han chuyen gui', filters: {} })).toEqual({ ok: false, error: { code: 'SAVED_FILTER_NAME_TAKEN' } });
-    expect(await app.call('savedFilters.save', { id: null, name: '  ', filters: {} })).toMatchObject({ ok: false, error: { code: 'VALIDATION' } });
-    expect(await app.call('savedFilters.save', { id: null, name: 'Lạ', filters: { colour: 'red' } as never })).toMatchObject({ ok: false, error: { code: 'VALIDATION' } });
-    const renamed = await app.ok('savedFilters.save', { id: saved.id, name: 'Quá hạn', filters: { mine: true, overdueReferrals: true, noContact: true } });
+    expect(await app.call('savedFilters.save', { id: null, name: 'ca cua toi qua han chuyen gui', filters: {}, version: null })).toEqual({ ok: false, error: { code: 'SAVED_FILTER_NAME_TAKEN' } });
+    expect(await app.call('savedFilters.save', { id: null, name: '  ', filters: {}, version: null })).toMatchObject({ ok: false, error: { code: 'VALIDATION' } });
+    expect(await app.call('savedFilters.save', { id: null, name: 'Lạ', filters: { colour: 'red' } as never, version: null })).toMatchObject({ ok: false, error: { code: 'VALIDATION' } });
+    // Replacing a list needs the version she was shown.
+    expect(await app.call('savedFilters.save', { id: saved.id, name: 'Quá hạn', filters: {}, version: null })).toMatchObject({ ok: false, error: { code: 'VALIDATION' } });
+    const renamed = await app.ok('savedFilters.save', { id: saved.id, name: 'Quá hạn', filters: { mine: true, overdueReferrals: true, noContact: true }, version: saved.version });
     expect(renamed).toMatchObject({ id: saved.id, name: 'Quá hạn', filters: { noContact: true } });
+    expect(renamed.version).not.toBe(saved.version);
     expect((await app.ok('clients.list', renamed.filters)).rows).toEqual([]);
+    // The list as it was before (another PC of hers showed it so): neither replaced nor deleted over the change.
+    const before = await contentSnapshot(app);
+    expect(await app.call('savedFilters.save', { id: saved.id, name: 'Cũ', filters: {}, version: saved.version })).toEqual({ ok: false, error: { code: 'RECORD_CHANGED' } });
+    expect(await app.call('savedFilters.delete', { id: saved.id, version: saved.version })).toEqual({ ok: false, error: { code: 'RECORD_CHANGED' } });
+    expect(await contentSnapshot(app)).toBe(before);
+    expect(await app.ok('savedFilters.list', {})).toEqual([renamed]);
 
     // Someone else's lists are not hers to see, change or delete.
     await switchTo(app, WORKER2);
     expect(await app.ok('savedFilters.list', {})).toEqual([]);
-    expect(await app.call('savedFilters.save', { id: saved.id, name: 'Của tôi', filters: {} })).toEqual({ ok: false, error: { code: 'SAVED_FILTER_NOT_FOUND' } });
-    expect(await app.call('savedFilters.delete', { id: saved.id })).toEqual({ ok: false, error: { code: 'SAVED_FILTER_NOT_FOUND' } });
+    expect(await app.call('savedFilters.save', { id: saved.id, name: 'Của tôi', filters: {}, version: renamed.version })).toEqual({ ok: false, error: { code: 'SAVED_FILTER_NOT_FOUND' } });
+    expect(await app.call('savedFilters.delete', { id: saved.id, version: renamed.version })).toEqual({ ok: false, error: { code: 'SAVED_FILTER_NOT_FOUND' } });
     await switchTo(app, WORKER);
-    await app.ok('savedFilters.delete', { id: saved.id });
+    await app.ok('savedFilters.delete', { id: saved.id, version: renamed.version });
     expect(await app.ok('savedFilters.list', {})).toEqual([]);
   });
 

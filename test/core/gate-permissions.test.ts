@@ -83,8 +83,8 @@ const SAMPLES: Samples = {
   'reviews.record': (ids) => ({ clientId: ids.client, comment: 'Rà soát thử nghiệm' }),
   'reviews.due': () => ({}),
   'savedFilters.list': () => ({}),
-  'savedFilters.save': () => ({ id: null, name: 'Quá hạn chuyển gửi', filters: { mine: true, overdueReferrals: true } }),
-  'savedFilters.delete': () => ({ id: 1 }),
+  'savedFilters.save': () => ({ id: null, name: 'Quá hạn chuyển gửi', filters: { mine: true, overdueReferrals: true }, version: null }),
+  'savedFilters.delete': () => ({ id: 1, version: ANY_VERSION }),
   'settings.updateReports': () => ({
     reportK: 10,
     reportParentAgency: 'SỞ Y TẾ',
@@ -152,6 +152,7 @@ const EXPECTED_WHEN_ALLOWED: Partial<Record<ChannelName, string | Partial<Record
   'settings.updateCaseload': 'RECORD_CHANGED',
   'settings.updateReports': 'RECORD_CHANGED',
   'users.update': 'RECORD_CHANGED',
+  'savedFilters.delete': 'RECORD_CHANGED',
   'reports.next': 'REPORT_NOT_FOUND',
   'reports.save': 'REPORT_NOT_FOUND',
   'backup.next': 'BACKUP_NOT_RUNNING',

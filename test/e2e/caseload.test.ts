@@ -92,8 +92,15 @@ describe('caseloads in Chromium', () => {
     await page.getByRole('button', { name: 'Lưu', exact: true }).click();
     const listNames = () => field(page, 'Danh sách đã lưu').locator('option').allTextContents();
     await expect.poll(listNames).toEqual(['— Chọn danh sách —', 'Chuyển gửi quá hạn']);
+    // Meanwhile she renames it at another PC: deleting it here is refused, and the list shows as it is now.
+    const [shown] = await harness.app.ok('savedFilters.list', {});
+    await harness.app.ok('savedFilters.save', { id: shown!.id, name: 'Quá hạn (máy khác)', filters: shown!.filters, version: shown!.version });
     await page.getByRole('button', { name: 'Xoá “Chuyển gửi quá hạn”' }).click();
+    await expect.poll(() => page.getByText('Hồ sơ này vừa được thay đổi ở máy khác', { exact: false }).isVisible()).toBe(true);
+    await expect.poll(listNames).toEqual(['— Chọn danh sách —', 'Quá hạn (máy khác)']);
+    await page.getByRole('button', { name: 'Xoá “Quá hạn (máy khác)”' }).click();
     await expect.poll(listNames).toEqual(['Chưa có danh sách nào']);
+    expect(await page.getByText('Hồ sơ này vừa được thay đổi ở máy khác', { exact: false }).count()).toBe(0);
     expect(harness.blocked).toEqual([]);
     expect(harness.consoleErrors).toEqual([]);
   });

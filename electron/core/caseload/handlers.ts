@@ -4,7 +4,7 @@ import { foldForSearch } from '../../contract/text.ts';
 import { AppError } from '../app-error.ts';
 import { today } from '../clock.ts';
 import { assertOpen, clientWithRestriction, isAssignedTo, stamp } from '../records/access.ts';
-import type { HandlerMap } from '../gate/types.ts';
+import type { HandlerContext, HandlerMap } from '../gate/types.ts';
 import { givenId } from '../vault/column-sealers.ts';
 import { readSettings } from '../settings/centre-settings.ts';
 import { vietnameseCollator } from '../text.ts';
@@ -14,6 +14,7 @@ import { REVIEW_DUE, reviewCutoff } from '../records/review-due.ts';
 import { countByKind, todoList } from './todo.ts';
 import { acceptOffer, assertActiveWorker, reassign } from '../records/holding.ts';
 import type { Feature } from '../feature.ts';
+import { assertUnchanged, savedFilterVersion } from '../records/versions.ts';
 
 type CaseloadChannels =
   | 'todo.list'
@@ -39,7 +40,12 @@ async function pendingOffer(db: Db, offerId: number) {
 /** A saved filter as stored; one saved by an older version keeps what still makes sense. */
 function savedFilterView(row: { id: number; name: string; filters: string }) {
   const parsed = savedFiltersSchema.safeParse(JSON.parse(row.filters));
-  return { id: row.id, name: row.name, filters: parsed.success ? parsed.data : savedFiltersSchema.parse({}) };
+  return { id: row.id, name: row.name, filters: parsed.success ? parsed.data : savedFiltersSchema.parse({}), version: savedFilterVersion(row) };
+}
+
+/** A person's own working lists, opened (name and filters as stored). */
+async function ownLists(ctx: HandlerContext, userId: number) {
+  return ctx.core.vault.columns.openRows('saved_filter', await ctx.db.selectFrom('saved_filter').select(['id', 'name', 'filters']).where('user_id', '=', userId).execute());
 }
 
 export const caseloadHandlers: Pick<HandlerMap, CaseloadChannels> = {
@@ -196,15 +202,19 @@ export const caseloadHandlers: Pick<HandlerMap, CaseloadChannels> = {
   },
 
   'savedFilters.list': async (_input, ctx) => {
-    const rows = await ctx.db.selectFrom('saved_filter').select(['id', 'name', 'filters']).where('user_id', '=', ctx.requireSession().id).execute();
-    return ctx.core.vault.columns.openRows('saved_filter', rows).map(savedFilterView).sort((a, b) => a.name.localeCompare(b.name, 'vi'));
+    return (await ownLists(ctx, ctx.requireSession().id)).map(savedFilterView).sort((a, b) => a.name.localeCompare(b.name, 'vi'));
   },
 
   'savedFilters.save': async (input, ctx) => {
     const by = stamp(ctx);
     const { columns } = ctx.core.vault;
-    const mine = columns.openRows('saved_filter', await ctx.db.selectFrom('saved_filter').select(['id', 'name']).where('user_id', '=', by.userId).execute());
-    if (input.id !== null && !mine.some((row) => row.id === input.id)) throw new AppError('SAVED_FILTER_NOT_FOUND');
+    const mine = await ownLists(ctx, by.userId);
+    if (input.id !== null) {
+      const list = mine.find((row) => row.id === input.id);
+      if (!list) throw new AppError('SAVED_FILTER_NOT_FOUND');
+      // Changed (renamed, replaced) at another PC since she chose it: nothing is saved over it.
+      assertUnchanged(input.version ?? '', savedFilterVersion(list));
+    }
     // Names are told apart as people read them: "Quá hạn" and "qua han" are the same list.
     if (mine.some((row) => row.id !== input.id && foldForSearch(row.name) === foldForSearch(input.name))) throw new AppError('SAVED_FILTER_NAME_TAKEN');
     const filters = JSON.stringify(input.filters);
@@ -229,8 +239,11 @@ export const caseloadHandlers: Pick<HandlerMap, CaseloadChannels> = {
 
   'savedFilters.delete': async (input, ctx) => {
     ctx.note({ targetType: 'saved_filter', targetId: input.id });
-    const deleted = await ctx.db.deleteFrom('saved_filter').where('id', '=', input.id).where('user_id', '=', ctx.requireSession().id).executeTakeFirst();
-    if (Number(deleted.numDeletedRows) === 0) throw new AppError('SAVED_FILTER_NOT_FOUND');
+    const list = (await ownLists(ctx, ctx.requireSession().id)).find((row) => row.id === input.id);
+    if (!list) throw new AppError('SAVED_FILTER_NOT_FOUND');
+    // Not a list she has not seen as it is now (changed at another PC since).
+    assertUnchanged(input.version, savedFilterVersion(list));
+    await ctx.db.deleteFrom('saved_filter').where('id', '=', input.id).execute();
     return {};
   },
 };

@@ -13,7 +13,7 @@ import { AppError } from '../app-error.ts';
 
 const KEY = randomBytes(32);
 
-export type VersionedRecord = 'client' | 'identity' | 'visit' | 'partner' | 'serviceType' | 'user' | 'settings';
+export type VersionedRecord = 'client' | 'identity' | 'visit' | 'partner' | 'serviceType' | 'user' | 'settings' | 'savedFilter';
 
 export function versionOf(kind: VersionedRecord, id: number, values: readonly unknown[]): string {
   return createHmac('sha256', KEY).update(JSON.stringify([kind, id, ...values])).digest().subarray(0, 16).toString('base64url');
@@ -46,3 +46,6 @@ export const serviceTypeVersion = (type: { id: number; service_group: string; na
 
 /** An account's name and roles, as the users' form edits them (not her logins, nor her password). */
 export const userVersion = (user: { id: number; display_name: string }, roles: readonly string[]): string => versionOf('user', user.id, [user.display_name, [...roles].sort()]);
+
+/** A person's working list: its name and the filters it keeps (as stored). */
+export const savedFilterVersion = (list: { id: number; name: string; filters: string }): string => versionOf('savedFilter', list.id, [list.name, list.filters]);

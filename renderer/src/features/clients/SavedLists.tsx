@@ -22,15 +22,23 @@ export function SavedLists({ current, onApply }: { current: ClientFilters; onApp
   const [error, setError] = useState<ClientErrorPayload | null>(null);
   const selected = lists.find((list) => list.id === chosen) ?? null;
 
+  /** A refusal said; a list changed at another PC meanwhile is shown as it is now (nothing was saved over it). */
+  const refused = async (payload: ClientErrorPayload) => {
+    setError(payload);
+    if (payload.code !== 'RECORD_CHANGED') return;
+    setNaming(null);
+    await reload();
+  };
+
   const save = async () => {
     const sameName = selected && foldForSearch(selected.name) === foldForSearch(name);
     // The search text is not kept (it may be a name).
     const { search: _search, ...filters } = current;
     const result =
       naming === 'rename' && selected
-        ? await call('savedFilters.save', { id: selected.id, name, filters: selected.filters })
-        : await call('savedFilters.save', { id: sameName ? selected.id : null, name, filters });
-    if (!result.ok) return setError(result.error);
+        ? await call('savedFilters.save', { id: selected.id, name, filters: selected.filters, version: selected.version })
+        : await call('savedFilters.save', sameName ? { id: selected.id, name, filters, version: selected.version } : { id: null, name, filters, version: null });
+    if (!result.ok) return refused(result.error);
     setError(null);
     setNaming(null);
     await reload();
@@ -106,8 +114,9 @@ export function SavedLists({ current, onApply }: { current: ClientFilters; onApp
             <button
               type="button"
               onClick={async () => {
-                const result = await call('savedFilters.delete', { id: selected.id });
-                if (!result.ok) return setError(result.error);
+                const result = await call('savedFilters.delete', { id: selected.id, version: selected.version });
+                if (!result.ok) return refused(result.error);
+                setError(null);
                 setChosen(null);
                 await reload();
               }}
