@@ -1,11 +1,9 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { provisionServer, type ServerConnection } from '../../electron/core/vault/server-provision.ts';
+import { describe, expect, it } from 'vitest';
 import { SERVER_FILE } from '../../electron/core/vault/server-vault.ts';
-import { rolesNamed } from '../../electron/core/vault/server-connection.ts';
-import { serverMigrations } from '../../migrations/server/index.ts';
-import { havePostgres, ownerPool, startCluster, type PgCluster } from '../support/pg-cluster.ts';
+import { ownCluster } from '../support/own-cluster.ts';
+import { ownerPool } from '../support/pg-cluster.ts';
 import { ADMIN, openApp, runSetup, tempDir, WORKER, type TestApp } from '../support/vault-fixture.ts';
 
 /*
@@ -15,27 +13,13 @@ import { ADMIN, openApp, runSetup, tempDir, WORKER, type TestApp } from '../supp
  * server's trail. Every refusal leaves the PC working with its old server.
  */
 
-let cluster: PgCluster;
-const apps: TestApp[] = [];
+const server = ownCluster();
 const folder = tempDir('dh-conn-move-');
 /** Connection files by database, as `server:init` writes them (the copy shares the first's roles, as a restore's own roles would be). */
 const files: Record<string, string> = {};
 
-function pc(): TestApp {
-  const app = openApp(tempDir('dh-pc-'));
-  apps.push(app);
-  return app;
-}
-
-async function provision(database: string): Promise<ServerConnection> {
-  const connection = (await provisionServer({ address: { host: cluster.host, port: cluster.port, database, ca: cluster.ca }, owner: cluster.owner, migrations: serverMigrations, roles: rolesNamed(database) })).connection!;
-  files[database] = join(folder, `${database}.server`);
-  writeFileSync(files[database], JSON.stringify(connection));
-  return connection;
-}
-
 async function asOwner<T>(database: string, work: (owner: ReturnType<typeof ownerPool>) => Promise<T>): Promise<T> {
-  const owner = ownerPool(cluster, database, 1);
+  const owner = ownerPool(server.cluster, database, 1);
   try {
     return await work(owner);
   } finally {
@@ -45,22 +29,13 @@ async function asOwner<T>(database: string, work: (owner: ReturnType<typeof owne
 
 /** A PC set up on a server database of its own (a centre's first PC). */
 async function centreOn(database: string): Promise<TestApp> {
-  await provision(database);
-  const app = pc();
+  files[database] = (await server.newServer(database)).file;
+  const app = server.keep(openApp(tempDir('dh-pc-')));
   expect(await app.gate.invoke('setup.serverCheck', {}, { path: files[database] })).toMatchObject({ ok: true, value: { chosen: true } });
   await app.ok('setup.serverConnect', { confirm: true });
   await runSetup(app);
   return app;
 }
-
-beforeAll(async () => {
-  if (!havePostgres()) throw new Error('PostgreSQL 15 is not installed (.ci/run installs Debian\'s postgresql)');
-  cluster = await startCluster();
-});
-afterAll(async () => {
-  for (const app of apps) await app.core.shutdown();
-  cluster?.remove();
-});
 
 const TEMPORARY = 'tam-thoi-canbo-move-01';
 
@@ -80,7 +55,7 @@ describe('another server, from the login screen', () => {
     // Another centre's server, and a new database nobody has set up.
     const other = await centreOn('centre_other');
     await other.ok('auth.logout', {});
-    await provision('centre_empty');
+    files.centre_empty = (await server.newServer('centre_empty')).file;
 
     // Nothing chosen yet; the dialog closed; a file that is not a connection file.
     expect(await here.call('auth.serverSwitch', { username: ADMIN.username, password: ADMIN.password })).toEqual({ ok: false, error: { code: 'SETUP_NOT_STARTED' } });
@@ -108,11 +83,11 @@ describe('another server, from the login screen', () => {
     expect(await look('centre_new')).toMatchObject({ ok: true, value: { chosen: true, server: { database: 'centre_new', present: true } } });
     const session = await here.ok('auth.serverSwitch', { username: ADMIN.username, password: ADMIN.password });
     expect(session).toMatchObject({ username: ADMIN.username });
-    expect(await here.ok('session.get', {})).toMatchObject({ vault: 'unlocked', server: { host: cluster.host, port: cluster.port, database: 'centre_new' } });
+    expect(await here.ok('session.get', {})).toMatchObject({ vault: 'unlocked', server: { host: server.cluster.host, port: server.cluster.port, database: 'centre_new' } });
     const trail = (await here.ok('audit.list', {})).rows;
     expect(trail.find((entry) => entry.action === 'auth.serverSwitch' && entry.outcome === 'ok')?.detail).toEqual({
-      fromServer: `${cluster.host}:${cluster.port}/centre_old`,
-      toServer: `${cluster.host}:${cluster.port}/centre_new`,
+      fromServer: `${server.cluster.host}:${server.cluster.port}/centre_old`,
+      toServer: `${server.cluster.host}:${server.cluster.port}/centre_new`,
     });
     // The colleague's refused attempt is in the new server's trail too; the old records are there.
     expect(trail.some((entry) => entry.action === 'auth.serverSwitch' && entry.errorCode === 'SERVER_SWITCH_NOT_ADMIN')).toBe(true);
@@ -153,7 +128,7 @@ describe('another server, from the login screen', () => {
   });
 
   it('is not offered on a PC that keeps its records itself', async () => {
-    const own = pc();
+    const own = server.keep(openApp(tempDir('dh-pc-')));
     await runSetup(own);
     await own.ok('auth.logout', {});
     expect(await own.gate.invoke('auth.serverLook', {}, { path: files.centre_new! })).toEqual({ ok: false, error: { code: 'FORBIDDEN' } });

@@ -6,7 +6,7 @@ import { PENDING_SETUP } from '../setup/handlers.ts';
 import { findUserByUsername, getUser, rolesOf } from '../users/accounts.ts';
 import type { Feature } from '../feature.ts';
 import { sessionSlot } from '../session-state.ts';
-import { lookAtServer, readConnectionFile } from '../vault/server-vault.ts';
+import { checkConnectionFile } from '../vault/server-vault.ts';
 import type { ServerConnection } from '../vault/server-provision.ts';
 
 /** The other server's connection file picked on the login screen, until an administrator's login moves this PC there. */
@@ -81,12 +81,7 @@ export const authHandlers: Pick<HandlerMap, AuthChannels> = {
 
   'auth.serverLook': async (_input, { core, chosenPath }) => {
     core.serverToMove();
-    core.betweenSessions.set(PENDING_MOVE, null);
-    if (!chosenPath) return { chosen: false, server: null };
-    const connection = readConnectionFile(chosenPath);
-    const server = await lookAtServer(connection);
-    core.betweenSessions.set(PENDING_MOVE, connection);
-    return { chosen: true, server };
+    return checkConnectionFile(core.betweenSessions, PENDING_MOVE, chosenPath);
   },
 
   /**

@@ -7,7 +7,7 @@ import { getUser, insertUser } from '../users/accounts.ts';
 import { confirmedRecoveryCode, issueRecoveryCode, shownOnce, type PendingRecoveryCode } from '../vault/recovery-code.ts';
 import type { PreparedVault } from '../vault/vault.ts';
 import type { Feature } from '../feature.ts';
-import { lookAtServer, readConnectionFile } from '../vault/server-vault.ts';
+import { checkConnectionFile } from '../vault/server-vault.ts';
 import type { ServerConnection } from '../vault/server-provision.ts';
 
 export interface PendingSetup extends PendingRecoveryCode {
@@ -73,12 +73,7 @@ export const setupHandlers: Pick<HandlerMap, 'setup.begin' | 'setup.complete' | 
 
   'setup.serverCheck': async (_input, { core, chosenPath }) => {
     core.mayConnectToServer();
-    core.betweenSessions.set(PENDING_SERVER, null);
-    if (!chosenPath) return { chosen: false, server: null };
-    const connection = readConnectionFile(chosenPath);
-    const server = await lookAtServer(connection);
-    core.betweenSessions.set(PENDING_SERVER, connection);
-    return { chosen: true, server };
+    return checkConnectionFile(core.betweenSessions, PENDING_SERVER, chosenPath);
   },
 
   'setup.serverConnect': async (_input, { core }) => {

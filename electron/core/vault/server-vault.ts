@@ -27,6 +27,7 @@ import { newRolePassword, scramVerifier, type ServerConnection } from './server-
 import type { KeyringChange, ServerBackupSource, Store, VaultPresence } from './store.ts';
 import { CopyDown } from './copy-down.ts';
 import type { VaultOptions } from './vault.ts';
+import type { SessionSlot, SessionState } from '../session-state.ts';
 import { takePendingEvents, UnlockStateFile, type PendingEvent } from './unlock-state.ts';
 import { KEYRING_PROOF_SETTING, VAULT_FILES } from './vault-files.ts';
 
@@ -157,6 +158,19 @@ export async function lookAtServer(connection: ServerConnection): Promise<Server
     },
     present: row !== null,
   };
+}
+
+/**
+ * The connection file picked in the shell's dialog, read and tried, kept in `slot` until the
+ * person goes on with it (nothing kept when the dialog was closed or the file refused).
+ */
+export async function checkConnectionFile(betweenSessions: SessionState, slot: SessionSlot<ServerConnection | null>, chosenPath: string | null): Promise<{ chosen: boolean; server: ServerLook | null }> {
+  betweenSessions.set(slot, null);
+  if (!chosenPath) return { chosen: false, server: null };
+  const connection = readConnectionFile(chosenPath);
+  const server = await lookAtServer(connection);
+  betweenSessions.set(slot, connection);
+  return { chosen: true, server };
 }
 
 const addressOf = (file: Pick<ServerFile, 'host' | 'port' | 'database' | 'ca'>): ServerAddress => ({ host: file.host, port: file.port, database: file.database, ca: file.ca });

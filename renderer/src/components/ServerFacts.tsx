@@ -1,9 +1,32 @@
-import { Fragment } from 'react';
+import { Fragment, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ChannelOutput } from '../../../electron/contract/index.ts';
+import { call, type ClientErrorPayload } from '../api.ts';
 import { formatDate } from '../i18n/format.ts';
 
 export type ServerLook = NonNullable<ChannelOutput<'setup.serverCheck'>['server']>;
+
+/**
+ * A connection file picked in the shell's dialog and tried by `channel`: what it names (null
+ * until one was chosen; the dialog closed changes nothing), and what refused it.
+ */
+export function useServerLook(channel: 'setup.serverCheck' | 'auth.serverLook') {
+  const [look, setLook] = useState<ServerLook | null>(null);
+  const [checking, setChecking] = useState(false);
+  const [error, setError] = useState<ClientErrorPayload | null>(null);
+  const choose = async () => {
+    setError(null);
+    setChecking(true);
+    const result = await call(channel, {});
+    setChecking(false);
+    if (!result.ok) {
+      setLook(null);
+      return setError(result.error);
+    }
+    if (result.value.chosen) setLook(result.value.server);
+  };
+  return { look, checking, error, setError, choose };
+}
 
 /**
  * A server as its connection file names it, with what to compare before this PC works with it:

@@ -1,10 +1,10 @@
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import { contract } from '../../../../electron/contract/index.ts';
-import { call, type ClientErrorPayload } from '../../api.ts';
+import { call } from '../../api.ts';
 import { ErrorText } from '../../components/ErrorText.tsx';
 import { Field } from '../../components/Field.tsx';
-import { ServerFacts, type ServerLook } from '../../components/ServerFacts.tsx';
+import { ServerFacts, useServerLook } from '../../components/ServerFacts.tsx';
 import { useContractForm } from '../../components/useContractForm.ts';
 
 /**
@@ -15,9 +15,7 @@ import { useContractForm } from '../../components/useContractForm.ts';
  */
 export function OtherServerForm({ current, onDone, onBack }: { current: { host: string; port: number; database: string }; onDone: () => Promise<void>; onBack: () => void }) {
   const { t } = useTranslation();
-  const [look, setLook] = useState<ServerLook | null>(null);
-  const [checking, setChecking] = useState(false);
-  const [lookError, setLookError] = useState<ClientErrorPayload | null>(null);
+  const { look, checking, error: lookError, choose: chooseFile } = useServerLook('auth.serverLook');
   const { form, errors, busy, error, submit } = useContractForm(contract['auth.serverSwitch'].input, { defaultValues: { username: '', password: '' } });
   const choose = useRef<HTMLButtonElement>(null);
   // Opened from the login screen's link: the keyboard goes on from the first thing to do.
@@ -58,17 +56,7 @@ export function OtherServerForm({ current, onDone, onBack }: { current: { host: 
           type="button"
           className={look ? undefined : 'primary'}
           disabled={checking || busy}
-          onClick={async () => {
-            setLookError(null);
-            setChecking(true);
-            const result = await call('auth.serverLook', {});
-            setChecking(false);
-            if (!result.ok) {
-              setLook(null);
-              return setLookError(result.error);
-            }
-            if (result.value.chosen) setLook(result.value.server);
-          }}
+          onClick={chooseFile}
           ref={choose}
         >
           {look ? t('setup.serverChooseAgain') : t('setup.serverChoose')}

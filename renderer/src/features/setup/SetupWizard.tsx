@@ -12,7 +12,7 @@ import { useContractForm } from '../../components/useContractForm.ts';
 import { i18next, type Language } from '../../i18n/index.ts';
 import { RecoveryCodeSheet, RecoveryConfirmForm, type IssuedCode } from './RecoveryCode.tsx';
 import { PageTop } from '../../components/PageTop.tsx';
-import { ServerFacts, type ServerLook } from '../../components/ServerFacts.tsx';
+import { ServerFacts, useServerLook } from '../../components/ServerFacts.tsx';
 
 const centreFormSchema = withRepeatedPassword(setupInputSchema.omit({ language: true }), 'adminPassword');
 
@@ -241,15 +241,14 @@ function RestoreStep({ onDone }: { onDone: () => Promise<void> }) {
  */
 function ServerStep({ onDone }: { onDone: () => Promise<void> }) {
   const { t } = useTranslation();
-  const [look, setLook] = useState<ServerLook | null>(null);
-  const [busy, setBusy] = useState<'check' | 'connect' | null>(null);
-  const [error, setError] = useState<ClientErrorPayload | null>(null);
+  const { look, checking, error, setError, choose } = useServerLook('setup.serverCheck');
+  const [connecting, setConnecting] = useState(false);
   return (
     <section className="panel" aria-labelledby="server-title">
       <h2 id="server-title">{t('setup.whereServer')}</h2>
       <p>{t('setup.serverIntro')}</p>
       <ErrorText error={error} />
-      {busy === 'check' ? (
+      {checking ? (
         <p role="status" className="message">
           {t('setup.serverChecking')}
         </p>
@@ -263,39 +262,24 @@ function ServerStep({ onDone }: { onDone: () => Promise<void> }) {
         </>
       ) : null}
       <div className="actions">
-        <button
-          type="button"
-          className={look ? undefined : 'primary'}
-          disabled={busy !== null}
-          onClick={async () => {
-            setError(null);
-            setBusy('check');
-            const result = await call('setup.serverCheck', {});
-            setBusy(null);
-            if (!result.ok) {
-              setLook(null);
-              return setError(result.error);
-            }
-            if (result.value.chosen) setLook(result.value.server);
-          }}
-        >
+        <button type="button" className={look ? undefined : 'primary'} disabled={checking || connecting} onClick={choose}>
           {look ? t('setup.serverChooseAgain') : t('setup.serverChoose')}
         </button>
         {look ? (
           <button
             type="button"
             className="primary"
-            disabled={busy !== null}
+            disabled={checking || connecting}
             onClick={async () => {
               setError(null);
-              setBusy('connect');
+              setConnecting(true);
               const result = await call('setup.serverConnect', { confirm: true });
-              setBusy(null);
+              setConnecting(false);
               if (!result.ok) return setError(result.error);
               await onDone();
             }}
           >
-            {busy === 'connect' ? t('common.working') : t('setup.serverConnect')}
+            {connecting ? t('common.working') : t('setup.serverConnect')}
           </button>
         ) : null}
       </div>
