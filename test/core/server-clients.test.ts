@@ -78,6 +78,11 @@ describe('clients on the centre\'s server', () => {
     expect(await names(second, 'ut')).toEqual(['Huỳnh Thị Út']);
     expect(await names(second, 't u')).toEqual(['Huỳnh Thị Út']);
     expect(await names(second, 'hutu')).toEqual(['Tú Hutu']);
+    // A text in several aliases, each found once; never one that runs from an alias into the next.
+    expect(await names(second, 'thi')).toEqual(['Đặng Thị Thử', 'Huỳnh Thị Út']);
+    expect(await names(second, 'thuhuy')).toEqual([]);
+    expect(await names(second, 'uttran')).toEqual([]);
+    expect(await names(second, 'vytu')).toEqual([]);
     // A code that starts with it (HOBI95-1), or a word of the alias.
     expect(await names(second, 'h')).toEqual(['Đặng Thị Thử', 'Huỳnh Thị Út', 'Tú Hutu']);
     expect(await names(second, '%')).toEqual([]);

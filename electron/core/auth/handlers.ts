@@ -1,4 +1,4 @@
-import { AppError } from '../app-error.ts';
+import { AppError, isAppError } from '../app-error.ts';
 import { KEY_ROTATED, MOVED_UP, RESTORED_FROM } from '../backup/login-notices.ts';
 import { keyChangeWrites } from '../backup/handlers.ts';
 import type { HandlerMap } from '../gate/types.ts';
@@ -96,9 +96,10 @@ export const authHandlers: Pick<HandlerMap, AuthChannels> = {
     const server = core.serverToMove();
     await core.endSessionForSwitch();
     const from = placeName(server.place());
-    const putBack = await server.moveToServer(connection);
+    let move: { keep(): void; drop(): void } | null = null;
     try {
-      const slotId = await core.vault.unlockWithPassword(input.username, input.password);
+      move = await server.moveToServer(connection);
+      const slotId = await core.vault.unlockWithPassword(input.username, input.password, 'auth.serverSwitch');
       return await core.completeUnlock(ctx, async () => {
         const user = await findUserByUsername(core.vault.db, input.username);
         ctx.note({ targetType: 'user', targetId: user?.id ?? '', detail: { fromServer: from, toServer: placeName(server.place()) } });
@@ -106,12 +107,19 @@ export const authHandlers: Pick<HandlerMap, AuthChannels> = {
         if (!(await rolesOf(core.vault.db, user.id)).includes('admin')) throw new AppError('SERVER_SWITCH_NOT_ADMIN');
         // A key change cut short there is finished by an ordinary login, once this PC works with it.
         if (core.vault.keyChangeToFinish) throw new AppError('KEY_CHANGE_UNDER_WAY');
+        // Proven: this PC works with that server from now on (its file says so).
+        move?.keep();
         await core.flushLockedEvents();
         core.betweenSessions.set(PENDING_MOVE, null);
         return core.startSession(user);
       });
     } catch (error) {
-      putBack();
+      move?.drop();
+      // Refused before any server opened (another centre's, or none known): noted for this PC's
+      // server's trail at its next unlock, as a wrong password is.
+      if (!core.vault.isOpen && isAppError(error) && (error.code === 'SERVER_OTHER_CENTRE' || error.code === 'SERVER_CENTRE_UNKNOWN')) {
+        core.vault.recordLockedEvent({ at: core.nowIso(), action: 'auth.serverSwitch', outcome: 'failed', errorCode: error.code, sealedUsername: null });
+      }
       throw error;
     }
   },

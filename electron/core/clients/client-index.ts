@@ -67,6 +67,41 @@ interface Indexed {
 
 export type IndexedSort = 'code' | 'alias';
 
+/** Between two aliases in the index's one text of them: a character no folded alias or search holds. */
+const ALIAS_APART = '\u0000';
+
+/**
+ * The entries of a text of entries laid end to end (each beginning at `starts`) in which `part`
+ * is found, each once, in order. `part` holds no `ALIAS_APART`, so a place never runs into the next entry.
+ */
+function* foundIn(text: string, part: string, starts: Int32Array): Generator<number> {
+  let entry = 0;
+  const count = starts.length - 1;
+  for (let at = text.indexOf(part); at !== -1; at = text.indexOf(part, starts[entry + 1])) {
+    let top = count;
+    while (entry + 1 < top) {
+      const middle = (entry + 1 + top) >>> 1;
+      if (starts[middle]! <= at) entry = middle;
+      else top = middle;
+    }
+    yield entry;
+  }
+}
+
+interface Entries {
+  list: { id: number; client: Indexed }[];
+  /** Every folded alias in the list's order, `ALIAS_APART` between them. */
+  aliases: string;
+  /** Where each alias begins in `aliases` (one more: where the next would). */
+  starts: Int32Array;
+  /** Every alias's words, each after a space, in the list's order, `ALIAS_APART` between aliases. */
+  words: string;
+  /** Where each alias's words begin in `words` (one more: where the next would). */
+  wordStarts: Int32Array;
+  /** The list's positions in code order (code units, as `startsWith` compares). */
+  byCode: number[];
+}
+
 export class ClientIndex {
   readonly #clients = new Map<number, Indexed>();
   readonly #legalNames = new Map<number, FoldedText>();
@@ -152,10 +187,36 @@ export class ClientIndex {
     if (what === 'client') this.#clients.delete(clientId);
   }
 
-  /** The clients as an array (walked at each search: quicker than the map's iterator), made again after a refresh that changed anything. */
-  #entries: { id: number; client: Indexed }[] | null = null;
-  #walk(): { id: number; client: Indexed }[] {
-    this.#entries ??= [...this.#clients].map(([id, client]) => ({ id, client }));
+  /**
+   * The clients as an array, and what a search reads of them laid out for it: every alias in one
+   * text (an alias found with one `indexOf` pass rather than a test per client) and the entries
+   * in code order (the codes that start with the typed code are next to each other). Made again,
+   * when next searched, after a refresh that changed anything.
+   */
+  #entries: Entries | null = null;
+  #walk(): Entries {
+    if (this.#entries) return this.#entries;
+    const list = [...this.#clients].map(([id, client]) => ({ id, client }));
+    const starts = new Int32Array(list.length + 1);
+    let length = 0;
+    for (const [i, { client }] of list.entries()) {
+      starts[i] = length;
+      length += client.alias.folded.length + 1;
+    }
+    starts[list.length] = length;
+    const aliases = list.map(({ client }) => client.alias.folded).join(ALIAS_APART);
+    const wordStarts = new Int32Array(list.length + 1);
+    let wordsLength = 0;
+    const wordTexts = list.map(({ client }, i) => {
+      const text = client.alias.words.map((word) => ` ${word}`).join('');
+      wordStarts[i] = wordsLength;
+      wordsLength += text.length + 1;
+      return text;
+    });
+    wordStarts[list.length] = wordsLength;
+    const words = wordTexts.join(ALIAS_APART);
+    const byCode = list.map((_, i) => i).sort((a, b) => (list[a]!.client.code < list[b]!.client.code ? -1 : list[a]!.client.code > list[b]!.client.code ? 1 : 0));
+    this.#entries = { list, aliases, starts, words, wordStarts, byCode };
     return this.#entries;
   }
 
@@ -164,14 +225,38 @@ export class ClientIndex {
    * and the viewer's own clients whose legal name matches.
    */
   search(folded: string, code: string): { codeOrAlias: number[]; legalName: number[] } {
-    const codeOrAlias: number[] = [];
-    const anyWord = wordsOf(folded).length > 0;
-    const matches = matcherOf(folded);
-    for (const { id, client } of this.#walk()) {
-      if (client.code.startsWith(code) || (anyWord && matches(client.alias))) codeOrAlias.push(id);
+    const { list, aliases, starts, words, wordStarts, byCode } = this.#walk();
+    const hit = new Uint8Array(list.length);
+    // The codes that start with the typed code: from the first one not before it, in code order.
+    let low = 0;
+    let high = byCode.length;
+    while (low < high) {
+      const middle = (low + high) >>> 1;
+      if (list[byCode[middle]!]!.client.code < code) low = middle + 1;
+      else high = middle;
     }
+    for (let i = low; i < byCode.length && list[byCode[i]!]!.client.code.startsWith(code); i++) hit[byCode[i]!] = 1;
+    const typed = wordsOf(folded);
+    if (typed.length > 0 && !folded.includes(ALIAS_APART)) {
+      if (!isShort(folded)) {
+        // Where the text is in the aliases' one text: each place names one alias.
+        for (const entry of foundIn(aliases, folded, starts)) hit[entry] = 1;
+      } else {
+        // Each typed word starts a word of the alias (a space before each word in their one text).
+        const all = new Uint8Array(list.length);
+        for (const [n, word] of typed.entries()) {
+          for (const entry of foundIn(words, ` ${word}`, wordStarts)) if (all[entry] === n) all[entry] = n + 1;
+        }
+        for (let i = 0; i < list.length; i++) if (all[i] === typed.length) hit[i] = 1;
+      }
+    }
+    const matches = matcherOf(folded);
+    // (A typed text holding the mark between aliases: tested alias by alias.)
+    if (typed.length > 0 && folded.includes(ALIAS_APART)) for (let i = 0; i < list.length; i++) if (!hit[i] && matches(list[i]!.client.alias)) hit[i] = 1;
+    const codeOrAlias: number[] = [];
+    for (let i = 0; i < list.length; i++) if (hit[i]) codeOrAlias.push(list[i]!.id);
     const legalName: number[] = [];
-    if (anyWord) for (const [id, name] of this.#legalNames) if (matches(name)) legalName.push(id);
+    if (typed.length > 0) for (const [id, name] of this.#legalNames) if (matches(name)) legalName.push(id);
     return { codeOrAlias, legalName };
   }
 

@@ -24,7 +24,7 @@ import { normalizeRecoveryCode } from './recovery-code.ts';
 import { seal as sealUsername } from './sealed-box.ts';
 import { serverFailure, serverPool, type ServerAddress } from './server-connection.ts';
 import { newRolePassword, scramVerifier, type ServerConnection } from './server-provision.ts';
-import type { KeyringChange, ServerBackupSource, Store, VaultPresence } from './store.ts';
+import type { KeyringChange, PasswordUnlock, ServerBackupSource, Store, VaultPresence } from './store.ts';
 import { CopyDown } from './copy-down.ts';
 import type { VaultOptions } from './vault.ts';
 import type { SessionSlot, SessionState } from '../session-state.ts';
@@ -210,6 +210,8 @@ export class ServerVault extends OpenKeys implements Store {
   #generation = 0;
   /** A key change this PC is making, or is to finish (opened at an administrator's login). */
   #change: KeyChange | null = null;
+  /** Another server this PC is to work with, in memory only until an administrator's login there keeps it (`moveToServer`). */
+  #moving: ServerFile | null = null;
 
   constructor(private readonly options: ServerVaultOptions) {
     super();
@@ -218,6 +220,7 @@ export class ServerVault extends OpenKeys implements Store {
   }
 
   #file(): ServerFile {
+    if (this.#moving) return this.#moving;
     try {
       return serverFileSchema.parse(JSON.parse(readFileSync(this.#path, 'utf8')));
     } catch (error) {
@@ -226,6 +229,11 @@ export class ServerVault extends OpenKeys implements Store {
   }
 
   #saveFile(file: ServerFile): void {
+    // While a move to another server waits for its administrator's login, nothing is written.
+    if (this.#moving) {
+      this.#moving = file;
+      return;
+    }
     writeFileAtomic(this.#path, `${JSON.stringify(file, null, 2)}\n`);
   }
 
@@ -335,8 +343,8 @@ export class ServerVault extends OpenKeys implements Store {
 
   // ---- Unlocking ------------------------------------------------------------------------------
 
-  async unlockWithPassword(username: string, password: string): Promise<string> {
-    const opened = await this.#unlock((keyring) => openPasswordSlot(keyring, username, password), 'auth.login', 'WRONG_CREDENTIALS', username);
+  async unlockWithPassword(username: string, password: string, action: PasswordUnlock = 'auth.login'): Promise<string> {
+    const opened = await this.#unlock((keyring) => openPasswordSlot(keyring, username, password), action, 'WRONG_CREDENTIALS', username);
     return opened ?? '';
   }
 
@@ -355,7 +363,7 @@ export class ServerVault extends OpenKeys implements Store {
 
   async #unlock(
     open: (keyring: Keyring) => Promise<{ dataKey: Buffer; slotId: string | null; renewed: unknown } | null>,
-    action: 'auth.login' | 'auth.recover',
+    action: PasswordUnlock | 'auth.recover',
     failure: 'WRONG_CREDENTIALS' | 'RECOVERY_CODE_INVALID',
     username: string,
   ): Promise<string | null> {
@@ -632,21 +640,30 @@ export class ServerVault extends OpenKeys implements Store {
   }
 
   /**
-   * Work with another server from now on, one that holds this centre's records (restored or moved
-   * to a new database): its keyring must be the centre's this PC knows. The new connection is
-   * kept; the returned function puts the old one back (the administrator's login there failed).
+   * Work with another server, one that holds this centre's records (restored or moved to a new
+   * database): its keyring must be the centre's this PC knows. Until `keep`, the new connection
+   * is used from memory only, so a refusal, a crash or a power cut meanwhile leaves this PC's
+   * file naming its old server; `drop` goes back to it.
    */
-  async moveToServer(connection: ServerConnection): Promise<() => void> {
-    if (this.isOpen) throw new AppError('VAULT_EXISTS');
+  async moveToServer(connection: ServerConnection): Promise<{ keep(): void; drop(): void }> {
+    if (this.isOpen || this.#moving) throw new AppError('VAULT_EXISTS');
     const file = this.#file();
     const row = (await readKeyringRows(addressOf(connection), connection.login)).first;
     // An empty database is a new centre's: the records are moved up into it from a PC, not joined.
     if (!row) throw new AppError('SERVER_OTHER_CENTRE');
     const keyring = parseKeyring(row.body);
     if (keyring.vaultId !== (file.vaultId ?? (await this.#centreHere(file)))) throw new AppError('SERVER_OTHER_CENTRE');
-    const before = readFileSync(this.#path, 'utf8');
-    this.#saveFile(serverFileFor(connection, keyring));
-    return () => writeFileAtomic(this.#path, before);
+    this.#moving = serverFileFor(connection, keyring);
+    return {
+      keep: () => {
+        const moved = this.#moving;
+        this.#moving = null;
+        if (moved) this.#saveFile(moved);
+      },
+      drop: () => {
+        this.#moving = null;
+      },
+    };
   }
 
   /** Which centre this PC's server holds, asked of it (for a PC that has not kept it yet). */

@@ -49,6 +49,9 @@ export interface KeyringChange {
   slotId: string | null;
 }
 
+/** The calls that open a vault with a person's password. */
+export type PasswordUnlock = 'auth.login' | 'auth.serverSwitch';
+
 export interface Store {
   readonly kind: StoreKind;
   /** The SQL functions that differ between the stores, for the few raw fragments (db/dialect.ts). */
@@ -83,7 +86,8 @@ export interface Store {
    */
   create(prepared: PreparedVault, seed: (trx: Db) => Promise<void>): Promise<void>;
   /** Open with a person's password; returns the slot id the accounts table links to. */
-  unlockWithPassword(username: string, password: string): Promise<string>;
+  /** `action`: what a wrong password is recorded as (a login, or moving this PC to another server). */
+  unlockWithPassword(username: string, password: string, action?: PasswordUnlock): Promise<string>;
   unlockWithRecoveryCode(code: string, username: string): Promise<void>;
   /** Failed attempts recorded while locked, with the usernames unsealed, for the audit trail. */
   takePendingEvents(): Promise<{ events: (PendingEvent & { username: string | null })[]; droppedEvents: number }>;

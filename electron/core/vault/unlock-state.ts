@@ -35,7 +35,9 @@ const pendingEventSchema = z
   .refine((event) =>
     event.outcome === 'failed'
       ? (event.action === 'auth.login' && event.errorCode === 'WRONG_CREDENTIALS') ||
-        (event.action === 'auth.recover' && event.errorCode === 'RECOVERY_CODE_INVALID')
+        (event.action === 'auth.recover' && event.errorCode === 'RECOVERY_CODE_INVALID') ||
+        // Moving this PC to another server (login screen): a wrong password there, or a server not the centre's.
+        (event.action === 'auth.serverSwitch' && ['WRONG_CREDENTIALS', 'SERVER_OTHER_CENTRE', 'SERVER_CENTRE_UNKNOWN'].includes(event.errorCode))
       : event.errorCode === 'NOT_AUTHENTICATED' && event.sealedUsername === null,
   );
 export type PendingEvent = z.infer<typeof pendingEventSchema>;

@@ -5,6 +5,7 @@ import { checkProof, withSlot, type Keyring, type KeySlot } from './key-slots.ts
 import { keptKeyring, proofHolds, settleKeptKeyring, slotProven, takeOverUnprovenKeyring } from './key-file.ts';
 import { seal } from './sealed-box.ts';
 import type { UnlockStateFile } from './unlock-state.ts';
+import type { PasswordUnlock } from './store.ts';
 
 /*
  * Opening the vault with a password or the recovery code: throttled after failed attempts,
@@ -34,7 +35,7 @@ export type Opened = { dataKey: Buffer; slotId: string | null; renewed?: KeySlot
 export async function unlock(
   target: UnlockTarget,
   open: (keyring: Keyring) => Promise<Opened | null>,
-  action: 'auth.login' | 'auth.recover',
+  action: PasswordUnlock | 'auth.recover',
   failure: 'WRONG_CREDENTIALS' | 'RECOVERY_CODE_INVALID',
   username: string,
 ): Promise<{ slotId: string | null }> {

@@ -20,7 +20,7 @@ import { takePendingEvents, UnlockStateFile, type PendingEvent } from './unlock-
 import { unlock, type UnlockTarget } from './unlocking.ts';
 import { VAULT_FILES } from './vault-files.ts';
 import { OpenKeys } from './open-keys.ts';
-import type { FileBackupSource, KeyringChange, Store, VaultPresence } from './store.ts';
+import type { FileBackupSource, KeyringChange, PasswordUnlock, Store, VaultPresence } from './store.ts';
 import { sqliteDialect } from '../db/dialect.ts';
 import { fileSealer } from './column-sealers.ts';
 
@@ -133,8 +133,8 @@ export class Vault extends OpenKeys implements Store {
   // ---- Unlocking ----------------------------------------------------------------------------
 
   /** Open with a person's password. Returns the slot id, which the accounts table links to. */
-  async unlockWithPassword(username: string, password: string): Promise<string> {
-    const opened = await unlock(this.#unlockTarget(), (keyring) => openPasswordSlot(keyring, username, password), 'auth.login', 'WRONG_CREDENTIALS', username);
+  async unlockWithPassword(username: string, password: string, action: PasswordUnlock = 'auth.login'): Promise<string> {
+    const opened = await unlock(this.#unlockTarget(), (keyring) => openPasswordSlot(keyring, username, password), action, 'WRONG_CREDENTIALS', username);
     return opened.slotId ?? '';
   }
 
