@@ -59,3 +59,23 @@ export async function vaultPlaintext(dir: string, person: { username: string; pa
 export function containsText(haystack: Buffer, text: string): boolean {
   return haystack.includes(Buffer.from(text, 'utf8')) || haystack.includes(Buffer.from(text, 'utf16le'));
 }
+
+/** A byte of a base64url, base64 or hex token (an account's slot id, a fingerprint, a hash). */
+const isTokenByte = (byte: number | undefined) => byte !== undefined && /[A-Za-z0-9_+/=-]/.test(String.fromCharCode(byte));
+
+/**
+ * A few letters (a search index's trigram) found in the bytes other than inside a random token
+ * of 16 or more characters, where any three letters turn up by chance now and then (a fingerprint
+ * written by the erasure itself held "zkp" once).
+ */
+export function containsLetters(haystack: Buffer, letters: string): boolean {
+  const needle = Buffer.from(letters, 'utf8');
+  for (let at = haystack.indexOf(needle); at !== -1; at = haystack.indexOf(needle, at + 1)) {
+    let start = at;
+    let end = at + needle.length;
+    while (isTokenByte(haystack[start - 1])) start--;
+    while (isTokenByte(haystack[end])) end++;
+    if (end - start < 16) return true;
+  }
+  return haystack.includes(Buffer.from(letters, 'utf16le'));
+}
