@@ -81,12 +81,21 @@ export const postgresDialect: SqlDialect = {
 /** A statement with its values written in: it goes with the next one as text, where no parameter can. */
 function withValues(query: CompiledQuery): string {
   return query.sql.replace(/\$(\d+)/g, (_, index: string) => {
-    const value = query.parameters[Number(index) - 1];
-    if (value === null || value === undefined) return 'null';
-    if (typeof value === 'number' && Number.isFinite(value)) return String(value);
-    if (typeof value === 'string') return pg.escapeLiteral(value);
-    throw new Error('a value that cannot be written into a statement');
+    const written = sqlLiteral(query.parameters[Number(index) - 1]);
+    if (written === null) throw new Error('a value that cannot be written into a statement');
+    return written;
   });
+}
+
+/**
+ * A value written into a statement's text: a quoted constant, which PostgreSQL takes as the type
+ * its place asks for (null: a value not written so, such as bytes or a date object).
+ */
+export function sqlLiteral(value: unknown): string | null {
+  if (value === null || value === undefined) return 'null';
+  if (typeof value === 'string') return pg.escapeLiteral(value);
+  if ((typeof value === 'number' && Number.isFinite(value)) || typeof value === 'bigint' || typeof value === 'boolean') return `'${String(value)}'`;
+  return null;
 }
 
 /**

@@ -1,6 +1,6 @@
 import pg from 'pg';
 import { AppError } from '../app-error.ts';
-import { WITH_NEXT } from '../db/dialect.ts';
+import { sqlLiteral, WITH_NEXT } from '../db/dialect.ts';
 
 /*
  * Reaching the centre's server (PostgreSQL, DESIGN.md §8): always over TLS, the server's
@@ -138,7 +138,7 @@ function fewerTrips(client: pg.PoolClient): void {
     if (list.length === 0) return text;
     const name = statementName(text, list.length);
     if (name === undefined || parsed[name] !== text) return null;
-    const literals = list.map(literal);
+    const literals = list.map(sqlLiteral);
     return literals.includes(null) ? null : `execute ${name}(${literals.join(', ')})`;
   };
   (client as { query: unknown }).query = (text: unknown, values?: unknown, callback?: unknown) => {
@@ -162,13 +162,6 @@ function fewerTrips(client: pg.PoolClient): void {
 const BEGIN = /^\s*(begin|start transaction)\b/i;
 const ROLLBACK = /^\s*rollback\s*$/i;
 
-/** A value written into `execute`: a quoted constant the named statement's parameter takes as its own type (null: one that is not written so). */
-function literal(value: unknown): string | null {
-  if (value === null || value === undefined) return 'null';
-  if (typeof value === 'string') return pg.escapeLiteral(value);
-  if ((typeof value === 'number' && Number.isFinite(value)) || typeof value === 'bigint' || typeof value === 'boolean') return `'${String(value)}'`;
-  return null;
-}
 
 /** The longest statement, and the most values, that are named. */
 const NAMED_TEXT_MAX = 2_000;
