@@ -1,6 +1,6 @@
 import type { FeatureHooks } from './core.ts';
 import { combineHandlers } from './gate/registry.ts';
-import type { HandlerMap } from './gate/types.ts';
+import type { HandlerMap, ReadsAhead } from './gate/types.ts';
 
 /*
  * What a feature brings to the kernel, in one declaration: the handlers of its channels, and
@@ -11,13 +11,16 @@ import type { HandlerMap } from './gate/types.ts';
  */
 export interface Feature {
   readonly handlers: Partial<HandlerMap>;
+  /** Its writing calls' first reads, known from their input (gate/types.ts `ReadsAhead`). */
+  readonly readsAhead?: ReadsAhead;
   readonly hooks?: FeatureHooks;
 }
 
 /** Every channel's handler (each exactly once), and every feature's hooks, in the features' order. */
-export function assemble(features: readonly Feature[]): { handlers: HandlerMap; hooks: FeatureHooks[] } {
+export function assemble(features: readonly Feature[]): { handlers: HandlerMap; readsAhead: ReadsAhead; hooks: FeatureHooks[] } {
   return {
     handlers: combineHandlers(...features.map((feature) => feature.handlers)),
+    readsAhead: Object.assign({}, ...features.map((feature) => feature.readsAhead ?? {})) as ReadsAhead,
     hooks: features.flatMap((feature) => (feature.hooks ? [feature.hooks] : [])),
   };
 }

@@ -68,5 +68,5 @@ export interface CoreApp {
 /** Everything the shell (Electron main, or the test harness) needs: the state and its one door. */
 export function createCore(options: AppOptions): CoreApp {
   const core = new Core({ ...options, sessions, hooks: [...assembled.hooks, ...(options.hooks ?? [])] });
-  return { core, gate: new Gate(core, handlers) };
+  return { core, gate: new Gate(core, handlers, assembled.readsAhead) };
 }

@@ -5,6 +5,7 @@ import * as m0003 from './0003_trail_lock.ts';
 import * as m0004 from './0004_moving_up.ts';
 import * as m0005 from './0005_list_search.ts';
 import * as m0006 from './0006_key_change.ts';
+import * as m0007 from './0007_index_status.ts';
 
 /**
  * The centre server's migrations (PostgreSQL), run by the owner account at setup and upgrade.
@@ -18,4 +19,5 @@ export const serverMigrations: Readonly<Record<string, Migration>> = {
   '0004_moving_up': m0004,
   '0005_list_search': m0005,
   '0006_key_change': m0006,
+  '0007_index_status': m0007,
 };

@@ -6,7 +6,7 @@ import { AppError } from '../app-error.ts';
 import { addToDate, today } from '../clock.ts';
 import { recordConsent } from '../clients/consent.ts';
 import { referralView, referralsOf } from '../clients/page.ts';
-import { activeConsent, assertNotFuture, childNow, clientForWriting, clientWithRestriction, getClient, mayReadRestricted, refreshClientSummary, requireConsent, stamp, REVEALED_CLIENTS } from '../records/access.ts';
+import { activeConsent, assertNotFuture, childNow, clientForWriting, clientWithRestriction, getClient, mayReadRestricted, readsClientFirst, refreshClientSummary, requireConsent, stamp, REVEALED_CLIENTS } from '../records/access.ts';
 import type { HandlerContext, HandlerMap } from '../gate/types.ts';
 import { readSettings } from '../settings/centre-settings.ts';
 import type { Db } from '../db/schema.ts';
@@ -391,4 +391,11 @@ export const careHandlers: Pick<HandlerMap, CareChannels> = {
 };
 
 /** Visits, services, referrals and anonymous contacts recorded; the service catalogue and partners. */
-export const careFeature: Feature = { handlers: careHandlers };
+export const careFeature: Feature = {
+  handlers: careHandlers,
+  // A visit and a referral are about the client named in the input, read first.
+  readsAhead: {
+    'visits.record': readsClientFirst((input) => input.clientId),
+    'referrals.create': readsClientFirst((input) => input.clientId),
+  },
+};

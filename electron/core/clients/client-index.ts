@@ -63,41 +63,57 @@ interface Indexed {
   code: string;
   alias: FoldedText;
   worker: number | null;
+  open: boolean;
 }
 
 export type IndexedSort = 'code' | 'alias';
+
+/** What a search over the index matched (`ClientIndex.search`). */
+export interface IndexHits {
+  codeOrAlias: number[];
+  legalName: number[];
+  byLegalNameOnly: number[];
+  /** 1: by code or alias; 2: by the legal name alone; 0: not matched. */
+  matched(id: number): 0 | 1 | 2;
+}
 
 /** Between two aliases in the index's one text of them: a character no folded alias or search holds. */
 const ALIAS_APART = '\u0000';
 
 /**
- * The entries of a text of entries laid end to end (each beginning at `starts`) in which `part`
- * is found, each once, in order. `part` holds no `ALIAS_APART`, so a place never runs into the next entry.
+ * Each entry of a text of entries laid end to end (each beginning at `starts`) in which `part`
+ * is found, once, in order. `part` holds no `ALIAS_APART` past its first character, so a place
+ * never runs into the next entry.
  */
-function* foundIn(text: string, part: string, starts: Int32Array): Generator<number> {
+function eachFound(text: string, part: string, starts: Int32Array, visit: (entry: number) => void): void {
   let entry = 0;
-  const count = starts.length - 1;
+  // Places come in order: the entry only moves forward (at most once over every entry in all).
   for (let at = text.indexOf(part); at !== -1; at = text.indexOf(part, starts[entry + 1])) {
-    let top = count;
-    while (entry + 1 < top) {
-      const middle = (entry + 1 + top) >>> 1;
-      if (starts[middle]! <= at) entry = middle;
-      else top = middle;
-    }
-    yield entry;
+    while (starts[entry + 1]! <= at) entry++;
+    visit(entry);
   }
+}
+
+/** Texts laid end to end in one, each after `ALIAS_APART`, and where each begins (one more: where the next would). */
+function laidOut(texts: readonly string[]): { text: string; starts: Int32Array } {
+  const starts = new Int32Array(texts.length + 1);
+  let length = 0;
+  for (const [i, text] of texts.entries()) {
+    starts[i] = length;
+    length += text.length + 1;
+  }
+  starts[texts.length] = length;
+  return { text: ALIAS_APART + texts.join(ALIAS_APART), starts };
 }
 
 interface Entries {
   list: { id: number; client: Indexed }[];
-  /** Every folded alias in the list's order, `ALIAS_APART` between them. */
-  aliases: string;
-  /** Where each alias begins in `aliases` (one more: where the next would). */
-  starts: Int32Array;
-  /** Every alias's words, each after a space, in the list's order, `ALIAS_APART` between aliases. */
-  words: string;
-  /** Where each alias's words begin in `words` (one more: where the next would). */
-  wordStarts: Int32Array;
+  /** The highest id in the list (a search marks its hits in an array that long). */
+  maxId: number;
+  /** Every code, folded alias and alias's words (each word after a space), in the list's order, laid out (`laidOut`). */
+  codes: { text: string; starts: Int32Array };
+  aliases: { text: string; starts: Int32Array };
+  words: { text: string; starts: Int32Array };
 }
 
 export class ClientIndex {
@@ -130,8 +146,8 @@ export class ClientIndex {
     const from = this.#seen;
     // Legal names only of the viewer's own clients (as assigned now): no other is ever opened here.
     const [clients, identities, gone] = [
-      (await sql<{ id: number; code: Sealed; alias: Sealed; worker: number | null; seq: number }>`
-        select id, code, alias, assigned_worker_id as worker, index_seq as seq from client where index_seq > ${from} and index_seq <= ${upTo}`.execute(db)).rows,
+      (await sql<{ id: number; code: Sealed; alias: Sealed; worker: number | null; status: string; seq: number }>`
+        select id, code, alias, assigned_worker_id as worker, status, index_seq as seq from client where index_seq > ${from} and index_seq <= ${upTo}`.execute(db)).rows,
       (await sql<{ client_id: number; legal_name: Sealed | null; seq: number }>`
         select client_identity.client_id, client_identity.legal_name, client_identity.index_seq as seq from client_identity
         join client on client.id = client_identity.client_id and client.assigned_worker_id = ${this.viewerId}
@@ -160,11 +176,12 @@ export class ClientIndex {
     this.#entries = null;
   }
 
-  #putClient(columns: ColumnSealer, row: { id: number; code: Sealed; alias: Sealed; worker: number | null }): void {
+  #putClient(columns: ColumnSealer, row: { id: number; code: Sealed; alias: Sealed; worker: number | null; status: string }): void {
     this.#clients.set(row.id, {
       code: columns.open('client', 'code', row.id, row.code),
       alias: foldedText(columns.open('client', 'alias', row.id, row.alias)),
       worker: row.worker,
+      open: row.status === 'open',
     });
     // Handed to a colleague: her legal name is let go at once.
     if (row.worker !== this.viewerId) this.#legalNames.delete(row.id);
@@ -195,48 +212,41 @@ export class ClientIndex {
   #walk(): Entries {
     if (this.#entries) return this.#entries;
     const list = [...this.#clients].map(([id, client]) => ({ id, client }));
-    const starts = new Int32Array(list.length + 1);
-    let length = 0;
-    for (const [i, { client }] of list.entries()) {
-      starts[i] = length;
-      length += client.alias.folded.length + 1;
-    }
-    starts[list.length] = length;
-    const aliases = list.map(({ client }) => client.alias.folded).join(ALIAS_APART);
-    const wordStarts = new Int32Array(list.length + 1);
-    let wordsLength = 0;
-    const wordTexts = list.map(({ client }, i) => {
-      const text = client.alias.words.map((word) => ` ${word}`).join('');
-      wordStarts[i] = wordsLength;
-      wordsLength += text.length + 1;
-      return text;
-    });
-    wordStarts[list.length] = wordsLength;
-    const words = wordTexts.join(ALIAS_APART);
-    this.#entries = { list, aliases, starts, words, wordStarts };
+    this.#entries = {
+      list,
+      maxId: list.reduce((max, { id }) => Math.max(max, id), 0),
+      codes: laidOut(list.map(({ client }) => client.code)),
+      aliases: laidOut(list.map(({ client }) => client.alias.folded)),
+      words: laidOut(list.map(({ client }) => client.alias.words.map((word) => ` ${word}`).join(''))),
+    };
     return this.#entries;
   }
 
   /**
    * What a search matches: clients whose code starts with the typed code or whose alias matches,
-   * and the viewer's own clients whose legal name matches.
+   * and the viewer's own clients whose legal name matches (`legalName`; those matched by it alone
+   * also in `byLegalNameOnly`); `matched(id)` says which, by a look-up in an array of every id.
    */
-  search(folded: string, code: string): { codeOrAlias: number[]; legalName: number[] } {
-    const { list, aliases, starts, words, wordStarts } = this.#walk();
+  search(folded: string, code: string): IndexHits {
+    const { list, maxId, codes, aliases, words } = this.#walk();
     const hit = new Uint8Array(list.length);
-    // Codes tested one by one: a sorted copy would cost more to make again after each change at
-    // another PC (a tenth of a second at 100,000 clients) than it saves a search (a millisecond or two).
-    for (let i = 0; i < list.length; i++) if (list[i]!.client.code.startsWith(code)) hit[i] = 1;
+    const mark = (entry: number) => {
+      hit[entry] = 1;
+    };
+    // A code that starts with the typed one: found after the mark before it, in the codes' one text.
+    eachFound(codes.text, `${ALIAS_APART}${code}`, codes.starts, mark);
     const typed = wordsOf(folded);
     if (typed.length > 0 && !folded.includes(ALIAS_APART)) {
       if (!isShort(folded)) {
         // Where the text is in the aliases' one text: each place names one alias.
-        for (const entry of foundIn(aliases, folded, starts)) hit[entry] = 1;
+        eachFound(aliases.text, folded, aliases.starts, mark);
       } else {
         // Each typed word starts a word of the alias (a space before each word in their one text).
         const all = new Uint8Array(list.length);
         for (const [n, word] of typed.entries()) {
-          for (const entry of foundIn(words, ` ${word}`, wordStarts)) if (all[entry] === n) all[entry] = n + 1;
+          eachFound(words.text, ` ${word}`, words.starts, (entry) => {
+            if (all[entry] === n) all[entry] = n + 1;
+          });
         }
         for (let i = 0; i < list.length; i++) if (all[i] === typed.length) hit[i] = 1;
       }
@@ -244,11 +254,48 @@ export class ClientIndex {
     const matches = matcherOf(folded);
     // (A typed text holding the mark between aliases: tested alias by alias.)
     if (typed.length > 0 && folded.includes(ALIAS_APART)) for (let i = 0; i < list.length; i++) if (!hit[i] && matches(list[i]!.client.alias)) hit[i] = 1;
+    const byId = new Uint8Array(maxId + 1);
     const codeOrAlias: number[] = [];
-    for (let i = 0; i < list.length; i++) if (hit[i]) codeOrAlias.push(list[i]!.id);
+    for (let i = 0; i < list.length; i++) {
+      if (!hit[i]) continue;
+      const { id } = list[i]!;
+      codeOrAlias.push(id);
+      byId[id] = 1;
+    }
     const legalName: number[] = [];
-    if (typed.length > 0) for (const [id, name] of this.#legalNames) if (matches(name)) legalName.push(id);
-    return { codeOrAlias, legalName };
+    const byLegalNameOnly: number[] = [];
+    if (typed.length > 0) {
+      for (const [id, name] of this.#legalNames) {
+        if (!matches(name)) continue;
+        legalName.push(id);
+        // (Every legal name kept is of a client in the list: its id is within the array.)
+        if (byId[id] === 1) continue;
+        byLegalNameOnly.push(id);
+        byId[id] = 2;
+      }
+    }
+    return { codeOrAlias, legalName, byLegalNameOnly, matched: (id) => (byId[id] ?? 0) as 0 | 1 | 2 };
+  }
+
+  /**
+   * How many of a search's hits a list shows when its only filters are these (the case's status,
+   * whose it is), counted here up to `cap`: a legal name counts only while she is the viewer's
+   * own client. Null when the index does not hold one of the hits (changed since it was read).
+   */
+  countHits(hits: Pick<IndexHits, 'codeOrAlias' | 'byLegalNameOnly'>, filter: { status: 'open' | 'closed' | 'all'; workerId: number | null }, cap: number): number | null {
+    const passes = (client: Indexed) => (filter.status === 'all' || client.open === (filter.status === 'open')) && (filter.workerId === null || client.worker === filter.workerId);
+    let count = 0;
+    for (const id of hits.codeOrAlias) {
+      const client = this.#clients.get(id);
+      if (!client) return null;
+      if (passes(client) && ++count >= cap) return count;
+    }
+    for (const id of hits.byLegalNameOnly) {
+      const client = this.#clients.get(id);
+      if (!client) return null;
+      if (client.worker === this.viewerId && passes(client) && ++count >= cap) return count;
+    }
+    return count;
   }
 
   /** Holders of a code or one of its suffixed forms (`LAHU98-1.2`), the plain one first, then by id. */

@@ -11,7 +11,7 @@ import { recordChanges } from '../records/history.ts';
 import { listClients } from './list.ts';
 import { clientIndexOf } from './client-index.ts';
 import { clientPage, identityView, readIdentity } from './page.ts';
-import { assertMayChange, assertNotFuture, assertOpen, childNow, clientForWriting, clientWithRestriction, getClient, isAssignedTo, lastEventOn, requireConsent, stamp, REVEALED_CLIENTS } from '../records/access.ts';
+import { assertMayChange, assertNotFuture, assertOpen, childNow, clientForWriting, clientWithRestriction, getClient, isAssignedTo, lastEventOn, readsClientFirst, requireConsent, stamp, REVEALED_CLIENTS } from '../records/access.ts';
 import { holdersOfCode, identityRow, isEmptyIdentity, registerClient } from './register.ts';
 import { stateReason } from '../audit/stated-reasons.ts';
 import type { Feature } from '../feature.ts';
@@ -261,4 +261,11 @@ export const clientsHandlers: Pick<HandlerMap, ClientChannels> = {
 };
 
 /** Clients: their codes, registration, the list and the client page, identity, consent. */
-export const clientsFeature: Feature = { handlers: clientsHandlers };
+export const clientsFeature: Feature = {
+  handlers: clientsHandlers,
+  // Changes to her record read her first.
+  readsAhead: {
+    'clients.update': readsClientFirst((input) => input.clientId),
+    'clients.updateIdentity': readsClientFirst((input) => input.clientId),
+  },
+};

@@ -43,12 +43,36 @@ export interface SqlDialect {
    * whose every value is a parameter.
    */
   readonly withNext: ((query: CompiledQuery) => RawBuilder<unknown>) | null;
+  /**
+   * A read the call will make, sent ahead with the transaction's next statement (the gate's
+   * first read) in one trip while the trail is held, its answer kept to be given when the call
+   * makes it (vault/server-connection.ts), or null: nothing is read ahead.
+   */
+  readonly readAhead: ((query: CompiledQuery) => RawBuilder<unknown>) | null;
   /** Whether a statement may write in its WITH (`with new_visit as (insert … returning id) insert …`): PostgreSQL's, not SQLite's. */
   readonly writesInWith: boolean;
 }
 
 /** How a statement held for the next one begins (a comment: sent on its own, it runs at once, as written). */
 export const WITH_NEXT = '/* with the next */ ';
+
+/**
+ * How a read sent ahead is passed to the connection: its statement and values, packed into a
+ * comment (sent on its own, it reads nothing).
+ */
+export const READ_AHEAD = '/* read ahead ';
+export const packReadAhead = (query: CompiledQuery) =>
+  `${READ_AHEAD}${Buffer.from(JSON.stringify({ sql: query.sql, parameters: query.parameters })).toString('base64')} */ select null`;
+export function unpackReadAhead(text: string): { sql: string; parameters: unknown[] } | null {
+  const packed = text.startsWith(READ_AHEAD) ? text.slice(READ_AHEAD.length).split(' ', 1)[0] : undefined;
+  if (!packed) return null;
+  try {
+    const read = JSON.parse(Buffer.from(packed, 'base64').toString('utf8')) as { sql?: unknown; parameters?: unknown };
+    return typeof read.sql === 'string' && Array.isArray(read.parameters) ? { sql: read.sql, parameters: read.parameters } : null;
+  } catch {
+    return null;
+  }
+}
 
 export const sqliteDialect: SqlDialect = {
   name: 'sqlite',
@@ -60,6 +84,7 @@ export const sqliteDialect: SqlDialect = {
   perRow: sql``,
   trailLock: null,
   withNext: null,
+  readAhead: null,
   writesInWith: false,
 };
 
@@ -75,6 +100,7 @@ export const postgresDialect: SqlDialect = {
   // Held for the call's first read (it takes no snapshot): both go in one trip, the read after the lock.
   trailLock: sql.raw(`${WITH_NEXT}lock table trail_lock in exclusive mode`),
   withNext: (query) => sql.raw(`${WITH_NEXT}${withValues(query)}`),
+  readAhead: (query) => sql.raw(packReadAhead(query)),
   writesInWith: true,
 };
 
@@ -124,6 +150,18 @@ export async function runWithNext(trx: Kysely<Database> | Transaction<Database>,
   const withNext = holding.get(trx)?.withNext;
   if (withNext) await withNext(query.compile()).execute(trx);
   else await query.execute();
+}
+
+/**
+ * Send a read the call is about to make with the transaction's next statement: within a
+ * transaction that holds the trail on the server, the call's first read goes with the gate's,
+ * one trip fewer while every other PC waits. Its answer is given when the call makes the same
+ * read (the same statement, the same values) as the next thing it does; anything else in
+ * between, and the call reads it again. Nothing elsewhere.
+ */
+export async function readAhead(trx: Kysely<Database> | Transaction<Database>, query: { compile(): CompiledQuery }): Promise<void> {
+  const ahead = holding.get(trx)?.readAhead;
+  if (ahead) await ahead(query.compile()).execute(trx);
 }
 
 /**

@@ -3,10 +3,10 @@ import { contract, isChannelName, VALIDATION_MESSAGES, type ChannelDef, type Cha
 import type { AppErrorPayload, ErrorCode, Result, ValidationIssue } from '../../contract/errors.ts';
 import { AppError, isAppError, isStorageError, storageFailure } from '../app-error.ts';
 import type { Core } from '../core.ts';
-import type { RawBuilder, Transaction } from 'kysely';
+import type { CompiledQuery, RawBuilder, Transaction } from 'kysely';
 import type { Database } from '../db/schema.ts';
-import type { AuditNote, HandlerContext, HandlerMap, Undo } from './types.ts';
-import { holdTrail, knowTrailEnd, trailEndColumn } from '../db/dialect.ts';
+import type { AuditNote, HandlerContext, HandlerMap, ReadsAhead, Undo } from './types.ts';
+import { holdTrail, knowTrailEnd, readAhead, trailEndColumn } from '../db/dialect.ts';
 import { KEY_ROTATED } from '../vault/key-change.ts';
 
 /**
@@ -19,6 +19,7 @@ export class Gate {
   constructor(
     private readonly core: Core,
     private readonly handlers: HandlerMap,
+    private readonly readsAhead: ReadsAhead = {},
   ) {}
 
   /** `extras` come from the shell, never from the window: the path picked in its dialog. */
@@ -68,6 +69,7 @@ export class Gate {
     const core = this.core;
     const chosenPath = def.pathFrom && typeof extras.path === 'string' ? extras.path : null;
     const handler = this.handlers[name] as (input: unknown, ctx: HandlerContext) => Promise<unknown>;
+    const firstRead = this.readsAhead[name] as ((input: unknown, ctx: HandlerContext) => { compile(): CompiledQuery }) | undefined;
     // Calls made within an open vault run in a transaction with their audit entry. Calls that
     // open it (login, setup) cannot; their entry is written once it is open.
     const transactional = this.core.vault.isOpen && def.access !== 'public' && !def.outsideTransaction;
@@ -83,8 +85,11 @@ export class Gate {
             output = await this.#inTransaction(async (trx, undos) => {
               // Appends to the trail wait for each other, from before the call's first read.
               if (def.audit === 'write') await holdTrail(trx, core.vault.dialect);
+              const ctx = contextOf(core, steps, chosenPath, trx);
+              // The handler's first read, when its input names it, goes with the gate's (one trip on the server).
+              if (firstRead && core.session) await readAhead(trx, firstRead(parsed.data, ctx));
               await this.#stillAllowed(def, steps, trx);
-              const value = def.output.parse(await handler(parsed.data, contextOf(core, steps, chosenPath, trx)));
+              const value = def.output.parse(await handler(parsed.data, ctx));
               if (def.audit === 'write') await this.core.audit(this.#entry(name, 'ok', null, steps.notes), trx);
               for (const task of steps.atCommit) {
                 const undo = await task();

@@ -1,5 +1,5 @@
 import type { ChannelName, ChannelOutput, ParsedInput } from '../../contract/index.ts';
-import type { Kysely, Transaction } from 'kysely';
+import type { CompiledQuery, Kysely, Transaction } from 'kysely';
 import type { Database } from '../db/schema.ts';
 import type { Core, Session } from '../core.ts';
 
@@ -34,6 +34,12 @@ export interface HandlerContext {
 export type Handler<C extends ChannelName> = (input: ParsedInput<C>, ctx: HandlerContext) => Promise<ChannelOutput<C>>;
 
 export type HandlerMap<C extends ChannelName = ChannelName> = { [K in C]: Handler<K> };
+
+/**
+ * A writing call's first read, known from its input before its handler runs: on the server it
+ * goes with the gate's first read in one trip while the trail is held (db/dialect.ts `readAhead`).
+ */
+export type ReadsAhead<C extends ChannelName = ChannelName> = { [K in C]?: (input: ParsedInput<K>, ctx: HandlerContext) => { compile(): CompiledQuery } };
 
 /** For what an atCommit task wrote: put it back when the commit failed, or tidy up once it held. */
 export interface Undo {

@@ -1,6 +1,6 @@
 import pg from 'pg';
 import { AppError } from '../app-error.ts';
-import { sqlLiteral, WITH_NEXT } from '../db/dialect.ts';
+import { READ_AHEAD, sqlLiteral, unpackReadAhead, WITH_NEXT } from '../db/dialect.ts';
 
 /*
  * Reaching the centre's server (PostgreSQL, DESIGN.md §8): always over TLS, the server's
@@ -122,14 +122,23 @@ export function serverPool(address: ServerAddress, role: { user: string; passwor
  *   first time, the held ones go on their own before it. A ROLLBACK drops them (a BEGIN never
  *   sent needs none). Their answer is given at once (one row, as a one-row write's); their
  *   failure is the next statement's, and fails the call as their own would.
+ * - A read the call will make (db/dialect.ts `readAhead`: the record a write is about) goes
+ *   after the next statement in the same text; its answer is kept and given when the call makes
+ *   that read (the same statement and values) as the very next thing it does, in the same
+ *   transaction, which has written nothing since: what the server would answer again. Any other
+ *   statement first, and the answer is dropped.
  */
 function fewerTrips(client: pg.PoolClient): void {
   const query = client.query.bind(client) as (...args: unknown[]) => Promise<unknown>;
   // node-pg's own record of the statements this connection's server has parsed, by name.
   const parsed = (client as unknown as { connection?: { parsedStatements?: Record<string, string> } }).connection?.parsedStatements ?? {};
   let held: string[] = [];
+  // Reads to go after the next statement, and the answers of those sent, by statement and values.
+  let ahead: { text: string; key: string }[] = [];
+  let answered = new Map<string, unknown>();
   const send = (text: string, values: unknown) => {
-    const name = Array.isArray(values) && values.length > 0 ? statementName(text, values.length) : undefined;
+    // A list among the values (ids to look up) is planned for its length each time: unnamed.
+    const name = Array.isArray(values) && values.length > 0 && !values.some(Array.isArray) ? statementName(text, values.length) : undefined;
     return name ? query({ name, text, values }) : query(text, values);
   };
   // The next statement as text that can follow others in one message, or null when it cannot.
@@ -142,22 +151,47 @@ function fewerTrips(client: pg.PoolClient): void {
     return literals.includes(null) ? null : `execute ${name}(${literals.join(', ')})`;
   };
   (client as { query: unknown }).query = (text: unknown, values?: unknown, callback?: unknown) => {
-    if (callback !== undefined || typeof text !== 'string') return query(text, values, callback);
+    if (callback !== undefined || typeof text !== 'string') {
+      answered = new Map();
+      return query(text, values, callback);
+    }
     const noValues = !Array.isArray(values) || values.length === 0;
+    if (noValues && text.startsWith(READ_AHEAD)) {
+      // Sent ahead only as text this connection can name; otherwise the call reads it when it comes to it.
+      const read = unpackReadAhead(text);
+      const written = read && asText(read.sql, read.parameters);
+      if (read && written) ahead.push({ text: written, key: readKey(read.sql, read.parameters) });
+      return Promise.resolve({ command: 'HELD', rowCount: 0, rows: [], fields: [] });
+    }
+    // The answer of a read sent ahead, when it is the next thing the call does.
+    const key = answered.size > 0 && !noValues ? readKey(text, values as unknown[]) : '';
+    const kept = answered.get(key);
+    answered = new Map();
+    if (kept !== undefined) return Promise.resolve(kept);
     if (noValues && (text.startsWith(WITH_NEXT) || BEGIN.test(text))) {
       held.push(text);
       return Promise.resolve({ command: 'HELD', rowCount: 1, rows: [], fields: [] });
     }
-    if (held.length === 0) return send(text, values);
+    if (held.length === 0 && ahead.length === 0) return send(text, values);
     const before = held;
+    const after = ahead;
     held = [];
+    ahead = [];
     if (ROLLBACK.test(text)) return BEGIN.test(before[0] ?? '') ? Promise.resolve({ command: 'ROLLBACK', rowCount: null, rows: [], fields: [] }) : query(text);
     const next = asText(text, values);
-    // node-pg answers a text of several statements with a list: the last is the next statement's.
-    if (next !== null) return query([...before, next].join(';\n')).then((results) => (Array.isArray(results) ? results[results.length - 1] : results));
-    return query(before.join(';\n')).then(() => send(text, values));
+    // node-pg answers a text of several statements with a list: the next statement's comes after the held ones', then those read ahead.
+    if (next !== null) {
+      return query([...before, next, ...after.map((read) => read.text)].join(';\n')).then((results) => {
+        const list = Array.isArray(results) ? results : [results];
+        after.forEach((read, i) => answered.set(read.key, list[before.length + 1 + i]));
+        return list[before.length];
+      });
+    }
+    return (before.length > 0 ? query(before.join(';\n')) : Promise.resolve()).then(() => send(text, values));
   };
 }
+
+const readKey = (text: string, values: readonly unknown[]) => `${text}\u0000${JSON.stringify(values)}`;
 
 const BEGIN = /^\s*(begin|start transaction)\b/i;
 const ROLLBACK = /^\s*rollback\s*$/i;
