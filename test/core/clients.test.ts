@@ -261,11 +261,12 @@ describe('visits, follow-ups and referrals', () => {
     expect((await app.ok('clients.get', { clientId: id })).visits[0]).toMatchObject({ visitOn: TODAY, serviceTypeIds: [2, 3] });
   });
 
-  it.runIf(ON_SERVER)('records a visit in three trips to the server while the trail is held, all of it there after', async () => {
+  it.runIf(ON_SERVER)('records a visit in three trips to the server while the trail is held, with words in it too, all of it there after', async () => {
     const app = await asWorker();
     const id = app.template.ids.client;
-    // A first visit: this PC's connection parses the statements it names (a trip or two more, once).
+    // A first visit of each kind: this PC's connection parses the statements it names (a trip or two more, once).
     await app.ok('visits.record', { clientId: id, visitOn: TODAY, place: 'centre', serviceTypeIds: [1] });
+    await app.ok('visits.record', { clientId: id, visitOn: TODAY, place: 'centre', serviceTypeIds: [1], note: 'Ghi chú thử lần đầu' });
     // Each trip ends with one message that asks for an answer: a text (simple query) or a Sync.
     const connection = pg.Connection.prototype as unknown as { query(text: string): void; sync(): void };
     const { query, sync } = connection;
@@ -278,20 +279,32 @@ describe('visits, follow-ups and referrals', () => {
       trips++;
       return sync.call(this);
     };
-    let visitId: number;
+    const tripsOf = async (call: () => Promise<number>) => {
+      trips = 0;
+      const made = await call();
+      return { made, trips };
+    };
+    let counted: { made: number; trips: number }[];
     try {
-      ({ visitId } = await app.ok('visits.record', { clientId: id, visitOn: TODAY, place: 'outreach', serviceTypeIds: [3, 2], nextFollowUpOn: '2026-12-05' }));
+      counted = [
+        await tripsOf(async () => (await app.ok('visits.record', { clientId: id, visitOn: TODAY, place: 'outreach', serviceTypeIds: [3, 2], nextFollowUpOn: '2026-12-05' })).visitId),
+        await tripsOf(async () => (await app.ok('visits.record', { clientId: id, visitOn: TODAY, place: 'centre', serviceTypeIds: [1], outcome: 'Kết quả thử', note: 'Ghi chú thử' })).visitId),
+      ];
     } finally {
       connection.query = query;
       connection.sync = sync;
     }
+    const [visitId, notedId] = counted.map((entry) => entry.made) as [number, number];
     // BEGIN, the trail's lock, the gate's first read and her record, freeze and consent (read
     // ahead); the visit with its services; the follow-up she set, her summary, the audit entry
-    // and the COMMIT.
-    expect(trips).toBe(3);
+    // and the COMMIT. With words in it, the visit's id is read ahead too (they are sealed naming
+    // it), and settling the follow-up the visit before set goes with the COMMIT.
+    expect(counted.map((entry) => entry.trips)).toEqual([3, 3]);
     const page = await app.ok('clients.get', { clientId: id });
     expect(page.visits.find((visit) => visit.id === visitId)).toMatchObject({ visitOn: TODAY, place: 'outreach', serviceTypeIds: [2, 3] });
-    expect((await app.ok('clients.list', { search: 'THMA95' })).rows[0]).toMatchObject({ lastContactOn: TODAY, nextFollowUpOn: '2026-12-05' });
+    // Its words sealed under the id read ahead: they open there.
+    expect(page.visits.find((visit) => visit.id === notedId)).toMatchObject({ outcome: 'Kết quả thử', note: 'Ghi chú thử', serviceTypeIds: [1] });
+    expect((await app.ok('clients.list', { search: 'THMA95' })).rows[0]).toMatchObject({ lastContactOn: TODAY, nextFollowUpOn: null });
     await app.ok('auth.logout', {});
     await loginAs(app, ADMIN);
     const entry = (await app.ok('audit.list', {})).rows.find((row) => row.action === 'visits.record');

@@ -138,6 +138,10 @@ describe('the centre\'s server as the store', () => {
       const prepared = (await sql<{ name: string; statement: string }>`select name, statement from pg_prepared_statements`.execute(conn)).rows;
       expect(prepared.find((row) => row.statement === byId(1).compile().sql)?.name).toMatch(/^dh_\d+$/);
       expect(prepared.some((row) => row.statement === many.compile().sql)).toBe(false);
+      // A list of ids as one value: planned for the list it is given each time, never named.
+      const listed = conn.selectFrom('user').select('id').where(sql<boolean>`id = any(${[1, 2]}::integer[])`);
+      expect((await listed.execute()).map((row) => row.id)).toContain(1);
+      expect((await sql<{ n: number }>`select count(*) as n from pg_prepared_statements where statement = ${listed.compile().sql}`.execute(conn)).rows[0]?.n).toBe(0);
       // The named statement again, with another value, answers for that value.
       expect(await byId(999_999).execute()).toEqual([]);
       expect((await sql<{ n: number }>`select count(*) as n from pg_prepared_statements where statement = ${byId(1).compile().sql}`.execute(conn)).rows[0]?.n).toBe(1);

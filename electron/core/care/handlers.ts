@@ -94,7 +94,7 @@ export const careHandlers: Pick<HandlerMap, CareChannels> = {
     const by = stamp(ctx);
     const client = await clientForWriting(ctx, input.clientId, by.today, { services: input.serviceTypeIds.length });
     assertNotFuture(input.visitOn, by.today);
-    const { visitId, settled } = await insertVisit(ctx.db, ctx.core.vault.columns, ctx.core.vault.dialect, {
+    const { visitId, followUpsChanged } = await insertVisit(ctx.db, ctx.core.vault.columns, ctx.core.vault.dialect, {
       clientId: client.id,
       visitOn: input.visitOn,
       place: input.place,
@@ -113,7 +113,7 @@ export const careHandlers: Pick<HandlerMap, CareChannels> = {
       );
     }
     // A visit changes her last contact, and her follow-ups when it settled or set one; never her referrals.
-    await refreshClientSummary(ctx.db, client.id, settled > 0 || input.nextFollowUpOn ? ['contact', 'followUps'] : ['contact']);
+    await refreshClientSummary(ctx.db, client.id, followUpsChanged || input.nextFollowUpOn ? ['contact', 'followUps'] : ['contact']);
     return { visitId };
   },
 
@@ -393,9 +393,13 @@ export const careHandlers: Pick<HandlerMap, CareChannels> = {
 /** Visits, services, referrals and anonymous contacts recorded; the service catalogue and partners. */
 export const careFeature: Feature = {
   handlers: careHandlers,
-  // A visit and a referral are about the client named in the input, read first.
+  // A visit and a referral are about the client named in the input, read first; a visit with
+  // words in it takes its id next (they are sealed naming it).
   readsAhead: {
-    'visits.record': readsClientFirst((input) => input.clientId),
+    'visits.record': readsClientFirst(
+      (input) => input.clientId,
+      (input, ctx) => (input.outcome !== null || input.note !== null ? ctx.core.vault.columns.newIdsRead(ctx.db, 'visit', 1) : []),
+    ),
     'referrals.create': readsClientFirst((input) => input.clientId),
   },
 };

@@ -1,6 +1,6 @@
 import { sql, type Expression } from 'kysely';
 import { AppError } from '../app-error.ts';
-import type { SqlDialect } from '../db/dialect.ts';
+import { runWithNext, type SqlDialect } from '../db/dialect.ts';
 import type { Db } from '../db/schema.ts';
 import { givenId, type ColumnSealer } from '../vault/column-sealers.ts';
 
@@ -35,7 +35,7 @@ export async function insertVisit(
     /** Her record's summary has a follow-up still open (`next_follow_up_on`): only then is there one to settle. */
     openFollowUps: boolean;
   },
-): Promise<{ visitId: number; settled: number }> {
+): Promise<{ visitId: number; followUpsChanged: boolean }> {
   // An id taken first only when a sealed value must name it; otherwise the insert gives it.
   const id = visit.outcome !== null || visit.note !== null ? await columns.newId(db, 'visit') : undefined;
   const row = {
@@ -90,18 +90,22 @@ export async function insertVisit(
     throw new AppError('SERVICE_TYPE_NOT_FOUND');
   }
   // Her record's summary says whether any follow-up is open (the to-do list reads it so too).
-  if (!visit.openFollowUps) return { visitId, settled: 0 };
-  const { numUpdatedRows } = await db
-    .updateTable('follow_up')
-    .set({ done_on: visit.visitOn })
-    .where('client_id', '=', visit.clientId)
-    .where('done_on', 'is', null)
-    .where((eb) =>
-      eb.or([
-        eb('follow_up.visit_id', 'is', null),
-        eb(eb.selectFrom('visit').select('visit.visit_on').whereRef('visit.id', '=', 'follow_up.visit_id'), '<=', visit.visitOn),
-      ]),
-    )
-    .executeTakeFirstOrThrow();
-  return { visitId, settled: Number(numUpdatedRows) };
+  if (!visit.openFollowUps) return { visitId, followUpsChanged: false };
+  // Nobody reads how many it settled (her summary's next follow-up is worked out again): on the
+  // server it goes with her summary, the audit entry and the COMMIT.
+  await runWithNext(
+    db,
+    db
+      .updateTable('follow_up')
+      .set({ done_on: visit.visitOn })
+      .where('client_id', '=', visit.clientId)
+      .where('done_on', 'is', null)
+      .where((eb) =>
+        eb.or([
+          eb('follow_up.visit_id', 'is', null),
+          eb(eb.selectFrom('visit').select('visit.visit_on').whereRef('visit.id', '=', 'follow_up.visit_id'), '<=', visit.visitOn),
+        ]),
+      ),
+  );
+  return { visitId, followUpsChanged: true };
 }

@@ -69,7 +69,7 @@ export class Gate {
     const core = this.core;
     const chosenPath = def.pathFrom && typeof extras.path === 'string' ? extras.path : null;
     const handler = this.handlers[name] as (input: unknown, ctx: HandlerContext) => Promise<unknown>;
-    const firstRead = this.readsAhead[name] as ((input: unknown, ctx: HandlerContext) => { compile(): CompiledQuery }) | undefined;
+    const firstReads = this.readsAhead[name] as ((input: unknown, ctx: HandlerContext) => readonly { compile(): CompiledQuery }[]) | undefined;
     // Calls made within an open vault run in a transaction with their audit entry. Calls that
     // open it (login, setup) cannot; their entry is written once it is open.
     const transactional = this.core.vault.isOpen && def.access !== 'public' && !def.outsideTransaction;
@@ -86,8 +86,8 @@ export class Gate {
               // Appends to the trail wait for each other, from before the call's first read.
               if (def.audit === 'write') await holdTrail(trx, core.vault.dialect);
               const ctx = contextOf(core, steps, chosenPath, trx);
-              // The handler's first read, when its input names it, goes with the gate's (one trip on the server).
-              if (firstRead && core.session) await readAhead(trx, firstRead(parsed.data, ctx));
+              // The handler's first reads, when its input names them, go with the gate's (one trip on the server).
+              if (firstReads && core.session) for (const read of firstReads(parsed.data, ctx)) await readAhead(trx, read);
               await this.#stillAllowed(def, steps, trx);
               const value = def.output.parse(await handler(parsed.data, ctx));
               if (def.audit === 'write') await this.core.audit(this.#entry(name, 'ok', null, steps.notes), trx);

@@ -36,10 +36,11 @@ export type Handler<C extends ChannelName> = (input: ParsedInput<C>, ctx: Handle
 export type HandlerMap<C extends ChannelName = ChannelName> = { [K in C]: Handler<K> };
 
 /**
- * A writing call's first read, known from its input before its handler runs: on the server it
- * goes with the gate's first read in one trip while the trail is held (db/dialect.ts `readAhead`).
+ * A writing call's first reads, in order, known from its input before its handler runs: on the
+ * server they go with the gate's first read in one trip while the trail is held (db/dialect.ts
+ * `readAhead`).
  */
-export type ReadsAhead<C extends ChannelName = ChannelName> = { [K in C]?: (input: ParsedInput<K>, ctx: HandlerContext) => { compile(): CompiledQuery } };
+export type ReadsAhead<C extends ChannelName = ChannelName> = { [K in C]?: (input: ParsedInput<K>, ctx: HandlerContext) => readonly { compile(): CompiledQuery }[] };
 
 /** For what an atCommit task wrote: put it back when the commit failed, or tidy up once it held. */
 export interface Undo {

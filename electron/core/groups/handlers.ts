@@ -58,7 +58,7 @@ async function attend(ctx: HandlerContext, session: { id: number; held_on: strin
   // Checked before asking whether she is already there: the answer is only for who may know it.
   const already = await ctx.db.selectFrom('group_attendance').select('client_id').where('session_id', '=', session.id).where('client_id', '=', client.id).executeTakeFirst();
   if (already) return false;
-  const { visitId, settled } = await insertVisit(ctx.db, ctx.core.vault.columns, ctx.core.vault.dialect, {
+  const { visitId, followUpsChanged } = await insertVisit(ctx.db, ctx.core.vault.columns, ctx.core.vault.dialect, {
     clientId: client.id,
     visitOn: session.held_on,
     place: session.place,
@@ -70,7 +70,7 @@ async function attend(ctx: HandlerContext, session: { id: number; held_on: strin
     openFollowUps: client.next_follow_up_on !== null,
   });
   await ctx.db.insertInto('group_attendance').values({ session_id: session.id, client_id: client.id, visit_id: visitId }).execute();
-  await refreshClientSummary(ctx.db, client.id, settled > 0 ? ['contact', 'followUps'] : ['contact']);
+  await refreshClientSummary(ctx.db, client.id, followUpsChanged ? ['contact', 'followUps'] : ['contact']);
   return true;
 }
 

@@ -1,4 +1,4 @@
-import { sql } from 'kysely';
+import { sql, type CompiledQuery } from 'kysely';
 import { isChildNow, OPEN_REFERRAL_STATUSES, type ConsentPurpose } from '../../contract/vocabulary.ts';
 import { AppError } from '../app-error.ts';
 import { sessionSlot } from '../session-state.ts';
@@ -60,10 +60,11 @@ function clientWithRestrictionQuery(db: Db, id: number, consentOn?: string) {
 
 /**
  * For a call whose first read is `clientForWriting`'s: that read, to go with the gate's first
- * read in one trip on the server (db/dialect.ts `readAhead`). `clientId` names her in the input.
+ * read in one trip on the server (db/dialect.ts `readAhead`). `clientId` names her in the input;
+ * `then` adds what the call reads next, when its input says.
  */
-export function readsClientFirst<I>(clientId: (input: I) => number) {
-  return (input: I, ctx: HandlerContext) => clientWithRestrictionQuery(ctx.db, clientId(input), today(ctx.core.clock));
+export function readsClientFirst<I>(clientId: (input: I) => number, then: (input: I, ctx: HandlerContext) => readonly { compile(): CompiledQuery }[] = () => []) {
+  return (input: I, ctx: HandlerContext) => [clientWithRestrictionQuery(ctx.db, clientId(input), today(ctx.core.clock)), ...then(input, ctx)];
 }
 
 export function assertOpen(client: ClientView): void {

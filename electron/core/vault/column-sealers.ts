@@ -1,4 +1,4 @@
-import { sql } from 'kysely';
+import { sql, type CompiledQuery } from 'kysely';
 import { foldForSearch } from '../../contract/text.ts';
 import type { Db, Sealed } from '../db/schema.ts';
 import { ROW_KEY, SEALED_COLUMNS, type SealedColumn, type SealedTable } from '../db/sealed-columns.ts';
@@ -27,6 +27,8 @@ export interface ColumnSealer {
   newId(db: Db, table: SealedTable): Promise<number | undefined>;
   /** The ids `count` new rows will have (each undefined on the file). */
   newIds(db: Db, table: SealedTable, count: number): Promise<(number | undefined)[]>;
+  /** `newIds`'s read, to be read ahead (db/dialect.ts `readAhead`); none on the file. */
+  newIdsRead(db: Db, table: SealedTable, count: number): readonly { compile(): CompiledQuery }[];
   /** The exact-match key kept beside a sealed column (the client code's duplicate check). */
   lookup(column: 'code', value: string): string;
   /**
@@ -73,12 +75,16 @@ export const fileSealer: ColumnSealer = {
   openRows: <T extends SealedTable, R extends Record<string, unknown>>(_table: T, rows: readonly R[]) => rows as unknown as Opened<R>[],
   newId: async () => undefined,
   newIds: async (_db, _table, count) => Array.from({ length: count }, () => undefined),
+  newIdsRead: () => [],
   lookup: (_column, value) => value,
   searchCopy: (text) => (text === null ? null : foldForSearch(text)),
   codeLookup: () => undefined,
   secretSetting: (_key, text) => text,
   openSecretSetting: (_key, stored) => (typeof stored === 'string' ? stored : null),
 };
+
+/** The ids `count` new rows of a table will have, from its counter (taken even when the rows are never added). */
+const idsRead = (table: SealedTable, count: number) => sql<{ id: number }>`select nextval(pg_get_serial_sequence(${table}, 'id')) as id from generate_series(1, ${count})`;
 
 /** On the centre's server: each value sealed under keys derived from the data key (column-seal.ts). */
 export class ServerSealer implements ColumnSealer {
@@ -122,8 +128,12 @@ export class ServerSealer implements ColumnSealer {
 
   async newIds(db: Db, table: SealedTable, count: number): Promise<number[]> {
     if (count === 0) return [];
-    const { rows } = await sql<{ id: number }>`select nextval(pg_get_serial_sequence(${table}, 'id')) as id from generate_series(1, ${count})`.execute(db);
+    const { rows } = await idsRead(table, count).execute(db);
     return rows.map((row) => Number(row.id));
+  }
+
+  newIdsRead(db: Db, table: SealedTable, count: number): readonly { compile(): CompiledQuery }[] {
+    return count === 0 ? [] : [{ compile: () => idsRead(table, count).compile(db) }];
   }
 
   lookup(column: 'code', value: string): string {

@@ -122,11 +122,12 @@ export function serverPool(address: ServerAddress, role: { user: string; passwor
  *   first time, the held ones go on their own before it. A ROLLBACK drops them (a BEGIN never
  *   sent needs none). Their answer is given at once (one row, as a one-row write's); their
  *   failure is the next statement's, and fails the call as their own would.
- * - A read the call will make (db/dialect.ts `readAhead`: the record a write is about) goes
- *   after the next statement in the same text; its answer is kept and given when the call makes
- *   that read (the same statement and values) as the very next thing it does, in the same
- *   transaction, which has written nothing since: what the server would answer again. Any other
- *   statement first, and the answer is dropped.
+ * - A read the call will make (db/dialect.ts `readAhead`: the record a write is about, the id
+ *   of the row it adds) goes after the next statement in the same text; its answer is kept and
+ *   given when the call makes that read (the same statement and values) as the very next thing
+ *   it does, in the same transaction, which has written nothing since: what the server would
+ *   answer again. Several are given in the order they were sent. Any other statement first, and
+ *   those not yet given are dropped.
  */
 function fewerTrips(client: pg.PoolClient): void {
   const query = client.query.bind(client) as (...args: unknown[]) => Promise<unknown>;
@@ -135,7 +136,7 @@ function fewerTrips(client: pg.PoolClient): void {
   let held: string[] = [];
   // Reads to go after the next statement, and the answers of those sent, by statement and values.
   let ahead: { text: string; key: string }[] = [];
-  let answered = new Map<string, unknown>();
+  let answered: { key: string; result: unknown }[] = [];
   const send = (text: string, values: unknown) => {
     // A list among the values (ids to look up) is planned for its length each time: unnamed.
     const name = Array.isArray(values) && values.length > 0 && !values.some(Array.isArray) ? statementName(text, values.length) : undefined;
@@ -152,7 +153,7 @@ function fewerTrips(client: pg.PoolClient): void {
   };
   (client as { query: unknown }).query = (text: unknown, values?: unknown, callback?: unknown) => {
     if (callback !== undefined || typeof text !== 'string') {
-      answered = new Map();
+      answered = [];
       return query(text, values, callback);
     }
     const noValues = !Array.isArray(values) || values.length === 0;
@@ -163,11 +164,10 @@ function fewerTrips(client: pg.PoolClient): void {
       if (read && written) ahead.push({ text: written, key: readKey(read.sql, read.parameters) });
       return Promise.resolve({ command: 'HELD', rowCount: 0, rows: [], fields: [] });
     }
-    // The answer of a read sent ahead, when it is the next thing the call does.
-    const key = answered.size > 0 && !noValues ? readKey(text, values as unknown[]) : '';
-    const kept = answered.get(key);
-    answered = new Map();
-    if (kept !== undefined) return Promise.resolve(kept);
+    // The answer of a read sent ahead, when it is the next thing the call does (those after it wait their turn).
+    const next = answered.shift();
+    if (next && !noValues && next.key === readKey(text, values as unknown[])) return Promise.resolve(next.result);
+    answered = [];
     if (noValues && (text.startsWith(WITH_NEXT) || BEGIN.test(text))) {
       held.push(text);
       return Promise.resolve({ command: 'HELD', rowCount: 1, rows: [], fields: [] });
@@ -178,12 +178,12 @@ function fewerTrips(client: pg.PoolClient): void {
     held = [];
     ahead = [];
     if (ROLLBACK.test(text)) return BEGIN.test(before[0] ?? '') ? Promise.resolve({ command: 'ROLLBACK', rowCount: null, rows: [], fields: [] }) : query(text);
-    const next = asText(text, values);
+    const written = asText(text, values);
     // node-pg answers a text of several statements with a list: the next statement's comes after the held ones', then those read ahead.
-    if (next !== null) {
-      return query([...before, next, ...after.map((read) => read.text)].join(';\n')).then((results) => {
+    if (written !== null) {
+      return query([...before, written, ...after.map((read) => read.text)].join(';\n')).then((results) => {
         const list = Array.isArray(results) ? results : [results];
-        after.forEach((read, i) => answered.set(read.key, list[before.length + 1 + i]));
+        answered = after.map((read, i) => ({ key: read.key, result: list[before.length + 1 + i] }));
         return list[before.length];
       });
     }
