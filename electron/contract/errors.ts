@@ -107,6 +107,16 @@ export const ERROR_CODES = [
   'SERVER_NOT_YET',
   /** The server's records do not agree with each other (its monthly counts with its services): a backup of them is not made. */
   'SERVER_INCONSISTENT',
+  /** The file picked for an import cannot be read (moved, locked, or not a workbook or CSV it can open). */
+  'IMPORT_FILE_UNREADABLE',
+  /** The file picked for an import is larger than an import reads. */
+  'IMPORT_FILE_TOO_LARGE',
+  /** A workbook of Excel 97–2003 (.xls): to be saved again as .xlsx first. */
+  'IMPORT_FILE_OLD_EXCEL',
+  /** The file picked for an import holds no table. */
+  'IMPORT_FILE_EMPTY',
+  /** A sheet holds more rows than one import takes. */
+  'IMPORT_FILE_TOO_MANY_ROWS',
   'INTERNAL',
   /** The core's thread stopped while the call was under way (the shell restarts it, locked). */
   'CORE_STOPPED',
