@@ -12,7 +12,7 @@ import { readSettings } from '../settings/centre-settings.ts';
 import type { Db } from '../db/schema.ts';
 import { listStatedReasons } from '../audit/stated-reasons.ts';
 import { insertAnonymousContact } from '../db/anonymous-contacts.ts';
-import { assertServiceTypes, insertVisit } from './visits.ts';
+import { assertServiceTypes, insertVisit, serviceTypesRead } from './visits.ts';
 import { runWithNext } from '../db/dialect.ts';
 import type { PartnerTable, ServiceTypeTable } from '../db/schema.ts';
 import { sql, type Selectable } from 'kysely';
@@ -393,12 +393,12 @@ export const careHandlers: Pick<HandlerMap, CareChannels> = {
 /** Visits, services, referrals and anonymous contacts recorded; the service catalogue and partners. */
 export const careFeature: Feature = {
   handlers: careHandlers,
-  // A visit and a referral are about the client named in the input, read first; a visit with
-  // words in it takes its id next (they are sealed naming it).
+  // A visit and a referral are about the client named in the input, read first. On the server a
+  // visit then takes its id and checks its service types (care/visits.ts `insertVisit`).
   readsAhead: {
     'visits.record': readsClientFirst(
       (input) => input.clientId,
-      (input, ctx) => (input.outcome !== null || input.note !== null ? ctx.core.vault.columns.newIdsRead(ctx.db, 'visit', 1) : []),
+      (input, ctx) => [...ctx.core.vault.columns.newIdsRead(ctx.db, 'visit', 1), ...serviceTypesRead(ctx.db, input.serviceTypeIds)],
     ),
     'referrals.create': readsClientFirst((input) => input.clientId),
   },

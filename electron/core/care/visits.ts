@@ -1,13 +1,17 @@
-import { sql, type Expression } from 'kysely';
+import { sql } from 'kysely';
 import { AppError } from '../app-error.ts';
 import { runWithNext, type SqlDialect } from '../db/dialect.ts';
 import type { Db } from '../db/schema.ts';
 import { givenId, type ColumnSealer } from '../vault/column-sealers.ts';
 
+/** `assertServiceTypes`'s read (none for no ids), to be read ahead (db/dialect.ts `readAhead`). */
+export const serviceTypesRead = (db: Db, ids: readonly number[]) => (ids.length === 0 ? [] : [db.selectFrom('service_type').select(['id', 'active']).where('id', 'in', ids)]);
+
 /** Each of these service types is in the catalogue and still offered. */
 export async function assertServiceTypes(db: Db, ids: readonly number[]): Promise<void> {
-  if (ids.length === 0) return;
-  const rows = await db.selectFrom('service_type').select(['id', 'active']).where('id', 'in', ids).execute();
+  const [read] = serviceTypesRead(db, ids);
+  if (!read) return;
+  const rows = await read.execute();
   if (rows.length !== ids.length) throw new AppError('SERVICE_TYPE_NOT_FOUND');
   if (rows.some((row) => row.active !== 1)) throw new AppError('SERVICE_TYPE_INACTIVE');
 }
@@ -36,8 +40,12 @@ export async function insertVisit(
     openFollowUps: boolean;
   },
 ): Promise<{ visitId: number; followUpsChanged: boolean }> {
-  // An id taken first only when a sealed value must name it; otherwise the insert gives it.
-  const id = visit.outcome !== null || visit.note !== null ? await columns.newId(db, 'visit') : undefined;
+  // On the server the id is taken first (read ahead with the call's first read, as are the
+  // service types: care/handlers.ts), so the visit and its services need no answer and go with
+  // her summary, the audit entry and the COMMIT: two trips while the trail is held. On the file,
+  // the insert gives the id, unless a sealed value must name it.
+  const held = dialect.withNext !== null;
+  const id = held || visit.outcome !== null || visit.note !== null ? await columns.newId(db, 'visit') : undefined;
   const row = {
     ...givenId(id),
     client_id: visit.clientId,
@@ -48,8 +56,8 @@ export async function insertVisit(
     worker_id: visit.workerId,
     recorded_at: visit.at,
   };
-  // The services, each of a type the catalogue has and offers: one statement inserts and checks.
-  const services = (visitId: Expression<number>) =>
+  // The services, each of a type the catalogue has and offers.
+  const services = (visitId: number) =>
     db
       .selectFrom('service_type')
       // Typed, so PostgreSQL does not take the values for text.
@@ -65,29 +73,21 @@ export async function insertVisit(
       .orderBy('service_type.id');
   const serviceColumns = ['visit_id', 'client_id', 'service_type_id', 'service_on', 'worker_id'] as const;
   let visitId: number;
-  let inserted: number;
-  if (visit.serviceTypeIds.length > 0 && dialect.writesInWith) {
-    // On the server the visit and its services are one statement, one trip while the trail is held.
-    const rows = await db
-      .with('new_visit', (db) => db.insertInto('visit').values(row).returning('id'))
-      .insertInto('service')
-      .columns(serviceColumns)
-      .expression(services(sql<number>`(select id from new_visit)`))
-      .returning('visit_id')
-      .execute();
-    visitId = rows[0]?.visit_id ?? 0;
-    inserted = rows.length;
+  if (held && id !== undefined) {
+    // Checked first, in the transaction's one snapshot: the insert then takes exactly these.
+    await assertServiceTypes(db, visit.serviceTypeIds);
+    await runWithNext(db, db.insertInto('visit').values(row));
+    if (visit.serviceTypeIds.length > 0) await runWithNext(db, db.insertInto('service').columns(serviceColumns).expression(services(id)));
+    visitId = id;
   } else {
     visitId = (await db.insertInto('visit').values(row).returning('id').executeTakeFirstOrThrow()).id;
-    inserted =
-      visit.serviceTypeIds.length === 0
-        ? 0
-        : Number((await db.insertInto('service').columns(serviceColumns).expression(services(sql<number>`${visitId}`)).executeTakeFirstOrThrow()).numInsertedOrUpdatedRows);
-  }
-  if (inserted !== visit.serviceTypeIds.length) {
-    // Which one, and why: the call fails whole, nothing it wrote stays.
-    await assertServiceTypes(db, visit.serviceTypeIds);
-    throw new AppError('SERVICE_TYPE_NOT_FOUND');
+    const inserted =
+      visit.serviceTypeIds.length === 0 ? 0 : Number((await db.insertInto('service').columns(serviceColumns).expression(services(visitId)).executeTakeFirstOrThrow()).numInsertedOrUpdatedRows);
+    if (inserted !== visit.serviceTypeIds.length) {
+      // Which one, and why: the call fails whole, nothing it wrote stays.
+      await assertServiceTypes(db, visit.serviceTypeIds);
+      throw new AppError('SERVICE_TYPE_NOT_FOUND');
+    }
   }
   // Her record's summary says whether any follow-up is open (the to-do list reads it so too).
   if (!visit.openFollowUps) return { visitId, followUpsChanged: false };

@@ -49,8 +49,6 @@ export interface SqlDialect {
    * makes it (vault/server-connection.ts), or null: nothing is read ahead.
    */
   readonly readAhead: ((query: CompiledQuery) => RawBuilder<unknown>) | null;
-  /** Whether a statement may write in its WITH (`with new_visit as (insert … returning id) insert …`): PostgreSQL's, not SQLite's. */
-  readonly writesInWith: boolean;
 }
 
 /** How a statement held for the next one begins (a comment: sent on its own, it runs at once, as written). */
@@ -85,7 +83,6 @@ export const sqliteDialect: SqlDialect = {
   trailLock: null,
   withNext: null,
   readAhead: null,
-  writesInWith: false,
 };
 
 export const postgresDialect: SqlDialect = {
@@ -101,7 +98,6 @@ export const postgresDialect: SqlDialect = {
   trailLock: sql.raw(`${WITH_NEXT}lock table trail_lock in exclusive mode`),
   withNext: (query) => sql.raw(`${WITH_NEXT}${withValues(query)}`),
   readAhead: (query) => sql.raw(packReadAhead(query)),
-  writesInWith: true,
 };
 
 /** A statement with its values written in: it goes with the next one as text, where no parameter can. */
@@ -115,12 +111,14 @@ function withValues(query: CompiledQuery): string {
 
 /**
  * A value written into a statement's text: a quoted constant, which PostgreSQL takes as the type
- * its place asks for (null: a value not written so, such as bytes or a date object).
+ * its place asks for, or bytes (a sealed value) as `decode('…', 'hex')`; null: a value not
+ * written so, such as a date object.
  */
 export function sqlLiteral(value: unknown): string | null {
   if (value === null || value === undefined) return 'null';
   if (typeof value === 'string') return pg.escapeLiteral(value);
   if ((typeof value === 'number' && Number.isFinite(value)) || typeof value === 'bigint' || typeof value === 'boolean') return `'${String(value)}'`;
+  if (value instanceof Uint8Array) return `decode('${Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('hex')}', 'hex')`;
   return null;
 }
 
