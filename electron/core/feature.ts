@@ -20,7 +20,19 @@ export interface Feature {
 export function assemble(features: readonly Feature[]): { handlers: HandlerMap; readsAhead: ReadsAhead; hooks: FeatureHooks[] } {
   return {
     handlers: combineHandlers(...features.map((feature) => feature.handlers)),
-    readsAhead: Object.assign({}, ...features.map((feature) => feature.readsAhead ?? {})) as ReadsAhead,
+    readsAhead: readsAheadOf(features),
     hooks: features.flatMap((feature) => (feature.hooks ? [feature.hooks] : [])),
   };
+}
+
+/** Every channel's reads ahead, each declared once (as each handler is). */
+function readsAheadOf(features: readonly Feature[]): ReadsAhead {
+  const all: Record<string, unknown> = {};
+  for (const feature of features) {
+    for (const [channel, reads] of Object.entries(feature.readsAhead ?? {})) {
+      if (channel in all) throw new Error(`reads ahead declared twice for ${channel}`);
+      all[channel] = reads;
+    }
+  }
+  return all as ReadsAhead;
 }

@@ -172,6 +172,16 @@ describe('clients on the centre\'s server', () => {
       if (i % 3) await first.ok('visits.record', { clientId, visitOn: `2026-11-${String(1 + (i % 27)).padStart(2, '0')}`, place: 'centre', serviceTypeIds: [1], nextFollowUpOn: i % 2 ? '2026-12-10' : null });
       if (i % 5 === 1) await first.ok('clients.close', { clientId, reason: CLOSE_REASONS[0], on: '2026-11-28' });
     }
+    // One of them handed to a colleague: her legal name no longer counts for this worker.
+    const handed = (await first.ok('clients.list', { search: 'Chị Mẫu 5' })).rows[0]!.id;
+    const owner = ownerPool(cluster, DATABASE, 1);
+    let colleague: number;
+    try {
+      colleague = (await owner.query<{ id: number }>(`select id from "user" where username = $1`, [WORKER2.username])).rows[0]!.id;
+      await owner.query(`update client set assigned_worker_id = $1 where id = $2`, [colleague, handed]);
+    } finally {
+      await owner.end();
+    }
     const index = await clientIndexOf(first.core);
     const list = (input: object, wide: boolean, countInIndex: boolean) =>
       listClients(first.core.vault.db, contract['clients.list'].input.parse(input), session.id, '2026-11-28', { noContactWarnDays: 90, reviewIntervalMonths: 6 }, { columns: first.core.vault.columns, index, wide, countInIndex });
@@ -182,8 +192,8 @@ describe('clients on the centre\'s server', () => {
           for (const sort of ['lastContact', 'ageBand', 'openReferrals'] as const)
             for (const direction of ['asc', 'desc'] as const)
               for (const [offset, limit] of [[0, 100], [5, 7]] as const)
-                for (const mine of [false, true]) {
-                  const input = { search, sort, direction, offset, limit, mine, status };
+                for (const whose of [{ mine: false }, { mine: true }, { workerId: session.id }, { workerId: colleague }]) {
+                  const input = { search, sort, direction, offset, limit, ...whose, status };
                   // What the server finds and counts from the list of hits sent to it.
                   const sent = await list(input, false, false);
                   for (const [wide, counted] of [[true, false], [true, true], [false, true]] as const) expect(await list(input, wide, counted), JSON.stringify({ input, wide, counted })).toEqual(sent);

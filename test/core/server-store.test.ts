@@ -245,6 +245,14 @@ describe('the centre\'s server as the store', () => {
           expect((await unparsed.execute(trx)).rows).toEqual([{ words: 'hai' }]);
           expect(trips).toBe(2);
         });
+        // A read ahead still waiting when the transaction ends is not sent after its COMMIT, nor
+        // answered to whatever reads next on this connection.
+        await conn.transaction().execute(async (trx) => {
+          await ahead(1).execute(trx);
+        });
+        trips = 0;
+        expect((await read(1).execute(conn)).rows).toEqual([{ n: 1, words: 'đã sửa' }]);
+        expect(trips).toBe(1);
         // Nothing is kept past the transaction: the same read in the next one is read there.
         await conn.transaction().execute(async (trx) => {
           await ahead(1).execute(trx);

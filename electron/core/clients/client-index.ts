@@ -139,8 +139,13 @@ export class ClientIndex {
     return this.#refreshing;
   }
 
+  /** The change counter's number it has read every change up to. */
+  get seen(): number {
+    return this.#seen;
+  }
+
   async #refresh(db: Db, columns: ColumnSealer): Promise<void> {
-    const counter = await sql<{ n: number }>`select n from index_counter where id = 1`.execute(db);
+    const counter = await indexCounterRead().execute(db);
     const upTo = Number(counter.rows[0]?.n ?? 0);
     if (upTo === this.#seen) return;
     const from = this.#seen;
@@ -234,7 +239,7 @@ export class ClientIndex {
       hit[entry] = 1;
     };
     // A code that starts with the typed one: found after the mark before it, in the codes' one text.
-    eachFound(codes.text, `${ALIAS_APART}${code}`, codes.starts, mark);
+    if (!code.includes(ALIAS_APART)) eachFound(codes.text, `${ALIAS_APART}${code}`, codes.starts, mark);
     const typed = wordsOf(folded);
     if (typed.length > 0 && !folded.includes(ALIAS_APART)) {
       if (!isShort(folded)) {
@@ -254,7 +259,8 @@ export class ClientIndex {
     const matches = matcherOf(folded);
     // (A typed text holding the mark between aliases: tested alias by alias.)
     if (typed.length > 0 && folded.includes(ALIAS_APART)) for (let i = 0; i < list.length; i++) if (!hit[i] && matches(list[i]!.client.alias)) hit[i] = 1;
-    const byId = new Uint8Array(maxId + 1);
+    // What matched each id, in an array as long as the highest id (or a map, should ids run far beyond the clients' count).
+    const byId: { [id: number]: number } = maxId <= list.length * 8 + 65_536 ? new Uint8Array(maxId + 1) : {};
     const codeOrAlias: number[] = [];
     for (let i = 0; i < list.length; i++) {
       if (!hit[i]) continue;
@@ -330,6 +336,13 @@ export class ClientIndex {
     this.#seen = 0;
   }
 }
+
+/**
+ * The server's change counter, as a request's transaction sees it (read ahead with the gate's
+ * first read): when the index has read up to that very number, what it counts is what the
+ * transaction's SQL would count.
+ */
+export const indexCounterRead = () => sql<{ n: number }>`select n from index_counter where id = 1`;
 
 const CLIENT_INDEX = sessionSlot<ClientIndex | null>('clients.index', () => null, (index) => index?.clear());
 

@@ -9,7 +9,7 @@ import { recordConsent } from './consent.ts';
 import { eraseClient } from '../erasure/erasure.ts';
 import { recordChanges } from '../records/history.ts';
 import { listClients } from './list.ts';
-import { clientIndexOf } from './client-index.ts';
+import { clientIndexOf, indexCounterRead } from './client-index.ts';
 import { clientPage, identityView, readIdentity } from './page.ts';
 import { assertMayChange, assertNotFuture, assertOpen, childNow, clientForWriting, clientWithRestriction, getClient, isAssignedTo, lastEventOn, readsClientFirst, requireConsent, stamp, REVEALED_CLIENTS } from '../records/access.ts';
 import { holdersOfCode, identityRow, isEmptyIdentity, registerClient } from './register.ts';
@@ -44,8 +44,14 @@ export const clientsHandlers: Pick<HandlerMap, ClientChannels> = {
     return result;
   },
 
-  'clients.list': async (input, ctx) =>
-    listClients(ctx.db, input, ctx.requireSession().id, today(ctx.core.clock), await readSettings(ctx.db), { columns: ctx.core.vault.columns, index: await clientIndexOf(ctx.core) }),
+  'clients.list': async (input, ctx) => {
+    // On the server: the change counter as this transaction sees it (read ahead), so the index
+    // counts the hits only when it holds exactly what the transaction sees.
+    const seenHere = ctx.core.vault.kind === 'server' ? Number((await indexCounterRead().execute(ctx.db)).rows[0]?.n ?? -1) : null;
+    const settings = await readSettings(ctx.db);
+    const index = await clientIndexOf(ctx.core);
+    return listClients(ctx.db, input, ctx.requireSession().id, today(ctx.core.clock), settings, { columns: ctx.core.vault.columns, index, countInIndex: index !== null && index.seen === seenHere });
+  },
 
   'clients.get': async (input, ctx) => {
     const session = ctx.requireSession();
@@ -265,6 +271,8 @@ export const clientsFeature: Feature = {
   handlers: clientsHandlers,
   // Changes to her record read her first.
   readsAhead: {
+    // The list reads the server's change counter first (the file has none: a read ahead does nothing there).
+    'clients.list': (_input, ctx) => (ctx.core.vault.kind === 'server' ? [{ compile: () => indexCounterRead().compile(ctx.db) }] : []),
     'clients.update': readsClientFirst((input) => input.clientId),
     'clients.updateIdentity': readsClientFirst((input) => input.clientId),
   },

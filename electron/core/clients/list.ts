@@ -177,7 +177,10 @@ export async function listClients(
     index: ClientIndex | null;
     /** Tests only: walk (or not) whatever the hits' count. */
     wide?: boolean;
-    /** Tests only: false, and the server counts what matches even when the index could. */
+    /**
+     * Whether the index holds exactly what this transaction sees (the server's change counter at
+     * the same number): only then does it count a search's hits itself.
+     */
     countInIndex?: boolean;
   },
 ): Promise<{ total: number; totalIsLowerBound: boolean; rows: ClientListRow[] }> {
@@ -219,7 +222,7 @@ export async function listClients(
     const upTo = Math.max(CLIENT_COUNT_CAP + 1, input.offset + input.limit);
     // How many match, counted in the index when it can test every filter set (the case's status,
     // whose it is): then the server is asked only for the page, not for the count's cap.
-    const filter = hits && store.countInIndex !== false ? indexedFilter(input, viewerId) : null;
+    const filter = hits && store.countInIndex === true ? indexedFilter(input, viewerId) : null;
     const counted = hits && filter ? index.countHits(hits, filter, upTo) : null;
     const needed = counted === null ? upTo : input.offset + input.limit;
     if (hits && INDEXED_SORTS.has(input.sort) && (store.wide ?? isWide(hitCount(hits), index.size, needed))) {

@@ -151,15 +151,18 @@ export async function runWithNext(trx: Kysely<Database> | Transaction<Database>,
 }
 
 /**
- * Send a read the call is about to make with the transaction's next statement: within a
- * transaction that holds the trail on the server, the call's first read goes with the gate's,
- * one trip fewer while every other PC waits. Its answer is given when the call makes the same
- * read (the same statement, the same values) as the next thing it does; anything else in
- * between, and the call reads it again. Nothing elsewhere.
+ * Send a read the call is about to make with the transaction's next statement: on the server,
+ * the call's first reads go with the gate's, in one trip (one trip fewer while every other PC
+ * waits, when the call holds the trail). Its answer is given when the call makes the same read
+ * (the same statement, the same values) as the next thing it does; anything else in between,
+ * and the call reads it again. Nothing on the file. Only values a statement's text can hold
+ * (text, numbers, booleans, null) are sent ahead; a read with others is left to the call.
  */
-export async function readAhead(trx: Kysely<Database> | Transaction<Database>, query: { compile(): CompiledQuery }): Promise<void> {
-  const ahead = holding.get(trx)?.readAhead;
-  if (ahead) await ahead(query.compile()).execute(trx);
+export async function readAhead(trx: Kysely<Database> | Transaction<Database>, dialect: SqlDialect, query: { compile(): CompiledQuery }): Promise<void> {
+  if (!dialect.readAhead || !trx.isTransaction) return;
+  const compiled = query.compile();
+  if (!compiled.parameters.every((value) => value === null || typeof value === 'string' || typeof value === 'boolean' || (typeof value === 'number' && Number.isFinite(value)))) return;
+  await dialect.readAhead(compiled).execute(trx);
 }
 
 /**

@@ -87,7 +87,7 @@ export class Gate {
               if (def.audit === 'write') await holdTrail(trx, core.vault.dialect);
               const ctx = contextOf(core, steps, chosenPath, trx);
               // The handler's first reads, when its input names them, go with the gate's (one trip on the server).
-              if (firstReads && core.session) for (const read of firstReads(parsed.data, ctx)) await readAhead(trx, read);
+              if (firstReads && core.session) for (const read of firstReads(parsed.data, ctx)) await readAhead(trx, core.vault.dialect, read);
               await this.#stillAllowed(def, steps, trx);
               const value = def.output.parse(await handler(parsed.data, ctx));
               if (def.audit === 'write') await this.core.audit(this.#entry(name, 'ok', null, steps.notes), trx);

@@ -161,7 +161,8 @@ function fewerTrips(client: pg.PoolClient): void {
       // Sent ahead only as text this connection can name; otherwise the call reads it when it comes to it.
       const read = unpackReadAhead(text);
       const written = read && asText(read.sql, read.parameters);
-      if (read && written) ahead.push({ text: written, key: readKey(read.sql, read.parameters) });
+      const key = read && readKey(read.sql, read.parameters);
+      if (written && key) ahead.push({ text: written, key });
       return Promise.resolve({ command: 'HELD', rowCount: 0, rows: [], fields: [] });
     }
     // The answer of a read sent ahead, when it is the next thing the call does (those after it wait their turn).
@@ -178,6 +179,8 @@ function fewerTrips(client: pg.PoolClient): void {
     held = [];
     ahead = [];
     if (ROLLBACK.test(text)) return BEGIN.test(before[0] ?? '') ? Promise.resolve({ command: 'ROLLBACK', rowCount: null, rows: [], fields: [] }) : query(text);
+    // Reads ahead go only within the transaction they were made for, never after its end.
+    if (TRANSACTION_END.test(text)) return before.length > 0 ? query([...before, text].join(';\n')).then((results) => (Array.isArray(results) ? results[results.length - 1] : results)) : query(text);
     const written = asText(text, values);
     // node-pg answers a text of several statements with a list: the next statement's comes after the held ones', then those read ahead.
     if (written !== null) {
@@ -191,10 +194,18 @@ function fewerTrips(client: pg.PoolClient): void {
   };
 }
 
-const readKey = (text: string, values: readonly unknown[]) => `${text}\u0000${JSON.stringify(values)}`;
+/** A read's statement and values as one key (null: values JSON cannot hold, which no read ahead has). */
+const readKey = (text: string, values: readonly unknown[]): string | null => {
+  try {
+    return `${text}\u0000${JSON.stringify(values)}`;
+  } catch {
+    return null;
+  }
+};
 
 const BEGIN = /^\s*(begin|start transaction)\b/i;
 const ROLLBACK = /^\s*rollback\s*$/i;
+const TRANSACTION_END = /^\s*(commit|end|rollback|prepare transaction)\b/i;
 
 
 /** The longest statement, and the most values, that are named. */
