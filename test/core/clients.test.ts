@@ -1,4 +1,3 @@
-import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { clientCode, currentConsentText } from '../../electron/contract/index.ts';
 import { ADMIN, ANY_VERSION, consentNow, copyOfTemplate, detailsVersion, identityVersion, loginAs, MANAGER, syntheticClient, type TestApp, TODAY, WORKER, WORKER2, userVersion } from '../support/vault-fixture.ts';
@@ -7,6 +6,7 @@ import { containsLetters, containsText, vaultPlaintext } from '../support/decryp
 import { typeId } from '../support/calls.ts';
 import { sqliteOf } from '../support/file-store.ts';
 import { ON_SERVER } from '../support/store-under-test.ts';
+import { countTrips } from '../support/server-trips.ts';
 
 async function asWorker() {
   const app = await copyOfTemplate();
@@ -267,22 +267,11 @@ describe('visits, follow-ups and referrals', () => {
     // A first visit of each kind (one service, two): this PC's connection parses the statements it names (a trip or two more, once).
     await app.ok('visits.record', { clientId: id, visitOn: TODAY, place: 'centre', serviceTypeIds: [1, 2] });
     await app.ok('visits.record', { clientId: id, visitOn: TODAY, place: 'centre', serviceTypeIds: [1], note: 'Ghi chú thử lần đầu' });
-    // Each trip ends with one message that asks for an answer: a text (simple query) or a Sync.
-    const connection = pg.Connection.prototype as unknown as { query(text: string): void; sync(): void };
-    const { query, sync } = connection;
-    let trips = 0;
-    connection.query = function (this: unknown, text: string) {
-      trips++;
-      return query.call(this, text);
-    };
-    connection.sync = function (this: unknown) {
-      trips++;
-      return sync.call(this);
-    };
+    const wire = countTrips();
     const tripsOf = async (call: () => Promise<number>) => {
-      trips = 0;
+      wire.reset();
       const made = await call();
-      return { made, trips };
+      return { made, trips: wire.trips };
     };
     let counted: { made: number; trips: number }[];
     try {
@@ -291,8 +280,7 @@ describe('visits, follow-ups and referrals', () => {
         await tripsOf(async () => (await app.ok('visits.record', { clientId: id, visitOn: TODAY, place: 'centre', serviceTypeIds: [1], outcome: 'Kết quả thử', note: 'Ghi chú thử' })).visitId),
       ];
     } finally {
-      connection.query = query;
-      connection.sync = sync;
+      wire.stop();
     }
     const [visitId, notedId] = counted.map((entry) => entry.made) as [number, number];
     // BEGIN, the trail's lock, the gate's first read and, read ahead, her record, freeze and

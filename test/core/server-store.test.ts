@@ -1,7 +1,6 @@
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { sql } from 'kysely';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ServerConnection } from '../../electron/core/vault/server-provision.ts';
 import { provisionServer } from '../../electron/core/vault/server-provision.ts';
@@ -10,6 +9,7 @@ import { serverMigrations } from '../../migrations/server/index.ts';
 import { SERVER_FILE } from '../../electron/core/vault/server-vault.ts';
 import { postgresDialect } from '../../electron/core/db/dialect.ts';
 import { havePostgres, makeCertificates, ownerPool, startCluster, type PgCluster } from '../support/pg-cluster.ts';
+import { countTrips } from '../support/server-trips.ts';
 import { ADMIN, CENTRE, openApp, runSetup, tempDir, WORKER, type TestApp } from '../support/vault-fixture.ts';
 
 /*
@@ -195,18 +195,7 @@ describe('the centre\'s server as the store', () => {
   });
 
   it('reads ahead: a read sent with the next statement is answered from there when it comes next, and read again after anything else', async () => {
-    // Each trip ends with one message that asks for an answer: a text (simple query) or a Sync.
-    const wire = pg.Connection.prototype as unknown as { query(text: string): void; sync(): void };
-    const { query, sync } = wire;
-    let trips = 0;
-    wire.query = function (this: unknown, text: string) {
-      trips++;
-      return query.call(this, text);
-    };
-    wire.sync = function (this: unknown) {
-      trips++;
-      return sync.call(this);
-    };
+    const wire = countTrips();
     try {
       await first.core.vault.db.connection().execute(async (conn) => {
         await sql`create temporary table ahead_probe (n integer, words text)`.execute(conn);
@@ -216,43 +205,43 @@ describe('the centre\'s server as the store', () => {
         // This connection parses the read once (a read ahead goes only as a statement it can name).
         expect((await read(2).execute(conn)).rows).toEqual([{ n: 2, words: 'hai' }]);
         await conn.transaction().execute(async (trx) => {
-          trips = 0;
+          wire.reset();
           await ahead(1).execute(trx);
-          expect(trips).toBe(0);
+          expect(wire.trips).toBe(0);
           expect((await sql<{ one: number }>`select 1 as one`.execute(trx)).rows).toEqual([{ one: 1 }]);
           // BEGIN, the next statement and the read ahead went in one trip; the read is answered from it.
           expect((await read(1).execute(trx)).rows).toEqual([{ n: 1, words: 'một' }]);
-          expect(trips).toBe(1);
+          expect(wire.trips).toBe(1);
           // Another read's values: read again.
           await ahead(1).execute(trx);
           await sql`select 1`.execute(trx);
           expect((await read(2).execute(trx)).rows).toEqual([{ n: 2, words: 'hai' }]);
-          expect(trips).toBe(3);
+          expect(wire.trips).toBe(3);
           // A write in between: the read sees it.
           await ahead(1).execute(trx);
           await sql`select 1`.execute(trx);
           await sql`update ahead_probe set words = ${'đã sửa'} where n = ${1}`.execute(trx);
           expect((await read(1).execute(trx)).rows).toEqual([{ n: 1, words: 'đã sửa' }]);
-          expect(trips).toBe(6);
+          expect(wire.trips).toBe(6);
         });
         // A statement this connection has not parsed is not sent ahead: it is read when it comes.
         const unparsed = sql<{ words: string }>`select words from ahead_probe where n = ${2} and words <> ${'x'}`;
         await conn.transaction().execute(async (trx) => {
-          trips = 0;
+          wire.reset();
           await postgresDialect.readAhead!(unparsed.compile(conn)).execute(trx);
           await sql`select 1`.execute(trx);
-          expect(trips).toBe(1);
+          expect(wire.trips).toBe(1);
           expect((await unparsed.execute(trx)).rows).toEqual([{ words: 'hai' }]);
-          expect(trips).toBe(2);
+          expect(wire.trips).toBe(2);
         });
         // A read ahead still waiting when the transaction ends is not sent after its COMMIT, nor
         // answered to whatever reads next on this connection.
         await conn.transaction().execute(async (trx) => {
           await ahead(1).execute(trx);
         });
-        trips = 0;
+        wire.reset();
         expect((await read(1).execute(conn)).rows).toEqual([{ n: 1, words: 'đã sửa' }]);
-        expect(trips).toBe(1);
+        expect(wire.trips).toBe(1);
         // Nothing is kept past the transaction: the same read in the next one is read there.
         await conn.transaction().execute(async (trx) => {
           await ahead(1).execute(trx);
@@ -262,8 +251,7 @@ describe('the centre\'s server as the store', () => {
         expect((await read(1).execute(conn)).rows).toEqual([{ n: 1, words: 'lần sau' }]);
       });
     } finally {
-      wire.query = query;
-      wire.sync = sync;
+      wire.stop();
     }
   });
 
