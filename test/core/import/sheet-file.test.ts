@@ -1,17 +1,25 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { readSheetBytes, readSheetFile, SHEET_FILE_MAX_BYTES } from '../../../electron/core/import/sheet-file.ts';
 import { HEADER, ROWS } from '../../fixtures/import/make-sheets-data.ts';
+import { writeSheets } from '../../fixtures/import/make-sheets.ts';
+import { tempDir } from '../../support/vault-fixture.ts';
 
 /*
- * Old registers read from their files (test/fixtures/import, written by make-sheets.ts): the
+ * Old registers read from their files (written by test/fixtures/import/make-sheets.ts into a
+ * temporary folder): the
  * same synthetic register typed in a TCVN3 font, a VNI font, Unicode, and saved as CSV in
  * Windows-1258 and UTF-8; and the files an import refuses, each with its reason.
  */
 
-const fixture = (name: string) => join(import.meta.dirname, '../../fixtures/import', name);
+let folder: string;
+beforeAll(async () => {
+  folder = tempDir('dh-import-');
+  await writeSheets(folder);
+});
+const fixture = (name: string) => join(folder, name);
 const asText = (rows: readonly (readonly (string | number)[])[]) => rows.map((row) => row.map((cell) => String(cell)));
 
 describe('an old register read from its file', () => {
