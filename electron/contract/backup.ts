@@ -233,6 +233,7 @@ export const backupChannels = {
     access: 'backup.manage',
     audit: 'write',
     pathFrom: 'openFile',
+    opens: ['server'],
     outsideTransaction: true,
     errors: ['CONNECTION_FILE_INVALID', 'VAULT_EXISTS', 'SERVER_UNREACHABLE', 'SERVER_CERTIFICATE', 'SERVER_CREDENTIALS', 'SERVER_NOT_SET_UP', 'SERVER_CONNECTION_LOST', 'SERVER_NOT_YET', 'DATABASE_NEWER'],
   }),

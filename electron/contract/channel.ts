@@ -19,11 +19,13 @@ export interface ChannelDef<I extends z.ZodType = z.ZodType, O extends z.ZodType
   duringPasswordChange?: boolean;
   /**
    * The call works on a path the person picks in the shell's dialog: a file to save
-   * (`saveFile`), a file to read (`openFile`: the server's connection file) or a folder
+   * (`saveFile`), a file to read (`openFile`, of the kinds `opens` names) or a folder
    * (`chooseFolder`). The shell asks first and passes the path beside the input, never inside
    * it: the window cannot name a path.
    */
   pathFrom?: 'saveFile' | 'openFile' | 'chooseFolder';
+  /** For `openFile`: the endings of the files the dialog offers (without the dot). */
+  opens?: readonly string[];
   /**
    * The handler runs outside a transaction (SQLite's VACUUM cannot run inside one); its audit
    * entry is written after it.

@@ -10,6 +10,8 @@ export interface ConsentText {
   purpose: ConsentPurpose;
   /** `child`: worded for a guardian or the child-protection officer. */
   audience: 'adult' | 'child';
+  /** A consent given on paper before the centre used the app, brought in with its old register: never offered for a new consent. */
+  beforeApp?: true;
   vi: string;
   en: string;
 }
@@ -51,6 +53,20 @@ export const CONSENT_TEXTS = {
     vi: 'Các con số ẩn danh về em (không có tên, mã hay chi tiết nào nhận ra em) có thể được đưa vào báo cáo tổng hợp gửi Sở; các ô có quá ít người sẽ bị ẩn. Người giám hộ hoặc cán bộ bảo vệ trẻ em đồng ý thay em; em được nghe giải thích và có thể nói không.',
     en: 'Anonymous numbers about you (no name, code or detail that could point to you) may be included in aggregate reports to the department; cells with too few people are suppressed. A guardian or the child-protection officer agrees for you; you are told what this means and may say no.',
   },
+  'case_record.before_app.v1': {
+    purpose: 'case_record',
+    audience: 'adult',
+    beforeApp: true,
+    vi: 'Thân chủ đã ký đồng ý trên giấy trước khi trung tâm dùng ứng dụng; đồng ý này được đưa vào khi nhập sổ cũ. Điều thân chủ đã đồng ý là nội dung của phiếu giấy lưu tại trung tâm, không phải một văn bản của ứng dụng. Khi đồng ý hết hạn, cán bộ đọc văn bản hiện hành cho thân chủ nghe và ghi lại đồng ý mới.',
+    en: 'The client signed a consent on paper before the centre used the app; it was brought in when the old register was imported. What she agreed to is the wording of the paper form kept at the centre, not a text of the app. When it expires, the worker reads her the current text and records a new consent.',
+  },
+  'reports.before_app.v1': {
+    purpose: 'reports',
+    audience: 'adult',
+    beforeApp: true,
+    vi: 'Phiếu đồng ý trên giấy mà thân chủ ký trước khi trung tâm dùng ứng dụng cho phép dùng các con số ẩn danh về thân chủ trong báo cáo tổng hợp; đồng ý này được đưa vào khi nhập sổ cũ. Điều thân chủ đã đồng ý là nội dung của phiếu giấy lưu tại trung tâm.',
+    en: 'The paper consent form the client signed before the centre used the app allows anonymous numbers about her in aggregate reports; it was brought in when the old register was imported. What she agreed to is the wording of the paper form kept at the centre.',
+  },
 } as const satisfies Record<string, ConsentText>;
 
 export type ConsentTextVersion = keyof typeof CONSENT_TEXTS;
@@ -61,7 +77,7 @@ export const CONSENT_TEXT_VERSIONS = Object.keys(CONSENT_TEXTS) as ConsentTextVe
  * guardian where there is one (case record, reports), else the only one there is.
  */
 export function currentConsentText(purpose: ConsentPurpose, audience: 'adult' | 'child'): ConsentTextVersion {
-  const forPurpose = CONSENT_TEXT_VERSIONS.filter((version) => CONSENT_TEXTS[version].purpose === purpose);
+  const forPurpose = CONSENT_TEXT_VERSIONS.filter((version) => CONSENT_TEXTS[version].purpose === purpose && !('beforeApp' in CONSENT_TEXTS[version]));
   const forAudience = forPurpose.filter((version) => CONSENT_TEXTS[version].audience === audience);
   const matches = forAudience.length ? forAudience : forPurpose.filter((version) => CONSENT_TEXTS[version].audience === 'adult');
   const latest = matches.sort().at(-1);

@@ -117,6 +117,16 @@ export const ERROR_CODES = [
   'IMPORT_FILE_EMPTY',
   /** A sheet holds more rows than one import takes. */
   'IMPORT_FILE_TOO_MANY_ROWS',
+  /** No file is open for an import (it was let go at a lock, or another was opened): open it again. */
+  'IMPORT_NOT_OPEN',
+  /** The file open now is not the one the preview showed. */
+  'IMPORT_FILE_CHANGED',
+  /** Nobody was chosen to hold the imported cases. */
+  'IMPORT_HOLDER_NEEDED',
+  /** Some rows are the same person as a record or an earlier row, and nobody said what to do with them. */
+  'IMPORT_DECISIONS_NEEDED',
+  /** Under this plan no row would be imported. */
+  'IMPORT_NOTHING',
   'INTERNAL',
   /** The core's thread stopped while the call was under way (the shell restarts it, locked). */
   'CORE_STOPPED',

@@ -8,6 +8,7 @@ import { backupChannels } from './backup.ts';
 import { rightsChannels } from './rights.ts';
 import { clientsChannels } from './clients.ts';
 import { groupsChannels } from './groups.ts';
+import { importChannels } from './import.ts';
 import { sessionChannels } from './session.ts';
 import { settingsChannels } from './settings.ts';
 import { setupChannels } from './setup.ts';
@@ -27,6 +28,7 @@ export const contract = {
   ...reportsChannels,
   ...backupChannels,
   ...rightsChannels,
+  ...importChannels,
 } as const satisfies Record<string, ChannelDef>;
 
 export type Contract = typeof contract;
@@ -71,4 +73,5 @@ export * from './vocabulary.ts';
 export * from './periods.ts';
 export * from './consent-texts.ts';
 export * from './client-code.ts';
+export * from './import.ts';
 export * from './text.ts';

@@ -8,6 +8,8 @@ export type Role = (typeof ROLES)[number];
 export const PERMISSIONS = [
   'clients.read',
   'clients.write',
+  /** Bring an old register's clients and visits in, and merge two records of one person. */
+  'clients.import',
   'partners.manage',
   'catalogue.manage',
   'access.review',
@@ -28,7 +30,7 @@ export type Permission = (typeof PERMISSIONS)[number];
  */
 export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
   worker: ['clients.read', 'clients.write'],
-  manager: ['clients.read', 'caseload.manage', 'reports.manage', 'partners.manage', 'access.review', 'audit.read'],
+  manager: ['clients.read', 'clients.import', 'caseload.manage', 'reports.manage', 'partners.manage', 'access.review', 'audit.read'],
   admin: ['users.manage', 'audit.read', 'settings.manage', 'backup.manage', 'catalogue.manage', 'partners.manage'],
 };
 

@@ -8,6 +8,7 @@ import { Core, type CoreOptions, type LockReason, type SessionSource } from './c
 import { assemble, type Feature } from './feature.ts';
 import { Gate } from './gate/gate.ts';
 import { groupsFeature } from './groups/handlers.ts';
+import { importFeature } from './import/handlers.ts';
 import { invokeWithPrompt, pathPrompt, type PathPrompt } from './path-prompts.ts';
 import { reportsFeature } from './reports/handlers.ts';
 import { rightsFeature } from './rights/handlers.ts';
@@ -36,6 +37,7 @@ const features: readonly Feature[] = [
   clientsFeature,
   careFeature,
   groupsFeature,
+  importFeature,
   caseloadFeature,
   reportsFeature,
   backupFeature,

@@ -8,15 +8,15 @@ import type { Gate } from './gate/gate.ts';
  * input names nothing to save (the call itself then says why).
  */
 
-export type PathPrompt = { kind: 'saveFile'; fileName: string; extension: string } | { kind: 'openFile'; extension: string } | { kind: 'chooseFolder' };
+export type PathPrompt = { kind: 'saveFile'; fileName: string; extension: string } | { kind: 'openFile'; extensions: readonly string[] } | { kind: 'chooseFolder' };
 
 export function pathPrompt(core: Core, channel: unknown, input: unknown): PathPrompt | null {
   if (!isChannelName(channel)) return null;
   const def = contract[channel];
   if (!('pathFrom' in def)) return null;
   if (def.pathFrom === 'chooseFolder') return { kind: 'chooseFolder' };
-  // The one file a call reads: the connection file `server:init` wrote.
-  if (def.pathFrom === 'openFile') return { kind: 'openFile', extension: 'server' };
+  // A file to read, of the kinds the channel names (the connection file `server:init` wrote, an old register).
+  if (def.pathFrom === 'openFile') return { kind: 'openFile', extensions: 'opens' in def && def.opens ? def.opens : [] };
   // The feature whose channel it is says what the file is called.
   for (const hooks of core.hooks) {
     const file = hooks.fileToSave?.(core, channel, input);

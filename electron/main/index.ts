@@ -126,7 +126,7 @@ function start(): void {
         return choice.canceled || !choice.filePath ? null : choice.filePath;
       }
       if (prompt.kind === 'openFile') {
-        const choice = await dialog.showOpenDialog(window, { defaultPath: app.getPath('documents'), filters: [{ name: prompt.extension.toUpperCase(), extensions: [prompt.extension] }], properties: ['openFile'] });
+        const choice = await dialog.showOpenDialog(window, { defaultPath: app.getPath('documents'), filters: [{ name: prompt.extensions.map((ending) => ending.toUpperCase()).join(', '), extensions: [...prompt.extensions] }], properties: ['openFile'] });
         return choice.canceled ? null : (choice.filePaths[0] ?? null);
       }
       const choice = await dialog.showOpenDialog(window, { defaultPath: app.getPath('documents'), properties: ['openDirectory', 'createDirectory'] });

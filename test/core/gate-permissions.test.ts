@@ -125,6 +125,11 @@ const SAMPLES: Samples = {
   'vault.moveUp': () => ({ confirm: true }),
   'vault.rotateBegin': () => ({}),
   'vault.rotateKey': () => ({ password: ADMIN.password, confirmation: 'AAAA', confirm: true }),
+  'import.open': () => ({}),
+  'import.preview': (ids) => ({ plan: { sheet: 0, columns: [], workerId: ids.worker } }),
+  'import.commit': (ids) => ({ plan: { sheet: 0, columns: [], workerId: ids.worker }, sha256: '0'.repeat(64) }),
+  'import.saveProblems': (ids) => ({ plan: { sheet: 0, columns: [], workerId: ids.worker }, language: 'vi' }),
+  'import.close': () => ({}),
 };
 
 const PUBLIC = CHANNEL_NAMES.filter((name) => contract[name].access === 'public');
@@ -156,6 +161,10 @@ const EXPECTED_WHEN_ALLOWED: Partial<Record<ChannelName, string | Partial<Record
   'reports.next': 'REPORT_NOT_FOUND',
   'reports.save': 'REPORT_NOT_FOUND',
   'backup.next': 'BACKUP_NOT_RUNNING',
+  // No file was opened (the harness's dialog gives no path).
+  'import.preview': 'IMPORT_NOT_OPEN',
+  'import.commit': 'IMPORT_NOT_OPEN',
+  'import.saveProblems': 'IMPORT_NOT_OPEN',
 };
 
 function allowed(channel: ChannelName, role: Role): boolean {

@@ -304,6 +304,11 @@ export class ClientIndex {
     return count;
   }
 
+  /** Every client's code, with her id. */
+  *codes(): Iterable<[code: string, id: number]> {
+    for (const [id, client] of this.#clients) yield [client.code, id];
+  }
+
   /** Holders of a code or one of its suffixed forms (`LAHU98-1.2`), the plain one first, then by id. */
   holdersOfCode(base: string): { id: number; code: string }[] {
     const holders: { id: number; code: string }[] = [];

@@ -50,6 +50,27 @@ export async function recordConsent(
   if (args.registeredOn && input.givenOn < args.registeredOn) {
     throw new AppError('VALIDATION', { issues: [{ path: `${field}.givenOn`, message: 'consentBeforeRegistration' }] });
   }
+  return writeConsent(db, columns, { ...args, version, expiresOn });
+}
+
+/** One row of the ledger, as checked (recordConsent) or as brought in from a paper register (import). */
+export async function writeConsent(
+  db: Db,
+  columns: ColumnSealer,
+  args: {
+    clientId: number;
+    purpose: ConsentPurpose;
+    partnerId: number | null;
+    scope: string[];
+    input: Pick<ConsentInput, 'method' | 'givenBy' | 'witness' | 'paperKeptAt' | 'language' | 'givenOn'>;
+    version: ConsentTextVersion;
+    expiresOn: string;
+    recordedBy: number;
+    at: string;
+    replacesId?: number | null;
+  },
+): Promise<number> {
+  const { input, version } = args;
   const id = await columns.newId(db, 'consent');
   const inserted = await db
     .insertInto('consent')
@@ -67,7 +88,7 @@ export async function recordConsent(
       text_language: input.language,
       text_shown: CONSENT_TEXTS[version][input.language],
       given_on: input.givenOn,
-      expires_on: expiresOn,
+      expires_on: args.expiresOn,
       recorded_by: args.recordedBy,
       recorded_at: args.at,
       replaces_id: args.replacesId ?? null,

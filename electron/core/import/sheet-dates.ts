@@ -61,6 +61,8 @@ export function parseSheetDate(value: string | number | Date | null, today: stri
   }
   if (typeof value === 'number') return fromExcelSerial(value);
   if (value.trim() === '') return null;
+  // Excel's day number written out as text (a CSV saved from a column formatted "General").
+  if (/^\s*\d{5}\s*$/.test(value)) return fromExcelSerial(Number(value));
   const iso = ISO.exec(value);
   if (iso) return calendarDate(Number(iso[1]), Number(iso[2]), Number(iso[3]));
   const parts = PARTS.exec(value);

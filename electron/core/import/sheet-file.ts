@@ -201,13 +201,19 @@ function tableOf(name: string, cells: SheetCell[][], legacy: boolean): SheetTabl
   if (body.length > SHEET_ROWS_MAX) throw new AppError('IMPORT_FILE_TOO_MANY_ROWS');
   const candidates: TextEncoding[] = legacy ? ['unicode', 'tcvn3', 'vni', 'windows-1258'] : ['unicode', 'tcvn3', 'vni'];
   const header = cells[headerIndex]!;
+  const textsOf = (column: number) => [header[column], ...body.map(({ row }) => row[column])].filter((cell): cell is string => typeof cell === 'string');
+  const found = Array.from({ length: width }, (_, column) => detectEncoding(textsOf(column), candidates));
+  // A column whose few marked words read as well in Unicode as in the font the others were
+  // typed in ("Mã hồ sơ" over codes alone) is taken as typed in that font too.
+  const legacyCounts = new Map<TextEncoding, number>();
+  for (const encoding of found) if (encoding !== 'unicode') legacyCounts.set(encoding, (legacyCounts.get(encoding) ?? 0) + 1);
+  const sheetFont = [...legacyCounts].sort((a, b) => b[1] - a[1])[0]?.[0];
   const columns: SheetColumn[] = [];
   const converted: SheetCell[][] = body.map(() => new Array<SheetCell>(width).fill(null));
   for (let column = 0; column < width; column++) {
-    const texts = [header[column], ...body.map(({ row }) => row[column])].filter((cell): cell is string => typeof cell === 'string');
+    const detected = found[column] === 'unicode' && sheetFont ? detectEncoding(textsOf(column), candidates, sheetFont) : found[column]!;
     // A legacy CSV's plain text is read as Windows-1258 at least (its letters are not Western ones).
-    const found = detectEncoding(texts, candidates);
-    const encoding = legacy && found === 'unicode' ? 'windows-1258' : found;
+    const encoding = legacy && detected === 'unicode' ? 'windows-1258' : detected;
     const read = (cell: SheetCell | undefined): SheetCell => {
       if (typeof cell !== 'string') return cell ?? null;
       const text = toUnicode(cell, encoding).trim();

@@ -158,9 +158,10 @@ function readability(text: string): number {
  * The encoding the texts of one column were typed in: each is tried, and the one under which
  * most words read as Vietnamese wins; Unicode when none reads better (a text with a letter no
  * old font could give, such as ư or ế, is Unicode). `candidates` limits the ones tried (a CSV
- * that was not UTF-8 adds Windows-1258).
+ * that was not UTF-8 adds Windows-1258). `prefer` wins a tie (the font the sheet's other columns
+ * were typed in: "Maõ hoà sô" reads as well in Unicode, with old-style tone marks, as in VNI).
  */
-export function detectEncoding(texts: readonly string[], candidates: readonly TextEncoding[] = ['unicode', 'tcvn3', 'vni']): TextEncoding {
+export function detectEncoding(texts: readonly string[], candidates: readonly TextEncoding[] = ['unicode', 'tcvn3', 'vni'], prefer?: TextEncoding): TextEncoding {
   const sample = texts.filter((text) => /[\u0080-\uffff]/.test(text)).join('\n');
   if (!sample) return 'unicode';
   // Beyond what a Western font's letters can be: typed in Unicode.
@@ -170,7 +171,7 @@ export function detectEncoding(texts: readonly string[], candidates: readonly Te
   for (const encoding of candidates) {
     if (encoding === 'unicode') continue;
     const score = readability(toUnicode(sample, encoding));
-    if (score > bestScore) {
+    if (score > bestScore || (score === bestScore && score > 0 && encoding === prefer)) {
       best = encoding;
       bestScore = score;
     }

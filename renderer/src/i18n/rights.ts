@@ -149,6 +149,7 @@ export const rightsVi = {
     permission: {
       'clients.read': 'xem hồ sơ (không gồm thông tin nhận diện và ghi chú, trừ hồ sơ mình phụ trách hoặc khi nêu lý do)',
       'clients.write': 'ghi hồ sơ mình phụ trách',
+      'clients.import': 'nhập sổ cũ từ Excel và gộp hồ sơ trùng',
       'partners.manage': 'quản lý danh mục đơn vị tiếp nhận',
       'catalogue.manage': 'quản lý danh mục dịch vụ',
       'access.review': 'xem ai đã mở thông tin nhận diện',
@@ -312,6 +313,7 @@ export const rightsEn: Widen<typeof rightsVi> = {
     permission: {
       'clients.read': 'read records (not identity or notes, except her own cases or after stating a reason)',
       'clients.write': 'write the records she holds',
+      'clients.import': 'import old registers from Excel and merge duplicate records',
       'partners.manage': 'keep the partner directory',
       'catalogue.manage': 'keep the service catalogue',
       'access.review': 'see who opened identities',

@@ -27,6 +27,9 @@ describe('dates as a centre\'s sheets hold them', () => {
     // The 29 February 1900 Excel counts, which never was.
     expect(date(60)).toEqual({ ok: false, problem: 'DATE_INVALID' });
     expect(date(new Date(Date.UTC(1990, 4, 17)))).toEqual({ ok: true, date: '1990-05-17' });
+    // Written out as text by a CSV saved from a column formatted "General"; fewer digits are no day number.
+    expect(date(' 45658 ')).toEqual({ ok: true, date: '2025-01-01' });
+    expect(date('4565')).toEqual({ ok: false, problem: 'DATE_FORMAT' });
   });
 
   it('says what is wrong: not a date, or a day the calendar has not; an empty cell is no date', () => {

@@ -68,7 +68,9 @@ export function AuditPage() {
         cell: (info) =>
           info.row.original.targetType === 'user' && info.getValue()
             ? (info.row.original.targetName ?? t('audit.targetUser', { id: info.getValue() }))
-            : '',
+            : info.row.original.targetType === 'import_file' && info.getValue()
+              ? t('audit.targetFile', { hash: String(info.getValue()).slice(0, 12) })
+              : '',
         size: 140,
       }),
       column.accessor('detail', { header: () => t('audit.detail'), cell: (info) => <DetailText detail={info.getValue()} /> }),
@@ -204,7 +206,7 @@ function DetailText({ detail }: { detail: Record<string, unknown> | null }) {
     if (key === 'language') return t(`language.${String(value)}`, { defaultValue: String(value) });
     if (key === 'trigger') return t(`backup.triggers.${String(value)}`, { defaultValue: String(value) });
     if (key === 'purpose') return t(`vocabulary.consentPurpose.${String(value)}`, { defaultValue: String(value) });
-    if (key === 'with' || key === 'selection') return t(`audit.detailValues.${String(value)}`, { defaultValue: String(value) });
+    if (key === 'with' || key === 'selection' || key === 'consentBasis') return t(`audit.detailValues.${String(value)}`, { defaultValue: String(value) });
     if (key === 'problem' && value && typeof value === 'object') {
       const problem = value as { kind?: string; id?: number };
       return `${t(`audit.kinds.${problem.kind ?? 'changed'}`)} (#${problem.id ?? '?'})`;

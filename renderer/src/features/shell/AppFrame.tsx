@@ -21,6 +21,7 @@ import { VisitCorrection, VisitForm } from '../clients/VisitForm.tsx';
 import { lockNow, LogoutButton, useActivityReporting, useQuickLockShortcut, useSubmitShortcut } from './session-actions.tsx';
 import { call } from '../../api.ts';
 import { DashboardPage } from '../caseload/DashboardPage.tsx';
+import { ImportPage } from '../caseload/ImportPage.tsx';
 import { ReassignPage } from '../caseload/ReassignPage.tsx';
 import { ReviewQueuePage } from '../caseload/ReviewQueuePage.tsx';
 import { TodoPage } from '../caseload/TodoPage.tsx';
@@ -30,12 +31,16 @@ import { AccessSummary } from '../rights/AccessSummary.tsx';
 import { RegisterPage } from '../rights/RegisterPage.tsx';
 import { RetentionPage } from '../rights/RetentionPage.tsx';
 
-/** The manager's review pages, in the order of their sub-navigation. */
-const REVIEW_PAGES = [
-  { path: 'dashboard', label: 'nav.dashboard', element: <DashboardPage /> },
-  { path: 'cases', label: 'nav.reviewQueue', element: <ReviewQueuePage /> },
-  { path: 'reassign', label: 'nav.reassign', element: <ReassignPage /> },
-] as const;
+/** The manager's review pages she may open, in the order of their sub-navigation. */
+function useReviewPages() {
+  const pages = [
+    { path: 'dashboard', label: 'nav.dashboard', allowed: true, element: <DashboardPage /> },
+    { path: 'cases', label: 'nav.reviewQueue', allowed: true, element: <ReviewQueuePage /> },
+    { path: 'reassign', label: 'nav.reassign', allowed: true, element: <ReassignPage /> },
+    { path: 'import', label: 'nav.import', allowed: useCan('clients.import'), element: <ImportPage /> },
+  ] as const;
+  return pages.filter((page) => page.allowed);
+}
 
 /** How many to-do items the worker has, asked again whenever she moves to another page. */
 function useTodoCount(enabled: boolean): number | null {
@@ -71,6 +76,7 @@ export function AppFrame() {
   const canReview = useCan('caseload.manage');
   const canReport = useCan('reports.manage');
   const adminPages = useAdminPages();
+  const reviewPages = useReviewPages();
   const todoCount = useTodoCount(canWrite);
   useActivityReporting();
   useQuickLockShortcut();
@@ -131,7 +137,7 @@ export function AppFrame() {
           {canClients ? <Route path="/groups/:sessionId" element={<GroupSessionPage />} /> : null}
           {canReview ? <Route path="/review" element={<Navigate to="/review/dashboard" replace />} /> : null}
           {canReview
-            ? REVIEW_PAGES.map((page) => <Route key={page.path} path={`/review/${page.path}`} element={<SubArea label="nav.review" base="/review" pages={REVIEW_PAGES}>{page.element}</SubArea>} />)
+            ? reviewPages.map((page) => <Route key={page.path} path={`/review/${page.path}`} element={<SubArea label="nav.review" base="/review" pages={reviewPages}>{page.element}</SubArea>} />)
             : null}
           {canReport ? <Route path="/reports" element={<ReportsPage />} /> : null}
           {canReport ? <Route path="/reports/log" element={<ExportLogPage />} /> : null}

@@ -1,0 +1,262 @@
+import { CELL_PROBLEM_WORDS, type ImportFileView, type ParsedImportPlan, type PreviewRow } from '../../contract/import.ts';
+import { AppError } from '../app-error.ts';
+import { today } from '../clock.ts';
+import type { Core } from '../core.ts';
+import type { Db } from '../db/schema.ts';
+import type { Feature } from '../feature.ts';
+import { writeFileAtomic } from '../files.ts';
+import type { HandlerContext, HandlerMap } from '../gate/types.ts';
+import { clientIndexOf } from '../clients/client-index.ts';
+import { sessionSlot } from '../session-state.ts';
+import { suggestColumns } from './column-guess.ts';
+import { readUnderPlan, visitKey, type AppFacts, type ImportReading } from './import-plan.ts';
+import { importWork, writeImport } from './import-write.ts';
+import { readSheetFile, type SheetFile, type SheetTable } from './sheet-file.ts';
+
+/*
+ * The import's channels. The file read is kept in the session (never written anywhere) until
+ * another is opened, the import is closed, or the app locks.
+ */
+
+type ImportChannels = 'import.open' | 'import.preview' | 'import.commit' | 'import.saveProblems' | 'import.close';
+
+const OPEN_FILE = sessionSlot<SheetFile | null>('import.file', () => null);
+
+/** How many sample values a column shows. */
+const SAMPLES = 3;
+
+function openFile(ctx: HandlerContext): SheetFile {
+  const file = ctx.core.state.get(OPEN_FILE);
+  if (!file) throw new AppError('IMPORT_NOT_OPEN');
+  return file;
+}
+
+function sheetOf(file: SheetFile, plan: ParsedImportPlan): SheetTable {
+  const sheet = file.sheets[plan.sheet];
+  if (!sheet) throw new AppError('VALIDATION', { issues: [{ path: 'plan.sheet', message: 'invalid' }] });
+  return sheet;
+}
+
+async function catalogue(db: Db) {
+  const rows = await db.selectFrom('service_type').select(['id', 'code', 'name_vi', 'name_en', 'active']).orderBy('id').execute();
+  return rows.map((row) => ({ id: row.id, code: row.code, nameVi: row.name_vi, nameEn: row.name_en, active: row.active === 1 }));
+}
+
+/** The person who will hold the imported cases: an active worker. */
+async function assertHolder(db: Db, workerId: number): Promise<void> {
+  const user = await db
+    .selectFrom('user')
+    .select(['active'])
+    .where('id', '=', workerId)
+    .where((eb) => eb.exists(eb.selectFrom('user_role').select('user_role.user_id').whereRef('user_role.user_id', '=', 'user.id').where('user_role.role', '=', 'worker')))
+    .executeTakeFirst();
+  if (!user) throw new AppError('USER_NOT_FOUND');
+  if (user.active !== 1) throw new AppError('USER_INACTIVE');
+}
+
+/** What the reading needs of the app, as this call's transaction sees it. */
+async function appFacts(ctx: HandlerContext): Promise<AppFacts> {
+  const db = ctx.db;
+  const index = await clientIndexOf(ctx.core);
+  const codes = new Map<string, number>();
+  if (index) for (const [code, id] of index.codes()) codes.set(code, id);
+  else {
+    // On the file a code is its text (fileSealer).
+    for (const row of await db.selectFrom('client').select(['id', 'code']).where('code', 'is not', null).execute()) codes.set(row.code as unknown as string, row.id);
+  }
+  return {
+    today: today(ctx.core.clock),
+    catalogue: await catalogue(db),
+    codes,
+    async records(clientIds) {
+      const found = new Map<number, { writable: 'yes' | 'restricted' | 'closed'; visits: Set<string> }>();
+      for (let at = 0; at < clientIds.length; at += 500) {
+        const ids = clientIds.slice(at, at + 500);
+        const clients = await db
+          .selectFrom('client')
+          .select(['id', 'status'])
+          .select((eb) => eb.exists(eb.selectFrom('restriction').select('restriction.id').whereRef('restriction.client_id', '=', 'client.id').where('restriction.ended_at', 'is', null)).as('restricted'))
+          .where('id', 'in', ids)
+          .execute();
+        for (const client of clients) found.set(client.id, { writable: Number(client.restricted) ? 'restricted' : client.status !== 'open' ? 'closed' : 'yes', visits: new Set() });
+        const services = await db
+          .selectFrom('visit')
+          .leftJoin('service', 'service.visit_id', 'visit.id')
+          .select(['visit.id', 'visit.client_id', 'visit.visit_on', 'service.service_type_id'])
+          .where('visit.client_id', 'in', ids)
+          .execute();
+        const visits = new Map<number, { clientId: number; on: string; types: number[] }>();
+        for (const row of services) {
+          const visit = visits.get(row.id) ?? { clientId: row.client_id, on: row.visit_on, types: [] };
+          if (row.service_type_id !== null) visit.types.push(row.service_type_id);
+          visits.set(row.id, visit);
+        }
+        for (const visit of visits.values()) found.get(visit.clientId)?.visits.add(visitKey(visit.on, visit.types));
+      }
+      return found;
+    },
+  };
+}
+
+/** An import of this very file done before: when and by whom (the trail keeps its SHA-256). */
+async function importedBefore(db: Db, sha256: string): Promise<ImportFileView['importedBefore']> {
+  const row = await db
+    .selectFrom('audit_event')
+    .leftJoin('user', 'user.id', 'audit_event.actor_user_id')
+    .select(['audit_event.at', 'user.display_name'])
+    .where('audit_event.action', '=', 'import.commit')
+    .where('audit_event.outcome', '=', 'ok')
+    .where('audit_event.target_type', '=', 'import_file')
+    .where('audit_event.target_id', '=', sha256)
+    .orderBy('audit_event.id', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  return row ? { at: row.at, byName: row.display_name } : null;
+}
+
+async function reading(ctx: HandlerContext, plan: ParsedImportPlan): Promise<{ file: SheetFile; reading: ImportReading }> {
+  const file = openFile(ctx);
+  const sheet = sheetOf(file, plan);
+  if (plan.workerId !== null) await assertHolder(ctx.db, plan.workerId);
+  return { file, reading: await readUnderPlan(sheet, plan, await appFacts(ctx)) };
+}
+
+const hasProblem = (row: PreviewRow) => row.issues.length > 0;
+
+/** The saved list of rows not imported or imported in part: row, column, problem in words; never a cell's text. */
+function problemsCsv(sheet: SheetTable, rows: readonly PreviewRow[], language: 'vi' | 'en'): string {
+  const header = language === 'vi' ? ['Dòng', 'Cột', 'Mức', 'Vấn đề'] : ['Row', 'Column', 'Level', 'Problem'];
+  const level = { error: language === 'vi' ? 'Không nhập' : 'Not imported', warning: language === 'vi' ? 'Lưu ý' : 'Note' };
+  const quote = (value: string) => (/[",;\n\r]/.test(value) ? `"${value.replaceAll('"', '""')}"` : value);
+  const lines = [header.join(',')];
+  for (const row of rows) {
+    for (const issue of row.issues) {
+      const column = issue.column === null ? '' : sheet.columns[issue.column]?.header || `#${issue.column + 1}`;
+      lines.push([String(row.rowNumber), column, level[issue.severity], CELL_PROBLEM_WORDS[issue.problem][language]].map(quote).join(','));
+    }
+  }
+  return `\uFEFF${lines.join('\r\n')}\r\n`;
+}
+
+/** Between people, the import lets the thread answer (a lock, the window's progress); every so many. */
+const BEAT_EVERY = 250;
+
+export const importHandlers: Pick<HandlerMap, ImportChannels> = {
+  'import.open': async (_input, ctx) => {
+    if (!ctx.chosenPath) return null;
+    // The one open before is let go first, whatever this one gives.
+    ctx.core.state.set(OPEN_FILE, null);
+    const file = await readSheetFile(ctx.chosenPath);
+    ctx.core.state.set(OPEN_FILE, file);
+    ctx.note({ targetType: 'import_file', targetId: file.sha256, detail: { kind: file.kind, bytes: file.bytes, sheets: file.sheets.length } });
+    const types = await catalogue(ctx.db);
+    return {
+      kind: file.kind,
+      sha256: file.sha256,
+      bytes: file.bytes,
+      importedBefore: await importedBefore(ctx.db, file.sha256),
+      sheets: file.sheets.map((sheet) => {
+        const suggested = suggestColumns(
+          sheet.columns.map((column) => column.header),
+          types.filter((type) => type.active),
+        );
+        return {
+          name: sheet.name,
+          rows: sheet.rows.length,
+          headerRow: sheet.headerRow,
+          columns: sheet.columns.map((column, i) => ({
+            header: column.header,
+            encoding: column.encoding,
+            samples: sheet.rows
+              .map((row) => row[i])
+              .filter((value) => value !== null && value !== undefined && String(value).trim() !== '')
+              .slice(0, SAMPLES)
+              .map((value) => (value instanceof Date ? value.toISOString().slice(0, 10) : String(value).normalize('NFC').trim())),
+            suggested: suggested[i] ?? null,
+          })),
+        };
+      }),
+    };
+  },
+
+  'import.preview': async (input, ctx) => {
+    const { reading: read } = await reading(ctx, input.plan);
+    ctx.note({ targetType: 'import_file', targetId: openFile(ctx).sha256 });
+    const shown = read.rows.filter((row) => (input.show === 'all' ? true : input.show === 'problems' ? hasProblem(row) : row.outcome === input.show));
+    return {
+      counts: read.counts,
+      values: read.values,
+      wardChoices: read.wardChoices,
+      missing: read.missing,
+      rows: shown.slice(input.offset, input.offset + input.limit),
+      total: shown.length,
+    };
+  },
+
+  'import.commit': async (input, ctx) => {
+    const session = ctx.requireSession();
+    const file = openFile(ctx);
+    ctx.note({ targetType: 'import_file', targetId: file.sha256 });
+    if (file.sha256 !== input.sha256) throw new AppError('IMPORT_FILE_CHANGED');
+    if (input.plan.workerId === null) throw new AppError('IMPORT_HOLDER_NEEDED');
+    const { reading: read } = await reading(ctx, input.plan);
+    if (read.counts.undecided > 0) throw new AppError('IMPORT_DECISIONS_NEEDED');
+    if (read.create.length === 0 && read.merge.size === 0) throw new AppError('IMPORT_NOTHING');
+    const by = { userId: session.id, at: ctx.core.nowIso(), today: today(ctx.core.clock), language: session.language };
+    const total = importWork(read);
+    let beaten = 0;
+    const holderId = input.plan.workerId;
+    await writeImport(ctx.db, ctx.core.vault.columns, ctx.core.vault.dialect, read, { ...input.plan, workerId: holderId }, by, async (done) => {
+      if (done - beaten < BEAT_EVERY && done < total) return;
+      beaten = done;
+      await new Promise((resolve) => setImmediate(resolve));
+    });
+    const { counts } = read;
+    const result = { clientsCreated: counts.clientsCreated, clientsMerged: counts.clientsMerged, visitsAdded: counts.visitsAdded, rowsLeftOut: counts.error + counts.noConsent };
+    ctx.note({
+      targetType: 'import_file',
+      targetId: file.sha256,
+      detail: {
+        kind: file.kind,
+        bytes: file.bytes,
+        rows: counts.rows,
+        ...result,
+        skipped: read.rows.filter((row) => row.decision === 'skip').length,
+        consentBasis: input.plan.consentStatement ? 'statement' : 'column',
+        paperCoversReports: input.plan.paperCoversReports,
+        holder: input.plan.workerId,
+      },
+    });
+    return result;
+  },
+
+  'import.saveProblems': async (input, ctx) => {
+    const file = openFile(ctx);
+    const sheet = sheetOf(file, input.plan);
+    ctx.note({ targetType: 'import_file', targetId: file.sha256 });
+    if (!ctx.chosenPath) return { saved: false, rows: 0 };
+    const { reading: read } = await reading(ctx, input.plan);
+    const rows = read.rows.filter(hasProblem);
+    const path = ctx.chosenPath;
+    const text = problemsCsv(sheet, rows, input.language);
+    ctx.note({ targetType: 'import_file', targetId: file.sha256, detail: { rows: rows.length, language: input.language } });
+    ctx.atCommit(() => writeFileAtomic(path, text));
+    return { saved: true, rows: rows.length };
+  },
+
+  'import.close': async (_input, ctx) => {
+    const open = ctx.core.state.get(OPEN_FILE) !== null;
+    ctx.core.state.set(OPEN_FILE, null);
+    return { closed: open };
+  },
+};
+
+/** The name the dialog offers for the list of rows not imported: neutral, dated. */
+function problemsFileName(core: Core): { fileName: string; extension: string } {
+  return { fileName: `danh-sach-dong-can-sua-${today(core.clock)}.csv`, extension: 'csv' };
+}
+
+export const importFeature: Feature = {
+  handlers: importHandlers,
+  hooks: { fileToSave: (core, channel) => (channel === 'import.saveProblems' ? problemsFileName(core) : null) },
+};

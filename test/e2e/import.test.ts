@@ -1,0 +1,75 @@
+import { cpSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { writeImportSheets } from '../fixtures/import/make-sheets.ts';
+import { checkScreen, launch, logIn, readVault, type Harness } from '../support/e2e-harness.ts';
+import { MANAGER, standardTemplate, tempDir } from '../support/vault-fixture.ts';
+
+/*
+ * A manager brings an old register in, in Chromium through the real gate: she picks the sheet
+ * with every kind of problem, reads each row's result, gives the register's unknown words their
+ * meaning, says who holds the cases, and imports; only then is anything written.
+ */
+
+let harness: Harness | null = null;
+afterEach(async () => {
+  await harness?.close();
+  harness = null;
+});
+
+describe('importing an old register in Chromium', () => {
+  it('a manager previews a sheet with errors, fixes the words it did not know, and imports', async () => {
+    const dir = tempDir('dh-e2e-import-');
+    cpSync((await standardTemplate()).dir, dir, { recursive: true });
+    const sheets = tempDir('dh-e2e-sheets-');
+    await writeImportSheets(sheets);
+    harness = await launch(dir);
+    const { page } = harness;
+    await logIn(page, MANAGER);
+    await page.getByRole('link', { name: 'Giám sát', exact: true }).click();
+    await page.getByRole('link', { name: 'Nhập sổ cũ' }).click();
+    await expect.poll(() => page.getByRole('heading', { name: 'Nhập sổ cũ từ Excel', level: 1 }).isVisible(), { timeout: 20_000 }).toBe(true);
+    await checkScreen(page, '90-import-start');
+
+    harness.openedFile = join(sheets, 'loi.xlsx');
+    await page.getByRole('button', { name: 'Chọn tệp…' }).click();
+    // Each column's guess, from its header.
+    await expect.poll(() => page.getByRole('heading', { name: '1. Cột nào ghi gì' }).isVisible(), { timeout: 20_000 }).toBe(true);
+    expect(await page.getByRole('combobox', { name: 'Ngày ký đồng ý' }).inputValue()).toBe('f:consentOn');
+    expect(await page.getByRole('combobox', { name: 'SĐT' }).inputValue()).toBe('f:phone');
+    // Every row's result, its problems in words.
+    const summary = page.getByText(/^Sẽ tạo \d+ hồ sơ/);
+    await expect.poll(() => summary.innerText(), { timeout: 20_000 }).toBe('Sẽ tạo 4 hồ sơ, thêm 0 lần gặp, gộp vào 0 hồ sơ đã có. 10 dòng không nhập.');
+    const rowOf = (n: number) => page.getByRole('row').filter({ has: page.getByRole('rowheader', { name: String(n), exact: true }) });
+    expect(await rowOf(8).getByText('Ngày ký đồng ý: Ngày này không có trên lịch.').isVisible()).toBe(true);
+    expect(await rowOf(5).getByText(/Thân chủ dưới 18 tuổi/).isVisible()).toBe(true);
+    expect(await rowOf(7).getByText('Giới tính: Chưa chọn nghĩa cho chữ này', { exact: false }).isVisible()).toBe(true);
+    // Nothing can be imported before someone is chosen to hold the cases.
+    const importButton = page.getByRole('button', { name: /^Nhập \d+ hồ sơ/ });
+    expect(await importButton.isDisabled()).toBe(true);
+    await page.setViewportSize({ width: 1366, height: 768 });
+    await checkScreen(page, '91-import-preview');
+
+    // She tells the app what the register's words mean, and who holds the cases.
+    await page.getByRole('combobox', { name: 'Không rõ' }).selectOption({ label: 'Khác / không muốn nói' });
+    await page.getByRole('combobox', { name: 'Hỗ trợ gạo' }).selectOption({ label: 'Dịch vụ khác' });
+    await page.getByLabel('Cán bộ phụ trách các hồ sơ được nhập').selectOption({ label: 'Cán Bộ Thử' });
+    await page.getByLabel('Nơi lưu phiếu đồng ý giấy').fill('Tủ hồ sơ thử, ngăn 1');
+    await expect.poll(() => summary.innerText(), { timeout: 20_000 }).toBe('Sẽ tạo 5 hồ sơ, thêm 1 lần gặp, gộp vào 0 hồ sơ đã có. 9 dòng không nhập.');
+    await page.getByLabel('Dòng cần xem').selectOption('error');
+    await expect.poll(() => rowOf(7).count()).toBe(0);
+    await checkScreen(page, '92-import-errors-only');
+
+    // Nothing is in the vault yet; then she imports.
+    const countClients = () => readVault(dir, MANAGER, async (db) => Number((await db.selectFrom('client').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n));
+    const before = await countClients();
+    page.once('dialog', (dialog) => void dialog.accept());
+    await importButton.click();
+    await expect.poll(() => page.getByText('Đã nhập 5 hồ sơ mới và 1 lần gặp', { exact: false }).isVisible(), { timeout: 30_000 }).toBe(true);
+    expect(await countClients()).toBe(before + 5);
+    // The preview again: those rows are now records of the app.
+    await page.getByLabel('Dòng cần xem').selectOption('existing');
+    await expect.poll(() => rowOf(7).getByText(/^Trùng hồ sơ/).isVisible(), { timeout: 20_000 }).toBe(true);
+    await checkScreen(page, '93-import-done');
+  });
+});
