@@ -85,8 +85,8 @@ export function currentConsentText(purpose: ConsentPurpose, audience: 'adult' | 
   return latest;
 }
 
-/** A version in words' parts: its number and for whom it is worded (`case_record.adult.v1` → 1, adult). */
-export function consentTextEdition(version: string): { number: number; audience: 'adult' | 'child' } {
+/** A version in words' parts: its number, for whom it is worded (`case_record.adult.v1` → 1, adult), and whether it was on paper before the app. */
+export function consentTextEdition(version: string): { number: number; audience: 'adult' | 'child'; beforeApp: boolean } {
   const known = (CONSENT_TEXTS as Record<string, ConsentText>)[version];
-  return { number: Number(/\.v(\d+)$/.exec(version)?.[1] ?? 1), audience: known?.audience ?? 'adult' };
+  return { number: Number(/\.v(\d+)$/.exec(version)?.[1] ?? 1), audience: known?.audience ?? 'adult', beforeApp: known?.beforeApp === true };
 }

@@ -11,6 +11,8 @@
  * longest stall of the shell's thread while the core does all that in its own, and the hop's cost.
  * The centre's server (`*_pg`): the seeded vault moved up to a throwaway PostgreSQL cluster, the
  * same case-record, caseload and report figures there, and ten PCs recording visits at once.
+ * Import: an old register of 10,000 clients and 50,000 visits read, previewed and imported, the
+ * window's thread watched meanwhile.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -26,6 +28,7 @@ import { reportFigures } from './reports.ts';
 import { backupFigures } from './backup.ts';
 import { threadFigures } from './thread.ts';
 import { serverFigures } from './server.ts';
+import { importFigures } from './import.ts';
 
 const json = process.argv.includes('--json');
 const clientsArgument = process.argv.indexOf('--clients');
@@ -97,7 +100,7 @@ async function main() {
       audit_entries: verified.checked,
       shutdown_ms: round(performance.now() - started),
     };
-    const all = { ...figures, ...(await caseRecordFigures(benchClients, log)), ...(await caseloadFigures(benchClients, log)), ...(await reportFigures(benchClients, log)), ...(await backupFigures(benchClients, log)), ...(await threadFigures(benchClients, log)), ...(await serverFigures(benchClients, log)) };
+    const all = { ...figures, ...(await caseRecordFigures(benchClients, log)), ...(await caseloadFigures(benchClients, log)), ...(await reportFigures(benchClients, log)), ...(await backupFigures(benchClients, log)), ...(await threadFigures(benchClients, log)), ...(await importFigures(benchClients, log)), ...(await serverFigures(benchClients, log)) };
     if (json) console.log(JSON.stringify(all));
     else log(`\n${JSON.stringify(all, null, 2)}`);
   } finally {

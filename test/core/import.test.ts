@@ -4,6 +4,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { ChannelOutput, ImportPlan, ImportPreview } from '../../electron/contract/index.ts';
 import { CELL_PROBLEM_WORDS } from '../../electron/contract/import.ts';
 import { writeImportSheets } from '../fixtures/import/make-sheets.ts';
+import { refreshClientSummary } from '../../electron/core/records/access.ts';
 import { invoke, typeId } from '../support/calls.ts';
 import { contentSnapshot } from '../support/db-snapshot.ts';
 import { copyOfTemplate, loginAs, MANAGER, tempDir, TODAY, WORKER, type TestApp } from '../support/vault-fixture.ts';
@@ -229,6 +230,12 @@ describe('importing', () => {
     ]);
     const identity = await app.ok('clients.identity', { clientId: rows[0]!.id });
     expect(identity).toMatchObject({ legalName: 'Nguyễn Thị Thử Một', phone: null });
+    // Each new record's summary (what the list sorts and filters on) is what the app would work out itself.
+    const summary = () =>
+      app.core.vault.db.selectFrom('client').select(['id', 'last_contact_on', 'next_follow_up_on', 'open_referrals', 'next_referral_due_on']).orderBy('id').execute();
+    const written = await summary();
+    for (const row of written) await refreshClientSummary(app.core.vault.db, row.id);
+    expect(await summary()).toEqual(written);
     // Her consent in force (12/2025) lets the worker record today.
     const active = (await app.ok('clients.list', { search: 'Mẫu Ba', limit: 5 })).rows[0]!;
     await app.ok('visits.record', { clientId: active.id, visitOn: TODAY, place: 'centre', serviceTypeIds: [await typeId(app, 'legal_counselling')] });

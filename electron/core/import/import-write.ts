@@ -78,6 +78,8 @@ async function writeClient(db: Db, columns: ColumnSealer, dialect: SqlDialect, c
       assigned_worker_id: plan.workerId,
       registered_on: client.registeredOn,
       registered_by: by.userId,
+      // Her summary as the list reads it, known here (no follow-up or referral comes with her).
+      last_contact_on: client.visits.reduce<string | null>((last, visit) => (last === null || visit.visitOn > last ? visit.visitOn : last), null),
       open_referrals: 0,
     })
     .returning('id')
@@ -98,7 +100,6 @@ async function writeClient(db: Db, columns: ColumnSealer, dialect: SqlDialect, c
     .execute();
   await recordFirstHolder(db, clientId, plan.workerId, client.registeredOn, by);
   await writeVisits(db, columns, dialect, clientId, client.visits, plan.workerId, by);
-  await refreshClientSummary(db, clientId);
   return clientId;
 }
 

@@ -51,7 +51,11 @@ export function ConsentLedger({ page, canWrite, onChanged }: { page: ClientPage;
             </div>
             {consent.method === 'written' ? <PaperPlace consent={consent} canWrite={canWrite && !page.restriction} onChanged={onChanged} /> : null}
             <details>
-              <summary>{t('consent.showText', { number: consentTextEdition(consent.textVersion).number, audience: t(`consent.textFor.${consentTextEdition(consent.textVersion).audience}`) })}</summary>
+              <summary>
+                {consentTextEdition(consent.textVersion).beforeApp
+                  ? t('consent.showTextBeforeApp')
+                  : t('consent.showText', { number: consentTextEdition(consent.textVersion).number, audience: t(`consent.textFor.${consentTextEdition(consent.textVersion).audience}`) })}
+              </summary>
               <blockquote lang={consent.textLanguage}>{consent.textShown}</blockquote>
             </details>
             {canWrite && (consent.state === 'active' || consent.state === 'expiring' || consent.state === 'expired') ? (
