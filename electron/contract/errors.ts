@@ -121,6 +121,8 @@ export const ERROR_CODES = [
   'IMPORT_NOT_OPEN',
   /** The file open now is not the one the preview showed. */
   'IMPORT_FILE_CHANGED',
+  /** The person stopped the call before it ended: nothing was written. */
+  'CALL_STOPPED',
   /** Nobody was chosen to hold the imported cases. */
   'IMPORT_HOLDER_NEEDED',
   /** Some rows are the same person as a record or an earlier row, and nobody said what to do with them. */

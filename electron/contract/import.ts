@@ -270,7 +270,7 @@ export const importChannels = {
     output: importResultSchema,
     access: 'clients.import',
     audit: 'write',
-    errors: ['IMPORT_NOT_OPEN', 'IMPORT_FILE_CHANGED', 'IMPORT_HOLDER_NEEDED', 'IMPORT_DECISIONS_NEEDED', 'IMPORT_NOTHING', 'USER_NOT_FOUND', 'USER_INACTIVE'],
+    errors: ['CALL_STOPPED', 'IMPORT_NOT_OPEN', 'IMPORT_FILE_CHANGED', 'IMPORT_HOLDER_NEEDED', 'IMPORT_DECISIONS_NEEDED', 'IMPORT_NOTHING', 'USER_NOT_FOUND', 'USER_INACTIVE'],
   }),
   /** Save the rows that were not imported and why (no cell's text): where the manager chooses. */
   'import.saveProblems': channel({

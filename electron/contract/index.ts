@@ -49,6 +49,10 @@ export interface DongHanhBridge {
   onLocked(listener: () => void): () => void;
   /** Notices from the shell: those waiting are delivered at once, later ones as they come. */
   onNotice(listener: (notice: unknown) => void): () => void;
+  /** How far a long call has come (see shell.ts `CallProgress`). */
+  onProgress(listener: (progress: unknown) => void): () => void;
+  /** Ask the long call under way to stop (nothing happens when none runs). */
+  stop(): void;
 }
 
 export * from './errors.ts';

@@ -13,3 +13,10 @@ export const shellNoticeSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('coreRestarted') }),
 ]);
 export type ShellNotice = z.infer<typeof shellNoticeSchema>;
+
+/**
+ * How far a long call (an import) has come, as core reports it while it runs: counts only,
+ * never data. The window may ask it to stop (`stop`); a call that stops writes nothing.
+ */
+export const callProgressSchema = z.object({ channel: z.string().max(60), done: z.number().int().min(0), total: z.number().int().min(0) });
+export type CallProgress = z.infer<typeof callProgressSchema>;

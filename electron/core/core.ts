@@ -1,5 +1,6 @@
 import type { Migration, RawBuilder } from 'kysely';
 import type { SessionUser } from '../contract/session.ts';
+import type { CallProgress } from '../contract/shell.ts';
 import { ERROR_CODES, type ErrorCode } from '../contract/errors.ts';
 import { isChannelName } from '../contract/index.ts';
 import { LOCK_TIMEOUT_MINUTES } from '../contract/schemas.ts';
@@ -126,6 +127,8 @@ export class Core {
   sessionSerial = 0;
   #lastActivityAt = 0;
   #lockListeners = new Set<(reason: LockReason) => void>();
+  #progressListeners = new Set<(progress: CallProgress) => void>();
+  #stopAsked = false;
 
   constructor(options: CoreOptions) {
     this.dataDir = options.dataDir;
@@ -416,6 +419,33 @@ export class Core {
     this.#lockListeners.add(listener);
     return () => this.#lockListeners.delete(listener);
   }
+
+  /** Listen to how far long calls have come (the shell passes it to the window). */
+  onProgress(listener: (progress: CallProgress) => void): () => void {
+    this.#progressListeners.add(listener);
+    return () => this.#progressListeners.delete(listener);
+  }
+
+  /** A long call that may be stopped begins: a stop asked for before it is forgotten. */
+  beginStoppable(): void {
+    this.#stopAsked = false;
+  }
+
+  /** A long call says how far it has come. */
+  progress(channel: string, done: number, total: number): void {
+    for (const listener of this.#progressListeners) listener({ channel, done, total });
+  }
+
+  /** The window asks the long call under way to stop; it stops at its next step. */
+  askToStop(): void {
+    this.#stopAsked = true;
+  }
+
+  /** Whether the person asked the long call under way to stop. */
+  get stopAsked(): boolean {
+    return this.#stopAsked;
+  }
+
 
   /** The features' timed work, such as a scheduled backup when one is due (main calls this on a timer). */
   scheduledBackup(): Promise<boolean> {

@@ -83,6 +83,7 @@ function start(): void {
     entry: join(import.meta.dirname, 'core-worker.js'),
     data: { dataDir },
     log,
+    onProgress: (progress) => window?.webContents.send(IPC.progress, progress),
     onStopped: (outcome) => {
       if (outcome === 'gaveUp') {
         dialog.showErrorBox(CORE_GAVE_UP.title, CORE_GAVE_UP.message);
@@ -134,6 +135,9 @@ function start(): void {
     });
   });
   ipcMain.handle(IPC.takeNotices, (event) => (isTrusted(event) ? notices.take() : []));
+  ipcMain.handle(IPC.stop, (event) => {
+    if (isTrusted(event)) core.stop();
+  });
 
   // After any lock the page must drop what it holds: tell it, and reload it from here too, so
   // this does not depend on the page doing so.

@@ -5,4 +5,7 @@ export const IPC = {
   /** A shell notice waits (see notices.ts); the page asks for it with `takeNotices`. */
   noticeWaiting: 'dong-hanh:notice-waiting',
   takeNotices: 'dong-hanh:take-notices',
+  /** How far a long call has come (main to the page), and the page asking it to stop. */
+  progress: 'dong-hanh:progress',
+  stop: 'dong-hanh:stop',
 } as const;

@@ -4,7 +4,7 @@ import { IPC } from '../main/ipc-names.ts';
 
 /*
  * The only things the page can reach: `invoke` (one channel, checked again in main and in
- * core), lock notifications and the shell's notices. `ipcRenderer` itself never crosses the bridge.
+ * core), lock notifications, the shell's notices, a long call's progress and asking it to stop. `ipcRenderer` itself never crosses the bridge.
  */
 const bridge: DongHanhBridge = {
   invoke: (channel, input) => ipcRenderer.invoke(IPC.invoke, channel, input),
@@ -26,6 +26,12 @@ const bridge: DongHanhBridge = {
     take();
     return () => ipcRenderer.removeListener(IPC.noticeWaiting, take);
   },
+  onProgress: (listener) => {
+    const handler = (_event: unknown, progress: unknown) => listener(progress);
+    ipcRenderer.on(IPC.progress, handler);
+    return () => ipcRenderer.removeListener(IPC.progress, handler);
+  },
+  stop: () => void ipcRenderer.invoke(IPC.stop).catch(() => undefined),
 };
 
 contextBridge.exposeInMainWorld('dongHanh', bridge);

@@ -1,4 +1,4 @@
-import { shellNoticeSchema, type AppErrorPayload, type ChannelInput, type ChannelName, type ChannelOutput, type DongHanhBridge, type Result, type ShellNotice } from '../../electron/contract/index.ts';
+import { callProgressSchema, shellNoticeSchema, type CallProgress, type AppErrorPayload, type ChannelInput, type ChannelName, type ChannelOutput, type DongHanhBridge, type Result, type ShellNotice } from '../../electron/contract/index.ts';
 
 declare global {
   interface Window {
@@ -23,6 +23,21 @@ export async function call<C extends ChannelName>(channel: C, input: ChannelInpu
   } catch {
     return { ok: false, error: { code: 'OFFLINE' } };
   }
+}
+
+/** How far a long call has come (anything malformed is dropped). */
+export function onProgress(listener: (progress: CallProgress) => void): () => void {
+  return (
+    window.dongHanh?.onProgress((raw) => {
+      const parsed = callProgressSchema.safeParse(raw);
+      if (parsed.success) listener(parsed.data);
+    }) ?? (() => {})
+  );
+}
+
+/** Ask the long call under way to stop. */
+export function stopLongCall(): void {
+  window.dongHanh?.stop();
 }
 
 export function onLocked(listener: () => void): () => void {

@@ -325,6 +325,29 @@ describe('what an import refuses', () => {
     expect(await lastAudit(app)).toMatchObject({ action: 'import.commit', outcome: 'failed', error_code: 'IMPORT_NOTHING', target_id: opened.sha256 });
   });
 
+  it('stops when asked while it writes, and then has written nothing; a stop asked before it began is forgotten', async () => {
+    const app = await manager();
+    const opened = await open(app, 'sach.xlsx');
+    const plan = suggestedPlan(app, opened);
+    const before = await contentSnapshot(app);
+    const seen: { done: number; total: number }[] = [];
+    const stopOnce = app.core.onProgress((progress) => {
+      seen.push({ done: progress.done, total: progress.total });
+      if (progress.done > 0) app.core.askToStop();
+    });
+    expect(await app.call('import.commit', { plan, sha256: opened.sha256 })).toEqual({ ok: false, error: { code: 'CALL_STOPPED' } });
+    stopOnce();
+    // It had written every record before the last step, all of it rolled back.
+    expect(seen).toEqual([
+      { done: 0, total: 10 },
+      { done: 10, total: 10 },
+    ]);
+    expect(await contentSnapshot(app)).toBe(before);
+    expect(await lastAudit(app)).toMatchObject({ action: 'import.commit', outcome: 'failed', error_code: 'CALL_STOPPED', target_id: opened.sha256 });
+    app.core.askToStop();
+    expect(await app.ok('import.commit', { plan, sha256: opened.sha256 })).toMatchObject({ clientsCreated: 4 });
+  });
+
   it('refuses files it cannot read with their reason, and lets go of the file at lock', async () => {
     const app = await manager();
     expect(await invoke(app, 'import.open', {}, join(folder, 'nothing-here.xlsx'))).toEqual({ error: 'IMPORT_FILE_UNREADABLE' });

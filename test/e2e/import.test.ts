@@ -1,6 +1,7 @@
 import { cpSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import ExcelJS from 'exceljs';
 import { writeImportSheets } from '../fixtures/import/make-sheets.ts';
 import { checkScreen, launch, logIn, readVault, type Harness } from '../support/e2e-harness.ts';
 import { MANAGER, standardTemplate, tempDir } from '../support/vault-fixture.ts';
@@ -71,5 +72,39 @@ describe('importing an old register in Chromium', () => {
     await page.getByLabel('Dòng cần xem').selectOption('existing');
     await expect.poll(() => rowOf(7).getByText(/^Trùng hồ sơ/).isVisible(), { timeout: 20_000 }).toBe(true);
     await checkScreen(page, '93-import-done');
+  });
+
+  it('shows how far a long import has come, and stopping it writes nothing', async () => {
+    const dir = tempDir('dh-e2e-import-stop-');
+    cpSync((await standardTemplate()).dir, dir, { recursive: true });
+    // A register long enough to watch: 6,000 people, one visit each (every name holds "Mẫu").
+    const register = join(tempDir('dh-e2e-sheets-'), 'so-dai.xlsx');
+    const book = new ExcelJS.Workbook();
+    const sheet = book.addWorksheet('Sổ');
+    sheet.addRow(['Mã hồ sơ', 'Tên gọi', 'Năm sinh', 'Giới tính', 'Tên mẹ', 'Tên cha', 'Ngày ký đồng ý', 'Ngày tư vấn', 'Dịch vụ']);
+    for (let n = 0; n < 6000; n++) sheet.addRow([`D-${n}`, `Mẫu Dài ${n}`, 1970 + (n % 30), 'Nữ', 'Lan', 'Hùng', '01/06/2026', '02/06/2026', 'Tư vấn pháp lý']);
+    await book.xlsx.writeFile(register);
+    harness = await launch(dir);
+    const { page } = harness;
+    await logIn(page, MANAGER);
+    await page.getByRole('link', { name: 'Giám sát', exact: true }).click();
+    await page.getByRole('link', { name: 'Nhập sổ cũ' }).click();
+    harness.openedFile = register;
+    await page.getByRole('button', { name: 'Chọn tệp…' }).click();
+    await page.getByLabel('Dòng trùng với một dòng trước trong tệp').selectOption({ label: 'Là người khác (mã thêm hậu tố)' });
+    await page.getByLabel('Cán bộ phụ trách các hồ sơ được nhập').selectOption({ label: 'Cán Bộ Thử' });
+    const importButton = page.getByRole('button', { name: 'Nhập 6000 hồ sơ và 6000 lần gặp' });
+    await expect.poll(() => importButton.isEnabled(), { timeout: 30_000 }).toBe(true);
+    const countClients = () => readVault(dir, MANAGER, async (db) => Number((await db.selectFrom('client').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n));
+    const before = await countClients();
+    page.once('dialog', (dialog) => void dialog.accept());
+    await importButton.click();
+    const bar = page.getByRole('progressbar');
+    await expect.poll(async () => Number((await bar.getAttribute('value')) ?? 0), { timeout: 30_000 }).toBeGreaterThan(0);
+    await checkScreen(page, '94-import-progress');
+    await page.getByRole('button', { name: 'Dừng nhập' }).click();
+    await expect.poll(() => page.getByText('Đã dừng theo yêu cầu của bạn. Không có gì được ghi.').isVisible(), { timeout: 30_000 }).toBe(true);
+    expect(await countClients()).toBe(before);
+    expect(await importButton.isEnabled()).toBe(true);
   });
 });

@@ -91,6 +91,8 @@ export async function launch(dir: string, options: { clock?: TestClock } = {}): 
     data: { dataDir: dir, sharedClock: clock.buffer, kdf: { alg: 'scrypt', ...SCRYPT_FLOOR } },
     log: (line) => logged.push(line),
     onWorker: (worker) => workers.push(worker),
+    // As main does: how far a long call has come, passed to the page.
+    onProgress: (progress) => void page?.evaluate((detail) => window.dispatchEvent(new CustomEvent('dong-hanh:progress', { detail })), progress).catch(() => undefined),
     onStopped: (outcome) => {
       if (outcome !== 'restarted') return;
       void page?.reload().then(
@@ -167,10 +169,13 @@ export async function launch(dir: string, options: { clock?: TestClock } = {}): 
   });
   // As main does: notices wait in the box until the page takes them (the preload's onNotice).
   await context.exposeBinding('__dongHanhTakeNotices', () => notices.take());
+  // As main does: the page may ask the long call under way to stop.
+  await context.exposeBinding('__dongHanhStop', () => core.stop());
   await context.addInitScript(() => {
     const w = window as unknown as {
       __dongHanhInvoke: (c: unknown, i: unknown) => Promise<unknown>;
       __dongHanhTakeNotices: () => Promise<unknown[]>;
+      __dongHanhStop: () => Promise<void>;
       dongHanh: unknown;
     };
     w.dongHanh = {
@@ -185,6 +190,12 @@ export async function launch(dir: string, options: { clock?: TestClock } = {}): 
         take();
         return () => window.removeEventListener('dong-hanh:notice-waiting', take);
       },
+      onProgress: (listener: (progress: unknown) => void) => {
+        const handler = (event: Event) => listener((event as CustomEvent).detail);
+        window.addEventListener('dong-hanh:progress', handler);
+        return () => window.removeEventListener('dong-hanh:progress', handler);
+      },
+      stop: () => void w.__dongHanhStop(),
     };
   });
   // The page's clock shows the same moment as core's test clock, so "today" agrees on both sides.

@@ -138,7 +138,7 @@ function problemsCsv(sheet: SheetTable, rows: readonly PreviewRow[], language: '
   return `\uFEFF${lines.join('\r\n')}\r\n`;
 }
 
-/** Between people, the import lets the thread answer (a lock, the window's progress); every so many. */
+/** Every so many people and visits, the import says how far it has come and lets the thread answer. */
 const BEAT_EVERY = 250;
 
 export const importHandlers: Pick<HandlerMap, ImportChannels> = {
@@ -205,11 +205,17 @@ export const importHandlers: Pick<HandlerMap, ImportChannels> = {
     const by = { userId: session.id, at: ctx.core.nowIso(), today: today(ctx.core.clock), language: session.language };
     const total = importWork(read);
     let beaten = 0;
+    // The window sees how far it has come and may stop it: a stopped import writes nothing.
+    ctx.core.beginStoppable();
+    ctx.core.progress('import.commit', 0, total);
     const holderId = input.plan.workerId;
     await writeImport(ctx.db, ctx.core.vault.columns, ctx.core.vault.dialect, read, { ...input.plan, workerId: holderId }, by, async (done) => {
       if (done - beaten < BEAT_EVERY && done < total) return;
       beaten = done;
+      ctx.core.progress('import.commit', done, total);
+      // The thread answers between steps (the window asking to stop, among others).
       await new Promise((resolve) => setImmediate(resolve));
+      if (ctx.core.stopAsked) throw new AppError('CALL_STOPPED');
     });
     const { counts } = read;
     const result = { clientsCreated: counts.clientsCreated, clientsMerged: counts.clientsMerged, visitsAdded: counts.visitsAdded, rowsLeftOut: counts.error + counts.noConsent };

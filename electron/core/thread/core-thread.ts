@@ -1,6 +1,7 @@
 import { Worker } from 'node:worker_threads';
 import { performance } from 'node:perf_hooks';
 import type { Result } from '../../contract/errors.ts';
+import type { CallProgress } from '../../contract/shell.ts';
 import type { LockReason } from '../core.ts';
 import type { PathPrompt } from '../path-prompts.ts';
 import type { CoreThreadData, FromCore, KernelMethod, ToCore } from './protocol.ts';
@@ -30,6 +31,8 @@ export interface CoreThreadOptions {
   onStopped?: (outcome: CoreStopped) => void;
   /** Each call's round trip and the worker's own time on it (the bench's measure of the hop). */
   onHop?: (roundTripMs: number, spentMs: number) => void;
+  /** How far a long call has come (the shell passes it to the window). */
+  onProgress?: (progress: CallProgress) => void;
   /** Each worker as it starts (tests hold it to end it abruptly, as a crash would). */
   onWorker?: (worker: Worker) => void;
   now?: () => number;
@@ -124,6 +127,11 @@ export class CoreThread {
     return answer ? (answer.result as boolean) : null;
   }
 
+  /** Ask the long call under way to stop (it stops at its next step, writing nothing). */
+  stop(): void {
+    this.#worker?.postMessage({ kind: 'stop' } satisfies ToCore);
+  }
+
   /** Post a message and wait for its end; null when the thread is gone (or dies meanwhile). */
   async #send(
     message: (id: number) => ToCore,
@@ -162,6 +170,9 @@ export class CoreThread {
         return;
       case 'log':
         this.#options.log(message.line);
+        return;
+      case 'progress':
+        this.#options.onProgress?.(message.progress);
         return;
       case 'locked':
         this.#open = false;

@@ -1,4 +1,5 @@
 import type { Result } from '../../contract/errors.ts';
+import type { CallProgress } from '../../contract/shell.ts';
 import type { LockReason } from '../core.ts';
 import type { PathPrompt } from '../path-prompts.ts';
 import type { ScryptParams } from '../vault/kdf.ts';
@@ -29,7 +30,9 @@ export type ToCore =
   | { kind: 'invoke'; id: number; channel: unknown; input: unknown }
   | { kind: 'kernel'; id: number; method: KernelMethod; reason?: Exclude<LockReason, 'logout'> }
   /** The shell's dialog answered a path prompt (null: cancelled). */
-  | { kind: 'answer'; id: number; path: string | null };
+  | { kind: 'answer'; id: number; path: string | null }
+  /** The window asks the long call under way to stop (taken at once, not after the call). */
+  | { kind: 'stop' };
 
 export type FromCore =
   | { kind: 'ready' }
@@ -41,4 +44,6 @@ export type FromCore =
   | { kind: 'failed'; id: number; open: boolean; name: string }
   | { kind: 'ask'; id: number; prompt: PathPrompt }
   | { kind: 'locked'; reason: LockReason }
+  /** How far a long call has come: counts only. */
+  | { kind: 'progress'; progress: CallProgress }
   | { kind: 'log'; line: string };

@@ -23,11 +23,12 @@ const { core, gate } = createCore({
   log: (line) => send({ kind: 'log', line }),
 });
 core.onLocked((reason) => send({ kind: 'locked', reason }));
+core.onProgress((progress) => send({ kind: 'progress', progress }));
 
 /** Path prompts waiting for the shell's dialog, by the call's id. */
 const asking = new Map<number, (path: string | null) => void>();
 
-async function run(message: Exclude<ToCore, { kind: 'answer' }>): Promise<unknown> {
+async function run(message: Exclude<ToCore, { kind: 'answer' | 'stop' }>): Promise<unknown> {
   if (message.kind === 'invoke') {
     return invokeWithPrompt(core, gate, message.channel, message.input, (prompt) => {
       send({ kind: 'ask', id: message.id, prompt });
@@ -48,6 +49,10 @@ async function run(message: Exclude<ToCore, { kind: 'answer' }>): Promise<unknow
 }
 
 port.on('message', (message: ToCore) => {
+  if (message.kind === 'stop') {
+    core.askToStop();
+    return;
+  }
   if (message.kind === 'answer') {
     asking.get(message.id)?.(message.path);
     asking.delete(message.id);

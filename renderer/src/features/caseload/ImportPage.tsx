@@ -14,7 +14,7 @@ import {
   type ImportPreview,
   type PreviewRow,
 } from '../../../../electron/contract/index.ts';
-import { call, type ClientErrorPayload } from '../../api.ts';
+import { call, onProgress, stopLongCall, type ClientErrorPayload } from '../../api.ts';
 import { ErrorText, Notice } from '../../components/ErrorText.tsx';
 import { Pager } from '../../components/Pager.tsx';
 import { formatDate, formatDateTime } from '../../i18n/format.ts';
@@ -49,6 +49,10 @@ export function ImportPage() {
   const [busy, setBusy] = useState<'opening' | 'preview' | 'committing' | null>(null);
   const [error, setError] = useState<ClientErrorPayload | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
+  const [progress, setProgress] = useState<{ done: number; total: number } | null>(null);
+  const [stopping, setStopping] = useState(false);
+
+  useEffect(() => onProgress((report) => report.channel === 'import.commit' && setProgress({ done: report.done, total: report.total })), []);
 
   const active = types.filter((type) => type.active);
 
@@ -109,8 +113,11 @@ export function ImportPage() {
     if (!plan || !file || !counts) return;
     if (!window.confirm(t('importer.confirm', { created: counts.clientsCreated, visits: counts.visitsAdded }))) return;
     setBusy('committing');
+    setProgress({ done: 0, total: counts.clientsCreated + counts.visitsAdded });
+    setStopping(false);
     const result = await call('import.commit', { plan, sha256: file.sha256 });
     setBusy(null);
+    setProgress(null);
     if (!result.ok) return setError(result.error);
     setError(null);
     setNotice(t('importer.done', { created: result.value.clientsCreated, visits: result.value.visitsAdded, merged: result.value.clientsMerged, leftOut: result.value.rowsLeftOut }));
@@ -425,7 +432,28 @@ export function ImportPage() {
                 </button>
               </div>
               {!plan.workerId ? <p className="hint">{t('errors.IMPORT_HOLDER_NEEDED')}</p> : null}
-              {busy === 'committing' ? <p role="status">{t('importer.committing')}</p> : null}
+              {busy === 'committing' ? (
+                <div className="panel import-progress">
+                  <p role="status">{stopping ? t('importer.stopping') : t('importer.committing')}</p>
+                  {progress ? (
+                    <progress max={Math.max(1, progress.total)} value={progress.done} aria-label={t('importer.progress', { done: progress.done, total: progress.total })}>
+                      {t('importer.progress', { done: progress.done, total: progress.total })}
+                    </progress>
+                  ) : null}
+                  <div className="actions">
+                    <button
+                      type="button"
+                      disabled={stopping}
+                      onClick={() => {
+                        setStopping(true);
+                        stopLongCall();
+                      }}
+                    >
+                      {t('importer.stop')}
+                    </button>
+                  </div>
+                </div>
+              ) : null}
             </>
           ) : null}
         </>
