@@ -12,7 +12,7 @@ export default defineConfig({
   test: {
     ...base.test,
     include: [
-      'test/core/{clients,caseload,groups,rights,record-access,stated-reasons,dashboard,reports,audit,accounts,gate-permissions,import}.test.ts',
+      'test/core/{clients,caseload,groups,rights,record-access,stated-reasons,dashboard,reports,audit,accounts,gate-permissions,import,merge}.test.ts',
     ],
     env: { ...base.test?.env, DH_STORE: 'pg' },
     globalSetup: ['test/support/pg-global-setup.ts'],

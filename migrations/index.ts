@@ -11,6 +11,7 @@ import * as m0009 from './0009_word_search.ts';
 import * as m0010 from './0010_paper_consent.ts';
 import * as m0011 from './0011_group_sessions.ts';
 import * as m0012 from './0012_activity_months.ts';
+import * as m0013 from './0013_merged_clients.ts';
 
 /**
  * Every migration, listed explicitly (no folder scan at run time, so the bundle and a
@@ -29,4 +30,5 @@ export const migrations: Readonly<Record<string, Migration>> = {
   '0010_paper_consent': m0010,
   '0011_group_sessions': m0011,
   '0012_activity_months': m0012,
+  '0013_merged_clients': m0013,
 };

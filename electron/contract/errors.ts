@@ -121,6 +121,10 @@ export const ERROR_CODES = [
   'IMPORT_NOT_OPEN',
   /** The file open now is not the one the preview showed. */
   'IMPORT_FILE_CHANGED',
+  /** The record was merged into another (`clientId`: the one it went into). */
+  'CLIENT_MERGED',
+  /** Choosing whose identity a merged record keeps needs both to be seen (a stated reason first). */
+  'MERGE_IDENTITY_HIDDEN',
   /** The person stopped the call before it ended: nothing was written. */
   'CALL_STOPPED',
   /** Nobody was chosen to hold the imported cases. */

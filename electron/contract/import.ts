@@ -319,3 +319,80 @@ export const CELL_PROBLEM_WORDS: Record<CellProblem, { vi: string; en: string }>
   recordClosed: { vi: 'Hồ sơ đã có đã đóng: mở lại hồ sơ trước khi gộp.', en: 'The existing record is closed: reopen it before merging.' },
   decisionNeeded: { vi: 'Trùng với hồ sơ đã có hoặc một dòng trước: chọn bỏ qua, gộp, hay là người khác.', en: 'Same person as an existing record or an earlier row: choose skip, merge or a different person.' },
 };
+
+/* Merging two records of one person (a manager's decision, side by side). */
+
+export const mergeSideSchema = z.object({
+  id: z.number(),
+  code: z.string(),
+  alias: z.string(),
+  birthYear: z.number(),
+  sex: z.enum(SEXES),
+  status: z.enum(['open', 'closed']),
+  registeredOn: z.string(),
+  workerName: z.string().nullable(),
+  visits: z.number(),
+});
+export type MergeSide = z.infer<typeof mergeSideSchema>;
+
+export const MERGE_REASONS = ['sameCode', 'sameAlias', 'closeAlias'] as const;
+export const mergePairSchema = z.object({ a: mergeSideSchema, b: mergeSideSchema, reasons: z.array(z.enum(MERGE_REASONS)) });
+export type MergePair = z.infer<typeof mergePairSchema>;
+
+/** A record as the merge screen shows it: what differs is chosen field by field. Identity only for someone who may see it. */
+export const mergeRecordSchema = z.object({
+  id: z.number(),
+  code: z.string(),
+  alias: z.string(),
+  birthYear: z.number(),
+  sex: z.enum(SEXES),
+  wardCode: z.number().nullable(),
+  provinceCode: z.number().nullable(),
+  workSetting: z.string().nullable(),
+  status: z.enum(['open', 'closed']),
+  registeredOn: z.string(),
+  workerName: z.string().nullable(),
+  restricted: z.boolean(),
+  counts: z.object({ visits: z.number(), referrals: z.number(), consents: z.number() }),
+  /** Null: hidden from this person (she may state a reason to see it), or none kept. */
+  identity: z.object({ legalName: z.string().nullable(), phone: z.string().nullable(), idNumber: z.string().nullable(), address: z.string().nullable() }).nullable(),
+  hasIdentity: z.boolean(),
+  /** What the record is now: sent back with the merge (nothing is merged over a change made meanwhile). */
+  version: z.string(),
+});
+export type MergeRecord = z.infer<typeof mergeRecordSchema>;
+
+const side = z.enum(['keep', 'other']);
+export const mergeChoiceSchema = z
+  .object({ alias: side.default('keep'), birthYear: side.default('keep'), sex: side.default('keep'), ward: side.default('keep'), workSetting: side.default('keep'), identity: side.nullable().default(null) })
+  .strict();
+export type MergeChoice = z.output<typeof mergeChoiceSchema>;
+
+const pairInput = z.object({ keepId: idSchema, otherId: idSchema }).strict();
+
+export const mergeChannels = {
+  /** Records that may be one person (the same code's parts, the same alias and birth year, aliases a letter apart). */
+  'merge.candidates': channel({
+    input: z.object({ offset: z.number().int().min(0).default(0), limit: z.number().int().min(1).max(200).default(50) }).strict(),
+    output: z.object({ pairs: z.array(mergePairSchema), total: z.number() }),
+    access: 'clients.import',
+    audit: 'read',
+    errors: [],
+  }),
+  /** The two records side by side. */
+  'merge.compare': channel({
+    input: pairInput,
+    output: z.object({ keep: mergeRecordSchema, other: mergeRecordSchema, identityVisible: z.boolean() }),
+    access: 'clients.import',
+    audit: 'read',
+    errors: ['CLIENT_NOT_FOUND', 'CLIENT_MERGED'],
+  }),
+  /** Make them one: the kept record takes the choices and everything the other held; the other's number leads to it. */
+  'merge.apply': channel({
+    input: pairInput.extend({ take: mergeChoiceSchema.default({ alias: 'keep', birthYear: 'keep', sex: 'keep', ward: 'keep', workSetting: 'keep', identity: null }), versions: z.object({ keep: z.string(), other: z.string() }).strict() }).strict(),
+    output: z.object({ clientId: z.number() }),
+    access: 'clients.import',
+    audit: 'write',
+    errors: ['CLIENT_NOT_FOUND', 'CLIENT_MERGED', 'CLIENT_RESTRICTED', 'RECORD_CHANGED', 'MERGE_IDENTITY_HIDDEN'],
+  }),
+} as const;

@@ -8,7 +8,7 @@ import { backupChannels } from './backup.ts';
 import { rightsChannels } from './rights.ts';
 import { clientsChannels } from './clients.ts';
 import { groupsChannels } from './groups.ts';
-import { importChannels } from './import.ts';
+import { importChannels, mergeChannels } from './import.ts';
 import { sessionChannels } from './session.ts';
 import { settingsChannels } from './settings.ts';
 import { setupChannels } from './setup.ts';
@@ -29,6 +29,7 @@ export const contract = {
   ...backupChannels,
   ...rightsChannels,
   ...importChannels,
+  ...mergeChannels,
 } as const satisfies Record<string, ChannelDef>;
 
 export type Contract = typeof contract;

@@ -19,7 +19,7 @@ export const ERASURE_REASONS = ['client_request', 'no_longer_needed', 'recorded_
 export type ErasureReason = (typeof ERASURE_REASONS)[number];
 
 /** What the history of corrections names (the renderer words them). */
-export const HISTORY_FIELDS = ['alias', 'wardCode', 'provinceCode', 'workSetting', 'legalName', 'phone', 'idNumber', 'address', 'visitOn', 'place', 'services', 'outcome', 'note'] as const;
+export const HISTORY_FIELDS = ['alias', 'birthYear', 'sex', 'wardCode', 'provinceCode', 'workSetting', 'legalName', 'phone', 'idNumber', 'address', 'visitOn', 'place', 'services', 'outcome', 'note'] as const;
 
 export const historyRowSchema = z.object({
   id: z.number(),

@@ -6,6 +6,7 @@ import * as m0004 from './0004_moving_up.ts';
 import * as m0005 from './0005_list_search.ts';
 import * as m0006 from './0006_key_change.ts';
 import * as m0007 from './0007_index_status.ts';
+import * as m0008 from './0008_merged_clients.ts';
 
 /**
  * The centre server's migrations (PostgreSQL), run by the owner account at setup and upgrade.
@@ -20,4 +21,5 @@ export const serverMigrations: Readonly<Record<string, Migration>> = {
   '0005_list_search': m0005,
   '0006_key_change': m0006,
   '0007_index_status': m0007,
+  '0008_merged_clients': m0008,
 };

@@ -130,6 +130,9 @@ const SAMPLES: Samples = {
   'import.commit': (ids) => ({ plan: { sheet: 0, columns: [], workerId: ids.worker }, sha256: '0'.repeat(64) }),
   'import.saveProblems': (ids) => ({ plan: { sheet: 0, columns: [], workerId: ids.worker }, language: 'vi' }),
   'import.close': () => ({}),
+  'merge.candidates': () => ({}),
+  'merge.compare': (ids) => ({ keepId: ids.client, otherId: 999_999 }),
+  'merge.apply': (ids) => ({ keepId: ids.client, otherId: 999_999, versions: { keep: ANY_VERSION, other: ANY_VERSION } }),
 };
 
 const PUBLIC = CHANNEL_NAMES.filter((name) => contract[name].access === 'public');
@@ -165,6 +168,9 @@ const EXPECTED_WHEN_ALLOWED: Partial<Record<ChannelName, string | Partial<Record
   'import.preview': 'IMPORT_NOT_OPEN',
   'import.commit': 'IMPORT_NOT_OPEN',
   'import.saveProblems': 'IMPORT_NOT_OPEN',
+  // The template has one client: the other named is none.
+  'merge.compare': 'CLIENT_NOT_FOUND',
+  'merge.apply': 'CLIENT_NOT_FOUND',
 };
 
 function allowed(channel: ChannelName, role: Role): boolean {

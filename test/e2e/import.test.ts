@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import ExcelJS from 'exceljs';
 import { writeImportSheets } from '../fixtures/import/make-sheets.ts';
 import { checkScreen, launch, logIn, readVault, type Harness } from '../support/e2e-harness.ts';
-import { MANAGER, standardTemplate, tempDir } from '../support/vault-fixture.ts';
+import { consentNow, loginAs, MANAGER, openApp, standardTemplate, syntheticClient, tempDir, WORKER } from '../support/vault-fixture.ts';
 
 /*
  * A manager brings an old register in, in Chromium through the real gate: she picks the sheet
@@ -106,5 +106,45 @@ describe('importing an old register in Chromium', () => {
     await expect.poll(() => page.getByText('Đã dừng theo yêu cầu của bạn. Không có gì được ghi.').isVisible(), { timeout: 30_000 }).toBe(true);
     expect(await countClients()).toBe(before);
     expect(await importButton.isEnabled()).toBe(true);
+  });
+
+  it('a manager merges a client registered twice: side by side, the alias of the second, one record after', async () => {
+    const dir = tempDir('dh-e2e-merge-');
+    cpSync((await standardTemplate()).dir, dir, { recursive: true });
+    const setup = openApp(dir);
+    await loginAs(setup, WORKER);
+    const twice = [] as number[];
+    for (const [alias, distinct] of [['Thử Gộp Một', false], ['Thử Gộp Hai', true]] as const) {
+      const registered = await setup.ok('clients.register', syntheticClient({ motherName: 'Nguyệt', fatherName: 'Quang', birthYear: 1992, alias, distinctFromExisting: distinct, consent: consentNow('case_record', 'adult', { givenOn: '2026-10-01' }) }));
+      await setup.ok('visits.record', { clientId: registered.clientId, visitOn: distinct ? '2026-11-02' : '2026-10-01', place: 'centre', serviceTypeIds: [2] });
+      twice.push(registered.clientId);
+    }
+    await setup.core.shutdown();
+    harness = await launch(dir);
+    const { page } = harness;
+    await logIn(page, MANAGER);
+    await page.getByRole('link', { name: 'Giám sát', exact: true }).click();
+    await page.getByRole('link', { name: 'Hồ sơ trùng' }).click();
+    await expect.poll(() => page.getByRole('heading', { name: 'Hồ sơ có thể trùng', level: 1 }).isVisible(), { timeout: 20_000 }).toBe(true);
+    const pairRow = page.getByRole('row').filter({ hasText: 'NGQU92-1.2' });
+    await expect.poll(() => pairRow.getByText('Cùng mã').isVisible(), { timeout: 20_000 }).toBe(true);
+    await checkScreen(page, '95-duplicates');
+    await pairRow.getByRole('button', { name: /^So sánh/ }).click();
+    await expect.poll(() => page.getByRole('heading', { name: 'So sánh hai hồ sơ' }).isVisible(), { timeout: 20_000 }).toBe(true);
+    await page.getByLabel('Hồ sơ được giữ lại').selectOption({ label: 'Giữ NGQU92-1 (Thử Gộp Một)' });
+    await expect.poll(() => page.getByRole('columnheader', { name: 'Hồ sơ gộp vào: NGQU92-1.2' }).isVisible(), { timeout: 20_000 }).toBe(true);
+    // The identity stays hidden from a manager who stated no reason.
+    expect(await page.getByText(/Thông tin nhận diện bị ẩn/).isVisible()).toBe(true);
+    await page.getByRole('row').filter({ has: page.getByRole('rowheader', { name: 'Tên gọi' }) }).getByLabel('Của hồ sơ gộp vào').check();
+    await checkScreen(page, '96-merge-compare');
+    page.once('dialog', (dialog) => void dialog.accept());
+    await page.getByRole('button', { name: 'Gộp vào hồ sơ NGQU92-1' }).click();
+    await expect.poll(() => page.getByText('Đã gộp. Đây là hồ sơ được giữ lại.').isVisible(), { timeout: 20_000 }).toBe(true);
+    expect(await page.getByRole('heading', { level: 1 }).innerText()).toContain('Thử Gộp Hai');
+    await checkScreen(page, '97-merged-record');
+    // The second record's number leads here.
+    await page.evaluate((id) => (window.location.hash = `#/clients/${id}`), twice[1]);
+    await expect.poll(() => page.getByText('Hồ sơ bạn mở đã được gộp vào hồ sơ này (cùng một thân chủ).').isVisible(), { timeout: 20_000 }).toBe(true);
+    expect(await page.evaluate(() => window.location.hash)).toBe(`#/clients/${twice[0]}`);
   });
 });

@@ -42,6 +42,7 @@ export interface Database {
   export_log: ExportLogTable;
   change_history: ChangeHistoryTable;
   restriction: RestrictionTable;
+  merged_client: MergedClientTable;
   erasure: ErasureTable;
 }
 
@@ -374,6 +375,14 @@ export interface RestrictionTable {
   started_at: string;
   ended_by: number | null;
   ended_at: string | null;
+}
+
+/** A record merged into another: its number leads to the one that stayed (migration 0013). */
+export interface MergedClientTable {
+  client_id: number;
+  into_id: number;
+  merged_at: string;
+  merged_by: number;
 }
 
 export interface ErasureTable {

@@ -11,6 +11,10 @@ import { sessionSlot } from '../session-state.ts';
 import { suggestColumns } from './column-guess.ts';
 import { readUnderPlan, visitKey, type AppFacts, type ImportReading } from './import-plan.ts';
 import { importWork, writeImport } from './import-write.ts';
+import { assertDifferent, mergeCandidates, mergeRecords } from './merge.ts';
+import { clientWithRestriction, mayReadRestricted, REVEALED_CLIENTS } from '../records/access.ts';
+import { assertUnchanged, versionOf } from '../records/versions.ts';
+import type { MergeRecord } from '../../contract/import.ts';
 import { readSheetFile, type SheetFile, type SheetTable } from './sheet-file.ts';
 
 /*
@@ -18,7 +22,7 @@ import { readSheetFile, type SheetFile, type SheetTable } from './sheet-file.ts'
  * another is opened, the import is closed, or the app locks.
  */
 
-type ImportChannels = 'import.open' | 'import.preview' | 'import.commit' | 'import.saveProblems' | 'import.close';
+type ImportChannels = 'import.open' | 'import.preview' | 'import.commit' | 'import.saveProblems' | 'import.close' | 'merge.candidates' | 'merge.compare' | 'merge.apply';
 
 const OPEN_FILE = sessionSlot<SheetFile | null>('import.file', () => null);
 
@@ -250,12 +254,102 @@ export const importHandlers: Pick<HandlerMap, ImportChannels> = {
     return { saved: true, rows: rows.length };
   },
 
+  'merge.candidates': async (input, ctx) => {
+    const pairs = await mergeCandidates(ctx.db, ctx.core.vault.columns);
+    return { pairs: pairs.slice(input.offset, input.offset + input.limit), total: pairs.length };
+  },
+
+  'merge.compare': async (input, ctx) => {
+    assertDifferent(input.keepId, input.otherId);
+    const session = ctx.requireSession();
+    const revealed = ctx.core.state.get(REVEALED_CLIENTS);
+    const [keep, other] = [await clientWithRestriction(ctx.db, ctx.core.vault.columns, input.keepId), await clientWithRestriction(ctx.db, ctx.core.vault.columns, input.otherId)];
+    const visible = mayReadRestricted(keep.client, session, revealed) && mayReadRestricted(other.client, session, revealed);
+    return { keep: await mergeRecordView(ctx, keep, visible), other: await mergeRecordView(ctx, other, visible), identityVisible: visible };
+  },
+
+  'merge.apply': async (input, ctx) => {
+    assertDifferent(input.keepId, input.otherId);
+    const session = ctx.requireSession();
+    const { columns } = ctx.core.vault;
+    ctx.note({ targetType: 'client', targetId: input.keepId, detail: { mergedFrom: input.otherId } });
+    const keep = await clientWithRestriction(ctx.db, columns, input.keepId);
+    const other = await clientWithRestriction(ctx.db, columns, input.otherId);
+    // Nothing about someone whose request is being handled changes; nothing is merged over a change made meanwhile.
+    if (keep.restricted || other.restricted) throw new AppError('CLIENT_RESTRICTED');
+    assertUnchanged(input.versions.keep, (await mergeRecordView(ctx, keep, false)).version);
+    assertUnchanged(input.versions.other, (await mergeRecordView(ctx, other, false)).version);
+    const revealed = ctx.core.state.get(REVEALED_CLIENTS);
+    const visible = mayReadRestricted(keep.client, session, revealed) && mayReadRestricted(other.client, session, revealed);
+    if (input.take.identity !== null && !visible) throw new AppError('MERGE_IDENTITY_HIDDEN');
+    const { moved } = await mergeRecords(ctx.db, columns, {
+      keep: keep.client,
+      other: other.client,
+      take: input.take,
+      identityFrom: input.take.identity ?? 'keep',
+      by: { userId: session.id, at: ctx.core.nowIso(), today: today(ctx.core.clock), language: session.language },
+    });
+    const fromOther = (Object.entries(input.take) as [string, string | null][]).filter(([, from]) => from === 'other').map(([field]) => field);
+    ctx.note({ targetType: 'client', targetId: input.keepId, detail: { mergedFrom: input.otherId, fromOther, movedRows: Object.values(moved).reduce((sum, n) => sum + n, 0) } });
+    return { clientId: input.keepId };
+  },
+
   'import.close': async (_input, ctx) => {
     const open = ctx.core.state.get(OPEN_FILE) !== null;
     ctx.core.state.set(OPEN_FILE, null);
     return { closed: open };
   },
 };
+
+/** A record as the merge screen shows it (identity only when `visible`), with what it is now. */
+async function mergeRecordView(ctx: HandlerContext, found: Awaited<ReturnType<typeof clientWithRestriction>>, visible: boolean): Promise<MergeRecord> {
+  const { client } = found;
+  const db = ctx.db;
+  const counts = await db
+    .selectNoFrom((eb) => [
+      eb.selectFrom('visit').select((s) => s.fn.countAll<number>().as('n')).where('client_id', '=', client.id).as('visits'),
+      eb.selectFrom('referral').select((s) => s.fn.countAll<number>().as('n')).where('client_id', '=', client.id).as('referrals'),
+      eb.selectFrom('consent').select((s) => s.fn.countAll<number>().as('n')).where('client_id', '=', client.id).as('consents'),
+      eb.selectFrom('user').select('display_name').where('user.id', '=', client.assigned_worker_id ?? 0).as('worker'),
+    ])
+    .executeTakeFirstOrThrow();
+  const [identity] = ctx.core.vault.columns.openRows('client_identity', await db.selectFrom('client_identity').selectAll().where('client_id', '=', client.id).execute());
+  const shown = identity && visible ? { legalName: identity.legal_name, phone: identity.phone, idNumber: identity.id_number, address: identity.address } : null;
+  return {
+    id: client.id,
+    code: client.code,
+    alias: client.alias,
+    birthYear: client.birth_year,
+    sex: client.sex as MergeRecord['sex'],
+    wardCode: client.ward_code,
+    provinceCode: client.province_code,
+    workSetting: client.work_setting,
+    status: client.status,
+    registeredOn: client.registered_on,
+    workerName: (counts.worker as string | null) ?? null,
+    restricted: found.restricted,
+    counts: { visits: Number(counts.visits), referrals: Number(counts.referrals), consents: Number(counts.consents) },
+    identity: shown,
+    hasIdentity: identity !== undefined,
+    version: versionOf('client', client.id, [
+      client.alias,
+      client.birth_year,
+      client.sex,
+      client.ward_code,
+      client.province_code,
+      client.work_setting,
+      client.status,
+      client.assigned_worker_id,
+      identity?.legal_name ?? null,
+      identity?.phone ?? null,
+      identity?.id_number ?? null,
+      identity?.address ?? null,
+      Number(counts.visits),
+      Number(counts.referrals),
+      Number(counts.consents),
+    ]),
+  };
+}
 
 /** The name the dialog offers for the list of rows not imported: neutral, dated. */
 function problemsFileName(core: Core): { fileName: string; extension: string } {

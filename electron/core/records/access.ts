@@ -30,7 +30,11 @@ export async function getClient(db: Db, columns: ColumnSealer, id: number): Prom
  */
 export async function clientWithRestriction(db: Db, columns: ColumnSealer, id: number, consentOn?: string): Promise<{ client: ClientView; restricted: boolean; consented: boolean }> {
   const found = await clientWithRestrictionQuery(db, id, consentOn).executeTakeFirst();
-  if (!found) throw new AppError('CLIENT_NOT_FOUND');
+  if (!found) {
+    // A record merged into another: its number leads there.
+    const into = await mergedInto(db, id);
+    throw into === null ? new AppError('CLIENT_NOT_FOUND') : new AppError('CLIENT_MERGED', { clientId: into });
+  }
   // The server's keyed hash of the code, and the file's folded alias, are not the record's.
   const { alias_folded: _folded, code_lookup: _lookup, restricted, consented, ...row } = found as typeof found & { code_lookup?: string };
   return { client: columns.openRows('client', [row])[0]!, restricted: Boolean(restricted), consented: consentOn !== undefined && Number(consented) === 1 };
@@ -65,6 +69,17 @@ function clientWithRestrictionQuery(db: Db, id: number, consentOn?: string) {
  */
 export function readsClientFirst<I>(clientId: (input: I) => number, then: (input: I, ctx: HandlerContext) => readonly { compile(): CompiledQuery }[] = () => []) {
   return (input: I, ctx: HandlerContext) => [clientWithRestrictionQuery(ctx.db, clientId(input), today(ctx.core.clock)), ...then(input, ctx)];
+}
+
+/** Where a merged record's number leads now (null: it was never merged, or the record it went into is gone). */
+export async function mergedInto(db: Db, clientId: number): Promise<number | null> {
+  const row = await db
+    .selectFrom('merged_client')
+    .innerJoin('client', 'client.id', 'merged_client.into_id')
+    .select('merged_client.into_id')
+    .where('merged_client.client_id', '=', clientId)
+    .executeTakeFirst();
+  return row ? row.into_id : null;
 }
 
 export function assertOpen(client: ClientView): void {

@@ -11,6 +11,9 @@ import type { Db } from '../db/schema.ts';
  * `secure_delete` overwrites the deleted content; the caller checkpoints the log after commit,
  * so none of it stays in the database file or its WAL.
  */
+/** Every table whose rows belong to one client (by `client_id`), children before parents; group attendance aside. */
+export const CLIENT_TABLES = ['service', 'follow_up', 'referral', 'visit', 'consent', 'case_event', 'identity_access', 'client_identity', 'assignment', 'case_offer', 'case_review', 'change_history', 'restriction'] as const;
+
 export async function deidentifyClient(db: Db, clientId: number): Promise<void> {
   const client = await db.selectFrom('client').select(['birth_year', 'sex']).where('id', '=', clientId).executeTakeFirstOrThrow();
   // In random order, with random ids and only their months (see db/anonymous-contacts.ts),
@@ -44,9 +47,10 @@ export async function deidentifyClient(db: Db, clientId: number): Promise<void> 
       .execute();
   }
   await db.deleteFrom('group_attendance').where('client_id', '=', clientId).execute();
-  const tables = ['service', 'follow_up', 'referral', 'visit', 'consent', 'case_event', 'identity_access', 'client_identity', 'assignment', 'case_offer', 'case_review', 'change_history', 'restriction'] as const;
-  for (const table of tables) {
+  for (const table of CLIENT_TABLES) {
     await db.deleteFrom(table).where('client_id', '=', clientId).execute();
   }
+  // Numbers of records merged into hers lead nowhere now.
+  await db.deleteFrom('merged_client').where('into_id', '=', clientId).execute();
   await db.deleteFrom('client').where('id', '=', clientId).execute();
 }

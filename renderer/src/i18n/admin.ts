@@ -82,6 +82,9 @@ export const adminVi = {
     detailValues: { password: 'mật khẩu', recoveryCode: 'mã khôi phục', clients: 'từng hồ sơ', worker: 'mọi hồ sơ của một nhân viên', statement: 'xác nhận của quản lý cho cả tệp', column: 'ngày ký ghi trong sổ' },
     detailKeys: {
       consentBasis: 'Căn cứ đồng ý',
+      mergedFrom: 'Gộp từ hồ sơ số',
+      fromOther: 'Lấy từ hồ sơ gộp vào',
+      movedRows: 'Số mục chuyển sang',
       holder: 'Cán bộ phụ trách (mã số)',
       paperCoversReports: 'Phiếu giấy cho dùng trong báo cáo',
       sheets: 'Số trang tính',
@@ -367,6 +370,9 @@ export const adminEn: Widen<typeof adminVi> = {
     detailValues: { password: 'password', recoveryCode: 'recovery code', clients: 'case by case', worker: 'all cases of one worker', statement: 'the manager\'s statement for the whole file', column: 'the signing dates in the register' },
     detailKeys: {
       consentBasis: 'Consent basis',
+      mergedFrom: 'Merged from record number',
+      fromOther: 'Taken from the merged record',
+      movedRows: 'Entries moved over',
       holder: 'Worker holding the cases (id)',
       paperCoversReports: 'Paper form covers reports',
       sheets: 'Sheets',

@@ -49,6 +49,8 @@ export const rightsVi = {
     emptyValue: '(trống)',
     fields: {
       alias: 'Tên gọi',
+      birthYear: 'Năm sinh',
+      sex: 'Giới tính',
       wardCode: 'Phường/xã',
       provinceCode: 'Tỉnh/thành phố',
       workSetting: 'Nơi làm việc',
@@ -213,6 +215,8 @@ export const rightsEn: Widen<typeof rightsVi> = {
     emptyValue: '(empty)',
     fields: {
       alias: 'Name used',
+      birthYear: 'Birth year',
+      sex: 'Sex',
       wardCode: 'Ward/commune',
       provinceCode: 'Province/city',
       workSetting: 'Work setting',

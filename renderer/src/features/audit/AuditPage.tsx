@@ -202,6 +202,7 @@ function DetailText({ detail }: { detail: Record<string, unknown> | null }) {
   const show = (key: string, value: unknown): string => {
     if (typeof value === 'boolean') return value ? t('common.yes') : t('common.no');
     if (key === 'reason') return t(`lockReasons.${String(value)}`, { defaultValue: String(value) });
+    if (key === 'fromOther' && Array.isArray(value)) return value.map((field) => t(`merge.field.${String(field)}`, { defaultValue: String(field) })).join(', ');
     if ((key === 'roles' || key === 'rolesBefore') && Array.isArray(value)) return value.map((role) => t(`roles.${String(role)}`)).join(', ');
     if (key === 'language') return t(`language.${String(value)}`, { defaultValue: String(value) });
     if (key === 'trigger') return t(`backup.triggers.${String(value)}`, { defaultValue: String(value) });

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useState } from 'react';
-import { Link, useLocation, useParams, useSearchParams } from 'react-router';
+import { Link, useLocation, useNavigate, useParams, useSearchParams } from 'react-router';
 import { useTranslation } from 'react-i18next';
 import type { ClientPage as Page } from '../../../../electron/contract/index.ts';
 import { call } from '../../api.ts';
@@ -30,6 +30,13 @@ export function ClientPage() {
   const { data: page, error, reload: load } = useLoaded(() => call('clients.get', { clientId: id }), null as Page | null, [id]);
   // Back from recording or correcting a visit: what happened, said until the next change on the page.
   const [notice, setNotice] = useState((useLocation().state as { notice?: string } | null)?.notice ?? null);
+  // A record merged into another: its number leads to the one that stayed, which says so.
+  const navigate = useNavigate();
+  useEffect(() => {
+    if (error?.code !== 'CLIENT_MERGED' || !error.clientId) return;
+    setNotice(t('merge.arrived'));
+    void navigate(`/clients/${error.clientId}`, { replace: true });
+  }, [error, navigate, t]);
 
   const changed = useCallback(async () => {
     setNotice(null);

@@ -23,6 +23,7 @@ export function fieldValue(t: TFunction, row: Pick<HistoryRow, 'entity' | 'field
   if (row.field === 'wardCode') return wardName(Number(value));
   if (row.field === 'provinceCode') return PROVINCES.provinces.find((province) => province.code === Number(value))?.name ?? value;
   if (row.field === 'workSetting') return t(`vocabulary.workSetting.${value}`);
+  if (row.field === 'sex') return t(`vocabulary.sex.${value}`);
   if (row.entity === 'visit' && row.field === 'place') return t(`vocabulary.visitPlace.${value}`);
   if (row.entity === 'visit' && row.field === 'visitOn') return formatDate(value);
   if (row.entity === 'visit' && row.field === 'services') return value.split(',').map((id) => serviceName(Number(id)) || id).join(', ');

@@ -22,6 +22,7 @@ import { lockNow, LogoutButton, useActivityReporting, useQuickLockShortcut, useS
 import { call } from '../../api.ts';
 import { DashboardPage } from '../caseload/DashboardPage.tsx';
 import { ImportPage } from '../caseload/ImportPage.tsx';
+import { MergePage } from '../caseload/MergePage.tsx';
 import { ReassignPage } from '../caseload/ReassignPage.tsx';
 import { ReviewQueuePage } from '../caseload/ReviewQueuePage.tsx';
 import { TodoPage } from '../caseload/TodoPage.tsx';
@@ -38,6 +39,7 @@ function useReviewPages() {
     { path: 'cases', label: 'nav.reviewQueue', allowed: true, element: <ReviewQueuePage /> },
     { path: 'reassign', label: 'nav.reassign', allowed: true, element: <ReassignPage /> },
     { path: 'import', label: 'nav.import', allowed: useCan('clients.import'), element: <ImportPage /> },
+    { path: 'duplicates', label: 'nav.duplicates', allowed: useCan('clients.import'), element: <MergePage /> },
   ] as const;
   return pages.filter((page) => page.allowed);
 }
