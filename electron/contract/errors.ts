@@ -127,6 +127,8 @@ export const ERROR_CODES = [
   'MERGE_IDENTITY_HIDDEN',
   /** The person stopped the call before it ended: nothing was written. */
   'CALL_STOPPED',
+  /** The centre keeps as many saved ways of reading a register as it may: delete one first. */
+  'IMPORT_MAPPINGS_FULL',
   /** Nobody was chosen to hold the imported cases. */
   'IMPORT_HOLDER_NEEDED',
   /** Some rows are the same person as a record or an earlier row, and nobody said what to do with them. */

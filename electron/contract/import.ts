@@ -228,6 +228,22 @@ export const previewSchema = z.object({
 });
 export type ImportPreview = z.infer<typeof previewSchema>;
 
+/** How many ways of reading a register a centre keeps. */
+export const MAX_SAVED_MAPPINGS = 30;
+
+export const savedMappingSchema = z.object({
+  name: z.string(),
+  savedAt: z.string(),
+  byName: z.string().nullable(),
+  /** Laid onto the open sheet: each of its columns' target, by its header (null: a header the saved one did not have). */
+  columns: z.array(columnTargetSchema),
+  /** How many of the open sheet's columns it knew. */
+  matched: z.number(),
+  values: valueMapsSchema,
+  defaultPlace: z.enum(VISIT_PLACES),
+});
+export type SavedMapping = z.infer<typeof savedMappingSchema>;
+
 export const importResultSchema = z.object({
   clientsCreated: z.number(),
   clientsMerged: z.number(),
@@ -281,6 +297,37 @@ export const importChannels = {
     audit: 'write',
     pathFrom: 'saveFile',
     errors: ['IMPORT_NOT_OPEN', 'STORAGE_FAILED', 'DISK_FULL', 'STORAGE_READ_ONLY'],
+  }),
+  /** The centre's saved ways of reading a register, each laid onto the open sheet's columns (by their headers). */
+  'import.mappings': channel({
+    input: z.object({ sheet: z.number().int().min(0).max(200) }).strict(),
+    output: z.object({ mappings: z.array(savedMappingSchema) }),
+    access: 'clients.import',
+    audit: 'read',
+    errors: ['IMPORT_NOT_OPEN'],
+  }),
+  /** Keep this way of reading the register under a name (the same name is replaced), for the next file like it. */
+  'import.saveMapping': channel({
+    input: z
+      .object({
+        name: z.string({ error: 'required' }).trim().min(1, { error: 'required' }).max(60, { error: 'tooLong' }),
+        sheet: z.number().int().min(0).max(200),
+        columns: z.array(columnTargetSchema).max(300, { error: 'tooLong' }),
+        values: valueMapsSchema.default({ sex: {}, services: {}, place: {} }),
+        defaultPlace: z.enum(VISIT_PLACES).default('centre'),
+      })
+      .strict(),
+    output: z.object({ saved: z.number() }),
+    access: 'clients.import',
+    audit: 'write',
+    errors: ['IMPORT_NOT_OPEN', 'IMPORT_MAPPINGS_FULL'],
+  }),
+  'import.deleteMapping': channel({
+    input: z.object({ name: z.string().max(60) }).strict(),
+    output: z.object({ deleted: z.boolean() }),
+    access: 'clients.import',
+    audit: 'write',
+    errors: [],
   }),
   /** Let go of the file read (also at lock and logout). */
   'import.close': channel({

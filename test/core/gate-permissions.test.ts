@@ -131,6 +131,9 @@ const SAMPLES: Samples = {
   'import.saveProblems': (ids) => ({ plan: { sheet: 0, columns: [], workerId: ids.worker }, language: 'vi' }),
   'import.close': () => ({}),
   'merge.candidates': () => ({}),
+  'import.mappings': () => ({ sheet: 0 }),
+  'import.saveMapping': () => ({ name: 'Sổ thử', sheet: 0, columns: [] }),
+  'import.deleteMapping': () => ({ name: 'Sổ thử' }),
   'merge.compare': (ids) => ({ keepId: ids.client, otherId: 999_999 }),
   'merge.apply': (ids) => ({ keepId: ids.client, otherId: 999_999, versions: { keep: ANY_VERSION, other: ANY_VERSION } }),
 };
@@ -168,6 +171,8 @@ const EXPECTED_WHEN_ALLOWED: Partial<Record<ChannelName, string | Partial<Record
   'import.preview': 'IMPORT_NOT_OPEN',
   'import.commit': 'IMPORT_NOT_OPEN',
   'import.saveProblems': 'IMPORT_NOT_OPEN',
+  'import.mappings': 'IMPORT_NOT_OPEN',
+  'import.saveMapping': 'IMPORT_NOT_OPEN',
   // The template has one client: the other named is none.
   'merge.compare': 'CLIENT_NOT_FOUND',
   'merge.apply': 'CLIENT_NOT_FOUND',

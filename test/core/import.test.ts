@@ -7,6 +7,7 @@ import { writeImportSheets } from '../fixtures/import/make-sheets.ts';
 import { refreshClientSummary } from '../../electron/core/records/access.ts';
 import { invoke, typeId } from '../support/calls.ts';
 import { contentSnapshot } from '../support/db-snapshot.ts';
+import { ON_SERVER } from '../support/store-under-test.ts';
 import { copyOfTemplate, loginAs, MANAGER, tempDir, TODAY, WORKER, type TestApp } from '../support/vault-fixture.ts';
 
 /*
@@ -302,6 +303,33 @@ describe('importing', () => {
     await open(app, 'trung.xlsx');
     const view = await preview(app, plan);
     expect(view.counts).toMatchObject({ clientsCreated: 0, visitsAdded: 0 });
+  });
+});
+
+describe('saved ways of reading a register', () => {
+  it('keeps the columns and words a manager chose, and lays them onto the next sheet by its headers', async () => {
+    const app = await manager();
+    const errors = await open(app, 'loi.xlsx');
+    const columns = suggestedPlan(app, errors).columns;
+    // Her choices: the legal name not imported; "Không rõ" is "other".
+    columns[3] = null;
+    await app.ok('import.saveMapping', { name: 'Sổ theo dõi 2023', sheet: 0, columns, values: { sex: { 'Không rõ': 'other', 'Nữ': 'female' }, services: { 'Hỗ trợ gạo': null }, place: {} }, defaultPlace: 'outreach' });
+    const raw = await app.core.vault.db.selectFrom('setting').select('value').where('key', '=', 'import.mappings').executeTakeFirstOrThrow();
+    // On the centre's server the register's words are sealed like every word about a person.
+    if (ON_SERVER) expect(raw.value).not.toContain('Không rõ');
+
+    // The clean register has the same headers but the phone column: the twelve it knows are laid on
+    // (a column "not imported" is kept as nothing: STT, and the legal name she left out).
+    await open(app, 'sach.xlsx');
+    const { mappings } = await app.ok('import.mappings', { sheet: 0 });
+    expect(mappings).toHaveLength(1);
+    expect(mappings[0]).toMatchObject({ name: 'Sổ theo dõi 2023', byName: MANAGER.displayName, matched: 12, defaultPlace: 'outreach', values: { sex: { 'Không rõ': 'other', 'Nữ': 'female' }, services: {}, place: {} } });
+    expect(mappings[0]!.columns).toEqual(columns.slice(0, 14));
+    // The same name replaces it; deleting it leaves none.
+    await app.ok('import.saveMapping', { name: 'Sổ theo dõi 2023', sheet: 0, columns: [], defaultPlace: 'centre' });
+    expect((await app.ok('import.mappings', { sheet: 0 })).mappings.map((mapping) => [mapping.name, mapping.matched])).toEqual([['Sổ theo dõi 2023', 0]]);
+    expect(await app.ok('import.deleteMapping', { name: 'Sổ theo dõi 2023' })).toEqual({ deleted: true });
+    expect((await app.ok('import.mappings', { sheet: 0 })).mappings).toEqual([]);
   });
 });
 

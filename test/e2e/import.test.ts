@@ -72,6 +72,18 @@ describe('importing an old register in Chromium', () => {
     await page.getByLabel('Dòng cần xem').selectOption('existing');
     await expect.poll(() => rowOf(7).getByText(/^Trùng hồ sơ/).isVisible(), { timeout: 20_000 }).toBe(true);
     await checkScreen(page, '93-import-done');
+
+    // She keeps this way of reading the register, and finds it again with the next file like it.
+    await page.getByLabel('Tên để lưu cách ghép cột và nghĩa của chữ').fill('Sổ theo dõi cũ');
+    await page.getByRole('button', { name: 'Lưu cách ghép' }).click();
+    await expect.poll(() => page.getByText('Đã lưu cách ghép "Sổ theo dõi cũ"', { exact: false }).isVisible(), { timeout: 20_000 }).toBe(true);
+    harness.openedFile = join(sheets, 'sach.xlsx');
+    await page.getByRole('button', { name: 'Chọn tệp khác…' }).click();
+    const saved = page.getByLabel('Cách ghép cột đã lưu');
+    await expect.poll(() => saved.locator('option').first().innerText(), { timeout: 20_000 }).toBe('Sổ theo dõi cũ (biết 13 trên 14 cột)');
+    await page.getByRole('button', { name: 'Dùng cách ghép này' }).click();
+    await expect.poll(() => page.getByText('Đã dùng cách ghép "Sổ theo dõi cũ" cho 13 cột.', { exact: false }).isVisible()).toBe(true);
+    await checkScreen(page, '93b-import-mapping-used');
   });
 
   it('shows how far a long import has come, and stopping it writes nothing', async () => {

@@ -14,7 +14,10 @@ import { importWork, writeImport } from './import-write.ts';
 import { assertDifferent, mergeCandidates, mergeRecords } from './merge.ts';
 import { clientWithRestriction, mayReadRestricted, REVEALED_CLIENTS } from '../records/access.ts';
 import { assertUnchanged, versionOf } from '../records/versions.ts';
-import type { MergeRecord } from '../../contract/import.ts';
+import { MAX_SAVED_MAPPINGS, type ColumnTarget, type MergeRecord, type ValueMaps } from '../../contract/import.ts';
+import { IMPORT_MAPPINGS_SETTING } from '../vault/column-sealers.ts';
+import { putSetting, settingValue } from '../db/setting-store.ts';
+import { wordKey } from './column-guess.ts';
 import { readSheetFile, type SheetFile, type SheetTable } from './sheet-file.ts';
 
 /*
@@ -22,9 +25,30 @@ import { readSheetFile, type SheetFile, type SheetTable } from './sheet-file.ts'
  * another is opened, the import is closed, or the app locks.
  */
 
-type ImportChannels = 'import.open' | 'import.preview' | 'import.commit' | 'import.saveProblems' | 'import.close' | 'merge.candidates' | 'merge.compare' | 'merge.apply';
+type ImportChannels = 'import.open' | 'import.preview' | 'import.commit' | 'import.saveProblems' | 'import.close' | 'import.mappings' | 'import.saveMapping' | 'import.deleteMapping' | 'merge.candidates' | 'merge.compare' | 'merge.apply';
 
 const OPEN_FILE = sessionSlot<SheetFile | null>('import.file', () => null);
+
+/** A saved way of reading a register, as kept (sealed on a server). */
+interface StoredMapping {
+  name: string;
+  savedAt: string;
+  savedBy: number;
+  /** Each mapped column by its header's words. */
+  columns: { header: string; target: ColumnTarget }[];
+  values: ValueMaps;
+  defaultPlace: ParsedImportPlan['defaultPlace'];
+}
+
+async function readMappings(ctx: HandlerContext): Promise<StoredMapping[]> {
+  const text = ctx.core.vault.columns.openSecretSetting(IMPORT_MAPPINGS_SETTING, await settingValue(ctx.db, IMPORT_MAPPINGS_SETTING));
+  return text ? (JSON.parse(text) as StoredMapping[]) : [];
+}
+
+async function writeMappings(ctx: HandlerContext, mappings: StoredMapping[]): Promise<void> {
+  const value = ctx.core.vault.columns.secretSetting(IMPORT_MAPPINGS_SETTING, JSON.stringify(mappings));
+  await putSetting(ctx.db, IMPORT_MAPPINGS_SETTING, value, { userId: ctx.requireSession().id, at: ctx.core.nowIso() });
+}
 
 /** How many sample values a column shows. */
 const SAMPLES = 3;
@@ -292,6 +316,46 @@ export const importHandlers: Pick<HandlerMap, ImportChannels> = {
     const fromOther = (Object.entries(input.take) as [string, string | null][]).filter(([, from]) => from === 'other').map(([field]) => field);
     ctx.note({ targetType: 'client', targetId: input.keepId, detail: { mergedFrom: input.otherId, fromOther, movedRows: Object.values(moved).reduce((sum, n) => sum + n, 0) } });
     return { clientId: input.keepId };
+  },
+
+  'import.mappings': async (input, ctx) => {
+    const sheet = sheetOf(openFile(ctx), { sheet: input.sheet } as ParsedImportPlan);
+    const saved = await readMappings(ctx);
+    const names = new Map<number, string>();
+    for (const row of await ctx.db.selectFrom('user').select(['id', 'display_name']).where('id', 'in', [0, ...saved.map((mapping) => mapping.savedBy)]).execute()) names.set(row.id, row.display_name);
+    const mappings = saved.map((mapping) => {
+      const byHeader = new Map(mapping.columns.map((column) => [column.header, column.target]));
+      const columns = sheet.columns.map((column) => byHeader.get(wordKey(column.header)) ?? null);
+      const matched = sheet.columns.filter((column) => byHeader.has(wordKey(column.header))).length;
+      return { name: mapping.name, savedAt: mapping.savedAt, byName: names.get(mapping.savedBy) ?? null, columns, matched, values: mapping.values, defaultPlace: mapping.defaultPlace };
+    });
+    // The ones that know most of this sheet first.
+    return { mappings: mappings.sort((a, b) => b.matched - a.matched || a.name.localeCompare(b.name, 'vi')) };
+  },
+
+  'import.saveMapping': async (input, ctx) => {
+    const session = ctx.requireSession();
+    const sheet = sheetOf(openFile(ctx), { sheet: input.sheet } as ParsedImportPlan);
+    const saved = (await readMappings(ctx)).filter((mapping) => mapping.name !== input.name);
+    if (saved.length >= MAX_SAVED_MAPPINGS) throw new AppError('IMPORT_MAPPINGS_FULL');
+    const columns = sheet.columns.flatMap((column, i) => {
+      const target = input.columns[i] ?? null;
+      return target && column.header ? [{ header: wordKey(column.header), target }] : [];
+    });
+    // Only the words that were given a meaning are kept.
+    const known = <T>(words: Record<string, T | null>) => Object.fromEntries(Object.entries(words).filter(([, meaning]) => meaning !== null));
+    const values = { sex: known(input.values.sex), services: known(input.values.services), place: known(input.values.place) } as ValueMaps;
+    saved.push({ name: input.name, savedAt: ctx.core.nowIso(), savedBy: session.id, columns, values, defaultPlace: input.defaultPlace });
+    await writeMappings(ctx, saved);
+    ctx.note({ detail: { columnsKept: columns.length } });
+    return { saved: saved.length };
+  },
+
+  'import.deleteMapping': async (input, ctx) => {
+    const saved = await readMappings(ctx);
+    const kept = saved.filter((mapping) => mapping.name !== input.name);
+    if (kept.length !== saved.length) await writeMappings(ctx, kept);
+    return { deleted: kept.length !== saved.length };
   },
 
   'import.close': async (_input, ctx) => {

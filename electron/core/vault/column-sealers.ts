@@ -3,6 +3,12 @@ import { foldForSearch } from '../../contract/text.ts';
 import type { Db, Sealed } from '../db/schema.ts';
 import { ROW_KEY, SEALED_COLUMNS, type SealedColumn, type SealedTable } from '../db/sealed-columns.ts';
 import { SEALING_KEY_SETTING } from './key-file.ts';
+
+/**
+ * The centre's saved ways of reading an old register (import/handlers.ts): a register's header
+ * words and the words of its cells (sealed on a server: a column mapped wrongly could carry names).
+ */
+export const IMPORT_MAPPINGS_SETTING = 'import.mappings';
 import { columnKeys, lookupHash, openText, sealText, wipe, type ColumnKeys, type SealedPlace } from './column-seal.ts';
 
 /*
@@ -52,7 +58,7 @@ export interface ColumnSealer {
  * sealing key, from which the erasure ledger's fingerprints are keyed (with it and a dump, the
  * codes of erased clients could be guessed back) and the usernames of failed logins opened.
  */
-export const SECRET_SETTINGS: readonly string[] = [SEALING_KEY_SETTING];
+export const SECRET_SETTINGS: readonly string[] = [SEALING_KEY_SETTING, IMPORT_MAPPINGS_SETTING];
 
 /** A secret setting's text, read through the store's sealer (null when unset). */
 export async function secretSettingValue(db: Db, columns: ColumnSealer, key: string): Promise<string | null> {

@@ -13,6 +13,7 @@ import {
   type ImportPlan,
   type ImportPreview,
   type PreviewRow,
+  type SavedMapping,
 } from '../../../../electron/contract/index.ts';
 import { call, onProgress, stopLongCall, type ClientErrorPayload } from '../../api.ts';
 import { ErrorText, Notice } from '../../components/ErrorText.tsx';
@@ -55,6 +56,38 @@ export function ImportPage() {
   useEffect(() => onProgress((report) => report.channel === 'import.commit' && setProgress({ done: report.done, total: report.total })), []);
 
   const active = types.filter((type) => type.active);
+  const [mappings, setMappings] = useState<SavedMapping[]>([]);
+  const [mappingName, setMappingName] = useState('');
+  const [chosenMapping, setChosenMapping] = useState('');
+  const sheetIndex = plan?.sheet;
+  const fileHash = file?.sha256;
+  const loadMappings = async (sheet: number) => {
+    const result = await call('import.mappings', { sheet });
+    if (result.ok) {
+      setMappings(result.value.mappings);
+      setChosenMapping(result.value.mappings[0]?.name ?? '');
+    }
+  };
+  useEffect(() => {
+    if (sheetIndex !== undefined && fileHash) void loadMappings(sheetIndex);
+  }, [sheetIndex, fileHash]);
+
+  const useMapping = () => {
+    const mapping = mappings.find((each) => each.name === chosenMapping);
+    if (!mapping) return;
+    change({ columns: mapping.columns, values: mapping.values, defaultPlace: mapping.defaultPlace });
+    setMappingName(mapping.name);
+    setNotice(t('importer.mappingUsed', { name: mapping.name, matched: mapping.matched }));
+  };
+
+  const saveMapping = async () => {
+    if (!plan) return;
+    const result = await call('import.saveMapping', { name: mappingName, sheet: plan.sheet, columns: plan.columns, values: plan.values ?? { sex: {}, services: {}, place: {} }, defaultPlace: plan.defaultPlace ?? 'centre' });
+    if (!result.ok) return setError(result.error);
+    setError(null);
+    setNotice(t('importer.mappingSaved', { name: mappingName.trim() }));
+    await loadMappings(plan.sheet);
+  };
 
   // The preview follows the plan (a moment after the last change).
   useEffect(() => {
@@ -186,6 +219,23 @@ export function ImportPage() {
 
           <h2>{t('importer.step1')}</h2>
           <p className="hint">{t('importer.step1Hint')}</p>
+          {mappings.length > 0 ? (
+            <div className="with-button">
+              <div className="field">
+                <label htmlFor={`${id}-mapping`}>{t('importer.savedMappings')}</label>
+                <select id={`${id}-mapping`} value={chosenMapping} onChange={(event) => setChosenMapping(event.target.value)}>
+                  {mappings.map((mapping) => (
+                    <option key={mapping.name} value={mapping.name}>
+                      {t('importer.mappingOption', { name: mapping.name, matched: mapping.matched, total: sheet.columns.length })}
+                    </option>
+                  ))}
+                </select>
+              </div>
+              <button type="button" onClick={useMapping}>
+                {t('importer.useMapping')}
+              </button>
+            </div>
+          ) : null}
           <table className="data-table import-columns">
             <caption className="visually-hidden">{t('importer.step1')}</caption>
             <thead>
@@ -237,6 +287,16 @@ export function ImportPage() {
               ))}
             </ul>
           ) : null}
+
+          <div className="with-button">
+            <div className="field">
+              <label htmlFor={`${id}-mapping-name`}>{t('importer.mappingName')}</label>
+              <input id={`${id}-mapping-name`} maxLength={60} value={mappingName} onChange={(event) => setMappingName(event.target.value)} />
+            </div>
+            <button type="button" onClick={() => void saveMapping()} disabled={mappingName.trim() === ''}>
+              {t('importer.saveMapping')}
+            </button>
+          </div>
 
           <h2>{t('importer.step2')}</h2>
           <p className="hint">{t('importer.step2Hint')}</p>
