@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { channel } from './channel.ts';
 import { idSchema, optionalText } from './schemas.ts';
-import { SEXES, VISIT_PLACES } from './vocabulary.ts';
+import { REFERRAL_STATUSES, SEXES, VISIT_PLACES } from './vocabulary.ts';
 
 /*
  * Bringing an old register in (an Excel or CSV sheet a centre kept before the app): a manager
@@ -36,11 +36,14 @@ export const IMPORT_FIELDS = [
   'visitOn',
   'services',
   'place',
+  'referralService',
+  'referralOn',
+  'referralStatus',
 ] as const;
 export type ImportField = (typeof IMPORT_FIELDS)[number];
 
 /** Fields whose words a manager tells the app the meaning of. */
-export const MAPPED_VALUE_FIELDS = ['sex', 'services', 'place'] as const;
+export const MAPPED_VALUE_FIELDS = ['sex', 'services', 'place', 'referralStatus'] as const;
 export type MappedValueField = (typeof MAPPED_VALUE_FIELDS)[number];
 
 /** What one column is taken as: a field, a column of marks for one service type ("x" where she had it), or nothing. */
@@ -59,6 +62,7 @@ export const valueMapsSchema = z
     sex: z.record(word, z.enum(SEXES).nullable()).default({}),
     services: z.record(word, idSchema.nullable()).default({}),
     place: z.record(word, z.enum(VISIT_PLACES).nullable()).default({}),
+    referralStatus: z.record(word, z.enum(REFERRAL_STATUSES).nullable()).default({}),
   })
   .strict();
 export type ValueMaps = z.infer<typeof valueMapsSchema>;
@@ -73,7 +77,7 @@ export const importPlanSchema = z
     sheet: z.number().int().min(0).max(200),
     /** One per column of the sheet, in order. */
     columns: z.array(columnTargetSchema).max(300, { error: 'tooLong' }),
-    values: valueMapsSchema.default({ sex: {}, services: {}, place: {} }),
+    values: valueMapsSchema.default({ sex: {}, services: {}, place: {}, referralStatus: {} }),
     /** Old wards split between several new ones: the new ward chosen, by the old ward's key (the preview's `wardChoices`). */
     wards: z.record(word, z.number().int()).default({}),
     /** For duplicates not decided row by row: one decision for those of the app's records, one for those of the file. */
@@ -126,6 +130,8 @@ export const CELL_PROBLEMS = [
   'consentAfterToday',
   'consentExpired',
   'duplicateVisit',
+  'duplicateReferral',
+  'noReferralService',
   'contactConsent',
   'recordRestricted',
   'recordClosed',
@@ -155,6 +161,8 @@ export const previewRowSchema = z.object({
   sameAs: z.object({ clientId: z.number().nullable(), rowNumber: z.number().nullable(), code: z.string().nullable() }).nullable(),
   /** The visit this row adds (its date), if any. */
   visitOn: z.string().nullable(),
+  /** The referral this row adds (its date), if any. */
+  referralOn: z.string().nullable(),
   issues: z.array(cellIssueSchema),
   /** Cells whose text was read from an old font or code page: the text made Unicode, as it will be stored. */
   converted: z.array(z.object({ column: z.number(), text: z.string() })),
@@ -175,6 +183,7 @@ const countsSchema = z.object({
   clientsCreated: z.number(),
   clientsMerged: z.number(),
   visitsAdded: z.number(),
+  referralsAdded: z.number(),
   /** Records whose paper consent is already over: their workers will be asked to renew it. */
   consentExpired: z.number(),
 });
@@ -217,7 +226,7 @@ export const valueFoundSchema = z.object({
 export const previewSchema = z.object({
   counts: countsSchema,
   /** Every word the mapped columns hold, per field, with its meaning. */
-  values: z.object({ sex: z.array(valueFoundSchema), services: z.array(valueFoundSchema), place: z.array(valueFoundSchema) }),
+  values: z.object({ sex: z.array(valueFoundSchema), services: z.array(valueFoundSchema), place: z.array(valueFoundSchema), referralStatus: z.array(valueFoundSchema) }),
   /** Old wards split between new ones: which new one each row of it goes to is the manager's choice. */
   wardChoices: z.array(z.object({ key: z.string(), oldName: z.string(), districtName: z.string(), rows: z.number(), options: z.array(z.object({ code: z.number(), name: z.string() })), chosen: z.number().nullable() })),
   /** The mapping is incomplete: what is missing for any row to be imported. */
@@ -248,6 +257,7 @@ export const importResultSchema = z.object({
   clientsCreated: z.number(),
   clientsMerged: z.number(),
   visitsAdded: z.number(),
+  referralsAdded: z.number(),
   rowsLeftOut: z.number(),
 });
 export type ImportResult = z.infer<typeof importResultSchema>;
@@ -313,7 +323,7 @@ export const importChannels = {
         name: z.string({ error: 'required' }).trim().min(1, { error: 'required' }).max(60, { error: 'tooLong' }),
         sheet: z.number().int().min(0).max(200),
         columns: z.array(columnTargetSchema).max(300, { error: 'tooLong' }),
-        values: valueMapsSchema.default({ sex: {}, services: {}, place: {} }),
+        values: valueMapsSchema.default({ sex: {}, services: {}, place: {}, referralStatus: {} }),
         defaultPlace: z.enum(VISIT_PLACES).default('centre'),
       })
       .strict(),
@@ -360,6 +370,8 @@ export const CELL_PROBLEM_WORDS: Record<CellProblem, { vi: string; en: string }>
   consentMissing: { vi: 'Không có ngày ký đồng ý, và chưa xác nhận rằng phiếu đồng ý có trên giấy.', en: 'No consent date, and no statement that the consent is on paper.' },
   consentAfterToday: { vi: 'Ngày ký đồng ý sau hôm nay.', en: 'The consent date is after today.' },
   consentExpired: { vi: 'Đồng ý trên giấy đã hết hạn: cán bộ phụ trách sẽ được nhắc xin lại ở lần gặp tới.', en: 'The paper consent has expired: her worker will be reminded to renew it at the next visit.' },
+  duplicateReferral: { vi: 'Lần chuyển gửi này (cùng ngày, cùng dịch vụ) đã có, không nhập lại.', en: 'This referral (same day, same service) is already there; not imported again.' },
+  noReferralService: { vi: 'Lần chuyển gửi không ghi dịch vụ (hoặc chữ chưa có nghĩa) nên không được nhập.', en: 'The referral names no service (or a word without a meaning yet), so it is not imported.' },
   duplicateVisit: { vi: 'Lần gặp này (cùng ngày, cùng dịch vụ) đã có, không nhập lại.', en: 'This visit (same day, same services) is already there; not imported again.' },
   contactConsent: { vi: 'Số điện thoại không được nhập: cần thân chủ đồng ý cho liên lạc, ghi ở lần gặp tới.', en: 'The phone number is not imported: it needs her consent to be contacted, recorded at her next visit.' },
   recordRestricted: { vi: 'Hồ sơ đã có đang tạm khoá theo yêu cầu của thân chủ: không gộp được.', en: 'The existing record is restricted at her request: nothing can be merged into it.' },

@@ -210,7 +210,7 @@ describe('importing', () => {
     const opened = await open(app, 'sach.xlsx');
     const plan = suggestedPlan(app, opened, { paperKeptAt: 'Tủ hồ sơ 2, ngăn 2023', paperCoversReports: true });
     const result = await app.ok('import.commit', { plan, sha256: opened.sha256 });
-    expect(result).toEqual({ clientsCreated: 4, clientsMerged: 0, visitsAdded: 6, rowsLeftOut: 0 });
+    expect(result).toEqual({ clientsCreated: 4, clientsMerged: 0, visitsAdded: 6, referralsAdded: 0, rowsLeftOut: 0 });
     const audit = await lastAudit(app);
     expect(audit).toMatchObject({ action: 'import.commit', outcome: 'ok', actor_user_id: app.template.ids.manager, target_type: 'import_file', target_id: opened.sha256 });
     expect(JSON.parse(String(audit.detail))).toMatchObject({ rows: 6, clientsCreated: 4, visitsAdded: 6, consentBasis: 'column', paperCoversReports: true });
@@ -240,6 +240,43 @@ describe('importing', () => {
     // Her consent in force (12/2025) lets the worker record today.
     const active = (await app.ok('clients.list', { search: 'Mẫu Ba', limit: 5 })).rows[0]!;
     await app.ok('visits.record', { clientId: active.id, visitOn: TODAY, place: 'centre', serviceTypeIds: [await typeId(app, 'legal_counselling')] });
+  });
+
+  it('brings referrals in with what became of them, counted in her summary, never twice', async () => {
+    const app = await manager();
+    const opened = await open(app, 'chuyen-gui.xlsx');
+    const plan = suggestedPlan(app, opened);
+    expect(plan.columns.slice(14).map((column) => column?.field ?? null)).toEqual(['referralOn', 'referralService', 'referralStatus']);
+    const view = await preview(app, plan);
+    expect(view.values.referralStatus.map((value) => [value.word, value.meaning])).toEqual([
+      ['Chưa rõ', null],
+      ['Đã chuyển', 'sent'],
+      ['Hoàn thành', 'completed'],
+    ]);
+    expect(view.counts).toMatchObject({ clientsCreated: 3, visitsAdded: 1, referralsAdded: 2 });
+    expect(problemsOf(view, 5)).toEqual(['warning:valueUnmapped']);
+    expect(problemsOf(view, 6)).toEqual(['warning:noReferralService']);
+    const chosen = { ...plan, values: { sex: {}, services: {}, place: {}, referralStatus: { 'Chưa rõ': 'lost' } } } as const;
+    expect(await app.ok('import.commit', { plan: chosen, sha256: opened.sha256 })).toMatchObject({ clientsCreated: 3, referralsAdded: 3 });
+    await loginAs(app, WORKER);
+    const one = (await app.ok('clients.list', { search: 'Mẫu Chuyển Một', limit: 5 })).rows[0]!;
+    expect(one.openReferrals).toBe(1);
+    const page = await app.ok('clients.get', { clientId: one.id });
+    expect(page.referrals.map((referral) => [referral.proposedOn, referral.status, referral.completedOn, referral.partnerId]).sort()).toEqual([
+      ['2026-03-10', 'completed', '2026-03-10', null],
+      ['2026-04-12', 'sent', null, null],
+    ]);
+    // Her summary is what the app works out itself.
+    const summary = () => app.core.vault.db.selectFrom('client').select(['id', 'open_referrals', 'next_referral_due_on', 'last_contact_on']).orderBy('id').execute();
+    const written = await summary();
+    for (const row of written) await refreshClientSummary(app.core.vault.db, row.id);
+    expect(await summary()).toEqual(written);
+    // Again, merged into the records now there: nothing is added twice.
+    await loginAs(app, MANAGER);
+    await open(app, 'chuyen-gui.xlsx');
+    const again = await preview(app, { ...chosen, duplicates: { existing: 'merge', inFile: null } });
+    expect(again.counts).toMatchObject({ clientsCreated: 0, visitsAdded: 0, referralsAdded: 0 });
+    expect(problemsOf(again, 4)).toContain('warning:duplicateReferral');
   });
 
   it('imports nothing more from the same register a second time', async () => {
@@ -283,7 +320,7 @@ describe('importing', () => {
     // Row 5 is her again (merge: her visit goes to row 4's record); row 6 is someone else than the app's THMA95-1.
     const decided = { ...plan, decisions: { '5': 'merge', '6': 'new' } } as const;
     const result = await app.ok('import.commit', { plan: decided, sha256: opened.sha256 });
-    expect(result).toEqual({ clientsCreated: 4, clientsMerged: 0, visitsAdded: 5, rowsLeftOut: 0 });
+    expect(result).toEqual({ clientsCreated: 4, clientsMerged: 0, visitsAdded: 5, referralsAdded: 0, rowsLeftOut: 0 });
     await loginAs(app, WORKER);
     const twice = (await app.ok('clients.list', { search: 'QUSA93', limit: 5 })).rows;
     expect(twice.map((row) => row.code)).toEqual(['QUSA93-1']);
@@ -295,7 +332,7 @@ describe('importing', () => {
     const app = await manager();
     const opened = await open(app, 'trung.xlsx');
     const plan = { ...suggestedPlan(app, opened), duplicates: { existing: 'merge', inFile: 'merge' } } as const;
-    expect(await app.ok('import.commit', { plan, sha256: opened.sha256 })).toEqual({ clientsCreated: 3, clientsMerged: 1, visitsAdded: 5, rowsLeftOut: 0 });
+    expect(await app.ok('import.commit', { plan, sha256: opened.sha256 })).toEqual({ clientsCreated: 3, clientsMerged: 1, visitsAdded: 5, referralsAdded: 0, rowsLeftOut: 0 });
     await loginAs(app, WORKER);
     const page = await app.ok('clients.get', { clientId: app.template.ids.client });
     expect(page.visits.map((visit) => visit.visitOn)).toContain('2026-04-10');

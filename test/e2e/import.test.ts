@@ -40,7 +40,7 @@ describe('importing an old register in Chromium', () => {
     expect(await page.getByRole('combobox', { name: 'SĐT' }).inputValue()).toBe('f:phone');
     // Every row's result, its problems in words.
     const summary = page.getByText(/^Sẽ tạo \d+ hồ sơ/);
-    await expect.poll(() => summary.innerText(), { timeout: 20_000 }).toBe('Sẽ tạo 4 hồ sơ, thêm 0 lần gặp, gộp vào 0 hồ sơ đã có. 10 dòng không nhập.');
+    await expect.poll(() => summary.innerText(), { timeout: 20_000 }).toBe('Sẽ tạo 4 hồ sơ, thêm 0 lần gặp và 0 lần chuyển gửi, gộp vào 0 hồ sơ đã có. 10 dòng không nhập.');
     const rowOf = (n: number) => page.getByRole('row').filter({ has: page.getByRole('rowheader', { name: String(n), exact: true }) });
     expect(await rowOf(8).getByText('Ngày ký đồng ý: Ngày này không có trên lịch.').isVisible()).toBe(true);
     expect(await rowOf(5).getByText(/Thân chủ dưới 18 tuổi/).isVisible()).toBe(true);
@@ -56,7 +56,7 @@ describe('importing an old register in Chromium', () => {
     await page.getByRole('combobox', { name: 'Hỗ trợ gạo' }).selectOption({ label: 'Dịch vụ khác' });
     await page.getByLabel('Cán bộ phụ trách các hồ sơ được nhập').selectOption({ label: 'Cán Bộ Thử' });
     await page.getByLabel('Nơi lưu phiếu đồng ý giấy').fill('Tủ hồ sơ thử, ngăn 1');
-    await expect.poll(() => summary.innerText(), { timeout: 20_000 }).toBe('Sẽ tạo 5 hồ sơ, thêm 1 lần gặp, gộp vào 0 hồ sơ đã có. 9 dòng không nhập.');
+    await expect.poll(() => summary.innerText(), { timeout: 20_000 }).toBe('Sẽ tạo 5 hồ sơ, thêm 1 lần gặp và 0 lần chuyển gửi, gộp vào 0 hồ sơ đã có. 9 dòng không nhập.');
     await page.getByLabel('Dòng cần xem').selectOption('error');
     await expect.poll(() => rowOf(7).count()).toBe(0);
     await checkScreen(page, '92-import-errors-only');
@@ -66,7 +66,7 @@ describe('importing an old register in Chromium', () => {
     const before = await countClients();
     page.once('dialog', (dialog) => void dialog.accept());
     await importButton.click();
-    await expect.poll(() => page.getByText('Đã nhập 5 hồ sơ mới và 1 lần gặp', { exact: false }).isVisible(), { timeout: 30_000 }).toBe(true);
+    await expect.poll(() => page.getByText('Đã nhập 5 hồ sơ mới, 1 lần gặp và 0 lần chuyển gửi', { exact: false }).isVisible(), { timeout: 30_000 }).toBe(true);
     expect(await countClients()).toBe(before + 5);
     // The preview again: those rows are now records of the app.
     await page.getByLabel('Dòng cần xem').selectOption('existing');

@@ -29,6 +29,9 @@ const HEADER_WORDS: Record<ImportField, readonly string[]> = {
   visitOn: ['ngay tu van', 'ngay gap', 'ngay tiep xuc', 'ngay cung cap dich vu', 'ngay ho tro', 'ngay den', 'ngay'],
   services: ['dich vu', 'dich vu da nhan', 'noi dung ho tro', 'hinh thuc ho tro', 'noi dung tu van', 'noi dung'],
   place: ['dia diem', 'noi gap', 'noi tu van', 'hinh thuc tiep can'],
+  referralService: ['chuyen gui', 'dich vu chuyen gui', 'chuyen gui den', 'chuyen gui dich vu', 'noi dung chuyen gui'],
+  referralOn: ['ngay chuyen gui', 'ngay chuyen'],
+  referralStatus: ['ket qua chuyen gui', 'tinh trang chuyen gui', 'trang thai chuyen gui', 'ket qua chuyen'],
 };
 
 /** The words a sheet uses for each service of the catalogue, folded; a type the centre added is known by its own name. */
@@ -64,6 +67,15 @@ const PLACE_WORDS: Record<string, readonly string[]> = {
   outreach: ['tiep can cong dong', 'cong dong', 'dia ban', 'hien truong', 'tiep can', 'ngoai trung tam'],
   phone_online: ['dien thoai', 'online', 'truc tuyen', 'zalo', 'facebook', 'qua dien thoai'],
   partner_site: ['co so doi tac', 'phong kham', 'benh vien', 'doi tac', 'co so y te'],
+};
+
+const REFERRAL_STATUS_WORDS: Record<string, readonly string[]> = {
+  proposed: ['de xuat', 'du kien', 'cho chuyen', 'chua chuyen'],
+  sent: ['da chuyen', 'da gui', 'da chuyen gui', 'chuyen gui'],
+  received: ['da tiep nhan', 'da nhan', 'tiep nhan'],
+  completed: ['hoan thanh', 'da hoan thanh', 'xong', 'thanh cong', 'da lam', 'co ket qua', 'da den'],
+  declined: ['tu choi', 'khong dong y', 'khong muon'],
+  lost: ['mat dau', 'khong lien lac duoc', 'khong den', 'that lac', 'mat lien lac'],
 };
 
 /** A header or word folded, its punctuation made spaces: "Phường/Xã" → "phuong xa", "SĐT:" → "sdt". */
@@ -151,6 +163,8 @@ export function suggestMeaning(field: MappedValueField, word: string, catalogue:
       return bestOf(key, PLACE_WORDS);
     case 'services':
       return bestService(key, catalogue);
+    case 'referralStatus':
+      return bestOf(key, REFERRAL_STATUS_WORDS);
   }
 }
 

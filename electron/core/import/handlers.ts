@@ -9,7 +9,7 @@ import type { HandlerContext, HandlerMap } from '../gate/types.ts';
 import { clientIndexOf } from '../clients/client-index.ts';
 import { sessionSlot } from '../session-state.ts';
 import { suggestColumns } from './column-guess.ts';
-import { readUnderPlan, visitKey, type AppFacts, type ImportReading } from './import-plan.ts';
+import { readUnderPlan, referralKey, visitKey, type AppFacts, type ImportReading } from './import-plan.ts';
 import { importWork, writeImport } from './import-write.ts';
 import { assertDifferent, mergeCandidates, mergeRecords } from './merge.ts';
 import { clientWithRestriction, mayReadRestricted, REVEALED_CLIENTS } from '../records/access.ts';
@@ -120,6 +120,9 @@ async function appFacts(ctx: HandlerContext): Promise<AppFacts> {
           visits.set(row.id, visit);
         }
         for (const visit of visits.values()) found.get(visit.clientId)?.visits.add(visitKey(visit.on, visit.types));
+        for (const referral of await db.selectFrom('referral').select(['client_id', 'proposed_on', 'service_type_id']).where('client_id', 'in', ids).execute()) {
+          found.get(referral.client_id)?.visits.add(referralKey(referral.proposed_on, referral.service_type_id));
+        }
       }
       return found;
     },
@@ -246,7 +249,7 @@ export const importHandlers: Pick<HandlerMap, ImportChannels> = {
       if (ctx.core.stopAsked) throw new AppError('CALL_STOPPED');
     });
     const { counts } = read;
-    const result = { clientsCreated: counts.clientsCreated, clientsMerged: counts.clientsMerged, visitsAdded: counts.visitsAdded, rowsLeftOut: counts.error + counts.noConsent };
+    const result = { clientsCreated: counts.clientsCreated, clientsMerged: counts.clientsMerged, visitsAdded: counts.visitsAdded, referralsAdded: counts.referralsAdded, rowsLeftOut: counts.error + counts.noConsent };
     ctx.note({
       targetType: 'import_file',
       targetId: file.sha256,
@@ -314,7 +317,8 @@ export const importHandlers: Pick<HandlerMap, ImportChannels> = {
       by: { userId: session.id, at: ctx.core.nowIso(), today: today(ctx.core.clock), language: session.language },
     });
     const fromOther = (Object.entries(input.take) as [string, string | null][]).filter(([, from]) => from === 'other').map(([field]) => field);
-    ctx.note({ targetType: 'client', targetId: input.keepId, detail: { mergedFrom: input.otherId, fromOther, movedRows: Object.values(moved).reduce((sum, n) => sum + n, 0) } });
+    const movedRows = Object.values(moved).reduce((sum, count) => sum + count, 0);
+    ctx.note({ targetType: 'client', targetId: input.keepId, detail: { mergedFrom: input.otherId, fromOther, movedRows } });
     return { clientId: input.keepId };
   },
 
@@ -344,7 +348,7 @@ export const importHandlers: Pick<HandlerMap, ImportChannels> = {
     });
     // Only the words that were given a meaning are kept.
     const known = <T>(words: Record<string, T | null>) => Object.fromEntries(Object.entries(words).filter(([, meaning]) => meaning !== null));
-    const values = { sex: known(input.values.sex), services: known(input.values.services), place: known(input.values.place) } as ValueMaps;
+    const values = { sex: known(input.values.sex), services: known(input.values.services), place: known(input.values.place), referralStatus: known(input.values.referralStatus) } as ValueMaps;
     saved.push({ name: input.name, savedAt: ctx.core.nowIso(), savedBy: session.id, columns, values, defaultPlace: input.defaultPlace });
     await writeMappings(ctx, saved);
     ctx.note({ detail: { columnsKept: columns.length } });

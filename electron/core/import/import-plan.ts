@@ -1,6 +1,6 @@
 import { clientCode, normalizeCode } from '../../contract/client-code.ts';
 import type { CellIssue, CellProblem, ColumnTarget, DuplicateDecision, ImportCounts, ImportField, MappedValueField, ParsedImportPlan, PreviewRow, RowOutcome } from '../../contract/import.ts';
-import { DEFAULT_CONSENT_MONTHS, SEXES, VISIT_PLACES, yearsSince, type Sex } from '../../contract/vocabulary.ts';
+import { DEFAULT_CONSENT_MONTHS, REFERRAL_STATUSES, SEXES, VISIT_PLACES, yearsSince, type ReferralStatus, type Sex } from '../../contract/vocabulary.ts';
 import { addToDate } from '../clock.ts';
 import { isMark, serviceWordsOf, suggestMeaning, type CatalogueEntry } from './column-guess.ts';
 import { readWard } from './old-wards.ts';
@@ -32,6 +32,20 @@ export interface PlannedVisit {
   serviceTypeIds: number[];
 }
 
+/** A referral a row adds: made on its date, and what became of it (the same date: the register has one). */
+export interface PlannedReferral {
+  rowNumber: number;
+  on: string;
+  serviceTypeId: number;
+  status: ReferralStatus;
+}
+
+/** What goes into a record already in the app. */
+export interface PlannedMerge {
+  visits: PlannedVisit[];
+  referrals: PlannedReferral[];
+}
+
 /** A person the import registers. */
 export interface PlannedClient {
   rowNumber: number;
@@ -44,14 +58,15 @@ export interface PlannedClient {
   registeredOn: string;
   consent: { basis: 'column' | 'statement'; givenOn: string; expiresOn: string };
   visits: PlannedVisit[];
+  referrals: PlannedReferral[];
 }
 
 export interface ImportReading {
   rows: PreviewRow[];
   counts: ImportCounts;
   create: PlannedClient[];
-  /** Visits added to records already in the app, by the record's id. */
-  merge: Map<number, PlannedVisit[]>;
+  /** Visits and referrals added to records already in the app, by the record's id. */
+  merge: Map<number, PlannedMerge>;
   values: Record<MappedValueField, { word: string; rows: number; meaning: string | number | null; suggested: boolean }[]>;
   wardChoices: { key: string; oldName: string; districtName: string; rows: number; options: { code: number; name: string }[]; chosen: number | null }[];
   missing: ('alias' | 'identity' | 'birthYear' | 'sex' | 'consent')[];
@@ -63,7 +78,7 @@ export interface AppFacts {
   catalogue: readonly (CatalogueEntry & { active: boolean })[];
   /** Every client's code (base or suffixed) and id. */
   codes: ReadonlyMap<string, number>;
-  /** The records visits could be merged into: whether each may be written to now, and its visits (date and services). */
+  /** The records visits could be merged into: whether each may be written to now, and its visits and referrals (`visitKey`, `referralKey`). */
   records(clientIds: readonly number[]): Promise<Map<number, { writable: 'yes' | 'restricted' | 'closed'; visits: Set<string> }>>;
 }
 
@@ -71,6 +86,8 @@ type Cell = { column: number; value: SheetCell };
 
 /** A visit as a key: its date and its services, sorted. */
 export const visitKey = (visitOn: string, serviceTypeIds: readonly number[]) => `${visitOn}|${[...serviceTypeIds].sort((a, b) => a - b).join(',')}`;
+/** A referral as a key: its date and its service. */
+export const referralKey = (on: string, serviceTypeId: number) => `r${on}|${serviceTypeId}`;
 
 function text(value: SheetCell): string {
   if (value === null) return '';
@@ -93,6 +110,7 @@ interface RowFacts {
   registeredOn: string | null;
   consentOn: string | null;
   visit: Omit<PlannedVisit, 'rowNumber'> | null;
+  referral: Omit<PlannedReferral, 'rowNumber'> | null;
   /** The client facts the row holds, to compare a later row of the same person with. */
   facts: string;
 }
@@ -121,12 +139,13 @@ export async function readUnderPlan(table: SheetTable, plan: ParsedImportPlan, a
   }
 
   // The words of the mapped columns, and what each is taken to mean.
-  const values: ImportReading['values'] = { sex: [], services: [], place: [] };
+  const values: ImportReading['values'] = { sex: [], services: [], place: [], referralStatus: [] };
   const meaningOf = {} as Record<MappedValueField, Map<string, string | number | null>>;
-  for (const field of ['sex', 'services', 'place'] as const) {
-    const column = byField.get(field);
+  for (const field of ['sex', 'services', 'place', 'referralStatus'] as const) {
+    // A referral's service is a service's word too: one meaning for both columns.
+    const columns = (field === 'services' ? [byField.get('services'), byField.get('referralService')] : [byField.get(field)]).filter((column) => column !== undefined);
     const counted = new Map<string, number>();
-    if (column !== undefined) {
+    for (const column of columns) {
       for (const row of table.rows) {
         const cell = text(row[column] ?? null);
         for (const word of field === 'services' ? serviceWordsOf(cell) : cell ? [cell] : []) counted.set(word, (counted.get(word) ?? 0) + 1);
@@ -282,8 +301,22 @@ export async function readUnderPlan(table: SheetTable, plan: ParsedImportPlan, a
       if (services.size === 0) problem(issues, servicesCell ?? visitCell, 'noServices', 'warning');
       else visit = { visitOn, place, serviceTypeIds: [...services].sort((a, b) => a - b) };
     }
+    // The referral the row records, if it names a date: its service and what became of it.
+    let referral: RowFacts['referral'] = null;
+    const referralOn = dateOf(issues, cellOf(row, 'referralOn'), 'referralOn', 'warning');
+    if (referralOn) {
+      const serviceCell = cellOf(row, 'referralService');
+      const serviceWord = serviceCell ? text(serviceCell.value) : '';
+      const service = serviceWord ? meaningOf.services.get(serviceWord) : null;
+      const statusCell = cellOf(row, 'referralStatus');
+      const statusWord = statusCell ? text(statusCell.value) : '';
+      const status = statusWord ? meaningOf.referralStatus.get(statusWord) : 'sent';
+      if (typeof service !== 'number' || !active.has(service)) problem(issues, serviceCell ?? cellOf(row, 'referralOn'), 'noReferralService', 'warning');
+      else if (typeof status !== 'string' || !(REFERRAL_STATUSES as readonly string[]).includes(status)) problem(issues, statusCell, 'valueUnmapped', 'warning');
+      else referral = { on: referralOn, serviceTypeId: service, status: status as ReferralStatus };
+    }
     const facts = JSON.stringify([code, alias, birthYear, sex, wardCode, legalName, idNumber, address]);
-    return { rowNumber, index, issues, fileNumber, code, alias, birthYear, sex, wardCode, identity, registeredOn, consentOn, visit, facts };
+    return { rowNumber, index, issues, fileNumber, code, alias, birthYear, sex, wardCode, identity, registeredOn, consentOn, visit, referral, facts };
   }
 
   // First pass: each row read, and the rows of one person (one file number) put together.
@@ -369,17 +402,17 @@ export async function readUnderPlan(table: SheetTable, plan: ParsedImportPlan, a
   // Third pass: each person's visits, each new person's consent and dates; the rows' results.
   const create: PlannedClient[] = [];
   const planned = new Map<Person, PlannedClient>();
-  const merge = new Map<number, PlannedVisit[]>();
+  const merge = new Map<number, PlannedMerge>();
   const seenVisits = new Map<string, Set<string>>();
   const rows: PreviewRow[] = [];
-  const counts: ImportCounts = { rows: table.rows.length, create: 0, existing: 0, inFile: 0, visit: 0, error: 0, noConsent: 0, undecided: 0, clientsCreated: 0, clientsMerged: 0, visitsAdded: 0, consentExpired: 0 };
+  const counts: ImportCounts = { rows: table.rows.length, create: 0, existing: 0, inFile: 0, visit: 0, error: 0, noConsent: 0, undecided: 0, clientsCreated: 0, clientsMerged: 0, visitsAdded: 0, referralsAdded: 0, consentExpired: 0 };
   const mergedRecords = new Set<number>();
 
   const plannedOf = (person: Person): PlannedClient => {
     let client = planned.get(person);
     if (!client) {
       const { first } = person;
-      const dates = person.rows.flatMap((row) => (row.visit ? [row.visit.visitOn] : []));
+      const dates = person.rows.flatMap((row) => [...(row.visit ? [row.visit.visitOn] : []), ...(row.referral ? [row.referral.on] : [])]);
       const givenOn = first.consentOn ?? first.registeredOn ?? dates.sort()[0] ?? app.today;
       const registeredOn = [first.registeredOn, first.consentOn, ...dates].filter((date): date is string => date !== null).sort()[0] ?? givenOn;
       const expiresOn = addToDate(givenOn, { months: DEFAULT_CONSENT_MONTHS });
@@ -394,6 +427,7 @@ export async function readUnderPlan(table: SheetTable, plan: ParsedImportPlan, a
         registeredOn,
         consent: { basis: first.consentOn ? 'column' : 'statement', givenOn, expiresOn },
         visits: [],
+        referrals: [],
       };
       planned.set(person, client);
       create.push(client);
@@ -426,21 +460,37 @@ export async function readUnderPlan(table: SheetTable, plan: ParsedImportPlan, a
       const undecided = (person.outcome === 'existing' || person.outcome === 'inFile') && person.decision === null;
       if (undecided && isFirst) issues.push({ column: null, problem: 'decisionNeeded', severity: 'error', value: null });
       let visitOn: string | null = null;
-      if (facts.visit && target && !refused && !undecided && person.decision !== 'skip') {
+      let referralOn: string | null = null;
+      if ((facts.visit || facts.referral) && target && !refused && !undecided && person.decision !== 'skip') {
         const owner = 'clientId' in target ? `c${target.clientId}` : `p${target.person.first.rowNumber}`;
-        const key = visitKey(facts.visit.visitOn, facts.visit.serviceTypeIds);
         const seen = seenVisits.get(owner) ?? new Set('clientId' in target ? records.get(target.clientId)?.visits : []);
         seenVisits.set(owner, seen);
-        if (seen.has(key)) issues.push({ column: byField.get('visitOn') ?? null, problem: 'duplicateVisit', severity: 'warning', value: facts.visit.visitOn });
-        else {
-          seen.add(key);
-          visitOn = facts.visit.visitOn;
-          const visit = { rowNumber: facts.rowNumber, ...facts.visit };
-          if ('clientId' in target) {
-            merge.set(target.clientId, [...(merge.get(target.clientId) ?? []), visit]);
-            mergedRecords.add(target.clientId);
-          } else plannedOf(target.person).visits.push(visit);
-          counts.visitsAdded += 1;
+        const into = () => {
+          if ('person' in target) return plannedOf(target.person);
+          const merged = merge.get(target.clientId) ?? { visits: [], referrals: [] };
+          merge.set(target.clientId, merged);
+          mergedRecords.add(target.clientId);
+          return merged;
+        };
+        if (facts.visit) {
+          const key = visitKey(facts.visit.visitOn, facts.visit.serviceTypeIds);
+          if (seen.has(key)) issues.push({ column: byField.get('visitOn') ?? null, problem: 'duplicateVisit', severity: 'warning', value: facts.visit.visitOn });
+          else {
+            seen.add(key);
+            visitOn = facts.visit.visitOn;
+            into().visits.push({ rowNumber: facts.rowNumber, ...facts.visit });
+            counts.visitsAdded += 1;
+          }
+        }
+        if (facts.referral) {
+          const key = referralKey(facts.referral.on, facts.referral.serviceTypeId);
+          if (seen.has(key)) issues.push({ column: byField.get('referralOn') ?? null, problem: 'duplicateReferral', severity: 'warning', value: facts.referral.on });
+          else {
+            seen.add(key);
+            referralOn = facts.referral.on;
+            into().referrals.push({ rowNumber: facts.rowNumber, ...facts.referral });
+            counts.referralsAdded += 1;
+          }
         }
       }
       if (isFirst && undecided) counts.undecided += 1;
@@ -459,6 +509,7 @@ export async function readUnderPlan(table: SheetTable, plan: ParsedImportPlan, a
         alias: facts.alias ?? person.first.alias,
         sameAs: isFirst ? person.sameAs : { clientId: person.sameAs?.clientId ?? null, rowNumber: person.first.rowNumber, code: person.code },
         visitOn,
+        referralOn,
         issues: isFirst && client && client.consent.expiresOn < app.today ? [...issues, { column: byField.get('consentOn') ?? null, problem: 'consentExpired', severity: 'warning', value: null }] : issues,
         converted: converted(table, table.rows[facts.index] ?? [], plan.columns),
       });

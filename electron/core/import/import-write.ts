@@ -10,7 +10,8 @@ import { insertVisit } from '../care/visits.ts';
 import { recordFirstHolder } from '../records/holding.ts';
 import { refreshClientSummary } from '../records/access.ts';
 import { givenId, type ColumnSealer } from '../vault/column-sealers.ts';
-import type { ImportReading, PlannedClient, PlannedVisit } from './import-plan.ts';
+import type { ImportReading, PlannedClient, PlannedReferral, PlannedVisit } from './import-plan.ts';
+import { OPEN_REFERRAL_STATUSES } from '../../contract/vocabulary.ts';
 
 /*
  * What an import writes, inside the call's one transaction: each new person as registration
@@ -42,13 +43,14 @@ export async function writeImport(
   for (const client of reading.create) {
     const clientId = await writeClient(db, columns, dialect, client, plan, by);
     codes.push(client.code);
-    done += 1 + client.visits.length;
+    done += 1 + client.visits.length + client.referrals.length;
     if (clientId) await beat(done);
   }
-  for (const [clientId, visits] of reading.merge) {
+  for (const [clientId, { visits, referrals }] of reading.merge) {
     await writeVisits(db, columns, dialect, clientId, visits, plan.workerId, by);
-    await refreshClientSummary(db, clientId, ['contact']);
-    done += visits.length;
+    await writeReferrals(db, clientId, referrals, by);
+    await refreshClientSummary(db, clientId, referrals.length ? ['contact', 'referrals'] : ['contact']);
+    done += visits.length + referrals.length;
     await beat(done);
   }
   return { codes };
@@ -56,7 +58,8 @@ export async function writeImport(
 
 /** The work an import is, in the units `beat` counts: people and visits. */
 export const importWork = (reading: Pick<ImportReading, 'create' | 'merge'>) =>
-  reading.create.reduce((sum, client) => sum + 1 + client.visits.length, 0) + [...reading.merge.values()].reduce((sum, visits) => sum + visits.length, 0);
+  reading.create.reduce((sum, client) => sum + 1 + client.visits.length + client.referrals.length, 0) +
+  [...reading.merge.values()].reduce((sum, merged) => sum + merged.visits.length + merged.referrals.length, 0);
 
 async function writeClient(db: Db, columns: ColumnSealer, dialect: SqlDialect, client: PlannedClient, plan: WritePlan, by: ImportStamp): Promise<number> {
   const id = await columns.newId(db, 'client');
@@ -80,7 +83,7 @@ async function writeClient(db: Db, columns: ColumnSealer, dialect: SqlDialect, c
       registered_by: by.userId,
       // Her summary as the list reads it, known here (no follow-up or referral comes with her).
       last_contact_on: client.visits.reduce<string | null>((last, visit) => (last === null || visit.visitOn > last ? visit.visitOn : last), null),
-      open_referrals: 0,
+      open_referrals: client.referrals.filter((referral) => OPEN_REFERRAL_STATUSES.includes(referral.status)).length,
     })
     .returning('id')
     .executeTakeFirstOrThrow();
@@ -100,6 +103,7 @@ async function writeClient(db: Db, columns: ColumnSealer, dialect: SqlDialect, c
     .execute();
   await recordFirstHolder(db, clientId, plan.workerId, client.registeredOn, by);
   await writeVisits(db, columns, dialect, clientId, client.visits, plan.workerId, by);
+  await writeReferrals(db, clientId, client.referrals, by);
   return clientId;
 }
 
@@ -116,5 +120,36 @@ async function writeVisits(db: Db, columns: ColumnSealer, dialect: SqlDialect, c
       serviceTypeIds: visit.serviceTypeIds,
       openFollowUps: false,
     });
+  }
+}
+
+/**
+ * Referrals as the register kept them: made on their date, with what became of them on that same
+ * date (the register has one), no partner named (naming one needs her consent to share) and no
+ * due date.
+ */
+async function writeReferrals(db: Db, clientId: number, referrals: readonly PlannedReferral[], by: ImportStamp): Promise<void> {
+  for (const referral of referrals) {
+    const reached = (statuses: readonly string[]) => (statuses.includes(referral.status) ? referral.on : null);
+    await db
+      .insertInto('referral')
+      .values({
+        client_id: clientId,
+        partner_id: null,
+        service_type_id: referral.serviceTypeId,
+        consent_id: null,
+        status: referral.status,
+        proposed_on: referral.on,
+        sent_on: reached(['sent', 'received', 'completed']),
+        received_on: reached(['received', 'completed']),
+        completed_on: reached(['completed']),
+        declined_on: reached(['declined']),
+        lost_on: reached(['lost']),
+        due_on: null,
+        note: null,
+        created_by: by.userId,
+        created_at: by.at,
+      })
+      .execute();
   }
 }

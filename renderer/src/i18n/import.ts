@@ -55,6 +55,9 @@ export const importVi = {
       visitOn: 'Ngày gặp/tư vấn',
       services: 'Dịch vụ đã nhận (chữ)',
       place: 'Nơi gặp',
+      referralService: 'Dịch vụ chuyển gửi',
+      referralOn: 'Ngày chuyển gửi',
+      referralStatus: 'Kết quả chuyển gửi',
     },
     missing: {
       alias: 'Chưa có cột nào là "Tên gọi".',
@@ -65,7 +68,7 @@ export const importVi = {
     },
     step2: '2. Nghĩa của chữ trong sổ',
     step2Hint: 'Mỗi chữ sổ dùng được hiểu là một mục của ứng dụng. Chữ chưa có nghĩa thì ô đó không nhập được.',
-    values: { sex: 'Giới tính', services: 'Dịch vụ', place: 'Nơi gặp' },
+    values: { sex: 'Giới tính', services: 'Dịch vụ (lần gặp và chuyển gửi)', place: 'Nơi gặp', referralStatus: 'Kết quả chuyển gửi' },
     word: 'Chữ trong sổ',
     rows: 'Số dòng',
     meaning: 'Nghĩa trong ứng dụng',
@@ -91,7 +94,7 @@ export const importVi = {
     decideEach: '— chọn cho từng dòng —',
     decisionFor: 'Xử lý dòng {{row}}',
     step5: '5. Xem trước từng dòng',
-    summary: 'Sẽ tạo {{created}} hồ sơ, thêm {{visits}} lần gặp, gộp vào {{merged}} hồ sơ đã có. {{leftOut}} dòng không nhập.',
+    summary: 'Sẽ tạo {{created}} hồ sơ, thêm {{visits}} lần gặp và {{referrals}} lần chuyển gửi, gộp vào {{merged}} hồ sơ đã có. {{leftOut}} dòng không nhập.',
     undecided: '{{count}} dòng trùng chưa chọn cách xử lý.',
     consentExpired: 'Đồng ý trên giấy của {{count}} người đã hết hạn: cán bộ phụ trách sẽ được nhắc xin lại ở lần gặp tới.',
     show: {
@@ -106,6 +109,7 @@ export const importVi = {
     },
     showLabel: 'Dòng cần xem',
     table: { row: 'Dòng', outcome: 'Kết quả', code: 'Mã', alias: 'Tên gọi', visit: 'Lần gặp', problems: 'Vấn đề', decision: 'Xử lý' },
+    referralOn: 'Chuyển gửi {{date}}',
     outcome: {
       create: 'Tạo mới',
       existing: 'Trùng hồ sơ {{code}}',
@@ -126,7 +130,7 @@ export const importVi = {
     progress: 'Đã xử lý {{done}} trên {{total}} hồ sơ và lần gặp',
     stop: 'Dừng nhập',
     stopping: 'Đang dừng… Không có gì được ghi.',
-    done: 'Đã nhập {{created}} hồ sơ mới và {{visits}} lần gặp; gộp vào {{merged}} hồ sơ đã có. {{leftOut}} dòng không nhập.',
+    done: 'Đã nhập {{created}} hồ sơ mới, {{visits}} lần gặp và {{referrals}} lần chuyển gửi; gộp vào {{merged}} hồ sơ đã có. {{leftOut}} dòng không nhập.',
     refreshing: 'Đang xem lại…',
   },
   merge: {
@@ -219,6 +223,9 @@ export const importEn: Widen<typeof importVi> = {
       visitOn: 'Visit or counselling date',
       services: 'Services received (words)',
       place: 'Place of the visit',
+      referralService: 'Service referred to',
+      referralOn: 'Referral date',
+      referralStatus: 'What became of the referral',
     },
     missing: {
       alias: 'No column is "Name she goes by" yet.',
@@ -229,7 +236,7 @@ export const importEn: Widen<typeof importVi> = {
     },
     step2: '2. What the register\'s words mean',
     step2Hint: 'Each word the register uses is taken as one of the app\'s items. A cell whose word has no meaning yet cannot be imported.',
-    values: { sex: 'Sex', services: 'Services', place: 'Place' },
+    values: { sex: 'Sex', services: 'Services (visits and referrals)', place: 'Place', referralStatus: 'What became of a referral' },
     word: 'Word in the register',
     rows: 'Rows',
     meaning: 'Meaning in the app',
@@ -255,7 +262,7 @@ export const importEn: Widen<typeof importVi> = {
     decideEach: '— choose row by row —',
     decisionFor: 'Decision for row {{row}}',
     step5: '5. Every row, before importing',
-    summary: '{{created}} records will be created, {{visits}} visits added, {{merged}} existing records given visits. {{leftOut}} rows are not imported.',
+    summary: '{{created}} records will be created, {{visits}} visits and {{referrals}} referrals added, {{merged}} existing records given visits. {{leftOut}} rows are not imported.',
     undecided: '{{count}} duplicate rows have no decision yet.',
     consentExpired: 'The paper consent of {{count}} people has expired: their worker will be reminded to renew it at the next visit.',
     show: {
@@ -270,6 +277,7 @@ export const importEn: Widen<typeof importVi> = {
     },
     showLabel: 'Rows to show',
     table: { row: 'Row', outcome: 'Result', code: 'Code', alias: 'Name she goes by', visit: 'Visit', problems: 'Problems', decision: 'Decision' },
+    referralOn: 'Referral {{date}}',
     outcome: {
       create: 'New record',
       existing: 'Same as record {{code}}',
@@ -290,7 +298,7 @@ export const importEn: Widen<typeof importVi> = {
     progress: '{{done}} of {{total}} records and visits done',
     stop: 'Stop the import',
     stopping: 'Stopping… Nothing is written.',
-    done: 'Imported {{created}} new records and {{visits}} visits; {{merged}} existing records were given visits. {{leftOut}} rows were not imported.',
+    done: 'Imported {{created}} new records, {{visits}} visits and {{referrals}} referrals; {{merged}} existing records were given visits. {{leftOut}} rows were not imported.',
     refreshing: 'Updating the preview…',
   },
   merge: {

@@ -4,6 +4,7 @@ import {
   CELL_PROBLEM_WORDS,
   DUPLICATE_DECISIONS,
   IMPORT_FIELDS,
+  REFERRAL_STATUSES,
   ROW_OUTCOMES,
   SEXES,
   VISIT_PLACES,
@@ -82,7 +83,7 @@ export function ImportPage() {
 
   const saveMapping = async () => {
     if (!plan) return;
-    const result = await call('import.saveMapping', { name: mappingName, sheet: plan.sheet, columns: plan.columns, values: plan.values ?? { sex: {}, services: {}, place: {} }, defaultPlace: plan.defaultPlace ?? 'centre' });
+    const result = await call('import.saveMapping', { name: mappingName, sheet: plan.sheet, columns: plan.columns, values: plan.values ?? { sex: {}, services: {}, place: {}, referralStatus: {} }, defaultPlace: plan.defaultPlace ?? 'centre' });
     if (!result.ok) return setError(result.error);
     setError(null);
     setNotice(t('importer.mappingSaved', { name: mappingName.trim() }));
@@ -153,7 +154,7 @@ export function ImportPage() {
     setProgress(null);
     if (!result.ok) return setError(result.error);
     setError(null);
-    setNotice(t('importer.done', { created: result.value.clientsCreated, visits: result.value.visitsAdded, merged: result.value.clientsMerged, leftOut: result.value.rowsLeftOut }));
+    setNotice(t('importer.done', { created: result.value.clientsCreated, visits: result.value.visitsAdded, referrals: result.value.referralsAdded, merged: result.value.clientsMerged, leftOut: result.value.rowsLeftOut }));
     // The preview again: what was imported now shows as in the app.
     setPlan({ ...plan });
   };
@@ -300,9 +301,9 @@ export function ImportPage() {
 
           <h2>{t('importer.step2')}</h2>
           <p className="hint">{t('importer.step2Hint')}</p>
-          {preview && (['sex', 'services', 'place'] as const).every((field) => preview.values[field].length === 0) ? <p className="muted">{t('importer.noValues')}</p> : null}
+          {preview && (['sex', 'services', 'place', 'referralStatus'] as const).every((field) => preview.values[field].length === 0) ? <p className="muted">{t('importer.noValues')}</p> : null}
           {preview
-            ? (['sex', 'services', 'place'] as const).map((field) =>
+            ? (['sex', 'services', 'place', 'referralStatus'] as const).map((field) =>
                 preview.values[field].length === 0 ? null : (
                   <table key={field} className="data-table import-values">
                     <caption>{t(`importer.values.${field}`)}</caption>
@@ -327,7 +328,7 @@ export function ImportPage() {
                               value={value.meaning === null ? '' : String(value.meaning)}
                               onChange={(event) => {
                                 const chosen = event.target.value === '' ? null : field === 'services' ? Number(event.target.value) : event.target.value;
-                                const values = { sex: {}, services: {}, place: {}, ...plan.values };
+                                const values = { sex: {}, services: {}, place: {}, referralStatus: {}, ...plan.values };
                                 change({ values: { ...values, [field]: { ...values[field], [value.word]: chosen } } });
                               }}
                             >
@@ -338,9 +339,9 @@ export function ImportPage() {
                                       {nameOf(type.id)}
                                     </option>
                                   ))
-                                : (field === 'sex' ? SEXES : VISIT_PLACES).map((option) => (
+                                : (field === 'sex' ? SEXES : field === 'place' ? VISIT_PLACES : REFERRAL_STATUSES).map((option) => (
                                     <option key={option} value={option}>
-                                      {t(`vocabulary.${field === 'sex' ? 'sex' : 'visitPlace'}.${option}`)}
+                                      {t(`vocabulary.${field === 'sex' ? 'sex' : field === 'place' ? 'visitPlace' : 'referralStatus'}.${option}`)}
                                     </option>
                                   ))}
                             </select>
@@ -447,7 +448,7 @@ export function ImportPage() {
           ) : null}
           {counts ? (
             <div className="panel" role="status">
-              <p>{t('importer.summary', { created: counts.clientsCreated, visits: counts.visitsAdded, merged: counts.clientsMerged, leftOut: counts.error + counts.noConsent })}</p>
+              <p>{t('importer.summary', { created: counts.clientsCreated, visits: counts.visitsAdded, referrals: counts.referralsAdded, merged: counts.clientsMerged, leftOut: counts.error + counts.noConsent })}</p>
               {counts.undecided > 0 ? <p className="message message-warning">{t('importer.undecided', { count: counts.undecided })}</p> : null}
               {counts.consentExpired > 0 ? <p>{t('importer.consentExpired', { count: counts.consentExpired })}</p> : null}
             </div>
@@ -486,7 +487,7 @@ export function ImportPage() {
                   type="button"
                   className="primary"
                   onClick={() => void commit()}
-                  disabled={busy !== null || !plan.workerId || counts.undecided > 0 || (counts.clientsCreated === 0 && counts.visitsAdded === 0)}
+                  disabled={busy !== null || !plan.workerId || counts.undecided > 0 || (counts.clientsCreated === 0 && counts.visitsAdded === 0 && counts.referralsAdded === 0)}
                 >
                   {t('importer.commit', { created: counts.clientsCreated, visits: counts.visitsAdded })}
                 </button>
@@ -553,7 +554,10 @@ function RowsTable({ rows, columnName, language, decide }: { rows: PreviewRow[];
             <td>{outcomeText(row)}</td>
             <td>{row.code ?? ''}</td>
             <td>{row.alias ?? ''}</td>
-            <td>{row.visitOn ? formatDate(row.visitOn) : ''}</td>
+            <td>
+              {row.visitOn ? formatDate(row.visitOn) : ''}
+              {row.referralOn ? <span className="hint">{t('importer.referralOn', { date: formatDate(row.referralOn) })}</span> : null}
+            </td>
             <td>
               {row.issues.length || row.converted.length ? (
                 <ul className="import-issues">
