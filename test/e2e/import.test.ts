@@ -84,6 +84,19 @@ describe('importing an old register in Chromium', () => {
     await page.getByRole('button', { name: 'Dùng cách ghép này' }).click();
     await expect.poll(() => page.getByText('Đã dùng cách ghép "Sổ theo dõi cũ" cho 13 cột.', { exact: false }).isVisible()).toBe(true);
     await checkScreen(page, '93b-import-mapping-used');
+
+    // The same in English: every word of the page, the problems' too (a column keeps the register's own header).
+    await page.getByRole('link', { name: 'Cài đặt' }).click();
+    await page.getByLabel('Ngôn ngữ', { exact: true }).selectOption('en');
+    await expect.poll(() => page.getByRole('heading', { name: 'Settings' }).isVisible()).toBe(true);
+    await page.getByRole('link', { name: 'Supervision', exact: true }).click();
+    await page.getByRole('link', { name: 'Import a register' }).click();
+    harness.openedFile = join(sheets, 'loi.xlsx');
+    await page.getByRole('button', { name: 'Choose a file…' }).click();
+    await expect.poll(() => page.getByRole('heading', { name: '5. Every row, before importing' }).isVisible(), { timeout: 20_000 }).toBe(true);
+    await expect.poll(() => rowOf(8).getByText('Ngày ký đồng ý: This day is not on the calendar.').isVisible(), { timeout: 20_000 }).toBe(true);
+    expect(await page.getByRole('combobox', { name: 'Ngày ký đồng ý' }).inputValue()).toBe('f:consentOn');
+    await checkScreen(page, '93c-import-preview-en');
   });
 
   it('shows how far a long import has come, and stopping it writes nothing', async () => {
@@ -158,5 +171,13 @@ describe('importing an old register in Chromium', () => {
     await page.evaluate((id) => (window.location.hash = `#/clients/${id}`), twice[1]);
     await expect.poll(() => page.getByText('Hồ sơ bạn mở đã được gộp vào hồ sơ này (cùng một thân chủ).').isVisible(), { timeout: 20_000 }).toBe(true);
     expect(await page.evaluate(() => window.location.hash)).toBe(`#/clients/${twice[0]}`);
+    // One record now: nothing left to merge; the list says so, in English too.
+    await page.getByRole('link', { name: 'Cài đặt' }).click();
+    await page.getByLabel('Ngôn ngữ', { exact: true }).selectOption('en');
+    await expect.poll(() => page.getByRole('heading', { name: 'Settings' }).isVisible()).toBe(true);
+    await page.getByRole('link', { name: 'Supervision', exact: true }).click();
+    await page.getByRole('link', { name: 'Duplicates' }).click();
+    await expect.poll(() => page.getByText('No records look like duplicates.').isVisible(), { timeout: 20_000 }).toBe(true);
+    await checkScreen(page, '95b-duplicates-en');
   });
 });

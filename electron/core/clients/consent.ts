@@ -12,20 +12,24 @@ import { assertNotFuture } from '../records/access.ts';
  * and for an adult or a child) and stores exactly what was shown; the screen must have shown
  * that same version. A child's consent is given by a guardian or the child-protection officer.
  */
+/** Whose consent, for what, and who records it: what every entry of the ledger names. */
+interface LedgerEntry {
+  clientId: number;
+  purpose: ConsentPurpose;
+  partnerId: number | null;
+  scope: string[];
+  recordedBy: number;
+  at: string;
+  replacesId?: number | null;
+}
+
 export async function recordConsent(
   db: Db,
   columns: ColumnSealer,
-  args: {
-    clientId: number;
-    purpose: ConsentPurpose;
-    partnerId: number | null;
-    scope: string[];
+  args: LedgerEntry & {
     input: ConsentInput;
     childPath: boolean;
-    recordedBy: number;
-    at: string;
     today: string;
-    replacesId?: number | null;
     /** Where the consent sits in the request, for the field a validation message points at. */
     field?: string;
     /** The client's registration date: no consent of hers is given before it. */
@@ -57,17 +61,10 @@ export async function recordConsent(
 export async function writeConsent(
   db: Db,
   columns: ColumnSealer,
-  args: {
-    clientId: number;
-    purpose: ConsentPurpose;
-    partnerId: number | null;
-    scope: string[];
+  args: LedgerEntry & {
     input: Pick<ConsentInput, 'method' | 'givenBy' | 'witness' | 'paperKeptAt' | 'language' | 'givenOn'>;
     version: ConsentTextVersion;
     expiresOn: string;
-    recordedBy: number;
-    at: string;
-    replacesId?: number | null;
   },
 ): Promise<number> {
   const { input, version } = args;

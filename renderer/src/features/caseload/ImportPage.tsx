@@ -21,7 +21,7 @@ import { ErrorText, Notice } from '../../components/ErrorText.tsx';
 import { Pager } from '../../components/Pager.tsx';
 import { formatDate, formatDateTime } from '../../i18n/format.ts';
 import { useCatalogue } from '../clients/useCatalogue.ts';
-import { useWorkers } from './useWorkers.ts';
+import { WorkerSelect } from './WorkerSelect.tsx';
 
 /*
  * Bringing an old register in: the manager picks the file (the shell's dialog), says which
@@ -42,7 +42,6 @@ export function ImportPage() {
   const id = useId();
   const language = i18n.language === 'en' ? 'en' : 'vi';
   const { types, nameOf } = useCatalogue();
-  const workers = useWorkers();
   const [file, setFile] = useState<Opened | null>(null);
   const [plan, setPlan] = useState<ImportPlan | null>(null);
   const [preview, setPreview] = useState<ImportPreview | null>(null);
@@ -399,17 +398,7 @@ export function ImportPage() {
                 <label htmlFor={`${id}-kept`}>{t('importer.paperKeptAt')}</label>
                 <input id={`${id}-kept`} maxLength={120} value={plan.paperKeptAt ?? ''} onChange={(event) => change({ paperKeptAt: event.target.value || null })} />
               </div>
-              <div className="field">
-                <label htmlFor={`${id}-holder`}>{t('importer.holder')}</label>
-                <select id={`${id}-holder`} value={plan.workerId ?? ''} onChange={(event) => change({ workerId: Number(event.target.value) || null })}>
-                  <option value="">{t('importer.holderNone')}</option>
-                  {workers.map((worker) => (
-                    <option key={worker.id} value={worker.id}>
-                      {worker.displayName}
-                    </option>
-                  ))}
-                </select>
-              </div>
+              <WorkerSelect label={t('importer.holder')} none={t('importer.holderNone')} value={plan.workerId ?? null} onChange={(workerId) => change({ workerId })} />
               <div className="field">
                 <label htmlFor={`${id}-place`}>{t('importer.defaultPlace')}</label>
                 <select id={`${id}-place`} value={plan.defaultPlace ?? 'centre'} onChange={(event) => change({ defaultPlace: event.target.value as (typeof VISIT_PLACES)[number] })}>
