@@ -31,6 +31,11 @@ export interface ChannelDef<I extends z.ZodType = z.ZodType, O extends z.ZodType
    * entry is written after it.
    */
   outsideTransaction?: boolean;
+  /**
+   * A long call the person may stop (she sees its progress): a stop asked for from the moment
+   * the call arrives counts, even while it waits its turn or runs again after a conflict.
+   */
+  stoppable?: boolean;
   errors: readonly ErrorCode[];
 }
 

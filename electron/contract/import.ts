@@ -135,6 +135,7 @@ export const CELL_PROBLEMS = [
   'contactConsent',
   'recordRestricted',
   'recordClosed',
+  'recordNoConsent',
   'decisionNeeded',
 ] as const;
 export type CellProblem = (typeof CELL_PROBLEMS)[number];
@@ -296,6 +297,7 @@ export const importChannels = {
     output: importResultSchema,
     access: 'clients.import',
     audit: 'write',
+    stoppable: true,
     errors: ['CALL_STOPPED', 'IMPORT_NOT_OPEN', 'IMPORT_FILE_CHANGED', 'IMPORT_HOLDER_NEEDED', 'IMPORT_DECISIONS_NEEDED', 'IMPORT_NOTHING', 'USER_NOT_FOUND', 'USER_INACTIVE'],
   }),
   /** Save the rows that were not imported and why (no cell's text): where the manager chooses. */
@@ -375,6 +377,7 @@ export const CELL_PROBLEM_WORDS: Record<CellProblem, { vi: string; en: string }>
   duplicateVisit: { vi: 'Lần gặp này (cùng ngày, cùng dịch vụ) đã có, không nhập lại.', en: 'This visit (same day, same services) is already there; not imported again.' },
   contactConsent: { vi: 'Số điện thoại không được nhập: cần thân chủ đồng ý cho liên lạc, ghi ở lần gặp tới.', en: 'The phone number is not imported: it needs her consent to be contacted, recorded at her next visit.' },
   recordRestricted: { vi: 'Hồ sơ đã có đang tạm khoá theo yêu cầu của thân chủ: không gộp được.', en: 'The existing record is restricted at her request: nothing can be merged into it.' },
+  recordNoConsent: { vi: 'Hồ sơ đã có không còn đồng ý lập hồ sơ đang hiệu lực: không gộp được cho tới khi thân chủ đồng ý lại.', en: 'The existing record has no case-record consent in force: nothing can be merged into it until she consents again.' },
   recordClosed: { vi: 'Hồ sơ đã có đã đóng: mở lại hồ sơ trước khi gộp.', en: 'The existing record is closed: reopen it before merging.' },
   decisionNeeded: { vi: 'Trùng với hồ sơ đã có hoặc một dòng trước: chọn bỏ qua, gộp, hay là người khác.', en: 'Same person as an existing record or an earlier row: choose skip, merge or a different person.' },
 };
@@ -452,6 +455,6 @@ export const mergeChannels = {
     output: z.object({ clientId: z.number() }),
     access: 'clients.import',
     audit: 'write',
-    errors: ['CLIENT_NOT_FOUND', 'CLIENT_MERGED', 'CLIENT_RESTRICTED', 'RECORD_CHANGED', 'MERGE_IDENTITY_HIDDEN'],
+    errors: ['CLIENT_NOT_FOUND', 'CLIENT_MERGED', 'CLIENT_RESTRICTED', 'CASE_CLOSED', 'RECORD_CHANGED', 'MERGE_IDENTITY_HIDDEN'],
   }),
 } as const;

@@ -426,7 +426,7 @@ export class Core {
     return () => this.#progressListeners.delete(listener);
   }
 
-  /** A long call that may be stopped begins: a stop asked for before it is forgotten. */
+  /** A long call that may be stopped arrives (the gate, for a `stoppable` channel): a stop asked for before it is forgotten. */
   beginStoppable(): void {
     this.#stopAsked = false;
   }

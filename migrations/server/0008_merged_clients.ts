@@ -6,6 +6,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     client_id integer primary key,
     into_id integer not null,
     merged_at text not null,
+    fingerprint text not null,
     merged_by integer not null references "user" (id)
   )`.execute(db);
   await sql`create index merged_client_into on merged_client (into_id)`.execute(db);

@@ -294,7 +294,11 @@ describe('importing', () => {
       const plan = suggestedPlan(app, opened, { duplicates: { existing, inFile: null } });
       const view = await preview(app, plan);
       expect(view.counts, existing).toMatchObject({ existing: 4, undecided: 0, clientsCreated: 0, visitsAdded: 0 });
-      if (existing === 'merge') expect(problemsOf(view, 4)).toEqual(['warning:duplicateVisit']);
+      if (existing === 'merge') {
+        // Her visits are there already; where her paper consent has run out, nothing may be added at all.
+        expect(problemsOf(view, 7)).toEqual(['warning:duplicateVisit']);
+        expect(problemsOf(view, 3)).toContain('error:recordNoConsent');
+      }
       expect(await app.call('import.commit', { plan, sha256: opened.sha256 })).toEqual({ ok: false, error: { code: 'IMPORT_NOTHING' } });
     }
     expect(await contentSnapshot(app)).toBe(after);
@@ -411,6 +415,19 @@ describe('what an import refuses', () => {
     expect(await lastAudit(app)).toMatchObject({ action: 'import.commit', outcome: 'failed', error_code: 'CALL_STOPPED', target_id: opened.sha256 });
     app.core.askToStop();
     expect(await app.ok('import.commit', { plan, sha256: opened.sha256 })).toMatchObject({ clientsCreated: 4 });
+  });
+
+  it('stops when asked while it still reads the register, before a row is written', async () => {
+    const app = await manager();
+    const opened = await open(app, 'sach.xlsx');
+    const before = await contentSnapshot(app);
+    // The call has arrived (it waits its turn behind another): a stop asked now is its own.
+    const waiting = app.call('import.preview', { plan: suggestedPlan(app, opened) });
+    const importing = app.call('import.commit', { plan: suggestedPlan(app, opened), sha256: opened.sha256 });
+    app.core.askToStop();
+    await waiting;
+    expect(await importing).toEqual({ ok: false, error: { code: 'CALL_STOPPED' } });
+    expect(await contentSnapshot(app)).toBe(before);
   });
 
   it('refuses files it cannot read with their reason, and lets go of the file at lock', async () => {

@@ -59,6 +59,11 @@ const reached = (report: Report) => {
   return table.cells[5]![5];
 };
 
+/** The manager states why she looks at both identities (both records carry one, and they differ). */
+async function reveal(app: TestApp) {
+  for (const clientId of [first, second]) await app.ok('clients.identity', { clientId, reason: 'Gộp hai hồ sơ trùng của cùng thân chủ' });
+}
+
 async function versions(app: TestApp, keepId: number, otherId: number) {
   const compared = await app.ok('merge.compare', { keepId, otherId });
   return { keep: compared.keep.version, other: compared.other.version };
@@ -83,10 +88,14 @@ describe('merging two records', () => {
     const before = reached((await runReport(app, { period: Q3_2026 })).report);
     expect(before).toBe(22);
 
+    const hidden = await app.ok('merge.compare', { keepId: first, otherId: second });
+    // The manager holds neither case and stated no reason: identity stays hidden, and with two
+    // different identities nothing is merged unseen (one of them would be dropped).
+    expect(hidden.identityVisible).toBe(false);
+    expect(hidden.other).toMatchObject({ alias: 'Thử Gộp Lần Hai', identity: null, hasIdentity: true, counts: { visits: 1, consents: 2 } });
+    expect(await app.call('merge.apply', { keepId: first, otherId: second, versions: { keep: hidden.keep.version, other: hidden.other.version } })).toEqual({ ok: false, error: { code: 'MERGE_IDENTITY_HIDDEN' } });
+    await reveal(app);
     const compared = await app.ok('merge.compare', { keepId: first, otherId: second });
-    // The manager holds neither case and stated no reason: identity stays hidden.
-    expect(compared.identityVisible).toBe(false);
-    expect(compared.other).toMatchObject({ alias: 'Thử Gộp Lần Hai', identity: null, hasIdentity: true, counts: { visits: 1, consents: 2 } });
     const merged = await app.ok('merge.apply', { keepId: first, otherId: second, take: { alias: 'other' }, versions: { keep: compared.keep.version, other: compared.other.version } });
     expect(merged).toEqual({ clientId: first });
     expect(reached((await runReport(app, { period: Q3_2026 })).report)).toBe(21);
@@ -96,9 +105,12 @@ describe('merging two records', () => {
     const page = await app.ok('clients.get', { clientId: first });
     expect(page.alias).toBe('Thử Gộp Lần Hai');
     expect(page.visits.map((visit) => visit.visitOn)).toEqual(['2026-08-20', '2026-08-01']);
-    expect(page.consents.filter((consent) => consent.purpose === 'case_record').map((consent) => [consent.givenOn, consent.state])).toEqual([
-      ['2026-08-15', 'active'],
-      ['2026-07-15', 'replaced'],
+    // Both consents are in her ledger; the one running longer (July 2027, not January) is current,
+    // carried over as the latest entry.
+    expect(page.consents.filter((consent) => consent.purpose === 'case_record').map((consent) => [consent.givenOn, consent.expiresOn, consent.state])).toEqual([
+      ['2026-07-15', '2027-07-15', 'active'],
+      ['2026-08-15', '2027-01-15', 'replaced'],
+      ['2026-07-15', '2027-07-15', 'replaced'],
     ]);
     expect(page.registeredOn).toBe('2026-07-15');
     // Her identity is still her own record's (nobody chose otherwise).
@@ -109,7 +121,8 @@ describe('merging two records', () => {
     expect(await app.call('clients.get', { clientId: second })).toEqual({ ok: false, error: { code: 'CLIENT_MERGED', clientId: first } });
     expect(await app.call('visits.record', { clientId: second, visitOn: '2026-11-28', place: 'centre', serviceTypeIds: [2] })).toMatchObject({ ok: false, error: { code: 'CLIENT_MERGED' } });
     // The trail names both numbers and what was taken, never a name.
-    const entry = await app.core.vault.db.selectFrom('audit_event').selectAll().where('action', '=', 'merge.apply').executeTakeFirstOrThrow();
+    // (The first, refused for hidden identities, is in it too.)
+    const entry = await app.core.vault.db.selectFrom('audit_event').selectAll().where('action', '=', 'merge.apply').where('outcome', '=', 'ok').executeTakeFirstOrThrow();
     expect(entry).toMatchObject({ outcome: 'ok', target_type: 'client', target_id: String(first) });
     expect(JSON.parse(String(entry.detail))).toMatchObject({ mergedFrom: second, fromOther: ['alias'] });
     expect(String(entry.detail)).not.toContain('Thử Gộp');
@@ -117,6 +130,7 @@ describe('merging two records', () => {
 
   it('keeps the stronger consent current, whichever record it was on', async () => {
     const app = await asManager();
+    await reveal(app);
     // Keeping the second record, whose consent runs out in January: the first's (to July) stays current.
     await app.ok('merge.apply', { keepId: second, otherId: first, versions: await versions(app, second, first) });
     await loginAs(app, WORKER);
@@ -127,11 +141,40 @@ describe('merging two records', () => {
     expect(await app.call('clients.get', { clientId: first })).toEqual({ ok: false, error: { code: 'CLIENT_MERGED', clientId: second } });
   });
 
+  it('keeps a withdrawal: consent she withdrew on one record is not brought back by the other', async () => {
+    const app = await copyOfApp(dir);
+    await loginAs(app, WORKER);
+    // On her first record she withdraws her consent to reports in September; her second still has one (from August).
+    const consent = (await app.ok('clients.get', { clientId: first })).consents.find((each) => each.purpose === 'reports')!;
+    await app.ok('consent.withdraw', { consentId: consent.id, on: '2026-09-01' });
+    await loginAs(app, MANAGER);
+    await reveal(app);
+    await app.ok('merge.apply', { keepId: first, otherId: second, versions: await versions(app, first, second) });
+    await loginAs(app, WORKER);
+    const reports = (await app.ok('clients.get', { clientId: first })).consents.filter((each) => each.purpose === 'reports');
+    expect(reports.map((each) => each.state)).toEqual(['withdrawn', 'withdrawn']);
+    await loginAs(app, MANAGER);
+    // Not counted in the report at all now (one woman fewer than the dataset's 21).
+    expect(reached((await runReport(app, { period: Q3_2026 })).report)).toBe(20);
+  });
+
+  it('brings back neither record from a backup after the merged record is erased: both fingerprints are in the ledger', async () => {
+    const app = await asManager();
+    await reveal(app);
+    await app.ok('merge.apply', { keepId: first, otherId: second, versions: await versions(app, first, second) });
+    await loginAs(app, WORKER);
+    const before = await app.core.vault.db.selectFrom('erasure').select('fingerprint').execute();
+    await app.ok('clients.erase', { clientId: first, reason: 'client_request', confirmCode: 'KHBA95-1' });
+    const after = await app.core.vault.db.selectFrom('erasure').select('fingerprint').execute();
+    expect(after.length - before.length).toBe(2);
+    expect(await app.core.vault.db.selectFrom('merged_client').selectAll().execute()).toEqual([]);
+  });
+
   it('lets identity be chosen only by someone who may see both, after stating a reason', async () => {
     const app = await asManager();
     const hidden = await versions(app, first, second);
     expect(await app.call('merge.apply', { keepId: first, otherId: second, take: { identity: 'other' }, versions: hidden })).toEqual({ ok: false, error: { code: 'MERGE_IDENTITY_HIDDEN' } });
-    for (const clientId of [first, second]) await app.ok('clients.identity', { clientId, reason: 'Gộp hai hồ sơ trùng của cùng thân chủ' });
+    await reveal(app);
     const compared = await app.ok('merge.compare', { keepId: first, otherId: second });
     expect(compared.identityVisible).toBe(true);
     expect(compared.other.identity?.legalName).toBe('Họ Tên Thử Lần Hai');
@@ -164,6 +207,17 @@ describe('merging two records', () => {
     const { rows } = await sql<{ name: string }>`select m.name from sqlite_master m join pragma_table_info(m.name) p where m.type = 'table' and p.name = 'client_id' order by 1`.execute(app.core.vault.db);
     // Group attendance is moved on its own (a session both attended counts once); merged_client is the merge's own.
     expect(rows.map((row) => row.name)).toEqual([...CLIENT_TABLES, 'group_attendance', 'merged_client'].sort());
+  });
+
+  it('refuses a closed case (reopened first), changing nothing', async () => {
+    const app = await copyOfApp(dir);
+    await loginAs(app, WORKER);
+    await app.ok('clients.close', { clientId: second, reason: 'moved_away', on: '2026-11-28' });
+    await loginAs(app, MANAGER);
+    await reveal(app);
+    const before = await contentSnapshot(app);
+    expect(await app.call('merge.apply', { keepId: first, otherId: second, versions: await versions(app, first, second) })).toEqual({ ok: false, error: { code: 'CASE_CLOSED' } });
+    expect(await contentSnapshot(app)).toBe(before);
   });
 
   it('is for managers: a worker may neither list nor merge', async () => {

@@ -381,6 +381,8 @@ export interface RestrictionTable {
 export interface MergedClientTable {
   client_id: number;
   into_id: number;
+  /** The merged record's erasure fingerprint, for the ledger should the one it went into be erased. */
+  fingerprint: string;
   merged_at: string;
   merged_by: number;
 }

@@ -37,14 +37,14 @@ const ledgerSchema = z.object({ format: z.literal('dong-hanh-erased'), fingerpri
 export type ErasureCause = 'client_request' | 'no_longer_needed' | 'recorded_in_error' | 'other' | 'consent_withdrawn' | 'retention' | 'erased_before_restore';
 
 /** The fingerprints' key: derived from the vault's sealing key (and its id). */
-async function fingerprintKey(db: Db, core: Core): Promise<Buffer> {
+export async function fingerprintKey(db: Db, core: Core): Promise<Buffer> {
   const vaultId = core.vault.vaultId;
   const sealingKey = await secretSettingValue(db, core.vault.columns, SEALING_KEY_SETTING);
   if (sealingKey === null) throw new AppError('INTERNAL');
   return createHash('sha256').update(`dong-hanh/erasure-key|${vaultId}|${sealingKey}`).digest();
 }
 
-function fingerprintOf(key: Buffer, client: { id: number; code: string; registered_on: string }): string {
+export function fingerprintOf(key: Buffer, client: { id: number; code: string; registered_on: string }): string {
   return createHmac('sha256', key).update(`dong-hanh/erased|${client.id}|${client.code}|${client.registered_on}`).digest('hex');
 }
 
@@ -173,14 +173,14 @@ export async function saveErasureLedger(core: Core): Promise<void> {
  */
 export async function eraseClient(ctx: HandlerContext, clientId: number, cause: ErasureCause): Promise<void> {
   const key = await fingerprintKey(ctx.db, ctx.core);
-  const fingerprint = await eraseInDatabase(ctx.db, ctx.core.vault.columns, key, clientId, cause, ctx.core.nowIso());
+  const fingerprints = await eraseInDatabase(ctx.db, ctx.core.vault.columns, key, clientId, cause, ctx.core.nowIso());
   key.fill(0);
   const besideBackups = await ledgerFolders(ctx.db);
   // Committed: the ledger first (what makes it last), then the log's old pages. A failure of
   // either is logged; it does not undo or misreport an erasure that is done.
   ctx.onCommitted(() => {
     ctx.core.state.get(REVEALED_CLIENTS).delete(clientId);
-    addToLedger(ctx.core, [fingerprint], besideBackups);
+    addToLedger(ctx.core, fingerprints, besideBackups);
     try {
       ctx.core.purgeErasedPages();
     } catch {
@@ -189,12 +189,16 @@ export async function eraseClient(ctx: HandlerContext, clientId: number, cause: 
   });
 }
 
-async function eraseInDatabase(db: Db, columns: ColumnSealer, key: Buffer, clientId: number, cause: ErasureCause, at: string): Promise<string> {
+/** Her fingerprint, and those of the records merged into hers (a backup from before a merge holds them): all into the ledger. */
+async function eraseInDatabase(db: Db, columns: ColumnSealer, key: Buffer, clientId: number, cause: ErasureCause, at: string): Promise<string[]> {
   const [client] = columns.openRows('client', [await db.selectFrom('client').select(['id', 'code', 'registered_on']).where('id', '=', clientId).executeTakeFirstOrThrow()]);
-  const fingerprint = fingerprintOf(key, client!);
+  const merged = await db.selectFrom('merged_client').select('fingerprint').where('into_id', '=', clientId).execute();
+  const fingerprints = [fingerprintOf(key, client!), ...merged.map((row) => row.fingerprint)];
   await deidentifyClient(db, clientId);
-  await db.insertInto('erasure').values({ fingerprint, erased_at: at, reason: cause }).onConflict((oc) => oc.column('fingerprint').doNothing()).execute();
-  return fingerprint;
+  for (const fingerprint of fingerprints) {
+    await db.insertInto('erasure').values({ fingerprint, erased_at: at, reason: cause }).onConflict((oc) => oc.column('fingerprint').doNothing()).execute();
+  }
+  return fingerprints;
 }
 
 /**

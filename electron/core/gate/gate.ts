@@ -24,6 +24,8 @@ export class Gate {
 
   /** `extras` come from the shell, never from the window: the path picked in its dialog. */
   invoke(channel: unknown, input: unknown, extras: InvokeExtras = {}): Promise<Result<unknown>> {
+    // A stop asked for before this call arrived was meant for another; from now on it is this one's.
+    if (isChannelName(channel) && 'stoppable' in contract[channel] && contract[channel].stoppable) this.core.beginStoppable();
     return this.core.queue.run(() => this.#invoke(channel, input, extras));
   }
 

@@ -12,7 +12,8 @@ import { suggestColumns } from './column-guess.ts';
 import { readUnderPlan, referralKey, visitKey, type AppFacts, type ImportReading } from './import-plan.ts';
 import { importWork, writeImport } from './import-write.ts';
 import { assertDifferent, mergeCandidates, mergeRecords } from './merge.ts';
-import { clientWithRestriction, mayReadRestricted, REVEALED_CLIENTS } from '../records/access.ts';
+import { fingerprintKey, fingerprintOf } from '../erasure/erasure.ts';
+import { activeConsent, clientWithRestriction, mayReadRestricted, REVEALED_CLIENTS } from '../records/access.ts';
 import { assertUnchanged, versionOf } from '../records/versions.ts';
 import { MAX_SAVED_MAPPINGS, type ColumnTarget, type MergeRecord, type ValueMaps } from '../../contract/import.ts';
 import { IMPORT_MAPPINGS_SETTING } from '../vault/column-sealers.ts';
@@ -97,16 +98,22 @@ async function appFacts(ctx: HandlerContext): Promise<AppFacts> {
     catalogue: await catalogue(db),
     codes,
     async records(clientIds) {
-      const found = new Map<number, { writable: 'yes' | 'restricted' | 'closed'; visits: Set<string> }>();
+      const on = today(ctx.core.clock);
+      const found = new Map<number, { writable: 'yes' | 'restricted' | 'closed' | 'noConsent'; workerId: number | null; visits: Set<string> }>();
       for (let at = 0; at < clientIds.length; at += 500) {
         const ids = clientIds.slice(at, at + 500);
         const clients = await db
           .selectFrom('client')
-          .select(['id', 'status'])
+          .select(['id', 'status', 'assigned_worker_id'])
           .select((eb) => eb.exists(eb.selectFrom('restriction').select('restriction.id').whereRef('restriction.client_id', '=', 'client.id').where('restriction.ended_at', 'is', null)).as('restricted'))
           .where('id', 'in', ids)
           .execute();
-        for (const client of clients) found.set(client.id, { writable: Number(client.restricted) ? 'restricted' : client.status !== 'open' ? 'closed' : 'yes', visits: new Set() });
+        for (const client of clients) {
+          // Her case-record consent in force today, as every write to her record asks (records/access.ts).
+          const consented = (await activeConsent(db, client.id, 'case_record', on)) !== undefined;
+          const writable = Number(client.restricted) ? 'restricted' : client.status !== 'open' ? 'closed' : consented ? 'yes' : 'noConsent';
+          found.set(client.id, { writable, workerId: client.assigned_worker_id, visits: new Set() });
+        }
         const services = await db
           .selectFrom('visit')
           .leftJoin('service', 'service.visit_id', 'visit.id')
@@ -155,14 +162,15 @@ async function reading(ctx: HandlerContext, plan: ParsedImportPlan): Promise<{ f
 const hasProblem = (row: PreviewRow) => row.issues.length > 0;
 
 /** The saved list of rows not imported or imported in part: row, column, problem in words; never a cell's text. */
-function problemsCsv(sheet: SheetTable, rows: readonly PreviewRow[], language: 'vi' | 'en'): string {
+function problemsCsv(sheet: SheetTable, rows: readonly PreviewRow[], language: 'vi' | 'en', headerKnown: readonly boolean[]): string {
   const header = language === 'vi' ? ['Dòng', 'Cột', 'Mức', 'Vấn đề'] : ['Row', 'Column', 'Level', 'Problem'];
   const level = { error: language === 'vi' ? 'Không nhập' : 'Not imported', warning: language === 'vi' ? 'Lưu ý' : 'Note' };
   const quote = (value: string) => (/[",;\n\r]/.test(value) ? `"${value.replaceAll('"', '""')}"` : value);
   const lines = [header.join(',')];
   for (const row of rows) {
     for (const issue of row.issues) {
-      const column = issue.column === null ? '' : sheet.columns[issue.column]?.header || `#${issue.column + 1}`;
+      // A header the app does not know may be a row of data (a sheet without one): its number only.
+      const column = issue.column === null ? '' : headerKnown[issue.column] ? sheet.columns[issue.column]!.header : `#${issue.column + 1}`;
       lines.push([String(row.rowNumber), column, level[issue.severity], CELL_PROBLEM_WORDS[issue.problem][language]].map(quote).join(','));
     }
   }
@@ -231,13 +239,13 @@ export const importHandlers: Pick<HandlerMap, ImportChannels> = {
     if (file.sha256 !== input.sha256) throw new AppError('IMPORT_FILE_CHANGED');
     if (input.plan.workerId === null) throw new AppError('IMPORT_HOLDER_NEEDED');
     const { reading: read } = await reading(ctx, input.plan);
+    if (ctx.core.stopAsked) throw new AppError('CALL_STOPPED');
     if (read.counts.undecided > 0) throw new AppError('IMPORT_DECISIONS_NEEDED');
     if (read.create.length === 0 && read.merge.size === 0) throw new AppError('IMPORT_NOTHING');
     const by = { userId: session.id, at: ctx.core.nowIso(), today: today(ctx.core.clock), language: session.language };
     const total = importWork(read);
     let beaten = 0;
-    // The window sees how far it has come and may stop it: a stopped import writes nothing.
-    ctx.core.beginStoppable();
+    // The window sees how far it has come and may stop it (contract `stoppable`): a stopped import writes nothing.
     ctx.core.progress('import.commit', 0, total);
     const holderId = input.plan.workerId;
     await writeImport(ctx.db, ctx.core.vault.columns, ctx.core.vault.dialect, read, { ...input.plan, workerId: holderId }, by, async (done) => {
@@ -275,7 +283,8 @@ export const importHandlers: Pick<HandlerMap, ImportChannels> = {
     const { reading: read } = await reading(ctx, input.plan);
     const rows = read.rows.filter(hasProblem);
     const path = ctx.chosenPath;
-    const text = problemsCsv(sheet, rows, input.language);
+    const known = suggestColumns(sheet.columns.map((column) => column.header), await catalogue(ctx.db)).map((target) => target !== null);
+    const text = problemsCsv(sheet, rows, input.language, known);
     ctx.note({ targetType: 'import_file', targetId: file.sha256, detail: { rows: rows.length, language: input.language } });
     ctx.atCommit(() => writeFileAtomic(path, text));
     return { saved: true, rows: rows.length };
@@ -304,14 +313,25 @@ export const importHandlers: Pick<HandlerMap, ImportChannels> = {
     const other = await clientWithRestriction(ctx.db, columns, input.otherId);
     // Nothing about someone whose request is being handled changes; nothing is merged over a change made meanwhile.
     if (keep.restricted || other.restricted) throw new AppError('CLIENT_RESTRICTED');
+    // A closed case is reopened first: a merge neither closes nor reopens one.
+    if (keep.client.status !== 'open' || other.client.status !== 'open') throw new AppError('CASE_CLOSED');
     assertUnchanged(input.versions.keep, (await mergeRecordView(ctx, keep, false)).version);
     assertUnchanged(input.versions.other, (await mergeRecordView(ctx, other, false)).version);
     const revealed = ctx.core.state.get(REVEALED_CLIENTS);
     const visible = mayReadRestricted(keep.client, session, revealed) && mayReadRestricted(other.client, session, revealed);
     if (input.take.identity !== null && !visible) throw new AppError('MERGE_IDENTITY_HIDDEN');
+    // Two identities that differ: one of them is dropped, which nobody may do unseen.
+    const identities = columns.openRows('client_identity', await ctx.db.selectFrom('client_identity').selectAll().where('client_id', 'in', [keep.client.id, other.client.id]).execute());
+    const shown = (row: (typeof identities)[number] | undefined) => JSON.stringify(row ? [row.legal_name, row.phone, row.id_number, row.address] : null);
+    const [keptIdentity, otherIdentity] = [identities.find((row) => row.client_id === keep.client.id), identities.find((row) => row.client_id === other.client.id)];
+    if (keptIdentity && otherIdentity && shown(keptIdentity) !== shown(otherIdentity) && !visible) throw new AppError('MERGE_IDENTITY_HIDDEN');
+    const key = await fingerprintKey(ctx.db, ctx.core);
+    const otherFingerprint = fingerprintOf(key, other.client);
+    key.fill(0);
     const { moved } = await mergeRecords(ctx.db, columns, {
       keep: keep.client,
       other: other.client,
+      otherFingerprint,
       take: input.take,
       identityFrom: input.take.identity ?? 'keep',
       by: { userId: session.id, at: ctx.core.nowIso(), today: today(ctx.core.clock), language: session.language },

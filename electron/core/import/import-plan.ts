@@ -42,6 +42,8 @@ export interface PlannedReferral {
 
 /** What goes into a record already in the app. */
 export interface PlannedMerge {
+  /** Who holds her case: the visits are written as hers. */
+  workerId: number | null;
   visits: PlannedVisit[];
   referrals: PlannedReferral[];
 }
@@ -79,7 +81,7 @@ export interface AppFacts {
   /** Every client's code (base or suffixed) and id. */
   codes: ReadonlyMap<string, number>;
   /** The records visits could be merged into: whether each may be written to now, and its visits and referrals (`visitKey`, `referralKey`). */
-  records(clientIds: readonly number[]): Promise<Map<number, { writable: 'yes' | 'restricted' | 'closed'; visits: Set<string> }>>;
+  records(clientIds: readonly number[]): Promise<Map<number, { writable: 'yes' | 'restricted' | 'closed' | 'noConsent'; workerId: number | null; visits: Set<string> }>>;
 }
 
 type Cell = { column: number; value: SheetCell };
@@ -355,9 +357,19 @@ export async function readUnderPlan(table: SheetTable, plan: ParsedImportPlan, a
     const base = baseOf(code);
     suffixes.set(base, Math.max(suffixes.get(base) ?? 1, Number(code.split('.')[1] ?? 1)));
   }
+  // Every code the sheet holds is taken before a suffix is given out ("X.2" on a later row stays its own).
+  for (const person of persons) {
+    const code = person.first.code;
+    if (code) suffixes.set(baseOf(code), Math.max(suffixes.get(baseOf(code)) ?? 1, Number(code.split('.')[1] ?? 1)));
+  }
   const firstWithCode = new Map<string, Person>();
   for (const person of persons) {
     const { first } = person;
+    // A child then is on the child-protection path, whatever her age now: on her earliest date in the register.
+    const earliest = person.rows.flatMap((row) => [row.registeredOn, row.consentOn, row.visit?.visitOn ?? null, row.referral?.on ?? null]).filter((date): date is string => date !== null).sort()[0];
+    if (earliest && first.birthYear !== null && yearsSince(first.birthYear, earliest) < 18 && !first.issues.some((issue) => issue.problem === 'child')) {
+      first.issues.push({ column: byField.get('birthYear') ?? byField.get('birthDate') ?? null, problem: 'child', severity: 'error', value: String(first.birthYear) });
+    }
     if (first.issues.some((issue) => issue.severity === 'error') || first.code === null) {
       person.outcome = 'error';
       continue;
@@ -407,6 +419,7 @@ export async function readUnderPlan(table: SheetTable, plan: ParsedImportPlan, a
   const rows: PreviewRow[] = [];
   const counts: ImportCounts = { rows: table.rows.length, create: 0, existing: 0, inFile: 0, visit: 0, error: 0, noConsent: 0, undecided: 0, clientsCreated: 0, clientsMerged: 0, visitsAdded: 0, referralsAdded: 0, consentExpired: 0 };
   const mergedRecords = new Set<number>();
+  const laterRowColumns = new Set([...(['visitOn', 'services', 'place', 'referralOn', 'referralService', 'referralStatus'] as const).flatMap((field) => (byField.has(field) ? [byField.get(field)!] : [])), ...marks.map((mark) => mark.column)]);
 
   const plannedOf = (person: Person): PlannedClient => {
     let client = planned.get(person);
@@ -445,11 +458,13 @@ export async function readUnderPlan(table: SheetTable, plan: ParsedImportPlan, a
       if (!record) refused = 'recordRestricted';
       else if (record.writable === 'restricted') refused = 'recordRestricted';
       else if (record.writable === 'closed') refused = 'recordClosed';
+      else if (record.writable === 'noConsent') refused = 'recordNoConsent';
     }
     if (person.outcome === 'create' || (target && 'person' in target && target.person === person)) plannedOf(person);
     for (const facts of person.rows) {
       const isFirst = facts === person.first;
-      const issues = [...facts.issues];
+      // A later row of one person is her visit or referral: only what is wrong with those is its own.
+      const issues = isFirst ? [...facts.issues] : facts.issues.filter((issue) => (issue.column !== null && laterRowColumns.has(issue.column)) || LATER_ROW_PROBLEMS.has(issue.problem));
       let outcome: RowOutcome = isFirst ? person.outcome : 'visit';
       if (!isFirst) {
         // A later row of one person: her facts come from the first row.
@@ -467,7 +482,7 @@ export async function readUnderPlan(table: SheetTable, plan: ParsedImportPlan, a
         seenVisits.set(owner, seen);
         const into = () => {
           if ('person' in target) return plannedOf(target.person);
-          const merged = merge.get(target.clientId) ?? { visits: [], referrals: [] };
+          const merged: PlannedMerge = merge.get(target.clientId) ?? { workerId: records.get(target.clientId)?.workerId ?? null, visits: [], referrals: [] };
           merge.set(target.clientId, merged);
           mergedRecords.add(target.clientId);
           return merged;
@@ -516,7 +531,9 @@ export async function readUnderPlan(table: SheetTable, plan: ParsedImportPlan, a
     }
   }
   // A merged person's registration date covers her visits too.
-  for (const client of create) for (const visit of client.visits) if (visit.visitOn < client.registeredOn) client.registeredOn = visit.visitOn;
+  for (const client of create) {
+    for (const date of [...client.visits.map((visit) => visit.visitOn), ...client.referrals.map((referral) => referral.on)]) if (date < client.registeredOn) client.registeredOn = date;
+  }
   counts.clientsMerged = mergedRecords.size;
 
   const missing: ImportReading['missing'] = [];
@@ -528,6 +545,9 @@ export async function readUnderPlan(table: SheetTable, plan: ParsedImportPlan, a
   rows.sort((a, b) => a.rowNumber - b.rowNumber);
   return { rows, counts, create, merge, values, wardChoices: [...wardChoices.values()], missing };
 }
+
+/** What a later row of one person can be wrong in: its visit or referral. */
+const LATER_ROW_PROBLEMS = new Set<CellProblem>(['noServices', 'noReferralService', 'duplicateVisit', 'duplicateReferral']);
 
 /** A two-digit year in the century that puts it no later than this year. */
 function fullYearOf(twoDigits: number, today: string): number {

@@ -46,8 +46,8 @@ export async function writeImport(
     done += 1 + client.visits.length + client.referrals.length;
     if (clientId) await beat(done);
   }
-  for (const [clientId, { visits, referrals }] of reading.merge) {
-    await writeVisits(db, columns, dialect, clientId, visits, plan.workerId, by);
+  for (const [clientId, { visits, referrals, workerId }] of reading.merge) {
+    await writeVisits(db, columns, dialect, clientId, visits, workerId ?? plan.workerId, by);
     await writeReferrals(db, clientId, referrals, by);
     await refreshClientSummary(db, clientId, referrals.length ? ['contact', 'referrals'] : ['contact']);
     done += visits.length + referrals.length;

@@ -111,8 +111,10 @@ export async function mergeRecords(
   db: Db,
   columns: ColumnSealer,
   args: {
-    keep: { id: number; registered_on: string; alias: string; birth_year: number; sex: string; ward_code: number | null; province_code: number | null; work_setting: string | null; assigned_worker_id: number | null };
-    other: { id: number; alias: string; birth_year: number; sex: string; ward_code: number | null; province_code: number | null; work_setting: string | null; registered_on: string };
+    keep: { id: number; alias: string; birth_year: number; sex: string; ward_code: number | null; province_code: number | null; work_setting: string | null; assigned_worker_id: number | null };
+    other: { id: number; alias: string; birth_year: number; sex: string; ward_code: number | null; province_code: number | null; work_setting: string | null; child_path: number };
+    /** The other record's erasure fingerprint (erasure/erasure.ts), kept with the link to the one that stays. */
+    otherFingerprint: string;
     take: MergeChoice;
     /** Whose identity stays: the chosen one when the manager could see both, else the kept record's (the other's when it has none). */
     identityFrom: 'keep' | 'other';
@@ -152,8 +154,9 @@ export async function mergeRecords(
       ward_code: details.ward_code,
       province_code: details.province_code,
       work_setting: details.work_setting,
-      // Her first registration, whichever record it was.
-      registered_on: other.registered_on < keep.registered_on ? other.registered_on : keep.registered_on,
+      // A child's path, on either record, stays. Her registration date stays the kept record's:
+      // it is part of its erasure fingerprint, which a backup from before the merge still holds.
+      ...(other.child_path === 1 ? { child_path: 1 } : {}),
     })
     .where('id', '=', keepId)
     .execute();
@@ -165,6 +168,16 @@ export async function mergeRecords(
   const chosen = args.identityFrom === 'other' ? (otherIdentity ?? keepIdentity) : (keepIdentity ?? otherIdentity);
   if (chosen && chosen !== keepIdentity) {
     const identity = { legalName: chosen.legal_name, phone: chosen.phone, idNumber: chosen.id_number, address: chosen.address };
+    // What it replaces stays in her history of corrections, restricted like identity.
+    await recordChanges(db, columns, {
+      clientId: keepId,
+      entity: 'identity',
+      entityId: keepId,
+      before: { legalName: keepIdentity?.legal_name ?? null, phone: keepIdentity?.phone ?? null, idNumber: keepIdentity?.id_number ?? null, address: keepIdentity?.address ?? null },
+      after: identity,
+      restricted: true,
+      by,
+    });
     await db.deleteFrom('client_identity').where('client_id', '=', keepId).execute();
     if (!isEmptyIdentity(identity)) {
       await db
@@ -208,30 +221,43 @@ export async function mergeRecords(
     if (count) moved[table] = count;
   }
 
-  // The stronger current consent of each purpose stays current: carried over as the latest entry
-  // of the ledger when it was not already (the copy names the one it replaces).
+  // Each purpose (and partner) as one ledger: the later of a withdrawal and a grant wins (a
+  // withdrawal on either record withdraws what the other still held), and of two grants the one
+  // running longer stays current, carried over as the latest entry when it was not.
   for (const [kind, theirs] of otherCurrent) {
     const ours = keptCurrent.get(kind);
-    const stronger = (a: typeof theirs, b: typeof theirs | undefined) => !b || (a.withdrawn_on === null && (b.withdrawn_on !== null || a.expires_on > b.expires_on));
-    if (!ours || !stronger(theirs, ours) || theirs.id > ours.id) continue;
-    const [opened] = columns.openRows('consent', [theirs]);
+    if (!ours) continue;
+    const withdrawn = [ours, theirs].find((consent) => consent.withdrawn_on !== null);
+    const granted = [ours, theirs].find((consent) => consent.withdrawn_on === null);
+    let winner: typeof theirs;
+    if (withdrawn && granted) {
+      if (withdrawn.withdrawn_on! >= granted.given_on) {
+        await db.updateTable('consent').set({ withdrawn_on: withdrawn.withdrawn_on }).where('id', '=', granted.id).execute();
+        continue;
+      }
+      winner = granted;
+    } else if (withdrawn) continue;
+    else winner = theirs.expires_on > ours.expires_on ? theirs : ours;
+    const latest = Math.max(ours.id, theirs.id);
+    if (winner.id === latest) continue;
+    const [opened] = columns.openRows('consent', [winner]);
     await writeConsent(db, columns, {
       clientId: keepId,
-      purpose: theirs.purpose as never,
-      partnerId: theirs.partner_id,
-      scope: theirs.scope ? (JSON.parse(theirs.scope) as string[]) : [],
-      input: { method: theirs.method as never, givenBy: theirs.given_by as never, witness: opened?.witness ?? null, paperKeptAt: opened?.paper_kept_at ?? null, language: theirs.text_language as 'vi' | 'en', givenOn: theirs.given_on },
-      version: theirs.text_version as ConsentTextVersion,
-      expiresOn: theirs.expires_on,
+      purpose: winner.purpose as never,
+      partnerId: winner.partner_id,
+      scope: winner.scope ? (JSON.parse(winner.scope) as string[]) : [],
+      input: { method: winner.method as never, givenBy: winner.given_by as never, witness: opened?.witness ?? null, paperKeptAt: opened?.paper_kept_at ?? null, language: winner.text_language as 'vi' | 'en', givenOn: winner.given_on },
+      version: winner.text_version as ConsentTextVersion,
+      expiresOn: winner.expires_on,
       recordedBy: by.userId,
       at: by.at,
-      replacesId: ours.id,
+      replacesId: latest,
     });
   }
 
   // Numbers that led to the other record lead to this one now, and so does its own.
   await db.updateTable('merged_client').set({ into_id: keepId }).where('into_id', '=', otherId).execute();
-  await db.insertInto('merged_client').values({ client_id: otherId, into_id: keepId, merged_at: by.at, merged_by: by.userId }).execute();
+  await db.insertInto('merged_client').values({ client_id: otherId, into_id: keepId, fingerprint: args.otherFingerprint, merged_at: by.at, merged_by: by.userId }).execute();
   await db.deleteFrom('client').where('id', '=', otherId).execute();
   await refreshClientSummary(db, keepId);
   return { moved };

@@ -236,6 +236,7 @@ function MergeTwo({ pair, onBack }: { pair: MergePair; onBack: () => void }) {
             </tbody>
           </table>
           {compared.keep.restricted || compared.other.restricted ? <p className="message message-warning">{t('merge.restricted')}</p> : null}
+          {compared.keep.status !== 'open' || compared.other.status !== 'open' ? <p className="message message-warning">{t('merge.closed')}</p> : null}
           {!compared.identityVisible && (compared.keep.hasIdentity || compared.other.hasIdentity) ? (
             <div className="panel">
               <ReasonField label={t('merge.reason')} value={reason} onChange={setReason} error={error} />
@@ -247,7 +248,7 @@ function MergeTwo({ pair, onBack }: { pair: MergePair; onBack: () => void }) {
             </div>
           ) : null}
           <div className="actions">
-            <button type="button" className="primary" disabled={busy || compared.keep.restricted || compared.other.restricted} onClick={() => void apply()}>
+            <button type="button" className="primary" disabled={busy || compared.keep.restricted || compared.other.restricted || compared.keep.status !== 'open' || compared.other.status !== 'open'} onClick={() => void apply()}>
               {t('merge.apply', { code: compared.keep.code })}
             </button>
           </div>
