@@ -19,7 +19,7 @@ afterEach(async () => {
 });
 
 describe('importing an old register in Chromium', () => {
-  it('a manager previews a sheet with errors, fixes the words it did not know, and imports', async () => {
+  it('a manager previews a sheet with errors, fixes the columns and the words it did not know, and imports', async () => {
     const dir = tempDir('dh-e2e-import-');
     cpSync((await standardTemplate()).dir, dir, { recursive: true });
     const sheets = tempDir('dh-e2e-sheets-');
@@ -51,6 +51,10 @@ describe('importing an old register in Chromium', () => {
     await page.setViewportSize({ width: 1366, height: 768 });
     await checkScreen(page, '91-import-preview');
 
+    // She corrects the columns: the phone numbers are not to be imported at all.
+    expect(await rowOf(15).getByText(/^SĐT: Số điện thoại không được nhập/).isVisible()).toBe(true);
+    await page.getByRole('combobox', { name: 'SĐT' }).selectOption({ label: 'Không nhập' });
+    await expect.poll(() => rowOf(15).getByText(/^SĐT:/).count(), { timeout: 20_000 }).toBe(0);
     // She tells the app what the register's words mean, and who holds the cases.
     await page.getByRole('combobox', { name: 'Không rõ' }).selectOption({ label: 'Khác / không muốn nói' });
     await page.getByRole('combobox', { name: 'Hỗ trợ gạo' }).selectOption({ label: 'Dịch vụ khác' });
