@@ -453,8 +453,9 @@ describe('what an import refuses', () => {
     const saved = await invoke<{ saved: boolean; rows: number }>(app, 'import.saveProblems', { plan: suggestedPlan(app, opened), language: 'vi' }, target);
     expect(saved).toEqual({ saved: true, rows: 14 });
     const text = readFileSync(target, 'utf8');
-    expect(text.startsWith('\uFEFFDòng,Cột,Mức,Vấn đề\r\n')).toBe(true);
-    expect(text).toContain(`8,Ngày ký đồng ý,Không nhập,${CELL_PROBLEM_WORDS.dateInvalid.vi}`);
+    // Separated as the centre's report CSVs are (";" by default: Vietnamese Windows' Excel).
+    expect(text.startsWith('\uFEFFDòng;Cột;Mức;Vấn đề\r\n')).toBe(true);
+    expect(text).toContain(`8;Ngày ký đồng ý;Không nhập;${CELL_PROBLEM_WORDS.dateInvalid.vi}`);
     for (const secret of ['31/02/2024', 'Mẫu Sai Ngày', 'Không rõ', '0900 000 000', 'Thử Không Tên']) expect(text).not.toContain(secret);
     expect(await invoke(app, 'import.saveProblems', { plan: suggestedPlan(app, opened), language: 'en' }, null)).toEqual({ saved: false, rows: 0 });
   });

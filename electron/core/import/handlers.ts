@@ -1,4 +1,4 @@
-import { CELL_PROBLEM_WORDS, type ImportFileView, type ParsedImportPlan, type PreviewRow } from '../../contract/import.ts';
+import { CELL_PROBLEM_WORDS, MAX_SAVED_MAPPINGS, type ColumnTarget, type ImportFileView, type MergeRecord, type ParsedImportPlan, type PreviewRow, type ValueMaps } from '../../contract/import.ts';
 import { AppError } from '../app-error.ts';
 import { today } from '../clock.ts';
 import type { Core } from '../core.ts';
@@ -8,18 +8,18 @@ import { writeFileAtomic } from '../files.ts';
 import type { HandlerContext, HandlerMap } from '../gate/types.ts';
 import { clientIndexOf } from '../clients/client-index.ts';
 import { sessionSlot } from '../session-state.ts';
-import { suggestColumns } from './column-guess.ts';
+import { suggestColumns, wordKey } from './column-guess.ts';
 import { readUnderPlan, referralKey, visitKey, type AppFacts, type ImportReading } from './import-plan.ts';
 import { importWork, writeImport } from './import-write.ts';
 import { assertDifferent, mergeCandidates, mergeRecords } from './merge.ts';
 import { fingerprintKey, fingerprintOf } from '../erasure/erasure.ts';
 import { activeConsent, clientWithRestriction, mayReadRestricted, REVEALED_CLIENTS } from '../records/access.ts';
 import { assertUnchanged, versionOf } from '../records/versions.ts';
-import { MAX_SAVED_MAPPINGS, type ColumnTarget, type MergeRecord, type ValueMaps } from '../../contract/import.ts';
 import { IMPORT_MAPPINGS_SETTING } from '../vault/column-sealers.ts';
 import { putSetting, settingValue } from '../db/setting-store.ts';
-import { wordKey } from './column-guess.ts';
 import { readSheetFile, type SheetFile, type SheetTable } from './sheet-file.ts';
+import { csvLine } from '../reports/exports/csv.ts';
+import { readSettings } from '../settings/centre-settings.ts';
 
 /*
  * The import's channels. The file read is kept in the session (never written anywhere) until
@@ -60,9 +60,10 @@ function openFile(ctx: HandlerContext): SheetFile {
   return file;
 }
 
-function sheetOf(file: SheetFile, plan: ParsedImportPlan): SheetTable {
-  const sheet = file.sheets[plan.sheet];
-  if (!sheet) throw new AppError('VALIDATION', { issues: [{ path: 'plan.sheet', message: 'invalid' }] });
+/** The sheet a plan names (`plan.sheet`, or a mapping's `sheet`): refused as input when the file has none such. */
+function sheetOf(file: SheetFile, index: number, path = 'plan.sheet'): SheetTable {
+  const sheet = file.sheets[index];
+  if (!sheet) throw new AppError('VALIDATION', { issues: [{ path, message: 'invalid' }] });
   return sheet;
 }
 
@@ -152,26 +153,25 @@ async function importedBefore(db: Db, sha256: string): Promise<ImportFileView['i
   return row ? { at: row.at, byName: row.display_name } : null;
 }
 
-async function reading(ctx: HandlerContext, plan: ParsedImportPlan): Promise<{ file: SheetFile; reading: ImportReading }> {
-  const file = openFile(ctx);
-  const sheet = sheetOf(file, plan);
+/** The open file's sheet read under the plan, as the app is now (the holder checked when named). */
+async function reading(ctx: HandlerContext, plan: ParsedImportPlan): Promise<ImportReading> {
+  const sheet = sheetOf(openFile(ctx), plan.sheet);
   if (plan.workerId !== null) await assertHolder(ctx.db, plan.workerId);
-  return { file, reading: await readUnderPlan(sheet, plan, await appFacts(ctx)) };
+  return readUnderPlan(sheet, plan, await appFacts(ctx));
 }
 
 const hasProblem = (row: PreviewRow) => row.issues.length > 0;
 
 /** The saved list of rows not imported or imported in part: row, column, problem in words; never a cell's text. */
-function problemsCsv(sheet: SheetTable, rows: readonly PreviewRow[], language: 'vi' | 'en', headerKnown: readonly boolean[]): string {
+function problemsCsv(sheet: SheetTable, rows: readonly PreviewRow[], language: 'vi' | 'en', headerKnown: readonly boolean[], separator: string): string {
   const header = language === 'vi' ? ['Dòng', 'Cột', 'Mức', 'Vấn đề'] : ['Row', 'Column', 'Level', 'Problem'];
   const level = { error: language === 'vi' ? 'Không nhập' : 'Not imported', warning: language === 'vi' ? 'Lưu ý' : 'Note' };
-  const quote = (value: string) => (/[",;\n\r]/.test(value) ? `"${value.replaceAll('"', '""')}"` : value);
-  const lines = [header.join(',')];
+  const lines = [csvLine(header, separator)];
   for (const row of rows) {
     for (const issue of row.issues) {
       // A header the app does not know may be a row of data (a sheet without one): its number only.
       const column = issue.column === null ? '' : headerKnown[issue.column] ? sheet.columns[issue.column]!.header : `#${issue.column + 1}`;
-      lines.push([String(row.rowNumber), column, level[issue.severity], CELL_PROBLEM_WORDS[issue.problem][language]].map(quote).join(','));
+      lines.push(csvLine([row.rowNumber, column, level[issue.severity], CELL_PROBLEM_WORDS[issue.problem][language]], separator));
     }
   }
   return `\uFEFF${lines.join('\r\n')}\r\n`;
@@ -219,7 +219,7 @@ export const importHandlers: Pick<HandlerMap, ImportChannels> = {
   },
 
   'import.preview': async (input, ctx) => {
-    const { reading: read } = await reading(ctx, input.plan);
+    const read = await reading(ctx, input.plan);
     ctx.note({ targetType: 'import_file', targetId: openFile(ctx).sha256 });
     const shown = read.rows.filter((row) => (input.show === 'all' ? true : input.show === 'problems' ? hasProblem(row) : row.outcome === input.show));
     return {
@@ -238,7 +238,7 @@ export const importHandlers: Pick<HandlerMap, ImportChannels> = {
     ctx.note({ targetType: 'import_file', targetId: file.sha256 });
     if (file.sha256 !== input.sha256) throw new AppError('IMPORT_FILE_CHANGED');
     if (input.plan.workerId === null) throw new AppError('IMPORT_HOLDER_NEEDED');
-    const { reading: read } = await reading(ctx, input.plan);
+    const read = await reading(ctx, input.plan);
     if (ctx.core.stopAsked) throw new AppError('CALL_STOPPED');
     if (read.counts.undecided > 0) throw new AppError('IMPORT_DECISIONS_NEEDED');
     if (read.create.length === 0 && read.merge.size === 0) throw new AppError('IMPORT_NOTHING');
@@ -277,14 +277,15 @@ export const importHandlers: Pick<HandlerMap, ImportChannels> = {
 
   'import.saveProblems': async (input, ctx) => {
     const file = openFile(ctx);
-    const sheet = sheetOf(file, input.plan);
+    const sheet = sheetOf(file, input.plan.sheet);
     ctx.note({ targetType: 'import_file', targetId: file.sha256 });
     if (!ctx.chosenPath) return { saved: false, rows: 0 };
-    const { reading: read } = await reading(ctx, input.plan);
+    const read = await reading(ctx, input.plan);
     const rows = read.rows.filter(hasProblem);
     const path = ctx.chosenPath;
     const known = suggestColumns(sheet.columns.map((column) => column.header), await catalogue(ctx.db)).map((target) => target !== null);
-    const text = problemsCsv(sheet, rows, input.language, known);
+    // Separated as the centre's Excel expects (the setting its report CSVs use: ";" on Vietnamese Windows).
+    const text = problemsCsv(sheet, rows, input.language, known, (await readSettings(ctx.db)).reportCsvSeparator);
     ctx.note({ targetType: 'import_file', targetId: file.sha256, detail: { rows: rows.length, language: input.language } });
     ctx.atCommit(() => writeFileAtomic(path, text));
     return { saved: true, rows: rows.length };
@@ -343,7 +344,7 @@ export const importHandlers: Pick<HandlerMap, ImportChannels> = {
   },
 
   'import.mappings': async (input, ctx) => {
-    const sheet = sheetOf(openFile(ctx), { sheet: input.sheet } as ParsedImportPlan);
+    const sheet = sheetOf(openFile(ctx), input.sheet, 'sheet');
     const saved = await readMappings(ctx);
     const names = new Map<number, string>();
     for (const row of await ctx.db.selectFrom('user').select(['id', 'display_name']).where('id', 'in', [0, ...saved.map((mapping) => mapping.savedBy)]).execute()) names.set(row.id, row.display_name);
@@ -359,7 +360,7 @@ export const importHandlers: Pick<HandlerMap, ImportChannels> = {
 
   'import.saveMapping': async (input, ctx) => {
     const session = ctx.requireSession();
-    const sheet = sheetOf(openFile(ctx), { sheet: input.sheet } as ParsedImportPlan);
+    const sheet = sheetOf(openFile(ctx), input.sheet, 'sheet');
     const saved = (await readMappings(ctx)).filter((mapping) => mapping.name !== input.name);
     if (saved.length >= MAX_SAVED_MAPPINGS) throw new AppError('IMPORT_MAPPINGS_FULL');
     const columns = sheet.columns.flatMap((column, i) => {

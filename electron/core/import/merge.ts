@@ -9,6 +9,8 @@ import { recordChanges } from '../records/history.ts';
 import { refreshClientSummary } from '../records/access.ts';
 import type { ColumnSealer } from '../vault/column-sealers.ts';
 import type { ConsentTextVersion } from '../../contract/consent-texts.ts';
+import type { ConsentInput } from '../../contract/clients.ts';
+import type { ConsentPurpose } from '../../contract/vocabulary.ts';
 
 /*
  * Two records of one person made one (a manager's decision, side by side): the record that
@@ -243,10 +245,10 @@ export async function mergeRecords(
     const [opened] = columns.openRows('consent', [winner]);
     await writeConsent(db, columns, {
       clientId: keepId,
-      purpose: winner.purpose as never,
+      purpose: winner.purpose as ConsentPurpose,
       partnerId: winner.partner_id,
       scope: winner.scope ? (JSON.parse(winner.scope) as string[]) : [],
-      input: { method: winner.method as never, givenBy: winner.given_by as never, witness: opened?.witness ?? null, paperKeptAt: opened?.paper_kept_at ?? null, language: winner.text_language as 'vi' | 'en', givenOn: winner.given_on },
+      input: { method: winner.method as ConsentInput['method'], givenBy: winner.given_by as ConsentInput['givenBy'], witness: opened?.witness ?? null, paperKeptAt: opened?.paper_kept_at ?? null, language: winner.text_language as 'vi' | 'en', givenOn: winner.given_on },
       version: winner.text_version as ConsentTextVersion,
       expiresOn: winner.expires_on,
       recordedBy: by.userId,

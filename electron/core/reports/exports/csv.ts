@@ -20,6 +20,15 @@ const COLUMNS = [
   ['Bị che (1: có)', 'suppressed'],
 ] as const;
 
+/** One line of a CSV the centre's Excel reads: cells quoted where they hold a separator, a quote or a line end. */
+export function csvLine(values: readonly (string | number)[], separator: string): string {
+  const quote = (value: string | number) => {
+    const text = String(value);
+    return /[",;\t\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+  };
+  return values.map(quote).join(separator);
+}
+
 /**
  * One row per cell of every table (long form), UTF-8 with a byte-order mark so Excel reads the
  * Vietnamese right, separated as the managers' Excel expects (";" on Vietnamese Windows, a
@@ -28,12 +37,7 @@ const COLUMNS = [
  * never in a row of its own.
  */
 export async function toCsv({ report, settings }: ExportContext): Promise<ExportFile> {
-  const separator = settings.reportCsvSeparator;
-  const quote = (value: string | number) => {
-    const text = String(value);
-    return /[",;\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
-  };
-  const line = (values: readonly (string | number)[]) => values.map(quote).join(separator);
+  const line = (values: readonly (string | number)[]) => csvLine(values, settings.reportCsvSeparator);
   const lines = [line(COLUMNS.map(([words]) => words)), line(COLUMNS.map(([, code]) => code))];
   for (const table of report.tables) {
     for (const { row, column, value } of cellsOf(table)) {
