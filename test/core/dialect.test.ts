@@ -3,6 +3,8 @@ import { Kysely, PostgresDialect, sql, SqliteDialect } from 'kysely';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { postgresDialect, sqliteDialect, type SqlDialect } from '../../electron/core/db/dialect.ts';
+import { reusable } from '../../electron/core/db/reusable.ts';
+import type { Db } from '../../electron/core/db/schema.ts';
 import { havePostgres, startCluster, type PgCluster } from '../support/pg-cluster.ts';
 
 /*
@@ -91,5 +93,83 @@ describe('the SQL dialects of the two stores', () => {
       return ids;
     });
     expect(kept).toEqual([1, 2, 4]);
+  });
+});
+
+/*
+ * The statements made at every call are built and compiled once and given each call's values
+ * (db/reusable.ts). The same rows as the builder gives, on both stores, whatever the values; a
+ * builder that does anything with a value but pass it is refused the first time.
+ */
+describe('a statement built once and reused', () => {
+  const asDb = (db: Any) => db as unknown as Db;
+  type Referral = { id: number; proposed_on: string; completed_on: string | null };
+  const referrals = reusable((db: Db, { from, ids }: { from: string; ids: readonly number[] }, withCompleted: boolean) =>
+    (db as unknown as Any)
+      .selectFrom('referral')
+      .select(['id', 'proposed_on'])
+      .$if(withCompleted, (query) => query.select('completed_on'))
+      .where('proposed_on', '>=', from)
+      .where('id', 'in', ids)
+      .orderBy('id')
+      .$castTo<Referral>(),
+  );
+  const built = (db: Any, from: string, ids: readonly number[], withCompleted: boolean) =>
+    db
+      .selectFrom('referral')
+      .select(['id', 'proposed_on'])
+      .$if(withCompleted, (query) => query.select('completed_on'))
+      .where('proposed_on', '>=', from)
+      .where('id', 'in', ids)
+      .orderBy('id')
+      .execute();
+
+  it('gives the rows the builder gives, for other values, lists of other lengths and other shapes', async () => {
+    const cases: [string, number[], boolean][] = [
+      ['2024-01-01', [1, 2, 3, 4], false],
+      ['2025-01-01', [1, 2, 3, 4], false],
+      ['2000-01-01', [2], true],
+      ['2000-01-01', [1, 4, 3], true],
+      ['2025-06-01', [4, 3], false],
+    ];
+    for (const { db } of stores) {
+      for (const [from, ids, withCompleted] of cases) {
+        const rows = (await referrals(asDb(db), { from, ids }, withCompleted).execute()).map((row) => ({ ...row, id: Number(row.id) }));
+        const expected = (await built(db, from, ids, withCompleted)).map((row) => ({ ...row, id: Number(row.id) }));
+        expect(rows).toEqual(expected);
+      }
+      // The text is the first call's; only the values are this call's.
+      const first = referrals(asDb(db), { from: '2024-01-01', ids: [1, 2] }, false).compile();
+      const second = referrals(asDb(db), { from: '2025-06-01', ids: [3, 4] }, false).compile();
+      expect(second.sql).toBe(first.sql);
+      expect(second.parameters).toEqual(['2025-06-01', 3, 4]);
+      expect(referrals(asDb(db), { from: '2025-06-01', ids: [3] }, false).compile().sql).not.toBe(first.sql);
+    }
+    const [file, server] = stores.map(({ db }) => referrals(asDb(db), { from: '2024-01-01', ids: [1] }, false).compile().sql);
+    expect(file).toContain('?');
+    expect(server).toContain('$1');
+  });
+
+  it('writes nulls as values, and says how many rows a write changed', async () => {
+    const insert = reusable((db: Db, row: { id: number; proposed_on: string; completed_on: string | null }) => (db as unknown as Any).insertInto('referral').values(row));
+    const complete = reusable((db: Db, { on, from }: { on: string; from: string }) => (db as unknown as Any).updateTable('referral').set({ completed_on: on }).where('completed_on', 'is', null).where('proposed_on', '>=', from));
+    const answer = await onBoth(async (db) => {
+      await insert(asDb(db), { id: 10, proposed_on: '2026-01-05', completed_on: null }).execute();
+      await insert(asDb(db), { id: 11, proposed_on: '2026-02-05', completed_on: '2026-02-06' }).execute();
+      const changed = await complete(asDb(db), { on: '2026-03-01', from: '2026-01-01' }).run();
+      const rows = await db.selectFrom('referral').select(['id', 'completed_on']).where('id', '>=', 10).orderBy('id').execute();
+      await db.deleteFrom('referral').where('id', '>=', 10).execute();
+      return { changed: Number(changed.numAffectedRows), rows: rows.map((row) => ({ ...row, id: Number(row.id) })) };
+    });
+    expect(answer).toEqual({ changed: 1, rows: [{ id: 10, completed_on: '2026-03-01' }, { id: 11, completed_on: '2026-02-06' }] });
+  });
+
+  it('refuses, the first time, a builder that writes a value into the text or leaves it out', async () => {
+    const written = reusable((db: Db, { from }: { from: string }) => (db as unknown as Any).selectFrom('referral').select('id').where('proposed_on', '>=', sql.lit(from)));
+    const leftOut = reusable((db: Db, _values: { from: string }) => (db as unknown as Any).selectFrom('referral').select('id'));
+    for (const { db } of stores) {
+      expect(() => written(asDb(db), { from: '2024-01-01' }).compile()).toThrow(/written into its text/);
+      expect(() => leftOut(asDb(db), { from: '2024-01-01' }).compile()).toThrow(/not among its parameters/);
+    }
   });
 });

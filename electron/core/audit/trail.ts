@@ -3,6 +3,7 @@ import { sql, type Kysely, type Transaction } from 'kysely';
 import type { AuditEntry } from '../../contract/audit.ts';
 import type { Database, AuditEventRow } from '../db/schema.ts';
 import { holdTrail, knownTrailEnd, trailMovedTo, type SqlDialect } from '../db/dialect.ts';
+import { reusable } from '../db/reusable.ts';
 import { localDayStart } from '../clock.ts';
 import { vietnameseCollator } from '../text.ts';
 
@@ -84,13 +85,16 @@ export async function appendAudit(db: Db, dialect: SqlDialect, record: AuditReco
     prev_hash: last?.hash ?? GENESIS_HASH,
   };
   const hash = entryHash(row);
-  const insert = db.insertInto('audit_event').values({ ...row, hash });
+  const insert = auditInsert(db, { ...row, hash });
   // On the server it goes with the transaction's next statement, usually its COMMIT (one trip
   // fewer while the trail is held).
   if (dialect.withNext) await dialect.withNext(insert.compile()).execute(db);
   else await insert.execute();
   trailMovedTo(db, { id: row.id, hash });
 }
+
+/** Every writing call appends one: built once (db/reusable.ts). */
+const auditInsert = reusable((db: Db, row: AuditEventRow) => db.insertInto('audit_event').values(row));
 
 export interface VerifyResult {
   ok: boolean;

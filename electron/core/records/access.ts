@@ -4,6 +4,7 @@ import { AppError } from '../app-error.ts';
 import { sessionSlot } from '../session-state.ts';
 import { today } from '../clock.ts';
 import type { ClientRow, ConsentRow } from '../db/schema.ts';
+import { reusable } from '../db/reusable.ts';
 import { runWithNext } from '../db/dialect.ts';
 import type { ColumnSealer, Opened } from '../vault/column-sealers.ts';
 import type { Session } from '../core.ts';
@@ -40,27 +41,33 @@ export async function clientWithRestriction(db: Db, columns: ColumnSealer, id: n
   return { client: columns.openRows('client', [row])[0]!, restricted: Boolean(restricted), consented: consentOn !== undefined && Number(consented) === 1 };
 }
 
-/** `clientWithRestriction`'s one read. */
+/** `clientWithRestriction`'s one read (made by most calls about her: built once, db/reusable.ts). */
 function clientWithRestrictionQuery(db: Db, id: number, consentOn?: string) {
-  return db
+  return consentOn === undefined ? clientRead(db, { id }) : clientReadWithConsent(db, { id, consentOn });
+}
+
+const clientReadOf = (db: Db, id: number) =>
+  db
     .selectFrom('client')
     .selectAll('client')
     .select((eb) => eb.exists(eb.selectFrom('restriction').select('restriction.id').whereRef('restriction.client_id', '=', 'client.id').where('restriction.ended_at', 'is', null)).as('restricted'))
-    .$if(consentOn !== undefined, (query) =>
-      query.select((eb) =>
-        eb
-          .selectFrom('consent')
-          .select(sql<number>`case when consent.withdrawn_on is null and consent.expires_on >= ${consentOn} then 1 else 0 end`.as('in_force'))
-          .whereRef('consent.client_id', '=', 'client.id')
-          .where('consent.purpose', '=', 'case_record')
-          .where('consent.partner_id', 'is', null)
-          .orderBy('consent.id', 'desc')
-          .limit(1)
-          .as('consented'),
-      ),
-    )
     .where('client.id', '=', id);
-}
+const clientRead = reusable((db: Db, { id }: { id: number }) => clientReadOf(db, id).$castTo<ClientRow & { restricted: unknown; consented?: unknown }>());
+const clientReadWithConsent = reusable((db: Db, { id, consentOn }: { id: number; consentOn: string }) =>
+  clientReadOf(db, id)
+    .select((eb) =>
+      eb
+        .selectFrom('consent')
+        .select(sql<number>`case when consent.withdrawn_on is null and consent.expires_on >= ${consentOn} then 1 else 0 end`.as('in_force'))
+        .whereRef('consent.client_id', '=', 'client.id')
+        .where('consent.purpose', '=', 'case_record')
+        .where('consent.partner_id', 'is', null)
+        .orderBy('consent.id', 'desc')
+        .limit(1)
+        .as('consented'),
+    )
+    .$castTo<ClientRow & { restricted: unknown; consented?: unknown }>(),
+);
 
 /**
  * For a call whose first read is `clientForWriting`'s: that read, to go with the gate's first
@@ -182,23 +189,25 @@ export function assertNotFuture(date: string, today: string): void {
  */
 export async function refreshClientSummary(db: Db, clientId: number, parts: readonly SummaryPart[] = SUMMARY_PARTS): Promise<void> {
   // Nothing reads its answer: on the server it goes with the call's next statement (usually its COMMIT).
-  await runWithNext(
-    db,
-    db
-      .updateTable('client')
-      .set({
-        ...(parts.includes('contact') ? { last_contact_on: sql<string | null>`(select max(visit_on) from visit where client_id = ${clientId})` } : {}),
-        ...(parts.includes('followUps') ? { next_follow_up_on: sql<string | null>`(select min(due_on) from follow_up where client_id = ${clientId} and done_on is null)` } : {}),
-        ...(parts.includes('referrals')
-          ? {
-              open_referrals: sql<number>`(select count(*) from referral where client_id = ${clientId} and status in (${sql.join(OPEN_REFERRAL_STATUSES)}))`,
-              next_referral_due_on: sql<string | null>`(select min(due_on) from referral where client_id = ${clientId} and status in (${sql.join(OPEN_REFERRAL_STATUSES)}))`,
-            }
-          : {}),
-      })
-      .where('id', '=', clientId),
-  );
+  await runWithNext(db, summaryRefresh(db, { clientId }, SUMMARY_PARTS.filter((part) => parts.includes(part))));
 }
+
+/** `refreshClientSummary`'s statement (every write to a record makes it: built once, db/reusable.ts). */
+const summaryRefresh = reusable((db: Db, { clientId }: { clientId: number }, parts: readonly SummaryPart[]) =>
+  db
+    .updateTable('client')
+    .set({
+      ...(parts.includes('contact') ? { last_contact_on: sql<string | null>`(select max(visit_on) from visit where client_id = ${clientId})` } : {}),
+      ...(parts.includes('followUps') ? { next_follow_up_on: sql<string | null>`(select min(due_on) from follow_up where client_id = ${clientId} and done_on is null)` } : {}),
+      ...(parts.includes('referrals')
+        ? {
+            open_referrals: sql<number>`(select count(*) from referral where client_id = ${clientId} and status in (${sql.join(OPEN_REFERRAL_STATUSES)}))`,
+            next_referral_due_on: sql<string | null>`(select min(due_on) from referral where client_id = ${clientId} and status in (${sql.join(OPEN_REFERRAL_STATUSES)}))`,
+          }
+        : {}),
+    })
+    .where('id', '=', clientId),
+);
 
 /** What the summary keeps: her last contact (visits), her next follow-up, her open referrals and their earliest due date. */
 const SUMMARY_PARTS = ['contact', 'followUps', 'referrals'] as const;

@@ -6,6 +6,7 @@ import type { RawBuilder } from 'kysely';
 import { AppError } from '../app-error.ts';
 import type { Db, UserRow } from '../db/schema.ts';
 import { vietnameseCollator } from '../text.ts';
+import { reusable } from '../db/reusable.ts';
 
 /* Staff accounts: the people who use the app (never clients). */
 
@@ -45,20 +46,25 @@ export async function activeSessionUser(
   carry: Readonly<Record<string, RawBuilder<unknown>>> = {},
 ): Promise<{ session: SessionUser | null; carried: Record<string, unknown> }> {
   const carriedNames = Object.keys(carry);
-  const rows = await db
-    .selectFrom('user')
-    .leftJoin('user_role', 'user_role.user_id', 'user.id')
-    .selectAll('user')
-    .select('user_role.role')
-    .select(carriedNames.map((name) => carry[name]!.as(name)))
-    .where('user.id', '=', userId)
-    .execute();
-  const [first] = rows as (UserRow & { role: Role | null } & Record<string, unknown>)[];
+  const rows = await sessionRead(db, { userId }, carriedNames, carry).execute();
+  const [first] = rows;
   const carried = Object.fromEntries(carriedNames.map((name) => [name, first?.[name]]));
   if (!first || first.active !== 1) return { session: null, carried };
   const held = new Set(rows.map((row) => row.role));
   return { session: sessionUserOf(first, ROLES.filter((role) => held.has(role))), carried };
 }
+
+/** `activeSessionUser`'s read: made before every call, so built once (db/reusable.ts); what it carries is named in its shape. */
+const sessionRead = reusable((db: Db, { userId }: { userId: number }, carried: readonly string[], carry: Readonly<Record<string, RawBuilder<unknown>>>) =>
+  db
+    .selectFrom('user')
+    .leftJoin('user_role', 'user_role.user_id', 'user.id')
+    .selectAll('user')
+    .select('user_role.role')
+    .select(carried.map((name) => carry[name]!.as(name)))
+    .where('user.id', '=', userId)
+    .$castTo<UserRow & { role: Role | null } & Record<string, unknown>>(),
+);
 
 function sessionUserOf(user: UserRow, roles: Role[]): SessionUser {
   return {
