@@ -264,8 +264,10 @@ describe('visits, follow-ups and referrals', () => {
   it.runIf(ON_SERVER)('records a visit in two trips to the server while the trail is held, with words in it too, all of it there after', async () => {
     const app = await asWorker();
     const id = app.template.ids.client;
-    // A first visit of each kind (one service, two): this PC's connection parses the statements it names (a trip or two more, once).
-    await app.ok('visits.record', { clientId: id, visitOn: TODAY, place: 'centre', serviceTypeIds: [1, 2] });
+    // A first visit of each kind (two services and a follow-up set; one service, words, the
+    // follow-up settled): this PC's connection parses the statements it names (a trip more for
+    // each, once; the test below counts those).
+    await app.ok('visits.record', { clientId: id, visitOn: TODAY, place: 'centre', serviceTypeIds: [1, 2], nextFollowUpOn: '2026-12-05' });
     await app.ok('visits.record', { clientId: id, visitOn: TODAY, place: 'centre', serviceTypeIds: [1], note: 'Ghi chú thử lần đầu' });
     const wire = countTrips();
     const tripsOf = async (call: () => Promise<number>) => {

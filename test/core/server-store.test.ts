@@ -148,15 +148,42 @@ describe('the centre\'s server as the store', () => {
     });
   });
 
-  it('holds a statement nobody reads (the audit entry) for the next one, its values written in: with the COMMIT, or before a read in the same trip; a ROLLBACK drops it', async () => {
+  it('holds a statement nobody reads (the audit entry) for the next one, by its name once parsed: with the COMMIT, or before a read in the same trip; a ROLLBACK drops it', async () => {
     await first.core.vault.db.connection().execute(async (conn) => {
       await sql`create temporary table held_probe (n integer, words text)`.execute(conn);
       const held = (n: number, words: string | null) => postgresDialect.withNext!(sql`insert into held_probe (n, words) values (${n}, ${words})`.compile(conn));
       const rows = async (db: typeof conn = conn) => (await sql<{ n: number; words: string | null }>`select n, words from held_probe order by n`.execute(db)).rows;
       const awkward = `Tên 'thử' \\ "ngoặc" $1 -- không phải lệnh`;
-      await conn.transaction().execute(async (trx) => {
-        await held(1, awkward).execute(trx);
-      });
+      const wire = countTrips();
+      try {
+        // Its first time on this connection it goes at once, after the BEGIN held before it, and is parsed under its name.
+        await conn.transaction().execute(async (trx) => {
+          await held(1, awkward).execute(trx);
+          expect(wire.trips).toBe(2);
+        });
+        const parsed = (await sql<{ statement: string }>`select statement from pg_prepared_statements where statement like ${'insert into held_probe%'}`.execute(conn)).rows;
+        expect(parsed).toEqual([{ statement: 'insert into held_probe (n, words) values ($1, $2)' }]);
+        // Then by its name, with the COMMIT: the BEGIN, the statement and the COMMIT in one trip.
+        wire.reset();
+        await conn.transaction().execute(async (trx) => {
+          await held(5, 'năm').execute(trx);
+          expect(wire.trips).toBe(0);
+        });
+        expect(wire.trips).toBe(1);
+      } finally {
+        wire.stop();
+      }
+      await sql`delete from held_probe where n = 5`.execute(conn);
+      // Bytes (a sealed value) by name too, as they were.
+      await sql`create temporary table held_bytes (n integer, b bytea)`.execute(conn);
+      const sealed = Uint8Array.from([0, 1, 39, 92, 255, 254]);
+      for (const n of [1, 2]) {
+        await conn.transaction().execute(async (trx) => {
+          await postgresDialect.withNext!(sql`insert into held_bytes (n, b) values (${n}, ${sealed})`.compile(conn)).execute(trx);
+        });
+      }
+      const bytes = (await sql<{ n: number; b: Buffer }>`select n, b from held_bytes order by n`.execute(conn)).rows;
+      expect(bytes.map((row) => [row.n, [...row.b]])).toEqual([[1, [...sealed]], [2, [...sealed]]]);
       const dropped = await conn.startTransaction().execute();
       await held(2, null).execute(dropped);
       await dropped.rollback().execute();
@@ -186,7 +213,7 @@ describe('the centre\'s server as the store', () => {
       expect(await rows()).toEqual([{ n: 1, words: awkward }, { n: 3, words: null }]);
       // Held, not sent: a statement the server refuses answers at once, and its refusal is the COMMIT's.
       const refused = await conn.startTransaction().execute();
-      await postgresDialect.withNext!(sql`insert into held_probe (n) values (${'not a number'})`.compile(conn)).execute(refused);
+      await held('not a number' as unknown as number, null).execute(refused);
       await expect(refused.commit().execute()).rejects.toMatchObject({ code: '22P02' });
       await refused.rollback().execute();
       expect(await rows()).toHaveLength(2);

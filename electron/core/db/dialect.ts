@@ -51,22 +51,44 @@ export interface SqlDialect {
   readonly readAhead: ((query: CompiledQuery) => RawBuilder<unknown>) | null;
 }
 
-/** How a statement held for the next one begins (a comment: sent on its own, it runs at once, as written). */
-export const WITH_NEXT = '/* with the next */ ';
+/**
+ * How a statement held for the next one begins (a comment: sent on its own, it runs at once, as
+ * written). A statement of the builder also carries itself and its values, packed into that
+ * comment (`/* with the next <packed> *\/ <the statement, its values written in>`), so that a
+ * connection which has parsed it can send it by its name instead (vault/server-connection.ts).
+ */
+export const WITH_NEXT = '/* with the next ';
 
 /**
  * How a read sent ahead is passed to the connection: its statement and values, packed into a
  * comment (sent on its own, it reads nothing).
  */
 export const READ_AHEAD = '/* read ahead ';
-export const packReadAhead = (query: CompiledQuery) =>
-  `${READ_AHEAD}${Buffer.from(JSON.stringify({ sql: query.sql, parameters: query.parameters })).toString('base64')} */ select null`;
-export function unpackReadAhead(text: string): { sql: string; parameters: unknown[] } | null {
-  const packed = text.startsWith(READ_AHEAD) ? text.slice(READ_AHEAD.length).split(' ', 1)[0] : undefined;
-  if (!packed) return null;
+export const packReadAhead = (query: CompiledQuery) => `${READ_AHEAD}${packStatement(query)} */ select null`;
+export const unpackReadAhead = (text: string) => unpackStatement(text, READ_AHEAD);
+export const unpackHeld = (text: string) => unpackStatement(text, WITH_NEXT);
+
+/** A statement and its values as one word of a comment (bytes, a sealed value, as hex); null when a value is of another kind. */
+function packStatement(query: CompiledQuery): string | null {
+  const parameters: unknown[] = [];
+  for (const value of query.parameters) {
+    if (value instanceof Uint8Array) parameters.push({ hex: Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('hex') });
+    else if (value === null || typeof value === 'string' || typeof value === 'boolean' || (typeof value === 'number' && Number.isFinite(value))) parameters.push(value);
+    else return null;
+  }
+  return Buffer.from(JSON.stringify({ sql: query.sql, parameters })).toString('base64');
+}
+
+function unpackStatement(text: string, prefix: string): { sql: string; parameters: unknown[] } | null {
+  const packed = text.startsWith(prefix) ? text.slice(prefix.length).split(' ', 1)[0] : undefined;
+  if (!packed || packed === '*/') return null;
   try {
     const read = JSON.parse(Buffer.from(packed, 'base64').toString('utf8')) as { sql?: unknown; parameters?: unknown };
-    return typeof read.sql === 'string' && Array.isArray(read.parameters) ? { sql: read.sql, parameters: read.parameters } : null;
+    if (typeof read.sql !== 'string' || !Array.isArray(read.parameters)) return null;
+    const parameters = read.parameters.map((value: unknown) =>
+      value !== null && typeof value === 'object' && typeof (value as { hex?: unknown }).hex === 'string' ? Buffer.from((value as { hex: string }).hex, 'hex') : value,
+    );
+    return { sql: read.sql, parameters };
   } catch {
     return null;
   }
@@ -95,8 +117,8 @@ export const postgresDialect: SqlDialect = {
   perRow: sql`offset 0`,
   // A table of its own (server migration 0003); EXCLUSIVE waits for itself, never for readers.
   // Held for the call's first read (it takes no snapshot): both go in one trip, the read after the lock.
-  trailLock: sql.raw(`${WITH_NEXT}lock table trail_lock in exclusive mode`),
-  withNext: (query) => sql.raw(`${WITH_NEXT}${withValues(query)}`),
+  trailLock: sql.raw(`${WITH_NEXT}*/ lock table trail_lock in exclusive mode`),
+  withNext: (query) => sql.raw(`${WITH_NEXT}${packStatement(query) ?? ''} */ ${withValues(query)}`),
   readAhead: (query) => sql.raw(packReadAhead(query)),
 };
 

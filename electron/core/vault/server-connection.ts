@@ -1,6 +1,6 @@
 import pg from 'pg';
 import { AppError } from '../app-error.ts';
-import { READ_AHEAD, sqlLiteral, unpackReadAhead, WITH_NEXT } from '../db/dialect.ts';
+import { READ_AHEAD, sqlLiteral, unpackHeld, unpackReadAhead, WITH_NEXT } from '../db/dialect.ts';
 
 /*
  * Reaching the centre's server (PostgreSQL, DESIGN.md §8): always over TLS, the server's
@@ -117,10 +117,12 @@ export function serverPool(address: ServerAddress, role: { user: string; passwor
  * - A statement whose answer nobody reads is held and goes with the next one, in one text and one
  *   trip: the transaction's BEGIN, the trail's lock and what the dialect marks (db/dialect.ts
  *   `withNext`: a record's summary, the audit entry). So a call's BEGIN, lock and first read
- *   are one trip, and its summary, audit entry and COMMIT another. The next statement goes by
- *   its name (`execute dh_N(…)`, its values written in) when this connection has parsed it; the
- *   first time, the held ones go on their own before it. A ROLLBACK drops them (a BEGIN never
- *   sent needs none). Their answer is given at once (one row, as a one-row write's); their
+ *   are one trip, and its summary, audit entry and COMMIT another. The next statement, and each
+ *   held one, goes by its name (`execute dh_N(…)`, its values written in) when this connection
+ *   has parsed it: the server neither parses nor plans it again (a visit's four held statements:
+ *   0.2 ms less of the hold). The first time, a held statement goes at once, on its own, after
+ *   those held before it, and the next statement goes after the held ones. A ROLLBACK drops them
+ *   (a BEGIN never sent needs none). Their answer is given at once (one row, as a one-row write's); their
  *   failure is the next statement's, and fails the call as their own would.
  * - A read the call will make (db/dialect.ts `readAhead`: the record a write is about, the id
  *   of the row it adds) goes after the next statement in the same text; its answer is kept and
@@ -169,7 +171,18 @@ function fewerTrips(client: pg.PoolClient): void {
     const next = answered.shift();
     if (next && !noValues && next.key === readKey(text, values as unknown[])) return Promise.resolve(next.result);
     answered = [];
-    if (noValues && (text.startsWith(WITH_NEXT) || BEGIN.test(text))) {
+    if (noValues && text.startsWith(WITH_NEXT)) {
+      const statement = unpackHeld(text);
+      // Held by its name, when this connection has parsed it: the server neither parses nor plans it again.
+      const named = statement && asText(statement.sql, statement.parameters);
+      if (named || !statement || statementName(statement.sql, statement.parameters.length) === undefined) {
+        held.push(named || text);
+        return Promise.resolve({ command: 'HELD', rowCount: 1, rows: [], fields: [] });
+      }
+      // Its first time on this connection: it goes now, after those held, and is parsed under its name for the next times.
+      return flushThen(() => send(statement.sql, statement.parameters));
+    }
+    if (noValues && BEGIN.test(text)) {
       held.push(text);
       return Promise.resolve({ command: 'HELD', rowCount: 1, rows: [], fields: [] });
     }
@@ -191,6 +204,13 @@ function fewerTrips(client: pg.PoolClient): void {
       });
     }
     return (before.length > 0 ? query(before.join(';\n')) : Promise.resolve()).then(() => send(text, values));
+  };
+  // Those held go on their own (the reads ahead not yet sent are left to the call), then `next`.
+  const flushThen = (next: () => Promise<unknown>) => {
+    const before = held;
+    held = [];
+    ahead = [];
+    return (before.length > 0 ? query(before.join(';\n')) : Promise.resolve()).then(next);
   };
 }
 
