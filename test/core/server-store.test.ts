@@ -163,13 +163,17 @@ describe('the centre\'s server as the store', () => {
         });
         const parsed = (await sql<{ statement: string }>`select statement from pg_prepared_statements where statement like ${'insert into held_probe%'}`.execute(conn)).rows;
         expect(parsed).toEqual([{ statement: 'insert into held_probe (n, words) values ($1, $2)' }]);
-        // Then by its name, with the COMMIT: the BEGIN, the statement and the COMMIT in one trip.
+        // Then by its name, with the COMMIT: the BEGIN, the statement and the COMMIT in one trip,
+        // the server running its parsed statement (its runs counted there), not a text of its own.
+        const runs = async () => (await sql<{ n: number }>`select custom_plans + generic_plans as n from pg_prepared_statements where statement like ${'insert into held_probe%'}`.execute(conn)).rows[0]?.n;
+        const before = await runs();
         wire.reset();
         await conn.transaction().execute(async (trx) => {
           await held(5, 'năm').execute(trx);
           expect(wire.trips).toBe(0);
         });
         expect(wire.trips).toBe(1);
+        expect(await runs()).toBe(Number(before) + 1);
       } finally {
         wire.stop();
       }
@@ -183,6 +187,8 @@ describe('the centre\'s server as the store', () => {
         });
       }
       const bytes = (await sql<{ n: number; b: Buffer }>`select n, b from held_bytes order by n`.execute(conn)).rows;
+      // The first went on its own and was parsed, the second by its name: two runs of one parsed statement.
+      expect((await sql<{ n: number }>`select custom_plans + generic_plans as n from pg_prepared_statements where statement like ${'insert into held_bytes%'}`.execute(conn)).rows).toEqual([{ n: 2 }]);
       expect(bytes.map((row) => [row.n, [...row.b]])).toEqual([[1, [...sealed]], [2, [...sealed]]]);
       const dropped = await conn.startTransaction().execute();
       await held(2, null).execute(dropped);

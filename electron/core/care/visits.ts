@@ -66,8 +66,9 @@ export async function insertVisit(
     if (visit.serviceTypeIds.length > 0) await runWithNext(db, servicesInsert(db, { ...services, visitId: id }));
     visitId = id;
   } else {
-    visitId = id ?? (await visitInsert(db, row).executeTakeFirst())!.id;
-    if (id !== undefined) await visitInsertWithId(db, { ...row, id }).execute();
+    // On the file the insert gives the id, unless a sealed value needed it first.
+    if (id === undefined) visitId = (await visitInsert(db, row).executeTakeFirst())!.id;
+    else await visitInsertWithId(db, { ...row, id: (visitId = id) }).execute();
     const inserted = visit.serviceTypeIds.length === 0 ? 0 : Number((await servicesInsert(db, { ...services, visitId }).run()).numAffectedRows);
     if (inserted !== visit.serviceTypeIds.length) {
       // Which one, and why: the call fails whole, nothing it wrote stays.

@@ -203,14 +203,16 @@ function fewerTrips(client: pg.PoolClient): void {
         return list[before.length];
       });
     }
-    return (before.length > 0 ? query(before.join(';\n')) : Promise.resolve()).then(() => send(text, values));
+    return sendHeld(before).then(() => send(text, values));
   };
+  // Statements held, sent on their own.
+  const sendHeld = (statements: readonly string[]) => (statements.length > 0 ? query(statements.join(';\n')) : Promise.resolve());
   // Those held go on their own (the reads ahead not yet sent are left to the call), then `next`.
   const flushThen = (next: () => Promise<unknown>) => {
     const before = held;
     held = [];
     ahead = [];
-    return (before.length > 0 ? query(before.join(';\n')) : Promise.resolve()).then(next);
+    return sendHeld(before).then(next);
   };
 }
 
