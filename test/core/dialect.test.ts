@@ -157,6 +157,41 @@ describe('a statement built once and reused', () => {
     expect(answer).toEqual({ changed: 1, rows: [{ id: 10, completed_on: '2026-03-01' }, { id: 11, completed_on: '2026-02-06' }] });
   });
 
+  it('builds each shape once; a row with a column more is another statement; a value left undefined is refused', async () => {
+    let builds = 0;
+    const insert = reusable((db: Db, row: { id: number; proposed_on: string; completed_on?: string | null }) => {
+      builds += 1;
+      return (db as unknown as Any).insertInto('referral').values(row);
+    });
+    const answer = await onBoth(async (db) => {
+      builds = 0;
+      for (const id of [20, 21, 22]) await insert(asDb(db), { id, proposed_on: '2026-01-05' }).execute();
+      const once = builds;
+      // The same names with one more: its own statement, the column written.
+      await insert(asDb(db), { id: 23, proposed_on: '2026-01-05', completed_on: '2026-01-09' }).execute();
+      await insert(asDb(db), { id: 24, proposed_on: '2026-01-05', completed_on: '2026-01-10' }).execute();
+      // Left undefined, the builder would leave the column out; the statement made with it cannot.
+      const refused = await insert(asDb(db), { id: 25, proposed_on: '2026-01-05', completed_on: undefined })
+        .execute()
+        .then(() => null, (error: Error) => error.message);
+      const rows = await db.selectFrom('referral').select(['id', 'completed_on']).where('id', '>=', 20).orderBy('id').execute();
+      await db.deleteFrom('referral').where('id', '>=', 20).execute();
+      return { once, builds, refused, rows: rows.map((row) => ({ ...row, id: Number(row.id) })) };
+    });
+    expect(answer).toEqual({
+      once: 1,
+      builds: 2,
+      refused: 'reusable statement: no value for completed_on',
+      rows: [
+        { id: 20, completed_on: null },
+        { id: 21, completed_on: null },
+        { id: 22, completed_on: null },
+        { id: 23, completed_on: '2026-01-09' },
+        { id: 24, completed_on: '2026-01-10' },
+      ],
+    });
+  });
+
   it('refuses, the first time, a builder that writes a value into the text or leaves it out', async () => {
     const written = reusable((db: Db, { from }: { from: string }) => (db as unknown as Any).selectFrom('referral').select('id').where('proposed_on', '>=', sql.lit(from)));
     const leftOut = reusable((db: Db, _values: { from: string }) => (db as unknown as Any).selectFrom('referral').select('id'));

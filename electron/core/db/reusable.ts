@@ -12,7 +12,9 @@ import type { Db } from './schema.ts';
  * each stand-in landed among the compiled statement's parameters is where the call's value goes.
  * A stand-in written into the statement's text, or left out of its parameters, means the builder
  * did something with the value other than pass it (a statement not reusable so): that fails at
- * once, in every test that makes the statement, and is never guessed at.
+ * once, in every test that makes the statement, and is never guessed at. The values' names are
+ * part of the shape (a row with a column more is another insert), and a value left undefined is
+ * refused: the builder would have left its column out, which a text made with it cannot.
  */
 
 /** A statement's values: each a parameter, or a list of them (its length is part of the shape). */
@@ -47,8 +49,9 @@ const templates = new WeakMap<object, WeakMap<object, Map<string, Template>>>();
  * A statement of Kysely's builder, built and compiled once per dialect and shape and reused with
  * each call's values. `build` must pass each value to the builder as a value (compared, inserted,
  * set) and never look at it (a stand-in is what it gets); what changes the text (columns chosen,
- * parts present) goes in `shape`. A list's length is part of the shape by itself. `parts`: SQL
- * fragments the shape names, the same for the same shape (the first call's are built in).
+ * parts present) goes in `shape`. The values' names, and a list's length, are part of the shape
+ * by themselves. `parts`: SQL fragments the shape names, the same for the same shape (the first
+ * call's are built in, with any value in them: give a part no value that changes).
  */
 export function reusable<V extends Values, R, S extends Shape = null, P = undefined>(
   build: (db: Db, values: V, shape: S, parts: P) => Compilable<R>,
@@ -59,6 +62,7 @@ export function reusable<V extends Values, R, S extends Shape = null, P = undefi
       const parameters = template.parameters.map((parameter) => {
         if ('constant' in parameter) return parameter.constant;
         const value = values[parameter.name];
+        if (value === undefined) throw new Error(`reusable statement: no value for ${parameter.name}`);
         return parameter.index === null ? value : (value as readonly unknown[])[parameter.index];
       });
       return { sql: template.sql, query: template.query, parameters, queryId: createQueryId() };
@@ -76,8 +80,9 @@ export function reusable<V extends Values, R, S extends Shape = null, P = undefi
 }
 
 function templateOf<V extends Values, R>(db: Db, build: (db: Db, values: V) => Compilable<R>, identity: object, values: V, shape: Shape): Template {
-  const lists = Object.entries(values).filter(([, value]) => Array.isArray(value)).map(([name, value]) => [name, (value as unknown[]).length]);
-  const key = JSON.stringify([shape, lists]);
+  // Each value's name, and a list's length beside it.
+  const names = Object.entries(values).map(([name, value]) => (Array.isArray(value) ? [name, value.length] : name));
+  const key = JSON.stringify([shape, names]);
   const adapter = db.getExecutor().adapter.constructor;
   let byBuild = templates.get(adapter);
   if (!byBuild) templates.set(adapter, (byBuild = new WeakMap()));
